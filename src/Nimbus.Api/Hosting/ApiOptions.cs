@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Api.Hosting;
+
+/// <summary>Identity settings of the API: the account every caller acts as, and the region when a request names none.</summary>
+public sealed class ApiOptions
+{
+    /// <summary>The 12-digit account id in every ARN (AWS's default in local tools is 000000000000).</summary>
+    public string AccountId { get; set; } = "000000000000";
+
+    /// <summary>The region for requests without a SigV4 credential scope.</summary>
+    public string DefaultRegion { get; set; } = "us-east-1";
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nimbus.Api.Code;
+using Nimbus.Api.Lambda;
+using Nimbus.Api.Wire;
+
+namespace Nimbus.Api.Hosting;
+
+/// <summary>Registers and maps Nimbus's HTTP API: every service on one endpoint.</summary>
+public static class ApiServiceCollectionExtensions
+{
+    public static IServiceCollection AddNimbusApi(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RequestScope>();
+        services.TryAddSingleton<CodeLocationSigner>();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        return services;
+    }
+
+    public static WebApplication UseNimbusApi(this WebApplication app)
+    {
+        app.UseMiddleware<AwsErrorMiddleware>();
+        app.MapGet("/_nimbus/health", () => Results.Json(
+            new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },
+            ApiJsonContext.Default.HealthWire));
+        app.MapFunctionEndpoints();
+        app.MapTagEndpoints();
+        app.MapAccountEndpoints();
+        app.MapCodeEndpoints();
+        app.MapFallback(UnknownOperationAsync);
+        return app;
+    }
+
+    private static Task UnknownOperationAsync(HttpContext context) =>
+        AwsErrorMiddleware.WriteAsync(
+            context,
+            new Core.Errors.LambdaException(
+                "UnknownOperationException",
+                StatusCodes.Status404NotFound,
+                $"Nimbus does not serve {context.Request.Method} {context.Request.Path} yet. See the compatibility table in the README."));
+}

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Nimbus.Core.Arns;
+
+namespace Nimbus.Api.Hosting;
+
+/// <summary>
+/// Derives a request's account and region. The region comes from the SigV4 credential scope
+/// (<c>Credential=AKID/20240101/us-west-2/lambda/aws4_request</c>, in the Authorization header or a presigned
+/// query); checking the signature itself is its own feature.
+/// </summary>
+internal sealed class RequestScope(IOptions<ApiOptions> options)
+{
+    private readonly ApiOptions _options = options.Value;
+
+    public Scope For(HttpRequest request)
+    {
+        var region = RegionFromAuthorization(request.Headers.Authorization.ToString())
+            ?? RegionFromCredential(request.Query["X-Amz-Credential"].ToString())
+            ?? _options.DefaultRegion;
+        return new Scope(_options.AccountId, region);
+    }
+
+    private static string? RegionFromAuthorization(string authorization)
+    {
+        const string marker = "Credential=";
+        var start = authorization.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var rest = authorization.AsSpan(start + marker.Length);
+        var end = rest.IndexOfAny(',', ' ');
+        return RegionFromCredential((end < 0 ? rest : rest[..end]).ToString());
+    }
+
+    /// <summary>Takes the third part of <c>AKID/date/region/service/aws4_request</c>.</summary>
+    private static string? RegionFromCredential(string credential)
+    {
+        var parts = credential.Split('/');
+        return parts.Length >= 5 && parts[2].Length > 0 ? parts[2] : null;
+    }
+}

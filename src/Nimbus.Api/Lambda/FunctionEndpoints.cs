@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Code;
+using Nimbus.Api.Hosting;
+using Nimbus.Api.Wire;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Validation;
+
+namespace Nimbus.Api.Lambda;
+
+/// <summary>The function operations of the Lambda REST API 2015-03-31, on AWS's paths and status codes.</summary>
+internal static class FunctionEndpoints
+{
+    private const string Functions = "/2015-03-31/functions";
+
+    public static IEndpointRouteBuilder MapFunctionEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost(Functions, CreateAsync);
+        routes.MapGet(Functions, ListAsync);
+        routes.MapGet(Functions + "/{functionName}", GetAsync);
+        routes.MapGet(Functions + "/{functionName}/configuration", GetConfigurationAsync);
+        routes.MapPut(Functions + "/{functionName}/configuration", UpdateConfigurationAsync);
+        routes.MapPut(Functions + "/{functionName}/code", UpdateCodeAsync);
+        routes.MapDelete(Functions + "/{functionName}", DeleteAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, FunctionService functions, RequestScope scopes)
+    {
+        var ct = context.RequestAborted;
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.CreateFunctionRequestWire, LambdaQuotas.MaxCodeRequestBytes, "CreateFunction", ct);
+        if (request.FunctionName is null)
+        {
+            var errors = new ValidationErrors();
+            errors.Add(null, "functionName", "Member must not be null");
+            errors.ThrowIfAny();
+        }
+
+        var scope = scopes.For(context.Request);
+        var created = await functions.CreateAsync(scope, request.FunctionName!, WireMapper.ToChange(request), WireMapper.ToUpload(request.Code), request.Tags, ct);
+        return Results.Json(WireMapper.ToWire(scope, created), ApiJsonContext.Default.FunctionConfigurationWire, statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, FunctionService functions, RequestScope scopes)
+    {
+        var query = context.Request.Query;
+        int? maxItems = null;
+        if (query.TryGetValue("MaxItems", out var max))
+        {
+            if (!int.TryParse(max, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+            {
+                throw LambdaErrors.Validation($"1 validation error detected: Value '{max}' at 'maxItems' failed to satisfy constraint: Member must be an integer");
+            }
+
+            maxItems = parsed;
+        }
+
+        var scope = scopes.For(context.Request);
+        var page = await functions.ListAsync(scope, NullIfEmpty(query["FunctionVersion"]), NullIfEmpty(query["Marker"]), maxItems, context.RequestAborted);
+        var items = new List<FunctionConfigurationWire>(page.Functions.Count);
+        foreach (var version in page.Functions)
+        {
+            items.Add(WireMapper.ToWire(scope, version));
+        }
+
+        return Results.Json(new ListFunctionsResponseWire { Functions = items, NextMarker = page.NextMarker }, ApiJsonContext.Default.ListFunctionsResponseWire);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes, CodeLocationSigner signer)
+    {
+        var scope = scopes.For(context.Request);
+        var record = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
+        var request = context.Request;
+        var response = new GetFunctionResponseWire
+        {
+            Configuration = WireMapper.ToWire(scope, record.Latest),
+            Code = new FunctionCodeLocationWire
+            {
+                RepositoryType = "S3",
+                Location = $"{request.Scheme}://{request.Host}{signer.CreatePath(record.Latest.CodeSha256)}",
+            },
+            Tags = record.Tags.Count > 0 ? record.Tags : null,
+        };
+        return Results.Json(response, ApiJsonContext.Default.GetFunctionResponseWire);
+    }
+
+    private static async Task<IResult> GetConfigurationAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        var scope = scopes.For(context.Request);
+        var record = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
+        return Results.Json(WireMapper.ToWire(scope, record.Latest), ApiJsonContext.Default.FunctionConfigurationWire);
+    }
+
+    private static async Task<IResult> UpdateConfigurationAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        var ct = context.RequestAborted;
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.UpdateFunctionConfigurationRequestWire, RequestBody.DefaultLimit, "UpdateFunctionConfiguration", ct);
+        var scope = scopes.For(context.Request);
+        var updated = await functions.UpdateConfigurationAsync(scope, functionName, WireMapper.ToChange(request), ct);
+        return Results.Json(WireMapper.ToWire(scope, updated), ApiJsonContext.Default.FunctionConfigurationWire);
+    }
+
+    private static async Task<IResult> UpdateCodeAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        var ct = context.RequestAborted;
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.UpdateFunctionCodeRequestWire, LambdaQuotas.MaxCodeRequestBytes, "UpdateFunctionCode", ct);
+        var scope = scopes.For(context.Request);
+        var updated = await functions.UpdateCodeAsync(scope, functionName, WireMapper.ToUpload(request), request.Architectures, request.RevisionId, request.DryRun ?? false, ct);
+        return Results.Json(WireMapper.ToWire(scope, updated), ApiJsonContext.Default.FunctionConfigurationWire);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        await functions.DeleteAsync(scopes.For(context.Request), functionName, Qualifier(context), context.RequestAborted);
+        return Results.StatusCode(StatusCodes.Status204NoContent);
+    }
+
+    private static string? Qualifier(HttpContext context) => NullIfEmpty(context.Request.Query["Qualifier"]);
+
+    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) =>
+        value.Count == 0 || string.IsNullOrEmpty(value[0]) ? null : value[0];
+}

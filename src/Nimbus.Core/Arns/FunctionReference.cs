@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Validation;
+
+namespace Nimbus.Core.Arns;
+
+/// <summary>
+/// A function as a caller names it: a plain name, a partial ARN (<c>123456789012:function:name</c>) or a full
+/// ARN, each optionally with a <c>:qualifier</c>, plus an optional <c>Qualifier</c> parameter.
+/// </summary>
+public sealed record FunctionReference(Scope Scope, string Name, string? Qualifier)
+{
+    public const int MaxNameLength = 64;
+
+    public string UnqualifiedArn => Scope.FunctionArn(Name);
+
+    public string Arn => Scope.FunctionArn(Name, Qualifier);
+
+    /// <summary>Parses a FunctionName path parameter the way Lambda does, checked against the caller's scope.</summary>
+    /// <param name="value">The name or ARN from the request.</param>
+    /// <param name="qualifier">The <c>Qualifier</c> query parameter, if any.</param>
+    /// <param name="scope">The caller's account and region.</param>
+    /// <param name="forWrite">
+    /// True for CreateFunction and updates: AWS checks those names against the 64-character limit and quotes the
+    /// create pattern; reads and deletes quote the read pattern and answer "not found" for a long name.
+    /// </param>
+    public static FunctionReference Parse(string value, string? qualifier, Scope scope, bool forWrite)
+    {
+        const string field = "functionName";
+        var errors = new ValidationErrors();
+        errors.Length(value, field, 1, forWrite ? 140 : 256);
+        var match = Patterns.FunctionName().Match(value);
+        if (!match.Success || (forWrite && match.Groups["name"].Value.Contains('.', StringComparison.Ordinal)))
+        {
+            var pattern = forWrite ? Patterns.FunctionNameText : Patterns.FunctionNameGetText;
+            errors.Add(value, field, $"Member must satisfy regular expression pattern: {pattern}");
+        }
+
+        if (qualifier is not null)
+        {
+            errors.Length(qualifier, "qualifier", 1, 128);
+            errors.Pattern(qualifier, "qualifier", Patterns.Qualifier(), Patterns.QualifierText);
+        }
+
+        errors.ThrowIfAny();
+
+        var name = match.Groups["name"].Value;
+        if (forWrite && name.Length > MaxNameLength)
+        {
+            // AWS reports this one as InvalidParameterValueException, in the validation wording.
+            throw LambdaErrors.InvalidParameter(
+                $"1 validation error detected: Value '{name}' at '{field}' failed to satisfy constraint: Member must have length less than or equal to {MaxNameLength.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        var region = match.Groups["region"];
+        if (region.Success && region.Value != scope.Region)
+        {
+            throw LambdaErrors.NotFound($"Functions from '{region.Value}' are not reachable in this region ('{scope.Region}')");
+        }
+
+        var account = match.Groups["account"];
+        if (account.Success && account.Value != scope.Account)
+        {
+            throw new LambdaException(
+                "AccessDeniedException",
+                403,
+                $"User is not authorized to access function {value} in account {account.Value}");
+        }
+
+        var derived = match.Groups["qualifier"];
+        var effective = qualifier;
+        if (derived.Success)
+        {
+            if (qualifier is not null && qualifier != derived.Value)
+            {
+                throw LambdaErrors.InvalidParameter("The derived qualifier from the function name does not match the specified qualifier.");
+            }
+
+            effective = derived.Value;
+        }
+
+        return new FunctionReference(scope, name, string.IsNullOrEmpty(effective) ? null : effective);
+    }
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Core.Errors;
+
+/// <summary>Factories for the errors the Lambda API answers with, with AWS's status codes and messages.</summary>
+public static class LambdaErrors
+{
+    public const string ValidationType = "ValidationException";
+    public const string InvalidParameterValueType = "InvalidParameterValueException";
+    public const string ResourceNotFoundType = "ResourceNotFoundException";
+    public const string ResourceConflictType = "ResourceConflictException";
+    public const string PreconditionFailedType = "PreconditionFailedException";
+    public const string RequestTooLargeType = "RequestTooLargeException";
+    public const string RequestEntityTooLargeType = "RequestEntityTooLargeException";
+    public const string ServiceType = "ServiceException";
+    public const string UnsupportedMediaType = "UnsupportedMediaTypeException";
+
+    public static LambdaException Validation(string message) => new(ValidationType, 400, message);
+
+    public static LambdaException InvalidParameter(string message) => new(InvalidParameterValueType, 400, message);
+
+    public static LambdaException NotFound(string message) => new(ResourceNotFoundType, 404, message);
+
+    public static LambdaException FunctionNotFound(string functionArn) => NotFound($"Function not found: {functionArn}");
+
+    public static LambdaException Conflict(string message) => new(ResourceConflictType, 409, message);
+
+    public static LambdaException FunctionExists(string name) => Conflict($"Function already exist: {name}");
+
+    public static LambdaException UpdateInProgress(string functionArn) =>
+        Conflict($"The operation cannot be performed at this time. An update is in progress for resource: {functionArn}");
+
+    public static LambdaException RevisionMismatch() => new(
+        PreconditionFailedType,
+        412,
+        "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id");
+
+    public static LambdaException RequestEntityTooLarge(long limit, string operation) => new(
+        RequestEntityTooLargeType,
+        413,
+        $"Request must be smaller than {limit} bytes for the {operation} operation");
+
+    public static LambdaException ZippedTooLarge(long limit) => new(
+        RequestEntityTooLargeType,
+        413,
+        $"Zipped size must be smaller than {limit} bytes");
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Errors;
+
+namespace Nimbus.Core.Functions;
+
+public sealed partial class FunctionService
+{
+    /// <summary>Queues every function left unsettled by a previous run (called once at start).</summary>
+    public async Task ResumeSettlingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var record in await _store.ListSettlingFunctionsAsync(cancellationToken))
+        {
+            _settling.Writer.TryWrite(new FunctionKey(record.Scope, record.Name));
+        }
+    }
+
+    /// <summary>
+    /// Finishes a create or update: unpacks the code once per CodeSha256 and checks the runtime can run here,
+    /// then commits Active/Successful, or Failed with AWS's reason code. Idempotent; safe after a restart.
+    /// </summary>
+    public async Task SettleAsync(FunctionKey key, CancellationToken cancellationToken)
+    {
+        var record = await _store.GetFunctionAsync(key.Scope, key.Name, cancellationToken);
+        if (record is null || !record.Latest.IsSettling)
+        {
+            return;
+        }
+
+        var latest = record.Latest;
+        string? failureCode = null;
+        string? failureReason = null;
+        try
+        {
+            await _code.EnsureUnpackedAsync(latest.CodeSha256, cancellationToken);
+        }
+        catch (InvalidDataException ex)
+        {
+            failureCode = FunctionStates.InvalidZipFile;
+            failureReason = $"Lambda was unable to extract the deployment package: {ex.Message}";
+        }
+        catch (LambdaException ex)
+        {
+            failureCode = FunctionStates.InvalidZipFile;
+            failureReason = ex.Message;
+        }
+
+        if (failureCode is null && latest.Runtime is { } runtime && _runtimes.Find(runtime) is null)
+        {
+            failureCode = FunctionStates.InvalidRuntime;
+            failureReason = $"The runtime {runtime} is not available on this Nimbus host.";
+        }
+
+        var creating = latest.State == FunctionStates.Pending;
+        var settled = failureCode is null
+            ? latest with
+            {
+                State = creating ? FunctionStates.Active : latest.State,
+                StateReason = creating ? null : latest.StateReason,
+                StateReasonCode = creating ? null : latest.StateReasonCode,
+                LastUpdateStatus = FunctionStates.Successful,
+                LastUpdateStatusReason = null,
+                LastUpdateStatusReasonCode = null,
+            }
+            : latest with
+            {
+                State = creating ? FunctionStates.Failed : latest.State,
+                StateReason = creating ? failureReason : latest.StateReason,
+                StateReasonCode = creating ? failureCode : latest.StateReasonCode,
+                LastUpdateStatus = FunctionStates.Failed,
+                LastUpdateStatusReason = failureReason,
+                LastUpdateStatusReasonCode = failureCode,
+            };
+
+        // A concurrent change moved the revision on; that change queued its own settle.
+        await _store.TryUpdateFunctionAsync(record with { Latest = settled with { RevisionId = NewRevisionId() } }, latest.RevisionId, cancellationToken);
+    }
+}

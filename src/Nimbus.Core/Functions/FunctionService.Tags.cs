@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Arns;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Validation;
+
+namespace Nimbus.Core.Functions;
+
+public sealed partial class FunctionService
+{
+    public async Task TagAsync(Scope scope, string resourceArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (tags is null)
+        {
+            errors.Add(null, "tags", "Member must not be null");
+        }
+
+        errors.ThrowIfAny();
+        if (tags!.Count == 0) // Checked for null above.
+        {
+            throw LambdaErrors.InvalidParameter("An error occurred and the request cannot be processed.");
+        }
+
+        TagRules.Validate(tags, "tags");
+        await ChangeTagsAsync(scope, resourceArn, current =>
+        {
+            foreach (var (key, value) in tags!) // Checked for null above.
+            {
+                current[key] = value;
+            }
+
+            if (current.Count > LambdaQuotas.MaxTags)
+            {
+                throw LambdaErrors.InvalidParameter("Number of tags exceeds resource tag limit.");
+            }
+        }, cancellationToken);
+    }
+
+    public async Task UntagAsync(Scope scope, string resourceArn, IReadOnlyList<string>? tagKeys, CancellationToken cancellationToken)
+    {
+        if (tagKeys is null || tagKeys.Count == 0)
+        {
+            var errors = new ValidationErrors();
+            errors.Add(null, "tagKeys", "Member must not be null");
+            errors.ThrowIfAny();
+        }
+
+        await ChangeTagsAsync(scope, resourceArn, current =>
+        {
+            foreach (var key in tagKeys!) // Checked for null above.
+            {
+                current.Remove(key);
+            }
+        }, cancellationToken);
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> ListTagsAsync(Scope scope, string resourceArn, CancellationToken cancellationToken)
+    {
+        var record = await LoadTaggableAsync(scope, resourceArn, cancellationToken);
+        return record.Tags;
+    }
+
+    private async Task ChangeTagsAsync(Scope scope, string resourceArn, Action<Dictionary<string, string>> change, CancellationToken cancellationToken)
+    {
+        // Tags do not change the function's revision; retry the compare-and-swap if a concurrent write won.
+        for (var attempt = 0; ; attempt++)
+        {
+            var record = await LoadTaggableAsync(scope, resourceArn, cancellationToken);
+            var tags = new Dictionary<string, string>(record.Tags, StringComparer.Ordinal);
+            change(tags);
+            if (await _store.TryUpdateFunctionAsync(record with { Tags = tags }, record.Latest.RevisionId, cancellationToken))
+            {
+                return;
+            }
+
+            if (attempt >= 5)
+            {
+                throw LambdaErrors.UpdateInProgress(record.Arn);
+            }
+        }
+    }
+
+    private async Task<FunctionRecord> LoadTaggableAsync(Scope scope, string resourceArn, CancellationToken cancellationToken)
+    {
+        var match = Patterns.TaggableResource().Match(resourceArn);
+        if (!match.Success || resourceArn.Length > 10_000)
+        {
+            var errors = new ValidationErrors();
+            errors.Add(resourceArn, "resource", $"Member must satisfy regular expression pattern: {Patterns.TaggableResourceText}");
+            errors.ThrowIfAny();
+        }
+
+        if (!match.Groups["name"].Success)
+        {
+            throw LambdaErrors.NotFound($"Resource not found: {resourceArn}");
+        }
+
+        if (match.Groups["qualifier"].Success)
+        {
+            throw LambdaErrors.InvalidParameter("Tags on function aliases and versions are not supported. Please specify a function ARN.");
+        }
+
+        var region = match.Groups["region"].Value;
+        var account = match.Groups["account"].Value;
+        var name = match.Groups["name"].Value;
+        var arn = scope.FunctionArn(name);
+        if (region != scope.Region || account != scope.Account)
+        {
+            throw LambdaErrors.FunctionNotFound(resourceArn);
+        }
+
+        return await _store.GetFunctionAsync(scope, name, cancellationToken)
+            ?? throw LambdaErrors.FunctionNotFound(arn);
+    }
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text;
+using System.Threading.Channels;
+using Nimbus.Core.Arns;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Runtimes;
+using Nimbus.Core.Storage;
+using Nimbus.Core.Validation;
+
+namespace Nimbus.Core.Functions;
+
+/// <summary>
+/// The function control plane: AWS's rules for creating, reading, updating and deleting functions. It does no
+/// I/O itself; state and code go through <see cref="IStateStore"/> and <see cref="ICodeStore"/>, and every
+/// change is committed before the method returns. Creates and updates settle in the background
+/// (<see cref="SettleAsync"/>), as on AWS: Pending → Active, InProgress → Successful, or Failed.
+/// </summary>
+public sealed partial class FunctionService
+{
+    private readonly IStateStore _store;
+    private readonly ICodeStore _code;
+    private readonly IRuntimeRegistry _runtimes;
+    private readonly TimeProvider _time;
+    private readonly FunctionServiceOptions _options;
+    private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
+
+    public FunctionService(IStateStore store, ICodeStore code, IRuntimeRegistry runtimes, TimeProvider time, FunctionServiceOptions options)
+    {
+        _store = store;
+        _code = code;
+        _runtimes = runtimes;
+        _time = time;
+        _options = options;
+    }
+
+    /// <summary>Functions whose create or update waits to be settled; read by one background worker.</summary>
+    public ChannelReader<FunctionKey> Settling => _settling.Reader;
+
+    public async Task<FunctionVersion> CreateAsync(Scope scope, string functionName, FunctionChange change, CodeUpload? code, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken)
+    {
+        var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
+        FunctionValidator.Validate(change, isCreate: true, _runtimes);
+        TagRules.Validate(tags, "tags");
+        if (tags is { Count: > LambdaQuotas.MaxTags })
+        {
+            throw LambdaErrors.InvalidParameter("Number of tags exceeds resource tag limit.");
+        }
+
+        var zip = RequireZip(code);
+        if (await _store.GetFunctionAsync(scope, reference.Name, cancellationToken) is not null)
+        {
+            throw LambdaErrors.FunctionExists(reference.Name);
+        }
+
+        var stored = await _code.StoreZipAsync(zip, cancellationToken);
+        var version = new FunctionVersion
+        {
+            Name = reference.Name,
+            Role = change.Role!, // Validate refuses a create without Role.
+            Logging = new LoggingSettings { LogGroup = $"/aws/lambda/{reference.Name}" },
+            CodeSha256 = stored.Sha256,
+            RevisionId = NewRevisionId(),
+        };
+        version = Apply(version, change) with
+        {
+            CodeSize = stored.Size,
+            UnzippedCodeSize = stored.UnzippedSize,
+            LastModified = _time.GetUtcNow(),
+            State = FunctionStates.Pending,
+            StateReason = FunctionStates.CreatingReason,
+            StateReasonCode = FunctionStates.Creating,
+        };
+
+        var record = new FunctionRecord
+        {
+            Scope = scope,
+            Latest = version,
+            Tags = tags is null ? new Dictionary<string, string>() : new Dictionary<string, string>(tags),
+        };
+        if (!await _store.TryCreateFunctionAsync(record, cancellationToken))
+        {
+            throw LambdaErrors.FunctionExists(reference.Name);
+        }
+
+        _settling.Writer.TryWrite(new FunctionKey(scope, reference.Name));
+        return version;
+    }
+
+    /// <summary>GetFunction / GetFunctionConfiguration: the function, or ResourceNotFoundException.</summary>
+    public async Task<FunctionRecord> GetAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
+        var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken);
+        if (record is null)
+        {
+            throw LambdaErrors.FunctionNotFound(reference.Qualifier == FunctionVersion.Latest ? reference.Arn : reference.UnqualifiedArn);
+        }
+
+        if (reference.Qualifier is not null && reference.Qualifier != FunctionVersion.Latest)
+        {
+            // Published versions and aliases arrive with their own issue; until then only $LATEST exists.
+            throw LambdaErrors.FunctionNotFound(reference.Arn);
+        }
+
+        return record;
+    }
+
+    public async Task<FunctionPage> ListAsync(Scope scope, string? functionVersion, string? marker, int? maxItems, CancellationToken cancellationToken)
+    {
+        if (functionVersion is not null && functionVersion != "ALL")
+        {
+            var errors = new ValidationErrors();
+            errors.Enum(functionVersion, "functionVersion", ["ALL"]);
+            errors.ThrowIfAny();
+        }
+
+        if (maxItems is { } max && max is < 1 or > 10_000)
+        {
+            var errors = new ValidationErrors();
+            errors.Range(max, "maxItems", 1, 10_000);
+            errors.ThrowIfAny();
+        }
+
+        var after = DecodeMarker(marker);
+        var limit = Math.Min(maxItems ?? 50, 50);
+        var records = await _store.ListFunctionsAsync(scope, after, limit + 1, cancellationToken);
+        var count = Math.Min(records.Count, limit);
+        var functions = new FunctionVersion[count];
+        for (var i = 0; i < count; i++)
+        {
+            functions[i] = records[i].Latest;
+        }
+
+        var next = records.Count > limit ? EncodeMarker(functions[^1].Name) : null;
+        return new FunctionPage(functions, next);
+    }
+
+    public async Task DeleteAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
+        if (reference.Qualifier == FunctionVersion.Latest)
+        {
+            throw LambdaErrors.InvalidParameter("$LATEST version cannot be deleted without deleting the function.");
+        }
+
+        var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken)
+            ?? throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
+        if (reference.Qualifier is not null)
+        {
+            // AWS answers success for a version that does not exist; published versions arrive with their own issue.
+            return;
+        }
+
+        if (!await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken))
+        {
+            throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
+        }
+
+        if (!await _store.IsCodeReferencedAsync(record.Latest.CodeSha256, cancellationToken))
+        {
+            _code.Delete(record.Latest.CodeSha256);
+        }
+    }
+
+    public async Task<AccountSettings> GetAccountSettingsAsync(Scope scope, CancellationToken cancellationToken)
+    {
+        var (count, size) = await _store.GetUsageAsync(scope, cancellationToken);
+        return new AccountSettings(
+            LambdaQuotas.TotalCodeStorage,
+            LambdaQuotas.MaxUnzippedCode,
+            LambdaQuotas.MaxZippedCode,
+            _options.ConcurrentExecutions,
+            _options.ConcurrentExecutions,
+            size,
+            count);
+    }
+
+    private static ReadOnlyMemory<byte> RequireZip(CodeUpload? code)
+    {
+        if (code is null)
+        {
+            var errors = new ValidationErrors();
+            errors.Add(null, "code", "Member must not be null");
+            errors.ThrowIfAny();
+            return default;
+        }
+
+        if (code.ImageUri is not null)
+        {
+            throw LambdaErrors.InvalidParameter(
+                "Container images (ImageUri) are not supported by this Nimbus server yet. Send the code as a .zip file archive in ZipFile.");
+        }
+
+        if (code.S3Bucket is not null || code.S3Key is not null)
+        {
+            throw LambdaErrors.InvalidParameter(
+                "Code from S3 (S3Bucket, S3Key) is not supported by this Nimbus server yet. Send the .zip file archive inline in ZipFile.");
+        }
+
+        if (code.ZipFile is not { } zip)
+        {
+            throw LambdaErrors.InvalidParameter("Please provide a source for function code.");
+        }
+
+        if (zip.Length > LambdaQuotas.MaxZippedCode)
+        {
+            throw LambdaErrors.ZippedTooLarge(LambdaQuotas.MaxZippedCode);
+        }
+
+        return zip;
+    }
+
+    private static string NewRevisionId() => Guid.NewGuid().ToString();
+
+    private static string EncodeMarker(string name) => Convert.ToBase64String(Encoding.UTF8.GetBytes(name));
+
+    private static string? DecodeMarker(string? marker)
+    {
+        if (string.IsNullOrEmpty(marker))
+        {
+            return null;
+        }
+
+        var bytes = new byte[marker.Length];
+        if (!Convert.TryFromBase64String(marker, bytes, out var written))
+        {
+            throw LambdaErrors.InvalidParameter($"Invalid marker: {marker}");
+        }
+
+        return Encoding.UTF8.GetString(bytes, 0, written);
+    }
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Core.Validation;
+
+/// <summary>The model's constraints on tag keys and values.</summary>
+public static class TagRules
+{
+    public static void Validate(IReadOnlyDictionary<string, string>? tags, string field)
+    {
+        if (tags is null)
+        {
+            return;
+        }
+
+        var errors = new ValidationErrors();
+        foreach (var (key, value) in tags)
+        {
+            if (key.Length is < 1 or > 128 || !Patterns.Tag().IsMatch(key))
+            {
+                errors.Add(
+                    key,
+                    $"{field}.key",
+                    $"Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: {Patterns.TagText}]");
+            }
+
+            if (value.Length > 256 || !Patterns.Tag().IsMatch(value))
+            {
+                errors.Add(
+                    value,
+                    $"{field}.value",
+                    $"Member must satisfy constraint: [Member must have length less than or equal to 256, Member must satisfy regular expression pattern: {Patterns.TagText}]");
+            }
+        }
+
+        errors.ThrowIfAny();
+    }
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using Nimbus.Core.Errors;
+
+namespace Nimbus.Core.Validation;
+
+/// <summary>
+/// Collects constraint violations the way AWS's request validation reports them: every violation in one
+/// <c>ValidationException</c>, "N validation error(s) detected: Value '...' at 'field' failed to satisfy constraint: ...",
+/// joined with "; ".
+/// </summary>
+public sealed class ValidationErrors
+{
+    private readonly List<string> _errors = [];
+
+    public bool HasErrors => _errors.Count > 0;
+
+    public void Add(string? value, string field, string constraint)
+    {
+        var shown = value is null ? "null" : $"'{value}'";
+        _errors.Add($"Value {shown} at '{field}' failed to satisfy constraint: {constraint}");
+    }
+
+    public void AddSensitive(string field, string constraint) =>
+        _errors.Add($"Value at '{field}' failed to satisfy constraint: {constraint}");
+
+    public void Length(string? value, string field, int min, int max)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (value.Length < min)
+        {
+            Add(value, field, $"Member must have length greater than or equal to {min}");
+        }
+        else if (value.Length > max)
+        {
+            Add(value, field, $"Member must have length less than or equal to {max}");
+        }
+    }
+
+    public void Range(int? value, string field, int min, int max)
+    {
+        if (value is not int v)
+        {
+            return;
+        }
+
+        var shown = v.ToString(CultureInfo.InvariantCulture);
+        if (v < min)
+        {
+            Add(shown, field, $"Member must have value greater than or equal to {min}");
+        }
+        else if (v > max)
+        {
+            Add(shown, field, $"Member must have value less than or equal to {max}");
+        }
+    }
+
+    public void Pattern(string? value, string field, System.Text.RegularExpressions.Regex regex, string pattern)
+    {
+        if (value is not null && !regex.IsMatch(value))
+        {
+            Add(value, field, $"Member must satisfy regular expression pattern: {pattern}");
+        }
+    }
+
+    public void Enum(string? value, string field, IReadOnlyCollection<string> allowed)
+    {
+        if (value is not null && !allowed.Contains(value))
+        {
+            Add(value, field, $"Member must satisfy enum value set: [{string.Join(", ", allowed)}]");
+        }
+    }
+
+    /// <summary>Throws one <c>ValidationException</c> carrying every collected error, if any.</summary>
+    public void ThrowIfAny()
+    {
+        if (_errors.Count == 0)
+        {
+            return;
+        }
+
+        var noun = _errors.Count == 1 ? "error" : "errors";
+        throw LambdaErrors.Validation($"{_errors.Count} validation {noun} detected: {string.Join("; ", _errors)}");
+    }
+}

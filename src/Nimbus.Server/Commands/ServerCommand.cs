@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.CommandLine;
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Nimbus.Api.Hosting;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Runtimes;
+using Nimbus.Core.Storage;
+using Nimbus.Server.Configuration;
+using Nimbus.Server.Hosting;
+using Nimbus.Server.Runtimes;
+using Nimbus.Storage;
+
+namespace Nimbus.Server.Commands;
+
+/// <summary><c>nimbus server</c>: runs the platform until interrupted.</summary>
+internal static class ServerCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int?>("--port") { Description = "Port to listen on (default 9000; 0 picks a free port)" };
+        var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1)" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Directory for state and code (default ./.nimbus)" };
+        var config = new Option<string?>("--config") { Description = "JSON config file (default ./nimbus.json when present)" };
+        var command = new Command("server", "Run the Nimbus platform: the Lambda API on one endpoint") { port, host, dataDir, config };
+        command.SetAction((result, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            if (result.GetValue(port) is { } p)
+            {
+                overrides[nameof(NimbusOptions.Port)] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            if (result.GetValue(host) is { } h)
+            {
+                overrides[nameof(NimbusOptions.Host)] = h;
+            }
+
+            if (result.GetValue(dataDir) is { } d)
+            {
+                overrides[nameof(NimbusOptions.DataDir)] = d;
+            }
+
+            return RunAsync(result.GetValue(config), overrides, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? configFile, Dictionary<string, string?> overrides, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.Sources.Clear();
+        try
+        {
+            NimbusConfiguration.AddSources(builder.Configuration, configFile, overrides);
+        }
+        catch (FileNotFoundException ex)
+        {
+            await Console.Error.WriteLineAsync($"nimbus: {ex.Message}");
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        builder.Services.AddOptions<NimbusOptions>().Bind(builder.Configuration).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NimbusOptions>, ValidateNimbusOptions>();
+        NimbusOptions options;
+        try
+        {
+            options = builder.Configuration.Get<NimbusOptions>() ?? new NimbusOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"nimbus: invalid configuration: {ex.InnerException?.Message ?? ex.Message}");
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        var validation = new ValidateNimbusOptions().Validate(null, options);
+        if (validation.Failed)
+        {
+            foreach (var failure in validation.Failures)
+            {
+                await Console.Error.WriteLineAsync($"nimbus: invalid configuration: {failure}");
+            }
+
+            return ExitCodes.InvalidConfiguration;
+        }
+
+        Configure(builder, options);
+        var app = builder.Build();
+        app.UseNimbusApi();
+
+        // Start order: the store first (migrations), then unfinished work, then the endpoint.
+        await app.Services.GetRequiredService<IStateStore>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var runtimes = app.Services.GetRequiredService<IRuntimeRegistry>();
+        var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        Console.WriteLine($"Nimbus listening on {string.Join(", ", addresses ?? [])}");
+        Console.WriteLine($"Data directory: {Path.GetFullPath(storage.DataDirectory)}");
+        Console.WriteLine($"Runtimes: {string.Join(", ", runtimes.Supported)}");
+        await app.WaitForShutdownAsync(cancellationToken);
+        return ExitCodes.Success;
+    }
+
+    private static void Configure(WebApplicationBuilder builder, NimbusOptions options)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            // Code uploads are up to 50 MB of zip, base64 in JSON; each endpoint sets its own lower limit.
+            kestrel.Limits.MaxRequestBodySize = LambdaQuotas.MaxCodeRequestBytes;
+            kestrel.AddServerHeader = false;
+            if (options.Host is "localhost")
+            {
+                kestrel.ListenLocalhost(options.Port);
+            }
+            else if (options.Host is "0.0.0.0" or "*")
+            {
+                kestrel.ListenAnyIP(options.Port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+            }
+        });
+
+        var services = builder.Services;
+        services.Configure<StorageOptions>(storage => storage.DataDirectory = options.DataDir);
+        services.Configure<ApiOptions>(api =>
+        {
+            api.AccountId = options.AccountId;
+            api.DefaultRegion = options.Region;
+        });
+        services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
+        services.AddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<FunctionService>();
+        services.AddNimbusStorage();
+        services.AddNimbusApi();
+        services.AddHostedService<FunctionSettleWorker>();
+    }
+}

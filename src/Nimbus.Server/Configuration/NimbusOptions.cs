@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Server.Configuration;
+
+/// <summary>
+/// The server's settings (docs/configuration.md). Sources, later wins: defaults, the JSON config file,
+/// NIMBUS_* environment variables, command-line options.
+/// </summary>
+public sealed class NimbusOptions
+{
+    /// <summary>Address to listen on.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Port to listen on; 0 picks a free one (printed at start).</summary>
+    public int Port { get; set; } = 9000;
+
+    /// <summary>Where state and code live.</summary>
+    public string DataDir { get; set; } = "./.nimbus";
+
+    /// <summary>The account id in every ARN.</summary>
+    public string AccountId { get; set; } = "000000000000";
+
+    /// <summary>The region of requests that carry no SigV4 credential scope.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The account's concurrency limit.</summary>
+    public int ConcurrentExecutions { get; set; } = 1000;
+
+    /// <summary>Minimum level of the server's own log (Trace, Debug, Information, Warning, Error).</summary>
+    public string LogLevel { get; set; } = "Information";
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Nimbus.Server.Configuration;
+
+/// <summary>Checks every setting and reports all problems at once.</summary>
+internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NimbusOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Port is < 0 or > 65535)
+        {
+            errors.Add($"Port must be between 0 and 65535 (got {options.Port}).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Host))
+        {
+            errors.Add("Host must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataDir))
+        {
+            errors.Add("DataDir must not be empty.");
+        }
+
+        if (!AccountPattern().IsMatch(options.AccountId))
+        {
+            errors.Add($"AccountId must be 12 digits (got '{options.AccountId}').");
+        }
+
+        if (!RegionPattern().IsMatch(options.Region))
+        {
+            errors.Add($"Region must look like us-east-1 (got '{options.Region}').");
+        }
+
+        if (options.ConcurrentExecutions < 100)
+        {
+            errors.Add($"ConcurrentExecutions must be at least 100, AWS's unreserved minimum (got {options.ConcurrentExecutions}).");
+        }
+
+        if (!Enum.TryParse<LogLevel>(options.LogLevel, ignoreCase: true, out _))
+        {
+            errors.Add($"LogLevel must be one of Trace, Debug, Information, Warning, Error, Critical, None (got '{options.LogLevel}').");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    [GeneratedRegex(@"^\d{12}$")]
+    private static partial Regex AccountPattern();
+
+    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
+    private static partial Regex RegionPattern();
+}

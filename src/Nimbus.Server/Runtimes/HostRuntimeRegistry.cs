@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using System.Globalization;
+using Nimbus.Core.Runtimes;
+
+namespace Nimbus.Server.Runtimes;
+
+/// <summary>
+/// Finds, once at start, the interpreters on this host that run Lambda's runtimes: python3.9–3.13 (pyenv's
+/// versions first, then /usr/local and /usr), the installed Node.js as nodejs&lt;major&gt;.x, and the OS-only
+/// provided.al2 / provided.al2023. Interpreters are recorded by their real path (not pyenv's shims, which add
+/// tens of milliseconds to every start).
+/// </summary>
+internal sealed class HostRuntimeRegistry : IRuntimeRegistry
+{
+    private readonly Dictionary<string, HostRuntime> _runtimes;
+
+    public HostRuntimeRegistry(IReadOnlyDictionary<string, HostRuntime> runtimes)
+    {
+        _runtimes = new Dictionary<string, HostRuntime>(runtimes, StringComparer.Ordinal);
+        var supported = new List<string>(_runtimes.Keys);
+        supported.Sort(StringComparer.Ordinal);
+        Supported = supported;
+    }
+
+    public IReadOnlyList<string> Supported { get; }
+
+    public HostRuntime? Find(string runtime) => _runtimes.GetValueOrDefault(runtime);
+
+    public static HostRuntimeRegistry Probe()
+    {
+        var found = new Dictionary<string, HostRuntime>(StringComparer.Ordinal);
+        for (var minor = 9; minor <= 13; minor++)
+        {
+            var id = $"python3.{minor}";
+            if (FindPython(minor) is { } python)
+            {
+                found[id] = new HostRuntime(id, "python", python, Path.GetDirectoryName(Path.GetDirectoryName(python)));
+            }
+        }
+
+        if (FindOnPath("node") is { } node && NodeMajor(node) is { } major)
+        {
+            var id = $"nodejs{major}.x";
+            if (RuntimeCatalog.IsModelValue(id))
+            {
+                found[id] = new HostRuntime(id, "nodejs", node, Path.GetDirectoryName(Path.GetDirectoryName(node)));
+            }
+        }
+
+        foreach (var id in (ReadOnlySpan<string>)["provided.al2", "provided.al2023"])
+        {
+            found[id] = new HostRuntime(id, "provided", null, null);
+        }
+
+        return new HostRuntimeRegistry(found);
+    }
+
+    private static string? FindPython(int minor)
+    {
+        var root = Environment.GetEnvironmentVariable("PYENV_ROOT")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pyenv");
+        var versions = Path.Combine(root, "versions");
+        if (Directory.Exists(versions))
+        {
+            var candidates = Directory.GetDirectories(versions, $"3.{minor}.*");
+            Array.Sort(candidates, CompareVersions);
+            for (var i = candidates.Length - 1; i >= 0; i--)
+            {
+                var path = Path.Combine(candidates[i], "bin", $"python3.{minor}");
+                if (File.Exists(path))
+                {
+                    return path;
+                }
+            }
+        }
+
+        foreach (var dir in (ReadOnlySpan<string>)["/usr/local/bin", "/usr/bin"])
+        {
+            var path = Path.Combine(dir, $"python3.{minor}");
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        return null;
+    }
+
+    private static int CompareVersions(string a, string b)
+    {
+        static int Patch(string dir) =>
+            int.TryParse(Path.GetFileName(dir).Split('.')[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var patch) ? patch : -1;
+        return Patch(a).CompareTo(Patch(b));
+    }
+
+    private static string? FindOnPath(string name)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (dir.Contains("shims", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+            {
+                return new FileInfo(candidate).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static int? NodeMajor(string node)
+    {
+        try
+        {
+            var start = new ProcessStartInfo(node, "--version") { RedirectStandardOutput = true, UseShellExecute = false };
+            start.Environment.Remove("NODE_EXTRA_CA_CERTS");
+            using var process = Process.Start(start);
+            if (process is null)
+            {
+                return null;
+            }
+
+            var output = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit(5000);
+            var dot = output.IndexOf('.', StringComparison.Ordinal);
+            return output.StartsWith('v') && dot > 1 && int.TryParse(output.AsSpan(1, dot - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var major)
+                ? major
+                : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.Json.Serialization;
+using Nimbus.Core.Functions;
+
+namespace Nimbus.Storage.Sqlite;
+
+/// <summary>
+/// Source-generated JSON for the documents the store keeps in its rows. Get-only properties are derived
+/// (e.g. <see cref="FunctionVersion.IsSettling"/>), so they are not stored; nulls are left out to keep rows small.
+/// </summary>
+[JsonSourceGenerationOptions(
+    IgnoreReadOnlyProperties = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(FunctionVersion))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+internal sealed partial class StorageJsonContext : JsonSerializerContext;

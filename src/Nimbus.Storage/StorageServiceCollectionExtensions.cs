@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nimbus.Core.Storage;
+using Nimbus.Storage;
+using Nimbus.Storage.Code;
+using Nimbus.Storage.Sqlite;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Nimbus's embedded storage: SQLite metadata and the file-system code store.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IStateStore"/> (SQLite, <c>&lt;DataDirectory&gt;/nimbus.db</c>) and <see cref="ICodeStore"/>
+    /// (<c>&lt;DataDirectory&gt;/code/</c>) as singletons, unless already registered. The data directory comes from
+    /// <see cref="StorageOptions"/>, which the caller binds; it is resolved to a full path and created when missing.
+    /// The caller runs <see cref="IStateStore.MigrateAsync"/> once at start.
+    /// </summary>
+    public static IServiceCollection AddNimbusStorage(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddLogging();
+        services.AddOptions<StorageOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IStateStore>(sp => new SqliteStateStore(
+            ResolveDataDirectory(sp),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SqliteStateStore>>()));
+        services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
+            ResolveDataDirectory(sp),
+            sp.GetRequiredService<ILogger<FileCodeStore>>()));
+        return services;
+    }
+
+    private static string ResolveDataDirectory(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var path = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs what the tests need when it is missing, builds everything and runs every test.
+# In CI (CI=true) a missing prerequisite that cannot be installed fails the run; nothing is skipped silently.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+
+say() { printf '==> %s\n' "$*" >&2; }
+fail() { printf 'test.sh: %s\n' "$*" >&2; exit 1; }
+
+apt_updated=""
+apt_install() {
+  if [[ $(id -u) -ne 0 ]]; then
+    fail "missing $*; install it (as root: apt-get install -y $*) and run ./test.sh again"
+  fi
+  if [[ -z "$apt_updated" ]]; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v dotnet >/dev/null || fail "the .NET 10 SDK (dotnet) is not on PATH"
+
+# The AWS CLI v2 from Debian's awscli package, by its real path: the first 'aws' on PATH may be pyenv's v1 shim.
+if [[ ! -x /usr/bin/aws ]]; then
+  apt_install awscli
+fi
+export NIMBUS_TEST_AWS=/usr/bin/aws
+
+# A python3 with boto3 (the machine's python3 has it; Debian's python3-boto3 otherwise), by its real path.
+python=""
+for candidate in "$(command -v python3 || true)" /usr/bin/python3; do
+  [[ -n "$candidate" && -x "$candidate" ]] || continue
+  real="$("$candidate" -c 'import sys, boto3; print(sys.executable)' 2>/dev/null || true)"
+  if [[ -n "$real" ]]; then python="$real"; break; fi
+done
+if [[ -z "$python" ]]; then
+  apt_install python3-boto3
+  python=/usr/bin/python3
+  "$python" -c 'import boto3' || fail "boto3 is not importable from $python"
+fi
+export NIMBUS_TEST_PYTHON="$python"
+
+say "building"
+dotnet build Nimbus.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
+./nimbus --help >/dev/null  # builds the server the end-to-end tests run, if stale
+export NIMBUS_EXECUTABLE="$root/artifacts/nimbus/nimbus"
+
+say "running tests (python: $python; aws: $NIMBUS_TEST_AWS)"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test --solution Nimbus.slnx -c Release --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line in the form CI reads: 'N passed, N failed'.
+read -r passed failed skipped < <(awk '
+  /total:/ { for (i = 1; i <= NF; i++) {
+      if ($i == "succeeded:") p += $(i+1); if ($i == "failed:") f += $(i+1); if ($i == "skipped:") s += $(i+1) } }
+  END { print p+0, f+0, s+0 }' "$log")
+if [[ "$passed" -eq 0 && "$status" -eq 0 ]]; then
+  echo "test.sh: no test ran" >&2
+  status=1
+fi
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
