@@ -59,8 +59,7 @@ set -e
 
 # One closing line in the form CI reads: 'N passed, N failed'.
 read -r passed failed skipped < <(awk '
-  /total:/ { for (i = 1; i <= NF; i++) {
-      if ($i == "succeeded:") p += $(i+1); if ($i == "failed:") f += $(i+1); if ($i == "skipped:") s += $(i+1) } }
+  $1 == "succeeded:" { p += $2 } $1 == "failed:" { f += $2 } $1 == "skipped:" { s += $2 }
   END { print p+0, f+0, s+0 }' "$log")
 if [[ "$passed" -eq 0 && "$status" -eq 0 ]]; then
   echo "test.sh: no test ran" >&2

@@ -36,7 +36,7 @@ public sealed partial class FunctionService
         catch (InvalidDataException ex)
         {
             failureCode = FunctionStates.InvalidZipFile;
-            failureReason = $"Lambda was unable to extract the deployment package: {ex.Message}";
+            failureReason = $"Failed to unzip archive: An error in the archive format was detected. Please fix the error and retry; {ex.Message}";
         }
         catch (LambdaException ex)
         {

@@ -17,15 +17,22 @@ public sealed partial class FunctionService
 
         var zip = RequireZip(code);
         var record = await LoadForUpdateAsync(reference, revisionId, cancellationToken);
-        var stored = dryRun ? null : await _code.StoreZipAsync(zip, cancellationToken);
+        var stored = dryRun ? _code.Inspect(zip) : await _code.StoreZipAsync(zip, cancellationToken);
         var latest = record.Latest with
         {
-            CodeSha256 = stored?.Sha256 ?? record.Latest.CodeSha256,
-            CodeSize = stored?.Size ?? zip.Length,
-            UnzippedCodeSize = stored?.UnzippedSize ?? record.Latest.UnzippedCodeSize,
+            CodeSha256 = stored.Sha256,
+            CodeSize = stored.Size,
+            UnzippedCodeSize = stored.UnzippedSize,
             Architectures = architectures ?? record.Latest.Architectures,
         };
-        return dryRun ? latest : await CommitUpdateAsync(record, latest, cancellationToken);
+        if (dryRun)
+        {
+            return latest;
+        }
+
+        var committed = await CommitUpdateAsync(record, latest, cancellationToken);
+        await DeleteCodeIfUnusedAsync(record.Latest.CodeSha256, cancellationToken);
+        return committed;
     }
 
     public async Task<FunctionVersion> UpdateConfigurationAsync(Scope scope, string functionName, FunctionChange change, CancellationToken cancellationToken)

@@ -52,17 +52,21 @@ public sealed partial class FunctionService
             throw LambdaErrors.FunctionExists(reference.Name);
         }
 
-        var stored = await _code.StoreZipAsync(zip, cancellationToken);
         var version = new FunctionVersion
         {
             Name = reference.Name,
             Role = change.Role!, // Validate refuses a create without Role.
             Logging = new LoggingSettings { LogGroup = $"/aws/lambda/{reference.Name}" },
-            CodeSha256 = stored.Sha256,
+            CodeSha256 = "",
             RevisionId = NewRevisionId(),
         };
-        version = Apply(version, change) with
+
+        // Every rule is checked before the code is stored, so a rejected request leaves nothing behind.
+        version = Apply(version, change);
+        var stored = await _code.StoreZipAsync(zip, cancellationToken);
+        version = version with
         {
+            CodeSha256 = stored.Sha256,
             CodeSize = stored.Size,
             UnzippedCodeSize = stored.UnzippedSize,
             LastModified = _time.GetUtcNow(),
@@ -79,6 +83,7 @@ public sealed partial class FunctionService
         };
         if (!await _store.TryCreateFunctionAsync(record, cancellationToken))
         {
+            await DeleteCodeIfUnusedAsync(stored.Sha256, cancellationToken);
             throw LambdaErrors.FunctionExists(reference.Name);
         }
 
@@ -156,9 +161,19 @@ public sealed partial class FunctionService
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         }
 
-        if (!await _store.IsCodeReferencedAsync(record.Latest.CodeSha256, cancellationToken))
+        await DeleteCodeIfUnusedAsync(record.Latest.CodeSha256, cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes a package no stored version uses any more. A concurrent create of the same bytes may store it again
+    /// between the check and the delete; the store's settle step then finds it missing and fails that update, which
+    /// the caller can retry. Packages are content-addressed, so nothing else is lost.
+    /// </summary>
+    private async Task DeleteCodeIfUnusedAsync(string codeSha256, CancellationToken cancellationToken)
+    {
+        if (!await _store.IsCodeReferencedAsync(codeSha256, cancellationToken))
         {
-            _code.Delete(record.Latest.CodeSha256);
+            _code.Delete(codeSha256);
         }
     }
 

@@ -13,6 +13,9 @@ public interface ICodeStore
     /// </summary>
     Task<StoredCode> StoreZipAsync(ReadOnlyMemory<byte> zip, CancellationToken cancellationToken);
 
+    /// <summary>The same checks as <see cref="StoreZipAsync"/>, without storing anything (DryRun).</summary>
+    StoredCode Inspect(ReadOnlyMemory<byte> zip);
+
     /// <summary>Opens a stored zip for reading, or null when no zip has that hash.</summary>
     Stream? OpenZip(string sha256);
 

@@ -170,7 +170,8 @@ public static class FunctionValidator
         {
             throw LambdaErrors.InvalidParameter(
                 "Log level configuration is only supported when LogFormat is set to \"JSON\". Remove ApplicationLogLevel and SystemLogLevel from your request, or set LogFormat to \"JSON\" and try again.");
-        }    }
+        }
+    }
 
     private static void CheckEnvironment(IReadOnlyDictionary<string, string> environment)
     {

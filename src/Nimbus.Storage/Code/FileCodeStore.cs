@@ -69,6 +69,13 @@ internal sealed class FileCodeStore : ICodeStore
         return new StoredCode(sha256, zip.Length, unzippedSize);
     }
 
+    public StoredCode Inspect(ReadOnlyMemory<byte> zip)
+    {
+        var unzippedSize = MeasureUnzippedSize(zip);
+        var (sha256, _) = CodeHash.Compute(zip.Span);
+        return new StoredCode(sha256, zip.Length, unzippedSize);
+    }
+
     public Stream? OpenZip(string sha256)
     {
         var path = ZipPath(CodeHash.ToHex(sha256));

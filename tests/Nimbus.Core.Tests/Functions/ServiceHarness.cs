@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+using Microsoft.Extensions.Time.Testing;
+using Nimbus.Core.Functions;
+using Nimbus.TestKit;
+using Nimbus.TestKit.Fakes;
+
+namespace Nimbus.Core.Tests.Functions;
+
+/// <summary>A <see cref="FunctionService"/> over in-memory fakes and a fake clock.</summary>
+internal sealed class ServiceHarness
+{
+    public static readonly DateTimeOffset Start = new(2019, 2, 20, 15, 33, 28, 335, TimeSpan.Zero);
+
+    public ServiceHarness(FunctionServiceOptions? options = null)
+    {
+        Service = new FunctionService(Store, Code, Runtimes, Time, options ?? new FunctionServiceOptions());
+    }
+
+    public InMemoryStateStore Store { get; } = new();
+
+    public InMemoryCodeStore Code { get; } = new();
+
+    public FakeRuntimeRegistry Runtimes { get; } = FakeRuntimeRegistry.Default();
+
+    public FakeTimeProvider Time { get; } = new(Start);
+
+    public FunctionService Service { get; }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static CodeUpload Upload(byte[] zip) => new() { ZipFile = zip };
+
+    public static byte[] Zip(string marker = "v1") => ZipBuilder.PythonEcho(marker);
+
+    public Task<FunctionVersion> CreateAsync(
+        string name,
+        FunctionChange? change = null,
+        byte[]? zip = null,
+        IReadOnlyDictionary<string, string>? tags = null) =>
+        Service.CreateAsync(TestValues.Scope, name, change ?? TestValues.ValidCreate(), Upload(zip ?? Zip()), tags, Ct);
+
+    /// <summary>Creates a function and settles it to Active/Successful.</summary>
+    public async Task<FunctionVersion> CreateActiveAsync(string name, FunctionChange? change = null, byte[]? zip = null)
+    {
+        await CreateAsync(name, change, zip);
+        await SettleAsync(name);
+        return await LatestAsync(name);
+    }
+
+    public Task SettleAsync(string name) => Service.SettleAsync(new FunctionKey(TestValues.Scope, name), Ct);
+
+    public async Task<FunctionVersion> LatestAsync(string name)
+    {
+        var record = await Store.GetFunctionAsync(TestValues.Scope, name, Ct);
+        Assert.NotNull(record);
+        return record.Latest;
+    }
+
+    /// <summary>Takes every queued settle request off the channel, in order.</summary>
+    public List<FunctionKey> DrainSettling()
+    {
+        var keys = new List<FunctionKey>();
+        while (Service.Settling.TryRead(out var key))
+        {
+            keys.Add(key);
+        }
+
+        return keys;
+    }
+}
