@@ -44,6 +44,11 @@ if [[ -z "$python" ]]; then
 fi
 export NIMBUS_TEST_PYTHON="$python"
 
+# Node.js for the nodejs runtime (the machine image has Node 20; Debian's package is the fallback).
+if ! command -v node >/dev/null && [[ ! -x /usr/bin/node ]]; then
+  apt_install nodejs
+fi
+
 say "building"
 dotnet build Nimbus.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
 ./nimbus --help >/dev/null  # builds the server the end-to-end tests run, if stale
@@ -55,11 +60,16 @@ trap 'rm -f "$log"' EXIT
 set +e
 dotnet test --solution Nimbus.slnx -c Release --no-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+say "runtime clients (python, node) against a fake Runtime API"
+"$python" tests/runtimes/run_tests.py 2>&1 | tee -a "$log"
+runtime_status=${PIPESTATUS[0]}
+[[ $runtime_status -ne 0 ]] && status=$runtime_status
 set -e
 
 # One closing line in the form CI reads: 'N passed, N failed'.
 read -r passed failed skipped < <(awk '
   $1 == "succeeded:" { p += $2 } $1 == "failed:" { f += $2 } $1 == "skipped:" { s += $2 }
+  /^[0-9]+ passed, [0-9]+ failed/ { p += $1; f += $3 }
   END { print p+0, f+0, s+0 }' "$log")
 if [[ "$passed" -eq 0 && "$status" -eq 0 ]]; then
   echo "test.sh: no test ran" >&2

@@ -30,6 +30,8 @@ public static class StorageServiceCollectionExtensions
             ResolveDataDirectory(sp),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SqliteStateStore>>()));
+        services.TryAddSingleton(sp => (ILogStore)sp.GetRequiredService<IStateStore>());
+        services.TryAddSingleton(sp => (IAsyncInvocationStore)sp.GetRequiredService<IStateStore>());
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));

@@ -8,6 +8,9 @@ using Nimbus.Api.Hosting;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
+using Nimbus.Events;
+using Nimbus.Events.Async;
+using Nimbus.Execution;
 using Nimbus.Server.Configuration;
 using Nimbus.Server.Hosting;
 using Nimbus.Server.Runtimes;
@@ -95,14 +98,32 @@ internal static class ServerCommand
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
 
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var runtimes = app.Services.GetRequiredService<IRuntimeRegistry>();
         var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        Console.WriteLine($"Nimbus listening on {string.Join(", ", addresses ?? [])}");
+        var execution = app.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+
+        // Functions reach Nimbus's own APIs here (AWS_ENDPOINT_URL in every environment).
+        execution.PlatformEndpoint = PlatformEndpoint(addresses);
+        Console.WriteLine($"Nimbus listening on {string.Join(", ", addresses)}");
         Console.WriteLine($"Data directory: {Path.GetFullPath(storage.DataDirectory)}");
         Console.WriteLine($"Runtimes: {string.Join(", ", runtimes.Supported)}");
+        Console.WriteLine($"Sandbox: {execution.Sandbox}" + (execution.Sandbox == "process"
+            ? " (functions run as host processes, without isolation or resource limits)"
+            : ""));
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Success;
+    }
+
+    private static string? PlatformEndpoint(ICollection<string> addresses)
+    {
+        foreach (var address in addresses)
+        {
+            // A wildcard listener is reachable on loopback.
+            return address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        }
+
+        return null;
     }
 
     private static void Configure(WebApplicationBuilder builder, NimbusOptions options)
@@ -144,6 +165,22 @@ internal static class ServerCommand
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FunctionService>();
         services.AddNimbusStorage();
+        services.AddNimbusExecution();
+        services.Configure<ExecutionOptions>(execution =>
+        {
+            execution.Sandbox = options.Sandbox;
+            execution.IdleTimeout = TimeSpan.FromSeconds(options.IdleTimeoutSeconds);
+            execution.MaxLifetime = TimeSpan.FromSeconds(options.MaxLifetimeSeconds);
+        });
+        services.AddNimbusEvents();
+        services.Configure<AsyncInvokeOptions>(async =>
+        {
+            async.RetryDelays.Clear();
+            foreach (var delay in ValidateNimbusOptions.ParseDelays(options.AsyncRetryDelays) ?? [])
+            {
+                async.RetryDelays.Add(delay);
+            }
+        });
         services.AddNimbusApi();
         services.AddHostedService<FunctionSettleWorker>();
     }

@@ -25,6 +25,18 @@ public sealed class NimbusOptions
     /// <summary>The account's concurrency limit.</summary>
     public int ConcurrentExecutions { get; set; } = 1000;
 
+    /// <summary>Sandbox backend for execution environments: <c>process</c>.</summary>
+    public string Sandbox { get; set; } = "process";
+
+    /// <summary>Seconds an idle environment stays warm.</summary>
+    public int IdleTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Seconds an environment lives at most.</summary>
+    public int MaxLifetimeSeconds { get; set; } = 7200;
+
+    /// <summary>Seconds before each retry of a failed asynchronous invocation, comma-separated (AWS: about 60 then 120).</summary>
+    public string AsyncRetryDelays { get; set; } = "60,120";
+
     /// <summary>Minimum level of the server's own log (Trace, Debug, Information, Warning, Error).</summary>
     public string LogLevel { get; set; } = "Information";
 }

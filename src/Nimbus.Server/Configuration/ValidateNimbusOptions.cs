@@ -40,12 +40,44 @@ internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOpt
             errors.Add($"ConcurrentExecutions must be at least 100, AWS's unreserved minimum (got {options.ConcurrentExecutions}).");
         }
 
+        if (options.Sandbox is not "process")
+        {
+            errors.Add($"Sandbox must be 'process' (got '{options.Sandbox}').");
+        }
+
+        if (options.IdleTimeoutSeconds < 1 || options.MaxLifetimeSeconds < 1)
+        {
+            errors.Add("IdleTimeoutSeconds and MaxLifetimeSeconds must be at least 1.");
+        }
+
+        if (ParseDelays(options.AsyncRetryDelays) is null)
+        {
+            errors.Add($"AsyncRetryDelays must be comma-separated non-negative seconds, e.g. 60,120 (got '{options.AsyncRetryDelays}').");
+        }
+
         if (!Enum.TryParse<LogLevel>(options.LogLevel, ignoreCase: true, out _))
         {
             errors.Add($"LogLevel must be one of Trace, Debug, Information, Warning, Error, Critical, None (got '{options.LogLevel}').");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Parses "60,120" (seconds, fractions allowed) into delays; null when malformed.</summary>
+    public static List<TimeSpan>? ParseDelays(string value)
+    {
+        var delays = new List<TimeSpan>();
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 0)
+            {
+                return null;
+            }
+
+            delays.Add(TimeSpan.FromSeconds(seconds));
+        }
+
+        return delays;
     }
 
     [GeneratedRegex(@"^\d{12}$")]

@@ -53,5 +53,39 @@ internal static class SqliteMigrations
         CREATE INDEX function_versions_code_sha256 ON function_versions (code_sha256);
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [V1Functions];
+    /// <summary>Version 2: function logs, one row per line, by log group and stream.</summary>
+    private const string V2Logs = """
+        CREATE TABLE log_events (
+            id         INTEGER PRIMARY KEY,
+            account    TEXT    NOT NULL,
+            region     TEXT    NOT NULL,
+            log_group  TEXT    NOT NULL,
+            log_stream TEXT    NOT NULL,
+            timestamp  INTEGER NOT NULL,
+            message    TEXT    NOT NULL
+        );
+
+        CREATE INDEX log_events_stream ON log_events (account, region, log_group, log_stream, id);
+        """;
+
+    /// <summary>Version 3: the durable queue of asynchronous invocations.</summary>
+    private const string V3AsyncInvocations = """
+        CREATE TABLE async_invocations (
+            request_id      TEXT    NOT NULL PRIMARY KEY,
+            account         TEXT    NOT NULL,
+            region          TEXT    NOT NULL,
+            function_name   TEXT    NOT NULL,
+            qualifier       TEXT,
+            payload         BLOB    NOT NULL,
+            client_context  TEXT,
+            trace_id        TEXT,
+            attempts        INTEGER NOT NULL,
+            enqueued_at     INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE INDEX async_invocations_due ON async_invocations (next_attempt_at);
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [V1Functions, V2Logs, V3AsyncInvocations];
 }

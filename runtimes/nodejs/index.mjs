@@ -1,0 +1,516 @@
+// Nimbus Node.js runtime: a Lambda Runtime API (2018-06-01) client.
+//
+// Started as `node index.mjs` (or via ./bootstrap) with cwd = LAMBDA_TASK_ROOT.
+// Node 20+, built-in modules only.
+
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import Module, { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const API_PREFIX = '/2018-06-01/runtime';
+const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
+
+// ---------------------------------------------------------------------------
+// NODE_PATH: layers' node_modules must be resolvable from CommonJS code.
+// ---------------------------------------------------------------------------
+(function setupNodePath() {
+  const wanted = [
+    `/opt/nodejs/node${process.versions.node.split('.')[0]}/node_modules`,
+    '/opt/nodejs/node_modules',
+    path.join(path.dirname(new URL(import.meta.url).pathname), 'node_modules'),
+    process.env.LAMBDA_TASK_ROOT || process.cwd(),
+  ];
+  const current = (process.env.NODE_PATH || '').split(path.delimiter).filter(Boolean);
+  const missing = wanted.filter((p) => !current.includes(p));
+  if (missing.length > 0) {
+    process.env.NODE_PATH = [...current, ...missing].join(path.delimiter);
+    // Module._initPaths re-reads NODE_PATH for require() resolution.
+    if (typeof Module._initPaths === 'function') Module._initPaths();
+  }
+})();
+
+// ---------------------------------------------------------------------------
+// Error classes with AWS's Runtime.* names
+// ---------------------------------------------------------------------------
+function runtimeError(name) {
+  const cls = class extends Error {};
+  Object.defineProperty(cls, 'name', { value: name });
+  cls.prototype.name = `Runtime.${name}`;
+  return cls;
+}
+const ImportModuleError = runtimeError('ImportModuleError');
+const HandlerNotFound = runtimeError('HandlerNotFound');
+const MalformedHandlerName = runtimeError('MalformedHandlerName');
+const UserCodeSyntaxError = runtimeError('UserCodeSyntaxError');
+const NodeJsExit = runtimeError('NodeJsExit');
+class UnhandledPromiseRejection extends Error {
+  constructor(reason, promise) {
+    super(reason);
+    this.reason = reason;
+    this.promise = promise;
+  }
+}
+UnhandledPromiseRejection.prototype.name = 'Runtime.UnhandledPromiseRejection';
+const NODE_EXIT_MESSAGE =
+  'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly ' +
+  'caused by a Promise that was never settled. For more information, see ' +
+  'https://nodejs.org/docs/latest/api/process.html#exit-codes';
+
+function looksLikeError(e) {
+  return e && typeof e.name === 'string' && typeof e.message === 'string' &&
+    typeof e.stack === 'string' && e.name && e.message && e.stack;
+}
+
+// The body the Runtime API receives for an error.
+function errorPayload(err) {
+  try {
+    if (util.types.isNativeError(err) || looksLikeError(err)) {
+      const clean = (s) => (typeof s === 'string' ? s.replaceAll('\x7F', '%7F') : s);
+      return {
+        errorType: clean(err.name),
+        errorMessage: clean(err.message),
+        trace: clean(String(err.stack)).split('\n'),
+      };
+    }
+    return { errorType: typeof err, errorMessage: String(err), trace: [] };
+  } catch (_) {
+    return {
+      errorType: 'handled',
+      errorMessage: 'callback called with Error argument, but there was a problem while ' +
+        'retrieving one or more of its message, name, and stack',
+    };
+  }
+}
+
+function toError(e) {
+  return e instanceof Error ? e : new Error(e);
+}
+
+// "\t" + JSON of the error with its enumerable properties (text log format).
+function formatErrorForLog(err) {
+  const replacer = (_k, v) => {
+    if (v instanceof Error) {
+      const out = Object.assign({ errorType: v.name, errorMessage: v.message, code: v.code }, v);
+      if (typeof v.stack === 'string') out.stack = v.stack.split('\n');
+      return out;
+    }
+    return v;
+  };
+  try {
+    return '\t' + JSON.stringify(err, replacer);
+  } catch (_) {
+    return '\t' + JSON.stringify(errorPayload(err));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Console
+// ---------------------------------------------------------------------------
+let currentRequestId; // undefined until the first invocation, as on AWS
+let currentTenantId;
+const LOG_JSON = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
+const LEVELS = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
+
+function jsonLogLine(level, time, params) {
+  const rec = { timestamp: time, level, requestId: currentRequestId };
+  if (currentTenantId != null) rec.tenantId = currentTenantId;
+  if (params.length === 1) {
+    rec.message = params[0];
+    try {
+      return JSON.stringify(rec, (_k, v) => {
+        if (v instanceof Error) {
+          return Object.assign({
+            errorType: v?.constructor?.name ?? 'UnknownError',
+            errorMessage: v.message,
+            stackTrace: typeof v.stack === 'string' ? v.stack.split('\n') : v.stack,
+          }, v);
+        }
+        return v;
+      });
+    } catch (_) {
+      rec.message = util.format(rec.message);
+      return JSON.stringify(rec);
+    }
+  }
+  rec.message = util.format(...params);
+  const err = params.find((p) => p instanceof Error);
+  if (err) {
+    rec.errorType = err?.constructor?.name ?? 'UnknownError';
+    rec.errorMessage = err.message;
+    rec.stackTrace = typeof err.stack === 'string' ? err.stack.split('\n') : [];
+  }
+  return JSON.stringify(rec);
+}
+
+function writeLog(level, params) {
+  const time = new Date().toISOString();
+  let line = LOG_JSON
+    ? jsonLogLine(level, time, params)
+    : `${time}\t${currentRequestId}\t${level}\t${util.format(...params)}`;
+  line = line.replace(/\n/g, '\r');
+  process.stdout.write(line + '\n');
+}
+
+function patchConsole() {
+  const min = LEVELS[(process.env.AWS_LAMBDA_LOG_LEVEL || '').toUpperCase()] ?? LEVELS.TRACE;
+  const make = (level) => (LEVELS[level] >= min ? (...p) => writeLog(level, p) : () => {});
+  console.trace = make('TRACE');
+  console.debug = make('DEBUG');
+  console.info = make('INFO');
+  console.log = console.info;
+  console.warn = make('WARN');
+  console.error = make('ERROR');
+  console.fatal = (...p) => writeLog('FATAL', p);
+}
+
+function logError(label, err) {
+  if (LOG_JSON) console.error(toError(err));
+  else console.error(label, formatErrorForLog(toError(err)));
+}
+
+// ---------------------------------------------------------------------------
+// Runtime API client
+// ---------------------------------------------------------------------------
+class RuntimeClient {
+  constructor(address) {
+    const i = address.lastIndexOf(':');
+    this.host = i > 0 ? address.slice(0, i).replace(/^\[|\]$/g, '') : address;
+    this.port = i > 0 ? parseInt(address.slice(i + 1), 10) : 80;
+    // Idle keep-alive sockets are unref'd by the agent, so they never keep the
+    // event loop alive (callbackWaitsForEmptyEventLoop relies on that).
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  request(method, urlPath, body, headers) {
+    return new Promise((resolve, reject) => {
+      const opts = {
+        host: this.host, port: this.port, method, path: API_PREFIX + urlPath,
+        agent: this.agent, headers: headers || {},
+      };
+      if (body !== undefined) opts.headers['Content-Length'] = Buffer.byteLength(body);
+      const req = http.request(opts, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async next() {
+    const res = await this.request('GET', '/invocation/next');
+    if (res.status !== 200) {
+      throw new Error(`GET /next answered ${res.status}: ${res.body.toString('utf8', 0, 500)}`);
+    }
+    return res;
+  }
+
+  async post(urlPath, body, headers) {
+    const res = await this.request('POST', urlPath, body,
+      Object.assign({ 'Content-Type': 'application/json' }, headers));
+    if (res.status >= 500) {
+      throw new Error(`POST ${urlPath} answered ${res.status}: ${res.body.toString('utf8', 0, 500)}`);
+    }
+    if (res.status !== 202) {
+      process.stderr.write(`nimbus-runtime: POST ${urlPath} answered ${res.status}: ${res.body.toString('utf8', 0, 500)}\n`);
+    }
+    return res.status;
+  }
+
+  postResponse(id, bodyString) {
+    return this.post(`/invocation/${encodeURIComponent(id)}/response`, bodyString);
+  }
+
+  postError(id, err) {
+    const payload = errorPayload(err);
+    return this.post(`/invocation/${encodeURIComponent(id)}/error`, JSON.stringify(payload),
+      { [ERROR_TYPE_HEADER]: headerSafe(payload.errorType) });
+  }
+
+  postInitError(err) {
+    const payload = errorPayload(err);
+    return this.post('/init/error', JSON.stringify(payload),
+      { [ERROR_TYPE_HEADER]: headerSafe(payload.errorType) });
+  }
+}
+
+function headerSafe(v) {
+  const s = String(v ?? 'Runtime.Unknown').replace(/[^\x20-\x7E]/g, '');
+  return s || 'Runtime.Unknown';
+}
+
+// ---------------------------------------------------------------------------
+// Loading the handler
+// ---------------------------------------------------------------------------
+function hasTypeModule(dir) {
+  for (;;) {
+    if (dir.endsWith('/node_modules')) return false;
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try {
+        const pkg = JSON.parse(fs.readFileSync(pj, 'utf8'));
+        if (pkg) return pkg.type === 'module';
+      } catch (e) {
+        console.warn(`${pj} cannot be read, it will be ignored for ES module detection purposes.`, e);
+        return false;
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
+}
+
+async function importFile(file) {
+  return import(pathToFileURL(file).href);
+}
+
+async function loadModule(appRoot, moduleRoot, moduleName) {
+  const base = path.resolve(appRoot, moduleRoot, moduleName);
+  if (fs.existsSync(base) && fs.statSync(base).isFile()) return require(base);
+  const js = base + '.js';
+  const jsExists = fs.existsSync(js);
+  const esm = jsExists && hasTypeModule(path.dirname(js));
+  if (jsExists && !esm) return require(js);
+  if (esm) return importFile(js);
+  if (fs.existsSync(base + '.mjs')) return importFile(base + '.mjs');
+  if (fs.existsSync(base + '.cjs')) return require(base + '.cjs');
+  // Last resort: Node's own resolution (directories with index.js, node_modules, NODE_PATH).
+  return require(require.resolve(moduleName, { paths: [appRoot, path.resolve(appRoot, moduleRoot)] }));
+}
+
+async function loadHandler(appRoot, fullHandler) {
+  if (fullHandler.includes('..')) {
+    throw new MalformedHandlerName(
+      `'${fullHandler}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`);
+  }
+  const baseName = path.basename(fullHandler);
+  const moduleRoot = fullHandler.substring(0, fullHandler.indexOf(baseName));
+  const m = /^([^.]*)\.(.*)$/.exec(baseName);
+  if (!m) throw new MalformedHandlerName('Bad handler');
+  const [, moduleName, exportPath] = m;
+
+  globalThis.awslambda = globalThis.awslambda || {
+    streamifyResponse: () => {
+      throw new Error('Response streaming is not supported by this runtime.');
+    },
+  };
+
+  let mod;
+  try {
+    mod = await loadModule(appRoot, moduleRoot, moduleName);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new UserCodeSyntaxError(e);
+    if (e && e.code === 'MODULE_NOT_FOUND') throw new ImportModuleError(e);
+    throw e;
+  }
+  const fn = exportPath.split('.').reduce((o, k) => o && o[k], mod);
+  if (!fn) throw new HandlerNotFound(`${fullHandler} is undefined or not exported`);
+  if (typeof fn !== 'function') throw new HandlerNotFound(`${fullHandler} is not a function`);
+  return fn;
+}
+
+// ---------------------------------------------------------------------------
+// Invocation loop
+// ---------------------------------------------------------------------------
+let beforeExitAction = () => {};
+process.on('beforeExit', () => beforeExitAction());
+
+function parseHeaderJson(value, name) {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch (err) {
+    throw new Error(`Cannot parse ${name} as json: ${err.toString()}`);
+  }
+}
+
+function serialize(result) {
+  try {
+    return JSON.stringify(result === undefined ? null : result);
+  } catch (_) {
+    throw new Error('Unable to stringify response body');
+  }
+}
+
+class Runtime {
+  constructor(client, handler) {
+    this.client = client;
+    this.handler = handler;
+    this.isAsync = handler.constructor && handler.constructor.name === 'AsyncFunction';
+    this.onUncaught = (err) => this.fatalInit(err, 129);
+    this.onRejection = (err) => this.fatalInit(err, 128);
+  }
+
+  fatalInit(err, code) {
+    this.client.postInitError(err).catch(() => {}).finally(() => process.exit(code));
+  }
+
+  schedule() {
+    setImmediate(() => {
+      this.once().catch((err) => {
+        process.stderr.write(`nimbus-runtime: ${err && err.stack ? err.stack : err}\n`);
+        process.exit(1);
+      });
+    });
+  }
+
+  async once() {
+    const res = await this.client.next();
+    const h = res.headers; // lower-cased by node
+    const id = h['lambda-runtime-aws-request-id'];
+    if (!id) throw new Error('invocation id is missing');
+    currentRequestId = id;
+    currentTenantId = h['lambda-runtime-aws-tenant-id'];
+    if (h['lambda-runtime-trace-id']) process.env._X_AMZN_TRACE_ID = h['lambda-runtime-trace-id'];
+    else delete process.env._X_AMZN_TRACE_ID;
+
+    const client = this.client;
+    const fatal = (code) => (err) => {
+      client.postError(id, err).catch(() => {}).finally(() => process.exit(code));
+    };
+    this.onUncaught = fatal(129);
+    this.onRejection = fatal(128);
+
+    // --- completion plumbing (first report wins) ---
+    let reported = false;
+    let waitForEmptyLoop = true;
+    const next = () => this.schedule();
+    const reportError = (err) => {
+      if (reported) return;
+      reported = true;
+      beforeExitAction = () => {};
+      logError('Invoke Error', err);
+      client.postError(id, err).then(next, this.die);
+    };
+    const reportResult = (result) => {
+      if (reported) return;
+      let body;
+      try {
+        body = serialize(result);
+      } catch (e) {
+        reportError(e);
+        return;
+      }
+      reported = true;
+      beforeExitAction = () => {};
+      client.postResponse(id, body).then(next, this.die);
+    };
+    const done = (err, result) => {
+      beforeExitAction = () => {};
+      if (err !== undefined && err !== null) reportError(err);
+      else reportResult(result);
+    };
+    let settled = false;
+    const once = (fn) => (...args) => {
+      if (settled) return;
+      settled = true;
+      fn(...args);
+    };
+    const callback = once((err, result) => {
+      beforeExitAction = () => {};
+      if (err !== undefined && err !== null) reportError(err);
+      else if (!waitForEmptyLoop) reportResult(result);
+      else beforeExitAction = () => { beforeExitAction = () => {}; setImmediate(() => reportResult(result)); };
+    });
+
+    const deadline = Number(h['lambda-runtime-deadline-ms']);
+    const context = {
+      get callbackWaitsForEmptyEventLoop() { return waitForEmptyLoop; },
+      set callbackWaitsForEmptyEventLoop(v) { waitForEmptyLoop = v; },
+      succeed: once((result) => done(null, result)),
+      fail: once((err) => done(err === undefined || err === null ? 'handled' : err, null)),
+      done: once(done),
+      functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+      functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+      memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+      logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+      logStreamName: process.env.AWS_LAMBDA_LOG_STREAM_NAME,
+      clientContext: undefined,
+      identity: undefined,
+      invokedFunctionArn: h['lambda-runtime-invoked-function-arn'],
+      awsRequestId: id,
+      tenantId: currentTenantId,
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+    };
+
+    // If the event loop drains without any report: a sync handler that never called
+    // back returns null; an async one whose promise never settled is an error.
+    beforeExitAction = () => {
+      beforeExitAction = () => {};
+      if (reported) return;
+      if (this.isAsync) {
+        reportError(Object.assign(new NodeJsExit(NODE_EXIT_MESSAGE)));
+      } else {
+        reported = true;
+        client.postResponse(id, 'null').then(next, this.die);
+      }
+    };
+
+    try {
+      context.clientContext = parseHeaderJson(h['lambda-runtime-client-context'], 'ClientContext');
+      context.identity = parseHeaderJson(h['lambda-runtime-cognito-identity'], 'CognitoIdentity');
+      const event = JSON.parse(res.body.toString('utf8'));
+      const ret = this.handler(event, context, callback);
+      if (ret && typeof ret.then === 'function') {
+        ret.then(context.succeed, context.fail);
+      }
+    } catch (err) {
+      callback(err);
+    }
+  }
+
+  die = (err) => {
+    process.stderr.write(`nimbus-runtime: lost the Runtime API: ${err && err.message}\n`);
+    process.exit(1);
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------
+async function main() {
+  patchConsole();
+  const address = process.env.AWS_LAMBDA_RUNTIME_API;
+  if (!address) {
+    process.stderr.write('nimbus-runtime: AWS_LAMBDA_RUNTIME_API is not set\n');
+    process.exit(2);
+  }
+  const client = new RuntimeClient(address);
+  let runtime = null;
+  const initFailure = (label, code) => (err) => {
+    client.postInitError(err).catch(() => {}).finally(() => process.exit(code));
+  };
+  process.on('uncaughtException', (err) => {
+    logError('Uncaught Exception', err);
+    (runtime ? runtime.onUncaught : initFailure('Uncaught Exception', 129))(err);
+  });
+  process.on('unhandledRejection', (reason, promise) => {
+    const err = new UnhandledPromiseRejection(reason, promise);
+    logError('Unhandled Promise Rejection', err);
+    (runtime ? runtime.onRejection : initFailure('Unhandled Promise Rejection', 128))(err);
+  });
+
+  const appRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
+  const handlerName = process.env._HANDLER || process.argv[2] || '';
+  let handler;
+  try {
+    handler = await loadHandler(appRoot, handlerName);
+  } catch (err) {
+    logError('Uncaught Exception', err);
+    await client.postInitError(err).catch((e) => {
+      process.stderr.write(`nimbus-runtime: could not report init error: ${e.message}\n`);
+    });
+    process.exit(129);
+  }
+  runtime = new Runtime(client, handler);
+  runtime.schedule();
+}
+
+main();

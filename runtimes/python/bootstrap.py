@@ -1,0 +1,593 @@
+"""Nimbus Python runtime: a Lambda Runtime API (2018-06-01) client.
+
+Started by the platform as ``python3.X -u bootstrap.py`` with cwd = LAMBDA_TASK_ROOT.
+Standard library only; works on Python 3.9 - 3.13.
+
+Start-up is kept lean: only ``os``, ``sys``, ``json`` and ``http.client`` are
+imported before the first ``/next`` call. ``traceback`` is imported only when an
+error has to be reported, and the AWS-style root logging handler is installed
+the moment the function code imports ``logging`` (or at once, if it already has).
+"""
+
+import os
+import sys
+
+API_PREFIX = "/2018-06-01/runtime"
+ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+XRAY_CAUSE_HEADER = "Lambda-Runtime-Function-XRay-Error-Cause"
+LOG_INDENT = "\u00a0"  # continuation lines of error logs are indented with NBSP
+
+_request_id = None  # current invocation, read by the logging filter
+_log_json = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+_log_level = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
+if _log_level == "TRACE":
+    _log_level = "DEBUG"
+
+
+# --------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------
+
+class Fault(Exception):
+    """An error the runtime reports with a fixed ``Runtime.*`` type."""
+
+    def __init__(self, error_type, message, trace=None):
+        Exception.__init__(self, message)
+        self.error_type = error_type
+        self.message = message
+        self.trace = trace
+
+
+def _error_body(message, error_type, trace, request_id=""):
+    return {
+        "errorMessage": message or "",
+        "errorType": error_type or "",
+        "requestId": request_id or "",
+        "stackTrace": trace or [],
+    }
+
+
+def _user_frames(tb):
+    """(filename, lineno, name, line) tuples, with this file's leading frames dropped."""
+    import traceback
+
+    frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)]
+    for i, frame in enumerate(frames):
+        if "/bootstrap.py" not in frame[0]:
+            return frames[i:]
+    return frames
+
+
+def _exception_body(exc, request_id=""):
+    import traceback
+
+    frames = _user_frames(exc.__traceback__)
+    body = _error_body(str(exc), type(exc).__name__, traceback.format_list(frames), request_id)
+    return body, frames
+
+
+def _xray_cause(error_type, message, frames):
+    return {
+        "working_directory": os.getcwd(),
+        "exceptions": [{
+            "message": message,
+            "type": error_type,
+            "stack": [{"label": f[2], "path": f[0], "line": f[1]} for f in frames],
+        }],
+        "paths": sorted({f[0] for f in frames}),
+    }
+
+
+def _write_error_log(body):
+    """Print an error the way AWS's runtime does: one record, lines joined by CR."""
+    if _log_json:
+        import time
+
+        record = {"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "log_level": "ERROR"}
+        record.update(body)
+        text = _dumps(record) + "\n"
+    else:
+        head = "[ERROR]"
+        if body["errorType"]:
+            head += " " + body["errorType"]
+        if body["errorMessage"]:
+            head += (":" if body["errorType"] else "") + " " + body["errorMessage"]
+        lines = [head, "Traceback (most recent call last):"]
+        for entry in body["stackTrace"]:
+            if entry == "":
+                lines.append("")
+            for line in entry.splitlines():
+                stripped = line.lstrip(" ")
+                lines.append(LOG_INDENT * (len(line) - len(stripped)) + stripped)
+        text = "\r".join(lines) + "\n"
+    sys.stdout.write(text)
+
+
+def _flush():
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+
+
+# --------------------------------------------------------------------------
+# JSON
+# --------------------------------------------------------------------------
+
+import json  # noqa: E402  (needed for every invocation)
+
+
+def _json_default(obj):
+    import decimal
+
+    if isinstance(obj, decimal.Decimal):
+        if obj.is_nan():
+            return float("nan")
+        return int(obj) if obj == obj.to_integral_value() else float(obj)
+    raise TypeError("Object of type %s is not JSON serializable" % type(obj).__name__)
+
+
+# Python 3.12+ Lambda runtimes emit non-ASCII characters as-is; older ones escape them.
+_encoder = json.JSONEncoder(
+    ensure_ascii=sys.version_info < (3, 12), allow_nan=True, default=_json_default
+)
+_dumps = _encoder.encode
+
+
+# --------------------------------------------------------------------------
+# Runtime API client
+# --------------------------------------------------------------------------
+
+import http.client  # noqa: E402
+
+
+class RuntimeApiError(Exception):
+    pass
+
+
+class RuntimeClient(object):
+    def __init__(self, address):
+        host, _, port = address.rpartition(":")
+        if not host:
+            host, port = address, "80"
+        self.host = host.strip("[]")
+        self.port = int(port)
+        self.conn = None
+
+    def _request(self, method, path, body=None, headers=None):
+        # One persistent connection; re-open it once if the server dropped it.
+        for attempt in (0, 1):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port)
+            try:
+                self.conn.request(method, API_PREFIX + path, body, headers or {})
+                resp = self.conn.getresponse()
+                data = resp.read()
+                if resp.will_close:
+                    self.conn.close()
+                    self.conn = None
+                return resp, data
+            except (http.client.HTTPException, OSError):
+                if self.conn is not None:
+                    self.conn.close()
+                    self.conn = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def next(self):
+        resp, data = self._request("GET", "/invocation/next")
+        if resp.status != 200:
+            raise RuntimeApiError("GET /next answered %d: %r" % (resp.status, data[:500]))
+        return resp.headers, data
+
+    def _post(self, path, body, content_type, headers=None):
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        all_headers = {"Content-Type": content_type}
+        if headers:
+            all_headers.update(headers)
+        _flush()
+        resp, data = self._request("POST", path, body, all_headers)
+        if resp.status >= 500:
+            raise RuntimeApiError("POST %s answered %d: %r" % (path, resp.status, data[:500]))
+        if resp.status != 202:
+            # e.g. 413 (response too large) or 400/403: the platform has settled the
+            # invocation itself; say so and carry on with the next one.
+            sys.stderr.write("nimbus-runtime: POST %s answered %d: %s\n"
+                             % (path, resp.status, data[:500].decode("utf-8", "replace")))
+        return resp.status
+
+    def post_response(self, request_id, payload, content_type):
+        return self._post("/invocation/%s/response" % _quote(request_id), payload, content_type)
+
+    def post_error(self, request_id, body, xray=None):
+        headers = {ERROR_TYPE_HEADER: body["errorType"] or "Runtime.Unknown"}
+        if xray is not None:
+            cause = _dumps(xray)
+            if len(cause) < 1024 * 1024:
+                headers[XRAY_CAUSE_HEADER] = cause
+        return self._post("/invocation/%s/error" % _quote(request_id), _dumps(body),
+                          "application/json", headers)
+
+    def post_init_error(self, body):
+        return self._post("/init/error", _dumps(body), "application/json",
+                          {ERROR_TYPE_HEADER: body["errorType"] or "Runtime.Unknown"})
+
+
+def _quote(request_id):
+    from urllib.parse import quote
+
+    return quote(request_id, safe="")
+
+
+# --------------------------------------------------------------------------
+# Context object
+# --------------------------------------------------------------------------
+
+class CognitoIdentity(object):
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+    def __init__(self, data):
+        self.cognito_identity_id = data.get("cognitoIdentityId")
+        self.cognito_identity_pool_id = data.get("cognitoIdentityPoolId")
+
+    def __repr__(self):
+        return "CognitoIdentity([cognito_identity_id=%s,cognito_identity_pool_id=%s])" % (
+            self.cognito_identity_id, self.cognito_identity_pool_id)
+
+
+class Client(object):
+    __slots__ = ("installation_id", "app_title", "app_version_name", "app_version_code",
+                 "app_package_name")
+
+    def __init__(self, data):
+        for name in self.__slots__:
+            setattr(self, name, data.get(name))
+
+    def __repr__(self):
+        return "Client([%s])" % ",".join("%s=%s" % (n, getattr(self, n)) for n in self.__slots__)
+
+
+class ClientContext(object):
+    __slots__ = ("custom", "env", "client")
+
+    def __init__(self, data):
+        self.custom = data.get("custom")
+        self.env = data.get("env")
+        client = data.get("client")
+        self.client = Client(client) if isinstance(client, dict) else client
+
+    def __repr__(self):
+        return "ClientContext([custom=%s,env=%s,client=%s])" % (self.custom, self.env, self.client)
+
+
+class LambdaContext(object):
+    def __init__(self, request_id, deadline_ms, function_arn, client_context, identity, tenant_id):
+        env = os.environ
+        self.aws_request_id = request_id
+        self.log_group_name = env.get("AWS_LAMBDA_LOG_GROUP_NAME")
+        self.log_stream_name = env.get("AWS_LAMBDA_LOG_STREAM_NAME")
+        self.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME")
+        self.memory_limit_in_mb = env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
+        self.function_version = env.get("AWS_LAMBDA_FUNCTION_VERSION")
+        self.invoked_function_arn = function_arn
+        self.tenant_id = tenant_id
+        self.client_context = ClientContext(client_context) if client_context is not None else None
+        self.identity = CognitoIdentity(identity or {})
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        import time
+
+        remaining = self._deadline_ms - int(time.time() * 1000)
+        return remaining if remaining > 0 else 0
+
+    def log(self, msg):
+        sys.stdout.write(str(msg))
+
+    def __repr__(self):
+        names = ("aws_request_id", "log_group_name", "log_stream_name", "function_name",
+                 "memory_limit_in_mb", "function_version", "invoked_function_arn",
+                 "client_context", "identity", "tenant_id")
+        return "LambdaContext([%s])" % ",".join("%s=%s" % (n, getattr(self, n)) for n in names)
+
+
+def _parse_header_json(value, what):
+    try:
+        return json.loads(value)
+    except Exception as e:
+        raise Fault("Runtime.LambdaContextUnmarshalError",
+                    "Unable to parse %s JSON: %s" % (what, e))
+
+
+# --------------------------------------------------------------------------
+# Logging (installed lazily: importing ``logging`` costs several ms)
+# --------------------------------------------------------------------------
+
+_RESERVED_LOG_FIELDS = frozenset((
+    "name", "msg", "args", "levelname", "levelno", "pathname", "filename", "module",
+    "exc_info", "exc_text", "stack_info", "lineno", "funcName", "created", "msecs",
+    "relativeCreated", "thread", "threadName", "processName", "process", "taskName",
+    "aws_request_id", "tenant_id", "message", "asctime",
+))
+
+
+def _install_logging(logging):
+    import time
+
+    logging.Formatter.converter = time.gmtime
+
+    class RequestIdFilter(logging.Filter):
+        def filter(self, record):
+            record.aws_request_id = _request_id or ""
+            return True
+
+    class StdoutHandler(logging.Handler):
+        def emit(self, record):
+            try:
+                sys.stdout.write(self.format(record))
+            except Exception:
+                self.handleError(record)
+
+    class JsonFormatter(logging.Formatter):
+        def format(self, record):
+            import traceback
+
+            level = min(50, max(0, record.levelno)) // 10 * 10
+            out = {
+                "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(record.created)),
+                "level": logging.getLevelName(level),
+                "message": record.getMessage(),
+                "logger": record.name,
+                "requestId": record.aws_request_id,
+            }
+            if record.exc_info and record.exc_info[0] is not None:
+                out["stackTrace"] = traceback.format_tb(record.exc_info[2])
+                out["errorType"] = record.exc_info[0].__name__
+                out["errorMessage"] = str(record.exc_info[1])
+                out["location"] = "%s:%s:%s" % (record.pathname, record.funcName, record.lineno)
+            for key, value in record.__dict__.items():
+                if key not in _RESERVED_LOG_FIELDS and key not in out and not key.startswith("_") \
+                        and value is not None:
+                    out[key] = value
+            try:
+                return _dumps(out) + "\n"
+            except Exception:
+                return json.dumps(out, default=str) + "\n"
+
+    handler = StdoutHandler()
+    if _log_json:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+            "%Y-%m-%dT%H:%M:%S"))
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    if _log_level in ("DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL", "FATAL"):
+        root.setLevel(_log_level)
+    root.addHandler(handler)
+
+
+class _LoggingImportHook(object):
+    """Meta-path finder that configures ``logging`` right after its first import."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "logging":
+            return None
+        try:
+            sys.meta_path.remove(self)
+        except ValueError:
+            return None
+        import importlib.util
+
+        spec = importlib.util.find_spec("logging")
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        original = spec.loader.exec_module
+
+        def exec_module(module):
+            original(module)
+            _install_logging(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+    def find_module(self, name, path=None):  # pragma: no cover - pre-3.4 protocol
+        return None
+
+
+def _setup_logging():
+    if "logging" in sys.modules:
+        _install_logging(sys.modules["logging"])
+    else:
+        sys.meta_path.insert(0, _LoggingImportHook())
+
+
+def _log_warning(message):
+    # What AWS's runtime logs through the root logger; written directly so that an
+    # init failure does not pay for importing ``logging``.
+    if _log_json:
+        import time
+        sys.stdout.write(_dumps({"timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                 "level": "WARNING", "message": message, "logger": "root",
+                                 "requestId": _request_id or ""}) + "\n")
+    else:
+        import time
+        now = time.time()
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now)) + ".%03dZ" % (int(now * 1000) % 1000)
+        sys.stdout.write("[WARNING]\t%s\t%s\t%s\n" % (stamp, _request_id or "", message))
+
+
+UNHANDLED_WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. "
+    "However, in rare cases, a Lambda runtime update can cause unexpected function behavior. "
+    "For functions using managed runtimes, runtime updates can be triggered by a function change, "
+    "or can be applied automatically. To determine if the runtime has been updated, check the "
+    "runtime version in the INIT_START log entry. If this error correlates with a change in the "
+    "runtime version, you may be able to mitigate this error by temporarily rolling back to the "
+    "previous runtime version. For more information, see "
+    "https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\r"
+)
+
+
+# --------------------------------------------------------------------------
+# Init
+# --------------------------------------------------------------------------
+
+def _setup_sys_path(task_root):
+    runtime_dir = os.path.dirname(os.path.abspath(__file__))
+    rest = [p for p in sys.path
+            if p and os.path.abspath(p) not in (runtime_dir, os.path.abspath(task_root))]
+    front = [task_root]
+    ver = "python%d.%d" % sys.version_info[:2]
+    for extra in ("/opt/python/lib/%s/site-packages" % ver, "/opt/python"):
+        if os.path.isdir(extra):
+            front.append(extra)
+    sys.path[:] = front + [p for p in rest if p not in front]
+
+
+def load_handler(handler):
+    try:
+        module_name, function_name = handler.rsplit(".", 1)
+    except ValueError as e:
+        raise Fault("Runtime.MalformedHandlerName", "Bad handler '%s': %s" % (handler, e))
+
+    try:
+        if module_name.split(".")[0] in sys.builtin_module_names:
+            raise Fault("Runtime.BuiltInModuleConflict",
+                        "Cannot use built-in module %s as a handler module" % module_name)
+        import importlib
+
+        module = importlib.import_module(module_name.replace("/", "."))
+    except ImportError as e:
+        raise Fault("Runtime.ImportModuleError",
+                    "Unable to import module '%s': %s" % (module_name, e))
+    except SyntaxError as e:
+        trace = ['  File "%s" Line %s\n    %s' % (e.filename, e.lineno, e.text)]
+        raise Fault("Runtime.UserCodeSyntaxError",
+                    "Syntax error in module '%s': %s" % (module_name, e), trace)
+
+    try:
+        return getattr(module, function_name)
+    except AttributeError:
+        raise Fault("Runtime.HandlerNotFound",
+                    "Handler '%s' missing on module '%s'" % (function_name, module_name))
+
+
+# --------------------------------------------------------------------------
+# Invoke
+# --------------------------------------------------------------------------
+
+def handle_invocation(client, handler, headers, body):
+    global _request_id
+
+    request_id = headers.get("Lambda-Runtime-Aws-Request-Id") or ""
+    _request_id = request_id
+    trace_id = headers.get("Lambda-Runtime-Trace-Id")
+    if trace_id:
+        os.environ["_X_AMZN_TRACE_ID"] = trace_id
+    else:
+        os.environ.pop("_X_AMZN_TRACE_ID", None)
+
+    xray = None
+    try:
+        try:
+            deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms") or 0)
+        except ValueError:
+            deadline_ms = 0
+        client_context = headers.get("Lambda-Runtime-Client-Context")
+        identity = headers.get("Lambda-Runtime-Cognito-Identity")
+        context = LambdaContext(
+            request_id, deadline_ms, headers.get("Lambda-Runtime-Invoked-Function-Arn"),
+            _parse_header_json(client_context, "Client Context") if client_context else None,
+            _parse_header_json(identity, "Cognito Identity") if identity else None,
+            headers.get("Lambda-Runtime-Aws-Tenant-Id"),
+        )
+
+        content_type = headers.get("Content-Type") or "application/json"
+        if content_type.split(";")[0].strip().lower() == "application/json":
+            try:
+                event = json.loads(body)
+            except Exception as e:
+                raise Fault("Runtime.UnmarshalError", "Unable to unmarshal input: %s" % e)
+        else:
+            event = body
+
+        result = handler(event, context)
+
+        if isinstance(result, (bytes, bytearray)):
+            payload, payload_type = bytes(result), "application/unknown"
+        else:
+            try:
+                payload, payload_type = _dumps(result), "application/json"
+            except Exception as e:
+                raise Fault("Runtime.MarshalError", "Unable to marshal response: %s" % e)
+    except Fault as f:
+        error = _error_body(f.message, f.error_type, f.trace, request_id)
+        xray = _xray_cause("LambdaValidationError", f.message, [])
+    except Exception as e:
+        error, frames = _exception_body(e, request_id)
+        xray = _xray_cause(error["errorType"], error["errorMessage"], frames)
+    else:
+        client.post_response(request_id, payload, payload_type)
+        return
+
+    _write_error_log(error)
+    client.post_error(request_id, error, xray)
+
+
+def main():
+    address = os.environ.get("AWS_LAMBDA_RUNTIME_API")
+    if not address:
+        sys.stderr.write("nimbus-runtime: AWS_LAMBDA_RUNTIME_API is not set\n")
+        return 2
+    handler_name = os.environ.get("_HANDLER") or (sys.argv[1] if len(sys.argv) > 1 else "")
+    task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
+
+    # Without -u, make print() reach the platform promptly anyway.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(line_buffering=True)
+        except Exception:
+            pass
+
+    _setup_sys_path(task_root)
+    client = RuntimeClient(address)
+
+    error = None
+    try:
+        _setup_logging()
+        handler = load_handler(handler_name)
+    except Fault as f:
+        error = _error_body(f.message, f.error_type, f.trace)
+    except Exception as e:
+        error = _exception_body(e)[0]
+    except SystemExit as e:
+        error = _exception_body(e)[0]
+
+    if error is not None:
+        _log_warning(UNHANDLED_WARNING)
+        _write_error_log(error)
+        try:
+            client.post_init_error(error)
+        except Exception as e:
+            sys.stderr.write("nimbus-runtime: could not report init error: %s\n" % e)
+        _flush()
+        return 1
+
+    while True:
+        headers, body = client.next()
+        handle_invocation(client, handler, headers, body)
+
+
+if __name__ == "__main__":
+    try:
+        code = main()
+    except (RuntimeApiError, OSError, http.client.HTTPException) as exc:
+        sys.stderr.write("nimbus-runtime: lost the Runtime API: %s\n" % exc)
+        code = 1
+    _flush()
+    sys.exit(code)

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Hosting;
+using Nimbus.Core.Errors;
+using Nimbus.Events.Invocations;
+using Nimbus.Execution.Invocation;
+
+namespace Nimbus.Api.Lambda;
+
+/// <summary>Invoke (2015-03-31) and the deprecated InvokeAsync (2014-11-13).</summary>
+internal static class InvokeEndpoints
+{
+    /// <summary>6 MB: the synchronous request and response limit.</summary>
+    public const int MaxSyncPayload = 6 * 1024 * 1024;
+
+    /// <summary>1 MB: the asynchronous (Event) request limit.</summary>
+    public const int MaxAsyncPayload = 1024 * 1024;
+
+    /// <summary>A function's response may be 6 MB and 100 bytes (the Runtime API's own limit).</summary>
+    public const int MaxResponsePayload = MaxSyncPayload + 100;
+
+    private const int TailBytes = 4 * 1024;
+
+    public static IEndpointRouteBuilder MapInvokeEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/2015-03-31/functions/{functionName}/invocations", InvokeAsync);
+        routes.MapPost("/2014-11-13/functions/{functionName}/invoke-async", InvokeAsyncDeprecatedAsync);
+        return routes;
+    }
+
+    private static async Task InvokeAsync(HttpContext context, string functionName, InvokeService invoker, RequestScope scopes)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var ct = context.RequestAborted;
+        var invocationType = request.Headers["X-Amz-Invocation-Type"].ToString();
+        if (invocationType.Length == 0)
+        {
+            invocationType = "RequestResponse";
+        }
+
+        if (invocationType is not ("RequestResponse" or "Event" or "DryRun"))
+        {
+            throw LambdaErrors.Validation(
+                $"1 validation error detected: Value '{invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
+        }
+
+        var logType = request.Headers["X-Amz-Log-Type"].ToString();
+        if (logType.Length > 0 && logType is not ("None" or "Tail"))
+        {
+            throw LambdaErrors.Validation(
+                $"1 validation error detected: Value '{logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]");
+        }
+
+        var scope = scopes.For(request);
+        var qualifier = request.Query["Qualifier"].ToString() is { Length: > 0 } q ? q : null;
+        var clientContext = DecodeClientContext(request.Headers["X-Amz-Client-Context"].ToString());
+        var traceId = request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } t ? t : null;
+        var isEvent = invocationType == "Event";
+        var (buffer, length) = await ReadPayloadAsync(request, isEvent ? MaxAsyncPayload : MaxSyncPayload, isEvent ? "InvokeAsync" : "InvokeFunction", ct);
+        try
+        {
+            var payload = length == 0 ? "{}"u8.ToArray().AsMemory() : buffer.AsMemory(0, length);
+            CheckJson(payload.Span);
+            switch (invocationType)
+            {
+                case "DryRun":
+                    await invoker.ResolveAsync(scope, functionName, qualifier, ct);
+                    response.StatusCode = StatusCodes.Status204NoContent;
+                    return;
+                case "Event":
+                    await invoker.EnqueueAsync(scope, functionName, qualifier, payload.ToArray(), clientContext, traceId, ct);
+                    response.StatusCode = StatusCodes.Status202Accepted;
+                    return;
+            }
+
+            var result = await invoker.InvokeAsync(scope, functionName, qualifier, payload, clientContext, traceId, ct);
+            await WriteResultAsync(response, result, logType == "Tail", ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task InvokeAsyncDeprecatedAsync(HttpContext context, string functionName, InvokeService invoker, RequestScope scopes)
+    {
+        var ct = context.RequestAborted;
+        var (buffer, length) = await ReadPayloadAsync(context.Request, MaxAsyncPayload, "InvokeAsync", ct);
+        try
+        {
+            var payload = length == 0 ? "{}"u8.ToArray() : buffer.AsSpan(0, length).ToArray();
+            CheckJson(payload);
+            await invoker.EnqueueAsync(scopes.For(context.Request), functionName, null, payload, null, null, ct);
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"Status\":202}", ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task WriteResultAsync(HttpResponse response, InvocationResult result, bool tail, CancellationToken cancellationToken)
+    {
+        var payload = result.Payload;
+        string? functionError = result.FunctionError;
+        if (payload.Length > MaxResponsePayload)
+        {
+            payload = Encoding.UTF8.GetBytes(
+                $"{{\"errorMessage\":\"Response payload size exceeded maximum allowed payload size ({MaxResponsePayload} bytes).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}}");
+            functionError = "Unhandled";
+        }
+
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = result.ContentType;
+        response.Headers["X-Amz-Executed-Version"] = result.ExecutedVersion;
+        if (functionError is not null)
+        {
+            response.Headers["X-Amz-Function-Error"] = functionError;
+        }
+
+        if (tail)
+        {
+            response.Headers["X-Amz-Log-Result"] = Tail(result.LogLines);
+        }
+
+        response.ContentLength = payload.Length;
+        await response.Body.WriteAsync(payload, cancellationToken);
+    }
+
+    /// <summary>The last 4 KB of the invocation's log, base64, as AWS returns it.</summary>
+    private static string Tail(IReadOnlyList<string> lines)
+    {
+        var text = new StringBuilder();
+        foreach (var line in lines)
+        {
+            text.Append(line).Append('\n');
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        return Convert.ToBase64String(bytes.AsSpan(Math.Max(0, bytes.Length - TailBytes)));
+    }
+
+    private static string? DecodeClientContext(string header)
+    {
+        if (header.Length == 0)
+        {
+            return null;
+        }
+
+        var bytes = new byte[header.Length];
+        if (header.Length > 3583 * 2 || !Convert.TryFromBase64String(header, bytes, out var written))
+        {
+            throw new LambdaException("InvalidRequestContentException", 400, "Client context must be a valid Base64-encoded JSON object.");
+        }
+
+        return Encoding.UTF8.GetString(bytes, 0, written);
+    }
+
+    private static void CheckJson(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            while (reader.Read())
+            {
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new LambdaException("InvalidRequestContentException", 400, $"Could not parse request body into json: Could not parse payload into json: {ex.Message}");
+        }
+    }
+
+    /// <summary>Reads the body into a pooled buffer; more than <paramref name="limit"/> bytes is AWS's 413.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadPayloadAsync(HttpRequest request, int limit, string operation, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit, operation);
+        }
+
+        var capacity = request.ContentLength is { } known ? (int)known + 1 : 16 * 1024;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > limit)
+                    {
+                        throw TooLarge(limit, operation);
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 2));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    throw TooLarge(limit, operation);
+                }
+            }
+
+            return (buffer, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private static LambdaException TooLarge(int limit, string operation) => new(
+        LambdaErrors.RequestTooLargeType,
+        413,
+        string.Create(CultureInfo.InvariantCulture, $"Request must be smaller than {limit} bytes for the {operation} operation"));
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Storage;
+using Nimbus.Execution.Invocation;
+
+namespace Nimbus.Events.Async;
+
+/// <summary>
+/// Delivers queued asynchronous invocations at least once: an event leaves the queue only after the function
+/// handled it, or after its retries or its maximum age ran out. It sleeps until the next event is due or a new
+/// one arrives; after a restart it resumes from the queue.
+/// </summary>
+public sealed partial class AsyncInvocationWorker(
+    IAsyncInvocationStore queue,
+    FunctionService functions,
+    Invoker invoker,
+    IOptions<AsyncInvokeOptions> options,
+    TimeProvider time,
+    ILogger<AsyncInvocationWorker> logger) : BackgroundService
+{
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+
+    /// <summary>Tells the worker that an event was queued.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var free = settings.Concurrency - _inFlight.Count;
+                if (free > 0)
+                {
+                    foreach (var invocation in await queue.ListDueAsync(time.GetUtcNow(), settings.Concurrency * 2, stoppingToken))
+                    {
+                        if (free == 0)
+                        {
+                            break;
+                        }
+
+                        if (!_inFlight.ContainsKey(invocation.RequestId))
+                        {
+                            _inFlight[invocation.RequestId] = DeliverAsync(invocation, settings, stoppingToken);
+                            free--;
+                        }
+                    }
+                }
+
+                await WaitForWorkAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(_inFlight.Values);
+    }
+
+    /// <summary>Waits until an event is queued, one in flight finishes, or the next retry falls due.</summary>
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var waits = new List<Task> { _wake.Reader.WaitToReadAsync(wait.Token).AsTask() };
+        if (_inFlight.Count < options.Value.Concurrency)
+        {
+            // The earliest queued event that is not already being delivered.
+            foreach (var queued in await queue.ListDueAsync(DateTimeOffset.MaxValue, _inFlight.Count + 1, stoppingToken))
+            {
+                if (!_inFlight.ContainsKey(queued.RequestId))
+                {
+                    var delay = queued.NextAttemptAt - time.GetUtcNow();
+                    waits.Add(Task.Delay(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, time, wait.Token));
+                    break;
+                }
+            }
+        }
+
+        waits.AddRange(_inFlight.Values);
+        await Task.WhenAny(waits);
+        _wake.Reader.TryRead(out _);
+        await wait.CancelAsync();
+    }
+
+    private async Task DeliverAsync(AsyncInvocation invocation, AsyncInvokeOptions settings, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            if (time.GetUtcNow() - invocation.EnqueuedAt > settings.MaximumEventAge)
+            {
+                Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, "EventAgeExceeded");
+                await queue.CompleteAsync(invocation.RequestId, stoppingToken);
+                return;
+            }
+
+            FunctionRecord record;
+            try
+            {
+                record = await functions.GetAsync(invocation.Scope, invocation.FunctionName, invocation.Qualifier, stoppingToken);
+            }
+            catch (LambdaException ex) when (ex.StatusCode == 404)
+            {
+                Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, "the function no longer exists");
+                await queue.CompleteAsync(invocation.RequestId, stoppingToken);
+                return;
+            }
+
+            var request = new InvocationRequest
+            {
+                RequestId = invocation.RequestId,
+                Scope = invocation.Scope,
+                Function = record.Latest,
+                InvokedFunctionArn = invocation.Scope.FunctionArn(record.Name, invocation.Qualifier),
+                Payload = invocation.Payload,
+                ClientContext = invocation.ClientContext,
+                TraceId = invocation.TraceId,
+            };
+            var result = await invoker.InvokeAsync(request, stoppingToken);
+            if (result.FunctionError is null)
+            {
+                await queue.CompleteAsync(invocation.RequestId, stoppingToken);
+                return;
+            }
+
+            var attempts = invocation.Attempts + 1;
+            if (attempts > settings.MaximumRetryAttempts)
+            {
+                Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, $"RetriesExhausted after {attempts} attempts ({result.ErrorType})");
+                await queue.CompleteAsync(invocation.RequestId, stoppingToken);
+                return;
+            }
+
+            var delays = settings.RetryDelays;
+            var delay = delays.Count == 0 ? TimeSpan.Zero : delays[Math.Min(attempts - 1, delays.Count - 1)];
+            await queue.RescheduleAsync(invocation.RequestId, attempts, time.GetUtcNow() + delay, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Still queued: delivered after the restart.
+        }
+        catch (Exception ex)
+        {
+            // A platform fault: keep the event and try again shortly.
+            Log.DeliveryFailed(logger, ex, invocation.FunctionName, invocation.RequestId);
+            await queue.RescheduleAsync(invocation.RequestId, invocation.Attempts, time.GetUtcNow() + TimeSpan.FromSeconds(5), CancellationToken.None);
+        }
+        finally
+        {
+            _inFlight.TryRemove(invocation.RequestId, out _);
+            Wake();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Dropped asynchronous invocation {RequestId} of {FunctionName}: {Reason}")]
+        public static partial void Dropped(ILogger logger, string functionName, string requestId, string reason);
+
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Could not deliver asynchronous invocation {RequestId} of {FunctionName}; retrying")]
+        public static partial void DeliveryFailed(ILogger logger, Exception exception, string functionName, string requestId);
+    }
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Arns;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Storage;
+using Nimbus.Events.Async;
+using Nimbus.Execution.Invocation;
+
+namespace Nimbus.Events.Invocations;
+
+/// <summary>
+/// The invoke path: resolves name, ARN and qualifier to the version that runs, checks it can run, and either
+/// runs it now (RequestResponse) or commits it to the durable queue (Event) before the caller gets its 202.
+/// </summary>
+public sealed class InvokeService(FunctionService functions, Invoker invoker, IAsyncInvocationStore queue, AsyncInvocationWorker worker, TimeProvider time)
+{
+    /// <summary>Resolves what an invocation would run; throws AWS's error when it cannot.</summary>
+    public async Task<(FunctionVersion Version, string InvokedArn)> ResolveAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        var record = await functions.GetAsync(scope, functionName, qualifier, cancellationToken);
+        var version = record.Latest;
+        if (version.State != FunctionStates.Active)
+        {
+            throw LambdaErrors.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {version.State}");
+        }
+
+        var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
+        return (version, scope.FunctionArn(record.Name, reference.Qualifier));
+    }
+
+    public async Task<InvocationResult> InvokeAsync(
+        Scope scope,
+        string functionName,
+        string? qualifier,
+        ReadOnlyMemory<byte> payload,
+        string? clientContext,
+        string? traceId,
+        CancellationToken cancellationToken)
+    {
+        var (version, invokedArn) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
+        var request = new InvocationRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Scope = scope,
+            Function = version,
+            InvokedFunctionArn = invokedArn,
+            Payload = payload,
+            ClientContext = clientContext,
+            TraceId = traceId,
+        };
+        return await invoker.InvokeAsync(request, cancellationToken);
+    }
+
+    /// <summary>Accepts an Event invocation: durable once this returns. Gives the request id.</summary>
+    public async Task<string> EnqueueAsync(Scope scope, string functionName, string? qualifier, byte[] payload, string? clientContext, string? traceId, CancellationToken cancellationToken)
+    {
+        var (version, _) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
+        var now = time.GetUtcNow();
+        var invocation = new AsyncInvocation
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Scope = scope,
+            FunctionName = version.Name,
+            Qualifier = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false).Qualifier,
+            Payload = payload,
+            ClientContext = clientContext,
+            TraceId = traceId,
+            EnqueuedAt = now,
+            NextAttemptAt = now,
+        };
+        await queue.EnqueueAsync(invocation, cancellationToken);
+        worker.Wake();
+        return invocation.RequestId;
+    }
+}

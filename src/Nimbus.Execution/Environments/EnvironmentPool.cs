@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
+
+namespace Nimbus.Execution.Environments;
+
+/// <summary>
+/// Every live environment, grouped by function configuration. An environment is either leased (running one
+/// invocation or its init) or idle in its group; the pool reclaims idle ones past the idle timeout or lifetime.
+/// </summary>
+internal sealed class EnvironmentPool : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, FunctionEnvironments> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<ExecutionEnvironment, FunctionEnvironments> _all = new();
+
+    public FunctionEnvironments Group(string key) => _groups.GetOrAdd(key, static k => new FunctionEnvironments(k));
+
+    public int LiveCount => _all.Count;
+
+    public void Track(FunctionEnvironments group, ExecutionEnvironment environment)
+    {
+        _all[environment] = group;
+        group.Added();
+    }
+
+    /// <summary>Puts a healthy environment back (idle, most recently used), or discards a dead one.</summary>
+    public async ValueTask ReleaseAsync(FunctionEnvironments group, ExecutionEnvironment environment)
+    {
+        if (environment.State == EnvironmentState.Idle)
+        {
+            group.ReturnIdle(environment);
+            return;
+        }
+
+        await DiscardAsync(environment);
+    }
+
+    public async ValueTask DiscardAsync(ExecutionEnvironment environment)
+    {
+        if (_all.TryRemove(environment, out var group))
+        {
+            group.Removed();
+        }
+
+        await environment.DisposeAsync();
+    }
+
+    /// <summary>Removes idle environments unused for <paramref name="idleTimeout"/> or older than <paramref name="maxLifetime"/>.</summary>
+    public async Task<int> ReclaimAsync(DateTimeOffset now, TimeSpan idleTimeout, TimeSpan maxLifetime)
+    {
+        var reclaimed = 0;
+        foreach (var group in _groups.Values)
+        {
+            foreach (var environment in group.TakeExpired(e => now - e.LastUsed >= idleTimeout || now - e.StartedAt >= maxLifetime))
+            {
+                await DiscardAsync(environment);
+                reclaimed++;
+            }
+        }
+
+        return reclaimed;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var environment in _all.Keys)
+        {
+            await DiscardAsync(environment);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Nimbus.Init.Protocol;
+
+namespace Nimbus.Execution.Environments;
+
+internal sealed partial class ExecutionEnvironment
+{
+    private async Task ReadLoopAsync()
+    {
+        string exit = "Runtime exited without providing a reason";
+        try
+        {
+            while (await FrameCodec.ReadAsync(_stream, CancellationToken.None) is { } frame)
+            {
+                switch (frame.Type)
+                {
+                    case FrameType.Log:
+                        Output.Append(frame.Body.Span);
+                        break;
+                    case FrameType.Ready:
+                        _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.Ready));
+                        break;
+                    case FrameType.InitError:
+                        _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.InitError, frame.Body, frame.Header("error-type") ?? "Runtime.Unknown"));
+                        break;
+                    case FrameType.Response:
+                        Complete(frame, new RuntimeOutcome(OutcomeKind.Success, frame.Body, ContentType: frame.Header("content-type")));
+                        break;
+                    case FrameType.Error:
+                        Complete(frame, new RuntimeOutcome(OutcomeKind.FunctionError, frame.Body, frame.Header("error-type") ?? "Runtime.Unknown"));
+                        break;
+                    case FrameType.Exited:
+                        exit = frame.Header("signal") is { } signal
+                            ? $"Runtime exited with error: signal: {SignalName(signal)}"
+                            : $"Runtime exited with error: exit status {frame.Header("status") ?? "unknown"}";
+                        if (frame.Header("status") == "0")
+                        {
+                            exit = "Runtime exited without providing a reason";
+                        }
+
+                        FailAll(exit);
+                        break;
+                    default:
+                        break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidDataException or EndOfStreamException)
+        {
+            Log.ConnectionLost(_logger, ex, Id);
+        }
+
+        FailAll(exit);
+    }
+
+    /// <summary>The runtime (or nimbus-init) is gone: whoever waits learns it, and the environment is never used again.</summary>
+    private void FailAll(string description)
+    {
+        TaskCompletionSource<RuntimeOutcome>? current;
+        lock (_lock)
+        {
+            _state = EnvironmentState.Dead;
+            current = _current;
+        }
+
+        var exited = new RuntimeOutcome(OutcomeKind.Exited, ExitDescription: description);
+        _initialized.TrySetResult(exited);
+        current?.TrySetResult(exited);
+    }
+
+    private void Complete(Frame frame, RuntimeOutcome outcome)
+    {
+        TaskCompletionSource<RuntimeOutcome>? current;
+        lock (_lock)
+        {
+            current = _currentRequestId is not null && _currentRequestId == frame.Header("request-id") ? _current : null;
+        }
+
+        current?.TrySetResult(outcome);
+    }
+
+    private static string SignalName(string number) => number switch
+    {
+        "9" => "killed",
+        "11" => "segmentation fault",
+        "6" => "aborted",
+        "15" => "terminated",
+        _ => $"signal {number}",
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Environment {EnvironmentId}: connection to nimbus-init lost")]
+        public static partial void ConnectionLost(ILogger logger, Exception exception, string environmentId);
+    }
+}

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Nimbus.Execution.Invocation;
+using Nimbus.Execution.Sandboxes;
+using Nimbus.Init.Protocol;
+
+namespace Nimbus.Execution.Environments;
+
+/// <summary>
+/// One execution environment: a sandbox with nimbus-init and the runtime, the host end of the init socket, and
+/// the state machine (Initializing → Idle ⇄ Busy → Dead). One invocation at a time; never reused once Dead.
+/// </summary>
+internal sealed partial class ExecutionEnvironment : IAsyncDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly ISandbox _sandbox;
+    private readonly Socket _connection;
+    private readonly NetworkStream _stream;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TaskCompletionSource<RuntimeOutcome> _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ILogger _logger;
+    private TaskCompletionSource<RuntimeOutcome>? _current;
+    private string? _currentRequestId;
+    private EnvironmentState _state = EnvironmentState.Initializing;
+    private Task? _readLoop;
+
+    private ExecutionEnvironment(string id, string logStreamName, ISandbox sandbox, Socket connection, DateTimeOffset startedAt, ILogger logger)
+    {
+        Id = id;
+        LogStreamName = logStreamName;
+        _sandbox = sandbox;
+        _connection = connection;
+        _stream = new NetworkStream(connection, ownsSocket: true);
+        StartedAt = startedAt;
+        LastUsed = startedAt;
+        _logger = logger;
+    }
+
+    public string Id { get; }
+
+    public string LogStreamName { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    public DateTimeOffset LastUsed { get; private set; }
+
+    /// <summary>The runtime's output that belongs to the current phase (init, then each invocation).</summary>
+    public LogBuffer Output { get; } = new();
+
+    public EnvironmentState State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _state;
+            }
+        }
+    }
+
+    /// <summary>Completes when the init phase ends: Ready, InitError or Exited.</summary>
+    public Task<RuntimeOutcome> Initialized => _initialized.Task;
+
+    public long? PeakMemoryBytes() => _sandbox.PeakMemoryBytes();
+
+    /// <summary>
+    /// Starts a sandbox, waits for nimbus-init to connect, and starts the runtime. Returns once the runtime is
+    /// launched; <see cref="Initialized"/> tells when its init phase is over.
+    /// </summary>
+    public static async Task<ExecutionEnvironment> StartAsync(
+        ISandboxFactory sandboxes,
+        SandboxSpec spec,
+        Func<SandboxPaths, RuntimeLaunch> launch,
+        string logStreamName,
+        TimeProvider time,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        File.Delete(spec.HostSocketPath);
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(spec.HostSocketPath));
+        listener.Listen(1);
+        ISandbox? sandbox = null;
+        Socket? connection = null;
+        try
+        {
+            sandbox = await sandboxes.StartAsync(spec, cancellationToken);
+            var accept = listener.AcceptAsync(cancellationToken).AsTask();
+            var first = await Task.WhenAny(accept, sandbox.Exited);
+            if (first != accept)
+            {
+                throw new SandboxStartException($"nimbus-init exited with status {await sandbox.Exited} before connecting");
+            }
+
+            connection = await accept;
+            var environment = new ExecutionEnvironment(spec.EnvironmentId, logStreamName, sandbox, connection, time.GetUtcNow(), logger);
+            var hello = await FrameCodec.ReadAsync(environment._stream, cancellationToken);
+            if (hello?.Type != FrameType.Hello)
+            {
+                throw new SandboxStartException("nimbus-init did not greet the host");
+            }
+
+            var runtime = launch(sandbox.Paths);
+            var headers = new List<KeyValuePair<string, string>>(runtime.Variables.Count + runtime.Arguments.Count + 2)
+            {
+                new("cmd", runtime.Command),
+                new("cwd", runtime.WorkingDirectory),
+            };
+            foreach (var argument in runtime.Arguments)
+            {
+                headers.Add(new("arg", argument));
+            }
+
+            foreach (var (name, value) in runtime.Variables)
+            {
+                headers.Add(new("env", $"{name}={value}"));
+            }
+
+            await environment.SendAsync(new Frame(FrameType.Start, headers), cancellationToken);
+            environment._readLoop = environment.ReadLoopAsync();
+            return environment;
+        }
+        catch
+        {
+            connection?.Dispose();
+            if (sandbox is not null)
+            {
+                await sandbox.DisposeAsync();
+            }
+
+            throw;
+        }
+        finally
+        {
+            File.Delete(spec.HostSocketPath);
+        }
+    }
+
+    /// <summary>Marks the init phase done and the environment ready for invocations.</summary>
+    public void MarkIdle(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (_state is EnvironmentState.Initializing or EnvironmentState.Busy)
+            {
+                _state = EnvironmentState.Idle;
+                LastUsed = now;
+            }
+        }
+    }
+
+    /// <summary>Runs one invocation; at the deadline the whole environment is killed and the outcome is Timeout.</summary>
+    public async Task<RuntimeOutcome> InvokeAsync(InvocationRequest request, DateTimeOffset deadline, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var outcome = new TaskCompletionSource<RuntimeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (_state != EnvironmentState.Idle)
+            {
+                throw new InvalidOperationException($"environment {Id} is {_state}, not Idle");
+            }
+
+            _state = EnvironmentState.Busy;
+            _current = outcome;
+            _currentRequestId = request.RequestId;
+        }
+
+        var headers = new List<KeyValuePair<string, string>>(7)
+        {
+            new("request-id", request.RequestId),
+            new("deadline-ms", deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
+            new("function-arn", request.InvokedFunctionArn),
+            new("content-type", "application/json"),
+        };
+        if (request.TraceId is { Length: > 0 } trace)
+        {
+            headers.Add(new("trace-id", trace));
+        }
+
+        if (request.ClientContext is { Length: > 0 } clientContext)
+        {
+            headers.Add(new("client-context", clientContext));
+        }
+
+        if (request.CognitoIdentity is { Length: > 0 } cognito)
+        {
+            headers.Add(new("cognito-identity", cognito));
+        }
+
+        await SendAsync(new Frame(FrameType.Invoke, headers, request.Payload), cancellationToken);
+        var remaining = deadline - time.GetUtcNow();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        try
+        {
+            return await outcome.Task.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Kill();
+            return new RuntimeOutcome(OutcomeKind.Timeout);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _current = null;
+                _currentRequestId = null;
+            }
+        }
+    }
+
+    /// <summary>Kills the sandbox at once; the environment is Dead.</summary>
+    public void Kill()
+    {
+        lock (_lock)
+        {
+            _state = EnvironmentState.Dead;
+        }
+
+        _sandbox.Kill();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        _stream.Dispose();
+        if (_readLoop is not null)
+        {
+            await _readLoop;
+        }
+
+        await _sandbox.DisposeAsync();
+        _writeLock.Dispose();
+    }
+
+    private async Task SendAsync(Frame frame, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await FrameCodec.WriteAsync(_stream, frame, cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Execution.Environments;
+
+/// <summary>
+/// The environments of one function version's configuration: warm ones on a stack (most recently used first),
+/// and the count of all live ones.
+/// </summary>
+internal sealed class FunctionEnvironments(string key)
+{
+    private readonly Lock _lock = new();
+    private readonly List<ExecutionEnvironment> _idle = [];
+    private int _live;
+
+    public string Key { get; } = key;
+
+    public int Live
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _live;
+            }
+        }
+    }
+
+    /// <summary>The most recently used idle environment, or null.</summary>
+    public ExecutionEnvironment? TakeIdle()
+    {
+        lock (_lock)
+        {
+            while (_idle.Count > 0)
+            {
+                var environment = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
+                if (environment.State == EnvironmentState.Idle)
+                {
+                    return environment;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    public void Added()
+    {
+        lock (_lock)
+        {
+            _live++;
+        }
+    }
+
+    public void Removed()
+    {
+        lock (_lock)
+        {
+            _live--;
+        }
+    }
+
+    public void ReturnIdle(ExecutionEnvironment environment)
+    {
+        lock (_lock)
+        {
+            _idle.Add(environment);
+        }
+    }
+
+    /// <summary>Takes out the idle environments that <paramref name="expired"/> selects.</summary>
+    public List<ExecutionEnvironment> TakeExpired(Func<ExecutionEnvironment, bool> expired)
+    {
+        var taken = new List<ExecutionEnvironment>();
+        lock (_lock)
+        {
+            for (var i = _idle.Count - 1; i >= 0; i--)
+            {
+                if (expired(_idle[i]) || _idle[i].State != EnvironmentState.Idle)
+                {
+                    taken.Add(_idle[i]);
+                    _idle.RemoveAt(i);
+                }
+            }
+        }
+
+        return taken;
+    }
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using Nimbus.Core.Arns;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Runtimes;
+using Nimbus.Execution.Sandboxes;
+
+namespace Nimbus.Execution.Environments;
+
+/// <summary>
+/// How each runtime family starts and the environment variables Lambda gives it
+/// (shared/specs/aws-docs/configuration-envvars.md): reserved ones set by the platform, unreserved defaults the
+/// function may override, then the function's own variables.
+/// </summary>
+internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options)
+{
+    public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths)
+    {
+        var runtimeId = function.Runtime ?? "provided.al2023";
+        var host = runtimes.Find(runtimeId)
+            ?? throw new SandboxStartException($"the runtime {runtimeId} is not available on this host");
+        var taskRoot = paths.TaskRoot;
+        var runtimeDir = paths.RuntimeDirectory;
+        string command;
+        List<string> arguments = [];
+        var pathPrefix = "";
+        switch (host.Family)
+        {
+            case "python":
+                command = host.Interpreter!; // Python runtimes always have an interpreter.
+                arguments.Add("-u");
+                arguments.Add(Path.Combine(runtimeDir, "python", "bootstrap.py"));
+                pathPrefix = Path.GetDirectoryName(command) + ":";
+                break;
+            case "nodejs":
+                command = host.Interpreter!; // Node.js runtimes always have an interpreter.
+                arguments.Add(Path.Combine(runtimeDir, "nodejs", "index.mjs"));
+                pathPrefix = Path.GetDirectoryName(command) + ":";
+                break;
+            default:
+                command = File.Exists(Path.Combine(taskRoot, "bootstrap")) ? Path.Combine(taskRoot, "bootstrap") : "/opt/bootstrap";
+                break;
+        }
+
+        var region = scope.Region;
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            // Unreserved: the function may override these.
+            ["PATH"] = $"{pathPrefix}/usr/local/bin:/usr/bin:/bin:/opt/bin",
+            ["LANG"] = "en_US.UTF-8",
+            ["TZ"] = ":UTC",
+            ["LD_LIBRARY_PATH"] = $"/lib64:/usr/lib64:{runtimeDir}:{runtimeDir}/lib:{taskRoot}:{taskRoot}/lib:/opt/lib",
+            ["NODE_PATH"] = "/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:" + Path.Combine(runtimeDir, "nodejs", "node_modules"),
+            ["AWS_XRAY_CONTEXT_MISSING"] = "LOG_ERROR",
+            ["AWS_XRAY_DAEMON_ADDRESS"] = "169.254.79.129:2000",
+            ["AWS_LAMBDA_LOG_FORMAT"] = function.Logging.LogFormat,
+        };
+        if (function.Logging.ApplicationLogLevel is { } level)
+        {
+            variables["AWS_LAMBDA_LOG_LEVEL"] = level;
+        }
+
+        if (options.PlatformEndpoint is { } endpoint)
+        {
+            // Calls from the function to AWS APIs reach Nimbus itself.
+            variables["AWS_ENDPOINT_URL"] = endpoint;
+        }
+
+        if (paths.TempDirectory != "/tmp")
+        {
+            // The process backend cannot give each environment its own /tmp.
+            variables["TMPDIR"] = paths.TempDirectory;
+        }
+
+        if (function.Environment is { } own)
+        {
+            foreach (var (name, value) in own)
+            {
+                variables[name] = value;
+            }
+        }
+
+        // Reserved: set by the platform only.
+        variables["_HANDLER"] = function.Handler ?? "";
+        variables["AWS_REGION"] = region;
+        variables["AWS_DEFAULT_REGION"] = region;
+        variables["AWS_LAMBDA_FUNCTION_NAME"] = function.Name;
+        variables["AWS_LAMBDA_FUNCTION_VERSION"] = function.Version;
+        variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = function.MemorySize.ToString(CultureInfo.InvariantCulture);
+        variables["AWS_LAMBDA_LOG_GROUP_NAME"] = function.Logging.LogGroup;
+        variables["AWS_LAMBDA_LOG_STREAM_NAME"] = logStreamName;
+        variables["AWS_LAMBDA_INITIALIZATION_TYPE"] = initializationType;
+        variables["LAMBDA_TASK_ROOT"] = taskRoot;
+        variables["LAMBDA_RUNTIME_DIR"] = runtimeDir;
+        if (host.Family != "provided")
+        {
+            variables["AWS_EXECUTION_ENV"] = $"AWS_Lambda_{runtimeId}";
+        }
+
+        // The execution role's credentials. Signatures are not verified yet; these name the role for the audit trail.
+        variables["AWS_ACCESS_KEY_ID"] = "ASIANIMBUS" + Hash(function.Role);
+        variables["AWS_SECRET_ACCESS_KEY"] = "nimbus-execution-role-" + Hash(function.Role + function.Name);
+        variables["AWS_SESSION_TOKEN"] = "nimbus-session:" + function.Role;
+
+        var list = new List<KeyValuePair<string, string>>(variables.Count);
+        foreach (var pair in variables)
+        {
+            list.Add(pair);
+        }
+
+        return new RuntimeLaunch(command, arguments, taskRoot, list);
+    }
+
+    private static string Hash(string value) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)))[..10];
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Execution;
+
+/// <summary>Settings of the execution layer (docs/configuration.md).</summary>
+public sealed class ExecutionOptions
+{
+    /// <summary>The sandbox backend: <c>process</c> (or <c>runc</c>, its own issue).</summary>
+    public string Sandbox { get; set; } = "process";
+
+    /// <summary>The nimbus-init executable; default: next to the nimbus executable.</summary>
+    public string? InitExecutable { get; set; }
+
+    /// <summary>The runtime clients (runtimes/); default: next to the nimbus executable.</summary>
+    public string? RuntimeDirectory { get; set; }
+
+    /// <summary>Where environments keep their sockets and temp directories; default: &lt;DataDir&gt;/run.</summary>
+    public string? WorkDirectory { get; set; }
+
+    /// <summary>An idle environment is reclaimed after this long without an invocation.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>An environment is recycled after this long, however busy.</summary>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>The init phase's limit; past it, init is retried within the invocation's own timeout, as on AWS.</summary>
+    public TimeSpan InitTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The endpoint functions reach Nimbus's APIs at (AWS_ENDPOINT_URL); set by the server once it listens.</summary>
+    public string? PlatformEndpoint { get; set; }
+}

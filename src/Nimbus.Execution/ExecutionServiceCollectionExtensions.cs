@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nimbus.Core.Runtimes;
+using Nimbus.Core.Storage;
+using Nimbus.Execution.Environments;
+using Nimbus.Execution.Invocation;
+using Nimbus.Execution.Logs;
+using Nimbus.Execution.Sandboxes;
+using Nimbus.Storage;
+
+namespace Nimbus.Execution;
+
+/// <summary>Registers the execution layer: sandboxes, the environment pool and the invoker.</summary>
+public static class ExecutionServiceCollectionExtensions
+{
+    public static IServiceCollection AddNimbusExecution(this IServiceCollection services)
+    {
+        services.AddOptions<ExecutionOptions>().PostConfigure<IOptions<StorageOptions>>((options, storage) =>
+        {
+            options.InitExecutable ??= Path.Combine(AppContext.BaseDirectory, "nimbus-init");
+            options.RuntimeDirectory ??= Path.Combine(AppContext.BaseDirectory, "lambda-runtimes");
+            options.WorkDirectory ??= Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "run");
+        });
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISandboxFactory>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+            var work = options.WorkDirectory!; // Set by PostConfigure above.
+            SweepOrphans(work);
+            return options.Sandbox switch
+            {
+                "process" => new ProcessSandboxFactory(Path.Combine(work, "env")),
+                _ => throw new InvalidOperationException($"Unknown sandbox backend '{options.Sandbox}'; use 'process'."),
+            };
+        });
+        services.TryAddSingleton(sp => new RuntimeLauncher(
+            sp.GetRequiredService<IRuntimeRegistry>(),
+            sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));
+        services.TryAddSingleton<FunctionLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<FunctionLogWriter>());
+        services.TryAddSingleton(sp => new Invoker(
+            sp.GetRequiredService<ISandboxFactory>(),
+            sp.GetRequiredService<RuntimeLauncher>(),
+            sp.GetRequiredService<ICodeStore>(),
+            sp.GetRequiredService<FunctionLogWriter>(),
+            sp.GetRequiredService<IOptions<ExecutionOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Invoker>>()));
+        services.AddHostedService<EnvironmentReaper>();
+        return services;
+    }
+
+    /// <summary>Removes what environments of a previous run left in the work directory (Nimbus's own files only).</summary>
+    private static void SweepOrphans(string workDirectory)
+    {
+        foreach (var name in (ReadOnlySpan<string>)["env", "s"])
+        {
+            var path = Path.Combine(workDirectory, name);
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+
+        Directory.CreateDirectory(Path.Combine(workDirectory, "env"));
+    }
+}

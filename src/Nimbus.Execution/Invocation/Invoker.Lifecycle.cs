@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Nimbus.Core.Storage;
+using Nimbus.Execution.Environments;
+using Nimbus.Execution.Sandboxes;
+
+namespace Nimbus.Execution.Invocation;
+
+public sealed partial class Invoker
+{
+    private async Task<(ExecutionEnvironment Environment, RuntimeOutcome Outcome, TimeSpan InitDuration)> ColdStartAsync(
+        InvocationRequest request,
+        FunctionEnvironments group,
+        CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var (environment, outcome) = await StartEnvironmentAsync(request, group, _options.InitTimeout, cancellationToken);
+        if (outcome.Kind == OutcomeKind.Timeout)
+        {
+            // AWS: an init phase past 10 s is retried as part of the invocation, within the function's own timeout.
+            Log.InitTimedOut(_logger, request.Function.Name, _options.InitTimeout.TotalSeconds);
+            await Pool.DiscardAsync(environment);
+            (environment, outcome) = await StartEnvironmentAsync(request, group, TimeSpan.FromSeconds(request.Function.Timeout), cancellationToken);
+        }
+
+        return (environment, outcome, clock.Elapsed);
+    }
+
+    private async Task<(ExecutionEnvironment Environment, RuntimeOutcome Outcome)> StartEnvironmentAsync(
+        InvocationRequest request,
+        FunctionEnvironments group,
+        TimeSpan initTimeout,
+        CancellationToken cancellationToken)
+    {
+        var function = request.Function;
+        var id = Guid.NewGuid().ToString("N");
+        var now = _time.GetUtcNow();
+        var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
+        var codeDirectory = await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
+        var spec = new SandboxSpec
+        {
+            EnvironmentId = id,
+            InitExecutable = _options.InitExecutable!, // Resolved by AddNimbusExecution.
+            HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
+            CodeDirectory = codeDirectory,
+            RuntimeDirectory = _options.RuntimeDirectory!, // Resolved by AddNimbusExecution.
+            MemoryMb = function.MemorySize,
+            EphemeralStorageMb = function.EphemeralStorageSize,
+        };
+        var environment = await ExecutionEnvironment.StartAsync(
+            _sandboxes,
+            spec,
+            paths => _launcher.Create(request.Scope, function, stream, "on-demand", paths),
+            stream,
+            _time,
+            _logger,
+            cancellationToken);
+        Pool.Track(group, environment);
+        try
+        {
+            var outcome = await environment.Initialized.WaitAsync(initTimeout, cancellationToken);
+            if (outcome.Kind == OutcomeKind.Ready)
+            {
+                environment.MarkIdle(_time.GetUtcNow());
+            }
+
+            return (environment, outcome);
+        }
+        catch (TimeoutException)
+        {
+            environment.Kill();
+            return (environment, new RuntimeOutcome(OutcomeKind.Timeout));
+        }
+    }
+
+    private InvocationResult InitFailure(InvocationRequest request, RuntimeOutcome outcome, List<string> lines, TimeSpan initDuration, ExecutionEnvironment environment)
+    {
+        var (payload, errorType, message) = ErrorPayload(request, outcome);
+        lines.Add($"START RequestId: {request.RequestId} Version: {request.Function.Version}");
+        if (message is not null)
+        {
+            lines.Add(message);
+        }
+
+        lines.Add($"END RequestId: {request.RequestId}");
+        lines.Add(Report(request, TimeSpan.Zero, initDuration, environment, errorType));
+        Persist(request, environment, lines);
+        return new InvocationResult
+        {
+            Payload = payload,
+            FunctionError = "Unhandled",
+            ErrorType = errorType,
+            ExecutedVersion = request.Function.Version,
+            LogLines = lines,
+            ColdStart = true,
+        };
+    }
+
+    private InvocationResult Complete(
+        InvocationRequest request,
+        RuntimeOutcome outcome,
+        List<string> lines,
+        TimeSpan duration,
+        TimeSpan? initDuration,
+        ExecutionEnvironment environment,
+        bool cold)
+    {
+        ReadOnlyMemory<byte> payload;
+        string? functionError = null;
+        string? errorType = null;
+        if (outcome.Kind == OutcomeKind.Success)
+        {
+            payload = outcome.Body;
+        }
+        else
+        {
+            (payload, errorType, var message) = ErrorPayload(request, outcome);
+            functionError = "Unhandled";
+            if (message is not null)
+            {
+                lines.Add(message);
+            }
+        }
+
+        lines.Add($"END RequestId: {request.RequestId}");
+        lines.Add(Report(request, duration, initDuration, environment, outcome.Kind == OutcomeKind.FunctionError ? null : errorType));
+        Persist(request, environment, lines);
+        return new InvocationResult
+        {
+            Payload = payload,
+            ContentType = outcome.ContentType ?? "application/json",
+            FunctionError = functionError,
+            ErrorType = errorType,
+            ExecutedVersion = request.Function.Version,
+            LogLines = lines,
+            ColdStart = cold,
+        };
+    }
+
+    /// <summary>The error JSON AWS answers with, its type, and the platform line it writes to the log (if any).</summary>
+    private (ReadOnlyMemory<byte> Payload, string ErrorType, string? LogLine) ErrorPayload(InvocationRequest request, RuntimeOutcome outcome)
+    {
+        switch (outcome.Kind)
+        {
+            case OutcomeKind.FunctionError:
+            case OutcomeKind.InitError:
+                return (outcome.Body, outcome.ErrorType ?? "Runtime.Unknown", null);
+            case OutcomeKind.Timeout:
+                var seconds = request.Function.Timeout.ToString("0.00", CultureInfo.InvariantCulture);
+                var timeout = $"Task timed out after {seconds} seconds";
+                var stamp = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+                return (ErrorJson("Sandbox.Timedout", $"RequestId: {request.RequestId} Error: {timeout}"), "Sandbox.Timedout", $"{stamp} {request.RequestId} {timeout}");
+            default:
+                var exit = outcome.ExitDescription ?? "Runtime exited without providing a reason";
+                return (ErrorJson("Runtime.ExitError", $"RequestId: {request.RequestId} Error: {exit}"), "Runtime.ExitError", $"RequestId: {request.RequestId} Error: {exit}");
+        }
+    }
+
+    private static ReadOnlyMemory<byte> ErrorJson(string type, string message)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("errorType", type);
+            writer.WriteString("errorMessage", message);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Report(InvocationRequest request, TimeSpan duration, TimeSpan? initDuration, ExecutionEnvironment environment, string? errorType)
+    {
+        var function = request.Function;
+        var peak = environment.PeakMemoryBytes();
+        var usedMb = peak is { } bytes ? (long)Math.Ceiling(bytes / (1024.0 * 1024.0)) : 0;
+        var report = new StringBuilder();
+        report.Append(CultureInfo.InvariantCulture, $"REPORT RequestId: {request.RequestId}\tDuration: {duration.TotalMilliseconds:0.00} ms\t");
+        report.Append(CultureInfo.InvariantCulture, $"Billed Duration: {Math.Max(1, (long)Math.Ceiling(duration.TotalMilliseconds))} ms\t");
+        report.Append(CultureInfo.InvariantCulture, $"Memory Size: {function.MemorySize} MB\tMax Memory Used: {usedMb} MB\t");
+        if (initDuration is { } init)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"Init Duration: {init.TotalMilliseconds:0.00} ms\t");
+        }
+
+        if (errorType == "Sandbox.Timedout")
+        {
+            report.Append("Status: timeout");
+        }
+        else if (errorType is not null)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"Status: error\tError Type: {errorType}");
+        }
+
+        return report.ToString();
+    }
+
+    private void Persist(InvocationRequest request, ExecutionEnvironment environment, List<string> lines)
+    {
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var events = new LogEvent[lines.Count];
+        for (var i = 0; i < lines.Count; i++)
+        {
+            events[i] = new LogEvent(now, lines[i]);
+        }
+
+        _logs.Write(request.Scope, request.Function.Logging.LogGroup, environment.LogStreamName, events);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Init of {FunctionName} took longer than {Seconds} s; retrying it within the invocation")]
+        public static partial void InitTimedOut(ILogger logger, string functionName, double seconds);
+    }
+}

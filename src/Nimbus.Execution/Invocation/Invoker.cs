@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Nimbus.Core.Storage;
+using Nimbus.Execution.Environments;
+using Nimbus.Execution.Logs;
+using Nimbus.Execution.Sandboxes;
+
+namespace Nimbus.Execution.Invocation;
+
+/// <summary>
+/// Runs invocations: takes a warm environment of the function's configuration (most recently used first) or
+/// starts a new one (cold start: sandbox, nimbus-init, runtime init), runs the event with the function's
+/// timeout, writes START/END/REPORT around the runtime's output, and keeps or discards the environment.
+/// </summary>
+public sealed partial class Invoker : IAsyncDisposable
+{
+    private readonly ISandboxFactory _sandboxes;
+    private readonly RuntimeLauncher _launcher;
+    private readonly ICodeStore _code;
+    private readonly FunctionLogWriter _logs;
+    private readonly ExecutionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Invoker> _logger;
+    private readonly string _socketDirectory;
+
+    internal Invoker(
+        ISandboxFactory sandboxes,
+        RuntimeLauncher launcher,
+        ICodeStore code,
+        FunctionLogWriter logs,
+        IOptions<ExecutionOptions> options,
+        TimeProvider time,
+        ILogger<Invoker> logger)
+    {
+        _sandboxes = sandboxes;
+        _launcher = launcher;
+        _code = code;
+        _logs = logs;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _socketDirectory = SocketDirectory(_options.WorkDirectory!); // Resolved by AddNimbusExecution.
+    }
+
+    internal EnvironmentPool Pool { get; } = new();
+
+    /// <summary>The sandbox backend in use.</summary>
+    public string SandboxName => _sandboxes.Name;
+
+    public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
+    {
+        var function = request.Function;
+        var group = Pool.Group(PoolKey(request));
+        var lines = new List<string>();
+        var environment = group.TakeIdle();
+        var cold = environment is null;
+        TimeSpan? initDuration = null;
+        if (environment is null)
+        {
+            var started = await ColdStartAsync(request, group, cancellationToken);
+            environment = started.Environment;
+            initDuration = started.InitDuration;
+            var initOutput = environment.Output.Drain();
+            if (started.Outcome.Kind != OutcomeKind.Ready)
+            {
+                // A failed init is the first invocation's answer; the environment is discarded and the next invoke inits again.
+                lines.AddRange(initOutput);
+                var failed = InitFailure(request, started.Outcome, lines, initDuration.Value, environment);
+                await Pool.DiscardAsync(environment);
+                return failed;
+            }
+
+            Persist(request, environment, initOutput);
+        }
+
+        var start = _time.GetUtcNow();
+        var deadline = start + TimeSpan.FromSeconds(function.Timeout);
+        lines.Add($"START RequestId: {request.RequestId} Version: {function.Version}");
+        var clock = Stopwatch.StartNew();
+        RuntimeOutcome outcome;
+        try
+        {
+            outcome = await environment.InvokeAsync(request, deadline, _time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            outcome = new RuntimeOutcome(OutcomeKind.Exited, ExitDescription: "Runtime exited without providing a reason");
+        }
+
+        var duration = clock.Elapsed;
+        lines.AddRange(environment.Output.Drain());
+        var result = Complete(request, outcome, lines, duration, initDuration, environment, cold);
+        if (outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError)
+        {
+            environment.MarkIdle(_time.GetUtcNow());
+            await Pool.ReleaseAsync(group, environment);
+        }
+        else
+        {
+            await Pool.DiscardAsync(environment);
+        }
+
+        return result;
+    }
+
+    /// <summary>Reclaims idle environments past their idle timeout or lifetime.</summary>
+    public Task<int> ReclaimAsync() => Pool.ReclaimAsync(_time.GetUtcNow(), _options.IdleTimeout, _options.MaxLifetime);
+
+    public ValueTask DisposeAsync() => Pool.DisposeAsync();
+
+    private static string PoolKey(InvocationRequest request)
+    {
+        var f = request.Function;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{request.Scope.Account}:{request.Scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}");
+    }
+
+    private static string SocketDirectory(string workDirectory)
+    {
+        // Unix socket paths are limited to 108 bytes; a deep data directory falls back to a short one.
+        var directory = Path.Combine(workDirectory, "s");
+        if (directory.Length > 60)
+        {
+            directory = Path.Combine(Path.GetTempPath(), $"nimbus-{Environment.ProcessId}");
+        }
+
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Nimbus.Core.Arns;
+using Nimbus.Core.Storage;
+
+namespace Nimbus.Execution.Logs;
+
+/// <summary>
+/// Persists function logs off the invoke path: invocations hand their lines to a channel, and this loop writes
+/// them to the log store in batches. As with CloudWatch Logs, lines arrive shortly after the invocation.
+/// </summary>
+internal sealed partial class FunctionLogWriter(ILogStore store, ILogger<FunctionLogWriter> logger) : BackgroundService
+{
+    private readonly Channel<LogBatch> _batches = Channel.CreateBounded<LogBatch>(
+        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    public void Write(Scope scope, string group, string stream, IReadOnlyList<LogEvent> events) =>
+        _batches.Writer.TryWrite(new LogBatch(scope, group, stream, events));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await _batches.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (_batches.Reader.TryRead(out var batch))
+                {
+                    try
+                    {
+                        await store.AppendAsync(batch.Scope, batch.Group, batch.Stream, batch.Events, stoppingToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        Log.WriteFailed(logger, ex, batch.Group);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Write what is left before the store closes.
+        while (_batches.Reader.TryRead(out var batch))
+        {
+            await store.AppendAsync(batch.Scope, batch.Group, batch.Stream, batch.Events, CancellationToken.None);
+        }
+    }
+
+    private sealed record LogBatch(Scope Scope, string Group, string Stream, IReadOnlyList<LogEvent> Events);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Could not store logs of {LogGroup}")]
+        public static partial void WriteFailed(ILogger logger, Exception exception, string logGroup);
+    }
+}

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Execution.Sandboxes;
+
+/// <summary>
+/// One running sandbox with nimbus-init inside. Disposing it kills everything in it and removes what it left
+/// on the host (temp directory, container, cgroup).
+/// </summary>
+public interface ISandbox : IAsyncDisposable
+{
+    /// <summary>Where the runtime sees its code, runtime directory and /tmp.</summary>
+    SandboxPaths Paths { get; }
+
+    /// <summary>Completes when nimbus-init exits, with its exit status.</summary>
+    Task<int> Exited { get; }
+
+    /// <summary>Peak memory of everything in the sandbox so far, in bytes, when the backend can tell.</summary>
+    long? PeakMemoryBytes();
+
+    /// <summary>Kills everything in the sandbox at once (timeout, crash, shutdown).</summary>
+    void Kill();
+}

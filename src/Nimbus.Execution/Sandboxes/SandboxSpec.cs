@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Execution.Sandboxes;
+
+/// <summary>
+/// What one execution environment needs from its sandbox: nimbus-init as its first process, the host socket it
+/// connects to, the code and runtime directories (read-only), /tmp of a size, and the resource limits.
+/// </summary>
+public sealed record SandboxSpec
+{
+    /// <summary>Unique id of the environment (32 hex digits), also used for names on the host.</summary>
+    public required string EnvironmentId { get; init; }
+
+    /// <summary>The nimbus-init executable on the host.</summary>
+    public required string InitExecutable { get; init; }
+
+    /// <summary>The host's Unix socket nimbus-init connects to.</summary>
+    public required string HostSocketPath { get; init; }
+
+    /// <summary>Unpacked function code, shared read-only (/var/task in a container).</summary>
+    public required string CodeDirectory { get; init; }
+
+    /// <summary>The runtime clients shipped with Nimbus (/var/runtime in a container).</summary>
+    public required string RuntimeDirectory { get; init; }
+
+    /// <summary>Directories the runtime's interpreter needs (e.g. a pyenv version), bound read-only at the same path.</summary>
+    public IReadOnlyList<string> HostDirectories { get; init; } = [];
+
+    public int MemoryMb { get; init; } = 128;
+
+    public int EphemeralStorageMb { get; init; } = 512;
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Init.Protocol;
+using Nimbus.Init.Runtime;
+
+namespace Nimbus.Init.Host;
+
+/// <summary>
+/// The write side of the host socket. All frames go through one lock, and every frame is preceded by whatever runtime
+/// output is readable at that moment (init-protocol.md: logs before Response/Error/InitError), so the order on the
+/// wire is the order in which things happened.
+/// </summary>
+internal sealed class HostLink : IDisposable
+{
+    private readonly Stream _stream;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private RuntimeOutput? _output;
+
+    public HostLink(Stream stream)
+    {
+        _stream = stream;
+    }
+
+    /// <summary>Starts forwarding this runtime output before every frame.</summary>
+    public void Attach(RuntimeOutput output) => Volatile.Write(ref _output, output);
+
+    /// <summary>Forwards readable runtime output, then sends <paramref name="frame"/>.</summary>
+    public async Task SendAsync(Frame frame, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await DrainLockedAsync(cancellationToken);
+            await FrameCodec.WriteAsync(_stream, frame, cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Forwards readable runtime output as Log frames.</summary>
+    public async Task FlushOutputAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await DrainLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public void Dispose() => _writeLock.Dispose();
+
+    private ValueTask DrainLockedAsync(CancellationToken cancellationToken) =>
+        Volatile.Read(ref _output) is { } output ? output.DrainAsync(WriteLogAsync, cancellationToken) : ValueTask.CompletedTask;
+
+    private ValueTask WriteLogAsync(string stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
+        FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new("stream", stream)], bytes), cancellationToken);
+}

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Init.Http;
+
+/// <summary>A parsed request with its body read (or, when over the limit, counted and dropped).</summary>
+internal sealed class HttpRequest
+{
+    public required string Method { get; init; }
+
+    /// <summary>The request target without its query string.</summary>
+    public required string Path { get; init; }
+
+    public required IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; }
+
+    /// <summary>The body, or null when it was longer than the limit.</summary>
+    public byte[]? Body { get; set; } = [];
+
+    /// <summary>How many body bytes the client sent.</summary>
+    public long BodyLength { get; set; }
+
+    public bool KeepAlive { get; init; }
+
+    /// <summary>The first value of a header (names compared case-insensitively), or null.</summary>
+    public string? Header(string name)
+    {
+        foreach (var header in Headers)
+        {
+            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return header.Value;
+            }
+        }
+
+        return null;
+    }
+}

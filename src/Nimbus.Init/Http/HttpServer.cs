@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Net;
+using System.Net.Sockets;
+
+namespace Nimbus.Init.Http;
+
+/// <summary>A minimal HTTP/1.1 server: one task per connection, requests on a connection answered in turn.</summary>
+internal sealed class HttpServer : IDisposable
+{
+    private readonly Socket _listener;
+    private readonly IRequestHandler _handler;
+
+    public HttpServer(IPEndPoint endPoint, IRequestHandler handler)
+    {
+        _handler = handler;
+        _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _listener.Bind(endPoint);
+            _listener.Listen(64);
+        }
+        catch
+        {
+            _listener.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The address actually bound (the port chosen by the system when 0 was asked for).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionAborted or SocketError.ConnectionReset)
+            {
+                continue;
+            }
+
+            socket.NoDelay = true;
+            _ = ServeAsync(socket, cancellationToken);
+        }
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private async Task ServeAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        using (socket)
+        using (var connection = new HttpConnection(socket, _handler))
+        {
+            try
+            {
+                await connection.RunAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The client went away or nimbus-init is stopping: nothing to answer.
+            }
+            catch (Exception e)
+            {
+                await Console.Error.WriteLineAsync($"nimbus-init: runtime API connection failed: {e}");
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Nimbus.Init.Host;
+using Nimbus.Init.Http;
+using Nimbus.Init.Interop;
+using Nimbus.Init.Protocol;
+using Nimbus.Init.Runtime;
+using Nimbus.Init.RuntimeApi;
+
+namespace Nimbus.Init;
+
+/// <summary>
+/// nimbus-init's main loop (docs/internals/init-protocol.md): connect to the host, serve the Runtime API, start the
+/// runtime on Start, queue Invokes, stop on Shutdown or when the host goes away.
+/// </summary>
+internal sealed class InitAgent : IDisposable
+{
+    /// <summary>How long to wait for a SIGKILLed runtime to be reaped before giving up on it.</summary>
+    private static readonly TimeSpan s_killWait = TimeSpan.FromSeconds(5);
+
+    private readonly string _socketPath;
+    private readonly IPEndPoint _apiEndPoint;
+    private readonly RuntimeProcess _runtime = new();
+    private readonly InvocationCoordinator _coordinator = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _exitReported = Task.CompletedTask;
+
+    public InitAgent(string socketPath, IPEndPoint apiEndPoint)
+    {
+        _socketPath = socketPath;
+        _apiEndPoint = apiEndPoint;
+    }
+
+    /// <summary>Runs until Shutdown (0) or until the host socket closes (0) or breaks (1).</summary>
+    public async Task<int> RunAsync()
+    {
+        _runtime.StartReaping();
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socketPath), _stopping.Token);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        using var host = new HostLink(stream);
+        using var server = new HttpServer(_apiEndPoint, new RuntimeApiHandler(_coordinator, host));
+        var runtimeApi = Format(server.LocalEndPoint);
+        var serving = server.RunAsync(_stopping.Token);
+
+        await host.SendAsync(
+            new Frame(FrameType.Hello, [new("runtime-api", runtimeApi), new("pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture))]),
+            _stopping.Token);
+
+        var status = 0;
+        try
+        {
+            while (await FrameCodec.ReadAsync(stream, _stopping.Token) is { } frame)
+            {
+                switch (frame.Type)
+                {
+                    case FrameType.Start:
+                        await StartRuntimeAsync(host, RuntimeStartInfo.FromFrame(frame, runtimeApi));
+                        break;
+                    case FrameType.Invoke:
+                        _coordinator.Enqueue(frame);
+                        break;
+                    case FrameType.Shutdown:
+                        await ShutdownAsync(frame);
+                        return 0;
+                    default:
+                        await Console.Error.WriteLineAsync($"nimbus-init: ignoring a {frame.Type} frame");
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or InvalidDataException)
+        {
+            await Console.Error.WriteLineAsync($"nimbus-init: host connection failed: {e.Message}");
+            status = 1;
+        }
+        finally
+        {
+            await _stopping.CancelAsync();
+        }
+
+        // The host went away: nothing will collect the runtime's results; stop it and everything it started.
+        _runtime.SignalGroup(Libc.SigKill);
+        await serving;
+        return status;
+    }
+
+    public void Dispose()
+    {
+        _runtime.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task StartRuntimeAsync(HostLink host, RuntimeStartInfo info)
+    {
+        if (_runtime.Started)
+        {
+            await Console.Error.WriteLineAsync("nimbus-init: ignoring a second Start frame");
+            return;
+        }
+
+        RuntimeOutput output;
+        try
+        {
+            output = _runtime.Start(info);
+        }
+        catch (Exception e) when (e is RuntimeStartException or IOException)
+        {
+            // The runtime never ran: report it as a runtime that failed at once, as a shell would (126/127).
+            var exitStatus = e is RuntimeStartException start ? start.ExitStatus : 126;
+            var message = Encoding.UTF8.GetBytes($"nimbus-init: {e.Message}\n");
+            await host.SendAsync(new Frame(FrameType.Log, [new("stream", "stderr")], message), _stopping.Token);
+            await host.SendAsync(new Frame(FrameType.Exited, [new RuntimeExit(exitStatus, null).ToHeader()]), _stopping.Token);
+            return;
+        }
+
+        host.Attach(output);
+        _ = PumpOutputAsync(host, output);
+        _exitReported = ReportExitAsync(host);
+    }
+
+    /// <summary>Forwards runtime output as it comes, until both pipes are closed.</summary>
+    private async Task PumpOutputAsync(HostLink host, RuntimeOutput output)
+    {
+        try
+        {
+            while (await output.WaitReadableAsync())
+            {
+                await host.FlushOutputAsync(_stopping.Token);
+            }
+
+            output.Close();
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The host is gone or nimbus-init is stopping.
+        }
+    }
+
+    private async Task ReportExitAsync(HostLink host)
+    {
+        var exit = await _runtime.Exited;
+        try
+        {
+            await host.SendAsync(new Frame(FrameType.Exited, [exit.ToHeader()]), _stopping.Token);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The host is gone or nimbus-init is stopping.
+        }
+    }
+
+    /// <summary>SIGTERM the runtime's group, SIGKILL it after grace-ms, report Exited, then the caller exits.</summary>
+    private async Task ShutdownAsync(Frame frame)
+    {
+        if (!_runtime.Started)
+        {
+            return;
+        }
+
+        var grace = int.TryParse(frame.Header("grace-ms"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 0;
+        if (!_runtime.Exited.IsCompleted)
+        {
+            _runtime.SignalGroup(Libc.SigTerm);
+            try
+            {
+                await _runtime.Exited.WaitAsync(TimeSpan.FromMilliseconds(grace), _stopping.Token);
+            }
+            catch (TimeoutException)
+            {
+                _runtime.SignalGroup(Libc.SigKill);
+                try
+                {
+                    await _runtime.Exited.WaitAsync(s_killWait, _stopping.Token);
+                }
+                catch (TimeoutException)
+                {
+                    await Console.Error.WriteLineAsync("nimbus-init: the runtime did not die after SIGKILL");
+                    return;
+                }
+            }
+        }
+
+        await _exitReported;
+
+        // Whatever the runtime left behind in its group goes too.
+        _runtime.SignalGroup(Libc.SigKill);
+    }
+
+    private static string Format(IPEndPoint endPoint) =>
+        endPoint.AddressFamily == AddressFamily.InterNetworkV6
+            ? $"[{endPoint.Address}]:{endPoint.Port.ToString(CultureInfo.InvariantCulture)}"
+            : $"{endPoint.Address}:{endPoint.Port.ToString(CultureInfo.InvariantCulture)}";
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using System.Net;
+
+namespace Nimbus.Init;
+
+/// <summary>Entry point: reads NIMBUS_INIT_SOCKET and NIMBUS_RUNTIME_API and runs the agent.</summary>
+internal static class Program
+{
+    private const string DefaultRuntimeApi = "127.0.0.1:9001";
+
+    public static async Task<int> Main()
+    {
+        var socketPath = Environment.GetEnvironmentVariable("NIMBUS_INIT_SOCKET");
+        if (string.IsNullOrEmpty(socketPath))
+        {
+            await Console.Error.WriteLineAsync("nimbus-init: NIMBUS_INIT_SOCKET is not set");
+            return 2;
+        }
+
+        var address = Environment.GetEnvironmentVariable("NIMBUS_RUNTIME_API") is { Length: > 0 } value ? value : DefaultRuntimeApi;
+        if (!TryParseEndPoint(address, out var endPoint))
+        {
+            await Console.Error.WriteLineAsync($"nimbus-init: NIMBUS_RUNTIME_API is not host:port: {address}");
+            return 2;
+        }
+
+        using var agent = new InitAgent(socketPath, endPoint);
+        return await agent.RunAsync();
+    }
+
+    /// <summary>Parses <c>host:port</c>, <c>[v6]:port</c> or <c>localhost:port</c>; no name lookups.</summary>
+    internal static bool TryParseEndPoint(string value, out IPEndPoint endPoint)
+    {
+        endPoint = null!;
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > IPEndPoint.MaxPort)
+        {
+            return false;
+        }
+
+        var host = value[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+
+        if (host == "localhost")
+        {
+            endPoint = new IPEndPoint(IPAddress.Loopback, port);
+            return true;
+        }
+
+        if (!IPAddress.TryParse(host, out var ip))
+        {
+            return false;
+        }
+
+        endPoint = new IPEndPoint(ip, port);
+        return true;
+    }
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Init.Protocol;
+
+/// <summary>
+/// The messages between the host (Nimbus.Execution) and nimbus-init over the environment's Unix socket.
+/// See docs/internals/init-protocol.md.
+/// </summary>
+public enum FrameType : byte
+{
+    // init → host
+    Hello = 1,
+    Ready = 2,
+    InitError = 3,
+    Response = 4,
+    Error = 5,
+    Log = 6,
+    Exited = 7,
+
+    // host → init
+    Start = 10,
+    Invoke = 11,
+    Shutdown = 12,
+}

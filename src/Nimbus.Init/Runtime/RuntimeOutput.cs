@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Init.Interop;
+
+namespace Nimbus.Init.Runtime;
+
+/// <summary>
+/// The read ends of the runtime's stdout and stderr pipes, non-blocking. <see cref="DrainAsync"/> forwards what is
+/// readable now; <see cref="WaitReadableAsync"/> blocks one thread-pool thread in poll(2) until there is more.
+/// Only <see cref="DrainAsync"/> (serialized by the caller) reads and marks end of file; only the pump closes.
+/// </summary>
+internal sealed class RuntimeOutput
+{
+    /// <summary>Protocol limit for one Log frame.</summary>
+    public const int ChunkSize = 64 * 1024;
+
+    /// <summary>
+    /// Reads per stream and drain: enough to empty a full pipe (64 KiB by default, up to 1 MiB with F_SETPIPE_SZ)
+    /// while a chatty runtime cannot hold the host link for ever.
+    /// </summary>
+    private const int MaxReadsPerDrain = 16;
+
+    private static readonly string[] s_names = ["stdout", "stderr"];
+
+    private readonly int[] _fds;
+    private readonly int[] _open = [1, 1];
+    private readonly byte[] _buffer = new byte[ChunkSize];
+
+    public RuntimeOutput(int stdout, int stderr)
+    {
+        _fds = [stdout, stderr];
+    }
+
+    /// <summary>True once both pipes reached end of file.</summary>
+    public bool Completed => Volatile.Read(ref _open[0]) == 0 && Volatile.Read(ref _open[1]) == 0;
+
+    /// <summary>
+    /// Passes every chunk readable now (at most <see cref="ChunkSize"/> bytes each, as read) to <paramref name="writeAsync"/>.
+    /// The buffer is reused: the callee must consume the chunk before it returns. Callers serialize calls.
+    /// </summary>
+    public async ValueTask DrainAsync(Func<string, ReadOnlyMemory<byte>, CancellationToken, ValueTask> writeAsync, CancellationToken cancellationToken)
+    {
+        for (var stream = 0; stream < _fds.Length; stream++)
+        {
+            for (var reads = 0; reads < MaxReadsPerDrain && Volatile.Read(ref _open[stream]) == 1; reads++)
+            {
+                var count = ReadOnce(stream);
+                if (count <= 0)
+                {
+                    break;
+                }
+
+                await writeAsync(s_names[stream], _buffer.AsMemory(0, count), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Waits until a pipe that is still open has data or hung up. False when both are at end of file.</summary>
+    public Task<bool> WaitReadableAsync() => Task.Run(WaitReadable);
+
+    /// <summary>Closes both pipes; call only when <see cref="Completed"/> (nothing reads them any more).</summary>
+    public void Close()
+    {
+        foreach (var fd in _fds)
+        {
+            _ = Libc.Close(fd);
+        }
+    }
+
+    /// <summary>One non-blocking read: the byte count, 0 when nothing is readable now, -1 at end of file.</summary>
+    private unsafe int ReadOnce(int stream)
+    {
+        while (true)
+        {
+            nint count;
+            fixed (byte* buffer = _buffer)
+            {
+                count = Libc.Read(_fds[stream], buffer, (nuint)_buffer.Length);
+            }
+
+            if (count > 0)
+            {
+                return (int)count;
+            }
+
+            var errno = count < 0 ? System.Runtime.InteropServices.Marshal.GetLastPInvokeError() : 0;
+            if (errno == Libc.EINTR)
+            {
+                continue;
+            }
+
+            if (errno == Libc.EAGAIN)
+            {
+                return 0;
+            }
+
+            // 0 = every writer closed its end; any other error: nothing more will come from this pipe.
+            Volatile.Write(ref _open[stream], 0);
+            return -1;
+        }
+    }
+
+    private unsafe bool WaitReadable()
+    {
+        var fds = stackalloc PollFd[2];
+        while (true)
+        {
+            var any = false;
+            for (var i = 0; i < 2; i++)
+            {
+                var open = Volatile.Read(ref _open[i]) == 1;
+                any |= open;
+
+                // poll(2) ignores negative descriptors.
+                fds[i] = new PollFd { Fd = open ? _fds[i] : -1, Events = Libc.PollIn };
+            }
+
+            if (!any)
+            {
+                return false;
+            }
+
+            var ready = Libc.Poll(fds, 2, -1);
+            if (ready > 0)
+            {
+                return true;
+            }
+
+            if (ready < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Libc.EINTR)
+            {
+                throw new IOException($"poll failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            }
+        }
+    }
+}

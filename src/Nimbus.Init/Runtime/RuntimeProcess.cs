@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Runtime.InteropServices;
+using Nimbus.Init.Interop;
+
+namespace Nimbus.Init.Runtime;
+
+/// <summary>
+/// Starts the runtime with posix_spawn and reaps every child. Why not System.Diagnostics.Process:
+/// (1) it cannot put the child in a new process group, which Shutdown needs (SIGTERM/SIGKILL to the whole group
+/// without signalling nimbus-init itself when it is not PID 1); (2) as PID 1 nimbus-init must reap orphans with
+/// waitpid(-1), which would race Process's own waitpid for the runtime and steal its exit status.
+/// Owning the pid makes both simple: one SIGCHLD handler reaps everything and recognises the runtime.
+/// </summary>
+internal sealed unsafe class RuntimeProcess : IDisposable
+{
+    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource<RuntimeExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PosixSignalRegistration? _sigchld;
+    private int _pid;
+
+    /// <summary>Completes when the runtime has been reaped.</summary>
+    public Task<RuntimeExit> Exited => _exited.Task;
+
+    public bool Started => Volatile.Read(ref _pid) != 0;
+
+    /// <summary>Installs the SIGCHLD handler that reaps every child (orphans too, when nimbus-init is PID 1).</summary>
+    public void StartReaping()
+    {
+        _sigchld = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => Reap());
+        Reap();
+    }
+
+    /// <summary>
+    /// Starts the runtime in its own process group with stdin /dev/null and stdout/stderr on pipes.
+    /// nimbus-init changes its own working directory to <see cref="RuntimeStartInfo.WorkingDirectory"/> first:
+    /// it needs no working directory of its own, and this avoids posix_spawn_file_actions_addchdir_np
+    /// (glibc 2.29+), which older base images (Amazon Linux 2: glibc 2.26) lack.
+    /// </summary>
+    public RuntimeOutput Start(RuntimeStartInfo info)
+    {
+        if (Started)
+        {
+            throw new InvalidOperationException("the runtime was already started");
+        }
+
+        if (info.WorkingDirectory is { } cwd)
+        {
+            try
+            {
+                Directory.SetCurrentDirectory(cwd);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                throw new RuntimeStartException($"cannot change to the working directory {cwd}: {e.Message}", 126);
+            }
+        }
+
+        var path = Resolve(info.Command, info.Variable("PATH") ?? DefaultPath);
+        var stdout = CreatePipe();
+        var stderr = CreatePipe();
+        try
+        {
+            Spawn(path, info, stdout.Write, stderr.Write);
+        }
+        catch
+        {
+            _ = Libc.Close(stdout.Read);
+            _ = Libc.Close(stderr.Read);
+            throw;
+        }
+        finally
+        {
+            _ = Libc.Close(stdout.Write);
+            _ = Libc.Close(stderr.Write);
+        }
+
+        SetNonBlocking(stdout.Read);
+        SetNonBlocking(stderr.Read);
+        return new RuntimeOutput(stdout.Read, stderr.Read);
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to the runtime's process group (its descendants too).</summary>
+    public void SignalGroup(int signal)
+    {
+        var pid = Volatile.Read(ref _pid);
+        if (pid == 0)
+        {
+            return;
+        }
+
+        if (Libc.Kill(-pid, signal) != 0 && !_exited.Task.IsCompleted)
+        {
+            // The group is gone only if the runtime left it; signal the runtime itself then.
+            _ = Libc.Kill(pid, signal);
+        }
+    }
+
+    public void Dispose() => _sigchld?.Dispose();
+
+    private static string Resolve(string command, string searchPath)
+    {
+        if (command.Length == 0)
+        {
+            throw new RuntimeStartException("no command given", 127);
+        }
+
+        if (command.Contains('/', StringComparison.Ordinal))
+        {
+            return command;
+        }
+
+        foreach (var directory in searchPath.Split(':'))
+        {
+            var candidate = Path.Combine(directory.Length == 0 ? "." : directory, command);
+            if (File.Exists(candidate) && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            {
+                return candidate;
+            }
+        }
+
+        throw new RuntimeStartException($"{command}: command not found", 127);
+    }
+
+    private static (int Read, int Write) CreatePipe()
+    {
+        var fds = stackalloc int[2];
+        if (Libc.Pipe2(fds, Libc.OCloExec) != 0)
+        {
+            throw new IOException($"pipe2 failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        return (fds[0], fds[1]);
+    }
+
+    private static void SetNonBlocking(int fd)
+    {
+        var flags = Libc.Fcntl(fd, Libc.FGetFl, 0);
+        if (flags < 0 || Libc.Fcntl(fd, Libc.FSetFl, flags | Libc.ONonBlock) < 0)
+        {
+            throw new IOException($"fcntl failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+    }
+
+    private void Spawn(string path, RuntimeStartInfo info, int stdout, int stderr)
+    {
+        string[] argv = [info.Command, .. info.Arguments];
+        using var nativePath = new NativeStringArray([path]);
+        using var nativeArgv = new NativeStringArray(argv);
+        using var nativeEnvp = new NativeStringArray(info.Environment);
+        using var devNull = new NativeStringArray(["/dev/null"]);
+
+        var fileActions = stackalloc byte[Libc.OpaqueSize];
+        var attributes = stackalloc byte[Libc.OpaqueSize];
+        var signals = stackalloc byte[Libc.OpaqueSize];
+        Check(Libc.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
+        Check(Libc.AttrInit(attributes), "posix_spawnattr_init");
+        try
+        {
+            Check(Libc.FileActionsAddOpen(fileActions, 0, devNull.Pointer[0], Libc.ORdOnly, 0), "addopen");
+            Check(Libc.FileActionsAddDup2(fileActions, stdout, 1), "adddup2");
+            Check(Libc.FileActionsAddDup2(fileActions, stderr, 2), "adddup2");
+
+            // Own process group; no blocked signals; default dispositions (.NET ignores SIGPIPE, which exec would keep).
+            Check(Libc.AttrSetFlags(attributes, Libc.PosixSpawnSetPGroup | Libc.PosixSpawnSetSigMask | Libc.PosixSpawnSetSigDef), "setflags");
+            Check(Libc.AttrSetPGroup(attributes, 0), "setpgroup");
+            Check(Libc.SigEmptySet(signals), "sigemptyset");
+            Check(Libc.AttrSetSigMask(attributes, signals), "setsigmask");
+            Check(Libc.SigFillSet(signals), "sigfillset");
+            Check(Libc.AttrSetSigDefault(attributes, signals), "setsigdefault");
+
+            // Under the reaper's lock, so a runtime that exits at once is still recognised as the runtime.
+            lock (_gate)
+            {
+                int pid;
+                var error = Libc.PosixSpawn(&pid, nativePath.Pointer[0], fileActions, attributes, nativeArgv.Pointer, nativeEnvp.Pointer);
+                if (error != 0)
+                {
+                    throw new RuntimeStartException($"cannot run {path}: {Marshal.GetPInvokeErrorMessage(error)}", error == 2 ? 127 : 126);
+                }
+
+                Volatile.Write(ref _pid, pid);
+            }
+        }
+        finally
+        {
+            _ = Libc.FileActionsDestroy(fileActions);
+            _ = Libc.AttrDestroy(attributes);
+        }
+    }
+
+    private static void Check(int result, string call)
+    {
+        if (result != 0)
+        {
+            throw new IOException($"{call} failed: {Marshal.GetPInvokeErrorMessage(result)}");
+        }
+    }
+
+    private void Reap()
+    {
+        lock (_gate)
+        {
+            while (true)
+            {
+                int status;
+                var pid = Libc.WaitPid(-1, &status, Libc.WNoHang);
+                if (pid <= 0)
+                {
+                    // 0: children remain, none has ended; -1: no children (ECHILD) or EINTR, a later SIGCHLD retries.
+                    return;
+                }
+
+                if (pid == _pid)
+                {
+                    _exited.TrySetResult(RuntimeExit.FromWaitStatus(status));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Init.Host;
+using Nimbus.Init.Http;
+using Nimbus.Init.Protocol;
+
+namespace Nimbus.Init.RuntimeApi;
+
+/// <summary>
+/// The Runtime API 2018-06-01 (shared/specs/runtime-api/runtime-api.yaml) on top of <see cref="HttpServer"/>, forwarding
+/// what the runtime posts to the host as frames. The Extensions API prefix answers a bare 404 (extensions disabled).
+/// </summary>
+internal sealed class RuntimeApiHandler : IRequestHandler
+{
+    private const string Prefix = "/2018-06-01";
+    private const string ExtensionsPrefix = "/2020-01-01";
+    private const string InvocationPath = "/runtime/invocation/";
+    private const string JsonContentType = "application/json";
+
+    private static readonly byte[] s_accepted = """{"status":"OK"}"""u8.ToArray();
+
+    private readonly InvocationCoordinator _coordinator;
+    private readonly HostLink _host;
+
+    public RuntimeApiHandler(InvocationCoordinator coordinator, HostLink host)
+    {
+        _coordinator = coordinator;
+        _host = host;
+    }
+
+    public async Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
+    {
+        var path = request.Path;
+        var get = request.Method == "GET";
+        var post = request.Method == "POST";
+        if (path == ExtensionsPrefix || path.StartsWith(ExtensionsPrefix + "/", StringComparison.Ordinal))
+        {
+            return new HttpResponse(404);
+        }
+
+        if (get && path is "/ping" or Prefix + "/ping")
+        {
+            return new HttpResponse(200, "pong"u8.ToArray(), "text/plain");
+        }
+
+        if (path.StartsWith(Prefix + "/", StringComparison.Ordinal))
+        {
+            var route = path[Prefix.Length..];
+            if (get && route == InvocationPath + "next")
+            {
+                return await NextAsync(connection, cancellationToken);
+            }
+
+            if (post && route == "/runtime/init/error")
+            {
+                return await InitErrorAsync(request, cancellationToken);
+            }
+
+            if (post && route.StartsWith(InvocationPath, StringComparison.Ordinal))
+            {
+                var rest = route[InvocationPath.Length..];
+                var slash = rest.LastIndexOf('/');
+                if (slash >= 0 && rest[(slash + 1)..] is "response" or "error")
+                {
+                    var requestId = Uri.UnescapeDataString(rest[..slash]);
+                    return rest.EndsWith("/response", StringComparison.Ordinal)
+                        ? await ResponseAsync(request, requestId, cancellationToken)
+                        : await ErrorAsync(request, requestId, cancellationToken);
+                }
+            }
+        }
+
+        return Error(new ApiError(404, "NotFound", $"No route for {request.Method} {path}"));
+    }
+
+    private async Task<HttpResponse?> NextAsync(HttpConnection connection, CancellationToken cancellationToken)
+    {
+        if (_coordinator.BeginNext(out var first) is { } refused)
+        {
+            return Error(refused);
+        }
+
+        if (first)
+        {
+            await _host.SendAsync(new Frame(FrameType.Ready), cancellationToken);
+        }
+
+        while (true)
+        {
+            // Take the invocation only while the client is still there: a runtime whose HTTP client gave up on the
+            // long poll must not swallow it.
+            using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var closed = connection.WaitForCloseAsync(watch.Token);
+            var ready = _coordinator.WaitForInvokeAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(ready, closed) == closed && await closed)
+            {
+                return null;
+            }
+
+            if (!await ready)
+            {
+                return Error(ApiError.Internal);
+            }
+
+            await watch.CancelAsync();
+            if (await closed)
+            {
+                return null;
+            }
+
+            if (_coordinator.TryTake() is { } invoke)
+            {
+                return Event(invoke);
+            }
+        }
+    }
+
+    private static HttpResponse Event(Frame invoke)
+    {
+        var response = new HttpResponse(200, invoke.Body, NonEmpty(invoke.Header("content-type")) ?? JsonContentType);
+        Add(response, "Lambda-Runtime-Aws-Request-Id", invoke.Header("request-id"));
+        Add(response, "Lambda-Runtime-Deadline-Ms", invoke.Header("deadline-ms"));
+        Add(response, "Lambda-Runtime-Invoked-Function-Arn", invoke.Header("function-arn"));
+        Add(response, "Lambda-Runtime-Trace-Id", invoke.Header("trace-id"));
+        Add(response, "Lambda-Runtime-Client-Context", invoke.Header("client-context"));
+        Add(response, "Lambda-Runtime-Cognito-Identity", invoke.Header("cognito-identity"));
+        return response;
+    }
+
+    private async Task<HttpResponse> ResponseAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
+    {
+        if (_coordinator.BeginResult(requestId, InvocationCoordinator.InvocationResponseName) is { } refused)
+        {
+            return Error(refused);
+        }
+
+        // Only buffered responses exist here; "streaming" is accepted and buffered too.
+        var mode = request.Header("Lambda-Runtime-Function-Response-Mode");
+        if (mode is not null && !string.Equals(mode, "streaming", StringComparison.Ordinal))
+        {
+            var body = ErrorPayload.Create("Invalid Lambda-Runtime-Function-Response-Mode header", "Runtime.InvalidResponseModeHeader");
+            return await ForwardAsync(ErrorFrame(requestId, "Runtime.InvalidResponseModeHeader", body), Error(ApiError.InvalidResponseMode), cancellationToken);
+        }
+
+        if (request.Body is null)
+        {
+            return await TooLargeAsync(requestId, request.BodyLength, cancellationToken);
+        }
+
+        var frame = new Frame(
+            FrameType.Response,
+            [new("request-id", requestId), new("content-type", NonEmpty(request.Header("Content-Type")) ?? JsonContentType)],
+            request.Body);
+        return await ForwardAsync(frame, Accepted(), cancellationToken);
+    }
+
+    private async Task<HttpResponse> ErrorAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
+    {
+        if (_coordinator.BeginResult(requestId, InvocationCoordinator.InvocationErrorResponseName) is { } refused)
+        {
+            return Error(refused);
+        }
+
+        if (request.Body is null)
+        {
+            return await TooLargeAsync(requestId, request.BodyLength, cancellationToken);
+        }
+
+        var (errorType, body) = ErrorPayload.Read(request.Header("Lambda-Runtime-Function-Error-Type"), request.Header("Content-Type"), request.Body);
+        return await ForwardAsync(ErrorFrame(requestId, errorType, body), Accepted(), cancellationToken);
+    }
+
+    private async Task<HttpResponse> InitErrorAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (_coordinator.BeginInitError() is { } refused)
+        {
+            return Error(refused);
+        }
+
+        var headerType = request.Header("Lambda-Runtime-Function-Error-Type");
+        var (errorType, body) = request.Body is null
+            ? (ErrorPayload.NormalizeType(headerType ?? ""), ErrorPayload.Create("Init error payload too large", ErrorPayload.NormalizeType(headerType ?? "")))
+            : ErrorPayload.Read(headerType, request.Header("Content-Type"), request.Body);
+        var frame = new Frame(FrameType.InitError, [new("error-type", errorType)], body);
+        return await ForwardAsync(frame, request.Body is null ? Error(ApiError.TooLarge) : Accepted(), cancellationToken);
+    }
+
+    /// <summary>The invocation fails with Function.ResponseSizeTooLarge; the runtime gets 413 (RIE invocationresponse.go).</summary>
+    private Task<HttpResponse> TooLargeAsync(string requestId, long length, CancellationToken cancellationToken)
+    {
+        var body = ErrorPayload.Create(
+            $"Response payload size ({length} bytes) exceeded maximum allowed payload size ({HttpConnection.MaxBodyLength} bytes).",
+            "Function.ResponseSizeTooLarge");
+        return ForwardAsync(ErrorFrame(requestId, "Function.ResponseSizeTooLarge", body), Error(ApiError.TooLarge), cancellationToken);
+    }
+
+    private async Task<HttpResponse> ForwardAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _host.SendAsync(frame, cancellationToken);
+            return answer;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            // The host is gone; nimbus-init is about to kill the runtime and exit.
+            return Error(ApiError.Internal);
+        }
+    }
+
+    private static Frame ErrorFrame(string requestId, string errorType, byte[] body) =>
+        new(FrameType.Error, [new("request-id", requestId), new("error-type", errorType)], body);
+
+    private static HttpResponse Accepted() => new(202, s_accepted, JsonContentType);
+
+    private static HttpResponse Error(ApiError error) =>
+        new(error.Status, ErrorPayload.Create(error.ErrorMessage, error.ErrorType), JsonContentType);
+
+    private static void Add(HttpResponse response, string name, string? value)
+    {
+        // Header values come from the host; a line break would split the response.
+        if (NonEmpty(value) is { } text && !text.AsSpan().ContainsAny('\r', '\n'))
+        {
+            response.Headers.Add(new(name, text));
+        }
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Arns;
+using Nimbus.Core.Storage;
+
+namespace Nimbus.Storage.Sqlite;
+
+internal sealed partial class SqliteStateStore
+{
+    public async Task AppendAsync(Scope scope, string group, string stream, IReadOnlyList<LogEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(events);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        await WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = CreateCommand(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO log_events (account, region, log_group, log_stream, timestamp, message)
+                    VALUES (@account, @region, @group, @stream, @timestamp, @message)
+                    """);
+                command.Parameters.AddWithValue("@account", scope.Account);
+                command.Parameters.AddWithValue("@region", scope.Region);
+                command.Parameters.AddWithValue("@group", group);
+                command.Parameters.AddWithValue("@stream", stream);
+                var timestamp = command.Parameters.Add("@timestamp", Microsoft.Data.Sqlite.SqliteType.Integer);
+                var message = command.Parameters.Add("@message", Microsoft.Data.Sqlite.SqliteType.Text);
+                await command.PrepareAsync(ct);
+                foreach (var logEvent in events)
+                {
+                    timestamp.Value = logEvent.Timestamp.ToUnixTimeMilliseconds();
+                    message.Value = logEvent.Message;
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+
+                return true;
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<LogEvent>> ReadAsync(Scope scope, string group, string? stream, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = CreateCommand(
+            connection,
+            transaction: null,
+            """
+            SELECT timestamp, message FROM log_events
+            WHERE account = @account AND region = @region AND log_group = @group AND (@stream IS NULL OR log_stream = @stream)
+            ORDER BY id LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("@account", scope.Account);
+        command.Parameters.AddWithValue("@region", scope.Region);
+        command.Parameters.AddWithValue("@group", group);
+        command.Parameters.AddWithValue("@stream", (object?)stream ?? DBNull.Value);
+        command.Parameters.AddWithValue("@limit", limit);
+        var events = new List<LogEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new LogEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetString(1)));
+        }
+
+        return events;
+    }
+}

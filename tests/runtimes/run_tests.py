@@ -1,0 +1,545 @@
+#!/usr/bin/env python3
+"""Tests of the Nimbus language runtimes against a fake Runtime API.
+
+Usage: python3 tests/runtimes/run_tests.py [-k SUBSTRING] [-v]
+Prints "N passed, N failed" last; exits 1 if anything failed.
+"""
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import FIXTURES, RUNTIMES, FakeRuntimeApi, RuntimeProcess  # noqa: E402
+
+PY_BOOTSTRAP = os.path.join(RUNTIMES, "python", "bootstrap.py")
+NODE_INDEX = os.path.join(RUNTIMES, "nodejs", "index.mjs")
+NODE_BOOTSTRAP = os.path.join(RUNTIMES, "nodejs", "bootstrap")
+PY_FIX = os.path.join(FIXTURES, "python")
+NODE_FIX = os.path.join(FIXTURES, "nodejs")
+
+TS_PY = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+TS_NODE = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, message, *detail):
+    if not cond:
+        raise Failure(message + ("".join("\n    " + str(d) for d in detail) if detail else ""))
+
+
+def eq(actual, expected, what):
+    check(actual == expected, "%s: expected %r, got %r" % (what, expected, actual))
+
+
+# ---------------------------------------------------------------------------
+# Interpreters
+# ---------------------------------------------------------------------------
+
+def python_interpreters():
+    found = []
+    for minor in range(9, 14):
+        paths = sorted(glob.glob("/root/.pyenv/versions/3.%d.*/bin/python3.%d" % (minor, minor)))
+        if paths:
+            found.append(("py3.%d" % minor, os.path.realpath(paths[-1])))
+    default = shutil.which("python3")
+    if default:
+        found.append(("python3", default))
+    return found
+
+
+def node_binary():
+    if os.path.exists("/usr/bin/node"):
+        return "/usr/bin/node"
+    return shutil.which("node")
+
+
+class Session(object):
+    """One fake API + one runtime process."""
+
+    def __init__(self, argv, root, handler, env=None):
+        self.api = FakeRuntimeApi()
+        self.rt = RuntimeProcess(argv, root, handler, self.api, env)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.rt.stop()
+        self.api.close()
+
+    def invoke(self, *a, **kw):
+        return self.api.invoke(*a, **kw)
+
+
+def py_session(interp, handler, env=None):
+    env = dict(env or {}, PYTHONDONTWRITEBYTECODE="1")  # keep fixtures free of __pycache__
+    return Session([interp, "-u", PY_BOOTSTRAP], PY_FIX, handler, env)
+
+
+def node_session(node, handler, env=None, via_bootstrap=False):
+    env = dict(env or {})
+    env.setdefault("PATH", os.path.dirname(node) + os.pathsep + os.environ.get("PATH", ""))
+    argv = [NODE_BOOTSTRAP] if via_bootstrap else [node, NODE_INDEX]
+    if via_bootstrap:
+        env["NODE_BIN"] = node
+    return Session(argv, NODE_FIX, handler, env)
+
+
+# ---------------------------------------------------------------------------
+# Python tests
+# ---------------------------------------------------------------------------
+
+def py_echo_and_context(interp):
+    cc = {"client": {"installation_id": "inst", "app_title": "title", "app_version_name": "1.0",
+                     "app_version_code": "100", "app_package_name": "com.example"},
+          "custom": {"k": "v"}, "env": {"platform": "linux"}}
+    with py_session(interp, "handlers.echo") as s:
+        r = s.invoke({"a": 1, "u": "\u00e9"}, headers={
+            "Lambda-Runtime-Trace-Id": "Root=1-abc;Parent=def;Sampled=1",
+            "Lambda-Runtime-Client-Context": json.dumps(cc),
+            "Lambda-Runtime-Cognito-Identity": json.dumps(
+                {"cognitoIdentityId": "id-1", "cognitoIdentityPoolId": "pool-1"}),
+        }, request_id="req-0001")
+        eq(r.kind, "response", "kind")
+        eq(r.path, "/2018-06-01/runtime/invocation/req-0001/response", "path")
+        eq(r.headers.get("content-type"), "application/json", "content type")
+        b = r.json()
+        eq(b["event"], {"a": 1, "u": "\u00e9"}, "event")
+        eq(b["function_name"], "testfn", "function_name")
+        eq(b["function_version"], "$LATEST", "function_version")
+        eq(b["invoked_function_arn"], "arn:aws:lambda:us-east-1:000000000000:function:testfn", "arn")
+        eq(b["memory_limit_in_mb"], "256", "memory_limit_in_mb")
+        eq(b["aws_request_id"], "req-0001", "aws_request_id")
+        eq(b["log_group_name"], "/aws/lambda/testfn", "log_group_name")
+        eq(b["log_stream_name"], "2024/01/01/[$LATEST]abcdef", "log_stream_name")
+        check(25000 < b["remaining"] <= 30000, "remaining time %r" % b["remaining"])
+        eq(b["identity"], ["id-1", "pool-1"], "identity")
+        eq(b["client_context"], {"custom": {"k": "v"}, "env": {"platform": "linux"},
+                                 "client": ["inst", "title", "1.0", "100", "com.example"]}, "client_context")
+        eq(b["trace"], "Root=1-abc;Parent=def;Sampled=1", "_X_AMZN_TRACE_ID")
+        eq(b["sys_path0"], PY_FIX, "sys.path[0]")
+        eq(b["cwd"], PY_FIX, "cwd")
+        eq(b["custom_var"], "my-value", "function env var")
+        eq(b["count"], 1, "count")
+        # second invoke: module imported once, trace id cleared, no identity/context
+        r2 = s.invoke({"b": 2})
+        b2 = r2.json()
+        eq(b2["count"], 2, "module state persists (imported once)")
+        eq(b2["trace"], None, "_X_AMZN_TRACE_ID removed when absent")
+        eq(b2["identity"], [None, None], "identity without header")
+        eq(b2["client_context"], None, "client_context without header")
+        check(s.rt.stdout.count("module handlers imported") == 1, "module imported once", s.rt.stdout)
+        check(len(s.api.connections) == 1, "one persistent connection, saw %r" % s.api.connections)
+
+
+def py_none_and_types(interp):
+    with py_session(interp, "handlers.noop") as s:
+        r = s.invoke({})
+        eq((r.kind, r.body), ("response", b"null"), "None result")
+    with py_session(interp, "handlers.raw_bytes") as s:
+        r = s.invoke({})
+        eq((r.kind, r.body, r.headers.get("content-type")),
+           ("response", b"\x00\x01raw", "application/unknown"), "bytes result")
+    with py_session(interp, "handlers.unicode") as s:
+        r = s.invoke({})
+        eq(r.json(), {"s": "h\u00e9llo \u2603"}, "unicode result")
+        # Lambda's python3.12+ runtimes write non-ASCII as-is; older ones escape it.
+        ver = subprocess.run([interp, "-c", "import sys; print(sys.version_info >= (3, 12))"],
+                             capture_output=True, text=True).stdout.strip()
+        raw = r.body.decode("utf-8")
+        if ver == "True":
+            check("\u00e9" in raw, "3.12+: unescaped non-ASCII", raw)
+        else:
+            check("\\u00e9" in raw, "<3.12: escaped non-ASCII", raw)
+
+
+def py_exception(interp):
+    with py_session(interp, "handlers.fail") as s:
+        r = s.invoke({}, request_id="req-err")
+        eq(r.kind, "error", "kind")
+        eq(r.path, "/2018-06-01/runtime/invocation/req-err/error", "path")
+        eq(r.headers.get("lambda-runtime-function-error-type"), "ValueError", "error type header")
+        check("lambda-runtime-function-xray-error-cause" in r.headers, "xray cause header")
+        b = r.json()
+        eq(sorted(b), ["errorMessage", "errorType", "requestId", "stackTrace"], "error keys")
+        eq(b["errorType"], "ValueError", "errorType")
+        eq(b["errorMessage"], "boom", "errorMessage")
+        eq(b["requestId"], "req-err", "requestId")
+        eq(len(b["stackTrace"]), 1, "stack depth (runtime frames dropped)")
+        check(re.fullmatch(r'  File "%s", line \d+, in fail\n    raise ValueError\("boom"\)\n'
+                           % re.escape(os.path.join(PY_FIX, "handlers.py")), b["stackTrace"][0]),
+              "stack line format", b["stackTrace"])
+        check(s.rt.wait_output("[ERROR] ValueError: boom\rTraceback (most recent call last):\r"
+                               "\u00a0\u00a0File "), "error log line", s.rt.stdout)
+        # runtime keeps serving
+        r = s.invoke({})
+        eq(r.kind, "error", "second invoke still handled")
+    with py_session(interp, "handlers.fail_nested") as s:
+        b = s.invoke({}).json()
+        eq((b["errorType"], b["errorMessage"]), ("KeyError", "'missing'"), "KeyError")
+        eq(len(b["stackTrace"]), 2, "nested stack depth")
+
+
+def py_marshal_errors(interp):
+    with py_session(interp, "handlers.echo") as s:
+        r = s.invoke(b"this is not json")
+        eq(r.kind, "error", "kind")
+        b = r.json()
+        eq(b["errorType"], "Runtime.UnmarshalError", "errorType")
+        eq(b["errorMessage"], "Unable to unmarshal input: Expecting value: line 1 column 1 (char 0)",
+           "errorMessage")
+        eq(b["stackTrace"], [], "stackTrace")
+        eq(r.headers.get("lambda-runtime-function-error-type"), "Runtime.UnmarshalError", "header")
+    with py_session(interp, "handlers.bad_result") as s:
+        r = s.invoke({})
+        b = r.json()
+        eq(b["errorType"], "Runtime.MarshalError", "errorType")
+        eq(b["errorMessage"], "Unable to marshal response: Object of type set is not JSON serializable",
+           "errorMessage")
+
+
+def py_init_errors(interp):
+    cases = [
+        ("nosuchmod.handler", "Runtime.ImportModuleError",
+         "Unable to import module 'nosuchmod': No module named 'nosuchmod'"),
+        ("handlers.nope", "Runtime.HandlerNotFound", "Handler 'nope' missing on module 'handlers'"),
+        ("handlers", "Runtime.MalformedHandlerName",
+         "Bad handler 'handlers': not enough values to unpack (expected 2, got 1)"),
+        ("needs_dep.handler", "Runtime.ImportModuleError",
+         "Unable to import module 'needs_dep': No module named 'not_installed_dep'"),
+        ("sys.handler", "Runtime.BuiltInModuleConflict", "Cannot use built-in module sys as a handler module"),
+        ("init_raises.handler", "RuntimeError", "init failed here"),
+        ("syntax_err.handler", "Runtime.UserCodeSyntaxError", None),
+    ]
+    for handler, etype, msg in cases:
+        with py_session(interp, handler) as s:
+            r = s.api.wait_result()
+            eq(r.kind, "init_error", handler + " kind")
+            eq(r.headers.get("lambda-runtime-function-error-type"), etype, handler + " header")
+            b = r.json()
+            eq(b["errorType"], etype, handler + " errorType")
+            eq(b["requestId"], "", handler + " requestId")
+            if msg is not None:
+                eq(b["errorMessage"], msg, handler + " errorMessage")
+            if etype == "Runtime.UserCodeSyntaxError":
+                check(b["errorMessage"].startswith("Syntax error in module 'syntax_err': "),
+                      "syntax message", b["errorMessage"])
+                check(re.match(r'  File "%s" Line 1\n    def handler' % re.escape(
+                    os.path.join(PY_FIX, "syntax_err.py")), b["stackTrace"][0]), "syntax trace", b)
+            if etype == "RuntimeError":
+                check(any('in helper\n    raise RuntimeError("init failed here")' in t
+                          for t in b["stackTrace"]), "module-level trace", b["stackTrace"])
+                check(not any("bootstrap.py" in t for t in b["stackTrace"][:1]), "no runtime frame first")
+            code = s.rt.wait_exit()
+            check(code not in (None, 0), handler + ": process should exit non-zero, got %r" % code)
+            check("LAMBDA_WARNING: Unhandled exception." in s.rt.stdout, "warning logged", s.rt.stdout)
+            check(("[ERROR] %s" % etype) in s.rt.stdout, "init error logged", s.rt.stdout)
+
+
+def py_packages(interp):
+    for handler in ("pkg/sub/mod.handler", "pkg.sub.mod.handler"):
+        with py_session(interp, handler) as s:
+            eq(s.invoke({}).json(), {"where": "pkg.sub.mod"}, handler)
+
+
+def py_logging(interp):
+    with py_session(interp, "handlers.logs") as s:
+        r = s.invoke({}, request_id="log-req-1")
+        eq(r.json(), "logged", "result")
+        s.rt.wait_output("to stderr", stream="stderr")
+        out = s.rt.stdout
+        check("plain print line\n" in out, "print output", out)
+        check(re.search(r"\[INFO\]\t%s\tlog-req-1\tinfo from logging\n" % TS_PY, out), "INFO record", out)
+        check(re.search(r"\[WARNING\]\t%s\tlog-req-1\twarn line\n" % TS_PY, out), "WARNING record", out)
+        check(re.search(r"\[ERROR\]\t%s\tlog-req-1\twith exc\nTraceback" % TS_PY, out), "exception record", out)
+        check("to stderr\n" in s.rt.stderr, "stderr", s.rt.stderr)
+    with py_session(interp, "lazylog.handler") as s:
+        s.invoke({}, request_id="lazy-1")
+        check(s.rt.wait_output("lazy 42"), "lazy log written")
+        check(re.search(r"\[WARNING\]\t%s\tlazy-1\tlazy 42\n" % TS_PY, s.rt.stdout),
+              "logging imported inside the handler is configured", s.rt.stdout)
+    env = {"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}
+    with py_session(interp, "handlers.logs", env) as s:
+        s.invoke({}, request_id="json-1")
+        s.rt.wait_output('"with exc"')
+        lines = [json.loads(line) for line in s.rt.stdout.splitlines() if line.startswith("{")]
+        info = [x for x in lines if x.get("message") == "info from logging"]
+        check(info, "json info record", s.rt.stdout)
+        eq(info[0]["level"], "INFO", "json level")
+        eq(info[0]["requestId"], "json-1", "json requestId")
+        eq(info[0]["logger"], "root", "json logger")
+        check(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", info[0]["timestamp"]), "json timestamp")
+        exc = [x for x in lines if x.get("message") == "with exc"][0]
+        eq(exc["errorType"], "RuntimeError", "json errorType")
+    with py_session(interp, "handlers.fail", {"AWS_LAMBDA_LOG_FORMAT": "JSON"}) as s:
+        s.invoke({}, request_id="json-2")
+        s.rt.wait_output('"log_level"')
+        rec = [json.loads(line) for line in s.rt.stdout.splitlines() if '"log_level"' in line][0]
+        eq((rec["log_level"], rec["errorType"], rec["requestId"]), ("ERROR", "ValueError", "json-2"),
+           "json error record")
+
+
+def py_exit_in_handler(interp):
+    with py_session(interp, "exits.handler") as s:
+        s.api.invocations.put(({"Lambda-Runtime-Aws-Request-Id": "x",
+                                "Lambda-Runtime-Deadline-Ms": "0"}, b"{}"))
+        eq(s.rt.wait_exit(), 3, "sys.exit in handler ends the process")
+
+
+PY_TESTS = [py_echo_and_context, py_none_and_types, py_exception, py_marshal_errors,
+            py_init_errors, py_packages, py_logging, py_exit_in_handler]
+
+
+# ---------------------------------------------------------------------------
+# Node tests
+# ---------------------------------------------------------------------------
+
+def node_echo_and_context(node):
+    cc = {"client": {"installation_id": "inst"}, "custom": {"k": "v"}, "env": {"e": 1}}
+    with node_session(node, "index.echo") as s:
+        r = s.invoke({"a": [1, 2]}, request_id="n-req-1", headers={
+            "Lambda-Runtime-Trace-Id": "Root=1-n;Sampled=0",
+            "Lambda-Runtime-Client-Context": json.dumps(cc),
+            "Lambda-Runtime-Cognito-Identity": json.dumps({"cognitoIdentityId": "i", "cognitoIdentityPoolId": "p"}),
+        })
+        eq(r.kind, "response", "kind")
+        eq(r.path, "/2018-06-01/runtime/invocation/n-req-1/response", "path")
+        b = r.json()
+        eq(b["event"], {"a": [1, 2]}, "event")
+        eq(b["functionName"], "testfn", "functionName")
+        eq(b["functionVersion"], "$LATEST", "functionVersion")
+        eq(b["invokedFunctionArn"], "arn:aws:lambda:us-east-1:000000000000:function:testfn", "arn")
+        eq(b["memoryLimitInMB"], "256", "memoryLimitInMB")
+        eq(b["awsRequestId"], "n-req-1", "awsRequestId")
+        eq(b["logGroupName"], "/aws/lambda/testfn", "logGroupName")
+        eq(b["logStreamName"], "2024/01/01/[$LATEST]abcdef", "logStreamName")
+        eq(b["identity"], {"cognitoIdentityId": "i", "cognitoIdentityPoolId": "p"}, "identity")
+        eq(b["clientContext"], cc, "clientContext")
+        check(25000 < b["remaining"] <= 30000, "remaining %r" % b["remaining"])
+        eq(b["waits"], True, "callbackWaitsForEmptyEventLoop default")
+        eq((b["hasDone"], b["hasSucceed"], b["hasFail"]), ("function",) * 3, "done/succeed/fail")
+        eq(b["trace"], "Root=1-n;Sampled=0", "_X_AMZN_TRACE_ID")
+        check("/opt/nodejs/node_modules" in b["nodePath"].split(":"), "NODE_PATH", b["nodePath"])
+        eq(b["cwd"], NODE_FIX, "cwd")
+        eq(b["myVar"], "my-value", "function env var")
+        b2 = s.invoke({}).json()
+        eq(b2["count"], 2, "module loaded once")
+        eq(b2["trace"], None, "trace cleared")
+        check("identity" not in b2 and "clientContext" not in b2, "no identity/clientContext", b2)
+        check(len(s.api.connections) == 1, "keep-alive: one connection, saw %r" % s.api.connections)
+
+
+def node_callbacks(node):
+    with node_session(node, "index.cb") as s:
+        eq(s.invoke({"x": 1}).json(), {"got": {"x": 1}}, "callback result")
+    with node_session(node, "index.cbErr") as s:
+        r = s.invoke({}, request_id="cb-err")
+        eq(r.kind, "error", "kind")
+        eq(r.path, "/2018-06-01/runtime/invocation/cb-err/error", "path")
+        eq(r.headers.get("lambda-runtime-function-error-type"), "TypeError", "header")
+        b = r.json()
+        eq(sorted(b), ["errorMessage", "errorType", "trace"], "keys")
+        eq((b["errorType"], b["errorMessage"]), ("TypeError", "bad type"), "error")
+        eq(b["trace"][0], "TypeError: bad type", "trace[0]")
+        check(b["trace"][1].startswith("    at ") and "index.js" in b["trace"][1], "trace[1]", b["trace"])
+        check(s.rt.wait_output("\tERROR\tInvoke Error \t{\"errorType\":\"TypeError\""), "invoke error log",
+              s.rt.stdout)
+        eq(s.invoke({}).kind, "error", "still serving")
+    with node_session(node, "index.cbString") as s:
+        b = s.invoke({}).json()
+        eq(b, {"errorType": "string", "errorMessage": "plain string error", "trace": []}, "string error")
+    with node_session(node, "index.twice") as s:
+        eq(s.invoke({}).json(), "first", "first callback wins")
+        eq(s.invoke({}).json(), "first", "and only one report per invoke")
+
+
+def node_async_and_sync(node):
+    with node_session(node, "index.asyncThrow") as s:
+        b = s.invoke({}).json()
+        eq((b["errorType"], b["errorMessage"], b["trace"][0]), ("Error", "boom", "Error: boom"), "async throw")
+    with node_session(node, "index.syncThrow") as s:
+        b = s.invoke({}).json()
+        eq((b["errorType"], b["errorMessage"]), ("RangeError", "out of range"), "sync throw")
+    with node_session(node, "index.syncNoCallback") as s:
+        eq(s.invoke({}).body, b"null", "sync handler without callback -> null when loop empties")
+    with node_session(node, "index.neverResolves") as s:
+        r = s.invoke({})
+        b = r.json()
+        eq(b["errorType"], "Runtime.NodeJsExit", "never-settled promise")
+        check(b["errorMessage"].startswith("The Lambda runtime client detected an unexpected Node.js exit"),
+              "NodeJsExit message", b)
+    with node_session(node, "index.circular") as s:
+        b = s.invoke({}).json()
+        eq((b["errorType"], b["errorMessage"]), ("Error", "Unable to stringify response body"), "circular")
+    with node_session(node, "index.noop") as s:
+        eq(s.invoke(b"not json").json()["errorType"], "SyntaxError", "non-JSON event")
+        eq(s.invoke({}).body, b"null", "undefined -> null")
+
+
+def node_event_loop(node):
+    with node_session(node, "index.waitLoop") as s:
+        t0 = time.perf_counter()
+        r = s.invoke({})
+        dt = time.perf_counter() - t0
+        eq(r.json(), "waited", "result")
+        check(dt >= 0.28, "callbackWaitsForEmptyEventLoop=true waits for timers (%.3fs)" % dt)
+        check(s.rt.wait_output("timer fired", timeout=1), "timer ran before the report", s.rt.stdout)
+    with node_session(node, "index.noWait") as s:
+        t0 = time.perf_counter()
+        r = s.invoke({})
+        dt = time.perf_counter() - t0
+        eq(r.json(), "immediate", "result")
+        check(dt < 0.25, "callbackWaitsForEmptyEventLoop=false reports at once (%.3fs)" % dt)
+        check(s.rt.wait_output("late timer fired", timeout=2), "timer still runs afterwards")
+        eq(s.invoke({}).json(), "immediate", "next invoke fine")
+
+
+def node_context_methods(node):
+    for handler, kind, check_body in (
+        ("index.succeed", "response", lambda b: b == {"via": "succeed"}),
+        ("index.done", "response", lambda b: b == "via done"),
+        ("index.fail", "error", lambda b: b["errorMessage"] == "via fail" and b["errorType"] == "Error"),
+        ("index.failEmpty", "error", lambda b: b == {"errorType": "string", "errorMessage": "handled", "trace": []}),
+    ):
+        with node_session(node, handler) as s:
+            r = s.invoke({})
+            eq(r.kind, kind, handler)
+            check(check_body(r.json()), handler + " body", r.json())
+
+
+def node_module_kinds(node):
+    for handler, expected in (
+        ("index.nested.deep.handler", "nested ok"),
+        ("esm/app.handler", {"esm": "type-module", "meta": "string"}),
+        ("lib/thing.handler", {"cjs": True}),
+    ):
+        with node_session(node, handler) as s:
+            eq(s.invoke({}).json(), expected, handler)
+    with node_session(node, "app.handler") as s:
+        eq(s.invoke({}, request_id="m1").json(), {"esm": "mjs", "requestId": "m1"}, "app.mjs")
+
+
+def node_init_errors(node):
+    cases = [
+        ("nosuch.handler", "Runtime.ImportModuleError", r"Error: Cannot find module 'nosuch'\nRequire stack:"),
+        ("index.nope", "Runtime.HandlerNotFound", r"index\.nope is undefined or not exported$"),
+        ("index.notFn", "Runtime.HandlerNotFound", r"index\.notFn is not a function$"),
+        ("index", "Runtime.MalformedHandlerName", r"Bad handler$"),
+        ("../x.handler", "Runtime.MalformedHandlerName", r"'\.\./x\.handler' is not a valid handler name"),
+        ("syntax.handler", "Runtime.UserCodeSyntaxError", r"SyntaxError: Unexpected token"),
+        ("throws.handler", "TypeError", r"module level failure$"),
+        ("missing_dep.handler", "Runtime.ImportModuleError",
+         r"Error: Cannot find module 'definitely-not-installed-pkg'"),
+        ("missing_dep_esm.handler", "Error", r"Cannot find package 'definitely-not-installed-pkg'"),
+    ]
+    for handler, etype, msg_re in cases:
+        with node_session(node, handler) as s:
+            r = s.api.wait_result()
+            eq(r.kind, "init_error", handler + " kind")
+            eq(r.headers.get("lambda-runtime-function-error-type"), etype, handler + " header")
+            b = r.json()
+            eq(b["errorType"], etype, handler + " errorType")
+            check(re.match(msg_re, b["errorMessage"]), handler + " message", b["errorMessage"])
+            check(isinstance(b["trace"], list) and b["trace"][0].startswith(etype), handler + " trace", b["trace"])
+            code = s.rt.wait_exit()
+            check(code not in (None, 0), "%s: exit code %r" % (handler, code))
+            check(re.search(r"%s\tundefined\tERROR\tUncaught Exception \t\{" % TS_NODE, s.rt.stdout),
+                  handler + " logged", s.rt.stdout)
+
+
+def node_logging(node):
+    with node_session(node, "index.logs") as s:
+        s.invoke({}, request_id="log-1")
+        s.rt.wait_output("multi")
+        out = s.rt.stdout
+        check(re.search(r"^%s\tundefined\tINFO\tmodule index\.js loaded\n" % TS_NODE, out, re.M),
+              "init-time log", out)
+        for level, text in (("INFO", "hello world"), ("INFO", "info line"), ("WARN", "warn line"),
+                            ("ERROR", "error line { a: 1 }"), ("DEBUG", "debug line"),
+                            ("INFO", "multi\rline")):
+            check(re.search(r"^%s\tlog-1\t%s\t%s\n" % (TS_NODE, level, re.escape(text)), out, re.M),
+                  "%s %r" % (level, text), out)
+    with node_session(node, "index.logs", {"AWS_LAMBDA_LOG_FORMAT": "JSON", "AWS_LAMBDA_LOG_LEVEL": "INFO"}) as s:
+        s.invoke({}, request_id="log-2")
+        s.rt.wait_output("multi")
+        recs = [json.loads(line) for line in s.rt.stdout.splitlines() if line.startswith("{")]
+        hello = [x for x in recs if x.get("message") == "hello world"]
+        check(hello and hello[0]["level"] == "INFO" and hello[0]["requestId"] == "log-2", "json record", recs)
+        check(not any(x.get("message") == "debug line" for x in recs), "DEBUG filtered at INFO")
+
+
+def node_crashes(node):
+    with node_session(node, "index.uncaught") as s:
+        r = s.invoke({}, request_id="crash-1")
+        eq(r.kind, "error", "uncaught exception reported")
+        eq(r.path, "/2018-06-01/runtime/invocation/crash-1/error", "path")
+        eq(r.json()["errorMessage"], "async kaboom", "message")
+        eq(s.rt.wait_exit(), 129, "exit code after uncaught exception")
+    with node_session(node, "index.rejection") as s:
+        r = s.invoke({})
+        eq(r.json()["errorType"], "Runtime.UnhandledPromiseRejection", "unhandled rejection")
+        eq(s.rt.wait_exit(), 128, "exit code after unhandled rejection")
+
+
+def node_bootstrap_script(node):
+    with node_session(node, "index.echo", via_bootstrap=True) as s:
+        eq(s.invoke({"via": "sh"}).json()["event"], {"via": "sh"}, "bootstrap script")
+
+
+NODE_TESTS = [node_echo_and_context, node_callbacks, node_async_and_sync, node_event_loop,
+              node_context_methods, node_module_kinds, node_init_errors, node_logging,
+              node_crashes, node_bootstrap_script]
+
+
+# ---------------------------------------------------------------------------
+
+def main():
+    args = sys.argv[1:]
+    pattern = args[args.index("-k") + 1] if "-k" in args else ""
+    verbose = "-v" in args
+    os.environ.pop("NODE_EXTRA_CA_CERTS", None)
+    plan = []
+    for label, interp in python_interpreters():
+        for t in PY_TESTS:
+            plan.append(("%s[%s]" % (t.__name__, label), t, interp))
+    node = node_binary()
+    if node:
+        for t in NODE_TESTS:
+            plan.append(("%s[node]" % t.__name__, t, node))
+    elif os.environ.get("CI"):
+        print("node not found: the Node.js runtime cannot be tested (CI must have node)")
+        return 1
+    else:
+        print("node not found: node tests skipped (install Node.js 20 to run them)")
+    passed = failed = 0
+    for name, fn, arg in plan:
+        if pattern and pattern not in name:
+            continue
+        t0 = time.perf_counter()
+        try:
+            fn(arg)
+        except Exception as e:
+            failed += 1
+            detail = str(e) if isinstance(e, Failure) else traceback.format_exc()
+            print("FAIL %s: %s" % (name, detail))
+        else:
+            passed += 1
+            if verbose:
+                print("ok   %s (%.2fs)" % (name, time.perf_counter() - t0))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
