@@ -107,6 +107,21 @@ public sealed class RestartTests
     }
 
     [Fact]
+    public async Task KillWithQueuedEvents_EveryAcceptedEventIsDeliveredAfterRestart()
+    {
+        await using var server = await NimbusServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var queued = await new AwsClients(server).Boto3Async("invoke.py", "enqueue_slow_events");
+        Assert.True(queued.ExitCode == 0, queued.ToString());
+        var function = queued.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^2].Trim();
+
+        await server.KillAsync(); // SIGKILL while the events are queued or running
+        await server.RestartAsync(TestContext.Current.CancellationToken);
+
+        var delivered = await new AwsClients(server).Boto3Async("invoke.py", "events_delivered_after_restart", function);
+        Assert.True(delivered.ExitCode == 0, $"{delivered}\n--- server\n{server.Output}");
+    }
+
+    [Fact]
     public async Task Server_BadConfiguration_ExitsWithEveryProblem()
     {
         var result = await ChildProcess.RunAsync(

@@ -67,12 +67,15 @@ public sealed class NimbusServer : IAsyncDisposable
         throw new FileNotFoundException("Cannot find the repository root (Nimbus.slnx) above " + AppContext.BaseDirectory);
     }
 
-    /// <summary>Kills the server with SIGKILL (no shutdown of any kind) and waits until it is gone.</summary>
+    /// <summary>
+    /// Kills the server process alone with SIGKILL (no shutdown of any kind) and waits until it is gone; its
+    /// environments notice the closed socket and end themselves.
+    /// </summary>
     public async Task KillAsync()
     {
         if (_process is { HasExited: false } process)
         {
-            process.Kill(entireProcessTree: true);
+            process.Kill(entireProcessTree: false);
             await process.WaitForExitAsync();
         }
     }

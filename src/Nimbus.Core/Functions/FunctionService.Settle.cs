@@ -73,5 +73,6 @@ public sealed partial class FunctionService
 
         // A concurrent change moved the revision on; that change queued its own settle.
         await _store.TryUpdateFunctionAsync(record with { Latest = settled with { RevisionId = NewRevisionId() } }, latest.RevisionId, cancellationToken);
+        _cache.Invalidate(key);
     }
 }

@@ -68,7 +68,9 @@ public sealed partial class FunctionService
             var record = await LoadTaggableAsync(scope, resourceArn, cancellationToken);
             var tags = new Dictionary<string, string>(record.Tags, StringComparer.Ordinal);
             change(tags);
-            if (await _store.TryUpdateFunctionAsync(record with { Tags = tags }, record.Latest.RevisionId, cancellationToken))
+            var updated = await _store.TryUpdateFunctionAsync(record with { Tags = tags }, record.Latest.RevisionId, cancellationToken);
+            _cache.Invalidate(new FunctionKey(record.Scope, record.Name));
+            if (updated)
             {
                 return;
             }

@@ -78,7 +78,9 @@ public sealed partial class FunctionService
             LastUpdateStatusReason = FunctionStates.UpdatingReason,
             LastUpdateStatusReasonCode = FunctionStates.Creating,
         };
-        if (!await _store.TryUpdateFunctionAsync(record with { Latest = latest }, record.Latest.RevisionId, cancellationToken))
+        var updated = await _store.TryUpdateFunctionAsync(record with { Latest = latest }, record.Latest.RevisionId, cancellationToken);
+        _cache.Invalidate(new FunctionKey(record.Scope, record.Name));
+        if (!updated)
         {
             // Another request changed the function between our read and our write.
             throw LambdaErrors.UpdateInProgress(record.Arn);

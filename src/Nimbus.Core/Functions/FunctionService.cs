@@ -22,6 +22,7 @@ public sealed partial class FunctionService
     private readonly IRuntimeRegistry _runtimes;
     private readonly TimeProvider _time;
     private readonly FunctionServiceOptions _options;
+    private readonly FunctionCache _cache = new();
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
 
     public FunctionService(IStateStore store, ICodeStore code, IRuntimeRegistry runtimes, TimeProvider time, FunctionServiceOptions options)
@@ -87,8 +88,32 @@ public sealed partial class FunctionService
             throw LambdaErrors.FunctionExists(reference.Name);
         }
 
+        _cache.Invalidate(new FunctionKey(scope, reference.Name));
         _settling.Writer.TryWrite(new FunctionKey(scope, reference.Name));
         return version;
+    }
+
+    /// <summary>
+    /// The function an invocation runs, from memory when nothing changed it since it was last read (the invoke path
+    /// reads the store once per change, not once per invocation).
+    /// </summary>
+    public async Task<(FunctionRecord Record, FunctionReference Reference)> GetForInvokeAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
+        var key = new FunctionKey(scope, reference.Name);
+        if (!_cache.TryGet(key, out var record, out var generation))
+        {
+            record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken)
+                ?? throw LambdaErrors.FunctionNotFound(reference.Qualifier == FunctionVersion.Latest ? reference.Arn : reference.UnqualifiedArn);
+            _cache.Set(key, record, generation);
+        }
+
+        if (reference.Qualifier is not null && reference.Qualifier != FunctionVersion.Latest)
+        {
+            throw LambdaErrors.FunctionNotFound(reference.Arn);
+        }
+
+        return (record, reference);
     }
 
     /// <summary>GetFunction / GetFunctionConfiguration: the function, or ResourceNotFoundException.</summary>
@@ -156,7 +181,9 @@ public sealed partial class FunctionService
             return;
         }
 
-        if (!await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken))
+        var deleted = await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken);
+        _cache.Invalidate(new FunctionKey(scope, reference.Name));
+        if (!deleted)
         {
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         }

@@ -6,7 +6,8 @@ namespace Nimbus.Core.Storage;
 /// <summary>Function logs by log group (<c>/aws/lambda/name</c>) and stream (<c>YYYY/MM/DD/[version]id</c>).</summary>
 public interface ILogStore
 {
-    Task AppendAsync(Scope scope, string group, string stream, IReadOnlyList<LogEvent> events, CancellationToken cancellationToken);
+    /// <summary>Appends several batches in one write.</summary>
+    Task AppendAsync(IReadOnlyList<LogBatch> batches, CancellationToken cancellationToken);
 
     /// <summary>Events of one stream in order, or of every stream of the group when <paramref name="stream"/> is null.</summary>
     Task<IReadOnlyList<LogEvent>> ReadAsync(Scope scope, string group, string? stream, int limit, CancellationToken cancellationToken);

@@ -15,17 +15,16 @@ namespace Nimbus.Events.Invocations;
 public sealed class InvokeService(FunctionService functions, Invoker invoker, IAsyncInvocationStore queue, AsyncInvocationWorker worker, TimeProvider time)
 {
     /// <summary>Resolves what an invocation would run; throws AWS's error when it cannot.</summary>
-    public async Task<(FunctionVersion Version, string InvokedArn)> ResolveAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    public async Task<(FunctionVersion Version, string InvokedArn, string? Qualifier)> ResolveAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
-        var record = await functions.GetAsync(scope, functionName, qualifier, cancellationToken);
+        var (record, reference) = await functions.GetForInvokeAsync(scope, functionName, qualifier, cancellationToken);
         var version = record.Latest;
         if (version.State != FunctionStates.Active)
         {
             throw LambdaErrors.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {version.State}");
         }
 
-        var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
-        return (version, scope.FunctionArn(record.Name, reference.Qualifier));
+        return (version, scope.FunctionArn(record.Name, reference.Qualifier), reference.Qualifier);
     }
 
     public async Task<InvocationResult> InvokeAsync(
@@ -37,7 +36,7 @@ public sealed class InvokeService(FunctionService functions, Invoker invoker, IA
         string? traceId,
         CancellationToken cancellationToken)
     {
-        var (version, invokedArn) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
+        var (version, invokedArn, _) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
         var request = new InvocationRequest
         {
             RequestId = Guid.NewGuid().ToString(),
@@ -54,14 +53,14 @@ public sealed class InvokeService(FunctionService functions, Invoker invoker, IA
     /// <summary>Accepts an Event invocation: durable once this returns. Gives the request id.</summary>
     public async Task<string> EnqueueAsync(Scope scope, string functionName, string? qualifier, byte[] payload, string? clientContext, string? traceId, CancellationToken cancellationToken)
     {
-        var (version, _) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
+        var (version, _, resolvedQualifier) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
         var now = time.GetUtcNow();
         var invocation = new AsyncInvocation
         {
             RequestId = Guid.NewGuid().ToString(),
             Scope = scope,
             FunctionName = version.Name,
-            Qualifier = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false).Qualifier,
+            Qualifier = resolvedQualifier,
             Payload = payload,
             ClientContext = clientContext,
             TraceId = traceId,

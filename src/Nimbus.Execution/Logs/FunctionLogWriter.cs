@@ -16,26 +16,34 @@ internal sealed partial class FunctionLogWriter(ILogStore store, ILogger<Functio
     private readonly Channel<LogBatch> _batches = Channel.CreateBounded<LogBatch>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
+    private const int MaxBatchesPerWrite = 512;
+
     public void Write(Scope scope, string group, string stream, IReadOnlyList<LogEvent> events) =>
         _batches.Writer.TryWrite(new LogBatch(scope, group, stream, events));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var pending = new List<LogBatch>(MaxBatchesPerWrite);
         try
         {
             while (await _batches.Reader.WaitToReadAsync(stoppingToken))
             {
-                while (_batches.Reader.TryRead(out var batch))
+                // Everything queued so far goes in one transaction: one commit for many invocations under load.
+                while (pending.Count < MaxBatchesPerWrite && _batches.Reader.TryRead(out var batch))
                 {
-                    try
-                    {
-                        await store.AppendAsync(batch.Scope, batch.Group, batch.Stream, batch.Events, stoppingToken);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        Log.WriteFailed(logger, ex, batch.Group);
-                    }
+                    pending.Add(batch);
                 }
+
+                try
+                {
+                    await store.AppendAsync(pending, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.WriteFailed(logger, ex, pending.Count);
+                }
+
+                pending.Clear();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -45,15 +53,15 @@ internal sealed partial class FunctionLogWriter(ILogStore store, ILogger<Functio
         // Write what is left before the store closes.
         while (_batches.Reader.TryRead(out var batch))
         {
-            await store.AppendAsync(batch.Scope, batch.Group, batch.Stream, batch.Events, CancellationToken.None);
+            pending.Add(batch);
         }
-    }
 
-    private sealed record LogBatch(Scope Scope, string Group, string Stream, IReadOnlyList<LogEvent> Events);
+        await store.AppendAsync(pending, CancellationToken.None);
+    }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Could not store logs of {LogGroup}")]
-        public static partial void WriteFailed(ILogger logger, Exception exception, string logGroup);
+        [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Could not store {Count} log batches")]
+        public static partial void WriteFailed(ILogger logger, Exception exception, int count);
     }
 }

@@ -6,11 +6,10 @@ namespace Nimbus.Storage.Sqlite;
 
 internal sealed partial class SqliteStateStore
 {
-    public async Task AppendAsync(Scope scope, string group, string stream, IReadOnlyList<LogEvent> events, CancellationToken cancellationToken)
+    public async Task AppendAsync(IReadOnlyList<LogBatch> batches, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(scope);
-        ArgumentNullException.ThrowIfNull(events);
-        if (events.Count == 0)
+        ArgumentNullException.ThrowIfNull(batches);
+        if (batches.Count == 0)
         {
             return;
         }
@@ -25,18 +24,25 @@ internal sealed partial class SqliteStateStore
                     INSERT INTO log_events (account, region, log_group, log_stream, timestamp, message)
                     VALUES (@account, @region, @group, @stream, @timestamp, @message)
                     """);
-                command.Parameters.AddWithValue("@account", scope.Account);
-                command.Parameters.AddWithValue("@region", scope.Region);
-                command.Parameters.AddWithValue("@group", group);
-                command.Parameters.AddWithValue("@stream", stream);
+                var account = command.Parameters.Add("@account", Microsoft.Data.Sqlite.SqliteType.Text);
+                var region = command.Parameters.Add("@region", Microsoft.Data.Sqlite.SqliteType.Text);
+                var group = command.Parameters.Add("@group", Microsoft.Data.Sqlite.SqliteType.Text);
+                var stream = command.Parameters.Add("@stream", Microsoft.Data.Sqlite.SqliteType.Text);
                 var timestamp = command.Parameters.Add("@timestamp", Microsoft.Data.Sqlite.SqliteType.Integer);
                 var message = command.Parameters.Add("@message", Microsoft.Data.Sqlite.SqliteType.Text);
                 await command.PrepareAsync(ct);
-                foreach (var logEvent in events)
+                foreach (var batch in batches)
                 {
-                    timestamp.Value = logEvent.Timestamp.ToUnixTimeMilliseconds();
-                    message.Value = logEvent.Message;
-                    await command.ExecuteNonQueryAsync(ct);
+                    account.Value = batch.Scope.Account;
+                    region.Value = batch.Scope.Region;
+                    group.Value = batch.Group;
+                    stream.Value = batch.Stream;
+                    foreach (var logEvent in batch.Events)
+                    {
+                        timestamp.Value = logEvent.Timestamp.ToUnixTimeMilliseconds();
+                        message.Value = logEvent.Message;
+                        await command.ExecuteNonQueryAsync(ct);
+                    }
                 }
 
                 return true;

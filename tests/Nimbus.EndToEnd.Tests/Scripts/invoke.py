@@ -324,6 +324,33 @@ done
     assert result == {"echo": {"custom": True}, "handler": "my.handler"}, result
 
 
+def case_enqueue_slow_events():
+    """Creates a function whose Event invocations tag it after 2 s; queues 5 events; prints the function name."""
+    code = (
+        "import boto3, time\n\n"
+        "def handler(event, context):\n"
+        "    time.sleep(2)\n"
+        "    boto3.client('lambda').tag_resource(Resource=context.invoked_function_arn, Tags={event['mark']: 'done'})\n"
+    )
+    name = deploy({"app.py": code}, Timeout=30)
+    for i in range(5):
+        response = LAM.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"mark": f"m{i}"}).encode())
+        assert response["StatusCode"] == 202
+    print(name)
+
+
+def case_events_delivered_after_restart():
+    """Waits until the 5 events queued by enqueue_slow_events (function name in argv[2]) have all run."""
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{sys.argv[2]}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        tags = LAM.list_tags(Resource=arn)["Tags"]
+        if all(tags.get(f"m{i}") == "done" for i in range(5)):
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"not every queued event was delivered after the restart: {tags}")
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()
     print("ok")

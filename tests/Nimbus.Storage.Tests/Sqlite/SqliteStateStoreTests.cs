@@ -8,7 +8,7 @@ using static Nimbus.Storage.Tests.TestFunctions;
 
 namespace Nimbus.Storage.Tests.Sqlite;
 
-public sealed class SqliteStateStoreTests : StateStoreConformanceTests
+public sealed class SqliteStateStoreTests : QueueAndLogConformanceTests
 {
     private readonly TempDirectory _directory = new();
 
