@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Bench;
+
+/// <summary>
+/// memory: what the platform spends per idle warm environment outside the runtime process: 20 functions invoked
+/// once each, then (sum of nimbus-init RSS + the server's RSS growth) / 20. Target (issue #3): ≤ 5 MB.
+/// </summary>
+internal static class MemoryBenchmark
+{
+    private const int Environments = 20;
+    private const double TargetBytes = 5 * 1024 * 1024;
+    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(1);
+
+    public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
+    {
+        Report.Heading($"memory: platform memory per idle warm environment, {Environments} {FunctionCode.Python} no-op functions invoked once each");
+        Report.Line("per environment = (sum of VmRSS of the server's nimbus-init children + growth of the server's VmRSS) / 20; the runtime processes are not counted");
+        Report.Line("MB here is 2^20 bytes; RSS counts shared pages (libc, the executable's text) in every process that maps them");
+        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
+        using var http = HttpClients.Create(nimbus.BaseAddress);
+        var lambda = new LambdaClient(http);
+        var atStart = nimbus.ResidentBytes();
+
+        // One function first, not counted: the server's one-time costs of its first create and invoke (JIT, pools)
+        // are not per environment.
+        await lambda.CreateNoOpAsync("memory-warmup", FunctionCode.Python, cancellationToken);
+        await lambda.InvokeAsync("memory-warmup", BenchSession.Payload, tail: false, cancellationToken);
+        await Task.Delay(s_settle, cancellationToken);
+        var before = nimbus.ResidentBytes();
+        var existing = ProcFs.ChildrenMatching(nimbus.Pid, "nimbus-init").ToHashSet();
+
+        for (var i = 0; i < Environments; i++)
+        {
+            await lambda.CreateNoOpAsync($"memory-{i:00}", FunctionCode.Python, cancellationToken);
+        }
+
+        for (var i = 0; i < Environments; i++)
+        {
+            var result = await lambda.InvokeAsync($"memory-{i:00}", BenchSession.Payload, tail: false, cancellationToken);
+            if (!result.Ok)
+            {
+                throw new InvalidOperationException($"Invoke memory-{i:00}: {result.StatusCode} {result.Body}");
+            }
+        }
+
+        await Task.Delay(s_settle, cancellationToken);
+        var after = nimbus.ResidentBytes();
+        var inits = ProcFs.ChildrenMatching(nimbus.Pid, "nimbus-init").Where(pid => !existing.Contains(pid)).ToList();
+        var initRss = inits.Select(pid => ProcFs.ResidentBytes(pid) ?? 0).ToList();
+        var initPss = inits.Select(pid => ProcFs.ProportionalBytes(pid) ?? 0).ToList();
+        var runtimeRss = inits.SelectMany(ProcFs.Descendants).Select(pid => ProcFs.ResidentBytes(pid) ?? 0).ToList();
+        if (inits.Count != Environments)
+        {
+            Report.Line($"warning: {inits.Count} new nimbus-init processes, expected {Environments}");
+        }
+
+        var growth = after - before;
+        var perEnvironment = (initRss.Sum() + growth) / (double)Environments;
+        Report.Line($"server VmRSS: {Report.Mb(atStart)} at start, {Report.Mb(before)} after the uncounted first function, {Report.Mb(after)} after {Environments} environments (growth {Report.Mb(growth)}, {Report.Mb(growth / (double)Environments)} per environment)");
+        Report.Line($"nimbus-init VmRSS: {inits.Count} processes, sum {Report.Mb(initRss.Sum())}, each {Report.Mb(initRss.DefaultIfEmpty().Min())}–{Report.Mb(initRss.DefaultIfEmpty().Max())}" +
+            $" (Pss: sum {Report.Mb(initPss.Sum())}, average {Report.Mb(initPss.DefaultIfEmpty().Average())})");
+        Report.Line($"for scale, not counted: the runtime processes (python3.11 + runtime client) hold {Report.Mb(runtimeRss.Sum())} VmRSS in all, " +
+            $"{Report.Mb(runtimeRss.DefaultIfEmpty().Average())} each");
+        Report.Line($"for comparison, not the target's definition: with Pss instead of VmRSS for nimbus-init, {Report.Mb((initPss.Sum() + growth) / (double)Environments)} per environment");
+        session.Report.Add(new Verdict(
+            "memory per idle warm environment (outside the runtime)",
+            Report.Mb(perEnvironment),
+            "no measured reference (absolute target)",
+            $"{Report.Percent(perEnvironment / TargetBytes)} of target",
+            $"≤ {Report.Mb(TargetBytes)}",
+            perEnvironment <= TargetBytes));
+    }
+}

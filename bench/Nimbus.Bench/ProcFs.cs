@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+
+namespace Nimbus.Bench;
+
+/// <summary>What /proc says about processes: parents, command lines, resident sets.</summary>
+internal static class ProcFs
+{
+    /// <summary>VmRSS from /proc/PID/status, in bytes; null once the process is gone.</summary>
+    public static long? ResidentBytes(int pid)
+    {
+        var lines = ReadLines($"/proc/{pid}/status");
+        foreach (var line in lines ?? [])
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                // "VmRSS:     12345 kB"
+                var kilobytes = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                return long.Parse(kilobytes, NumberStyles.None, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Pss from /proc/PID/smaps_rollup (shared pages divided among their users), in bytes; null if unreadable.</summary>
+    public static long? ProportionalBytes(int pid)
+    {
+        foreach (var line in ReadLines($"/proc/{pid}/smaps_rollup") ?? [])
+        {
+            if (line.StartsWith("Pss:", StringComparison.Ordinal))
+            {
+                var kilobytes = line["Pss:".Length..].Trim().Split(' ')[0];
+                return long.Parse(kilobytes, NumberStyles.None, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The processes whose parent is <paramref name="parent"/> and whose command line contains <paramref name="commandPart"/>.</summary>
+    public static List<int> ChildrenMatching(int parent, string commandPart)
+    {
+        var result = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                || ParentOf(pid) != parent)
+            {
+                continue;
+            }
+
+            if (CommandLine(pid) is { } command && command.Contains(commandPart, StringComparison.Ordinal))
+            {
+                result.Add(pid);
+            }
+        }
+
+        result.Sort();
+        return result;
+    }
+
+    /// <summary>Every process below <paramref name="pid"/> (children, their children, ...).</summary>
+    public static List<int> Descendants(int pid)
+    {
+        var byParent = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var child)
+                && ParentOf(child) is { } parent)
+            {
+                if (!byParent.TryGetValue(parent, out var children))
+                {
+                    byParent[parent] = children = [];
+                }
+
+                children.Add(child);
+            }
+        }
+
+        var result = new List<int>();
+        var pending = new Stack<int>([pid]);
+        while (pending.Count > 0)
+        {
+            foreach (var child in byParent.GetValueOrDefault(pending.Pop()) ?? [])
+            {
+                result.Add(child);
+                pending.Push(child);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The 1, 5 and 15-minute load averages (/proc/loadavg): other work on the machine skews every figure.</summary>
+    public static string LoadAverage() => ReadLines("/proc/loadavg") is [var line, ..]
+        ? string.Join(' ', line.Split(' ').Take(3))
+        : "unknown";
+
+    /// <summary>The executable of a process (/proc/PID/exe), or null.</summary>
+    public static string? Executable(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/exe").ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public static string? CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ppid) ? ppid : null;
+    }
+
+    private static string[]? ReadLines(string path)
+    {
+        try
+        {
+            return File.ReadAllLines(path);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Bench;
+
+/// <summary>
+/// warm: sequential Invoke of a no-op handler that already has a warm environment (Python, Node.js), against the
+/// same requests to the in-process Kestrel echo server. Target (issue #3): p50 ≤ 3× the echo's p50.
+/// </summary>
+internal static class WarmBenchmark
+{
+    private const int WarmUp = 200;
+    private const int Count = 2000;
+    private const double TargetRatio = 3.0;
+
+    public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
+    {
+        Report.Heading($"warm: sequential invoke of a no-op handler, {Count} requests after {WarmUp} warm-up, one client");
+        Report.Line("includes: HTTP request on loopback, Invoke API, hand-over to the warm environment (nimbus-init, runtime client), the handler, the response");
+        Report.Line("reference: the same client, settings and payload against a minimal Kestrel echo server (POST / returns the body) in this process");
+        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
+        await using var echo = await EchoServer.StartAsync(cancellationToken);
+        using var nimbusHttp = HttpClients.Create(nimbus.BaseAddress);
+        using var echoHttp = HttpClients.Create(echo.BaseAddress);
+        var lambda = new LambdaClient(nimbusHttp);
+
+        var reference = await LoadRunner.SequentialAsync(
+            new PostTarget("echo", echoHttp, BenchSession.EchoPath, BenchSession.Payload), WarmUp, Count, cancellationToken);
+        Report.Line($"echo        p50 {Report.Ms(reference.P50)}  p99 {Report.Ms(reference.P99)}  errors {reference.Errors}");
+
+        foreach (var runtime in (string[])[FunctionCode.Python, FunctionCode.Node])
+        {
+            var name = "warm-" + runtime.Replace('.', '-');
+            await lambda.CreateNoOpAsync(name, runtime, cancellationToken);
+            var sample = await LoadRunner.SequentialAsync(
+                new PostTarget(name, nimbusHttp, BenchSession.InvokePath(name), BenchSession.Payload), WarmUp, Count, cancellationToken);
+            Report.Line($"{runtime,-11} p50 {Report.Ms(sample.P50)}  p99 {Report.Ms(sample.P99)}  errors {sample.Errors}" +
+                $"  (p99 ratio {Report.Times(sample.P99 / reference.P99)})");
+            var ratio = sample.P50 / reference.P50;
+            session.Report.Add(new Verdict(
+                $"warm p50 {runtime}",
+                Report.Ms(sample.P50),
+                $"echo p50 {Report.Ms(reference.P50)}",
+                Report.Times(ratio),
+                $"≤ {Report.Times(TargetRatio)} echo",
+                ratio <= TargetRatio && sample.Errors == 0));
+        }
+    }
+}
