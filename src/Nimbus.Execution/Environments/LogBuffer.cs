@@ -50,7 +50,7 @@ internal sealed class LogBuffer
         {
             if (_partial.Length > 0)
             {
-                _lines.Add(_partial.ToString());
+                _lines.Add(_partial.ToString().TrimEnd('\r'));
                 _partial.Clear();
             }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
+using Nimbus.Core.Validation;
 using Nimbus.Execution.Sandboxes;
 
 namespace Nimbus.Execution.Environments;
@@ -76,7 +77,11 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         {
             foreach (var (name, value) in own)
             {
-                variables[name] = value;
+                // The API refuses reserved keys; a stored configuration must not be able to set them either.
+                if (!FunctionValidator.ReservedEnvironmentKeys.Contains(name))
+                {
+                    variables[name] = value;
+                }
             }
         }
 

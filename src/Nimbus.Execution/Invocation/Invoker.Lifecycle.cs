@@ -74,6 +74,11 @@ public sealed partial class Invoker
             environment.Kill();
             return (environment, new RuntimeOutcome(OutcomeKind.Timeout));
         }
+        catch (OperationCanceledException)
+        {
+            await Pool.DiscardAsync(environment);
+            throw;
+        }
     }
 
     private InvocationResult InitFailure(InvocationRequest request, RuntimeOutcome outcome, List<string> lines, TimeSpan initDuration, ExecutionEnvironment environment)

@@ -89,6 +89,12 @@ public sealed partial class Invoker : IAsyncDisposable
         {
             outcome = new RuntimeOutcome(OutcomeKind.Exited, ExitDescription: "Runtime exited without providing a reason");
         }
+        catch (OperationCanceledException)
+        {
+            // The caller gave up (or the server stops): the environment is mid-invocation and cannot be reused.
+            await Pool.DiscardAsync(environment);
+            throw;
+        }
 
         var duration = clock.Elapsed;
         lines.AddRange(environment.Output.Drain());

@@ -59,6 +59,19 @@ internal sealed partial class FunctionLogWriter(ILogStore store, ILogger<Functio
         await store.AppendAsync(pending, CancellationToken.None);
     }
 
+    /// <summary>Stops the loop, then writes whatever is still queued (even if the loop never got to run).</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        var rest = new List<LogBatch>();
+        while (_batches.Reader.TryRead(out var batch))
+        {
+            rest.Add(batch);
+        }
+
+        await store.AppendAsync(rest, CancellationToken.None);
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Could not store {Count} log batches")]

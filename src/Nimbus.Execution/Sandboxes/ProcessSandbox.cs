@@ -9,6 +9,7 @@ internal sealed class ProcessSandbox : ISandbox
 {
     private readonly Process _process;
     private readonly string _root;
+    private List<int>? _descendants;
 
     public ProcessSandbox(Process process, string root, SandboxPaths paths)
     {
@@ -22,15 +23,33 @@ internal sealed class ProcessSandbox : ISandbox
 
     public Task<int> Exited { get; }
 
-    /// <summary>The sum of the high-water marks (VmHWM) of nimbus-init's descendants: the runtime and what it started.</summary>
+    /// <summary>
+    /// The sum of the high-water marks (VmHWM) of nimbus-init's descendants: the runtime and what it started. The
+    /// process tree is walked once and again only when one of the known processes is gone, so a warm invocation
+    /// reads one small /proc file per process.
+    /// </summary>
     public long? PeakMemoryBytes()
     {
         try
         {
-            long total = 0;
-            foreach (var pid in Descendants(_process.Id))
+            var pids = _descendants;
+            if (pids is null || pids.Count == 0)
             {
-                total += ReadHighWaterMark(pid);
+                pids = _descendants = Descendants(_process.Id);
+            }
+
+            long total = 0;
+            foreach (var pid in pids)
+            {
+                var peak = ReadHighWaterMark(pid);
+                if (peak < 0)
+                {
+                    // A process ended (or a new one may have started): walk the tree again next time.
+                    _descendants = null;
+                    continue;
+                }
+
+                total += peak;
             }
 
             return total;
@@ -118,25 +137,45 @@ internal sealed class ProcessSandbox : ISandbox
         return result;
     }
 
+    /// <summary>VmHWM of a process in bytes, or -1 when it no longer exists.</summary>
     private static long ReadHighWaterMark(int pid)
     {
-        var status = $"/proc/{pid}/status";
-        if (!File.Exists(status))
+        Span<byte> buffer = stackalloc byte[2048];
+        int length;
+        try
+        {
+            using var handle = File.OpenHandle($"/proc/{pid}/status");
+            length = RandomAccess.Read(handle, buffer, 0);
+        }
+        catch (FileNotFoundException)
+        {
+            return -1;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return -1;
+        }
+
+        var text = buffer[..length];
+        var at = text.IndexOf("VmHWM:"u8);
+        if (at < 0)
         {
             return 0;
         }
 
-        foreach (var line in File.ReadLines(status))
+        long kb = 0;
+        foreach (var b in text[(at + 6)..])
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (b is >= (byte)'0' and <= (byte)'9')
             {
-                var digits = line.AsSpan(6).Trim();
-                var space = digits.IndexOf(' ');
-                var kb = long.Parse(space < 0 ? digits : digits[..space], NumberStyles.None, CultureInfo.InvariantCulture);
-                return kb * 1024;
+                kb = (kb * 10) + (b - '0');
+            }
+            else if (b == (byte)'k' || b == (byte)'\n')
+            {
+                break;
             }
         }
 
-        return 0;
+        return kb * 1024;
     }
 }

@@ -47,7 +47,8 @@ internal sealed partial class SqliteStateStore
 
                 return true;
             },
-            cancellationToken);
+            cancellationToken,
+            durable: false);
     }
 
     public async Task<IReadOnlyList<LogEvent>> ReadAsync(Scope scope, string group, string? stream, int limit, CancellationToken cancellationToken)

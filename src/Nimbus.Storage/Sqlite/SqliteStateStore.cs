@@ -139,13 +139,22 @@ internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncI
     /// <summary>Runs <paramref name="work"/> in one immediate transaction on the write connection, and commits it.</summary>
     private async Task<T> WriteAsync<T>(
         Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool durable = true)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _writeLock.WaitAsync(cancellationToken);
+        SqliteConnection? relaxed = null;
         try
         {
             var connection = await GetWriteConnectionAsync(cancellationToken);
+            if (!durable)
+            {
+                // Logs: committed to the WAL without an fsync of their own (they survive a crash of the process, and
+                // the next durable commit syncs them); acknowledged state always commits with synchronous = FULL.
+                await ExecuteAsync(connection, transaction: null, "PRAGMA synchronous = NORMAL;", cancellationToken);
+                relaxed = connection;
+            }
 
             // Microsoft.Data.Sqlite begins with BEGIN IMMEDIATE unless asked to defer: the write lock is taken up
             // front, so a transaction never fails half-way on a read-to-write upgrade.
@@ -156,6 +165,11 @@ internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncI
         }
         finally
         {
+            if (relaxed is not null)
+            {
+                await ExecuteAsync(relaxed, transaction: null, "PRAGMA synchronous = FULL;", CancellationToken.None);
+            }
+
             _writeLock.Release();
         }
     }
