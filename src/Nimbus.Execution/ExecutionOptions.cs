@@ -27,4 +27,13 @@ public sealed class ExecutionOptions
 
     /// <summary>The endpoint functions reach Nimbus's APIs at (AWS_ENDPOINT_URL); set by the server once it listens.</summary>
     public string? PlatformEndpoint { get; set; }
+
+    /// <summary>
+    /// A Unix socket on which the server also serves its API; sandboxes with their own network reach Nimbus through
+    /// it (nimbus-init bridges AWS_ENDPOINT_URL to it). Default: &lt;WorkDirectory&gt;/platform.sock.
+    /// </summary>
+    public string? PlatformSocketPath { get; set; }
+
+    /// <summary>Outbound network for sandboxes with their own network namespace (a user-mode NAT); false: loopback only.</summary>
+    public bool OutboundNetwork { get; set; } = true;
 }

@@ -23,6 +23,7 @@ public static class ExecutionServiceCollectionExtensions
             options.InitExecutable ??= Path.Combine(AppContext.BaseDirectory, "nimbus-init");
             options.RuntimeDirectory ??= Path.Combine(AppContext.BaseDirectory, "lambda-runtimes");
             options.WorkDirectory ??= Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "run");
+            options.PlatformSocketPath ??= Path.Combine(options.WorkDirectory, "platform.sock");
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISandboxFactory>(sp =>

@@ -65,6 +65,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
     public long? PeakMemoryBytes() => _sandbox.PeakMemoryBytes();
 
+    public bool OutOfMemory() => _sandbox.OutOfMemory();
+
+    /// <summary>The init phase is over: the sandbox applies the limits that hold during invocations.</summary>
+    public Task InitializedAsync(CancellationToken cancellationToken) => _sandbox.InitializedAsync(cancellationToken);
+
     /// <summary>
     /// Starts a sandbox, waits for nimbus-init to connect, and starts the runtime. Returns once the runtime is
     /// launched; <see cref="Initialized"/> tells when its init phase is over.

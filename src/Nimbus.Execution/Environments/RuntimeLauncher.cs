@@ -15,6 +15,24 @@ namespace Nimbus.Execution.Environments;
 /// </summary>
 internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options)
 {
+    /// <summary>
+    /// Host directories the runtime's interpreter needs inside a sandbox, bound read-only at the same path (a pyenv
+    /// interpreter finds libpython through an RPATH under its own version directory).
+    /// </summary>
+    public IReadOnlyList<string> HostDirectories(FunctionVersion function)
+    {
+        if (runtimes.Find(function.Runtime ?? "provided.al2023") is { InterpreterHome: { } home } && !IsSystemDirectory(home))
+        {
+            return [home];
+        }
+
+        return [];
+    }
+
+    /// <summary>/usr is in every sandbox already.</summary>
+    private static bool IsSystemDirectory(string path) =>
+        path is "/" or "/usr" || path.StartsWith("/usr/", StringComparison.Ordinal);
+
     public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths)
     {
         var runtimeId = function.Runtime ?? "provided.al2023";

@@ -47,8 +47,11 @@ public sealed partial class Invoker
             HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
             CodeDirectory = codeDirectory,
             RuntimeDirectory = _options.RuntimeDirectory!, // Resolved by AddNimbusExecution.
+            HostDirectories = _launcher.HostDirectories(function),
             MemoryMb = function.MemorySize,
             EphemeralStorageMb = function.EphemeralStorageSize,
+            OutboundNetwork = _options.OutboundNetwork,
+            PlatformSocketPath = _options.PlatformSocketPath,
         };
         var environment = await ExecutionEnvironment.StartAsync(
             _sandboxes,
@@ -64,6 +67,7 @@ public sealed partial class Invoker
             var outcome = await environment.Initialized.WaitAsync(initTimeout, cancellationToken);
             if (outcome.Kind == OutcomeKind.Ready)
             {
+                await environment.InitializedAsync(cancellationToken);
                 environment.MarkIdle(_time.GetUtcNow());
             }
 
@@ -83,7 +87,7 @@ public sealed partial class Invoker
 
     private InvocationResult InitFailure(InvocationRequest request, RuntimeOutcome outcome, List<string> lines, TimeSpan initDuration, ExecutionEnvironment environment)
     {
-        var (payload, errorType, message) = ErrorPayload(request, outcome);
+        var (payload, errorType, message) = ErrorPayload(request, outcome, environment);
         lines.Add($"START RequestId: {request.RequestId} Version: {request.Function.Version}");
         if (message is not null)
         {
@@ -122,7 +126,7 @@ public sealed partial class Invoker
         }
         else
         {
-            (payload, errorType, var message) = ErrorPayload(request, outcome);
+            (payload, errorType, var message) = ErrorPayload(request, outcome, environment);
             functionError = "Unhandled";
             if (message is not null)
             {
@@ -146,7 +150,7 @@ public sealed partial class Invoker
     }
 
     /// <summary>The error JSON AWS answers with, its type, and the platform line it writes to the log (if any).</summary>
-    private (ReadOnlyMemory<byte> Payload, string ErrorType, string? LogLine) ErrorPayload(InvocationRequest request, RuntimeOutcome outcome)
+    private (ReadOnlyMemory<byte> Payload, string ErrorType, string? LogLine) ErrorPayload(InvocationRequest request, RuntimeOutcome outcome, ExecutionEnvironment environment)
     {
         switch (outcome.Kind)
         {
@@ -158,6 +162,10 @@ public sealed partial class Invoker
                 var timeout = $"Task timed out after {seconds} seconds";
                 var stamp = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
                 return (ErrorJson("Sandbox.Timedout", $"RequestId: {request.RequestId} Error: {timeout}"), "Sandbox.Timedout", $"{stamp} {request.RequestId} {timeout}");
+            case OutcomeKind.Exited when environment.OutOfMemory():
+                // The kernel killed the runtime at the sandbox's memory limit.
+                var killed = "Runtime exited with error: signal: killed";
+                return (ErrorJson("Runtime.OutOfMemory", $"RequestId: {request.RequestId} Error: {killed}"), "Runtime.OutOfMemory", $"RequestId: {request.RequestId} Error: {killed}");
             default:
                 var exit = outcome.ExitDescription ?? "Runtime exited without providing a reason";
                 return (ErrorJson("Runtime.ExitError", $"RequestId: {request.RequestId} Error: {exit}"), "Runtime.ExitError", $"RequestId: {request.RequestId} Error: {exit}");

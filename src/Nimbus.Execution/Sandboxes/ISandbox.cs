@@ -16,6 +16,15 @@ public interface ISandbox : IAsyncDisposable
     /// <summary>Peak memory of everything in the sandbox so far, in bytes, when the backend can tell.</summary>
     long? PeakMemoryBytes();
 
+    /// <summary>True when the sandbox hit its memory limit (the kernel's OOM killer acted inside it).</summary>
+    bool OutOfMemory();
+
+    /// <summary>
+    /// Called once the runtime's init phase is over. As on AWS, init runs unthrottled; a backend applies the
+    /// CPU share that MemorySize buys from here on.
+    /// </summary>
+    Task InitializedAsync(CancellationToken cancellationToken);
+
     /// <summary>Kills everything in the sandbox at once (timeout, crash, shutdown).</summary>
     void Kill();
 }

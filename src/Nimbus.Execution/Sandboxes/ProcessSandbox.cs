@@ -64,6 +64,12 @@ internal sealed class ProcessSandbox : ISandbox
         }
     }
 
+    /// <summary>The process backend has no memory limit to hit.</summary>
+    public bool OutOfMemory() => false;
+
+    /// <summary>The process backend applies no limits.</summary>
+    public Task InitializedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public void Kill()
     {
         try

@@ -27,5 +27,11 @@ public sealed record SandboxSpec
 
     public int MemoryMb { get; init; } = 128;
 
+    /// <summary>Outbound network through a user-mode NAT (true, Lambda's default) or loopback only.</summary>
+    public bool OutboundNetwork { get; init; } = true;
+
+    /// <summary>The host's Unix socket of Nimbus's own endpoint, bridged to AWS_ENDPOINT_URL inside the sandbox.</summary>
+    public string? PlatformSocketPath { get; init; }
+
     public int EphemeralStorageMb { get; init; } = 512;
 }

@@ -98,7 +98,15 @@ internal static class ServerCommand
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
 
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var addresses = new List<string>();
+        foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        {
+            if (!address.Contains("unix:", StringComparison.Ordinal))
+            {
+                addresses.Add(address);
+            }
+        }
+
         var runtimes = app.Services.GetRequiredService<IRuntimeRegistry>();
         var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
         var execution = app.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
@@ -115,10 +123,32 @@ internal static class ServerCommand
         return ExitCodes.Success;
     }
 
+    /// <summary>&lt;DataDir&gt;/run/platform.sock, or a short path under /tmp when that is too long for a Unix socket.</summary>
+    private static string PlatformSocketPath(string dataDir)
+    {
+        var run = Path.Combine(Path.GetFullPath(dataDir), "run");
+        var path = Path.Combine(run, "platform.sock");
+        if (path.Length > 100)
+        {
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(run)))[..12];
+            run = Path.Combine(Path.GetTempPath(), $"nimbus-{hash}");
+            path = Path.Combine(run, "platform.sock");
+        }
+
+        Directory.CreateDirectory(run);
+        File.Delete(path);
+        return path;
+    }
+
     private static string? PlatformEndpoint(ICollection<string> addresses)
     {
         foreach (var address in addresses)
         {
+            if (address.Contains("unix:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             // A wildcard listener is reachable on loopback.
             return address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
         }
@@ -134,8 +164,11 @@ internal static class ServerCommand
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
 
+        var platformSocket = PlatformSocketPath(options.DataDir);
         builder.WebHost.UseKestrel(kestrel =>
         {
+            // Sandboxes with their own network reach the API through this socket (bridged by nimbus-init).
+            kestrel.ListenUnixSocket(platformSocket);
             // Code uploads are up to 50 MB of zip, base64 in JSON; each endpoint sets its own lower limit.
             kestrel.Limits.MaxRequestBodySize = LambdaQuotas.MaxCodeRequestBytes;
             kestrel.AddServerHeader = false;
@@ -171,6 +204,7 @@ internal static class ServerCommand
             execution.Sandbox = options.Sandbox;
             execution.IdleTimeout = TimeSpan.FromSeconds(options.IdleTimeoutSeconds);
             execution.MaxLifetime = TimeSpan.FromSeconds(options.MaxLifetimeSeconds);
+            execution.PlatformSocketPath = platformSocket;
         });
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>

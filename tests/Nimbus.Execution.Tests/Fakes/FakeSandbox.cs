@@ -122,6 +122,20 @@ internal sealed class FakeSandbox : ISandbox
         return SendAsync(new Frame(FrameType.Exited, headers), cancellationToken);
     }
 
+    /// <summary>Set by a test to play a sandbox whose memory limit was hit.</summary>
+    public bool OutOfMemoryReported { get; set; }
+
+    /// <summary>How often the environment told the sandbox that init was over.</summary>
+    public int InitializedCalls { get; private set; }
+
+    public bool OutOfMemory() => OutOfMemoryReported;
+
+    public Task InitializedAsync(CancellationToken cancellationToken)
+    {
+        InitializedCalls++;
+        return Task.CompletedTask;
+    }
+
     public void Kill()
     {
         if (Interlocked.Increment(ref _killCount) > 1)
