@@ -21,6 +21,9 @@ internal sealed class InitAgent : IDisposable
     /// <summary>How long to wait for a SIGKILLed runtime to be reaped before giving up on it.</summary>
     private static readonly TimeSpan s_killWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>The output pump only polls and copies: a small stack is plenty.</summary>
+    private const int PumpStackSize = 256 * 1024;
+
     private readonly string _socketPath;
     private readonly IPEndPoint _apiEndPoint;
     private readonly RuntimeProcess _runtime = new();
@@ -118,18 +121,25 @@ internal sealed class InitAgent : IDisposable
         }
 
         host.Attach(output);
-        _ = PumpOutputAsync(host, output);
+        var pump = new Thread(() => PumpOutput(host, output), PumpStackSize) { IsBackground = true, Name = "nimbus-init output" };
+        pump.Start();
         _exitReported = ReportExitAsync(host);
     }
 
-    /// <summary>Forwards runtime output as it comes, until both pipes are closed.</summary>
-    private async Task PumpOutputAsync(HostLink host, RuntimeOutput output)
+    /// <summary>
+    /// Forwards runtime output as it comes, until both pipes are closed. Runs on its own thread, asleep in poll(2)
+    /// while the runtime is quiet; output written before a result is forwarded by the result's sender anyway.
+    /// </summary>
+    private void PumpOutput(HostLink host, RuntimeOutput output)
     {
         try
         {
-            while (await output.WaitReadableAsync())
+            while (output.WaitReadable())
             {
-                await host.FlushOutputAsync(_stopping.Token);
+                // This thread is ours and does nothing else: blocking it is the point (never the socket thread).
+#pragma warning disable VSTHRD002
+                host.FlushOutputAsync(_stopping.Token).GetAwaiter().GetResult();
+#pragma warning restore VSTHRD002
             }
 
             output.Close();

@@ -11,6 +11,12 @@ internal static class Program
 
     public static async Task<int> Main()
     {
+        // Before the first socket exists (the engine reads these once): run socket completions on the one epoll thread
+        // instead of hopping to the thread pool, so a read on one socket leads straight to the write on the other.
+        // Every continuation here is short and never blocks; nimbus-init's environment is not passed to the runtime.
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", "1");
+
         var socketPath = Environment.GetEnvironmentVariable("NIMBUS_INIT_SOCKET");
         if (string.IsNullOrEmpty(socketPath))
         {

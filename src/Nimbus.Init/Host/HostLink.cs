@@ -13,11 +13,13 @@ internal sealed class HostLink : IDisposable
 {
     private readonly Stream _stream;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Func<string, ReadOnlyMemory<byte>, CancellationToken, ValueTask> _writeLog;
     private RuntimeOutput? _output;
 
     public HostLink(Stream stream)
     {
         _stream = stream;
+        _writeLog = WriteLogAsync;
     }
 
     /// <summary>Starts forwarding this runtime output before every frame.</summary>
@@ -55,7 +57,7 @@ internal sealed class HostLink : IDisposable
     public void Dispose() => _writeLock.Dispose();
 
     private ValueTask DrainLockedAsync(CancellationToken cancellationToken) =>
-        Volatile.Read(ref _output) is { } output ? output.DrainAsync(WriteLogAsync, cancellationToken) : ValueTask.CompletedTask;
+        Volatile.Read(ref _output) is { } output ? output.DrainAsync(_writeLog, cancellationToken) : ValueTask.CompletedTask;
 
     private ValueTask WriteLogAsync(string stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
         FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new("stream", stream)], bytes), cancellationToken);

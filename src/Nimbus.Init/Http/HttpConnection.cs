@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Nimbus.Init.RuntimeApi;
 
 namespace Nimbus.Init.Http;
 
@@ -27,6 +29,12 @@ internal sealed class HttpConnection : IDisposable
     private int _start;
     private int _end;
 
+    /// <summary>A receive started while a /next waited; the next <see cref="FillAsync"/> takes its result.</summary>
+    private Task<int>? _readAhead;
+
+    /// <summary>The read-ahead saw the end of the stream.</summary>
+    private volatile bool _closed;
+
     public HttpConnection(Socket socket, IRequestHandler handler)
     {
         _socket = socket;
@@ -46,7 +54,7 @@ internal sealed class HttpConnection : IDisposable
             catch (HttpProtocolException e)
             {
                 var error = new HttpResponse(e.Status, Encoding.UTF8.GetBytes(e.Message), "text/plain") { Close = true };
-                await _stream.WriteAsync(error.Serialize(), cancellationToken);
+                await WriteAsync(error, cancellationToken);
                 return;
             }
 
@@ -62,7 +70,7 @@ internal sealed class HttpConnection : IDisposable
             }
 
             response.Close |= !request.KeepAlive;
-            await _stream.WriteAsync(response.Serialize(), cancellationToken);
+            await WriteAsync(response, cancellationToken);
             if (response.Close)
             {
                 return;
@@ -71,36 +79,58 @@ internal sealed class HttpConnection : IDisposable
     }
 
     /// <summary>
-    /// Waits while the client has nothing to say: true when it closed the connection, false when it sent bytes
-    /// (kept for the next request) or <paramref name="cancellationToken"/> fired. Lets a long poll notice a client
-    /// that gave up, so no invocation is handed to a dead connection.
+    /// While a /next waits: reads ahead into the buffer, and withdraws <paramref name="waiter"/> if the client closes
+    /// the connection. The read stays pending after the wait ends and becomes the read of the next request.
     /// </summary>
-    public async Task<bool> WaitForCloseAsync(CancellationToken cancellationToken)
+    public void WatchForClose(InvocationCoordinator.NextWaiter waiter, InvocationCoordinator coordinator)
     {
         Compact();
-        if (_end == _buffer.Length)
+        if (_end == _buffer.Length || _readAhead is not null)
         {
-            return false;
+            return;
+        }
+
+        _readAhead = ReadAheadAsync(waiter, coordinator);
+    }
+
+    /// <summary>
+    /// True when the client has closed the connection (as far as can be told now, without waiting): the read-ahead
+    /// saw the end, or the socket is readable with nothing to read. One poll(2), no read.
+    /// </summary>
+    public bool IsClosed()
+    {
+        if (_closed)
+        {
+            return true;
         }
 
         try
         {
-            var count = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
-            _end += count;
-            return count == 0;
-        }
-        catch (OperationCanceledException)
-        {
-            // The cancel may have beaten the notice of a close that already arrived: look once more, without waiting.
             return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             return true;
         }
     }
 
     public void Dispose() => _stream.Dispose();
+
+    /// <summary>Writes the response with one send (so Nagle never splits it) from a pooled buffer.</summary>
+    private async ValueTask WriteAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        var length = response.GetLength();
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = response.WriteTo(buffer);
+            await _stream.WriteAsync(buffer.AsMemory(0, written), cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private async Task<HttpRequest?> ReadRequestAsync(CancellationToken cancellationToken)
     {
@@ -135,53 +165,65 @@ internal sealed class HttpConnection : IDisposable
             }
         }
 
-        var request = ParseHead(Encoding.Latin1.GetString(_buffer, _start, headLength));
+        var request = ParseHead(_buffer.AsSpan(_start, headLength));
         _start += headLength + 4;
         await ReadBodyAsync(request, cancellationToken);
         return request;
     }
 
-    private static HttpRequest ParseHead(string head)
+    /// <summary>Parses the request line and header lines (the head without its final empty line), from the bytes.</summary>
+    private static HttpRequest ParseHead(ReadOnlySpan<byte> head)
     {
-        var lines = head.Split("\r\n");
-        var parts = lines[0].Split(' ');
-        if (parts.Length != 3 || parts[0].Length == 0 || parts[1].Length == 0 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
+        var lineEnd = head.IndexOf("\r\n"u8);
+        var requestLine = lineEnd >= 0 ? head[..lineEnd] : head;
+        var rest = lineEnd >= 0 ? head[(lineEnd + 2)..] : [];
+        var space1 = requestLine.IndexOf((byte)' ');
+        var space2 = space1 < 0 ? -1 : requestLine[(space1 + 1)..].IndexOf((byte)' ');
+        if (space1 <= 0 || space2 <= 0)
         {
             throw new HttpProtocolException("malformed request line");
         }
 
-        var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
-        for (var i = 1; i < lines.Length; i++)
+        space2 += space1 + 1;
+        var methodBytes = requestLine[..space1];
+        var target = requestLine[(space1 + 1)..space2];
+        var version = requestLine[(space2 + 1)..];
+        if (version.Contains((byte)' ') || !version.StartsWith("HTTP/1."u8))
         {
-            var colon = lines[i].IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || lines[i].AsSpan(0, colon).ContainsAny(' ', '\t'))
+            throw new HttpProtocolException("malformed request line");
+        }
+
+        var headers = new List<KeyValuePair<string, string>>(8);
+        string? connection = null;
+        while (lineEnd >= 0)
+        {
+            lineEnd = rest.IndexOf("\r\n"u8);
+            var line = lineEnd >= 0 ? rest[..lineEnd] : rest;
+            rest = lineEnd >= 0 ? rest[(lineEnd + 2)..] : [];
+            var colon = line.IndexOf((byte)':');
+            if (colon <= 0 || line[..colon].ContainsAny((byte)' ', (byte)'\t'))
             {
                 throw new HttpProtocolException("malformed header line");
             }
 
-            // Header values are UTF-8 on the wire in practice; the head was decoded as Latin-1 byte for byte.
-            var value = lines[i].AsSpan(colon + 1).Trim(" \t");
-            headers.Add(new(lines[i][..colon], Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(value.ToString()))));
-        }
-
-        var target = parts[1];
-        var query = target.IndexOf('?', StringComparison.Ordinal);
-        string? connection = null;
-        foreach (var (name, value) in headers)
-        {
-            if (string.Equals(name, "Connection", StringComparison.OrdinalIgnoreCase))
+            // Header values are UTF-8 on the wire in practice.
+            var name = Encoding.Latin1.GetString(line[..colon]);
+            var value = Encoding.UTF8.GetString(line[(colon + 1)..].Trim(" \t"u8));
+            headers.Add(new(name, value));
+            if (connection is null && string.Equals(name, "Connection", StringComparison.OrdinalIgnoreCase))
             {
                 connection = value;
-                break;
             }
         }
 
+        var query = target.IndexOf((byte)'?');
+        var path = query >= 0 ? target[..query] : target;
         return new HttpRequest
         {
-            Method = parts[0],
-            Path = query >= 0 ? target[..query] : target,
+            Method = methodBytes.SequenceEqual("GET"u8) ? "GET" : methodBytes.SequenceEqual("POST"u8) ? "POST" : Encoding.Latin1.GetString(methodBytes),
+            Path = Encoding.Latin1.GetString(path),
             Headers = headers,
-            KeepAlive = parts[2] == "HTTP/1.1"
+            KeepAlive = version.SequenceEqual("HTTP/1.1"u8)
                 ? !string.Equals(connection, "close", StringComparison.OrdinalIgnoreCase)
                 : string.Equals(connection, "keep-alive", StringComparison.OrdinalIgnoreCase),
         };
@@ -301,9 +343,38 @@ internal sealed class HttpConnection : IDisposable
         }
     }
 
+    private async Task<int> ReadAheadAsync(InvocationCoordinator.NextWaiter waiter, InvocationCoordinator coordinator)
+    {
+        int count;
+        try
+        {
+            count = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            count = 0;
+        }
+
+        if (count == 0)
+        {
+            _closed = true;
+            coordinator.Withdraw(waiter);
+        }
+
+        return count;
+    }
+
     /// <summary>Reads more bytes after the buffered ones; false at end of stream.</summary>
     private async Task<bool> FillAsync(CancellationToken cancellationToken)
     {
+        if (_readAhead is { } readAhead)
+        {
+            _readAhead = null;
+            var read = await readAhead;
+            _end += read;
+            return read > 0;
+        }
+
         Compact();
         if (_end == _buffer.Length)
         {

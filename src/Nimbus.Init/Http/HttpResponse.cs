@@ -26,28 +26,69 @@ internal sealed class HttpResponse
     /// <summary>Close the connection after this response.</summary>
     public bool Close { get; set; }
 
-    /// <summary>Status line, headers and body as one buffer (one write, so Nagle never splits them).</summary>
-    public byte[] Serialize()
+    /// <summary>Bytes of the status line, headers and body.</summary>
+    public int GetLength()
     {
-        var head = new StringBuilder(256);
-        head.Append("HTTP/1.1 ").Append(Status.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(Reason(Status)).Append("\r\n");
+        var length = "HTTP/1.1 000 \r\n".Length + Reason(Status).Length;
         foreach (var (name, value) in Headers)
         {
-            head.Append(name).Append(": ").Append(value).Append("\r\n");
+            length += Encoding.UTF8.GetByteCount(name) + 2 + Encoding.UTF8.GetByteCount(value) + 2;
         }
 
-        head.Append("Content-Length: ").Append(Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        length += "Content-Length: \r\n".Length + CountDigits(Body.Length);
         if (Close)
         {
-            head.Append("Connection: close\r\n");
+            length += "Connection: close\r\n".Length;
         }
 
-        head.Append("\r\n");
-        var headLength = Encoding.UTF8.GetByteCount(head.ToString());
-        var bytes = new byte[headLength + Body.Length];
-        Encoding.UTF8.GetBytes(head.ToString(), bytes);
-        Body.Span.CopyTo(bytes.AsSpan(headLength));
-        return bytes;
+        return length + 2 + Body.Length;
+    }
+
+    /// <summary>Writes status line, headers and body (<see cref="GetLength"/> bytes) into <paramref name="destination"/>.</summary>
+    public int WriteTo(Span<byte> destination)
+    {
+        var offset = Append(destination, 0, "HTTP/1.1 "u8);
+        offset += Status.TryFormat(destination[offset..], out var written, default, CultureInfo.InvariantCulture) ? written : 0;
+        destination[offset++] = (byte)' ';
+        offset += Encoding.ASCII.GetBytes(Reason(Status), destination[offset..]);
+        offset = Append(destination, offset, "\r\n"u8);
+        foreach (var (name, value) in Headers)
+        {
+            offset += Encoding.UTF8.GetBytes(name, destination[offset..]);
+            offset = Append(destination, offset, ": "u8);
+            offset += Encoding.UTF8.GetBytes(value, destination[offset..]);
+            offset = Append(destination, offset, "\r\n"u8);
+        }
+
+        offset = Append(destination, offset, "Content-Length: "u8);
+        offset += Body.Length.TryFormat(destination[offset..], out written, default, CultureInfo.InvariantCulture) ? written : 0;
+        offset = Append(destination, offset, "\r\n"u8);
+        if (Close)
+        {
+            offset = Append(destination, offset, "Connection: close\r\n"u8);
+        }
+
+        offset = Append(destination, offset, "\r\n"u8);
+        Body.Span.CopyTo(destination[offset..]);
+        return offset + Body.Length;
+    }
+
+    private static int Append(Span<byte> destination, int offset, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(destination[offset..]);
+        return offset + bytes.Length;
+    }
+
+    private static int CountDigits(int value)
+    {
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
     }
 
     private static string Reason(int status) => status switch

@@ -5,7 +5,7 @@ namespace Nimbus.Init.Runtime;
 
 /// <summary>
 /// The read ends of the runtime's stdout and stderr pipes, non-blocking. <see cref="DrainAsync"/> forwards what is
-/// readable now; <see cref="WaitReadableAsync"/> blocks one thread-pool thread in poll(2) until there is more.
+/// readable now; <see cref="WaitReadable"/> blocks its caller (a dedicated thread) in poll(2) until there is more.
 /// Only <see cref="DrainAsync"/> (serialized by the caller) reads and marks end of file; only the pump closes.
 /// </summary>
 internal sealed class RuntimeOutput
@@ -54,8 +54,42 @@ internal sealed class RuntimeOutput
         }
     }
 
-    /// <summary>Waits until a pipe that is still open has data or hung up. False when both are at end of file.</summary>
-    public Task<bool> WaitReadableAsync() => Task.Run(WaitReadable);
+    /// <summary>
+    /// Waits (blocking the calling thread in poll(2), no timeout) until a pipe that is still open has data or hung up.
+    /// False when both are at end of file.
+    /// </summary>
+    public unsafe bool WaitReadable()
+    {
+        var fds = stackalloc PollFd[2];
+        while (true)
+        {
+            var any = false;
+            for (var i = 0; i < 2; i++)
+            {
+                var open = Volatile.Read(ref _open[i]) == 1;
+                any |= open;
+
+                // poll(2) ignores negative descriptors.
+                fds[i] = new PollFd { Fd = open ? _fds[i] : -1, Events = Libc.PollIn };
+            }
+
+            if (!any)
+            {
+                return false;
+            }
+
+            var ready = Libc.Poll(fds, 2, -1);
+            if (ready > 0)
+            {
+                return true;
+            }
+
+            if (ready < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Libc.EINTR)
+            {
+                throw new IOException($"poll failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            }
+        }
+    }
 
     /// <summary>Closes both pipes; call only when <see cref="Completed"/> (nothing reads them any more).</summary>
     public void Close()
@@ -96,39 +130,6 @@ internal sealed class RuntimeOutput
             // 0 = every writer closed its end; any other error: nothing more will come from this pipe.
             Volatile.Write(ref _open[stream], 0);
             return -1;
-        }
-    }
-
-    private unsafe bool WaitReadable()
-    {
-        var fds = stackalloc PollFd[2];
-        while (true)
-        {
-            var any = false;
-            for (var i = 0; i < 2; i++)
-            {
-                var open = Volatile.Read(ref _open[i]) == 1;
-                any |= open;
-
-                // poll(2) ignores negative descriptors.
-                fds[i] = new PollFd { Fd = open ? _fds[i] : -1, Events = Libc.PollIn };
-            }
-
-            if (!any)
-            {
-                return false;
-            }
-
-            var ready = Libc.Poll(fds, 2, -1);
-            if (ready > 0)
-            {
-                return true;
-            }
-
-            if (ready < 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != Libc.EINTR)
-            {
-                throw new IOException($"poll failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
-            }
         }
     }
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Threading.Channels;
+using Nimbus.Init.Http;
 using Nimbus.Init.Protocol;
 
 namespace Nimbus.Init.RuntimeApi;
@@ -16,7 +16,10 @@ internal sealed class InvocationCoordinator
     public const string InitErrorName = "InitError";
 
     private readonly Lock _gate = new();
-    private readonly Channel<Frame> _invokes = Channel.CreateUnbounded<Frame>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Queue<Frame> _invokes = new();
+
+    /// <summary>/next calls waiting for an invocation, oldest first (normally at most one).</summary>
+    private readonly List<NextWaiter> _waiters = [];
     private RuntimeState _state = RuntimeState.Started;
     private string? _requestId;
 
@@ -30,9 +33,6 @@ internal sealed class InvocationCoordinator
             }
         }
     }
-
-    /// <summary>Queues an Invoke frame from the host.</summary>
-    public void Enqueue(Frame invoke) => _invokes.Writer.TryWrite(invoke);
 
     /// <summary>A /next call: null when allowed (<paramref name="first"/> when it ends the init phase), else the error.</summary>
     public ApiError? BeginNext(out bool first)
@@ -55,23 +55,87 @@ internal sealed class InvocationCoordinator
         }
     }
 
-    /// <summary>Completes when an invocation may be taken (false if the queue was completed).</summary>
-    public ValueTask<bool> WaitForInvokeAsync(CancellationToken cancellationToken) => _invokes.Reader.WaitToReadAsync(cancellationToken);
+    /// <summary>
+    /// An Invoke frame from the host: handed at once to a waiting /next whose client is still connected (its
+    /// continuation runs on this thread: the event goes out before this returns), else queued.
+    /// </summary>
+    public void Enqueue(Frame invoke)
+    {
+        NextWaiter? taker = null;
+        List<NextWaiter>? gone = null;
+        lock (_gate)
+        {
+            while (_waiters.Count > 0)
+            {
+                var waiter = _waiters[0];
+                _waiters.RemoveAt(0);
+                if (waiter.Connection.IsClosed())
+                {
+                    (gone ??= []).Add(waiter);
+                    continue;
+                }
 
-    /// <summary>Takes the next invocation and makes it the current one; null if another /next took it first.</summary>
-    public Frame? TryTake()
+                TakeLocked(invoke);
+                taker = waiter;
+                break;
+            }
+
+            if (taker is null)
+            {
+                _invokes.Enqueue(invoke);
+            }
+        }
+
+        if (gone is not null)
+        {
+            foreach (var waiter in gone)
+            {
+                waiter.TrySetResult(null);
+            }
+        }
+
+        taker?.TrySetResult(invoke);
+    }
+
+    /// <summary>
+    /// Takes the queued invocation, or registers a wait for the next one on <paramref name="connection"/>: the task
+    /// completes with the invocation, or null when the client went away (<see cref="Withdraw"/>).
+    /// </summary>
+    public ValueTask<Frame?> TakeOrWaitAsync(HttpConnection connection, out NextWaiter? waiter)
     {
         lock (_gate)
         {
-            if (!_invokes.Reader.TryRead(out var invoke))
+            if (_invokes.TryDequeue(out var invoke))
             {
-                return null;
+                TakeLocked(invoke);
+                waiter = null;
+                return new ValueTask<Frame?>(invoke);
             }
 
-            _state = RuntimeState.Running;
-            _requestId = invoke.Header("request-id");
-            return invoke;
+            waiter = new NextWaiter(connection);
+            _waiters.Add(waiter);
+            return new ValueTask<Frame?>(waiter.Task);
         }
+    }
+
+    /// <summary>The client of a waiting /next closed its connection: the wait ends with null.</summary>
+    public void Withdraw(NextWaiter waiter)
+    {
+        lock (_gate)
+        {
+            if (!_waiters.Remove(waiter))
+            {
+                return;
+            }
+        }
+
+        waiter.TrySetResult(null);
+    }
+
+    private void TakeLocked(Frame invoke)
+    {
+        _state = RuntimeState.Running;
+        _requestId = invoke.Header("request-id");
     }
 
     /// <summary>
@@ -110,5 +174,14 @@ internal sealed class InvocationCoordinator
             _state = RuntimeState.InitError;
             return null;
         }
+    }
+
+    /// <summary>
+    /// A waiting /next. Continuations run synchronously: whoever completes it (the host reader) writes the event to
+    /// the runtime on its own thread, with no hop.
+    /// </summary>
+    internal sealed class NextWaiter(HttpConnection connection) : TaskCompletionSource<Frame?>(TaskCreationOptions.None)
+    {
+        public HttpConnection Connection { get; } = connection;
     }
 }

@@ -44,13 +44,13 @@ internal sealed class RuntimeApiHandler : IRequestHandler
 
         if (path.StartsWith(Prefix + "/", StringComparison.Ordinal))
         {
-            var route = path[Prefix.Length..];
-            if (get && route == InvocationPath + "next")
+            var route = path.AsSpan(Prefix.Length);
+            if (get && route.SequenceEqual(InvocationPath + "next"))
             {
                 return await NextAsync(connection, cancellationToken);
             }
 
-            if (post && route == "/runtime/init/error")
+            if (post && route.SequenceEqual("/runtime/init/error"))
             {
                 return await InitErrorAsync(request, cancellationToken);
             }
@@ -61,7 +61,7 @@ internal sealed class RuntimeApiHandler : IRequestHandler
                 var slash = rest.LastIndexOf('/');
                 if (slash >= 0 && rest[(slash + 1)..] is "response" or "error")
                 {
-                    var requestId = Uri.UnescapeDataString(rest[..slash]);
+                    var requestId = Uri.UnescapeDataString(rest[..slash].ToString());
                     return rest.EndsWith("/response", StringComparison.Ordinal)
                         ? await ResponseAsync(request, requestId, cancellationToken)
                         : await ErrorAsync(request, requestId, cancellationToken);
@@ -84,34 +84,16 @@ internal sealed class RuntimeApiHandler : IRequestHandler
             await _host.SendAsync(new Frame(FrameType.Ready), cancellationToken);
         }
 
-        while (true)
+        // Take the invocation only while the client is still there: a runtime whose HTTP client gave up on the long
+        // poll must not swallow it. While waiting, the connection reads ahead: an end of stream withdraws the wait,
+        // and anything else read is kept for the next request (normally the POST of the result).
+        var wait = _coordinator.TakeOrWaitAsync(connection, out var waiter);
+        if (waiter is not null && !wait.IsCompleted)
         {
-            // Take the invocation only while the client is still there: a runtime whose HTTP client gave up on the
-            // long poll must not swallow it.
-            using var watch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var closed = connection.WaitForCloseAsync(watch.Token);
-            var ready = _coordinator.WaitForInvokeAsync(cancellationToken).AsTask();
-            if (await Task.WhenAny(ready, closed) == closed && await closed)
-            {
-                return null;
-            }
-
-            if (!await ready)
-            {
-                return Error(ApiError.Internal);
-            }
-
-            await watch.CancelAsync();
-            if (await closed)
-            {
-                return null;
-            }
-
-            if (_coordinator.TryTake() is { } invoke)
-            {
-                return Event(invoke);
-            }
+            connection.WatchForClose(waiter, _coordinator);
         }
+
+        return await wait is { } invoke ? Event(invoke) : null;
     }
 
     private static HttpResponse Event(Frame invoke)
