@@ -31,8 +31,30 @@ internal static class Program
             return 2;
         }
 
+        // In a sandbox with its own network, AWS_ENDPOINT_URL points at this bridge to Nimbus's API socket.
+        using var bridge = StartBridge();
         using var agent = new InitAgent(socketPath, endPoint);
         return await agent.RunAsync();
+    }
+
+    private static Bridge.PlatformBridge? StartBridge()
+    {
+        var platformSocket = Environment.GetEnvironmentVariable("NIMBUS_PLATFORM_SOCKET");
+        var address = Environment.GetEnvironmentVariable("NIMBUS_PLATFORM_BRIDGE");
+        if (string.IsNullOrEmpty(platformSocket) || string.IsNullOrEmpty(address) || !TryParseEndPoint(address, out var endPoint))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Bridge.PlatformBridge.Start(endPoint, platformSocket);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            Console.Error.WriteLine($"nimbus-init: cannot bridge {address} to the platform: {ex.Message}");
+            return null;
+        }
     }
 
     /// <summary>Parses <c>host:port</c>, <c>[v6]:port</c> or <c>localhost:port</c>; no name lookups.</summary>

@@ -46,7 +46,7 @@ internal sealed class FakeHost : IAsyncDisposable
     /// <summary>Every Log frame read so far, in order.</summary>
     public List<Frame> Logs { get; } = [];
 
-    public static async Task<FakeHost> StartAsync()
+    public static async Task<FakeHost> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("nimbus-init-").FullName;
         var socketPath = Path.Combine(directory, "host.sock");
@@ -64,6 +64,11 @@ internal sealed class FakeHost : IAsyncDisposable
 
         start.Environment["NIMBUS_INIT_SOCKET"] = socketPath;
         start.Environment["NIMBUS_RUNTIME_API"] = "127.0.0.1:0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var init = Process.Start(start)!;
         init.ErrorDataReceived += (_, _) => { };
         init.BeginErrorReadLine();
