@@ -3,8 +3,9 @@
 Started by the platform as ``python3.X -u bootstrap.py`` with cwd = LAMBDA_TASK_ROOT.
 Standard library only; works on Python 3.9 - 3.13.
 
-Start-up is kept lean: only ``os``, ``sys``, ``json`` and ``http.client`` are
-imported before the first ``/next`` call. ``traceback`` is imported only when an
+Start-up is kept lean: only ``os``, ``sys``, ``json`` and ``_socket`` are imported
+before the first ``/next`` call; the HTTP/1.1 client is a small one of our own (one
+keep-alive connection, TCP_NODELAY, each request sent with one ``sendall``). ``traceback`` is imported only when an
 error has to be reported, and the AWS-style root logging handler is installed
 the moment the function code imports ``logging`` (or at once, if it already has).
 """
@@ -136,14 +137,35 @@ _dumps = _encoder.encode
 
 
 # --------------------------------------------------------------------------
-# Runtime API client
+# Runtime API client: a minimal HTTP/1.1 client on one keep-alive socket
 # --------------------------------------------------------------------------
 
-import http.client  # noqa: E402
+# ``_socket`` is the C half of the ``socket`` module; ``socket.py`` itself (enum
+# conversions, selectors, array) adds ~3 ms of start-up and nothing needed here.
+try:
+    import _socket as _sock
+except ImportError:  # pragma: no cover - not CPython
+    import socket as _sock
+
+_TCP_QUICKACK = getattr(_sock, "TCP_QUICKACK", None)
+_MAX_HEAD = 1024 * 1024
+_SAFE_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
 
 
 class RuntimeApiError(Exception):
     pass
+
+
+class ProtocolError(RuntimeApiError):
+    """The Runtime API's answer was not valid HTTP, or the connection ended early."""
+
+
+def _header_line(name, value):
+    # What http.client does with header values: latin-1, no bare CR/LF.
+    data = value.encode("latin-1")
+    if b"\r" in data or b"\n" in data:
+        raise ValueError("Invalid header value %r" % (value,))
+    return name.encode("latin-1") + b": " + data + b"\r\n"
 
 
 class RuntimeClient(object):
@@ -153,73 +175,281 @@ class RuntimeClient(object):
             host, port = address, "80"
         self.host = host.strip("[]")
         self.port = int(port)
-        self.conn = None
+        self.sock = None
+        self._buf = b""
+        host_header = self.host if ":" not in self.host else "[%s]" % self.host
+        if self.port != 80:
+            host_header += ":%d" % self.port
+        common = (" HTTP/1.1\r\nHost: %s\r\n" % host_header).encode("latin-1")
+        self._next_request = (b"GET " + API_PREFIX.encode("ascii") + b"/invocation/next"
+                              + common + b"\r\n")
+        self._post_head = b"POST " + API_PREFIX.encode("ascii")
+        self._post_common = common
 
-    def _request(self, method, path, body=None, headers=None):
+    # -- connection ----------------------------------------------------------
+
+    def _connect(self):
+        error = None
+        for family, type_, proto, _, addr in _sock.getaddrinfo(
+                self.host, self.port, 0, _sock.SOCK_STREAM):
+            sock = None
+            try:
+                sock = _sock.socket(family, type_, proto)
+                sock.connect(addr)
+            except OSError as e:
+                error = e
+                if sock is not None:
+                    sock.close()
+                continue
+            if family != getattr(_sock, "AF_UNIX", None):
+                try:
+                    sock.setsockopt(_sock.IPPROTO_TCP, _sock.TCP_NODELAY, 1)
+                except OSError:
+                    pass
+            self.sock = sock
+            self._buf = b""
+            return sock
+        raise error if error is not None else OSError("getaddrinfo returned nothing for %s" % self.host)
+
+    def close(self):
+        if self.sock is not None:
+            try:
+                self.sock.close()
+            except OSError:
+                pass
+            self.sock = None
+        self._buf = b""
+
+    # -- reading -------------------------------------------------------------
+
+    def _recv_more(self, what):
+        data = self.sock.recv(65536)
+        if not data:
+            raise ProtocolError("Runtime API closed the connection (reading %s)" % what)
+        return data
+
+    def _read_head(self):
+        buf = self._buf
+        end = buf.find(b"\r\n\r\n")
+        while end < 0:
+            if len(buf) > _MAX_HEAD:
+                raise ProtocolError("response header block too long")
+            buf += self._recv_more("the response header")
+            end = buf.find(b"\r\n\r\n")
+        self._buf = buf[end + 4:]
+        return buf[:end]
+
+    def _read_exact(self, n):
+        buf = self._buf
+        have = len(buf)
+        if have >= n:
+            self._buf = buf[n:]
+            return buf[:n]
+        out = bytearray(n)
+        out[:have] = buf
+        self._buf = b""
+        view = memoryview(out)
+        recv_into = self.sock.recv_into
+        while have < n:
+            got = recv_into(view[have:])
+            if not got:
+                raise ProtocolError("Runtime API closed the connection (%d of %d body bytes)"
+                                    % (have, n))
+            have += got
+        view.release()
+        return bytes(out)
+
+    def _read_line(self):
+        buf = self._buf
+        end = buf.find(b"\r\n")
+        while end < 0:
+            if len(buf) > _MAX_HEAD:
+                raise ProtocolError("chunk header too long")
+            buf += self._recv_more("a chunk header")
+            end = buf.find(b"\r\n")
+        self._buf = buf[end + 2:]
+        return buf[:end]
+
+    def _read_chunked(self):
+        parts = []
+        while True:
+            line = self._read_line()
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise ProtocolError("bad chunk size line %r" % line[:100])
+            if size < 0:
+                raise ProtocolError("bad chunk size line %r" % line[:100])
+            if size == 0:
+                break
+            parts.append(self._read_exact(size))
+            if self._read_exact(2) != b"\r\n":
+                raise ProtocolError("chunk not terminated by CRLF")
+        while self._read_line():  # trailer fields, up to the empty line
+            pass
+        return b"".join(parts)
+
+    def _read_to_eof(self):
+        parts = [self._buf]
+        self._buf = b""
+        while True:
+            data = self.sock.recv(65536)
+            if not data:
+                return b"".join(parts)
+            parts.append(data)
+
+    def _read_response(self):
+        """(status, headers with lower-case names, body, keep_alive)"""
+        while True:
+            head = self._read_head().decode("latin-1")
+            lines = head.split("\r\n")
+            parts = lines[0].split(None, 2)
+            try:
+                if len(parts) < 2 or not parts[0].startswith("HTTP/"):
+                    raise ValueError(lines[0])
+                status = int(parts[1])
+                if not 100 <= status <= 999:
+                    raise ValueError(lines[0])
+            except ValueError:
+                raise ProtocolError("bad status line %r" % lines[0][:100])
+            headers = {}
+            last = None
+            for line in lines[1:]:
+                if line[:1] in (" ", "\t") and last is not None:  # obsolete line folding
+                    headers[last] += " " + line.strip()
+                    continue
+                name, sep, value = line.partition(":")
+                if not sep:
+                    continue
+                last = name.strip().lower()
+                if last not in headers:  # like http.client's .get(): the first one wins
+                    headers[last] = value.strip()
+                else:
+                    last = None
+            if 100 <= status < 200 and status != 101:
+                continue  # interim response (e.g. 100 Continue): the real one follows
+            break
+
+        connection = headers.get("connection", "").lower()
+        if parts[0] == "HTTP/1.0":
+            keep_alive = "keep-alive" in connection
+        else:
+            keep_alive = "close" not in connection
+        if status in (204, 304) or status < 200:
+            body = b""
+        elif "chunked" in headers.get("transfer-encoding", "").lower():
+            body = self._read_chunked()
+        else:
+            length = headers.get("content-length")
+            if length is not None:
+                try:
+                    n = int(length)
+                    if n < 0:
+                        raise ValueError(length)
+                except ValueError:
+                    raise ProtocolError("bad Content-Length %r" % length)
+                body = self._read_exact(n)
+            else:
+                body = self._read_to_eof()
+                keep_alive = False
+        return status, headers, body, keep_alive
+
+    # -- requests ------------------------------------------------------------
+
+    def _request(self, request, quickack=False):
         # One persistent connection; re-open it once if the server dropped it.
         for attempt in (0, 1):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port)
             try:
-                self.conn.request(method, API_PREFIX + path, body, headers or {})
-                resp = self.conn.getresponse()
-                data = resp.read()
-                if resp.will_close:
-                    self.conn.close()
-                    self.conn = None
-                return resp, data
-            except (http.client.HTTPException, OSError):
-                if self.conn is not None:
-                    self.conn.close()
-                    self.conn = None
+                sock = self.sock
+                if sock is None:
+                    sock = self._connect()
+                sock.sendall(request)
+                if quickack and _TCP_QUICKACK is not None:
+                    # A server that writes header block and body separately without
+                    # TCP_NODELAY would otherwise wait ~40 ms for our delayed ACK.
+                    try:
+                        sock.setsockopt(_sock.IPPROTO_TCP, _TCP_QUICKACK, 1)
+                    except OSError:
+                        pass
+                status, headers, body, keep_alive = self._read_response()
+                if not keep_alive:
+                    self.close()
+                return status, headers, body
+            except (ProtocolError, OSError):
+                self.close()
                 if attempt:
                     raise
         raise AssertionError("unreachable")
 
     def next(self):
-        resp, data = self._request("GET", "/invocation/next")
-        if resp.status != 200:
-            raise RuntimeApiError("GET /next answered %d: %r" % (resp.status, data[:500]))
-        return resp.headers, data
+        status, headers, data = self._request(self._next_request, True)
+        if status != 200:
+            raise RuntimeApiError("GET /next answered %d: %r" % (status, data[:500]))
+        return headers, data
 
-    def _post(self, path, body, content_type, headers=None):
+    def _post(self, path, body, content_type, extra_headers=b""):
         if isinstance(body, str):
             body = body.encode("utf-8")
-        all_headers = {"Content-Type": content_type}
-        if headers:
-            all_headers.update(headers)
+        request = b"".join((
+            self._post_head, path, self._post_common,
+            b"Content-Type: ", content_type, b"\r\nContent-Length: ",
+            str(len(body)).encode("ascii"), b"\r\n", extra_headers, b"\r\n", body,
+        ))
         _flush()
-        resp, data = self._request("POST", path, body, all_headers)
-        if resp.status >= 500:
-            raise RuntimeApiError("POST %s answered %d: %r" % (path, resp.status, data[:500]))
-        if resp.status != 202:
+        status, _, data = self._request(request)
+        if status >= 500:
+            raise RuntimeApiError("POST %s answered %d: %r"
+                                  % (path.decode("latin-1"), status, data[:500]))
+        if status != 202:
             # e.g. 413 (response too large) or 400/403: the platform has settled the
             # invocation itself; say so and carry on with the next one.
             sys.stderr.write("nimbus-runtime: POST %s answered %d: %s\n"
-                             % (path, resp.status, data[:500].decode("utf-8", "replace")))
-        return resp.status
+                             % (path.decode("latin-1"), status,
+                                data[:500].decode("utf-8", "replace")))
+        return status
 
     def post_response(self, request_id, payload, content_type):
-        return self._post("/invocation/%s/response" % _quote(request_id), payload, content_type)
+        return self._post(b"/invocation/" + _quote(request_id) + b"/response", payload,
+                          content_type)
 
     def post_error(self, request_id, body, xray=None):
-        headers = {ERROR_TYPE_HEADER: body["errorType"] or "Runtime.Unknown"}
+        extra = _error_type_header(body)
         if xray is not None:
             cause = _dumps(xray)
             if len(cause) < 1024 * 1024:
-                headers[XRAY_CAUSE_HEADER] = cause
-        return self._post("/invocation/%s/error" % _quote(request_id), _dumps(body),
-                          "application/json", headers)
+                try:
+                    extra += _header_line(XRAY_CAUSE_HEADER, cause)
+                except UnicodeEncodeError:
+                    # Python 3.12+ keeps non-ASCII in JSON; http.client could not send
+                    # that in a header (the runtime crashed). Send the same JSON escaped.
+                    extra += _header_line(XRAY_CAUSE_HEADER, json.dumps(xray))
+        return self._post(b"/invocation/" + _quote(request_id) + b"/error", _dumps(body),
+                          b"application/json", extra)
 
     def post_init_error(self, body):
-        return self._post("/init/error", _dumps(body), "application/json",
-                          {ERROR_TYPE_HEADER: body["errorType"] or "Runtime.Unknown"})
+        return self._post(b"/init/error", _dumps(body), b"application/json",
+                          _error_type_header(body))
+
+
+def _error_type_header(body):
+    value = body["errorType"] or "Runtime.Unknown"
+    try:
+        return _header_line(ERROR_TYPE_HEADER, value)
+    except UnicodeEncodeError:
+        # A non-Latin-1 exception class name: send it as UTF-8, as AWS's client does.
+        data = value.encode("utf-8")
+        if b"\r" in data or b"\n" in data:
+            raise ValueError("Invalid header value %r" % (value,))
+        return ERROR_TYPE_HEADER.encode("latin-1") + b": " + data + b"\r\n"
 
 
 def _quote(request_id):
+    """The request id, percent-encoded as a path segment (bytes)."""
+    if request_id.isascii() and _SAFE_ID_CHARS.issuperset(request_id):
+        return request_id.encode("ascii")
     from urllib.parse import quote
 
-    return quote(request_id, safe="")
+    return quote(request_id, safe="").encode("ascii")
 
 
 # --------------------------------------------------------------------------
@@ -263,15 +493,25 @@ class ClientContext(object):
         return "ClientContext([custom=%s,env=%s,client=%s])" % (self.custom, self.env, self.client)
 
 
+_ENV_FIELDS = ()
+
+
+def _read_env_fields():
+    """The platform's function settings for the context object, read once after init."""
+    global _ENV_FIELDS
+    env = os.environ
+    _ENV_FIELDS = tuple(env.get(name) for name in (
+        "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION"))
+
+
 class LambdaContext(object):
     def __init__(self, request_id, deadline_ms, function_arn, client_context, identity, tenant_id):
-        env = os.environ
+        if not _ENV_FIELDS:
+            _read_env_fields()
         self.aws_request_id = request_id
-        self.log_group_name = env.get("AWS_LAMBDA_LOG_GROUP_NAME")
-        self.log_stream_name = env.get("AWS_LAMBDA_LOG_STREAM_NAME")
-        self.function_name = env.get("AWS_LAMBDA_FUNCTION_NAME")
-        self.memory_limit_in_mb = env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE")
-        self.function_version = env.get("AWS_LAMBDA_FUNCTION_VERSION")
+        (self.log_group_name, self.log_stream_name, self.function_name,
+         self.memory_limit_in_mb, self.function_version) = _ENV_FIELDS
         self.invoked_function_arn = function_arn
         self.tenant_id = tenant_id
         self.client_context = ClientContext(client_context) if client_context is not None else None
@@ -484,9 +724,10 @@ def load_handler(handler):
 def handle_invocation(client, handler, headers, body):
     global _request_id
 
-    request_id = headers.get("Lambda-Runtime-Aws-Request-Id") or ""
+    # ``headers``: a dict with lower-case names (see RuntimeClient._read_response).
+    request_id = headers.get("lambda-runtime-aws-request-id") or ""
     _request_id = request_id
-    trace_id = headers.get("Lambda-Runtime-Trace-Id")
+    trace_id = headers.get("lambda-runtime-trace-id")
     if trace_id:
         os.environ["_X_AMZN_TRACE_ID"] = trace_id
     else:
@@ -495,20 +736,21 @@ def handle_invocation(client, handler, headers, body):
     xray = None
     try:
         try:
-            deadline_ms = int(headers.get("Lambda-Runtime-Deadline-Ms") or 0)
+            deadline_ms = int(headers.get("lambda-runtime-deadline-ms") or 0)
         except ValueError:
             deadline_ms = 0
-        client_context = headers.get("Lambda-Runtime-Client-Context")
-        identity = headers.get("Lambda-Runtime-Cognito-Identity")
+        client_context = headers.get("lambda-runtime-client-context")
+        identity = headers.get("lambda-runtime-cognito-identity")
         context = LambdaContext(
-            request_id, deadline_ms, headers.get("Lambda-Runtime-Invoked-Function-Arn"),
+            request_id, deadline_ms, headers.get("lambda-runtime-invoked-function-arn"),
             _parse_header_json(client_context, "Client Context") if client_context else None,
             _parse_header_json(identity, "Cognito Identity") if identity else None,
-            headers.get("Lambda-Runtime-Aws-Tenant-Id"),
+            headers.get("lambda-runtime-aws-tenant-id"),
         )
 
-        content_type = headers.get("Content-Type") or "application/json"
-        if content_type.split(";")[0].strip().lower() == "application/json":
+        content_type = headers.get("content-type")
+        if not content_type or content_type == "application/json" or \
+                content_type.split(";")[0].strip().lower() == "application/json":
             try:
                 event = json.loads(body)
             except Exception as e:
@@ -518,11 +760,13 @@ def handle_invocation(client, handler, headers, body):
 
         result = handler(event, context)
 
-        if isinstance(result, (bytes, bytearray)):
-            payload, payload_type = bytes(result), "application/unknown"
+        if result is None:
+            payload, payload_type = b"null", b"application/json"
+        elif isinstance(result, (bytes, bytearray)):
+            payload, payload_type = bytes(result), b"application/unknown"
         else:
             try:
-                payload, payload_type = _dumps(result), "application/json"
+                payload, payload_type = _dumps(result), b"application/json"
             except Exception as e:
                 raise Fault("Runtime.MarshalError", "Unable to marshal response: %s" % e)
     except Fault as f:
@@ -568,6 +812,7 @@ def main():
     except SystemExit as e:
         error = _exception_body(e)[0]
 
+    _read_env_fields()
     if error is not None:
         _log_warning(UNHANDLED_WARNING)
         _write_error_log(error)
@@ -586,7 +831,7 @@ def main():
 if __name__ == "__main__":
     try:
         code = main()
-    except (RuntimeApiError, OSError, http.client.HTTPException) as exc:
+    except (RuntimeApiError, OSError) as exc:
         sys.stderr.write("nimbus-runtime: lost the Runtime API: %s\n" % exc)
         code = 1
     _flush()

@@ -258,6 +258,7 @@ def py_logging(interp):
         r = s.invoke({}, request_id="log-req-1")
         eq(r.json(), "logged", "result")
         s.rt.wait_output("to stderr", stream="stderr")
+        s.rt.wait_output("RuntimeError: caught")  # the last stdout line (pipes are read by threads)
         out = s.rt.stdout
         check("plain print line\n" in out, "print output", out)
         check(re.search(r"\[INFO\]\t%s\tlog-req-1\tinfo from logging\n" % TS_PY, out), "INFO record", out)
@@ -396,12 +397,11 @@ def node_event_loop(node):
         check(dt >= 0.28, "callbackWaitsForEmptyEventLoop=true waits for timers (%.3fs)" % dt)
         check(s.rt.wait_output("timer fired", timeout=1), "timer ran before the report", s.rt.stdout)
     with node_session(node, "index.noWait") as s:
-        t0 = time.perf_counter()
         r = s.invoke({})
-        dt = time.perf_counter() - t0
+        # Ordering, not timing: the result arrives before the pending 1.5 s timer fires.
         eq(r.json(), "immediate", "result")
-        check(dt < 0.25, "callbackWaitsForEmptyEventLoop=false reports at once (%.3fs)" % dt)
-        check(s.rt.wait_output("late timer fired", timeout=2), "timer still runs afterwards")
+        check("late timer fired" not in s.rt.stdout, "callbackWaitsForEmptyEventLoop=false reports before the timer", s.rt.stdout)
+        check(s.rt.wait_output("late timer fired", timeout=5), "timer still runs afterwards")
         eq(s.invoke({}).json(), "immediate", "next invoke fine")
 
 
