@@ -49,6 +49,20 @@ if ! command -v node >/dev/null && [[ ! -x /usr/bin/node ]]; then
   apt_install nodejs
 fi
 
+# runc and slirp4netns for the isolated sandbox (its tests need root; in CI they must run).
+if [[ $(id -u) -eq 0 ]]; then
+  missing=()
+  command -v runc >/dev/null || [[ -x /usr/sbin/runc ]] || missing+=(runc)
+  command -v slirp4netns >/dev/null || missing+=(slirp4netns)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    apt_install "${missing[@]}"
+  fi
+elif [[ -n "${CI:-}" ]]; then
+  fail "CI must run as root: the runc sandbox tests need it"
+else
+  say "not root: the runc sandbox tests will be skipped (they need root, runc and slirp4netns)"
+fi
+
 say "building"
 dotnet build Nimbus.slnx -c Release --nologo -v quiet -clp:ErrorsOnly
 ./nimbus --help >/dev/null  # builds the server the end-to-end tests run, if stale

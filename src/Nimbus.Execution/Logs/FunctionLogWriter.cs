@@ -11,12 +11,15 @@ namespace Nimbus.Execution.Logs;
 /// Persists function logs off the invoke path: invocations hand their lines to a channel, and this loop writes
 /// them to the log store in batches. As with CloudWatch Logs, lines arrive shortly after the invocation.
 /// </summary>
-internal sealed partial class FunctionLogWriter(ILogStore store, ILogger<FunctionLogWriter> logger) : BackgroundService
+internal sealed partial class FunctionLogWriter(ILogStore store, TimeProvider time, ILogger<FunctionLogWriter> logger) : BackgroundService
 {
     private readonly Channel<LogBatch> _batches = Channel.CreateBounded<LogBatch>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
-    private const int MaxBatchesPerWrite = 512;
+    private const int MaxBatchesPerWrite = 4096;
+
+    /// <summary>How long lines may wait to be written together (CloudWatch Logs itself shows lines seconds later).</summary>
+    private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(100);
 
     public void Write(Scope scope, string group, string stream, IReadOnlyList<LogEvent> events) =>
         _batches.Writer.TryWrite(new LogBatch(scope, group, stream, events));
@@ -28,6 +31,9 @@ internal sealed partial class FunctionLogWriter(ILogStore store, ILogger<Functio
         {
             while (await _batches.Reader.WaitToReadAsync(stoppingToken))
             {
+                // Let lines gather for a moment: under load one commit then carries hundreds of invocations' logs
+                // instead of one, which keeps the log writer off the invoke path's CPU.
+                await Task.Delay(FlushDelay, time, stoppingToken);
                 // Everything queued so far goes in one transaction: one commit for many invocations under load.
                 while (pending.Count < MaxBatchesPerWrite && _batches.Reader.TryRead(out var batch))
                 {

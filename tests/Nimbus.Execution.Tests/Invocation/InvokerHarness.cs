@@ -31,7 +31,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
         _work = work;
         Options = options;
         Sandboxes = new FakeSandboxFactory(script);
-        Writer = new FunctionLogWriter(Logs, NullLogger<FunctionLogWriter>.Instance);
+        Writer = new FunctionLogWriter(Logs, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance);
         Function = TestFunctions.Function(codeSha256: codeSha256);
         Invoker = new Invoker(
             Sandboxes,

@@ -337,7 +337,7 @@ public sealed partial class InvokerTests
             new FakeSandboxFactory(new FakeInitScript()),
             new Nimbus.Execution.Environments.RuntimeLauncher(Nimbus.TestKit.Fakes.FakeRuntimeRegistry.Default(), new ExecutionOptions()),
             new Nimbus.TestKit.Fakes.InMemoryCodeStore(),
-            new Nimbus.Execution.Logs.FunctionLogWriter(new RecordingLogStore(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Nimbus.Execution.Logs.FunctionLogWriter>.Instance),
+            new Nimbus.Execution.Logs.FunctionLogWriter(new RecordingLogStore(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Nimbus.Execution.Logs.FunctionLogWriter>.Instance),
             Microsoft.Extensions.Options.Options.Create(new ExecutionOptions { WorkDirectory = Path.GetTempPath() }),
             TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Nimbus.Execution.Invocation.Invoker>.Instance);

@@ -17,7 +17,7 @@ public sealed class FunctionLogWriterTests
     public async Task Write_WhileRunning_ReachesTheStore()
     {
         var store = new RecordingLogStore();
-        using var writer = new FunctionLogWriter(store, NullLogger<FunctionLogWriter>.Instance);
+        using var writer = new FunctionLogWriter(store, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance);
         await writer.StartAsync(TestContext.Current.CancellationToken);
 
         writer.Write(TestFunctions.Scope, Group, Stream, [Event("one"), Event("two")]);
@@ -32,7 +32,7 @@ public sealed class FunctionLogWriterTests
     public async Task Write_SeveralStreams_KeepsEachBatchsDestination()
     {
         var store = new RecordingLogStore();
-        using var writer = new FunctionLogWriter(store, NullLogger<FunctionLogWriter>.Instance);
+        using var writer = new FunctionLogWriter(store, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance);
         await writer.StartAsync(TestContext.Current.CancellationToken);
         var other = new Scope(TestFunctions.Account, "us-west-2");
 
@@ -49,7 +49,7 @@ public sealed class FunctionLogWriterTests
     public async Task StartAsync_WrittenBeforeStart_WritesWhatIsQueued()
     {
         var store = new RecordingLogStore();
-        using var writer = new FunctionLogWriter(store, NullLogger<FunctionLogWriter>.Instance);
+        using var writer = new FunctionLogWriter(store, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance);
         writer.Write(TestFunctions.Scope, Group, Stream, [Event("queued")]);
 
         await writer.StartAsync(TestContext.Current.CancellationToken);
@@ -63,7 +63,7 @@ public sealed class FunctionLogWriterTests
     public async Task StopAsync_DuringAStoreWrite_WritesThatBatchAndTheQueuedOnesOnce()
     {
         var store = new BlockingOnceLogStore();
-        using var writer = new FunctionLogWriter(store, NullLogger<FunctionLogWriter>.Instance);
+        using var writer = new FunctionLogWriter(store, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance);
         await writer.StartAsync(TestContext.Current.CancellationToken);
         writer.Write(TestFunctions.Scope, Group, Stream, [Event("in flight")]);
         await store.Blocked.WaitAsync(InvokerHarness.FailSafe, TestContext.Current.CancellationToken);
@@ -78,7 +78,7 @@ public sealed class FunctionLogWriterTests
     public async Task Write_StoreFailsOnce_KeepsWritingLaterBatches()
     {
         var store = new FailingOnceLogStore();
-        using var writer = new FunctionLogWriter(store, NullLogger<FunctionLogWriter>.Instance);
+        using var writer = new FunctionLogWriter(store, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance);
         await writer.StartAsync(TestContext.Current.CancellationToken);
         writer.Write(TestFunctions.Scope, Group, Stream, [Event("lost")]);
         await store.Failed.WaitAsync(InvokerHarness.FailSafe, TestContext.Current.CancellationToken);

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: Apache-2.0
+"""boto3 end-to-end cases for the runc sandbox: each function tries to break one of Lambda's limits.
+
+Usage: python isolation.py CASE [ARGS]. The server at NIMBUS_ENDPOINT must run with the runc backend.
+"""
+import json
+import os
+import sys
+import time
+import uuid
+
+from invoke import LAM, deploy, invoke, invoke_json
+
+PROBE = r'''
+import json, os, socket, subprocess, sys, time
+
+def handler(event, context):
+    kind = event["kind"]
+    if kind == "identity":
+        status = open("/proc/self/status").read()
+        caps = {line.split(":")[0]: line.split(":")[1].strip() for line in status.splitlines() if line.startswith("Cap")}
+        pids = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+        return {"uid": os.getuid(), "gid": os.getgid(), "caps": caps, "pids": pids, "hostname": socket.gethostname(),
+                "cwd": os.getcwd(), "task_root": os.environ["LAMBDA_TASK_ROOT"]}
+    if kind == "write":
+        results = {}
+        for path in event["paths"]:
+            try:
+                with open(path, "w") as f:
+                    f.write("x")
+                results[path] = "written"
+            except OSError as error:
+                results[path] = error.strerror
+        return results
+    if kind == "fill_tmp":
+        written = 0
+        chunk = b"\0" * (1024 * 1024)
+        try:
+            with open("/tmp/fill.bin", "wb") as f:
+                while written < event["mb"]:
+                    f.write(chunk)
+                    f.flush()
+                    written += 1
+            error = None
+        except OSError as e:
+            error = e.strerror
+        finally:
+            os.remove("/tmp/fill.bin")
+        return {"written_mb": written, "error": error}
+    if kind == "allocate":
+        blocks = []
+        for _ in range(event["mb"]):
+            blocks.append(bytearray(1024 * 1024))
+        return len(blocks)
+    if kind == "spin":
+        deadline = time.process_time() + 0
+        n = 0
+        start = time.monotonic()
+        while n < event["iterations"]:
+            n += 1
+        return {"seconds": time.monotonic() - start}
+    if kind == "connect":
+        try:
+            socket.create_connection((event["host"], event["port"]), timeout=2).close()
+            return "connected"
+        except OSError as error:
+            return type(error).__name__ + ": " + str(error)
+    if kind == "tmp_marker":
+        mine = "/tmp/marker-" + event["marker"]
+        open(mine, "w").close()
+        time.sleep(event.get("sleep", 0))
+        return sorted(name for name in os.listdir("/tmp") if name.startswith("marker-"))
+    if kind == "platform":
+        import boto3
+        return boto3.client("lambda").get_function_configuration(FunctionName=context.function_name)["FunctionName"]
+    raise ValueError(kind)
+'''
+
+
+def deploy_probe(**extra):
+    extra.setdefault("Timeout", 60)
+    return deploy({"app.py": PROBE}, **extra)
+
+
+def case_identity_and_filesystem():
+    name = deploy_probe()
+    me = invoke_json(name, {"kind": "identity"})
+    assert me["uid"] != 0 and me["gid"] != 0, me
+    assert all(value == "0000000000000000" for key, value in me["caps"].items() if key in ("CapEff", "CapPrm", "CapBnd", "CapAmb")), me["caps"]
+    assert me["task_root"] == "/var/task" and me["cwd"] == "/var/task", me
+    assert len(me["pids"]) <= 5, f"/proc must show only the environment's processes: {me['pids']}"
+    written = invoke_json(name, {"kind": "write", "paths": ["/var/task/new.txt", "/new.txt", "/etc/new.txt", "/tmp/ok.txt"]})
+    assert written["/tmp/ok.txt"] == "written", written
+    for path in ("/var/task/new.txt", "/new.txt", "/etc/new.txt"):
+        assert written[path] in ("Read-only file system", "Permission denied"), written
+
+
+def case_tmp_is_limited():
+    name = deploy_probe(MemorySize=1024, EphemeralStorage={"Size": 512})
+    result = invoke_json(name, {"kind": "fill_tmp", "mb": 600})
+    assert result["error"] == "No space left on device", result
+    assert 500 <= result["written_mb"] <= 512, result
+
+
+def case_memory_limit():
+    name = deploy_probe(MemorySize=128)
+    response, body = invoke(name, {"kind": "allocate", "mb": 400})
+    error = json.loads(body)
+    assert response.get("FunctionError") == "Unhandled" and error["errorType"] == "Runtime.OutOfMemory", (response, error)
+    assert error["errorMessage"].endswith("Error: Runtime exited with error: signal: killed"), error
+    assert invoke_json(name, {"kind": "allocate", "mb": 10}) == 10, "the next invoke gets a new, working environment"
+
+
+def case_cpu_follows_memory():
+    small = deploy_probe(MemorySize=128)
+    large = deploy_probe(MemorySize=1769)
+    work = {"kind": "spin", "iterations": 3_000_000}
+    invoke_json(small, {"kind": "spin", "iterations": 1})
+    invoke_json(large, {"kind": "spin", "iterations": 1})
+    slow = invoke_json(small, work)["seconds"]
+    fast = invoke_json(large, work)["seconds"]
+    assert slow >= 4 * fast, f"128 MB took {slow:.2f}s, 1769 MB {fast:.2f}s: expected at least 4x"
+
+
+def case_network():
+    name = deploy_probe()
+    port = int(sys.argv[2])
+    result = invoke_json(name, {"kind": "connect", "host": "127.0.0.1", "port": port})
+    assert result != "connected", "the host's loopback services must not be reachable"
+    result = invoke_json(name, {"kind": "connect", "host": "10.0.2.2", "port": port})
+    assert result != "connected", "the host's loopback must not be reachable through the NAT either"
+    assert invoke_json(name, {"kind": "platform"}) == name, "Nimbus's own API is reachable at AWS_ENDPOINT_URL"
+
+
+def case_tmp_is_private():
+    import concurrent.futures
+    name = deploy_probe()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        seen = list(pool.map(lambda marker: invoke_json(name, {"kind": "tmp_marker", "marker": marker, "sleep": 1.5}), ["a", "b"]))
+    assert sorted(seen) == [["marker-a"], ["marker-b"]], seen
+
+
+if __name__ == "__main__":
+    globals()["case_" + sys.argv[1]]()
+    print("ok")
