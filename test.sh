@@ -49,11 +49,12 @@ if ! command -v node >/dev/null && [[ ! -x /usr/bin/node ]]; then
   apt_install nodejs
 fi
 
-# runc and slirp4netns for the isolated sandbox (its tests need root; in CI they must run).
+# runc, slirp4netns and tini for the isolated sandbox (its tests need root; in CI they must run).
 if [[ $(id -u) -eq 0 ]]; then
   missing=()
   command -v runc >/dev/null || [[ -x /usr/sbin/runc ]] || missing+=(runc)
   command -v slirp4netns >/dev/null || missing+=(slirp4netns)
+  [[ -x /usr/bin/tini ]] || missing+=(tini)
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"
   fi

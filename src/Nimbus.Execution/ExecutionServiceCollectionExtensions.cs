@@ -34,7 +34,13 @@ public static class ExecutionServiceCollectionExtensions
             return options.Sandbox switch
             {
                 "process" => new ProcessSandboxFactory(Path.Combine(work, "env")),
-                _ => throw new InvalidOperationException($"Unknown sandbox backend '{options.Sandbox}'; use 'process'."),
+                "runc" => RuncSandboxFactory.Create(work, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RuncSandboxFactory>()),
+
+                // runc wherever it is installed and Nimbus runs as root; the server reports which one it got (Name).
+                "auto" => RuncSandboxFactory.IsSupported(out _)
+                    ? RuncSandboxFactory.Create(work, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RuncSandboxFactory>())
+                    : new ProcessSandboxFactory(Path.Combine(work, "env")),
+                _ => throw new InvalidOperationException($"Unknown sandbox backend '{options.Sandbox}'; use 'auto', 'runc' or 'process'."),
             };
         });
         services.TryAddSingleton(sp => new RuntimeLauncher(

@@ -143,6 +143,7 @@ internal sealed class InitAgent : IDisposable
             }
 
             output.Close();
+            _runtime.OutputClosed();
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {

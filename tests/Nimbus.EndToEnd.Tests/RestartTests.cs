@@ -10,7 +10,7 @@ public sealed class RestartTests
     [Fact]
     public async Task KillDuringCreates_EveryAcknowledgedFunctionSurvives()
     {
-        await using var server = await NimbusServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await NimbusServer.StartAsync(TestEnvironment.Server, TestContext.Current.CancellationToken);
         var clients = new AwsClients(server);
         var acknowledged = new List<string>();
         var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -76,7 +76,7 @@ public sealed class RestartTests
     [Fact]
     public async Task KillAndRestart_FunctionsTagsAndCodeAreStillThere()
     {
-        await using var server = await NimbusServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await NimbusServer.StartAsync(TestEnvironment.Server, TestContext.Current.CancellationToken);
         var zip = ZipBuilder.PythonEcho("kept");
         var zipPath = ZipBuilder.WriteTemp(zip);
         try
@@ -109,7 +109,7 @@ public sealed class RestartTests
     [Fact]
     public async Task KillWithQueuedEvents_EveryAcceptedEventIsDeliveredAfterRestart()
     {
-        await using var server = await NimbusServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await NimbusServer.StartAsync(TestEnvironment.Server, TestContext.Current.CancellationToken);
         var queued = await new AwsClients(server).Boto3Async("invoke.py", "enqueue_slow_events");
         Assert.True(queued.ExitCode == 0, queued.ToString());
         var function = queued.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^2].Trim();
@@ -138,7 +138,7 @@ public sealed class RestartTests
     [Fact]
     public async Task Health_AnswersOkOnceListening()
     {
-        await using var server = await NimbusServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        await using var server = await NimbusServer.StartAsync(TestEnvironment.Server, TestContext.Current.CancellationToken);
         using var http = new HttpClient();
 
         var response = await http.GetAsync(new Uri(server.Endpoint, "/_nimbus/health"), TestContext.Current.CancellationToken);

@@ -12,7 +12,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Server = await NimbusServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        Server = await NimbusServer.StartAsync(TestEnvironment.Server, TestContext.Current.CancellationToken);
         Clients = new AwsClients(Server);
     }
 

@@ -62,7 +62,21 @@ public sealed partial class FunctionService
 
     private async Task ChangeTagsAsync(Scope scope, string resourceArn, Action<Dictionary<string, string>> change, CancellationToken cancellationToken)
     {
-        // Tags do not change the function's revision; retry the compare-and-swap if a concurrent write won.
+        // Tags do not change the function's revision, so the revision check cannot see two tag changes racing each
+        // other: they are serialized here (one server per store today), and the check still guards other writes.
+        await _tagLock.WaitAsync(cancellationToken);
+        try
+        {
+            await ChangeTagsSerializedAsync(scope, resourceArn, change, cancellationToken);
+        }
+        finally
+        {
+            _tagLock.Release();
+        }
+    }
+
+    private async Task ChangeTagsSerializedAsync(Scope scope, string resourceArn, Action<Dictionary<string, string>> change, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; ; attempt++)
         {
             var record = await LoadTaggableAsync(scope, resourceArn, cancellationToken);

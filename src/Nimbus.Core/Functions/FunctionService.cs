@@ -15,7 +15,7 @@ namespace Nimbus.Core.Functions;
 /// change is committed before the method returns. Creates and updates settle in the background
 /// (<see cref="SettleAsync"/>), as on AWS: Pending → Active, InProgress → Successful, or Failed.
 /// </summary>
-public sealed partial class FunctionService
+public sealed partial class FunctionService : IDisposable
 {
     private readonly IStateStore _store;
     private readonly ICodeStore _code;
@@ -23,6 +23,7 @@ public sealed partial class FunctionService
     private readonly TimeProvider _time;
     private readonly FunctionServiceOptions _options;
     private readonly FunctionCache _cache = new();
+    private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
 
     public FunctionService(IStateStore store, ICodeStore code, IRuntimeRegistry runtimes, TimeProvider time, FunctionServiceOptions options)
@@ -33,6 +34,8 @@ public sealed partial class FunctionService
         _time = time;
         _options = options;
     }
+
+    public void Dispose() => _tagLock.Dispose();
 
     /// <summary>Functions whose create or update waits to be settled; read by one background worker.</summary>
     public ChannelReader<FunctionKey> Settling => _settling.Reader;

@@ -194,8 +194,9 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             headers.Add(new("cognito-identity", cognito));
         }
 
-        await SendAsync(new Frame(FrameType.Invoke, headers, request.Payload), cancellationToken);
+        // The time left is taken before the event is handed over: the deadline counts from here.
         var remaining = deadline - time.GetUtcNow();
+        await SendAsync(new Frame(FrameType.Invoke, headers, request.Payload), cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
         try

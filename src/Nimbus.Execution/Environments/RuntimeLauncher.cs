@@ -33,7 +33,7 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
     private static bool IsSystemDirectory(string path) =>
         path is "/" or "/usr" || path.StartsWith("/usr/", StringComparison.Ordinal);
 
-    public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths)
+    public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths, string? hostCodeDirectory = null)
     {
         var runtimeId = function.Runtime ?? "provided.al2023";
         var host = runtimes.Find(runtimeId)
@@ -57,7 +57,8 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
                 pathPrefix = Path.GetDirectoryName(command) + ":";
                 break;
             default:
-                command = File.Exists(Path.Combine(taskRoot, "bootstrap")) ? Path.Combine(taskRoot, "bootstrap") : "/opt/bootstrap";
+                // The zip's bootstrap, looked up on the host; the runtime sees it under its task root.
+                command = File.Exists(Path.Combine(hostCodeDirectory ?? taskRoot, "bootstrap")) ? Path.Combine(taskRoot, "bootstrap") : "/opt/bootstrap";
                 break;
         }
 
@@ -79,7 +80,7 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
             variables["AWS_LAMBDA_LOG_LEVEL"] = level;
         }
 
-        if (options.PlatformEndpoint is { } endpoint)
+        if ((paths.PlatformEndpoint ?? options.PlatformEndpoint) is { } endpoint)
         {
             // Calls from the function to AWS APIs reach Nimbus itself.
             variables["AWS_ENDPOINT_URL"] = endpoint;

@@ -56,7 +56,7 @@ public sealed partial class Invoker
         var environment = await ExecutionEnvironment.StartAsync(
             _sandboxes,
             spec,
-            paths => _launcher.Create(request.Scope, function, stream, "on-demand", paths),
+            paths => _launcher.Create(request.Scope, function, stream, "on-demand", paths, codeDirectory),
             stream,
             _time,
             _logger,

@@ -134,7 +134,8 @@ public sealed partial class Invoker : IAsyncDisposable
             directory = Path.Combine(Path.GetTempPath(), $"nimbus-{Environment.ProcessId}");
         }
 
-        Directory.CreateDirectory(directory);
+        // Only the server may connect to a starting environment's socket (sandboxes get the socket file itself).
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return directory;
     }
 }

@@ -9,6 +9,7 @@ namespace Nimbus.Init.Interop;
 internal static unsafe partial class Libc
 {
     public const int EINTR = 4;
+    public const int ECHILD = 10;
     public const int EAGAIN = 11;
     public const int ESRCH = 3;
 

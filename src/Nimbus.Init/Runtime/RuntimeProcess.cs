@@ -198,6 +198,30 @@ internal sealed unsafe class RuntimeProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Called when the runtime's output pipes close (it has exited, with everything it started). If no SIGCHLD
+    /// reported it — as PID 1 of a pid namespace the signal is not always delivered to our handler — wait for it
+    /// directly; if something else already reaped it, report an exit without a status rather than none at all.
+    /// </summary>
+    public void OutputClosed()
+    {
+        var pid = Volatile.Read(ref _pid);
+        if (pid == 0 || _exited.Task.IsCompleted)
+        {
+            return;
+        }
+
+        int status;
+        int result;
+        do
+        {
+            result = Libc.WaitPid(pid, &status, 0);
+        }
+        while (result < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR);
+
+        _exited.TrySetResult(result == pid ? RuntimeExit.FromWaitStatus(status) : new RuntimeExit(null, null));
+    }
+
     private void Reap()
     {
         lock (_gate)

@@ -11,6 +11,7 @@ using Nimbus.Core.Storage;
 using Nimbus.Events;
 using Nimbus.Events.Async;
 using Nimbus.Execution;
+using Nimbus.Execution.Invocation;
 using Nimbus.Server.Configuration;
 using Nimbus.Server.Hosting;
 using Nimbus.Server.Runtimes;
@@ -116,9 +117,10 @@ internal static class ServerCommand
         Console.WriteLine($"Nimbus listening on {string.Join(", ", addresses)}");
         Console.WriteLine($"Data directory: {Path.GetFullPath(storage.DataDirectory)}");
         Console.WriteLine($"Runtimes: {string.Join(", ", runtimes.Supported)}");
-        Console.WriteLine($"Sandbox: {execution.Sandbox}" + (execution.Sandbox == "process"
-            ? " (functions run as host processes, without isolation or resource limits)"
-            : ""));
+        var sandbox = app.Services.GetRequiredService<Invoker>().SandboxName;
+        Console.WriteLine($"Sandbox: {sandbox}" + (sandbox == "process"
+            ? " (functions run as host processes, without isolation or resource limits; runc needs root and the runc package)"
+            : " (each environment is an OCI container with Lambda's limits)"));
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Success;
     }
@@ -135,7 +137,7 @@ internal static class ServerCommand
             path = Path.Combine(run, "platform.sock");
         }
 
-        Directory.CreateDirectory(run);
+        Directory.CreateDirectory(run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.Delete(path);
         return path;
     }
@@ -205,6 +207,7 @@ internal static class ServerCommand
             execution.IdleTimeout = TimeSpan.FromSeconds(options.IdleTimeoutSeconds);
             execution.MaxLifetime = TimeSpan.FromSeconds(options.MaxLifetimeSeconds);
             execution.PlatformSocketPath = platformSocket;
+            execution.OutboundNetwork = options.OutboundNetwork;
         });
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>

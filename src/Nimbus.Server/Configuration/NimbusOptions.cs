@@ -25,8 +25,11 @@ public sealed class NimbusOptions
     /// <summary>The account's concurrency limit.</summary>
     public int ConcurrentExecutions { get; set; } = 1000;
 
-    /// <summary>Sandbox backend for execution environments: <c>process</c>.</summary>
-    public string Sandbox { get; set; } = "process";
+    /// <summary>Sandbox backend: <c>auto</c> (runc when installed and running as root, else process), <c>runc</c>, <c>process</c>.</summary>
+    public string Sandbox { get; set; } = "auto";
+
+    /// <summary>Outbound network for sandboxed functions (user-mode NAT, Lambda's default); false: loopback only.</summary>
+    public bool OutboundNetwork { get; set; } = true;
 
     /// <summary>Seconds an idle environment stays warm.</summary>
     public int IdleTimeoutSeconds { get; set; } = 600;

@@ -40,9 +40,9 @@ internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOpt
             errors.Add($"ConcurrentExecutions must be at least 100, AWS's unreserved minimum (got {options.ConcurrentExecutions}).");
         }
 
-        if (options.Sandbox is not "process")
+        if (options.Sandbox is not ("auto" or "runc" or "process"))
         {
-            errors.Add($"Sandbox must be 'process' (got '{options.Sandbox}').");
+            errors.Add($"Sandbox must be 'auto', 'runc' or 'process' (got '{options.Sandbox}').");
         }
 
         if (options.IdleTimeoutSeconds < 1 || options.MaxLifetimeSeconds < 1)

@@ -143,7 +143,8 @@ def case_python_context_and_warm_reuse():
 
 
 def case_parallel_invokes_get_separate_environments():
-    slow = "import time, os\n\ndef handler(event, context):\n    time.sleep(1.0)\n    return os.getpid()\n"
+    # An id made once per environment (process ids repeat across sandboxes with their own pid namespace).
+    slow = "import time, uuid\nENV = uuid.uuid4().hex\n\ndef handler(event, context):\n    time.sleep(1.0)\n    return ENV\n"
     name = deploy({"app.py": slow}, Timeout=10)
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
         pids = list(pool.map(lambda _: invoke_json(name, {}), range(3)))
@@ -262,7 +263,7 @@ def case_event_is_delivered():
         "    lam.tag_resource(Resource=context.invoked_function_arn, Tags={'delivered': event['mark']})\n"
         "    return 'ok'\n"
     )
-    name = deploy({"app.py": code}, Timeout=30)
+    name = deploy({"app.py": code}, Timeout=30, MemorySize=1024)
     mark = uuid.uuid4().hex[:8]
     response = LAM.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"mark": mark}).encode())
     assert response["StatusCode"] == 202
@@ -277,7 +278,7 @@ def case_event_is_delivered():
 
 def case_invoke_async_deprecated():
     code = "import boto3\n\ndef handler(event, context):\n    boto3.client('lambda').tag_resource(Resource=context.invoked_function_arn, Tags={'async': 'yes'})\n"
-    name = deploy({"app.py": code}, Timeout=30)
+    name = deploy({"app.py": code}, Timeout=30, MemorySize=1024)
     response = LAM.invoke_async(FunctionName=name, InvokeArgs=b'{"a": 1}')
     assert response["Status"] == 202, response
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
@@ -332,7 +333,7 @@ def case_enqueue_slow_events():
         "    time.sleep(2)\n"
         "    boto3.client('lambda').tag_resource(Resource=context.invoked_function_arn, Tags={event['mark']: 'done'})\n"
     )
-    name = deploy({"app.py": code}, Timeout=30)
+    name = deploy({"app.py": code}, Timeout=30, MemorySize=1024)
     for i in range(5):
         response = LAM.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"mark": f"m{i}"}).encode())
         assert response["StatusCode"] == 202

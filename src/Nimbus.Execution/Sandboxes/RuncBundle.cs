@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Runtime.InteropServices;
+
+namespace Nimbus.Execution.Sandboxes;
+
+/// <summary>
+/// Writes one environment's OCI bundle: an empty root directory (made read-only by runc) and config.json (runtime
+/// spec 1.0.2, as Debian's runc 1.1 reads it). Everything the runtime sees comes from read-only binds of the host
+/// (/usr and its symlinked neighbours, the interpreter's directory, the code, the runtime clients, nimbus-init),
+/// a generated /etc shared by all environments, and tmpfs mounts for /tmp and /dev.
+/// </summary>
+internal static class RuncBundle
+{
+    /// <summary>nimbus-init inside the container.</summary>
+    public const string InitPath = "/var/runtime-init/nimbus-init";
+
+    /// <summary>Where the host's init socket is bound inside the container (NIMBUS_INIT_SOCKET).</summary>
+    public const string InitSocketPath = "/run/nimbus/init.sock";
+
+    /// <summary>Where the server's API socket is bound inside the container (NIMBUS_PLATFORM_SOCKET).</summary>
+    public const string PlatformSocketPath = "/run/nimbus/platform.sock";
+
+    /// <summary>Lambda's sandbox user is sbx_user1051, uid 993.</summary>
+    public const int SandboxUid = 993;
+
+    public const int SandboxGid = 993;
+
+    /// <summary>Lambda's limits: 1,024 open files and 1,024 processes and threads per environment.</summary>
+    public const int MaxOpenFiles = 1024;
+
+    public const int MaxProcesses = 1024;
+
+    /// <summary>Top-level host paths bound read-only or, where the host has them as symlinks (merged /usr), recreated as such.</summary>
+    private static readonly string[] _systemPaths = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32"];
+
+    /// <summary>Writes the /etc every container gets: Lambda's user, localhost, the NAT's DNS resolver, certificates' directory.</summary>
+    public static void WriteEtc(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(
+            Path.Combine(directory, "passwd"),
+            "root:x:0:0:root:/root:/sbin/nologin\n"
+            + $"sbx_user1051:x:{SandboxUid}:{SandboxGid}::/tmp:/sbin/nologin\n"
+            + "nobody:x:65534:65534:nobody:/:/sbin/nologin\n");
+        File.WriteAllText(
+            Path.Combine(directory, "group"),
+            $"root:x:0:\nsbx_user1051:x:{SandboxGid}:\nnogroup:x:65534:\n");
+        File.WriteAllText(Path.Combine(directory, "hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+
+        // slirp4netns's built-in DNS forwarder; without outbound network nothing answers, as nothing should.
+        File.WriteAllText(Path.Combine(directory, "resolv.conf"), "nameserver 10.0.2.3\n");
+        File.WriteAllText(Path.Combine(directory, "nsswitch.conf"), "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nprotocols: files\nservices: files\n");
+        File.WriteAllText(Path.Combine(directory, "os-release"), "NAME=\"Nimbus\"\nID=nimbus\nPRETTY_NAME=\"Nimbus sandbox\"\n");
+
+        // Mount points of the binds below /etc must exist before runc makes /etc read-only.
+        Directory.CreateDirectory(Path.Combine(directory, "ssl", "certs"));
+        Directory.CreateDirectory(Path.Combine(directory, "alternatives"));
+        var localtime = Path.Combine(directory, "localtime");
+        File.Delete(localtime);
+        if (File.Exists("/etc/localtime"))
+        {
+            File.Copy("/etc/localtime", localtime);
+        }
+    }
+
+    /// <summary>Creates the bundle directory with its root and config.json; returns config.json's path.</summary>
+    public static string Write(string bundle, string etcDirectory, SandboxSpec spec, RuncCgroups cgroups)
+    {
+        var rootfs = Path.Combine(bundle, "rootfs");
+        Directory.CreateDirectory(rootfs);
+
+        // Empty until the layers change binds them; read-only with the rest of the root.
+        Directory.CreateDirectory(Path.Combine(rootfs, "opt"));
+        var mounts = new List<RuncMount>
+        {
+            new("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
+            new("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+            new("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]),
+            new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+            new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
+        };
+        foreach (var path in _systemPaths)
+        {
+            var info = new DirectoryInfo(path);
+            if (info.LinkTarget is { } target)
+            {
+                // Debian's merged /usr: /bin -> usr/bin. The same symlink in the root resolves through the /usr bind.
+                File.CreateSymbolicLink(Path.Combine(rootfs, path.TrimStart('/')), target);
+            }
+            else if (info.Exists)
+            {
+                mounts.Add(ReadOnlyBind(path, path));
+            }
+        }
+
+        mounts.Add(ReadOnlyBind(etcDirectory, "/etc"));
+        if (Directory.Exists("/etc/ssl/certs"))
+        {
+            mounts.Add(ReadOnlyBind("/etc/ssl/certs", "/etc/ssl/certs"));
+        }
+
+        // Debian's /usr/bin/awk, nc, editor, ... are symlinks through /etc/alternatives.
+        if (Directory.Exists("/etc/alternatives"))
+        {
+            mounts.Add(ReadOnlyBind("/etc/alternatives", "/etc/alternatives"));
+        }
+
+        foreach (var directory in spec.HostDirectories)
+        {
+            if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
+            {
+                mounts.Add(ReadOnlyBind(directory, directory));
+            }
+        }
+
+        mounts.Add(new RuncMount(
+            "/tmp",
+            "tmpfs",
+            "tmpfs",
+            ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
+        mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
+        mounts.Add(ReadOnlyBind(spec.RuntimeDirectory, "/var/runtime"));
+        mounts.Add(ReadOnlyBind(spec.InitExecutable, InitPath));
+
+        // Only the two sockets, not their directories: another environment's socket must stay out of reach.
+        // Connecting needs write permission on the socket and the sandbox user is not root; the directories that
+        // hold the sockets on the host keep other host users out.
+        MakeConnectable(spec.HostSocketPath);
+        mounts.Add(new RuncMount(InitSocketPath, "bind", spec.HostSocketPath, ["bind", "nosuid", "nodev", "noexec"]));
+        if (HasPlatformSocket(spec))
+        {
+            MakeConnectable(spec.PlatformSocketPath!);
+            mounts.Add(new RuncMount(PlatformSocketPath, "bind", spec.PlatformSocketPath!, ["bind", "nosuid", "nodev", "noexec"]));
+        }
+
+        var config = Path.Combine(bundle, "config.json");
+        using (var stream = new FileStream(config, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16384))
+        {
+            RuncConfigWriter.Write(stream, spec, mounts, SeccompArchitectures(), cgroups);
+        }
+
+        return config;
+    }
+
+    /// <summary>True when the platform socket exists to be bound (the server creates it once it listens).</summary>
+    public static bool HasPlatformSocket(SandboxSpec spec) =>
+        spec.PlatformSocketPath is { Length: > 0 } path && File.Exists(path);
+
+    private static void MakeConnectable(string socket)
+    {
+        const UnixFileMode ReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
+            | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(socket) & ReadWrite) != ReadWrite)
+        {
+            File.SetUnixFileMode(socket, ReadWrite);
+        }
+    }
+
+    private static RuncMount ReadOnlyBind(string source, string destination) =>
+        new(destination, "bind", source, ["rbind", "ro", "nosuid", "nodev"]);
+
+    private static bool IsBelowSystemPath(string directory)
+    {
+        foreach (var path in _systemPaths)
+        {
+            if (directory == path || directory.StartsWith(path + "/", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The native architecture and the compat ones it can run, so a 32-bit syscall cannot bypass the filter.</summary>
+    private static string[] SeccompArchitectures() => RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.X64 => ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+        Architecture.Arm64 => ["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"],
+        _ => [],
+    };
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Nimbus.Execution.Sandboxes;
+
+/// <summary>
+/// The host's cgroup layout as the runc backend uses it: containers live at <c>/nimbus/&lt;environment id&gt;</c>
+/// (runc's cgroupsPath), under each v1 controller's mount or under the v2 unified root. Reads the memory peak and
+/// OOM kills and writes the CPU quota directly (cheaper than a <c>runc update</c> process on the invoke path).
+/// </summary>
+internal sealed partial class RuncCgroups
+{
+    /// <summary>The parent of every container's cgroup, below each hierarchy's root.</summary>
+    public const string Parent = "nimbus";
+
+    public const int CpuPeriodMicroseconds = 100_000;
+
+    private const string Root = "/sys/fs/cgroup";
+
+    private RuncCgroups(bool unified, bool swapAccounting)
+    {
+        IsUnified = unified;
+        HasSwapAccounting = swapAccounting;
+    }
+
+    /// <summary>cgroup v2 (one unified hierarchy) rather than v1 or hybrid.</summary>
+    public bool IsUnified { get; }
+
+    /// <summary>v1: memory.memsw.* exists, so "no swap" can be expressed (memory+swap = memory).</summary>
+    public bool HasSwapAccounting { get; }
+
+    public static RuncCgroups Detect()
+    {
+        if (File.Exists(Path.Combine(Root, "cgroup.controllers")))
+        {
+            return new RuncCgroups(unified: true, swapAccounting: true);
+        }
+
+        return new RuncCgroups(unified: false, File.Exists(Path.Combine(Root, "memory", "memory.memsw.limit_in_bytes")));
+    }
+
+    /// <summary>The CPU quota Lambda gives a memory size: MemorySize / 1,769 MB of one vCPU.</summary>
+    public static long CpuQuotaMicroseconds(int memoryMb) =>
+        Math.Max(1000, (long)Math.Round(memoryMb / 1769.0 * CpuPeriodMicroseconds, MidpointRounding.AwayFromZero));
+
+    public long? PeakMemoryBytes(string environmentId)
+    {
+        var file = IsUnified
+            ? Path.Combine(Root, Parent, environmentId, "memory.peak")
+            : Path.Combine(Root, "memory", Parent, environmentId, "memory.max_usage_in_bytes");
+        return ReadNumber(file);
+    }
+
+    /// <summary>
+    /// True once the kernel's OOM killer killed a process of the container. memory.failcnt is not used: it also
+    /// counts every time reclaim of page cache kept the cgroup under its limit, which is no OOM.
+    /// </summary>
+    public bool OutOfMemory(string environmentId)
+    {
+        var file = IsUnified
+            ? Path.Combine(Root, Parent, environmentId, "memory.events")
+            : Path.Combine(Root, "memory", Parent, environmentId, "memory.oom_control");
+        try
+        {
+            foreach (var line in File.ReadLines(file))
+            {
+                if (line.StartsWith("oom_kill ", StringComparison.Ordinal)
+                    && long.TryParse(line.AsSpan(9), NumberStyles.None, CultureInfo.InvariantCulture, out var kills))
+                {
+                    return kills > 0;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return false;
+    }
+
+    /// <summary>Throttles the container to <paramref name="quotaMicroseconds"/> of CPU time per 100 ms period.</summary>
+    public async Task ApplyCpuQuotaAsync(string environmentId, long quotaMicroseconds, CancellationToken cancellationToken)
+    {
+        if (IsUnified)
+        {
+            var max = string.Create(CultureInfo.InvariantCulture, $"{quotaMicroseconds} {CpuPeriodMicroseconds}");
+            await File.WriteAllTextAsync(Path.Combine(Root, Parent, environmentId, "cpu.max"), max, cancellationToken);
+            return;
+        }
+
+        var directory = Path.Combine(Root, "cpu", Parent, environmentId);
+        await File.WriteAllTextAsync(
+            Path.Combine(directory, "cpu.cfs_period_us"),
+            CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture),
+            cancellationToken);
+        await File.WriteAllTextAsync(
+            Path.Combine(directory, "cpu.cfs_quota_us"),
+            quotaMicroseconds.ToString(CultureInfo.InvariantCulture),
+            cancellationToken);
+    }
+
+    /// <summary>Every cgroup directory of a container (all hierarchies), whether or not it still exists.</summary>
+    public IEnumerable<string> Directories(string environmentId)
+    {
+        foreach (var parent in ParentDirectories())
+        {
+            yield return Path.Combine(parent, environmentId);
+        }
+    }
+
+    /// <summary>
+    /// Removes empty cgroup directories that containers of ours left behind (named by an environment id). rmdir
+    /// fails on a cgroup that still has processes, so nothing alive is touched; returns how many were removed.
+    /// </summary>
+    public int RemoveOrphans(Action<string, Exception> failed)
+    {
+        var removed = 0;
+        foreach (var parent in ParentDirectories())
+        {
+            if (!Directory.Exists(parent))
+            {
+                continue;
+            }
+
+            foreach (var directory in Directory.EnumerateDirectories(parent))
+            {
+                if (!EnvironmentIdPattern().IsMatch(Path.GetFileName(directory)))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    // A cgroup directory holds only the kernel's files: rmdir, not a recursive delete.
+                    Directory.Delete(directory);
+                    removed++;
+                }
+                catch (IOException e)
+                {
+                    failed(directory, e);
+                }
+                catch (UnauthorizedAccessException e)
+                {
+                    failed(directory, e);
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private IEnumerable<string> ParentDirectories()
+    {
+        if (IsUnified)
+        {
+            yield return Path.Combine(Root, Parent);
+            yield break;
+        }
+
+        if (!Directory.Exists(Root))
+        {
+            yield break;
+        }
+
+        // v1: one hierarchy per mounted controller (and the named systemd and hybrid unified ones).
+        foreach (var hierarchy in Directory.EnumerateDirectories(Root))
+        {
+            if (new DirectoryInfo(hierarchy).LinkTarget is null)
+            {
+                yield return Path.Combine(hierarchy, Parent);
+            }
+        }
+    }
+
+    private static long? ReadNumber(string file)
+    {
+        try
+        {
+            var text = File.ReadAllText(file).Trim();
+            return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex EnvironmentIdPattern();
+}

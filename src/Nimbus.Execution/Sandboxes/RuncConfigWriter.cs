@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.Json;
+
+namespace Nimbus.Execution.Sandboxes;
+
+/// <summary>
+/// config.json of the OCI runtime spec 1.0.2, written field by field (no reflection). The CPU quota is absent on
+/// purpose: the init phase runs unthrottled, as on AWS, and <see cref="RuncSandbox.InitializedAsync"/> applies it.
+/// </summary>
+internal static class RuncConfigWriter
+{
+    private const string SeccompDeny = "SCMP_ACT_ERRNO";
+    private const int Eperm = 1;
+    private const int Enosys = 38;
+
+    /// <summary>Syscalls a function never needs: they change mounts, namespaces, the kernel or other processes.</summary>
+    private static readonly string[] _deniedSyscalls =
+    [
+        "mount", "umount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsconfig", "fsmount", "fspick",
+        "ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
+        "kexec_load", "kexec_file_load", "reboot", "init_module", "finit_module", "delete_module",
+        "bpf", "perf_event_open", "userfaultfd", "lookup_dcookie", "iopl", "ioperm",
+        "keyctl", "add_key", "request_key",
+        "unshare", "setns",
+        "swapon", "swapoff", "acct", "quotactl", "syslog",
+        "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
+        "open_by_handle_at", "name_to_handle_at",
+    ];
+
+    /// <summary>clone's flags that make new namespaces (CLONE_NEWNS … CLONE_NEWNET): denied like unshare.</summary>
+    private static readonly long[] _namespaceFlags = [0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000];
+
+    public static void Write(Stream stream, SandboxSpec spec, IReadOnlyList<RuncMount> mounts, string[] seccompArchitectures, RuncCgroups cgroups)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("ociVersion", "1.0.2");
+        WriteProcess(json, spec);
+        json.WriteStartObject("root");
+        json.WriteString("path", "rootfs");
+        json.WriteBoolean("readonly", true);
+        json.WriteEndObject();
+        json.WriteString("hostname", spec.EnvironmentId[..12]);
+        json.WriteStartArray("mounts");
+        foreach (var mount in mounts)
+        {
+            json.WriteStartObject();
+            json.WriteString("destination", mount.Destination);
+            json.WriteString("type", mount.Type);
+            json.WriteString("source", mount.Source);
+            WriteStrings(json, "options", mount.Options);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        WriteLinux(json, spec, seccompArchitectures, cgroups);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Where nimbus-init serves the bridge to Nimbus's API inside the sandbox (AWS_ENDPOINT_URL).</summary>
+    public const string PlatformBridge = "127.0.0.1:9002";
+
+    private const string Tini = "/usr/bin/tini";
+
+    private static void WriteProcess(Utf8JsonWriter json, SandboxSpec spec)
+    {
+        json.WriteStartObject("process");
+        json.WriteBoolean("terminal", false);
+        json.WriteStartObject("user");
+        json.WriteNumber("uid", RuncBundle.SandboxUid);
+        json.WriteNumber("gid", RuncBundle.SandboxGid);
+        json.WriteEndObject();
+        // tini (Debian's package), when installed, is PID 1: it reaps orphans and forwards signals, so nimbus-init
+        // never runs as PID 1, where .NET reaps every child itself and the runtime's exit status would be lost.
+        WriteStrings(json, "args", File.Exists(Tini) ? [Tini, "--", RuncBundle.InitPath] : [RuncBundle.InitPath]);
+        var env = new List<string>
+        {
+            "PATH=/usr/local/bin:/usr/bin:/bin",
+            "NIMBUS_INIT_SOCKET=" + RuncBundle.InitSocketPath,
+            "NIMBUS_RUNTIME_API=127.0.0.1:9001",
+        };
+        if (RuncBundle.HasPlatformSocket(spec))
+        {
+            env.Add("NIMBUS_PLATFORM_SOCKET=" + RuncBundle.PlatformSocketPath);
+            env.Add("NIMBUS_PLATFORM_BRIDGE=" + PlatformBridge);
+        }
+
+        WriteStrings(json, "env", env);
+        json.WriteString("cwd", "/var/task");
+        json.WriteStartObject("capabilities");
+        foreach (var set in (ReadOnlySpan<string>)["bounding", "effective", "inheritable", "permitted", "ambient"])
+        {
+            json.WriteStartArray(set);
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+        json.WriteStartArray("rlimits");
+        WriteRlimit(json, "RLIMIT_NOFILE", RuncBundle.MaxOpenFiles);
+
+        // RLIMIT_NPROC counts every process of the uid on the host, and all environments share uid 993: a limit
+        // of 1,024 there would be one budget for all of them. The per-environment limit is the pids cgroup's.
+        json.WriteEndArray();
+        json.WriteBoolean("noNewPrivileges", true);
+        json.WriteEndObject();
+    }
+
+    private static void WriteRlimit(Utf8JsonWriter json, string type, long value)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", type);
+        json.WriteNumber("hard", value);
+        json.WriteNumber("soft", value);
+        json.WriteEndObject();
+    }
+
+    private static void WriteLinux(Utf8JsonWriter json, SandboxSpec spec, string[] seccompArchitectures, RuncCgroups cgroups)
+    {
+        json.WriteStartObject("linux");
+        json.WriteStartArray("namespaces");
+        foreach (var type in (ReadOnlySpan<string>)["pid", "network", "ipc", "uts", "mount", "cgroup"])
+        {
+            json.WriteStartObject();
+            json.WriteString("type", type);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteString("cgroupsPath", $"/{RuncCgroups.Parent}/{spec.EnvironmentId}");
+        json.WriteStartObject("resources");
+        json.WriteStartArray("devices");
+        json.WriteStartObject();
+        json.WriteBoolean("allow", false);
+        json.WriteString("access", "rwm");
+        json.WriteEndObject();
+        json.WriteEndArray();
+        var memory = (long)spec.MemoryMb * 1024 * 1024;
+        json.WriteStartObject("memory");
+        json.WriteNumber("limit", memory);
+        if (cgroups.HasSwapAccounting)
+        {
+            // runc's swap is memory+swap: equal to the limit means no swap.
+            json.WriteNumber("swap", memory);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartObject("pids");
+        json.WriteNumber("limit", RuncBundle.MaxProcesses);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        WriteStrings(json, "maskedPaths",
+        [
+            "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+            "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+        ]);
+        WriteStrings(json, "readonlyPaths", ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]);
+        if (seccompArchitectures.Length > 0)
+        {
+            WriteSeccomp(json, seccompArchitectures);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteSeccomp(Utf8JsonWriter json, string[] architectures)
+    {
+        json.WriteStartObject("seccomp");
+        json.WriteString("defaultAction", "SCMP_ACT_ALLOW");
+        WriteStrings(json, "architectures", architectures);
+        json.WriteStartArray("syscalls");
+        json.WriteStartObject();
+        WriteStrings(json, "names", _deniedSyscalls);
+        json.WriteString("action", SeccompDeny);
+        json.WriteNumber("errnoRet", Eperm);
+        json.WriteEndObject();
+        foreach (var flag in _namespaceFlags)
+        {
+            json.WriteStartObject();
+            WriteStrings(json, "names", ["clone"]);
+            json.WriteString("action", SeccompDeny);
+            json.WriteNumber("errnoRet", Eperm);
+            json.WriteStartArray("args");
+            json.WriteStartObject();
+            json.WriteNumber("index", 0);
+            json.WriteNumber("value", flag);
+            json.WriteNumber("valueTwo", flag);
+            json.WriteString("op", "SCMP_CMP_MASKED_EQ");
+            json.WriteEndObject();
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        // clone3 passes its flags in memory, out of seccomp's sight: ENOSYS makes the C libraries fall back to clone.
+        json.WriteStartObject();
+        WriteStrings(json, "names", ["clone3"]);
+        json.WriteString("action", SeccompDeny);
+        json.WriteNumber("errnoRet", Enosys);
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+}

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Nimbus.Execution.Sandboxes;
+
+/// <summary>
+/// One environment's runc container. nimbus-init is the container's init (PID 1 of its pid namespace); its
+/// standard output and error are the pipes <c>runc create</c> was started with, forwarded to the log. Because the
+/// container's init holds the only other ends of those pipes, and the kernel kills everything in a pid namespace
+/// when its init ends, the pipes' end of file is the moment the container is gone: that completes
+/// <see cref="Exited"/> without polling and without the init being our child (it is not: runc detaches it).
+/// </summary>
+internal sealed class RuncSandbox : ISandbox
+{
+    /// <summary>The init's exit status is not ours to read (it is not our child): unknown unless we killed it.</summary>
+    public const int UnknownStatus = -1;
+
+    public const int KilledStatus = 128 + 9;
+
+    private const int MaxStartErrorLength = 4096;
+
+    private readonly RuncSandboxFactory _factory;
+    private readonly Process _create;
+    private readonly StringBuilder _startOutput = new();
+    private readonly Task _stdout;
+    private readonly Task _stderr;
+    private readonly ILogger _logger;
+    private int _pid;
+    private DateTime _pidStartTime;
+    private RuncNetwork? _network;
+    private volatile bool _started;
+    private volatile bool _killed;
+    private int _disposed;
+
+    public RuncSandbox(RuncSandboxFactory factory, SandboxSpec spec, string bundle, Process create, ILogger logger)
+    {
+        _factory = factory;
+        Spec = spec;
+        Bundle = bundle;
+        _create = create;
+        _logger = logger;
+        _stdout = ForwardAsync(create.StandardOutput);
+        _stderr = ForwardAsync(create.StandardError);
+        Exited = WatchAsync();
+    }
+
+    public SandboxSpec Spec { get; }
+
+    public string ContainerId => RuncSandboxFactory.ContainerPrefix + Spec.EnvironmentId;
+
+    public string Bundle { get; }
+
+    /// <summary>The runtime reaches Nimbus through nimbus-init's bridge on the sandbox's own loopback.</summary>
+    public SandboxPaths Paths { get; } = new("/var/task", "/var/runtime", "/tmp", "http://" + RuncConfigWriter.PlatformBridge);
+
+    public Task<int> Exited { get; }
+
+    /// <summary>runc's own messages while it created the container, for the error of a failed start.</summary>
+    public string StartOutput
+    {
+        get
+        {
+            lock (_startOutput)
+            {
+                return _startOutput.ToString().Trim();
+            }
+        }
+    }
+
+    public long? PeakMemoryBytes() => _factory.Cgroups.PeakMemoryBytes(Spec.EnvironmentId);
+
+    public bool OutOfMemory() => _factory.Cgroups.OutOfMemory(Spec.EnvironmentId);
+
+    public async Task InitializedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _factory.Cgroups.ApplyCpuQuotaAsync(Spec.EnvironmentId, RuncCgroups.CpuQuotaMicroseconds(Spec.MemoryMb), cancellationToken);
+        }
+        catch (IOException e)
+        {
+            // The container is already gone (its init exited): the invoke finds that out on its own.
+            RuncLog.CpuQuotaFailed(_logger, e, Spec.EnvironmentId);
+        }
+    }
+
+    /// <summary>Records the container's init once <c>runc create</c> wrote its pid.</summary>
+    public void Created(int pid)
+    {
+        _pid = pid;
+        using var process = Process.GetProcessById(pid);
+        _pidStartTime = process.StartTime;
+    }
+
+    public void Started(RuncNetwork? network)
+    {
+        _network = network;
+        _started = true;
+    }
+
+    /// <summary>
+    /// SIGKILL to the container's init, which takes the whole pid namespace with it. Sent directly rather than
+    /// through <c>runc kill</c> (a process start) because a timeout should end the environment at once; the pid is
+    /// checked against its start time first so a reused pid is never hit.
+    /// </summary>
+    public void Kill()
+    {
+        if (_pid == 0 || Exited.IsCompleted)
+        {
+            return;
+        }
+
+        _killed = true;
+        try
+        {
+            using var process = Process.GetProcessById(_pid);
+            if (process.StartTime == _pidStartTime)
+            {
+                process.Kill();
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Kill();
+        try
+        {
+            await _create.WaitForExitAsync(CancellationToken.None);
+
+            // runc delete -f kills whatever is left (also a container that never got its pid written) and removes
+            // its cgroups and state; "does not exist" is fine.
+            await _factory.DeleteContainerAsync(ContainerId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            RuncLog.TeardownIncomplete(_logger, Spec.EnvironmentId, "runc delete: " + e.Message);
+        }
+
+        try
+        {
+            await Exited.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            RuncLog.TeardownIncomplete(_logger, Spec.EnvironmentId, "the container's output is still open 10 s after it was killed");
+        }
+
+        if (_network is not null)
+        {
+            await _network.DisposeAsync();
+        }
+
+        _create.Dispose();
+        _factory.RemoveLeftovers(Spec.EnvironmentId, Bundle);
+    }
+
+    private async Task<int> WatchAsync()
+    {
+        await Task.WhenAll(_stdout, _stderr);
+        return _killed ? KilledStatus : UnknownStatus;
+    }
+
+    private async Task ForwardAsync(StreamReader reader)
+    {
+        await Task.Yield();
+        try
+        {
+            while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
+            {
+                if (!_started)
+                {
+                    lock (_startOutput)
+                    {
+                        if (_startOutput.Length < MaxStartErrorLength)
+                        {
+                            _startOutput.AppendLine(line);
+                        }
+                    }
+                }
+
+                RuncLog.InitOutput(_logger, Spec.EnvironmentId, line);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}
