@@ -16,7 +16,7 @@ internal sealed class LambdaClient(HttpClient http)
     public HttpClient Http => http;
 
     /// <summary>Creates a no-op function of <paramref name="runtime"/> and waits until it is Active.</summary>
-    public async Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken)
+    public async Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken, int memorySize = 128)
     {
         var (zip, handler) = FunctionCode.NoOp(runtime, name);
         var request = new JsonObject
@@ -25,6 +25,7 @@ internal sealed class LambdaClient(HttpClient http)
             ["Runtime"] = runtime,
             ["Role"] = "arn:aws:iam::000000000000:role/r",
             ["Handler"] = handler,
+            ["MemorySize"] = memorySize,
             ["Code"] = new JsonObject { ["ZipFile"] = Convert.ToBase64String(zip) },
         };
         using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, s_json);

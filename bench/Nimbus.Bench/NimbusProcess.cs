@@ -41,7 +41,8 @@ internal sealed class NimbusProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<NimbusProcess> StartAsync(NimbusLocation location, CancellationToken cancellationToken)
+    /// <summary>Starts a server; the sandbox is NIMBUS_BENCH_SANDBOX, else <c>process</c> unless one is given.</summary>
+    public static async Task<NimbusProcess> StartAsync(NimbusLocation location, CancellationToken cancellationToken, string? sandbox = null)
     {
         // Short path: environments keep Unix sockets under <data-dir>/run (108-byte limit).
         var root = Directory.CreateTempSubdirectory("nb-").FullName;
@@ -58,6 +59,7 @@ internal sealed class NimbusProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        start.Environment["NIMBUS_SANDBOX"] = sandbox ?? (Environment.GetEnvironmentVariable("NIMBUS_BENCH_SANDBOX") is { Length: > 0 } chosen ? chosen : "process");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new NimbusProcess(process, root);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);

@@ -4,7 +4,7 @@ using Nimbus.Bench;
 
 // The load benchmarks of issue #3; bench/README.md says what each figure means.
 //   dotnet run -c Release --project bench/Nimbus.Bench -- warm|throughput|cold|memory|all
-string[] commands = ["warm", "throughput", "cold", "memory", "all"];
+string[] commands = ["warm", "throughput", "cold", "memory", "isolation", "all"];
 var command = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || !commands.Contains(command))
 {
@@ -50,6 +50,11 @@ try
     if (command is "memory" or "all")
     {
         await MemoryBenchmark.RunAsync(session, interrupted.Token);
+    }
+
+    if (command is "isolation" or "all")
+    {
+        await IsolationBenchmark.RunAsync(session, interrupted.Token);
     }
 
     report.PrintSummary();
