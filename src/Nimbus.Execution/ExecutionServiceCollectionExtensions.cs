@@ -37,7 +37,7 @@ public static class ExecutionServiceCollectionExtensions
                 "runc" => RuncSandboxFactory.Create(work, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RuncSandboxFactory>()),
 
                 // runc wherever it is installed and Nimbus runs as root; the server reports which one it got (Name).
-                "auto" => RuncSandboxFactory.IsSupported(out _)
+                "auto" => RuncSandboxFactory.IsSupported(out _) && (!options.OutboundNetwork || RuncSandboxFactory.CanNat)
                     ? RuncSandboxFactory.Create(work, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RuncSandboxFactory>())
                     : new ProcessSandboxFactory(Path.Combine(work, "env")),
                 _ => throw new InvalidOperationException($"Unknown sandbox backend '{options.Sandbox}'; use 'auto', 'runc' or 'process'."),

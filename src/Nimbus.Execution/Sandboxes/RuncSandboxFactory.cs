@@ -42,6 +42,9 @@ internal sealed class RuncSandboxFactory : ISandboxFactory
     /// <summary>runc's state directory (<c>runc --root</c>): only containers of this work directory are in it.</summary>
     public string StateRoot => _stateRoot;
 
+    /// <summary>True when slirp4netns, which gives containers their outbound network, is installed.</summary>
+    public static bool CanNat => FindExecutable("slirp4netns") is not null;
+
     /// <summary>
     /// Whether this host can run the backend: runc on PATH (or in /usr/sbin, /usr/bin) and root. <c>auto</c>
     /// picks runc exactly then; <paramref name="reason"/> says why not, for the start-up message.
