@@ -13,6 +13,7 @@ public sealed class IsolationTests(RuncServerFixture fixture) : IClassFixture<Ru
     [InlineData("memory_limit")]
     [InlineData("cpu_follows_memory")]
     [InlineData("tmp_is_private")]
+    [InlineData("outbound_network_per_function")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

@@ -120,6 +120,7 @@ public sealed partial class AsyncInvocationWorker(
                 Scope = invocation.Scope,
                 Function = record.Latest,
                 InvokedFunctionArn = invocation.Scope.FunctionArn(record.Name, invocation.Qualifier),
+                OutboundNetwork = FunctionTags.OutboundNetworkOf(record.Tags),
                 Payload = invocation.Payload,
                 ClientContext = invocation.ClientContext,
                 TraceId = invocation.TraceId,

@@ -15,7 +15,7 @@ namespace Nimbus.Events.Invocations;
 public sealed class InvokeService(FunctionService functions, Invoker invoker, IAsyncInvocationStore queue, AsyncInvocationWorker worker, TimeProvider time)
 {
     /// <summary>Resolves what an invocation would run; throws AWS's error when it cannot.</summary>
-    public async Task<(FunctionVersion Version, string InvokedArn, string? Qualifier)> ResolveAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    public async Task<(FunctionVersion Version, string InvokedArn, string? Qualifier, bool? OutboundNetwork)> ResolveAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var (record, reference) = await functions.GetForInvokeAsync(scope, functionName, qualifier, cancellationToken);
         var version = record.Latest;
@@ -24,7 +24,7 @@ public sealed class InvokeService(FunctionService functions, Invoker invoker, IA
             throw LambdaErrors.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {version.State}");
         }
 
-        return (version, scope.FunctionArn(record.Name, reference.Qualifier), reference.Qualifier);
+        return (version, scope.FunctionArn(record.Name, reference.Qualifier), reference.Qualifier, FunctionTags.OutboundNetworkOf(record.Tags));
     }
 
     public async Task<InvocationResult> InvokeAsync(
@@ -36,13 +36,14 @@ public sealed class InvokeService(FunctionService functions, Invoker invoker, IA
         string? traceId,
         CancellationToken cancellationToken)
     {
-        var (version, invokedArn, _) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
+        var (version, invokedArn, _, outbound) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
         var request = new InvocationRequest
         {
             RequestId = Guid.NewGuid().ToString(),
             Scope = scope,
             Function = version,
             InvokedFunctionArn = invokedArn,
+            OutboundNetwork = outbound,
             Payload = payload,
             ClientContext = clientContext,
             TraceId = traceId,
@@ -53,7 +54,7 @@ public sealed class InvokeService(FunctionService functions, Invoker invoker, IA
     /// <summary>Accepts an Event invocation: durable once this returns. Gives the request id.</summary>
     public async Task<string> EnqueueAsync(Scope scope, string functionName, string? qualifier, byte[] payload, string? clientContext, string? traceId, CancellationToken cancellationToken)
     {
-        var (version, _, resolvedQualifier) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
+        var (version, _, resolvedQualifier, _) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
         var now = time.GetUtcNow();
         var invocation = new AsyncInvocation
         {

@@ -25,4 +25,7 @@ public sealed record InvocationRequest
     public string? TraceId { get; init; }
 
     public string? CognitoIdentity { get; init; }
+
+    /// <summary>The function's own choice of outbound network (tag nimbus:outbound-network), or null for the server's.</summary>
+    public bool? OutboundNetwork { get; init; }
 }

@@ -50,7 +50,7 @@ public sealed partial class Invoker
             HostDirectories = _launcher.HostDirectories(function),
             MemoryMb = function.MemorySize,
             EphemeralStorageMb = function.EphemeralStorageSize,
-            OutboundNetwork = _options.OutboundNetwork,
+            OutboundNetwork = request.OutboundNetwork ?? _options.OutboundNetwork,
             PlatformSocketPath = _options.PlatformSocketPath,
         };
         var environment = await ExecutionEnvironment.StartAsync(

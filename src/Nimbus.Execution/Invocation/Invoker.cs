@@ -122,7 +122,7 @@ public sealed partial class Invoker : IAsyncDisposable
         var f = request.Function;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{request.Scope.Account}:{request.Scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}");
+            $"{request.Scope.Account}:{request.Scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}:{request.OutboundNetwork}");
     }
 
     private static string SocketDirectory(string workDirectory)

@@ -70,6 +70,9 @@ def handler(event, context):
         open(mine, "w").close()
         time.sleep(event.get("sleep", 0))
         return sorted(name for name in os.listdir("/tmp") if name.startswith("marker-"))
+    if kind == "default_route":
+        with open("/proc/net/route") as routes:
+            return [line.split()[0] for line in routes.read().splitlines()[1:] if line.split()[1] == "00000000"]
     if kind == "platform":
         import boto3
         return boto3.client("lambda").get_function_configuration(FunctionName=context.function_name)["FunctionName"]
@@ -130,6 +133,18 @@ def case_network():
     result = invoke_json(name, {"kind": "connect", "host": "10.0.2.2", "port": port})
     assert result != "connected", "the host's loopback must not be reachable through the NAT either"
     assert invoke_json(name, {"kind": "platform"}) == name, "Nimbus's own API is reachable at AWS_ENDPOINT_URL"
+
+
+def case_outbound_network_per_function():
+    # The NAT gives a sandbox a default route (tap0); without it there is only loopback. No traffic is sent.
+    probe = {"kind": "default_route"}
+    with_nat = deploy_probe()
+    assert invoke_json(with_nat, probe) == ["tap0"], invoke_json(with_nat, probe)
+    without = deploy_probe(Tags={"nimbus:outbound-network": "false"})
+    assert invoke_json(without, probe) == [], "a function tagged nimbus:outbound-network=false has no route out"
+    # Removing the tag takes effect for new environments.
+    LAM.untag_resource(Resource=f"arn:aws:lambda:us-east-1:000000000000:function:{without}", TagKeys=["nimbus:outbound-network"])
+    assert invoke_json(without, probe) == ["tap0"]
 
 
 def case_tmp_is_private():
