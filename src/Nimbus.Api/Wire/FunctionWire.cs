@@ -131,27 +131,20 @@ internal sealed record FunctionConfigurationWire
     public required LoggingConfigWire LoggingConfig { get; init; }
 }
 
-internal sealed record CreateFunctionRequestWire
+/// <summary>The configuration members CreateFunction and UpdateFunctionConfiguration have in common.</summary>
+internal record FunctionSettingsWire
 {
-    public string? FunctionName { get; init; }
-
     public string? Runtime { get; init; }
 
     public string? Role { get; init; }
 
     public string? Handler { get; init; }
 
-    public FunctionCodeWire? Code { get; init; }
-
     public string? Description { get; init; }
 
     public int? Timeout { get; init; }
 
     public int? MemorySize { get; init; }
-
-    public bool? Publish { get; init; }
-
-    public string? PackageType { get; init; }
 
     public DeadLetterConfigWire? DeadLetterConfig { get; init; }
 
@@ -162,47 +155,31 @@ internal sealed record CreateFunctionRequestWire
 
     public TracingConfigWire? TracingConfig { get; init; }
 
-    public Dictionary<string, string>? Tags { get; init; }
-
     public List<string>? Layers { get; init; }
-
-    public List<string>? Architectures { get; init; }
 
     public EphemeralStorageWire? EphemeralStorage { get; init; }
 
     public LoggingConfigWire? LoggingConfig { get; init; }
 }
 
-internal sealed record UpdateFunctionConfigurationRequestWire
+internal sealed record CreateFunctionRequestWire : FunctionSettingsWire
 {
-    public string? Runtime { get; init; }
+    public string? FunctionName { get; init; }
 
-    public string? Role { get; init; }
+    public FunctionCodeWire? Code { get; init; }
 
-    public string? Handler { get; init; }
+    public bool? Publish { get; init; }
 
-    public string? Description { get; init; }
+    public string? PackageType { get; init; }
 
-    public int? Timeout { get; init; }
+    public Dictionary<string, string>? Tags { get; init; }
 
-    public int? MemorySize { get; init; }
+    public List<string>? Architectures { get; init; }
+}
 
-    public DeadLetterConfigWire? DeadLetterConfig { get; init; }
-
-    public EnvironmentWire? Environment { get; init; }
-
-    [JsonPropertyName("KMSKeyArn")]
-    public string? KmsKeyArn { get; init; }
-
-    public TracingConfigWire? TracingConfig { get; init; }
-
+internal sealed record UpdateFunctionConfigurationRequestWire : FunctionSettingsWire
+{
     public string? RevisionId { get; init; }
-
-    public List<string>? Layers { get; init; }
-
-    public EphemeralStorageWire? EphemeralStorage { get; init; }
-
-    public LoggingConfigWire? LoggingConfig { get; init; }
 }
 
 internal sealed record UpdateFunctionCodeRequestWire

@@ -64,29 +64,16 @@ internal static class WireMapper
     public static string FormatTimestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+0000'", CultureInfo.InvariantCulture);
 
-    public static FunctionChange ToChange(CreateFunctionRequestWire request) => new()
+    public static FunctionChange ToChange(CreateFunctionRequestWire request) => ToChange((FunctionSettingsWire)request) with
     {
-        Runtime = request.Runtime,
-        Role = request.Role,
-        Handler = request.Handler,
-        Description = request.Description,
-        Timeout = request.Timeout,
-        MemorySize = request.MemorySize,
-        EphemeralStorageSize = request.EphemeralStorage?.Size,
-        Environment = request.Environment is null ? null : request.Environment.Variables ?? new Dictionary<string, string>(),
-        Layers = request.Layers,
-        TracingMode = request.TracingConfig?.Mode,
-        DeadLetterTargetArn = request.DeadLetterConfig?.TargetArn,
-        KmsKeyArn = request.KmsKeyArn,
-        LogFormat = request.LoggingConfig?.LogFormat,
-        ApplicationLogLevel = request.LoggingConfig?.ApplicationLogLevel,
-        SystemLogLevel = request.LoggingConfig?.SystemLogLevel,
-        LogGroup = request.LoggingConfig?.LogGroup,
         Architectures = request.Architectures,
         PackageType = request.PackageType,
     };
 
-    public static FunctionChange ToChange(UpdateFunctionConfigurationRequestWire request) => new()
+    public static FunctionChange ToChange(UpdateFunctionConfigurationRequestWire request) =>
+        ToChange((FunctionSettingsWire)request) with { RevisionId = request.RevisionId };
+
+    private static FunctionChange ToChange(FunctionSettingsWire request) => new()
     {
         Runtime = request.Runtime,
         Role = request.Role,
@@ -98,13 +85,14 @@ internal static class WireMapper
         Environment = request.Environment is null ? null : request.Environment.Variables ?? new Dictionary<string, string>(),
         Layers = request.Layers,
         TracingMode = request.TracingConfig?.Mode,
+
+        // An empty DeadLetterConfig removes the dead-letter queue.
         DeadLetterTargetArn = request.DeadLetterConfig is null ? null : request.DeadLetterConfig.TargetArn ?? "",
         KmsKeyArn = request.KmsKeyArn,
         LogFormat = request.LoggingConfig?.LogFormat,
         ApplicationLogLevel = request.LoggingConfig?.ApplicationLogLevel,
         SystemLogLevel = request.LoggingConfig?.SystemLogLevel,
         LogGroup = request.LoggingConfig?.LogGroup,
-        RevisionId = request.RevisionId,
     };
 
     public static CodeUpload? ToUpload(FunctionCodeWire? code) => code is null

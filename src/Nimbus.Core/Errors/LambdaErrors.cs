@@ -12,7 +12,6 @@ public static class LambdaErrors
     public const string RequestTooLargeType = "RequestTooLargeException";
     public const string RequestEntityTooLargeType = "RequestEntityTooLargeException";
     public const string ServiceType = "ServiceException";
-    public const string UnsupportedMediaType = "UnsupportedMediaTypeException";
 
     public static LambdaException Validation(string message) => new(ValidationType, 400, message);
 

@@ -106,24 +106,23 @@ public sealed partial class FunctionService : IDisposable
         var key = new FunctionKey(scope, reference.Name);
         if (!_cache.TryGet(key, out var record, out var generation))
         {
-            record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken)
-                ?? throw LambdaErrors.FunctionNotFound(reference.Qualifier == FunctionVersion.Latest ? reference.Arn : reference.UnqualifiedArn);
+            record = Found(reference, await _store.GetFunctionAsync(scope, reference.Name, cancellationToken));
             _cache.Set(key, record, generation);
         }
 
-        if (reference.Qualifier is not null && reference.Qualifier != FunctionVersion.Latest)
-        {
-            throw LambdaErrors.FunctionNotFound(reference.Arn);
-        }
-
-        return (record, reference);
+        return (Found(reference, record), reference);
     }
 
     /// <summary>GetFunction / GetFunctionConfiguration: the function, or ResourceNotFoundException.</summary>
     public async Task<FunctionRecord> GetAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
-        var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken);
+        return Found(reference, await _store.GetFunctionAsync(scope, reference.Name, cancellationToken));
+    }
+
+    /// <summary>The record when it has the version the reference names; AWS's not-found error otherwise.</summary>
+    private static FunctionRecord Found(FunctionReference reference, FunctionRecord? record)
+    {
         if (record is null)
         {
             throw LambdaErrors.FunctionNotFound(reference.Qualifier == FunctionVersion.Latest ? reference.Arn : reference.UnqualifiedArn);

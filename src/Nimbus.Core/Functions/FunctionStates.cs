@@ -12,7 +12,6 @@ public static class FunctionStates
     public const string Successful = "Successful";
 
     public const string Creating = "Creating";
-    public const string Idle = "Idle";
     public const string InvalidZipFile = "InvalidZipFileException";
     public const string InvalidRuntime = "InvalidRuntime";
 

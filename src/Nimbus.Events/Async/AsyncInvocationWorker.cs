@@ -105,7 +105,7 @@ public sealed partial class AsyncInvocationWorker(
             FunctionRecord record;
             try
             {
-                record = await functions.GetAsync(invocation.Scope, invocation.FunctionName, invocation.Qualifier, stoppingToken);
+                (record, _) = await functions.GetForInvokeAsync(invocation.Scope, invocation.FunctionName, invocation.Qualifier, stoppingToken);
             }
             catch (LambdaException ex) when (ex.StatusCode == 404)
             {

@@ -267,7 +267,8 @@ internal sealed class FileCodeStore : ICodeStore
 
     private void RemoveLeftovers(string directory)
     {
-        var options = new EnumerationOptions { AttributesToSkip = 0, MatchType = MatchType.Simple, RecurseSubdirectories = false };
+        // Temp entries start with a dot: list hidden entries too (the default leaves them out).
+        var options = new EnumerationOptions { AttributesToSkip = FileAttributes.None, MatchType = MatchType.Simple, RecurseSubdirectories = false };
         foreach (var path in Directory.EnumerateFileSystemEntries(directory, TempPrefix + "*", options))
         {
             if (Directory.Exists(path))
