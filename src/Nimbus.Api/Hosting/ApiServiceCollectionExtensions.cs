@@ -29,6 +29,7 @@ public static class ApiServiceCollectionExtensions
             new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },
             ApiJsonContext.Default.HealthWire));
         app.MapFunctionEndpoints();
+        app.MapVersionEndpoints();
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
         app.MapAccountEndpoints();

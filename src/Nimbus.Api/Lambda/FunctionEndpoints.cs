@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Nimbus.Api.Code;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
-using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Validation;
 
@@ -41,26 +39,15 @@ internal static class FunctionEndpoints
         }
 
         var scope = scopes.For(context.Request);
-        var created = await functions.CreateAsync(scope, request.FunctionName!, WireMapper.ToChange(request), WireMapper.ToUpload(request.Code), request.Tags, ct);
+        var created = await functions.CreateAsync(scope, request.FunctionName!, WireMapper.ToChange(request), WireMapper.ToUpload(request.Code), request.Tags, request.Publish ?? false, ct);
         return Results.Json(WireMapper.ToWire(scope, created), ApiJsonContext.Default.FunctionConfigurationWire, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, FunctionService functions, RequestScope scopes)
     {
         var query = context.Request.Query;
-        int? maxItems = null;
-        if (query.TryGetValue("MaxItems", out var max))
-        {
-            if (!int.TryParse(max, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
-            {
-                throw LambdaErrors.Validation($"1 validation error detected: Value '{max}' at 'maxItems' failed to satisfy constraint: Member must be an integer");
-            }
-
-            maxItems = parsed;
-        }
-
         var scope = scopes.For(context.Request);
-        var page = await functions.ListAsync(scope, NullIfEmpty(query["FunctionVersion"]), NullIfEmpty(query["Marker"]), maxItems, context.RequestAborted);
+        var page = await functions.ListAsync(scope, Query.String(query, "FunctionVersion"), Query.String(query, "Marker"), Query.MaxItems(query), context.RequestAborted);
         var items = new List<FunctionConfigurationWire>(page.Functions.Count);
         foreach (var version in page.Functions)
         {
@@ -73,17 +60,17 @@ internal static class FunctionEndpoints
     private static async Task<IResult> GetAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes, CodeLocationSigner signer)
     {
         var scope = scopes.For(context.Request);
-        var record = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
+        var view = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
         var request = context.Request;
         var response = new GetFunctionResponseWire
         {
-            Configuration = WireMapper.ToWire(scope, record.Latest),
+            Configuration = ToWire(scope, view),
             Code = new FunctionCodeLocationWire
             {
                 RepositoryType = "S3",
-                Location = $"{request.Scheme}://{request.Host}{signer.CreatePath(record.Latest.CodeSha256)}",
+                Location = $"{request.Scheme}://{request.Host}{signer.CreatePath(view.Version.CodeSha256)}",
             },
-            Tags = record.Tags.Count > 0 ? record.Tags : null,
+            Tags = view.Record.Tags.Count > 0 ? view.Record.Tags : null,
         };
         return Results.Json(response, ApiJsonContext.Default.GetFunctionResponseWire);
     }
@@ -91,8 +78,8 @@ internal static class FunctionEndpoints
     private static async Task<IResult> GetConfigurationAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
     {
         var scope = scopes.For(context.Request);
-        var record = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
-        return Results.Json(WireMapper.ToWire(scope, record.Latest), ApiJsonContext.Default.FunctionConfigurationWire);
+        var view = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
+        return Results.Json(ToWire(scope, view), ApiJsonContext.Default.FunctionConfigurationWire);
     }
 
     private static async Task<IResult> UpdateConfigurationAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
@@ -109,8 +96,9 @@ internal static class FunctionEndpoints
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.UpdateFunctionCodeRequestWire, LambdaQuotas.MaxCodeRequestBytes, "UpdateFunctionCode", ct);
         var scope = scopes.For(context.Request);
-        var updated = await functions.UpdateCodeAsync(scope, functionName, WireMapper.ToUpload(request), request.Architectures, request.RevisionId, request.DryRun ?? false, ct);
-        return Results.Json(WireMapper.ToWire(scope, updated), ApiJsonContext.Default.FunctionConfigurationWire);
+        var updated = await functions.UpdateCodeAsync(scope, functionName, WireMapper.ToUpload(request), request.Architectures, request.RevisionId, request.DryRun ?? false, request.Publish ?? false, ct);
+        var qualifier = updated.Version == FunctionVersion.Latest ? null : updated.Version;
+        return Results.Json(WireMapper.ToWire(scope, updated, qualifier), ApiJsonContext.Default.FunctionConfigurationWire);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
@@ -119,8 +107,12 @@ internal static class FunctionEndpoints
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 
-    private static string? Qualifier(HttpContext context) => NullIfEmpty(context.Request.Query["Qualifier"]);
+    private static string? Qualifier(HttpContext context) => Query.String(context.Request.Query, "Qualifier");
 
-    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues value) =>
-        value.Count == 0 || string.IsNullOrEmpty(value[0]) ? null : value[0];
+    /// <summary>
+    /// A read's configuration: FunctionArn carries the qualifier the caller used (the alias for an alias, as on
+    /// AWS), and Version is the version it selects.
+    /// </summary>
+    private static FunctionConfigurationWire ToWire(Core.Arns.Scope scope, FunctionView view) =>
+        WireMapper.ToWire(scope, view.Version, view.Qualifier);
 }

@@ -15,4 +15,10 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(ListTagsResponseWire))]
 [JsonSerializable(typeof(GetAccountSettingsResponseWire))]
 [JsonSerializable(typeof(HealthWire))]
+[JsonSerializable(typeof(PublishVersionRequestWire))]
+[JsonSerializable(typeof(ListVersionsByFunctionResponseWire))]
+[JsonSerializable(typeof(CreateAliasRequestWire))]
+[JsonSerializable(typeof(UpdateAliasRequestWire))]
+[JsonSerializable(typeof(AliasConfigurationWire))]
+[JsonSerializable(typeof(ListAliasesResponseWire))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -8,7 +8,8 @@ namespace Nimbus.Api.Wire;
 /// <summary>Maps between the domain model and the Lambda wire shapes.</summary>
 internal static class WireMapper
 {
-    public static FunctionConfigurationWire ToWire(Scope scope, FunctionVersion version)
+    /// <summary>A version's configuration; <paramref name="arnQualifier"/> qualifies FunctionArn as the request did.</summary>
+    public static FunctionConfigurationWire ToWire(Scope scope, FunctionVersion version, string? arnQualifier = null)
     {
         List<LayerWire>? layers = null;
         if (version.Layers.Count > 0)
@@ -23,7 +24,7 @@ internal static class WireMapper
         return new FunctionConfigurationWire
         {
             FunctionName = version.Name,
-            FunctionArn = scope.FunctionArn(version.Name),
+            FunctionArn = scope.FunctionArn(version.Name, arnQualifier),
             Runtime = version.Runtime,
             Role = version.Role,
             Handler = version.Handler,
@@ -59,6 +60,35 @@ internal static class WireMapper
             },
         };
     }
+
+    /// <summary>A configuration as list operations show it: without the lifecycle state fields, as on AWS.</summary>
+    public static FunctionConfigurationWire ForList(FunctionConfigurationWire wire) => wire with
+    {
+        State = null,
+        StateReason = null,
+        StateReasonCode = null,
+        LastUpdateStatus = null,
+        LastUpdateStatusReason = null,
+        LastUpdateStatusReasonCode = null,
+    };
+
+    public static AliasConfigurationWire ToWire(Scope scope, FunctionAlias alias) => new()
+    {
+        AliasArn = scope.FunctionArn(alias.FunctionName, alias.Name),
+        Name = alias.Name,
+        FunctionVersion = alias.FunctionVersion,
+        Description = alias.Description,
+        RoutingConfig = alias.AdditionalVersionWeights is { Count: > 0 } weights
+            ? new AliasRoutingConfigurationWire { AdditionalVersionWeights = new Dictionary<string, double>(weights) }
+            : null,
+        RevisionId = alias.RevisionId,
+    };
+
+    /// <summary>
+    /// The routing of CreateAlias / UpdateAlias: null when RoutingConfig is absent, empty when it has no weights.
+    /// </summary>
+    public static IReadOnlyDictionary<string, double>? ToWeights(AliasRoutingConfigurationWire? routing) =>
+        routing is null ? null : (IReadOnlyDictionary<string, double>?)routing.AdditionalVersionWeights ?? new Dictionary<string, double>();
 
     /// <summary>Lambda's timestamp form: milliseconds and a literal +0000, e.g. 2019-02-20T15:33:28.335+0000.</summary>
     public static string FormatTimestamp(DateTimeOffset value) =>

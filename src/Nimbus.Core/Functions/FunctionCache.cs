@@ -12,6 +12,7 @@ internal sealed class FunctionCache
 {
     private readonly ConcurrentDictionary<FunctionKey, long> _generations = new();
     private readonly ConcurrentDictionary<FunctionKey, Entry> _entries = new();
+    private readonly ConcurrentDictionary<(FunctionKey Key, string Qualifier), TargetEntry> _targets = new();
 
     public bool TryGet(FunctionKey key, out FunctionRecord record, out long generation)
     {
@@ -35,6 +36,32 @@ internal sealed class FunctionCache
         }
     }
 
+    /// <summary>The cached resolution of one qualifier ($LATEST, a version or an alias) of a function.</summary>
+    public bool TryGetTarget(FunctionKey key, string qualifier, out InvokeTarget target, out long generation)
+    {
+        generation = _generations.GetOrAdd(key, 0);
+        if (_targets.TryGetValue((key, qualifier), out var entry) && entry.Generation == generation)
+        {
+            target = entry.Target;
+            return true;
+        }
+
+        target = null!;
+        return false;
+    }
+
+    public void SetTarget(FunctionKey key, string qualifier, InvokeTarget target, long generation)
+    {
+        if (_generations.TryGetValue(key, out var current) && current == generation)
+        {
+            _targets[(key, qualifier)] = new TargetEntry(generation, target);
+        }
+    }
+
+    /// <summary>
+    /// Forgets what was read of a function: its record and every qualifier's resolution (a publish, an alias change
+    /// or an update of $LATEST may change any of them).
+    /// </summary>
     public void Invalidate(FunctionKey key)
     {
         _generations.AddOrUpdate(key, 1, static (_, value) => value + 1);
@@ -42,4 +69,6 @@ internal sealed class FunctionCache
     }
 
     private sealed record Entry(long Generation, FunctionRecord Record);
+
+    private sealed record TargetEntry(long Generation, InvokeTarget Target);
 }

@@ -3,7 +3,10 @@ using Nimbus.Core.Arns;
 
 namespace Nimbus.Core.Functions;
 
-/// <summary>A function as stored: its scope, its <c>$LATEST</c> version and the function-level tags.</summary>
+/// <summary>
+/// A function as stored: its scope, its <c>$LATEST</c> version, the function-level tags, and the number of the last
+/// version ever published (numbers are never reused, even after that version is deleted).
+/// </summary>
 public sealed record FunctionRecord
 {
     public required Scope Scope { get; init; }
@@ -11,6 +14,8 @@ public sealed record FunctionRecord
     public required FunctionVersion Latest { get; init; }
 
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    public int LastPublishedVersion { get; init; }
 
     public string Name => Latest.Name;
 

@@ -16,17 +16,41 @@ public sealed partial class FunctionService
 
     /// <summary>
     /// Finishes a create or update: unpacks the code once per CodeSha256 and checks the runtime can run here,
-    /// then commits Active/Successful, or Failed with AWS's reason code. Idempotent; safe after a restart.
+    /// then commits Active/Successful, or Failed with AWS's reason code. Versions published while $LATEST was
+    /// settling settle the same way, first, so a restart finds them through $LATEST. Idempotent; safe after a restart.
     /// </summary>
     public async Task SettleAsync(FunctionKey key, CancellationToken cancellationToken)
     {
         var record = await _store.GetFunctionAsync(key.Scope, key.Name, cancellationToken);
-        if (record is null || !record.Latest.IsSettling)
+        if (record is null)
         {
             return;
         }
 
-        var latest = record.Latest;
+        if (record.LastPublishedVersion > 0)
+        {
+            foreach (var version in await ListAllVersionsAsync(record, cancellationToken))
+            {
+                if (version.IsSettling)
+                {
+                    await _store.UpdateVersionAsync(key.Scope, await SettledAsync(version, cancellationToken), cancellationToken);
+                }
+            }
+        }
+
+        if (record.Latest.IsSettling)
+        {
+            var settled = await SettledAsync(record.Latest, cancellationToken);
+
+            // A concurrent change moved the revision on; that change queued its own settle.
+            await _store.TryUpdateFunctionAsync(record with { Latest = settled with { RevisionId = NewRevisionId() } }, record.Latest.RevisionId, cancellationToken);
+        }
+
+        _cache.Invalidate(key);
+    }
+
+    private async Task<FunctionVersion> SettledAsync(FunctionVersion latest, CancellationToken cancellationToken)
+    {
         string? failureCode = null;
         string? failureReason = null;
         try
@@ -51,7 +75,7 @@ public sealed partial class FunctionService
         }
 
         var creating = latest.State == FunctionStates.Pending;
-        var settled = failureCode is null
+        return failureCode is null
             ? latest with
             {
                 State = creating ? FunctionStates.Active : latest.State,
@@ -70,9 +94,5 @@ public sealed partial class FunctionService
                 LastUpdateStatusReason = failureReason,
                 LastUpdateStatusReasonCode = failureCode,
             };
-
-        // A concurrent change moved the revision on; that change queued its own settle.
-        await _store.TryUpdateFunctionAsync(record with { Latest = settled with { RevisionId = NewRevisionId() } }, latest.RevisionId, cancellationToken);
-        _cache.Invalidate(key);
     }
 }

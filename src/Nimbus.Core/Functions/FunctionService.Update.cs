@@ -7,7 +7,8 @@ namespace Nimbus.Core.Functions;
 
 public sealed partial class FunctionService
 {
-    public async Task<FunctionVersion> UpdateCodeAsync(Scope scope, string functionName, CodeUpload code, IReadOnlyList<string>? architectures, string? revisionId, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>UpdateFunctionCode; with <paramref name="publish"/> it also publishes the result and returns that version.</summary>
+    public async Task<FunctionVersion> UpdateCodeAsync(Scope scope, string functionName, CodeUpload code, IReadOnlyList<string>? architectures, string? revisionId, bool dryRun, bool publish, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
         if (architectures is not null)
@@ -32,7 +33,7 @@ public sealed partial class FunctionService
 
         var committed = await CommitUpdateAsync(record, latest, cancellationToken);
         await DeleteCodeIfUnusedAsync(record.Latest.CodeSha256, cancellationToken);
-        return committed;
+        return publish ? await PublishUnlessUnchangedAsync(record with { Latest = committed }, null, cancellationToken) : committed;
     }
 
     public async Task<FunctionVersion> UpdateConfigurationAsync(Scope scope, string functionName, FunctionChange change, CancellationToken cancellationToken)
@@ -47,6 +48,12 @@ public sealed partial class FunctionService
 
     private async Task<FunctionRecord> LoadForUpdateAsync(FunctionReference reference, string? revisionId, CancellationToken cancellationToken)
     {
+        if (reference.Qualifier is not null && reference.Qualifier != FunctionVersion.Latest)
+        {
+            throw LambdaErrors.InvalidParameter(
+                "Current operation does not support versions other than $LATEST. Please set the version to $LATEST or do not set a version in your request.");
+        }
+
         var record = await _store.GetFunctionAsync(reference.Scope, reference.Name, cancellationToken)
             ?? throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         if (record.Latest.State == FunctionStates.Pending)

@@ -40,7 +40,8 @@ public sealed partial class FunctionService : IDisposable
     /// <summary>Functions whose create or update waits to be settled; read by one background worker.</summary>
     public ChannelReader<FunctionKey> Settling => _settling.Reader;
 
-    public async Task<FunctionVersion> CreateAsync(Scope scope, string functionName, FunctionChange change, CodeUpload? code, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken)
+    /// <summary>CreateFunction; with <paramref name="publish"/> it also publishes version 1 and returns that.</summary>
+    public async Task<FunctionVersion> CreateAsync(Scope scope, string functionName, FunctionChange change, CodeUpload? code, IReadOnlyDictionary<string, string>? tags, bool publish, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
         FunctionValidator.Validate(change, isCreate: true, _runtimes);
@@ -93,49 +94,46 @@ public sealed partial class FunctionService : IDisposable
 
         _cache.Invalidate(new FunctionKey(scope, reference.Name));
         _settling.Writer.TryWrite(new FunctionKey(scope, reference.Name));
-        return version;
+        return publish ? await PublishAsync(record, null, cancellationToken) : version;
     }
 
     /// <summary>
-    /// The function an invocation runs, from memory when nothing changed it since it was last read (the invoke path
-    /// reads the store once per change, not once per invocation).
+    /// What an invocation runs, from memory when nothing changed the function since it was last read (the invoke
+    /// path reads the store once per change, not once per invocation).
     /// </summary>
-    public async Task<(FunctionRecord Record, FunctionReference Reference)> GetForInvokeAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    public async Task<InvokeTarget> GetForInvokeAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
         var key = new FunctionKey(scope, reference.Name);
-        if (!_cache.TryGet(key, out var record, out var generation))
+        var cacheKey = reference.Qualifier ?? FunctionVersion.Latest;
+        if (_cache.TryGetTarget(key, cacheKey, out var target, out var generation))
+        {
+            return reference == target.Reference ? target : target with { Reference = reference };
+        }
+
+        if (!_cache.TryGet(key, out var record, out generation))
         {
             record = Found(reference, await _store.GetFunctionAsync(scope, reference.Name, cancellationToken));
             _cache.Set(key, record, generation);
         }
 
-        return (Found(reference, record), reference);
+        target = await ResolveTargetAsync(reference, record, cancellationToken);
+        _cache.SetTarget(key, cacheKey, target, generation);
+        return target;
     }
 
-    /// <summary>GetFunction / GetFunctionConfiguration: the function, or ResourceNotFoundException.</summary>
-    public async Task<FunctionRecord> GetAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    /// <summary>GetFunction / GetFunctionConfiguration: the function at the qualifier, or ResourceNotFoundException.</summary>
+    public async Task<FunctionView> GetAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
-        return Found(reference, await _store.GetFunctionAsync(scope, reference.Name, cancellationToken));
+        var record = Found(reference, await _store.GetFunctionAsync(scope, reference.Name, cancellationToken));
+        var target = await ResolveTargetAsync(reference, record, cancellationToken);
+        return new FunctionView(record, target.Primary, reference.Qualifier);
     }
 
-    /// <summary>The record when it has the version the reference names; AWS's not-found error otherwise.</summary>
-    private static FunctionRecord Found(FunctionReference reference, FunctionRecord? record)
-    {
-        if (record is null)
-        {
-            throw LambdaErrors.FunctionNotFound(reference.Qualifier == FunctionVersion.Latest ? reference.Arn : reference.UnqualifiedArn);
-        }
-
-        if (reference.Qualifier is not null && reference.Qualifier != FunctionVersion.Latest)
-        {
-            // Published versions and aliases arrive with their own issue; until then only $LATEST exists.
-            throw LambdaErrors.FunctionNotFound(reference.Arn);
-        }
-
-        return record;
-    }
+    /// <summary>The record, or AWS's not-found error naming what the caller asked for.</summary>
+    private static FunctionRecord Found(FunctionReference reference, FunctionRecord? record) =>
+        record ?? throw LambdaErrors.FunctionNotFound(reference.Qualifier == FunctionVersion.Latest ? reference.Arn : reference.UnqualifiedArn);
 
     public async Task<FunctionPage> ListAsync(Scope scope, string? functionVersion, string? marker, int? maxItems, CancellationToken cancellationToken)
     {
@@ -146,13 +144,7 @@ public sealed partial class FunctionService : IDisposable
             errors.ThrowIfAny();
         }
 
-        if (maxItems is { } max && max is < 1 or > 10_000)
-        {
-            var errors = new ValidationErrors();
-            errors.Range(max, "maxItems", 1, 10_000);
-            errors.ThrowIfAny();
-        }
-
+        CheckMaxItems(maxItems);
         var after = DecodeMarker(marker);
         var limit = Math.Min(maxItems ?? 50, 50);
         var records = await _store.ListFunctionsAsync(scope, after, limit + 1, cancellationToken);
@@ -179,8 +171,14 @@ public sealed partial class FunctionService : IDisposable
             ?? throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         if (reference.Qualifier is not null)
         {
-            // AWS answers success for a version that does not exist; published versions arrive with their own issue.
+            await DeleteVersionAsync(record, reference.Qualifier, cancellationToken);
             return;
+        }
+
+        var packages = new HashSet<string>(StringComparer.Ordinal) { record.Latest.CodeSha256 };
+        foreach (var version in await ListAllVersionsAsync(record, cancellationToken))
+        {
+            packages.Add(version.CodeSha256);
         }
 
         var deleted = await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken);
@@ -190,7 +188,10 @@ public sealed partial class FunctionService : IDisposable
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         }
 
-        await DeleteCodeIfUnusedAsync(record.Latest.CodeSha256, cancellationToken);
+        foreach (var sha256 in packages)
+        {
+            await DeleteCodeIfUnusedAsync(sha256, cancellationToken);
+        }
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ public static class LambdaQuotas
     public const int MaxEnvironmentBytes = 4 * 1024;
     public const int MaxLayers = 5;
     public const int MaxTags = 50;
+    public const int MaxDescriptionLength = 256;
     public const long MaxZippedCode = 50L * 1024 * 1024;
     public const long MaxUnzippedCode = 250L * 1024 * 1024;
 

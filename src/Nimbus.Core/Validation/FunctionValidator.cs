@@ -49,7 +49,7 @@ public static class FunctionValidator
         errors.Pattern(change.Role, "role", Patterns.Role(), Patterns.RoleText);
         errors.Length(change.Handler, "handler", 0, 128);
         errors.Pattern(change.Handler, "handler", Patterns.Handler(), Patterns.HandlerText);
-        errors.Length(change.Description, "description", 0, 256);
+        errors.Length(change.Description, "description", 0, LambdaQuotas.MaxDescriptionLength);
         errors.Range(change.Timeout, "timeout", LambdaQuotas.MinTimeout, LambdaQuotas.MaxTimeout);
         errors.Range(change.MemorySize, "memorySize", LambdaQuotas.MinMemory, LambdaQuotas.MaxMemory);
         errors.Range(change.EphemeralStorageSize, "ephemeralStorage.size", LambdaQuotas.MinEphemeralStorage, LambdaQuotas.MaxEphemeralStorage);

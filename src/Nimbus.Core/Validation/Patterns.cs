@@ -31,6 +31,12 @@ public static partial class Patterns
 
     public const string QualifierText = @"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
 
+    public const string AliasText = "(?!^[0-9]+$)([a-zA-Z0-9-_]+)";
+
+    public const string VersionText = @"(\$LATEST|[0-9]+)";
+
+    public const string AdditionalVersionText = "[0-9]+";
+
     public const string TaggableResourceText =
         @"arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:(function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?|layer:([a-zA-Z0-9-_]+)|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)";
 
@@ -61,6 +67,15 @@ public static partial class Patterns
 
     [GeneratedRegex(@"^(\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+)$")]
     public static partial Regex Qualifier();
+
+    [GeneratedRegex("^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$")]
+    public static partial Regex Alias();
+
+    [GeneratedRegex(@"^(\$LATEST|[0-9]+)$")]
+    public static partial Regex Version();
+
+    [GeneratedRegex("^[0-9]+$")]
+    public static partial Regex AdditionalVersion();
 
     [GeneratedRegex(@"^arn:(?<partition>aws[a-zA-Z-]*):lambda:(?<region>(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(?<account>\d{12}):(?<rest>function:(?<name>[a-zA-Z0-9-_]+)(:(?<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?|layer:([a-zA-Z0-9-_]+)|code-signing-config:csc-[a-z0-9]{17}|event-source-mapping:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|capacity-provider:[a-zA-Z0-9-_]+)$")]
     public static partial Regex TaggableResource();

@@ -102,10 +102,11 @@ public sealed partial class AsyncInvocationWorker(
                 return;
             }
 
-            FunctionRecord record;
+            InvokeTarget target;
             try
             {
-                (record, _) = await functions.GetForInvokeAsync(invocation.Scope, invocation.FunctionName, invocation.Qualifier, stoppingToken);
+                // Resolved at delivery: an alias that moved since the event was queued runs its new version, as on AWS.
+                target = await functions.GetForInvokeAsync(invocation.Scope, invocation.FunctionName, invocation.Qualifier, stoppingToken);
             }
             catch (LambdaException ex) when (ex.StatusCode == 404)
             {
@@ -118,9 +119,9 @@ public sealed partial class AsyncInvocationWorker(
             {
                 RequestId = invocation.RequestId,
                 Scope = invocation.Scope,
-                Function = record.Latest,
-                InvokedFunctionArn = invocation.Scope.FunctionArn(record.Name, invocation.Qualifier),
-                OutboundNetwork = FunctionTags.OutboundNetworkOf(record.Tags),
+                Function = target.Choose(),
+                InvokedFunctionArn = invocation.Scope.FunctionArn(target.Record.Name, invocation.Qualifier),
+                OutboundNetwork = FunctionTags.OutboundNetworkOf(target.Record.Tags),
                 Payload = invocation.Payload,
                 ClientContext = invocation.ClientContext,
                 TraceId = invocation.TraceId,

@@ -15,16 +15,18 @@ namespace Nimbus.Events.Invocations;
 public sealed class InvokeService(FunctionService functions, Invoker invoker, IAsyncInvocationStore queue, AsyncInvocationWorker worker, TimeProvider time)
 {
     /// <summary>Resolves what an invocation would run; throws AWS's error when it cannot.</summary>
+    /// <remarks>For an alias with a routing configuration, the version is chosen here, by weight, per invocation.</remarks>
     public async Task<(FunctionVersion Version, string InvokedArn, string? Qualifier, bool? OutboundNetwork)> ResolveAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
-        var (record, reference) = await functions.GetForInvokeAsync(scope, functionName, qualifier, cancellationToken);
-        var version = record.Latest;
+        var target = await functions.GetForInvokeAsync(scope, functionName, qualifier, cancellationToken);
+        var version = target.Choose();
         if (version.State != FunctionStates.Active)
         {
             throw LambdaErrors.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {version.State}");
         }
 
-        return (version, scope.FunctionArn(record.Name, reference.Qualifier), reference.Qualifier, FunctionTags.OutboundNetworkOf(record.Tags));
+        var record = target.Record;
+        return (version, scope.FunctionArn(record.Name, target.Reference.Qualifier), target.Reference.Qualifier, FunctionTags.OutboundNetworkOf(record.Tags));
     }
 
     public async Task<InvocationResult> InvokeAsync(

@@ -87,5 +87,26 @@ internal static class SqliteMigrations
         CREATE INDEX async_invocations_due ON async_invocations (next_attempt_at);
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [V1Functions, V2Logs, V3AsyncInvocations];
+    /// <summary>
+    /// Version 4: published version numbers (never reused, so the last one is kept on the function) and aliases,
+    /// with the versions an alias routes to as columns, so a version an alias uses cannot be deleted.
+    /// </summary>
+    private const string V4VersionsAndAliases = """
+        ALTER TABLE functions ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
+
+        CREATE TABLE function_aliases (
+            account            TEXT NOT NULL,
+            region             TEXT NOT NULL,
+            function_name      TEXT NOT NULL,
+            name               TEXT NOT NULL,
+            config             TEXT NOT NULL,
+            revision_id        TEXT NOT NULL,
+            function_version   TEXT NOT NULL,
+            additional_version TEXT,
+            PRIMARY KEY (account, region, function_name, name),
+            FOREIGN KEY (account, region, function_name) REFERENCES functions (account, region, name) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases];
 }

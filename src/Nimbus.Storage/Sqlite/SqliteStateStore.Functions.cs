@@ -8,7 +8,7 @@ namespace Nimbus.Storage.Sqlite;
 
 internal sealed partial class SqliteStateStore
 {
-    private const string SelectFunction = "SELECT account, region, config, tags FROM functions";
+    private const string SelectFunction = "SELECT account, region, config, tags, last_version FROM functions";
 
     public async Task<FunctionRecord?> GetFunctionAsync(Scope scope, string name, CancellationToken cancellationToken)
     {
@@ -95,6 +95,13 @@ internal sealed partial class SqliteStateStore
                     "DELETE FROM function_versions WHERE account = @account AND region = @region AND name = @name");
                 AddKey(versions, scope, name);
                 await versions.ExecuteNonQueryAsync(ct);
+
+                await using var aliases = CreateCommand(
+                    connection,
+                    transaction,
+                    "DELETE FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name");
+                AddKey(aliases, scope, name);
+                await aliases.ExecuteNonQueryAsync(ct);
 
                 await using var command = CreateCommand(
                     connection,
@@ -205,7 +212,7 @@ internal sealed partial class SqliteStateStore
                 ?? throw new InvalidDataException($"The stored configuration of a function in {scope} is null.");
             var tags = JsonSerializer.Deserialize(reader.GetString(3), StorageJsonContext.Default.IReadOnlyDictionaryStringString)
                 ?? throw new InvalidDataException($"The stored tags of function {latest.Name} in {scope} are null.");
-            functions.Add(new FunctionRecord { Scope = scope, Latest = latest, Tags = tags });
+            functions.Add(new FunctionRecord { Scope = scope, Latest = latest, Tags = tags, LastPublishedVersion = reader.GetInt32(4) });
         }
 
         return functions;

@@ -12,5 +12,6 @@ namespace Nimbus.Storage.Sqlite;
     IgnoreReadOnlyProperties = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FunctionVersion))]
+[JsonSerializable(typeof(FunctionAlias))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -26,7 +26,7 @@ public sealed class FunctionServiceAccountTests
         await harness.CreateAsync("first", zip: first);
         await harness.CreateAsync("second", zip: second);
         await harness.Service.CreateAsync(
-            TestValues.OtherRegion, "elsewhere", TestValues.ValidCreate(), ServiceHarness.Upload(first), null, Ct);
+            TestValues.OtherRegion, "elsewhere", TestValues.ValidCreate(), ServiceHarness.Upload(first), null, publish: false, Ct);
 
         var settings = await harness.Service.GetAccountSettingsAsync(TestValues.Scope, Ct);
 

@@ -59,7 +59,7 @@ public sealed class FunctionServiceCreateTests
     public async Task CreateAsync_ByArn_StoresPlainName()
     {
         await _harness.Service.CreateAsync(
-            TestValues.Scope, TestValues.Arn("by-arn"), TestValues.ValidCreate(), ServiceHarness.Upload(ServiceHarness.Zip()), null, Ct);
+            TestValues.Scope, TestValues.Arn("by-arn"), TestValues.ValidCreate(), ServiceHarness.Upload(ServiceHarness.Zip()), null, publish: false, Ct);
 
         Assert.Equal("by-arn", (await _harness.LatestAsync("by-arn")).Name);
     }
@@ -100,7 +100,7 @@ public sealed class FunctionServiceCreateTests
             LambdaErrors.ValidationType,
             400,
             "1 validation error detected: Value null at 'code' failed to satisfy constraint: Member must not be null",
-            () => _harness.Service.CreateAsync(TestValues.Scope, "fn", TestValues.ValidCreate(), null, null, Ct));
+            () => _harness.Service.CreateAsync(TestValues.Scope, "fn", TestValues.ValidCreate(), null, null, publish: false, Ct));
 
     [Fact]
     public async Task CreateAsync_EmptyCode_ThrowsProvideSource() =>
@@ -108,7 +108,7 @@ public sealed class FunctionServiceCreateTests
             LambdaErrors.InvalidParameterValueType,
             400,
             "Please provide a source for function code.",
-            () => _harness.Service.CreateAsync(TestValues.Scope, "fn", TestValues.ValidCreate(), new CodeUpload(), null, Ct));
+            () => _harness.Service.CreateAsync(TestValues.Scope, "fn", TestValues.ValidCreate(), new CodeUpload(), null, publish: false, Ct));
 
     [Fact]
     public async Task CreateAsync_ZipOver50MB_ThrowsRequestEntityTooLarge() =>
@@ -218,8 +218,9 @@ public sealed class FunctionServiceCreateTests
 
         var record = await _harness.Service.GetAsync(TestValues.Scope, "fn", "$LATEST", Ct);
 
-        Assert.Equal("fn", record.Name);
-        Assert.Equal(TestValues.Arn("fn"), record.Arn);
+        Assert.Equal("fn", record.Record.Name);
+        Assert.Equal(TestValues.Arn("fn"), record.Record.Arn);
+        Assert.Equal("$LATEST", record.Version.Version);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class FunctionServiceSettleTests
         await _harness.CreateActiveAsync("fn");
         var zip = ServiceHarness.Zip("broken");
         _harness.Code.FailUnpack(TestKit.Fakes.InMemoryCodeStore.HashOf(zip));
-        await _harness.Service.UpdateCodeAsync(TestValues.Scope, "fn", ServiceHarness.Upload(zip), null, null, dryRun: false, Ct);
+        await _harness.Service.UpdateCodeAsync(TestValues.Scope, "fn", ServiceHarness.Upload(zip), null, null, dryRun: false, publish: false, Ct);
 
         await _harness.SettleAsync("fn");
 

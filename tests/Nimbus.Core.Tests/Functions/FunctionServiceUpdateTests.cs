@@ -21,7 +21,7 @@ public sealed class FunctionServiceUpdateTests
         _harness.Service.UpdateConfigurationAsync(TestValues.Scope, name, change, Ct);
 
     private Task<FunctionVersion> UpdateCodeAsync(byte[] zip, string? revisionId = null, bool dryRun = false) =>
-        _harness.Service.UpdateCodeAsync(TestValues.Scope, "fn", ServiceHarness.Upload(zip), null, revisionId, dryRun, Ct);
+        _harness.Service.UpdateCodeAsync(TestValues.Scope, "fn", ServiceHarness.Upload(zip), null, revisionId, dryRun, publish: false, Ct);
 
     [Fact]
     public async Task UpdateConfigurationAsync_Active_ReturnsInProgressWithCreatingReason()
@@ -231,7 +231,7 @@ public sealed class FunctionServiceUpdateTests
         await _harness.CreateActiveAsync("fn");
 
         var updated = await _harness.Service.UpdateCodeAsync(
-            TestValues.Scope, "fn", ServiceHarness.Upload(ServiceHarness.Zip("v2")), ["arm64"], null, dryRun: false, Ct);
+            TestValues.Scope, "fn", ServiceHarness.Upload(ServiceHarness.Zip("v2")), ["arm64"], null, dryRun: false, publish: false, Ct);
 
         Assert.Equal(["arm64"], updated.Architectures);
     }
@@ -246,7 +246,7 @@ public sealed class FunctionServiceUpdateTests
             400,
             "1 validation error detected: Value '[x86_64, arm64]' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1",
             () => _harness.Service.UpdateCodeAsync(
-                TestValues.Scope, "fn", ServiceHarness.Upload(ServiceHarness.Zip("v2")), ["x86_64", "arm64"], null, dryRun: false, Ct));
+                TestValues.Scope, "fn", ServiceHarness.Upload(ServiceHarness.Zip("v2")), ["x86_64", "arm64"], null, dryRun: false, publish: false, Ct));
     }
 
     [Fact]

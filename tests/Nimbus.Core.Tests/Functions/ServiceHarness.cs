@@ -37,7 +37,7 @@ internal sealed class ServiceHarness
         FunctionChange? change = null,
         byte[]? zip = null,
         IReadOnlyDictionary<string, string>? tags = null) =>
-        Service.CreateAsync(TestValues.Scope, name, change ?? TestValues.ValidCreate(), Upload(zip ?? Zip()), tags, Ct);
+        Service.CreateAsync(TestValues.Scope, name, change ?? TestValues.ValidCreate(), Upload(zip ?? Zip()), tags, publish: false, Ct);
 
     /// <summary>Creates a function and settles it to Active/Successful.</summary>
     public async Task<FunctionVersion> CreateActiveAsync(string name, FunctionChange? change = null, byte[]? zip = null)
