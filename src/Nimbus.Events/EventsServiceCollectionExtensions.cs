@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Events.Async;
 using Nimbus.Events.Invocations;
+using Nimbus.Events.Provisioned;
 
 namespace Nimbus.Events;
 
@@ -15,6 +16,7 @@ public static class EventsServiceCollectionExtensions
         services.TryAddSingleton<AsyncInvocationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AsyncInvocationWorker>());
         services.TryAddSingleton<InvokeService>();
+        services.AddHostedService<ProvisionedConcurrencyWorker>();
         return services;
     }
 }

@@ -30,6 +30,7 @@ public static class ApiServiceCollectionExtensions
             ApiJsonContext.Default.HealthWire));
         app.MapFunctionEndpoints();
         app.MapVersionEndpoints();
+        app.MapProvisionedConcurrencyEndpoints();
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
         app.MapAccountEndpoints();

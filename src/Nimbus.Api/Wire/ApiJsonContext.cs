@@ -21,4 +21,7 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(UpdateAliasRequestWire))]
 [JsonSerializable(typeof(AliasConfigurationWire))]
 [JsonSerializable(typeof(ListAliasesResponseWire))]
+[JsonSerializable(typeof(PutProvisionedConcurrencyConfigRequestWire))]
+[JsonSerializable(typeof(ProvisionedConcurrencyConfigWire))]
+[JsonSerializable(typeof(ListProvisionedConcurrencyConfigsResponseWire))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

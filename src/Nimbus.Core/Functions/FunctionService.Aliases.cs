@@ -84,6 +84,12 @@ public sealed partial class FunctionService
         }
 
         _cache.Invalidate(new FunctionKey(scope, record.Name));
+        if (alias.FunctionVersion != current.FunctionVersion)
+        {
+            // Provisioned concurrency on the alias follows it to the new version.
+            Interlocked.Increment(ref _provisionedGeneration);
+        }
+
         return alias;
     }
 
@@ -95,6 +101,13 @@ public sealed partial class FunctionService
         var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken)
             ?? throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         await _store.DeleteAliasAsync(scope, record.Name, aliasName, cancellationToken);
+
+        // Deleting an alias deletes its provisioned concurrency, as on AWS.
+        if (await _store.DeleteProvisionedConcurrencyAsync(scope, record.Name, aliasName, cancellationToken))
+        {
+            Interlocked.Increment(ref _provisionedGeneration);
+        }
+
         _cache.Invalidate(new FunctionKey(scope, record.Name));
     }
 

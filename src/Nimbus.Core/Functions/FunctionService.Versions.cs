@@ -174,6 +174,11 @@ public sealed partial class FunctionService
             }
         }
 
+        if (await _store.DeleteProvisionedConcurrencyAsync(record.Scope, record.Name, qualifier, cancellationToken))
+        {
+            Interlocked.Increment(ref _provisionedGeneration);
+        }
+
         _cache.Invalidate(new FunctionKey(record.Scope, record.Name));
         await DeleteCodeIfUnusedAsync(version.CodeSha256, cancellationToken);
     }

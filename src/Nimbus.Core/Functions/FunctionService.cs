@@ -183,6 +183,7 @@ public sealed partial class FunctionService : IDisposable
 
         var deleted = await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken);
         _cache.Invalidate(new FunctionKey(scope, reference.Name));
+        Interlocked.Increment(ref _provisionedGeneration);
         if (!deleted)
         {
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);

@@ -44,13 +44,16 @@ internal sealed class EnvironmentPool : IAsyncDisposable
         await environment.DisposeAsync();
     }
 
-    /// <summary>Removes idle environments unused for <paramref name="idleTimeout"/> or older than <paramref name="maxLifetime"/>.</summary>
+    /// <summary>
+    /// Removes idle environments unused for <paramref name="idleTimeout"/> or older than <paramref name="maxLifetime"/>;
+    /// provisioned ones stay however long they idle (their worker replaces them if they die).
+    /// </summary>
     public async Task<int> ReclaimAsync(DateTimeOffset now, TimeSpan idleTimeout, TimeSpan maxLifetime)
     {
         var reclaimed = 0;
         foreach (var group in _groups.Values)
         {
-            foreach (var environment in group.TakeExpired(e => now - e.LastUsed >= idleTimeout || now - e.StartedAt >= maxLifetime))
+            foreach (var environment in group.TakeExpired(e => !e.Provisioned && (now - e.LastUsed >= idleTimeout || now - e.StartedAt >= maxLifetime)))
             {
                 await DiscardAsync(environment);
                 reclaimed++;

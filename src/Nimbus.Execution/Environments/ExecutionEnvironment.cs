@@ -25,6 +25,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private string? _currentRequestId;
     private EnvironmentState _state = EnvironmentState.Initializing;
     private Task? _readLoop;
+    private volatile bool _provisioned;
 
     private ExecutionEnvironment(string id, string logStreamName, ISandbox sandbox, Socket connection, DateTimeOffset startedAt, ILogger logger)
     {
@@ -45,6 +46,16 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     public DateTimeOffset StartedAt { get; }
 
     public DateTimeOffset LastUsed { get; private set; }
+
+    /// <summary>
+    /// Kept warm for a provisioned-concurrency config: taken before on-demand environments and never reclaimed for
+    /// idleness; cleared when the config goes away (then it ages out like any other).
+    /// </summary>
+    public bool Provisioned
+    {
+        get => _provisioned;
+        set => _provisioned = value;
+    }
 
     /// <summary>The runtime's output that belongs to the current phase (init, then each invocation).</summary>
     public LogBuffer Output { get; } = new();

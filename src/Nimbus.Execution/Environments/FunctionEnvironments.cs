@@ -24,11 +24,21 @@ internal sealed class FunctionEnvironments(string key)
         }
     }
 
-    /// <summary>The most recently used idle environment, or null.</summary>
+    /// <summary>An idle provisioned environment if there is one, else the most recently used idle one, or null.</summary>
     public ExecutionEnvironment? TakeIdle()
     {
         lock (_lock)
         {
+            for (var i = _idle.Count - 1; i >= 0; i--)
+            {
+                var environment = _idle[i];
+                if (environment.Provisioned && environment.State == EnvironmentState.Idle)
+                {
+                    _idle.RemoveAt(i);
+                    return environment;
+                }
+            }
+
             while (_idle.Count > 0)
             {
                 var environment = _idle[^1];

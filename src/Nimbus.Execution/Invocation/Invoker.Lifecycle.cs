@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Nimbus.Core.Arns;
+using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Sandboxes;
@@ -11,31 +13,36 @@ namespace Nimbus.Execution.Invocation;
 
 public sealed partial class Invoker
 {
+    private const string OnDemand = "on-demand";
+
     private async Task<(ExecutionEnvironment Environment, RuntimeOutcome Outcome, TimeSpan InitDuration)> ColdStartAsync(
         InvocationRequest request,
         FunctionEnvironments group,
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var (environment, outcome) = await StartEnvironmentAsync(request, group, _options.InitTimeout, cancellationToken);
+        var (environment, outcome) = await StartEnvironmentAsync(request.Scope, request.Function, request.OutboundNetwork, OnDemand, group, _options.InitTimeout, cancellationToken);
         if (outcome.Kind == OutcomeKind.Timeout)
         {
             // AWS: an init phase past 10 s is retried as part of the invocation, within the function's own timeout.
             Log.InitTimedOut(_logger, request.Function.Name, _options.InitTimeout.TotalSeconds);
             await Pool.DiscardAsync(environment);
-            (environment, outcome) = await StartEnvironmentAsync(request, group, TimeSpan.FromSeconds(request.Function.Timeout), cancellationToken);
+            (environment, outcome) = await StartEnvironmentAsync(request.Scope, request.Function, request.OutboundNetwork, OnDemand, group, TimeSpan.FromSeconds(request.Function.Timeout), cancellationToken);
         }
 
         return (environment, outcome, clock.Elapsed);
     }
 
+    /// <summary>Starts an environment and waits for its init phase; <paramref name="initializationType"/> is AWS_LAMBDA_INITIALIZATION_TYPE.</summary>
     private async Task<(ExecutionEnvironment Environment, RuntimeOutcome Outcome)> StartEnvironmentAsync(
-        InvocationRequest request,
+        Scope scope,
+        FunctionVersion function,
+        bool? outboundNetwork,
+        string initializationType,
         FunctionEnvironments group,
         TimeSpan initTimeout,
         CancellationToken cancellationToken)
     {
-        var function = request.Function;
         var id = Guid.NewGuid().ToString("N");
         var now = _time.GetUtcNow();
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
@@ -50,13 +57,13 @@ public sealed partial class Invoker
             HostDirectories = _launcher.HostDirectories(function),
             MemoryMb = function.MemorySize,
             EphemeralStorageMb = function.EphemeralStorageSize,
-            OutboundNetwork = request.OutboundNetwork ?? _options.OutboundNetwork,
+            OutboundNetwork = outboundNetwork ?? _options.OutboundNetwork,
             PlatformSocketPath = _options.PlatformSocketPath,
         };
         var environment = await ExecutionEnvironment.StartAsync(
             _sandboxes,
             spec,
-            paths => _launcher.Create(request.Scope, function, stream, "on-demand", paths, codeDirectory),
+            paths => _launcher.Create(scope, function, stream, initializationType, paths, codeDirectory),
             stream,
             _time,
             _logger,
@@ -212,7 +219,10 @@ public sealed partial class Invoker
         return report.ToString();
     }
 
-    private void Persist(InvocationRequest request, ExecutionEnvironment environment, List<string> lines)
+    private void Persist(InvocationRequest request, ExecutionEnvironment environment, List<string> lines) =>
+        Persist(request.Scope, request.Function, environment, lines);
+
+    private void Persist(Scope scope, FunctionVersion function, ExecutionEnvironment environment, List<string> lines)
     {
         if (lines.Count == 0)
         {
@@ -226,7 +236,7 @@ public sealed partial class Invoker
             events[i] = new LogEvent(now, lines[i]);
         }
 
-        _logs.Write(request.Scope, request.Function.Logging.LogGroup, environment.LogStreamName, events);
+        _logs.Write(scope, function.Logging.LogGroup, environment.LogStreamName, events);
     }
 
     private static partial class Log

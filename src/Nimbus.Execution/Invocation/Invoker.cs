@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Arns;
+using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Logs;
@@ -53,7 +55,7 @@ public sealed partial class Invoker : IAsyncDisposable
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
     {
         var function = request.Function;
-        var group = Pool.Group(PoolKey(request));
+        var group = Pool.Group(PoolKey(request.Scope, function, request.OutboundNetwork));
         var lines = new List<string>();
         var environment = group.TakeIdle();
         var cold = environment is null;
@@ -117,13 +119,10 @@ public sealed partial class Invoker : IAsyncDisposable
 
     public ValueTask DisposeAsync() => Pool.DisposeAsync();
 
-    private static string PoolKey(InvocationRequest request)
-    {
-        var f = request.Function;
-        return string.Create(
+    private static string PoolKey(Scope scope, FunctionVersion f, bool? outboundNetwork) =>
+        string.Create(
             CultureInfo.InvariantCulture,
-            $"{request.Scope.Account}:{request.Scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}:{request.OutboundNetwork}");
-    }
+            $"{scope.Account}:{scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}:{outboundNetwork}");
 
     private static string SocketDirectory(string workDirectory)
     {

@@ -108,5 +108,20 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases];
+    /// <summary>Version 5: provisioned concurrency, one config per published version or alias.</summary>
+    private const string V5ProvisionedConcurrency = """
+        CREATE TABLE provisioned_concurrency (
+            account       TEXT NOT NULL,
+            region        TEXT NOT NULL,
+            function_name TEXT NOT NULL,
+            qualifier     TEXT NOT NULL,
+            config        TEXT NOT NULL,
+            last_modified TEXT NOT NULL,
+            requested     INTEGER NOT NULL,
+            PRIMARY KEY (account, region, function_name, qualifier),
+            FOREIGN KEY (account, region, function_name) REFERENCES functions (account, region, name) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency];
 }

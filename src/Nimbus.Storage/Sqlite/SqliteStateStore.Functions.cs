@@ -96,6 +96,13 @@ internal sealed partial class SqliteStateStore
                 AddKey(versions, scope, name);
                 await versions.ExecuteNonQueryAsync(ct);
 
+                await using var provisioned = CreateCommand(
+                    connection,
+                    transaction,
+                    "DELETE FROM provisioned_concurrency WHERE account = @account AND region = @region AND function_name = @name");
+                AddKey(provisioned, scope, name);
+                await provisioned.ExecuteNonQueryAsync(ct);
+
                 await using var aliases = CreateCommand(
                     connection,
                     transaction,

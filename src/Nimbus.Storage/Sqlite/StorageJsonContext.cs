@@ -13,5 +13,6 @@ namespace Nimbus.Storage.Sqlite;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FunctionVersion))]
 [JsonSerializable(typeof(FunctionAlias))]
+[JsonSerializable(typeof(ProvisionedConcurrencyConfig))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;
