@@ -51,7 +51,8 @@ internal static class FunctionEndpoints
         var items = new List<FunctionConfigurationWire>(page.Functions.Count);
         foreach (var version in page.Functions)
         {
-            items.Add(WireMapper.ToWire(scope, version));
+            // With FunctionVersion=ALL, published versions appear with their qualified ARNs.
+            items.Add(WireMapper.ToWire(scope, version, version.Version == FunctionVersion.Latest ? null : version.Version));
         }
 
         return Results.Json(new ListFunctionsResponseWire { Functions = items, NextMarker = page.NextMarker }, ApiJsonContext.Default.ListFunctionsResponseWire);

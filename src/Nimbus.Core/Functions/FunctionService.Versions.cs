@@ -124,6 +124,67 @@ public sealed partial class FunctionService
         return new FunctionPage(items, next);
     }
 
+    /// <summary>
+    /// ListFunctions with FunctionVersion=ALL: each function's $LATEST and published versions, functions in name
+    /// order. The marker is "name\nN", the last version a page showed ($LATEST as 0), so a page may end mid-function.
+    /// </summary>
+    private async Task<FunctionPage> ListWithVersionsAsync(Scope scope, string? marker, int limit, CancellationToken cancellationToken)
+    {
+        string? afterName = marker;
+        var afterVersion = -1;
+        if (marker?.Split('\n') is [var name, var number])
+        {
+            if (!int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out afterVersion))
+            {
+                throw LambdaErrors.InvalidParameter($"Invalid marker: {EncodeMarker(marker)}");
+            }
+
+            afterName = name;
+        }
+
+        // One item more than the page holds tells whether there is a next page.
+        var items = new List<FunctionVersion>(limit + 1);
+        if (afterName is not null && afterVersion >= 0 && await _store.GetFunctionAsync(scope, afterName, cancellationToken) is { } current)
+        {
+            items.AddRange(await _store.ListVersionsAsync(scope, current.Name, afterVersion, limit + 1, cancellationToken));
+        }
+
+        while (items.Count <= limit)
+        {
+            var records = await _store.ListFunctionsAsync(scope, afterName, limit + 1, cancellationToken);
+            foreach (var record in records)
+            {
+                items.Add(record.Latest);
+                if (items.Count > limit)
+                {
+                    break;
+                }
+
+                items.AddRange(await _store.ListVersionsAsync(scope, record.Name, 0, limit + 1 - items.Count, cancellationToken));
+                if (items.Count > limit)
+                {
+                    break;
+                }
+            }
+
+            if (records.Count <= limit)
+            {
+                break;
+            }
+
+            afterName = records[^1].Name;
+        }
+
+        if (items.Count <= limit)
+        {
+            return new FunctionPage(items, null);
+        }
+
+        items.RemoveRange(limit, items.Count - limit);
+        var last = items[^1];
+        return new FunctionPage(items, EncodeMarker($"{last.Name}\n{(last.Version == FunctionVersion.Latest ? "0" : last.Version)}"));
+    }
+
     /// <summary>Every published version of a function, in ascending order.</summary>
     private async Task<List<FunctionVersion>> ListAllVersionsAsync(FunctionRecord record, CancellationToken cancellationToken)
     {

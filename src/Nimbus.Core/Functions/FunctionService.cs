@@ -147,6 +147,11 @@ public sealed partial class FunctionService : IDisposable
         CheckMaxItems(maxItems);
         var after = DecodeMarker(marker);
         var limit = Math.Min(maxItems ?? 50, 50);
+        if (functionVersion is not null)
+        {
+            return await ListWithVersionsAsync(scope, after, limit, cancellationToken);
+        }
+
         var records = await _store.ListFunctionsAsync(scope, after, limit + 1, cancellationToken);
         var count = Math.Min(records.Count, limit);
         var functions = new FunctionVersion[count];

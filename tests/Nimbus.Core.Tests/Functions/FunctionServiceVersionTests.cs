@@ -156,4 +156,27 @@ public sealed class FunctionServiceVersionTests
         await LambdaAssert.ThrowsAsync(
             LambdaErrors.InvalidParameterValueType, 400, "Deletion of aliases is not currently supported.", () => _harness.Service.DeleteAsync(TestValues.Scope, "fn", "live", Ct));
     }
+
+    [Fact]
+    public async Task ListAsync_AllVersions_PagesAcrossFunctions()
+    {
+        await _harness.CreateActiveAsync("a");
+        await _harness.Service.PublishVersionAsync(TestValues.Scope, "a", null, null, null, Ct);
+        await _harness.CreateActiveAsync("b");
+        await _harness.CreateActiveAsync("fn");
+        await PublishAsync();
+
+        var seen = new List<string>();
+        string? marker = null;
+        do
+        {
+            var page = await _harness.Service.ListAsync(TestValues.Scope, "ALL", marker, 2, Ct);
+            Assert.True(page.Functions.Count <= 2);
+            seen.AddRange(page.Functions.Select(v => $"{v.Name}:{v.Version}"));
+            marker = page.NextMarker;
+        }
+        while (marker is not null);
+
+        Assert.Equal(["a:$LATEST", "a:1", "b:$LATEST", "fn:$LATEST", "fn:1"], seen);
+    }
 }

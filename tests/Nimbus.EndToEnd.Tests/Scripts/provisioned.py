@@ -88,6 +88,10 @@ def case_provisioned_alias_is_warm():
     LAM.delete_provisioned_concurrency_config(FunctionName=name, Qualifier="live")  # idempotent
     expect_error(lambda: LAM.get_provisioned_concurrency_config(FunctionName=name, Qualifier="live"),
                  "ProvisionedConcurrencyConfigNotFoundException", 404)
+    LAM.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1", ProvisionedConcurrentExecutions=1)
+    expect_error(lambda: LAM.put_provisioned_concurrency_config(FunctionName=name, Qualifier="live", ProvisionedConcurrentExecutions=1),
+                 "ResourceConflictException", 409, "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version")
+    LAM.delete_function(FunctionName=name)
 
 
 def case_provisioned_environment_is_replaced():
