@@ -39,6 +39,17 @@ internal sealed class LambdaClient(HttpClient http)
         await WaitActiveAsync(name, cancellationToken);
     }
 
+    /// <summary>Sends one Lambda control-plane request with a JSON body; throws unless it answers <paramref name="expected"/>.</summary>
+    public async Task PostJsonAsync(string path, JsonObject body, int expected, CancellationToken cancellationToken)
+    {
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, s_json);
+        using var response = await http.PostAsync(new Uri(path, UriKind.Relative), content, cancellationToken);
+        if ((int)response.StatusCode != expected)
+        {
+            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
     public async Task WaitActiveAsync(string name, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

@@ -35,6 +35,41 @@ internal static class LoadRunner
     }
 
     /// <summary>
+    /// <paramref name="count"/> pairs of requests in sequence, <paramref name="first"/> then <paramref name="second"/>,
+    /// so that drift on a shared machine (other load, frequency changes) falls on both samples alike.
+    /// </summary>
+    public static async Task<(LatencySample First, LatencySample Second)> InterleavedAsync(PostTarget first, PostTarget second, int count, CancellationToken cancellationToken)
+    {
+        var a = new List<double>(count);
+        var b = new List<double>(count);
+        var errors = (First: 0, Second: 0);
+        for (var i = 0; i < count; i++)
+        {
+            // Alternate which goes first too, so neither always follows the other's response.
+            var (x, y, xs, ys) = i % 2 == 0 ? (first, second, a, b) : (second, first, b, a);
+            var start = Stopwatch.GetTimestamp();
+            var okX = await x.SendAsync(cancellationToken);
+            var middle = Stopwatch.GetTimestamp();
+            var okY = await y.SendAsync(cancellationToken);
+            var end = Stopwatch.GetTimestamp();
+            if (okX)
+            {
+                xs.Add(Stats.Milliseconds(start, middle));
+            }
+
+            if (okY)
+            {
+                ys.Add(Stats.Milliseconds(middle, end));
+            }
+
+            errors.First += (ReferenceEquals(x, first) ? !okX : !okY) ? 1 : 0;
+            errors.Second += (ReferenceEquals(x, first) ? !okY : !okX) ? 1 : 0;
+        }
+
+        return (LatencySample.From(a, errors.First), LatencySample.From(b, errors.Second));
+    }
+
+    /// <summary>
     /// <paramref name="clients"/> loops, each sending its next request when the previous one is answered: first
     /// unmeasured for <paramref name="warmUp"/> (and until every client has had a few answers, so that every
     /// environment it needs is started), then counted for <paramref name="duration"/>. A request counts when it

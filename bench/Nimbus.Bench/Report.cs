@@ -41,7 +41,7 @@ internal sealed class Report
         }
 
         Heading("summary");
-        Console.WriteLine("   targets from issue #3; each reference is measured in this run unless it says 'stated'");
+        Console.WriteLine("   targets from the issues; each reference is measured in this run unless it says 'stated'");
         foreach (var v in _verdicts)
         {
             Console.WriteLine($"   {(v.Pass ? "PASS" : "MISS")}  {v.Figure}: {v.Measured} vs {v.Reference} ({v.Ratio}); target {v.Target}");
