@@ -31,6 +31,7 @@ public static class ApiServiceCollectionExtensions
         app.MapFunctionEndpoints();
         app.MapVersionEndpoints();
         app.MapProvisionedConcurrencyEndpoints();
+        app.MapEventInvokeEndpoints();
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
         app.MapAccountEndpoints();

@@ -24,4 +24,8 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(PutProvisionedConcurrencyConfigRequestWire))]
 [JsonSerializable(typeof(ProvisionedConcurrencyConfigWire))]
 [JsonSerializable(typeof(ListProvisionedConcurrencyConfigsResponseWire))]
+[JsonSerializable(typeof(EventInvokeConfigRequestWire))]
+[JsonSerializable(typeof(EventInvokeConfigWire))]
+[JsonSerializable(typeof(ListEventInvokeConfigsResponseWire))]
+[JsonSerializable(typeof(RecursionConfigWire))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -17,6 +17,9 @@ public sealed record FunctionRecord
 
     public int LastPublishedVersion { get; init; }
 
+    /// <summary>What Nimbus does with a recursive loop of this function: <c>Terminate</c> (AWS's default) or <c>Allow</c>.</summary>
+    public string RecursiveLoop { get; init; } = RecursiveLoops.Terminate;
+
     public string Name => Latest.Name;
 
     public string Arn => Scope.FunctionArn(Name);

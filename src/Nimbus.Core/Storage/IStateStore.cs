@@ -86,6 +86,19 @@ public interface IStateStore
 
     Task<bool> DeleteProvisionedConcurrencyAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken);
 
+    Task<EventInvokeConfig?> GetEventInvokeConfigAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken);
+
+    /// <summary>The event invoke configs of one function, by qualifier.</summary>
+    Task<IReadOnlyList<EventInvokeConfig>> ListEventInvokeConfigsAsync(Scope scope, string functionName, CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces the config of one qualifier; false when the function is gone.</summary>
+    Task<bool> PutEventInvokeConfigAsync(Scope scope, EventInvokeConfig config, CancellationToken cancellationToken);
+
+    Task<bool> DeleteEventInvokeConfigAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken);
+
+    /// <summary>Sets the function's recursive-loop setting (Terminate or Allow); false when the function is gone.</summary>
+    Task<bool> SetRecursiveLoopAsync(Scope scope, string functionName, string recursiveLoop, CancellationToken cancellationToken);
+
     /// <summary>True when any stored function version still uses the code with this hash.</summary>
     Task<bool> IsCodeReferencedAsync(string codeSha256, CancellationToken cancellationToken);
 }

@@ -31,6 +31,9 @@ public static partial class Patterns
 
     public const string QualifierText = @"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+";
 
+    public const string DestinationArnText =
+        @"$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)";
+
     public const string AliasText = "(?!^[0-9]+$)([a-zA-Z0-9-_]+)";
 
     public const string VersionText = @"(\$LATEST|[0-9]+)";
@@ -67,6 +70,9 @@ public static partial class Patterns
 
     [GeneratedRegex(@"^(\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+)$")]
     public static partial Regex Qualifier();
+
+    [GeneratedRegex(@"^($|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*))$")]
+    public static partial Regex DestinationArn();
 
     [GeneratedRegex("^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$")]
     public static partial Regex Alias();

@@ -123,5 +123,21 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency];
+    /// <summary>Version 6: asynchronous invocation settings per qualifier, and the function's recursion setting.</summary>
+    private const string V6EventInvokeConfigs = """
+        ALTER TABLE functions ADD COLUMN recursive_loop TEXT NOT NULL DEFAULT 'Terminate';
+
+        CREATE TABLE event_invoke_configs (
+            account       TEXT NOT NULL,
+            region        TEXT NOT NULL,
+            function_name TEXT NOT NULL,
+            qualifier     TEXT NOT NULL,
+            config        TEXT NOT NULL,
+            PRIMARY KEY (account, region, function_name, qualifier),
+            FOREIGN KEY (account, region, function_name) REFERENCES functions (account, region, name) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } =
+        [V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs];
 }

@@ -8,7 +8,7 @@ namespace Nimbus.Storage.Sqlite;
 
 internal sealed partial class SqliteStateStore
 {
-    private const string SelectFunction = "SELECT account, region, config, tags, last_version FROM functions";
+    private const string SelectFunction = "SELECT account, region, config, tags, last_version, recursive_loop FROM functions";
 
     public async Task<FunctionRecord?> GetFunctionAsync(Scope scope, string name, CancellationToken cancellationToken)
     {
@@ -102,6 +102,13 @@ internal sealed partial class SqliteStateStore
                     "DELETE FROM provisioned_concurrency WHERE account = @account AND region = @region AND function_name = @name");
                 AddKey(provisioned, scope, name);
                 await provisioned.ExecuteNonQueryAsync(ct);
+
+                await using var invokeConfigs = CreateCommand(
+                    connection,
+                    transaction,
+                    "DELETE FROM event_invoke_configs WHERE account = @account AND region = @region AND function_name = @name");
+                AddKey(invokeConfigs, scope, name);
+                await invokeConfigs.ExecuteNonQueryAsync(ct);
 
                 await using var aliases = CreateCommand(
                     connection,
@@ -219,7 +226,7 @@ internal sealed partial class SqliteStateStore
                 ?? throw new InvalidDataException($"The stored configuration of a function in {scope} is null.");
             var tags = JsonSerializer.Deserialize(reader.GetString(3), StorageJsonContext.Default.IReadOnlyDictionaryStringString)
                 ?? throw new InvalidDataException($"The stored tags of function {latest.Name} in {scope} are null.");
-            functions.Add(new FunctionRecord { Scope = scope, Latest = latest, Tags = tags, LastPublishedVersion = reader.GetInt32(4) });
+            functions.Add(new FunctionRecord { Scope = scope, Latest = latest, Tags = tags, LastPublishedVersion = reader.GetInt32(4), RecursiveLoop = reader.GetString(5) });
         }
 
         return functions;

@@ -14,5 +14,6 @@ namespace Nimbus.Storage.Sqlite;
 [JsonSerializable(typeof(FunctionVersion))]
 [JsonSerializable(typeof(FunctionAlias))]
 [JsonSerializable(typeof(ProvisionedConcurrencyConfig))]
+[JsonSerializable(typeof(EventInvokeConfig))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -16,6 +16,7 @@ public sealed class InMemoryStateStore : IStateStore
     private readonly Dictionary<FunctionKey, SortedDictionary<int, FunctionVersion>> _versions = [];
     private readonly Dictionary<FunctionKey, SortedDictionary<string, FunctionAlias>> _aliases = [];
     private readonly Dictionary<FunctionKey, SortedDictionary<string, ProvisionedConcurrencyConfig>> _provisioned = [];
+    private readonly Dictionary<FunctionKey, SortedDictionary<string, EventInvokeConfig>> _invokeConfigs = [];
 
     /// <summary>How many times a write (create, update or delete) changed the store.</summary>
     public int WriteCount { get; private set; }
@@ -64,7 +65,7 @@ public sealed class InMemoryStateStore : IStateStore
             }
 
             // Like the real stores, an update of $LATEST leaves the version counter alone.
-            functions[record.Name] = record with { LastPublishedVersion = current.LastPublishedVersion };
+            functions[record.Name] = record with { LastPublishedVersion = current.LastPublishedVersion, RecursiveLoop = current.RecursiveLoop };
             WriteCount++;
             return Task.FromResult(true);
         }
@@ -82,6 +83,7 @@ public sealed class InMemoryStateStore : IStateStore
             _versions.Remove(new FunctionKey(scope, name));
             _aliases.Remove(new FunctionKey(scope, name));
             _provisioned.Remove(new FunctionKey(scope, name));
+            _invokeConfigs.Remove(new FunctionKey(scope, name));
 
             WriteCount++;
             return Task.FromResult(true);
@@ -360,6 +362,71 @@ public sealed class InMemoryStateStore : IStateStore
             var deleted = _provisioned.TryGetValue(new FunctionKey(scope, functionName), out var configs) && configs.Remove(qualifier);
             WriteCount += deleted ? 1 : 0;
             return Task.FromResult(deleted);
+        }
+    }
+
+    public Task<EventInvokeConfig?> GetEventInvokeConfigAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_invokeConfigs.TryGetValue(new FunctionKey(scope, functionName), out var configs) && configs.TryGetValue(qualifier, out var found) ? found : null);
+        }
+    }
+
+    public Task<IReadOnlyList<EventInvokeConfig>> ListEventInvokeConfigsAsync(Scope scope, string functionName, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<EventInvokeConfig>>(
+                _invokeConfigs.TryGetValue(new FunctionKey(scope, functionName), out var configs) ? configs.Values.ToList() : []);
+        }
+    }
+
+    public Task<bool> PutEventInvokeConfigAsync(Scope scope, EventInvokeConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        lock (_lock)
+        {
+            if (!_functions.TryGetValue(scope, out var functions) || !functions.ContainsKey(config.FunctionName))
+            {
+                return Task.FromResult(false);
+            }
+
+            var key = new FunctionKey(scope, config.FunctionName);
+            if (!_invokeConfigs.TryGetValue(key, out var configs))
+            {
+                configs = new SortedDictionary<string, EventInvokeConfig>(StringComparer.Ordinal);
+                _invokeConfigs.Add(key, configs);
+            }
+
+            configs[config.Qualifier] = config;
+            WriteCount++;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> DeleteEventInvokeConfigAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var deleted = _invokeConfigs.TryGetValue(new FunctionKey(scope, functionName), out var configs) && configs.Remove(qualifier);
+            WriteCount += deleted ? 1 : 0;
+            return Task.FromResult(deleted);
+        }
+    }
+
+    public Task<bool> SetRecursiveLoopAsync(Scope scope, string functionName, string recursiveLoop, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!_functions.TryGetValue(scope, out var functions) || !functions.TryGetValue(functionName, out var current))
+            {
+                return Task.FromResult(false);
+            }
+
+            functions[functionName] = current with { RecursiveLoop = recursiveLoop };
+            WriteCount++;
+            return Task.FromResult(true);
         }
     }
 

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Hosting;
+using Nimbus.Api.Wire;
+using Nimbus.Core.Arns;
+using Nimbus.Core.Functions;
+
+namespace Nimbus.Api.Lambda;
+
+/// <summary>Asynchronous invocation settings (2019-09-25) and the recursion config (2024-08-31), on AWS's paths.</summary>
+internal static class EventInvokeEndpoints
+{
+    private const string Config = "/2019-09-25/functions/{functionName}/event-invoke-config";
+    private const string Recursion = "/2024-08-31/functions/{functionName}/recursion-config";
+
+    public static IEndpointRouteBuilder MapEventInvokeEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPut(Config, (HttpContext c, string functionName, FunctionService f, RequestScope s) => SaveAsync(c, functionName, f, s, replace: true));
+        routes.MapPost(Config, (HttpContext c, string functionName, FunctionService f, RequestScope s) => SaveAsync(c, functionName, f, s, replace: false));
+        routes.MapGet(Config, GetAsync);
+        routes.MapDelete(Config, DeleteAsync);
+        routes.MapGet(Config + "/list", ListAsync);
+        routes.MapPut(Recursion, PutRecursionAsync);
+        routes.MapGet(Recursion, GetRecursionAsync);
+        return routes;
+    }
+
+    private static async Task<IResult> SaveAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes, bool replace)
+    {
+        var ct = context.RequestAborted;
+        var operation = replace ? "PutFunctionEventInvokeConfig" : "UpdateFunctionEventInvokeConfig";
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.EventInvokeConfigRequestWire, RequestBody.DefaultLimit, operation, ct);
+        var change = new EventInvokeConfigChange
+        {
+            MaximumRetryAttempts = request.MaximumRetryAttempts,
+            MaximumEventAgeInSeconds = request.MaximumEventAgeInSeconds,
+            HasDestinationConfig = request.DestinationConfig is not null,
+            OnSuccess = request.DestinationConfig?.OnSuccess?.Destination ?? "",
+            OnFailure = request.DestinationConfig?.OnFailure?.Destination ?? "",
+        };
+        var scope = scopes.For(context.Request);
+        var qualifier = Query.String(context.Request.Query, "Qualifier");
+        var config = replace
+            ? await functions.PutEventInvokeConfigAsync(scope, functionName, qualifier, change, ct)
+            : await functions.UpdateEventInvokeConfigAsync(scope, functionName, qualifier, change, ct);
+        return Results.Json(ToWire(scope, config), ApiJsonContext.Default.EventInvokeConfigWire);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        var scope = scopes.For(context.Request);
+        var config = await functions.GetEventInvokeConfigAsync(scope, functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
+        return Results.Json(ToWire(scope, config), ApiJsonContext.Default.EventInvokeConfigWire);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        await functions.DeleteEventInvokeConfigAsync(scopes.For(context.Request), functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
+        return Results.StatusCode(StatusCodes.Status204NoContent);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        var scope = scopes.For(context.Request);
+        var configs = await functions.ListEventInvokeConfigsAsync(scope, functionName, context.RequestAborted);
+        var items = new List<EventInvokeConfigWire>(configs.Count);
+        foreach (var config in configs)
+        {
+            items.Add(ToWire(scope, config));
+        }
+
+        return Results.Json(new ListEventInvokeConfigsResponseWire { FunctionEventInvokeConfigs = items }, ApiJsonContext.Default.ListEventInvokeConfigsResponseWire);
+    }
+
+    private static async Task<IResult> PutRecursionAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        var ct = context.RequestAborted;
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.RecursionConfigWire, RequestBody.DefaultLimit, "PutFunctionRecursionConfig", ct);
+        var value = await functions.PutRecursionConfigAsync(scopes.For(context.Request), functionName, request.RecursiveLoop, ct);
+        return Results.Json(new RecursionConfigWire { RecursiveLoop = value }, ApiJsonContext.Default.RecursionConfigWire);
+    }
+
+    private static async Task<IResult> GetRecursionAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        var value = await functions.GetRecursionConfigAsync(scopes.For(context.Request), functionName, context.RequestAborted);
+        return Results.Json(new RecursionConfigWire { RecursiveLoop = value }, ApiJsonContext.Default.RecursionConfigWire);
+    }
+
+    private static EventInvokeConfigWire ToWire(Scope scope, EventInvokeConfig config) => new()
+    {
+        LastModified = config.LastModified.ToUnixTimeMilliseconds() / 1000.0,
+        FunctionArn = scope.FunctionArn(config.FunctionName, config.Qualifier),
+        MaximumRetryAttempts = config.MaximumRetryAttempts,
+        MaximumEventAgeInSeconds = config.MaximumEventAgeInSeconds,
+        DestinationConfig = new DestinationConfigWire
+        {
+            OnSuccess = new DestinationWire { Destination = config.OnSuccess },
+            OnFailure = new DestinationWire { Destination = config.OnFailure },
+        },
+    };
+}

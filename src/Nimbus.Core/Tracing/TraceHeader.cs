@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Nimbus.Core.Tracing;
+
+/// <summary>
+/// The X-Ray trace header (<c>Root=1-…;Parent=…;Sampled=0;Lineage=…</c>) that follows one original event through the
+/// functions, queues and asynchronous invocations it causes. Functions pass it on by themselves: the runtime sets
+/// <c>_X_AMZN_TRACE_ID</c> and the AWS SDKs send it as <c>X-Amzn-Trace-Id</c> (SQS keeps it as the message's
+/// AWSTraceHeader). <c>Lineage</c> counts, per function, how many times the chain invoked it, which is how Nimbus
+/// finds recursive loops, as AWS does with the same header.
+/// </summary>
+public static class TraceHeader
+{
+    private const string LineageKey = "Lineage=";
+
+    /// <summary>
+    /// The header for the next invocation of <paramref name="functionArn"/> in the chain <paramref name="incoming"/>
+    /// carries (a new chain when null), and how many times the chain has then invoked that function, this one included.
+    /// </summary>
+    public static (string Header, int Count) Next(string? incoming, string functionArn)
+    {
+        var hash = Hash(functionArn);
+        string? root = null;
+        var other = new StringBuilder();
+        var lineage = new List<(string Hash, int Count)>();
+        foreach (var rawPart in (incoming ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            // The SDKs percent-encode characters they do not consider safe; decode before reading the parts.
+            var part = Uri.UnescapeDataString(rawPart);
+            if (part.StartsWith("Root=", StringComparison.Ordinal))
+            {
+                root = part;
+            }
+            else if (part.StartsWith(LineageKey, StringComparison.Ordinal))
+            {
+                foreach (var entry in part[LineageKey.Length..].Split([',', '|'], StringSplitOptions.RemoveEmptyEntries))
+                {
+                    if (entry.Split(':') is [var h, var c] && int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+                    {
+                        lineage.Add((h, count));
+                    }
+                }
+            }
+            else if (!part.StartsWith("Parent=", StringComparison.Ordinal) && !part.StartsWith("Sampled=", StringComparison.Ordinal))
+            {
+                other.Append(';').Append(part);
+            }
+        }
+
+        var next = 1;
+        for (var i = 0; i < lineage.Count; i++)
+        {
+            if (lineage[i].Hash == hash)
+            {
+                next = lineage[i].Count + 1;
+                lineage.RemoveAt(i);
+                break;
+            }
+        }
+
+        lineage.Add((hash, next));
+        var header = new StringBuilder(root ?? NewRoot());
+        header.Append(";Parent=").Append(RandomHex(8)).Append(";Sampled=0").Append(other).Append(';').Append(LineageKey);
+        for (var i = 0; i < lineage.Count; i++)
+        {
+            header.Append(i == 0 ? "" : ",").Append(lineage[i].Hash).Append(':').Append(lineage[i].Count.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return (header.ToString(), next);
+    }
+
+    /// <summary>Eight hex digits that name a function in the lineage (its unqualified ARN, hashed).</summary>
+    private static string Hash(string functionArn)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(functionArn), digest);
+        return Convert.ToHexStringLower(digest[..4]);
+    }
+
+    private static string NewRoot() =>
+        $"Root=1-{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x8}-{RandomHex(12)}";
+
+    private static string RandomHex(int bytes)
+    {
+        Span<byte> buffer = stackalloc byte[bytes];
+        RandomNumberGenerator.Fill(buffer);
+        return Convert.ToHexStringLower(buffer);
+    }
+}
