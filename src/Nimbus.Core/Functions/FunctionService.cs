@@ -18,6 +18,7 @@ namespace Nimbus.Core.Functions;
 public sealed partial class FunctionService : IDisposable
 {
     private readonly IStateStore _store;
+    private readonly ILayerStore _layers;
     private readonly ICodeStore _code;
     private readonly IRuntimeRegistry _runtimes;
     private readonly TimeProvider _time;
@@ -26,9 +27,10 @@ public sealed partial class FunctionService : IDisposable
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
 
-    public FunctionService(IStateStore store, ICodeStore code, IRuntimeRegistry runtimes, TimeProvider time, FunctionServiceOptions options)
+    public FunctionService(IStateStore store, ILayerStore layers, ICodeStore code, IRuntimeRegistry runtimes, TimeProvider time, FunctionServiceOptions options)
     {
         _store = store;
+        _layers = layers;
         _code = code;
         _runtimes = runtimes;
         _time = time;
@@ -67,6 +69,7 @@ public sealed partial class FunctionService : IDisposable
 
         // Every rule is checked before the code is stored, so a rejected request leaves nothing behind.
         version = Apply(version, change);
+        version = await WithLayersAsync(scope, version, change.Layers, () => _code.Inspect(zip).UnzippedSize, cancellationToken);
         var stored = await _code.StoreZipAsync(zip, cancellationToken);
         version = version with
         {
@@ -191,6 +194,7 @@ public sealed partial class FunctionService : IDisposable
         }
 
         await DeleteCodeIfUnusedAsync(record.Latest.CodeSha256, cancellationToken);
+        await ReleaseLayersAsync(record.Latest.Layers, cancellationToken);
     }
 
     /// <summary>
@@ -200,7 +204,7 @@ public sealed partial class FunctionService : IDisposable
     /// </summary>
     private async Task DeleteCodeIfUnusedAsync(string codeSha256, CancellationToken cancellationToken)
     {
-        if (!await _store.IsCodeReferencedAsync(codeSha256, cancellationToken))
+        if (!await _store.IsCodeReferencedAsync(codeSha256, cancellationToken) && !await _layers.IsLayerCodeReferencedAsync(codeSha256, cancellationToken))
         {
             _code.Delete(codeSha256);
         }
