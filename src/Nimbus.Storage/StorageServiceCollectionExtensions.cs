@@ -36,6 +36,10 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));
+        services.TryAddSingleton(sp => new LayerTree(
+            ResolveDataDirectory(sp),
+            sp.GetRequiredService<ICodeStore>(),
+            sp.GetRequiredService<ILogger<LayerTree>>()));
         return services;
     }
 

@@ -15,4 +15,11 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(ListTagsResponseWire))]
 [JsonSerializable(typeof(GetAccountSettingsResponseWire))]
 [JsonSerializable(typeof(HealthWire))]
+[JsonSerializable(typeof(PublishLayerVersionRequestWire))]
+[JsonSerializable(typeof(LayerVersionWire))]
+[JsonSerializable(typeof(ListLayersResponseWire))]
+[JsonSerializable(typeof(ListLayerVersionsResponseWire))]
+[JsonSerializable(typeof(AddLayerVersionPermissionRequestWire))]
+[JsonSerializable(typeof(AddLayerVersionPermissionResponseWire))]
+[JsonSerializable(typeof(GetLayerVersionPolicyResponseWire))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
