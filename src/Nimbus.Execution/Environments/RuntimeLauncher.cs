@@ -143,12 +143,15 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         return new RuntimeLaunch(command, arguments, taskRoot, list);
     }
 
-    /// <summary>The per-major directory AWS searches first in a Node.js layer: nodejs20.x → node20.</summary>
+    /// <summary>The per-major directory AWS searches first in a Node.js layer: nodejs22.x → node22 (node20 for other runtimes).</summary>
     private static string NodeDirectory(string runtimeId)
     {
-        var version = runtimeId.StartsWith("nodejs", StringComparison.Ordinal) ? runtimeId["nodejs".Length..] : "";
-        var dot = version.IndexOf('.', StringComparison.Ordinal);
-        return "node" + (dot >= 0 ? version[..dot] : version);
+        if (!runtimeId.StartsWith("nodejs", StringComparison.Ordinal) || runtimeId.IndexOf('.', StringComparison.Ordinal) is not (> 6 and var dot))
+        {
+            return "node20";
+        }
+
+        return "node" + runtimeId[6..dot];
     }
 
     private static string Hash(string value) =>
