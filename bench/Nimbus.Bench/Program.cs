@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using Nimbus.Bench;
 
 // The load benchmarks of issue #3; bench/README.md says what each figure means.
-//   dotnet run -c Release --project bench/Nimbus.Bench -- warm|throughput|cold|memory|all
-string[] commands = ["warm", "throughput", "cold", "memory", "isolation", "all"];
+//   dotnet run -c Release --project bench/Nimbus.Bench -- warm|throughput|cold|memory|isolation|layers|all
+string[] commands = ["warm", "throughput", "cold", "memory", "isolation", "layers", "all"];
 var command = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || !commands.Contains(command))
 {
@@ -55,6 +55,11 @@ try
     if (command is "isolation" or "all")
     {
         await IsolationBenchmark.RunAsync(session, interrupted.Token);
+    }
+
+    if (command is "layers" or "all")
+    {
+        await LayerBenchmark.RunAsync(session, interrupted.Token);
     }
 
     report.PrintSummary();
