@@ -16,7 +16,7 @@ internal sealed class LambdaClient(HttpClient http)
     public HttpClient Http => http;
 
     /// <summary>Creates a no-op function of <paramref name="runtime"/> and waits until it is Active.</summary>
-    public async Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken, int memorySize = 128)
+    public async Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null)
     {
         var (zip, handler) = FunctionCode.NoOp(runtime, name);
         var request = new JsonObject
@@ -28,6 +28,11 @@ internal sealed class LambdaClient(HttpClient http)
             ["MemorySize"] = memorySize,
             ["Code"] = new JsonObject { ["ZipFile"] = Convert.ToBase64String(zip) },
         };
+        if (layers is not null)
+        {
+            request["Layers"] = new JsonArray([.. layers.Select(l => JsonValue.Create(l))]);
+        }
+
         using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, s_json);
         using var response = await http.PostAsync(new Uri("/2015-03-31/functions", UriKind.Relative), content, cancellationToken);
         if ((int)response.StatusCode != 201)
@@ -48,6 +53,22 @@ internal sealed class LambdaClient(HttpClient http)
         {
             throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
         }
+    }
+
+    /// <summary>PublishLayerVersion with an inline zip; returns the LayerVersionArn.</summary>
+    public async Task<string> PublishLayerAsync(string name, byte[] zip, CancellationToken cancellationToken)
+    {
+        var request = new JsonObject { ["Content"] = new JsonObject { ["ZipFile"] = Convert.ToBase64String(zip) } };
+        using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, s_json);
+        using var response = await http.PostAsync(new Uri($"/2018-10-31/layers/{name}/versions", UriKind.Relative), content, cancellationToken);
+        var json = await response.Content.ReadAsStringAsync(cancellationToken);
+        if ((int)response.StatusCode != 201)
+        {
+            throw new InvalidOperationException($"PublishLayerVersion {name}: {(int)response.StatusCode} {json}");
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("LayerVersionArn").GetString()!; // Always in a 201.
     }
 
     public async Task WaitActiveAsync(string name, CancellationToken cancellationToken)

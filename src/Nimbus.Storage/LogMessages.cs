@@ -32,4 +32,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(EventId = 2015, Level = LogLevel.Warning, Message = "Could not remove temporary entry {Path}")]
     public static partial void TemporaryEntryRemovalFailed(this ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 2050, Level = LogLevel.Information, Message = "Merged {LayerCount} layers ({FileCount} files) into {Path}")]
+    public static partial void LayersMerged(this ILogger logger, int layerCount, int fileCount, string path);
 }

@@ -32,9 +32,14 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<ILogger<SqliteStateStore>>()));
         services.TryAddSingleton(sp => (ILogStore)sp.GetRequiredService<IStateStore>());
         services.TryAddSingleton(sp => (IAsyncInvocationStore)sp.GetRequiredService<IStateStore>());
+        services.TryAddSingleton(sp => (ILayerStore)sp.GetRequiredService<IStateStore>());
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));
+        services.TryAddSingleton(sp => new LayerTree(
+            ResolveDataDirectory(sp),
+            sp.GetRequiredService<ICodeStore>(),
+            sp.GetRequiredService<ILogger<LayerTree>>()));
         return services;
     }
 

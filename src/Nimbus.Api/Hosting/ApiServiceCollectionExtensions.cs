@@ -34,6 +34,7 @@ public static class ApiServiceCollectionExtensions
         app.MapEventInvokeEndpoints();
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
+        app.MapLayerEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFallback(UnknownOperationAsync);

@@ -28,4 +28,11 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(EventInvokeConfigWire))]
 [JsonSerializable(typeof(ListEventInvokeConfigsResponseWire))]
 [JsonSerializable(typeof(RecursionConfigWire))]
+[JsonSerializable(typeof(PublishLayerVersionRequestWire))]
+[JsonSerializable(typeof(LayerVersionWire))]
+[JsonSerializable(typeof(ListLayersResponseWire))]
+[JsonSerializable(typeof(ListLayerVersionsResponseWire))]
+[JsonSerializable(typeof(AddLayerVersionPermissionRequestWire))]
+[JsonSerializable(typeof(AddLayerVersionPermissionResponseWire))]
+[JsonSerializable(typeof(GetLayerVersionPolicyResponseWire))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -18,6 +18,11 @@ public sealed partial class FunctionService
 
         var zip = RequireZip(code);
         var record = await LoadForUpdateAsync(reference, revisionId, cancellationToken);
+        if (record.Latest.Layers.Count > 0)
+        {
+            CheckCombinedSize(record.Latest.Layers, _code.Inspect(zip).UnzippedSize);
+        }
+
         var stored = dryRun ? _code.Inspect(zip) : await _code.StoreZipAsync(zip, cancellationToken);
         var latest = record.Latest with
         {
@@ -42,8 +47,11 @@ public sealed partial class FunctionService
         FunctionValidator.Validate(change, isCreate: false, _runtimes);
         var record = await LoadForUpdateAsync(reference, change.RevisionId, cancellationToken);
         var latest = Apply(record.Latest, change);
+        latest = await WithLayersAsync(reference.Scope, latest, change.Layers, () => record.Latest.UnzippedCodeSize, cancellationToken);
 
-        return await CommitUpdateAsync(record, latest, cancellationToken);
+        var committed = await CommitUpdateAsync(record, latest, cancellationToken);
+        await ReleaseLayersAsync(record.Latest.Layers, cancellationToken);
+        return committed;
     }
 
     private async Task<FunctionRecord> LoadForUpdateAsync(FunctionReference reference, string? revisionId, CancellationToken cancellationToken)
@@ -123,7 +131,6 @@ public sealed partial class FunctionService
             MemorySize = change.MemorySize ?? version.MemorySize,
             EphemeralStorageSize = change.EphemeralStorageSize ?? version.EphemeralStorageSize,
             Environment = change.Environment ?? version.Environment,
-            Layers = change.Layers is { } layers ? ToLayerReferences(layers) : version.Layers,
             TracingMode = change.TracingMode ?? version.TracingMode,
             DeadLetterTargetArn = change.DeadLetterTargetArn is { } dlq ? (dlq.Length == 0 ? null : dlq) : version.DeadLetterTargetArn,
             KmsKeyArn = change.KmsKeyArn is { } kms ? (kms.Length == 0 ? null : kms) : version.KmsKeyArn,
@@ -131,17 +138,5 @@ public sealed partial class FunctionService
             PackageType = change.PackageType ?? version.PackageType,
             Logging = logging,
         };
-    }
-
-    private static LayerReference[] ToLayerReferences(IReadOnlyList<string> layers)
-    {
-        // Layer versions are stored by ARN; their sizes come with the layers API (its own issue).
-        var references = new LayerReference[layers.Count];
-        for (var i = 0; i < layers.Count; i++)
-        {
-            references[i] = new LayerReference(layers[i], 0);
-        }
-
-        return references;
     }
 }

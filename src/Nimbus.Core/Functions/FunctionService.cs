@@ -18,6 +18,7 @@ namespace Nimbus.Core.Functions;
 public sealed partial class FunctionService : IDisposable
 {
     private readonly IStateStore _store;
+    private readonly ILayerStore _layers;
     private readonly ICodeStore _code;
     private readonly IRuntimeRegistry _runtimes;
     private readonly TimeProvider _time;
@@ -26,9 +27,10 @@ public sealed partial class FunctionService : IDisposable
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
 
-    public FunctionService(IStateStore store, ICodeStore code, IRuntimeRegistry runtimes, TimeProvider time, FunctionServiceOptions options)
+    public FunctionService(IStateStore store, ILayerStore layers, ICodeStore code, IRuntimeRegistry runtimes, TimeProvider time, FunctionServiceOptions options)
     {
         _store = store;
+        _layers = layers;
         _code = code;
         _runtimes = runtimes;
         _time = time;
@@ -68,6 +70,7 @@ public sealed partial class FunctionService : IDisposable
 
         // Every rule is checked before the code is stored, so a rejected request leaves nothing behind.
         version = Apply(version, change);
+        version = await WithLayersAsync(scope, version, change.Layers, () => _code.Inspect(zip).UnzippedSize, cancellationToken);
         var stored = await _code.StoreZipAsync(zip, cancellationToken);
         version = version with
         {
@@ -181,9 +184,11 @@ public sealed partial class FunctionService : IDisposable
         }
 
         var packages = new HashSet<string>(StringComparer.Ordinal) { record.Latest.CodeSha256 };
+        var usedLayers = new List<IReadOnlyList<LayerReference>> { record.Latest.Layers };
         foreach (var version in await ListAllVersionsAsync(record, cancellationToken))
         {
             packages.Add(version.CodeSha256);
+            usedLayers.Add(version.Layers);
         }
 
         var deleted = await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken);
@@ -198,6 +203,11 @@ public sealed partial class FunctionService : IDisposable
         {
             await DeleteCodeIfUnusedAsync(sha256, cancellationToken);
         }
+
+        foreach (var layers in usedLayers)
+        {
+            await ReleaseLayersAsync(layers, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -207,7 +217,7 @@ public sealed partial class FunctionService : IDisposable
     /// </summary>
     private async Task DeleteCodeIfUnusedAsync(string codeSha256, CancellationToken cancellationToken)
     {
-        if (!await _store.IsCodeReferencedAsync(codeSha256, cancellationToken))
+        if (!await _store.IsCodeReferencedAsync(codeSha256, cancellationToken) && !await _layers.IsLayerCodeReferencedAsync(codeSha256, cancellationToken))
         {
             _code.Delete(codeSha256);
         }

@@ -40,6 +40,7 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
             ?? throw new SandboxStartException($"the runtime {runtimeId} is not available on this host");
         var taskRoot = paths.TaskRoot;
         var runtimeDir = paths.RuntimeDirectory;
+        var opt = paths.OptDirectory;
         string command;
         List<string> arguments = [];
         var pathPrefix = "";
@@ -58,7 +59,7 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
                 break;
             default:
                 // The zip's bootstrap, looked up on the host; the runtime sees it under its task root.
-                command = File.Exists(Path.Combine(hostCodeDirectory ?? taskRoot, "bootstrap")) ? Path.Combine(taskRoot, "bootstrap") : "/opt/bootstrap";
+                command = File.Exists(Path.Combine(hostCodeDirectory ?? taskRoot, "bootstrap")) ? Path.Combine(taskRoot, "bootstrap") : Path.Combine(opt, "bootstrap");
                 break;
         }
 
@@ -66,11 +67,11 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             // Unreserved: the function may override these.
-            ["PATH"] = $"{pathPrefix}/usr/local/bin:/usr/bin:/bin:/opt/bin",
+            ["PATH"] = $"{pathPrefix}/usr/local/bin:/usr/bin:/bin:{opt}/bin",
             ["LANG"] = "en_US.UTF-8",
             ["TZ"] = ":UTC",
-            ["LD_LIBRARY_PATH"] = $"/lib64:/usr/lib64:{runtimeDir}:{runtimeDir}/lib:{taskRoot}:{taskRoot}/lib:/opt/lib",
-            ["NODE_PATH"] = "/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:" + Path.Combine(runtimeDir, "nodejs", "node_modules"),
+            ["LD_LIBRARY_PATH"] = $"/lib64:/usr/lib64:{runtimeDir}:{runtimeDir}/lib:{taskRoot}:{taskRoot}/lib:{opt}/lib",
+            ["NODE_PATH"] = $"{opt}/nodejs/{NodeDirectory(runtimeId)}/node_modules:{opt}/nodejs/node_modules:" + Path.Combine(runtimeDir, "nodejs", "node_modules"),
             ["AWS_XRAY_CONTEXT_MISSING"] = "LOG_ERROR",
             ["AWS_XRAY_DAEMON_ADDRESS"] = "169.254.79.129:2000",
             ["AWS_LAMBDA_LOG_FORMAT"] = function.Logging.LogFormat,
@@ -84,6 +85,13 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         {
             // Calls from the function to AWS APIs reach Nimbus itself.
             variables["AWS_ENDPOINT_URL"] = endpoint;
+        }
+
+        if (host.Family == "python")
+        {
+            // A layer's Python packages, in AWS's order. The bootstrap keeps the task root first, so sys.path is
+            // /var/task, /opt/python/lib/pythonX.Y/site-packages, /opt/python, then the standard library, as on AWS.
+            variables["PYTHONPATH"] = $"{opt}/python/lib/{runtimeId}/site-packages:{opt}/python";
         }
 
         if (paths.TempDirectory != "/tmp")
@@ -133,6 +141,17 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         }
 
         return new RuntimeLaunch(command, arguments, taskRoot, list);
+    }
+
+    /// <summary>The per-major directory AWS searches first in a Node.js layer: nodejs22.x → node22 (node20 for other runtimes).</summary>
+    private static string NodeDirectory(string runtimeId)
+    {
+        if (!runtimeId.StartsWith("nodejs", StringComparison.Ordinal) || runtimeId.IndexOf('.', StringComparison.Ordinal) is not (> 6 and var dot))
+        {
+            return "node20";
+        }
+
+        return "node" + runtimeId[6..dot];
     }
 
     private static string Hash(string value) =>

@@ -47,12 +47,14 @@ public sealed partial class Invoker
         var now = _time.GetUtcNow();
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
         var codeDirectory = await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
+        var optDirectory = await _layers.EnsureAsync(LayerPackages(function), cancellationToken);
         var spec = new SandboxSpec
         {
             EnvironmentId = id,
             InitExecutable = _options.InitExecutable!, // Resolved by AddNimbusExecution.
             HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
             CodeDirectory = codeDirectory,
+            OptDirectory = optDirectory,
             RuntimeDirectory = _options.RuntimeDirectory!, // Resolved by AddNimbusExecution.
             HostDirectories = _launcher.HostDirectories(function),
             MemoryMb = function.MemorySize,
@@ -90,6 +92,21 @@ public sealed partial class Invoker
             await Pool.DiscardAsync(environment);
             throw;
         }
+    }
+
+    private static string[] LayerPackages(Core.Functions.FunctionVersion function)
+    {
+        var packages = new List<string>(function.Layers.Count);
+        foreach (var layer in function.Layers)
+        {
+            // References stored before layers were checked carry no package: nothing to mount for them.
+            if (layer.CodeSha256.Length > 0)
+            {
+                packages.Add(layer.CodeSha256);
+            }
+        }
+
+        return [.. packages];
     }
 
     private InvocationResult InitFailure(InvocationRequest request, RuntimeOutcome outcome, List<string> lines, TimeSpan initDuration, ExecutionEnvironment environment)

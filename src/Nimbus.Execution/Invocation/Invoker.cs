@@ -9,6 +9,7 @@ using Nimbus.Core.Storage;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Sandboxes;
+using Nimbus.Storage.Code;
 
 namespace Nimbus.Execution.Invocation;
 
@@ -22,6 +23,7 @@ public sealed partial class Invoker : IAsyncDisposable
     private readonly ISandboxFactory _sandboxes;
     private readonly RuntimeLauncher _launcher;
     private readonly ICodeStore _code;
+    private readonly LayerTree _layers;
     private readonly FunctionLogWriter _logs;
     private readonly ExecutionOptions _options;
     private readonly TimeProvider _time;
@@ -32,6 +34,7 @@ public sealed partial class Invoker : IAsyncDisposable
         ISandboxFactory sandboxes,
         RuntimeLauncher launcher,
         ICodeStore code,
+        LayerTree layers,
         FunctionLogWriter logs,
         IOptions<ExecutionOptions> options,
         TimeProvider time,
@@ -40,6 +43,7 @@ public sealed partial class Invoker : IAsyncDisposable
         _sandboxes = sandboxes;
         _launcher = launcher;
         _code = code;
+        _layers = layers;
         _logs = logs;
         _options = options.Value;
         _time = time;

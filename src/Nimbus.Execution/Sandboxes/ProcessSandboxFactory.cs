@@ -6,7 +6,9 @@ namespace Nimbus.Execution.Sandboxes;
 /// <summary>
 /// The <c>process</c> backend: nimbus-init runs as a child process of the server, sharing the host's file system,
 /// network and users. No isolation and no resource limits; for hosts without runc or root. The runtime sees the
-/// real code path as LAMBDA_TASK_ROOT and a private temp directory as TMPDIR.
+/// real code path as LAMBDA_TASK_ROOT and a private temp directory as TMPDIR. Without a mount namespace there is no
+/// private /opt: the layers' merged directory on the host takes its place in PATH, LD_LIBRARY_PATH, NODE_PATH and
+/// PYTHONPATH (see <see cref="Environments.RuntimeLauncher"/>); code that spells out "/opt/..." itself does not find them.
 /// </summary>
 internal sealed class ProcessSandboxFactory(string workDirectory) : ISandboxFactory
 {
@@ -30,6 +32,6 @@ internal sealed class ProcessSandboxFactory(string workDirectory) : ISandboxFact
         start.Environment["NIMBUS_RUNTIME_API"] = "127.0.0.1:0";
         start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {spec.InitExecutable}");
-        return Task.FromResult<ISandbox>(new ProcessSandbox(process, root, new SandboxPaths(spec.CodeDirectory, spec.RuntimeDirectory, tmp)));
+        return Task.FromResult<ISandbox>(new ProcessSandbox(process, root, new SandboxPaths(spec.CodeDirectory, spec.RuntimeDirectory, tmp, OptDirectory: spec.OptDirectory ?? "/opt")));
     }
 }

@@ -69,7 +69,7 @@ internal static class RuncBundle
         var rootfs = Path.Combine(bundle, "rootfs");
         Directory.CreateDirectory(rootfs);
 
-        // Empty until the layers change binds them; read-only with the rest of the root.
+        // The mount point of the layers' merged directory; empty (and read-only with the rest of the root) without layers.
         Directory.CreateDirectory(Path.Combine(rootfs, "opt"));
         var mounts = new List<RuncMount>
         {
@@ -119,6 +119,11 @@ internal static class RuncBundle
             "tmpfs",
             ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
         mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
+        if (spec.OptDirectory is { } opt)
+        {
+            mounts.Add(ReadOnlyBind(opt, "/opt"));
+        }
+
         mounts.Add(ReadOnlyBind(spec.RuntimeDirectory, "/var/runtime"));
         mounts.Add(ReadOnlyBind(spec.InitExecutable, InitPath));
 

@@ -19,6 +19,11 @@ public sealed record SandboxSpec
     /// <summary>Unpacked function code, shared read-only (/var/task in a container).</summary>
     public required string CodeDirectory { get; init; }
 
+    /// <summary>
+    /// The function's layers merged in order (/opt in a container), shared read-only; null without layers.
+    /// </summary>
+    public string? OptDirectory { get; init; }
+
     /// <summary>The runtime clients shipped with Nimbus (/var/runtime in a container).</summary>
     public required string RuntimeDirectory { get; init; }
 

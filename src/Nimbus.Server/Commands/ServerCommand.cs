@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Layers;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
 using Nimbus.Events;
@@ -199,6 +200,7 @@ internal static class ServerCommand
         services.AddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FunctionService>();
+        services.AddSingleton<LayerService>();
         services.AddNimbusStorage();
         services.AddNimbusExecution();
         services.Configure<ExecutionOptions>(execution =>

@@ -138,6 +138,38 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>
+    /// Version 7: layers. <c>layers</c> holds each layer's last version number, so numbers are never reused after a
+    /// delete; <c>layer_versions</c> holds each version as JSON plus the columns queried on. A deleted version keeps
+    /// its row (deleted = 1) until no function refers to it by <c>arn</c>.
+    /// </summary>
+    private const string V7Layers = """
+        CREATE TABLE layers (
+            account        TEXT    NOT NULL,
+            region         TEXT    NOT NULL,
+            name           TEXT    NOT NULL,
+            latest_version INTEGER NOT NULL,
+            PRIMARY KEY (account, region, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE layer_versions (
+            account            TEXT    NOT NULL,
+            region             TEXT    NOT NULL,
+            name               TEXT    NOT NULL,
+            version            INTEGER NOT NULL,
+            arn                TEXT    NOT NULL,
+            config             TEXT    NOT NULL,
+            code_sha256        TEXT    NOT NULL,
+            policy_revision_id TEXT,
+            deleted            INTEGER NOT NULL DEFAULT 0,
+            created_at         TEXT    NOT NULL,
+            PRIMARY KEY (account, region, name, version)
+        ) WITHOUT ROWID;
+
+        CREATE INDEX layer_versions_code_sha256 ON layer_versions (code_sha256);
+        CREATE INDEX layer_versions_deleted ON layer_versions (deleted) WHERE deleted = 1;
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
-        [V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs];
+        [V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers];
 }

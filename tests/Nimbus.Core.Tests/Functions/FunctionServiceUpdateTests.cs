@@ -114,6 +114,7 @@ public sealed class FunctionServiceUpdateTests
     [Fact]
     public async Task UpdateConfigurationAsync_SomeFields_ChangesOnlyThose()
     {
+        await _harness.PublishLayerAsync("l");
         var active = await _harness.CreateActiveAsync("fn", TestValues.ValidCreate() with
         {
             Description = "first",

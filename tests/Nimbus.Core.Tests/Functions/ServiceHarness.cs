@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Extensions.Time.Testing;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Layers;
 using Nimbus.TestKit;
 using Nimbus.TestKit.Fakes;
 
@@ -13,10 +14,16 @@ internal sealed class ServiceHarness
 
     public ServiceHarness(FunctionServiceOptions? options = null)
     {
-        Service = new FunctionService(Store, Code, Runtimes, Time, options ?? new FunctionServiceOptions());
+        Layers = new InMemoryLayerStore(Store);
+        Service = new FunctionService(Store, Layers, Code, Runtimes, Time, options ?? new FunctionServiceOptions());
+        LayerService = new LayerService(Layers, Store, Code, Time);
     }
 
     public InMemoryStateStore Store { get; } = new();
+
+    public InMemoryLayerStore Layers { get; }
+
+    public LayerService LayerService { get; }
 
     public InMemoryCodeStore Code { get; } = new();
 
@@ -46,6 +53,10 @@ internal sealed class ServiceHarness
         await SettleAsync(name);
         return await LatestAsync(name);
     }
+
+    /// <summary>Publishes a version of a layer of the test scope with a small python module in it.</summary>
+    public Task<LayerVersion> PublishLayerAsync(string name, string marker = "layer", Nimbus.Core.Arns.Scope? scope = null) =>
+        LayerService.PublishAsync(scope ?? TestValues.Scope, name, new LayerPublish { Content = Upload(ZipBuilder.PythonEcho(marker)) }, Ct);
 
     public Task SettleAsync(string name) => Service.SettleAsync(new FunctionKey(TestValues.Scope, name), Ct);
 

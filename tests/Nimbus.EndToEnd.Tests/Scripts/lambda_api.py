@@ -113,11 +113,12 @@ def case_lifecycle():
     names = [f["FunctionName"] for page in lam.get_paginator("list_functions").paginate() for f in page["Functions"]]
     assert name in names
 
+    shared = lam.publish_layer_version(LayerName=f"shared-{name}", Content={"ZipFile": echo_zip("layer")})["LayerVersionArn"]
     updated = lam.update_function_configuration(
         FunctionName=name, MemorySize=1024, Timeout=60, Description="second", Handler="app.other",
         Environment={"Variables": {"AA": "1"}}, EphemeralStorage={"Size": 1024}, TracingConfig={"Mode": "Active"},
         LoggingConfig={"LogFormat": "JSON"}, DeadLetterConfig={"TargetArn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:dlq"},
-        Layers=[f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:shared:1"], RevisionId=config["RevisionId"])
+        Layers=[shared], RevisionId=config["RevisionId"])
     assert updated["LastUpdateStatus"] == "InProgress", updated
     assert updated["LastUpdateStatusReasonCode"] == "Creating"
     lam.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 30})
@@ -127,7 +128,7 @@ def case_lifecycle():
     assert config["EphemeralStorage"] == {"Size": 1024} and config["TracingConfig"] == {"Mode": "Active"}
     assert config["LoggingConfig"]["LogFormat"] == "JSON" and config["LoggingConfig"]["ApplicationLogLevel"] == "INFO"
     assert config["DeadLetterConfig"]["TargetArn"].endswith(":dlq")
-    assert config["Layers"][0]["Arn"].endswith(":layer:shared:1")
+    assert config["Layers"][0]["Arn"] == shared, config["Layers"]
     assert config["LastUpdateStatus"] == "Successful"
 
     zip_v2 = echo_zip("v2")

@@ -9,6 +9,7 @@ using Nimbus.Execution.Environments;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Tests.Fakes;
+using Nimbus.Storage.Code;
 using Nimbus.TestKit;
 using Nimbus.TestKit.Fakes;
 
@@ -37,6 +38,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
             Sandboxes,
             new RuntimeLauncher(FakeRuntimeRegistry.Default(), options),
             Code,
+            new LayerTree(work.FullName, Code, NullLogger<LayerTree>.Instance),
             Writer,
             Microsoft.Extensions.Options.Options.Create(options),
             Time,

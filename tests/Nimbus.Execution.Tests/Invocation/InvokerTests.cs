@@ -333,16 +333,20 @@ public sealed partial class InvokerTests
     [Fact]
     public void SandboxName_IsTheFactorysName()
     {
+        var code = new Nimbus.TestKit.Fakes.InMemoryCodeStore();
+        var data = Directory.CreateTempSubdirectory("nx-");
         var invoker = new Nimbus.Execution.Invocation.Invoker(
             new FakeSandboxFactory(new FakeInitScript()),
             new Nimbus.Execution.Environments.RuntimeLauncher(Nimbus.TestKit.Fakes.FakeRuntimeRegistry.Default(), new ExecutionOptions()),
-            new Nimbus.TestKit.Fakes.InMemoryCodeStore(),
+            code,
+            new Nimbus.Storage.Code.LayerTree(data.FullName, code, Microsoft.Extensions.Logging.Abstractions.NullLogger<Nimbus.Storage.Code.LayerTree>.Instance),
             new Nimbus.Execution.Logs.FunctionLogWriter(new RecordingLogStore(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Nimbus.Execution.Logs.FunctionLogWriter>.Instance),
             Microsoft.Extensions.Options.Options.Create(new ExecutionOptions { WorkDirectory = Path.GetTempPath() }),
             TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<Nimbus.Execution.Invocation.Invoker>.Instance);
 
         Assert.Equal("fake", invoker.SandboxName);
+        data.Delete(recursive: true);
     }
 
     internal static Regex ReportPattern(string requestId) =>

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Storage;
+using Nimbus.TestKit.Fakes;
+
+namespace Nimbus.Storage.Tests.Layers;
+
+/// <summary>The unit tests' fake keeps the same contract as the real store.</summary>
+public sealed class InMemoryLayerStoreTests : LayerStoreConformanceTests
+{
+    protected override (IStateStore Functions, ILayerStore Layers) CreateStores()
+    {
+        var functions = new InMemoryStateStore();
+        return (functions, new InMemoryLayerStore(functions));
+    }
+}
