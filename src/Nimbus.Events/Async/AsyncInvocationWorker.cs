@@ -4,9 +4,11 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
+using Nimbus.Core.Tracing;
 using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Events.Async;
@@ -22,7 +24,8 @@ public sealed partial class AsyncInvocationWorker(
     Invoker invoker,
     IOptions<AsyncInvokeOptions> options,
     TimeProvider time,
-    ILogger<AsyncInvocationWorker> logger) : BackgroundService
+    ILogger<AsyncInvocationWorker> logger,
+    IQueueDestination? queues = null) : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
@@ -95,13 +98,6 @@ public sealed partial class AsyncInvocationWorker(
         await Task.Yield();
         try
         {
-            if (time.GetUtcNow() - invocation.EnqueuedAt > settings.MaximumEventAge)
-            {
-                Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, "EventAgeExceeded");
-                await queue.CompleteAsync(invocation.RequestId, stoppingToken);
-                return;
-            }
-
             InvokeTarget target;
             try
             {
@@ -115,28 +111,58 @@ public sealed partial class AsyncInvocationWorker(
                 return;
             }
 
-            var request = new InvocationRequest
+            var config = await functions.FindEventInvokeConfigAsync(invocation.Scope, target.Record.Name, invocation.Qualifier, stoppingToken);
+            var maximumRetries = config?.MaximumRetryAttempts ?? settings.MaximumRetryAttempts;
+            var maximumAge = config?.MaximumEventAgeInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.MaximumEventAge;
+            var version = target.Choose();
+            var outcome = new Outcome(invocation, target, version, config);
+            if (time.GetUtcNow() - invocation.EnqueuedAt > maximumAge)
             {
-                RequestId = invocation.RequestId,
-                Scope = invocation.Scope,
-                Function = target.Choose(),
-                InvokedFunctionArn = invocation.Scope.FunctionArn(target.Record.Name, invocation.Qualifier),
-                OutboundNetwork = FunctionTags.OutboundNetworkOf(target.Record.Tags),
-                Payload = invocation.Payload,
-                ClientContext = invocation.ClientContext,
-                TraceId = invocation.TraceId,
-            };
-            var result = await invoker.InvokeAsync(request, stoppingToken);
-            if (result.FunctionError is null)
-            {
+                Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, InvocationRecord.EventAgeExceeded);
+                await FailAsync(outcome, InvocationRecord.EventAgeExceeded, invocation.Attempts, null, invocation.TraceId, stoppingToken);
                 await queue.CompleteAsync(invocation.RequestId, stoppingToken);
                 return;
             }
 
+            // The chain this event belongs to (its trace header's lineage) counts one more invocation of this function.
+            var (trace, chain) = TraceHeader.Next(invocation.TraceId, target.Record.Arn);
+            if (chain > RecursiveLoops.MaxInvocationsPerChain && target.Record.RecursiveLoop == RecursiveLoops.Terminate)
+            {
+                Log.RecursiveLoop(logger, invocation.FunctionName, invocation.RequestId, RecursiveLoops.MaxInvocationsPerChain);
+                NimbusMetrics.RecursiveInvocationsDropped.Add(1, new KeyValuePair<string, object?>("function_name", invocation.FunctionName));
+                await FailAsync(outcome, InvocationRecord.RecursiveLoop, invocation.Attempts, null, invocation.TraceId, stoppingToken);
+                await queue.CompleteAsync(invocation.RequestId, stoppingToken);
+                return;
+            }
+
+            var request = new InvocationRequest
+            {
+                RequestId = invocation.RequestId,
+                Scope = invocation.Scope,
+                Function = version,
+                InvokedFunctionArn = invocation.Scope.FunctionArn(target.Record.Name, invocation.Qualifier),
+                OutboundNetwork = FunctionTags.OutboundNetworkOf(target.Record.Tags),
+                Payload = invocation.Payload,
+                ClientContext = invocation.ClientContext,
+                TraceId = trace,
+            };
+            var result = await invoker.InvokeAsync(request, stoppingToken);
             var attempts = invocation.Attempts + 1;
-            if (attempts > settings.MaximumRetryAttempts)
+            if (result.FunctionError is null)
+            {
+                if (config?.OnSuccess is { } onSuccess)
+                {
+                    await SendRecordAsync(outcome, onSuccess, InvocationRecord.Success, attempts, result, trace, stoppingToken);
+                }
+
+                await queue.CompleteAsync(invocation.RequestId, stoppingToken);
+                return;
+            }
+
+            if (attempts > maximumRetries)
             {
                 Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, $"RetriesExhausted after {attempts} attempts ({result.ErrorType})");
+                await FailAsync(outcome, InvocationRecord.RetriesExhausted, attempts, result, trace, stoppingToken);
                 await queue.CompleteAsync(invocation.RequestId, stoppingToken);
                 return;
             }
@@ -169,5 +195,11 @@ public sealed partial class AsyncInvocationWorker(
 
         [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Could not deliver asynchronous invocation {RequestId} of {FunctionName}; retrying")]
         public static partial void DeliveryFailed(ILogger logger, Exception exception, string functionName, string requestId);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Stopped a recursive loop: event {RequestId} would invoke {FunctionName} more than {Limit} times in one chain; sent to its on-failure destination or dead-letter queue")]
+        public static partial void RecursiveLoop(ILogger logger, string functionName, string requestId, int limit);
+
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Could not deliver the outcome of {RequestId} of {FunctionName} to {Destination}: {Reason}")]
+        public static partial void DestinationFailed(ILogger logger, string functionName, string requestId, string destination, string reason);
     }
 }
