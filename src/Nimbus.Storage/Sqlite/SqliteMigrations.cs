@@ -87,5 +87,22 @@ internal static class SqliteMigrations
         CREATE INDEX async_invocations_due ON async_invocations (next_attempt_at);
         """;
 
-    public static IReadOnlyList<string> Scripts { get; } = [V1Functions, V2Logs, V3AsyncInvocations];
+    /// <summary>
+    /// Version 4: reserved concurrency per function (gone with the function), and an index to defer or resume the
+    /// queued events of one throttled function in one statement.
+    /// </summary>
+    private const string V4FunctionConcurrency = """
+        CREATE TABLE function_concurrency (
+            account  TEXT    NOT NULL,
+            region   TEXT    NOT NULL,
+            name     TEXT    NOT NULL,
+            reserved INTEGER NOT NULL,
+            PRIMARY KEY (account, region, name),
+            FOREIGN KEY (account, region, name) REFERENCES functions (account, region, name) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE INDEX async_invocations_function ON async_invocations (account, region, function_name, next_attempt_at);
+        """;
+
+    public static IReadOnlyList<string> Scripts { get; } = [V1Functions, V2Logs, V3AsyncInvocations, V4FunctionConcurrency];
 }

@@ -9,7 +9,7 @@ namespace Nimbus.TestKit.Fakes;
 /// <see cref="IStateStore"/> in memory for unit tests: one lock, one dictionary per scope, compare-and-swap on
 /// the stored <c>$LATEST</c> RevisionId like the real stores.
 /// </summary>
-public sealed class InMemoryStateStore : IStateStore
+public sealed partial class InMemoryStateStore : IStateStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Scope, SortedDictionary<string, FunctionRecord>> _functions = [];
@@ -75,6 +75,7 @@ public sealed class InMemoryStateStore : IStateStore
                 return Task.FromResult(false);
             }
 
+            _reserved.Remove((scope, name));
             WriteCount++;
             return Task.FromResult(true);
         }
