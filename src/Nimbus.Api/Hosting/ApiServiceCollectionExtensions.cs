@@ -31,6 +31,7 @@ public static class ApiServiceCollectionExtensions
         app.MapFunctionEndpoints();
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
+        app.MapConcurrencyEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFallback(UnknownOperationAsync);

@@ -74,6 +74,7 @@ internal static class FunctionEndpoints
     {
         var scope = scopes.For(context.Request);
         var record = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
+        var reserved = await functions.GetConcurrencyAsync(record, context.RequestAborted);
         var request = context.Request;
         var response = new GetFunctionResponseWire
         {
@@ -84,6 +85,7 @@ internal static class FunctionEndpoints
                 Location = $"{request.Scheme}://{request.Host}{signer.CreatePath(record.Latest.CodeSha256)}",
             },
             Tags = record.Tags.Count > 0 ? record.Tags : null,
+            Concurrency = reserved is null ? null : new ConcurrencyWire { ReservedConcurrentExecutions = reserved },
         };
         return Results.Json(response, ApiJsonContext.Default.GetFunctionResponseWire);
     }

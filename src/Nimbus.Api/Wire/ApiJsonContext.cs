@@ -14,5 +14,6 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(TagResourceRequestWire))]
 [JsonSerializable(typeof(ListTagsResponseWire))]
 [JsonSerializable(typeof(GetAccountSettingsResponseWire))]
+[JsonSerializable(typeof(ConcurrencyWire))]
 [JsonSerializable(typeof(HealthWire))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

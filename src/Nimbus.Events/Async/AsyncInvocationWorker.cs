@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
+using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Events.Async;
@@ -14,12 +15,14 @@ namespace Nimbus.Events.Async;
 /// <summary>
 /// Delivers queued asynchronous invocations at least once: an event leaves the queue only after the function
 /// handled it, or after its retries or its maximum age ran out. It sleeps until the next event is due or a new
-/// one arrives; after a restart it resumes from the queue.
+/// one arrives; after a restart it resumes from the queue. An event the concurrency gate throttles stays queued
+/// without using up an attempt (AsyncInvocationWorker.Throttles.cs).
 /// </summary>
 public sealed partial class AsyncInvocationWorker(
     IAsyncInvocationStore queue,
     FunctionService functions,
     Invoker invoker,
+    ConcurrencyGate gate,
     IOptions<AsyncInvokeOptions> options,
     TimeProvider time,
     ILogger<AsyncInvocationWorker> logger) : BackgroundService
@@ -33,10 +36,12 @@ public sealed partial class AsyncInvocationWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        gate.CapacityFreed += OnCapacityFreed;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                await ResumeFreedAsync(stoppingToken);
                 var free = settings.Concurrency - _inFlight.Count;
                 if (free > 0)
                 {
@@ -60,6 +65,10 @@ public sealed partial class AsyncInvocationWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            gate.CapacityFreed -= OnCapacityFreed;
         }
 
         await Task.WhenAll(_inFlight.Values);
@@ -125,7 +134,17 @@ public sealed partial class AsyncInvocationWorker(
                 ClientContext = invocation.ClientContext,
                 TraceId = invocation.TraceId,
             };
-            var result = await invoker.InvokeAsync(request, stoppingToken);
+            InvocationResult result;
+            try
+            {
+                result = await invoker.InvokeAsync(request, stoppingToken);
+            }
+            catch (InvocationThrottledException ex)
+            {
+                await DeferThrottledAsync(invocation, ex, settings, stoppingToken);
+                return;
+            }
+
             if (result.FunctionError is null)
             {
                 await queue.CompleteAsync(invocation.RequestId, stoppingToken);
@@ -163,6 +182,9 @@ public sealed partial class AsyncInvocationWorker(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Asynchronous invocation {RequestId} of {FunctionName} throttled ({Reason}); queued events of the function wait until {Until}")]
+        public static partial void Throttled(ILogger logger, string functionName, string requestId, ThrottleReason reason, DateTimeOffset until);
+
         [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Dropped asynchronous invocation {RequestId} of {FunctionName}: {Reason}")]
         public static partial void Dropped(ILogger logger, string functionName, string requestId, string reason);
 

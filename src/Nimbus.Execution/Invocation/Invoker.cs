@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nimbus.Core.Storage;
+using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Sandboxes;
@@ -24,6 +25,7 @@ public sealed partial class Invoker : IAsyncDisposable
     private readonly ExecutionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<Invoker> _logger;
+    private readonly ConcurrencyGate _gate;
     private readonly string _socketDirectory;
 
     internal Invoker(
@@ -33,7 +35,8 @@ public sealed partial class Invoker : IAsyncDisposable
         FunctionLogWriter logs,
         IOptions<ExecutionOptions> options,
         TimeProvider time,
-        ILogger<Invoker> logger)
+        ILogger<Invoker> logger,
+        ConcurrencyGate gate)
     {
         _sandboxes = sandboxes;
         _launcher = launcher;
@@ -42,6 +45,7 @@ public sealed partial class Invoker : IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _gate = gate;
         _socketDirectory = SocketDirectory(_options.WorkDirectory!); // Resolved by AddNimbusExecution.
     }
 
@@ -50,9 +54,14 @@ public sealed partial class Invoker : IAsyncDisposable
     /// <summary>The sandbox backend in use.</summary>
     public string SandboxName => _sandboxes.Name;
 
+    /// <summary>
+    /// Runs one invocation; throws <see cref="InvocationThrottledException"/> when the concurrency gate refuses it
+    /// (before anything ran), or when it needs a new environment and the function's scaling rate is used up.
+    /// </summary>
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
     {
         var function = request.Function;
+        using var lease = _gate.Enter(request.Scope, function.Name);
         var group = Pool.Group(PoolKey(request));
         var lines = new List<string>();
         var environment = group.TakeIdle();
@@ -60,6 +69,7 @@ public sealed partial class Invoker : IAsyncDisposable
         TimeSpan? initDuration = null;
         if (environment is null)
         {
+            lease.TakeColdStart();
             var started = await ColdStartAsync(request, group, cancellationToken);
             environment = started.Environment;
             initDuration = started.InitDuration;
