@@ -9,7 +9,7 @@ namespace Nimbus.Storage.Tests;
 /// What every <see cref="IStateStore"/> must do. Each provider subclasses it with a factory over fresh storage
 /// per test; <see cref="CreateStore"/> may be called again to reopen the same storage.
 /// </summary>
-public abstract class StateStoreConformanceTests : IAsyncLifetime
+public abstract partial class StateStoreConformanceTests : IAsyncLifetime
 {
     private readonly List<IStateStore> _stores = [];
     private IStateStore? _store;
