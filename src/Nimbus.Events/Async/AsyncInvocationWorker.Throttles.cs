@@ -64,7 +64,15 @@ public sealed partial class AsyncInvocationWorker
             {
                 if (key.Scope == freed.Scope && (freed.Name is null || key.Name == freed.Name) && _deferred.TryRemove(key, out var deferral))
                 {
-                    await queue.ResumeFunctionAsync(key.Scope, key.Name, deferral.From, deferral.To, time.GetUtcNow(), stoppingToken);
+                    try
+                    {
+                        await queue.ResumeFunctionAsync(key.Scope, key.Name, deferral.From, deferral.To, time.GetUtcNow(), stoppingToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The events stay deferred and run when their wait is over; nothing is lost.
+                        Log.ResumeFailed(logger, ex, key.Name);
+                    }
                 }
             }
         }

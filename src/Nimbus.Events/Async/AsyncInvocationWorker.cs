@@ -182,6 +182,9 @@ public sealed partial class AsyncInvocationWorker(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Could not make the throttled events of {FunctionName} due again; they run when their wait is over")]
+        public static partial void ResumeFailed(ILogger logger, Exception exception, string functionName);
+
         [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Asynchronous invocation {RequestId} of {FunctionName} throttled ({Reason}); queued events of the function wait until {Until}")]
         public static partial void Throttled(ILogger logger, string functionName, string requestId, ThrottleReason reason, DateTimeOffset until);
 
