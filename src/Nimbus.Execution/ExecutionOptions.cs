@@ -34,6 +34,9 @@ public sealed class ExecutionOptions
     /// </summary>
     public string? PlatformSocketPath { get; set; }
 
+    /// <summary>New environments (cold starts) a function may start per 10 s, refilled continuously (AWS: 1,000).</summary>
+    public int ScalingBurstPer10Seconds { get; set; } = 1_000;
+
     /// <summary>Outbound network for sandboxes with their own network namespace (a user-mode NAT); false: loopback only.</summary>
     public bool OutboundNetwork { get; set; } = true;
 }

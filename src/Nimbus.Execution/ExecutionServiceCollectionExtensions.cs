@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
+using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
@@ -47,6 +49,11 @@ public static class ExecutionServiceCollectionExtensions
         services.TryAddSingleton(sp => new RuntimeLauncher(
             sp.GetRequiredService<IRuntimeRegistry>(),
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));
+        services.TryAddSingleton(sp => new ConcurrencyGate(
+            sp.GetRequiredService<FunctionService>().Reservations,
+            sp.GetRequiredService<FunctionServiceOptions>().ConcurrentExecutions,
+            sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.ScalingBurstPer10Seconds,
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<FunctionLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<FunctionLogWriter>());
         services.TryAddSingleton(sp => new Invoker(
@@ -57,7 +64,8 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<FunctionLogWriter>(),
             sp.GetRequiredService<IOptions<ExecutionOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Invoker>>()));
+            sp.GetRequiredService<ILogger<Invoker>>(),
+            sp.GetRequiredService<ConcurrencyGate>()));
         services.AddHostedService<EnvironmentReaper>();
         return services;
     }

@@ -5,7 +5,7 @@ using static Nimbus.Storage.Tests.TestFunctions;
 namespace Nimbus.Storage.Tests;
 
 /// <summary>The async invocation queue and the log store, on a store that implements them (SQLite).</summary>
-public abstract class QueueAndLogConformanceTests : StateStoreConformanceTests
+public abstract partial class QueueAndLogConformanceTests : StateStoreConformanceTests
 {
     private IAsyncInvocationStore Queue => (IAsyncInvocationStore)Store;
 

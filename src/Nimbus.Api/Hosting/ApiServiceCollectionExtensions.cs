@@ -35,6 +35,7 @@ public static class ApiServiceCollectionExtensions
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
         app.MapLayerEndpoints();
+        app.MapConcurrencyEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFallback(UnknownOperationAsync);

@@ -57,6 +57,13 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
         response.StatusCode = error.StatusCode;
         response.ContentType = "application/json";
         response.Headers["x-amzn-ErrorType"] = error.ErrorType;
+        if (error.Headers is { } headers)
+        {
+            foreach (var (name, value) in headers)
+            {
+                response.Headers[name] = value;
+            }
+        }
 
         // ResourceNotFound and Service errors carry "Message"; the others "message"; validation errors no Type.
         var messageName = error.ErrorType is LambdaErrors.ResourceNotFoundType or LambdaErrors.ServiceType or "AccessDeniedException" ? "Message" : "message";

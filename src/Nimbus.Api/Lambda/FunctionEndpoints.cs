@@ -62,6 +62,7 @@ internal static class FunctionEndpoints
     {
         var scope = scopes.For(context.Request);
         var view = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
+        var reserved = await functions.GetConcurrencyAsync(view.Record, context.RequestAborted);
         var request = context.Request;
         var response = new GetFunctionResponseWire
         {
@@ -72,6 +73,7 @@ internal static class FunctionEndpoints
                 Location = $"{request.Scheme}://{request.Host}{signer.CreatePath(view.Version.CodeSha256)}",
             },
             Tags = view.Record.Tags.Count > 0 ? view.Record.Tags : null,
+            Concurrency = reserved is null ? null : new ConcurrencyWire { ReservedConcurrentExecutions = reserved },
         };
         return Results.Json(response, ApiJsonContext.Default.GetFunctionResponseWire);
     }

@@ -14,6 +14,7 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(TagResourceRequestWire))]
 [JsonSerializable(typeof(ListTagsResponseWire))]
 [JsonSerializable(typeof(GetAccountSettingsResponseWire))]
+[JsonSerializable(typeof(ConcurrencyWire))]
 [JsonSerializable(typeof(HealthWire))]
 [JsonSerializable(typeof(PublishVersionRequestWire))]
 [JsonSerializable(typeof(ListVersionsByFunctionResponseWire))]

@@ -210,6 +210,8 @@ internal sealed record GetFunctionResponseWire
     public required FunctionCodeLocationWire Code { get; init; }
 
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    public ConcurrencyWire? Concurrency { get; init; }
 }
 
 internal sealed record ListFunctionsResponseWire

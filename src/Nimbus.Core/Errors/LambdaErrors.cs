@@ -12,6 +12,7 @@ public static class LambdaErrors
     public const string RequestTooLargeType = "RequestTooLargeException";
     public const string RequestEntityTooLargeType = "RequestEntityTooLargeException";
     public const string ServiceType = "ServiceException";
+    public const string TooManyRequestsType = "TooManyRequestsException";
 
     public static LambdaException Validation(string message) => new(ValidationType, 400, message);
 
@@ -42,4 +43,23 @@ public static class LambdaErrors
         RequestEntityTooLargeType,
         413,
         $"Zipped size must be smaller than {limit} bytes");
+
+    /// <summary>
+    /// PutFunctionConcurrency past the account's unreserved minimum. AWS's wording, including its singular
+    /// "UnreservedConcurrentExecution" and the minimum in brackets.
+    /// </summary>
+    public static LambdaException UnreservedBelowMinimum(int minimum) => InvalidParameter(
+        $"Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [{minimum.ToString(System.Globalization.CultureInfo.InvariantCulture)}].");
+
+    /// <summary>
+    /// An invocation throttled (429): AWS's body carries the ThrottleReason beside Type and message; Retry-After
+    /// (the model's retryAfterSeconds) only when the wait is known.
+    /// </summary>
+    public static LambdaException TooManyRequests(string reason, int? retryAfterSeconds) => new(TooManyRequestsType, 429, "Rate Exceeded.")
+    {
+        Fields = new Dictionary<string, string>(1) { ["Reason"] = reason },
+        Headers = retryAfterSeconds is { } seconds
+            ? new Dictionary<string, string>(1) { ["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            : null,
+    };
 }

@@ -22,4 +22,7 @@ public sealed class LambdaException : Exception
 
     /// <summary>Extra top-level fields of the error body (e.g. <c>Reason</c> of a throttle).</summary>
     public IReadOnlyDictionary<string, string>? Fields { get; init; }
+
+    /// <summary>Extra response headers the error's shape models (e.g. <c>Retry-After</c> of a throttle).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
 }

@@ -194,6 +194,7 @@ public sealed partial class FunctionService : IDisposable
         var deleted = await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken);
         _cache.Invalidate(new FunctionKey(scope, reference.Name));
         Interlocked.Increment(ref _provisionedGeneration);
+        ForgetReservation(scope, reference.Name);
         if (!deleted)
         {
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
@@ -226,12 +227,13 @@ public sealed partial class FunctionService : IDisposable
     public async Task<AccountSettings> GetAccountSettingsAsync(Scope scope, CancellationToken cancellationToken)
     {
         var (count, size) = await _store.GetUsageAsync(scope, cancellationToken);
+        var reserved = await _store.GetTotalReservedConcurrencyAsync(scope, cancellationToken);
         return new AccountSettings(
             LambdaQuotas.TotalCodeStorage,
             LambdaQuotas.MaxUnzippedCode,
             LambdaQuotas.MaxZippedCode,
             _options.ConcurrentExecutions,
-            _options.ConcurrentExecutions,
+            (int)Math.Max(0, _options.ConcurrentExecutions - reserved),
             size,
             count);
     }

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Arns;
+
 namespace Nimbus.Core.Storage;
 
 /// <summary>The durable queue of asynchronous invocations: an event is committed before its 202 is sent.</summary>
@@ -14,4 +16,16 @@ public interface IAsyncInvocationStore
 
     /// <summary>Removes a handled invocation.</summary>
     Task CompleteAsync(string requestId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves every event of a throttled function that is due by <paramref name="dueBy"/> to
+    /// <paramref name="until"/>, attempts unchanged (a throttle is not an attempt). Gives how many moved.
+    /// </summary>
+    Task<int> DeferFunctionAsync(Scope scope, string functionName, DateTimeOffset dueBy, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the function's events due between <paramref name="deferredFrom"/> and <paramref name="deferredTo"/> (its deferrals) due
+    /// at <paramref name="now"/>: capacity freed before they ran out. Gives how many moved.
+    /// </summary>
+    Task<int> ResumeFunctionAsync(Scope scope, string functionName, DateTimeOffset deferredFrom, DateTimeOffset deferredTo, DateTimeOffset now, CancellationToken cancellationToken);
 }

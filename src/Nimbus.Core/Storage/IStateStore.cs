@@ -10,7 +10,7 @@ namespace Nimbus.Core.Storage;
 /// default) and, for several nodes, PostgreSQL. Declared here, beside the rules that use it, so Core stays
 /// free of I/O; Nimbus.Storage implements it.
 /// </summary>
-public interface IStateStore
+public interface IStateStore : IConcurrencyStore
 {
     /// <summary>Creates the schema or brings it up to date. Called once at start, before anything else.</summary>
     Task MigrateAsync(CancellationToken cancellationToken);

@@ -9,6 +9,7 @@ using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
 using Nimbus.Core.Tracing;
+using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Events.Async;
@@ -16,12 +17,14 @@ namespace Nimbus.Events.Async;
 /// <summary>
 /// Delivers queued asynchronous invocations at least once: an event leaves the queue only after the function
 /// handled it, or after its retries or its maximum age ran out. It sleeps until the next event is due or a new
-/// one arrives; after a restart it resumes from the queue.
+/// one arrives; after a restart it resumes from the queue. An event the concurrency gate throttles stays queued
+/// without using up an attempt (AsyncInvocationWorker.Throttles.cs).
 /// </summary>
 public sealed partial class AsyncInvocationWorker(
     IAsyncInvocationStore queue,
     FunctionService functions,
     Invoker invoker,
+    ConcurrencyGate gate,
     IOptions<AsyncInvokeOptions> options,
     TimeProvider time,
     ILogger<AsyncInvocationWorker> logger,
@@ -36,10 +39,12 @@ public sealed partial class AsyncInvocationWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
+        gate.CapacityFreed += OnCapacityFreed;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                await ResumeFreedAsync(stoppingToken);
                 var free = settings.Concurrency - _inFlight.Count;
                 if (free > 0)
                 {
@@ -63,6 +68,10 @@ public sealed partial class AsyncInvocationWorker(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            gate.CapacityFreed -= OnCapacityFreed;
         }
 
         await Task.WhenAll(_inFlight.Values);
@@ -146,7 +155,18 @@ public sealed partial class AsyncInvocationWorker(
                 ClientContext = invocation.ClientContext,
                 TraceId = trace,
             };
-            var result = await invoker.InvokeAsync(request, stoppingToken);
+            InvocationResult result;
+            try
+            {
+                result = await invoker.InvokeAsync(request, stoppingToken);
+            }
+            catch (InvocationThrottledException ex)
+            {
+                // Past a concurrency limit the event waits in the queue without using up a retry.
+                await DeferThrottledAsync(invocation, ex, settings, stoppingToken);
+                return;
+            }
+
             var attempts = invocation.Attempts + 1;
             if (result.FunctionError is null)
             {
@@ -190,16 +210,22 @@ public sealed partial class AsyncInvocationWorker(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Could not make the throttled events of {FunctionName} due again; they run when their wait is over")]
+        public static partial void ResumeFailed(ILogger logger, Exception exception, string functionName);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Asynchronous invocation {RequestId} of {FunctionName} throttled ({Reason}); queued events of the function wait until {Until}")]
+        public static partial void Throttled(ILogger logger, string functionName, string requestId, ThrottleReason reason, DateTimeOffset until);
+
         [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "Dropped asynchronous invocation {RequestId} of {FunctionName}: {Reason}")]
         public static partial void Dropped(ILogger logger, string functionName, string requestId, string reason);
 
         [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Could not deliver asynchronous invocation {RequestId} of {FunctionName}; retrying")]
         public static partial void DeliveryFailed(ILogger logger, Exception exception, string functionName, string requestId);
 
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Stopped a recursive loop: event {RequestId} would invoke {FunctionName} more than {Limit} times in one chain; sent to its on-failure destination or dead-letter queue")]
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Stopped a recursive loop: event {RequestId} would invoke {FunctionName} more than {Limit} times in one chain; sent to its on-failure destination or dead-letter queue")]
         public static partial void RecursiveLoop(ILogger logger, string functionName, string requestId, int limit);
 
-        [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "Could not deliver the outcome of {RequestId} of {FunctionName} to {Destination}: {Reason}")]
+        [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Could not deliver the outcome of {RequestId} of {FunctionName} to {Destination}: {Reason}")]
         public static partial void DestinationFailed(ILogger logger, string functionName, string requestId, string destination, string reason);
     }
 }

@@ -13,6 +13,12 @@ public sealed class AsyncInvokeOptions
     /// <summary>Events older than this are dropped (AWS's default MaximumEventAgeInSeconds, 21,600).</summary>
     public TimeSpan MaximumEventAge { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>
+    /// The longest wait before a throttled event is tried again when no capacity was freed meanwhile (AWS: waits grow
+    /// from 1 s to at most 5 minutes). Freed capacity makes a throttled function's events due at once.
+    /// </summary>
+    public TimeSpan MaximumThrottleDelay { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How many asynchronous invocations run at once.</summary>
     public int Concurrency { get; set; } = 16;
 }

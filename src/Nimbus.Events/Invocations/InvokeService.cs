@@ -4,6 +4,7 @@ using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
 using Nimbus.Events.Async;
+using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Events.Invocations;
@@ -50,7 +51,15 @@ public sealed class InvokeService(FunctionService functions, Invoker invoker, IA
             ClientContext = clientContext,
             TraceId = traceId,
         };
-        return await invoker.InvokeAsync(request, cancellationToken);
+        try
+        {
+            return await invoker.InvokeAsync(request, cancellationToken);
+        }
+        catch (InvocationThrottledException ex)
+        {
+            // A synchronous invoke is refused, never queued: AWS's 429.
+            throw Throttles.ToLambdaError(ex);
+        }
     }
 
     /// <summary>Accepts an Event invocation: durable once this returns. Gives the request id.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
+using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Sandboxes;
@@ -28,6 +29,7 @@ public sealed partial class Invoker : IAsyncDisposable
     private readonly ExecutionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<Invoker> _logger;
+    private readonly ConcurrencyGate _gate;
     private readonly string _socketDirectory;
 
     internal Invoker(
@@ -38,7 +40,8 @@ public sealed partial class Invoker : IAsyncDisposable
         FunctionLogWriter logs,
         IOptions<ExecutionOptions> options,
         TimeProvider time,
-        ILogger<Invoker> logger)
+        ILogger<Invoker> logger,
+        ConcurrencyGate gate)
     {
         _sandboxes = sandboxes;
         _launcher = launcher;
@@ -48,6 +51,7 @@ public sealed partial class Invoker : IAsyncDisposable
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _gate = gate;
         _socketDirectory = SocketDirectory(_options.WorkDirectory!); // Resolved by AddNimbusExecution.
     }
 
@@ -56,9 +60,14 @@ public sealed partial class Invoker : IAsyncDisposable
     /// <summary>The sandbox backend in use.</summary>
     public string SandboxName => _sandboxes.Name;
 
+    /// <summary>
+    /// Runs one invocation; throws <see cref="InvocationThrottledException"/> when the concurrency gate refuses it
+    /// (before anything ran), or when it needs a new environment and the function's scaling rate is used up.
+    /// </summary>
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
     {
         var function = request.Function;
+        using var lease = _gate.Enter(request.Scope, function.Name);
         var group = Pool.Group(PoolKey(request.Scope, function, request.OutboundNetwork));
         var lines = new List<string>();
         var environment = group.TakeIdle();
@@ -66,6 +75,7 @@ public sealed partial class Invoker : IAsyncDisposable
         TimeSpan? initDuration = null;
         if (environment is null)
         {
+            lease.TakeColdStart();
             var started = await ColdStartAsync(request, group, cancellationToken);
             environment = started.Environment;
             initDuration = started.InitDuration;

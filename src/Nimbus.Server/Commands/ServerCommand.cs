@@ -98,6 +98,7 @@ internal static class ServerCommand
         // Start order: the store first (migrations), then unfinished work, then the endpoint.
         await app.Services.GetRequiredService<IStateStore>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
+        await app.Services.GetRequiredService<FunctionService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
 
         var addresses = new List<string>();
@@ -210,6 +211,7 @@ internal static class ServerCommand
             execution.MaxLifetime = TimeSpan.FromSeconds(options.MaxLifetimeSeconds);
             execution.PlatformSocketPath = platformSocket;
             execution.OutboundNetwork = options.OutboundNetwork;
+            execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
         });
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>

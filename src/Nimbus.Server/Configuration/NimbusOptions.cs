@@ -22,8 +22,14 @@ public sealed class NimbusOptions
     /// <summary>The region of requests that carry no SigV4 credential scope.</summary>
     public string Region { get; set; } = "us-east-1";
 
-    /// <summary>The account's concurrency limit.</summary>
+    /// <summary>
+    /// The account's concurrency limit, per account and region (AWS's default quota is 1,000). Reservations must leave
+    /// 100 of it unreserved, or all of it when it is below 100 (docs/concurrency.md).
+    /// </summary>
     public int ConcurrentExecutions { get; set; } = 1000;
+
+    /// <summary>New execution environments (cold starts) one function may start per 10 s, refilled continuously (AWS: 1,000).</summary>
+    public int ScalingBurstPer10Seconds { get; set; } = 1000;
 
     /// <summary>Sandbox backend: <c>auto</c> (runc when installed and running as root, else process), <c>runc</c>, <c>process</c>.</summary>
     public string Sandbox { get; set; } = "auto";

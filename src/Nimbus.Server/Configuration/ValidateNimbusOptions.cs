@@ -35,9 +35,14 @@ internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOpt
             errors.Add($"Region must look like us-east-1 (got '{options.Region}').");
         }
 
-        if (options.ConcurrentExecutions < 100)
+        if (options.ConcurrentExecutions < 1)
         {
-            errors.Add($"ConcurrentExecutions must be at least 100, AWS's unreserved minimum (got {options.ConcurrentExecutions}).");
+            errors.Add($"ConcurrentExecutions must be at least 1 (got {options.ConcurrentExecutions}).");
+        }
+
+        if (options.ScalingBurstPer10Seconds < 1)
+        {
+            errors.Add($"ScalingBurstPer10Seconds must be at least 1 (got {options.ScalingBurstPer10Seconds}).");
         }
 
         if (options.Sandbox is not ("auto" or "runc" or "process"))

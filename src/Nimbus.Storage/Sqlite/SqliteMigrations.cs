@@ -170,6 +170,26 @@ internal static class SqliteMigrations
         CREATE INDEX layer_versions_deleted ON layer_versions (deleted) WHERE deleted = 1;
         """;
 
+    /// <summary>
+    /// Version 8: reserved concurrency per function (gone with the function), and an index to defer or resume the
+    /// queued events of one throttled function in one statement.
+    /// </summary>
+    private const string V8FunctionConcurrency = """
+        CREATE TABLE function_concurrency (
+            account  TEXT    NOT NULL,
+            region   TEXT    NOT NULL,
+            name     TEXT    NOT NULL,
+            reserved INTEGER NOT NULL,
+            PRIMARY KEY (account, region, name),
+            FOREIGN KEY (account, region, name) REFERENCES functions (account, region, name) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE INDEX async_invocations_function ON async_invocations (account, region, function_name, next_attempt_at);
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
-        [V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers];
+    [
+        V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
+        V8FunctionConcurrency,
+    ];
 }

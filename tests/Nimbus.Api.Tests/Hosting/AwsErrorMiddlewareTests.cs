@@ -116,6 +116,21 @@ public sealed class AwsErrorMiddlewareTests
     }
 
     [Fact]
+    public async Task WriteAsync_Throttle_ReasonInBodyAndRetryAfterHeader()
+    {
+        var context = NewContext();
+
+        await AwsErrorMiddleware.WriteAsync(context, LambdaErrors.TooManyRequests("FunctionInvocationRateLimitExceeded", 4));
+
+        var body = Body(context);
+        Assert.Equal(429, context.Response.StatusCode);
+        Assert.Equal("TooManyRequestsException", context.Response.Headers["x-amzn-ErrorType"]);
+        Assert.Equal("4", context.Response.Headers["Retry-After"]);
+        Assert.Equal(["Type", "message", "Reason"], Members(body));
+        Assert.Equal("Rate Exceeded.", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task InvokeAsync_LambdaException_WritesErrorAndRequestId()
     {
         var context = NewContext();

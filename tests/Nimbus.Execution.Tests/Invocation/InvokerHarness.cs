@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
+using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
@@ -27,10 +28,11 @@ internal sealed class InvokerHarness : IAsyncDisposable
 
     private readonly DirectoryInfo _work;
 
-    private InvokerHarness(FakeInitScript script, ExecutionOptions options, DirectoryInfo work, string codeSha256)
+    private InvokerHarness(FakeInitScript script, ExecutionOptions options, DirectoryInfo work, string codeSha256, int accountLimit)
     {
         _work = work;
         Options = options;
+        Gate = new ConcurrencyGate(Reservations, accountLimit, options.ScalingBurstPer10Seconds, Time);
         Sandboxes = new FakeSandboxFactory(script);
         Writer = new FunctionLogWriter(Logs, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance);
         Function = TestFunctions.Function(codeSha256: codeSha256);
@@ -42,10 +44,16 @@ internal sealed class InvokerHarness : IAsyncDisposable
             Writer,
             Microsoft.Extensions.Options.Options.Create(options),
             Time,
-            NullLogger<Invoker>.Instance);
+            NullLogger<Invoker>.Instance,
+            Gate);
     }
 
     public FakeTimeProvider Time { get; } = new(TestFunctions.Epoch);
+
+    /// <summary>The reservations the gate follows (a test sets them as FunctionService would).</summary>
+    public ConcurrencyReservations Reservations { get; } = new();
+
+    public ConcurrencyGate Gate { get; }
 
     public InMemoryCodeStore Code { get; } = new();
 
@@ -62,7 +70,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
     /// <summary>The function every request runs unless a test passes another.</summary>
     public FunctionVersion Function { get; }
 
-    public static async Task<InvokerHarness> StartAsync(FakeInitScript? script = null, Action<ExecutionOptions>? configure = null)
+    public static async Task<InvokerHarness> StartAsync(FakeInitScript? script = null, Action<ExecutionOptions>? configure = null, int accountLimit = 1000)
     {
         // Short: the host socket's path must fit in 108 bytes.
         var work = Directory.CreateTempSubdirectory("nx-");
@@ -74,7 +82,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
         };
         configure?.Invoke(options);
         var zip = ZipBuilder.PythonEcho();
-        var harness = new InvokerHarness(script ?? new FakeInitScript(), options, work, InMemoryCodeStore.HashOf(zip));
+        var harness = new InvokerHarness(script ?? new FakeInitScript(), options, work, InMemoryCodeStore.HashOf(zip), accountLimit);
         await harness.Code.StoreZipAsync(zip, CancellationToken.None);
         await harness.Writer.StartAsync(CancellationToken.None);
         return harness;
@@ -102,6 +110,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Invoker.DisposeAsync();
+        Gate.Dispose();
         await Writer.StopAsync(CancellationToken.None);
         Writer.Dispose();
         _work.Delete(recursive: true);

@@ -343,7 +343,8 @@ public sealed partial class InvokerTests
             new Nimbus.Execution.Logs.FunctionLogWriter(new RecordingLogStore(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Nimbus.Execution.Logs.FunctionLogWriter>.Instance),
             Microsoft.Extensions.Options.Options.Create(new ExecutionOptions { WorkDirectory = Path.GetTempPath() }),
             TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Nimbus.Execution.Invocation.Invoker>.Instance);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Nimbus.Execution.Invocation.Invoker>.Instance,
+            new Nimbus.Execution.Concurrency.ConcurrencyGate(new Nimbus.Core.Functions.ConcurrencyReservations(), 1000, 1000, TimeProvider.System));
 
         Assert.Equal("fake", invoker.SandboxName);
         data.Delete(recursive: true);

@@ -9,7 +9,7 @@ namespace Nimbus.TestKit.Fakes;
 /// <see cref="IStateStore"/> in memory for unit tests: one lock, one dictionary per scope, compare-and-swap on
 /// the stored <c>$LATEST</c> RevisionId like the real stores.
 /// </summary>
-public sealed class InMemoryStateStore : IStateStore
+public sealed partial class InMemoryStateStore : IStateStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Scope, SortedDictionary<string, FunctionRecord>> _functions = [];
@@ -84,6 +84,7 @@ public sealed class InMemoryStateStore : IStateStore
             _aliases.Remove(new FunctionKey(scope, name));
             _provisioned.Remove(new FunctionKey(scope, name));
             _invokeConfigs.Remove(new FunctionKey(scope, name));
+            _reserved.Remove((scope, name));
 
             WriteCount++;
             return Task.FromResult(true);

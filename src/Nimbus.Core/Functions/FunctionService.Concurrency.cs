@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Arns;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Storage;
+using Nimbus.Core.Validation;
+
+namespace Nimbus.Core.Functions;
+
+/// <summary>Reserved concurrency: PutFunctionConcurrency, GetFunctionConcurrency, DeleteFunctionConcurrency.</summary>
+public sealed partial class FunctionService
+{
+    private readonly ConcurrencyReservations _reservations = new();
+
+    /// <summary>The reservations in force, for the invoke path's concurrency gate.</summary>
+    public ConcurrencyReservations Reservations => _reservations;
+
+    /// <summary>Loads every stored reservation (called once at start, after the migrations).</summary>
+    public async Task LoadReservationsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var reservation in await _store.ListReservedConcurrencyAsync(cancellationToken))
+        {
+            _reservations.Set(reservation.Scope, reservation.FunctionName, reservation.Reserved);
+        }
+    }
+
+    /// <summary>
+    /// PutFunctionConcurrency: reserves <paramref name="reserved"/> executions for the function (0 throttles every
+    /// invocation), as long as the account keeps its unreserved minimum (<see cref="ConcurrencyRules"/>).
+    /// </summary>
+    public async Task<int> PutConcurrencyAsync(Scope scope, string functionName, int? reserved, CancellationToken cancellationToken)
+    {
+        var reference = ParseForConcurrency(scope, functionName);
+        var errors = new ValidationErrors();
+        if (reserved is null)
+        {
+            errors.Add(null, "reservedConcurrentExecutions", "Member must not be null");
+        }
+
+        errors.Range(reserved, "reservedConcurrentExecutions", 0, int.MaxValue);
+        errors.ThrowIfAny();
+
+        var limit = _options.ConcurrentExecutions;
+        var value = reserved!.Value; // Checked for null above.
+        var outcome = await _store.TryReserveConcurrencyAsync(scope, reference.Name, value, ConcurrencyRules.MaxTotalReserved(limit), cancellationToken);
+        switch (outcome)
+        {
+            case ReservationOutcome.FunctionNotFound:
+                throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
+            case ReservationOutcome.ExceedsAccountLimit:
+                throw LambdaErrors.UnreservedBelowMinimum(ConcurrencyRules.MinimumUnreservedFor(limit));
+        }
+
+        _reservations.Set(scope, reference.Name, value);
+        return value;
+    }
+
+    /// <summary>GetFunctionConcurrency: the function's reservation, or null when it has none.</summary>
+    public async Task<int?> GetConcurrencyAsync(Scope scope, string functionName, CancellationToken cancellationToken)
+    {
+        var reference = ParseForConcurrency(scope, functionName);
+        if (await _store.GetFunctionAsync(scope, reference.Name, cancellationToken) is null)
+        {
+            throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
+        }
+
+        return await _store.GetReservedConcurrencyAsync(scope, reference.Name, cancellationToken);
+    }
+
+    /// <summary>The reservation of a function already read (GetFunction's <c>Concurrency</c>).</summary>
+    public Task<int?> GetConcurrencyAsync(FunctionRecord record, CancellationToken cancellationToken) =>
+        _store.GetReservedConcurrencyAsync(record.Scope, record.Name, cancellationToken);
+
+    /// <summary>DeleteFunctionConcurrency: the function goes back to the unreserved pool (a no-op without a reservation).</summary>
+    public async Task DeleteConcurrencyAsync(Scope scope, string functionName, CancellationToken cancellationToken)
+    {
+        var reference = ParseForConcurrency(scope, functionName);
+        if (!await _store.DeleteReservedConcurrencyAsync(scope, reference.Name, cancellationToken))
+        {
+            throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
+        }
+
+        _reservations.Set(scope, reference.Name, null);
+    }
+
+    /// <summary>A deleted function's reservation went with it (the store removes it in the same transaction).</summary>
+    private void ForgetReservation(Scope scope, string name) => _reservations.Set(scope, name, null);
+
+    private static FunctionReference ParseForConcurrency(Scope scope, string functionName)
+    {
+        var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
+        if (reference.Qualifier is not null)
+        {
+            // Reserved concurrency applies to the function as a whole, every version and alias included.
+            throw LambdaErrors.InvalidParameter(
+                $"Reserved concurrency is set on the function, not on a version or alias; use the unqualified function name or ARN ({reference.UnqualifiedArn}).");
+        }
+
+        return reference;
+    }
+}
