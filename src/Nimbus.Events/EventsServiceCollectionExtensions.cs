@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Events.Async;
 using Nimbus.Events.Invocations;
+using Nimbus.Events.Mappings;
 using Nimbus.Events.Provisioned;
 
 namespace Nimbus.Events;
@@ -17,6 +18,7 @@ public static class EventsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AsyncInvocationWorker>());
         services.TryAddSingleton<InvokeService>();
         services.AddHostedService<ProvisionedConcurrencyWorker>();
+        services.TryAddSingleton<EventSourceMappingService>();
         return services;
     }
 }

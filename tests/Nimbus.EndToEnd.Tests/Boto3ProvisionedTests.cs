@@ -8,6 +8,7 @@ public sealed class Boto3ProvisionedTests(ServerFixture fixture) : IClassFixture
     [InlineData("provisioned_alias_is_warm")]
     [InlineData("provisioned_environment_is_replaced")]
     [InlineData("provisioned_init_failure")]
+    [InlineData("provisioned_and_reserved")]
     public async Task Case_Passes(string name)
     {
         var result = await fixture.Clients.Boto3Async("provisioned.py", name);

@@ -32,6 +32,7 @@ public static class ApiServiceCollectionExtensions
         app.MapVersionEndpoints();
         app.MapProvisionedConcurrencyEndpoints();
         app.MapEventInvokeEndpoints();
+        app.MapMappingEndpoints();
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
         app.MapLayerEndpoints();

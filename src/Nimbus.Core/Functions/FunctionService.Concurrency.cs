@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Storage;
@@ -41,6 +42,19 @@ public sealed partial class FunctionService
 
         var limit = _options.ConcurrentExecutions;
         var value = reserved!.Value; // Checked for null above.
+        var provisioned = 0;
+        foreach (var (_, config) in await _store.ListProvisionedConcurrencyAsync(scope, reference.Name, cancellationToken))
+        {
+            provisioned += config.Requested;
+        }
+
+        if (value < provisioned)
+        {
+            // AWS's wording, with its leading space and double space.
+            throw LambdaErrors.InvalidParameter(
+                $" ReservedConcurrentExecutions  {value.ToString(CultureInfo.InvariantCulture)} should not be lower than function's total provisioned concurrency [{provisioned.ToString(CultureInfo.InvariantCulture)}].");
+        }
+
         var outcome = await _store.TryReserveConcurrencyAsync(scope, reference.Name, value, ConcurrencyRules.MaxTotalReserved(limit), cancellationToken);
         switch (outcome)
         {

@@ -8,9 +8,6 @@ namespace Nimbus.Core.Functions;
 
 public sealed partial class FunctionService
 {
-    /// <summary>The least concurrency AWS keeps unreserved in an account.</summary>
-    public const int MinimumUnreservedConcurrency = 100;
-
     private int _provisionedGeneration;
 
     /// <summary>Moves on whenever a provisioned-concurrency config is put or deleted (the worker reloads then).</summary>
@@ -44,26 +41,43 @@ public sealed partial class FunctionService
             }
         }
 
+        var reserved = await _store.GetReservedConcurrencyAsync(scope, target.Record.Name, cancellationToken);
+        var provisionedOnFunction = count;
+        foreach (var (_, other) in existing)
+        {
+            provisionedOnFunction += other.Qualifier == reference.Qualifier ? 0 : other.Requested;
+        }
+
+        if (reserved is { } limitOfFunction && provisionedOnFunction > limitOfFunction)
+        {
+            throw LambdaErrors.InvalidParameter("Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function");
+        }
+
+        // Without a reservation, provisioned environments come out of the account's unreserved concurrency (the limit
+        // less every reservation), which must keep its minimum beside the other unreserved functions' provisioned ones.
         var limit = _options.ConcurrentExecutions;
+        var unreserved = limit - _reservations.TotalReserved(scope);
         var provisionedElsewhere = 0;
         foreach (var (otherScope, other) in await _store.ListProvisionedConcurrencyAsync(null, null, cancellationToken))
         {
-            if (otherScope == scope && !(other.FunctionName == target.Record.Name && other.Qualifier == reference.Qualifier))
+            if (otherScope == scope
+                && !(other.FunctionName == target.Record.Name && other.Qualifier == reference.Qualifier)
+                && _reservations.Find(scope, other.FunctionName) is null)
             {
                 provisionedElsewhere += other.Requested;
             }
         }
 
-        if (count > limit)
+        if (reserved is null && count > unreserved)
         {
             throw LambdaErrors.InvalidParameter(
-                $"Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [{limit.ToString(CultureInfo.InvariantCulture)}].");
+                $"Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [{unreserved.ToString(CultureInfo.InvariantCulture)}].");
         }
 
-        if (limit - provisionedElsewhere - count < Math.Min(MinimumUnreservedConcurrency, limit))
+        if (reserved is null && unreserved - provisionedElsewhere - count < ConcurrencyRules.MinimumUnreservedFor(limit))
         {
             throw LambdaErrors.InvalidParameter(
-                $"Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [{Math.Min(MinimumUnreservedConcurrency, limit).ToString(CultureInfo.InvariantCulture)}].");
+                $"Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [{ConcurrencyRules.MinimumUnreservedFor(limit).ToString(CultureInfo.InvariantCulture)}].");
         }
 
         var config = new ProvisionedConcurrencyConfig

@@ -7,6 +7,9 @@ namespace Nimbus.Events.Async;
 /// </summary>
 public interface IQueueDestination
 {
+    /// <summary>True when a queue with this ARN exists.</summary>
+    Task<bool> ExistsAsync(string queueArn, CancellationToken cancellationToken);
+
     /// <returns>False when there is no queue with that ARN.</returns>
     Task<bool> SendAsync(string queueArn, string body, IReadOnlyDictionary<string, QueueAttributeValue> attributes, string? traceHeader, CancellationToken cancellationToken);
 }

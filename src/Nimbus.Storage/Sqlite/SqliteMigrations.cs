@@ -187,9 +187,26 @@ internal static class SqliteMigrations
         CREATE INDEX async_invocations_function ON async_invocations (account, region, function_name, next_attempt_at);
         """;
 
+    /// <summary>
+    /// Version 9: event source mappings, by UUID, with the source and function as columns (one mapping per pair). A
+    /// mapping outlives its function, as on AWS.
+    /// </summary>
+    private const string V9EventSourceMappings = """
+        CREATE TABLE event_source_mappings (
+            uuid             TEXT NOT NULL PRIMARY KEY,
+            account          TEXT NOT NULL,
+            region           TEXT NOT NULL,
+            event_source_arn TEXT NOT NULL,
+            function_name    TEXT NOT NULL,
+            config           TEXT NOT NULL,
+            last_modified    TEXT NOT NULL,
+            UNIQUE (account, region, event_source_arn, function_name)
+        ) WITHOUT ROWID;
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
     [
         V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
-        V8FunctionConcurrency,
+        V8FunctionConcurrency, V9EventSourceMappings,
     ];
 }

@@ -123,6 +123,21 @@ def case_provisioned_init_failure():
     assert failed["AvailableProvisionedConcurrentExecutions"] == 0, failed
 
 
+def case_provisioned_and_reserved():
+    name = deploy({"app.py": HANDLER})
+    LAM.publish_version(FunctionName=name)
+    LAM.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=2)
+    expect_error(lambda: LAM.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1", ProvisionedConcurrentExecutions=3),
+                 "InvalidParameterValueException", 400,
+                 "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function")
+    LAM.put_provisioned_concurrency_config(FunctionName=name, Qualifier="1", ProvisionedConcurrentExecutions=2)
+    expect_error(lambda: LAM.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1),
+                 "InvalidParameterValueException", 400,
+                 " ReservedConcurrentExecutions  1 should not be lower than function's total provisioned concurrency [2].")
+    wait_status(name, "1", "READY")
+    LAM.delete_function(FunctionName=name)
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()
     print("ok")

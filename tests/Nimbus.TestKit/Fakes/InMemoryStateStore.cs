@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Mappings;
 using Nimbus.Core.Storage;
 
 namespace Nimbus.TestKit.Fakes;
@@ -17,6 +18,7 @@ public sealed partial class InMemoryStateStore : IStateStore
     private readonly Dictionary<FunctionKey, SortedDictionary<string, FunctionAlias>> _aliases = [];
     private readonly Dictionary<FunctionKey, SortedDictionary<string, ProvisionedConcurrencyConfig>> _provisioned = [];
     private readonly Dictionary<FunctionKey, SortedDictionary<string, EventInvokeConfig>> _invokeConfigs = [];
+    private readonly SortedDictionary<string, EventSourceMapping> _mappings = new(StringComparer.Ordinal);
 
     /// <summary>How many times a write (create, update or delete) changed the store.</summary>
     public int WriteCount { get; private set; }
@@ -428,6 +430,66 @@ public sealed partial class InMemoryStateStore : IStateStore
             functions[functionName] = current with { RecursiveLoop = recursiveLoop };
             WriteCount++;
             return Task.FromResult(true);
+        }
+    }
+
+    public Task<EventSourceMapping?> GetEventSourceMappingAsync(string uuid, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_mappings.TryGetValue(uuid, out var mapping) ? mapping : null);
+        }
+    }
+
+    public Task<IReadOnlyList<EventSourceMapping>> ListEventSourceMappingsAsync(Scope? scope, string? eventSourceArn, string? functionName, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<EventSourceMapping>>(_mappings.Values
+                .Where(m => (scope is null || m.Scope == scope) && (eventSourceArn is null || m.EventSourceArn == eventSourceArn) && (functionName is null || m.FunctionName == functionName))
+                .ToList());
+        }
+    }
+
+    public Task<bool> TryCreateEventSourceMappingAsync(EventSourceMapping mapping, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        lock (_lock)
+        {
+            if (_mappings.Values.Any(m => m.Scope == mapping.Scope && m.EventSourceArn == mapping.EventSourceArn && m.FunctionName == mapping.FunctionName)
+                || !_mappings.TryAdd(mapping.Uuid, mapping))
+            {
+                return Task.FromResult(false);
+            }
+
+            WriteCount++;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> TryUpdateEventSourceMappingAsync(EventSourceMapping mapping, DateTimeOffset expectedLastModified, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        lock (_lock)
+        {
+            if (!_mappings.TryGetValue(mapping.Uuid, out var current) || current.LastModified != expectedLastModified)
+            {
+                return Task.FromResult(false);
+            }
+
+            _mappings[mapping.Uuid] = mapping;
+            WriteCount++;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> DeleteEventSourceMappingAsync(string uuid, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var deleted = _mappings.Remove(uuid);
+            WriteCount += deleted ? 1 : 0;
+            return Task.FromResult(deleted);
         }
     }
 
