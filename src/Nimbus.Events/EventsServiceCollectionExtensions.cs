@@ -19,6 +19,7 @@ public static class EventsServiceCollectionExtensions
         services.TryAddSingleton<InvokeService>();
         services.AddHostedService<ProvisionedConcurrencyWorker>();
         services.TryAddSingleton<EventSourceMappingService>();
+        services.AddHostedService<EventSourceMappingWorker>();
         return services;
     }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Text.Json;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
+using Nimbus.Core.Filtering;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
 using Nimbus.Core.Storage;
@@ -17,7 +17,6 @@ namespace Nimbus.Events.Mappings;
 /// </summary>
 public sealed class EventSourceMappingService(IStateStore store, FunctionService functions, TimeProvider time, IQueueDestination? queues = null)
 {
-    public const int MaxFilters = 5;
     private const string ReportBatchItemFailures = "ReportBatchItemFailures";
     private int _generation;
 
@@ -199,35 +198,9 @@ public sealed class EventSourceMappingService(IStateStore store, FunctionService
 
         if (change.Filters is { } filters)
         {
-            if (filters.Count > MaxFilters)
-            {
-                throw LambdaErrors.InvalidParameter("Invalid filter pattern definition.");
-            }
-
-            foreach (var pattern in filters)
-            {
-                CheckPattern(pattern);
-            }
+            // Checks the count, the length and the pattern language, with AWS's messages.
+            FilterCriteria.Create(filters);
         }
-    }
-
-    /// <summary>A filter pattern must be a JSON object (its operators are checked by the matcher).</summary>
-    private static void CheckPattern(string pattern)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(pattern);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                return;
-            }
-        }
-        catch (JsonException)
-        {
-            // Refused below.
-        }
-
-        throw LambdaErrors.InvalidParameter("Invalid filter pattern definition.");
     }
 
     private static string CheckSource(string? eventSourceArn, Scope scope)

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Nimbus.Core.Diagnostics;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Filtering;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Mappings;
+using Nimbus.Core.Tracing;
+using Nimbus.Events.Async;
+using Nimbus.Events.Invocations;
+
+namespace Nimbus.Events.Mappings;
+
+/// <summary>
+/// The pollers of one SQS event source mapping: each gathers a batch (up to BatchSize, within the batching window,
+/// under 6 MB), drops what the filters reject and what recursion detection stops, invokes the function with AWS's
+/// SQS event, and deletes what the function handled (all of it, or all but the reported batchItemFailures). A failed
+/// batch is left to reappear after the visibility timeout (and, past maxReceiveCount, to the queue's DLQ). Pollers
+/// are added while batches come back full and retire when the queue is empty, up to MaximumConcurrency.
+/// </summary>
+internal sealed partial class MappingPoller : IAsyncDisposable
+{
+    /// <summary>Past this many polling loops a mapping without ScalingConfig does not grow (AWS: up to 1,250 per queue).</summary>
+    public const int DefaultMaximumPollers = 1000;
+
+    private const int MaxPayloadBytes = 6 * 1024 * 1024 - (64 * 1024);
+    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan ThrottleBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ProblemBackoff = TimeSpan.FromSeconds(5);
+
+    private volatile EventSourceMapping _mapping;
+    private readonly IQueueSource _source;
+    private readonly IQueueDestination? _deadLetters;
+    private readonly InvokeService _invoker;
+    private readonly FunctionService _functions;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private readonly Lock _lock = new();
+    private readonly FilterCriteria? _filters;
+    private int _active;
+
+    public MappingPoller(EventSourceMapping mapping, IQueueSource source, IQueueDestination? deadLetters, InvokeService invoker, FunctionService functions, ILogger logger)
+    {
+        _mapping = mapping;
+        _source = source;
+        _deadLetters = deadLetters;
+        _invoker = invoker;
+        _functions = functions;
+        _logger = logger;
+        _filters = mapping.Filters is { Count: > 0 } filters ? FilterCriteria.Create(filters) : null;
+    }
+
+    /// <summary>The mapping these pollers serve (a change of its settings restarts them).</summary>
+    public EventSourceMapping Mapping => _mapping;
+
+    /// <summary>Takes a new state of the same settings (only State and LastProcessingResult differ).</summary>
+    public void Retarget(EventSourceMapping mapping) => _mapping = mapping;
+
+    /// <summary>The last outcome worth reporting (AWS's LastProcessingResult), or null.</summary>
+    public string? LastProcessingResult { get; private set; }
+
+    private int MaximumPollers => _mapping.MaximumConcurrency ?? DefaultMaximumPollers;
+
+    public void Start() => AddLoop();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        Task[] loops;
+        lock (_lock)
+        {
+            loops = [.. _loops];
+        }
+
+        await Task.WhenAll(loops);
+        _stopping.Dispose();
+    }
+
+    private void AddLoop()
+    {
+        lock (_lock)
+        {
+            if (_stopping.IsCancellationRequested || _active >= MaximumPollers)
+            {
+                return;
+            }
+
+            _active++;
+            _loops.RemoveAll(static loop => loop.IsCompleted);
+            _loops.Add(Task.Run(() => LoopAsync(_stopping.Token)));
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var queue = await _source.GetQueueAsync(_mapping.EventSourceArn, cancellationToken);
+                if (queue is null)
+                {
+                    LastProcessingResult = "PROBLEM: The specified queue does not exist.";
+                    await Task.Delay(ProblemBackoff, cancellationToken);
+                    continue;
+                }
+
+                var batch = await GatherAsync(cancellationToken);
+                if (batch.Count == 0)
+                {
+                    // An empty long poll: the queue is drained; extra pollers retire, the last one keeps listening.
+                    lock (_lock)
+                    {
+                        if (_active > 1)
+                        {
+                            _active--;
+                            return;
+                        }
+                    }
+
+                    continue;
+                }
+
+                if (batch.Count >= _mapping.BatchSize)
+                {
+                    AddLoop();
+                }
+
+                await ProcessAsync(queue, batch, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped: messages in flight become visible again after their visibility timeout.
+        }
+        catch (Exception ex)
+        {
+            Log.PollerFailed(_logger, ex, _mapping.Uuid);
+            lock (_lock)
+            {
+                _active--;
+            }
+
+            // Keep the mapping served: start over after a pause.
+            await Task.Delay(ProblemBackoff, CancellationToken.None);
+            AddLoop();
+        }
+    }
+
+    /// <summary>A batch: up to BatchSize messages, gathered until the batching window closes (at once when it is 0).</summary>
+    private async Task<List<SourceMessage>> GatherAsync(CancellationToken cancellationToken)
+    {
+        var batch = new List<SourceMessage>(Math.Min(_mapping.BatchSize, 10));
+        var first = await _source.ReceiveAsync(_mapping.EventSourceArn, Math.Min(10, _mapping.BatchSize), LongPoll, cancellationToken);
+        if (first.Count == 0)
+        {
+            return batch;
+        }
+
+        var bytes = 0L;
+        var window = TimeSpan.FromSeconds(_mapping.MaximumBatchingWindowInSeconds);
+        var deadline = DateTimeOffset.UtcNow + window;
+        var received = first;
+        while (true)
+        {
+            foreach (var message in received)
+            {
+                bytes += message.Body.Length + 512;
+                if (bytes > MaxPayloadBytes && batch.Count > 0)
+                {
+                    // Near the 6 MB invoke limit: this message waits for the next batch.
+                    await _source.ReleaseAsync(_mapping.EventSourceArn, message.ReceiptHandle, TimeSpan.Zero, cancellationToken);
+                    continue;
+                }
+
+                batch.Add(message);
+            }
+
+            var remaining = deadline - DateTimeOffset.UtcNow;
+            if (batch.Count >= _mapping.BatchSize || bytes > MaxPayloadBytes)
+            {
+                return batch;
+            }
+
+            var wait = window > TimeSpan.Zero ? (remaining > LongPoll ? LongPoll : remaining) : TimeSpan.Zero;
+            if (window > TimeSpan.Zero && remaining <= TimeSpan.Zero)
+            {
+                return batch;
+            }
+
+            received = await _source.ReceiveAsync(_mapping.EventSourceArn, Math.Min(10, _mapping.BatchSize - batch.Count), wait, cancellationToken);
+            if (received.Count == 0 && window == TimeSpan.Zero)
+            {
+                return batch;
+            }
+        }
+    }
+
+    private async Task ProcessAsync(SourceQueueSettings queue, List<SourceMessage> batch, CancellationToken cancellationToken)
+    {
+        var scope = _mapping.Scope;
+        InvokeTarget target;
+        try
+        {
+            target = await _functions.GetForInvokeAsync(scope, _mapping.FunctionName, _mapping.Qualifier, cancellationToken);
+        }
+        catch (LambdaException ex)
+        {
+            await ProblemAsync($"PROBLEM: {ex.Message}", batch, cancellationToken);
+            return;
+        }
+
+        var records = new List<byte[]>(batch.Count);
+        var handled = new List<SourceMessage>(batch.Count);
+        var dropped = new List<string>();
+        string? trace = null;
+        foreach (var message in batch)
+        {
+            var (next, chain) = TraceHeader.Next(message.TraceHeader, target.Record.Arn);
+            if (chain > RecursiveLoops.MaxInvocationsPerChain && target.Record.RecursiveLoop == RecursiveLoops.Terminate)
+            {
+                await StopRecursionAsync(queue, message, cancellationToken);
+                dropped.Add(message.ReceiptHandle);
+                continue;
+            }
+
+            var record = SqsEvent.Record(message, _mapping.EventSourceArn, scope.Region);
+            if (_filters is not null && !Matches(record))
+            {
+                // As on AWS, a message no filter matches is deleted without invoking the function.
+                dropped.Add(message.ReceiptHandle);
+                continue;
+            }
+
+            trace ??= next;
+            records.Add(record);
+            handled.Add(message);
+        }
+
+        if (dropped.Count > 0)
+        {
+            await _source.DeleteAsync(_mapping.EventSourceArn, dropped, cancellationToken);
+        }
+
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        Execution.Invocation.InvocationResult result;
+        try
+        {
+            result = await _invoker.InvokeAsync(scope, _mapping.FunctionName, _mapping.Qualifier, SqsEvent.Batch(records), null, trace, cancellationToken);
+        }
+        catch (LambdaException ex) when (ex.StatusCode == 429)
+        {
+            // Throttled: the messages go back to the queue for another try soon, as AWS's pollers back off.
+            foreach (var message in handled)
+            {
+                await _source.ReleaseAsync(_mapping.EventSourceArn, message.ReceiptHandle, ThrottleBackoff, cancellationToken);
+            }
+
+            await Task.Delay(ThrottleBackoff, cancellationToken);
+            return;
+        }
+        catch (LambdaException ex)
+        {
+            await ProblemAsync($"PROBLEM: {ex.Message}", handled, cancellationToken);
+            return;
+        }
+
+        if (result.FunctionError is not null)
+        {
+            // The whole batch failed: it reappears after the visibility timeout (and counts toward maxReceiveCount).
+            LastProcessingResult = "PROBLEM: Function call failed";
+            return;
+        }
+
+        LastProcessingResult = "OK";
+        var done = new List<string>(handled.Count);
+        var failures = ReportsFailures ? BatchItemFailures(result.Payload, handled) : null;
+        foreach (var message in handled)
+        {
+            if (failures is null || !failures.Contains(message.MessageId))
+            {
+                done.Add(message.ReceiptHandle);
+            }
+        }
+
+        if (done.Count > 0)
+        {
+            await _source.DeleteAsync(_mapping.EventSourceArn, done, cancellationToken);
+        }
+    }
+
+    private bool ReportsFailures
+    {
+        get
+        {
+            foreach (var type in _mapping.FunctionResponseTypes)
+            {
+                if (type == "ReportBatchItemFailures")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The messages a partial batch response names (<c>{"batchItemFailures": [{"itemIdentifier": id}]}</c>). As on
+    /// AWS, a response that names an unknown or empty identifier fails the whole batch; an empty or missing list means
+    /// all succeeded.
+    /// </summary>
+    private static HashSet<string>? BatchItemFailures(ReadOnlyMemory<byte> payload, List<SourceMessage> batch)
+    {
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in batch)
+        {
+            all.Add(message.MessageId);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("batchItemFailures", out var failures)
+                || failures.ValueKind == JsonValueKind.Null)
+            {
+                return null;
+            }
+
+            var failed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in failures.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object
+                    || !item.TryGetProperty("itemIdentifier", out var id)
+                    || id.ValueKind != JsonValueKind.String
+                    || id.GetString() is not { Length: > 0 } identifier
+                    || !all.Contains(identifier))
+                {
+                    return all;
+                }
+
+                failed.Add(identifier);
+            }
+
+            return failed;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Lambda filters an SQS record with its body parsed when the body is JSON.</summary>
+    private bool Matches(byte[] record)
+    {
+        using var parsed = JsonDocument.Parse(record);
+        using var filtered = SqsFilterRecord.Create(parsed.RootElement);
+        return _filters!.Matches(filtered.RootElement);
+    }
+
+    /// <summary>A message whose chain invoked the function too often: to the queue's DLQ if it has one, else dropped.</summary>
+    private async Task StopRecursionAsync(SourceQueueSettings queue, SourceMessage message, CancellationToken cancellationToken)
+    {
+        Log.RecursiveLoop(_logger, _mapping.FunctionName, message.MessageId, _mapping.EventSourceArn);
+        NimbusMetrics.RecursiveInvocationsDropped.Add(1, new KeyValuePair<string, object?>("function_name", _mapping.FunctionName));
+        if (queue.DeadLetterTargetArn is { } deadLetter && _deadLetters is not null)
+        {
+            await _deadLetters.SendAsync(deadLetter, message.Body, new Dictionary<string, QueueAttributeValue>(), message.TraceHeader, cancellationToken);
+        }
+    }
+
+    private async Task ProblemAsync(string result, List<SourceMessage> batch, CancellationToken cancellationToken)
+    {
+        LastProcessingResult = result;
+        foreach (var message in batch)
+        {
+            await _source.ReleaseAsync(_mapping.EventSourceArn, message.ReceiptHandle, ProblemBackoff, cancellationToken);
+        }
+
+        await Task.Delay(ProblemBackoff, cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4200, Level = LogLevel.Error, Message = "A poller of event source mapping {Uuid} failed; restarting it")]
+        public static partial void PollerFailed(ILogger logger, Exception exception, string uuid);
+
+        [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Stopped a recursive loop: message {MessageId} from {Queue} would invoke {FunctionName} more than 16 times in one chain")]
+        public static partial void RecursiveLoop(ILogger logger, string functionName, string messageId, string queue);
+    }
+}
