@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Tracing;
+
+namespace Nimbus.Core.Tests.Tracing;
+
+public sealed class TraceHeaderTests
+{
+    private const string F = "arn:aws:lambda:us-east-1:000000000000:function:f";
+    private const string G = "arn:aws:lambda:us-east-1:000000000000:function:g";
+
+    [Fact]
+    public void Next_NewChain_StartsRootAndCountsOne()
+    {
+        var (header, count) = TraceHeader.Next(null, F);
+
+        Assert.Equal(1, count);
+        Assert.Matches("^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0;Lineage=[0-9a-f]{8}:1$", header);
+    }
+
+    [Fact]
+    public void Next_ThroughTheChain_CountsPerFunctionAndKeepsRoot()
+    {
+        var (first, _) = TraceHeader.Next(null, F);
+        var (second, countG) = TraceHeader.Next(first, G);
+        var (third, countF) = TraceHeader.Next(second, F);
+
+        Assert.Equal(1, countG);
+        Assert.Equal(2, countF);
+        Assert.Equal(first.Split(';')[0], third.Split(';')[0]);
+    }
+
+    [Fact]
+    public void Next_SixteenHops_CountsSeventeenOnTheNext()
+    {
+        string? header = null;
+        var count = 0;
+        for (var i = 0; i < 17; i++)
+        {
+            (header, count) = TraceHeader.Next(header, F);
+        }
+
+        Assert.Equal(17, count);
+    }
+
+    [Fact]
+    public void Next_PercentEncodedAndForeignParts_Understood()
+    {
+        var (header, _) = TraceHeader.Next(null, F);
+        var encoded = header.Replace(",", "%2C", StringComparison.Ordinal) + ";Self=1-abc";
+
+        var (next, count) = TraceHeader.Next(encoded, F);
+
+        Assert.Equal(2, count);
+        Assert.Contains(";Self=1-abc", next, StringComparison.Ordinal);
+    }
+}
