@@ -32,6 +32,7 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<ILogger<SqliteStateStore>>()));
         services.TryAddSingleton(sp => (ILogStore)sp.GetRequiredService<IStateStore>());
         services.TryAddSingleton(sp => (IAsyncInvocationStore)sp.GetRequiredService<IStateStore>());
+        services.TryAddSingleton(sp => (IQueueStore)sp.GetRequiredService<IStateStore>());
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));
