@@ -4,10 +4,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Events.Async;
 using Nimbus.Events.Invocations;
 using Nimbus.Events.Provisioned;
+using Nimbus.Events.Queues;
 
 namespace Nimbus.Events;
 
-/// <summary>Registers the invoke path and the asynchronous invocation queue.</summary>
+/// <summary>Registers the invoke path, the asynchronous invocation queue and the built-in queues.</summary>
 public static class EventsServiceCollectionExtensions
 {
     public static IServiceCollection AddNimbusEvents(this IServiceCollection services)
@@ -17,6 +18,7 @@ public static class EventsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AsyncInvocationWorker>());
         services.TryAddSingleton<InvokeService>();
         services.AddHostedService<ProvisionedConcurrencyWorker>();
+        services.TryAddSingleton<QueueService>();
         return services;
     }
 }
