@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using Nimbus.Bench;
 
 // The benchmarks of issues #3, #4 and #5; bench/README.md says what each figure means.
-//   dotnet run -c Release --project bench/Nimbus.Bench -- warm|throughput|cold|memory|isolation|alias|all
-string[] commands = ["warm", "throughput", "cold", "memory", "isolation", "alias", "all"];
+//   dotnet run -c Release --project bench/Nimbus.Bench -- warm|throughput|cold|memory|isolation|alias|queues|all
+string[] commands = ["warm", "throughput", "cold", "memory", "isolation", "alias", "queues", "all"];
 var command = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || !commands.Contains(command))
 {
@@ -60,6 +60,11 @@ try
     if (command is "alias" or "all")
     {
         await AliasBenchmark.RunAsync(session, interrupted.Token);
+    }
+
+    if (command is "queues" or "all")
+    {
+        await QueueBenchmark.RunAsync(session, interrupted.Token);
     }
 
     report.PrintSummary();

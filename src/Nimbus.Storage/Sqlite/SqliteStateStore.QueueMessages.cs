@@ -103,6 +103,10 @@ internal sealed partial class SqliteStateStore
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receipts);
+
+        // Like a receive, a delete commits without an fsync of its own: it survives a crash of the process (the WAL
+        // is written), and only a power loss before the next durable commit could bring a deleted message back,
+        // which at-least-once delivery allows. Sends, which are acknowledged promises, always sync.
         return await WriteAsync(
             async (connection, transaction, ct) =>
             {
@@ -128,7 +132,8 @@ internal sealed partial class SqliteStateStore
 
                 return (IReadOnlyList<ReceiptOutcome>)outcomes;
             },
-            cancellationToken);
+            cancellationToken,
+            durable: false);
     }
 
     public async Task<IReadOnlyList<ReceiptOutcome>> ChangeVisibilityAsync(
