@@ -294,7 +294,7 @@ public abstract class QueueStoreConformanceTests : IAsyncLifetime
 
         await CloseAsync();
         _store = await OpenAsync();
-        var now = await Store.ReceiveMessagesAsync(Query(queue, max: 10), Token);
+        var now = await Store.ReceiveMessagesAsync(Query(queue, max: 10, visibleFor: 120), Token);
         var later = await Store.ReceiveMessagesAsync(Query(queue, max: 10, at: Now.AddSeconds(60)), Token);
 
         Assert.Equal(["waiting"], now.Messages.Select(m => m.Body));
