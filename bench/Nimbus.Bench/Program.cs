@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using Nimbus.Bench;
 
 // The benchmarks of issues #3, #4 and #5; bench/README.md says what each figure means.
-//   dotnet run -c Release --project bench/Nimbus.Bench -- warm|throughput|cold|memory|isolation|alias|layers|all
-string[] commands = ["warm", "throughput", "cold", "memory", "isolation", "alias", "layers", "all"];
+//   dotnet run -c Release --project bench/Nimbus.Bench -- warm|throughput|cold|memory|isolation|alias|layers|queues|events|all
+string[] commands = ["warm", "throughput", "cold", "memory", "isolation", "alias", "layers", "queues", "events", "all"];
 var command = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || !commands.Contains(command))
 {
@@ -65,6 +65,11 @@ try
     if (command is "layers" or "all")
     {
         await LayerBenchmark.RunAsync(session, interrupted.Token);
+    }
+
+    if (command is "queues" or "all")
+    {
+        await QueueBenchmark.RunAsync(session, interrupted.Token);
     }
 
     report.PrintSummary();

@@ -5,10 +5,11 @@ using Nimbus.Events.Async;
 using Nimbus.Events.Invocations;
 using Nimbus.Events.Mappings;
 using Nimbus.Events.Provisioned;
+using Nimbus.Events.Queues;
 
 namespace Nimbus.Events;
 
-/// <summary>Registers the invoke path and the asynchronous invocation queue.</summary>
+/// <summary>Registers the invoke path, the asynchronous invocation queue and the built-in queues.</summary>
 public static class EventsServiceCollectionExtensions
 {
     public static IServiceCollection AddNimbusEvents(this IServiceCollection services)
@@ -20,6 +21,11 @@ public static class EventsServiceCollectionExtensions
         services.AddHostedService<ProvisionedConcurrencyWorker>();
         services.TryAddSingleton<EventSourceMappingService>();
         services.AddHostedService<EventSourceMappingWorker>();
+        services.TryAddSingleton<QueueService>();
+        services.TryAddSingleton<QueueBridge>();
+        services.TryAddSingleton<IQueueDestination>(sp => sp.GetRequiredService<QueueBridge>());
+        services.TryAddSingleton<IQueueSource>(sp => sp.GetRequiredService<QueueBridge>());
+        services.AddHostedService<QueueRetentionWorker>();
         return services;
     }
 }

@@ -33,6 +33,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => (ILogStore)sp.GetRequiredService<IStateStore>());
         services.TryAddSingleton(sp => (IAsyncInvocationStore)sp.GetRequiredService<IStateStore>());
         services.TryAddSingleton(sp => (ILayerStore)sp.GetRequiredService<IStateStore>());
+        services.TryAddSingleton(sp => (IQueueStore)sp.GetRequiredService<IStateStore>());
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Api.Code;
 using Nimbus.Api.Lambda;
+using Nimbus.Api.Queues;
 using Nimbus.Api.Wire;
 
 namespace Nimbus.Api.Hosting;
@@ -39,6 +40,7 @@ public static class ApiServiceCollectionExtensions
         app.MapConcurrencyEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
+        app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);
         return app;
     }

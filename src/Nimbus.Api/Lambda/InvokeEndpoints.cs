@@ -75,7 +75,9 @@ internal static class InvokeEndpoints
                     response.StatusCode = StatusCodes.Status204NoContent;
                     return;
                 case "Event":
-                    await invoker.EnqueueAsync(scope, functionName, qualifier, payload.ToArray(), clientContext, traceId, ct);
+                    // As on AWS, the Invoke's request id is the invocation's (it names the event in destinations and DLQs).
+                    response.Headers[AwsErrorMiddleware.RequestIdHeader] =
+                        await invoker.EnqueueAsync(scope, functionName, qualifier, payload.ToArray(), clientContext, traceId, ct);
                     response.StatusCode = StatusCodes.Status202Accepted;
                     return;
             }
@@ -97,7 +99,8 @@ internal static class InvokeEndpoints
         {
             var payload = length == 0 ? "{}"u8.ToArray() : buffer.AsSpan(0, length).ToArray();
             CheckJson(payload);
-            await invoker.EnqueueAsync(scopes.For(context.Request), functionName, null, payload, null, null, ct);
+            context.Response.Headers[AwsErrorMiddleware.RequestIdHeader] =
+                await invoker.EnqueueAsync(scopes.For(context.Request), functionName, null, payload, null, null, ct);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("{\"Status\":202}", ct);

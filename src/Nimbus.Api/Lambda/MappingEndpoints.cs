@@ -17,9 +17,7 @@ internal static class MappingEndpoints
     public static IEndpointRouteBuilder MapMappingEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost(Mappings, CreateAsync);
-        routes.MapPost(Mappings + "/", CreateAsync);
         routes.MapGet(Mappings, ListAsync);
-        routes.MapGet(Mappings + "/", ListAsync);
         routes.MapGet(Mappings + "/{uuid}", GetAsync);
         routes.MapPut(Mappings + "/{uuid}", UpdateAsync);
         routes.MapDelete(Mappings + "/{uuid}", DeleteAsync);

@@ -204,9 +204,59 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>
+    /// Version 10: built-in queues (SQS-compatible). Messages are rows in send order (their id is a FIFO queue's
+    /// sequence number, never reused); a receive reads the queue's visible rows through (queue_id, visible_at), so it
+    /// never scans other queues or invisible messages. FIFO deduplication ids are kept for their 5-minute window.
+    /// </summary>
+    private const string V10Queues = """
+        CREATE TABLE queues (
+            id          INTEGER PRIMARY KEY,
+            account     TEXT    NOT NULL,
+            region      TEXT    NOT NULL,
+            name        TEXT    NOT NULL,
+            attributes  TEXT    NOT NULL,
+            tags        TEXT    NOT NULL,
+            created_at  INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL,
+            UNIQUE (account, region, name)
+        );
+
+        CREATE TABLE queue_messages (
+            id               INTEGER PRIMARY KEY AUTOINCREMENT,
+            queue_id         INTEGER NOT NULL,
+            message_id       TEXT    NOT NULL,
+            body             TEXT    NOT NULL,
+            attributes       BLOB,
+            md5_body         TEXT    NOT NULL,
+            md5_attributes   TEXT,
+            sent_at          INTEGER NOT NULL,
+            sender_id        TEXT    NOT NULL,
+            trace_header     TEXT,
+            group_id         TEXT,
+            dedup_id         TEXT,
+            visible_at       INTEGER NOT NULL,
+            receive_count    INTEGER NOT NULL DEFAULT 0,
+            first_receive_at INTEGER,
+            receipt          INTEGER
+        );
+
+        CREATE INDEX queue_messages_visible ON queue_messages (queue_id, visible_at);
+        CREATE INDEX queue_messages_group ON queue_messages (queue_id, group_id, visible_at) WHERE group_id IS NOT NULL;
+
+        CREATE TABLE queue_dedup (
+            queue_id   INTEGER NOT NULL,
+            dedup_key  TEXT    NOT NULL,
+            message_id TEXT    NOT NULL,
+            sequence   INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (queue_id, dedup_key)
+        ) WITHOUT ROWID;
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
     [
         V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
-        V8FunctionConcurrency, V9EventSourceMappings,
+        V8FunctionConcurrency, V9EventSourceMappings, V10Queues,
     ];
 }

@@ -12,7 +12,7 @@ namespace Nimbus.Storage.Sqlite;
 /// so writes go through one long-lived connection behind a semaphore, each in one <c>BEGIN IMMEDIATE</c>
 /// transaction; reads take a pooled connection each and run beside the writer (WAL readers never block).
 /// </summary>
-internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncInvocationStore, ILayerStore, IDisposable
+internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncInvocationStore, ILayerStore, IQueueStore, IDisposable
 {
     public const string DatabaseFileName = "nimbus.db";
 
