@@ -107,7 +107,7 @@ internal static partial class SqsOperations
     private static async Task TagQueueAsync(SqsCall call)
     {
         var queue = await call.QueueAsync();
-        await call.Queues.TagQueueAsync(queue, call.Input.StringMap("Tags", "Tags", "Key", "Value") ?? throw QueueErrors.MissingParameter("Tags"), call.Aborted);
+        await call.Queues.TagQueueAsync(queue, call.Input.StringMap("Tags", "Tag", "Key", "Value") ?? throw QueueErrors.MissingParameter("Tags"), call.Aborted);
     }
 
     private static async Task UntagQueueAsync(SqsCall call)
