@@ -21,6 +21,10 @@ public sealed partial class QueueService
         return await SendMessageAsync(queue, message, cancellationToken);
     }
 
+    /// <summary>SendMessage by queue ARN; null when there is no such queue (for destinations that report a missing queue).</summary>
+    public async Task<SendResult?> TrySendMessageAsync(string queueArn, OutgoingMessage message, CancellationToken cancellationToken) =>
+        await GetQueueByArnAsync(queueArn, cancellationToken) is { } queue ? await SendMessageAsync(queue, message, cancellationToken) : null;
+
     /// <summary>SendMessage: validates, commits, wakes waiting receivers.</summary>
     public async Task<SendResult> SendMessageAsync(QueueRecord queue, OutgoingMessage message, CancellationToken cancellationToken)
     {
