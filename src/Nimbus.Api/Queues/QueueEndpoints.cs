@@ -200,7 +200,9 @@ internal static class QueueEndpoints
             .Append(error.SenderFault ? "Sender" : "Receiver").Append("</Type><Code>");
         XmlSqsWriter.Escape(xml, error.QueryCode);
         xml.Append("</Code><Message>");
-        XmlSqsWriter.Escape(xml, error.Message);
+
+        // The query protocol words this one error differently from the JSON protocol.
+        XmlSqsWriter.Escape(xml, error.ShapeName == "QueueDoesNotExist" ? "The specified queue does not exist for this wsdl version." : error.Message);
         xml.Append("</Message><Detail/></Error><RequestId>").Append(RequestId(context)).Append("</RequestId></ErrorResponse>");
         response.StatusCode = error.StatusCode;
         response.ContentType = "text/xml";
