@@ -375,12 +375,16 @@ public static partial class QueueValidator
             case QueueAttributeNames.SqsManagedSseEnabled:
                 return Boolean(name, value);
             case QueueAttributeNames.RedrivePolicy:
-                if (value.Length > 0)
+                if (value.Length == 0)
                 {
-                    ParseRedrivePolicy(value);
+                    return value;
                 }
 
-                return value;
+                // AWS keeps the policy in its own form: maxReceiveCount as a number, whatever was sent.
+                var policy = ParseRedrivePolicy(value);
+                return string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{{\"deadLetterTargetArn\":\"{JsonEncodedText.Encode(policy.DeadLetterTargetArn)}\",\"maxReceiveCount\":{policy.MaxReceiveCount}}}");
             case QueueAttributeNames.RedriveAllowPolicy or QueueAttributeNames.Policy or QueueAttributeNames.KmsMasterKeyId:
                 return value;
             case QueueAttributeNames.FifoQueue when fifo:

@@ -89,6 +89,16 @@ public sealed class QueueValidatorTests
     }
 
     [Fact]
+    public void ForNewQueue_RedrivePolicy_IsKeptInAwsForm()
+    {
+        var attributes = QueueValidator.ForNewQueue(
+            new Dictionary<string, string> { ["RedrivePolicy"] = """{ "maxReceiveCount": "4", "deadLetterTargetArn": "arn:aws:sqs:us-east-1:000000000000:dlq" }""" },
+            fifo: false);
+
+        Assert.Equal("""{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":4}""", attributes["RedrivePolicy"]);
+    }
+
+    [Fact]
     public void ForUpdate_FifoQueueFalseOnFifo_IsRefused()
     {
         var error = Assert.Throws<QueueException>(() =>
