@@ -19,6 +19,7 @@ public static class EventsServiceCollectionExtensions
         services.TryAddSingleton<InvokeService>();
         services.AddHostedService<ProvisionedConcurrencyWorker>();
         services.TryAddSingleton<QueueService>();
+        services.AddHostedService<QueueRetentionWorker>();
         return services;
     }
 }

@@ -170,6 +170,21 @@ public abstract class QueueStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteExpiredAsync_RemovesOnlyMessagesPastTheirQueuesRetention()
+    {
+        var shortLived = await Store.CreateQueueAsync(Queue("short", ("MessageRetentionPeriod", "60")), Token);
+        var longLived = await Store.CreateQueueAsync(Queue("long", ("MessageRetentionPeriod", "3600")), Token);
+        await Store.SendMessagesAsync(shortLived.Id, [Message("old") with { SentAt = Now.AddSeconds(-61) }, Message("fresh")], Token);
+        await Store.SendMessagesAsync(longLived.Id, [Message("kept") with { SentAt = Now.AddSeconds(-61) }], Token);
+
+        var deleted = await Store.DeleteExpiredAsync(Now, 100, Token);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal(new QueueCounts(1, 0, 0), await Store.CountMessagesAsync(shortLived.Id, Now, Now.AddDays(-30), Token));
+        Assert.Equal(new QueueCounts(1, 0, 0), await Store.CountMessagesAsync(longLived.Id, Now, Now.AddDays(-30), Token));
+    }
+
+    [Fact]
     public async Task ReceiveMessagesAsync_ReceivedMaxReceiveCountTimes_MovesToTheDeadLetterQueue()
     {
         var source = await Store.CreateQueueAsync(Queue("source"), Token);

@@ -42,5 +42,11 @@ public interface IQueueStore
     /// <summary>Deletes every message of a queue; returns how many.</summary>
     Task<int> PurgeQueueAsync(long queueId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> messages that outlived their queue's MessageRetentionPeriod (they are
+    /// never delivered, but take room), and FIFO deduplication ids past their window; returns how many messages.
+    /// </summary>
+    Task<int> DeleteExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
+
     Task<QueueCounts> CountMessagesAsync(long queueId, DateTimeOffset now, DateTimeOffset retainedSince, CancellationToken cancellationToken);
 }

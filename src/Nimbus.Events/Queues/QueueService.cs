@@ -307,6 +307,10 @@ public sealed partial class QueueService
         Log.QueuePurged(_logger, queue.Arn, purged);
     }
 
+    /// <summary>Removes up to 5,000 messages past their queue's retention period from storage; returns how many.</summary>
+    public Task<int> DeleteExpiredMessagesAsync(CancellationToken cancellationToken) =>
+        _store.DeleteExpiredAsync(_timeProvider.GetUtcNow(), 5000, cancellationToken);
+
     /// <summary>
     /// Completes when a message may be available on the queue (a send, a visibility change, a delay or visibility
     /// timeout running out) or after <paramref name="maxWait"/>; true when signalled. For pollers that must not spin.
