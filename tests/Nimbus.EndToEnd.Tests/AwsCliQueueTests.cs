@@ -68,6 +68,12 @@ public sealed class AwsCliQueueTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal("test", (string?)tags["Tags"]!["env"]);
         Assert.Null(tags["Tags"]!["team"]);
 
+        var dlq = await cli.CliJsonAsync("sqs", "create-queue", "--queue-name", name + "-dlq");
+        var dlqArn = $"arn:aws:sqs:us-east-1:000000000000:{name}-dlq";
+        await cli.CliJsonAsync("sqs", "set-queue-attributes", "--queue-url", url, "--attributes", $$"""{"RedrivePolicy":"{\"deadLetterTargetArn\":\"{{dlqArn}}\",\"maxReceiveCount\":\"3\"}"}""");
+        var sources = await cli.CliJsonAsync("sqs", "list-dead-letter-source-queues", "--queue-url", (string)dlq["QueueUrl"]!);
+        Assert.Equal([url], sources["queueUrls"]!.AsArray().Select(u => (string?)u));
+
         await cli.CliJsonAsync("sqs", "purge-queue", "--queue-url", url);
         await cli.CliJsonAsync("sqs", "delete-queue", "--queue-url", url);
         var missing = await cli.CliAsync("sqs", "get-queue-url", "--queue-name", name);

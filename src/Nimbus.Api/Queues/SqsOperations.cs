@@ -18,6 +18,7 @@ internal static partial class SqsOperations
         "TagQueue" => TagQueueAsync(call),
         "UntagQueue" => UntagQueueAsync(call),
         "ListQueueTags" => ListQueueTagsAsync(call),
+        "ListDeadLetterSourceQueues" => ListDeadLetterSourceQueuesAsync(call),
         "SendMessage" => SendMessageAsync(call),
         "SendMessageBatch" => SendMessageBatchAsync(call),
         "ReceiveMessage" => ReceiveMessageAsync(call),
@@ -30,7 +31,7 @@ internal static partial class SqsOperations
 
     /// <summary>True for actions whose XML answer has a Result element even when it is empty.</summary>
     public static bool HasResult(string action) => action is "CreateQueue" or "GetQueueUrl" or "ListQueues" or "GetQueueAttributes"
-        or "ListQueueTags" or "SendMessage" or "SendMessageBatch" or "ReceiveMessage" or "DeleteMessageBatch" or "ChangeMessageVisibilityBatch";
+        or "ListQueueTags" or "ListDeadLetterSourceQueues" or "SendMessage" or "SendMessageBatch" or "ReceiveMessage" or "DeleteMessageBatch" or "ChangeMessageVisibilityBatch";
 
     private static async Task CreateQueueAsync(SqsCall call)
     {
@@ -80,6 +81,20 @@ internal static partial class SqsOperations
             call.Output.StringList("QueueUrls", "QueueUrl", urls);
         }
 
+        call.Output.String("NextToken", page.NextToken);
+    }
+
+    private static async Task ListDeadLetterSourceQueuesAsync(SqsCall call)
+    {
+        var queue = await call.QueueAsync();
+        var page = await call.Queues.ListDeadLetterSourceQueuesAsync(queue, call.Input.Int("MaxResults"), call.Input.String("NextToken"), call.Aborted);
+        var urls = new List<string>(page.Queues.Count);
+        foreach (var source in page.Queues)
+        {
+            urls.Add(call.UrlOf(source));
+        }
+
+        call.Output.StringList("queueUrls", "QueueUrl", urls);
         call.Output.String("NextToken", page.NextToken);
     }
 

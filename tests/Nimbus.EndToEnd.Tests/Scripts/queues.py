@@ -386,6 +386,8 @@ def case_redrive_to_dead_letter_queue():
     assert len(moved) == 1 and moved[0]["MessageId"] == sent["MessageId"] and moved[0]["Body"] == "poison", moved
     assert moved[0]["MessageAttributes"]["k"]["StringValue"] == "v"
     assert counts(source) == (0, 0, 0)
+    assert SQS.list_dead_letter_source_queues(QueueUrl=dlq)["queueUrls"] == [source]
+    assert SQS.list_dead_letter_source_queues(QueueUrl=source)["queueUrls"] == []
     missing = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name('gone')}"
     expect_error(lambda: SQS.set_queue_attributes(QueueUrl=source, Attributes={"RedrivePolicy": f'{{"deadLetterTargetArn":"{missing}","maxReceiveCount":"2"}}'}),
                  "InvalidParameterValueException", "InvalidParameterValue")
