@@ -12,7 +12,7 @@ internal static partial class SqsOperations
     private static async Task SendMessageAsync(SqsCall call)
     {
         var queue = await call.QueueAsync();
-        var result = await call.Queues.SendMessageAsync(queue, ReadMessage(call.Input), call.Aborted);
+        var result = await call.Queues.SendMessageAsync(queue, ReadMessage(call.Input, TraceOf(call)), call.Aborted);
         WriteSendResult(call.Output, result);
     }
 
@@ -24,7 +24,7 @@ internal static partial class SqsOperations
         var messages = new OutgoingMessage[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
-            messages[i] = ReadMessage(entries[i]);
+            messages[i] = ReadMessage(entries[i], TraceOf(call));
         }
 
         var results = await call.Queues.SendMessageBatchAsync(queue, messages, call.Aborted);
@@ -174,10 +174,18 @@ internal static partial class SqsOperations
         WriteBatchOutcome(call.Output, "ChangeMessageVisibilityBatchResultEntry", ids, errors);
     }
 
-    private static OutgoingMessage ReadMessage(SqsInput input)
+    /// <summary>
+    /// The X-Ray trace header the request carries: SQS keeps it as the message's AWSTraceHeader unless the message
+    /// sets that system attribute itself. The SDKs send it from inside a function (<c>_X_AMZN_TRACE_ID</c>), which is how
+    /// a chain of functions through queues can be followed.
+    /// </summary>
+    private static string? TraceOf(SqsCall call) =>
+        call.Context.Request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } header ? Uri.UnescapeDataString(header) : null;
+
+    private static OutgoingMessage ReadMessage(SqsInput input, string? requestTrace)
     {
         var system = input.MessageAttributes("MessageSystemAttributes", "MessageSystemAttribute");
-        string? trace = null;
+        var trace = requestTrace;
         if (system is not null)
         {
             foreach (var (name, value) in system)
