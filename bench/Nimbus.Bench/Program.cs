@@ -72,6 +72,11 @@ try
         await QueueBenchmark.RunAsync(session, interrupted.Token);
     }
 
+    if (command is "events" or "all")
+    {
+        await EventsBenchmark.RunAsync(session, interrupted.Token);
+    }
+
     report.PrintSummary();
     return 0;
 }
