@@ -356,6 +356,43 @@ def case_recursion_through_async_invoke_is_stopped():
     assert record["requestContext"]["condition"] == "RecursiveLoopDetected" and record["requestPayload"] == {"hop": 16}, record
 
 
+SLOW_RECORDER = """
+import time
+
+def handler(event, context):
+    time.sleep(0.2)
+    for record in event["Records"]:
+        report({"n": json.loads(record["body"])["n"]})
+"""
+
+
+def case_mapping_restart_setup():
+    """Sends 30 messages to a mapped queue whose function is slow; prints the sink queue URL for the check."""
+    name, sink_url = sink_function(SLOW_RECORDER)
+    source_url, source_arn = queue(VisibilityTimeout=2)
+    mapping = LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=name, BatchSize=1)
+    wait_mapping(mapping["UUID"], "Enabled")
+    send_batch(source_url, [json.dumps({"n": i}) for i in range(30)])
+    drain_until = time.time() + 30
+    while time.time() < drain_until:
+        attributes = SQS.get_queue_attributes(QueueUrl=sink_url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+        if int(attributes["ApproximateNumberOfMessages"]) >= 3:
+            break
+        time.sleep(0.1)
+    print(sink_url)
+
+
+def case_mapping_restart_check():
+    """After the restart every message was handled at least once (the sink URL comes on stdin)."""
+    sink_url = sys.stdin.readline().strip()
+    seen = set()
+    deadline = time.time() + 90
+    while len(seen) < 30 and time.time() < deadline:
+        for message in drain(sink_url, 1, timeout=5, settle=0.5):
+            seen.add(json.loads(message["Body"])["n"])
+    assert seen == set(range(30)), f"handled {sorted(seen)}"
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()
     print("ok")
