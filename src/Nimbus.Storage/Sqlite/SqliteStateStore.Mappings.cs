@@ -10,87 +10,70 @@ internal sealed partial class SqliteStateStore
 {
     public async Task<EventSourceMapping?> GetEventSourceMappingAsync(string uuid, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = CreateCommand(connection, transaction: null, "SELECT config FROM event_source_mappings WHERE uuid = @uuid");
-        command.Parameters.AddWithValue("@uuid", uuid);
-        var mappings = await ReadMappingsAsync(command, cancellationToken);
+        var mappings = await QueryAsync(
+            "SELECT config FROM event_source_mappings WHERE uuid = @uuid",
+            command => command.Parameters.AddWithValue("@uuid", uuid),
+            static reader => ReadJson(reader, 0, StorageJsonContext.Default.EventSourceMapping),
+            cancellationToken);
         return mappings.Count == 0 ? null : mappings[0];
     }
 
-    public async Task<IReadOnlyList<EventSourceMapping>> ListEventSourceMappingsAsync(Scope? scope, string? eventSourceArn, string? functionName, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = CreateCommand(
-            connection,
-            transaction: null,
+    public async Task<IReadOnlyList<EventSourceMapping>> ListEventSourceMappingsAsync(Scope? scope, string? eventSourceArn, string? functionName, CancellationToken cancellationToken) =>
+        await QueryAsync(
             """
             SELECT config FROM event_source_mappings
             WHERE (@account IS NULL OR (account = @account AND region = @region))
               AND (@source IS NULL OR event_source_arn = @source)
               AND (@function IS NULL OR function_name = @function)
             ORDER BY uuid
-            """);
-        command.Parameters.AddWithValue("@account", (object?)scope?.Account ?? DBNull.Value);
-        command.Parameters.AddWithValue("@region", (object?)scope?.Region ?? DBNull.Value);
-        command.Parameters.AddWithValue("@source", (object?)eventSourceArn ?? DBNull.Value);
-        command.Parameters.AddWithValue("@function", (object?)functionName ?? DBNull.Value);
-        return await ReadMappingsAsync(command, cancellationToken);
-    }
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("@account", (object?)scope?.Account ?? DBNull.Value);
+                command.Parameters.AddWithValue("@region", (object?)scope?.Region ?? DBNull.Value);
+                command.Parameters.AddWithValue("@source", (object?)eventSourceArn ?? DBNull.Value);
+                command.Parameters.AddWithValue("@function", (object?)functionName ?? DBNull.Value);
+            },
+            static reader => ReadJson(reader, 0, StorageJsonContext.Default.EventSourceMapping),
+            cancellationToken);
 
     public async Task<bool> TryCreateEventSourceMappingAsync(EventSourceMapping mapping, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var json = JsonSerializer.Serialize(mapping, StorageJsonContext.Default.EventSourceMapping);
-        return await WriteAsync(
-            async (connection, transaction, ct) =>
-            {
-                await using var command = CreateCommand(
-                    connection,
-                    transaction,
-                    """
-                    INSERT INTO event_source_mappings (uuid, account, region, event_source_arn, function_name, config, last_modified)
-                    VALUES (@uuid, @account, @region, @source, @function, @config, @lastModified)
-                    ON CONFLICT DO NOTHING
-                    """);
-                AddMapping(command, mapping, json);
-                return await command.ExecuteNonQueryAsync(ct) == 1;
-            },
-            cancellationToken);
+        return await ExecuteWriteAsync(
+            """
+            INSERT INTO event_source_mappings (uuid, account, region, event_source_arn, function_name, config, last_modified)
+            VALUES (@uuid, @account, @region, @source, @function, @config, @lastModified)
+            ON CONFLICT DO NOTHING
+            """,
+            command => AddMapping(command, mapping, json),
+            cancellationToken) == 1;
     }
 
     public async Task<bool> TryUpdateEventSourceMappingAsync(EventSourceMapping mapping, DateTimeOffset expectedLastModified, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var json = JsonSerializer.Serialize(mapping, StorageJsonContext.Default.EventSourceMapping);
-        return await WriteAsync(
-            async (connection, transaction, ct) =>
+        return await ExecuteWriteAsync(
+            """
+            UPDATE event_source_mappings
+            SET function_name = @function, config = @config, last_modified = @lastModified
+            WHERE uuid = @uuid AND last_modified = @expected
+            """,
+            command =>
             {
-                await using var command = CreateCommand(
-                    connection,
-                    transaction,
-                    """
-                    UPDATE event_source_mappings
-                    SET function_name = @function, config = @config, last_modified = @lastModified
-                    WHERE uuid = @uuid AND last_modified = @expected
-                    """);
                 AddMapping(command, mapping, json);
                 command.Parameters.AddWithValue("@expected", FormatTimestamp(expectedLastModified));
-                return await command.ExecuteNonQueryAsync(ct) == 1;
             },
-            cancellationToken);
+            cancellationToken) == 1;
     }
 
-    public async Task<bool> DeleteEventSourceMappingAsync(string uuid, CancellationToken cancellationToken)
-    {
-        return await WriteAsync(
-            async (connection, transaction, ct) =>
-            {
-                await using var command = CreateCommand(connection, transaction, "DELETE FROM event_source_mappings WHERE uuid = @uuid");
-                command.Parameters.AddWithValue("@uuid", uuid);
-                return await command.ExecuteNonQueryAsync(ct) == 1;
-            },
-            cancellationToken);
-    }
+    public async Task<bool> DeleteEventSourceMappingAsync(string uuid, CancellationToken cancellationToken) =>
+        await ExecuteWriteAsync(
+            "DELETE FROM event_source_mappings WHERE uuid = @uuid",
+            command => command.Parameters.AddWithValue("@uuid", uuid),
+            cancellationToken) == 1;
 
     private static void AddMapping(SqliteCommand command, EventSourceMapping mapping, string json)
     {
@@ -101,18 +84,5 @@ internal sealed partial class SqliteStateStore
         command.Parameters.AddWithValue("@function", mapping.FunctionName);
         command.Parameters.AddWithValue("@config", json);
         command.Parameters.AddWithValue("@lastModified", FormatTimestamp(mapping.LastModified));
-    }
-
-    private static async Task<List<EventSourceMapping>> ReadMappingsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var mappings = new List<EventSourceMapping>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            mappings.Add(JsonSerializer.Deserialize(reader.GetString(0), StorageJsonContext.Default.EventSourceMapping)
-                ?? throw new InvalidDataException("A stored event source mapping is null."));
-        }
-
-        return mappings;
     }
 }

@@ -9,6 +9,8 @@ namespace Nimbus.Storage.Sqlite;
 
 internal sealed partial class SqliteStateStore
 {
+    private const string SelectAliases = "SELECT config FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name";
+
     public async Task<bool> TryPublishVersionAsync(Scope scope, FunctionVersion latest, FunctionVersion version, int expectedLastVersion, string expectedRevisionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
@@ -65,14 +67,15 @@ internal sealed partial class SqliteStateStore
     public async Task<FunctionVersion?> GetVersionAsync(Scope scope, string name, int version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = CreateCommand(
-            connection,
-            transaction: null,
-            "SELECT config FROM function_versions WHERE account = @account AND region = @region AND name = @name AND version = @version");
-        AddKey(command, scope, name);
-        command.Parameters.AddWithValue("@version", version.ToString(CultureInfo.InvariantCulture));
-        var versions = await ReadVersionsAsync(command, cancellationToken);
+        var versions = await QueryAsync(
+            "SELECT config FROM function_versions WHERE account = @account AND region = @region AND name = @name AND version = @version",
+            command =>
+            {
+                AddKey(command, scope, name);
+                command.Parameters.AddWithValue("@version", version.ToString(CultureInfo.InvariantCulture));
+            },
+            static reader => ReadJson(reader, 0, StorageJsonContext.Default.FunctionVersion),
+            cancellationToken);
         return versions.Count == 0 ? null : versions[0];
     }
 
@@ -80,20 +83,21 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = CreateCommand(
-            connection,
-            transaction: null,
+        return await QueryAsync(
             """
             SELECT config FROM function_versions
             WHERE account = @account AND region = @region AND name = @name AND CAST(version AS INTEGER) > @after
             ORDER BY CAST(version AS INTEGER)
             LIMIT @limit
-            """);
-        AddKey(command, scope, name);
-        command.Parameters.AddWithValue("@after", afterVersion);
-        command.Parameters.AddWithValue("@limit", limit);
-        return await ReadVersionsAsync(command, cancellationToken);
+            """,
+            command =>
+            {
+                AddKey(command, scope, name);
+                command.Parameters.AddWithValue("@after", afterVersion);
+                command.Parameters.AddWithValue("@limit", limit);
+            },
+            static reader => ReadJson(reader, 0, StorageJsonContext.Default.FunctionVersion),
+            cancellationToken);
     }
 
     public async Task UpdateVersionAsync(Scope scope, FunctionVersion version, CancellationToken cancellationToken)
@@ -102,17 +106,13 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(version);
         ParseVersion(version);
         var config = JsonSerializer.Serialize(version, StorageJsonContext.Default.FunctionVersion);
-        await WriteAsync(
-            async (connection, transaction, ct) =>
+        await ExecuteWriteAsync(
+            "UPDATE function_versions SET config = @config WHERE account = @account AND region = @region AND name = @name AND version = @version",
+            command =>
             {
-                await using var command = CreateCommand(
-                    connection,
-                    transaction,
-                    "UPDATE function_versions SET config = @config WHERE account = @account AND region = @region AND name = @name AND version = @version");
                 AddKey(command, scope, version.Name);
                 command.Parameters.AddWithValue("@version", version.Version);
                 command.Parameters.AddWithValue("@config", config);
-                return await command.ExecuteNonQueryAsync(ct);
             },
             cancellationToken);
     }
@@ -120,51 +120,46 @@ internal sealed partial class SqliteStateStore
     public async Task<bool> DeleteVersionAsync(Scope scope, string name, int version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return await WriteAsync(
-            async (connection, transaction, ct) =>
+        return await ExecuteWriteAsync(
+            """
+            DELETE FROM function_versions
+            WHERE account = @account AND region = @region AND name = @name AND version = @version
+              AND NOT EXISTS (
+                  SELECT 1 FROM function_aliases
+                  WHERE account = @account AND region = @region AND function_name = @name
+                    AND (function_version = @version OR additional_version = @version))
+            """,
+            command =>
             {
-                await using var command = CreateCommand(
-                    connection,
-                    transaction,
-                    """
-                    DELETE FROM function_versions
-                    WHERE account = @account AND region = @region AND name = @name AND version = @version
-                      AND NOT EXISTS (
-                          SELECT 1 FROM function_aliases
-                          WHERE account = @account AND region = @region AND function_name = @name
-                            AND (function_version = @version OR additional_version = @version))
-                    """);
                 AddKey(command, scope, name);
                 command.Parameters.AddWithValue("@version", version.ToString(CultureInfo.InvariantCulture));
-                return await command.ExecuteNonQueryAsync(ct) == 1;
             },
-            cancellationToken);
+            cancellationToken) == 1;
     }
 
     public async Task<FunctionAlias?> GetAliasAsync(Scope scope, string functionName, string aliasName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = CreateCommand(
-            connection,
-            transaction: null,
-            "SELECT config FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name AND name = @alias");
-        AddKey(command, scope, functionName);
-        command.Parameters.AddWithValue("@alias", aliasName);
-        var aliases = await ReadAliasesAsync(command, cancellationToken);
+        var aliases = await QueryAsync(
+            SelectAliases + " AND name = @alias",
+            command =>
+            {
+                AddKey(command, scope, functionName);
+                command.Parameters.AddWithValue("@alias", aliasName);
+            },
+            static reader => ReadJson(reader, 0, StorageJsonContext.Default.FunctionAlias),
+            cancellationToken);
         return aliases.Count == 0 ? null : aliases[0];
     }
 
     public async Task<IReadOnlyList<FunctionAlias>> ListAliasesAsync(Scope scope, string functionName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
-        await using var command = CreateCommand(
-            connection,
-            transaction: null,
-            "SELECT config FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name ORDER BY name");
-        AddKey(command, scope, functionName);
-        return await ReadAliasesAsync(command, cancellationToken);
+        return await QueryAsync(
+            SelectAliases + " ORDER BY name",
+            command => AddKey(command, scope, functionName),
+            static reader => ReadJson(reader, 0, StorageJsonContext.Default.FunctionAlias),
+            cancellationToken);
     }
 
     public async Task<bool> TryCreateAliasAsync(Scope scope, FunctionAlias functionAlias, CancellationToken cancellationToken)
@@ -172,23 +167,17 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(functionAlias);
         var config = JsonSerializer.Serialize(functionAlias, StorageJsonContext.Default.FunctionAlias);
-        return await WriteAsync(
-            async (connection, transaction, ct) =>
-            {
-                // INSERT … SELECT: nothing is inserted when the function is gone, as with a conflict.
-                await using var command = CreateCommand(
-                    connection,
-                    transaction,
-                    """
-                    INSERT INTO function_aliases (account, region, function_name, name, config, revision_id, function_version, additional_version)
-                    SELECT @account, @region, @name, @alias, @config, @revisionId, @functionVersion, @additionalVersion
-                    WHERE EXISTS (SELECT 1 FROM functions WHERE account = @account AND region = @region AND name = @name)
-                    ON CONFLICT (account, region, function_name, name) DO NOTHING
-                    """);
-                AddAlias(command, scope, functionAlias, config);
-                return await command.ExecuteNonQueryAsync(ct) == 1;
-            },
-            cancellationToken);
+
+        // INSERT … SELECT: nothing is inserted when the function is gone, as with a conflict.
+        return await ExecuteWriteAsync(
+            """
+            INSERT INTO function_aliases (account, region, function_name, name, config, revision_id, function_version, additional_version)
+            SELECT @account, @region, @name, @alias, @config, @revisionId, @functionVersion, @additionalVersion
+            WHERE EXISTS (SELECT 1 FROM functions WHERE account = @account AND region = @region AND name = @name)
+            ON CONFLICT (account, region, function_name, name) DO NOTHING
+            """,
+            command => AddAlias(command, scope, functionAlias, config),
+            cancellationToken) == 1;
     }
 
     public async Task<bool> TryUpdateAliasAsync(Scope scope, FunctionAlias functionAlias, string expectedRevisionId, CancellationToken cancellationToken)
@@ -196,39 +185,31 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(functionAlias);
         var config = JsonSerializer.Serialize(functionAlias, StorageJsonContext.Default.FunctionAlias);
-        return await WriteAsync(
-            async (connection, transaction, ct) =>
+        return await ExecuteWriteAsync(
+            """
+            UPDATE function_aliases
+            SET config = @config, revision_id = @revisionId, function_version = @functionVersion, additional_version = @additionalVersion
+            WHERE account = @account AND region = @region AND function_name = @name AND name = @alias AND revision_id = @expectedRevisionId
+            """,
+            command =>
             {
-                await using var command = CreateCommand(
-                    connection,
-                    transaction,
-                    """
-                    UPDATE function_aliases
-                    SET config = @config, revision_id = @revisionId, function_version = @functionVersion, additional_version = @additionalVersion
-                    WHERE account = @account AND region = @region AND function_name = @name AND name = @alias AND revision_id = @expectedRevisionId
-                    """);
                 AddAlias(command, scope, functionAlias, config);
                 command.Parameters.AddWithValue("@expectedRevisionId", expectedRevisionId);
-                return await command.ExecuteNonQueryAsync(ct) == 1;
             },
-            cancellationToken);
+            cancellationToken) == 1;
     }
 
     public async Task<bool> DeleteAliasAsync(Scope scope, string functionName, string aliasName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return await WriteAsync(
-            async (connection, transaction, ct) =>
+        return await ExecuteWriteAsync(
+            "DELETE FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name AND name = @alias",
+            command =>
             {
-                await using var command = CreateCommand(
-                    connection,
-                    transaction,
-                    "DELETE FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name AND name = @alias");
                 AddKey(command, scope, functionName);
                 command.Parameters.AddWithValue("@alias", aliasName);
-                return await command.ExecuteNonQueryAsync(ct) == 1;
             },
-            cancellationToken);
+            cancellationToken) == 1;
     }
 
     private static int ParseVersion(FunctionVersion version) =>
@@ -253,31 +234,5 @@ internal sealed partial class SqliteStateStore
         }
 
         command.Parameters.AddWithValue("@additionalVersion", (object?)additional ?? DBNull.Value);
-    }
-
-    private static async Task<List<FunctionVersion>> ReadVersionsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var versions = new List<FunctionVersion>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            versions.Add(JsonSerializer.Deserialize(reader.GetString(0), StorageJsonContext.Default.FunctionVersion)
-                ?? throw new InvalidDataException("A stored function version is null."));
-        }
-
-        return versions;
-    }
-
-    private static async Task<List<FunctionAlias>> ReadAliasesAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var aliases = new List<FunctionAlias>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            aliases.Add(JsonSerializer.Deserialize(reader.GetString(0), StorageJsonContext.Default.FunctionAlias)
-                ?? throw new InvalidDataException("A stored alias is null."));
-        }
-
-        return aliases;
     }
 }

@@ -136,6 +136,39 @@ internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncI
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>One statement in its own write transaction; returns the number of rows it changed.</summary>
+    private Task<int> ExecuteWriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, bool durable = true) =>
+        WriteAsync(
+            async (connection, transaction, ct) =>
+            {
+                await using var command = CreateCommand(connection, transaction, sql);
+                bind(command);
+                return await command.ExecuteNonQueryAsync(ct);
+            },
+            cancellationToken,
+            durable);
+
+    /// <summary>One query on a pooled read connection, each row mapped by <paramref name="read"/>.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = CreateCommand(connection, transaction: null, sql);
+        bind(command);
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reads a JSON document column into <typeparamref name="T"/>; a null document is corrupt data.</summary>
+    private static T ReadJson<T>(SqliteDataReader reader, int column, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        System.Text.Json.JsonSerializer.Deserialize(reader.GetString(column), type)
+            ?? throw new InvalidDataException($"A stored {typeof(T).Name} is null.");
+
     /// <summary>Runs <paramref name="work"/> in one immediate transaction on the write connection, and commits it.</summary>
     private async Task<T> WriteAsync<T>(
         Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work,
