@@ -82,7 +82,8 @@ internal static class InvokeEndpoints
                     return;
             }
 
-            var result = await invoker.InvokeAsync(scope, functionName, qualifier, payload, clientContext, traceId, ct);
+            var requestId = context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) ? id as string : null;
+            var result = await invoker.InvokeAsync(scope, functionName, qualifier, payload, clientContext, traceId, ct, requestId);
             await WriteResultAsync(response, result, logType == "Tail", ct);
         }
         finally

@@ -30,6 +30,8 @@ public sealed class InvokeService(FunctionService functions, Invoker invoker, IA
         return (version, scope.FunctionArn(record.Name, target.Reference.Qualifier), target.Reference.Qualifier, FunctionTags.OutboundNetworkOf(record.Tags));
     }
 
+    /// <summary>Runs a synchronous invocation.</summary>
+    /// <param name="requestId">The invocation's request id (the API's x-amzn-RequestId, as on AWS); a new one when null.</param>
     public async Task<InvocationResult> InvokeAsync(
         Scope scope,
         string functionName,
@@ -37,12 +39,13 @@ public sealed class InvokeService(FunctionService functions, Invoker invoker, IA
         ReadOnlyMemory<byte> payload,
         string? clientContext,
         string? traceId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? requestId = null)
     {
         var (version, invokedArn, _, outbound) = await ResolveAsync(scope, functionName, qualifier, cancellationToken);
         var request = new InvocationRequest
         {
-            RequestId = Guid.NewGuid().ToString(),
+            RequestId = requestId ?? Guid.NewGuid().ToString(),
             Scope = scope,
             Function = version,
             InvokedFunctionArn = invokedArn,

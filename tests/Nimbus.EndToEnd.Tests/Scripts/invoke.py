@@ -112,6 +112,7 @@ def case_python_context_and_warm_reuse():
     assert response["StatusCode"] == 200 and response["ExecutedVersion"] == "$LATEST", response
     first = json.loads(body)
     assert first["event"] == {"say": "one"} and first["counter"] == 1 and first["tmp_len"] == 1, first
+    assert first["aws_request_id"] == response["ResponseMetadata"]["RequestId"], (first["aws_request_id"], response["ResponseMetadata"])
     assert first["function_name"] == name and first["function_version"] == "$LATEST"
     assert first["invoked_function_arn"] == f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
     assert first["memory_limit_in_mb"] in (256, "256")
