@@ -106,6 +106,7 @@ internal static class MappingEndpoints
             FunctionResponseTypes = request.FunctionResponseTypes,
             MaximumConcurrency = request.ScalingConfig is { } scaling ? scaling.MaximumConcurrency ?? 0 : null,
             Filters = filters,
+            Tags = request.Tags,
             UnsupportedMembers = unsupported,
         };
     }

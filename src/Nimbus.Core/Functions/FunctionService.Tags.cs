@@ -9,19 +9,7 @@ public sealed partial class FunctionService
 {
     public async Task TagAsync(Scope scope, string resourceArn, IReadOnlyDictionary<string, string>? tags, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        if (tags is null)
-        {
-            errors.Add(null, "tags", "Member must not be null");
-        }
-
-        errors.ThrowIfAny();
-        if (tags!.Count == 0) // Checked for null above.
-        {
-            throw LambdaErrors.InvalidParameter("An error occurred and the request cannot be processed.");
-        }
-
-        TagRules.Validate(tags, "tags");
+        TagRules.ValidateTagRequest(tags);
         await ChangeTagsAsync(scope, resourceArn, current =>
         {
             foreach (var (key, value) in tags!) // Checked for null above.
@@ -38,13 +26,7 @@ public sealed partial class FunctionService
 
     public async Task UntagAsync(Scope scope, string resourceArn, IReadOnlyList<string>? tagKeys, CancellationToken cancellationToken)
     {
-        if (tagKeys is null || tagKeys.Count == 0)
-        {
-            var errors = new ValidationErrors();
-            errors.Add(null, "tagKeys", "Member must not be null");
-            errors.ThrowIfAny();
-        }
-
+        TagRules.ValidateUntagRequest(tagKeys);
         await ChangeTagsAsync(scope, resourceArn, current =>
         {
             foreach (var key in tagKeys!) // Checked for null above.

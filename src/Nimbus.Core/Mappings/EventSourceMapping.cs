@@ -42,6 +42,8 @@ public sealed record EventSourceMapping
 
     public required DateTimeOffset LastModified { get; init; }
 
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
     public string FunctionArn => Scope.FunctionArn(FunctionName, Qualifier);
 
     public string Arn => $"arn:{Scope.Partition}:lambda:{Scope.Region}:{Scope.Account}:event-source-mapping:{Uuid}";

@@ -21,6 +21,9 @@ public sealed record EventSourceMappingChange
 
     public IReadOnlyList<string>? Filters { get; init; }
 
+    /// <summary>Tags given to CreateEventSourceMapping.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
     /// <summary>Members Nimbus has no use for with SQS (StartingPosition, Topics, DestinationConfig, ...), by wire name.</summary>
     public IReadOnlyList<string> UnsupportedMembers { get; init; } = [];
 }

@@ -33,4 +33,33 @@ public static class TagRules
 
         errors.ThrowIfAny();
     }
+
+    /// <summary>TagResource's checks, for any taggable resource: tags given, not empty, each key and value valid.</summary>
+    public static void ValidateTagRequest(IReadOnlyDictionary<string, string>? tags)
+    {
+        var errors = new ValidationErrors();
+        if (tags is null)
+        {
+            errors.Add(null, "tags", "Member must not be null");
+        }
+
+        errors.ThrowIfAny();
+        if (tags!.Count == 0) // Checked for null above.
+        {
+            throw Errors.LambdaErrors.InvalidParameter("An error occurred and the request cannot be processed.");
+        }
+
+        Validate(tags, "tags");
+    }
+
+    /// <summary>UntagResource's check: tag keys given.</summary>
+    public static void ValidateUntagRequest(IReadOnlyList<string>? tagKeys)
+    {
+        if (tagKeys is null || tagKeys.Count == 0)
+        {
+            var errors = new ValidationErrors();
+            errors.Add(null, "tagKeys", "Member must not be null");
+            errors.ThrowIfAny();
+        }
+    }
 }

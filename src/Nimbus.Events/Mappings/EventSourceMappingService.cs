@@ -15,10 +15,13 @@ namespace Nimbus.Events.Mappings;
 /// sources. Every change is committed before it returns, in a transitional state (Creating, Updating, Enabling,
 /// Disabling, Deleting) that the event source mapping worker completes once its pollers follow.
 /// </summary>
-public sealed class EventSourceMappingService(IStateStore store, FunctionService functions, TimeProvider time, IQueueDestination? queues = null)
+public sealed partial class EventSourceMappingService(IStateStore store, FunctionService functions, TimeProvider time, IQueueDestination? queues = null) : IDisposable
 {
+    private readonly SemaphoreSlim _tagLock = new(1, 1);
     private const string ReportBatchItemFailures = "ReportBatchItemFailures";
     private int _generation;
+
+    public void Dispose() => _tagLock.Dispose();
 
     /// <summary>Moves on with every change, so the worker knows to reload.</summary>
     public int Generation => Volatile.Read(ref _generation);
@@ -32,6 +35,12 @@ public sealed class EventSourceMappingService(IStateStore store, FunctionService
         }
 
         Validate(errors, change);
+        TagRules.Validate(change.Tags, "tags");
+        if (change.Tags is { Count: > LambdaQuotas.MaxTags })
+        {
+            throw LambdaErrors.InvalidParameter("Number of tags exceeds resource tag limit.");
+        }
+
         var source = CheckSource(change.EventSourceArn, scope);
         var (name, qualifier) = await ResolveFunctionAsync(scope, change.FunctionName!, cancellationToken);
         var batchSize = change.BatchSize ?? 10;
@@ -56,6 +65,7 @@ public sealed class EventSourceMappingService(IStateStore store, FunctionService
             MaximumConcurrency = change.MaximumConcurrency is > 0 ? change.MaximumConcurrency : null,
             Filters = change.Filters is { Count: > 0 } filters ? filters : null,
             Enabled = change.Enabled ?? true,
+            Tags = change.Tags is { } tags ? new Dictionary<string, string>(tags) : new Dictionary<string, string>(),
             State = EventSourceMappingStates.Creating,
             LastModified = Now(),
         };

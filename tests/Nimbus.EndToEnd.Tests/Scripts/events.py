@@ -274,8 +274,15 @@ def case_mapping_filters():
 def case_mapping_lifecycle():
     name = deploy({"app.py": "def handler(e, c):\n    return 1\n"})
     source_url, source_arn = queue()
-    mapping = LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=name, Enabled=False)
+    mapping = LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=name, Enabled=False, Tags={"team": "core"})
     assert mapping["State"] == "Creating"
+    mapping_arn = mapping["EventSourceMappingArn"]
+    assert LAM.list_tags(Resource=mapping_arn)["Tags"] == {"team": "core"}
+    LAM.tag_resource(Resource=mapping_arn, Tags={"stage": "dev"})
+    LAM.untag_resource(Resource=mapping_arn, TagKeys=["team"])
+    assert LAM.list_tags(Resource=mapping_arn)["Tags"] == {"stage": "dev"}
+    missing_arn = mapping_arn[:-12] + "000000000000"
+    expect_error(lambda: LAM.list_tags(Resource=missing_arn), "ResourceNotFoundException", 404, f"Event source mapping not found: {missing_arn}")
     wait_mapping(mapping["UUID"], "Disabled")
     expect_error(lambda: LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=name), "ResourceConflictException", 409,
                  f"An event source mapping with SQS arn (\" {source_arn} \") and function (\" {name} \") already exists. "
