@@ -66,6 +66,7 @@ public sealed partial class ProvisionedConcurrencyWorker(
         {
             var key = $"{scope.Account}:{scope.Region}:{config.FunctionName}:{config.Qualifier}";
             wanted.Add(key);
+            wanted.Add(key + "|additional");
             if (failed.TryGetValue(key, out var failedAt) && failedAt == config.LastModified)
             {
                 continue;
@@ -81,15 +82,28 @@ public sealed partial class ProvisionedConcurrencyWorker(
                 continue; // Deleted meanwhile; the next reload drops the config.
             }
 
-            // A version still being created is provisioned once it is Active. With a weighted alias, the primary
-            // version gets the environments (AWS spreads them by weight; see docs/versions.md).
-            var version = target.Primary;
-            if (version.State != FunctionStates.Active)
+            // A version still being created is provisioned once it is Active. With a weighted alias the environments
+            // are split by the routing weight, as on AWS (at least one for each version that gets traffic).
+            var outbound = FunctionTags.OutboundNetworkOf(target.Record.Tags);
+            var additionalCount = target.Additional is null ? 0 : (int)Math.Round(config.Requested * target.AdditionalWeight, MidpointRounding.AwayFromZero);
+            var primaryCount = config.Requested - additionalCount;
+            if (target.Primary.State != FunctionStates.Active || target.Additional is { State: not FunctionStates.Active })
             {
                 continue;
             }
 
-            var status = await invoker.EnsureProvisionedAsync(key, scope, version, FunctionTags.OutboundNetworkOf(target.Record.Tags), config.Requested, cancellationToken);
+            var status = await invoker.EnsureProvisionedAsync(key, scope, target.Primary, outbound, primaryCount, cancellationToken);
+            var additionalKey = key + "|additional";
+            if (target.Additional is { } additional && additionalCount > 0 && status.Failure is null)
+            {
+                var second = await invoker.EnsureProvisionedAsync(additionalKey, scope, additional, outbound, additionalCount, cancellationToken);
+                status = new ProvisionedStatus(status.Ready + second.Ready, second.Failure);
+            }
+            else
+            {
+                invoker.ReleaseProvisioned(additionalKey);
+            }
+
             var reported = config with
             {
                 Allocated = status.Ready,
@@ -103,6 +117,7 @@ public sealed partial class ProvisionedConcurrencyWorker(
             {
                 failed[key] = config.LastModified;
                 invoker.ReleaseProvisioned(key);
+                invoker.ReleaseProvisioned(additionalKey);
                 Log.InitFailed(logger, config.FunctionName, config.Qualifier);
             }
 
