@@ -12,6 +12,10 @@ public sealed partial class FunctionService
 {
     private readonly ConcurrencyReservations _reservations = new();
 
+    // Reservation changes commit and then update the gate's view; serialized so the two happen in the same order,
+    // and so the provisioned-concurrency check sees no concurrent change.
+    private readonly SemaphoreSlim _reservationLock = new(1, 1);
+
     /// <summary>The reservations in force, for the invoke path's concurrency gate.</summary>
     public ConcurrencyReservations Reservations => _reservations;
 
@@ -40,8 +44,20 @@ public sealed partial class FunctionService
         errors.Range(reserved, "reservedConcurrentExecutions", 0, int.MaxValue);
         errors.ThrowIfAny();
 
+        await _reservationLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReserveAsync(scope, reference, reserved!.Value, cancellationToken); // Checked for null above.
+        }
+        finally
+        {
+            _reservationLock.Release();
+        }
+    }
+
+    private async Task<int> ReserveAsync(Scope scope, FunctionReference reference, int value, CancellationToken cancellationToken)
+    {
         var limit = _options.ConcurrentExecutions;
-        var value = reserved!.Value; // Checked for null above.
         var provisioned = 0;
         foreach (var (_, config) in await _store.ListProvisionedConcurrencyAsync(scope, reference.Name, cancellationToken))
         {
@@ -88,12 +104,20 @@ public sealed partial class FunctionService
     public async Task DeleteConcurrencyAsync(Scope scope, string functionName, CancellationToken cancellationToken)
     {
         var reference = ParseForConcurrency(scope, functionName);
-        if (!await _store.DeleteReservedConcurrencyAsync(scope, reference.Name, cancellationToken))
+        await _reservationLock.WaitAsync(cancellationToken);
+        try
         {
-            throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
-        }
+            if (!await _store.DeleteReservedConcurrencyAsync(scope, reference.Name, cancellationToken))
+            {
+                throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
+            }
 
-        _reservations.Set(scope, reference.Name, null);
+            _reservations.Set(scope, reference.Name, null);
+        }
+        finally
+        {
+            _reservationLock.Release();
+        }
     }
 
     /// <summary>A deleted function's reservation went with it (the store removes it in the same transaction).</summary>

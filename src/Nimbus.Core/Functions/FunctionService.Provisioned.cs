@@ -17,9 +17,23 @@ public sealed partial class FunctionService
     public async Task<ProvisionedConcurrencyConfig> PutProvisionedConcurrencyAsync(Scope scope, string functionName, string? qualifier, int? requested, CancellationToken cancellationToken)
     {
         var reference = ParseProvisioned(functionName, qualifier, scope, requested, isPut: true);
+
+        // Checked against the reservation and the other configs: no reservation change may slip in between.
+        await _reservationLock.WaitAsync(cancellationToken);
+        try
+        {
+            return await PutProvisionedAsync(scope, reference, requested!.Value, cancellationToken); // Checked by ParseProvisioned.
+        }
+        finally
+        {
+            _reservationLock.Release();
+        }
+    }
+
+    private async Task<ProvisionedConcurrencyConfig> PutProvisionedAsync(Scope scope, FunctionReference reference, int count, CancellationToken cancellationToken)
+    {
         var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken);
         var target = await ProvisionedTargetAsync(reference, record, cancellationToken);
-        var count = requested!.Value; // Checked by ParseProvisioned.
         var existing = await _store.ListProvisionedConcurrencyAsync(scope, target.Record.Name, cancellationToken);
         foreach (var (_, other) in existing)
         {
@@ -86,6 +100,7 @@ public sealed partial class FunctionService
             Qualifier = reference.Qualifier!,
             Requested = count,
             LastModified = TruncateToSeconds(_time.GetUtcNow()),
+            Revision = Guid.NewGuid().ToString("N"),
         };
         if (!await _store.PutProvisionedConcurrencyAsync(scope, config, cancellationToken))
         {

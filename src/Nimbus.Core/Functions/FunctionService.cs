@@ -37,7 +37,11 @@ public sealed partial class FunctionService : IDisposable
         _options = options;
     }
 
-    public void Dispose() => _tagLock.Dispose();
+    public void Dispose()
+    {
+        _tagLock.Dispose();
+        _reservationLock.Dispose();
+    }
 
     /// <summary>Functions whose create or update waits to be settled; read by one background worker.</summary>
     public ChannelReader<FunctionKey> Settling => _settling.Reader;

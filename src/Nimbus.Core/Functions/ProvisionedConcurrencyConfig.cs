@@ -29,4 +29,7 @@ public sealed record ProvisionedConcurrencyConfig
     public string? StatusReason { get; init; }
 
     public required DateTimeOffset LastModified { get; init; }
+
+    /// <summary>A new id on every Put, so a config put again (even within the same second) is told apart.</summary>
+    public string Revision { get; init; } = "";
 }

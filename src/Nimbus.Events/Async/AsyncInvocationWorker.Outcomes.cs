@@ -68,19 +68,30 @@ public sealed partial class AsyncInvocationWorker
         }
 
         var now = time.GetUtcNow();
-        await queue.EnqueueAsync(
-            new AsyncInvocation
-            {
-                RequestId = Guid.NewGuid().ToString(),
-                Scope = outcome.Invocation.Scope,
-                FunctionName = match.Groups["name"].Value,
-                Qualifier = match.Groups["qualifier"] is { Success: true } q ? q.Value : null,
-                Payload = record,
-                TraceId = trace,
-                EnqueuedAt = now,
-                NextAttemptAt = now,
-            },
-            cancellationToken);
+        try
+        {
+            await queue.EnqueueAsync(
+                new AsyncInvocation
+                {
+                    RequestId = Guid.NewGuid().ToString(),
+                    Scope = outcome.Invocation.Scope,
+                    FunctionName = match.Groups["name"].Value,
+                    Qualifier = match.Groups["qualifier"] is { Success: true } q ? q.Value : null,
+                    Payload = record,
+                    TraceId = trace,
+                    EnqueuedAt = now,
+                    NextAttemptAt = now,
+                },
+                cancellationToken);
+        }
+
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The function already ran: a record that cannot be delivered is reported, never a reason to run it again.
+            DestinationFailed(outcome, destination, ex.Message);
+            return;
+        }
+
         Wake();
     }
 
@@ -92,9 +103,18 @@ public sealed partial class AsyncInvocationWorker
             return;
         }
 
-        if (!await queues.SendAsync(queueArn, body, attributes, trace, cancellationToken))
+        try
         {
-            DestinationFailed(outcome, queueArn, "the queue does not exist");
+            if (!await queues.SendAsync(queueArn, body, attributes, trace, cancellationToken))
+            {
+                DestinationFailed(outcome, queueArn, "the queue does not exist");
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // E.g. the record is larger than the queue's MaximumMessageSize (AWS: the DestinationDeliveryFailures metric).
+            // The function already ran: this is reported, never a reason to run it again.
+            DestinationFailed(outcome, queueArn, ex.Message);
         }
     }
 

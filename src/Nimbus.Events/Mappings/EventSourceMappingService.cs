@@ -15,7 +15,7 @@ namespace Nimbus.Events.Mappings;
 /// sources. Every change is committed before it returns, in a transitional state (Creating, Updating, Enabling,
 /// Disabling, Deleting) that the event source mapping worker completes once its pollers follow.
 /// </summary>
-public sealed partial class EventSourceMappingService(IStateStore store, FunctionService functions, TimeProvider time, IQueueDestination? queues = null) : IDisposable
+public sealed partial class EventSourceMappingService(IStateStore store, FunctionService functions, TimeProvider time, IQueueDestination? queues = null, IQueueSource? sources = null) : IDisposable
 {
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private const string ReportBatchItemFailures = "ReportBatchItemFailures";
@@ -42,7 +42,7 @@ public sealed partial class EventSourceMappingService(IStateStore store, Functio
         }
 
         var source = CheckSource(change.EventSourceArn, scope);
-        var (name, qualifier) = await ResolveFunctionAsync(scope, change.FunctionName!, cancellationToken);
+        var (name, qualifier, timeout) = await ResolveFunctionAsync(scope, change.FunctionName!, cancellationToken);
         var batchSize = change.BatchSize ?? 10;
         var window = change.MaximumBatchingWindowInSeconds ?? 0;
         CheckBatching(batchSize, window, source);
@@ -52,6 +52,7 @@ public sealed partial class EventSourceMappingService(IStateStore store, Functio
                 "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist.");
         }
 
+        await CheckVisibilityAsync(source, timeout, cancellationToken);
         var mapping = new EventSourceMapping
         {
             Uuid = Guid.NewGuid().ToString(),
@@ -95,8 +96,14 @@ public sealed partial class EventSourceMappingService(IStateStore store, Functio
             throw new LambdaException("ResourceInUseException", 400, $"Cannot update the event source mapping {uuid} because it is being deleted.");
         }
 
-        var (name, qualifier) = change.FunctionName is { } functionName
-            ? await ResolveFunctionAsync(scope, functionName, cancellationToken)
+        if (change.FunctionName is { } functionName)
+        {
+            var (_, _, timeout) = await ResolveFunctionAsync(scope, functionName, cancellationToken);
+            await CheckVisibilityAsync(current.EventSourceArn, timeout, cancellationToken);
+        }
+
+        var (name, qualifier) = change.FunctionName is { } newName
+            ? await NameOfAsync(scope, newName, cancellationToken)
             : (current.FunctionName, current.Qualifier);
         var batchSize = change.BatchSize ?? current.BatchSize;
         var window = change.MaximumBatchingWindowInSeconds ?? current.MaximumBatchingWindowInSeconds;
@@ -248,13 +255,33 @@ public sealed partial class EventSourceMappingService(IStateStore store, Functio
         }
     }
 
-    private async Task<(string Name, string? Qualifier)> ResolveFunctionAsync(Scope scope, string functionName, CancellationToken cancellationToken)
+    private async Task<(string Name, string? Qualifier)> NameOfAsync(Scope scope, string functionName, CancellationToken cancellationToken)
+    {
+        var (name, qualifier, _) = await ResolveFunctionAsync(scope, functionName, cancellationToken);
+        return (name, qualifier);
+    }
+
+    /// <summary>
+    /// AWS refuses a queue whose visibility timeout is shorter than the function's timeout: a batch could reappear
+    /// and run twice while the function still works on it.
+    /// </summary>
+    private async Task CheckVisibilityAsync(string queueArn, int functionTimeout, CancellationToken cancellationToken)
+    {
+        if (sources is not null && await sources.GetQueueAsync(queueArn, cancellationToken) is { } queue && queue.VisibilityTimeout.TotalSeconds < functionTimeout)
+        {
+            throw LambdaErrors.InvalidParameter(
+                $"Queue visibility timeout: {(int)queue.VisibilityTimeout.TotalSeconds} seconds is less than Function timeout: {functionTimeout} seconds");
+        }
+    }
+
+    /// <summary>The function a mapping names (its qualifier kept) and the timeout of the version that qualifier selects.</summary>
+    private async Task<(string Name, string? Qualifier, int Timeout)> ResolveFunctionAsync(Scope scope, string functionName, CancellationToken cancellationToken)
     {
         try
         {
             var view = await functions.GetAsync(scope, functionName, null, cancellationToken);
             var reference = FunctionReference.Parse(functionName, null, scope, forWrite: false);
-            return (view.Record.Name, reference.Qualifier);
+            return (view.Record.Name, reference.Qualifier, view.Version.Timeout);
         }
         catch (LambdaException ex) when (ex.StatusCode == 404)
         {

@@ -103,7 +103,7 @@ public sealed partial class EventSourceMappingWorker(
                 if (poller is null || poller.Mapping.LastModified != mapping.LastModified)
                 {
                     await StopAsync(mapping.Uuid);
-                    poller = new MappingPoller(mapping, queues, deadLetters, invoker, functions, logger);
+                    poller = new MappingPoller(mapping, queues, deadLetters, invoker, functions, logger, cancellationToken);
                     _pollers[mapping.Uuid] = poller;
                     poller.Start();
                 }

@@ -12,6 +12,9 @@ public interface IQueueSource
 
     Task DeleteAsync(string queueArn, IReadOnlyList<string> receiptHandles, CancellationToken cancellationToken);
 
-    /// <summary>Makes a received message visible again after <paramref name="delay"/>.</summary>
-    Task ReleaseAsync(string queueArn, string receiptHandle, TimeSpan delay, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sets the visibility of received messages to <paramref name="timeout"/> from now: zero or a short delay gives
+    /// them back, a longer one keeps them hidden while they are processed. Handles that are no longer valid are skipped.
+    /// </summary>
+    Task SetVisibilityAsync(string queueArn, IReadOnlyList<string> receiptHandles, TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Diagnostics;
@@ -36,6 +37,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan ThrottleBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProblemBackoff = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan VisibilityMargin = TimeSpan.FromSeconds(5);
 
     private volatile EventSourceMapping _mapping;
     private readonly IQueueSource _source;
@@ -44,14 +46,20 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     private readonly FunctionService _functions;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationToken _shutdown;
     private readonly List<Task> _loops = [];
     private readonly Lock _lock = new();
     private readonly FilterCriteria? _filters;
     private int _active;
     private long _lastScaleUp;
 
-    public MappingPoller(EventSourceMapping mapping, IQueueSource source, IQueueDestination? deadLetters, InvokeService invoker, FunctionService functions, ILogger logger)
+    /// <param name="shutdown">
+    /// Cancelled only when the server stops. Stopping these pollers (a mapping updated, disabled or deleted) stops
+    /// their polling at once but lets a batch in flight finish its invocation and deletes, as on AWS.
+    /// </param>
+    public MappingPoller(EventSourceMapping mapping, IQueueSource source, IQueueDestination? deadLetters, InvokeService invoker, FunctionService functions, ILogger logger, CancellationToken shutdown)
     {
+        _shutdown = shutdown;
         _mapping = mapping;
         _source = source;
         _deadLetters = deadLetters;
@@ -139,10 +147,10 @@ internal sealed partial class MappingPoller : IAsyncDisposable
                     AddLoop();
                 }
 
-                await ProcessAsync(queue, batch, cancellationToken);
+                await ProcessAsync(queue, batch, Stopwatch.GetTimestamp(), cancellationToken);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _shutdown.IsCancellationRequested)
         {
             // Stopped: messages in flight become visible again after their visibility timeout.
         }
@@ -171,6 +179,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         }
 
         var bytes = 0L;
+        var overflow = new List<string>();
         var window = TimeSpan.FromSeconds(_mapping.MaximumBatchingWindowInSeconds);
         var deadline = DateTimeOffset.UtcNow + window;
         var received = first;
@@ -178,11 +187,12 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         {
             foreach (var message in received)
             {
-                bytes += message.Body.Length + 512;
+                // The record carries the body as UTF-8 (written unescaped) plus about 512 bytes of fields.
+                bytes += Encoding.UTF8.GetByteCount(message.Body) + 512;
                 if (bytes > MaxPayloadBytes && batch.Count > 0)
                 {
                     // Near the 6 MB invoke limit: this message waits for the next batch.
-                    await _source.ReleaseAsync(_mapping.EventSourceArn, message.ReceiptHandle, TimeSpan.Zero, cancellationToken);
+                    overflow.Add(message.ReceiptHandle);
                     continue;
                 }
 
@@ -190,6 +200,12 @@ internal sealed partial class MappingPoller : IAsyncDisposable
             }
 
             var remaining = deadline - DateTimeOffset.UtcNow;
+            if (overflow.Count > 0)
+            {
+                await _source.SetVisibilityAsync(_mapping.EventSourceArn, overflow, TimeSpan.Zero, _shutdown);
+                return batch;
+            }
+
             if (batch.Count >= _mapping.BatchSize || bytes > MaxPayloadBytes)
             {
                 return batch;
@@ -209,8 +225,11 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         }
     }
 
-    private async Task ProcessAsync(SourceQueueSettings queue, List<SourceMessage> batch, CancellationToken cancellationToken)
+    /// <param name="receivedAt">When the batch's first message was received (its visibility timeout runs from then).</param>
+    /// <param name="polling">Cancelled when these pollers stop; the batch itself finishes under the server's shutdown token.</param>
+    private async Task ProcessAsync(SourceQueueSettings queue, List<SourceMessage> batch, long receivedAt, CancellationToken polling)
     {
+        var cancellationToken = _shutdown;
         var scope = _mapping.Scope;
         InvokeTarget target;
         try
@@ -219,7 +238,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         }
         catch (LambdaException ex)
         {
-            await ProblemAsync($"PROBLEM: {ex.Message}", batch, cancellationToken);
+            await ProblemAsync($"PROBLEM: {ex.Message}", batch, polling);
             return;
         }
 
@@ -260,6 +279,14 @@ internal sealed partial class MappingPoller : IAsyncDisposable
             return;
         }
 
+        // A batch gathered over a window can outlast the queue's visibility timeout before the function even starts:
+        // keep its messages hidden for the function's timeout, so no other poller takes them meanwhile.
+        var needed = Stopwatch.GetElapsedTime(receivedAt) + TimeSpan.FromSeconds(target.Primary.Timeout) + VisibilityMargin;
+        if (needed > queue.VisibilityTimeout)
+        {
+            await _source.SetVisibilityAsync(_mapping.EventSourceArn, Handles(handled), needed, cancellationToken);
+        }
+
         Execution.Invocation.InvocationResult result;
         try
         {
@@ -268,17 +295,13 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         catch (LambdaException ex) when (ex.StatusCode == 429)
         {
             // Throttled: the messages go back to the queue for another try soon, as AWS's pollers back off.
-            foreach (var message in handled)
-            {
-                await _source.ReleaseAsync(_mapping.EventSourceArn, message.ReceiptHandle, ThrottleBackoff, cancellationToken);
-            }
-
-            await Task.Delay(ThrottleBackoff, cancellationToken);
+            await _source.SetVisibilityAsync(_mapping.EventSourceArn, Handles(handled), ThrottleBackoff, cancellationToken);
+            await Task.Delay(ThrottleBackoff, polling);
             return;
         }
         catch (LambdaException ex)
         {
-            await ProblemAsync($"PROBLEM: {ex.Message}", handled, cancellationToken);
+            await ProblemAsync($"PROBLEM: {ex.Message}", handled, polling);
             return;
         }
 
@@ -387,15 +410,22 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         }
     }
 
-    private async Task ProblemAsync(string result, List<SourceMessage> batch, CancellationToken cancellationToken)
+    private async Task ProblemAsync(string result, List<SourceMessage> batch, CancellationToken polling)
     {
         LastProcessingResult = result;
-        foreach (var message in batch)
+        await _source.SetVisibilityAsync(_mapping.EventSourceArn, Handles(batch), ProblemBackoff, _shutdown);
+        await Task.Delay(ProblemBackoff, polling);
+    }
+
+    private static List<string> Handles(List<SourceMessage> messages)
+    {
+        var handles = new List<string>(messages.Count);
+        foreach (var message in messages)
         {
-            await _source.ReleaseAsync(_mapping.EventSourceArn, message.ReceiptHandle, ProblemBackoff, cancellationToken);
+            handles.Add(message.ReceiptHandle);
         }
 
-        await Task.Delay(ProblemBackoff, cancellationToken);
+        return handles;
     }
 
     private static partial class Log

@@ -28,7 +28,7 @@ public sealed partial class ProvisionedConcurrencyWorker(
         IReadOnlyList<(Scope Scope, ProvisionedConcurrencyConfig Config)> configs = [];
         var loadedGeneration = -1;
         var loadedAt = DateTimeOffset.MinValue;
-        var failed = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var failed = new Dictionary<string, string>(StringComparer.Ordinal);
         using var timer = new PeriodicTimer(Tick, time);
         try
         {
@@ -59,7 +59,7 @@ public sealed partial class ProvisionedConcurrencyWorker(
         }
     }
 
-    private async Task ReconcileAsync(IReadOnlyList<(Scope Scope, ProvisionedConcurrencyConfig Config)> configs, Dictionary<string, DateTimeOffset> failed, CancellationToken cancellationToken)
+    private async Task ReconcileAsync(IReadOnlyList<(Scope Scope, ProvisionedConcurrencyConfig Config)> configs, Dictionary<string, string> failed, CancellationToken cancellationToken)
     {
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (scope, config) in configs)
@@ -67,7 +67,7 @@ public sealed partial class ProvisionedConcurrencyWorker(
             var key = $"{scope.Account}:{scope.Region}:{config.FunctionName}:{config.Qualifier}";
             wanted.Add(key);
             wanted.Add(key + "|additional");
-            if (failed.TryGetValue(key, out var failedAt) && failedAt == config.LastModified)
+            if (failed.TryGetValue(key, out var failedRevision) && failedRevision == config.Revision)
             {
                 continue;
             }
@@ -115,7 +115,7 @@ public sealed partial class ProvisionedConcurrencyWorker(
             };
             if (status.Failure is not null)
             {
-                failed[key] = config.LastModified;
+                failed[key] = config.Revision;
                 invoker.ReleaseProvisioned(key);
                 invoker.ReleaseProvisioned(additionalKey);
                 Log.InitFailed(logger, config.FunctionName, config.Qualifier);

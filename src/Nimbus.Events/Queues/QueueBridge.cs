@@ -90,8 +90,23 @@ public sealed class QueueBridge(QueueService queues) : IQueueDestination, IQueue
         }
     }
 
-    public Task ReleaseAsync(string queueArn, string receiptHandle, TimeSpan delay, CancellationToken cancellationToken) =>
-        queues.ChangeVisibilityAsync(queueArn, receiptHandle, delay, cancellationToken);
+    public async Task SetVisibilityAsync(string queueArn, IReadOnlyList<string> receiptHandles, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var queue = await queues.GetQueueByArnAsync(queueArn, cancellationToken);
+        if (queue is null || receiptHandles.Count == 0)
+        {
+            return;
+        }
+
+        var changes = new (string ReceiptHandle, TimeSpan VisibilityTimeout)[receiptHandles.Count];
+        for (var i = 0; i < changes.Length; i++)
+        {
+            changes[i] = (receiptHandles[i], timeout);
+        }
+
+        // One transaction for the batch; a stale handle (the message was received again) is simply skipped.
+        await queues.ChangeVisibilityAsync(queue, changes, cancellationToken);
+    }
 
     /// <summary>The message as the SQS event shows it, with its system attributes in AWS's order.</summary>
     private static SourceMessage ToSource(ReceivedMessage message)

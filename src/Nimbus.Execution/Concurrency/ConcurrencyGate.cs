@@ -64,8 +64,9 @@ public sealed class ConcurrencyGate : IDisposable
     public bool Watch(Scope scope, string name)
     {
         var function = Function(scope, name);
-        Volatile.Write(ref function.Watched, 1);
-        Volatile.Write(ref function.Account.Watched, 1);
+        // A full fence: the read of InFlight below must not move before this write (else Exit can miss the watcher).
+        Interlocked.Exchange(ref function.Watched, 1);
+        Interlocked.Exchange(ref function.Account.Watched, 1);
         var reserved = Volatile.Read(ref function.Reserved);
         return reserved >= 0
             ? Volatile.Read(ref function.InFlight) < reserved

@@ -11,6 +11,10 @@ internal sealed class FunctionEnvironments(string key)
     private readonly List<ExecutionEnvironment> _idle = [];
     private int _live;
 
+    // Idle environments that were provisioned when they came back (an upper bound: a config released meanwhile
+    // clears the flag), so the common case skips the scan for them.
+    private int _provisionedIdle;
+
     public string Key { get; } = key;
 
     public int Live
@@ -29,14 +33,20 @@ internal sealed class FunctionEnvironments(string key)
     {
         lock (_lock)
         {
-            for (var i = _idle.Count - 1; i >= 0; i--)
+            if (_provisionedIdle > 0)
             {
-                var environment = _idle[i];
-                if (environment.Provisioned && environment.State == EnvironmentState.Idle)
+                for (var i = _idle.Count - 1; i >= 0; i--)
                 {
-                    _idle.RemoveAt(i);
-                    return environment;
+                    var environment = _idle[i];
+                    if (environment.Provisioned && environment.State == EnvironmentState.Idle)
+                    {
+                        _idle.RemoveAt(i);
+                        _provisionedIdle--;
+                        return environment;
+                    }
                 }
+
+                _provisionedIdle = 0;
             }
 
             while (_idle.Count > 0)
@@ -74,6 +84,10 @@ internal sealed class FunctionEnvironments(string key)
         lock (_lock)
         {
             _idle.Add(environment);
+            if (environment.Provisioned)
+            {
+                _provisionedIdle++;
+            }
         }
     }
 

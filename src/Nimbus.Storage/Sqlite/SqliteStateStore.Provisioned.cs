@@ -69,8 +69,13 @@ internal sealed partial class SqliteStateStore
             UPDATE provisioned_concurrency SET config = @config
             WHERE account = @account AND region = @region AND function_name = @name AND qualifier = @qualifier
               AND last_modified = @lastModified AND requested = @requested
+              AND COALESCE(json_extract(config, '$.Revision'), '') = @revision
             """,
-            command => AddProvisioned(command, scope, config, json),
+            command =>
+            {
+                AddProvisioned(command, scope, config, json);
+                command.Parameters.AddWithValue("@revision", config.Revision);
+            },
             cancellationToken,
             durable: false) == 1;
     }

@@ -30,6 +30,17 @@ internal sealed partial class SqliteStateStore
         return await WriteAsync(
             async (connection, transaction, ct) =>
             {
+                // A DeleteQueue may have committed since the caller looked the queue up: its messages must not be
+                // acknowledged into a queue that no longer exists.
+                await using (var exists = CreateCommand(connection, transaction, "SELECT 1 FROM queues WHERE id = @queue"))
+                {
+                    exists.Parameters.AddWithValue("@queue", queueId);
+                    if (await exists.ExecuteScalarAsync(ct) is null)
+                    {
+                        throw QueueErrors.QueueDoesNotExist();
+                    }
+                }
+
                 var sent = new SentMessage[messages.Count];
                 await using var insert = CreateCommand(
                     connection,

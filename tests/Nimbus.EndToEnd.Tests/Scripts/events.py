@@ -222,7 +222,7 @@ def handler(event, context):
 """
     name, sink_url = sink_function(code)
     dlq_url, dlq_arn = queue()
-    source_url, source_arn = queue(VisibilityTimeout=1, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2}))
+    source_url, source_arn = queue(VisibilityTimeout=3, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2}))
     mapping = LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=name, BatchSize=10,
                                               FunctionResponseTypes=["ReportBatchItemFailures"])
     wait_mapping(mapping["UUID"], "Enabled")
@@ -325,6 +325,9 @@ def case_mapping_lifecycle():
                  "InvalidParameterValueException", 400, "Invalid filter pattern definition.")
     expect_error(lambda: LAM.create_event_source_mapping(EventSourceArn=f"arn:aws:iam::{ACCOUNT}:role/x", FunctionName=name),
                  "InvalidParameterValueException", 400, "Unrecognized event source.")
+    _, short_arn = queue(VisibilityTimeout=1)
+    expect_error(lambda: LAM.create_event_source_mapping(EventSourceArn=short_arn, FunctionName=name),
+                 "InvalidParameterValueException", 400, "Queue visibility timeout: 1 seconds is less than Function timeout: 3 seconds")
 
 
 LOOP = """
@@ -375,7 +378,7 @@ def handler(event, context):
 
 def case_mapping_restart_setup():
     """Sends 30 messages to a mapped queue whose function is slow; prints the sink queue URL for the check."""
-    name, sink_url = sink_function(SLOW_RECORDER)
+    name, sink_url = sink_function(SLOW_RECORDER, Timeout=2)
     source_url, source_arn = queue(VisibilityTimeout=2)
     mapping = LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=name, BatchSize=1)
     wait_mapping(mapping["UUID"], "Enabled")

@@ -348,7 +348,8 @@ public sealed partial class InMemoryStateStore : IStateStore
             if (!_provisioned.TryGetValue(new FunctionKey(scope, config.FunctionName), out var configs)
                 || !configs.TryGetValue(config.Qualifier, out var current)
                 || current.LastModified != config.LastModified
-                || current.Requested != config.Requested)
+                || current.Requested != config.Requested
+                || current.Revision != config.Revision)
             {
                 return Task.FromResult(false);
             }
