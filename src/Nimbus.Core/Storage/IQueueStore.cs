@@ -31,6 +31,12 @@ public interface IQueueStore
     Task<ReceiveBatch> ReceiveMessagesAsync(ReceiveQuery query, CancellationToken cancellationToken);
 
     /// <summary>
+    /// True when the queue may have a message to receive at <paramref name="now"/> (a read, without the write lock):
+    /// lets a woken long poll skip a receive transaction that would find nothing.
+    /// </summary>
+    Task<bool> HasVisibleMessagesAsync(long queueId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Deletes the messages of the latest receive handles. A stale receipt deletes nothing (<see cref="ReceiptOutcome.Stale"/>);
     /// with <paramref name="requireInFlight"/> (FIFO) neither does a handle whose visibility timeout has passed.
     /// </summary>

@@ -78,13 +78,14 @@ public sealed partial class QueueService
             }
         }
 
-        var updated = QueueValidator.ForUpdate(queue.Attributes, attributes, queue.IsFifo);
+        QueueValidator.ForUpdate(queue.Attributes, attributes, queue.IsFifo); // Refuses a bad request before any write.
         if (attributes.TryGetValue(QueueAttributeNames.RedrivePolicy, out var redrive) && redrive.Length > 0)
         {
             await CheckDeadLetterTargetAsync(redrive, cancellationToken);
         }
 
-        await SaveAsync(queue with { Attributes = updated, LastModifiedAt = _timeProvider.GetUtcNow() }, cancellationToken);
+        var now = _timeProvider.GetUtcNow();
+        await ChangeAsync(queue, fresh => fresh with { Attributes = QueueValidator.ForUpdate(fresh.Attributes, attributes, fresh.IsFifo), LastModifiedAt = now }, cancellationToken);
         Notify(queue.Id); // a shorter delay or visibility may make messages available
     }
 
@@ -97,18 +98,21 @@ public sealed partial class QueueService
             throw QueueErrors.MissingParameter("Tags");
         }
 
-        var merged = new Dictionary<string, string>(queue.Tags, StringComparer.Ordinal);
-        foreach (var (key, value) in tags)
-        {
-            merged[key] = value;
-        }
+        await ChangeAsync(
+            queue,
+            fresh =>
+            {
+                var merged = new Dictionary<string, string>(fresh.Tags, StringComparer.Ordinal);
+                foreach (var (key, value) in tags)
+                {
+                    merged[key] = value;
+                }
 
-        if (merged.Count > 50)
-        {
-            throw QueueErrors.InvalidParameterValue("Too many tags added for queue " + queue.Name + ".");
-        }
-
-        await SaveAsync(queue with { Tags = merged }, cancellationToken);
+                return merged.Count <= 50
+                    ? fresh with { Tags = merged }
+                    : throw QueueErrors.InvalidParameterValue("Too many tags added for queue " + queue.Name + ".");
+            },
+            cancellationToken);
     }
 
     public async Task UntagQueueAsync(QueueRecord queue, IReadOnlyList<string> keys, CancellationToken cancellationToken)
@@ -120,13 +124,19 @@ public sealed partial class QueueService
             throw QueueErrors.MissingParameter("TagKeys");
         }
 
-        var remaining = new Dictionary<string, string>(queue.Tags, StringComparer.Ordinal);
-        foreach (var key in keys)
-        {
-            remaining.Remove(key);
-        }
+        await ChangeAsync(
+            queue,
+            fresh =>
+            {
+                var remaining = new Dictionary<string, string>(fresh.Tags, StringComparer.Ordinal);
+                foreach (var key in keys)
+                {
+                    remaining.Remove(key);
+                }
 
-        await SaveAsync(queue with { Tags = remaining }, cancellationToken);
+                return fresh with { Tags = remaining };
+            },
+            cancellationToken);
     }
 
     public async Task PurgeQueueAsync(QueueRecord queue, CancellationToken cancellationToken)

@@ -129,10 +129,33 @@ public sealed partial class QueueService
 
         var signal = Signal(queue.Id);
         var deadline = _timeProvider.GetUtcNow() + wait;
+        DateTimeOffset? nextVisibleAt = null;
+        var first = true;
         while (true)
         {
             var woken = signal.Current;
             var now = _timeProvider.GetUtcNow();
+
+            // A send wakes every receiver of the queue; all but the first find nothing. Those check on a read
+            // connection and go back to waiting, instead of each taking the one write lock for an empty receive.
+            if (!first && !await _store.HasVisibleMessagesAsync(queue.Id, now, cancellationToken))
+            {
+                var left = deadline - now;
+                if (left <= TimeSpan.Zero)
+                {
+                    return [];
+                }
+
+                if (nextVisibleAt is { } upcoming && upcoming - now < left)
+                {
+                    left = upcoming - now > TimeSpan.Zero ? upcoming - now : TimeSpan.FromMilliseconds(1);
+                }
+
+                await WaitAsync(woken, left, cancellationToken);
+                continue;
+            }
+
+            first = false;
             var batch = await _store.ReceiveMessagesAsync(
                 new ReceiveQuery
                 {
@@ -169,6 +192,7 @@ public sealed partial class QueueService
                 return [];
             }
 
+            nextVisibleAt = batch.NextVisibleAt;
             if (batch.NextVisibleAt is { } next && next - now < remaining)
             {
                 remaining = next - now > TimeSpan.Zero ? next - now : TimeSpan.FromMilliseconds(1);

@@ -14,8 +14,11 @@ namespace Nimbus.Events.Queues;
 /// dead-letter queues, event source mappings) without HTTP. Every change is committed before its task completes;
 /// delivery is at least once. Queues are cached (one node owns its SQLite file); messages are never cached.
 /// </summary>
-public sealed partial class QueueService
+public sealed partial class QueueService : IDisposable
 {
+    // Attribute and tag changes read the stored queue and write it back; serialized so no change overwrites another.
+    private readonly SemaphoreSlim _metadataLock = new(1, 1);
+
     /// <summary>ListQueues answers at most 1,000 queues per page.</summary>
     public const int MaxListResults = 1000;
 
@@ -256,6 +259,29 @@ public sealed partial class QueueService
         if (await GetQueueByArnAsync(policy.DeadLetterTargetArn, cancellationToken) is null)
         {
             throw QueueErrors.InvalidParameter("RedrivePolicy", redrivePolicy, "Dead letter target does not exist.");
+        }
+    }
+
+    public void Dispose() => _metadataLock.Dispose();
+
+    /// <summary>Applies <paramref name="change"/> to the queue as stored now (not as the caller last saw it) and saves it.</summary>
+    private async Task ChangeAsync(QueueRecord queue, Func<QueueRecord, QueueRecord> change, CancellationToken cancellationToken)
+    {
+        await _metadataLock.WaitAsync(cancellationToken);
+        try
+        {
+            var fresh = await _store.GetQueueAsync(queue.Scope, queue.Name, cancellationToken);
+            if (fresh is null || fresh.Id != queue.Id)
+            {
+                _queues.TryRemove((queue.Scope.Account, queue.Scope.Region, queue.Name), out _);
+                throw QueueErrors.QueueDoesNotExist();
+            }
+
+            await SaveAsync(change(fresh), cancellationToken);
+        }
+        finally
+        {
+            _metadataLock.Release();
         }
     }
 

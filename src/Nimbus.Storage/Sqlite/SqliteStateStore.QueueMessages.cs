@@ -24,6 +24,20 @@ internal sealed partial class SqliteStateStore
         ORDER BY visible_at LIMIT @limit
         """;
 
+    public async Task<bool> HasVisibleMessagesAsync(long queueId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync(
+            "SELECT 1 FROM queue_messages WHERE queue_id = @queue AND visible_at <= @now LIMIT 1",
+            command =>
+            {
+                command.Parameters.AddWithValue("@queue", queueId);
+                command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            },
+            static _ => true,
+            cancellationToken);
+        return found.Count > 0;
+    }
+
     public async Task<IReadOnlyList<SentMessage>> SendMessagesAsync(long queueId, IReadOnlyList<NewQueueMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
