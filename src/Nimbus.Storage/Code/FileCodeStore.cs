@@ -267,9 +267,9 @@ internal sealed class FileCodeStore : ICodeStore
 
     private void RemoveLeftovers(string directory)
     {
-        // Temp entries start with a dot: list hidden entries too (the default leaves them out).
-        var options = new EnumerationOptions { AttributesToSkip = FileAttributes.None, MatchType = MatchType.Simple, RecurseSubdirectories = false };
-        foreach (var path in Directory.EnumerateFileSystemEntries(directory, TempPrefix + "*", options))
+        // Temp entries start with a dot. The SearchOption overload lists hidden entries too (the EnumerationOptions
+        // defaults would leave them out).
+        foreach (var path in Directory.EnumerateFileSystemEntries(directory, TempPrefix + "*", SearchOption.TopDirectoryOnly))
         {
             if (Directory.Exists(path))
             {
