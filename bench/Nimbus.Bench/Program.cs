@@ -2,9 +2,21 @@
 using System.Runtime.InteropServices;
 using Nimbus.Bench;
 
-// The benchmarks of issues #3, #4 and #5; bench/README.md says what each figure means.
-//   dotnet run -c Release --project bench/Nimbus.Bench -- warm|throughput|cold|memory|isolation|alias|layers|queues|events|all
-string[] commands = ["warm", "throughput", "cold", "memory", "isolation", "alias", "layers", "queues", "events", "all"];
+// The benchmarks of issues #3 to #6; bench/README.md says what each figure means.
+//   dotnet run -c Release --project bench/Nimbus.Bench -- <command>|all   (the commands are listed below, in run order)
+(string Name, Func<BenchSession, CancellationToken, Task> Run)[] benchmarks =
+[
+    ("warm", WarmBenchmark.RunAsync),
+    ("throughput", ThroughputBenchmark.RunAsync),
+    ("cold", ColdBenchmark.RunAsync),
+    ("memory", MemoryBenchmark.RunAsync),
+    ("isolation", IsolationBenchmark.RunAsync),
+    ("alias", AliasBenchmark.RunAsync),
+    ("layers", LayerBenchmark.RunAsync),
+    ("queues", QueueBenchmark.RunAsync),
+    ("events", EventsBenchmark.RunAsync),
+];
+string[] commands = [.. benchmarks.Select(b => b.Name), "all"];
 var command = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || !commands.Contains(command))
 {
@@ -32,49 +44,12 @@ try
     Console.WriteLine($"Nimbus benchmarks ({command}); {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
     Console.WriteLine($"nimbus: {location.Executable} (built {File.GetLastWriteTime(location.Executable):yyyy-MM-dd HH:mm:ss})");
     var session = new BenchSession(location, report);
-    if (command is "warm" or "all")
+    foreach (var (name, run) in benchmarks)
     {
-        await WarmBenchmark.RunAsync(session, interrupted.Token);
-    }
-
-    if (command is "throughput" or "all")
-    {
-        await ThroughputBenchmark.RunAsync(session, interrupted.Token);
-    }
-
-    if (command is "cold" or "all")
-    {
-        await ColdBenchmark.RunAsync(session, interrupted.Token);
-    }
-
-    if (command is "memory" or "all")
-    {
-        await MemoryBenchmark.RunAsync(session, interrupted.Token);
-    }
-
-    if (command is "isolation" or "all")
-    {
-        await IsolationBenchmark.RunAsync(session, interrupted.Token);
-    }
-
-    if (command is "alias" or "all")
-    {
-        await AliasBenchmark.RunAsync(session, interrupted.Token);
-    }
-
-    if (command is "layers" or "all")
-    {
-        await LayerBenchmark.RunAsync(session, interrupted.Token);
-    }
-
-    if (command is "queues" or "all")
-    {
-        await QueueBenchmark.RunAsync(session, interrupted.Token);
-    }
-
-    if (command is "events" or "all")
-    {
-        await EventsBenchmark.RunAsync(session, interrupted.Token);
+        if (command == name || command == "all")
+        {
+            await run(session, interrupted.Token);
+        }
     }
 
     report.PrintSummary();

@@ -8,6 +8,15 @@ namespace Nimbus.Storage.Sqlite;
 
 internal sealed partial class SqliteStateStore
 {
+    /// <summary>What goes with a function when it is deleted (event source mappings stay, as on AWS).</summary>
+    private static readonly string[] OwnedByFunction =
+    [
+        "DELETE FROM function_versions WHERE account = @account AND region = @region AND name = @name",
+        "DELETE FROM provisioned_concurrency WHERE account = @account AND region = @region AND function_name = @name",
+        "DELETE FROM event_invoke_configs WHERE account = @account AND region = @region AND function_name = @name",
+        "DELETE FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name",
+    ];
+
     private const string SelectFunction = "SELECT account, region, config, tags, last_version, recursive_loop FROM functions";
 
     public async Task<FunctionRecord?> GetFunctionAsync(Scope scope, string name, CancellationToken cancellationToken)
@@ -87,35 +96,14 @@ internal sealed partial class SqliteStateStore
         return await WriteAsync(
             async (connection, transaction, ct) =>
             {
-                // The foreign key cascades too; deleting the versions explicitly keeps this right even if
-                // foreign keys were ever off for the connection.
-                await using var versions = CreateCommand(
-                    connection,
-                    transaction,
-                    "DELETE FROM function_versions WHERE account = @account AND region = @region AND name = @name");
-                AddKey(versions, scope, name);
-                await versions.ExecuteNonQueryAsync(ct);
-
-                await using var provisioned = CreateCommand(
-                    connection,
-                    transaction,
-                    "DELETE FROM provisioned_concurrency WHERE account = @account AND region = @region AND function_name = @name");
-                AddKey(provisioned, scope, name);
-                await provisioned.ExecuteNonQueryAsync(ct);
-
-                await using var invokeConfigs = CreateCommand(
-                    connection,
-                    transaction,
-                    "DELETE FROM event_invoke_configs WHERE account = @account AND region = @region AND function_name = @name");
-                AddKey(invokeConfigs, scope, name);
-                await invokeConfigs.ExecuteNonQueryAsync(ct);
-
-                await using var aliases = CreateCommand(
-                    connection,
-                    transaction,
-                    "DELETE FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name");
-                AddKey(aliases, scope, name);
-                await aliases.ExecuteNonQueryAsync(ct);
+                // The foreign keys cascade too; deleting what belongs to the function explicitly keeps this right even
+                // if foreign keys were ever off for the connection.
+                foreach (var table in OwnedByFunction)
+                {
+                    await using var owned = CreateCommand(connection, transaction, table);
+                    AddKey(owned, scope, name);
+                    await owned.ExecuteNonQueryAsync(ct);
+                }
 
                 await using var command = CreateCommand(
                     connection,
