@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Nimbus.Bench;
@@ -17,6 +16,9 @@ internal static class EventsBenchmark
     private const int WarmUp = 1_000;
     private const int Producers = 8;
     private const double Target = 5000;
+
+    /// <summary>Every message is a small JSON document (escaped for the request body), as a function would get.</summary>
+    private const string Body = "{\\\"n\\\":1}";
 
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
@@ -44,11 +46,11 @@ internal static class EventsBenchmark
             cancellationToken);
 
         // Warm-up: environments started and pollers scaled before the clock starts.
-        await SendAsync(http, url, WarmUp, cancellationToken);
+        await QueueBenchmark.SendAsync(http, url, WarmUp, Producers, Body, cancellationToken);
         await DrainedAsync(http, url, cancellationToken);
 
         var clock = Stopwatch.StartNew();
-        await SendAsync(http, url, Messages, cancellationToken);
+        var errors = await QueueBenchmark.SendAsync(http, url, Messages, Producers, Body, cancellationToken);
         var sendSeconds = clock.Elapsed.TotalSeconds;
         await DrainedAsync(http, url, cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
@@ -61,35 +63,7 @@ internal static class EventsBenchmark
             $"queue API {Report.Number(reference)} msg/s",
             Report.Times(rate / reference),
             $"≥ {Report.Number(Target)} msg/s",
-            rate >= Target && referenceErrors == 0));
-    }
-
-    private static async Task SendAsync(HttpClient http, string url, int count, CancellationToken cancellationToken)
-    {
-        var sent = 0;
-        var producers = new Task[Producers];
-        for (var p = 0; p < Producers; p++)
-        {
-            producers[p] = Task.Run(
-                async () =>
-                {
-                    var request = new StringBuilder();
-                    while (Interlocked.Add(ref sent, 10) <= count)
-                    {
-                        request.Clear().Append("{\"QueueUrl\":\"").Append(url).Append("\",\"Entries\":[");
-                        for (var i = 0; i < 10; i++)
-                        {
-                            request.Append(i == 0 ? "" : ",").Append("{\"Id\":\"m").Append(i).Append("\",\"MessageBody\":\"{\\\"n\\\":").Append(i).Append("}\"}");
-                        }
-
-                        request.Append("]}");
-                        using var response = await QueueBenchmark.CallAsync(http, "SendMessageBatch", request.ToString(), cancellationToken);
-                    }
-                },
-                cancellationToken);
-        }
-
-        await Task.WhenAll(producers);
+            rate >= Target && referenceErrors == 0 && errors == 0));
     }
 
     /// <summary>Waits until the queue holds no message, visible or in flight.</summary>

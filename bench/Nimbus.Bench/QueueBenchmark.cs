@@ -41,35 +41,9 @@ internal static class QueueBenchmark
         var url = created.RootElement.GetProperty("QueueUrl").GetString()!; // CreateQueue always answers QueueUrl
         var body = new string('x', 200);
 
-        var sent = 0;
         var deleted = 0;
-        var errors = 0;
         var clock = Stopwatch.StartNew();
-        var producers = new Task[Producers];
-        for (var p = 0; p < Producers; p++)
-        {
-            producers[p] = Task.Run(
-                async () =>
-                {
-                    var request = new StringBuilder();
-                    while (Interlocked.Add(ref sent, 10) <= count)
-                    {
-                        request.Clear().Append("{\"QueueUrl\":\"").Append(url).Append("\",\"Entries\":[");
-                        for (var i = 0; i < 10; i++)
-                        {
-                            request.Append(i == 0 ? "" : ",").Append("{\"Id\":\"m").Append(i).Append("\",\"MessageBody\":\"").Append(body).Append("\"}");
-                        }
-
-                        request.Append("]}");
-                        using var response = await CallAsync(http, "SendMessageBatch", request.ToString(), cancellationToken);
-                        if (response.RootElement.TryGetProperty("Failed", out var failed) && failed.GetArrayLength() > 0)
-                        {
-                            Interlocked.Increment(ref errors);
-                        }
-                    }
-                },
-                cancellationToken);
-        }
+        var sending = SendAsync(http, url, count, Producers, body, cancellationToken);
 
         var consumers = new Task[Consumers];
         for (var c = 0; c < Consumers; c++)
@@ -103,7 +77,7 @@ internal static class QueueBenchmark
                 cancellationToken);
         }
 
-        await Task.WhenAll(producers);
+        var errors = await sending;
         var sendSeconds = clock.Elapsed.TotalSeconds;
         await Task.WhenAll(consumers);
         var seconds = clock.Elapsed.TotalSeconds;
@@ -111,6 +85,45 @@ internal static class QueueBenchmark
         Report.Line($"sent {count} in {Report.Number(sendSeconds, "0.00")} s ({Report.Number(count / sendSeconds)} msg/s while receiving); all deleted after {Report.Number(seconds, "0.00")} s");
         Report.Line($"send+receive+delete: {Report.Number(rate)} messages/s  errors {errors}");
         return (rate, errors);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> messages (a multiple of 10) by SendMessageBatch of 10, from <paramref name="producers"/>
+    /// loops at once; <paramref name="body"/> is the JSON-escaped text of every message. Returns how many batches
+    /// reported a failed entry.
+    /// </summary>
+    public static async Task<int> SendAsync(HttpClient http, string url, int count, int producers, string body, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        var errors = 0;
+        var loops = new Task[producers];
+        for (var p = 0; p < producers; p++)
+        {
+            loops[p] = Task.Run(
+                async () =>
+                {
+                    var request = new StringBuilder();
+                    while (Interlocked.Add(ref sent, 10) <= count)
+                    {
+                        request.Clear().Append("{\"QueueUrl\":\"").Append(url).Append("\",\"Entries\":[");
+                        for (var i = 0; i < 10; i++)
+                        {
+                            request.Append(i == 0 ? "" : ",").Append("{\"Id\":\"m").Append(i).Append("\",\"MessageBody\":\"").Append(body).Append("\"}");
+                        }
+
+                        request.Append("]}");
+                        using var response = await CallAsync(http, "SendMessageBatch", request.ToString(), cancellationToken);
+                        if (response.RootElement.TryGetProperty("Failed", out var failed) && failed.GetArrayLength() > 0)
+                        {
+                            Interlocked.Increment(ref errors);
+                        }
+                    }
+                },
+                cancellationToken);
+        }
+
+        await Task.WhenAll(loops);
+        return errors;
     }
 
     public static async Task<JsonDocument> CallAsync(HttpClient http, string action, string json, CancellationToken cancellationToken)
