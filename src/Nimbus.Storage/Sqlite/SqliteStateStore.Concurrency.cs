@@ -44,16 +44,9 @@ internal sealed partial class SqliteStateStore
         return await WriteAsync(
             async (connection, transaction, ct) =>
             {
-                await using (var exists = CreateCommand(
-                    connection,
-                    transaction,
-                    "SELECT EXISTS (SELECT 1 FROM functions WHERE account = @account AND region = @region AND name = @name)"))
+                if (!await FunctionExistsAsync(connection, transaction, scope, name, ct))
                 {
-                    AddKey(exists, scope, name);
-                    if (await exists.ExecuteScalarAsync(ct) is not long found || found == 0)
-                    {
-                        return ReservationOutcome.FunctionNotFound;
-                    }
+                    return ReservationOutcome.FunctionNotFound;
                 }
 
                 await using (var others = CreateCommand(
@@ -105,12 +98,7 @@ internal sealed partial class SqliteStateStore
                     await delete.ExecuteNonQueryAsync(ct);
                 }
 
-                await using var exists = CreateCommand(
-                    connection,
-                    transaction,
-                    "SELECT EXISTS (SELECT 1 FROM functions WHERE account = @account AND region = @region AND name = @name)");
-                AddKey(exists, scope, name);
-                return await exists.ExecuteScalarAsync(ct) is long found && found != 0;
+                return await FunctionExistsAsync(connection, transaction, scope, name, ct);
             },
             cancellationToken);
     }
@@ -152,5 +140,16 @@ internal sealed partial class SqliteStateStore
         }
 
         return reservations;
+    }
+
+    /// <summary>Whether the function exists, read inside the caller's transaction.</summary>
+    private static async Task<bool> FunctionExistsAsync(SqliteConnection connection, SqliteTransaction transaction, Scope scope, string name, CancellationToken cancellationToken)
+    {
+        await using var exists = CreateCommand(
+            connection,
+            transaction,
+            "SELECT EXISTS (SELECT 1 FROM functions WHERE account = @account AND region = @region AND name = @name)");
+        AddKey(exists, scope, name);
+        return await exists.ExecuteScalarAsync(cancellationToken) is long found && found != 0;
     }
 }
