@@ -7,6 +7,7 @@ public sealed class Boto3VersionTests(ServerFixture fixture) : IClassFixture<Ser
     [Theory]
     [InlineData("versions_are_immutable")]
     [InlineData("publish_on_create_and_update")]
+    [InlineData("publish_on_update_under_concurrency")]
     [InlineData("alias_lifecycle_and_rules")]
     [InlineData("weighted_routing_split")]
     public async Task Case_Passes(string name)

@@ -53,17 +53,53 @@ public sealed partial class FunctionService
     /// </summary>
     private async Task<FunctionVersion> PublishAsync(FunctionRecord record, string? description, CancellationToken cancellationToken)
     {
-        var number = record.LastPublishedVersion + 1;
+        // Create and UpdateFunctionCode with Publish=true commit $LATEST, queue its settle step and then publish. The
+        // settle step moves $LATEST's RevisionId on when it finishes (Pending → Active, InProgress → Successful), so it
+        // may win the compare-and-swap below without changing anything worth refusing the publish for. A settled
+        // $LATEST with the same content is published instead; any other change is a real conflict. Settling moves the
+        // revision once per change, so a handful of attempts always suffices.
+        for (var attempt = 0; ; attempt++)
+        {
+            var version = NextVersion(record, description);
+
+            // Publishing moves $LATEST's RevisionId on, as on AWS.
+            var latest = record.Latest;
+            var published = await _store.TryPublishVersionAsync(record.Scope, latest with { RevisionId = NewRevisionId() }, version, record.LastPublishedVersion, latest.RevisionId, cancellationToken);
+            _cache.Invalidate(new FunctionKey(record.Scope, record.Name));
+            if (published)
+            {
+                if (version.IsSettling)
+                {
+                    _settling.Writer.TryWrite(new FunctionKey(record.Scope, record.Name));
+                }
+
+                return version;
+            }
+
+            // $LATEST changed, or another publish took the number, between our read and our write.
+            var current = await _store.GetFunctionAsync(record.Scope, record.Name, cancellationToken);
+            if (attempt >= 3 || current is null || !OnlySettledSince(record, current))
+            {
+                throw LambdaErrors.UpdateInProgress(record.Arn);
+            }
+
+            record = current;
+        }
+    }
+
+    /// <summary>The next version of <paramref name="record"/>: a copy of $LATEST, Pending while $LATEST settles.</summary>
+    private static FunctionVersion NextVersion(FunctionRecord record, string? description)
+    {
         var latest = record.Latest;
         var version = latest with
         {
-            Version = number.ToString(CultureInfo.InvariantCulture),
+            Version = (record.LastPublishedVersion + 1).ToString(CultureInfo.InvariantCulture),
             Description = description ?? latest.Description,
             RevisionId = NewRevisionId(),
         };
-        if (latest.IsSettling)
-        {
-            version = version with
+        return !latest.IsSettling
+            ? version
+            : version with
             {
                 State = FunctionStates.Pending,
                 StateReason = FunctionStates.CreatingReason,
@@ -72,24 +108,19 @@ public sealed partial class FunctionService
                 LastUpdateStatusReason = null,
                 LastUpdateStatusReasonCode = null,
             };
-        }
-
-        // Publishing moves $LATEST's RevisionId on, as on AWS.
-        var published = await _store.TryPublishVersionAsync(record.Scope, latest with { RevisionId = NewRevisionId() }, version, record.LastPublishedVersion, latest.RevisionId, cancellationToken);
-        _cache.Invalidate(new FunctionKey(record.Scope, record.Name));
-        if (!published)
-        {
-            // $LATEST changed, or another publish took the number, between our read and our write.
-            throw LambdaErrors.UpdateInProgress(record.Arn);
-        }
-
-        if (version.IsSettling)
-        {
-            _settling.Writer.TryWrite(new FunctionKey(record.Scope, record.Name));
-        }
-
-        return version;
     }
+
+    /// <summary>
+    /// True when the only change from <paramref name="before"/> to <paramref name="now"/> is the settle step's: no
+    /// version was published meanwhile, $LATEST holds the same code, configuration and description, and it is no
+    /// longer settling.
+    /// </summary>
+    private static bool OnlySettledSince(FunctionRecord before, FunctionRecord now) =>
+        now.LastPublishedVersion == before.LastPublishedVersion
+        && before.Latest.IsSettling
+        && !now.Latest.IsSettling
+        && now.Latest.Description == before.Latest.Description
+        && SameContent(before.Latest, now.Latest);
 
     /// <summary>ListVersionsByFunction: <c>$LATEST</c> first, then the published versions in ascending order.</summary>
     public async Task<FunctionPage> ListVersionsAsync(Scope scope, string functionName, string? marker, int? maxItems, CancellationToken cancellationToken)

@@ -114,6 +114,28 @@ def case_publish_on_create_and_update():
     assert invoke_json(name, Qualifier="2")["marker"] == "c2"
 
 
+def publish_round_trip(index):
+    """create -> wait -> publish-version -> update --publish, three times over: issue #17 item 1's reproduction."""
+    name = deploy({"app.py": HANDLER % f"p{index}-0"})
+    first = LAM.publish_version(FunctionName=name)
+    if first["Version"] != "1":
+        raise AssertionError(first)
+    for round in range(1, 4):
+        updated = LAM.update_function_code(FunctionName=name, ZipFile=code(f"p{index}-{round}"), Publish=True)
+        if updated["Version"] != str(round + 1):
+            raise AssertionError(updated)
+        wait_updated(name)
+    return name
+
+
+def case_publish_on_update_under_concurrency():
+    with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+        names = list(pool.map(publish_round_trip, range(12)))
+    for index, name in enumerate(names):
+        if invoke_json(name, Qualifier="4")["marker"] != f"p{index}-3":
+            raise AssertionError(name)
+
+
 def two_versions():
     name = deploy({"app.py": HANDLER % "v1"})
     LAM.publish_version(FunctionName=name)
