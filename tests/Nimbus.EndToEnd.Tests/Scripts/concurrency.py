@@ -182,12 +182,28 @@ def case_reserved_zero_throttles_everything():
 def case_event_waits_in_queue_until_concurrency_deleted():
     name = deploy(TAGGER)
     arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+    sqs = boto3.client("sqs", endpoint_url=ENDPOINT, region_name=REGION)
+    failures_url = sqs.create_queue(QueueName=f"conc-failures-{uuid.uuid4().hex[:10]}")["QueueUrl"]
+    failures_arn = sqs.get_queue_attributes(QueueUrl=failures_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    on_failure = {"OnFailure": {"Destination": failures_arn}}
+    # No retries allowed: if a throttle used up an attempt, the event would fail at once and go to the destination.
+    LAM.put_function_event_invoke_config(FunctionName=name, MaximumRetryAttempts=0, DestinationConfig=on_failure)
+    # The signal that the throttled event was tried (and throttled) more than once: an event of another function,
+    # queued after it, that fails three times (the test server retries after 0.5 s and 1 s) and then reports.
+    reference = deploy("def handler(event, context):\n    raise ValueError('reference')\n")
+    LAM.put_function_event_invoke_config(FunctionName=reference, MaximumRetryAttempts=2, DestinationConfig=on_failure)
     LAM.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=0)
     mark = uuid.uuid4().hex[:8]
     response = LAM.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"mark": mark}).encode())
     assert response["StatusCode"] == 202
-    # Throttled, not failed: after several throttles (and more than the test server's two retries) it has not run.
-    time.sleep(4)
+    assert LAM.invoke(FunctionName=reference, InvocationType="Event", Payload=b"{}")["StatusCode"] == 202
+    records = []
+    deadline = time.monotonic() + 60
+    while not any(reference in r["requestContext"]["functionArn"] for r in records) and time.monotonic() < deadline:
+        for message in sqs.receive_message(QueueUrl=failures_url, MaxNumberOfMessages=10, WaitTimeSeconds=5).get("Messages", []):
+            records.append(json.loads(message["Body"]))
+    assert [r["requestContext"]["functionArn"].split(":")[6] for r in records] == [reference], records
+    # Throttled, not failed: it has neither run nor gone to its destination.
     assert "delivered" not in LAM.list_tags(Resource=arn)["Tags"]
     LAM.delete_function_concurrency(FunctionName=name)
     deadline = time.monotonic() + 30

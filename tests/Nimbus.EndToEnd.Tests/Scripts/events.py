@@ -383,12 +383,15 @@ def case_mapping_restart_setup():
     mapping = LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=name, BatchSize=1)
     wait_mapping(mapping["UUID"], "Enabled")
     send_batch(source_url, [json.dumps({"n": i}) for i in range(30)])
+    # The restart must come while the mapping is busy: wait until it has handled a few messages, or fail.
     drain_until = time.time() + 30
-    while time.time() < drain_until:
+    handled = 0
+    while handled < 3:
+        assert time.time() < drain_until, f"the mapping handled {handled} of 30 messages in 30 s"
         attributes = SQS.get_queue_attributes(QueueUrl=sink_url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
-        if int(attributes["ApproximateNumberOfMessages"]) >= 3:
-            break
-        time.sleep(0.1)
+        handled = int(attributes["ApproximateNumberOfMessages"])
+        if handled < 3:
+            time.sleep(0.1)
     print(sink_url)
 
 

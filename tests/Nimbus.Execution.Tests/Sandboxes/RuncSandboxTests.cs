@@ -269,42 +269,33 @@ public sealed class RuncSandboxTests
         }
     }
 
-    /// <summary>The issue's benchmark: time from StartAsync to nimbus-init's Hello, runc against the process backend.</summary>
+    /// <summary>
+    /// Each backend starts, reaches nimbus-init's Hello and is disposed again and again in one work directory, leaving
+    /// no container, environment directory, cgroup or network helper behind. (Start-up figures are the bench's
+    /// `isolation` figure, not a test's.)
+    /// </summary>
     [Fact]
-    public async Task StartAsync_ToHello_IsMeasuredAgainstTheProcessBackend()
+    public async Task StartAsync_RepeatedlyOnEachBackend_SaysHelloAndLeavesNothingBehind()
     {
-        const int Rounds = 20;
+        const int Rounds = 3;
         var ct = TestContext.Current.CancellationToken;
         await using var host = RuncTestHost.Create();
         var runc = host.CreateRuncFactory();
         var process = new ProcessSandboxFactory(Path.Combine(host.Work, "process"));
-        var results = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, factory, network) in new (string, ISandboxFactory, bool)[] { ("process", process, false), ("runc", runc, false), ("runc+slirp4netns", runc, true) })
+        foreach (var (factory, network) in new (ISandboxFactory, bool)[] { (process, false), (runc, false), (runc, true) })
         {
-            var times = new List<double>(Rounds);
-            for (var i = 0; i < Rounds + 1; i++)
+            for (var i = 0; i < Rounds; i++)
             {
-                var (sandbox, connection, toHello) = await RuncTestHost.StartAsync(factory, host.Spec(outboundNetwork: network), ct);
+                var spec = host.Spec(outboundNetwork: network);
+                var (sandbox, connection, _) = await RuncTestHost.StartAsync(factory, spec, ct);
                 connection.Dispose();
                 await sandbox.DisposeAsync();
-                if (i > 0)
-                {
-                    // The first round warms the page cache and the JIT.
-                    times.Add(toHello.TotalMilliseconds);
-                }
+                Assert.True(sandbox.Exited.IsCompleted, $"{factory.GetType().Name} round {i}: not exited after DisposeAsync");
+                Assert.DoesNotContain("nimbus-" + spec.EnvironmentId, await ListContainersAsync(host, ct), StringComparison.Ordinal);
+                Assert.DoesNotContain(runc.Cgroups.Directories(spec.EnvironmentId), Directory.Exists);
+                Assert.Equal(0, CountNetworkHelpers(host));
             }
-
-            times.Sort();
-            results[name] = (times[(Rounds / 2) - 1] + times[Rounds / 2]) / 2;
-            TestContext.Current.TestOutputHelper?.WriteLine(
-                string.Create(CultureInfo.InvariantCulture, $"{name}: StartAsync → Hello median {results[name]:F1} ms (min {times[0]:F1}, max {times[^1]:F1}) over {Rounds}"));
         }
-
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            string.Create(CultureInfo.InvariantCulture, $"runc adds {results["runc"] - results["process"]:F1} ms; with slirp4netns {results["runc+slirp4netns"] - results["process"]:F1} ms (target ≤ 30 ms)"));
-
-        // Loose: a measurement, not a performance gate on a shared machine.
-        Assert.InRange(results["runc"], 0, 2000);
     }
 
     private static void AssertOutput(string output, string expected) =>
