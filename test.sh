@@ -44,6 +44,12 @@ if [[ -z "$python" ]]; then
 fi
 export NIMBUS_TEST_PYTHON="$python"
 
+# boto3 and botocore for every Python runtime (AWS's include them): Debian's python3-boto3, pure Python, which
+# Nimbus puts on each runtime's import path (docs/runtimes.md). The end-to-end tests check them on python3.9–3.13.
+if [[ ! -f /usr/lib/python3/dist-packages/boto3/__init__.py ]]; then
+  apt_install python3-boto3
+fi
+
 # Node.js for the nodejs runtime (the machine image has Node 20; Debian's package is the fallback).
 if ! command -v node >/dev/null && [[ ! -x /usr/bin/node ]]; then
   apt_install nodejs
