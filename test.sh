@@ -22,6 +22,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# The boto3 scripts and the runtime client tests decide by Python's assert, which PYTHONOPTIMIZE turns off.
+unset PYTHONOPTIMIZE
+
 command -v dotnet >/dev/null || fail "the .NET 10 SDK (dotnet) is not on PATH"
 
 # The AWS CLI v2 from Debian's awscli package, by its real path: the first 'aws' on PATH may be pyenv's v1 shim.
