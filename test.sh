@@ -22,6 +22,9 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# The boto3 scripts and the runtime client tests decide by Python's assert, which PYTHONOPTIMIZE turns off.
+unset PYTHONOPTIMIZE
+
 command -v dotnet >/dev/null || fail "the .NET 10 SDK (dotnet) is not on PATH"
 
 # The AWS CLI v2 from Debian's awscli package, by its real path: the first 'aws' on PATH may be pyenv's v1 shim.
@@ -43,6 +46,12 @@ if [[ -z "$python" ]]; then
   "$python" -c 'import boto3' || fail "boto3 is not importable from $python"
 fi
 export NIMBUS_TEST_PYTHON="$python"
+
+# boto3 and botocore for every Python runtime (AWS's include them): Debian's python3-boto3, pure Python, which
+# Nimbus puts on each runtime's import path (docs/runtimes.md). The end-to-end tests check them on python3.9–3.13.
+if [[ ! -f /usr/lib/python3/dist-packages/boto3/__init__.py ]]; then
+  apt_install python3-boto3
+fi
 
 # Node.js for the nodejs runtime (the machine image has Node 20; Debian's package is the fallback).
 if ! command -v node >/dev/null && [[ ! -x /usr/bin/node ]]; then

@@ -677,7 +677,7 @@ UNHANDLED_WARNING = (
 # Init
 # --------------------------------------------------------------------------
 
-def _setup_sys_path(task_root):
+def _setup_sys_path(task_root, sdk_directory=None):
     runtime_dir = os.path.dirname(os.path.abspath(__file__))
     rest = [p for p in sys.path
             if p and os.path.abspath(p) not in (runtime_dir, os.path.abspath(task_root))]
@@ -686,7 +686,100 @@ def _setup_sys_path(task_root):
     for extra in ("/opt/python/lib/%s/site-packages" % ver, "/opt/python"):
         if os.path.isdir(extra):
             front.append(extra)
+    if sdk_directory:
+        # Where AWS has /var/runtime: after the function's code and layers, before the interpreter's own paths.
+        front.append(_install_sdk(runtime_dir, sdk_directory))
     sys.path[:] = front + [p for p in rest if p not in front]
+
+
+# --------------------------------------------------------------------------
+# The AWS SDK for Python
+# --------------------------------------------------------------------------
+
+# AWS's Python runtimes include boto3 and botocore. The platform names, in this variable, the host's directory that
+# holds them (Debian's python3-boto3); of that directory only these top-level packages are importable.
+SDK_VARIABLE = "_NIMBUS_PYTHON_SDK"
+SDK_PACKAGES = frozenset((
+    "boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six",
+    "requests", "idna", "certifi", "charset_normalizer", "chardet",
+))
+
+
+class _SdkFinder(object):
+    """The path entry finder of the SDK's sys.path entry: the SDK's packages and nothing else of their directory."""
+
+    def __init__(self, directory):
+        self._path = [directory]
+
+    def find_spec(self, fullname, target=None):
+        if fullname not in SDK_PACKAGES:
+            return None
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(fullname, self._path)
+        if spec is not None and fullname == "botocore":
+            spec.loader = _BotocoreLoader(spec.loader)
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+
+class _BotocoreLoader(object):
+    """Loads the SDK's botocore, then makes it honour AWS_ENDPOINT_URL if it predates that setting (botocore 1.31)."""
+
+    def __init__(self, loader):
+        self._loader = loader
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        _honour_endpoint_url()
+
+
+def _honour_endpoint_url():
+    """AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL for clients created without an endpoint_url, as current SDKs do.
+
+    Nimbus sets AWS_ENDPOINT_URL to its own API; Debian's botocore 1.29 would send calls to amazonaws.com instead.
+    """
+    import botocore.configprovider
+    import botocore.session
+
+    if "ignore_configured_endpoint_urls" in botocore.configprovider.BOTOCORE_DEFAUT_SESSION_VARIABLES:
+        return
+    create_client = botocore.session.Session.create_client
+
+    def create_client_with_endpoint(self, service_name, *args, **kwargs):
+        # endpoint_url is create_client's sixth parameter, the fifth after service_name.
+        if len(args) < 5 and kwargs.get("endpoint_url") is None and \
+                os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() != "true":
+            service_id = str(self.get_service_model(service_name).service_id)
+            endpoint = os.environ.get("AWS_ENDPOINT_URL_" + service_id.upper().replace(" ", "_")) or \
+                os.environ.get("AWS_ENDPOINT_URL")
+            if endpoint:
+                kwargs["endpoint_url"] = endpoint
+        return create_client(self, service_name, *args, **kwargs)
+
+    botocore.session.Session.create_client = create_client_with_endpoint
+
+
+def _install_sdk(runtime_dir, directory):
+    """Returns the sys.path entry that imports the SDK's packages from ``directory``."""
+    entry = os.path.join(runtime_dir, "sdk")
+
+    def hook(path):
+        if path == entry:
+            return _SdkFinder(directory)
+        raise ImportError("not the SDK's entry", path=path)
+
+    sys.path_hooks.insert(0, hook)
+    sys.path_importer_cache.pop(entry, None)
+    return entry
 
 
 def load_handler(handler):
@@ -798,7 +891,7 @@ def main():
         except Exception:
             pass
 
-    _setup_sys_path(task_root)
+    _setup_sys_path(task_root, os.environ.pop(SDK_VARIABLE, None))
     client = RuntimeClient(address)
 
     error = None

@@ -27,10 +27,7 @@ public sealed class RestartTests
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var (key, value) in clients.Environment)
-        {
-            start.Environment[key] = value;
-        }
+        ChildProcess.Prepare(start, clients.Environment);
 
         using var creator = new Process { StartInfo = start };
         creator.OutputDataReceived += (_, e) =>

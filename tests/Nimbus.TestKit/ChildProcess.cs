@@ -26,14 +26,7 @@ public static class ChildProcess
             start.ArgumentList.Add(argument);
         }
 
-        if (environment is not null)
-        {
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-        }
-
+        Prepare(start, environment);
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -56,5 +49,19 @@ public static class ChildProcess
         }
 
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// Sets <paramref name="environment"/> on <paramref name="start"/>, and takes PYTHONOPTIMIZE out, given or
+    /// inherited: it turns every <c>assert</c> off, and the boto3 scripts decide by assert.
+    /// </summary>
+    public static void Prepare(ProcessStartInfo start, IReadOnlyDictionary<string, string>? environment)
+    {
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        start.Environment.Remove("PYTHONOPTIMIZE");
     }
 }

@@ -46,16 +46,44 @@ def eq(actual, expected, what):
 # Interpreters
 # ---------------------------------------------------------------------------
 
+PYTHON_MINORS = range(9, 14)  # python3.9 - python3.13, the Python runtimes Nimbus runs
+
+
+def _patch(path):
+    try:
+        return int(path.split("/versions/")[1].split("/")[0].split(".")[2])
+    except (IndexError, ValueError):
+        return -1
+
+
 def python_interpreters():
+    """Each Python runtime's interpreter, found as the server finds it: pyenv's newest patch, /usr/local/bin, /usr/bin."""
     found = []
-    for minor in range(9, 14):
-        paths = sorted(glob.glob("/root/.pyenv/versions/3.%d.*/bin/python3.%d" % (minor, minor)))
+    root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
+    for minor in PYTHON_MINORS:
+        pyenv = sorted(glob.glob("%s/versions/3.%d.*/bin/python3.%d" % (root, minor, minor)), key=_patch)
+        system = [p for p in ("/usr/local/bin/python3.%d" % minor, "/usr/bin/python3.%d" % minor) if os.path.exists(p)]
+        paths = pyenv[-1:] + system
         if paths:
-            found.append(("py3.%d" % minor, os.path.realpath(paths[-1])))
+            found.append(("py3.%d" % minor, os.path.realpath(paths[0])))
     default = shutil.which("python3")
     if default:
         found.append(("python3", default))
     return found
+
+
+def missing_pythons(found):
+    labels = {label for label, _ in found}
+    return ["python3.%d" % minor for minor in PYTHON_MINORS if "py3.%d" % minor not in labels]
+
+
+def without_optimization():
+    """PYTHONOPTIMIZE (or -O) would make every assert in the fixtures and harness a no-op: run again without it."""
+    if sys.flags.optimize:
+        env = dict(os.environ)
+        env.pop("PYTHONOPTIMIZE", None)
+        os.execve(sys.executable, [sys.executable, os.path.abspath(__file__)] + sys.argv[1:], env)
+    os.environ.pop("PYTHONOPTIMIZE", None)
 
 
 def node_binary():
@@ -513,7 +541,15 @@ def main():
     verbose = "-v" in args
     os.environ.pop("NODE_EXTRA_CA_CERTS", None)
     plan = []
-    for label, interp in python_interpreters():
+    pythons = python_interpreters()
+    missing = missing_pythons(pythons)
+    if missing and os.environ.get("CI"):
+        print("%s not found: those Python runtimes cannot be tested (CI must have python3.9 - python3.13)"
+              % ", ".join(missing))
+        return 1
+    elif missing:
+        print("%s not found: their runtime tests skipped" % ", ".join(missing))
+    for label, interp in pythons:
         for t in PY_TESTS:
             plan.append(("%s[%s]" % (t.__name__, label), t, interp))
     node = node_binary()
@@ -545,4 +581,5 @@ def main():
 
 
 if __name__ == "__main__":
+    without_optimization()
     sys.exit(main())

@@ -15,18 +15,30 @@ namespace Nimbus.Execution.Environments;
 /// </summary>
 internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options)
 {
+    /// <summary>Names the Python SDK's host directory to runtimes/python/bootstrap.py (its SDK_VARIABLE).</summary>
+    public const string PythonSdkVariable = "_NIMBUS_PYTHON_SDK";
+
     /// <summary>
     /// Host directories the runtime's interpreter needs inside a sandbox, bound read-only at the same path (a pyenv
-    /// interpreter finds libpython through an RPATH under its own version directory).
+    /// interpreter finds libpython through an RPATH under its own version directory; the Python SDK's directory).
     /// </summary>
     public IReadOnlyList<string> HostDirectories(FunctionVersion function)
     {
-        if (runtimes.Find(function.Runtime ?? "provided.al2023") is { InterpreterHome: { } home } && !IsSystemDirectory(home))
+        if (runtimes.Find(function.Runtime ?? "provided.al2023") is not { } host)
         {
-            return [home];
+            return [];
         }
 
-        return [];
+        List<string> directories = [];
+        foreach (var directory in (ReadOnlySpan<string?>)[host.InterpreterHome, host.SdkDirectory])
+        {
+            if (directory is not null && !IsSystemDirectory(directory))
+            {
+                directories.Add(directory);
+            }
+        }
+
+        return directories;
     }
 
     /// <summary>/usr is in every sandbox already.</summary>
@@ -127,6 +139,13 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         if (host.Family != "provided")
         {
             variables["AWS_EXECUTION_ENV"] = $"AWS_Lambda_{runtimeId}";
+        }
+
+        if (host is { Family: "python", SdkDirectory: { } sdk })
+        {
+            // boto3 and botocore, as AWS's Python runtimes include them: the bootstrap puts them after the function's
+            // code and layers on sys.path, so a function's own boto3 wins, and takes this variable out of os.environ.
+            variables[PythonSdkVariable] = sdk;
         }
 
         // The execution role's credentials. Signatures are not verified yet; these name the role for the audit trail.

@@ -119,6 +119,7 @@ internal static class ServerCommand
         Console.WriteLine($"Nimbus listening on {string.Join(", ", addresses)}");
         Console.WriteLine($"Data directory: {Path.GetFullPath(storage.DataDirectory)}");
         Console.WriteLine($"Runtimes: {string.Join(", ", runtimes.Supported)}");
+        Console.WriteLine(Runtimes.HostRuntimeRegistry.DescribePythonSdk());
         var sandbox = app.Services.GetRequiredService<Invoker>().SandboxName;
         Console.WriteLine($"Sandbox: {sandbox}" + (sandbox == "process"
             ? " (functions run as host processes, without isolation or resource limits; runc needs root and the runc package)"

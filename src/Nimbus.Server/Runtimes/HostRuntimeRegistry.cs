@@ -9,7 +9,8 @@ namespace Nimbus.Server.Runtimes;
 /// Finds, once at start, the interpreters on this host that run Lambda's runtimes: python3.9–3.13 (pyenv's
 /// versions first, then /usr/local and /usr), the installed Node.js as nodejs&lt;major&gt;.x, and the OS-only
 /// provided.al2 / provided.al2023. Interpreters are recorded by their real path (not pyenv's shims, which add
-/// tens of milliseconds to every start).
+/// tens of milliseconds to every start). Every Python runtime gets the AWS SDK from Debian's python3-boto3, when
+/// installed: pure Python, so one copy serves every interpreter (docs/runtimes.md).
 /// </summary>
 internal sealed class HostRuntimeRegistry : IRuntimeRegistry
 {
@@ -30,12 +31,13 @@ internal sealed class HostRuntimeRegistry : IRuntimeRegistry
     public static HostRuntimeRegistry Probe()
     {
         var found = new Dictionary<string, HostRuntime>(StringComparer.Ordinal);
+        var sdk = FindPythonSdk();
         for (var minor = 9; minor <= 13; minor++)
         {
             var id = $"python3.{minor}";
             if (FindPython(minor) is { } python)
             {
-                found[id] = new HostRuntime(id, "python", python, Path.GetDirectoryName(Path.GetDirectoryName(python)));
+                found[id] = new HostRuntime(id, "python", python, Path.GetDirectoryName(Path.GetDirectoryName(python)), sdk);
             }
         }
 
@@ -85,6 +87,39 @@ internal sealed class HostRuntimeRegistry : IRuntimeRegistry
         }
 
         return null;
+    }
+
+    /// <summary>Debian's python3-boto3 and python3-botocore install here, for every Python 3 the system has.</summary>
+    private const string DebianPythonSdk = "/usr/lib/python3/dist-packages";
+
+    private static string? FindPythonSdk() =>
+        File.Exists(Path.Combine(DebianPythonSdk, "boto3", "__init__.py")) && File.Exists(Path.Combine(DebianPythonSdk, "botocore", "__init__.py"))
+            ? DebianPythonSdk
+            : null;
+
+    /// <summary>One line for the server's start: the boto3 and botocore every Python runtime gets, or how to get them.</summary>
+    public static string DescribePythonSdk()
+    {
+        if (FindPythonSdk() is not { } sdk)
+        {
+            return "Python SDK: none; Python functions cannot import boto3 (as root: apt-get install -y python3-boto3)";
+        }
+
+        return $"Python SDK: boto3 {PackageVersion(sdk, "boto3")}, botocore {PackageVersion(sdk, "botocore")} ({sdk}) for every Python runtime";
+    }
+
+    /// <summary>The <c>__version__ = '1.26.27'</c> line of a package's __init__.py.</summary>
+    private static string PackageVersion(string directory, string package)
+    {
+        foreach (var line in File.ReadLines(Path.Combine(directory, package, "__init__.py")))
+        {
+            if (line.StartsWith("__version__", StringComparison.Ordinal) && line.Split('=', 2) is [_, var value])
+            {
+                return value.Trim().Trim('\'', '"');
+            }
+        }
+
+        return "(version unknown)";
     }
 
     private static int CompareVersions(string a, string b)

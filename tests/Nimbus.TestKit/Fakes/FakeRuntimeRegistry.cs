@@ -29,6 +29,9 @@ public sealed class FakeRuntimeRegistry : IRuntimeRegistry
     /// <summary>Every runtime passed to <see cref="Find"/>, in order.</summary>
     public IReadOnlyList<string> Lookups => _lookups;
 
+    /// <summary>Puts <paramref name="runtime"/> on this "host" in place of the fake one of its id.</summary>
+    public void Install(HostRuntime runtime) => _runtimes[runtime.Id] = runtime;
+
     /// <summary>Makes a runtime unavailable on this "host" from now on (it stays in <see cref="Supported"/>).</summary>
     public void Uninstall(string runtime) => _runtimes.Remove(runtime);
 
