@@ -103,7 +103,7 @@ public sealed partial class FunctionService
         await _store.DeleteAliasAsync(scope, record.Name, aliasName, cancellationToken);
 
         // Deleting an alias deletes its provisioned concurrency, as on AWS.
-        if (await _store.DeleteProvisionedConcurrencyAsync(scope, record.Name, aliasName, cancellationToken))
+        if (await _provisioned.DeleteProvisionedConcurrencyAsync(scope, record.Name, aliasName, cancellationToken))
         {
             Interlocked.Increment(ref _provisionedGeneration);
         }

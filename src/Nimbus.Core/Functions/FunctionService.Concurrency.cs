@@ -22,7 +22,7 @@ public sealed partial class FunctionService
     /// <summary>Loads every stored reservation (called once at start, after the migrations).</summary>
     public async Task LoadReservationsAsync(CancellationToken cancellationToken)
     {
-        foreach (var reservation in await _store.ListReservedConcurrencyAsync(cancellationToken))
+        foreach (var reservation in await _concurrency.ListReservedConcurrencyAsync(cancellationToken))
         {
             _reservations.Set(reservation.Scope, reservation.FunctionName, reservation.Reserved);
         }
@@ -59,7 +59,7 @@ public sealed partial class FunctionService
     {
         var limit = _options.ConcurrentExecutions;
         var provisioned = 0;
-        foreach (var (_, config) in await _store.ListProvisionedConcurrencyAsync(scope, reference.Name, cancellationToken))
+        foreach (var (_, config) in await _provisioned.ListProvisionedConcurrencyAsync(scope, reference.Name, cancellationToken))
         {
             provisioned += config.Requested;
         }
@@ -71,7 +71,7 @@ public sealed partial class FunctionService
                 $" ReservedConcurrentExecutions  {value.ToString(CultureInfo.InvariantCulture)} should not be lower than function's total provisioned concurrency [{provisioned.ToString(CultureInfo.InvariantCulture)}].");
         }
 
-        var outcome = await _store.TryReserveConcurrencyAsync(scope, reference.Name, value, ConcurrencyRules.MaxTotalReserved(limit), cancellationToken);
+        var outcome = await _concurrency.TryReserveConcurrencyAsync(scope, reference.Name, value, ConcurrencyRules.MaxTotalReserved(limit), cancellationToken);
         switch (outcome)
         {
             case ReservationOutcome.FunctionNotFound:
@@ -93,12 +93,12 @@ public sealed partial class FunctionService
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         }
 
-        return await _store.GetReservedConcurrencyAsync(scope, reference.Name, cancellationToken);
+        return await _concurrency.GetReservedConcurrencyAsync(scope, reference.Name, cancellationToken);
     }
 
     /// <summary>The reservation of a function already read (GetFunction's <c>Concurrency</c>).</summary>
     public Task<int?> GetConcurrencyAsync(FunctionRecord record, CancellationToken cancellationToken) =>
-        _store.GetReservedConcurrencyAsync(record.Scope, record.Name, cancellationToken);
+        _concurrency.GetReservedConcurrencyAsync(record.Scope, record.Name, cancellationToken);
 
     /// <summary>DeleteFunctionConcurrency: the function goes back to the unreserved pool (a no-op without a reservation).</summary>
     public async Task DeleteConcurrencyAsync(Scope scope, string functionName, CancellationToken cancellationToken)
@@ -107,7 +107,7 @@ public sealed partial class FunctionService
         await _reservationLock.WaitAsync(cancellationToken);
         try
         {
-            if (!await _store.DeleteReservedConcurrencyAsync(scope, reference.Name, cancellationToken))
+            if (!await _concurrency.DeleteReservedConcurrencyAsync(scope, reference.Name, cancellationToken))
             {
                 throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
             }

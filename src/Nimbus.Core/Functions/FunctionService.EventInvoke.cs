@@ -19,19 +19,19 @@ public sealed partial class FunctionService
     {
         var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
         var effective = reference.Qualifier ?? FunctionVersion.Latest;
-        return await _store.GetEventInvokeConfigAsync(scope, reference.Name, effective, cancellationToken)
+        return await _invokeConfigs.GetEventInvokeConfigAsync(scope, reference.Name, effective, cancellationToken)
             ?? throw NoEventInvokeConfig(scope, reference.Name, effective);
     }
 
     /// <summary>The config that applies to an asynchronous invocation of <paramref name="qualifier"/>, or null.</summary>
     public Task<EventInvokeConfig?> FindEventInvokeConfigAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken) =>
-        _store.GetEventInvokeConfigAsync(scope, functionName, qualifier ?? FunctionVersion.Latest, cancellationToken);
+        _invokeConfigs.GetEventInvokeConfigAsync(scope, functionName, qualifier ?? FunctionVersion.Latest, cancellationToken);
 
     public async Task DeleteEventInvokeConfigAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
         var effective = reference.Qualifier ?? FunctionVersion.Latest;
-        if (!await _store.DeleteEventInvokeConfigAsync(scope, reference.Name, effective, cancellationToken))
+        if (!await _invokeConfigs.DeleteEventInvokeConfigAsync(scope, reference.Name, effective, cancellationToken))
         {
             throw NoEventInvokeConfig(scope, reference.Name, effective);
         }
@@ -45,7 +45,7 @@ public sealed partial class FunctionService
             throw LambdaErrors.NotFound("The function doesn't exist.");
         }
 
-        return await _store.ListEventInvokeConfigsAsync(scope, reference.Name, cancellationToken);
+        return await _invokeConfigs.ListEventInvokeConfigsAsync(scope, reference.Name, cancellationToken);
     }
 
     /// <summary>PutFunctionRecursionConfig: Terminate (the default) stops recursive loops; Allow lets them run.</summary>
@@ -114,7 +114,7 @@ public sealed partial class FunctionService
         EventInvokeConfig? current = null;
         if (!replace)
         {
-            current = await _store.GetEventInvokeConfigAsync(scope, record.Name, effective, cancellationToken)
+            current = await _invokeConfigs.GetEventInvokeConfigAsync(scope, record.Name, effective, cancellationToken)
                 ?? throw NoEventInvokeConfig(scope, record.Name, effective);
         }
 
@@ -129,7 +129,7 @@ public sealed partial class FunctionService
             LastModified = _time.GetUtcNow(),
         };
         await CheckDestinationsAsync(record, config, cancellationToken);
-        if (!await _store.PutEventInvokeConfigAsync(scope, config, cancellationToken))
+        if (!await _invokeConfigs.PutEventInvokeConfigAsync(scope, config, cancellationToken))
         {
             throw LambdaErrors.NotFound("The function doesn't exist.");
         }

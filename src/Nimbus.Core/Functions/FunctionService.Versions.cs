@@ -235,7 +235,7 @@ public sealed partial class FunctionService
             }
         }
 
-        if (await _store.DeleteProvisionedConcurrencyAsync(record.Scope, record.Name, qualifier, cancellationToken))
+        if (await _provisioned.DeleteProvisionedConcurrencyAsync(record.Scope, record.Name, qualifier, cancellationToken))
         {
             Interlocked.Increment(ref _provisionedGeneration);
         }

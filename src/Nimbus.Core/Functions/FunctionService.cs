@@ -11,13 +11,16 @@ namespace Nimbus.Core.Functions;
 
 /// <summary>
 /// The function control plane: AWS's rules for creating, reading, updating and deleting functions. It does no
-/// I/O itself; state and code go through <see cref="IStateStore"/> and <see cref="ICodeStore"/>, and every
+/// I/O itself; state and code go through the stores (<see cref="IFunctionStore"/> and the function's settings) and <see cref="ICodeStore"/>, and every
 /// change is committed before the method returns. Creates and updates settle in the background
 /// (<see cref="SettleAsync"/>), as on AWS: Pending → Active, InProgress → Successful, or Failed.
 /// </summary>
 public sealed partial class FunctionService : IDisposable
 {
-    private readonly IStateStore _store;
+    private readonly IFunctionStore _store;
+    private readonly IConcurrencyStore _concurrency;
+    private readonly IProvisionedConcurrencyStore _provisioned;
+    private readonly IEventInvokeConfigStore _invokeConfigs;
     private readonly ILayerStore _layers;
     private readonly ICodeStore _code;
     private readonly IRuntimeRegistry _runtimes;
@@ -27,9 +30,21 @@ public sealed partial class FunctionService : IDisposable
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
 
-    public FunctionService(IStateStore store, ILayerStore layers, ICodeStore code, IRuntimeRegistry runtimes, TimeProvider time, FunctionServiceOptions options)
+    public FunctionService(
+        IFunctionStore store,
+        IConcurrencyStore concurrency,
+        IProvisionedConcurrencyStore provisioned,
+        IEventInvokeConfigStore invokeConfigs,
+        ILayerStore layers,
+        ICodeStore code,
+        IRuntimeRegistry runtimes,
+        TimeProvider time,
+        FunctionServiceOptions options)
     {
         _store = store;
+        _concurrency = concurrency;
+        _provisioned = provisioned;
+        _invokeConfigs = invokeConfigs;
         _layers = layers;
         _code = code;
         _runtimes = runtimes;
@@ -231,7 +246,7 @@ public sealed partial class FunctionService : IDisposable
     public async Task<AccountSettings> GetAccountSettingsAsync(Scope scope, CancellationToken cancellationToken)
     {
         var (count, size) = await _store.GetUsageAsync(scope, cancellationToken);
-        var reserved = await _store.GetTotalReservedConcurrencyAsync(scope, cancellationToken);
+        var reserved = await _concurrency.GetTotalReservedConcurrencyAsync(scope, cancellationToken);
         return new AccountSettings(
             LambdaQuotas.TotalCodeStorage,
             LambdaQuotas.MaxUnzippedCode,

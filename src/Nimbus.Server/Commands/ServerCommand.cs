@@ -96,7 +96,7 @@ internal static class ServerCommand
         app.UseNimbusApi();
 
         // Start order: the store first (migrations), then unfinished work, then the endpoint.
-        await app.Services.GetRequiredService<IStateStore>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);

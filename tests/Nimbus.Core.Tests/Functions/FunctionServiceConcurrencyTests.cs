@@ -139,7 +139,7 @@ public sealed class FunctionServiceConcurrencyTests
         var harness = new ServiceHarness();
         await harness.CreateActiveAsync("f");
         await harness.Service.PutConcurrencyAsync(TestValues.Scope, "f", 3, Ct);
-        var restarted = new FunctionService(harness.Store, harness.Layers, harness.Code, harness.Runtimes, harness.Time, new FunctionServiceOptions());
+        var restarted = new FunctionService(harness.Store, harness.Store, harness.Store, harness.Store, harness.Layers, harness.Code, harness.Runtimes, harness.Time, new FunctionServiceOptions());
 
         await restarted.LoadReservationsAsync(Ct);
 

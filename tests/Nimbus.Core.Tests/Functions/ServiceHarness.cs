@@ -15,7 +15,7 @@ internal sealed class ServiceHarness
     public ServiceHarness(FunctionServiceOptions? options = null)
     {
         Layers = new InMemoryLayerStore(Store);
-        Service = new FunctionService(Store, Layers, Code, Runtimes, Time, options ?? new FunctionServiceOptions());
+        Service = new FunctionService(Store, Store, Store, Store, Layers, Code, Runtimes, Time, options ?? new FunctionServiceOptions());
         LayerService = new LayerService(Layers, Store, Code, Time);
     }
 

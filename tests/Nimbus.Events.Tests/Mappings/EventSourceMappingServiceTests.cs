@@ -21,7 +21,7 @@ public sealed class EventSourceMappingServiceTests : IDisposable
 
     public EventSourceMappingServiceTests()
     {
-        _functions = new FunctionService(_store, new InMemoryLayerStore(), new InMemoryCodeStore(), FakeRuntimeRegistry.Default(), _time, new FunctionServiceOptions());
+        _functions = new FunctionService(_store, _store, _store, _store, new InMemoryLayerStore(), new InMemoryCodeStore(), FakeRuntimeRegistry.Default(), _time, new FunctionServiceOptions());
         _mappings = new EventSourceMappingService(_store, _functions, _time);
     }
 

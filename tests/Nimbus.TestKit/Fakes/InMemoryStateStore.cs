@@ -7,10 +7,17 @@ using Nimbus.Core.Storage;
 namespace Nimbus.TestKit.Fakes;
 
 /// <summary>
-/// <see cref="IStateStore"/> in memory for unit tests: one lock, one dictionary per scope, compare-and-swap on
+/// The state stores (functions, concurrency, provisioned concurrency, invoke configs, mappings) in memory for unit
+/// tests, passing the same conformance suites as SQLite: one lock, one dictionary per scope, compare-and-swap on
 /// the stored <c>$LATEST</c> RevisionId like the real stores.
 /// </summary>
-public sealed partial class InMemoryStateStore : IStateStore
+public sealed partial class InMemoryStateStore :
+    IStoreSchema,
+    IFunctionStore,
+    IConcurrencyStore,
+    IProvisionedConcurrencyStore,
+    IEventInvokeConfigStore,
+    IEventSourceMappingStore
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Scope, SortedDictionary<string, FunctionRecord>> _functions = [];
