@@ -50,7 +50,7 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<IRuntimeRegistry>(),
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));
         services.TryAddSingleton(sp => new ConcurrencyGate(
-            sp.GetRequiredService<FunctionService>().Reservations,
+            sp.GetRequiredService<ConcurrencyService>().Reservations,
             sp.GetRequiredService<FunctionServiceOptions>().ConcurrentExecutions,
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.ScalingBurstPer10Seconds,
             sp.GetRequiredService<TimeProvider>()));

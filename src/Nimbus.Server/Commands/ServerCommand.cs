@@ -98,7 +98,7 @@ internal static class ServerCommand
         // Start order: the store first (migrations), then unfinished work, then the endpoint.
         await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
-        await app.Services.GetRequiredService<FunctionService>().LoadReservationsAsync(cancellationToken);
+        await app.Services.GetRequiredService<ConcurrencyService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
 
         var addresses = new List<string>();
@@ -200,7 +200,11 @@ internal static class ServerCommand
         services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
         services.AddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<QualifierResolver>();
+        services.AddSingleton<ConcurrencyService>();
         services.AddSingleton<FunctionService>();
+        services.AddSingleton<VersionService>();
+        services.AddSingleton<EventInvokeConfigService>();
         services.AddSingleton<LayerService>();
         services.AddNimbusStorage();
         services.AddNimbusExecution();

@@ -3,15 +3,32 @@ using System.Globalization;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Validation;
+using static Nimbus.Core.Functions.QualifierResolver;
 
 namespace Nimbus.Core.Functions;
 
-public sealed partial class FunctionService
+/// <summary>Provisioned concurrency: configs per version or alias, checked against the reservation.</summary>
+public sealed partial class ConcurrencyService
 {
     private int _provisionedGeneration;
 
     /// <summary>Moves on whenever a provisioned-concurrency config is put or deleted (the worker reloads then).</summary>
     public int ProvisionedGeneration => Volatile.Read(ref _provisionedGeneration);
+
+    /// <summary>Tells the provisioned-concurrency worker to reload (an alias it serves moved to another version).</summary>
+    internal void ProvisionedChanged() => Interlocked.Increment(ref _provisionedGeneration);
+
+    /// <summary>
+    /// Deletes the provisioned config of a version or alias that goes (DeleteFunction with a Qualifier, DeleteAlias),
+    /// as on AWS.
+    /// </summary>
+    internal async Task DeleteForQualifierAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken)
+    {
+        if (await _provisioned.DeleteProvisionedConcurrencyAsync(scope, functionName, qualifier, cancellationToken))
+        {
+            Interlocked.Increment(ref _provisionedGeneration);
+        }
+    }
 
     /// <summary>PutProvisionedConcurrencyConfig: stored IN_PROGRESS; the environments are started in the background.</summary>
     public async Task<ProvisionedConcurrencyConfig> PutProvisionedConcurrencyAsync(Scope scope, string functionName, string? qualifier, int? requested, CancellationToken cancellationToken)
@@ -203,10 +220,8 @@ public sealed partial class FunctionService
             throw LambdaErrors.FunctionNotFound(reference.Arn);
         }
 
-        return await ResolveTargetAsync(reference, record, cancellationToken);
+        return await _resolver.ResolveTargetAsync(reference, record, cancellationToken);
     }
-
-    private static bool IsAliasQualifier(string qualifier) => qualifier != FunctionVersion.Latest && !TryParseVersion(qualifier, out _);
 
     /// <summary>AWS reports provisioned-concurrency times to the second.</summary>
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) =>

@@ -2,11 +2,22 @@
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Validation;
+using Nimbus.Core.Storage;
+using static Nimbus.Core.Functions.QualifierResolver;
 
 namespace Nimbus.Core.Functions;
 
-public sealed partial class FunctionService
+/// <summary>
+/// Event invoke configs (retries, maximum event age, destinations of asynchronous invocations) and the recursive
+/// loop setting. Like <see cref="FunctionService"/> it does no I/O itself and commits before returning.
+/// </summary>
+public sealed class EventInvokeConfigService(IFunctionStore store, IEventInvokeConfigStore invokeConfigs, FunctionService functions, TimeProvider time)
 {
+    private readonly IFunctionStore _store = store;
+    private readonly IEventInvokeConfigStore _invokeConfigs = invokeConfigs;
+    private readonly FunctionService _functions = functions;
+    private readonly TimeProvider _time = time;
+
     /// <summary>PutFunctionEventInvokeConfig: replaces the whole config of a qualifier ($LATEST when none is given).</summary>
     public Task<EventInvokeConfig> PutEventInvokeConfigAsync(Scope scope, string functionName, string? qualifier, EventInvokeConfigChange change, CancellationToken cancellationToken) =>
         SaveEventInvokeConfigAsync(scope, functionName, qualifier, change, replace: true, cancellationToken);
@@ -22,10 +33,6 @@ public sealed partial class FunctionService
         return await _invokeConfigs.GetEventInvokeConfigAsync(scope, reference.Name, effective, cancellationToken)
             ?? throw NoEventInvokeConfig(scope, reference.Name, effective);
     }
-
-    /// <summary>The config that applies to an asynchronous invocation of <paramref name="qualifier"/>, or null.</summary>
-    public Task<EventInvokeConfig?> FindEventInvokeConfigAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken) =>
-        _invokeConfigs.GetEventInvokeConfigAsync(scope, functionName, qualifier ?? FunctionVersion.Latest, cancellationToken);
 
     public async Task DeleteEventInvokeConfigAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
@@ -71,7 +78,7 @@ public sealed partial class FunctionService
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         }
 
-        _cache.Invalidate(new FunctionKey(scope, reference.Name));
+        _functions.Invalidate(new FunctionKey(scope, reference.Name));
         return recursiveLoop!;
     }
 
