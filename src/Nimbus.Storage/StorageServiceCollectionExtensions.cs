@@ -43,7 +43,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));
-        services.TryAddSingleton(sp => new LayerTree(
+        services.TryAddSingleton<ILayerTree>(sp => new LayerTree(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ICodeStore>(),
             sp.GetRequiredService<ILogger<LayerTree>>()));

@@ -32,6 +32,7 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
         Assert.IsType<SqliteQueueStore>(provider.GetRequiredService<IQueueStore>());
         Assert.IsType<SqliteAsyncInvocationStore>(provider.GetRequiredService<IAsyncInvocationStore>());
         Assert.IsType<SqliteLogStore>(provider.GetRequiredService<ILogStore>());
+        Assert.IsType<LayerTree>(provider.GetRequiredService<ILayerTree>());
 
         var data = Path.Combine(_directory.Path, "data");
         Assert.Equal(Path.Combine(data, SqliteDatabase.DatabaseFileName), database.DatabasePath);

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Functions;
-using Nimbus.Core.Layers;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
 using Nimbus.Events;
@@ -200,12 +199,7 @@ internal static class ServerCommand
         services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
         services.AddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<QualifierResolver>();
-        services.AddSingleton<ConcurrencyService>();
-        services.AddSingleton<FunctionService>();
-        services.AddSingleton<VersionService>();
-        services.AddSingleton<EventInvokeConfigService>();
-        services.AddSingleton<LayerService>();
+        services.AddNimbusCore();
         services.AddNimbusStorage();
         services.AddNimbusExecution();
         services.Configure<ExecutionOptions>(execution =>
