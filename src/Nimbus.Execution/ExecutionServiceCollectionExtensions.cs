@@ -12,7 +12,6 @@ using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Storage;
-using Nimbus.Storage.Code;
 
 namespace Nimbus.Execution;
 
@@ -50,7 +49,7 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<IRuntimeRegistry>(),
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));
         services.TryAddSingleton(sp => new ConcurrencyGate(
-            sp.GetRequiredService<FunctionService>().Reservations,
+            sp.GetRequiredService<ConcurrencyService>().Reservations,
             sp.GetRequiredService<FunctionServiceOptions>().ConcurrentExecutions,
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.ScalingBurstPer10Seconds,
             sp.GetRequiredService<TimeProvider>()));
@@ -60,7 +59,7 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<ISandboxFactory>(),
             sp.GetRequiredService<RuntimeLauncher>(),
             sp.GetRequiredService<ICodeStore>(),
-            sp.GetRequiredService<LayerTree>(),
+            sp.GetRequiredService<ILayerTree>(),
             sp.GetRequiredService<FunctionLogWriter>(),
             sp.GetRequiredService<IOptions<ExecutionOptions>>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -13,10 +13,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IStateStore"/> (SQLite, <c>&lt;DataDirectory&gt;/nimbus.db</c>) and <see cref="ICodeStore"/>
-    /// (<c>&lt;DataDirectory&gt;/code/</c>) as singletons, unless already registered. The data directory comes from
-    /// <see cref="StorageOptions"/>, which the caller binds; it is resolved to a full path and created when missing.
-    /// The caller runs <see cref="IStateStore.MigrateAsync"/> once at start.
+    /// Adds the state stores, one per aggregate, over one SQLite database (<c>&lt;DataDirectory&gt;/nimbus.db</c>),
+    /// and <see cref="ICodeStore"/> (<c>&lt;DataDirectory&gt;/code/</c>) as singletons, unless already registered. The
+    /// data directory comes from <see cref="StorageOptions"/>, which the caller binds; it is resolved to a full path
+    /// and created when missing. The caller runs <see cref="IStoreSchema.MigrateAsync"/> once at start.
     /// </summary>
     public static IServiceCollection AddNimbusStorage(this IServiceCollection services)
     {
@@ -26,18 +26,24 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<StorageOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IStateStore>(sp => new SqliteStateStore(
+        services.TryAddSingleton(sp => new SqliteDatabase(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SqliteStateStore>>()));
-        services.TryAddSingleton(sp => (ILogStore)sp.GetRequiredService<IStateStore>());
-        services.TryAddSingleton(sp => (IAsyncInvocationStore)sp.GetRequiredService<IStateStore>());
-        services.TryAddSingleton(sp => (ILayerStore)sp.GetRequiredService<IStateStore>());
-        services.TryAddSingleton(sp => (IQueueStore)sp.GetRequiredService<IStateStore>());
+            sp.GetRequiredService<ILogger<SqliteDatabase>>()));
+        services.TryAddSingleton<IStoreSchema>(sp => sp.GetRequiredService<SqliteDatabase>());
+        services.TryAddSingleton<IFunctionStore, SqliteFunctionStore>();
+        services.TryAddSingleton<IConcurrencyStore, SqliteConcurrencyStore>();
+        services.TryAddSingleton<IProvisionedConcurrencyStore, SqliteProvisionedConcurrencyStore>();
+        services.TryAddSingleton<IEventInvokeConfigStore, SqliteEventInvokeConfigStore>();
+        services.TryAddSingleton<IEventSourceMappingStore, SqliteEventSourceMappingStore>();
+        services.TryAddSingleton<ILayerStore, SqliteLayerStore>();
+        services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
+        services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();
+        services.TryAddSingleton<ILogStore, SqliteLogStore>();
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));
-        services.TryAddSingleton(sp => new LayerTree(
+        services.TryAddSingleton<ILayerTree>(sp => new LayerTree(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ICodeStore>(),
             sp.GetRequiredService<ILogger<LayerTree>>()));

@@ -7,9 +7,9 @@ namespace Nimbus.Storage.Tests;
 /// <summary>The async invocation queue and the log store, on a store that implements them (SQLite).</summary>
 public abstract partial class QueueAndLogConformanceTests : StateStoreConformanceTests
 {
-    private IAsyncInvocationStore Queue => (IAsyncInvocationStore)Store;
+    private IAsyncInvocationStore Queue => Store.AsyncInvocations ?? throw new InvalidOperationException("This provider has no async invocation store.");
 
-    private ILogStore Logs => (ILogStore)Store;
+    private ILogStore Logs => Store.Logs ?? throw new InvalidOperationException("This provider has no log store.");
 
     [Fact]
     public async Task ListDueAsync_AfterEnqueue_ReturnsEveryFieldInDueOrder()

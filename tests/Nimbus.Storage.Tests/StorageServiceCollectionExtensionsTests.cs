@@ -21,28 +21,39 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
         services.Configure<StorageOptions>(o => o.DataDirectory = Path.Combine(_directory.Path, "x", "..", "data"));
         await using var provider = services.BuildServiceProvider();
 
-        var stateStore = Assert.IsType<SqliteStateStore>(provider.GetRequiredService<IStateStore>());
+        var database = Assert.IsType<SqliteDatabase>(provider.GetRequiredService<IStoreSchema>());
         Assert.IsType<FileCodeStore>(provider.GetRequiredService<ICodeStore>());
+        Assert.IsType<SqliteFunctionStore>(provider.GetRequiredService<IFunctionStore>());
+        Assert.IsType<SqliteConcurrencyStore>(provider.GetRequiredService<IConcurrencyStore>());
+        Assert.IsType<SqliteProvisionedConcurrencyStore>(provider.GetRequiredService<IProvisionedConcurrencyStore>());
+        Assert.IsType<SqliteEventInvokeConfigStore>(provider.GetRequiredService<IEventInvokeConfigStore>());
+        Assert.IsType<SqliteEventSourceMappingStore>(provider.GetRequiredService<IEventSourceMappingStore>());
+        Assert.IsType<SqliteLayerStore>(provider.GetRequiredService<ILayerStore>());
+        Assert.IsType<SqliteQueueStore>(provider.GetRequiredService<IQueueStore>());
+        Assert.IsType<SqliteAsyncInvocationStore>(provider.GetRequiredService<IAsyncInvocationStore>());
+        Assert.IsType<SqliteLogStore>(provider.GetRequiredService<ILogStore>());
+        Assert.IsType<LayerTree>(provider.GetRequiredService<ILayerTree>());
 
         var data = Path.Combine(_directory.Path, "data");
-        Assert.Equal(Path.Combine(data, SqliteStateStore.DatabaseFileName), stateStore.DatabasePath);
+        Assert.Equal(Path.Combine(data, SqliteDatabase.DatabaseFileName), database.DatabasePath);
         Assert.True(Directory.Exists(Path.Combine(data, "code", "zips")));
         Assert.True(Directory.Exists(Path.Combine(data, "code", "unpacked")));
-        Assert.Same(stateStore, provider.GetRequiredService<IStateStore>());
+        Assert.Same(database, provider.GetRequiredService<SqliteDatabase>());
     }
 
     [Fact]
     public async Task AddNimbusStorage_StoreAlreadyRegistered_KeepsIt()
     {
-        var existing = new SqliteStateStore(_directory.Path, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteStateStore>.Instance);
+        using var existing = Sqlite.SqliteStores.OpenDatabase(_directory.Path);
         var services = new ServiceCollection();
-        services.AddSingleton<IStateStore>(existing);
+        services.AddSingleton<IStoreSchema>(existing);
 
         services.AddNimbusStorage();
         services.AddNimbusStorage();
         await using var provider = services.BuildServiceProvider();
 
-        Assert.Same(existing, provider.GetRequiredService<IStateStore>());
+        Assert.Same(existing, provider.GetRequiredService<IStoreSchema>());
+        Assert.Single(services, d => d.ServiceType == typeof(IFunctionStore));
         Assert.Single(services, d => d.ServiceType == typeof(ICodeStore));
     }
 

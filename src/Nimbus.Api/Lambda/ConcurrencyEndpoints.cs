@@ -22,23 +22,23 @@ internal static class ConcurrencyEndpoints
         return routes;
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> PutAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.ConcurrencyWire, RequestBody.DefaultLimit, "PutFunctionConcurrency", ct);
-        var reserved = await functions.PutConcurrencyAsync(scopes.For(context.Request), functionName, request.ReservedConcurrentExecutions, ct);
+        var reserved = await concurrency.PutConcurrencyAsync(scopes.For(context.Request), functionName, request.ReservedConcurrentExecutions, ct);
         return Results.Json(new ConcurrencyWire { ReservedConcurrentExecutions = reserved }, ApiJsonContext.Default.ConcurrencyWire);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> GetAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
-        var reserved = await functions.GetConcurrencyAsync(scopes.For(context.Request), functionName, context.RequestAborted);
+        var reserved = await concurrency.GetConcurrencyAsync(scopes.For(context.Request), functionName, context.RequestAborted);
         return Results.Json(new ConcurrencyWire { ReservedConcurrentExecutions = reserved }, ApiJsonContext.Default.ConcurrencyWire);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
-        await functions.DeleteConcurrencyAsync(scopes.For(context.Request), functionName, context.RequestAborted);
+        await concurrency.DeleteConcurrencyAsync(scopes.For(context.Request), functionName, context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 }

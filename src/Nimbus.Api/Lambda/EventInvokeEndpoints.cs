@@ -17,8 +17,8 @@ internal static class EventInvokeEndpoints
 
     public static IEndpointRouteBuilder MapEventInvokeEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPut(Config, (HttpContext c, string functionName, FunctionService f, RequestScope s) => SaveAsync(c, functionName, f, s, replace: true));
-        routes.MapPost(Config, (HttpContext c, string functionName, FunctionService f, RequestScope s) => SaveAsync(c, functionName, f, s, replace: false));
+        routes.MapPut(Config, (HttpContext c, string functionName, EventInvokeConfigService f, RequestScope s) => SaveAsync(c, functionName, f, s, replace: true));
+        routes.MapPost(Config, (HttpContext c, string functionName, EventInvokeConfigService f, RequestScope s) => SaveAsync(c, functionName, f, s, replace: false));
         routes.MapGet(Config, GetAsync);
         routes.MapDelete(Config, DeleteAsync);
         routes.MapGet(Config + "/list", ListAsync);
@@ -27,7 +27,7 @@ internal static class EventInvokeEndpoints
         return routes;
     }
 
-    private static async Task<IResult> SaveAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes, bool replace)
+    private static async Task<IResult> SaveAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes, bool replace)
     {
         var ct = context.RequestAborted;
         var operation = replace ? "PutFunctionEventInvokeConfig" : "UpdateFunctionEventInvokeConfig";
@@ -43,28 +43,28 @@ internal static class EventInvokeEndpoints
         var scope = scopes.For(context.Request);
         var qualifier = Query.String(context.Request.Query, "Qualifier");
         var config = replace
-            ? await functions.PutEventInvokeConfigAsync(scope, functionName, qualifier, change, ct)
-            : await functions.UpdateEventInvokeConfigAsync(scope, functionName, qualifier, change, ct);
+            ? await invokeConfigs.PutEventInvokeConfigAsync(scope, functionName, qualifier, change, ct)
+            : await invokeConfigs.UpdateEventInvokeConfigAsync(scope, functionName, qualifier, change, ct);
         return Results.Json(ToWire(scope, config), ApiJsonContext.Default.EventInvokeConfigWire);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> GetAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
         var scope = scopes.For(context.Request);
-        var config = await functions.GetEventInvokeConfigAsync(scope, functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
+        var config = await invokeConfigs.GetEventInvokeConfigAsync(scope, functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
         return Results.Json(ToWire(scope, config), ApiJsonContext.Default.EventInvokeConfigWire);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
-        await functions.DeleteEventInvokeConfigAsync(scopes.For(context.Request), functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
+        await invokeConfigs.DeleteEventInvokeConfigAsync(scopes.For(context.Request), functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> ListAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
         var scope = scopes.For(context.Request);
-        var configs = await functions.ListEventInvokeConfigsAsync(scope, functionName, context.RequestAborted);
+        var configs = await invokeConfigs.ListEventInvokeConfigsAsync(scope, functionName, context.RequestAborted);
         var items = new List<EventInvokeConfigWire>(configs.Count);
         foreach (var config in configs)
         {
@@ -74,17 +74,17 @@ internal static class EventInvokeEndpoints
         return Results.Json(new ListEventInvokeConfigsResponseWire { FunctionEventInvokeConfigs = items }, ApiJsonContext.Default.ListEventInvokeConfigsResponseWire);
     }
 
-    private static async Task<IResult> PutRecursionAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> PutRecursionAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.RecursionConfigWire, RequestBody.DefaultLimit, "PutFunctionRecursionConfig", ct);
-        var value = await functions.PutRecursionConfigAsync(scopes.For(context.Request), functionName, request.RecursiveLoop, ct);
+        var value = await invokeConfigs.PutRecursionConfigAsync(scopes.For(context.Request), functionName, request.RecursiveLoop, ct);
         return Results.Json(new RecursionConfigWire { RecursiveLoop = value }, ApiJsonContext.Default.RecursionConfigWire);
     }
 
-    private static async Task<IResult> GetRecursionAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> GetRecursionAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
-        var value = await functions.GetRecursionConfigAsync(scopes.For(context.Request), functionName, context.RequestAborted);
+        var value = await invokeConfigs.GetRecursionConfigAsync(scopes.For(context.Request), functionName, context.RequestAborted);
         return Results.Json(new RecursionConfigWire { RecursiveLoop = value }, ApiJsonContext.Default.RecursionConfigWire);
     }
 

@@ -58,11 +58,11 @@ internal static class FunctionEndpoints
         return Results.Json(new ListFunctionsResponseWire { Functions = items, NextMarker = page.NextMarker }, ApiJsonContext.Default.ListFunctionsResponseWire);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes, CodeLocationSigner signer)
+    private static async Task<IResult> GetAsync(HttpContext context, string functionName, FunctionService functions, ConcurrencyService concurrency, RequestScope scopes, CodeLocationSigner signer)
     {
         var scope = scopes.For(context.Request);
         var view = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
-        var reserved = await functions.GetConcurrencyAsync(view.Record, context.RequestAborted);
+        var reserved = await concurrency.GetConcurrencyAsync(view.Record, context.RequestAborted);
         var request = context.Request;
         var response = new GetFunctionResponseWire
         {

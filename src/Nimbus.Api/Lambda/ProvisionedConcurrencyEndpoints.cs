@@ -23,17 +23,17 @@ internal static class ProvisionedConcurrencyEndpoints
         return routes;
     }
 
-    private static async Task<IResult> PutAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> PutAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.PutProvisionedConcurrencyConfigRequestWire, RequestBody.DefaultLimit, "PutProvisionedConcurrencyConfig", ct);
         var scope = scopes.For(context.Request);
-        var config = await functions.PutProvisionedConcurrencyAsync(scope, functionName, Query.String(context.Request.Query, "Qualifier"), request.ProvisionedConcurrentExecutions, ct);
+        var config = await concurrency.PutProvisionedConcurrencyAsync(scope, functionName, Query.String(context.Request.Query, "Qualifier"), request.ProvisionedConcurrentExecutions, ct);
         return Results.Json(ToWire(scope, config, withArn: false), ApiJsonContext.Default.ProvisionedConcurrencyConfigWire, statusCode: StatusCodes.Status202Accepted);
     }
 
     /// <summary>GetProvisionedConcurrencyConfig, or ListProvisionedConcurrencyConfigs when the query has List=ALL.</summary>
-    private static async Task<IResult> GetOrListAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> GetOrListAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
@@ -41,7 +41,7 @@ internal static class ProvisionedConcurrencyEndpoints
         if (Query.String(query, "List") is "ALL")
         {
             var maxItems = Query.MaxItems(query);
-            var configs = await functions.ListProvisionedConcurrencyAsync(scope, functionName, ct);
+            var configs = await concurrency.ListProvisionedConcurrencyAsync(scope, functionName, ct);
             var items = new List<ProvisionedConcurrencyConfigWire>(configs.Count);
             foreach (var config in configs)
             {
@@ -56,13 +56,13 @@ internal static class ProvisionedConcurrencyEndpoints
             return Results.Json(new ListProvisionedConcurrencyConfigsResponseWire { ProvisionedConcurrencyConfigs = page, NextMarker = next }, ApiJsonContext.Default.ListProvisionedConcurrencyConfigsResponseWire);
         }
 
-        var found = await functions.GetProvisionedConcurrencyAsync(scope, functionName, Query.String(query, "Qualifier"), ct);
+        var found = await concurrency.GetProvisionedConcurrencyAsync(scope, functionName, Query.String(query, "Qualifier"), ct);
         return Results.Json(ToWire(scope, found, withArn: false), ApiJsonContext.Default.ProvisionedConcurrencyConfigWire);
     }
 
-    private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
-        await functions.DeleteProvisionedConcurrencyAsync(scopes.For(context.Request), functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
+        await concurrency.DeleteProvisionedConcurrencyAsync(scopes.For(context.Request), functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 

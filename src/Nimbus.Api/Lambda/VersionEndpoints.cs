@@ -25,20 +25,20 @@ internal static class VersionEndpoints
         return routes;
     }
 
-    private static async Task<IResult> PublishAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> PublishAsync(HttpContext context, string functionName, VersionService versions, RequestScope scopes)
     {
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.PublishVersionRequestWire, RequestBody.DefaultLimit, "PublishVersion", ct);
         var scope = scopes.For(context.Request);
-        var version = await functions.PublishVersionAsync(scope, functionName, request.CodeSha256, request.Description, request.RevisionId, ct);
+        var version = await versions.PublishVersionAsync(scope, functionName, request.CodeSha256, request.Description, request.RevisionId, ct);
         return Results.Json(WireMapper.ToWire(scope, version, version.Version), ApiJsonContext.Default.FunctionConfigurationWire, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListVersionsAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> ListVersionsAsync(HttpContext context, string functionName, VersionService versions, RequestScope scopes)
     {
         var query = context.Request.Query;
         var scope = scopes.For(context.Request);
-        var page = await functions.ListVersionsAsync(scope, functionName, Query.String(query, "Marker"), Query.MaxItems(query), context.RequestAborted);
+        var page = await versions.ListVersionsAsync(scope, functionName, Query.String(query, "Marker"), Query.MaxItems(query), context.RequestAborted);
         var items = new List<FunctionConfigurationWire>(page.Functions.Count);
         foreach (var version in page.Functions)
         {
@@ -49,7 +49,7 @@ internal static class VersionEndpoints
         return Results.Json(new ListVersionsByFunctionResponseWire { Versions = items, NextMarker = page.NextMarker }, ApiJsonContext.Default.ListVersionsByFunctionResponseWire);
     }
 
-    private static async Task<IResult> CreateAliasAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> CreateAliasAsync(HttpContext context, string functionName, VersionService versions, RequestScope scopes)
     {
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.CreateAliasRequestWire, RequestBody.DefaultLimit, "CreateAlias", ct);
@@ -60,15 +60,15 @@ internal static class VersionEndpoints
             Description = request.Description,
             AdditionalVersionWeights = WireMapper.ToWeights(request.RoutingConfig),
         };
-        var alias = await functions.CreateAliasAsync(scope, functionName, request.Name, change, ct);
+        var alias = await versions.CreateAliasAsync(scope, functionName, request.Name, change, ct);
         return Results.Json(WireMapper.ToWire(scope, alias), ApiJsonContext.Default.AliasConfigurationWire, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> ListAliasesAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> ListAliasesAsync(HttpContext context, string functionName, VersionService versions, RequestScope scopes)
     {
         var query = context.Request.Query;
         var scope = scopes.For(context.Request);
-        var page = await functions.ListAliasesAsync(scope, functionName, Query.String(query, "FunctionVersion"), Query.String(query, "Marker"), Query.MaxItems(query), context.RequestAborted);
+        var page = await versions.ListAliasesAsync(scope, functionName, Query.String(query, "FunctionVersion"), Query.String(query, "Marker"), Query.MaxItems(query), context.RequestAborted);
         var items = new List<AliasConfigurationWire>(page.Aliases.Count);
         foreach (var alias in page.Aliases)
         {
@@ -78,14 +78,14 @@ internal static class VersionEndpoints
         return Results.Json(new ListAliasesResponseWire { Aliases = items, NextMarker = page.NextMarker }, ApiJsonContext.Default.ListAliasesResponseWire);
     }
 
-    private static async Task<IResult> GetAliasAsync(HttpContext context, string functionName, string aliasName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> GetAliasAsync(HttpContext context, string functionName, string aliasName, VersionService versions, RequestScope scopes)
     {
         var scope = scopes.For(context.Request);
-        var alias = await functions.GetAliasAsync(scope, functionName, aliasName, context.RequestAborted);
+        var alias = await versions.GetAliasAsync(scope, functionName, aliasName, context.RequestAborted);
         return Results.Json(WireMapper.ToWire(scope, alias), ApiJsonContext.Default.AliasConfigurationWire);
     }
 
-    private static async Task<IResult> UpdateAliasAsync(HttpContext context, string functionName, string aliasName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> UpdateAliasAsync(HttpContext context, string functionName, string aliasName, VersionService versions, RequestScope scopes)
     {
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.UpdateAliasRequestWire, RequestBody.DefaultLimit, "UpdateAlias", ct);
@@ -97,13 +97,13 @@ internal static class VersionEndpoints
             AdditionalVersionWeights = WireMapper.ToWeights(request.RoutingConfig),
             RevisionId = request.RevisionId,
         };
-        var alias = await functions.UpdateAliasAsync(scope, functionName, aliasName, change, ct);
+        var alias = await versions.UpdateAliasAsync(scope, functionName, aliasName, change, ct);
         return Results.Json(WireMapper.ToWire(scope, alias), ApiJsonContext.Default.AliasConfigurationWire);
     }
 
-    private static async Task<IResult> DeleteAliasAsync(HttpContext context, string functionName, string aliasName, FunctionService functions, RequestScope scopes)
+    private static async Task<IResult> DeleteAliasAsync(HttpContext context, string functionName, string aliasName, VersionService versions, RequestScope scopes)
     {
-        await functions.DeleteAliasAsync(scopes.For(context.Request), functionName, aliasName, context.RequestAborted);
+        await versions.DeleteAliasAsync(scopes.For(context.Request), functionName, aliasName, context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 }

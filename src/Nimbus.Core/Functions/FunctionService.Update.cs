@@ -54,7 +54,7 @@ public sealed partial class FunctionService
         return committed;
     }
 
-    private async Task<FunctionRecord> LoadForUpdateAsync(FunctionReference reference, string? revisionId, CancellationToken cancellationToken)
+    internal async Task<FunctionRecord> LoadForUpdateAsync(FunctionReference reference, string? revisionId, CancellationToken cancellationToken)
     {
         if (reference.Qualifier is not null && reference.Qualifier != FunctionVersion.Latest)
         {

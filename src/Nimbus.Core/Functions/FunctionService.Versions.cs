@@ -2,40 +2,14 @@
 using System.Globalization;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
-using Nimbus.Core.Validation;
+using static Nimbus.Core.Functions.Paging;
+using static Nimbus.Core.Functions.QualifierResolver;
 
 namespace Nimbus.Core.Functions;
 
 public sealed partial class FunctionService
 {
-    private const int MaxVersionsPage = 50;
-
-    /// <summary>
-    /// PublishVersion: an immutable copy of <c>$LATEST</c>'s code and configuration under the next number. As on
-    /// AWS, when neither changed since the last published version, that version is returned instead of a new one.
-    /// </summary>
-    public async Task<FunctionVersion> PublishVersionAsync(Scope scope, string functionName, string? codeSha256, string? description, string? revisionId, CancellationToken cancellationToken)
-    {
-        var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
-        if (description is not null)
-        {
-            var errors = new ValidationErrors();
-            errors.Length(description, "description", 0, LambdaQuotas.MaxDescriptionLength);
-            errors.ThrowIfAny();
-        }
-
-        var record = await LoadForUpdateAsync(reference, revisionId, cancellationToken);
-        var latest = record.Latest;
-        if (codeSha256 is not null && codeSha256 != latest.CodeSha256)
-        {
-            throw LambdaErrors.InvalidParameter(
-                $"CodeSHA256 ({codeSha256}) is different from current CodeSHA256 in $LATEST ({latest.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.");
-        }
-
-        return await PublishUnlessUnchangedAsync(record, description, cancellationToken);
-    }
-
-    private async Task<FunctionVersion> PublishUnlessUnchangedAsync(FunctionRecord record, string? description, CancellationToken cancellationToken)
+    internal async Task<FunctionVersion> PublishUnlessUnchangedAsync(FunctionRecord record, string? description, CancellationToken cancellationToken)
     {
         if (record.LastPublishedVersion > 0
             && await _store.GetVersionAsync(record.Scope, record.Name, record.LastPublishedVersion, cancellationToken) is { } last
@@ -122,39 +96,6 @@ public sealed partial class FunctionService
         && now.Latest.Description == before.Latest.Description
         && SameContent(before.Latest, now.Latest);
 
-    /// <summary>ListVersionsByFunction: <c>$LATEST</c> first, then the published versions in ascending order.</summary>
-    public async Task<FunctionPage> ListVersionsAsync(Scope scope, string functionName, string? marker, int? maxItems, CancellationToken cancellationToken)
-    {
-        var reference = FunctionReference.Parse(functionName, null, scope, forWrite: false);
-        CheckMaxItems(maxItems);
-        var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken)
-            ?? throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
-
-        // The marker is the last version number a page ended with; $LATEST counts as 0.
-        var after = -1;
-        if (DecodeMarker(marker) is { } decoded && !int.TryParse(decoded, NumberStyles.None, CultureInfo.InvariantCulture, out after))
-        {
-            throw LambdaErrors.InvalidParameter($"Invalid marker: {marker}");
-        }
-
-        var limit = Math.Min(maxItems ?? MaxVersionsPage, MaxVersionsPage);
-        var items = new List<FunctionVersion>(limit + 1);
-        if (after < 0)
-        {
-            items.Add(record.Latest);
-        }
-
-        items.AddRange(await _store.ListVersionsAsync(scope, record.Name, Math.Max(after, 0), limit + 1 - items.Count, cancellationToken));
-        string? next = null;
-        if (items.Count > limit)
-        {
-            items.RemoveAt(items.Count - 1);
-            next = EncodeMarker(items[^1].Version == FunctionVersion.Latest ? "0" : items[^1].Version);
-        }
-
-        return new FunctionPage(items, next);
-    }
-
     /// <summary>
     /// ListFunctions with FunctionVersion=ALL: each function's $LATEST and published versions, functions in name
     /// order. The marker is "name\nN", the last version a page showed ($LATEST as 0), so a page may end mid-function.
@@ -217,7 +158,7 @@ public sealed partial class FunctionService
     }
 
     /// <summary>Every published version of a function, in ascending order.</summary>
-    private async Task<List<FunctionVersion>> ListAllVersionsAsync(FunctionRecord record, CancellationToken cancellationToken)
+    internal async Task<List<FunctionVersion>> ListAllVersionsAsync(FunctionRecord record, CancellationToken cancellationToken)
     {
         var all = new List<FunctionVersion>();
         var after = 0;
@@ -266,71 +207,10 @@ public sealed partial class FunctionService
             }
         }
 
-        if (await _store.DeleteProvisionedConcurrencyAsync(record.Scope, record.Name, qualifier, cancellationToken))
-        {
-            Interlocked.Increment(ref _provisionedGeneration);
-        }
+        await _concurrencyService.DeleteForQualifierAsync(record.Scope, record.Name, qualifier, cancellationToken);
 
         _cache.Invalidate(new FunctionKey(record.Scope, record.Name));
         await DeleteCodeIfUnusedAsync(version.CodeSha256, cancellationToken);
-    }
-
-    /// <summary>Resolves a reference's qualifier to the version(s) it names; AWS's not-found error when none.</summary>
-    private async Task<InvokeTarget> ResolveTargetAsync(FunctionReference reference, FunctionRecord record, CancellationToken cancellationToken)
-    {
-        var qualifier = reference.Qualifier;
-        if (qualifier is null || qualifier == FunctionVersion.Latest)
-        {
-            return new InvokeTarget(record, reference, record.Latest, null, 0);
-        }
-
-        if (TryParseVersion(qualifier, out var number))
-        {
-            var version = await _store.GetVersionAsync(reference.Scope, record.Name, number, cancellationToken)
-                ?? throw LambdaErrors.FunctionNotFound(reference.Arn);
-            return new InvokeTarget(record, reference, version, null, 0);
-        }
-
-        var alias = await _store.GetAliasAsync(reference.Scope, record.Name, qualifier, cancellationToken)
-            ?? throw LambdaErrors.FunctionNotFound(reference.Arn);
-        var primary = await VersionOfAliasAsync(record, alias.FunctionVersion, reference, cancellationToken);
-        FunctionVersion? additional = null;
-        var weight = 0.0;
-        if (alias.AdditionalVersionWeights is { } weights)
-        {
-            foreach (var (other, share) in weights)
-            {
-                additional = await VersionOfAliasAsync(record, other, reference, cancellationToken);
-                weight = share;
-            }
-        }
-
-        return new InvokeTarget(record, reference, primary, additional, weight);
-    }
-
-    private async Task<FunctionVersion> VersionOfAliasAsync(FunctionRecord record, string version, FunctionReference reference, CancellationToken cancellationToken)
-    {
-        if (version == FunctionVersion.Latest)
-        {
-            return record.Latest;
-        }
-
-        // A version an alias routes to cannot be deleted, so this is found unless the store was changed by hand.
-        return await _store.GetVersionAsync(reference.Scope, record.Name, int.Parse(version, CultureInfo.InvariantCulture), cancellationToken)
-            ?? throw LambdaErrors.FunctionNotFound(reference.Scope.FunctionArn(record.Name, version));
-    }
-
-    private static bool TryParseVersion(string qualifier, out int number) =>
-        int.TryParse(qualifier, NumberStyles.None, CultureInfo.InvariantCulture, out number) && number > 0;
-
-    private static void CheckMaxItems(int? maxItems)
-    {
-        if (maxItems is { } max && max is < 1 or > 10_000)
-        {
-            var errors = new ValidationErrors();
-            errors.Range(max, "maxItems", 1, 10_000);
-            errors.ThrowIfAny();
-        }
     }
 
     /// <summary>True when two versions run the same code with the same configuration (AWS's "nothing changed").</summary>

@@ -1,23 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Text;
 using System.Threading.Channels;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
 using Nimbus.Core.Validation;
+using static Nimbus.Core.Functions.Paging;
 
 namespace Nimbus.Core.Functions;
 
 /// <summary>
-/// The function control plane: AWS's rules for creating, reading, updating and deleting functions. It does no
-/// I/O itself; state and code go through <see cref="IStateStore"/> and <see cref="ICodeStore"/>, and every
-/// change is committed before the method returns. Creates and updates settle in the background
-/// (<see cref="SettleAsync"/>), as on AWS: Pending → Active, InProgress → Successful, or Failed.
+/// The function control plane: AWS's rules for creating, reading, updating and deleting functions, their tags and
+/// the read the invoke path makes (<see cref="GetForInvokeAsync"/>, cached). Versions and aliases are
+/// <see cref="VersionService"/>'s, concurrency <see cref="ConcurrencyService"/>'s, event invoke configs
+/// <see cref="EventInvokeConfigService"/>'s, qualifiers <see cref="QualifierResolver"/>'s. It does no I/O itself;
+/// state and code go through <see cref="IFunctionStore"/> and <see cref="ICodeStore"/>, and every change is
+/// committed before the method returns. Creates and updates settle in the background (<see cref="SettleAsync"/>),
+/// as on AWS: Pending → Active, InProgress → Successful, or Failed.
 /// </summary>
 public sealed partial class FunctionService : IDisposable
 {
-    private readonly IStateStore _store;
+    private readonly IFunctionStore _store;
+    private readonly IEventInvokeConfigStore _invokeConfigs;
+    private readonly QualifierResolver _resolver;
+    private readonly ConcurrencyService _concurrencyService;
     private readonly ILayerStore _layers;
     private readonly ICodeStore _code;
     private readonly IRuntimeRegistry _runtimes;
@@ -27,9 +33,21 @@ public sealed partial class FunctionService : IDisposable
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
 
-    public FunctionService(IStateStore store, ILayerStore layers, ICodeStore code, IRuntimeRegistry runtimes, TimeProvider time, FunctionServiceOptions options)
+    public FunctionService(
+        IFunctionStore store,
+        IEventInvokeConfigStore invokeConfigs,
+        ILayerStore layers,
+        ICodeStore code,
+        IRuntimeRegistry runtimes,
+        QualifierResolver resolver,
+        ConcurrencyService concurrency,
+        TimeProvider time,
+        FunctionServiceOptions options)
     {
         _store = store;
+        _invokeConfigs = invokeConfigs;
+        _resolver = resolver;
+        _concurrencyService = concurrency;
         _layers = layers;
         _code = code;
         _runtimes = runtimes;
@@ -37,11 +55,7 @@ public sealed partial class FunctionService : IDisposable
         _options = options;
     }
 
-    public void Dispose()
-    {
-        _tagLock.Dispose();
-        _reservationLock.Dispose();
-    }
+    public void Dispose() => _tagLock.Dispose();
 
     /// <summary>Functions whose create or update waits to be settled; read by one background worker.</summary>
     public ChannelReader<FunctionKey> Settling => _settling.Reader;
@@ -124,17 +138,24 @@ public sealed partial class FunctionService : IDisposable
             _cache.Set(key, record, generation);
         }
 
-        target = await ResolveTargetAsync(reference, record, cancellationToken);
+        target = await _resolver.ResolveTargetAsync(reference, record, cancellationToken);
         _cache.SetTarget(key, cacheKey, target, generation);
         return target;
     }
+
+    /// <summary>The config that applies to an asynchronous invocation of <paramref name="qualifier"/>, or null.</summary>
+    public Task<EventInvokeConfig?> FindEventInvokeConfigAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken) =>
+        _invokeConfigs.GetEventInvokeConfigAsync(scope, functionName, qualifier ?? FunctionVersion.Latest, cancellationToken);
+
+    /// <summary>Drops what the invoke path cached of a function, after a change to it committed.</summary>
+    internal void Invalidate(FunctionKey key) => _cache.Invalidate(key);
 
     /// <summary>GetFunction / GetFunctionConfiguration: the function at the qualifier, or ResourceNotFoundException.</summary>
     public async Task<FunctionView> GetAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
         var record = Found(reference, await _store.GetFunctionAsync(scope, reference.Name, cancellationToken));
-        var target = await ResolveTargetAsync(reference, record, cancellationToken);
+        var target = await _resolver.ResolveTargetAsync(reference, record, cancellationToken);
         return new FunctionView(record, target.Primary, reference.Qualifier);
     }
 
@@ -197,8 +218,7 @@ public sealed partial class FunctionService : IDisposable
 
         var deleted = await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken);
         _cache.Invalidate(new FunctionKey(scope, reference.Name));
-        Interlocked.Increment(ref _provisionedGeneration);
-        ForgetReservation(scope, reference.Name);
+        _concurrencyService.FunctionDeleted(scope, reference.Name);
         if (!deleted)
         {
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
@@ -231,7 +251,7 @@ public sealed partial class FunctionService : IDisposable
     public async Task<AccountSettings> GetAccountSettingsAsync(Scope scope, CancellationToken cancellationToken)
     {
         var (count, size) = await _store.GetUsageAsync(scope, cancellationToken);
-        var reserved = await _store.GetTotalReservedConcurrencyAsync(scope, cancellationToken);
+        var reserved = await _concurrencyService.GetTotalReservedAsync(scope, cancellationToken);
         return new AccountSettings(
             LambdaQuotas.TotalCodeStorage,
             LambdaQuotas.MaxUnzippedCode,
@@ -277,23 +297,5 @@ public sealed partial class FunctionService : IDisposable
         return zip;
     }
 
-    private static string NewRevisionId() => Guid.NewGuid().ToString();
-
-    private static string EncodeMarker(string name) => Convert.ToBase64String(Encoding.UTF8.GetBytes(name));
-
-    private static string? DecodeMarker(string? marker)
-    {
-        if (string.IsNullOrEmpty(marker))
-        {
-            return null;
-        }
-
-        var bytes = new byte[marker.Length];
-        if (!Convert.TryFromBase64String(marker, bytes, out var written))
-        {
-            throw LambdaErrors.InvalidParameter($"Invalid marker: {marker}");
-        }
-
-        return Encoding.UTF8.GetString(bytes, 0, written);
-    }
+    internal static string NewRevisionId() => Guid.NewGuid().ToString();
 }

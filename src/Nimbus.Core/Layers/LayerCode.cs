@@ -9,7 +9,7 @@ namespace Nimbus.Core.Layers;
 /// </summary>
 internal static class LayerCode
 {
-    public static async Task ReleaseDeletedAsync(ILayerStore layers, IStateStore functions, ICodeStore code, CancellationToken cancellationToken)
+    public static async Task ReleaseDeletedAsync(ILayerStore layers, IFunctionStore functions, ICodeStore code, CancellationToken cancellationToken)
     {
         foreach (var sha in await layers.PurgeDeletedLayerVersionsAsync(cancellationToken))
         {
@@ -17,7 +17,7 @@ internal static class LayerCode
         }
     }
 
-    public static async Task DeleteIfUnusedAsync(string sha, ILayerStore layers, IStateStore functions, ICodeStore code, CancellationToken cancellationToken)
+    public static async Task DeleteIfUnusedAsync(string sha, ILayerStore layers, IFunctionStore functions, ICodeStore code, CancellationToken cancellationToken)
     {
         if (!await functions.IsCodeReferencedAsync(sha, cancellationToken) && !await layers.IsLayerCodeReferencedAsync(sha, cancellationToken))
         {

@@ -13,7 +13,7 @@ namespace Nimbus.Core.Layers;
 /// The layers API's rules: publishing immutable, numbered versions of a zip, reading, listing and deleting them,
 /// and their policies. Like <see cref="FunctionService"/> it does no I/O itself and commits before returning.
 /// </summary>
-public sealed partial class LayerService(ILayerStore layers, IStateStore functions, ICodeStore code, TimeProvider time)
+public sealed partial class LayerService(ILayerStore layers, IFunctionStore functions, ICodeStore code, TimeProvider time)
 {
     private const int PageSize = 50;
 

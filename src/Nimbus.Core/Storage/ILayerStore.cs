@@ -5,7 +5,7 @@ using Nimbus.Core.Layers;
 namespace Nimbus.Core.Storage;
 
 /// <summary>
-/// Durable layer versions, with the same commit rule as <see cref="IStateStore"/>. A deleted version is hidden
+/// Durable layer versions, with the same commit rule as every store (<see cref="IStoreSchema"/>). A deleted version is hidden
 /// from reads at once but its row stays until no function refers to it (<see cref="PurgeDeletedLayerVersionsAsync"/>),
 /// so its code keeps working for the functions that use it, as on AWS. SQLite implements it beside the functions
 /// (the purge looks into their configurations).

@@ -15,7 +15,7 @@ namespace Nimbus.Events.Mappings;
 /// sources. Every change is committed before it returns, in a transitional state (Creating, Updating, Enabling,
 /// Disabling, Deleting) that the event source mapping worker completes once its pollers follow.
 /// </summary>
-public sealed partial class EventSourceMappingService(IStateStore store, FunctionService functions, TimeProvider time, IQueueDestination? queues = null, IQueueSource? sources = null) : IDisposable
+public sealed partial class EventSourceMappingService(IEventSourceMappingStore store, FunctionService functions, TimeProvider time, IQueueDestination? queues = null, IQueueSource? sources = null) : IDisposable
 {
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private const string ReportBatchItemFailures = "ReportBatchItemFailures";

@@ -15,7 +15,7 @@ namespace Nimbus.Events.Mappings;
 /// they stopped, and a Deleting mapping is removed after its pollers stopped. Mappings survive restarts.
 /// </summary>
 public sealed partial class EventSourceMappingWorker(
-    IStateStore store,
+    IEventSourceMappingStore store,
     EventSourceMappingService mappings,
     InvokeService invoker,
     FunctionService functions,

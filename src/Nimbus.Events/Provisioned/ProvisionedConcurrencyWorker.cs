@@ -16,6 +16,7 @@ namespace Nimbus.Events.Provisioned;
 /// </summary>
 public sealed partial class ProvisionedConcurrencyWorker(
     FunctionService functions,
+    ConcurrencyService concurrency,
     Invoker invoker,
     TimeProvider time,
     ILogger<ProvisionedConcurrencyWorker> logger) : BackgroundService
@@ -36,10 +37,10 @@ public sealed partial class ProvisionedConcurrencyWorker(
             {
                 try
                 {
-                    var generation = functions.ProvisionedGeneration;
+                    var generation = concurrency.ProvisionedGeneration;
                     if (generation != loadedGeneration || time.GetUtcNow() - loadedAt > ReloadEvery)
                     {
-                        configs = await functions.ListAllProvisionedConcurrencyAsync(stoppingToken);
+                        configs = await concurrency.ListAllProvisionedConcurrencyAsync(stoppingToken);
                         loadedGeneration = generation;
                         loadedAt = time.GetUtcNow();
                     }
@@ -123,7 +124,7 @@ public sealed partial class ProvisionedConcurrencyWorker(
 
             if (reported != config)
             {
-                await functions.ReportProvisionedConcurrencyAsync(scope, reported, cancellationToken);
+                await concurrency.ReportProvisionedConcurrencyAsync(scope, reported, cancellationToken);
             }
         }
 

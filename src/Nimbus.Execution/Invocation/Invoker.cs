@@ -10,7 +10,6 @@ using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Sandboxes;
-using Nimbus.Storage.Code;
 
 namespace Nimbus.Execution.Invocation;
 
@@ -24,7 +23,7 @@ public sealed partial class Invoker : IAsyncDisposable
     private readonly ISandboxFactory _sandboxes;
     private readonly RuntimeLauncher _launcher;
     private readonly ICodeStore _code;
-    private readonly LayerTree _layers;
+    private readonly ILayerTree _layers;
     private readonly FunctionLogWriter _logs;
     private readonly ExecutionOptions _options;
     private readonly TimeProvider _time;
@@ -36,7 +35,7 @@ public sealed partial class Invoker : IAsyncDisposable
         ISandboxFactory sandboxes,
         RuntimeLauncher launcher,
         ICodeStore code,
-        LayerTree layers,
+        ILayerTree layers,
         FunctionLogWriter logs,
         IOptions<ExecutionOptions> options,
         TimeProvider time,

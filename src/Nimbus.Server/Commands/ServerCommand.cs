@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Functions;
-using Nimbus.Core.Layers;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
 using Nimbus.Events;
@@ -96,9 +95,9 @@ internal static class ServerCommand
         app.UseNimbusApi();
 
         // Start order: the store first (migrations), then unfinished work, then the endpoint.
-        await app.Services.GetRequiredService<IStateStore>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
-        await app.Services.GetRequiredService<FunctionService>().LoadReservationsAsync(cancellationToken);
+        await app.Services.GetRequiredService<ConcurrencyService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
 
         var addresses = new List<string>();
@@ -201,8 +200,7 @@ internal static class ServerCommand
         services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
         services.AddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<FunctionService>();
-        services.AddSingleton<LayerService>();
+        services.AddNimbusCore();
         services.AddNimbusStorage();
         services.AddNimbusExecution();
         services.Configure<ExecutionOptions>(execution =>

@@ -21,7 +21,7 @@ namespace Nimbus.Storage.Code;
 /// inside runc's rootless-style setup; a single read-only bind is simpler. A file whose link fails (another file
 /// system) is copied. Merges are a cache: the directory is emptied at start and rebuilt on demand.
 /// </remarks>
-public sealed class LayerTree
+public sealed class LayerTree : ILayerTree
 {
     private readonly ICodeStore _code;
     private readonly ILogger<LayerTree> _logger;

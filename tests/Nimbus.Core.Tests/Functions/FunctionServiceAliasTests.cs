@@ -16,14 +16,14 @@ public sealed class FunctionServiceAliasTests
     private async Task TwoVersionsAsync(FunctionChange? secondChange = null)
     {
         await _harness.CreateActiveAsync("fn");
-        await _harness.Service.PublishVersionAsync(TestValues.Scope, "fn", null, null, null, Ct);
+        await _harness.Versions.PublishVersionAsync(TestValues.Scope, "fn", null, null, null, Ct);
         await _harness.Service.UpdateConfigurationAsync(TestValues.Scope, "fn", secondChange ?? new FunctionChange { Timeout = 7 }, Ct);
         await _harness.SettleAsync("fn");
-        await _harness.Service.PublishVersionAsync(TestValues.Scope, "fn", null, null, null, Ct);
+        await _harness.Versions.PublishVersionAsync(TestValues.Scope, "fn", null, null, null, Ct);
     }
 
     private Task<FunctionAlias> CreateAsync(string name, string version, Dictionary<string, double>? weights = null) =>
-        _harness.Service.CreateAliasAsync(TestValues.Scope, "fn", name, new AliasChange { FunctionVersion = version, AdditionalVersionWeights = weights }, Ct);
+        _harness.Versions.CreateAliasAsync(TestValues.Scope, "fn", name, new AliasChange { FunctionVersion = version, AdditionalVersionWeights = weights }, Ct);
 
     [Fact]
     public async Task CreateAliasAsync_Weighted_ResolvesBothVersions()
@@ -46,7 +46,7 @@ public sealed class FunctionServiceAliasTests
         await CreateAsync("live", "1");
         Assert.Equal("1", (await _harness.Service.GetForInvokeAsync(TestValues.Scope, "fn", "live", Ct)).Choose().Version);
 
-        await _harness.Service.UpdateAliasAsync(TestValues.Scope, "fn", "live", new AliasChange { FunctionVersion = "2" }, Ct);
+        await _harness.Versions.UpdateAliasAsync(TestValues.Scope, "fn", "live", new AliasChange { FunctionVersion = "2" }, Ct);
 
         Assert.Equal("2", (await _harness.Service.GetForInvokeAsync(TestValues.Scope, "fn", "live", Ct)).Choose().Version);
     }
@@ -99,7 +99,7 @@ public sealed class FunctionServiceAliasTests
         await TwoVersionsAsync();
 
         await LambdaAssert.ThrowsAsync(
-            LambdaErrors.ResourceNotFoundType, 404, $"Cannot find alias arn: {AliasArn("nope")}", () => _harness.Service.GetAliasAsync(TestValues.Scope, "fn", "nope", Ct));
+            LambdaErrors.ResourceNotFoundType, 404, $"Cannot find alias arn: {AliasArn("nope")}", () => _harness.Versions.GetAliasAsync(TestValues.Scope, "fn", "nope", Ct));
     }
 
     [Fact]
@@ -109,10 +109,10 @@ public sealed class FunctionServiceAliasTests
         await CreateAsync("live", "1");
 
         await LambdaAssert.ThrowsAsync(
-            LambdaErrors.ResourceNotFoundType, 404, $"Alias not found: {AliasArn("nope")}", () => _harness.Service.UpdateAliasAsync(TestValues.Scope, "fn", "nope", new AliasChange(), Ct));
+            LambdaErrors.ResourceNotFoundType, 404, $"Alias not found: {AliasArn("nope")}", () => _harness.Versions.UpdateAliasAsync(TestValues.Scope, "fn", "nope", new AliasChange(), Ct));
         await Assert.ThrowsAsync<LambdaException>(
-            () => _harness.Service.UpdateAliasAsync(TestValues.Scope, "fn", "live", new AliasChange { FunctionVersion = "2", RevisionId = "stale" }, Ct));
-        Assert.Equal("1", (await _harness.Service.GetAliasAsync(TestValues.Scope, "fn", "live", Ct)).FunctionVersion);
+            () => _harness.Versions.UpdateAliasAsync(TestValues.Scope, "fn", "live", new AliasChange { FunctionVersion = "2", RevisionId = "stale" }, Ct));
+        Assert.Equal("1", (await _harness.Versions.GetAliasAsync(TestValues.Scope, "fn", "live", Ct)).FunctionVersion);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class FunctionServiceAliasTests
         await TwoVersionsAsync();
         await CreateAsync("live", "1", new() { ["2"] = 0.5 });
 
-        var updated = await _harness.Service.UpdateAliasAsync(TestValues.Scope, "fn", "live", new AliasChange { AdditionalVersionWeights = new Dictionary<string, double>() }, Ct);
+        var updated = await _harness.Versions.UpdateAliasAsync(TestValues.Scope, "fn", "live", new AliasChange { AdditionalVersionWeights = new Dictionary<string, double>() }, Ct);
 
         Assert.Null(updated.AdditionalVersionWeights);
     }
@@ -134,9 +134,9 @@ public sealed class FunctionServiceAliasTests
         await CreateAsync("b", "2");
         await CreateAsync("c", "1");
 
-        var ones = await _harness.Service.ListAliasesAsync(TestValues.Scope, "fn", "1", null, null, Ct);
-        var page = await _harness.Service.ListAliasesAsync(TestValues.Scope, "fn", null, null, 2, Ct);
-        var rest = await _harness.Service.ListAliasesAsync(TestValues.Scope, "fn", null, page.NextMarker, 2, Ct);
+        var ones = await _harness.Versions.ListAliasesAsync(TestValues.Scope, "fn", "1", null, null, Ct);
+        var page = await _harness.Versions.ListAliasesAsync(TestValues.Scope, "fn", null, null, 2, Ct);
+        var rest = await _harness.Versions.ListAliasesAsync(TestValues.Scope, "fn", null, page.NextMarker, 2, Ct);
 
         Assert.Equal(["a", "c"], ones.Aliases.Select(a => a.Name));
         Assert.Equal(["a", "b"], page.Aliases.Select(a => a.Name));
@@ -148,6 +148,6 @@ public sealed class FunctionServiceAliasTests
     {
         await TwoVersionsAsync();
 
-        await _harness.Service.DeleteAliasAsync(TestValues.Scope, "fn", "nope", Ct);
+        await _harness.Versions.DeleteAliasAsync(TestValues.Scope, "fn", "nope", Ct);
     }
 }

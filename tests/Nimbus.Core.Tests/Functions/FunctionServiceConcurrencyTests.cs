@@ -15,12 +15,12 @@ public sealed class FunctionServiceConcurrencyTests
         var harness = new ServiceHarness();
         await harness.CreateActiveAsync("f");
 
-        var reserved = await harness.Service.PutConcurrencyAsync(TestValues.Scope, "f", 25, Ct);
+        var reserved = await harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "f", 25, Ct);
         var settings = await harness.Service.GetAccountSettingsAsync(TestValues.Scope, Ct);
 
         Assert.Equal(25, reserved);
-        Assert.Equal(25, await harness.Service.GetConcurrencyAsync(TestValues.Scope, TestValues.Arn("f"), Ct));
-        Assert.Equal(25, harness.Service.Reservations.Find(TestValues.Scope, "f"));
+        Assert.Equal(25, await harness.Concurrency.GetConcurrencyAsync(TestValues.Scope, TestValues.Arn("f"), Ct));
+        Assert.Equal(25, harness.Concurrency.Reservations.Find(TestValues.Scope, "f"));
         Assert.Equal(1000, settings.ConcurrentExecutions);
         Assert.Equal(975, settings.UnreservedConcurrentExecutions);
     }
@@ -31,14 +31,14 @@ public sealed class FunctionServiceConcurrencyTests
         var harness = new ServiceHarness();
         await harness.CreateActiveAsync("a");
         await harness.CreateActiveAsync("b");
-        await harness.Service.PutConcurrencyAsync(TestValues.Scope, "a", 500, Ct);
+        await harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "a", 500, Ct);
 
         await LambdaAssert.ThrowsAsync(
             LambdaErrors.InvalidParameterValueType,
             400,
             "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100].",
-            () => harness.Service.PutConcurrencyAsync(TestValues.Scope, "b", 401, Ct));
-        await harness.Service.PutConcurrencyAsync(TestValues.Scope, "b", 400, Ct);
+            () => harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "b", 401, Ct));
+        await harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "b", 400, Ct);
 
         Assert.Equal(100, (await harness.Service.GetAccountSettingsAsync(TestValues.Scope, Ct)).UnreservedConcurrentExecutions);
     }
@@ -56,8 +56,8 @@ public sealed class FunctionServiceConcurrencyTests
             LambdaErrors.InvalidParameterValueType,
             400,
             $"Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of {minimum}.",
-            () => harness.Service.PutConcurrencyAsync(TestValues.Scope, "f", reserved, Ct));
-        await harness.Service.PutConcurrencyAsync(TestValues.Scope, "f", reserved - 1, Ct);
+            () => harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "f", reserved, Ct));
+        await harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "f", reserved - 1, Ct);
     }
 
     [Fact]
@@ -70,12 +70,12 @@ public sealed class FunctionServiceConcurrencyTests
             LambdaErrors.ValidationType,
             400,
             "1 validation error detected: Value null at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must not be null",
-            () => harness.Service.PutConcurrencyAsync(TestValues.Scope, "f", null, Ct));
+            () => harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "f", null, Ct));
         await LambdaAssert.ThrowsAsync(
             LambdaErrors.ValidationType,
             400,
             "1 validation error detected: Value '-1' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0",
-            () => harness.Service.PutConcurrencyAsync(TestValues.Scope, "f", -1, Ct));
+            () => harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "f", -1, Ct));
     }
 
     [Fact]
@@ -84,9 +84,9 @@ public sealed class FunctionServiceConcurrencyTests
         var harness = new ServiceHarness();
         var message = $"Function not found: {TestValues.Arn("missing")}";
 
-        await LambdaAssert.ThrowsAsync(LambdaErrors.ResourceNotFoundType, 404, message, () => harness.Service.PutConcurrencyAsync(TestValues.Scope, "missing", 1, Ct));
-        await LambdaAssert.ThrowsAsync(LambdaErrors.ResourceNotFoundType, 404, message, () => harness.Service.GetConcurrencyAsync(TestValues.Scope, "missing", Ct));
-        await LambdaAssert.ThrowsAsync(LambdaErrors.ResourceNotFoundType, 404, message, () => harness.Service.DeleteConcurrencyAsync(TestValues.Scope, "missing", Ct));
+        await LambdaAssert.ThrowsAsync(LambdaErrors.ResourceNotFoundType, 404, message, () => harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "missing", 1, Ct));
+        await LambdaAssert.ThrowsAsync(LambdaErrors.ResourceNotFoundType, 404, message, () => harness.Concurrency.GetConcurrencyAsync(TestValues.Scope, "missing", Ct));
+        await LambdaAssert.ThrowsAsync(LambdaErrors.ResourceNotFoundType, 404, message, () => harness.Concurrency.DeleteConcurrencyAsync(TestValues.Scope, "missing", Ct));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class FunctionServiceConcurrencyTests
         var harness = new ServiceHarness();
         await harness.CreateActiveAsync("f");
 
-        var error = await Assert.ThrowsAsync<LambdaException>(() => harness.Service.PutConcurrencyAsync(TestValues.Scope, "f:1", 1, Ct));
+        var error = await Assert.ThrowsAsync<LambdaException>(() => harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "f:1", 1, Ct));
 
         Assert.Equal(LambdaErrors.InvalidParameterValueType, error.ErrorType);
     }
@@ -105,15 +105,15 @@ public sealed class FunctionServiceConcurrencyTests
     {
         var harness = new ServiceHarness();
         await harness.CreateActiveAsync("f");
-        await harness.Service.PutConcurrencyAsync(TestValues.Scope, "f", 10, Ct);
+        await harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "f", 10, Ct);
         var changes = new List<(Scope, string)>();
-        harness.Service.Reservations.Changed += (scope, name) => changes.Add((scope, name));
+        harness.Concurrency.Reservations.Changed += (scope, name) => changes.Add((scope, name));
 
-        await harness.Service.DeleteConcurrencyAsync(TestValues.Scope, "f", Ct);
-        await harness.Service.DeleteConcurrencyAsync(TestValues.Scope, "f", Ct);
+        await harness.Concurrency.DeleteConcurrencyAsync(TestValues.Scope, "f", Ct);
+        await harness.Concurrency.DeleteConcurrencyAsync(TestValues.Scope, "f", Ct);
 
-        Assert.Null(await harness.Service.GetConcurrencyAsync(TestValues.Scope, "f", Ct));
-        Assert.Null(harness.Service.Reservations.Find(TestValues.Scope, "f"));
+        Assert.Null(await harness.Concurrency.GetConcurrencyAsync(TestValues.Scope, "f", Ct));
+        Assert.Null(harness.Concurrency.Reservations.Find(TestValues.Scope, "f"));
         Assert.Equal([(TestValues.Scope, "f")], changes);
         Assert.Equal(1000, (await harness.Service.GetAccountSettingsAsync(TestValues.Scope, Ct)).UnreservedConcurrentExecutions);
     }
@@ -123,13 +123,13 @@ public sealed class FunctionServiceConcurrencyTests
     {
         var harness = new ServiceHarness();
         await harness.CreateActiveAsync("f");
-        await harness.Service.PutConcurrencyAsync(TestValues.Scope, "f", 10, Ct);
+        await harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "f", 10, Ct);
 
         await harness.Service.DeleteAsync(TestValues.Scope, "f", null, Ct);
         await harness.CreateActiveAsync("f");
 
-        Assert.Null(harness.Service.Reservations.Find(TestValues.Scope, "f"));
-        Assert.Null(await harness.Service.GetConcurrencyAsync(TestValues.Scope, "f", Ct));
+        Assert.Null(harness.Concurrency.Reservations.Find(TestValues.Scope, "f"));
+        Assert.Null(await harness.Concurrency.GetConcurrencyAsync(TestValues.Scope, "f", Ct));
         Assert.Equal(1000, (await harness.Service.GetAccountSettingsAsync(TestValues.Scope, Ct)).UnreservedConcurrentExecutions);
     }
 
@@ -138,8 +138,8 @@ public sealed class FunctionServiceConcurrencyTests
     {
         var harness = new ServiceHarness();
         await harness.CreateActiveAsync("f");
-        await harness.Service.PutConcurrencyAsync(TestValues.Scope, "f", 3, Ct);
-        var restarted = new FunctionService(harness.Store, harness.Layers, harness.Code, harness.Runtimes, harness.Time, new FunctionServiceOptions());
+        await harness.Concurrency.PutConcurrencyAsync(TestValues.Scope, "f", 3, Ct);
+        var restarted = new ConcurrencyService(harness.Store, harness.Store, harness.Store, harness.Resolver, harness.Time, new FunctionServiceOptions());
 
         await restarted.LoadReservationsAsync(Ct);
 

@@ -11,7 +11,7 @@ public sealed class FunctionServiceVersionTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private Task<FunctionVersion> PublishAsync(string? codeSha256 = null, string? description = null, string? revisionId = null) =>
-        _harness.Service.PublishVersionAsync(TestValues.Scope, "fn", codeSha256, description, revisionId, Ct);
+        _harness.Versions.PublishVersionAsync(TestValues.Scope, "fn", codeSha256, description, revisionId, Ct);
 
     [Fact]
     public async Task PublishVersionAsync_Active_CopiesLatestAsVersionOne()
@@ -116,8 +116,8 @@ public sealed class FunctionServiceVersionTests
             await _harness.SettleAsync("fn");
         }
 
-        var first = await _harness.Service.ListVersionsAsync(TestValues.Scope, "fn", null, 2, Ct);
-        var second = await _harness.Service.ListVersionsAsync(TestValues.Scope, "fn", first.NextMarker, 2, Ct);
+        var first = await _harness.Versions.ListVersionsAsync(TestValues.Scope, "fn", null, 2, Ct);
+        var second = await _harness.Versions.ListVersionsAsync(TestValues.Scope, "fn", first.NextMarker, 2, Ct);
 
         Assert.Equal(["$LATEST", "1"], first.Functions.Select(v => v.Version));
         Assert.Equal(["2", "3"], second.Functions.Select(v => v.Version));
@@ -138,7 +138,7 @@ public sealed class FunctionServiceVersionTests
     {
         await _harness.CreateActiveAsync("fn");
         await PublishAsync();
-        await _harness.Service.CreateAliasAsync(TestValues.Scope, "fn", "live", new AliasChange { FunctionVersion = "1" }, Ct);
+        await _harness.Versions.CreateAliasAsync(TestValues.Scope, "fn", "live", new AliasChange { FunctionVersion = "1" }, Ct);
 
         await LambdaAssert.ThrowsAsync(
             LambdaErrors.ResourceConflictType,
@@ -161,7 +161,7 @@ public sealed class FunctionServiceVersionTests
     public async Task ListAsync_AllVersions_PagesAcrossFunctions()
     {
         await _harness.CreateActiveAsync("a");
-        await _harness.Service.PublishVersionAsync(TestValues.Scope, "a", null, null, null, Ct);
+        await _harness.Versions.PublishVersionAsync(TestValues.Scope, "a", null, null, null, Ct);
         await _harness.CreateActiveAsync("b");
         await _harness.CreateActiveAsync("fn");
         await PublishAsync();

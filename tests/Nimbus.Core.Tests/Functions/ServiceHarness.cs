@@ -7,15 +7,20 @@ using Nimbus.TestKit.Fakes;
 
 namespace Nimbus.Core.Tests.Functions;
 
-/// <summary>A <see cref="FunctionService"/> over in-memory fakes and a fake clock.</summary>
+/// <summary>The function services (<see cref="FunctionService"/> and its siblings) over in-memory fakes and a fake clock.</summary>
 internal sealed class ServiceHarness
 {
     public static readonly DateTimeOffset Start = new(2019, 2, 20, 15, 33, 28, 335, TimeSpan.Zero);
 
     public ServiceHarness(FunctionServiceOptions? options = null)
     {
+        options ??= new FunctionServiceOptions();
         Layers = new InMemoryLayerStore(Store);
-        Service = new FunctionService(Store, Layers, Code, Runtimes, Time, options ?? new FunctionServiceOptions());
+        Resolver = new QualifierResolver(Store);
+        Concurrency = new ConcurrencyService(Store, Store, Store, Resolver, Time, options);
+        Service = new FunctionService(Store, Store, Layers, Code, Runtimes, Resolver, Concurrency, Time, options);
+        Versions = new VersionService(Service, Store, Concurrency);
+        InvokeConfigs = new EventInvokeConfigService(Store, Store, Service, Time);
         LayerService = new LayerService(Layers, Store, Code, Time);
     }
 
@@ -31,7 +36,16 @@ internal sealed class ServiceHarness
 
     public FakeTimeProvider Time { get; } = new(Start);
 
+    public QualifierResolver Resolver { get; }
+
+    public ConcurrencyService Concurrency { get; }
+
+    /// <summary>The functions themselves.</summary>
     public FunctionService Service { get; }
+
+    public VersionService Versions { get; }
+
+    public EventInvokeConfigService InvokeConfigs { get; }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -16,18 +16,26 @@ public sealed class EventSourceMappingServiceTests : IDisposable
     private static readonly Scope Scope = new("000000000000", "us-east-1");
     private readonly InMemoryStateStore _store = new();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+    private readonly ConcurrencyService _concurrency;
     private readonly FunctionService _functions;
     private readonly EventSourceMappingService _mappings;
 
     public EventSourceMappingServiceTests()
     {
-        _functions = new FunctionService(_store, new InMemoryLayerStore(), new InMemoryCodeStore(), FakeRuntimeRegistry.Default(), _time, new FunctionServiceOptions());
+        var options = new FunctionServiceOptions();
+        var resolver = new QualifierResolver(_store);
+        _concurrency = new ConcurrencyService(_store, _store, _store, resolver, _time, options);
+        _functions = new FunctionService(_store, _store, new InMemoryLayerStore(), new InMemoryCodeStore(), FakeRuntimeRegistry.Default(), resolver, _concurrency, _time, options);
         _mappings = new EventSourceMappingService(_store, _functions, _time);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public void Dispose() => _functions.Dispose();
+    public void Dispose()
+    {
+        _functions.Dispose();
+        _concurrency.Dispose();
+    }
 
     private async Task FunctionAsync(string name)
     {

@@ -30,7 +30,7 @@ internal sealed class QueueHarness : IAsyncDisposable
             .AddNimbusStorage()
             .Configure<StorageOptions>(options => options.DataDirectory = directory)
             .BuildServiceProvider();
-        await services.GetRequiredService<IStateStore>().MigrateAsync(TestContext.Current.CancellationToken);
+        await services.GetRequiredService<IStoreSchema>().MigrateAsync(TestContext.Current.CancellationToken);
         var queues = new QueueService(services.GetRequiredService<IQueueStore>(), timeProvider, NullLogger<QueueService>.Instance);
         return new QueueHarness(services, directory, queues);
     }

@@ -7,9 +7,9 @@ namespace Nimbus.Storage.Tests.Layers;
 /// <summary>The unit tests' fake keeps the same contract as the real store.</summary>
 public sealed class InMemoryLayerStoreTests : LayerStoreConformanceTests
 {
-    protected override (IStateStore Functions, ILayerStore Layers) CreateStores()
+    protected override (IStoreSchema Schema, IFunctionStore Functions, ILayerStore Layers) CreateStores()
     {
         var functions = new InMemoryStateStore();
-        return (functions, new InMemoryLayerStore(functions));
+        return (functions, functions, new InMemoryLayerStore(functions));
     }
 }

@@ -7,28 +7,28 @@ using static Nimbus.Storage.Tests.TestFunctions;
 namespace Nimbus.Storage.Tests.Layers;
 
 /// <summary>
-/// What every <see cref="ILayerStore"/> must do, beside the <see cref="IStateStore"/> whose functions it looks into.
+/// What every <see cref="ILayerStore"/> must do, beside the <see cref="IFunctionStore"/> whose functions it looks into.
 /// Each provider subclasses it over fresh storage per test.
 /// </summary>
 public abstract class LayerStoreConformanceTests : IAsyncLifetime
 {
-    private (IStateStore Functions, ILayerStore Layers)? _stores;
+    private (IStoreSchema Schema, IFunctionStore Functions, ILayerStore Layers)? _stores;
 
     protected static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private IStateStore Functions => _stores?.Functions ?? throw new InvalidOperationException("InitializeAsync has not run.");
+    private IFunctionStore Functions => _stores?.Functions ?? throw new InvalidOperationException("InitializeAsync has not run.");
 
     private ILayerStore Layers => _stores?.Layers ?? throw new InvalidOperationException("InitializeAsync has not run.");
 
     public async ValueTask InitializeAsync()
     {
         _stores = CreateStores();
-        await _stores.Value.Functions.MigrateAsync(Token);
+        await _stores.Value.Schema.MigrateAsync(Token);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_stores?.Functions is IDisposable disposable)
+        if (_stores?.Schema is IDisposable disposable)
         {
             disposable.Dispose();
         }
@@ -163,7 +163,7 @@ public abstract class LayerStoreConformanceTests : IAsyncLifetime
     }
 
     /// <summary>A new function store and layer store over this test's storage, not yet migrated.</summary>
-    protected abstract (IStateStore Functions, ILayerStore Layers) CreateStores();
+    protected abstract (IStoreSchema Schema, IFunctionStore Functions, ILayerStore Layers) CreateStores();
 
     protected virtual ValueTask DisposeStorageAsync() => ValueTask.CompletedTask;
 

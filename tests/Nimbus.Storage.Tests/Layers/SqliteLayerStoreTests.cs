@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-using Microsoft.Extensions.Logging.Abstractions;
 using Nimbus.Core.Storage;
 using Nimbus.Storage.Sqlite;
+using Nimbus.Storage.Tests.Sqlite;
 
 namespace Nimbus.Storage.Tests.Layers;
 
@@ -9,10 +9,10 @@ public sealed class SqliteLayerStoreTests : LayerStoreConformanceTests
 {
     private readonly TempDirectory _directory = new();
 
-    protected override (IStateStore Functions, ILayerStore Layers) CreateStores()
+    protected override (IStoreSchema Schema, IFunctionStore Functions, ILayerStore Layers) CreateStores()
     {
-        var store = new SqliteStateStore(_directory.Path, TimeProvider.System, NullLogger<SqliteStateStore>.Instance);
-        return (store, store);
+        var database = SqliteStores.OpenDatabase(_directory.Path);
+        return (database, new SqliteFunctionStore(database), new SqliteLayerStore(database));
     }
 
     protected override ValueTask DisposeStorageAsync()

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using Microsoft.Extensions.Logging.Abstractions;
 using Nimbus.Core.Storage;
 using Nimbus.Storage.Sqlite;
 
@@ -8,13 +7,13 @@ namespace Nimbus.Storage.Tests.Sqlite;
 public sealed class SqliteQueueStoreTests : QueueStoreConformanceTests
 {
     private readonly TempDirectory _directory = new();
-    private SqliteStateStore? _open;
+    private SqliteDatabase? _open;
 
     protected override async Task<IQueueStore> OpenAsync()
     {
-        _open = new SqliteStateStore(_directory.Path, TimeProvider.System, NullLogger<SqliteStateStore>.Instance);
+        _open = SqliteStores.OpenDatabase(_directory.Path);
         await _open.MigrateAsync(Token);
-        return _open;
+        return new SqliteQueueStore(_open);
     }
 
     protected override ValueTask CloseAsync()

@@ -3,15 +3,32 @@ using System.Globalization;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Validation;
+using static Nimbus.Core.Functions.QualifierResolver;
 
 namespace Nimbus.Core.Functions;
 
-public sealed partial class FunctionService
+/// <summary>Provisioned concurrency: configs per version or alias, checked against the reservation.</summary>
+public sealed partial class ConcurrencyService
 {
     private int _provisionedGeneration;
 
     /// <summary>Moves on whenever a provisioned-concurrency config is put or deleted (the worker reloads then).</summary>
     public int ProvisionedGeneration => Volatile.Read(ref _provisionedGeneration);
+
+    /// <summary>Tells the provisioned-concurrency worker to reload (an alias it serves moved to another version).</summary>
+    internal void ProvisionedChanged() => Interlocked.Increment(ref _provisionedGeneration);
+
+    /// <summary>
+    /// Deletes the provisioned config of a version or alias that goes (DeleteFunction with a Qualifier, DeleteAlias),
+    /// as on AWS.
+    /// </summary>
+    internal async Task DeleteForQualifierAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken)
+    {
+        if (await _provisioned.DeleteProvisionedConcurrencyAsync(scope, functionName, qualifier, cancellationToken))
+        {
+            Interlocked.Increment(ref _provisionedGeneration);
+        }
+    }
 
     /// <summary>PutProvisionedConcurrencyConfig: stored IN_PROGRESS; the environments are started in the background.</summary>
     public async Task<ProvisionedConcurrencyConfig> PutProvisionedConcurrencyAsync(Scope scope, string functionName, string? qualifier, int? requested, CancellationToken cancellationToken)
@@ -34,7 +51,7 @@ public sealed partial class FunctionService
     {
         var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken);
         var target = await ProvisionedTargetAsync(reference, record, cancellationToken);
-        var existing = await _store.ListProvisionedConcurrencyAsync(scope, target.Record.Name, cancellationToken);
+        var existing = await _provisioned.ListProvisionedConcurrencyAsync(scope, target.Record.Name, cancellationToken);
         foreach (var (_, other) in existing)
         {
             if (other.Qualifier == reference.Qualifier)
@@ -55,7 +72,7 @@ public sealed partial class FunctionService
             }
         }
 
-        var reserved = await _store.GetReservedConcurrencyAsync(scope, target.Record.Name, cancellationToken);
+        var reserved = await _concurrency.GetReservedConcurrencyAsync(scope, target.Record.Name, cancellationToken);
         var provisionedOnFunction = count;
         foreach (var (_, other) in existing)
         {
@@ -72,7 +89,7 @@ public sealed partial class FunctionService
         var limit = _options.ConcurrentExecutions;
         var unreserved = limit - _reservations.TotalReserved(scope);
         var provisionedElsewhere = 0;
-        foreach (var (otherScope, other) in await _store.ListProvisionedConcurrencyAsync(null, null, cancellationToken))
+        foreach (var (otherScope, other) in await _provisioned.ListProvisionedConcurrencyAsync(null, null, cancellationToken))
         {
             if (otherScope == scope
                 && !(other.FunctionName == target.Record.Name && other.Qualifier == reference.Qualifier)
@@ -102,7 +119,7 @@ public sealed partial class FunctionService
             LastModified = TruncateToSeconds(_time.GetUtcNow()),
             Revision = Guid.NewGuid().ToString("N"),
         };
-        if (!await _store.PutProvisionedConcurrencyAsync(scope, config, cancellationToken))
+        if (!await _provisioned.PutProvisionedConcurrencyAsync(scope, config, cancellationToken))
         {
             throw LambdaErrors.FunctionNotFound(reference.Arn);
         }
@@ -116,7 +133,7 @@ public sealed partial class FunctionService
         var reference = ParseProvisioned(functionName, qualifier, scope, requested: null, isPut: false);
         var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken);
         var target = await ProvisionedTargetAsync(reference, record, cancellationToken);
-        return await _store.GetProvisionedConcurrencyAsync(scope, target.Record.Name, reference.Qualifier!, cancellationToken)
+        return await _provisioned.GetProvisionedConcurrencyAsync(scope, target.Record.Name, reference.Qualifier!, cancellationToken)
             ?? throw new LambdaException("ProvisionedConcurrencyConfigNotFoundException", 404, "No Provisioned Concurrency Config found for this function");
     }
 
@@ -126,7 +143,7 @@ public sealed partial class FunctionService
         var reference = ParseProvisioned(functionName, qualifier, scope, requested: null, isPut: false);
         var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken);
         var target = await ProvisionedTargetAsync(reference, record, cancellationToken);
-        if (await _store.DeleteProvisionedConcurrencyAsync(scope, target.Record.Name, reference.Qualifier!, cancellationToken))
+        if (await _provisioned.DeleteProvisionedConcurrencyAsync(scope, target.Record.Name, reference.Qualifier!, cancellationToken))
         {
             Interlocked.Increment(ref _provisionedGeneration);
         }
@@ -137,7 +154,7 @@ public sealed partial class FunctionService
         var reference = FunctionReference.Parse(functionName, null, scope, forWrite: false);
         var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken)
             ?? throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
-        var configs = await _store.ListProvisionedConcurrencyAsync(scope, record.Name, cancellationToken);
+        var configs = await _provisioned.ListProvisionedConcurrencyAsync(scope, record.Name, cancellationToken);
         var list = new List<ProvisionedConcurrencyConfig>(configs.Count);
         foreach (var (_, config) in configs)
         {
@@ -149,11 +166,11 @@ public sealed partial class FunctionService
 
     /// <summary>Every provisioned-concurrency config of every account, for the worker that keeps them warm.</summary>
     public Task<IReadOnlyList<(Scope Scope, ProvisionedConcurrencyConfig Config)>> ListAllProvisionedConcurrencyAsync(CancellationToken cancellationToken) =>
-        _store.ListProvisionedConcurrencyAsync(null, null, cancellationToken);
+        _provisioned.ListProvisionedConcurrencyAsync(null, null, cancellationToken);
 
     /// <summary>Records how far the worker got; ignored when the config was replaced or deleted meanwhile.</summary>
     public Task ReportProvisionedConcurrencyAsync(Scope scope, ProvisionedConcurrencyConfig config, CancellationToken cancellationToken) =>
-        _store.TryUpdateProvisionedConcurrencyAsync(scope, config, cancellationToken);
+        _provisioned.TryUpdateProvisionedConcurrencyAsync(scope, config, cancellationToken);
 
     private static FunctionReference ParseProvisioned(string functionName, string? qualifier, Scope scope, int? requested, bool isPut)
     {
@@ -203,10 +220,8 @@ public sealed partial class FunctionService
             throw LambdaErrors.FunctionNotFound(reference.Arn);
         }
 
-        return await ResolveTargetAsync(reference, record, cancellationToken);
+        return await _resolver.ResolveTargetAsync(reference, record, cancellationToken);
     }
-
-    private static bool IsAliasQualifier(string qualifier) => qualifier != FunctionVersion.Latest && !TryParseVersion(qualifier, out _);
 
     /// <summary>AWS reports provisioned-concurrency times to the second.</summary>
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) =>

@@ -2,11 +2,22 @@
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Validation;
+using Nimbus.Core.Storage;
+using static Nimbus.Core.Functions.QualifierResolver;
 
 namespace Nimbus.Core.Functions;
 
-public sealed partial class FunctionService
+/// <summary>
+/// Event invoke configs (retries, maximum event age, destinations of asynchronous invocations) and the recursive
+/// loop setting. Like <see cref="FunctionService"/> it does no I/O itself and commits before returning.
+/// </summary>
+public sealed class EventInvokeConfigService(IFunctionStore store, IEventInvokeConfigStore invokeConfigs, FunctionService functions, TimeProvider time)
 {
+    private readonly IFunctionStore _store = store;
+    private readonly IEventInvokeConfigStore _invokeConfigs = invokeConfigs;
+    private readonly FunctionService _functions = functions;
+    private readonly TimeProvider _time = time;
+
     /// <summary>PutFunctionEventInvokeConfig: replaces the whole config of a qualifier ($LATEST when none is given).</summary>
     public Task<EventInvokeConfig> PutEventInvokeConfigAsync(Scope scope, string functionName, string? qualifier, EventInvokeConfigChange change, CancellationToken cancellationToken) =>
         SaveEventInvokeConfigAsync(scope, functionName, qualifier, change, replace: true, cancellationToken);
@@ -19,19 +30,15 @@ public sealed partial class FunctionService
     {
         var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
         var effective = reference.Qualifier ?? FunctionVersion.Latest;
-        return await _store.GetEventInvokeConfigAsync(scope, reference.Name, effective, cancellationToken)
+        return await _invokeConfigs.GetEventInvokeConfigAsync(scope, reference.Name, effective, cancellationToken)
             ?? throw NoEventInvokeConfig(scope, reference.Name, effective);
     }
-
-    /// <summary>The config that applies to an asynchronous invocation of <paramref name="qualifier"/>, or null.</summary>
-    public Task<EventInvokeConfig?> FindEventInvokeConfigAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken) =>
-        _store.GetEventInvokeConfigAsync(scope, functionName, qualifier ?? FunctionVersion.Latest, cancellationToken);
 
     public async Task DeleteEventInvokeConfigAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
         var effective = reference.Qualifier ?? FunctionVersion.Latest;
-        if (!await _store.DeleteEventInvokeConfigAsync(scope, reference.Name, effective, cancellationToken))
+        if (!await _invokeConfigs.DeleteEventInvokeConfigAsync(scope, reference.Name, effective, cancellationToken))
         {
             throw NoEventInvokeConfig(scope, reference.Name, effective);
         }
@@ -45,7 +52,7 @@ public sealed partial class FunctionService
             throw LambdaErrors.NotFound("The function doesn't exist.");
         }
 
-        return await _store.ListEventInvokeConfigsAsync(scope, reference.Name, cancellationToken);
+        return await _invokeConfigs.ListEventInvokeConfigsAsync(scope, reference.Name, cancellationToken);
     }
 
     /// <summary>PutFunctionRecursionConfig: Terminate (the default) stops recursive loops; Allow lets them run.</summary>
@@ -71,7 +78,7 @@ public sealed partial class FunctionService
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         }
 
-        _cache.Invalidate(new FunctionKey(scope, reference.Name));
+        _functions.Invalidate(new FunctionKey(scope, reference.Name));
         return recursiveLoop!;
     }
 
@@ -114,7 +121,7 @@ public sealed partial class FunctionService
         EventInvokeConfig? current = null;
         if (!replace)
         {
-            current = await _store.GetEventInvokeConfigAsync(scope, record.Name, effective, cancellationToken)
+            current = await _invokeConfigs.GetEventInvokeConfigAsync(scope, record.Name, effective, cancellationToken)
                 ?? throw NoEventInvokeConfig(scope, record.Name, effective);
         }
 
@@ -129,7 +136,7 @@ public sealed partial class FunctionService
             LastModified = _time.GetUtcNow(),
         };
         await CheckDestinationsAsync(record, config, cancellationToken);
-        if (!await _store.PutEventInvokeConfigAsync(scope, config, cancellationToken))
+        if (!await _invokeConfigs.PutEventInvokeConfigAsync(scope, config, cancellationToken))
         {
             throw LambdaErrors.NotFound("The function doesn't exist.");
         }

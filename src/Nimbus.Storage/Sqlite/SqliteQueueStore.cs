@@ -3,24 +3,26 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Queues;
+using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed partial class SqliteQueueStore(SqliteDatabase db) : IQueueStore
 {
     private const string QueueColumns = "id, account, region, name, attributes, tags, created_at, modified_at";
 
     public async Task<QueueRecord?> GetQueueAsync(Scope scope, string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         return await GetQueueAsync(connection, null, scope, name, cancellationToken);
     }
 
     public async Task<QueueRecord> CreateQueueAsync(QueueRecord queue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 if (await GetQueueAsync(connection, transaction, queue.Scope, queue.Name, ct) is { } existing)
@@ -50,7 +52,7 @@ internal sealed partial class SqliteStateStore
     public async Task<IReadOnlyList<QueueRecord>> ListQueuesAsync(Scope scope, string? prefix, string? afterName, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -77,7 +79,7 @@ internal sealed partial class SqliteStateStore
     public async Task<bool> UpdateQueueAsync(QueueRecord queue, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(
@@ -93,7 +95,7 @@ internal sealed partial class SqliteStateStore
 
     public async Task<bool> DeleteQueueAsync(long queueId, CancellationToken cancellationToken)
     {
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var queue = CreateCommand(connection, transaction, "DELETE FROM queues WHERE id = @id");

@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using Nimbus.Core.Functions;
-using Nimbus.Core.Storage;
 using Nimbus.Storage.Sqlite;
 using static Nimbus.Storage.Tests.TestFunctions;
 
 namespace Nimbus.Storage.Tests.Sqlite;
 
-public sealed class SqliteStateStoreTests : QueueAndLogConformanceTests
+public sealed class SqliteStoresTests : QueueAndLogConformanceTests
 {
     private readonly TempDirectory _directory = new();
 
-    private string DatabasePath => Path.Combine(_directory.Path, SqliteStateStore.DatabaseFileName);
+    private string DatabasePath => Path.Combine(_directory.Path, SqliteDatabase.DatabaseFileName);
 
     [Fact]
     public async Task MigrateAsync_Fresh_CreatesDatabaseInDataDirectoryInWalMode()
     {
-        await Store.TryCreateFunctionAsync(Create(ScopeA, "f"), Token);
+        await Store.Functions.TryCreateFunctionAsync(Create(ScopeA, "f"), Token);
 
         Assert.True(File.Exists(DatabasePath));
         Assert.Equal("wal", await QueryScalarAsync<string>("PRAGMA journal_mode"));
@@ -26,7 +24,7 @@ public sealed class SqliteStateStoreTests : QueueAndLogConformanceTests
     [Fact]
     public async Task MigrateAsync_Repeated_RecordsEachVersionOnce()
     {
-        await Store.MigrateAsync(Token);
+        await Store.Schema.MigrateAsync(Token);
         await CloseAsync(Store);
         await OpenStoreAsync();
 
@@ -43,7 +41,7 @@ public sealed class SqliteStateStoreTests : QueueAndLogConformanceTests
 
         try
         {
-            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.MigrateAsync(Token));
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.Schema.MigrateAsync(Token));
             Assert.Contains("999", error.Message, StringComparison.Ordinal);
         }
         finally
@@ -55,7 +53,7 @@ public sealed class SqliteStateStoreTests : QueueAndLogConformanceTests
     [Fact]
     public async Task TryCreateFunctionAsync_Function_StoresQueriedColumnsAndNoDerivedJson()
     {
-        await Store.TryCreateFunctionAsync(
+        await Store.Functions.TryCreateFunctionAsync(
             Create(ScopeA, "f", revisionId: "rev-9", codeSize: 321, state: FunctionStates.Pending, lastUpdateStatus: FunctionStates.InProgress),
             Token);
 
@@ -70,47 +68,46 @@ public sealed class SqliteStateStoreTests : QueueAndLogConformanceTests
     [Fact]
     public async Task DeleteFunctionAsync_WithPublishedVersions_DeletesThemToo()
     {
-        await Store.TryCreateFunctionAsync(Create(ScopeA, "f", codeSha256: CodeSha256), Token);
+        await Store.Functions.TryCreateFunctionAsync(Create(ScopeA, "f", codeSha256: CodeSha256), Token);
         await InsertVersionAsync(ScopeA.Account, ScopeA.Region, "f", "1", OtherCodeSha256, 300);
 
-        Assert.True(await Store.DeleteFunctionAsync(ScopeA, "f", Token));
+        Assert.True(await Store.Functions.DeleteFunctionAsync(ScopeA, "f", Token));
 
         Assert.Equal(0, await QueryScalarAsync<long>("SELECT COUNT(*) FROM function_versions"));
-        Assert.False(await Store.IsCodeReferencedAsync(OtherCodeSha256, Token));
+        Assert.False(await Store.Functions.IsCodeReferencedAsync(OtherCodeSha256, Token));
     }
 
     [Fact]
     public async Task IsCodeReferencedAsync_OnlyAPublishedVersionUsesHash_ReturnsTrue()
     {
-        await Store.TryCreateFunctionAsync(Create(ScopeA, "f", codeSha256: CodeSha256), Token);
+        await Store.Functions.TryCreateFunctionAsync(Create(ScopeA, "f", codeSha256: CodeSha256), Token);
         await InsertVersionAsync(ScopeA.Account, ScopeA.Region, "f", "1", OtherCodeSha256, 300);
 
-        Assert.True(await Store.IsCodeReferencedAsync(OtherCodeSha256, Token));
+        Assert.True(await Store.Functions.IsCodeReferencedAsync(OtherCodeSha256, Token));
     }
 
     [Fact]
     public async Task GetUsageAsync_WithPublishedVersions_AddsTheirCodeSize()
     {
-        await Store.TryCreateFunctionAsync(Create(ScopeA, "f", codeSize: 100), Token);
+        await Store.Functions.TryCreateFunctionAsync(Create(ScopeA, "f", codeSize: 100), Token);
         await InsertVersionAsync(ScopeA.Account, ScopeA.Region, "f", "1", OtherCodeSha256, 300);
 
-        Assert.Equal((1L, 400L), await Store.GetUsageAsync(ScopeA, Token));
+        Assert.Equal((1L, 400L), await Store.Functions.GetUsageAsync(ScopeA, Token));
     }
 
     [Fact]
     public async Task Dispose_Twice_DoesNotThrowAndRejectsLaterCalls()
     {
-        var store = (SqliteStateStore)Store;
+        var database = Assert.IsType<SqliteDatabase>(Store.Owner);
 
-        store.Dispose();
-        store.Dispose();
+        database.Dispose();
+        database.Dispose();
 
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetFunctionAsync(ScopeA, "f", Token));
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.TryCreateFunctionAsync(Create(ScopeA, "f"), Token));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.Functions.GetFunctionAsync(ScopeA, "f", Token));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => Store.Functions.TryCreateFunctionAsync(Create(ScopeA, "f"), Token));
     }
 
-    protected override IStateStore CreateStore() =>
-        new SqliteStateStore(_directory.Path, TimeProvider.System, NullLogger<SqliteStateStore>.Instance);
+    protected override StoreSet CreateStore() => SqliteStores.Open(_directory.Path);
 
     protected override ValueTask DisposeStorageAsync()
     {

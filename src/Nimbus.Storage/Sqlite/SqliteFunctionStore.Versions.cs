@@ -4,10 +4,11 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed partial class SqliteFunctionStore
 {
     private const string SelectAliases = "SELECT config FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name";
 
@@ -19,9 +20,9 @@ internal sealed partial class SqliteStateStore
         var number = ParseVersion(version);
         var config = JsonSerializer.Serialize(version, StorageJsonContext.Default.FunctionVersion);
         var latestConfig = JsonSerializer.Serialize(latest, StorageJsonContext.Default.FunctionVersion);
-        var createdAt = FormatTimestamp(_timeProvider.GetUtcNow());
+        var createdAt = FormatTimestamp(db.Time.GetUtcNow());
 
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 // Compare-and-swap on both $LATEST's revision and the version counter: a concurrent update or publish
@@ -67,7 +68,7 @@ internal sealed partial class SqliteStateStore
     public async Task<FunctionVersion?> GetVersionAsync(Scope scope, string name, int version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var versions = await QueryAsync(
+        var versions = await db.QueryAsync(
             "SELECT config FROM function_versions WHERE account = @account AND region = @region AND name = @name AND version = @version",
             command =>
             {
@@ -83,7 +84,7 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return await QueryAsync(
+        return await db.QueryAsync(
             """
             SELECT config FROM function_versions
             WHERE account = @account AND region = @region AND name = @name AND CAST(version AS INTEGER) > @after
@@ -106,7 +107,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(version);
         ParseVersion(version);
         var config = JsonSerializer.Serialize(version, StorageJsonContext.Default.FunctionVersion);
-        await ExecuteWriteAsync(
+        await db.ExecuteWriteAsync(
             "UPDATE function_versions SET config = @config WHERE account = @account AND region = @region AND name = @name AND version = @version",
             command =>
             {
@@ -120,7 +121,7 @@ internal sealed partial class SqliteStateStore
     public async Task<bool> DeleteVersionAsync(Scope scope, string name, int version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             """
             DELETE FROM function_versions
             WHERE account = @account AND region = @region AND name = @name AND version = @version
@@ -140,7 +141,7 @@ internal sealed partial class SqliteStateStore
     public async Task<FunctionAlias?> GetAliasAsync(Scope scope, string functionName, string aliasName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var aliases = await QueryAsync(
+        var aliases = await db.QueryAsync(
             SelectAliases + " AND name = @alias",
             command =>
             {
@@ -155,7 +156,7 @@ internal sealed partial class SqliteStateStore
     public async Task<IReadOnlyList<FunctionAlias>> ListAliasesAsync(Scope scope, string functionName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return await QueryAsync(
+        return await db.QueryAsync(
             SelectAliases + " ORDER BY name",
             command => AddKey(command, scope, functionName),
             static reader => ReadJson(reader, 0, StorageJsonContext.Default.FunctionAlias),
@@ -169,7 +170,7 @@ internal sealed partial class SqliteStateStore
         var config = JsonSerializer.Serialize(functionAlias, StorageJsonContext.Default.FunctionAlias);
 
         // INSERT … SELECT: nothing is inserted when the function is gone, as with a conflict.
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             """
             INSERT INTO function_aliases (account, region, function_name, name, config, revision_id, function_version, additional_version)
             SELECT @account, @region, @name, @alias, @config, @revisionId, @functionVersion, @additionalVersion
@@ -185,7 +186,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(functionAlias);
         var config = JsonSerializer.Serialize(functionAlias, StorageJsonContext.Default.FunctionAlias);
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             """
             UPDATE function_aliases
             SET config = @config, revision_id = @revisionId, function_version = @functionVersion, additional_version = @additionalVersion
@@ -202,7 +203,7 @@ internal sealed partial class SqliteStateStore
     public async Task<bool> DeleteAliasAsync(Scope scope, string functionName, string aliasName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             "DELETE FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name AND name = @alias",
             command =>
             {

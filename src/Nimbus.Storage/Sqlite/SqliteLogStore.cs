@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 using Nimbus.Core.Arns;
 using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed class SqliteLogStore(SqliteDatabase db) : ILogStore
 {
     public async Task AppendAsync(IReadOnlyList<LogBatch> batches, CancellationToken cancellationToken)
     {
@@ -14,7 +15,7 @@ internal sealed partial class SqliteStateStore
             return;
         }
 
-        await WriteAsync(
+        await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(
@@ -54,7 +55,7 @@ internal sealed partial class SqliteStateStore
     public async Task<IReadOnlyList<LogEvent>> ReadAsync(Scope scope, string group, string? stream, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Queues;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed partial class SqliteQueueStore
 {
     private const string MessageColumns =
         "id, message_id, body, attributes, md5_body, md5_attributes, sent_at, sender_id, trace_header, group_id, dedup_id, receive_count, first_receive_at";
@@ -26,7 +27,7 @@ internal sealed partial class SqliteStateStore
 
     public async Task<bool> HasVisibleMessagesAsync(long queueId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var found = await QueryAsync(
+        var found = await db.QueryAsync(
             "SELECT 1 FROM queue_messages WHERE queue_id = @queue AND visible_at <= @now LIMIT 1",
             command =>
             {
@@ -41,7 +42,7 @@ internal sealed partial class SqliteStateStore
     public async Task<IReadOnlyList<SentMessage>> SendMessagesAsync(long queueId, IReadOnlyList<NewQueueMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 // A DeleteQueue may have committed since the caller looked the queue up: its messages must not be
@@ -118,7 +119,7 @@ internal sealed partial class SqliteStateStore
 
         // A receive only moves visibility forward: if a crash loses it, the message is delivered again (at least
         // once), so it commits without an fsync of its own.
-        return await WriteAsync((connection, transaction, ct) => ReceiveAsync(connection, transaction, query, ct), cancellationToken, durable: false);
+        return await db.WriteAsync((connection, transaction, ct) => ReceiveAsync(connection, transaction, query, ct), cancellationToken, durable: false);
     }
 
     public async Task<IReadOnlyList<ReceiptOutcome>> DeleteMessagesAsync(
@@ -132,7 +133,7 @@ internal sealed partial class SqliteStateStore
         // Like a receive, a delete commits without an fsync of its own: it survives a crash of the process (the WAL
         // is written), and only a power loss before the next durable commit could bring a deleted message back,
         // which at-least-once delivery allows. Sends, which are acknowledged promises, always sync.
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 var outcomes = new ReceiptOutcome[receipts.Count];
@@ -167,7 +168,7 @@ internal sealed partial class SqliteStateStore
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 var outcomes = new ReceiptOutcome[changes.Count];

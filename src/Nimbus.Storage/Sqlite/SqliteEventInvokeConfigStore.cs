@@ -2,10 +2,12 @@
 using System.Text.Json;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed class SqliteEventInvokeConfigStore(SqliteDatabase db) : IEventInvokeConfigStore
 {
     private const string SelectInvokeConfigs =
         "SELECT config FROM event_invoke_configs WHERE account = @account AND region = @region AND function_name = @name";
@@ -13,7 +15,7 @@ internal sealed partial class SqliteStateStore
     public async Task<EventInvokeConfig?> GetEventInvokeConfigAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var configs = await QueryAsync(
+        var configs = await db.QueryAsync(
             SelectInvokeConfigs + " AND qualifier = @qualifier",
             command =>
             {
@@ -28,7 +30,7 @@ internal sealed partial class SqliteStateStore
     public async Task<IReadOnlyList<EventInvokeConfig>> ListEventInvokeConfigsAsync(Scope scope, string functionName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return await QueryAsync(
+        return await db.QueryAsync(
             SelectInvokeConfigs + " ORDER BY qualifier",
             command => AddKey(command, scope, functionName),
             static reader => ReadJson(reader, 0, StorageJsonContext.Default.EventInvokeConfig),
@@ -40,7 +42,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(config);
         var json = JsonSerializer.Serialize(config, StorageJsonContext.Default.EventInvokeConfig);
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             """
             INSERT INTO event_invoke_configs (account, region, function_name, qualifier, config)
             SELECT @account, @region, @name, @qualifier, @config
@@ -59,25 +61,12 @@ internal sealed partial class SqliteStateStore
     public async Task<bool> DeleteEventInvokeConfigAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             "DELETE FROM event_invoke_configs WHERE account = @account AND region = @region AND function_name = @name AND qualifier = @qualifier",
             command =>
             {
                 AddKey(command, scope, functionName);
                 command.Parameters.AddWithValue("@qualifier", qualifier);
-            },
-            cancellationToken) == 1;
-    }
-
-    public async Task<bool> SetRecursiveLoopAsync(Scope scope, string functionName, string recursiveLoop, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        return await ExecuteWriteAsync(
-            "UPDATE functions SET recursive_loop = @recursiveLoop WHERE account = @account AND region = @region AND name = @name",
-            command =>
-            {
-                AddKey(command, scope, functionName);
-                command.Parameters.AddWithValue("@recursiveLoop", recursiveLoop);
             },
             cancellationToken) == 1;
     }

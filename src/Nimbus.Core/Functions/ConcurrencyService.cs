@@ -7,14 +7,40 @@ using Nimbus.Core.Validation;
 
 namespace Nimbus.Core.Functions;
 
-/// <summary>Reserved concurrency: PutFunctionConcurrency, GetFunctionConcurrency, DeleteFunctionConcurrency.</summary>
-public sealed partial class FunctionService
+/// <summary>
+/// The concurrency rules of functions: reserved concurrency (PutFunctionConcurrency, GetFunctionConcurrency,
+/// DeleteFunctionConcurrency) and provisioned concurrency (the *ProvisionedConcurrencyConfig operations), which are
+/// checked against each other. Like <see cref="FunctionService"/> it does no I/O itself and commits before returning.
+/// </summary>
+public sealed partial class ConcurrencyService : IDisposable
 {
+    private readonly IFunctionStore _store;
+    private readonly IConcurrencyStore _concurrency;
+    private readonly IProvisionedConcurrencyStore _provisioned;
+    private readonly QualifierResolver _resolver;
+    private readonly TimeProvider _time;
+    private readonly FunctionServiceOptions _options;
     private readonly ConcurrencyReservations _reservations = new();
 
     // Reservation changes commit and then update the gate's view; serialized so the two happen in the same order,
     // and so the provisioned-concurrency check sees no concurrent change.
     private readonly SemaphoreSlim _reservationLock = new(1, 1);
+
+    public ConcurrencyService(
+        IFunctionStore store,
+        IConcurrencyStore concurrency,
+        IProvisionedConcurrencyStore provisioned,
+        QualifierResolver resolver,
+        TimeProvider time,
+        FunctionServiceOptions options)
+    {
+        _store = store;
+        _concurrency = concurrency;
+        _provisioned = provisioned;
+        _resolver = resolver;
+        _time = time;
+        _options = options;
+    }
 
     /// <summary>The reservations in force, for the invoke path's concurrency gate.</summary>
     public ConcurrencyReservations Reservations => _reservations;
@@ -22,7 +48,7 @@ public sealed partial class FunctionService
     /// <summary>Loads every stored reservation (called once at start, after the migrations).</summary>
     public async Task LoadReservationsAsync(CancellationToken cancellationToken)
     {
-        foreach (var reservation in await _store.ListReservedConcurrencyAsync(cancellationToken))
+        foreach (var reservation in await _concurrency.ListReservedConcurrencyAsync(cancellationToken))
         {
             _reservations.Set(reservation.Scope, reservation.FunctionName, reservation.Reserved);
         }
@@ -59,7 +85,7 @@ public sealed partial class FunctionService
     {
         var limit = _options.ConcurrentExecutions;
         var provisioned = 0;
-        foreach (var (_, config) in await _store.ListProvisionedConcurrencyAsync(scope, reference.Name, cancellationToken))
+        foreach (var (_, config) in await _provisioned.ListProvisionedConcurrencyAsync(scope, reference.Name, cancellationToken))
         {
             provisioned += config.Requested;
         }
@@ -71,7 +97,7 @@ public sealed partial class FunctionService
                 $" ReservedConcurrentExecutions  {value.ToString(CultureInfo.InvariantCulture)} should not be lower than function's total provisioned concurrency [{provisioned.ToString(CultureInfo.InvariantCulture)}].");
         }
 
-        var outcome = await _store.TryReserveConcurrencyAsync(scope, reference.Name, value, ConcurrencyRules.MaxTotalReserved(limit), cancellationToken);
+        var outcome = await _concurrency.TryReserveConcurrencyAsync(scope, reference.Name, value, ConcurrencyRules.MaxTotalReserved(limit), cancellationToken);
         switch (outcome)
         {
             case ReservationOutcome.FunctionNotFound:
@@ -93,12 +119,12 @@ public sealed partial class FunctionService
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         }
 
-        return await _store.GetReservedConcurrencyAsync(scope, reference.Name, cancellationToken);
+        return await _concurrency.GetReservedConcurrencyAsync(scope, reference.Name, cancellationToken);
     }
 
     /// <summary>The reservation of a function already read (GetFunction's <c>Concurrency</c>).</summary>
     public Task<int?> GetConcurrencyAsync(FunctionRecord record, CancellationToken cancellationToken) =>
-        _store.GetReservedConcurrencyAsync(record.Scope, record.Name, cancellationToken);
+        _concurrency.GetReservedConcurrencyAsync(record.Scope, record.Name, cancellationToken);
 
     /// <summary>DeleteFunctionConcurrency: the function goes back to the unreserved pool (a no-op without a reservation).</summary>
     public async Task DeleteConcurrencyAsync(Scope scope, string functionName, CancellationToken cancellationToken)
@@ -107,7 +133,7 @@ public sealed partial class FunctionService
         await _reservationLock.WaitAsync(cancellationToken);
         try
         {
-            if (!await _store.DeleteReservedConcurrencyAsync(scope, reference.Name, cancellationToken))
+            if (!await _concurrency.DeleteReservedConcurrencyAsync(scope, reference.Name, cancellationToken))
             {
                 throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
             }
@@ -121,6 +147,19 @@ public sealed partial class FunctionService
     }
 
     /// <summary>A deleted function's reservation went with it (the store removes it in the same transaction).</summary>
+    public void Dispose() => _reservationLock.Dispose();
+
+    /// <summary>A deleted function took its reservation and provisioned configs with it (the store's cascade).</summary>
+    internal void FunctionDeleted(Scope scope, string name)
+    {
+        Interlocked.Increment(ref _provisionedGeneration);
+        ForgetReservation(scope, name);
+    }
+
+    /// <summary>The sum of a scope's reservations (GetAccountSettings' unreserved figure).</summary>
+    internal Task<long> GetTotalReservedAsync(Scope scope, CancellationToken cancellationToken) =>
+        _concurrency.GetTotalReservedConcurrencyAsync(scope, cancellationToken);
+
     private void ForgetReservation(Scope scope, string name) => _reservations.Set(scope, name, null);
 
     private static FunctionReference ParseForConcurrency(Scope scope, string functionName)

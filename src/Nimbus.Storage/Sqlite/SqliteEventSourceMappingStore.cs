@@ -3,14 +3,16 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Mappings;
+using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed class SqliteEventSourceMappingStore(SqliteDatabase db) : IEventSourceMappingStore
 {
     public async Task<EventSourceMapping?> GetEventSourceMappingAsync(string uuid, CancellationToken cancellationToken)
     {
-        var mappings = await QueryAsync(
+        var mappings = await db.QueryAsync(
             "SELECT config FROM event_source_mappings WHERE uuid = @uuid",
             command => command.Parameters.AddWithValue("@uuid", uuid),
             static reader => ReadJson(reader, 0, StorageJsonContext.Default.EventSourceMapping),
@@ -19,7 +21,7 @@ internal sealed partial class SqliteStateStore
     }
 
     public async Task<IReadOnlyList<EventSourceMapping>> ListEventSourceMappingsAsync(Scope? scope, string? eventSourceArn, string? functionName, CancellationToken cancellationToken) =>
-        await QueryAsync(
+        await db.QueryAsync(
             """
             SELECT config FROM event_source_mappings
             WHERE (@account IS NULL OR (account = @account AND region = @region))
@@ -41,7 +43,7 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var json = JsonSerializer.Serialize(mapping, StorageJsonContext.Default.EventSourceMapping);
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             """
             INSERT INTO event_source_mappings (uuid, account, region, event_source_arn, function_name, config, last_modified)
             VALUES (@uuid, @account, @region, @source, @function, @config, @lastModified)
@@ -55,7 +57,7 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(mapping);
         var json = JsonSerializer.Serialize(mapping, StorageJsonContext.Default.EventSourceMapping);
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             """
             UPDATE event_source_mappings
             SET function_name = @function, config = @config, last_modified = @lastModified
@@ -70,7 +72,7 @@ internal sealed partial class SqliteStateStore
     }
 
     public async Task<bool> DeleteEventSourceMappingAsync(string uuid, CancellationToken cancellationToken) =>
-        await ExecuteWriteAsync(
+        await db.ExecuteWriteAsync(
             "DELETE FROM event_source_mappings WHERE uuid = @uuid",
             command => command.Parameters.AddWithValue("@uuid", uuid),
             cancellationToken) == 1;

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 using Nimbus.Core.Arns;
 using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed partial class SqliteAsyncInvocationStore(SqliteDatabase db) : IAsyncInvocationStore
 {
     public async Task EnqueueAsync(AsyncInvocation invocation, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(invocation);
-        await WriteAsync(
+        await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(
@@ -39,7 +40,7 @@ internal sealed partial class SqliteStateStore
 
     public async Task<IReadOnlyList<AsyncInvocation>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -73,7 +74,7 @@ internal sealed partial class SqliteStateStore
 
     public async Task RescheduleAsync(string requestId, int attempts, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken)
     {
-        await WriteAsync(
+        await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(
@@ -90,7 +91,7 @@ internal sealed partial class SqliteStateStore
 
     public async Task CompleteAsync(string requestId, CancellationToken cancellationToken)
     {
-        await WriteAsync(
+        await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(connection, transaction, "DELETE FROM async_invocations WHERE request_id = @id");

@@ -1,21 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
-using Nimbus.Core.Mappings;
 
 namespace Nimbus.Core.Storage;
 
 /// <summary>
-/// Durable metadata. Every method that returns has committed (or found nothing to commit): a caller may
-/// acknowledge a change to its client as soon as the task completes. Implementations: SQLite (embedded
-/// default) and, for several nodes, PostgreSQL. Declared here, beside the rules that use it, so Core stays
-/// free of I/O; Nimbus.Storage implements it.
+/// The function aggregate: each function's <c>$LATEST</c>, its published versions and its aliases, with the same
+/// commit rule as every store (see <see cref="IStoreSchema"/>); optimistic concurrency by revision ids.
 /// </summary>
-public interface IStateStore : IConcurrencyStore
+public interface IFunctionStore
 {
-    /// <summary>Creates the schema or brings it up to date. Called once at start, before anything else.</summary>
-    Task MigrateAsync(CancellationToken cancellationToken);
-
     Task<FunctionRecord?> GetFunctionAsync(Scope scope, string name, CancellationToken cancellationToken);
 
     /// <summary>Inserts a new function; false when one of that name already exists in the scope.</summary>
@@ -38,6 +32,12 @@ public interface IStateStore : IConcurrencyStore
 
     /// <summary>How many functions a scope has and the total size of their code.</summary>
     Task<(long FunctionCount, long TotalCodeSize)> GetUsageAsync(Scope scope, CancellationToken cancellationToken);
+
+    /// <summary>Sets the function's recursive-loop setting (Terminate or Allow); false when the function is gone.</summary>
+    Task<bool> SetRecursiveLoopAsync(Scope scope, string functionName, string recursiveLoop, CancellationToken cancellationToken);
+
+    /// <summary>True when any stored function version still uses the code with this hash.</summary>
+    Task<bool> IsCodeReferencedAsync(string codeSha256, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores a newly published version if <c>$LATEST</c> is still at <paramref name="expectedRevisionId"/> and no
@@ -70,49 +70,4 @@ public interface IStateStore : IConcurrencyStore
     Task<bool> TryUpdateAliasAsync(Scope scope, FunctionAlias functionAlias, string expectedRevisionId, CancellationToken cancellationToken);
 
     Task<bool> DeleteAliasAsync(Scope scope, string functionName, string aliasName, CancellationToken cancellationToken);
-
-    Task<ProvisionedConcurrencyConfig?> GetProvisionedConcurrencyAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken);
-
-    /// <summary>The provisioned-concurrency configs of one function (by qualifier), or of every function when null.</summary>
-    Task<IReadOnlyList<(Scope Scope, ProvisionedConcurrencyConfig Config)>> ListProvisionedConcurrencyAsync(Scope? scope, string? functionName, CancellationToken cancellationToken);
-
-    /// <summary>Creates or replaces the config of one qualifier; false when the function is gone.</summary>
-    Task<bool> PutProvisionedConcurrencyAsync(Scope scope, ProvisionedConcurrencyConfig config, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Records progress on a config if it is still the one the caller read (same <c>LastModified</c> and size),
-    /// so a status report never brings back a config that was deleted or replaced meanwhile.
-    /// </summary>
-    Task<bool> TryUpdateProvisionedConcurrencyAsync(Scope scope, ProvisionedConcurrencyConfig config, CancellationToken cancellationToken);
-
-    Task<bool> DeleteProvisionedConcurrencyAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken);
-
-    Task<EventInvokeConfig?> GetEventInvokeConfigAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken);
-
-    /// <summary>The event invoke configs of one function, by qualifier.</summary>
-    Task<IReadOnlyList<EventInvokeConfig>> ListEventInvokeConfigsAsync(Scope scope, string functionName, CancellationToken cancellationToken);
-
-    /// <summary>Creates or replaces the config of one qualifier; false when the function is gone.</summary>
-    Task<bool> PutEventInvokeConfigAsync(Scope scope, EventInvokeConfig config, CancellationToken cancellationToken);
-
-    Task<bool> DeleteEventInvokeConfigAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken);
-
-    /// <summary>Sets the function's recursive-loop setting (Terminate or Allow); false when the function is gone.</summary>
-    Task<bool> SetRecursiveLoopAsync(Scope scope, string functionName, string recursiveLoop, CancellationToken cancellationToken);
-
-    Task<EventSourceMapping?> GetEventSourceMappingAsync(string uuid, CancellationToken cancellationToken);
-
-    /// <summary>Mappings of a scope (or of every scope when null), optionally of one source or function, by UUID.</summary>
-    Task<IReadOnlyList<EventSourceMapping>> ListEventSourceMappingsAsync(Scope? scope, string? eventSourceArn, string? functionName, CancellationToken cancellationToken);
-
-    /// <summary>Inserts a mapping; false when one for the same source and function exists (AWS allows one).</summary>
-    Task<bool> TryCreateEventSourceMappingAsync(EventSourceMapping mapping, CancellationToken cancellationToken);
-
-    /// <summary>Replaces a mapping if it was last modified at <paramref name="expectedLastModified"/>.</summary>
-    Task<bool> TryUpdateEventSourceMappingAsync(EventSourceMapping mapping, DateTimeOffset expectedLastModified, CancellationToken cancellationToken);
-
-    Task<bool> DeleteEventSourceMappingAsync(string uuid, CancellationToken cancellationToken);
-
-    /// <summary>True when any stored function version still uses the code with this hash.</summary>
-    Task<bool> IsCodeReferencedAsync(string codeSha256, CancellationToken cancellationToken);
 }

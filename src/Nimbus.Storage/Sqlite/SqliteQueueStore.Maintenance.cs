@@ -2,14 +2,15 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Queues;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed partial class SqliteQueueStore
 {
     public async Task<int> PurgeQueueAsync(long queueId, CancellationToken cancellationToken)
     {
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(connection, transaction, "DELETE FROM queue_messages WHERE queue_id = @queue");
@@ -21,7 +22,7 @@ internal sealed partial class SqliteStateStore
 
     public async Task<QueueCounts> CountMessagesAsync(long queueId, DateTimeOffset now, DateTimeOffset retainedSince, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -43,7 +44,7 @@ internal sealed partial class SqliteStateStore
     {
         // Find them on a read connection (a reader never blocks the writer), then delete them by id in one write.
         var expired = new List<long>();
-        await using (var connection = await OpenReadConnectionAsync(cancellationToken))
+        await using (var connection = await db.OpenReadConnectionAsync(cancellationToken))
         {
             var queues = new List<(long Id, long Cutoff)>();
             await using (var list = CreateCommand(connection, transaction: null, "SELECT id, attributes FROM queues"))
@@ -80,7 +81,7 @@ internal sealed partial class SqliteStateStore
             }
         }
 
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var dedup = CreateCommand(connection, transaction, "DELETE FROM queue_dedup WHERE expires_at <= @now");

@@ -2,6 +2,7 @@
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
@@ -9,14 +10,14 @@ namespace Nimbus.Storage.Sqlite;
 /// Reserved concurrency in <c>function_concurrency</c>, one row per function with a reservation; the foreign key
 /// removes it with the function. Reads join <c>functions</c>, so a row can only count while its function exists.
 /// </summary>
-internal sealed partial class SqliteStateStore
+internal sealed class SqliteConcurrencyStore(SqliteDatabase db) : IConcurrencyStore
 {
     public async Task<int?> GetReservedConcurrencyAsync(Scope scope, string name, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(name);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -41,7 +42,7 @@ internal sealed partial class SqliteStateStore
         ArgumentOutOfRangeException.ThrowIfNegative(reserved);
 
         // One write transaction: two reservations racing each other cannot both pass the account check.
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 if (!await FunctionExistsAsync(connection, transaction, scope, name, ct))
@@ -86,7 +87,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(name);
 
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using (var delete = CreateCommand(
@@ -107,7 +108,7 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(scope);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -123,7 +124,7 @@ internal sealed partial class SqliteStateStore
 
     public async Task<IReadOnlyList<ReservedConcurrency>> ListReservedConcurrencyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -140,16 +141,5 @@ internal sealed partial class SqliteStateStore
         }
 
         return reservations;
-    }
-
-    /// <summary>Whether the function exists, read inside the caller's transaction.</summary>
-    private static async Task<bool> FunctionExistsAsync(SqliteConnection connection, SqliteTransaction transaction, Scope scope, string name, CancellationToken cancellationToken)
-    {
-        await using var exists = CreateCommand(
-            connection,
-            transaction,
-            "SELECT EXISTS (SELECT 1 FROM functions WHERE account = @account AND region = @region AND name = @name)");
-        AddKey(exists, scope, name);
-        return await exists.ExecuteScalarAsync(cancellationToken) is long found && found != 0;
     }
 }

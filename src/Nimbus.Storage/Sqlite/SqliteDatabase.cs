@@ -3,16 +3,18 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
 /// <summary>
-/// <see cref="IStateStore"/> on one SQLite file, <c>&lt;dataDir&gt;/nimbus.db</c>, in WAL mode with
+/// The data-access helper every SQLite store shares: one file, <c>&lt;dataDir&gt;/nimbus.db</c>, in WAL mode with
 /// <c>synchronous=FULL</c> so that a committed write survives a power loss. SQLite allows one writer at a time,
 /// so writes go through one long-lived connection behind a semaphore, each in one <c>BEGIN IMMEDIATE</c>
 /// transaction; reads take a pooled connection each and run beside the writer (WAL readers never block).
+/// It owns the schema (<see cref="MigrateAsync"/>, one ordered list of migrations for every store).
 /// </summary>
-internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncInvocationStore, ILayerStore, IQueueStore, IDisposable
+internal sealed class SqliteDatabase : IStoreSchema, IDisposable
 {
     public const string DatabaseFileName = "nimbus.db";
 
@@ -22,12 +24,12 @@ internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncI
     private readonly string _readConnectionString;
     private readonly string _writeConnectionString;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger<SqliteStateStore> _logger;
+    private readonly ILogger<SqliteDatabase> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writeConnection;
     private bool _disposed;
 
-    public SqliteStateStore(string dataDirectory, TimeProvider timeProvider, ILogger<SqliteStateStore> logger)
+    public SqliteDatabase(string dataDirectory, TimeProvider timeProvider, ILogger<SqliteDatabase> logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -52,6 +54,9 @@ internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncI
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>The clock the stores stamp rows with.</summary>
+    public TimeProvider Time => _timeProvider;
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -115,29 +120,8 @@ internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncI
         return Convert.ToInt32(value, CultureInfo.InvariantCulture);
     }
 
-    private static string FormatTimestamp(DateTimeOffset timestamp) =>
-        timestamp.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-
-    private static SqliteCommand CreateCommand(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        return command;
-    }
-
-    private static async Task ExecuteAsync(
-        SqliteConnection connection,
-        SqliteTransaction? transaction,
-        string sql,
-        CancellationToken cancellationToken)
-    {
-        await using var command = CreateCommand(connection, transaction, sql);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>One statement in its own write transaction; returns the number of rows it changed.</summary>
-    private Task<int> ExecuteWriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, bool durable = true) =>
+    public Task<int> ExecuteWriteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken, bool durable = true) =>
         WriteAsync(
             async (connection, transaction, ct) =>
             {
@@ -149,7 +133,7 @@ internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncI
             durable);
 
     /// <summary>One query on a pooled read connection, each row mapped by <paramref name="read"/>.</summary>
-    private async Task<List<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    public async Task<List<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(connection, transaction: null, sql);
@@ -164,13 +148,8 @@ internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncI
         return rows;
     }
 
-    /// <summary>Reads a JSON document column into <typeparamref name="T"/>; a null document is corrupt data.</summary>
-    private static T ReadJson<T>(SqliteDataReader reader, int column, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        System.Text.Json.JsonSerializer.Deserialize(reader.GetString(column), type)
-            ?? throw new InvalidDataException($"A stored {typeof(T).Name} is null.");
-
     /// <summary>Runs <paramref name="work"/> in one immediate transaction on the write connection, and commits it.</summary>
-    private async Task<T> WriteAsync<T>(
+    public async Task<T> WriteAsync<T>(
         Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work,
         CancellationToken cancellationToken,
         bool durable = true)
@@ -237,7 +216,7 @@ internal sealed partial class SqliteStateStore : IStateStore, ILogStore, IAsyncI
         return connection;
     }
 
-    private async Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
+    public async Task<SqliteConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var connection = new SqliteConnection(_readConnectionString);

@@ -3,10 +3,12 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed partial class SqliteFunctionStore(SqliteDatabase db) : IFunctionStore
 {
     /// <summary>What goes with a function when it is deleted (event source mappings stay, as on AWS).</summary>
     private static readonly string[] OwnedByFunction =
@@ -24,7 +26,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(name);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -38,9 +40,9 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(function);
         var row = FunctionRow.From(function);
-        var createdAt = FormatTimestamp(_timeProvider.GetUtcNow());
+        var createdAt = FormatTimestamp(db.Time.GetUtcNow());
 
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(
@@ -67,7 +69,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(expectedRevisionId);
         var row = FunctionRow.From(function);
 
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 // Compare-and-swap: the row changes only if nobody replaced it since the caller read it.
@@ -93,7 +95,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(name);
 
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 // The foreign keys cascade too; deleting what belongs to the function explicitly keeps this right even
@@ -124,7 +126,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
 
         // Names compare with SQLite's BINARY collation, the same order for ORDER BY and for the paging marker.
         // Every name is non-empty, so "" as the marker starts at the first one and the primary key serves the range.
@@ -146,7 +148,7 @@ internal sealed partial class SqliteStateStore
 
     public async Task<IReadOnlyList<FunctionRecord>> ListSettlingFunctionsAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -160,7 +162,7 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(scope);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
 
         // Like Lambda's account TotalCodeSize, code counts once per stored version ($LATEST and published ones).
         await using var command = CreateCommand(
@@ -179,11 +181,24 @@ internal sealed partial class SqliteStateStore
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
+    public async Task<bool> SetRecursiveLoopAsync(Scope scope, string functionName, string recursiveLoop, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        return await db.ExecuteWriteAsync(
+            "UPDATE functions SET recursive_loop = @recursiveLoop WHERE account = @account AND region = @region AND name = @name",
+            command =>
+            {
+                AddKey(command, scope, functionName);
+                command.Parameters.AddWithValue("@recursiveLoop", recursiveLoop);
+            },
+            cancellationToken) == 1;
+    }
+
     public async Task<bool> IsCodeReferencedAsync(string codeSha256, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(codeSha256);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -194,13 +209,6 @@ internal sealed partial class SqliteStateStore
         command.Parameters.AddWithValue("@codeSha256", codeSha256);
         var value = await command.ExecuteScalarAsync(cancellationToken);
         return value is long referenced && referenced != 0;
-    }
-
-    private static void AddKey(SqliteCommand command, Scope scope, string name)
-    {
-        command.Parameters.AddWithValue("@account", scope.Account);
-        command.Parameters.AddWithValue("@region", scope.Region);
-        command.Parameters.AddWithValue("@name", name);
     }
 
     private static async Task<List<FunctionRecord>> ReadFunctionsAsync(SqliteCommand command, CancellationToken cancellationToken)

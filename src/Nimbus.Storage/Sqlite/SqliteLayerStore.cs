@@ -3,10 +3,12 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Layers;
+using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed class SqliteLayerStore(SqliteDatabase db) : ILayerStore
 {
     private const string SelectLayerVersion = "SELECT config FROM layer_versions v";
 
@@ -19,9 +21,9 @@ internal sealed partial class SqliteStateStore
     public async Task<LayerVersion> PublishLayerVersionAsync(LayerVersion draft, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var createdAt = FormatTimestamp(_timeProvider.GetUtcNow());
+        var createdAt = FormatTimestamp(db.Time.GetUtcNow());
 
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var bump = CreateCommand(
@@ -61,7 +63,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(name);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -84,7 +86,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -113,7 +115,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
 
         // SQLite's bare-column rule: with MAX() in an aggregate query, the other columns come from the row holding the max.
         await using var command = CreateCommand(
@@ -140,7 +142,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(name);
 
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(
@@ -162,7 +164,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(updated);
         var config = Serialize(updated);
 
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(
@@ -187,7 +189,7 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(codeSha256);
 
-        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
         await using var command = CreateCommand(
             connection,
             transaction: null,
@@ -199,7 +201,7 @@ internal sealed partial class SqliteStateStore
 
     public async Task<IReadOnlyList<string>> PurgeDeletedLayerVersionsAsync(CancellationToken cancellationToken)
     {
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 // Function configurations keep their layers as [{"Arn": ...}, ...]; published versions too.

@@ -3,10 +3,12 @@ using System.Globalization;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Validation;
+using static Nimbus.Core.Functions.Paging;
+using static Nimbus.Core.Functions.QualifierResolver;
 
 namespace Nimbus.Core.Functions;
 
-public sealed partial class FunctionService
+public sealed partial class VersionService
 {
     private const int MaxAliasesPage = 50;
 
@@ -35,7 +37,7 @@ public sealed partial class FunctionService
             FunctionVersion = change.FunctionVersion!, // Checked above.
             Description = change.Description ?? "",
             AdditionalVersionWeights = change.AdditionalVersionWeights is { Count: > 0 } weights ? weights : null,
-            RevisionId = NewRevisionId(),
+            RevisionId = FunctionService.NewRevisionId(),
         };
         await CheckRoutingAsync(record, alias, cancellationToken);
         if (!await _store.TryCreateAliasAsync(scope, alias, cancellationToken))
@@ -43,7 +45,7 @@ public sealed partial class FunctionService
             throw LambdaErrors.Conflict($"Alias already exists: {scope.FunctionArn(record.Name, alias.Name)}");
         }
 
-        _cache.Invalidate(new FunctionKey(scope, record.Name));
+        _functions.Invalidate(new FunctionKey(scope, record.Name));
         return alias;
     }
 
@@ -75,7 +77,7 @@ public sealed partial class FunctionService
             AdditionalVersionWeights = change.AdditionalVersionWeights is { } weights
                 ? (weights.Count > 0 ? weights : null)
                 : current.AdditionalVersionWeights,
-            RevisionId = NewRevisionId(),
+            RevisionId = FunctionService.NewRevisionId(),
         };
         await CheckRoutingAsync(record, alias, cancellationToken);
         if (!await _store.TryUpdateAliasAsync(scope, alias, current.RevisionId, cancellationToken))
@@ -83,11 +85,11 @@ public sealed partial class FunctionService
             throw LambdaErrors.RevisionMismatch();
         }
 
-        _cache.Invalidate(new FunctionKey(scope, record.Name));
+        _functions.Invalidate(new FunctionKey(scope, record.Name));
         if (alias.FunctionVersion != current.FunctionVersion)
         {
             // Provisioned concurrency on the alias follows it to the new version.
-            Interlocked.Increment(ref _provisionedGeneration);
+            _concurrency.ProvisionedChanged();
         }
 
         return alias;
@@ -103,12 +105,9 @@ public sealed partial class FunctionService
         await _store.DeleteAliasAsync(scope, record.Name, aliasName, cancellationToken);
 
         // Deleting an alias deletes its provisioned concurrency, as on AWS.
-        if (await _store.DeleteProvisionedConcurrencyAsync(scope, record.Name, aliasName, cancellationToken))
-        {
-            Interlocked.Increment(ref _provisionedGeneration);
-        }
+        await _concurrency.DeleteForQualifierAsync(scope, record.Name, aliasName, cancellationToken);
 
-        _cache.Invalidate(new FunctionKey(scope, record.Name));
+        _functions.Invalidate(new FunctionKey(scope, record.Name));
     }
 
     /// <summary>ListAliases in name order, optionally only those routing to <paramref name="functionVersion"/>.</summary>

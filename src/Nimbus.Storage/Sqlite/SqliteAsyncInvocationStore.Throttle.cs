@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 using Nimbus.Core.Arns;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
 /// <summary>Deferring and resuming the queued events of a throttled function, each in one statement.</summary>
-internal sealed partial class SqliteStateStore
+internal sealed partial class SqliteAsyncInvocationStore
 {
     public async Task<int> DeferFunctionAsync(Scope scope, string functionName, DateTimeOffset dueBy, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(functionName);
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(
@@ -38,7 +39,7 @@ internal sealed partial class SqliteStateStore
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(functionName);
-        return await WriteAsync(
+        return await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
                 await using var command = CreateCommand(

@@ -3,17 +3,19 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed partial class SqliteStateStore
+internal sealed class SqliteProvisionedConcurrencyStore(SqliteDatabase db) : IProvisionedConcurrencyStore
 {
     private const string SelectProvisioned = "SELECT account, region, config FROM provisioned_concurrency";
 
     public async Task<ProvisionedConcurrencyConfig?> GetProvisionedConcurrencyAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        var configs = await QueryAsync(
+        var configs = await db.QueryAsync(
             SelectProvisioned + " WHERE account = @account AND region = @region AND function_name = @name AND qualifier = @qualifier",
             command =>
             {
@@ -29,11 +31,11 @@ internal sealed partial class SqliteStateStore
     {
         if (scope is null)
         {
-            return await QueryAsync(SelectProvisioned + " ORDER BY account, region, function_name, qualifier", static _ => { }, ReadProvisioned, cancellationToken);
+            return await db.QueryAsync(SelectProvisioned + " ORDER BY account, region, function_name, qualifier", static _ => { }, ReadProvisioned, cancellationToken);
         }
 
         ArgumentNullException.ThrowIfNull(functionName);
-        return await QueryAsync(
+        return await db.QueryAsync(
             SelectProvisioned + " WHERE account = @account AND region = @region AND function_name = @name ORDER BY qualifier",
             command => AddKey(command, scope, functionName),
             ReadProvisioned,
@@ -45,7 +47,7 @@ internal sealed partial class SqliteStateStore
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(config);
         var json = JsonSerializer.Serialize(config, StorageJsonContext.Default.ProvisionedConcurrencyConfig);
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             """
             INSERT INTO provisioned_concurrency (account, region, function_name, qualifier, config, last_modified, requested)
             SELECT @account, @region, @name, @qualifier, @config, @lastModified, @requested
@@ -64,7 +66,7 @@ internal sealed partial class SqliteStateStore
         var json = JsonSerializer.Serialize(config, StorageJsonContext.Default.ProvisionedConcurrencyConfig);
 
         // Progress reports are derived state (recomputed after a restart): committed without an fsync of their own.
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             """
             UPDATE provisioned_concurrency SET config = @config
             WHERE account = @account AND region = @region AND function_name = @name AND qualifier = @qualifier
@@ -83,7 +85,7 @@ internal sealed partial class SqliteStateStore
     public async Task<bool> DeleteProvisionedConcurrencyAsync(Scope scope, string functionName, string qualifier, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return await ExecuteWriteAsync(
+        return await db.ExecuteWriteAsync(
             "DELETE FROM provisioned_concurrency WHERE account = @account AND region = @region AND function_name = @name AND qualifier = @qualifier",
             command =>
             {
