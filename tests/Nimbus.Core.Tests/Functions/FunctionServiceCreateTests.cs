@@ -27,13 +27,15 @@ public sealed class FunctionServiceCreateTests
     [Fact]
     public async Task CreateAsync_ValidRequest_StoresRecordWithDefaultsAndCode()
     {
-        var zip = ServiceHarness.Zip();
+        // A fixed zip (app.py of PythonEcho("v1"), dated 1980-01-01) whose SHA-256 was computed with sha256sum.
+        var zip = Convert.FromBase64String(
+            "UEsDBBQAAAAAAAAAIQAcgVQWWgAAAFoAAAAGAAAAYXBwLnB5TUFSS0VSID0gJ3YxJwoKZGVmIGhhbmRsZXIoZXZlbnQsIGNvbnRleHQpOgogICAgcmV0dXJuIHsnbWFya2VyJzogTUFSS0VSLCAnZXZlbnQnOiBldmVudH0KUEsBAhQDFAAAAAAAAAAhAByBVBZaAAAAWgAAAAYAAAAAAAAAAAAAAKSBAAAAAGFwcC5weVBLBQYAAAAAAQABADQAAAB+AAAAAAA=");
 
         var version = await _harness.CreateAsync("fn", zip: zip);
 
         var stored = await _harness.LatestAsync("fn");
         Assert.Equal(version, stored);
-        Assert.Equal(InMemoryCodeStore.HashOf(zip), stored.CodeSha256);
+        Assert.Equal("GFKCf+PQpKfgej8ELPerk9Jp3SkBQufDqYS8t/7XjTY=", stored.CodeSha256);
         Assert.Equal(zip.Length, stored.CodeSize);
         Assert.Equal(ServiceHarness.Start, stored.LastModified);
         Assert.Equal(3, stored.Timeout);
