@@ -21,4 +21,23 @@ internal static class PolicyJson
 
     public static RequestContext Request(string action, string resource, ContextKeys? keys = null, string principal = Alice) =>
         new(principal, action, resource, keys);
+
+    public static PolicyDecision Decide(PolicyDocument policy, RequestContext request) =>
+        PolicyEvaluator.Evaluate(request, [policy]).Decision;
+
+    /// <summary>Keys written "name=value;name=v1|v2" (a bar makes a multivalued key); empty for none.</summary>
+    public static ContextKeys Keys(string spec)
+    {
+        var keys = new ContextKeys();
+        foreach (var pair in spec.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            var values = pair[(at + 1)..];
+            keys.Set(pair[..at], values.Contains('|', StringComparison.Ordinal) || values.Length == 0
+                ? ContextValue.Of(values.Split('|', StringSplitOptions.RemoveEmptyEntries))
+                : ContextValue.Of(values));
+        }
+
+        return keys;
+    }
 }

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Core.Access.Policies;
+
+/// <summary>
+/// IAM's evaluation logic for identity-based policies and an optional resource-based policy (IAM User Guide,
+/// reference_policies_evaluation-logic, and reference_policies_evaluation-logic-cross-account):
+/// <list type="number">
+/// <item>By default every request is denied (implicit deny).</item>
+/// <item>An applicable Deny in any policy denies it (explicit deny wins, whatever else allows).</item>
+/// <item>Within one account an Allow in either kind of policy is enough, except that a resource-based Allow that names
+/// the caller's account or role (not the caller's own ARN) still needs the identity-based Allow.</item>
+/// <item>Across accounts both must allow: the caller's identity-based policy and the resource owner's policy.</item>
+/// </list>
+/// Evaluation allocates nothing: the patterns and conditions were compiled by the parser.
+/// </summary>
+public static class PolicyEvaluator
+{
+    public static AuthorizationResult Evaluate(RequestContext request, IReadOnlyList<PolicyDocument> identityPolicies, PolicyDocument? resourcePolicy = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(identityPolicies);
+
+        PolicyStatement? identityAllow = null;
+        for (var p = 0; p < identityPolicies.Count; p++)
+        {
+            var statements = identityPolicies[p].StatementArray;
+            for (var s = 0; s < statements.Length; s++)
+            {
+                var statement = statements[s];
+                if (statement.Effect == PolicyEffect.Allow && identityAllow is not null)
+                {
+                    continue;
+                }
+
+                if (statement.Applies(request) == PrincipalMatch.None)
+                {
+                    continue;
+                }
+
+                if (statement.Effect == PolicyEffect.Deny)
+                {
+                    return new AuthorizationResult(PolicyDecision.Deny, DecisionReason.ExplicitDenyInIdentityPolicy, statement);
+                }
+
+                identityAllow = statement;
+            }
+        }
+
+        PolicyStatement? resourceAllow = null;
+        var resourceMatch = PrincipalMatch.None;
+        if (resourcePolicy is not null)
+        {
+            var statements = resourcePolicy.StatementArray;
+            for (var s = 0; s < statements.Length; s++)
+            {
+                var statement = statements[s];
+                if (statement.Effect == PolicyEffect.Allow && resourceMatch == PrincipalMatch.Direct)
+                {
+                    continue;
+                }
+
+                var match = statement.Applies(request);
+                if (match == PrincipalMatch.None)
+                {
+                    continue;
+                }
+
+                if (statement.Effect == PolicyEffect.Deny)
+                {
+                    return new AuthorizationResult(PolicyDecision.Deny, DecisionReason.ExplicitDenyInResourcePolicy, statement);
+                }
+
+                if (match > resourceMatch)
+                {
+                    resourceMatch = match;
+                    resourceAllow = statement;
+                }
+            }
+        }
+
+        var sameAccount = string.Equals(request.PrincipalAccount, request.ResourceAccount, StringComparison.Ordinal);
+        if (sameAccount)
+        {
+            if (identityAllow is not null)
+            {
+                return new AuthorizationResult(PolicyDecision.Allow, DecisionReason.AllowedByIdentityPolicy, identityAllow);
+            }
+
+            return resourceMatch == PrincipalMatch.Direct
+                ? new AuthorizationResult(PolicyDecision.Allow, DecisionReason.AllowedByResourcePolicy, resourceAllow)
+                : new AuthorizationResult(PolicyDecision.Deny, DecisionReason.NoIdentityPolicyAllows, null);
+        }
+
+        if (identityAllow is null)
+        {
+            return new AuthorizationResult(PolicyDecision.Deny, DecisionReason.NoIdentityPolicyAllows, null);
+        }
+
+        return resourceAllow is null
+            ? new AuthorizationResult(PolicyDecision.Deny, DecisionReason.NoResourcePolicyAllows, null)
+            : new AuthorizationResult(PolicyDecision.Allow, DecisionReason.AllowedByBoth, resourceAllow);
+    }
+}
