@@ -63,6 +63,11 @@ public static partial class PolicyParser
         {
             throw Fail(PolicyErrors.Syntax());
         }
+        catch (ArgumentException)
+        {
+            // Text that is not valid UTF-16 (a lone surrogate) cannot be read as JSON either.
+            throw Fail(PolicyErrors.Syntax());
+        }
 
         using (parsed)
         {
