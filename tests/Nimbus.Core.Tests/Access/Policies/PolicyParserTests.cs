@@ -168,4 +168,13 @@ public sealed class PolicyParserTests
         var thrown = Assert.Throws<PolicyDocumentException>(() => PolicyParser.Parse(json, PolicyKind.Identity));
         Assert.Equal(PolicyErrors.SyntaxErrors, thrown.Message);
     }
+
+    [Fact]
+    public void Parse_LoneSurrogate_IsSyntaxError()
+    {
+        // Found by PolicyFuzzTests: JsonDocument throws ArgumentException, not JsonException, for invalid UTF-16.
+        var json = "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:Get\ud800\", \"Resource\": \"*\"}]}";
+        Assert.False(PolicyParser.TryParse(json, PolicyKind.Identity, null, out _, out var error));
+        Assert.Equal(PolicyErrors.Syntax(), error);
+    }
 }
