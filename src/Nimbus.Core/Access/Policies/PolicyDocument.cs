@@ -12,7 +12,7 @@ public sealed class PolicyDocument
         Kind = kind;
         Version = version;
         Id = id;
-        Statements = statements;
+        Statements = Array.AsReadOnly(statements);
         StatementArray = statements;
     }
 

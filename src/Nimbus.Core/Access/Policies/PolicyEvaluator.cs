@@ -8,7 +8,7 @@ namespace Nimbus.Core.Access.Policies;
 /// <item>By default every request is denied (implicit deny).</item>
 /// <item>An applicable Deny in any policy denies it (explicit deny wins, whatever else allows).</item>
 /// <item>Within one account an Allow in either kind of policy is enough, except that a resource-based Allow that names
-/// the caller's account or role (not the caller's own ARN) still needs the identity-based Allow.</item>
+/// only the caller's account still needs the identity-based Allow.</item>
 /// <item>Across accounts both must allow: the caller's identity-based policy and the resource owner's policy.</item>
 /// </list>
 /// Evaluation allocates nothing: the patterns and conditions were compiled by the parser.

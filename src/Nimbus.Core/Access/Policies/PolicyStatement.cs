@@ -24,9 +24,9 @@ public sealed class PolicyStatement
         Effect = effect;
         Principal = principal;
         IsNotPrincipal = notPrincipal;
-        Actions = actions;
+        Actions = Array.AsReadOnly(actions);
         IsNotAction = notAction;
-        Resources = resources;
+        Resources = Array.AsReadOnly(resources);
         IsNotResource = notResource;
         _conditions = conditions;
         // Actions take no policy variables; they match case-insensitively.

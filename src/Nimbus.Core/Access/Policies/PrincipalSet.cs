@@ -8,16 +8,22 @@ namespace Nimbus.Core.Access.Policies;
 /// </summary>
 public sealed class PrincipalSet
 {
+    private readonly string[] _aws;
+    private readonly string[] _services;
+    private readonly string[] _federated;
     private readonly string[] _accounts;
     private readonly string[] _roleSessionPrefixes;
 
     internal PrincipalSet(bool isWildcard, string[] aws, string[] service, string[] federated, string[] canonicalUser)
     {
         IsWildcard = isWildcard;
-        Aws = aws;
-        Service = service;
-        Federated = federated;
-        CanonicalUser = canonicalUser;
+        _aws = aws;
+        _services = service;
+        _federated = federated;
+        Aws = Array.AsReadOnly(aws);
+        Service = Array.AsReadOnly(service);
+        Federated = Array.AsReadOnly(federated);
+        CanonicalUser = Array.AsReadOnly(canonicalUser);
         var accounts = new List<string>();
         var sessions = new List<string>();
         foreach (var arn in aws)
@@ -57,16 +63,16 @@ public sealed class PrincipalSet
 
         if (request.ServicePrincipal is { } service)
         {
-            return Contains(Service, service, StringComparison.OrdinalIgnoreCase) ? PrincipalMatch.Direct : PrincipalMatch.None;
+            return Contains(_services, service, StringComparison.OrdinalIgnoreCase) ? PrincipalMatch.Direct : PrincipalMatch.None;
         }
 
         if (request.FederatedProvider is { } provider)
         {
-            return Contains(Federated, provider, StringComparison.Ordinal) ? PrincipalMatch.Direct : PrincipalMatch.None;
+            return Contains(_federated, provider, StringComparison.Ordinal) ? PrincipalMatch.Direct : PrincipalMatch.None;
         }
 
         var principal = request.PrincipalArn;
-        if (Contains(Aws, principal, StringComparison.Ordinal))
+        if (Contains(_aws, principal, StringComparison.Ordinal))
         {
             return PrincipalMatch.Direct;
         }
@@ -75,18 +81,18 @@ public sealed class PrincipalSet
         {
             if (principal.StartsWith(prefix, StringComparison.Ordinal))
             {
-                return PrincipalMatch.Delegated;
+                return PrincipalMatch.Direct;
             }
         }
 
         return Contains(_accounts, request.PrincipalAccount, StringComparison.Ordinal) ? PrincipalMatch.Delegated : PrincipalMatch.None;
     }
 
-    private static bool Contains(IReadOnlyList<string> values, string value, StringComparison comparison)
+    private static bool Contains(string[] values, string value, StringComparison comparison)
     {
-        for (var i = 0; i < values.Count; i++)
+        foreach (var candidate in values)
         {
-            if (string.Equals(values[i], value, comparison))
+            if (string.Equals(candidate, value, comparison))
             {
                 return true;
             }

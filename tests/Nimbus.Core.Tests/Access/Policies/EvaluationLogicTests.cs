@@ -79,15 +79,17 @@ public sealed class EvaluationLogicTests
     }
 
     [Theory]
-    // Same account: a resource-based Allow naming the caller is enough; one naming the account or the caller's role
-    // still needs the identity-based Allow (reference_policies_evaluation-logic, "Resource-based policies").
+    // Same account: a resource-based Allow naming the caller, or the role of the caller's session, is enough; one naming
+    // the account still needs the identity-based Allow (reference_policies_evaluation-logic_policy-eval-denyallow,
+    // "Resource-based policies").
     [InlineData("{'AWS': 'arn:aws:iam::000000000000:user/alice'}", Alice, PolicyDecision.Allow, DecisionReason.AllowedByResourcePolicy)]
     [InlineData("'*'", Alice, PolicyDecision.Allow, DecisionReason.AllowedByResourcePolicy)]
     [InlineData("{'AWS': '*'}", Alice, PolicyDecision.Allow, DecisionReason.AllowedByResourcePolicy)]
     [InlineData("{'AWS': 'arn:aws:iam::000000000000:user/carol'}", Alice, PolicyDecision.Deny, DecisionReason.NoIdentityPolicyAllows)]
     [InlineData("{'AWS': '000000000000'}", Alice, PolicyDecision.Deny, DecisionReason.NoIdentityPolicyAllows)]
     [InlineData("{'AWS': 'arn:aws:iam::000000000000:root'}", Alice, PolicyDecision.Deny, DecisionReason.NoIdentityPolicyAllows)]
-    [InlineData("{'AWS': 'arn:aws:iam::000000000000:role/service/worker'}", Session, PolicyDecision.Deny, DecisionReason.NoIdentityPolicyAllows)]
+    [InlineData("{'AWS': 'arn:aws:iam::000000000000:role/service/worker'}", Session, PolicyDecision.Allow, DecisionReason.AllowedByResourcePolicy)]
+    [InlineData("{'AWS': 'arn:aws:iam::000000000000:role/service/other'}", Session, PolicyDecision.Deny, DecisionReason.NoIdentityPolicyAllows)]
     [InlineData("{'AWS': 'arn:aws:sts::000000000000:assumed-role/worker/f'}", Session, PolicyDecision.Allow, DecisionReason.AllowedByResourcePolicy)]
     public void Evaluate_SameAccountResourcePolicyOnly(string principal, string caller, PolicyDecision decision, DecisionReason reason)
     {
