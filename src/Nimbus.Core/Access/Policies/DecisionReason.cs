@@ -22,4 +22,7 @@ public enum DecisionReason
 
     /// <summary>Cross-account: both the identity-based and the resource-based policy allow.</summary>
     AllowedByBoth,
+
+    /// <summary>The account's root user, in its own account: allowed unless a resource-based policy denies it.</summary>
+    AllowedAsAccountRoot,
 }

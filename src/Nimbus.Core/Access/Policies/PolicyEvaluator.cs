@@ -5,7 +5,9 @@ namespace Nimbus.Core.Access.Policies;
 /// IAM's evaluation logic for identity-based policies and an optional resource-based policy (IAM User Guide,
 /// reference_policies_evaluation-logic, and reference_policies_evaluation-logic-cross-account):
 /// <list type="number">
-/// <item>By default every request is denied (implicit deny).</item>
+/// <item>By default every request is denied (implicit deny), except the account root user's in its own account
+/// (reference_policies_evaluation-logic_policy-eval-denyallow: "with the exception of the AWS account root user, which
+/// has full access"), which only a resource-based Deny stops.</item>
 /// <item>An applicable Deny in any policy denies it (explicit deny wins, whatever else allows).</item>
 /// <item>Within one account an Allow in either kind of policy is enough, except that a resource-based Allow that names
 /// only the caller's account still needs the identity-based Allow.</item>
@@ -79,6 +81,11 @@ public static class PolicyEvaluator
         }
 
         var sameAccount = string.Equals(request.PrincipalAccount, request.ResourceAccount, StringComparison.Ordinal);
+        if (sameAccount && IsAccountRoot(request))
+        {
+            return new AuthorizationResult(PolicyDecision.Allow, DecisionReason.AllowedAsAccountRoot, null);
+        }
+
         if (sameAccount)
         {
             if (identityAllow is not null)
@@ -99,5 +106,26 @@ public static class PolicyEvaluator
         return resourceAllow is null
             ? new AuthorizationResult(PolicyDecision.Deny, DecisionReason.NoResourcePolicyAllows, null)
             : new AuthorizationResult(PolicyDecision.Allow, DecisionReason.AllowedByBoth, resourceAllow);
+    }
+
+    /// <summary>arn:PARTITION:iam::ACCOUNT:root, ACCOUNT being the caller's.</summary>
+    private static bool IsAccountRoot(RequestContext request)
+    {
+        var arn = request.PrincipalArn.AsSpan();
+        var account = request.PrincipalAccount.AsSpan();
+        if (request.ServicePrincipal is not null || request.FederatedProvider is not null || account.IsEmpty || !arn.StartsWith("arn:"))
+        {
+            return false;
+        }
+
+        var rest = arn[4..];
+        var colon = rest.IndexOf(':');
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        rest = rest[(colon + 1)..];
+        return rest.StartsWith("iam::") && rest[5..].StartsWith(account) && rest[(5 + account.Length)..].SequenceEqual(":root");
     }
 }

@@ -164,4 +164,17 @@ public sealed class EvaluationLogicTests
         Assert.Equal(DecisionReason.ExplicitDenyInResourcePolicy,
             PolicyEvaluator.Evaluate(Request("lambda:GetFunction", FunctionF, principal: "arn:aws:iam::000000000000:user/carol"), [], function).Reason);
     }
+
+    [Fact]
+    public void Evaluate_AccountRoot_IsAllowedInItsAccountUnlessAResourcePolicyDenies()
+    {
+        // reference_policies_evaluation-logic_policy-eval-denyallow: the root user has full access by default.
+        const string Root = "arn:aws:iam::000000000000:root";
+        Assert.Equal(DecisionReason.AllowedAsAccountRoot, PolicyEvaluator.Evaluate(Request("lambda:DeleteFunction", FunctionF, principal: Root), []).Reason);
+        var deny = Resource("{'Statement': [{'Effect': 'Deny', 'Principal': '*', 'Action': 'lambda:DeleteFunction', 'Resource': '*'}]}");
+        Assert.Equal(DecisionReason.ExplicitDenyInResourcePolicy, PolicyEvaluator.Evaluate(Request("lambda:DeleteFunction", FunctionF, principal: Root), [], deny).Reason);
+        // Another account's root is an outsider there.
+        Assert.Equal(DecisionReason.NoIdentityPolicyAllows, PolicyEvaluator.Evaluate(Request("lambda:GetFunction", FunctionF, principal: "arn:aws:iam::111122223333:root"), []).Reason);
+        Assert.Equal(DecisionReason.NoIdentityPolicyAllows, PolicyEvaluator.Evaluate(Request("lambda:GetFunction", FunctionF, principal: "arn:aws:iam::000000000000:user/root"), []).Reason);
+    }
 }
