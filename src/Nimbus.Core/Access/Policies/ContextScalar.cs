@@ -29,7 +29,7 @@ public readonly struct ContextScalar
             Bool = flag;
         }
 
-        Ip = IPAddress.TryParse(span, out var address) ? address : null;
+        Ip = LooksLikeAddress(span) && IPAddress.TryParse(span, out var address) ? address : null;
     }
 
     public string Text { get; }
@@ -77,4 +77,7 @@ public readonly struct ContextScalar
         date = default;
         return false;
     }
+
+    /// <summary>A dotted quad or an IPv6 address: IPAddress.TryParse alone would read "10" as 0.0.0.10.</summary>
+    internal static bool LooksLikeAddress(ReadOnlySpan<char> text) => text.Contains(':') || text.Count('.') == 3;
 }

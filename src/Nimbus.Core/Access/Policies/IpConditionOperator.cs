@@ -33,7 +33,7 @@ internal sealed class IpConditionOperator(IPNetwork?[] networks) : ConditionOper
         var span = text.AsSpan().Trim();
         var slash = span.IndexOf('/');
         var addressText = slash < 0 ? span : span[..slash];
-        if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%'))
+        if (!ContextScalar.LooksLikeAddress(addressText) || !IPAddress.TryParse(addressText, out var address) || addressText.Contains('%'))
         {
             return null;
         }

@@ -76,6 +76,9 @@ public sealed class ConditionOperatorTests
     [InlineData("{'IpAddress': {'aws:SourceIp': '2001:DB8:1234:5678::/64'}}", "aws:SourceIp=2001:db8:1234:5679::1", false)]
     [InlineData("{'IpAddress': {'aws:SourceIp': '127.0.0.0/8'}}", "aws:SourceIp=::ffff:127.0.0.1", true)]
     [InlineData("{'IpAddress': {'aws:SourceIp': '10.0.0.0/8'}}", "aws:SourceIp=not-an-ip", false)]
+    // A bare number is not an address (IPAddress.TryParse alone would take "10" for 0.0.0.10).
+    [InlineData("{'IpAddress': {'aws:SourceIp': '0.0.0.0/24'}}", "aws:SourceIp=10", false)]
+    [InlineData("{'IpAddress': {'aws:SourceIp': '10/8'}}", "aws:SourceIp=0.0.0.1", false)]
     [InlineData("{'NotIpAddress': {'aws:SourceIp': ['192.0.2.0/24', '203.0.113.0/24']}}", "aws:SourceIp=198.51.100.1", true)]
     [InlineData("{'NotIpAddress': {'aws:SourceIp': ['192.0.2.0/24', '203.0.113.0/24']}}", "aws:SourceIp=192.0.2.1", false)]
     [InlineData("{'ArnLike': {'aws:SourceArn': 'arn:aws:sns:*:000000000000:*'}}", "aws:SourceArn=arn:aws:sns:us-east-1:000000000000:topic", true)]
