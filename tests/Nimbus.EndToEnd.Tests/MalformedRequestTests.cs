@@ -62,4 +62,18 @@ public sealed class MalformedRequestTests(ServerFixture fixture) : IClassFixture
         Assert.Equal("User", body.RootElement.GetProperty("Type").GetString());
         Assert.Equal("Nimbus does not serve PATCH /2015-03-31/functions/f/concurrency yet. See the compatibility table in the README.", body.RootElement.GetProperty("message").GetString());
     }
+
+    [Theory]
+    [InlineData("", 400, "AuthorizationQueryParametersError")]
+    [InlineData("?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=NIMBUSCODE0000000000%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires=600&X-Amz-SignedHeaders=host&X-Amz-Signature=00", 403, "InvalidAccessKeyId")]
+    [InlineData("?X-Amz-Expires=1704067800&X-Amz-Signature=00", 400, "AuthorizationQueryParametersError")]
+    public async Task CodeUrlNotSignedByTheServer_AnswersS3XmlError(string query, int status, string code)
+    {
+        using var response = await Http.GetAsync(new Uri("/_nimbus/code/n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg.zip" + query, UriKind.Relative), TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"<Error><Code>{code}</Code><Message>", body, StringComparison.Ordinal);
+    }
 }
