@@ -13,9 +13,9 @@ public sealed class FuzzTests(ServerFixture fixture) : IClassFixture<ServerFixtu
     [Fact]
     public async Task FixedSeedFuzzPass_No5xxAndNoDroppedConnection()
     {
-        var result = await FuzzRunner.RunAsync(fixture.Server.Endpoint, seed: 20261203, requests: 400, concurrency: 2, TestContext.Current.CancellationToken);
+        var result = await FuzzRunner.RunAsync(fixture.Server.Endpoint, seed: 20261203, requests: 600, concurrency: 2, TestContext.Current.CancellationToken);
 
-        Assert.Equal(400, result.Requests);
+        Assert.Equal(600, result.Requests);
         Assert.True(result.Passed, $"{result}\n--- server\n{fixture.Server.Output}");
     }
 }
