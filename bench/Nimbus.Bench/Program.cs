@@ -18,9 +18,11 @@ using Nimbus.Bench;
 ];
 string[] commands = [.. benchmarks.Select(b => b.Name), "all"];
 var command = args.Length == 0 ? "all" : args[0];
-if (args.Length > 1 || !commands.Contains(command))
+if ((args.Length > 1 && command != "fuzz") || args.Length > 3 || !(commands.Contains(command) || command == "fuzz")
+    || args.Skip(1).Any(a => !int.TryParse(a, System.Globalization.CultureInfo.InvariantCulture, out _)))
 {
-    Console.Error.WriteLine($"usage: Nimbus.Bench [{string.Join('|', commands)}]   (default: all)");
+    // fuzz is not a figure and not part of "all": a bad-input pass that fails (exit 1) on any 5xx or dropped connection.
+    Console.Error.WriteLine($"usage: Nimbus.Bench [{string.Join('|', commands)}]   (default: all)\n       Nimbus.Bench fuzz [requests] [seed]");
     return 2;
 }
 
@@ -43,6 +45,11 @@ try
     var location = await NimbusLocation.FindAsync(interrupted.Token);
     Console.WriteLine($"Nimbus benchmarks ({command}); {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
     Console.WriteLine($"nimbus: {location.Executable} (built {File.GetLastWriteTime(location.Executable):yyyy-MM-dd HH:mm:ss})");
+    if (command == "fuzz")
+    {
+        return await FuzzCommand.RunAsync(location, args[1..], interrupted.Token);
+    }
+
     var session = new BenchSession(location, report);
     foreach (var (name, run) in benchmarks)
     {

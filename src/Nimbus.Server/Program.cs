@@ -6,4 +6,15 @@ var root = new RootCommand("Nimbus: a self-hosted serverless platform that speak
 {
     ServerCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var line in CommandLineErrors.Describe(parsed))
+    {
+        await Console.Error.WriteLineAsync(line);
+    }
+
+    return ExitCodes.InvalidConfiguration;
+}
+
+return await parsed.InvokeAsync();

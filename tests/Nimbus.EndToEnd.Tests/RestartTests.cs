@@ -128,8 +128,8 @@ public sealed class RestartTests
             cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Port must be between 0 and 65535", result.StandardError, StringComparison.Ordinal);
-        Assert.Contains("AccountId must be 12 digits", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("Port must be a whole number from 0 to 65535 (got '70000' from --port).", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("AccountId must be 12 digits (got '12' from NIMBUS_ACCOUNT_ID).", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

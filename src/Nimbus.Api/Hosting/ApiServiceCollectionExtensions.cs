@@ -45,11 +45,5 @@ public static class ApiServiceCollectionExtensions
         return app;
     }
 
-    private static Task UnknownOperationAsync(HttpContext context) =>
-        AwsErrorMiddleware.WriteAsync(
-            context,
-            new Core.Errors.LambdaException(
-                "UnknownOperationException",
-                StatusCodes.Status404NotFound,
-                $"Nimbus does not serve {context.Request.Method} {context.Request.Path} yet. See the compatibility table in the README."));
+    private static Task UnknownOperationAsync(HttpContext context) => AwsErrorMiddleware.WriteAsync(context, AwsErrorMiddleware.UnknownOperation(context));
 }

@@ -22,6 +22,11 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
         try
         {
             await next(context);
+            if (!context.Response.HasStarted && context.Response.StatusCode >= 400 && context.Response.ContentLength is null or 0)
+            {
+                // An error answered without a body (routing's 405, a bare status result): AWS's shape, as for the rest.
+                await WriteAsync(context, ForEmptyError(context));
+            }
         }
         catch (LambdaException ex)
         {
@@ -30,6 +35,11 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
         catch (JsonException ex)
         {
             await WriteAsync(context, new LambdaException("InvalidRequestContentException", 400, $"Could not parse request body into json: {ex.Message}"));
+        }
+        catch (InvalidDataException ex)
+        {
+            // The form reader's and multipart reader's limits and syntax errors.
+            await WriteAsync(context, new LambdaException("InvalidRequestContentException", 400, $"Could not read the request: {ex.Message}"));
         }
         catch (BadHttpRequestException ex)
         {
@@ -44,6 +54,27 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
             Log.Unhandled(logger, ex, context.Request.Method, context.Request.Path);
             await WriteAsync(context, new LambdaException(LambdaErrors.ServiceType, 500, "An internal error occurred; see the Nimbus server log."));
         }
+    }
+
+    /// <summary>
+    /// A path or method no route serves. AWS's Lambda endpoint answers these with UnknownOperationException; its exact
+    /// message for them is not recorded anywhere we could find (botocore's model has no such shape), so ours says what
+    /// was asked.
+    /// </summary>
+    public static LambdaException UnknownOperation(HttpContext context, int statusCode = StatusCodes.Status404NotFound) =>
+        new("UnknownOperationException", statusCode, $"Nimbus does not serve {context.Request.Method} {context.Request.Path} yet. See the compatibility table in the README.");
+
+    private static LambdaException ForEmptyError(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        return status switch
+        {
+            StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed => UnknownOperation(context, status),
+            StatusCodes.Status413PayloadTooLarge => new LambdaException("RequestTooLargeException", status, "The request is too large."),
+            StatusCodes.Status415UnsupportedMediaType => new LambdaException("UnsupportedMediaTypeException", status, $"The content type '{context.Request.ContentType}' is not supported."),
+            >= 500 => new LambdaException(LambdaErrors.ServiceType, status, "An internal error occurred; see the Nimbus server log."),
+            _ => new LambdaException("InvalidRequestContentException", status, "The request could not be read."),
+        };
     }
 
     public static async Task WriteAsync(HttpContext context, LambdaException error)

@@ -70,7 +70,7 @@ internal static class FunctionEndpoints
             Code = new FunctionCodeLocationWire
             {
                 RepositoryType = "S3",
-                Location = $"{request.Scheme}://{request.Host}{signer.CreatePath(view.Version.CodeSha256)}",
+                Location = signer.CreateUrl(request, view.Version.CodeSha256),
             },
             Tags = view.Record.Tags.Count > 0 ? view.Record.Tags : null,
             Concurrency = reserved is null ? null : new ConcurrencyWire { ReservedConcurrentExecutions = reserved },

@@ -140,7 +140,7 @@ internal static class LayerEndpoints
 
     /// <summary>Content.Location: a presigned URL of the zip, like GetFunction's Code.Location.</summary>
     private static string Location(HttpContext context, CodeLocationSigner signer, LayerVersion version) =>
-        $"{context.Request.Scheme}://{context.Request.Host}{signer.CreatePath(version.CodeSha256)}";
+        signer.CreateUrl(context.Request, version.CodeSha256);
 
     private static LayerFilter Filter(IQueryCollection query) =>
         new(NullIfEmpty(query["CompatibleRuntime"]), NullIfEmpty(query["CompatibleArchitecture"]));

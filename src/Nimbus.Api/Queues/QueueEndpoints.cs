@@ -49,10 +49,7 @@ internal static class QueueEndpoints
         }
         else
         {
-            throw new LambdaException(
-                "UnknownOperationException",
-                StatusCodes.Status404NotFound,
-                $"Nimbus does not serve {request.Method} {request.Path} yet. See the compatibility table in the README.");
+            throw AwsErrorMiddleware.UnknownOperation(context);
         }
     }
 
@@ -73,6 +70,11 @@ internal static class QueueEndpoints
         catch (JsonException)
         {
             await WriteJsonErrorAsync(response, new QueueException("SerializationException", "SerializationException", 400, "Could not parse the request body as JSON."));
+            return;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            await WriteJsonErrorAsync(response, new QueueException("SerializationException", "SerializationException", 400, $"Could not read the request body: {ex.Message}"));
             return;
         }
         catch (QueueException error)
@@ -118,7 +120,30 @@ internal static class QueueEndpoints
     private static async Task HandleQueryAsync(HttpContext context, string? pathQueueUrl)
     {
         var response = context.Response;
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            if (context.Request.ContentLength > MaxRequestBytes)
+            {
+                throw QueueErrors.InvalidParameterValue($"Request must be smaller than {MaxRequestBytes} bytes.");
+            }
+
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or BadHttpRequestException || (ex is IOException && !context.RequestAborted.IsCancellationRequested))
+        {
+            // The form reader's limits (a key over 2,048 bytes, a value over 4 MiB, more than 1,024 values), a cut or
+            // malformed multipart body. AWS's common errors name this MalformedQueryString; its wire text is not
+            // documented, so the reader's own reason is given. AWS's page says 404 for it; a client error is 400.
+            await WriteXmlErrorAsync(context, new QueueException("MalformedQueryString", "MalformedQueryString", 400, $"The request's form could not be read: {ex.Message}"));
+            return;
+        }
+        catch (QueueException error)
+        {
+            await WriteXmlErrorAsync(context, error);
+            return;
+        }
+
         var parameters = new Dictionary<string, string>(form.Count, StringComparer.Ordinal);
         foreach (var (key, value) in form)
         {

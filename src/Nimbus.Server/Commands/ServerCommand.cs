@@ -24,27 +24,21 @@ internal static class ServerCommand
 {
     public static Command Create()
     {
-        var port = new Option<int?>("--port") { Description = "Port to listen on (default 9000; 0 picks a free port)" };
+        // --port is read as text so that a wrong value is reported like every other setting's (NimbusSettings).
+        var port = new Option<string?>("--port") { Description = "Port to listen on (default 9000; 0 picks a free port)" };
         var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1)" };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory for state and code (default ./.nimbus)" };
         var config = new Option<string?>("--config") { Description = "JSON config file (default ./nimbus.json when present)" };
         var command = new Command("server", "Run the Nimbus platform: the Lambda API on one endpoint") { port, host, dataDir, config };
         command.SetAction((result, cancellationToken) =>
         {
-            var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-            if (result.GetValue(port) is { } p)
+            var overrides = new List<(string, string, string)>();
+            foreach (var (setting, option) in new (string, Option<string?>)[] { (nameof(NimbusOptions.Port), port), (nameof(NimbusOptions.Host), host), (nameof(NimbusOptions.DataDir), dataDir) })
             {
-                overrides[nameof(NimbusOptions.Port)] = p.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            if (result.GetValue(host) is { } h)
-            {
-                overrides[nameof(NimbusOptions.Host)] = h;
-            }
-
-            if (result.GetValue(dataDir) is { } d)
-            {
-                overrides[nameof(NimbusOptions.DataDir)] = d;
+                if (result.GetValue(option) is { } value)
+                {
+                    overrides.Add((setting, option.Name, value));
+                }
             }
 
             return RunAsync(result.GetValue(config), overrides, cancellationToken);
@@ -52,44 +46,25 @@ internal static class ServerCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string? configFile, Dictionary<string, string?> overrides, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? configFile, List<(string, string, string)> overrides, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Configuration.Sources.Clear();
-        try
+        var loaded = NimbusConfiguration.Load(configFile, overrides, Environment.GetEnvironmentVariables());
+        if (loaded.Errors.Count > 0)
         {
-            NimbusConfiguration.AddSources(builder.Configuration, configFile, overrides);
-        }
-        catch (FileNotFoundException ex)
-        {
-            await Console.Error.WriteLineAsync($"nimbus: {ex.Message}");
-            return ExitCodes.InvalidConfiguration;
-        }
-
-        builder.Services.AddOptions<NimbusOptions>().Bind(builder.Configuration).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<NimbusOptions>, ValidateNimbusOptions>();
-        NimbusOptions options;
-        try
-        {
-            options = builder.Configuration.Get<NimbusOptions>() ?? new NimbusOptions();
-        }
-        catch (InvalidOperationException ex)
-        {
-            await Console.Error.WriteLineAsync($"nimbus: invalid configuration: {ex.InnerException?.Message ?? ex.Message}");
-            return ExitCodes.InvalidConfiguration;
-        }
-
-        var validation = new ValidateNimbusOptions().Validate(null, options);
-        if (validation.Failed)
-        {
-            foreach (var failure in validation.Failures)
+            foreach (var error in loaded.Errors)
             {
-                await Console.Error.WriteLineAsync($"nimbus: invalid configuration: {failure}");
+                await Console.Error.WriteLineAsync($"nimbus: invalid configuration: {error}");
             }
 
             return ExitCodes.InvalidConfiguration;
         }
 
+        var options = loaded.Options;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(loaded.Values);
+        builder.Services.AddOptions<NimbusOptions>().Bind(builder.Configuration).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NimbusOptions>, ValidateNimbusOptions>();
         Configure(builder, options);
         var app = builder.Build();
         app.UseNimbusApi();

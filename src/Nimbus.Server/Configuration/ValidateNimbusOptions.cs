@@ -1,68 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace Nimbus.Server.Configuration;
 
-/// <summary>Checks every setting and reports all problems at once.</summary>
-internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOptions>
+/// <summary>Checks every setting against its rule (<see cref="NimbusSettings"/>) and reports all problems at once.</summary>
+internal sealed class ValidateNimbusOptions : IValidateOptions<NimbusOptions>
 {
     public ValidateOptionsResult Validate(string? name, NimbusOptions options)
     {
         var errors = new List<string>();
-        if (options.Port is < 0 or > 65535)
+        foreach (var setting in NimbusSettings.All)
         {
-            errors.Add($"Port must be between 0 and 65535 (got {options.Port}).");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Host))
-        {
-            errors.Add("Host must not be empty.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.DataDir))
-        {
-            errors.Add("DataDir must not be empty.");
-        }
-
-        if (!AccountPattern().IsMatch(options.AccountId))
-        {
-            errors.Add($"AccountId must be 12 digits (got '{options.AccountId}').");
-        }
-
-        if (!RegionPattern().IsMatch(options.Region))
-        {
-            errors.Add($"Region must look like us-east-1 (got '{options.Region}').");
-        }
-
-        if (options.ConcurrentExecutions < 1)
-        {
-            errors.Add($"ConcurrentExecutions must be at least 1 (got {options.ConcurrentExecutions}).");
-        }
-
-        if (options.ScalingBurstPer10Seconds < 1)
-        {
-            errors.Add($"ScalingBurstPer10Seconds must be at least 1 (got {options.ScalingBurstPer10Seconds}).");
-        }
-
-        if (options.Sandbox is not ("auto" or "runc" or "process"))
-        {
-            errors.Add($"Sandbox must be 'auto', 'runc' or 'process' (got '{options.Sandbox}').");
-        }
-
-        if (options.IdleTimeoutSeconds < 1 || options.MaxLifetimeSeconds < 1)
-        {
-            errors.Add("IdleTimeoutSeconds and MaxLifetimeSeconds must be at least 1.");
-        }
-
-        if (ParseDelays(options.AsyncRetryDelays) is null)
-        {
-            errors.Add($"AsyncRetryDelays must be comma-separated non-negative seconds, e.g. 60,120 (got '{options.AsyncRetryDelays}').");
-        }
-
-        if (!Enum.TryParse<LogLevel>(options.LogLevel, ignoreCase: true, out _))
-        {
-            errors.Add($"LogLevel must be one of Trace, Debug, Information, Warning, Error, Critical, None (got '{options.LogLevel}').");
+            var value = setting.Read(options);
+            if (!setting.IsAllowed(value))
+            {
+                errors.Add($"{setting.Name} must be {setting.Allowed} (got '{value}').");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -74,7 +27,8 @@ internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOpt
         var delays = new List<TimeSpan>();
         foreach (var part in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < 0)
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                || seconds < 0 || !double.IsFinite(seconds) || seconds > TimeSpan.MaxValue.TotalSeconds / 2)
             {
                 return null;
             }
@@ -84,10 +38,4 @@ internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOpt
 
         return delays;
     }
-
-    [GeneratedRegex(@"^\d{12}$")]
-    private static partial Regex AccountPattern();
-
-    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
-    private static partial Regex RegionPattern();
 }

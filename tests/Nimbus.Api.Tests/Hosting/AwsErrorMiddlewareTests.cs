@@ -182,4 +182,47 @@ public sealed class AwsErrorMiddlewareTests
         Assert.Equal(0, context.Response.Body.Length);
         Assert.Equal(context.Items[AwsErrorMiddleware.RequestIdHeader], context.Response.Headers[AwsErrorMiddleware.RequestIdHeader].ToString());
     }
+
+    [Fact]
+    public async Task InvokeAsync_FormReaderLimit_400InvalidRequestContent()
+    {
+        var context = NewContext();
+
+        await InvokeAsync(context, new InvalidDataException("Form key length limit 2048 exceeded."));
+
+        Assert.Equal(400, context.Response.StatusCode);
+        Assert.Equal("InvalidRequestContentException", context.Response.Headers["x-amzn-ErrorType"].ToString());
+        Assert.Equal("Could not read the request: Form key length limit 2048 exceeded.", Body(context).GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData(405, "UnknownOperationException", "Nimbus does not serve PUT /2015-03-31/functions yet. See the compatibility table in the README.")]
+    [InlineData(404, "UnknownOperationException", "Nimbus does not serve PUT /2015-03-31/functions yet. See the compatibility table in the README.")]
+    [InlineData(400, "InvalidRequestContentException", "The request could not be read.")]
+    [InlineData(415, "UnsupportedMediaTypeException", "The content type 'text/csv' is not supported.")]
+    public async Task InvokeAsync_ErrorStatusWithoutBody_GetsAwsShape(int status, string errorType, string message)
+    {
+        var context = NewContext();
+        context.Request.Method = "PUT";
+        context.Request.Path = "/2015-03-31/functions";
+        context.Request.ContentType = "text/csv";
+
+        await new AwsErrorMiddleware(c => { c.Response.StatusCode = status; return Task.CompletedTask; }, NullLogger<AwsErrorMiddleware>.Instance).InvokeAsync(context);
+
+        Assert.Equal(status, context.Response.StatusCode);
+        Assert.Equal(errorType, context.Response.Headers["x-amzn-ErrorType"].ToString());
+        Assert.Equal(["Type", "message"], Members(Body(context)));
+        Assert.Equal(message, Body(context).GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_SuccessWithoutBody_LeftAlone()
+    {
+        var context = NewContext();
+
+        await new AwsErrorMiddleware(c => { c.Response.StatusCode = 204; return Task.CompletedTask; }, NullLogger<AwsErrorMiddleware>.Instance).InvokeAsync(context);
+
+        Assert.Equal(204, context.Response.StatusCode);
+        Assert.Equal(0, context.Response.Body.Length);
+    }
 }
