@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -63,7 +62,7 @@ internal static class InvokeEndpoints
         var clientContext = DecodeClientContext(request.Headers["X-Amz-Client-Context"].ToString());
         var traceId = request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } t ? t : null;
         var isEvent = invocationType == "Event";
-        var (buffer, length) = await ReadPayloadAsync(request, isEvent ? MaxAsyncPayload : MaxSyncPayload, isEvent ? "InvokeAsync" : "InvokeFunction", ct);
+        var (buffer, length) = await InvokePayload.ReadAsync(request, isEvent ? MaxAsyncPayload : MaxSyncPayload, isEvent ? "InvokeAsync" : "InvokeFunction", ct);
         try
         {
             var payload = length == 0 ? "{}"u8.ToArray().AsMemory() : buffer.AsMemory(0, length);
@@ -95,7 +94,7 @@ internal static class InvokeEndpoints
     private static async Task InvokeAsyncDeprecatedAsync(HttpContext context, string functionName, InvokeService invoker, RequestScope scopes)
     {
         var ct = context.RequestAborted;
-        var (buffer, length) = await ReadPayloadAsync(context.Request, MaxAsyncPayload, "InvokeAsync", ct);
+        var (buffer, length) = await InvokePayload.ReadAsync(context.Request, MaxAsyncPayload, "InvokeAsync", ct);
         try
         {
             var payload = length == 0 ? "{}"u8.ToArray() : buffer.AsSpan(0, length).ToArray();
@@ -183,59 +182,4 @@ internal static class InvokeEndpoints
             throw new LambdaException("InvalidRequestContentException", 400, $"Could not parse request body into json: Could not parse payload into json: {ex.Message}");
         }
     }
-
-    /// <summary>Reads the body into a pooled buffer; more than <paramref name="limit"/> bytes is AWS's 413.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadPayloadAsync(HttpRequest request, int limit, string operation, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            throw TooLarge(limit, operation);
-        }
-
-        var capacity = request.ContentLength is { } known ? (int)known + 1 : 16 * 1024;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1));
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > limit)
-                    {
-                        throw TooLarge(limit, operation);
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 2));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > limit)
-                {
-                    throw TooLarge(limit, operation);
-                }
-            }
-
-            return (buffer, length);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
-    private static LambdaException TooLarge(int limit, string operation) => new(
-        LambdaErrors.RequestTooLargeType,
-        413,
-        string.Create(CultureInfo.InvariantCulture, $"Request must be smaller than {limit} bytes for the {operation} operation"));
 }
