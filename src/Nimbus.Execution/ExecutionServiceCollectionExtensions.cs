@@ -66,6 +66,8 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Invoker>>(),
             sp.GetRequiredService<ConcurrencyGate>()));
+        services.TryAddSingleton<FunctionResolver>();
+        services.TryAddSingleton<IInvocationService, InvocationService>();
         services.AddHostedService<EnvironmentReaper>();
         return services;
     }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Errors;
-using Nimbus.Events.Invocations;
+using Nimbus.Events.Async;
 using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Api.Lambda;
@@ -33,7 +33,7 @@ internal static class InvokeEndpoints
         return routes;
     }
 
-    private static async Task InvokeAsync(HttpContext context, string functionName, InvokeService invoker, RequestScope scopes)
+    private static async Task InvokeAsync(HttpContext context, string functionName, FunctionResolver functions, IInvocationService invoker, AsyncInvokeService events, RequestScope scopes)
     {
         var request = context.Request;
         var response = context.Response;
@@ -67,23 +67,29 @@ internal static class InvokeEndpoints
         {
             var payload = length == 0 ? "{}"u8.ToArray().AsMemory() : buffer.AsMemory(0, length);
             CheckJson(payload.Span);
+            var target = await functions.ResolveAsync(scope, functionName, qualifier, ct);
+
+            // As on AWS, the Invoke's request id is the invocation's (for an Event, it names the event in destinations and DLQs).
+            var requestId = RequestIdOf(context);
             switch (invocationType)
             {
                 case "DryRun":
-                    await invoker.ResolveAsync(scope, functionName, qualifier, ct);
                     response.StatusCode = StatusCodes.Status204NoContent;
                     return;
                 case "Event":
-                    // As on AWS, the Invoke's request id is the invocation's (it names the event in destinations and DLQs).
-                    response.Headers[AwsErrorMiddleware.RequestIdHeader] =
-                        await invoker.EnqueueAsync(scope, functionName, qualifier, payload.ToArray(), clientContext, traceId, ct);
+                    await events.EnqueueAsync(target, requestId, payload.ToArray(), clientContext, traceId, ct);
                     response.StatusCode = StatusCodes.Status202Accepted;
                     return;
             }
 
-            var requestId = context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) ? id as string : null;
-            var result = await invoker.InvokeAsync(scope, functionName, qualifier, payload, clientContext, traceId, ct, requestId);
-            await WriteResultAsync(response, result, logType == "Tail", ct);
+            var outcome = await invoker.InvokeAsync(target, requestId, payload, InvocationType.RequestResponse, traceId, clientContext, ct);
+            if (!outcome.Ran)
+            {
+                // A synchronous invoke is refused, never queued: AWS's 429.
+                throw TooManyRequests(outcome.Throttle);
+            }
+
+            await WriteResultAsync(response, outcome.Result, logType == "Tail", ct);
         }
         finally
         {
@@ -91,7 +97,7 @@ internal static class InvokeEndpoints
         }
     }
 
-    private static async Task InvokeAsyncDeprecatedAsync(HttpContext context, string functionName, InvokeService invoker, RequestScope scopes)
+    private static async Task InvokeAsyncDeprecatedAsync(HttpContext context, string functionName, FunctionResolver functions, AsyncInvokeService events, RequestScope scopes)
     {
         var ct = context.RequestAborted;
         var (buffer, length) = await InvokePayload.ReadAsync(context.Request, MaxAsyncPayload, "InvokeAsync", ct);
@@ -99,8 +105,8 @@ internal static class InvokeEndpoints
         {
             var payload = length == 0 ? "{}"u8.ToArray() : buffer.AsSpan(0, length).ToArray();
             CheckJson(payload);
-            context.Response.Headers[AwsErrorMiddleware.RequestIdHeader] =
-                await invoker.EnqueueAsync(scopes.For(context.Request), functionName, null, payload, null, null, ct);
+            var target = await functions.ResolveAsync(scopes.For(context.Request), functionName, null, ct);
+            await events.EnqueueAsync(target, RequestIdOf(context), payload, null, null, ct);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("{\"Status\":202}", ct);
@@ -110,6 +116,15 @@ internal static class InvokeEndpoints
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>The request id <see cref="AwsErrorMiddleware"/> gave this request (and its x-amzn-RequestId header).</summary>
+    private static RequestId RequestIdOf(HttpContext context) =>
+        context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string value ? new RequestId(value) : RequestId.New();
+
+    /// <summary>The gate's throttle as AWS reports it: TooManyRequestsException with a ThrottleReason and Retry-After.</summary>
+    private static LambdaException TooManyRequests(InvocationThrottle throttle) => LambdaErrors.TooManyRequests(
+        throttle.AwsReason,
+        throttle.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : null);
 
     private static async Task WriteResultAsync(HttpResponse response, InvocationResult result, bool tail, CancellationToken cancellationToken)
     {

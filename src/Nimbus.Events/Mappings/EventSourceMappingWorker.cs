@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
 using Nimbus.Core.Storage;
 using Nimbus.Events.Async;
-using Nimbus.Events.Invocations;
+using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Events.Mappings;
 
@@ -17,8 +16,8 @@ namespace Nimbus.Events.Mappings;
 public sealed partial class EventSourceMappingWorker(
     IStateStore store,
     EventSourceMappingService mappings,
-    InvokeService invoker,
-    FunctionService functions,
+    FunctionResolver functions,
+    IInvocationService invoker,
     TimeProvider time,
     ILogger<EventSourceMappingWorker> logger,
     IQueueSource? source = null,
@@ -103,7 +102,7 @@ public sealed partial class EventSourceMappingWorker(
                 if (poller is null || poller.Mapping.LastModified != mapping.LastModified)
                 {
                     await StopAsync(mapping.Uuid);
-                    poller = new MappingPoller(mapping, queues, deadLetters, invoker, functions, logger, cancellationToken);
+                    poller = new MappingPoller(mapping, queues, deadLetters, functions, invoker, time, logger, cancellationToken);
                     _pollers[mapping.Uuid] = poller;
                     poller.Start();
                 }

@@ -180,12 +180,12 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
             _state = EnvironmentState.Busy;
             _current = outcome;
-            _currentRequestId = request.RequestId;
+            _currentRequestId = request.RequestId.Value;
         }
 
         var headers = new List<KeyValuePair<string, string>>(7)
         {
-            new("request-id", request.RequestId),
+            new("request-id", request.RequestId.Value),
             new("deadline-ms", deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
             new("function-arn", request.InvokedFunctionArn),
             new("content-type", "application/json"),

@@ -32,7 +32,7 @@ public sealed class InvokerFailureTests
         Assert.Equal("application/json", result.ContentType);
         Assert.Equal("[ERROR] ValueError: bad input", result.LogLines[1]);
         Assert.Equal($"END RequestId: {request.RequestId}", result.LogLines[^2]);
-        Assert.Matches(InvokerTests.ReportPattern(request.RequestId), result.LogLines[^1]);
+        Assert.Matches(InvokerTests.ReportPattern(request.RequestId.Value), result.LogLines[^1]);
         Assert.DoesNotContain("Status:", result.LogLines[^1], StringComparison.Ordinal);
     }
 
@@ -219,7 +219,7 @@ public sealed class InvokerFailureTests
         Assert.Equal(
             ["[ERROR] Runtime.ImportModuleError", $"START RequestId: {request.RequestId} Version: $LATEST", $"END RequestId: {request.RequestId}"],
             result.LogLines.Take(3));
-        Assert.Matches(InvokerTests.ReportPattern(request.RequestId), result.LogLines[^1]);
+        Assert.Matches(InvokerTests.ReportPattern(request.RequestId.Value), result.LogLines[^1]);
         Assert.Contains("\tInit Duration: ", result.LogLines[^1], StringComparison.Ordinal);
         Assert.EndsWith("\tStatus: error\tError Type: Runtime.ImportModuleError", result.LogLines[^1], StringComparison.Ordinal);
         Assert.Empty(harness.Sandbox(1).Invokes);

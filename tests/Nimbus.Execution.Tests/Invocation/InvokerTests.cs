@@ -83,7 +83,7 @@ public sealed partial class InvokerTests
         Assert.Equal($"START RequestId: {request.RequestId} Version: $LATEST", result.LogLines[0]);
         Assert.Equal(["hello", "world", "to stderr"], result.LogLines.Skip(1).Take(3));
         Assert.Equal($"END RequestId: {request.RequestId}", result.LogLines[4]);
-        Assert.Matches(ReportPattern(request.RequestId), result.LogLines[5]);
+        Assert.Matches(ReportPattern(request.RequestId.Value), result.LogLines[5]);
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed partial class InvokerTests
         await harness.InvokeAsync(request);
 
         var invoke = Assert.Single(harness.Sandbox(1).Invokes);
-        Assert.Equal(request.RequestId, invoke.Header("request-id"));
+        Assert.Equal(request.RequestId.Value, invoke.Header("request-id"));
         Assert.Equal(request.InvokedFunctionArn, invoke.Header("function-arn"));
         Assert.Equal((TestFunctions.Epoch + TimeSpan.FromSeconds(3)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), invoke.Header("deadline-ms"));
         Assert.Equal(request.TraceId, invoke.Header("trace-id"));
