@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Execution.Tests.Fakes;
+using Nimbus.Init.Protocol;
 
 namespace Nimbus.Execution.Tests.Invocation;
 
@@ -60,7 +61,7 @@ public sealed class InvokerFailureTests
         var script = new FakeInitScript
         {
             OnInvoke = (sandbox, invoke, ct) => sandbox.SendAsync(
-                new(Nimbus.Init.Protocol.FrameType.Error, [new("request-id", FakeInitScript.RequestId(invoke))], "{}"u8.ToArray()),
+                new(Nimbus.Init.Protocol.FrameType.Error, [new(FrameHeaders.RequestId, FakeInitScript.RequestId(invoke))], "{}"u8.ToArray()),
                 ct),
         };
         await using var harness = await InvokerHarness.StartAsync(script);
