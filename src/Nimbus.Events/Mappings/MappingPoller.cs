@@ -48,6 +48,8 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly Lock _lock = new();
     private readonly FilterCriteria? _filters;
+    private readonly Action? _resultChanged;
+    private volatile string? _lastProcessingResult;
     private int _active;
     private long _lastScaleUp;
 
@@ -55,6 +57,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     /// Cancelled only when the server stops. Stopping these pollers (a mapping updated, disabled or deleted) stops
     /// their polling at once but lets a batch in flight finish its invocation and deletes, as on AWS.
     /// </param>
+    /// <param name="resultChanged">Called when <see cref="LastProcessingResult"/> changes, so the worker reports it.</param>
     public MappingPoller(
         EventSourceMapping mapping,
         IQueueSource source,
@@ -63,8 +66,10 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         IInvocationService invoker,
         TimeProvider time,
         ILogger logger,
-        CancellationToken shutdown)
+        CancellationToken shutdown,
+        Action? resultChanged = null)
     {
+        _resultChanged = resultChanged;
         _shutdown = shutdown;
         _mapping = mapping;
         _source = source;
@@ -83,7 +88,18 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     public void Retarget(EventSourceMapping mapping) => _mapping = mapping;
 
     /// <summary>The last outcome worth reporting (AWS's LastProcessingResult), or null.</summary>
-    public string? LastProcessingResult { get; private set; }
+    public string? LastProcessingResult
+    {
+        get => _lastProcessingResult;
+        private set
+        {
+            if (_lastProcessingResult != value)
+            {
+                _lastProcessingResult = value;
+                _resultChanged?.Invoke();
+            }
+        }
+    }
 
     private int MaximumPollers => _mapping.MaximumConcurrency ?? DefaultMaximumPollers;
 

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -95,7 +94,7 @@ public sealed partial class Invoker : IAsyncDisposable
         var start = _time.GetUtcNow();
         var deadline = start + TimeSpan.FromSeconds(function.Timeout);
         lines.Add($"START RequestId: {request.RequestId} Version: {function.Version}");
-        var clock = Stopwatch.StartNew();
+        var clock = _time.GetTimestamp();
         RuntimeOutcome outcome;
         try
         {
@@ -112,7 +111,7 @@ public sealed partial class Invoker : IAsyncDisposable
             throw;
         }
 
-        var duration = clock.Elapsed;
+        var duration = _time.GetElapsedTime(clock);
         lines.AddRange(environment.Output.Drain());
         var result = Complete(request, outcome, lines, duration, initDuration, environment, cold);
         if (outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError)
