@@ -164,7 +164,7 @@ public sealed partial class AsyncInvocationWorker(
 
             if (attempts > maximumRetries)
             {
-                Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, $"RetriesExhausted after {attempts} attempts ({result.ErrorType})");
+                Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, $"RetriesExhausted after {attempts} attempts ({ErrorTypeOf(result)})");
                 await FailAsync(outcome, InvocationRecord.RetriesExhausted, attempts, result, trace, stoppingToken);
                 await queue.CompleteAsync(invocation.RequestId, stoppingToken);
                 return;
