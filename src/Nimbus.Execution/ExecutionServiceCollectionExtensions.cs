@@ -66,6 +66,7 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Invoker>>(),
             sp.GetRequiredService<ConcurrencyGate>()));
+        services.TryAddSingleton<IProvisionedEnvironments>(sp => sp.GetRequiredService<Invoker>());
         services.TryAddSingleton<FunctionResolver>();
         services.TryAddSingleton<IInvocationService, InvocationService>();
         services.AddHostedService<EnvironmentReaper>();

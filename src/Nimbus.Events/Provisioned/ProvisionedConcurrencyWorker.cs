@@ -16,7 +16,7 @@ namespace Nimbus.Events.Provisioned;
 /// </summary>
 public sealed partial class ProvisionedConcurrencyWorker(
     FunctionService functions,
-    Invoker invoker,
+    IProvisionedEnvironments invoker,
     TimeProvider time,
     ILogger<ProvisionedConcurrencyWorker> logger) : BackgroundService
 {
@@ -77,7 +77,7 @@ public sealed partial class ProvisionedConcurrencyWorker(
             {
                 target = await functions.GetForInvokeAsync(scope, config.FunctionName, config.Qualifier, cancellationToken);
             }
-            catch (LambdaException ex) when (ex.StatusCode == 404)
+            catch (LambdaException ex) when (ex.ErrorType == LambdaErrors.ResourceNotFoundType)
             {
                 continue; // Deleted meanwhile; the next reload drops the config.
             }

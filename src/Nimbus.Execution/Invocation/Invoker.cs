@@ -18,7 +18,7 @@ namespace Nimbus.Execution.Invocation;
 /// starts a new one (cold start: sandbox, nimbus-init, runtime init), runs the event with the function's
 /// timeout, writes START/END/REPORT around the runtime's output, and keeps or discards the environment.
 /// </summary>
-public sealed partial class Invoker : IAsyncDisposable
+public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 {
     private readonly ISandboxFactory _sandboxes;
     private readonly RuntimeLauncher _launcher;
