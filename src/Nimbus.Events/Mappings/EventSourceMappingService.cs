@@ -292,7 +292,7 @@ public sealed partial class EventSourceMappingService(IStateStore store, Functio
             var reference = FunctionReference.Parse(functionName, null, scope, forWrite: false);
             return (view.Record.Name, reference.Qualifier, view.Version.Timeout);
         }
-        catch (LambdaException ex) when (ex.StatusCode == 404)
+        catch (LambdaException ex) when (ex.ErrorType == LambdaErrors.ResourceNotFoundType)
         {
             throw LambdaErrors.InvalidParameter("Function does not exist");
         }
