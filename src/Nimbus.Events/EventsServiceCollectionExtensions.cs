@@ -2,7 +2,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Events.Async;
-using Nimbus.Events.Invocations;
 using Nimbus.Events.Mappings;
 using Nimbus.Events.Provisioned;
 using Nimbus.Events.Queues;
@@ -17,7 +16,7 @@ public static class EventsServiceCollectionExtensions
         services.AddOptions<AsyncInvokeOptions>();
         services.TryAddSingleton<AsyncInvocationWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<AsyncInvocationWorker>());
-        services.TryAddSingleton<InvokeService>();
+        services.TryAddSingleton<AsyncInvokeService>();
         services.AddHostedService<ProvisionedConcurrencyWorker>();
         services.TryAddSingleton<EventSourceMappingService>();
         services.AddHostedService<EventSourceMappingWorker>();

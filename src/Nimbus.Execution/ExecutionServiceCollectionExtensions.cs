@@ -65,6 +65,9 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Invoker>>(),
             sp.GetRequiredService<ConcurrencyGate>()));
+        services.TryAddSingleton<IProvisionedEnvironments>(sp => sp.GetRequiredService<Invoker>());
+        services.TryAddSingleton<FunctionResolver>();
+        services.TryAddSingleton<IInvocationService, InvocationService>();
         services.AddHostedService<EnvironmentReaper>();
         return services;
     }

@@ -50,7 +50,7 @@ internal sealed class InitAgent : IDisposable
         var serving = server.RunAsync(_stopping.Token);
 
         await host.SendAsync(
-            new Frame(FrameType.Hello, [new("runtime-api", runtimeApi), new("pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture))]),
+            new Frame(FrameType.Hello, [new(FrameHeaders.RuntimeApi, runtimeApi), new(FrameHeaders.Pid, Environment.ProcessId.ToString(CultureInfo.InvariantCulture))]),
             _stopping.Token);
 
         var status = 0;
@@ -115,7 +115,7 @@ internal sealed class InitAgent : IDisposable
             // The runtime never ran: report it as a runtime that failed at once, as a shell would (126/127).
             var exitStatus = e is RuntimeStartException start ? start.ExitStatus : 126;
             var message = Encoding.UTF8.GetBytes($"nimbus-init: {e.Message}\n");
-            await host.SendAsync(new Frame(FrameType.Log, [new("stream", "stderr")], message), _stopping.Token);
+            await host.SendAsync(new Frame(FrameType.Log, [new(FrameHeaders.Stream, "stderr")], message), _stopping.Token);
             await host.SendAsync(new Frame(FrameType.Exited, [new RuntimeExit(exitStatus, null).ToHeader()]), _stopping.Token);
             return;
         }
@@ -172,7 +172,7 @@ internal sealed class InitAgent : IDisposable
             return;
         }
 
-        var grace = int.TryParse(frame.Header("grace-ms"), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 0;
+        var grace = int.TryParse(frame.Header(FrameHeaders.GraceMs), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 0;
         if (!_runtime.Exited.IsCompleted)
         {
             _runtime.SignalGroup(Libc.SigTerm);

@@ -19,11 +19,11 @@ public sealed class RuntimeProcessTests
         await host.StartRuntimeAsync(Runtimes.Python, [script, "second arg"], ["MY_VAR=a=b", "AWS_LAMBDA_RUNTIME_API=overridden"]);
         await host.ExpectAsync(FrameType.Ready);
         Assert.Contains("init: starting", host.Stdout, StringComparison.Ordinal);
-        await host.InvokeAsync("req-1", """{"hello":"world"}""", new("trace-id", "Root=1-t"), new("cognito-identity", """{"cognitoIdentityId":"i"}"""));
+        await host.InvokeAsync("req-1", """{"hello":"world"}""", new(FrameHeaders.TraceId, "Root=1-t"), new(FrameHeaders.CognitoIdentity, """{"cognitoIdentityId":"i"}"""));
         var response = await host.ExpectAsync(FrameType.Response);
 
-        Assert.Equal("req-1", response.Header("request-id"));
-        Assert.Equal("application/json", response.Header("content-type"));
+        Assert.Equal("req-1", response.Header(FrameHeaders.RequestId));
+        Assert.Equal("application/json", response.Header(FrameHeaders.ContentType));
         Assert.Contains("handling req-1", host.Stdout, StringComparison.Ordinal);
         Assert.Contains("warning from req-1", host.Stderr, StringComparison.Ordinal);
         var seen = JsonDocument.Parse(response.Body).RootElement;
@@ -52,9 +52,9 @@ public sealed class RuntimeProcessTests
         await host.ExpectAsync(FrameType.Ready);
 
         await host.InvokeAsync("req-1", "{}");
-        Assert.Equal("req-1", (await host.ExpectAsync(FrameType.Response)).Header("request-id"));
+        Assert.Equal("req-1", (await host.ExpectAsync(FrameType.Response)).Header(FrameHeaders.RequestId));
         await host.InvokeAsync("req-2", "{}");
-        Assert.Equal("req-2", (await host.ExpectAsync(FrameType.Response)).Header("request-id"));
+        Assert.Equal("req-2", (await host.ExpectAsync(FrameType.Response)).Header(FrameHeaders.RequestId));
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public sealed class RuntimeProcessTests
         await host.InvokeAsync("req-1", """{"action":"exit","code":3,"bytes":200000}""");
         var exited = await host.ExpectAsync(FrameType.Exited);
 
-        Assert.Equal("3", exited.Header("status"));
-        Assert.Null(exited.Header("signal"));
+        Assert.Equal("3", exited.Header(FrameHeaders.Status));
+        Assert.Null(exited.Header(FrameHeaders.Signal));
         Assert.Contains(new string('x', 200000), host.Stdout, StringComparison.Ordinal);
         Assert.All(host.Logs, log => Assert.InRange(log.Body.Length, 1, 64 * 1024));
     }
@@ -82,7 +82,7 @@ public sealed class RuntimeProcessTests
         await host.StartRuntimeAsync("sh", ["-c", "echo \"$0|$1|$(pwd)\"; exit 7", "first", "two words"]);
         var exited = await host.ExpectAsync(FrameType.Exited);
 
-        Assert.Equal("7", exited.Header("status"));
+        Assert.Equal("7", exited.Header(FrameHeaders.Status));
         Assert.Equal($"first|two words|{host.Directory}\n", host.Stdout);
     }
 
@@ -94,7 +94,7 @@ public sealed class RuntimeProcessTests
         await host.StartRuntimeAsync("/nonexistent/bootstrap", []);
         var exited = await host.ExpectAsync(FrameType.Exited);
 
-        Assert.Equal("127", exited.Header("status"));
+        Assert.Equal("127", exited.Header(FrameHeaders.Status));
         Assert.Contains("/nonexistent/bootstrap", host.Stderr, StringComparison.Ordinal);
     }
 
@@ -106,10 +106,10 @@ public sealed class RuntimeProcessTests
         await host.StartRuntimeAsync(Runtimes.Python, [script]);
         await host.ExpectAsync(FrameType.Ready);
 
-        await host.SendAsync(new Frame(FrameType.Shutdown, [new("grace-ms", "30000")]));
+        await host.SendAsync(new Frame(FrameType.Shutdown, [new(FrameHeaders.GraceMs, "30000")]));
         var exited = await host.ExpectAsync(FrameType.Exited);
 
-        Assert.Equal("15", exited.Header("signal"));
+        Assert.Equal("15", exited.Header(FrameHeaders.Signal));
         Assert.Equal(0, await host.WaitForInitExitAsync());
     }
 
@@ -121,10 +121,10 @@ public sealed class RuntimeProcessTests
         // Ignored signals stay ignored across exec, so sleep ignores SIGTERM as well.
         await host.StartRuntimeAsync("/bin/sh", ["-c", "trap '' TERM; echo ready; exec sleep 600"]);
         await host.WaitForStdoutAsync("ready");
-        await host.SendAsync(new Frame(FrameType.Shutdown, [new("grace-ms", "100")]));
+        await host.SendAsync(new Frame(FrameType.Shutdown, [new(FrameHeaders.GraceMs, "100")]));
         var exited = await host.ExpectAsync(FrameType.Exited);
 
-        Assert.Equal("9", exited.Header("signal"));
+        Assert.Equal("9", exited.Header(FrameHeaders.Signal));
         Assert.Equal(0, await host.WaitForInitExitAsync());
     }
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Errors;
-using Nimbus.Events.Invocations;
+using Nimbus.Events.Async;
 using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Api.Lambda;
@@ -34,7 +33,7 @@ internal static class InvokeEndpoints
         return routes;
     }
 
-    private static async Task InvokeAsync(HttpContext context, string functionName, InvokeService invoker, RequestScope scopes)
+    private static async Task InvokeAsync(HttpContext context, string functionName, FunctionResolver functions, IInvocationService invoker, AsyncInvokeService events, RequestScope scopes)
     {
         var request = context.Request;
         var response = context.Response;
@@ -63,28 +62,34 @@ internal static class InvokeEndpoints
         var clientContext = DecodeClientContext(request.Headers["X-Amz-Client-Context"].ToString());
         var traceId = request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } t ? t : null;
         var isEvent = invocationType == "Event";
-        var (buffer, length) = await ReadPayloadAsync(request, isEvent ? MaxAsyncPayload : MaxSyncPayload, isEvent ? "InvokeAsync" : "InvokeFunction", ct);
+        var (buffer, length) = await InvokePayload.ReadAsync(request, isEvent ? MaxAsyncPayload : MaxSyncPayload, isEvent ? "InvokeAsync" : "InvokeFunction", ct);
         try
         {
             var payload = length == 0 ? "{}"u8.ToArray().AsMemory() : buffer.AsMemory(0, length);
             CheckJson(payload.Span);
+            var target = await functions.ResolveAsync(scope, functionName, qualifier, ct);
+
+            // As on AWS, the Invoke's request id is the invocation's (for an Event, it names the event in destinations and DLQs).
+            var requestId = RequestIdOf(context);
             switch (invocationType)
             {
                 case "DryRun":
-                    await invoker.ResolveAsync(scope, functionName, qualifier, ct);
                     response.StatusCode = StatusCodes.Status204NoContent;
                     return;
                 case "Event":
-                    // As on AWS, the Invoke's request id is the invocation's (it names the event in destinations and DLQs).
-                    response.Headers[AwsErrorMiddleware.RequestIdHeader] =
-                        await invoker.EnqueueAsync(scope, functionName, qualifier, payload.ToArray(), clientContext, traceId, ct);
+                    await events.EnqueueAsync(target, requestId, payload.ToArray(), clientContext, traceId, ct);
                     response.StatusCode = StatusCodes.Status202Accepted;
                     return;
             }
 
-            var requestId = context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) ? id as string : null;
-            var result = await invoker.InvokeAsync(scope, functionName, qualifier, payload, clientContext, traceId, ct, requestId);
-            await WriteResultAsync(response, result, logType == "Tail", ct);
+            var outcome = await invoker.InvokeAsync(target, requestId, payload, InvocationType.RequestResponse, traceId, clientContext, ct);
+            if (!outcome.Ran)
+            {
+                // A synchronous invoke is refused, never queued: AWS's 429.
+                throw TooManyRequests(outcome.Throttle);
+            }
+
+            await WriteResultAsync(response, outcome.Result, logType == "Tail", ct);
         }
         finally
         {
@@ -92,16 +97,16 @@ internal static class InvokeEndpoints
         }
     }
 
-    private static async Task InvokeAsyncDeprecatedAsync(HttpContext context, string functionName, InvokeService invoker, RequestScope scopes)
+    private static async Task InvokeAsyncDeprecatedAsync(HttpContext context, string functionName, FunctionResolver functions, AsyncInvokeService events, RequestScope scopes)
     {
         var ct = context.RequestAborted;
-        var (buffer, length) = await ReadPayloadAsync(context.Request, MaxAsyncPayload, "InvokeAsync", ct);
+        var (buffer, length) = await InvokePayload.ReadAsync(context.Request, MaxAsyncPayload, "InvokeAsync", ct);
         try
         {
             var payload = length == 0 ? "{}"u8.ToArray() : buffer.AsSpan(0, length).ToArray();
             CheckJson(payload);
-            context.Response.Headers[AwsErrorMiddleware.RequestIdHeader] =
-                await invoker.EnqueueAsync(scopes.For(context.Request), functionName, null, payload, null, null, ct);
+            var target = await functions.ResolveAsync(scopes.For(context.Request), functionName, null, ct);
+            await events.EnqueueAsync(target, RequestIdOf(context), payload, null, null, ct);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync("{\"Status\":202}", ct);
@@ -111,6 +116,15 @@ internal static class InvokeEndpoints
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>The request id <see cref="AwsErrorMiddleware"/> gave this request (and its x-amzn-RequestId header).</summary>
+    private static RequestId RequestIdOf(HttpContext context) =>
+        context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string value ? new RequestId(value) : RequestId.New();
+
+    /// <summary>The gate's throttle as AWS reports it: TooManyRequestsException with a ThrottleReason and Retry-After.</summary>
+    private static LambdaException TooManyRequests(InvocationThrottle throttle) => LambdaErrors.TooManyRequests(
+        throttle.AwsReason,
+        throttle.RetryAfter is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : null);
 
     private static async Task WriteResultAsync(HttpResponse response, InvocationResult result, bool tail, CancellationToken cancellationToken)
     {
@@ -183,59 +197,4 @@ internal static class InvokeEndpoints
             throw new LambdaException("InvalidRequestContentException", 400, $"Could not parse request body into json: Could not parse payload into json: {ex.Message}");
         }
     }
-
-    /// <summary>Reads the body into a pooled buffer; more than <paramref name="limit"/> bytes is AWS's 413.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadPayloadAsync(HttpRequest request, int limit, string operation, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            throw TooLarge(limit, operation);
-        }
-
-        var capacity = request.ContentLength is { } known ? (int)known + 1 : 16 * 1024;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1));
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > limit)
-                    {
-                        throw TooLarge(limit, operation);
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 2));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-                if (length > limit)
-                {
-                    throw TooLarge(limit, operation);
-                }
-            }
-
-            return (buffer, length);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
-    private static LambdaException TooLarge(int limit, string operation) => new(
-        LambdaErrors.RequestTooLargeType,
-        413,
-        string.Create(CultureInfo.InvariantCulture, $"Request must be smaller than {limit} bytes for the {operation} operation"));
 }

@@ -18,9 +18,10 @@ public static class TraceHeader
 
     /// <summary>
     /// The header for the next invocation of <paramref name="functionArn"/> in the chain <paramref name="incoming"/>
-    /// carries (a new chain when null), and how many times the chain has then invoked that function, this one included.
+    /// carries (a new chain when null, its trace id stamped with <paramref name="time"/>), and how many times the chain
+    /// has then invoked that function, this one included.
     /// </summary>
-    public static (string Header, int Count) Next(string? incoming, string functionArn)
+    public static (string Header, int Count) Next(string? incoming, string functionArn, TimeProvider time)
     {
         var hash = Hash(functionArn);
         string? root = null;
@@ -62,7 +63,7 @@ public static class TraceHeader
         }
 
         lineage.Add((hash, next));
-        var header = new StringBuilder(root ?? NewRoot());
+        var header = new StringBuilder(root ?? NewRoot(time));
         header.Append(";Parent=").Append(RandomHex(8)).Append(";Sampled=0").Append(other).Append(';').Append(LineageKey);
         for (var i = 0; i < lineage.Count; i++)
         {
@@ -80,8 +81,9 @@ public static class TraceHeader
         return Convert.ToHexStringLower(digest[..4]);
     }
 
-    private static string NewRoot() =>
-        $"Root=1-{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x8}-{RandomHex(12)}";
+    /// <summary>A new trace id: <c>1-</c>, the start time in epoch seconds (8 hex digits), 24 random hex digits.</summary>
+    private static string NewRoot(TimeProvider time) =>
+        $"Root=1-{time.GetUtcNow().ToUnixTimeSeconds():x8}-{RandomHex(12)}";
 
     private static string RandomHex(int bytes)
     {

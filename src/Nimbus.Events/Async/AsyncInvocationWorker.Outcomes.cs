@@ -149,6 +149,32 @@ public sealed partial class AsyncInvocationWorker
         return message.Length > MaxDeadLetterErrorMessage ? message[..MaxDeadLetterErrorMessage] : message;
     }
 
+    /// <summary>
+    /// The error type the function raised: the error body's <c>errorType</c> (e.g. RuntimeError), which the platform's
+    /// own type (from the runtime's error-type header, normalized to Runtime.Unknown when it is not Runtime.X or
+    /// Function.X) does not keep; the platform's type when the body has none (a timeout, a crash).
+    /// </summary>
+    private static string? ErrorTypeOf(InvocationResult result)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(result.Payload);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("errorType", out var type)
+                && type.ValueKind == JsonValueKind.String
+                && type.GetString() is { Length: > 0 } named)
+            {
+                return named;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the platform's type is all there is.
+        }
+
+        return result.ErrorType;
+    }
+
     /// <summary>What one delivery resolved: the event, the function and version it ran, and its event invoke config.</summary>
     private sealed record Outcome(AsyncInvocation Invocation, InvokeTarget Target, FunctionVersion Version, EventInvokeConfig? Config);
 }

@@ -2,7 +2,7 @@
 using System.Collections.Concurrent;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Storage;
-using Nimbus.Execution.Concurrency;
+using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Events.Async;
 
@@ -18,7 +18,7 @@ public sealed partial class AsyncInvocationWorker
     private readonly ConcurrentDictionary<(Scope Scope, string Name), Deferral> _deferred = new();
     private readonly ConcurrentQueue<(Scope Scope, string? Name)> _freed = new();
 
-    private async Task DeferThrottledAsync(AsyncInvocation invocation, InvocationThrottledException throttle, AsyncInvokeOptions settings, CancellationToken stoppingToken)
+    private async Task DeferThrottledAsync(AsyncInvocation invocation, InvocationThrottle throttle, AsyncInvokeOptions settings, CancellationToken stoppingToken)
     {
         var key = (invocation.Scope, invocation.FunctionName);
         var now = time.GetUtcNow();

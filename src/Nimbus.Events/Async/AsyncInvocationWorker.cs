@@ -4,11 +4,9 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
-using Nimbus.Core.Tracing;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Invocation;
 
@@ -23,7 +21,7 @@ namespace Nimbus.Events.Async;
 public sealed partial class AsyncInvocationWorker(
     IAsyncInvocationStore queue,
     FunctionService functions,
-    Invoker invoker,
+    IInvocationService invoker,
     ConcurrencyGate gate,
     IOptions<AsyncInvokeOptions> options,
     TimeProvider time,
@@ -113,7 +111,7 @@ public sealed partial class AsyncInvocationWorker(
                 // Resolved at delivery: an alias that moved since the event was queued runs its new version, as on AWS.
                 target = await functions.GetForInvokeAsync(invocation.Scope, invocation.FunctionName, invocation.Qualifier, stoppingToken);
             }
-            catch (LambdaException ex) when (ex.StatusCode == 404)
+            catch (LambdaException ex) when (ex.ErrorType == LambdaErrors.ResourceNotFoundType)
             {
                 Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, "the function no longer exists");
                 await queue.CompleteAsync(invocation.RequestId, stoppingToken);
@@ -123,8 +121,8 @@ public sealed partial class AsyncInvocationWorker(
             var config = await functions.FindEventInvokeConfigAsync(invocation.Scope, target.Record.Name, invocation.Qualifier, stoppingToken);
             var maximumRetries = config?.MaximumRetryAttempts ?? settings.MaximumRetryAttempts;
             var maximumAge = config?.MaximumEventAgeInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.MaximumEventAge;
-            var version = target.Choose();
-            var outcome = new Outcome(invocation, target, version, config);
+            var resolved = ResolvedFunction.Choose(invocation.Scope, target);
+            var outcome = new Outcome(invocation, target, resolved.Version, config);
             if (time.GetUtcNow() - invocation.EnqueuedAt > maximumAge)
             {
                 Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, InvocationRecord.EventAgeExceeded);
@@ -134,39 +132,24 @@ public sealed partial class AsyncInvocationWorker(
             }
 
             // The chain this event belongs to (its trace header's lineage) counts one more invocation of this function.
-            var (trace, chain) = TraceHeader.Next(invocation.TraceId, target.Record.Arn);
-            if (chain > RecursiveLoops.MaxInvocationsPerChain && target.Record.RecursiveLoop == RecursiveLoops.Terminate)
+            if (RecursiveLoops.Stops(target.Record, invocation.TraceId, time, out var trace))
             {
                 Log.RecursiveLoop(logger, invocation.FunctionName, invocation.RequestId, RecursiveLoops.MaxInvocationsPerChain);
-                NimbusMetrics.RecursiveInvocationsDropped.Add(1, new KeyValuePair<string, object?>("function_name", invocation.FunctionName));
                 await FailAsync(outcome, InvocationRecord.RecursiveLoop, invocation.Attempts, null, invocation.TraceId, stoppingToken);
                 await queue.CompleteAsync(invocation.RequestId, stoppingToken);
                 return;
             }
 
-            var request = new InvocationRequest
-            {
-                RequestId = invocation.RequestId,
-                Scope = invocation.Scope,
-                Function = version,
-                InvokedFunctionArn = invocation.Scope.FunctionArn(target.Record.Name, invocation.Qualifier),
-                OutboundNetwork = FunctionTags.OutboundNetworkOf(target.Record.Tags),
-                Payload = invocation.Payload,
-                ClientContext = invocation.ClientContext,
-                TraceId = trace,
-            };
-            InvocationResult result;
-            try
-            {
-                result = await invoker.InvokeAsync(request, stoppingToken);
-            }
-            catch (InvocationThrottledException ex)
+            var invoked = await invoker.InvokeAsync(
+                resolved, new RequestId(invocation.RequestId), invocation.Payload, InvocationType.Event, trace, invocation.ClientContext, stoppingToken);
+            if (!invoked.Ran)
             {
                 // Past a concurrency limit the event waits in the queue without using up a retry.
-                await DeferThrottledAsync(invocation, ex, settings, stoppingToken);
+                await DeferThrottledAsync(invocation, invoked.Throttle, settings, stoppingToken);
                 return;
             }
 
+            var result = invoked.Result;
             var attempts = invocation.Attempts + 1;
             if (result.FunctionError is null)
             {
@@ -181,7 +164,7 @@ public sealed partial class AsyncInvocationWorker(
 
             if (attempts > maximumRetries)
             {
-                Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, $"RetriesExhausted after {attempts} attempts ({result.ErrorType})");
+                Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, $"RetriesExhausted after {attempts} attempts ({ErrorTypeOf(result)})");
                 await FailAsync(outcome, InvocationRecord.RetriesExhausted, attempts, result, trace, stoppingToken);
                 await queue.CompleteAsync(invocation.RequestId, stoppingToken);
                 return;

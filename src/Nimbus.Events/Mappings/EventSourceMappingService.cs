@@ -26,6 +26,15 @@ public sealed partial class EventSourceMappingService(IEventSourceMappingStore s
     /// <summary>Moves on with every change, so the worker knows to reload.</summary>
     public int Generation => Volatile.Read(ref _generation);
 
+    /// <summary>Raised after every change (on the caller's thread): the worker wakes and reloads instead of polling.</summary>
+    public event Action? Changed;
+
+    private void OnChanged()
+    {
+        Interlocked.Increment(ref _generation);
+        Changed?.Invoke();
+    }
+
     public async Task<EventSourceMapping> CreateAsync(Scope scope, EventSourceMappingChange change, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
@@ -77,7 +86,7 @@ public sealed partial class EventSourceMappingService(IEventSourceMappingStore s
                 $"An event source mapping with SQS arn (\" {source} \") and function (\" {name} \") already exists. Please update or delete the existing mapping with UUID {(existing.Count > 0 ? existing[0].Uuid : "")}");
         }
 
-        Interlocked.Increment(ref _generation);
+        OnChanged();
         return mapping;
     }
 
@@ -128,7 +137,7 @@ public sealed partial class EventSourceMappingService(IEventSourceMappingStore s
             throw LambdaErrors.Conflict($"The event source mapping {uuid} was changed by another request. Get it again and retry.");
         }
 
-        Interlocked.Increment(ref _generation);
+        OnChanged();
         return mapping;
     }
 
@@ -143,7 +152,7 @@ public sealed partial class EventSourceMappingService(IEventSourceMappingStore s
             throw LambdaErrors.Conflict($"The event source mapping {uuid} was changed by another request. Get it again and retry.");
         }
 
-        Interlocked.Increment(ref _generation);
+        OnChanged();
         return mapping;
     }
 
@@ -283,7 +292,7 @@ public sealed partial class EventSourceMappingService(IEventSourceMappingStore s
             var reference = FunctionReference.Parse(functionName, null, scope, forWrite: false);
             return (view.Record.Name, reference.Qualifier, view.Version.Timeout);
         }
-        catch (LambdaException ex) when (ex.StatusCode == 404)
+        catch (LambdaException ex) when (ex.ErrorType == LambdaErrors.ResourceNotFoundType)
         {
             throw LambdaErrors.InvalidParameter("Function does not exist");
         }

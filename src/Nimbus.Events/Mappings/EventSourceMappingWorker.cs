@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
 using Nimbus.Core.Storage;
 using Nimbus.Events.Async;
-using Nimbus.Events.Invocations;
+using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Events.Mappings;
 
@@ -17,16 +17,20 @@ namespace Nimbus.Events.Mappings;
 public sealed partial class EventSourceMappingWorker(
     IEventSourceMappingStore store,
     EventSourceMappingService mappings,
-    InvokeService invoker,
-    FunctionService functions,
+    FunctionResolver functions,
+    IInvocationService invoker,
     TimeProvider time,
     ILogger<EventSourceMappingWorker> logger,
     IQueueSource? source = null,
     IQueueDestination? deadLetters = null) : BackgroundService
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);
+    /// <summary>A reload now and then catches what no signal reports (a queue created or deleted meanwhile).</summary>
     private static readonly TimeSpan ReloadEvery = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, MappingPoller> _pollers = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Wakes the worker: a mapping changed, or a poller has a new LastProcessingResult to report.</summary>
+    private void Wake() => _wake.Writer.TryWrite(true);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,11 +43,12 @@ public sealed partial class EventSourceMappingWorker(
         var loadedGeneration = -1;
         var loadedAt = DateTimeOffset.MinValue;
         IReadOnlyList<EventSourceMapping> current = [];
-        using var timer = new PeriodicTimer(Tick, time);
+        mappings.Changed += Wake;
         try
         {
-            do
+            while (true)
             {
+                var again = false;
                 try
                 {
                     var generation = mappings.Generation;
@@ -56,15 +61,21 @@ public sealed partial class EventSourceMappingWorker(
 
                     if (await ReconcileAsync(current, source, stoppingToken))
                     {
+                        // This round changed a stored mapping: go again at once with what is stored now.
                         loadedGeneration = -1;
+                        again = true;
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     Log.ReconcileFailed(logger, ex);
                 }
+
+                if (!again)
+                {
+                    await WaitAsync(stoppingToken);
+                }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -72,6 +83,7 @@ public sealed partial class EventSourceMappingWorker(
         }
         finally
         {
+            mappings.Changed -= Wake;
             foreach (var poller in _pollers.Values)
             {
                 await poller.DisposeAsync();
@@ -103,7 +115,7 @@ public sealed partial class EventSourceMappingWorker(
                 if (poller is null || poller.Mapping.LastModified != mapping.LastModified)
                 {
                     await StopAsync(mapping.Uuid);
-                    poller = new MappingPoller(mapping, queues, deadLetters, invoker, functions, logger, cancellationToken);
+                    poller = new MappingPoller(mapping, queues, deadLetters, functions, invoker, time, logger, cancellationToken, Wake);
                     _pollers[mapping.Uuid] = poller;
                     poller.Start();
                 }
@@ -140,6 +152,26 @@ public sealed partial class EventSourceMappingWorker(
         }
 
         return changed;
+    }
+
+    /// <summary>Waits for a change or a poller's new result, or at most <see cref="ReloadEvery"/>.</summary>
+    private async Task WaitAsync(CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        try
+        {
+            await _wake.Reader.WaitToReadAsync(timeout.Token).AsTask().WaitAsync(ReloadEvery, time, stoppingToken);
+        }
+        catch (TimeoutException)
+        {
+            // Reload anyway.
+        }
+        finally
+        {
+            await timeout.CancelAsync();
+        }
+
+        _wake.Reader.TryRead(out _);
     }
 
     private async Task StopAsync(string uuid)

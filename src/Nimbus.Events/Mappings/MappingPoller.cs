@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Filtering;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
-using Nimbus.Core.Tracing;
 using Nimbus.Events.Async;
-using Nimbus.Events.Invocations;
+using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Events.Mappings;
 
@@ -42,14 +39,17 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     private volatile EventSourceMapping _mapping;
     private readonly IQueueSource _source;
     private readonly IQueueDestination? _deadLetters;
-    private readonly InvokeService _invoker;
-    private readonly FunctionService _functions;
+    private readonly FunctionResolver _functions;
+    private readonly IInvocationService _invoker;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationToken _shutdown;
     private readonly List<Task> _loops = [];
     private readonly Lock _lock = new();
     private readonly FilterCriteria? _filters;
+    private readonly Action? _resultChanged;
+    private volatile string? _lastProcessingResult;
     private int _active;
     private long _lastScaleUp;
 
@@ -57,14 +57,26 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     /// Cancelled only when the server stops. Stopping these pollers (a mapping updated, disabled or deleted) stops
     /// their polling at once but lets a batch in flight finish its invocation and deletes, as on AWS.
     /// </param>
-    public MappingPoller(EventSourceMapping mapping, IQueueSource source, IQueueDestination? deadLetters, InvokeService invoker, FunctionService functions, ILogger logger, CancellationToken shutdown)
+    /// <param name="resultChanged">Called when <see cref="LastProcessingResult"/> changes, so the worker reports it.</param>
+    public MappingPoller(
+        EventSourceMapping mapping,
+        IQueueSource source,
+        IQueueDestination? deadLetters,
+        FunctionResolver functions,
+        IInvocationService invoker,
+        TimeProvider time,
+        ILogger logger,
+        CancellationToken shutdown,
+        Action? resultChanged = null)
     {
+        _resultChanged = resultChanged;
         _shutdown = shutdown;
         _mapping = mapping;
         _source = source;
         _deadLetters = deadLetters;
-        _invoker = invoker;
         _functions = functions;
+        _invoker = invoker;
+        _time = time;
         _logger = logger;
         _filters = mapping.Filters is { Count: > 0 } filters ? FilterCriteria.Create(filters) : null;
     }
@@ -76,7 +88,18 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     public void Retarget(EventSourceMapping mapping) => _mapping = mapping;
 
     /// <summary>The last outcome worth reporting (AWS's LastProcessingResult), or null.</summary>
-    public string? LastProcessingResult { get; private set; }
+    public string? LastProcessingResult
+    {
+        get => _lastProcessingResult;
+        private set
+        {
+            if (_lastProcessingResult != value)
+            {
+                _lastProcessingResult = value;
+                _resultChanged?.Invoke();
+            }
+        }
+    }
 
     private int MaximumPollers => _mapping.MaximumConcurrency ?? DefaultMaximumPollers;
 
@@ -120,7 +143,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
                 if (queue is null)
                 {
                     LastProcessingResult = "PROBLEM: The specified queue does not exist.";
-                    await Task.Delay(ProblemBackoff, cancellationToken);
+                    await Task.Delay(ProblemBackoff, _time, cancellationToken);
                     continue;
                 }
 
@@ -140,14 +163,14 @@ internal sealed partial class MappingPoller : IAsyncDisposable
                     continue;
                 }
 
-                if (batch.Count >= _mapping.BatchSize && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastScaleUp)) >= ScaleUpInterval)
+                if (batch.Count >= _mapping.BatchSize && _time.GetElapsedTime(Interlocked.Read(ref _lastScaleUp)) >= ScaleUpInterval)
                 {
                     // A full batch means a backlog: one more loop, at most every ScaleUpInterval.
-                    Interlocked.Exchange(ref _lastScaleUp, Stopwatch.GetTimestamp());
+                    Interlocked.Exchange(ref _lastScaleUp, _time.GetTimestamp());
                     AddLoop();
                 }
 
-                await ProcessAsync(queue, batch, Stopwatch.GetTimestamp(), cancellationToken);
+                await ProcessAsync(queue, batch, _time.GetTimestamp(), cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || _shutdown.IsCancellationRequested)
@@ -163,7 +186,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
             }
 
             // Keep the mapping served: start over after a pause.
-            await Task.Delay(ProblemBackoff, CancellationToken.None);
+            await Task.Delay(ProblemBackoff, _time, CancellationToken.None);
             AddLoop();
         }
     }
@@ -181,7 +204,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         var bytes = 0L;
         var overflow = new List<string>();
         var window = TimeSpan.FromSeconds(_mapping.MaximumBatchingWindowInSeconds);
-        var deadline = DateTimeOffset.UtcNow + window;
+        var deadline = _time.GetUtcNow() + window;
         var received = first;
         while (true)
         {
@@ -199,7 +222,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
                 batch.Add(message);
             }
 
-            var remaining = deadline - DateTimeOffset.UtcNow;
+            var remaining = deadline - _time.GetUtcNow();
             if (overflow.Count > 0)
             {
                 await _source.SetVisibilityAsync(_mapping.EventSourceArn, overflow, TimeSpan.Zero, _shutdown);
@@ -231,10 +254,11 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     {
         var cancellationToken = _shutdown;
         var scope = _mapping.Scope;
-        InvokeTarget target;
+        ResolvedFunction target;
         try
         {
-            target = await _functions.GetForInvokeAsync(scope, _mapping.FunctionName, _mapping.Qualifier, cancellationToken);
+            // Resolved once per batch: the version chosen here is the one that runs.
+            target = await _functions.ResolveAsync(scope, _mapping.FunctionName, _mapping.Qualifier, cancellationToken);
         }
         catch (LambdaException ex)
         {
@@ -248,8 +272,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         string? trace = null;
         foreach (var message in batch)
         {
-            var (next, chain) = TraceHeader.Next(message.TraceHeader, target.Record.Arn);
-            if (chain > RecursiveLoops.MaxInvocationsPerChain && target.Record.RecursiveLoop == RecursiveLoops.Terminate)
+            if (RecursiveLoops.Stops(target.Function, message.TraceHeader, _time, out var next))
             {
                 await StopRecursionAsync(queue, message, cancellationToken);
                 dropped.Add(message.ReceiptHandle);
@@ -281,31 +304,25 @@ internal sealed partial class MappingPoller : IAsyncDisposable
 
         // A batch gathered over a window can outlast the queue's visibility timeout before the function even starts:
         // keep its messages hidden for the function's timeout, so no other poller takes them meanwhile.
-        var needed = Stopwatch.GetElapsedTime(receivedAt) + TimeSpan.FromSeconds(target.Primary.Timeout) + VisibilityMargin;
+        var needed = _time.GetElapsedTime(receivedAt) + TimeSpan.FromSeconds(target.Version.Timeout) + VisibilityMargin;
         if (needed > queue.VisibilityTimeout)
         {
             await _source.SetVisibilityAsync(_mapping.EventSourceArn, Handles(handled), needed, cancellationToken);
         }
 
-        Execution.Invocation.InvocationResult result;
-        try
-        {
-            result = await _invoker.InvokeAsync(scope, _mapping.FunctionName, _mapping.Qualifier, SqsEvent.Batch(records), null, trace, cancellationToken);
-        }
-        catch (LambdaException ex) when (ex.StatusCode == 429)
+        // AWS's pollers invoke synchronously.
+        var outcome = await _invoker.InvokeAsync(
+            target, RequestId.New(), SqsEvent.Batch(records), InvocationType.RequestResponse, trace, null, cancellationToken);
+        if (!outcome.Ran)
         {
             // Throttled: the messages go back to the queue for another try soon, as AWS's pollers back off.
             await _source.SetVisibilityAsync(_mapping.EventSourceArn, Handles(handled), ThrottleBackoff, cancellationToken);
-            await Task.Delay(ThrottleBackoff, polling);
-            return;
-        }
-        catch (LambdaException ex)
-        {
-            await ProblemAsync($"PROBLEM: {ex.Message}", handled, polling);
+            await Task.Delay(ThrottleBackoff, _time, polling);
             return;
         }
 
-        if (result.FunctionError is not null)
+        var result = outcome.Result;
+        if (outcome.Kind == InvocationOutcomeKind.FunctionError)
         {
             // The whole batch failed: it reappears after the visibility timeout (and counts toward maxReceiveCount).
             LastProcessingResult = "PROBLEM: Function call failed";
@@ -403,7 +420,6 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     private async Task StopRecursionAsync(SourceQueueSettings queue, SourceMessage message, CancellationToken cancellationToken)
     {
         Log.RecursiveLoop(_logger, _mapping.FunctionName, message.MessageId, _mapping.EventSourceArn);
-        NimbusMetrics.RecursiveInvocationsDropped.Add(1, new KeyValuePair<string, object?>("function_name", _mapping.FunctionName));
         if (queue.DeadLetterTargetArn is { } deadLetter && _deadLetters is not null)
         {
             await _deadLetters.SendAsync(deadLetter, message.Body, new Dictionary<string, QueueAttributeValue>(), message.TraceHeader, cancellationToken);
@@ -414,7 +430,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     {
         LastProcessingResult = result;
         await _source.SetVisibilityAsync(_mapping.EventSourceArn, Handles(batch), ProblemBackoff, _shutdown);
-        await Task.Delay(ProblemBackoff, polling);
+        await Task.Delay(ProblemBackoff, _time, polling);
     }
 
     private static List<string> Handles(List<SourceMessage> messages)

@@ -17,7 +17,7 @@ namespace Nimbus.Events.Provisioned;
 public sealed partial class ProvisionedConcurrencyWorker(
     FunctionService functions,
     ConcurrencyService concurrency,
-    Invoker invoker,
+    IProvisionedEnvironments invoker,
     TimeProvider time,
     ILogger<ProvisionedConcurrencyWorker> logger) : BackgroundService
 {
@@ -78,7 +78,7 @@ public sealed partial class ProvisionedConcurrencyWorker(
             {
                 target = await functions.GetForInvokeAsync(scope, config.FunctionName, config.Qualifier, cancellationToken);
             }
-            catch (LambdaException ex) when (ex.StatusCode == 404)
+            catch (LambdaException ex) when (ex.ErrorType == LambdaErrors.ResourceNotFoundType)
             {
                 continue; // Deleted meanwhile; the next reload drops the config.
             }

@@ -23,19 +23,19 @@ internal sealed partial class ExecutionEnvironment
                         _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.Ready));
                         break;
                     case FrameType.InitError:
-                        _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.InitError, frame.Body, frame.Header("error-type") ?? "Runtime.Unknown"));
+                        _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.InitError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
                         break;
                     case FrameType.Response:
-                        Complete(frame, new RuntimeOutcome(OutcomeKind.Success, frame.Body, ContentType: frame.Header("content-type")));
+                        Complete(frame, new RuntimeOutcome(OutcomeKind.Success, frame.Body, ContentType: frame.Header(FrameHeaders.ContentType)));
                         break;
                     case FrameType.Error:
-                        Complete(frame, new RuntimeOutcome(OutcomeKind.FunctionError, frame.Body, frame.Header("error-type") ?? "Runtime.Unknown"));
+                        Complete(frame, new RuntimeOutcome(OutcomeKind.FunctionError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
                         break;
                     case FrameType.Exited:
-                        exit = frame.Header("signal") is { } signal
+                        exit = frame.Header(FrameHeaders.Signal) is { } signal
                             ? $"Runtime exited with error: signal: {SignalName(signal)}"
-                            : $"Runtime exited with error: exit status {frame.Header("status") ?? "unknown"}";
-                        if (frame.Header("status") == "0")
+                            : $"Runtime exited with error: exit status {frame.Header(FrameHeaders.Status) ?? "unknown"}";
+                        if (frame.Header(FrameHeaders.Status) == "0")
                         {
                             exit = "Runtime exited without providing a reason";
                         }
@@ -75,7 +75,7 @@ internal sealed partial class ExecutionEnvironment
         TaskCompletionSource<RuntimeOutcome>? current;
         lock (_lock)
         {
-            current = _currentRequestId is not null && _currentRequestId == frame.Header("request-id") ? _current : null;
+            current = _currentRequestId is not null && _currentRequestId == frame.Header(FrameHeaders.RequestId) ? _current : null;
         }
 
         current?.TrySetResult(outcome);

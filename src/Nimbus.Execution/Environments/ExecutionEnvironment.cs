@@ -121,17 +121,17 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             var runtime = launch(sandbox.Paths);
             var headers = new List<KeyValuePair<string, string>>(runtime.Variables.Count + runtime.Arguments.Count + 2)
             {
-                new("cmd", runtime.Command),
-                new("cwd", runtime.WorkingDirectory),
+                new(FrameHeaders.Command, runtime.Command),
+                new(FrameHeaders.WorkingDirectory, runtime.WorkingDirectory),
             };
             foreach (var argument in runtime.Arguments)
             {
-                headers.Add(new("arg", argument));
+                headers.Add(new(FrameHeaders.Argument, argument));
             }
 
             foreach (var (name, value) in runtime.Variables)
             {
-                headers.Add(new("env", $"{name}={value}"));
+                headers.Add(new(FrameHeaders.Environment, $"{name}={value}"));
             }
 
             await environment.SendAsync(new Frame(FrameType.Start, headers), cancellationToken);
@@ -180,29 +180,29 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
             _state = EnvironmentState.Busy;
             _current = outcome;
-            _currentRequestId = request.RequestId;
+            _currentRequestId = request.RequestId.Value;
         }
 
         var headers = new List<KeyValuePair<string, string>>(7)
         {
-            new("request-id", request.RequestId),
-            new("deadline-ms", deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
-            new("function-arn", request.InvokedFunctionArn),
-            new("content-type", "application/json"),
+            new(FrameHeaders.RequestId, request.RequestId.Value),
+            new(FrameHeaders.DeadlineMs, deadline.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
+            new(FrameHeaders.FunctionArn, request.InvokedFunctionArn),
+            new(FrameHeaders.ContentType, "application/json"),
         };
         if (request.TraceId is { Length: > 0 } trace)
         {
-            headers.Add(new("trace-id", trace));
+            headers.Add(new(FrameHeaders.TraceId, trace));
         }
 
         if (request.ClientContext is { Length: > 0 } clientContext)
         {
-            headers.Add(new("client-context", clientContext));
+            headers.Add(new(FrameHeaders.ClientContext, clientContext));
         }
 
         if (request.CognitoIdentity is { Length: > 0 } cognito)
         {
-            headers.Add(new("cognito-identity", cognito));
+            headers.Add(new(FrameHeaders.CognitoIdentity, cognito));
         }
 
         // The time left is taken before the event is handed over: the deadline counts from here.

@@ -7,7 +7,9 @@ namespace Nimbus.Execution.Invocation;
 /// <summary>One invocation as the execution layer sees it: a resolved function version and an event.</summary>
 public sealed record InvocationRequest
 {
-    public required string RequestId { get; init; }
+    public required RequestId RequestId { get; init; }
+
+    public InvocationType Type { get; init; }
 
     public required Scope Scope { get; init; }
 

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -20,7 +19,7 @@ public sealed partial class Invoker
         FunctionEnvironments group,
         CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var clock = _time.GetTimestamp();
         var (environment, outcome) = await StartEnvironmentAsync(request.Scope, request.Function, request.OutboundNetwork, OnDemand, group, _options.InitTimeout, cancellationToken);
         if (outcome.Kind == OutcomeKind.Timeout)
         {
@@ -30,7 +29,7 @@ public sealed partial class Invoker
             (environment, outcome) = await StartEnvironmentAsync(request.Scope, request.Function, request.OutboundNetwork, OnDemand, group, TimeSpan.FromSeconds(request.Function.Timeout), cancellationToken);
         }
 
-        return (environment, outcome, clock.Elapsed);
+        return (environment, outcome, _time.GetElapsedTime(clock));
     }
 
     /// <summary>Starts an environment and waits for its init phase; <paramref name="initializationType"/> is AWS_LAMBDA_INITIALIZATION_TYPE.</summary>

@@ -14,16 +14,16 @@ public sealed partial class Invoker
     public ICollection<string> ProvisionedKeys => _provisioned.Keys;
 
     /// <summary>
-    /// Keeps <paramref name="count"/> initialized environments of <paramref name="function"/> under
+    /// Keeps <paramref name="count"/> initialized environments of <paramref name="version"/> under
     /// <paramref name="key"/> (one provisioned-concurrency config): drops the dead, starts the missing ones with
     /// AWS_LAMBDA_INITIALIZATION_TYPE=provisioned-concurrency, and parks them idle where invocations take them
     /// first. When the key's version changed (an alias moved) the old environments become on-demand ones.
     /// Called by one worker at a time per key.
     /// </summary>
-    public async Task<ProvisionedStatus> EnsureProvisionedAsync(string key, Scope scope, FunctionVersion function, bool? outboundNetwork, int count, CancellationToken cancellationToken)
+    public async Task<ProvisionedStatus> EnsureProvisionedAsync(string key, Scope scope, FunctionVersion version, bool? outboundNetwork, int count, CancellationToken cancellationToken)
     {
         var set = _provisioned.GetOrAdd(key, static _ => new ProvisionedSet());
-        var group = Pool.Group(PoolKey(scope, function, outboundNetwork));
+        var group = Pool.Group(PoolKey(scope, version, outboundNetwork));
         if (!ReferenceEquals(set.Group, group))
         {
             set.Release();
@@ -40,9 +40,9 @@ public sealed partial class Invoker
         while (set.Environments.Count < count)
         {
             var (environment, outcome) = await StartEnvironmentAsync(
-                scope, function, outboundNetwork, "provisioned-concurrency", group, _options.InitTimeout, cancellationToken);
+                scope, version, outboundNetwork, "provisioned-concurrency", group, _options.InitTimeout, cancellationToken);
             var output = environment.Output.Drain();
-            Persist(scope, function, environment, output);
+            Persist(scope, version, environment, output);
             if (outcome.Kind != OutcomeKind.Ready)
             {
                 await Pool.DiscardAsync(environment);

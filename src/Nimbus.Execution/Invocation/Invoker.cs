@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +17,7 @@ namespace Nimbus.Execution.Invocation;
 /// starts a new one (cold start: sandbox, nimbus-init, runtime init), runs the event with the function's
 /// timeout, writes START/END/REPORT around the runtime's output, and keeps or discards the environment.
 /// </summary>
-public sealed partial class Invoker : IAsyncDisposable
+public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 {
     private readonly ISandboxFactory _sandboxes;
     private readonly RuntimeLauncher _launcher;
@@ -94,7 +93,7 @@ public sealed partial class Invoker : IAsyncDisposable
         var start = _time.GetUtcNow();
         var deadline = start + TimeSpan.FromSeconds(function.Timeout);
         lines.Add($"START RequestId: {request.RequestId} Version: {function.Version}");
-        var clock = Stopwatch.StartNew();
+        var clock = _time.GetTimestamp();
         RuntimeOutcome outcome;
         try
         {
@@ -111,7 +110,7 @@ public sealed partial class Invoker : IAsyncDisposable
             throw;
         }
 
-        var duration = clock.Elapsed;
+        var duration = _time.GetElapsedTime(clock);
         lines.AddRange(environment.Output.Drain());
         var result = Complete(request, outcome, lines, duration, initDuration, environment, cold);
         if (outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError)

@@ -60,5 +60,5 @@ internal sealed class HostLink : IDisposable
         Volatile.Read(ref _output) is { } output ? output.DrainAsync(_writeLog, cancellationToken) : ValueTask.CompletedTask;
 
     private ValueTask WriteLogAsync(string stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
-        FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new("stream", stream)], bytes), cancellationToken);
+        FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new(FrameHeaders.Stream, stream)], bytes), cancellationToken);
 }

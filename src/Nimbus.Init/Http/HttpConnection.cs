@@ -3,7 +3,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
-using Nimbus.Init.RuntimeApi;
 
 namespace Nimbus.Init.Http;
 
@@ -79,10 +78,11 @@ internal sealed class HttpConnection : IDisposable
     }
 
     /// <summary>
-    /// While a /next waits: reads ahead into the buffer, and withdraws <paramref name="waiter"/> if the client closes
-    /// the connection. The read stays pending after the wait ends and becomes the read of the next request.
+    /// While the handler holds a request open (a long poll): reads ahead into the buffer, and calls
+    /// <paramref name="onClosed"/> with <paramref name="state"/> if the client closes the connection. The read stays
+    /// pending after the wait ends and becomes the read of the next request.
     /// </summary>
-    public void WatchForClose(InvocationCoordinator.NextWaiter waiter, InvocationCoordinator coordinator)
+    public void WatchForClose(Action<object?> onClosed, object? state)
     {
         Compact();
         if (_end == _buffer.Length || _readAhead is not null)
@@ -90,7 +90,7 @@ internal sealed class HttpConnection : IDisposable
             return;
         }
 
-        _readAhead = ReadAheadAsync(waiter, coordinator);
+        _readAhead = ReadAheadAsync(onClosed, state);
     }
 
     /// <summary>
@@ -343,7 +343,7 @@ internal sealed class HttpConnection : IDisposable
         }
     }
 
-    private async Task<int> ReadAheadAsync(InvocationCoordinator.NextWaiter waiter, InvocationCoordinator coordinator)
+    private async Task<int> ReadAheadAsync(Action<object?> onClosed, object? state)
     {
         int count;
         try
@@ -358,7 +358,7 @@ internal sealed class HttpConnection : IDisposable
         if (count == 0)
         {
             _closed = true;
-            coordinator.Withdraw(waiter);
+            onClosed(state);
         }
 
         return count;

@@ -6,7 +6,7 @@ namespace Nimbus.Init.Protocol;
 /// Wire form (little-endian): u32 length of everything after it, u8 type, u16 header count,
 /// per header u16 name length + UTF-8 name + u32 value length + UTF-8 value, then the body to the end.
 /// </summary>
-public sealed class Frame
+internal sealed class Frame
 {
     /// <summary>Largest frame accepted: a 6 MB payload plus headers, with room to spare.</summary>
     public const int MaxLength = 8 * 1024 * 1024;

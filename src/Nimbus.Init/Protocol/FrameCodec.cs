@@ -6,7 +6,7 @@ using System.Text;
 namespace Nimbus.Init.Protocol;
 
 /// <summary>Reads and writes <see cref="Frame"/>s on a stream. Writers must not interleave: callers serialize writes.</summary>
-public static class FrameCodec
+internal static class FrameCodec
 {
     /// <summary>Writes one frame; the frame is assembled in a pooled buffer and written with one call.</summary>
     public static async ValueTask WriteAsync(Stream stream, Frame frame, CancellationToken cancellationToken)

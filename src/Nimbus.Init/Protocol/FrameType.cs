@@ -5,7 +5,7 @@ namespace Nimbus.Init.Protocol;
 /// The messages between the host (Nimbus.Execution) and nimbus-init over the environment's Unix socket.
 /// See docs/internals/init-protocol.md.
 /// </summary>
-public enum FrameType : byte
+internal enum FrameType : byte
 {
     // init → host
     Hello = 1,

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Init.Protocol;
+
 namespace Nimbus.Init.Runtime;
 
 /// <summary>How the runtime process ended: an exit code, or the number of the signal that killed it.</summary>
@@ -12,6 +14,6 @@ internal readonly record struct RuntimeExit(int? Status, int? Signal)
     }
 
     public KeyValuePair<string, string> ToHeader() => Signal is { } signal
-        ? new("signal", signal.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        : new("status", (Status ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        ? new(FrameHeaders.Signal, signal.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        : new(FrameHeaders.Status, (Status ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

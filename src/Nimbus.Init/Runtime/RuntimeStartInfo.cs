@@ -38,9 +38,9 @@ internal sealed record RuntimeStartInfo
         environment.Add($"{RuntimeApiVariable}={runtimeApi}");
         return new RuntimeStartInfo
         {
-            Command = frame.Header("cmd") ?? "",
+            Command = frame.Header(FrameHeaders.Command) ?? "",
             Arguments = arguments,
-            WorkingDirectory = frame.Header("cwd") is { Length: > 0 } cwd ? cwd : null,
+            WorkingDirectory = frame.Header(FrameHeaders.WorkingDirectory) is { Length: > 0 } cwd ? cwd : null,
             Environment = environment,
         };
     }

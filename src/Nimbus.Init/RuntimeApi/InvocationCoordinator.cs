@@ -112,7 +112,7 @@ internal sealed class InvocationCoordinator
                 return new ValueTask<Frame?>(invoke);
             }
 
-            waiter = new NextWaiter(connection);
+            waiter = new NextWaiter(connection, this);
             _waiters.Add(waiter);
             return new ValueTask<Frame?>(waiter.Task);
         }
@@ -135,7 +135,7 @@ internal sealed class InvocationCoordinator
     private void TakeLocked(Frame invoke)
     {
         _state = RuntimeState.Running;
-        _requestId = invoke.Header("request-id");
+        _requestId = invoke.Header(FrameHeaders.RequestId);
     }
 
     /// <summary>
@@ -180,8 +180,11 @@ internal sealed class InvocationCoordinator
     /// A waiting /next. Continuations run synchronously: whoever completes it (the host reader) writes the event to
     /// the runtime on its own thread, with no hop.
     /// </summary>
-    internal sealed class NextWaiter(HttpConnection connection) : TaskCompletionSource<Frame?>(TaskCreationOptions.None)
+    internal sealed class NextWaiter(HttpConnection connection, InvocationCoordinator coordinator) : TaskCompletionSource<Frame?>(TaskCreationOptions.None)
     {
         public HttpConnection Connection { get; } = connection;
+
+        /// <summary>The client closed its connection: the wait ends with null.</summary>
+        public void Withdraw() => coordinator.Withdraw(this);
     }
 }

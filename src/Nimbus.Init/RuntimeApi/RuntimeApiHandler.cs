@@ -90,7 +90,8 @@ internal sealed class RuntimeApiHandler : IRequestHandler
         var wait = _coordinator.TakeOrWaitAsync(connection, out var waiter);
         if (waiter is not null && !wait.IsCompleted)
         {
-            connection.WatchForClose(waiter, _coordinator);
+            // A /next whose client goes away is withdrawn, so the next invocation goes to a live one.
+            connection.WatchForClose(static state => ((InvocationCoordinator.NextWaiter)state!).Withdraw(), waiter);
         }
 
         return await wait is { } invoke ? Event(invoke) : null;
@@ -98,13 +99,13 @@ internal sealed class RuntimeApiHandler : IRequestHandler
 
     private static HttpResponse Event(Frame invoke)
     {
-        var response = new HttpResponse(200, invoke.Body, NonEmpty(invoke.Header("content-type")) ?? JsonContentType);
-        Add(response, "Lambda-Runtime-Aws-Request-Id", invoke.Header("request-id"));
-        Add(response, "Lambda-Runtime-Deadline-Ms", invoke.Header("deadline-ms"));
-        Add(response, "Lambda-Runtime-Invoked-Function-Arn", invoke.Header("function-arn"));
-        Add(response, "Lambda-Runtime-Trace-Id", invoke.Header("trace-id"));
-        Add(response, "Lambda-Runtime-Client-Context", invoke.Header("client-context"));
-        Add(response, "Lambda-Runtime-Cognito-Identity", invoke.Header("cognito-identity"));
+        var response = new HttpResponse(200, invoke.Body, NonEmpty(invoke.Header(FrameHeaders.ContentType)) ?? JsonContentType);
+        Add(response, "Lambda-Runtime-Aws-Request-Id", invoke.Header(FrameHeaders.RequestId));
+        Add(response, "Lambda-Runtime-Deadline-Ms", invoke.Header(FrameHeaders.DeadlineMs));
+        Add(response, "Lambda-Runtime-Invoked-Function-Arn", invoke.Header(FrameHeaders.FunctionArn));
+        Add(response, "Lambda-Runtime-Trace-Id", invoke.Header(FrameHeaders.TraceId));
+        Add(response, "Lambda-Runtime-Client-Context", invoke.Header(FrameHeaders.ClientContext));
+        Add(response, "Lambda-Runtime-Cognito-Identity", invoke.Header(FrameHeaders.CognitoIdentity));
         return response;
     }
 
@@ -130,7 +131,7 @@ internal sealed class RuntimeApiHandler : IRequestHandler
 
         var frame = new Frame(
             FrameType.Response,
-            [new("request-id", requestId), new("content-type", NonEmpty(request.Header("Content-Type")) ?? JsonContentType)],
+            [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ContentType, NonEmpty(request.Header("Content-Type")) ?? JsonContentType)],
             request.Body);
         return await ForwardAsync(frame, Accepted(), cancellationToken);
     }
@@ -162,7 +163,7 @@ internal sealed class RuntimeApiHandler : IRequestHandler
         var (errorType, body) = request.Body is null
             ? (ErrorPayload.NormalizeType(headerType ?? ""), ErrorPayload.Create("Init error payload too large", ErrorPayload.NormalizeType(headerType ?? "")))
             : ErrorPayload.Read(headerType, request.Header("Content-Type"), request.Body);
-        var frame = new Frame(FrameType.InitError, [new("error-type", errorType)], body);
+        var frame = new Frame(FrameType.InitError, [new(FrameHeaders.ErrorType, errorType)], body);
         return await ForwardAsync(frame, request.Body is null ? Error(ApiError.TooLarge) : Accepted(), cancellationToken);
     }
 
@@ -190,7 +191,7 @@ internal sealed class RuntimeApiHandler : IRequestHandler
     }
 
     private static Frame ErrorFrame(string requestId, string errorType, byte[] body) =>
-        new(FrameType.Error, [new("request-id", requestId), new("error-type", errorType)], body);
+        new(FrameType.Error, [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ErrorType, errorType)], body);
 
     private static HttpResponse Accepted() => new(202, s_accepted, JsonContentType);
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using Microsoft.Extensions.Time.Testing;
 using Nimbus.Core.Tracing;
 
 namespace Nimbus.Core.Tests.Tracing;
@@ -8,10 +9,21 @@ public sealed class TraceHeaderTests
     private const string F = "arn:aws:lambda:us-east-1:000000000000:function:f";
     private const string G = "arn:aws:lambda:us-east-1:000000000000:function:g";
 
+    private static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2025, 3, 4, 5, 6, 7, TimeSpan.Zero));
+
+    [Fact]
+    public void Next_NewChain_RootCarriesTheClocksEpochSeconds()
+    {
+        var (header, _) = TraceHeader.Next(null, F, Clock);
+
+        // 2025-03-04T05:06:07Z is 1741064767 s after the epoch: 67c68a3f.
+        Assert.StartsWith("Root=1-67c68a3f-", header, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Next_NewChain_StartsRootAndCountsOne()
     {
-        var (header, count) = TraceHeader.Next(null, F);
+        var (header, count) = TraceHeader.Next(null, F, Clock);
 
         Assert.Equal(1, count);
         Assert.Matches("^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0;Lineage=[0-9a-f]{8}:1$", header);
@@ -20,9 +32,9 @@ public sealed class TraceHeaderTests
     [Fact]
     public void Next_ThroughTheChain_CountsPerFunctionAndKeepsRoot()
     {
-        var (first, _) = TraceHeader.Next(null, F);
-        var (second, countG) = TraceHeader.Next(first, G);
-        var (third, countF) = TraceHeader.Next(second, F);
+        var (first, _) = TraceHeader.Next(null, F, Clock);
+        var (second, countG) = TraceHeader.Next(first, G, Clock);
+        var (third, countF) = TraceHeader.Next(second, F, Clock);
 
         Assert.Equal(1, countG);
         Assert.Equal(2, countF);
@@ -36,7 +48,7 @@ public sealed class TraceHeaderTests
         var count = 0;
         for (var i = 0; i < 17; i++)
         {
-            (header, count) = TraceHeader.Next(header, F);
+            (header, count) = TraceHeader.Next(header, F, Clock);
         }
 
         Assert.Equal(17, count);
@@ -45,10 +57,10 @@ public sealed class TraceHeaderTests
     [Fact]
     public void Next_PercentEncodedAndForeignParts_Understood()
     {
-        var (header, _) = TraceHeader.Next(null, F);
+        var (header, _) = TraceHeader.Next(null, F, Clock);
         var encoded = header.Replace(",", "%2C", StringComparison.Ordinal) + ";Self=1-abc";
 
-        var (next, count) = TraceHeader.Next(encoded, F);
+        var (next, count) = TraceHeader.Next(encoded, F, Clock);
 
         Assert.Equal(2, count);
         Assert.Contains(";Self=1-abc", next, StringComparison.Ordinal);

@@ -222,13 +222,14 @@ def case_payload_limits_and_invocation_types():
         lam.invoke(FunctionName=name, Payload=json.dumps(big).encode())
         raise AssertionError("a 6 MB request must be refused")
     except botocore.exceptions.ClientError as error:
-        assert error.response["Error"]["Code"] == "RequestTooLargeException", error.response
+        assert error.response["Error"]["Code"] == "RequestEntityTooLargeException", error.response
         assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 413
+        assert error.response["Error"]["Message"] == "Request must be smaller than 6291456 bytes for the InvokeFunction operation", error.response
     try:
         lam.invoke(FunctionName=name, InvocationType="Event", Payload=json.dumps({"data": "a" * (1024 * 1024 + 10)}).encode())
         raise AssertionError("a 1 MB event must be refused")
     except botocore.exceptions.ClientError as error:
-        assert error.response["Error"]["Code"] == "RequestTooLargeException", error.response
+        assert error.response["Error"]["Code"] == "RequestEntityTooLargeException", error.response
     response, body = invoke(name, {"n": 6 * 1024 * 1024 + 200})
     error = json.loads(body)
     assert response["FunctionError"] == "Unhandled" and error["errorType"] == "Function.ResponseSizeTooLarge", error

@@ -25,5 +25,5 @@ internal sealed class FakeInitScript
     public static Task Hang(FakeSandbox sandbox, Frame invoke, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public static string RequestId(Frame invoke) =>
-        invoke.Header("request-id") ?? throw new InvalidOperationException("an Invoke frame without request-id");
+        invoke.Header(FrameHeaders.RequestId) ?? throw new InvalidOperationException("an Invoke frame without request-id");
 }

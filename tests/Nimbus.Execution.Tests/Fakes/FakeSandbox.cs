@@ -82,7 +82,7 @@ internal sealed class FakeSandbox : ISandbox
 
         await _socket.ConnectAsync(new UnixDomainSocketEndPoint(Spec.HostSocketPath), cancellationToken);
         _stream = new NetworkStream(_socket, ownsSocket: false);
-        await SendAsync(new Frame(FrameType.Hello, [new("runtime-api", "127.0.0.1:9001"), new("pid", "4242")]), cancellationToken);
+        await SendAsync(new Frame(FrameType.Hello, [new(FrameHeaders.RuntimeApi, "127.0.0.1:9001"), new(FrameHeaders.Pid, "4242")]), cancellationToken);
         _loop = RunAsync(_killed.Token);
     }
 
@@ -92,31 +92,31 @@ internal sealed class FakeSandbox : ISandbox
     public Task SendReadyAsync(CancellationToken cancellationToken) => SendAsync(new Frame(FrameType.Ready), cancellationToken);
 
     public Task SendInitErrorAsync(string errorType, string errorJson, CancellationToken cancellationToken) =>
-        SendAsync(new Frame(FrameType.InitError, [new("error-type", errorType)], Encoding.UTF8.GetBytes(errorJson)), cancellationToken);
+        SendAsync(new Frame(FrameType.InitError, [new(FrameHeaders.ErrorType, errorType)], Encoding.UTF8.GetBytes(errorJson)), cancellationToken);
 
     public Task SendResponseAsync(string requestId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken, string contentType = "application/json") =>
-        SendAsync(new Frame(FrameType.Response, [new("request-id", requestId), new("content-type", contentType)], payload), cancellationToken);
+        SendAsync(new Frame(FrameType.Response, [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ContentType, contentType)], payload), cancellationToken);
 
     public Task SendErrorAsync(string requestId, string errorType, string errorJson, CancellationToken cancellationToken) =>
-        SendAsync(new Frame(FrameType.Error, [new("request-id", requestId), new("error-type", errorType)], Encoding.UTF8.GetBytes(errorJson)), cancellationToken);
+        SendAsync(new Frame(FrameType.Error, [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ErrorType, errorType)], Encoding.UTF8.GetBytes(errorJson)), cancellationToken);
 
     public Task SendLogAsync(string text, CancellationToken cancellationToken, string stream = "stdout") =>
         SendLogAsync(Encoding.UTF8.GetBytes(text), cancellationToken, stream);
 
     public Task SendLogAsync(byte[] bytes, CancellationToken cancellationToken, string stream = "stdout") =>
-        SendAsync(new Frame(FrameType.Log, [new("stream", stream)], bytes), cancellationToken);
+        SendAsync(new Frame(FrameType.Log, [new(FrameHeaders.Stream, stream)], bytes), cancellationToken);
 
     public Task SendExitedAsync(CancellationToken cancellationToken, int? status = null, int? signal = null)
     {
         List<KeyValuePair<string, string>> headers = [];
         if (status is { } code)
         {
-            headers.Add(new("status", code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            headers.Add(new(FrameHeaders.Status, code.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         if (signal is { } number)
         {
-            headers.Add(new("signal", number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            headers.Add(new(FrameHeaders.Signal, number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         return SendAsync(new Frame(FrameType.Exited, headers), cancellationToken);

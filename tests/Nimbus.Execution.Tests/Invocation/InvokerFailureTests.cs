@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Execution.Tests.Fakes;
+using Nimbus.Init.Protocol;
 
 namespace Nimbus.Execution.Tests.Invocation;
 
@@ -32,7 +33,7 @@ public sealed class InvokerFailureTests
         Assert.Equal("application/json", result.ContentType);
         Assert.Equal("[ERROR] ValueError: bad input", result.LogLines[1]);
         Assert.Equal($"END RequestId: {request.RequestId}", result.LogLines[^2]);
-        Assert.Matches(InvokerTests.ReportPattern(request.RequestId), result.LogLines[^1]);
+        Assert.Matches(InvokerTests.ReportPattern(request.RequestId.Value), result.LogLines[^1]);
         Assert.DoesNotContain("Status:", result.LogLines[^1], StringComparison.Ordinal);
     }
 
@@ -60,7 +61,7 @@ public sealed class InvokerFailureTests
         var script = new FakeInitScript
         {
             OnInvoke = (sandbox, invoke, ct) => sandbox.SendAsync(
-                new(Nimbus.Init.Protocol.FrameType.Error, [new("request-id", FakeInitScript.RequestId(invoke))], "{}"u8.ToArray()),
+                new(Nimbus.Init.Protocol.FrameType.Error, [new(FrameHeaders.RequestId, FakeInitScript.RequestId(invoke))], "{}"u8.ToArray()),
                 ct),
         };
         await using var harness = await InvokerHarness.StartAsync(script);
@@ -219,7 +220,7 @@ public sealed class InvokerFailureTests
         Assert.Equal(
             ["[ERROR] Runtime.ImportModuleError", $"START RequestId: {request.RequestId} Version: $LATEST", $"END RequestId: {request.RequestId}"],
             result.LogLines.Take(3));
-        Assert.Matches(InvokerTests.ReportPattern(request.RequestId), result.LogLines[^1]);
+        Assert.Matches(InvokerTests.ReportPattern(request.RequestId.Value), result.LogLines[^1]);
         Assert.Contains("\tInit Duration: ", result.LogLines[^1], StringComparison.Ordinal);
         Assert.EndsWith("\tStatus: error\tError Type: Runtime.ImportModuleError", result.LogLines[^1], StringComparison.Ordinal);
         Assert.Empty(harness.Sandbox(1).Invokes);

@@ -90,7 +90,7 @@ internal sealed class InvokerHarness : IAsyncDisposable
 
     public InvocationRequest Request(string? requestId = null, string payload = """{"n":1}""", FunctionVersion? function = null) => new()
     {
-        RequestId = requestId ?? Guid.NewGuid().ToString(),
+        RequestId = requestId is null ? RequestId.New() : new RequestId(requestId),
         Scope = TestFunctions.Scope,
         Function = function ?? Function,
         InvokedFunctionArn = TestFunctions.Scope.FunctionArn((function ?? Function).Name),

@@ -83,7 +83,7 @@ public sealed partial class InvokerTests
         Assert.Equal($"START RequestId: {request.RequestId} Version: $LATEST", result.LogLines[0]);
         Assert.Equal(["hello", "world", "to stderr"], result.LogLines.Skip(1).Take(3));
         Assert.Equal($"END RequestId: {request.RequestId}", result.LogLines[4]);
-        Assert.Matches(ReportPattern(request.RequestId), result.LogLines[5]);
+        Assert.Matches(ReportPattern(request.RequestId.Value), result.LogLines[5]);
     }
 
     [Fact]
@@ -183,12 +183,12 @@ public sealed partial class InvokerTests
         await harness.InvokeAsync(request);
 
         var invoke = Assert.Single(harness.Sandbox(1).Invokes);
-        Assert.Equal(request.RequestId, invoke.Header("request-id"));
-        Assert.Equal(request.InvokedFunctionArn, invoke.Header("function-arn"));
-        Assert.Equal((TestFunctions.Epoch + TimeSpan.FromSeconds(3)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), invoke.Header("deadline-ms"));
-        Assert.Equal(request.TraceId, invoke.Header("trace-id"));
-        Assert.Equal(request.ClientContext, invoke.Header("client-context"));
-        Assert.Equal(request.CognitoIdentity, invoke.Header("cognito-identity"));
+        Assert.Equal(request.RequestId.Value, invoke.Header(FrameHeaders.RequestId));
+        Assert.Equal(request.InvokedFunctionArn, invoke.Header(FrameHeaders.FunctionArn));
+        Assert.Equal((TestFunctions.Epoch + TimeSpan.FromSeconds(3)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), invoke.Header(FrameHeaders.DeadlineMs));
+        Assert.Equal(request.TraceId, invoke.Header(FrameHeaders.TraceId));
+        Assert.Equal(request.ClientContext, invoke.Header(FrameHeaders.ClientContext));
+        Assert.Equal(request.CognitoIdentity, invoke.Header(FrameHeaders.CognitoIdentity));
         Assert.Equal("""{"k":"v"}""", Encoding.UTF8.GetString(invoke.Body.Span));
     }
 
@@ -200,9 +200,9 @@ public sealed partial class InvokerTests
         await harness.InvokeAsync();
 
         var invoke = Assert.Single(harness.Sandbox(1).Invokes);
-        Assert.Null(invoke.Header("trace-id"));
-        Assert.Null(invoke.Header("client-context"));
-        Assert.Null(invoke.Header("cognito-identity"));
+        Assert.Null(invoke.Header(FrameHeaders.TraceId));
+        Assert.Null(invoke.Header(FrameHeaders.ClientContext));
+        Assert.Null(invoke.Header(FrameHeaders.CognitoIdentity));
     }
 
     [Fact]
@@ -215,9 +215,9 @@ public sealed partial class InvokerTests
         var sandbox = harness.Sandbox(1);
         var start = await sandbox.Started;
         Assert.Equal(FrameType.Start, start.Type);
-        Assert.Equal("/fake/bin/python3.12", start.Header("cmd"));
+        Assert.Equal("/fake/bin/python3.12", start.Header(FrameHeaders.Command));
         Assert.Equal(["-u", "/fake/lambda-runtimes/python/bootstrap.py"], Values(start, "arg"));
-        Assert.Equal(sandbox.Spec.CodeDirectory, start.Header("cwd"));
+        Assert.Equal(sandbox.Spec.CodeDirectory, start.Header(FrameHeaders.WorkingDirectory));
         Assert.Contains("AWS_LAMBDA_FUNCTION_NAME=my-function", Values(start, "env"));
         Assert.Contains("AWS_LAMBDA_INITIALIZATION_TYPE=on-demand", Values(start, "env"));
     }

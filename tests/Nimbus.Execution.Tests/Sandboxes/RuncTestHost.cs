@@ -135,11 +135,11 @@ internal sealed class RuncTestHost : IAsyncDisposable
             stream,
             new Frame(FrameType.Start,
             [
-                new("cmd", "/bin/sh"),
-                new("arg", "-c"),
-                new("arg", script + "\necho " + DoneMarker),
-                new("cwd", "/var/task"),
-                new("env", "PATH=/usr/local/bin:/usr/bin:/bin"),
+                new(FrameHeaders.Command, "/bin/sh"),
+                new(FrameHeaders.Argument, "-c"),
+                new(FrameHeaders.Argument, script + "\necho " + DoneMarker),
+                new(FrameHeaders.WorkingDirectory, "/var/task"),
+                new(FrameHeaders.Environment, "PATH=/usr/local/bin:/usr/bin:/bin"),
             ]),
             cancellationToken);
         var output = new StringBuilder();

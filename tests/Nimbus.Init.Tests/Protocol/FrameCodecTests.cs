@@ -9,7 +9,7 @@ public sealed class FrameCodecTests
     public async Task WriteThenRead_RepeatedHeadersAndBody_RoundTrip()
     {
         using var stream = new MemoryStream();
-        var frame = new Frame(FrameType.Start, [new("cmd", "/var/task/bootstrap"), new("arg", "a"), new("arg", "é"), new("env", "")], new byte[] { 1, 2, 3 });
+        var frame = new Frame(FrameType.Start, [new(FrameHeaders.Command, "/var/task/bootstrap"), new(FrameHeaders.Argument, "a"), new(FrameHeaders.Argument, "é"), new(FrameHeaders.Environment, "")], new byte[] { 1, 2, 3 });
 
         await FrameCodec.WriteAsync(stream, frame, TestContext.Current.CancellationToken);
         stream.Position = 0;

@@ -18,7 +18,7 @@ public sealed class RuntimeApiTests
 
         Assert.StartsWith("127.0.0.1:", host.RuntimeApi, StringComparison.Ordinal);
         Assert.NotEqual("127.0.0.1:0", host.RuntimeApi);
-        Assert.True(int.Parse(host.Hello.Header("pid")!, System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.True(int.Parse(host.Hello.Header(FrameHeaders.Pid)!, System.Globalization.CultureInfo.InvariantCulture) > 0);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class RuntimeApiTests
 
         await runtime.SendHeadAsync("GET", Next);
         await host.ExpectAsync(FrameType.Ready);
-        await host.InvokeAsync("req-1", """{"a":1}""", new("trace-id", "Root=1-abc"), new("client-context", """{"c":1}"""), new("cognito-identity", ""));
+        await host.InvokeAsync("req-1", """{"a":1}""", new(FrameHeaders.TraceId, "Root=1-abc"), new(FrameHeaders.ClientContext, """{"c":1}"""), new(FrameHeaders.CognitoIdentity, ""));
         var response = await runtime.ReadResponseAsync();
 
         Assert.Equal(200, response.Status);
@@ -54,8 +54,8 @@ public sealed class RuntimeApiTests
 
         Assert.Equal(202, accepted.Status);
         Assert.Equal("""{"status":"OK"}""", accepted.Text);
-        Assert.Equal("req-1", frame.Header("request-id"));
-        Assert.Equal("text/plain", frame.Header("content-type"));
+        Assert.Equal("req-1", frame.Header(FrameHeaders.RequestId));
+        Assert.Equal("text/plain", frame.Header(FrameHeaders.ContentType));
         Assert.Equal("\"done\"", Encoding.UTF8.GetString(frame.Body.Span));
     }
 
@@ -114,7 +114,7 @@ public sealed class RuntimeApiTests
 
         Assert.Equal(202, accepted.Status);
         Assert.Equal("hello 0123456789", Encoding.UTF8.GetString(frame.Body.Span));
-        Assert.Equal("application/json", frame.Header("content-type"));
+        Assert.Equal("application/json", frame.Header(FrameHeaders.ContentType));
     }
 
     [Fact]
@@ -147,8 +147,8 @@ public sealed class RuntimeApiTests
 
         Assert.Equal(413, refused.Status);
         AssertError(refused, "RequestEntityTooLarge", "Exceeded maximum allowed payload size (6291556 bytes).");
-        Assert.Equal("req-1", frame.Header("request-id"));
-        Assert.Equal("Function.ResponseSizeTooLarge", frame.Header("error-type"));
+        Assert.Equal("req-1", frame.Header(FrameHeaders.RequestId));
+        Assert.Equal("Function.ResponseSizeTooLarge", frame.Header(FrameHeaders.ErrorType));
         Assert.Equal("Function.ResponseSizeTooLarge", JsonDocument.Parse(frame.Body).RootElement.GetProperty("errorType").GetString());
 
         // The body was drained: the connection still works, and the invocation counts as answered.
@@ -189,7 +189,7 @@ public sealed class RuntimeApiTests
         var frame = await host.ExpectAsync(FrameType.Error);
 
         Assert.Equal(413, refused.Status);
-        Assert.Equal("Function.ResponseSizeTooLarge", frame.Header("error-type"));
+        Assert.Equal("Function.ResponseSizeTooLarge", frame.Header(FrameHeaders.ErrorType));
         Assert.Contains("(7340032 bytes)", Encoding.UTF8.GetString(frame.Body.Span), StringComparison.Ordinal);
     }
 
@@ -204,8 +204,8 @@ public sealed class RuntimeApiTests
         var frame = await host.ExpectAsync(FrameType.Error);
 
         Assert.Equal(202, accepted.Status);
-        Assert.Equal("req-1", frame.Header("request-id"));
-        Assert.Equal("Function.ValueError", frame.Header("error-type"));
+        Assert.Equal("req-1", frame.Header(FrameHeaders.RequestId));
+        Assert.Equal("Function.ValueError", frame.Header(FrameHeaders.ErrorType));
         Assert.Equal(Body, Encoding.UTF8.GetString(frame.Body.Span));
     }
 
@@ -218,7 +218,7 @@ public sealed class RuntimeApiTests
         await runtime.RequestAsync("POST", "/2018-06-01/runtime/invocation/req-1/error", """{"errorType":"TypeError","errorMessage":"x","trace":[]}""");
         var frame = await host.ExpectAsync(FrameType.Error);
 
-        Assert.Equal("TypeError", frame.Header("error-type"));
+        Assert.Equal("TypeError", frame.Header(FrameHeaders.ErrorType));
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public sealed class RuntimeApiTests
         await runtime.RequestAsync("POST", "/2018-06-01/runtime/invocation/req-1/error", "it broke", "Lambda-Runtime-Function-Error-Type: Function.bad type");
         var frame = await host.ExpectAsync(FrameType.Error);
 
-        Assert.Equal("Function.Unknown", frame.Header("error-type"));
+        Assert.Equal("Function.Unknown", frame.Header(FrameHeaders.ErrorType));
         var body = JsonDocument.Parse(frame.Body).RootElement;
         Assert.Equal("it broke", body.GetProperty("errorMessage").GetString());
         Assert.Equal("Function.Unknown", body.GetProperty("errorType").GetString());
@@ -246,7 +246,7 @@ public sealed class RuntimeApiTests
         await runtime.RequestAsync("POST", "/2018-06-01/runtime/invocation/req-1/error", Body, "Content-Type: application/vnd.aws.lambda.error.cause+json", "Lambda-Runtime-Function-Error-Type: Runtime.Crash");
         var frame = await host.ExpectAsync(FrameType.Error);
 
-        Assert.Equal("Runtime.Crash", frame.Header("error-type"));
+        Assert.Equal("Runtime.Crash", frame.Header(FrameHeaders.ErrorType));
         Assert.Equal("""{"errorMessage":"m","errorType":"E","stackTrace":[]}""", Encoding.UTF8.GetString(frame.Body.Span));
     }
 
@@ -261,7 +261,7 @@ public sealed class RuntimeApiTests
         var frame = await host.ExpectAsync(FrameType.InitError);
 
         Assert.Equal(202, accepted.Status);
-        Assert.Equal("Runtime.NoSuchHandler", frame.Header("error-type"));
+        Assert.Equal("Runtime.NoSuchHandler", frame.Header(FrameHeaders.ErrorType));
         Assert.Equal(Body, Encoding.UTF8.GetString(frame.Body.Span));
     }
 

@@ -36,7 +36,7 @@ internal sealed class FakeHost : IAsyncDisposable
     public Frame Hello { get; private set; } = null!;
 
     /// <summary>host:port of the Runtime API, from Hello.</summary>
-    public string RuntimeApi => Hello.Header("runtime-api")!;
+    public string RuntimeApi => Hello.Header(FrameHeaders.RuntimeApi)!;
 
     /// <summary>Bytes the runtime wrote to stdout, from the Log frames read so far.</summary>
     public string Stdout => Encoding.UTF8.GetString(_stdout.ToArray());
@@ -98,11 +98,11 @@ internal sealed class FakeHost : IAsyncDisposable
     /// <summary>Sends Start for <paramref name="command"/> with <paramref name="environment"/> (PATH is added from this process).</summary>
     public Task StartRuntimeAsync(string command, IEnumerable<string> arguments, IEnumerable<string>? environment = null, string? cwd = null)
     {
-        var headers = new List<KeyValuePair<string, string>> { new("cmd", command) };
+        var headers = new List<KeyValuePair<string, string>> { new(FrameHeaders.Command, command) };
         headers.AddRange(arguments.Select(a => new KeyValuePair<string, string>("arg", a)));
-        headers.Add(new("cwd", cwd ?? Directory));
-        headers.Add(new("env", "PATH=" + Environment.GetEnvironmentVariable("PATH")));
-        headers.Add(new("env", "LC_ALL=C.UTF-8"));
+        headers.Add(new(FrameHeaders.WorkingDirectory, cwd ?? Directory));
+        headers.Add(new(FrameHeaders.Environment, "PATH=" + Environment.GetEnvironmentVariable("PATH")));
+        headers.Add(new(FrameHeaders.Environment, "LC_ALL=C.UTF-8"));
         headers.AddRange((environment ?? []).Select(e => new KeyValuePair<string, string>("env", e)));
         return SendAsync(new Frame(FrameType.Start, headers));
     }
@@ -111,9 +111,9 @@ internal sealed class FakeHost : IAsyncDisposable
     {
         List<KeyValuePair<string, string>> headers =
         [
-            new("request-id", requestId),
-            new("deadline-ms", "1893456000000"),
-            new("function-arn", "arn:aws:lambda:us-east-1:123456789012:function:f"),
+            new(FrameHeaders.RequestId, requestId),
+            new(FrameHeaders.DeadlineMs, "1893456000000"),
+            new(FrameHeaders.FunctionArn, "arn:aws:lambda:us-east-1:123456789012:function:f"),
             .. extra,
         ];
         return SendAsync(new Frame(FrameType.Invoke, headers, Encoding.UTF8.GetBytes(payload)));
@@ -141,7 +141,7 @@ internal sealed class FakeHost : IAsyncDisposable
             }
 
             Logs.Add(frame);
-            (frame.Header("stream") == "stderr" ? _stderr : _stdout).Write(frame.Body.Span);
+            (frame.Header(FrameHeaders.Stream) == "stderr" ? _stderr : _stdout).Write(frame.Body.Span);
         }
     }
 
@@ -153,7 +153,7 @@ internal sealed class FakeHost : IAsyncDisposable
             var frame = await ReadAsync();
             Assert.Equal(FrameType.Log, frame.Type);
             Logs.Add(frame);
-            (frame.Header("stream") == "stderr" ? _stderr : _stdout).Write(frame.Body.Span);
+            (frame.Header(FrameHeaders.Stream) == "stderr" ? _stderr : _stdout).Write(frame.Body.Span);
         }
     }
 

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Execution.Concurrency;
+
+namespace Nimbus.Execution.Invocation;
+
+/// <summary>Runs invocations on the <see cref="Invoker"/> and turns the gate's refusal into a Throttled outcome.</summary>
+public sealed class InvocationService(Invoker invoker) : IInvocationService
+{
+    public async Task<InvocationOutcome> InvokeAsync(
+        ResolvedFunction target,
+        RequestId requestId,
+        ReadOnlyMemory<byte> payload,
+        InvocationType type,
+        string? traceHeader,
+        string? clientContext,
+        CancellationToken cancellationToken)
+    {
+        var request = new InvocationRequest
+        {
+            RequestId = requestId,
+            Type = type,
+            Scope = target.Scope,
+            Function = target.Version,
+            InvokedFunctionArn = target.InvokedFunctionArn,
+            OutboundNetwork = target.OutboundNetwork,
+            Payload = payload,
+            ClientContext = clientContext,
+            TraceId = traceHeader,
+        };
+        try
+        {
+            return InvocationOutcome.Completed(await invoker.InvokeAsync(request, cancellationToken));
+        }
+        catch (InvocationThrottledException ex)
+        {
+            return InvocationOutcome.Throttled(new InvocationThrottle(ex.Reason, ex.RetryAfter));
+        }
+    }
+}

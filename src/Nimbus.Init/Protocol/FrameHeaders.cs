@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Init.Protocol;
+
+/// <summary>
+/// The header names of the init protocol's frames, in one place for both ends: nimbus-init compiles this file, and
+/// Nimbus.Execution links it (with the rest of Protocol/). See docs/internals/init-protocol.md.
+/// </summary>
+internal static class FrameHeaders
+{
+    // Hello (init → host)
+
+    /// <summary>The address of the Runtime API inside the environment (host:port).</summary>
+    public const string RuntimeApi = "runtime-api";
+
+    /// <summary>nimbus-init's process id.</summary>
+    public const string Pid = "pid";
+
+    // Start (host → init)
+
+    /// <summary>The runtime's executable.</summary>
+    public const string Command = "cmd";
+
+    /// <summary>The runtime's working directory.</summary>
+    public const string WorkingDirectory = "cwd";
+
+    /// <summary>One argument of the runtime (repeated, in order).</summary>
+    public const string Argument = "arg";
+
+    /// <summary>One NAME=value of the runtime's environment (repeated).</summary>
+    public const string Environment = "env";
+
+    // Invoke (host → init), Response and Error (init → host)
+
+    /// <summary>The invocation's request id; Response and Error frames name the invocation they answer with it.</summary>
+    public const string RequestId = "request-id";
+
+    /// <summary>The deadline in Unix epoch milliseconds (Lambda-Runtime-Deadline-Ms).</summary>
+    public const string DeadlineMs = "deadline-ms";
+
+    /// <summary>The ARN the caller invoked (Lambda-Runtime-Invoked-Function-Arn).</summary>
+    public const string FunctionArn = "function-arn";
+
+    /// <summary>The body's media type: the event's on Invoke, the function's response's on Response.</summary>
+    public const string ContentType = "content-type";
+
+    /// <summary>The X-Ray trace header (Lambda-Runtime-Trace-Id).</summary>
+    public const string TraceId = "trace-id";
+
+    /// <summary>The client context JSON (Lambda-Runtime-Client-Context).</summary>
+    public const string ClientContext = "client-context";
+
+    /// <summary>The Cognito identity JSON (Lambda-Runtime-Cognito-Identity).</summary>
+    public const string CognitoIdentity = "cognito-identity";
+
+    // Error and InitError (init → host)
+
+    /// <summary>The error's type (the body's errorType, else Lambda-Runtime-Function-Error-Type).</summary>
+    public const string ErrorType = "error-type";
+
+    // Log (init → host)
+
+    /// <summary>Which output of the runtime the bytes came from: stdout or stderr.</summary>
+    public const string Stream = "stream";
+
+    // Exited (init → host)
+
+    /// <summary>The runtime's exit status, when it exited.</summary>
+    public const string Status = "status";
+
+    /// <summary>The signal that killed the runtime, when one did.</summary>
+    public const string Signal = "signal";
+
+    // Shutdown (host → init)
+
+    /// <summary>How long the runtime and extensions get to stop before they are killed, in milliseconds.</summary>
+    public const string GraceMs = "grace-ms";
+}
