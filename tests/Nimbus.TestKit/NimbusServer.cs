@@ -25,6 +25,9 @@ public sealed class NimbusServer : IAsyncDisposable
 
     public Uri Endpoint { get; private set; } = new("http://127.0.0.1:0");
 
+    /// <summary>The server process's id (of the latest start).</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     /// <summary>Everything the server printed so far (for failure messages).</summary>
     public string Output
     {

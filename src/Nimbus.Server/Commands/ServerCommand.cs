@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.CommandLine;
-using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -91,7 +91,40 @@ internal static class ServerCommand
             return ExitCodes.InvalidConfiguration;
         }
 
-        Configure(builder, options);
+        // Before anything touches the data directory: one server per directory, and a port we can serve.
+        DataDirectoryLock? dataLock;
+        try
+        {
+            dataLock = DataDirectoryLock.TryAcquire(Path.GetFullPath(options.DataDir), out var holder);
+            if (dataLock is null)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"nimbus: the data directory {Path.GetFullPath(options.DataDir)} is in use by another nimbus server "
+                    + $"(pid {holder?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}); stop it or choose another --data-dir");
+                return ExitCodes.CannotStart;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"nimbus: cannot use the data directory: {e.Message}");
+            return ExitCodes.CannotStart;
+        }
+
+        using var heldLock = dataLock;
+        ListenSockets listen;
+        try
+        {
+            listen = ListenSockets.Bind(options.Host, options.Port);
+        }
+        catch (SocketException e)
+        {
+            var reason = e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "the address is already in use" : e.Message;
+            await Console.Error.WriteLineAsync($"nimbus: cannot listen on {options.Host}:{options.Port}: {reason}");
+            return ExitCodes.CannotStart;
+        }
+
+        using var listening = listen;
+        Configure(builder, options, listen);
         var app = builder.Build();
         app.UseNimbusApi();
 
@@ -100,6 +133,7 @@ internal static class ServerCommand
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
+        listen.HandOver();
 
         var addresses = new List<string>();
         foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
@@ -160,7 +194,7 @@ internal static class ServerCommand
         return null;
     }
 
-    private static void Configure(WebApplicationBuilder builder, NimbusOptions options)
+    private static void Configure(WebApplicationBuilder builder, NimbusOptions options, ListenSockets listen)
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
@@ -176,17 +210,10 @@ internal static class ServerCommand
             // Code uploads are up to 50 MB of zip, base64 in JSON; each endpoint sets its own lower limit.
             kestrel.Limits.MaxRequestBodySize = LambdaQuotas.MaxCodeRequestBytes;
             kestrel.AddServerHeader = false;
-            if (options.Host is "localhost")
+            foreach (var handle in listen.Handles)
             {
-                kestrel.ListenLocalhost(options.Port);
-            }
-            else if (options.Host is "0.0.0.0" or "*")
-            {
-                kestrel.ListenAnyIP(options.Port);
-            }
-            else
-            {
-                kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+                // Bound already (ListenSockets), before the data directory was touched.
+                kestrel.ListenHandle(handle);
             }
         });
 
