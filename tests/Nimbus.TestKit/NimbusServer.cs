@@ -83,6 +83,20 @@ public sealed class NimbusServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A graceful stop (SIGTERM, as Ctrl+C or systemd send it); returns the exit status once it is gone.</summary>
+    public async Task<int> StopAsync(CancellationToken cancellationToken = default)
+    {
+        var process = _process ?? throw new InvalidOperationException("the server was not started");
+        var kill = await ChildProcess.RunAsync("/bin/kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM failed: {kill}");
+        }
+
+        await process.WaitForExitAsync(cancellationToken);
+        return process.ExitCode;
+    }
+
     /// <summary>Starts the server again on the same data directory (a new port).</summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) => StartProcessAsync(cancellationToken);
 

@@ -153,12 +153,33 @@ internal static class ServerCommand
         Console.WriteLine($"Nimbus listening on {string.Join(", ", addresses)}");
         Console.WriteLine($"Data directory: {Path.GetFullPath(storage.DataDirectory)}");
         Console.WriteLine($"Runtimes: {string.Join(", ", runtimes.Supported)}");
-        var sandbox = app.Services.GetRequiredService<Invoker>().SandboxName;
+        var invoker = app.Services.GetRequiredService<Invoker>();
+        var sandbox = invoker.SandboxName;
         Console.WriteLine($"Sandbox: {sandbox}" + (sandbox == "process"
-            ? " (functions run as host processes, without isolation or resource limits; runc needs root and the runc package)"
+            ? (execution.Sandbox == "process"
+                ? " (chosen by the Sandbox setting: functions run as host processes, without isolation or resource limits)"
+                : " (functions run as host processes, without isolation or resource limits; runc needs root and the runc package)")
             : " (each environment is an OCI container with Lambda's limits)"));
+
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        long? stopping = null;
+        using var onStopping = app.Lifetime.ApplicationStopping.Register(() => stopping = time.GetTimestamp());
         await app.WaitForShutdownAsync(cancellationToken);
+        var took = time.GetElapsedTime(stopping ?? time.GetTimestamp());
+        Console.WriteLine(StopSummary(invoker.Shutdown, took));
         return ExitCodes.Success;
+    }
+
+    /// <summary>The last line of a graceful stop: what was drained and how long it took.</summary>
+    private static string StopSummary(ShutdownSummary? summary, TimeSpan took)
+    {
+        var seconds = took.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        return summary is null
+            ? $"Nimbus stopped in {seconds} s"
+            : $"Nimbus stopped in {seconds} s: {Count(summary.Finished, "invocation")} finished, {summary.CutShort} cut short "
+                + $"(their log lines kept), {Count(summary.Environments, "environment")} shut down, function logs written";
+
+        static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
     }
 
     /// <summary>&lt;DataDir&gt;/run/platform.sock, or a short path under /tmp when that is too long for a Unix socket.</summary>
