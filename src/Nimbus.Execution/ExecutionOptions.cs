@@ -4,8 +4,11 @@ namespace Nimbus.Execution;
 /// <summary>Settings of the execution layer (docs/configuration.md).</summary>
 public sealed class ExecutionOptions
 {
-    /// <summary>The sandbox backend: <c>process</c> (or <c>runc</c>, its own issue).</summary>
-    public string Sandbox { get; set; } = "process";
+    /// <summary>
+    /// The sandbox backend: <c>auto</c> (runc as root with runc installed, else bwrap where bubblewrap can create
+    /// user namespaces, else process), <c>runc</c>, <c>bwrap</c> or <c>process</c> (docs/isolation.md).
+    /// </summary>
+    public string Sandbox { get; set; } = "auto";
 
     /// <summary>The nimbus-init executable; default: next to the nimbus executable.</summary>
     public string? InitExecutable { get; set; }

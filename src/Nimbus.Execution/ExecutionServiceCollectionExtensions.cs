@@ -29,23 +29,14 @@ public static class ExecutionServiceCollectionExtensions
             options.PlatformSocketPath ??= Path.Combine(options.WorkDirectory, "platform.sock");
         });
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISandboxFactory>(sp =>
+        services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value;
             var work = options.WorkDirectory!; // Set by PostConfigure above.
             SweepOrphans(work);
-            return options.Sandbox switch
-            {
-                "process" => new ProcessSandboxFactory(Path.Combine(work, "env")),
-                "runc" => RuncSandboxFactory.Create(work, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RuncSandboxFactory>()),
-
-                // runc wherever it is installed and Nimbus runs as root; the server reports which one it got (Name).
-                "auto" => RuncSandboxFactory.IsSupported(out _) && (!options.OutboundNetwork || RuncSandboxFactory.CanNat)
-                    ? RuncSandboxFactory.Create(work, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RuncSandboxFactory>())
-                    : new ProcessSandboxFactory(Path.Combine(work, "env")),
-                _ => throw new InvalidOperationException($"Unknown sandbox backend '{options.Sandbox}'; use 'auto', 'runc' or 'process'."),
-            };
+            return SandboxSelection.Choose(options, work, sp.GetRequiredService<ILoggerFactory>());
         });
+        services.TryAddSingleton(sp => sp.GetRequiredService<SandboxChoice>().Factory);
         services.TryAddSingleton(sp => new RuntimeLauncher(
             sp.GetRequiredService<IRuntimeRegistry>(),
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));

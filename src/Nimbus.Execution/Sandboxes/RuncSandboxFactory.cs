@@ -249,18 +249,5 @@ internal sealed class RuncSandboxFactory : ISandboxFactory
         }
     }
 
-    private static string? FindExecutable(string name)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (var directory in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Append("/usr/sbin").Append("/usr/bin").Append("/sbin"))
-        {
-            var candidate = Path.Combine(directory, name);
-            if (File.Exists(candidate) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    private static string? FindExecutable(string name) => HostExecutable.Find(name);
 }

@@ -13,6 +13,7 @@ using Nimbus.Events;
 using Nimbus.Events.Async;
 using Nimbus.Execution;
 using Nimbus.Execution.Invocation;
+using Nimbus.Execution.Sandboxes;
 using Nimbus.Server.Configuration;
 using Nimbus.Server.Hosting;
 using Nimbus.Server.Runtimes;
@@ -154,12 +155,12 @@ internal static class ServerCommand
         Console.WriteLine($"Data directory: {Path.GetFullPath(storage.DataDirectory)}");
         Console.WriteLine($"Runtimes: {string.Join(", ", runtimes.Supported)}");
         var invoker = app.Services.GetRequiredService<Invoker>();
-        var sandbox = invoker.SandboxName;
-        Console.WriteLine($"Sandbox: {sandbox}" + (sandbox == "process"
-            ? (execution.Sandbox == "process"
-                ? " (chosen by the Sandbox setting: functions run as host processes, without isolation or resource limits)"
-                : " (functions run as host processes, without isolation or resource limits; runc needs root and the runc package)")
-            : " (each environment is an OCI container with Lambda's limits)"));
+        var sandbox = app.Services.GetRequiredService<SandboxChoice>();
+        Console.WriteLine($"Sandbox: {sandbox.Factory.Name} ({sandbox.Description})");
+        if (sandbox.Fallback is { } fallback)
+        {
+            Console.WriteLine($"  {fallback}");
+        }
 
         var time = app.Services.GetRequiredService<TimeProvider>();
         long? stopping = null;

@@ -45,9 +45,9 @@ internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOpt
             errors.Add($"ScalingBurstPer10Seconds must be at least 1 (got {options.ScalingBurstPer10Seconds}).");
         }
 
-        if (options.Sandbox is not ("auto" or "runc" or "process"))
+        if (options.Sandbox is not ("auto" or "runc" or "bwrap" or "process"))
         {
-            errors.Add($"Sandbox must be 'auto', 'runc' or 'process' (got '{options.Sandbox}').");
+            errors.Add($"Sandbox must be 'auto', 'runc', 'bwrap' or 'process' (got '{options.Sandbox}').");
         }
 
         if (options.IdleTimeoutSeconds < 1 || options.MaxLifetimeSeconds < 1)
