@@ -40,6 +40,6 @@ public sealed class ExecutionOptions
     /// <summary>New environments (cold starts) a function may start per 10 s, refilled continuously (AWS: 1,000).</summary>
     public int ScalingBurstPer10Seconds { get; set; } = 1_000;
 
-    /// <summary>Outbound network for sandboxes with their own network namespace (a user-mode NAT); false: loopback only.</summary>
+    /// <summary>Outbound network: runc through a user-mode NAT (slirp4netns), bwrap on the host's network; false: loopback only (process: no effect).</summary>
     public bool OutboundNetwork { get; set; } = true;
 }

@@ -10,13 +10,14 @@ using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
+using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Storage;
 using Nimbus.Storage.Code;
 
 namespace Nimbus.Execution;
 
-/// <summary>Registers the execution layer: sandboxes, the environment pool and the invoker.</summary>
+/// <summary>Registers the execution layer: the host's runtimes, sandboxes, the environment pool and the invoker.</summary>
 public static class ExecutionServiceCollectionExtensions
 {
     public static IServiceCollection AddNimbusExecution(this IServiceCollection services)
@@ -29,6 +30,9 @@ public static class ExecutionServiceCollectionExtensions
             options.PlatformSocketPath ??= Path.Combine(options.WorkDirectory, "platform.sock");
         });
         services.TryAddSingleton(TimeProvider.System);
+
+        // The interpreters of this host that run Lambda's runtimes, found once at start.
+        services.TryAddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value;

@@ -16,7 +16,6 @@ using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Server.Configuration;
 using Nimbus.Server.Hosting;
-using Nimbus.Server.Runtimes;
 using Nimbus.Storage;
 
 namespace Nimbus.Server.Commands;
@@ -247,7 +246,6 @@ internal static class ServerCommand
             api.DefaultRegion = options.Region;
         });
         services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
-        services.AddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<FunctionService>();
         services.AddSingleton<LayerService>();

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Nimbus.Core.Runtimes;
 
-namespace Nimbus.Server.Runtimes;
+namespace Nimbus.Execution.Runtimes;
 
 /// <summary>
 /// Finds, once at start, the interpreters on this host that run Lambda's runtimes: python3.9–3.13 (pyenv's
