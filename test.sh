@@ -58,12 +58,14 @@ if ! command -v node >/dev/null && [[ ! -x /usr/bin/node ]]; then
   apt_install nodejs
 fi
 
-# runc, slirp4netns and tini for the isolated sandbox (its tests need root; in CI they must run).
+# runc, slirp4netns and tini for the isolated sandbox, bubblewrap for the unprivileged one (its tests need root; in CI they must run).
 if [[ $(id -u) -eq 0 ]]; then
   missing=()
   command -v runc >/dev/null || [[ -x /usr/sbin/runc ]] || missing+=(runc)
   command -v slirp4netns >/dev/null || missing+=(slirp4netns)
   [[ -x /usr/bin/tini ]] || missing+=(tini)
+  # bubblewrap for the bwrap sandbox (no root needed); its tests run in CI as well.
+  [[ -x /usr/bin/bwrap ]] || missing+=(bubblewrap)
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"
   fi
@@ -71,6 +73,7 @@ elif [[ -n "${CI:-}" ]]; then
   fail "CI must run as root: the runc sandbox tests need it"
 else
   say "not root: the runc sandbox tests will be skipped (they need root, runc and slirp4netns)"
+  [[ -x /usr/bin/bwrap ]] || say "no bubblewrap: the bwrap sandbox tests will be skipped (as root: apt-get install -y bubblewrap)"
 fi
 
 say "building"

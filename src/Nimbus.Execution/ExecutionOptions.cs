@@ -4,8 +4,11 @@ namespace Nimbus.Execution;
 /// <summary>Settings of the execution layer (docs/configuration.md).</summary>
 public sealed class ExecutionOptions
 {
-    /// <summary>The sandbox backend: <c>process</c> (or <c>runc</c>, its own issue).</summary>
-    public string Sandbox { get; set; } = "process";
+    /// <summary>
+    /// The sandbox backend: <c>auto</c> (runc as root with runc installed, else bwrap where bubblewrap can create
+    /// user namespaces, else process), <c>runc</c>, <c>bwrap</c> or <c>process</c> (docs/isolation.md).
+    /// </summary>
+    public string Sandbox { get; set; } = "auto";
 
     /// <summary>The nimbus-init executable; default: next to the nimbus executable.</summary>
     public string? InitExecutable { get; set; }
@@ -37,6 +40,6 @@ public sealed class ExecutionOptions
     /// <summary>New environments (cold starts) a function may start per 10 s, refilled continuously (AWS: 1,000).</summary>
     public int ScalingBurstPer10Seconds { get; set; } = 1_000;
 
-    /// <summary>Outbound network for sandboxes with their own network namespace (a user-mode NAT); false: loopback only.</summary>
+    /// <summary>Outbound network: runc through a user-mode NAT (slirp4netns), bwrap on the host's network; false: loopback only (process: no effect).</summary>
     public bool OutboundNetwork { get; set; } = true;
 }

@@ -10,12 +10,13 @@ using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
+using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Storage;
 
 namespace Nimbus.Execution;
 
-/// <summary>Registers the execution layer: sandboxes, the environment pool and the invoker.</summary>
+/// <summary>Registers the execution layer: the host's runtimes, sandboxes, the environment pool and the invoker.</summary>
 public static class ExecutionServiceCollectionExtensions
 {
     public static IServiceCollection AddNimbusExecution(this IServiceCollection services)
@@ -28,23 +29,17 @@ public static class ExecutionServiceCollectionExtensions
             options.PlatformSocketPath ??= Path.Combine(options.WorkDirectory, "platform.sock");
         });
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISandboxFactory>(sp =>
+
+        // The interpreters of this host that run Lambda's runtimes, found once at start.
+        services.TryAddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
+        services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value;
             var work = options.WorkDirectory!; // Set by PostConfigure above.
             SweepOrphans(work);
-            return options.Sandbox switch
-            {
-                "process" => new ProcessSandboxFactory(Path.Combine(work, "env")),
-                "runc" => RuncSandboxFactory.Create(work, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RuncSandboxFactory>()),
-
-                // runc wherever it is installed and Nimbus runs as root; the server reports which one it got (Name).
-                "auto" => RuncSandboxFactory.IsSupported(out _) && (!options.OutboundNetwork || RuncSandboxFactory.CanNat)
-                    ? RuncSandboxFactory.Create(work, sp.GetRequiredService<ILoggerFactory>().CreateLogger<RuncSandboxFactory>())
-                    : new ProcessSandboxFactory(Path.Combine(work, "env")),
-                _ => throw new InvalidOperationException($"Unknown sandbox backend '{options.Sandbox}'; use 'auto', 'runc' or 'process'."),
-            };
+            return SandboxSelection.Choose(options, work, sp.GetRequiredService<ILoggerFactory>());
         });
+        services.TryAddSingleton(sp => sp.GetRequiredService<SandboxChoice>().Factory);
         services.TryAddSingleton(sp => new RuntimeLauncher(
             sp.GetRequiredService<IRuntimeRegistry>(),
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));

@@ -25,6 +25,9 @@ public sealed class NimbusServer : IAsyncDisposable
 
     public Uri Endpoint { get; private set; } = new("http://127.0.0.1:0");
 
+    /// <summary>The server process's id (of the latest start).</summary>
+    public int ProcessId => _process?.Id ?? 0;
+
     /// <summary>Everything the server printed so far (for failure messages).</summary>
     public string Output
     {
@@ -78,6 +81,20 @@ public sealed class NimbusServer : IAsyncDisposable
             process.Kill(entireProcessTree: false);
             await process.WaitForExitAsync();
         }
+    }
+
+    /// <summary>A graceful stop (SIGTERM, as Ctrl+C or systemd send it); returns the exit status once it is gone.</summary>
+    public async Task<int> StopAsync(CancellationToken cancellationToken = default)
+    {
+        var process = _process ?? throw new InvalidOperationException("the server was not started");
+        var kill = await ChildProcess.RunAsync("/bin/kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken: cancellationToken);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM failed: {kill}");
+        }
+
+        await process.WaitForExitAsync(cancellationToken);
+        return process.ExitCode;
     }
 
     /// <summary>Starts the server again on the same data directory (a new port).</summary>

@@ -64,6 +64,22 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
     /// </summary>
     public async Task<InvocationResult> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken)
     {
+        Entered();
+        var cutShort = true;
+        try
+        {
+            var result = await RunAsync(request, cancellationToken);
+            cutShort = _stopping && result.ErrorType is "Runtime.ExitError";
+            return result;
+        }
+        finally
+        {
+            Left(cutShort);
+        }
+    }
+
+    private async Task<InvocationResult> RunAsync(InvocationRequest request, CancellationToken cancellationToken)
+    {
         var function = request.Function;
         using var lease = _gate.Enter(request.Scope, function.Name);
         var group = Pool.Group(PoolKey(request.Scope, function, request.OutboundNetwork));
@@ -106,7 +122,11 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         catch (OperationCanceledException)
         {
             // The caller gave up (or the server stops): the environment is mid-invocation and cannot be reused.
+            // What the function wrote so far still goes to its log.
             await Pool.DiscardAsync(environment);
+            lines.AddRange(environment.Output.Drain());
+            lines.Add($"END RequestId: {request.RequestId}");
+            Persist(request, environment, lines);
             throw;
         }
 
@@ -129,7 +149,8 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
     /// <summary>Reclaims idle environments past their idle timeout or lifetime.</summary>
     public Task<int> ReclaimAsync() => Pool.ReclaimAsync(_time.GetUtcNow(), _options.IdleTimeout, _options.MaxLifetime);
 
-    public ValueTask DisposeAsync() => Pool.DisposeAsync();
+    /// <summary>Shuts every environment down at once (no waiting for invocations in flight).</summary>
+    public async ValueTask DisposeAsync() => await ShutdownAsync(new CancellationToken(canceled: true));
 
     private static string PoolKey(Scope scope, FunctionVersion f, bool? outboundNetwork) =>
         string.Create(

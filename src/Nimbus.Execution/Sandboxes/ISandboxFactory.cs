@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 namespace Nimbus.Execution.Sandboxes;
 
-/// <summary>A sandbox backend: <c>process</c> (this host's processes, no isolation) or <c>runc</c> (OCI containers).</summary>
+/// <summary>A sandbox backend: <c>runc</c> (OCI containers), <c>bwrap</c> (user namespaces, no root) or <c>process</c> (host processes, no isolation).</summary>
 public interface ISandboxFactory
 {
     /// <summary>The backend's name, as configured and reported at start.</summary>

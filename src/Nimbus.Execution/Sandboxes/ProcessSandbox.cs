@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Nimbus.Execution.Sandboxes;
 
@@ -9,13 +8,14 @@ internal sealed class ProcessSandbox : ISandbox
 {
     private readonly Process _process;
     private readonly string _root;
-    private List<int>? _descendants;
+    private readonly ProcessTreeMemory _memory;
 
     public ProcessSandbox(Process process, string root, SandboxPaths paths)
     {
         _process = process;
         _root = root;
         Paths = paths;
+        _memory = new ProcessTreeMemory(process.Id);
         Exited = WaitAsync(process);
     }
 
@@ -23,46 +23,8 @@ internal sealed class ProcessSandbox : ISandbox
 
     public Task<int> Exited { get; }
 
-    /// <summary>
-    /// The sum of the high-water marks (VmHWM) of nimbus-init's descendants: the runtime and what it started. The
-    /// process tree is walked once and again only when one of the known processes is gone, so a warm invocation
-    /// reads one small /proc file per process.
-    /// </summary>
-    public long? PeakMemoryBytes()
-    {
-        try
-        {
-            var pids = _descendants;
-            if (pids is null || pids.Count == 0)
-            {
-                pids = _descendants = Descendants(_process.Id);
-            }
-
-            long total = 0;
-            foreach (var pid in pids)
-            {
-                var peak = ReadHighWaterMark(pid);
-                if (peak < 0)
-                {
-                    // A process ended (or a new one may have started): walk the tree again next time.
-                    _descendants = null;
-                    continue;
-                }
-
-                total += peak;
-            }
-
-            return total;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    /// <summary>The sum of the high-water marks of nimbus-init's descendants (<see cref="ProcessTreeMemory"/>).</summary>
+    public long? PeakMemoryBytes() => _memory.PeakMemoryBytes();
 
     /// <summary>The process backend has no memory limit to hit.</summary>
     public bool OutOfMemory() => false;
@@ -104,84 +66,5 @@ internal sealed class ProcessSandbox : ISandbox
     {
         await process.WaitForExitAsync();
         return process.ExitCode;
-    }
-
-    private static List<int> Descendants(int pid)
-    {
-        var result = new List<int>();
-        var pending = new Stack<int>();
-        pending.Push(pid);
-        while (pending.Count > 0)
-        {
-            var parent = pending.Pop();
-            var tasks = $"/proc/{parent}/task";
-            if (!Directory.Exists(tasks))
-            {
-                continue;
-            }
-
-            // A child is listed under the thread that started it.
-            foreach (var task in Directory.EnumerateDirectories(tasks))
-            {
-                var children = Path.Combine(task, "children");
-                if (!File.Exists(children))
-                {
-                    continue;
-                }
-
-                foreach (var part in File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var child))
-                    {
-                        result.Add(child);
-                        pending.Push(child);
-                    }
-                }
-            }
-        }
-
-        return result;
-    }
-
-    /// <summary>VmHWM of a process in bytes, or -1 when it no longer exists.</summary>
-    private static long ReadHighWaterMark(int pid)
-    {
-        Span<byte> buffer = stackalloc byte[2048];
-        int length;
-        try
-        {
-            using var handle = File.OpenHandle($"/proc/{pid}/status");
-            length = RandomAccess.Read(handle, buffer, 0);
-        }
-        catch (FileNotFoundException)
-        {
-            return -1;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return -1;
-        }
-
-        var text = buffer[..length];
-        var at = text.IndexOf("VmHWM:"u8);
-        if (at < 0)
-        {
-            return 0;
-        }
-
-        long kb = 0;
-        foreach (var b in text[(at + 6)..])
-        {
-            if (b is >= (byte)'0' and <= (byte)'9')
-            {
-                kb = (kb * 10) + (b - '0');
-            }
-            else if (b == (byte)'k' || b == (byte)'\n')
-            {
-                break;
-            }
-        }
-
-        return kb * 1024;
     }
 }

@@ -113,10 +113,11 @@ internal sealed partial class RuncCgroups
     }
 
     /// <summary>
-    /// Removes empty cgroup directories that containers of ours left behind (named by an environment id). rmdir
-    /// fails on a cgroup that still has processes, so nothing alive is touched; returns how many were removed.
+    /// Removes the cgroup directories of <paramref name="environmentIds"/> (a previous run's environments) that are
+    /// still there. rmdir fails on a cgroup that still has processes, so nothing alive is touched; returns how many
+    /// were removed.
     /// </summary>
-    public int RemoveOrphans(Action<string, Exception> failed)
+    public int RemoveOrphans(IReadOnlySet<string> environmentIds, Action<string, Exception> failed)
     {
         var removed = 0;
         foreach (var parent in ParentDirectories())
@@ -128,7 +129,8 @@ internal sealed partial class RuncCgroups
 
             foreach (var directory in Directory.EnumerateDirectories(parent))
             {
-                if (!EnvironmentIdPattern().IsMatch(Path.GetFileName(directory)))
+                var name = Path.GetFileName(directory);
+                if (!EnvironmentIdPattern().IsMatch(name) || !environmentIds.Contains(name))
                 {
                     continue;
                 }

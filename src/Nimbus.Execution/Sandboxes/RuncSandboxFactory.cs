@@ -159,21 +159,12 @@ internal sealed class RuncSandboxFactory : ISandboxFactory
         await RuncCommand.RunAsync(_runc, ["--root", _stateRoot, "delete", "-f", containerId], _logger, cancellationToken);
     }
 
-    /// <summary>Removes an environment's bundle and any cgroup directory runc did not (it normally does).</summary>
+    /// <summary>
+    /// Removes any cgroup directory runc did not (it normally does), then the environment's bundle: the bundle goes
+    /// last because its name is what tells the next start's sweep that the cgroups are this directory's.
+    /// </summary>
     public void RemoveLeftovers(string environmentId, string bundle)
     {
-        try
-        {
-            Directory.Delete(bundle, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-        catch (IOException e)
-        {
-            RuncLog.SweepFailed(_logger, e, bundle);
-        }
-
         foreach (var directory in Cgroups.Directories(environmentId))
         {
             if (!Directory.Exists(directory))
@@ -190,18 +181,42 @@ internal sealed class RuncSandboxFactory : ISandboxFactory
                 RuncLog.SweepFailed(_logger, e, directory);
             }
         }
+
+        try
+        {
+            Directory.Delete(bundle, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (IOException e)
+        {
+            RuncLog.SweepFailed(_logger, e, bundle);
+        }
     }
 
+    /// <summary>
+    /// Removes what a previous run of this work directory left, and only that: its containers (runc's state root
+    /// is this directory's), its slirp4netns helpers (marked with that root), its bundles, and the cgroups named
+    /// by those containers and bundles. Another data directory's environments share the cgroup parent
+    /// <c>/nimbus</c> and are never touched. The data directory's lock guarantees the previous run is over.
+    /// </summary>
     private void Sweep()
     {
         var containers = 0;
+        var ours = new HashSet<string>(StringComparer.Ordinal);
         if (Directory.Exists(_stateRoot))
         {
             var list = RuncCommand.Run(_runc, ["--root", _stateRoot, "list", "-q"], _logger);
             foreach (var id in list.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (id.StartsWith(ContainerPrefix, StringComparison.Ordinal)
-                    && RuncCommand.Run(_runc, ["--root", _stateRoot, "delete", "-f", id], _logger).Succeeded)
+                if (!id.StartsWith(ContainerPrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                ours.Add(id[ContainerPrefix.Length..]);
+                if (RuncCommand.Run(_runc, ["--root", _stateRoot, "delete", "-f", id], _logger).Succeeded)
                 {
                     containers++;
                 }
@@ -214,6 +229,7 @@ internal sealed class RuncSandboxFactory : ISandboxFactory
         {
             foreach (var bundle in Directory.EnumerateDirectories(_bundles))
             {
+                ours.Add(Path.GetFileName(bundle));
                 try
                 {
                     Directory.Delete(bundle, recursive: true);
@@ -226,25 +242,12 @@ internal sealed class RuncSandboxFactory : ISandboxFactory
             }
         }
 
-        var cgroups = Cgroups.RemoveOrphans((path, _) => RuncLog.CgroupInUse(_logger, path));
+        var cgroups = Cgroups.RemoveOrphans(ours, (path, _) => RuncLog.CgroupInUse(_logger, path));
         if (containers + bundles + cgroups + processes > 0)
         {
             RuncLog.Swept(_logger, containers, bundles, cgroups, processes);
         }
     }
 
-    private static string? FindExecutable(string name)
-    {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        foreach (var directory in path.Split(':', StringSplitOptions.RemoveEmptyEntries).Append("/usr/sbin").Append("/usr/bin").Append("/sbin"))
-        {
-            var candidate = Path.Combine(directory, name);
-            if (File.Exists(candidate) && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    private static string? FindExecutable(string name) => HostExecutable.Find(name);
 }

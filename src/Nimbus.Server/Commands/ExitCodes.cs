@@ -6,4 +6,7 @@ internal static class ExitCodes
 {
     public const int Success = 0;
     public const int InvalidConfiguration = 2;
+
+    /// <summary>The data directory is in use by another server, or the port cannot be listened on.</summary>
+    public const int CannotStart = 2;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.CommandLine;
-using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -12,9 +12,10 @@ using Nimbus.Events;
 using Nimbus.Events.Async;
 using Nimbus.Execution;
 using Nimbus.Execution.Invocation;
+using Nimbus.Execution.Runtimes;
+using Nimbus.Execution.Sandboxes;
 using Nimbus.Server.Configuration;
 using Nimbus.Server.Hosting;
-using Nimbus.Server.Runtimes;
 using Nimbus.Storage;
 
 namespace Nimbus.Server.Commands;
@@ -65,7 +66,41 @@ internal static class ServerCommand
         builder.Configuration.AddInMemoryCollection(loaded.Values);
         builder.Services.AddOptions<NimbusOptions>().Bind(builder.Configuration).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<NimbusOptions>, ValidateNimbusOptions>();
-        Configure(builder, options);
+
+        // Before anything touches the data directory: one server per directory, and a port we can serve.
+        DataDirectoryLock? dataLock;
+        try
+        {
+            dataLock = DataDirectoryLock.TryAcquire(Path.GetFullPath(options.DataDir), out var holder);
+            if (dataLock is null)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"nimbus: the data directory {Path.GetFullPath(options.DataDir)} is in use by another nimbus server "
+                    + $"(pid {holder?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}); stop it or choose another --data-dir");
+                return ExitCodes.CannotStart;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"nimbus: cannot use the data directory: {e.Message}");
+            return ExitCodes.CannotStart;
+        }
+
+        using var heldLock = dataLock;
+        ListenSockets listen;
+        try
+        {
+            listen = ListenSockets.Bind(options.Host, options.Port);
+        }
+        catch (SocketException e)
+        {
+            var reason = e.SocketErrorCode == SocketError.AddressAlreadyInUse ? "the address is already in use" : e.Message;
+            await Console.Error.WriteLineAsync($"nimbus: cannot listen on {options.Host}:{options.Port}: {reason}");
+            return ExitCodes.CannotStart;
+        }
+
+        using var listening = listen;
+        Configure(builder, options, listen);
         var app = builder.Build();
         app.UseNimbusApi();
 
@@ -74,6 +109,7 @@ internal static class ServerCommand
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
         await app.Services.GetRequiredService<ConcurrencyService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
+        listen.HandOver();
 
         var addresses = new List<string>();
         foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
@@ -93,13 +129,34 @@ internal static class ServerCommand
         Console.WriteLine($"Nimbus listening on {string.Join(", ", addresses)}");
         Console.WriteLine($"Data directory: {Path.GetFullPath(storage.DataDirectory)}");
         Console.WriteLine($"Runtimes: {string.Join(", ", runtimes.Supported)}");
-        Console.WriteLine(Runtimes.HostRuntimeRegistry.DescribePythonSdk());
-        var sandbox = app.Services.GetRequiredService<Invoker>().SandboxName;
-        Console.WriteLine($"Sandbox: {sandbox}" + (sandbox == "process"
-            ? " (functions run as host processes, without isolation or resource limits; runc needs root and the runc package)"
-            : " (each environment is an OCI container with Lambda's limits)"));
+        Console.WriteLine(HostRuntimeRegistry.DescribePythonSdk());
+        var invoker = app.Services.GetRequiredService<Invoker>();
+        var sandbox = app.Services.GetRequiredService<SandboxChoice>();
+        Console.WriteLine($"Sandbox: {sandbox.Factory.Name} ({sandbox.Description})");
+        if (sandbox.Fallback is { } fallback)
+        {
+            Console.WriteLine($"  {fallback}");
+        }
+
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        long? stopping = null;
+        using var onStopping = app.Lifetime.ApplicationStopping.Register(() => stopping = time.GetTimestamp());
         await app.WaitForShutdownAsync(cancellationToken);
+        var took = time.GetElapsedTime(stopping ?? time.GetTimestamp());
+        Console.WriteLine(StopSummary(invoker.Shutdown, took));
         return ExitCodes.Success;
+    }
+
+    /// <summary>The last line of a graceful stop: what was drained and how long it took.</summary>
+    private static string StopSummary(ShutdownSummary? summary, TimeSpan took)
+    {
+        var seconds = took.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        return summary is null
+            ? $"Nimbus stopped in {seconds} s"
+            : $"Nimbus stopped in {seconds} s: {Count(summary.Finished, "invocation")} finished, {summary.CutShort} cut short "
+                + $"(their log lines kept), {Count(summary.Environments, "environment")} shut down, function logs written";
+
+        static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
     }
 
     /// <summary>&lt;DataDir&gt;/run/platform.sock, or a short path under /tmp when that is too long for a Unix socket.</summary>
@@ -135,7 +192,7 @@ internal static class ServerCommand
         return null;
     }
 
-    private static void Configure(WebApplicationBuilder builder, NimbusOptions options)
+    private static void Configure(WebApplicationBuilder builder, NimbusOptions options, ListenSockets listen)
     {
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
@@ -151,17 +208,10 @@ internal static class ServerCommand
             // Code uploads are up to 50 MB of zip, base64 in JSON; each endpoint sets its own lower limit.
             kestrel.Limits.MaxRequestBodySize = LambdaQuotas.MaxCodeRequestBytes;
             kestrel.AddServerHeader = false;
-            if (options.Host is "localhost")
+            foreach (var handle in listen.Handles)
             {
-                kestrel.ListenLocalhost(options.Port);
-            }
-            else if (options.Host is "0.0.0.0" or "*")
-            {
-                kestrel.ListenAnyIP(options.Port);
-            }
-            else
-            {
-                kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+                // Bound already (ListenSockets), before the data directory was touched.
+                kestrel.ListenHandle(handle);
             }
         });
 
@@ -173,7 +223,6 @@ internal static class ServerCommand
             api.DefaultRegion = options.Region;
         });
         services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
-        services.AddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
         services.AddSingleton(TimeProvider.System);
         services.AddNimbusCore();
         services.AddNimbusStorage();

@@ -31,7 +31,7 @@ public sealed class NimbusOptions
     /// <summary>New execution environments (cold starts) one function may start per 10 s, refilled continuously (AWS: 1,000).</summary>
     public int ScalingBurstPer10Seconds { get; set; } = 1000;
 
-    /// <summary>Sandbox backend: <c>auto</c> (runc when installed and running as root, else process), <c>runc</c>, <c>process</c>.</summary>
+    /// <summary>Sandbox backend: <c>auto</c> (runc as root with runc installed, else bwrap, else process), <c>runc</c>, <c>bwrap</c>, <c>process</c>.</summary>
     public string Sandbox { get; set; } = "auto";
 
     /// <summary>Outbound network for sandboxed functions (user-mode NAT, Lambda's default); false: loopback only.</summary>

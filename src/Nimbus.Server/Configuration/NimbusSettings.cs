@@ -79,7 +79,7 @@ internal static partial class NimbusSettings
             [nameof(NimbusOptions.Region)] = ("a region name like us-east-1", RegionPattern().IsMatch),
             [nameof(NimbusOptions.ConcurrentExecutions)] = AtLeastOne,
             [nameof(NimbusOptions.ScalingBurstPer10Seconds)] = AtLeastOne,
-            [nameof(NimbusOptions.Sandbox)] = ("'auto', 'runc' or 'process'", v => v is "auto" or "runc" or "process"),
+            [nameof(NimbusOptions.Sandbox)] = ("'auto', 'runc', 'bwrap' or 'process'", v => v is "auto" or "runc" or "bwrap" or "process"),
             [nameof(NimbusOptions.IdleTimeoutSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.MaxLifetimeSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.AsyncRetryDelays)] = ("comma-separated non-negative seconds, e.g. 60,120", v => ValidateNimbusOptions.ParseDelays(v) is not null),

@@ -39,11 +39,20 @@ internal sealed class RuncTestHost : IAsyncDisposable
     public string RuncRoot => Path.Combine(Work, "runc");
 
     /// <summary>A host for a test; skips (or fails in CI) when this machine cannot run runc sandboxes.</summary>
-    public static RuncTestHost Create()
+    public static RuncTestHost Create() => Create("runc", RuncSandboxFactory.IsSupported);
+
+    /// <summary>A host for a bwrap test; skips (or fails in CI) when bubblewrap cannot run here.</summary>
+    public static RuncTestHost CreateForBwrap() => Create("bwrap", BwrapSandboxFactory.IsSupported);
+
+    public BwrapSandboxFactory CreateBwrapFactory() => BwrapSandboxFactory.Create(Work, new RuncTestLogger());
+
+    private delegate bool Supported(out string reason);
+
+    private static RuncTestHost Create(string backend, Supported supported)
     {
         var init = FindInit();
         string? missing = null;
-        if (!RuncSandboxFactory.IsSupported(out var reason))
+        if (!supported(out var reason))
         {
             missing = reason;
         }
@@ -56,10 +65,10 @@ internal sealed class RuncTestHost : IAsyncDisposable
         {
             if (Environment.GetEnvironmentVariable("CI") is { Length: > 0 })
             {
-                Assert.Fail($"runc sandbox tests must run in CI, but: {missing}");
+                Assert.Fail($"{backend} sandbox tests must run in CI, but: {missing}");
             }
 
-            Assert.Skip($"runc sandbox tests need root, runc and nimbus-init: {missing}");
+            Assert.Skip($"{backend} sandbox tests need their backend and nimbus-init: {missing}");
         }
 
         // Short: the init socket's path must fit a sockaddr_un.

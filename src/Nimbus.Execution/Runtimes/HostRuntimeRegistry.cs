@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Nimbus.Core.Runtimes;
 
-namespace Nimbus.Server.Runtimes;
+namespace Nimbus.Execution.Runtimes;
 
 /// <summary>
 /// Finds, once at start, the interpreters on this host that run Lambda's runtimes: python3.9–3.13 (pyenv's
@@ -12,7 +12,7 @@ namespace Nimbus.Server.Runtimes;
 /// tens of milliseconds to every start). Every Python runtime gets the AWS SDK from Debian's python3-boto3, when
 /// installed: pure Python, so one copy serves every interpreter (docs/runtimes.md).
 /// </summary>
-internal sealed class HostRuntimeRegistry : IRuntimeRegistry
+public sealed class HostRuntimeRegistry : IRuntimeRegistry
 {
     private readonly Dictionary<string, HostRuntime> _runtimes;
 
