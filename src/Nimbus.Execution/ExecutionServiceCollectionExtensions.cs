@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
@@ -46,9 +47,12 @@ public static class ExecutionServiceCollectionExtensions
                 _ => throw new InvalidOperationException($"Unknown sandbox backend '{options.Sandbox}'; use 'auto', 'runc' or 'process'."),
             };
         });
+        services.TryAddSingleton<CredentialDirectory>();
         services.TryAddSingleton(sp => new RuntimeLauncher(
             sp.GetRequiredService<IRuntimeRegistry>(),
-            sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));
+            sp.GetRequiredService<IOptions<ExecutionOptions>>().Value,
+            sp.GetRequiredService<CredentialDirectory>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ConcurrencyGate(
             sp.GetRequiredService<FunctionService>().Reservations,
             sp.GetRequiredService<FunctionServiceOptions>().ConcurrentExecutions,

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
+using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Layers;
 using Nimbus.Core.Runtimes;
@@ -95,6 +96,10 @@ internal static class ServerCommand
         var app = builder.Build();
         app.UseNimbusApi();
 
+        // The account's root key before the endpoint opens: no request is ever served without it.
+        var root = RootCredentials.Load(Path.GetFullPath(options.DataDir), options.AccountId, options.RootAccessKeyId, options.RootSecretAccessKey);
+        app.Services.GetRequiredService<CredentialDirectory>().Add(root);
+
         // Start order: the store first (migrations), then unfinished work, then the endpoint.
         await app.Services.GetRequiredService<IStateStore>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
@@ -123,6 +128,10 @@ internal static class ServerCommand
         Console.WriteLine($"Sandbox: {sandbox}" + (sandbox == "process"
             ? " (functions run as host processes, without isolation or resource limits; runc needs root and the runc package)"
             : " (each environment is an OCI container with Lambda's limits)"));
+        Console.WriteLine($"Credentials: {Path.Combine(Path.GetFullPath(options.DataDir), RootCredentials.FileName)} (profile {RootCredentials.Profile}, the account's root key {root.AccessKeyId})");
+        Console.WriteLine(options.Auth == "off"
+            ? "Auth: OFF. Signatures are not checked and every caller acts as the account's root: use this only for throwaway local work."
+            : "Auth: iam (every request must be SigV4-signed with a key Nimbus holds)");
         await app.WaitForShutdownAsync(cancellationToken);
         return ExitCodes.Success;
     }
@@ -196,6 +205,7 @@ internal static class ServerCommand
         {
             api.AccountId = options.AccountId;
             api.DefaultRegion = options.Region;
+            api.Authenticate = options.Auth != "off";
         });
         services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
         services.AddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());

@@ -45,6 +45,24 @@ internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOpt
             errors.Add($"ScalingBurstPer10Seconds must be at least 1 (got {options.ScalingBurstPer10Seconds}).");
         }
 
+        if (options.Auth is not ("iam" or "off"))
+        {
+            errors.Add($"Auth must be 'iam' or 'off' (got '{options.Auth}').");
+        }
+
+        if ((options.RootAccessKeyId is null) != (options.RootSecretAccessKey is null))
+        {
+            errors.Add("RootAccessKeyId and RootSecretAccessKey (NIMBUS_ROOT_ACCESS_KEY_ID, NIMBUS_ROOT_SECRET_ACCESS_KEY) must be set together.");
+        }
+        else if (options.RootAccessKeyId is { } keyId && !AccessKeyIdPattern().IsMatch(keyId))
+        {
+            errors.Add($"RootAccessKeyId must be 16 to 128 letters and digits (got '{keyId}').");
+        }
+        else if (options.RootSecretAccessKey is { Length: 0 or > 256 })
+        {
+            errors.Add("RootSecretAccessKey must be 1 to 256 characters.");
+        }
+
         if (options.Sandbox is not ("auto" or "runc" or "process"))
         {
             errors.Add($"Sandbox must be 'auto', 'runc' or 'process' (got '{options.Sandbox}').");
@@ -90,4 +108,7 @@ internal sealed partial class ValidateNimbusOptions : IValidateOptions<NimbusOpt
 
     [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
     private static partial Regex RegionPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9]{16,128}$")]
+    private static partial System.Text.RegularExpressions.Regex AccessKeyIdPattern();
 }
