@@ -21,7 +21,7 @@ internal static class AliasBenchmark
         Report.Line("includes: everything of warm, plus resolving the qualifier (version or alias) on the invoke path");
         Report.Line("reference: the same function invoked by its published version number in the same run");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
-        using var http = HttpClients.Create(nimbus.BaseAddress);
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);
         const string name = "alias-bench";
         await lambda.CreateNoOpAsync(name, FunctionCode.Python, cancellationToken);

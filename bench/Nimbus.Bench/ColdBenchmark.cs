@@ -23,7 +23,7 @@ internal static partial class ColdBenchmark
         Report.Line("reference includes: interpreter start with site imports (python -c pass, same interpreter by its real path, process spawn from .NET)");
         var python = FindPython();
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
-        using var http = HttpClients.Create(nimbus.BaseAddress);
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);
 
         // The server's own first Invoke pays for JIT-compiling its invoke path once; that is not a cold start of a

@@ -26,7 +26,7 @@ internal static class EventsBenchmark
         Report.Line("includes: HTTP sends, SQLite commits, the mapping's pollers (receive, invoke, delete in process), warm invokes");
         Report.Line("reference: the queue API's own send+receive+delete over HTTP, on the same server in this run");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
-        using var http = HttpClients.Create(nimbus.BaseAddress);
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);
 
         var (reference, referenceErrors) = await QueueBenchmark.MeasureAsync(http, "reference", Messages, cancellationToken);

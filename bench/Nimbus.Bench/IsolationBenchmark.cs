@@ -25,7 +25,7 @@ internal static class IsolationBenchmark
         foreach (var sandbox in (string[])["process", "runc"])
         {
             await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken, sandbox);
-            using var http = HttpClients.Create(nimbus.BaseAddress);
+            using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
             var lambda = new LambdaClient(http);
 
             // One uncounted function first: the server's own first-invoke costs (JIT) are not the sandbox's.

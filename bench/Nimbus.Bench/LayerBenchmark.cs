@@ -28,7 +28,7 @@ internal static partial class LayerBenchmark
         Report.Heading($"layers: cold first invoke of a {FunctionCode.Python} no-op function with {Layers} layers of {FilesPerLayer} files vs none, {Iterations} functions each");
         Report.Line("cold figure includes: HTTP request, sandbox start (with /opt bound when there are layers), nimbus-init, interpreter, runtime client, handler import, one invocation");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
-        using var http = HttpClients.Create(nimbus.BaseAddress);
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);
 
         // Server JIT warm-up, not counted (as in cold).

@@ -17,7 +17,7 @@ internal static class MemoryBenchmark
         Report.Line("per environment = (sum of VmRSS of the server's nimbus-init children + growth of the server's VmRSS) / 20; the runtime processes are not counted");
         Report.Line("MB here is 2^20 bytes; RSS counts shared pages (libc, the executable's text) in every process that maps them");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
-        using var http = HttpClients.Create(nimbus.BaseAddress);
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);
         var atStart = nimbus.ResidentBytes();
 

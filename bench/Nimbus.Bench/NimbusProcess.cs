@@ -59,6 +59,8 @@ internal sealed class NimbusProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        start.Environment["NIMBUS_ROOT_ACCESS_KEY_ID"] = Nimbus.TestKit.AwsClients.AccessKeyId;
+        start.Environment["NIMBUS_ROOT_SECRET_ACCESS_KEY"] = Nimbus.TestKit.AwsClients.SecretAccessKey;
         start.Environment["NIMBUS_SANDBOX"] = sandbox ?? (Environment.GetEnvironmentVariable("NIMBUS_BENCH_SANDBOX") is { Length: > 0 } chosen ? chosen : "process");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new NimbusProcess(process, root);

@@ -23,7 +23,7 @@ internal static class QueueBenchmark
         Report.Heading($"queues: {Messages} messages, {Producers} producers (SendMessageBatch of 10), {Consumers} consumers (ReceiveMessage 10 + DeleteMessageBatch)");
         Report.Line("includes: HTTP, JSON, SQLite commits (WAL, synchronous=FULL for sends and deletes), long-poll wake-ups");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
-        using var http = HttpClients.Create(nimbus.BaseAddress);
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var (rate, errors) = await MeasureAsync(http, "bench", Messages, cancellationToken);
         session.Report.Add(new Verdict(
             "queue send+receive+delete",

@@ -24,7 +24,7 @@ internal static class ThroughputBenchmark
         Report.Line("each client sends its next request when the previous one is answered; a request counts when it completes in the window");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
         await using var echo = await EchoServer.StartAsync(cancellationToken);
-        using var nimbusHttp = HttpClients.Create(nimbus.BaseAddress);
+        using var nimbusHttp = HttpClients.CreateSigned(nimbus.BaseAddress);
         using var echoHttp = HttpClients.Create(echo.BaseAddress);
         var lambda = new LambdaClient(nimbusHttp);
 

@@ -18,7 +18,7 @@ internal static class WarmBenchmark
         Report.Line("reference: the same client, settings and payload against a minimal Kestrel echo server (POST / returns the body) in this process");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
         await using var echo = await EchoServer.StartAsync(cancellationToken);
-        using var nimbusHttp = HttpClients.Create(nimbus.BaseAddress);
+        using var nimbusHttp = HttpClients.CreateSigned(nimbus.BaseAddress);
         using var echoHttp = HttpClients.Create(echo.BaseAddress);
         var lambda = new LambdaClient(nimbusHttp);
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
@@ -40,9 +41,12 @@ public static class ExecutionServiceCollectionExtensions
             return SandboxSelection.Choose(options, work, sp.GetRequiredService<ILoggerFactory>());
         });
         services.TryAddSingleton(sp => sp.GetRequiredService<SandboxChoice>().Factory);
+        services.TryAddSingleton<CredentialDirectory>();
         services.TryAddSingleton(sp => new RuntimeLauncher(
             sp.GetRequiredService<IRuntimeRegistry>(),
-            sp.GetRequiredService<IOptions<ExecutionOptions>>().Value));
+            sp.GetRequiredService<IOptions<ExecutionOptions>>().Value,
+            sp.GetRequiredService<CredentialDirectory>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new ConcurrencyGate(
             sp.GetRequiredService<ConcurrencyService>().Reservations,
             sp.GetRequiredService<FunctionServiceOptions>().ConcurrentExecutions,

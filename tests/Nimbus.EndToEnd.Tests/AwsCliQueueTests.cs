@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
 using System.Text.Json.Nodes;
+using Nimbus.TestKit;
 
 namespace Nimbus.EndToEnd.Tests;
 
@@ -108,7 +109,7 @@ public sealed class AwsCliQueueTests(ServerFixture fixture) : IClassFixture<Serv
         var cli = fixture.Clients;
         var name = $"path-{Guid.NewGuid():N}"[..20];
         var url = (string)(await cli.CliJsonAsync("sqs", "create-queue", "--queue-name", name))["QueueUrl"]!;
-        using var http = new HttpClient();
+        using var http = new HttpClient(new SigV4SigningHandler(new SocketsHttpHandler(), "sqs"));
 
         // Older SDKs post the query protocol to the queue URL itself, without a QueueUrl parameter.
         using var send = await http.PostAsync(

@@ -14,13 +14,18 @@ public sealed class AwsClients(NimbusServer server, string region = "us-east-1")
 
     public static string AwsCli => System.Environment.GetEnvironmentVariable("NIMBUS_TEST_AWS") is { Length: > 0 } aws ? aws : "/usr/bin/aws";
 
+    /// <summary>The root key every test server is seeded with (NIMBUS_ROOT_ACCESS_KEY_ID), and its secret.</summary>
+    public const string AccessKeyId = "AKIDNIMBUSTEST00001";
+
+    public const string SecretAccessKey = "nimbus-test-secret";
+
     public string Region => region;
 
     public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
     {
         ["NIMBUS_ENDPOINT"] = server.Endpoint.ToString().TrimEnd('/'),
-        ["AWS_ACCESS_KEY_ID"] = "AKIDNIMBUSTEST",
-        ["AWS_SECRET_ACCESS_KEY"] = "nimbus-test-secret",
+        ["AWS_ACCESS_KEY_ID"] = AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretAccessKey,
         ["AWS_DEFAULT_REGION"] = region,
         ["AWS_REGION"] = region,
         ["AWS_EC2_METADATA_DISABLED"] = "true",

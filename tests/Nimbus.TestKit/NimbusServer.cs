@@ -129,6 +129,9 @@ public sealed class NimbusServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // The root key the AWS clients of AwsClients sign with; a test may seed another.
+        start.Environment["NIMBUS_ROOT_ACCESS_KEY_ID"] = AwsClients.AccessKeyId;
+        start.Environment["NIMBUS_ROOT_SECRET_ACCESS_KEY"] = AwsClients.SecretAccessKey;
         foreach (var (key, value) in _environment)
         {
             start.Environment[key] = value;

@@ -9,4 +9,10 @@ public sealed class ApiOptions
 
     /// <summary>The region for requests without a SigV4 credential scope.</summary>
     public string DefaultRegion { get; set; } = "us-east-1";
+
+    /// <summary>
+    /// True (Auth=iam, the default): every request must carry a valid SigV4 signature of a key Nimbus holds. False
+    /// (Auth=off): signatures are not checked and every caller acts as the account's root, for throwaway local use.
+    /// </summary>
+    public bool Authenticate { get; set; } = true;
 }

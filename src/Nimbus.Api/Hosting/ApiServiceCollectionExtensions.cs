@@ -4,10 +4,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nimbus.Api.Access;
 using Nimbus.Api.Code;
 using Nimbus.Api.Lambda;
 using Nimbus.Api.Queues;
 using Nimbus.Api.Wire;
+using Nimbus.Core.Access.Credentials;
+using Nimbus.Core.Access.Signing;
 
 namespace Nimbus.Api.Hosting;
 
@@ -19,6 +22,9 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RequestScope>();
         services.TryAddSingleton<CodeLocationSigner>();
+        services.TryAddSingleton<CredentialDirectory>();
+        services.TryAddSingleton<SigningKeyCache>();
+        services.TryAddSingleton<SigV4Verifier>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -26,6 +32,7 @@ public static class ApiServiceCollectionExtensions
     public static WebApplication UseNimbusApi(this WebApplication app)
     {
         app.UseMiddleware<AwsErrorMiddleware>();
+        app.UseMiddleware<SigV4AuthenticationMiddleware>();
         app.MapGet("/_nimbus/health", () => Results.Json(
             new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },
             ApiJsonContext.Default.HealthWire));

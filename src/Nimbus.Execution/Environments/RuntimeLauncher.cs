@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
+using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
@@ -13,10 +14,14 @@ namespace Nimbus.Execution.Environments;
 /// (shared/specs/aws-docs/configuration-envvars.md): reserved ones set by the platform, unreserved defaults the
 /// function may override, then the function's own variables.
 /// </summary>
-internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options)
+internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options, CredentialDirectory? credentials = null, TimeProvider? time = null)
 {
     /// <summary>Names the Python SDK's host directory to runtimes/python/bootstrap.py (its SDK_VARIABLE).</summary>
     public const string PythonSdkVariable = "_NIMBUS_PYTHON_SDK";
+
+    // Without the server's directory (unit tests), credentials are still issued, to a directory no API reads.
+    private readonly CredentialDirectory _credentials = credentials ?? new CredentialDirectory();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>
     /// Host directories the runtime's interpreter needs inside a sandbox, bound read-only at the same path (a pyenv
@@ -148,10 +153,17 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
             variables[PythonSdkVariable] = sdk;
         }
 
-        // The execution role's credentials. Signatures are not verified yet; these name the role for the audit trail.
-        variables["AWS_ACCESS_KEY_ID"] = "ASIANIMBUS" + Hash(function.Role);
-        variables["AWS_SECRET_ACCESS_KEY"] = "nimbus-execution-role-" + Hash(function.Role + function.Name);
-        variables["AWS_SESSION_TOKEN"] = "nimbus-session:" + function.Role;
+        // The execution role's temporary credentials, as the session arn:aws:sts::ACCOUNT:assumed-role/ROLE/FUNCTION:
+        // calls from the function back to Nimbus are signed with them. They outlast the environment's longest life and
+        // die with the server; what the role may do is decided by its policies.
+        var session = _credentials.IssueSession(
+            $"arn:aws:sts::{scope.Account}:assumed-role/{RoleName(function.Role)}/{function.Name}",
+            scope.Account,
+            options.MaxLifetime + SessionMargin,
+            _time.GetUtcNow());
+        variables["AWS_ACCESS_KEY_ID"] = session.AccessKeyId;
+        variables["AWS_SECRET_ACCESS_KEY"] = session.SecretAccessKey;
+        variables["AWS_SESSION_TOKEN"] = session.SessionToken!; // IssueSession always sets a token.
 
         var list = new List<KeyValuePair<string, string>>(variables.Count);
         foreach (var pair in variables)
@@ -173,6 +185,13 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         return "node" + runtimeId[6..dot];
     }
 
-    private static string Hash(string value) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(value)))[..10];
+    /// <summary>How much longer than an environment's longest life its credentials stay valid.</summary>
+    private static readonly TimeSpan SessionMargin = TimeSpan.FromMinutes(15);
+
+    /// <summary>The role's name: the last segment of its ARN's path (arn:aws:iam::123456789012:role/service/name → name).</summary>
+    private static string RoleName(string roleArn)
+    {
+        var slash = roleArn.LastIndexOf('/');
+        return slash >= 0 ? roleArn[(slash + 1)..] : roleArn;
+    }
 }

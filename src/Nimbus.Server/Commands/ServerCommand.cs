@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
+using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
@@ -104,6 +105,10 @@ internal static class ServerCommand
         var app = builder.Build();
         app.UseNimbusApi();
 
+        // The account's root key before the endpoint opens: no request is ever served without it.
+        var root = RootCredentials.Load(Path.GetFullPath(options.DataDir), options.AccountId, options.RootAccessKeyId, options.RootSecretAccessKey);
+        app.Services.GetRequiredService<CredentialDirectory>().Add(root);
+
         // Start order: the store first (migrations), then unfinished work, then the endpoint.
         await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
@@ -137,6 +142,11 @@ internal static class ServerCommand
         {
             Console.WriteLine($"  {fallback}");
         }
+
+        Console.WriteLine($"Credentials: {Path.Combine(Path.GetFullPath(options.DataDir), RootCredentials.FileName)} (profile {RootCredentials.Profile}, the account's root key {root.AccessKeyId})");
+        Console.WriteLine(options.Auth == "off"
+            ? "Auth: OFF. Signatures are not checked and every caller acts as the account's root: use this only for throwaway local work."
+            : "Auth: iam (every request must be SigV4-signed with a key Nimbus holds)");
 
         var time = app.Services.GetRequiredService<TimeProvider>();
         long? stopping = null;
@@ -221,6 +231,7 @@ internal static class ServerCommand
         {
             api.AccountId = options.AccountId;
             api.DefaultRegion = options.Region;
+            api.Authenticate = options.Auth != "off";
         });
         services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
         services.AddSingleton(TimeProvider.System);

@@ -26,7 +26,7 @@ internal static class NimbusConfiguration
         {
             if (!setting.IsAllowed(value))
             {
-                errors.Add($"{setting.Name} must be {setting.Allowed} (got '{value}' from {source}).");
+                errors.Add($"{setting.Name} must be {setting.Allowed} (got {setting.Shown(value)} from {source}).");
                 return;
             }
 

@@ -46,6 +46,18 @@ public sealed class NimbusOptions
     /// <summary>Seconds before each retry of a failed asynchronous invocation, comma-separated (AWS: about 60 then 120).</summary>
     public string AsyncRetryDelays { get; set; } = "60,120";
 
+    /// <summary>
+    /// Authentication: <c>iam</c> (every request SigV4-signed with a key Nimbus holds) or <c>off</c> (nothing checked,
+    /// every caller acts as the account's root: for throwaway local use only).
+    /// </summary>
+    public string Auth { get; set; } = "iam";
+
+    /// <summary>Seeds the account's root access key id (NIMBUS_ROOT_ACCESS_KEY_ID) instead of generating one on first start.</summary>
+    public string? RootAccessKeyId { get; set; }
+
+    /// <summary>The seeded root key's secret (NIMBUS_ROOT_SECRET_ACCESS_KEY); never printed.</summary>
+    public string? RootSecretAccessKey { get; set; }
+
     /// <summary>Minimum level of the server's own log (Trace, Debug, Information, Warning, Error).</summary>
     public string LogLevel { get; set; } = "Information";
 }

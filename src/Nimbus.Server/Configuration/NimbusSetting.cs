@@ -39,6 +39,10 @@ internal sealed class NimbusSetting(PropertyInfo property, string allowed, Func<
 
     public bool IsAllowed(string value) => isAllowed(value);
 
+    /// <summary>A value as an error message quotes it; a secret's is never printed, only its length.</summary>
+    public string Shown(string value) =>
+        Name.Contains("Secret", StringComparison.Ordinal) ? $"a value of {value.Length} characters" : $"'{value}'";
+
     /// <summary>The value as the configuration sources spell it (invariant culture, booleans in lower case).</summary>
     public string Read(NimbusOptions options) => property.GetValue(options) switch
     {

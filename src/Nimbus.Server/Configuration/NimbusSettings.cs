@@ -83,6 +83,9 @@ internal static partial class NimbusSettings
             [nameof(NimbusOptions.IdleTimeoutSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.MaxLifetimeSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.AsyncRetryDelays)] = ("comma-separated non-negative seconds, e.g. 60,120", v => ValidateNimbusOptions.ParseDelays(v) is not null),
+            [nameof(NimbusOptions.Auth)] = ("'iam' or 'off'", v => v is "iam" or "off"),
+            [nameof(NimbusOptions.RootAccessKeyId)] = ("16 to 128 letters and digits", v => v.Length == 0 || AccessKeyIdPattern().IsMatch(v)),
+            [nameof(NimbusOptions.RootSecretAccessKey)] = ("at most 256 characters", v => v.Length <= 256),
             [nameof(NimbusOptions.LogLevel)] = (
                 "one of Trace, Debug, Information, Warning, Error, Critical, None",
                 v => Enum.TryParse<LogLevel>(v, ignoreCase: true, out var level) && Enum.IsDefined(level) && !v.AsSpan().ContainsAnyInRange('0', '9')),
@@ -105,6 +108,9 @@ internal static partial class NimbusSettings
 
     private static int? Integer(string value) =>
         int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    [GeneratedRegex("^[A-Za-z0-9]{16,128}$")]
+    private static partial Regex AccessKeyIdPattern();
 
     [GeneratedRegex(@"^\d{12}$")]
     private static partial Regex AccountPattern();

@@ -14,8 +14,13 @@ internal sealed class ValidateNimbusOptions : IValidateOptions<NimbusOptions>
             var value = setting.Read(options);
             if (!setting.IsAllowed(value))
             {
-                errors.Add($"{setting.Name} must be {setting.Allowed} (got '{value}').");
+                errors.Add($"{setting.Name} must be {setting.Allowed} (got {setting.Shown(value)}).");
             }
+        }
+
+        if (string.IsNullOrEmpty(options.RootAccessKeyId) != string.IsNullOrEmpty(options.RootSecretAccessKey))
+        {
+            errors.Add("RootAccessKeyId and RootSecretAccessKey (NIMBUS_ROOT_ACCESS_KEY_ID, NIMBUS_ROOT_SECRET_ACCESS_KEY) must be set together.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

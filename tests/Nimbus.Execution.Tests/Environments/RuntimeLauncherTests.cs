@@ -94,9 +94,9 @@ public sealed class RuntimeLauncherTests
         Assert.Equal("/var/task", variables["LAMBDA_TASK_ROOT"]);
         Assert.Equal("/var/runtime", variables["LAMBDA_RUNTIME_DIR"]);
         Assert.Equal("AWS_Lambda_python3.12", variables["AWS_EXECUTION_ENV"]);
-        Assert.StartsWith("ASIANIMBUS", variables["AWS_ACCESS_KEY_ID"], StringComparison.Ordinal);
-        Assert.NotEmpty(variables["AWS_SECRET_ACCESS_KEY"]);
-        Assert.Equal("nimbus-session:" + TestFunctions.Role, variables["AWS_SESSION_TOKEN"]);
+        Assert.Matches("^ASIA[A-Z2-7]{16}$", variables["AWS_ACCESS_KEY_ID"]);
+        Assert.Equal(40, variables["AWS_SECRET_ACCESS_KEY"].Length);
+        Assert.StartsWith("NimbusSession", variables["AWS_SESSION_TOKEN"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -204,9 +204,6 @@ public sealed class RuntimeLauncherTests
     [InlineData("AWS_LAMBDA_INITIALIZATION_TYPE")]
     [InlineData("LAMBDA_TASK_ROOT")]
     [InlineData("LAMBDA_RUNTIME_DIR")]
-    [InlineData("AWS_ACCESS_KEY_ID")]
-    [InlineData("AWS_SECRET_ACCESS_KEY")]
-    [InlineData("AWS_SESSION_TOKEN")]
     public void Create_FunctionVariableWithReservedName_KeepsPlatformValue(string name)
     {
         // Core validation refuses reserved keys at the API; the launcher still sets the platform's values last.
@@ -216,6 +213,21 @@ public sealed class RuntimeLauncherTests
         var variables = Variables(Launch(function));
 
         Assert.Equal(platform, variables[name]);
+    }
+
+    [Theory]
+    [InlineData("AWS_ACCESS_KEY_ID")]
+    [InlineData("AWS_SECRET_ACCESS_KEY")]
+    [InlineData("AWS_SESSION_TOKEN")]
+    public void Create_FunctionVariableNamedLikeCredentials_GetsTheSessionsOwn(string name)
+    {
+        // Each environment gets credentials of its own, so the value differs per launch: never the function's.
+        var function = TestFunctions.Function() with { Environment = new Dictionary<string, string> { [name] = "from-function" } };
+
+        var variables = Variables(Launch(function));
+
+        Assert.NotEqual("from-function", variables[name]);
+        Assert.Matches("^ASIA[A-Z2-7]{16}$", variables["AWS_ACCESS_KEY_ID"]);
     }
 
     [Theory]

@@ -61,6 +61,40 @@ public static class SigV4Signer
         return $"{unsigned}&{SigV4.SignatureParameter}={Convert.ToHexStringLower(signature)}";
     }
 
+    /// <summary>
+    /// The Authorization header for <paramref name="request"/>, signing the headers named in
+    /// <paramref name="signedHeaders"/> (lower case, sorted, ';'-separated; the request must carry X-Amz-Date =
+    /// <paramref name="timestamp"/> and every header named).
+    /// </summary>
+    public static string Authorization(
+        ISignedRequest request,
+        string signedHeaders,
+        string accessKeyId,
+        string secretAccessKey,
+        string region,
+        string service,
+        string timestamp,
+        string payloadHash)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(timestamp);
+        var scope = $"{timestamp[..8]}/{region}/{service}/{SigV4.Terminator}";
+        var source = $"{accessKeyId}/{scope}\n{signedHeaders}\n";
+        var authorization = new SigV4Authorization(
+            source,
+            new Range(0, accessKeyId.Length),
+            new Range(accessKeyId.Length + 1, accessKeyId.Length + 1 + scope.Length),
+            new Range(source.Length - 1 - signedHeaders.Length, source.Length - 1),
+            new Range(source.Length, source.Length),
+            timestamp,
+            null,
+            null);
+        Span<byte> signature = stackalloc byte[32];
+        var key = SigningKeyCache.Derive(secretAccessKey, timestamp.AsSpan(0, 8), region, service);
+        SigV4Verifier.Compute(request, authorization, key, payloadHash, normalizePath: true, signature);
+        return $"{SigV4.Algorithm} Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={Convert.ToHexStringLower(signature)}";
+    }
+
     /// <summary>A GET with no body and only a Host header: what a presigned URL signs.</summary>
     private sealed class PresignedGet(string host, string rawPath, string rawQuery) : ISignedRequest
     {

@@ -28,4 +28,16 @@ public sealed class SigV4SignerTests
         Assert.True(verifier.Verify(request, authorization, SigV4VerifierTests.Secret, SigV4.EmptyPayloadSha256, SigV4VerifierTests.SignedAt.AddSeconds(60), "lambda").IsValid);
         Assert.Equal(SignatureStatus.Expired, verifier.Verify(request, authorization, SigV4VerifierTests.Secret, SigV4.EmptyPayloadSha256, SigV4VerifierTests.SignedAt.AddSeconds(61), "lambda").Status);
     }
+
+    [Fact]
+    public void Authorization_GetVanilla_IsAwsTestSuiteHeader()
+    {
+        var request = new TestRequest("GET", "https://example.amazonaws.com/").With("x-amz-date", "20150830T123600Z");
+
+        var header = SigV4Signer.Authorization(request, "host;x-amz-date", SigV4VerifierTests.AccessKey, SigV4VerifierTests.Secret, "us-east-1", "service", "20150830T123600Z", SigV4.EmptyPayloadSha256);
+
+        Assert.Equal(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+            header);
+    }
 }

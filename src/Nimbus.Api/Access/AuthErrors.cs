@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Nimbus.Api.Hosting;
+using Nimbus.Api.Queues;
+using Nimbus.Core.Access.Signing;
+using Nimbus.Core.Errors;
+
+namespace Nimbus.Api.Access;
+
+/// <summary>
+/// Authentication failures in the protocol of the API called: Lambda's REST JSON (x-amzn-ErrorType), SQS's JSON
+/// protocol (<c>__type</c> and the query code in x-amzn-query-error) or SQS's query protocol (XML ErrorResponse).
+/// </summary>
+internal static class AuthErrors
+{
+    public static Task WriteAsync(HttpContext context, SignatureStatus status, string message)
+    {
+        var (type, queryCode, httpStatus) = Describe(status);
+        var request = context.Request;
+        if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal))
+        {
+            return WriteSqsJsonAsync(context, type, queryCode, httpStatus, message);
+        }
+
+        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
+        {
+            return WriteQueryAsync(context, queryCode, httpStatus, message);
+        }
+
+        return AwsErrorMiddleware.WriteAsync(context, new LambdaException(type, httpStatus, message));
+    }
+
+    /// <summary>AWS's error type (JSON protocols), query-protocol code and HTTP status for each failure.</summary>
+    public static (string Type, string QueryCode, int Status) Describe(SignatureStatus status) => status switch
+    {
+        SignatureStatus.Missing => ("MissingAuthenticationTokenException", "MissingAuthenticationToken", StatusCodes.Status403Forbidden),
+        SignatureStatus.Incomplete => ("IncompleteSignatureException", "IncompleteSignature", StatusCodes.Status400BadRequest),
+        SignatureStatus.UnknownKey => ("UnrecognizedClientException", "InvalidClientTokenId", StatusCodes.Status403Forbidden),
+        _ => ("InvalidSignatureException", "SignatureDoesNotMatch", StatusCodes.Status403Forbidden),
+    };
+
+    private static async Task WriteSqsJsonAsync(HttpContext context, string type, string queryCode, int status, string message)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/x-amz-json-1.0";
+        response.Headers["x-amzn-query-error"] = $"{queryCode};Sender";
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("__type", "com.amazon.coral.service#" + type);
+            json.WriteString("message", message);
+            json.WriteEndObject();
+        }
+
+        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    private static async Task WriteQueryAsync(HttpContext context, string queryCode, int status, string message)
+    {
+        var xml = new StringBuilder(256);
+        xml.Append("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"").Append(QueueEndpoints.XmlNamespace).Append("\"><Error><Type>Sender</Type><Code>");
+        Queues.XmlSqsWriter.Escape(xml, queryCode);
+        xml.Append("</Code><Message>");
+        Queues.XmlSqsWriter.Escape(xml, message);
+        xml.Append("</Message><Detail/></Error><RequestId>")
+            .Append(context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) ? id as string : null)
+            .Append("</RequestId></ErrorResponse>");
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/xml";
+        await context.Response.WriteAsync(xml.ToString(), context.RequestAborted);
+    }
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace Nimbus.Core.Access.Credentials;
+
+/// <summary>
+/// The access keys Nimbus accepts, by id: the account's root key and the temporary credentials it issues to execution
+/// environments. Lookups by the id's characters allocate nothing. Expired temporary credentials are refused and
+/// forgotten.
+/// </summary>
+/// <remarks>
+/// Temporary credentials live in this process only: an environment never outlives the server that started it, so
+/// neither do its credentials. Several nodes will share them through the store (DESIGN.md, "Growing past one machine").
+/// </remarks>
+public sealed class CredentialDirectory
+{
+    private const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    private readonly ConcurrentDictionary<string, CallerCredential> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CallerCredential>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private long _issuedSincePurge;
+
+    public CredentialDirectory()
+    {
+        _bySpan = _byId.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public void Add(CallerCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        _byId[credential.AccessKeyId] = credential;
+    }
+
+    public void Remove(string accessKeyId) => _byId.TryRemove(accessKeyId, out _);
+
+    /// <summary>The credential with this id, unless it has expired.</summary>
+    public bool TryGet(ReadOnlySpan<char> accessKeyId, DateTimeOffset now, out CallerCredential credential)
+    {
+        if (_bySpan.TryGetValue(accessKeyId, out credential!) && (credential.Expiration is not { } expiration || expiration > now))
+        {
+            return true;
+        }
+
+        credential = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// Issues temporary credentials for <paramref name="principalArn"/> (an assumed-role session), valid for
+    /// <paramref name="lifetime"/>: an ASIA… key id, a 40-character secret and a session token, as STS gives them.
+    /// </summary>
+    public CallerCredential IssueSession(string principalArn, string accountId, TimeSpan lifetime, DateTimeOffset now)
+    {
+        var credential = new CallerCredential
+        {
+            AccessKeyId = "ASIA" + RandomString(Base32, 16),
+            SecretAccessKey = RandomString(Base64Url, 40),
+            SessionToken = "NimbusSession" + RandomString(Base64Url, 120),
+            PrincipalArn = principalArn,
+            AccountId = accountId,
+            Expiration = now + lifetime,
+        };
+        Add(credential);
+        if (Interlocked.Increment(ref _issuedSincePurge) % 256 == 0)
+        {
+            Purge(now);
+        }
+
+        return credential;
+    }
+
+    /// <summary>A new long-term key id: AKIA and 16 base-32 characters, as IAM's.</summary>
+    public static string NewAccessKeyId() => "AKIA" + RandomString(Base32, 16);
+
+    /// <summary>A new secret access key: 40 characters, as IAM's.</summary>
+    public static string NewSecretAccessKey() => RandomString(Base64Url, 40);
+
+    private const string Base64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    private static string RandomString(string alphabet, int length) => RandomNumberGenerator.GetString(alphabet, length);
+
+    private void Purge(DateTimeOffset now)
+    {
+        foreach (var (id, credential) in _byId)
+        {
+            if (credential.Expiration is { } expiration && expiration <= now)
+            {
+                _byId.TryRemove(id, out _);
+            }
+        }
+    }
+}
