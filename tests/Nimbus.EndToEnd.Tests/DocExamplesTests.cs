@@ -35,6 +35,7 @@ public sealed class DocExamplesTests
                 {
                     ["NIMBUS_DOCS_ROOT"] = Root,
                     ["NIMBUS_TEST_AWS"] = AwsClients.AwsCli,
+                    ["NIMBUS_DOC_DATA_DIR"] = server.DataDir,
                 };
                 var result = await ChildProcess.RunAsync(
                     AwsClients.Python,

@@ -2,13 +2,15 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Nimbus.TestKit;
 
 namespace Nimbus.EndToEnd.Tests;
 
 /// <summary>Input no client library would send still gets a 4xx in AWS's error shape, never a 500 or an empty body.</summary>
 public sealed class MalformedRequestTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private HttpClient Http { get; } = new() { BaseAddress = fixture.Server.Endpoint };
+    // Signed as an SDK signs, so that what is tested is the request's shape, not its missing credentials.
+    private HttpClient Http { get; } = new(new SigV4SigningHandler(new SocketsHttpHandler())) { BaseAddress = fixture.Server.Endpoint };
 
     [Fact]
     public async Task QueryFormKeyOver2048Bytes_Answers400WithSqsXmlError()

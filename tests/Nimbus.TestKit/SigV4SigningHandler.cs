@@ -37,6 +37,7 @@ public sealed class SigV4SigningHandler(
     private static string ServiceOf(HttpRequestMessage request, string? contentType) =>
         (request.Headers.TryGetValues("X-Amz-Target", out var targets) && targets.First().StartsWith("AmazonSQS.", StringComparison.Ordinal))
         || (contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) ?? false)
+        || (contentType?.StartsWith("multipart/form-data", StringComparison.Ordinal) ?? false)
             ? "sqs"
             : "lambda";
 

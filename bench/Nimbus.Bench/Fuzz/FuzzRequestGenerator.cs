@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
+using Nimbus.Core.Access.Signing;
+using Nimbus.TestKit;
 
 namespace Nimbus.Bench.Fuzz;
 
@@ -83,9 +86,26 @@ internal sealed class FuzzRequestGenerator(string host, string functionName, str
         }
 
         AddLambdaHeaders(random, headers);
+        if (random.Next(5) > 0 && !headers.Exists(h => h.Item1 == "Authorization"))
+        {
+            // Most requests are signed with the root key, as an SDK signs, so that they reach the APIs behind the check.
+            Sign(method, target, kind == "sqs" ? "sqs" : "lambda", headers, body);
+        }
+
         var summary = $"{method} {(target.Length > 160 ? target[..160] + "..." : target)} [{string.Join(", ", headers.Select(h => h.Item1 + ": " + Shorten(h.Item2)))}] body {body.Length} bytes";
         var bytes = Encode(random, method, target, headers, body, out var framing);
         return new FuzzRequest(summary + framing, bytes);
+    }
+
+    private void Sign(string method, string target, string service, List<(string Name, string Value)> headers, byte[] body)
+    {
+        var timestamp = DateTimeOffset.UtcNow.UtcDateTime.ToString(SigV4.TimestampFormat, CultureInfo.InvariantCulture);
+        headers.Add((SigV4.DateHeader, timestamp));
+        var question = target.IndexOf('?', StringComparison.Ordinal);
+        var request = new RawRequest(method, question < 0 ? target : target[..question], question < 0 ? "" : target[(question + 1)..], host, timestamp);
+        var authorization = SigV4Signer.Authorization(
+            request, "host;x-amz-date", AwsClients.AccessKeyId, AwsClients.SecretAccessKey, "us-east-1", service, timestamp, Convert.ToHexStringLower(SHA256.HashData(body)));
+        headers.Add(("Authorization", authorization));
     }
 
     private string LambdaPath(Random random, ref string method)
@@ -281,4 +301,16 @@ internal sealed class FuzzRequestGenerator(string host, string functionName, str
     private static string Shorten(string value) => value.Length > 40 ? value[..40] + $"...({value.Length})" : value;
 
     private static string Pick(Random random, string[] items) => items[random.Next(items.Length)];
+
+    /// <summary>A raw request as SigV4 signs it: only Host and X-Amz-Date are signed.</summary>
+    private sealed class RawRequest(string method, string path, string query, string host, string timestamp) : ISignedRequest
+    {
+        public string Method => method;
+
+        public string RawPath => path;
+
+        public string RawQuery => query;
+
+        public string? GetHeader(ReadOnlySpan<char> name) => name is "host" ? host : name is "x-amz-date" ? timestamp : null;
+    }
 }

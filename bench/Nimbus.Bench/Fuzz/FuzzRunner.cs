@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.TestKit;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
@@ -47,7 +48,7 @@ internal static class FuzzRunner
     /// <summary>One function and one queue, so that requests naming them reach past "not found".</summary>
     private static async Task CreateTargetsAsync(Uri endpoint, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = endpoint };
+        using var http = new HttpClient(new SigV4SigningHandler(new SocketsHttpHandler())) { BaseAddress = endpoint };
         using var zip = new MemoryStream();
         using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
         {

@@ -110,6 +110,9 @@ def main(path):
         os.mkdir(tools)
         os.symlink(os.environ.get("NIMBUS_TEST_AWS", "/usr/bin/aws"), os.path.join(tools, "aws"))
         os.symlink(sys.executable, os.path.join(tools, "python3"))
+        # The docs run where a user started ./nimbus server: ./.nimbus is the server's data directory (its credentials).
+        if os.environ.get("NIMBUS_DOC_DATA_DIR"):
+            os.symlink(os.environ["NIMBUS_DOC_DATA_DIR"], os.path.join(work, ".nimbus"))
         env = dict(os.environ, PATH=tools + os.pathsep + os.environ["PATH"], HOME=work)
         with open(os.path.join(tools, "examples.sh"), "w", encoding="utf-8") as file:
             file.write(text)
