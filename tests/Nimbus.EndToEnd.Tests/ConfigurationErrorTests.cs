@@ -88,7 +88,7 @@ public sealed class ConfigurationErrorTests : IDisposable
         Assert.Equal(
             [
                 $"nimbus: invalid configuration: Port must be a whole number from 0 to 65535 (got '70000' from {file}).",
-                $"nimbus: invalid configuration: Sandbox must be 'auto', 'runc' or 'process' (got 'docker' from {file}).",
+                $"nimbus: invalid configuration: Sandbox must be 'auto', 'runc', 'bwrap' or 'process' (got 'docker' from {file}).",
                 $"nimbus: invalid configuration: OutboundNetwork must be true or false (got 'yes' from {file}).",
             ],
             Lines(result.StandardError));

@@ -19,11 +19,12 @@ public sealed partial class EventSourceMappingService
 
     /// <summary>
     /// Changes a mapping's tags (TagResource / UntagResource, already validated by the caller). Tags do not move
-    /// LastModified, so the compare-and-swap cannot see two tag writers: they are serialized here.
+    /// LastModified, so the compare-and-swap cannot tell this write from the worker's settle write (which does not move
+    /// it either): both are serialized by <see cref="_unversionedWrites"/> and work on the mapping as stored.
     /// </summary>
     public async Task ChangeTagsAsync(Scope scope, string resourceArn, Action<Dictionary<string, string>> change, CancellationToken cancellationToken)
     {
-        await _tagLock.WaitAsync(cancellationToken);
+        await _unversionedWrites.WaitAsync(cancellationToken);
         try
         {
             var current = await FindByArnAsync(scope, resourceArn, cancellationToken);
@@ -41,7 +42,32 @@ public sealed partial class EventSourceMappingService
         }
         finally
         {
-            _tagLock.Release();
+            _unversionedWrites.Release();
+        }
+    }
+
+    /// <summary>
+    /// Records what the worker settled (the state a change reached, the last processing result) on the mapping as it is
+    /// stored now, never on an older copy: a tag change made meanwhile is kept. Null when a user's change (which moves
+    /// LastModified) came in since <paramref name="seen"/>; the worker's next pass settles that one.
+    /// </summary>
+    internal async Task<EventSourceMapping?> SettleAsync(EventSourceMapping seen, string state, string? result, CancellationToken cancellationToken)
+    {
+        await _unversionedWrites.WaitAsync(cancellationToken);
+        try
+        {
+            var current = await store.GetEventSourceMappingAsync(seen.Uuid, cancellationToken);
+            if (current is null || current.LastModified != seen.LastModified)
+            {
+                return null;
+            }
+
+            var next = current with { State = state, LastProcessingResult = result };
+            return await store.TryUpdateEventSourceMappingAsync(next, current.LastModified, cancellationToken) ? next : null;
+        }
+        finally
+        {
+            _unversionedWrites.Release();
         }
     }
 

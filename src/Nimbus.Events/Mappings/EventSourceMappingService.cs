@@ -17,11 +17,11 @@ namespace Nimbus.Events.Mappings;
 /// </summary>
 public sealed partial class EventSourceMappingService(IEventSourceMappingStore store, FunctionService functions, TimeProvider time, IQueueDestination? queues = null, IQueueSource? sources = null) : IDisposable
 {
-    private readonly SemaphoreSlim _tagLock = new(1, 1);
+    private readonly SemaphoreSlim _unversionedWrites = new(1, 1);
     private const string ReportBatchItemFailures = "ReportBatchItemFailures";
     private int _generation;
 
-    public void Dispose() => _tagLock.Dispose();
+    public void Dispose() => _unversionedWrites.Dispose();
 
     /// <summary>Moves on with every change, so the worker knows to reload.</summary>
     public int Generation => Volatile.Read(ref _generation);

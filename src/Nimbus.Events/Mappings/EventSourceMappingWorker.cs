@@ -131,8 +131,7 @@ public sealed partial class EventSourceMappingWorker(
             if (mapping.State != settled || result != mapping.LastProcessingResult)
             {
                 // The pollers follow the mapping now: the change is complete. LastModified stays the user's.
-                var next = mapping with { State = settled, LastProcessingResult = result };
-                if (await store.TryUpdateEventSourceMappingAsync(next, mapping.LastModified, cancellationToken))
+                if (await mappings.SettleAsync(mapping, settled, result, cancellationToken) is { } next)
                 {
                     changed = true;
                     if (poller is not null)

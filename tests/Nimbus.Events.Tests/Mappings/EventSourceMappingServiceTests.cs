@@ -56,6 +56,34 @@ public sealed class EventSourceMappingServiceTests : IDisposable
         Assert.Equal("arn:aws:lambda:us-east-1:000000000000:function:f", mapping.FunctionArn);
     }
 
+    [Fact]
+    public async Task SettleAsync_AfterATagChangeOnAnOlderCopy_KeepsTheTags()
+    {
+        // The worker settles from the copy it listed; a TagResource landed in between (neither moves LastModified).
+        // Writing that copy back lost the tag (mapping_lifecycle in events.py failed at random on it).
+        await FunctionAsync("f");
+        var listed = await CreateAsync(new EventSourceMappingChange { EventSourceArn = Queue, FunctionName = "f", Enabled = false, Tags = new Dictionary<string, string> { ["team"] = "core" } });
+        await _mappings.ChangeTagsAsync(Scope, listed.Arn, tags => tags["stage"] = "dev", Ct);
+
+        var settled = await _mappings.SettleAsync(listed, EventSourceMappingStates.Disabled, "No records processed", Ct);
+
+        Assert.NotNull(settled);
+        Assert.Equal(EventSourceMappingStates.Disabled, settled.State);
+        var tags = await _mappings.ListTagsAsync(Scope, listed.Arn, Ct);
+        Assert.Equal(new Dictionary<string, string> { ["team"] = "core", ["stage"] = "dev" }, tags);
+    }
+
+    [Fact]
+    public async Task SettleAsync_AfterAUserUpdate_LeavesItToTheNextPass()
+    {
+        await FunctionAsync("f");
+        var listed = await CreateAsync(new EventSourceMappingChange { EventSourceArn = Queue, FunctionName = "f" });
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await _mappings.UpdateAsync(Scope, listed.Uuid, new EventSourceMappingChange { BatchSize = 5 }, Ct);
+
+        Assert.Null(await _mappings.SettleAsync(listed, EventSourceMappingStates.Enabled, null, Ct));
+    }
+
     public static TheoryData<EventSourceMappingChange, string, string> Refusals() => new()
     {
         { new() { EventSourceArn = Queue, FunctionName = "missing" }, LambdaErrors.InvalidParameterValueType, "Function does not exist" },
