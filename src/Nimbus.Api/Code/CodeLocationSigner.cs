@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
+using Nimbus.Core.Access.Signing;
 
 namespace Nimbus.Api.Code;
 
@@ -15,78 +15,67 @@ namespace Nimbus.Api.Code;
 /// is made at start and lives in memory only (never logged), so a restart invalidates outstanding URLs and a client
 /// simply calls GetFunction again.
 /// </summary>
-internal sealed class CodeLocationSigner(TimeProvider time, RequestScope scopes)
+internal sealed class CodeLocationSigner(TimeProvider time, RequestScope scopes, SigV4Verifier verifier)
 {
     public const int ExpiresSeconds = 600;
     public const string PathPrefix = "/_nimbus/code/";
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(ExpiresSeconds);
 
-    /// <summary>SigV4 allows a presigned URL to live a week at most; S3 refuses a longer X-Amz-Expires.</summary>
-    private const int MaxExpiresSeconds = 604800;
     private const string Service = "s3";
 
     private readonly string _accessKeyId = "NIMBUSCODE" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5));
-    private readonly byte[] _secretKey = Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(30)));
+    private readonly string _secretKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(30));
 
     /// <summary>The presigned URL of a package, for the scheme, host and region of <paramref name="request"/>.</summary>
     public string CreateUrl(HttpRequest request, string codeSha256)
     {
         var path = PathPrefix + ToUrlId(codeSha256) + ".zip";
-        var now = time.GetUtcNow();
-        var date = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero);
         var region = scopes.For(request).Region;
-        var query = SigV4Presign.Parameters(_accessKeyId, date, region, Service, ExpiresSeconds);
-        var signature = SigV4Presign.Signature(_secretKey, request.Host.Value ?? "", path, query, date, region, Service);
-        return $"{request.Scheme}://{request.Host}{path}?{SigV4Presign.CanonicalQuery(query)}&{SigV4Presign.SignatureParameter}={signature}";
+        var query = SigV4Signer.PresignQuery(
+            request.Host.Value ?? "", path, _accessKeyId, _secretKey, region, Service, time.GetUtcNow(), ExpiresSeconds, payloadHash: SigV4.UnsignedPayload, normalizePath: false);
+        return $"{request.Scheme}://{request.Host}{path}?{query}";
     }
 
     /// <summary>Checks a request for <c>/_nimbus/code/{id}.zip</c>; on <see cref="CodeLocationVerdict.Valid"/> gives the package's CodeSha256.</summary>
     public CodeLocationVerdict Verify(HttpRequest request, string id, out string codeSha256)
     {
         codeSha256 = "";
-        var query = request.Query;
-        var signed = new List<(string, string)>();
-        foreach (var (name, values) in query)
-        {
-            if (name != SigV4Presign.SignatureParameter)
-            {
-                signed.AddRange(values.Select(v => (name, v ?? "")));
-            }
-        }
-
-        string? Single(string name) => query.TryGetValue(name, out var values) && values.Count == 1 ? values[0] : null;
-        var credential = Single(SigV4Presign.CredentialParameter)?.Split('/');
-        if (Single(SigV4Presign.AlgorithmParameter) != SigV4Presign.Algorithm
-            || credential is not [var keyId, var day, var region, Service, "aws4_request"]
-            || !DateTimeOffset.TryParseExact(Single(SigV4Presign.DateParameter), SigV4Presign.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-            || date.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture) != day
-            || !int.TryParse(Single(SigV4Presign.ExpiresParameter), NumberStyles.None, CultureInfo.InvariantCulture, out var expires)
-            || expires is < 1 or > MaxExpiresSeconds
-            || Single(SigV4Presign.SignedHeadersParameter) != "host"
-            || Single(SigV4Presign.SignatureParameter) is not { } signature
+        var signed = new HttpSignedRequest(request);
+        if (!SigV4Parser.Parse(signed, out var authorization).IsValid
+            || !authorization.IsPresigned
+            || !authorization.Service.SequenceEqual(Service)
+            || !authorization.SignedHeaders.SequenceEqual("host")
+            || !authorization.Timestamp.AsSpan().StartsWith(authorization.Date)
             || !TryFromUrlId(id, out var sha))
         {
             return CodeLocationVerdict.Malformed;
         }
 
-        if (keyId != _accessKeyId)
+        if (!authorization.AccessKeyId.SequenceEqual(_accessKeyId))
         {
             return CodeLocationVerdict.UnknownAccessKey;
         }
 
-        var expected = SigV4Presign.Signature(_secretKey, request.Host.Value ?? "", PathPrefix + id + ".zip", signed, date, region, Service);
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature)))
+        // The signature covers the path; the package served is the one the route names, so they must be the same.
+        if (signed.RawPath != PathPrefix + id + ".zip")
         {
             return CodeLocationVerdict.SignatureDoesNotMatch;
         }
 
-        if (time.GetUtcNow() > date.AddSeconds(expires))
+        // S3's presigned GETs sign UNSIGNED-PAYLOAD and the path as sent.
+        var check = verifier.Verify(signed, authorization, _secretKey, SigV4.UnsignedPayload, time.GetUtcNow(), Service, normalizePath: false);
+        switch (check.Status)
         {
-            return CodeLocationVerdict.Expired;
+            case SignatureStatus.Valid:
+                codeSha256 = sha;
+                return CodeLocationVerdict.Valid;
+            case SignatureStatus.Expired:
+                return CodeLocationVerdict.Expired;
+            case SignatureStatus.Incomplete:
+                return CodeLocationVerdict.Malformed;
+            default:
+                return CodeLocationVerdict.SignatureDoesNotMatch;
         }
-
-        codeSha256 = sha;
-        return CodeLocationVerdict.Valid;
     }
 
     private static string ToUrlId(string codeSha256) => Base64Url.EncodeToString(Convert.FromBase64String(codeSha256));

@@ -13,7 +13,8 @@ public static class SigV4Signer
     /// <summary>
     /// The query of a presigned GET of <paramref name="rawPath"/> on <paramref name="host"/>, valid for
     /// <paramref name="expiresSeconds"/> from <paramref name="now"/>: X-Amz-Algorithm, -Credential, -Date, -Expires,
-    /// -SignedHeaders=host (and -Security-Token) with X-Amz-Signature last, as SigV4QueryAuth writes them.
+    /// -SignedHeaders=host (and -Security-Token) with X-Amz-Signature last, as SigV4QueryAuth writes them. S3's form
+    /// signs UNSIGNED-PAYLOAD and the path as sent (<paramref name="payloadHash"/>, <paramref name="normalizePath"/>).
     /// </summary>
     public static string PresignQuery(
         string host,
@@ -24,7 +25,9 @@ public static class SigV4Signer
         string service,
         DateTimeOffset now,
         int expiresSeconds,
-        string? securityToken = null)
+        string? securityToken = null,
+        string payloadHash = SigV4.EmptyPayloadSha256,
+        bool normalizePath = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(accessKeyId);
         ArgumentOutOfRangeException.ThrowIfLessThan(expiresSeconds, 1);
@@ -57,7 +60,7 @@ public static class SigV4Signer
 
         Span<byte> signature = stackalloc byte[32];
         var key = SigningKeyCache.Derive(secretAccessKey, timestamp.AsSpan(0, 8), region, service);
-        SigV4Verifier.Compute(request, authorization, key, SigV4.EmptyPayloadSha256, normalizePath: true, signature);
+        SigV4Verifier.Compute(request, authorization, key, payloadHash, normalizePath, signature);
         return $"{unsigned}&{SigV4.SignatureParameter}={Convert.ToHexStringLower(signature)}";
     }
 

@@ -39,7 +39,9 @@ public sealed class SigV4Verifier(SigningKeyCache keys)
             return Fail(SignatureStatus.WrongScope, $"Credential should be scoped to correct service: '{expectedService}'. ");
         }
 
-        if (CheckTime(authorization, signedAt, now) is { } late)
+        // A signed request's date is checked first; a presigned URL's signature is, so that a URL changed on the way
+        // is told apart from one that is merely old.
+        if (!authorization.IsPresigned && CheckTime(authorization, signedAt, now) is { } late)
         {
             return late;
         }
@@ -58,6 +60,11 @@ public sealed class SigV4Verifier(SigningKeyCache keys)
             && Convert.FromHexString(signature, given, out _, out var written) == System.Buffers.OperationStatus.Done
             && written == 32
             && CryptographicOperations.FixedTimeEquals(expected, given);
+        if (matches && authorization.IsPresigned && CheckTime(authorization, signedAt, now) is { } expired)
+        {
+            return expired;
+        }
+
         return matches
             ? SignatureCheck.Valid
             : Fail(SignatureStatus.Mismatch, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
