@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.IO.Pipelines;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,9 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
 {
     private const string InvalidToken = "The security token included in the request is invalid.";
     private const string PayloadMismatch = "The provided 'x-amz-content-sha256' header does not match what was computed.";
+
+    /// <summary>Bodies up to this size are hashed in the request's pipe; larger ones through a buffering stream.</summary>
+    private const long PeekLimit = 256 * 1024;
 
     private readonly ApiOptions _options = options.Value;
 
@@ -105,8 +109,13 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         {
             actual = SigV4.EmptyPayloadSha256;
         }
+        else if (request.ContentLength <= PeekLimit)
+        {
+            actual = await PeekHashAsync(request.BodyReader, cancellationToken);
+        }
         else
         {
+            // Larger bodies would fill Kestrel's request buffer unread: they are buffered (to disk past 30 KB) instead.
             request.EnableBuffering();
             var digest = new byte[32];
             await SHA256.HashDataAsync(request.Body, digest, cancellationToken);
@@ -115,6 +124,44 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         }
 
         return declared.Length == 0 || declared.Equals(actual, StringComparison.OrdinalIgnoreCase) ? actual : null;
+    }
+
+    /// <summary>
+    /// Hashes the whole body where it arrived, in the request's pipe, without consuming it: the API reads the same
+    /// bytes afterwards, with nothing copied. Only for bodies well inside Kestrel's request buffer (1 MB), which would
+    /// otherwise stop reading from the socket while the body waits unconsumed.
+    /// </summary>
+    private static async Task<string> PeekHashAsync(PipeReader body, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await body.ReadAsync(cancellationToken);
+            if (!read.IsCompleted)
+            {
+                body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                continue;
+            }
+
+            var buffer = read.Buffer;
+            Span<byte> digest = stackalloc byte[32];
+            if (buffer.IsSingleSegment)
+            {
+                SHA256.HashData(buffer.FirstSpan, digest);
+            }
+            else
+            {
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                foreach (var segment in buffer)
+                {
+                    hash.AppendData(segment.Span);
+                }
+
+                hash.GetHashAndReset(digest);
+            }
+
+            body.AdvanceTo(buffer.Start, buffer.Start);
+            return Convert.ToHexStringLower(digest);
+        }
     }
 
     /// <summary>The signing name of the API a request is for; null where any is accepted.</summary>
