@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
+using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Signing;
 using Nimbus.Core.Errors;
@@ -27,6 +28,7 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
     private const long PeekLimit = 256 * 1024;
 
     private readonly ApiOptions _options = options.Value;
+    private readonly CallerIdentity _rootWhenOff = CallerIdentity.ForArn($"arn:aws:iam::{options.Value.AccountId}:root", options.Value.AccountId);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -39,7 +41,7 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
 
         if (!_options.Authenticate)
         {
-            context.Features.Set(new CallerIdentity($"arn:aws:iam::{_options.AccountId}:root", _options.AccountId, null));
+            context.Features.Set(_rootWhenOff);
             await next(context);
             return;
         }
@@ -53,7 +55,7 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         }
 
         var now = time.GetUtcNow();
-        if (!credentials.TryGet(authorization.AccessKeyId, now, out var credential) || !SameToken(credential.SessionToken, authorization.SecurityToken))
+        if (!credentials.TryGet(authorization.AccessKeyId, now, out var credential) || !credential.IsActive || !SameToken(credential.SessionToken, authorization.SecurityToken))
         {
             await AuthErrors.WriteAsync(context, SignatureStatus.UnknownKey, InvalidToken);
             return;
@@ -87,7 +89,7 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
             return;
         }
 
-        context.Features.Set(new CallerIdentity(credential.PrincipalArn, credential.AccountId, credential.AccessKeyId));
+        context.Features.Set(credential.Identity);
         await next(context);
     }
 

@@ -2,6 +2,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Nimbus.Core.Access;
 using Nimbus.Core.Errors;
 
 namespace Nimbus.Api.Hosting;
@@ -31,6 +32,11 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
         catch (LambdaException ex)
         {
             await WriteAsync(context, ex);
+        }
+        catch (AccessDeniedException ex)
+        {
+            // Lambda's REST protocol; APIs of other protocols catch it and answer in theirs.
+            await WriteAsync(context, new LambdaException(AccessDeniedException.ErrorType, AccessDeniedException.StatusCode, ex.Message));
         }
         catch (JsonException ex)
         {

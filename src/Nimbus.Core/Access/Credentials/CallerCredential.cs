@@ -20,6 +20,17 @@ public sealed record CallerCredential
     /// <summary>When temporary credentials stop working; null for long-term keys.</summary>
     public DateTimeOffset? Expiration { get; init; }
 
+    /// <summary>The user's or role's unique id (AIDA…, AROA…) where the key belongs to one; see <see cref="CallerIdentity.UserId"/>.</summary>
+    public string? UniqueId { get; init; }
+
+    /// <summary>Whether IAM's UpdateAccessKey left the key usable; an inactive key is refused like an unknown one.</summary>
+    public bool IsActive { get; init; } = true;
+
+    /// <summary>The identity requests signed with this key act as: made once, shared by every such request.</summary>
+    public CallerIdentity Identity => _identity ??= CallerIdentity.ForArn(PrincipalArn, AccountId, UniqueId, AccessKeyId);
+
+    private CallerIdentity? _identity;
+
     /// <summary>Hides the secret and token from records printed in logs or test output.</summary>
     public override string ToString() => $"{AccessKeyId} ({PrincipalArn})";
 }

@@ -19,6 +19,18 @@ public sealed class ContextKeys
 
     public ContextKeys Set(string key, string value) => Set(key, ContextValue.Of(value));
 
+    /// <summary>Copies every key of <paramref name="other"/> into this set, replacing keys of the same name.</summary>
+    public ContextKeys AddFrom(ContextKeys other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        foreach (var (key, value) in other._values)
+        {
+            _values[key] = value;
+        }
+
+        return this;
+    }
+
     public bool TryGet(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ContextValue? value) =>
         _values.TryGetValue(key, out value);
 
