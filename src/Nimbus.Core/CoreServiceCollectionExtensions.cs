@@ -2,6 +2,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Layers;
+using Nimbus.Core.Permissions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,7 @@ public static class CoreServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="FunctionService"/>, <see cref="VersionService"/>, <see cref="ConcurrencyService"/>,
-    /// <see cref="EventInvokeConfigService"/>, <see cref="QualifierResolver"/> and <see cref="LayerService"/> as
+    /// <see cref="EventInvokeConfigService"/>, <see cref="QualifierResolver"/>, <see cref="LayerService"/> and <see cref="FunctionPolicyService"/> (also as <see cref="IFunctionPolicySource"/>) as
     /// singletons, unless already registered, with <see cref="FunctionServiceOptions"/>' defaults when the caller
     /// registered none. They need the stores (AddNimbusStorage) and an <c>IRuntimeRegistry</c>.
     /// </summary>
@@ -26,6 +27,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<VersionService>();
         services.TryAddSingleton<EventInvokeConfigService>();
         services.TryAddSingleton<LayerService>();
+        services.TryAddSingleton<FunctionPolicyService>();
+        services.TryAddSingleton<IFunctionPolicySource>(sp => sp.GetRequiredService<FunctionPolicyService>());
         return services;
     }
 }
