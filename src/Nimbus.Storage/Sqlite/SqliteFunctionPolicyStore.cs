@@ -12,7 +12,7 @@ namespace Nimbus.Storage.Sqlite;
 /// <summary>
 /// Function policies in <c>function_policies</c>, one row per qualifier; the qualifier's RevisionId lives in its own
 /// row (<c>functions</c>, <c>function_versions</c>' config, <c>function_aliases</c>) and moves in the same
-/// transaction. Triggers remove a policy with its function, version or alias (migration 11).
+/// transaction. Triggers remove a policy with its function, version or alias (migration 12).
 /// </summary>
 internal sealed class SqliteFunctionPolicyStore(SqliteDatabase db) : IFunctionPolicyStore
 {
