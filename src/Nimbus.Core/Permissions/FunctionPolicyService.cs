@@ -175,6 +175,12 @@ public sealed class FunctionPolicyService(IFunctionStore functions, IFunctionPol
             return new PolicyTarget(qualifier, arn, version.RevisionId);
         }
 
+        if (!Patterns.Alias().IsMatch(qualifier))
+        {
+            // Neither a version nor a possible alias name (a '$' in it): AWS answers as for a missing version.
+            throw versionMissing(arn);
+        }
+
         var alias = await functions.GetAliasAsync(reference.Scope, record.Name, qualifier, cancellationToken) ?? throw aliasMissing(arn);
         return new PolicyTarget(qualifier, arn, alias.RevisionId);
     }
