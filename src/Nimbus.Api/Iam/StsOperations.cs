@@ -49,15 +49,21 @@ internal static class StsOperations
         var role = await services.GetRequiredService<IRoleDirectory>().FindRoleAsync(roleArn, call.Aborted);
         if (role is null)
         {
-            throw new AccessDeniedException(caller.Arn, "sts:AssumeRole", roleArn, DecisionReason.NoIdentityPolicyAllows);
+            throw new AccessDeniedException(caller.Arn, StsService.AssumeRoleAction, roleArn, DecisionReason.NoResourcePolicyAllows);
         }
 
+        var sts = services.GetRequiredService<StsService>();
         if (authenticate)
         {
-            await call.Context.AuthorizeAsync("sts:AssumeRole", role.Arn, resourcePolicy: role.TrustPolicy);
+            if (!sts.TrustAdmits(role, caller, call.Context.Origin()))
+            {
+                throw new AccessDeniedException(caller.Arn, StsService.AssumeRoleAction, role.Arn, DecisionReason.NoResourcePolicyAllows);
+            }
+
+            await call.Context.AuthorizeAsync(StsService.AssumeRoleAction, role.Arn, resourcePolicy: role.TrustPolicy);
         }
 
-        var session = await services.GetRequiredService<StsService>().AssumeRoleAsync(role, sessionName, duration, call.Aborted);
+        var session = await sts.AssumeRoleAsync(role, sessionName, duration, call.Aborted);
         call.Output.Start("Credentials")
             .Element("AccessKeyId", session.AccessKeyId)
             .Element("SecretAccessKey", session.SecretAccessKey)
