@@ -22,6 +22,7 @@ namespace Nimbus.Api.Access;
 internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, CredentialDirectory credentials, SigV4Verifier verifier, IOptions<ApiOptions> options, TimeProvider time)
 {
     private const string InvalidToken = "The security token included in the request is invalid.";
+    private const string ExpiredToken = "The security token included in the request is expired";
     private const string PayloadMismatch = "The provided 'x-amz-content-sha256' header does not match what was computed.";
 
     /// <summary>Bodies up to this size are hashed in the request's pipe; larger ones through a buffering stream.</summary>
@@ -54,9 +55,23 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
             return;
         }
 
+        // A form post may be for SQS, IAM or STS: the scope's signing name says which protocol its errors are told in.
+        string? queryService = null;
+        if (QueryServices.IsForm(context.Request))
+        {
+            queryService = QueryServices.Named(authorization.Service) ?? QueryServices.Sqs;
+            context.Items[QueryServices.SigningServiceItem] = queryService;
+        }
+
         var now = time.GetUtcNow();
         if (!credentials.TryGet(authorization.AccessKeyId, now, out var credential) || !credential.IsActive || !SameToken(credential.SessionToken, authorization.SecurityToken))
         {
+            if (credentials.IsExpired(authorization.AccessKeyId, now))
+            {
+                await AuthErrors.WriteAsync(context, SignatureStatus.ExpiredToken, ExpiredToken);
+                return;
+            }
+
             await AuthErrors.WriteAsync(context, SignatureStatus.UnknownKey, InvalidToken);
             return;
         }
@@ -82,7 +97,7 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
             return;
         }
 
-        check = verifier.Verify(request, authorization, credential.SecretAccessKey, hash, now, ExpectedService(context.Request));
+        check = verifier.Verify(request, authorization, credential.SecretAccessKey, hash, now, queryService ?? ExpectedService(context.Request));
         if (!check.IsValid)
         {
             await AuthErrors.WriteAsync(context, check.Status, check.Message ?? check.Status.ToString());
@@ -166,11 +181,11 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         }
     }
 
-    /// <summary>The signing name of the API a request is for; null where any is accepted.</summary>
+    /// <summary>The signing name of the API a request is for; null where any is accepted. Query-protocol forms (SQS, IAM,
+    /// STS) are told apart by their Version after the form is read (QueryEndpoints), which refuses a mismatch.</summary>
     private static string? ExpectedService(HttpRequest request)
     {
-        if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal)
-            || (HttpMethods.IsPost(request.Method) && request.HasFormContentType))
+        if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal))
         {
             return "sqs";
         }

@@ -240,6 +240,22 @@ public sealed partial class IamService
         return IamPaging.Of(matching, p => p.PolicyName, marker, maxItems);
     }
 
+    /// <summary>The users, roles and groups a managed policy is attached to.</summary>
+    public async Task<IReadOnlyList<IamEntity>> ListEntitiesForPolicyAsync(string policyArn, CancellationToken cancellationToken)
+    {
+        var policy = await GetPolicyAsync(policyArn, cancellationToken);
+        var entities = new List<IamEntity>();
+        foreach (var (kind, name) in await store.ListEntitiesForPolicyAsync(policy.Arn, cancellationToken))
+        {
+            if (await store.GetEntityAsync(policy.Account, kind, name, cancellationToken) is { } entity)
+            {
+                entities.Add(entity);
+            }
+        }
+
+        return entities;
+    }
+
     /// <summary>Parses a document as IAM would keep it, or throws IAM's MalformedPolicyDocument / LimitExceeded.</summary>
     private static PolicyDocument Parse(string document, PolicyKind kind, PolicySizeLimit? limit) =>
         PolicyParser.TryParse(document, kind, limit, out var parsed, out var error) ? parsed : throw IamErrors.Policy(error);

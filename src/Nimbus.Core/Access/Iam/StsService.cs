@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Identity;
+using Nimbus.Core.Access.Policies;
 using Nimbus.Core.Storage;
 
 namespace Nimbus.Core.Access.Iam;
@@ -14,6 +15,7 @@ namespace Nimbus.Core.Access.Iam;
 public sealed class StsService(IIdentityStore store, CredentialDirectory credentials, TimeProvider time)
 {
     public const int DefaultDurationSeconds = 3600;
+    public const string AssumeRoleAction = "sts:AssumeRole";
 
     /// <summary>STS's validation of AssumeRole's parameters, before the role is looked up.</summary>
     public static (string RoleArn, string SessionName, int? DurationSeconds) ValidateAssumeRole(string? roleArn, string? sessionName, string? durationSeconds)
@@ -22,6 +24,28 @@ public sealed class StsService(IIdentityStore store, CredentialDirectory credent
         var name = IamValidation.SessionName(sessionName);
         var duration = IamValidation.Number(durationSeconds, "durationSeconds", 900, 43200);
         return (arn, name, duration);
+    }
+
+    /// <summary>
+    /// Whether the role's trust policy admits the caller at all, named or through its account (AWS requires it, whatever
+    /// the caller's own policies allow); the authorizer then decides the rest (an account-wide trust needs the caller's
+    /// identity-based Allow as well, a Deny anywhere wins).
+    /// </summary>
+    public bool TrustAdmits(RoleDescription role, CallerIdentity caller, RequestOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        ArgumentNullException.ThrowIfNull(caller);
+        var keys = ContextKeys.ForCaller(caller, origin.SourceIp, time.GetUtcNow(), origin.Region, origin.SecureTransport);
+        var request = new RequestContext(caller.Arn, AssumeRoleAction, role.Arn, keys) { PrincipalAccount = caller.Account };
+        foreach (var statement in role.TrustPolicy.StatementArray)
+        {
+            if (statement.Effect == PolicyEffect.Allow && statement.Applies(request) != PrincipalMatch.None)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public async Task<CallerCredential> AssumeRoleAsync(RoleDescription role, string sessionName, int? durationSeconds, CancellationToken cancellationToken)
