@@ -40,6 +40,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();
         services.TryAddSingleton<ILogStore, SqliteLogStore>();
+        services.TryAddSingleton(sp => new SecretBox(ResolveDataDirectory(sp)));
+        services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));

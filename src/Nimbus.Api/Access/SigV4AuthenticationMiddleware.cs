@@ -25,6 +25,7 @@ namespace Nimbus.Api.Access;
 internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, CredentialDirectory credentials, SigV4Verifier verifier, IOptions<ApiOptions> options, TimeProvider time)
 {
     private const string InvalidToken = "The security token included in the request is invalid.";
+    private const string ExpiredToken = "The security token included in the request is expired";
     private const string PayloadMismatch = "The provided 'x-amz-content-sha256' header does not match what was computed.";
 
     // S3's MissingContentLength text, its answer to an aws-chunked body without x-amz-decoded-content-length.
@@ -65,10 +66,21 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
             return AuthErrors.WriteAsync(context, check.Status, check.Message ?? check.Status.ToString());
         }
 
+        // A form post may be for SQS, IAM or STS: the scope's signing name says which protocol its errors are told in.
+        // (The cheap content-type test first: HasFormContentType parses the media type into an object.)
+        string? queryService = null;
+        if (IsForm(request.ContentType) && QueryServices.IsForm(request))
+        {
+            queryService = QueryServices.Named(authorization.Service) ?? QueryServices.Sqs;
+            context.Items[QueryServices.SigningServiceItem] = queryService;
+        }
+
         var now = time.GetUtcNow();
         if (!credentials.TryGet(authorization.AccessKeyId, now, out var credential) || !credential.IsActive || !SameToken(credential.SessionToken, authorization.SecurityToken))
         {
-            return AuthErrors.WriteAsync(context, SignatureStatus.UnknownKey, InvalidToken);
+            return credentials.IsExpired(authorization.AccessKeyId, now)
+                ? AuthErrors.WriteAsync(context, SignatureStatus.ExpiredToken, ExpiredToken)
+                : AuthErrors.WriteAsync(context, SignatureStatus.UnknownKey, InvalidToken);
         }
 
         // What the client signed as the payload: the literal it names in x-amz-content-sha256 (UNSIGNED-PAYLOAD, the
@@ -76,13 +88,13 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         var declared = request.Headers[SigV4.ContentSha256Header].ToString();
         if (declared.Length > 0 && declared.Length != 64)
         {
-            return VerifyAsync(context, signed, authorization, credential, declared, now);
+            return VerifyAsync(context, signed, authorization, credential, declared, now, queryService);
         }
 
         if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
         {
             return Matches(declared, SigV4.EmptyPayloadSha256)
-                ? VerifyAsync(context, signed, authorization, credential, SigV4.EmptyPayloadSha256, now)
+                ? VerifyAsync(context, signed, authorization, credential, SigV4.EmptyPayloadSha256, now, queryService)
                 : AuthErrors.WriteAsync(context, SignatureStatus.PayloadMismatch, PayloadMismatch);
         }
 
@@ -99,18 +111,18 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
 
         if (!hashed)
         {
-            return HashThenVerifyAsync(context, signed, authorization, credential, declared, now);
+            return HashThenVerifyAsync(context, signed, authorization, credential, declared, now, queryService);
         }
 
         Span<char> hex = stackalloc char[64];
         Convert.TryToHexStringLower(digest, hex, out _);
         return Matches(declared, hex)
-            ? VerifyAsync(context, signed, authorization, credential, hex, now)
+            ? VerifyAsync(context, signed, authorization, credential, hex, now, queryService)
             : AuthErrors.WriteAsync(context, SignatureStatus.PayloadMismatch, PayloadMismatch);
     }
 
     /// <summary>The body arrives after the headers, or is too large to wait for in the pipe: hashed asynchronously.</summary>
-    private async Task HashThenVerifyAsync(HttpContext context, HttpSignedRequest signed, SigV4Authorization authorization, CallerCredential credential, string declared, DateTimeOffset now)
+    private async Task HashThenVerifyAsync(HttpContext context, HttpSignedRequest signed, SigV4Authorization authorization, CallerCredential credential, string declared, DateTimeOffset now, string? queryService)
     {
         var request = context.Request;
         var digest = new byte[32];
@@ -136,13 +148,13 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
 
         var actual = Convert.ToHexStringLower(digest);
         await (Matches(declared, actual)
-            ? VerifyAsync(context, signed, authorization, credential, actual, now)
+            ? VerifyAsync(context, signed, authorization, credential, actual, now, queryService)
             : AuthErrors.WriteAsync(context, SignatureStatus.PayloadMismatch, PayloadMismatch));
     }
 
-    private Task VerifyAsync(HttpContext context, HttpSignedRequest signed, in SigV4Authorization authorization, CallerCredential credential, ReadOnlySpan<char> payloadHash, DateTimeOffset now)
+    private Task VerifyAsync(HttpContext context, HttpSignedRequest signed, in SigV4Authorization authorization, CallerCredential credential, ReadOnlySpan<char> payloadHash, DateTimeOffset now, string? queryService)
     {
-        var check = verifier.Verify(signed, authorization, credential.SecretAccessKey, payloadHash, now, ExpectedService(context.Request));
+        var check = verifier.Verify(signed, authorization, credential.SecretAccessKey, payloadHash, now, queryService ?? ExpectedService(context.Request));
         if (!check.IsValid)
         {
             return AuthErrors.WriteAsync(context, check.Status, check.Message ?? check.Status.ToString());
@@ -271,11 +283,11 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
     private static bool IsStreaming(ReadOnlySpan<char> payloadHash) =>
         payloadHash is SigV4.StreamingPayload or SigV4.StreamingPayloadTrailer or SigV4.StreamingUnsignedPayloadTrailer;
 
-    /// <summary>The signing name of the API a request is for; null where any is accepted.</summary>
+    /// <summary>The signing name of the API a request is for; null where any is accepted. Query-protocol forms (SQS, IAM,
+    /// STS) are told apart by their Version after the form is read (QueryEndpoints), which refuses a mismatch.</summary>
     private static string? ExpectedService(HttpRequest request)
     {
-        if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal)
-            || (HttpMethods.IsPost(request.Method) && IsForm(request.ContentType)))
+        if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal))
         {
             return "sqs";
         }
@@ -283,7 +295,7 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         return request.Path.Value is { } path && path.StartsWith("/20", StringComparison.Ordinal) ? "lambda" : null;
     }
 
-    /// <summary>HttpRequest.HasFormContentType without parsing the media type into an object.</summary>
+    /// <summary>Whether the content type may be a form (HttpRequest.HasFormContentType's types), without parsing it into an object.</summary>
     private static bool IsForm(string? contentType) =>
         contentType is not null
         && (contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)

@@ -25,6 +25,9 @@ public enum SignatureStatus
     /// <summary>The credential is scoped to another service than the one called: 403, signature error type.</summary>
     WrongScope,
 
+    /// <summary>Temporary credentials Nimbus issued, past their expiry: ExpiredTokenException (query: ExpiredToken), 403.</summary>
+    ExpiredToken,
+
     /// <summary>x-amz-content-sha256 names another payload than the body sent: 400.</summary>
     PayloadMismatch,
 
