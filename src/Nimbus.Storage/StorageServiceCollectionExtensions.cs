@@ -39,7 +39,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ILayerStore, SqliteLayerStore>();
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();
-        services.TryAddSingleton<ILogStore, SqliteLogStore>();
+        services.TryAddSingleton<SqliteLogStore>();
+        services.TryAddSingleton<ILogStore>(sp => sp.GetRequiredService<SqliteLogStore>());
+        services.TryAddSingleton<ILogGroupStore>(sp => sp.GetRequiredService<SqliteLogStore>());
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));
