@@ -11,7 +11,8 @@ namespace Nimbus.Api.Access;
 
 /// <summary>
 /// Authentication failures in the protocol of the API called: Lambda's REST JSON (x-amzn-ErrorType), SQS's JSON
-/// protocol (<c>__type</c> and the query code in x-amzn-query-error) or SQS's query protocol (XML ErrorResponse).
+/// protocol (<c>__type</c> and the query code in x-amzn-query-error), SQS's query protocol (XML ErrorResponse), or
+/// CloudWatch Logs' JSON 1.1 (<c>__type</c>, HTTP 400 as Logs answers every client error).
 /// </summary>
 internal static class AuthErrors
 {
@@ -22,6 +23,11 @@ internal static class AuthErrors
         if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal))
         {
             return WriteSqsJsonAsync(context, type, queryCode, httpStatus, message);
+        }
+
+        if (Logs.LogsProtocol.IsLogsRequest(request))
+        {
+            return Logs.LogsProtocol.WriteErrorAsync(context, type, message, httpStatus == StatusCodes.Status403Forbidden ? StatusCodes.Status400BadRequest : httpStatus);
         }
 
         if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)

@@ -169,6 +169,11 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
     /// <summary>The signing name of the API a request is for; null where any is accepted.</summary>
     private static string? ExpectedService(HttpRequest request)
     {
+        if (Logs.LogsProtocol.IsLogsRequest(request))
+        {
+            return Logs.LogsProtocol.SigningName;
+        }
+
         if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal)
             || (HttpMethods.IsPost(request.Method) && request.HasFormContentType))
         {

@@ -7,8 +7,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Api.Access;
 using Nimbus.Api.Code;
 using Nimbus.Api.Lambda;
+using Nimbus.Api.Logs;
 using Nimbus.Api.Queues;
 using Nimbus.Api.Wire;
+using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Signing;
 
@@ -25,6 +27,9 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<CredentialDirectory>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<SigV4Verifier>();
+
+        // Every operation asks it (AuthorizationExtensions); it needs an IIdentityPolicySource (IAM's store).
+        services.TryAddSingleton<Authorizer>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -33,6 +38,7 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseMiddleware<AwsErrorMiddleware>();
         app.UseMiddleware<SigV4AuthenticationMiddleware>();
+        app.UseMiddleware<LogsEndpointMiddleware>();
         app.MapGet("/_nimbus/health", () => Results.Json(
             new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },
             ApiJsonContext.Default.HealthWire));

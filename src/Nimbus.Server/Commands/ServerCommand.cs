@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Core.Access.Credentials;
+using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
@@ -13,6 +15,7 @@ using Nimbus.Events;
 using Nimbus.Events.Async;
 using Nimbus.Execution;
 using Nimbus.Execution.Invocation;
+using Nimbus.Execution.Logs;
 using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Server.Configuration;
@@ -247,6 +250,7 @@ internal static class ServerCommand
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
         });
+        services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>
         {
@@ -257,6 +261,7 @@ internal static class ServerCommand
             }
         });
         services.AddNimbusApi();
+        services.TryAddSingleton<IIdentityPolicySource, AccountWidePolicies>();
         services.AddHostedService<FunctionSettleWorker>();
     }
 }
