@@ -252,6 +252,19 @@ def case_tags():
     expect(lambda: LOGS.tag_resource(resourceArn=arn, tags={f"k{i}": "v" for i in range(49)}), "TooManyTagsException")
 
 
+def case_authentication_errors_are_in_logs_json():
+    unknown = boto3.client("logs", endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id="AKIAUNKNOWNKEY000000",
+                           aws_secret_access_key="x", config=botocore.config.Config(retries={"max_attempts": 1}))
+    expect(lambda: unknown.describe_log_groups(), "UnrecognizedClientException",
+           "The security token included in the request is invalid.")
+    # A request signed for another service's name is refused in Logs' protocol.
+    lam_signed = boto3.client("logs", endpoint_url=ENDPOINT, region_name=REGION,
+                              config=botocore.config.Config(retries={"max_attempts": 1}))
+    lam_signed._request_signer._signing_name = "lambda"  # botocore's signer, told to scope the credential to lambda
+    error = expect(lambda: lam_signed.describe_log_groups(), "InvalidSignatureException")
+    assert error["Message"].startswith("Credential should be scoped to correct service: 'logs'"), error
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]](*sys.argv[2:])
     print("ok")
