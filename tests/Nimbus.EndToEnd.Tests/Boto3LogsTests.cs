@@ -12,6 +12,7 @@ public sealed class Boto3LogsTests(ServerFixture fixture) : IClassFixture<Server
     [InlineData("function_logs_are_in_their_group")]
     [InlineData("validation_and_retention_errors")]
     [InlineData("tags")]
+    [InlineData("json_log_format_and_custom_group")]
     [InlineData("authentication_errors_are_in_logs_json")]
     public async Task Case_Passes(string name)
     {

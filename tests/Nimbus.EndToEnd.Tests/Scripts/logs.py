@@ -265,6 +265,40 @@ def case_authentication_errors_are_in_logs_json():
     assert error["Message"].startswith("Credential should be scoped to correct service: 'logs'"), error
 
 
+def wait_for(group_name, pattern, count):
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            events = LOGS.filter_log_events(logGroupName=group_name, filterPattern=pattern)["events"]
+        except LOGS.exceptions.ResourceNotFoundException:
+            events = []
+        if len(events) >= count:
+            return events
+        time.sleep(0.1)
+    raise AssertionError((group_name, pattern, count))
+
+
+def case_json_log_format_and_custom_group():
+    custom = f"/custom/{uuid.uuid4().hex[:8]}"
+    code = ("import logging\n"
+            "def handler(event, context):\n"
+            "    logging.getLogger().warning('careful %s', 1)\n"
+            "    logging.getLogger().info('hidden')\n"
+            "    return 1\n")
+    name = deploy({"app.py": code}, LoggingConfig={"LogFormat": "JSON", "ApplicationLogLevel": "WARN",
+                                                   "SystemLogLevel": "INFO", "LogGroup": custom})
+    invoke(name, {})
+    report = wait_for(custom, '{ $.type = "platform.report" }', 1)
+    record = json.loads(report[0]["message"])
+    assert record["record"]["status"] == "success" and record["record"]["metrics"]["billedDurationMs"] >= 1, record
+    assert len(wait_for(custom, '{ $.type = "platform.start" && $.record.version = "$LATEST" }', 1)) == 1
+    warned = wait_for(custom, '{ $.level = "WARN*" }', 1)
+    assert json.loads(warned[0]["message"])["message"] == "careful 1", warned
+    assert LOGS.filter_log_events(logGroupName=custom, filterPattern='{ $.message = "hidden" }')["events"] == []
+    assert LOGS.filter_log_events(logGroupName=custom, filterPattern="START")["events"] == []
+    expect(lambda: LOGS.describe_log_streams(logGroupName=f"/aws/lambda/{name}"), "ResourceNotFoundException", NO_GROUP)
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]](*sys.argv[2:])
     print("ok")
