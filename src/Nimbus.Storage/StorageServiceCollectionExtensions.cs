@@ -37,11 +37,14 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IEventInvokeConfigStore, SqliteEventInvokeConfigStore>();
         services.TryAddSingleton<IEventSourceMappingStore, SqliteEventSourceMappingStore>();
         services.TryAddSingleton<ILayerStore, SqliteLayerStore>();
+        services.TryAddSingleton<IFunctionPolicyStore, SqliteFunctionPolicyStore>();
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();
         services.TryAddSingleton<SqliteLogStore>();
         services.TryAddSingleton<ILogStore>(sp => sp.GetRequiredService<SqliteLogStore>());
         services.TryAddSingleton<ILogGroupStore>(sp => sp.GetRequiredService<SqliteLogStore>());
+        services.TryAddSingleton(sp => new SecretBox(ResolveDataDirectory(sp)));
+        services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));

@@ -10,7 +10,6 @@ using Nimbus.Api.Lambda;
 using Nimbus.Api.Logs;
 using Nimbus.Api.Queues;
 using Nimbus.Api.Wire;
-using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Signing;
 
@@ -27,9 +26,6 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<CredentialDirectory>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<SigV4Verifier>();
-
-        // Every operation asks it (AuthorizationExtensions); it needs an IIdentityPolicySource (IAM's store).
-        services.TryAddSingleton<Authorizer>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -50,9 +46,11 @@ public static class ApiServiceCollectionExtensions
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
         app.MapLayerEndpoints();
+        app.MapPermissionEndpoints();
         app.MapConcurrencyEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
+        app.MapQueryEndpoints();
         app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);
         return app;
