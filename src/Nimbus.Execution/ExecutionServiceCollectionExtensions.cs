@@ -54,6 +54,8 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<FunctionLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<FunctionLogWriter>());
+        services.AddOptions<LogRetentionOptions>();
+        services.AddHostedService<LogRetentionSweeper>();
         services.TryAddSingleton(sp => new Invoker(
             sp.GetRequiredService<ISandboxFactory>(),
             sp.GetRequiredService<RuntimeLauncher>(),

@@ -40,7 +40,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IFunctionPolicyStore, SqliteFunctionPolicyStore>();
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();
-        services.TryAddSingleton<ILogStore, SqliteLogStore>();
+        services.TryAddSingleton<SqliteLogStore>();
+        services.TryAddSingleton<ILogStore>(sp => sp.GetRequiredService<SqliteLogStore>());
+        services.TryAddSingleton<ILogGroupStore>(sp => sp.GetRequiredService<SqliteLogStore>());
         services.TryAddSingleton(sp => new SecretBox(ResolveDataDirectory(sp)));
         services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(

@@ -11,8 +11,9 @@ namespace Nimbus.Api.Access;
 
 /// <summary>
 /// Authentication failures in the protocol of the API called: Lambda's REST JSON (x-amzn-ErrorType), SQS's JSON
-/// protocol (<c>__type</c> and the query code in x-amzn-query-error) or the query protocol of SQS, IAM or STS (XML
-/// ErrorResponse in the namespace of the service the credential was scoped to).
+/// protocol (<c>__type</c> and the query code in x-amzn-query-error), the query protocol of SQS, IAM or STS (XML
+/// ErrorResponse in the namespace of the service the credential was scoped to), or CloudWatch Logs' JSON 1.1
+/// (<c>__type</c>, HTTP 400 as Logs answers every client error).
 /// </summary>
 internal static class AuthErrors
 {
@@ -23,6 +24,11 @@ internal static class AuthErrors
         if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal))
         {
             return WriteSqsJsonAsync(context, type, queryCode, httpStatus, message);
+        }
+
+        if (Logs.LogsProtocol.IsLogsRequest(request))
+        {
+            return Logs.LogsProtocol.WriteErrorAsync(context, type, message, httpStatus == StatusCodes.Status403Forbidden ? StatusCodes.Status400BadRequest : httpStatus);
         }
 
         if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)

@@ -287,6 +287,11 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
     /// STS) are told apart by their Version after the form is read (QueryEndpoints), which refuses a mismatch.</summary>
     private static string? ExpectedService(HttpRequest request)
     {
+        if (Logs.LogsProtocol.IsLogsRequest(request))
+        {
+            return Logs.LogsProtocol.SigningName;
+        }
+
         if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal))
         {
             return "sqs";

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Api.Access;
 using Nimbus.Api.Code;
 using Nimbus.Api.Lambda;
+using Nimbus.Api.Logs;
 using Nimbus.Api.Queues;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Access.Credentials;
@@ -33,6 +34,7 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseMiddleware<AwsErrorMiddleware>();
         app.UseMiddleware<SigV4AuthenticationMiddleware>();
+        app.UseMiddleware<LogsEndpointMiddleware>();
         app.MapGet("/_nimbus/health", () => Results.Json(
             new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },
             ApiJsonContext.Default.HealthWire));

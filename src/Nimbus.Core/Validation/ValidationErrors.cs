@@ -78,12 +78,21 @@ public sealed class ValidationErrors
     /// <summary>Throws one <c>ValidationException</c> carrying every collected error, if any.</summary>
     public void ThrowIfAny()
     {
+        if (Describe() is { } message)
+        {
+            throw LambdaErrors.Validation(message);
+        }
+    }
+
+    /// <summary>The message AWS gives for the collected errors, or null when there are none (for APIs of other error types).</summary>
+    public string? Describe()
+    {
         if (_errors.Count == 0)
         {
-            return;
+            return null;
         }
 
         var noun = _errors.Count == 1 ? "error" : "errors";
-        throw LambdaErrors.Validation($"{_errors.Count} validation {noun} detected: {string.Join("; ", _errors)}");
+        return $"{_errors.Count} validation {noun} detected: {string.Join("; ", _errors)}";
     }
 }

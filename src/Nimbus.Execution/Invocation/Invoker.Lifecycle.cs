@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
 using Nimbus.Execution.Environments;
+using Nimbus.Execution.Logs;
 using Nimbus.Execution.Sandboxes;
 
 namespace Nimbus.Execution.Invocation;
@@ -111,14 +111,15 @@ public sealed partial class Invoker
     private InvocationResult InitFailure(InvocationRequest request, RuntimeOutcome outcome, List<string> lines, TimeSpan initDuration, ExecutionEnvironment environment)
     {
         var (payload, errorType, message) = ErrorPayload(request, outcome, environment);
-        lines.Add($"START RequestId: {request.RequestId} Version: {request.Function.Version}");
+        var now = _time.GetUtcNow();
+        AddLine(lines, PlatformLog.Start(request.Function, request.RequestId.Value, now));
         if (message is not null)
         {
             lines.Add(message);
         }
 
-        lines.Add($"END RequestId: {request.RequestId}");
-        lines.Add(Report(request, TimeSpan.Zero, initDuration, environment, errorType));
+        AddLine(lines, PlatformLog.End(request.Function, request.RequestId.Value, now, "error"));
+        AddLine(lines, Report(request, TimeSpan.Zero, initDuration, environment, errorType));
         Persist(request, environment, lines);
         return new InvocationResult
         {
@@ -157,8 +158,9 @@ public sealed partial class Invoker
             }
         }
 
-        lines.Add($"END RequestId: {request.RequestId}");
-        lines.Add(Report(request, duration, initDuration, environment, outcome.Kind == OutcomeKind.FunctionError ? null : errorType));
+        var reportedError = outcome.Kind == OutcomeKind.FunctionError ? null : errorType;
+        AddLine(lines, PlatformLog.End(request.Function, request.RequestId.Value, _time.GetUtcNow(), Status(outcome.Kind == OutcomeKind.FunctionError ? "Function" : reportedError)));
+        AddLine(lines, Report(request, duration, initDuration, environment, reportedError));
         Persist(request, environment, lines);
         return new InvocationResult
         {
@@ -209,30 +211,27 @@ public sealed partial class Invoker
         return buffer.ToArray();
     }
 
-    private static string Report(InvocationRequest request, TimeSpan duration, TimeSpan? initDuration, ExecutionEnvironment environment, string? errorType)
+    private string? Report(InvocationRequest request, TimeSpan duration, TimeSpan? initDuration, ExecutionEnvironment environment, string? errorType)
     {
-        var function = request.Function;
         var peak = environment.PeakMemoryBytes();
         var usedMb = peak is { } bytes ? (long)Math.Ceiling(bytes / (1024.0 * 1024.0)) : 0;
-        var report = new StringBuilder();
-        report.Append(CultureInfo.InvariantCulture, $"REPORT RequestId: {request.RequestId}\tDuration: {duration.TotalMilliseconds:0.00} ms\t");
-        report.Append(CultureInfo.InvariantCulture, $"Billed Duration: {Math.Max(1, (long)Math.Ceiling(duration.TotalMilliseconds))} ms\t");
-        report.Append(CultureInfo.InvariantCulture, $"Memory Size: {function.MemorySize} MB\tMax Memory Used: {usedMb} MB\t");
-        if (initDuration is { } init)
-        {
-            report.Append(CultureInfo.InvariantCulture, $"Init Duration: {init.TotalMilliseconds:0.00} ms\t");
-        }
+        return PlatformLog.Report(request.Function, request.RequestId.Value, _time.GetUtcNow(), duration, usedMb, initDuration, Status(errorType), errorType);
+    }
 
-        if (errorType == "Sandbox.Timedout")
-        {
-            report.Append("Status: timeout");
-        }
-        else if (errorType is not null)
-        {
-            report.Append(CultureInfo.InvariantCulture, $"Status: error\tError Type: {errorType}");
-        }
+    /// <summary>The status of a REPORT record: success, timeout, or error (any other failure).</summary>
+    private static string Status(string? errorType) => errorType switch
+    {
+        null => "success",
+        "Sandbox.Timedout" => "timeout",
+        _ => "error",
+    };
 
-        return report.ToString();
+    private static void AddLine(List<string> lines, string? line)
+    {
+        if (line is not null)
+        {
+            lines.Add(line);
+        }
     }
 
     private void Persist(InvocationRequest request, ExecutionEnvironment environment, List<string> lines) =>

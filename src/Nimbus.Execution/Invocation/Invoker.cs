@@ -108,7 +108,7 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 
         var start = _time.GetUtcNow();
         var deadline = start + TimeSpan.FromSeconds(function.Timeout);
-        lines.Add($"START RequestId: {request.RequestId} Version: {function.Version}");
+        AddLine(lines, PlatformLog.Start(function, request.RequestId.Value, start));
         var clock = _time.GetTimestamp();
         RuntimeOutcome outcome;
         try
@@ -125,7 +125,7 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
             // What the function wrote so far still goes to its log.
             await Pool.DiscardAsync(environment);
             lines.AddRange(environment.Output.Drain());
-            lines.Add($"END RequestId: {request.RequestId}");
+            AddLine(lines, PlatformLog.End(function, request.RequestId.Value, _time.GetUtcNow(), "failure"));
             Persist(request, environment, lines);
             throw;
         }

@@ -14,6 +14,7 @@ using Nimbus.Events;
 using Nimbus.Events.Async;
 using Nimbus.Execution;
 using Nimbus.Execution.Invocation;
+using Nimbus.Execution.Logs;
 using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Server.Configuration;
@@ -253,6 +254,7 @@ internal static class ServerCommand
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
         });
+        services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>
         {

@@ -43,6 +43,9 @@ public sealed class NimbusOptions
     /// <summary>Seconds an environment lives at most.</summary>
     public int MaxLifetimeSeconds { get; set; } = 7200;
 
+    /// <summary>Seconds between sweeps that delete log events past their group's retention (PutRetentionPolicy).</summary>
+    public int LogRetentionSweepSeconds { get; set; } = 3600;
+
     /// <summary>Seconds before each retry of a failed asynchronous invocation, comma-separated (AWS: about 60 then 120).</summary>
     public string AsyncRetryDelays { get; set; } = "60,120";
 

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
+using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Storage;
 using static Nimbus.Storage.Sqlite.SqliteData;
 
 namespace Nimbus.Storage.Sqlite;
 
-internal sealed class SqliteLogStore(SqliteDatabase db) : ILogStore
+/// <summary>
+/// Function logs and the CloudWatch Logs model over one SQLite database: the invoke path appends through
+/// <see cref="ILogStore"/>, the Logs API reads and writes through <see cref="ILogGroupStore"/>.
+/// </summary>
+internal sealed partial class SqliteLogStore(SqliteDatabase db) : ILogStore, ILogGroupStore
 {
     public async Task AppendAsync(IReadOnlyList<LogBatch> batches, CancellationToken cancellationToken)
     {
@@ -15,35 +20,16 @@ internal sealed class SqliteLogStore(SqliteDatabase db) : ILogStore
             return;
         }
 
+        var now = db.Time.GetUtcNow().ToUnixTimeMilliseconds();
         await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
-                await using var command = CreateCommand(
-                    connection,
-                    transaction,
-                    """
-                    INSERT INTO log_events (account, region, log_group, log_stream, timestamp, message)
-                    VALUES (@account, @region, @group, @stream, @timestamp, @message)
-                    """);
-                var account = command.Parameters.Add("@account", Microsoft.Data.Sqlite.SqliteType.Text);
-                var region = command.Parameters.Add("@region", Microsoft.Data.Sqlite.SqliteType.Text);
-                var group = command.Parameters.Add("@group", Microsoft.Data.Sqlite.SqliteType.Text);
-                var stream = command.Parameters.Add("@stream", Microsoft.Data.Sqlite.SqliteType.Text);
-                var timestamp = command.Parameters.Add("@timestamp", Microsoft.Data.Sqlite.SqliteType.Integer);
-                var message = command.Parameters.Add("@message", Microsoft.Data.Sqlite.SqliteType.Text);
-                await command.PrepareAsync(ct);
+                await using var writer = await SqliteLogWriter.CreateAsync(connection, transaction, ct);
                 foreach (var batch in batches)
                 {
-                    account.Value = batch.Scope.Account;
-                    region.Value = batch.Scope.Region;
-                    group.Value = batch.Group;
-                    stream.Value = batch.Stream;
-                    foreach (var logEvent in batch.Events)
-                    {
-                        timestamp.Value = logEvent.Timestamp.ToUnixTimeMilliseconds();
-                        message.Value = logEvent.Message;
-                        await command.ExecuteNonQueryAsync(ct);
-                    }
+                    var group = (await writer.GroupAsync(batch.Scope, batch.Group, now, create: true, ct))!.Value;
+                    var stream = (await writer.StreamAsync(group, batch.Stream, now, create: true, ct))!.Value;
+                    await writer.InsertAsync(group, stream, batch.Events, now, ct);
                 }
 
                 return true;
@@ -55,27 +41,36 @@ internal sealed class SqliteLogStore(SqliteDatabase db) : ILogStore
     public async Task<IReadOnlyList<LogEvent>> ReadAsync(Scope scope, string group, string? stream, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
-        await using var command = CreateCommand(
-            connection,
-            transaction: null,
+        return await db.QueryAsync(
             """
-            SELECT timestamp, message FROM log_events
-            WHERE account = @account AND region = @region AND log_group = @group AND (@stream IS NULL OR log_stream = @stream)
-            ORDER BY id LIMIT @limit
-            """);
-        command.Parameters.AddWithValue("@account", scope.Account);
-        command.Parameters.AddWithValue("@region", scope.Region);
-        command.Parameters.AddWithValue("@group", group);
-        command.Parameters.AddWithValue("@stream", (object?)stream ?? DBNull.Value);
-        command.Parameters.AddWithValue("@limit", limit);
-        var events = new List<LogEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(new LogEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetString(1)));
-        }
+            SELECT r.timestamp, r.message FROM log_records r
+            JOIN log_groups g ON g.id = r.group_id
+            JOIN log_streams s ON s.id = r.stream_id
+            WHERE g.account = @account AND g.region = @region AND g.name = @name AND (@stream IS NULL OR s.name = @stream)
+            ORDER BY r.id LIMIT @limit
+            """,
+            command =>
+            {
+                AddKey(command, scope, group);
+                command.Parameters.AddWithValue("@stream", (object?)stream ?? DBNull.Value);
+                command.Parameters.AddWithValue("@limit", limit);
+            },
+            reader => new LogEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetString(1)),
+            cancellationToken);
+    }
 
-        return events;
+    private static async Task<long?> GroupIdAsync(SqliteConnection connection, SqliteTransaction? transaction, Scope scope, string name, CancellationToken cancellationToken)
+    {
+        await using var command = CreateCommand(connection, transaction, "SELECT id FROM log_groups WHERE account = @account AND region = @region AND name = @name");
+        AddKey(command, scope, name);
+        return await command.ExecuteScalarAsync(cancellationToken) as long?;
+    }
+
+    private static async Task<long?> StreamIdAsync(SqliteConnection connection, SqliteTransaction? transaction, long group, string name, CancellationToken cancellationToken)
+    {
+        await using var command = CreateCommand(connection, transaction, "SELECT id FROM log_streams WHERE group_id = @group AND name = @name");
+        command.Parameters.AddWithValue("@group", group);
+        command.Parameters.AddWithValue("@name", name);
+        return await command.ExecuteScalarAsync(cancellationToken) as long?;
     }
 }

@@ -373,9 +373,71 @@ internal static class SqliteMigrations
         END;
         """;
 
+    /// <summary>
+    /// Version 13: CloudWatch Logs' model. Groups and streams are rows of their own (creation time, retention, tags,
+    /// per-stream first/last event and stored bytes); events carry their group and stream ids and are indexed by
+    /// (stream, timestamp) for GetLogEvents and by (group, timestamp) for FilterLogEvents over a whole group. The
+    /// version 2 table's lines move over, each stream keeping its order.
+    /// </summary>
+    private const string V13LogGroups = """
+        CREATE TABLE log_groups (
+            id             INTEGER PRIMARY KEY,
+            account        TEXT    NOT NULL,
+            region         TEXT    NOT NULL,
+            name           TEXT    NOT NULL,
+            created_at     INTEGER NOT NULL,
+            retention_days INTEGER,
+            tags           TEXT    NOT NULL DEFAULT '{}',
+            UNIQUE (account, region, name)
+        );
+
+        CREATE TABLE log_streams (
+            id             INTEGER PRIMARY KEY,
+            group_id       INTEGER NOT NULL,
+            name           TEXT    NOT NULL,
+            created_at     INTEGER NOT NULL,
+            first_event    INTEGER,
+            last_event     INTEGER,
+            last_ingestion INTEGER,
+            stored_bytes   INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (group_id, name)
+        );
+
+        CREATE INDEX log_streams_last_event ON log_streams (group_id, last_event);
+
+        CREATE TABLE log_records (
+            id        INTEGER PRIMARY KEY,
+            group_id  INTEGER NOT NULL,
+            stream_id INTEGER NOT NULL,
+            timestamp INTEGER NOT NULL,
+            ingestion INTEGER NOT NULL,
+            message   TEXT    NOT NULL
+        );
+
+        CREATE INDEX log_records_stream ON log_records (stream_id, timestamp, id);
+        CREATE INDEX log_records_group ON log_records (group_id, timestamp, id);
+
+        INSERT INTO log_groups (account, region, name, created_at)
+        SELECT account, region, log_group, MIN(timestamp) FROM log_events GROUP BY account, region, log_group;
+
+        INSERT INTO log_streams (group_id, name, created_at, first_event, last_event, last_ingestion, stored_bytes)
+        SELECT g.id, e.log_stream, MIN(e.timestamp), MIN(e.timestamp), MAX(e.timestamp), MAX(e.timestamp), SUM(length(CAST(e.message AS BLOB)))
+        FROM log_events e JOIN log_groups g ON g.account = e.account AND g.region = e.region AND g.name = e.log_group
+        GROUP BY g.id, e.log_stream;
+
+        INSERT INTO log_records (group_id, stream_id, timestamp, ingestion, message)
+        SELECT s.group_id, s.id, e.timestamp, e.timestamp, e.message
+        FROM log_events e
+        JOIN log_groups g ON g.account = e.account AND g.region = e.region AND g.name = e.log_group
+        JOIN log_streams s ON s.group_id = g.id AND s.name = e.log_stream
+        ORDER BY e.id;
+
+        DROP TABLE log_events;
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
     [
         V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
-        V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity, V12FunctionPolicies,
+        V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity, V12FunctionPolicies, V13LogGroups,
     ];
 }

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Nimbus.Core.Functions;
+
+namespace Nimbus.Execution.Logs;
+
+/// <summary>
+/// The platform's own log lines, in the function's LoggingConfig format. Text: <c>START RequestId: … Version: …</c>,
+/// <c>END RequestId: …</c>, <c>REPORT RequestId: …</c>. JSON: AWS's system log records
+/// (<c>{"time": …, "type": "platform.start", "record": {…}}</c>, <c>platform.runtimeDone</c>, <c>platform.report</c>),
+/// each written only when its level (INFO; runtimeDone DEBUG, as in AWS's table of system log levels) is at or above
+/// the function's SystemLogLevel.
+/// </summary>
+internal static class PlatformLog
+{
+    private static readonly string[] s_levels = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
+
+    public static string? Start(FunctionVersion function, string requestId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        if (!IsJson(function))
+        {
+            return $"START RequestId: {requestId} Version: {function.Version}";
+        }
+
+        return Enabled(function, "INFO") ? Record(now, "platform.start", json =>
+        {
+            json.WriteString("requestId", requestId);
+            json.WriteString("version", function.Version);
+        }) : null;
+    }
+
+    public static string? End(FunctionVersion function, string requestId, DateTimeOffset now, string status)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        if (!IsJson(function))
+        {
+            return $"END RequestId: {requestId}";
+        }
+
+        return Enabled(function, "DEBUG") ? Record(now, "platform.runtimeDone", json =>
+        {
+            json.WriteString("requestId", requestId);
+            json.WriteString("status", status);
+        }) : null;
+    }
+
+    /// <summary>The REPORT line; <paramref name="status"/> is success, error or timeout.</summary>
+    public static string? Report(
+        FunctionVersion function,
+        string requestId,
+        DateTimeOffset now,
+        TimeSpan duration,
+        long maxMemoryUsedMb,
+        TimeSpan? initDuration,
+        string status,
+        string? errorType)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        var billed = Math.Max(1, (long)Math.Ceiling(duration.TotalMilliseconds));
+        if (IsJson(function))
+        {
+            return Enabled(function, "INFO") ? Record(now, "platform.report", json =>
+            {
+                json.WriteString("requestId", requestId);
+                json.WriteStartObject("metrics");
+                json.WriteNumber("durationMs", Math.Round(duration.TotalMilliseconds, 3));
+                json.WriteNumber("billedDurationMs", billed);
+                json.WriteNumber("memorySizeMB", function.MemorySize);
+                json.WriteNumber("maxMemoryUsedMB", maxMemoryUsedMb);
+                if (initDuration is { } init)
+                {
+                    json.WriteNumber("initDurationMs", Math.Round(init.TotalMilliseconds, 3));
+                }
+
+                json.WriteEndObject();
+                json.WriteString("status", status);
+                if (errorType is not null)
+                {
+                    json.WriteString("errorType", errorType);
+                }
+            }) : null;
+        }
+
+        var report = new StringBuilder();
+        report.Append(CultureInfo.InvariantCulture, $"REPORT RequestId: {requestId}\tDuration: {duration.TotalMilliseconds:0.00} ms\t");
+        report.Append(CultureInfo.InvariantCulture, $"Billed Duration: {billed} ms\t");
+        report.Append(CultureInfo.InvariantCulture, $"Memory Size: {function.MemorySize} MB\tMax Memory Used: {maxMemoryUsedMb} MB\t");
+        if (initDuration is { } initText)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"Init Duration: {initText.TotalMilliseconds:0.00} ms\t");
+        }
+
+        if (status == "timeout")
+        {
+            report.Append("Status: timeout");
+        }
+        else if (errorType is not null)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"Status: error\tError Type: {errorType}");
+        }
+
+        return report.ToString();
+    }
+
+    private static bool IsJson(FunctionVersion function) => function.Logging.LogFormat == "JSON";
+
+    private static bool Enabled(FunctionVersion function, string level)
+    {
+        var minimum = Array.IndexOf(s_levels, function.Logging.SystemLogLevel ?? "INFO");
+        return Array.IndexOf(s_levels, level) >= Math.Max(minimum, 0);
+    }
+
+    private static string Record(DateTimeOffset now, string type, Action<Utf8JsonWriter> writeRecord)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("time", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("type", type);
+            json.WriteStartObject("record");
+            writeRecord(json);
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Nimbus.Core.Arns;
+using Nimbus.Core.Storage;
+using static Nimbus.Storage.Sqlite.SqliteData;
+
+namespace Nimbus.Storage.Sqlite;
+
+/// <summary>
+/// The prepared statements of one log write transaction: events go in with their group and stream ids, and the
+/// stream's first/last event times and stored bytes move with them. Groups and streams are looked up once each.
+/// </summary>
+internal sealed class SqliteLogWriter : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SqliteTransaction _transaction;
+    private readonly SqliteCommand _insert;
+    private readonly SqliteParameter _group;
+    private readonly SqliteParameter _stream;
+    private readonly SqliteParameter _timestamp;
+    private readonly SqliteParameter _ingestion;
+    private readonly SqliteParameter _message;
+    private readonly Dictionary<(string Account, string Region, string Group), long> _groups = [];
+    private readonly Dictionary<(long Group, string Stream), long> _streams = [];
+
+    private SqliteLogWriter(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _insert = CreateCommand(
+            connection,
+            transaction,
+            "INSERT INTO log_records (group_id, stream_id, timestamp, ingestion, message) VALUES (@group, @stream, @timestamp, @ingestion, @message)");
+        _group = _insert.Parameters.Add("@group", SqliteType.Integer);
+        _stream = _insert.Parameters.Add("@stream", SqliteType.Integer);
+        _timestamp = _insert.Parameters.Add("@timestamp", SqliteType.Integer);
+        _ingestion = _insert.Parameters.Add("@ingestion", SqliteType.Integer);
+        _message = _insert.Parameters.Add("@message", SqliteType.Text);
+    }
+
+    public static async Task<SqliteLogWriter> CreateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var writer = new SqliteLogWriter(connection, transaction);
+        await writer._insert.PrepareAsync(cancellationToken);
+        return writer;
+    }
+
+    /// <summary>The group's id, creating the group (as Lambda does on its first write) when <paramref name="create"/>.</summary>
+    public async Task<long?> GroupAsync(Scope scope, string name, long now, bool create, CancellationToken cancellationToken)
+    {
+        var key = (scope.Account, scope.Region, name);
+        if (_groups.TryGetValue(key, out var id))
+        {
+            return id;
+        }
+
+        if (create)
+        {
+            await using var insert = CreateCommand(
+                _connection,
+                _transaction,
+                "INSERT INTO log_groups (account, region, name, created_at) VALUES (@account, @region, @name, @now) ON CONFLICT DO NOTHING");
+            AddKey(insert, scope, name);
+            insert.Parameters.AddWithValue("@now", now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var select = CreateCommand(_connection, _transaction, "SELECT id FROM log_groups WHERE account = @account AND region = @region AND name = @name");
+        AddKey(select, scope, name);
+        if (await select.ExecuteScalarAsync(cancellationToken) is not long found)
+        {
+            return null;
+        }
+
+        _groups[key] = found;
+        return found;
+    }
+
+    public async Task<long?> StreamAsync(long group, string name, long now, bool create, CancellationToken cancellationToken)
+    {
+        if (_streams.TryGetValue((group, name), out var id))
+        {
+            return id;
+        }
+
+        if (create)
+        {
+            await using var insert = CreateCommand(
+                _connection,
+                _transaction,
+                "INSERT INTO log_streams (group_id, name, created_at) VALUES (@group, @name, @now) ON CONFLICT DO NOTHING");
+            insert.Parameters.AddWithValue("@group", group);
+            insert.Parameters.AddWithValue("@name", name);
+            insert.Parameters.AddWithValue("@now", now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var select = CreateCommand(_connection, _transaction, "SELECT id FROM log_streams WHERE group_id = @group AND name = @name");
+        select.Parameters.AddWithValue("@group", group);
+        select.Parameters.AddWithValue("@name", name);
+        if (await select.ExecuteScalarAsync(cancellationToken) is not long found)
+        {
+            return null;
+        }
+
+        _streams[(group, name)] = found;
+        return found;
+    }
+
+    public async Task InsertAsync(long group, long stream, IReadOnlyList<LogEvent> events, long ingestion, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        _group.Value = group;
+        _stream.Value = stream;
+        _ingestion.Value = ingestion;
+        long first = long.MaxValue, last = long.MinValue, bytes = 0;
+        foreach (var logEvent in events)
+        {
+            var timestamp = logEvent.Timestamp.ToUnixTimeMilliseconds();
+            first = Math.Min(first, timestamp);
+            last = Math.Max(last, timestamp);
+            bytes += Encoding.UTF8.GetByteCount(logEvent.Message);
+            _timestamp.Value = timestamp;
+            _message.Value = logEvent.Message;
+            await _insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var update = CreateCommand(
+            _connection,
+            _transaction,
+            """
+            UPDATE log_streams SET
+                first_event = MIN(COALESCE(first_event, @first), @first),
+                last_event = MAX(COALESCE(last_event, @last), @last),
+                last_ingestion = @ingestion,
+                stored_bytes = stored_bytes + @bytes
+            WHERE id = @stream
+            """);
+        update.Parameters.AddWithValue("@first", first);
+        update.Parameters.AddWithValue("@last", last);
+        update.Parameters.AddWithValue("@ingestion", ingestion);
+        update.Parameters.AddWithValue("@bytes", bytes);
+        update.Parameters.AddWithValue("@stream", stream);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _insert.DisposeAsync();
+}
