@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Errors;
 using Nimbus.Events.Async;
@@ -59,6 +60,7 @@ internal static class InvokeEndpoints
 
         var scope = scopes.For(request);
         var qualifier = request.Query["Qualifier"].ToString() is { Length: > 0 } q ? q : null;
+        await context.AuthorizeFunctionAsync(LambdaActions.InvokeFunction, scope, functionName, qualifier, qualified: true);
         var clientContext = DecodeClientContext(request.Headers["X-Amz-Client-Context"].ToString());
         var traceId = request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } t ? t : null;
         var isEvent = invocationType == "Event";
@@ -100,12 +102,14 @@ internal static class InvokeEndpoints
     private static async Task InvokeAsyncDeprecatedAsync(HttpContext context, string functionName, FunctionResolver functions, AsyncInvokeService events, RequestScope scopes)
     {
         var ct = context.RequestAborted;
+        var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.InvokeAsync, scope, functionName, null, qualified: true);
         var (buffer, length) = await InvokePayload.ReadAsync(context.Request, MaxAsyncPayload, "InvokeAsync", ct);
         try
         {
             var payload = length == 0 ? "{}"u8.ToArray() : buffer.AsSpan(0, length).ToArray();
             CheckJson(payload);
-            var target = await functions.ResolveAsync(scopes.For(context.Request), functionName, null, ct);
+            var target = await functions.ResolveAsync(scope, functionName, null, ct);
             await events.EnqueueAsync(target, RequestIdOf(context), payload, null, null, ct);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             context.Response.ContentType = "application/json";

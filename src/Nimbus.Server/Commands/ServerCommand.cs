@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Core.Access.Credentials;
+using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
@@ -257,6 +259,7 @@ internal static class ServerCommand
             }
         });
         services.AddNimbusApi();
+        services.TryAddSingleton<IIdentityPolicySource, AccountWidePolicies>();
         services.AddHostedService<FunctionSettleWorker>();
     }
 }
