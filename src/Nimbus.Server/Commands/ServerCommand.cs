@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
@@ -260,6 +261,9 @@ internal static class ServerCommand
         });
         services.AddNimbusApi();
         services.TryAddSingleton<IIdentityPolicySource, AccountWidePolicies>();
+
+        // Lambda acts as a function's execution role (mappings, destinations); with Auth=off everything is allowed.
+        services.AddSingleton(sp => new FunctionRoleAccess(sp.GetRequiredService<Authorizer>(), everythingAllowed: options.Auth == "off"));
         services.AddHostedService<FunctionSettleWorker>();
     }
 }
