@@ -37,9 +37,12 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IEventInvokeConfigStore, SqliteEventInvokeConfigStore>();
         services.TryAddSingleton<IEventSourceMappingStore, SqliteEventSourceMappingStore>();
         services.TryAddSingleton<ILayerStore, SqliteLayerStore>();
+        services.TryAddSingleton<IFunctionPolicyStore, SqliteFunctionPolicyStore>();
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();
         services.TryAddSingleton<ILogStore, SqliteLogStore>();
+        services.TryAddSingleton(sp => new SecretBox(ResolveDataDirectory(sp)));
+        services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));

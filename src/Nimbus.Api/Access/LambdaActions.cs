@@ -4,13 +4,16 @@ namespace Nimbus.Api.Access;
 /// <summary>
 /// The IAM actions of the Lambda API as the Service Authorization Reference names them (docs: "Actions, resources, and
 /// condition keys for AWS Lambda"; the Lambda Developer Guide's lambda-api-permissions-ref): the action is the
-/// operation's name with <c>lambda:</c> in front, except Invoke (<c>lambda:InvokeFunction</c>) and
-/// GetLayerVersionByArn (<c>lambda:GetLayerVersion</c>). <see cref="Table"/> gives each served operation its action
+/// operation's name with <c>lambda:</c> in front, except Invoke (<c>lambda:InvokeFunction</c>),
+/// GetLayerVersionByArn (<c>lambda:GetLayerVersion</c>) and the deprecated InvokeAsync, which Nimbus checks as
+/// <c>lambda:InvokeFunction</c> with the function's policy, as Invoke (the Reference also lists a
+/// <c>lambda:InvokeAsync</c>). <see cref="Table"/> gives each served operation its action
 /// and the kind of resource it is checked on; docs/access.md lists the same.
 /// </summary>
 public static class LambdaActions
 {
     public const string AddLayerVersionPermission = "lambda:AddLayerVersionPermission";
+    public const string AddPermission = "lambda:AddPermission";
     public const string CreateAlias = "lambda:CreateAlias";
     public const string CreateEventSourceMapping = "lambda:CreateEventSourceMapping";
     public const string CreateFunction = "lambda:CreateFunction";
@@ -31,8 +34,8 @@ public static class LambdaActions
     public const string GetFunctionRecursionConfig = "lambda:GetFunctionRecursionConfig";
     public const string GetLayerVersion = "lambda:GetLayerVersion";
     public const string GetLayerVersionPolicy = "lambda:GetLayerVersionPolicy";
+    public const string GetPolicy = "lambda:GetPolicy";
     public const string GetProvisionedConcurrencyConfig = "lambda:GetProvisionedConcurrencyConfig";
-    public const string InvokeAsync = "lambda:InvokeAsync";
     public const string InvokeFunction = "lambda:InvokeFunction";
     public const string ListAliases = "lambda:ListAliases";
     public const string ListEventSourceMappings = "lambda:ListEventSourceMappings";
@@ -50,6 +53,7 @@ public static class LambdaActions
     public const string PutFunctionRecursionConfig = "lambda:PutFunctionRecursionConfig";
     public const string PutProvisionedConcurrencyConfig = "lambda:PutProvisionedConcurrencyConfig";
     public const string RemoveLayerVersionPermission = "lambda:RemoveLayerVersionPermission";
+    public const string RemovePermission = "lambda:RemovePermission";
     public const string TagResource = "lambda:TagResource";
     public const string UntagResource = "lambda:UntagResource";
     public const string UpdateAlias = "lambda:UpdateAlias";
@@ -67,6 +71,12 @@ public static class LambdaActions
     /// <summary>The condition key: the layer version ARNs of CreateFunction and UpdateFunctionConfiguration(Layers).</summary>
     public const string LayerKey = "lambda:Layer";
 
+    /// <summary>The condition key of AddPermission: the principal the statement grants.</summary>
+    public const string PrincipalKey = "lambda:Principal";
+
+    /// <summary>The condition key of AddPermission: the FunctionUrlAuthType the statement takes.</summary>
+    public const string FunctionUrlAuthTypeKey = "lambda:FunctionUrlAuthType";
+
     /// <summary>The condition key of iam:PassRole: the service the role is passed to.</summary>
     public const string PassedToServiceKey = "iam:PassedToService";
 
@@ -74,6 +84,7 @@ public static class LambdaActions
     public static IReadOnlyList<ActionRule> Table { get; } =
     [
         new("AddLayerVersionPermission", AddLayerVersionPermission, ResourceKind.LayerVersion),
+        new("AddPermission", AddPermission, ResourceKind.QualifiedFunction, PrincipalKey),
         new("CreateAlias", CreateAlias, ResourceKind.Function),
         new("CreateEventSourceMapping", CreateEventSourceMapping, ResourceKind.Any, FunctionArnKey),
         new("CreateFunction", CreateFunction, ResourceKind.Function, LayerKey),
@@ -95,9 +106,10 @@ public static class LambdaActions
         new("GetLayerVersion", GetLayerVersion, ResourceKind.LayerVersion),
         new("GetLayerVersionByArn", GetLayerVersion, ResourceKind.LayerVersion),
         new("GetLayerVersionPolicy", GetLayerVersionPolicy, ResourceKind.LayerVersion),
+        new("GetPolicy", GetPolicy, ResourceKind.QualifiedFunction),
         new("GetProvisionedConcurrencyConfig", GetProvisionedConcurrencyConfig, ResourceKind.QualifiedFunction),
         new("Invoke", InvokeFunction, ResourceKind.QualifiedFunction),
-        new("InvokeAsync", InvokeAsync, ResourceKind.Function),
+        new("InvokeAsync", InvokeFunction, ResourceKind.QualifiedFunction),
         new("ListAliases", ListAliases, ResourceKind.Function),
         new("ListEventSourceMappings", ListEventSourceMappings, ResourceKind.Any),
         new("ListFunctionEventInvokeConfigs", ListFunctionEventInvokeConfigs, ResourceKind.Function),
@@ -114,6 +126,7 @@ public static class LambdaActions
         new("PutFunctionRecursionConfig", PutFunctionRecursionConfig, ResourceKind.Function),
         new("PutProvisionedConcurrencyConfig", PutProvisionedConcurrencyConfig, ResourceKind.QualifiedFunction),
         new("RemoveLayerVersionPermission", RemoveLayerVersionPermission, ResourceKind.LayerVersion),
+        new("RemovePermission", RemovePermission, ResourceKind.QualifiedFunction),
         new("TagResource", TagResource, ResourceKind.TaggedResource),
         new("UntagResource", UntagResource, ResourceKind.TaggedResource),
         new("UpdateAlias", UpdateAlias, ResourceKind.Function),

@@ -48,9 +48,11 @@ public static class ApiServiceCollectionExtensions
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
         app.MapLayerEndpoints();
+        app.MapPermissionEndpoints();
         app.MapConcurrencyEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
+        app.MapQueryEndpoints();
         app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);
         return app;

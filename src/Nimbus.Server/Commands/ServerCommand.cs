@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
+using Nimbus.Core.Access.Iam;
 using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
@@ -110,10 +110,15 @@ internal static class ServerCommand
 
         // The account's root key before the endpoint opens: no request is ever served without it.
         var root = RootCredentials.Load(Path.GetFullPath(options.DataDir), options.AccountId, options.RootAccessKeyId, options.RootSecretAccessKey);
-        app.Services.GetRequiredService<CredentialDirectory>().Add(root);
+        var credentials = app.Services.GetRequiredService<CredentialDirectory>();
+        credentials.Add(root);
+        var accounts = new AccountCredentials(Path.GetFullPath(options.DataDir), credentials);
+        accounts.Refresh();
+        credentials.OnMiss = accounts.Refresh;
 
         // Start order: the store first (migrations), then unfinished work, then the endpoint.
         await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<IamService>().LoadCredentialsAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
         await app.Services.GetRequiredService<ConcurrencyService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
@@ -260,7 +265,9 @@ internal static class ServerCommand
             }
         });
         services.AddNimbusApi();
-        services.TryAddSingleton<IIdentityPolicySource, AccountWidePolicies>();
+
+        // A function's role must exist and trust lambda.amazonaws.com; with Auth=off every role is assumable.
+        services.AddSingleton(sp => new ExecutionRoles(sp.GetRequiredService<IRoleDirectory>(), everyRoleAssumable: options.Auth == "off"));
 
         // Lambda acts as a function's execution role (mappings, destinations); with Auth=off everything is allowed.
         services.AddSingleton(sp => new FunctionRoleAccess(sp.GetRequiredService<Authorizer>(), everythingAllowed: options.Auth == "off"));

@@ -7,13 +7,13 @@ namespace Nimbus.Api.Tests.Access;
 public sealed class LambdaActionsTests
 {
     [Fact]
-    public void Table_EveryOperation_IsItsNameUnderLambdaExceptInvokeAndByArn()
+    public void Table_EveryOperation_IsItsNameUnderLambdaExceptInvokesAndByArn()
     {
         foreach (var rule in LambdaActions.Table)
         {
             var expected = rule.Operation switch
             {
-                "Invoke" => "lambda:InvokeFunction",
+                "Invoke" or "InvokeAsync" => "lambda:InvokeFunction",
                 "GetLayerVersionByArn" => "lambda:GetLayerVersion",
                 _ => "lambda:" + rule.Operation,
             };
