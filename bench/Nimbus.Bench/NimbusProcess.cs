@@ -86,6 +86,9 @@ internal sealed class NimbusProcess : IAsyncDisposable
         try
         {
             server.BaseAddress = await server._listening.Task.WaitAsync(deadline.Token);
+
+            // The execution role the benchmarks' functions name (role/r): Lambda must be able to assume it.
+            await Nimbus.TestKit.TestRoles.CreateAsync(server.BaseAddress, deadline.Token);
             return server;
         }
         catch (Exception)

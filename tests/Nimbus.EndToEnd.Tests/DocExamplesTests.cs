@@ -30,7 +30,7 @@ public sealed class DocExamplesTests
             new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
             async (document, token) =>
             {
-                await using var server = await NimbusServer.StartAsync(TestEnvironment.Server, token);
+                await using var server = await NimbusServer.StartAsync(TestEnvironment.Server, withTestRoles: false, token);
                 var environment = new Dictionary<string, string>(new AwsClients(server).Environment)
                 {
                     ["NIMBUS_DOCS_ROOT"] = Root,

@@ -40,11 +40,31 @@ public sealed class NimbusServer : IAsyncDisposable
         }
     }
 
-    public static async Task<NimbusServer> StartAsync(IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
+    public static Task<NimbusServer> StartAsync(IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default) =>
+        StartAsync(environment, withTestRoles: true, cancellationToken);
+
+    /// <param name="withTestRoles">
+    /// Makes the execution roles the tests name (<see cref="TestRoles"/>) once the server listens; false for a server
+    /// whose user makes its own (the docs' examples).
+    /// </param>
+    public static async Task<NimbusServer> StartAsync(IReadOnlyDictionary<string, string>? environment, bool withTestRoles, CancellationToken cancellationToken)
     {
         var dataDir = Directory.CreateTempSubdirectory("nimbus-e2e-").FullName;
         var server = new NimbusServer(dataDir, environment ?? new Dictionary<string, string>());
         await server.StartProcessAsync(cancellationToken);
+        if (withTestRoles)
+        {
+            try
+            {
+                await TestRoles.CreateAsync(server.Endpoint, cancellationToken);
+            }
+            catch
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+
         return server;
     }
 

@@ -56,7 +56,7 @@ internal static class FuzzRunner
             await handler.WriteAsync("def handler(event, context):\n    return event\n"u8.ToArray(), cancellationToken);
         }
 
-        var create = $$"""{"FunctionName":"{{FunctionName}}","Runtime":"python3.11","Role":"arn:aws:iam::000000000000:role/fuzz","Handler":"index.handler","Code":{"ZipFile":"{{Convert.ToBase64String(zip.ToArray())}}"} }""";
+        var create = $$"""{"FunctionName":"{{FunctionName}}","Runtime":"python3.11","Role":"arn:aws:iam::000000000000:role/r","Handler":"index.handler","Code":{"ZipFile":"{{Convert.ToBase64String(zip.ToArray())}}"} }""";
         using (var created = await http.PostAsync(new Uri("/2015-03-31/functions", UriKind.Relative), new StringContent(create, Encoding.UTF8, "application/json"), cancellationToken))
         {
             if (!created.IsSuccessStatusCode)

@@ -10,6 +10,7 @@ using Nimbus.Api.Lambda;
 using Nimbus.Api.Logs;
 using Nimbus.Api.Queues;
 using Nimbus.Api.Wire;
+using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Signing;
 
@@ -26,6 +27,9 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<CredentialDirectory>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<SigV4Verifier>();
+
+        // Every operation asks it (AuthorizationExtensions); it needs an IIdentityPolicySource (IAM's store).
+        services.TryAddSingleton<Authorizer>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }

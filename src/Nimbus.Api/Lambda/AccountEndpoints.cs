@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Functions;
@@ -19,6 +20,7 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> GetAsync(HttpContext context, FunctionService functions, RequestScope scopes)
     {
+        await context.AuthorizeAsync(LambdaActions.GetAccountSettings, "*");
         var settings = await functions.GetAccountSettingsAsync(scopes.For(context.Request), context.RequestAborted);
         var response = new GetAccountSettingsResponseWire
         {

@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Functions;
@@ -25,20 +26,26 @@ internal static class ConcurrencyEndpoints
     private static async Task<IResult> PutAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
         var ct = context.RequestAborted;
+        var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.PutFunctionConcurrency, scope, functionName, null, qualified: false);
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.ConcurrencyWire, RequestBody.DefaultLimit, "PutFunctionConcurrency", ct);
-        var reserved = await concurrency.PutConcurrencyAsync(scopes.For(context.Request), functionName, request.ReservedConcurrentExecutions, ct);
+        var reserved = await concurrency.PutConcurrencyAsync(scope, functionName, request.ReservedConcurrentExecutions, ct);
         return Results.Json(new ConcurrencyWire { ReservedConcurrentExecutions = reserved }, ApiJsonContext.Default.ConcurrencyWire);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
-        var reserved = await concurrency.GetConcurrencyAsync(scopes.For(context.Request), functionName, context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.GetFunctionConcurrency, scope, functionName, null, qualified: false);
+        var reserved = await concurrency.GetConcurrencyAsync(scope, functionName, context.RequestAborted);
         return Results.Json(new ConcurrencyWire { ReservedConcurrentExecutions = reserved }, ApiJsonContext.Default.ConcurrencyWire);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
-        await concurrency.DeleteConcurrencyAsync(scopes.For(context.Request), functionName, context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.DeleteFunctionConcurrency, scope, functionName, null, qualified: false);
+        await concurrency.DeleteConcurrencyAsync(scope, functionName, context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 }

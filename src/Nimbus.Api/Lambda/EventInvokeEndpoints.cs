@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Arns;
@@ -31,6 +32,10 @@ internal static class EventInvokeEndpoints
     {
         var ct = context.RequestAborted;
         var operation = replace ? "PutFunctionEventInvokeConfig" : "UpdateFunctionEventInvokeConfig";
+        var scope = scopes.For(context.Request);
+        var qualifier = Query.String(context.Request.Query, "Qualifier");
+        await context.AuthorizeFunctionAsync(
+            replace ? LambdaActions.PutFunctionEventInvokeConfig : LambdaActions.UpdateFunctionEventInvokeConfig, scope, functionName, qualifier, qualified: true);
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.EventInvokeConfigRequestWire, RequestBody.DefaultLimit, operation, ct);
         var change = new EventInvokeConfigChange
         {
@@ -40,8 +45,6 @@ internal static class EventInvokeEndpoints
             OnSuccess = request.DestinationConfig?.OnSuccess?.Destination ?? "",
             OnFailure = request.DestinationConfig?.OnFailure?.Destination ?? "",
         };
-        var scope = scopes.For(context.Request);
-        var qualifier = Query.String(context.Request.Query, "Qualifier");
         var config = replace
             ? await invokeConfigs.PutEventInvokeConfigAsync(scope, functionName, qualifier, change, ct)
             : await invokeConfigs.UpdateEventInvokeConfigAsync(scope, functionName, qualifier, change, ct);
@@ -51,19 +54,25 @@ internal static class EventInvokeEndpoints
     private static async Task<IResult> GetAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
         var scope = scopes.For(context.Request);
-        var config = await invokeConfigs.GetEventInvokeConfigAsync(scope, functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
+        var qualifier = Query.String(context.Request.Query, "Qualifier");
+        await context.AuthorizeFunctionAsync(LambdaActions.GetFunctionEventInvokeConfig, scope, functionName, qualifier, qualified: true);
+        var config = await invokeConfigs.GetEventInvokeConfigAsync(scope, functionName, qualifier, context.RequestAborted);
         return Results.Json(ToWire(scope, config), ApiJsonContext.Default.EventInvokeConfigWire);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
-        await invokeConfigs.DeleteEventInvokeConfigAsync(scopes.For(context.Request), functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        var qualifier = Query.String(context.Request.Query, "Qualifier");
+        await context.AuthorizeFunctionAsync(LambdaActions.DeleteFunctionEventInvokeConfig, scope, functionName, qualifier, qualified: true);
+        await invokeConfigs.DeleteEventInvokeConfigAsync(scope, functionName, qualifier, context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.ListFunctionEventInvokeConfigs, scope, functionName, null, qualified: false);
         var configs = await invokeConfigs.ListEventInvokeConfigsAsync(scope, functionName, context.RequestAborted);
         var items = new List<EventInvokeConfigWire>(configs.Count);
         foreach (var config in configs)
@@ -77,14 +86,18 @@ internal static class EventInvokeEndpoints
     private static async Task<IResult> PutRecursionAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
         var ct = context.RequestAborted;
+        var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.PutFunctionRecursionConfig, scope, functionName, null, qualified: false);
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.RecursionConfigWire, RequestBody.DefaultLimit, "PutFunctionRecursionConfig", ct);
-        var value = await invokeConfigs.PutRecursionConfigAsync(scopes.For(context.Request), functionName, request.RecursiveLoop, ct);
+        var value = await invokeConfigs.PutRecursionConfigAsync(scope, functionName, request.RecursiveLoop, ct);
         return Results.Json(new RecursionConfigWire { RecursiveLoop = value }, ApiJsonContext.Default.RecursionConfigWire);
     }
 
     private static async Task<IResult> GetRecursionAsync(HttpContext context, string functionName, EventInvokeConfigService invokeConfigs, RequestScope scopes)
     {
-        var value = await invokeConfigs.GetRecursionConfigAsync(scopes.For(context.Request), functionName, context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.GetFunctionRecursionConfig, scope, functionName, null, qualified: false);
+        var value = await invokeConfigs.GetRecursionConfigAsync(scope, functionName, context.RequestAborted);
         return Results.Json(new RecursionConfigWire { RecursiveLoop = value }, ApiJsonContext.Default.RecursionConfigWire);
     }
 

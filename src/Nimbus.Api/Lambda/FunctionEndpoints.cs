@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Code;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
@@ -39,12 +40,15 @@ internal static class FunctionEndpoints
         }
 
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.CreateFunction, scope, request.FunctionName!, null, qualified: false, forWrite: true, LambdaAuthorization.LayerKeys(request.Layers));
+        await context.AuthorizePassRoleAsync(request.Role);
         var created = await functions.CreateAsync(scope, request.FunctionName!, WireMapper.ToChange(request), WireMapper.ToUpload(request.Code), request.Tags, request.Publish ?? false, ct);
         return Results.Json(WireMapper.ToWire(scope, created), ApiJsonContext.Default.FunctionConfigurationWire, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, FunctionService functions, RequestScope scopes)
     {
+        await context.AuthorizeAsync(LambdaActions.ListFunctions, "*");
         var query = context.Request.Query;
         var scope = scopes.For(context.Request);
         var page = await functions.ListAsync(scope, Query.String(query, "FunctionVersion"), Query.String(query, "Marker"), Query.MaxItems(query), context.RequestAborted);
@@ -61,6 +65,7 @@ internal static class FunctionEndpoints
     private static async Task<IResult> GetAsync(HttpContext context, string functionName, FunctionService functions, ConcurrencyService concurrency, RequestScope scopes, CodeLocationSigner signer)
     {
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.GetFunction, scope, functionName, Qualifier(context), qualified: true);
         var view = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
         var reserved = await concurrency.GetConcurrencyAsync(view.Record, context.RequestAborted);
         var request = context.Request;
@@ -81,6 +86,7 @@ internal static class FunctionEndpoints
     private static async Task<IResult> GetConfigurationAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
     {
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.GetFunctionConfiguration, scope, functionName, Qualifier(context), qualified: true);
         var view = await functions.GetAsync(scope, functionName, Qualifier(context), context.RequestAborted);
         return Results.Json(ToWire(scope, view), ApiJsonContext.Default.FunctionConfigurationWire);
     }
@@ -90,6 +96,8 @@ internal static class FunctionEndpoints
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.UpdateFunctionConfigurationRequestWire, RequestBody.DefaultLimit, "UpdateFunctionConfiguration", ct);
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.UpdateFunctionConfiguration, scope, functionName, null, qualified: false, forWrite: true, LambdaAuthorization.LayerKeys(request.Layers));
+        await context.AuthorizePassRoleAsync(request.Role);
         var updated = await functions.UpdateConfigurationAsync(scope, functionName, WireMapper.ToChange(request), ct);
         return Results.Json(WireMapper.ToWire(scope, updated), ApiJsonContext.Default.FunctionConfigurationWire);
     }
@@ -99,6 +107,7 @@ internal static class FunctionEndpoints
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.UpdateFunctionCodeRequestWire, LambdaQuotas.MaxCodeRequestBytes, "UpdateFunctionCode", ct);
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.UpdateFunctionCode, scope, functionName, null, qualified: false, forWrite: true);
         var updated = await functions.UpdateCodeAsync(scope, functionName, WireMapper.ToUpload(request), request.Architectures, request.RevisionId, request.DryRun ?? false, request.Publish ?? false, ct);
         var qualifier = updated.Version == FunctionVersion.Latest ? null : updated.Version;
         return Results.Json(WireMapper.ToWire(scope, updated, qualifier), ApiJsonContext.Default.FunctionConfigurationWire);
@@ -106,7 +115,9 @@ internal static class FunctionEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
     {
-        await functions.DeleteAsync(scopes.For(context.Request), functionName, Qualifier(context), context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.DeleteFunction, scope, functionName, Qualifier(context), qualified: true);
+        await functions.DeleteAsync(scope, functionName, Qualifier(context), context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 

@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Primitives;
+using Nimbus.Api.Access;
 using Nimbus.Api.Code;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
+using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Layers;
@@ -36,14 +38,18 @@ internal static class LayerEndpoints
     private static async Task<IResult> PublishAsync(HttpContext context, string layerName, LayerService layers, RequestScope scopes, CodeLocationSigner signer)
     {
         var ct = context.RequestAborted;
+        var scope = scopes.For(context.Request);
+        await AuthorizeLayerAsync(context, LambdaActions.PublishLayerVersion, scope, layerName, null);
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.PublishLayerVersionRequestWire, LambdaQuotas.MaxCodeRequestBytes, "PublishLayerVersion", ct);
-        var published = await layers.PublishAsync(scopes.For(context.Request), layerName, LayerWireMapper.ToPublish(request), ct);
+        var published = await layers.PublishAsync(scope, layerName, LayerWireMapper.ToPublish(request), ct);
         return Results.Json(LayerWireMapper.ToWire(published, Location(context, signer, published)), ApiJsonContext.Default.LayerVersionWire, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string layerName, string versionNumber, LayerService layers, RequestScope scopes, CodeLocationSigner signer)
     {
-        var version = await layers.GetAsync(scopes.For(context.Request), layerName, LayerValidator.ParseVersionNumber(versionNumber), context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        await AuthorizeLayerAsync(context, LambdaActions.GetLayerVersion, scope, layerName, versionNumber);
+        var version = await layers.GetAsync(scope, layerName, LayerValidator.ParseVersionNumber(versionNumber), context.RequestAborted);
         return Results.Json(LayerWireMapper.ToWire(version, Location(context, signer, version)), ApiJsonContext.Default.LayerVersionWire);
     }
 
@@ -62,10 +68,17 @@ internal static class LayerEndpoints
                 return Results.Empty;
             }
 
+            if (LayerArns.TryParseVersion(arn) is not null)
+            {
+                // The layer version the ARN names, as given (it may be another account's).
+                await context.AuthorizeResourceAsync(LambdaActions.GetLayerVersion, arn);
+            }
+
             var found = await layers.GetByArnAsync(scope, arn, context.RequestAborted);
             return Results.Json(LayerWireMapper.ToWire(found, Location(context, signer, found)), ApiJsonContext.Default.LayerVersionWire);
         }
 
+        await context.AuthorizeAsync(LambdaActions.ListLayers, "*");
         var page = await layers.ListLayersAsync(scope, Filter(query), NullIfEmpty(query["Marker"]), MaxItems(query), context.RequestAborted);
         var items = new List<LayersListItemWire>(page.Versions.Count);
         foreach (var latest in page.Versions)
@@ -78,6 +91,7 @@ internal static class LayerEndpoints
 
     private static async Task<IResult> ListVersionsAsync(HttpContext context, string layerName, LayerService layers, RequestScope scopes)
     {
+        await context.AuthorizeAsync(LambdaActions.ListLayerVersions, "*");
         var query = context.Request.Query;
         var page = await layers.ListVersionsAsync(scopes.For(context.Request), layerName, Filter(query), NullIfEmpty(query["Marker"]), MaxItems(query), context.RequestAborted);
         var items = new List<LayerVersionsListItemWire>(page.Versions.Count);
@@ -91,13 +105,16 @@ internal static class LayerEndpoints
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string layerName, string versionNumber, LayerService layers, RequestScope scopes)
     {
-        await layers.DeleteAsync(scopes.For(context.Request), layerName, LayerValidator.ParseVersionNumber(versionNumber), context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        await AuthorizeLayerAsync(context, LambdaActions.DeleteLayerVersion, scope, layerName, versionNumber);
+        await layers.DeleteAsync(scope, layerName, LayerValidator.ParseVersionNumber(versionNumber), context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 
     private static async Task<IResult> AddPermissionAsync(HttpContext context, string layerName, string versionNumber, LayerService layers, RequestScope scopes)
     {
         var ct = context.RequestAborted;
+        await AuthorizeLayerAsync(context, LambdaActions.AddLayerVersionPermission, scopes.For(context.Request), layerName, versionNumber);
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.AddLayerVersionPermissionRequestWire, RequestBody.DefaultLimit, "AddLayerVersionPermission", ct);
         var errors = new ValidationErrors();
         foreach (var (value, field) in (ReadOnlySpan<(string?, string)>)[(request.StatementId, "statementId"), (request.Action, "action"), (request.Principal, "principal")])
@@ -122,20 +139,49 @@ internal static class LayerEndpoints
 
     private static async Task<IResult> GetPolicyAsync(HttpContext context, string layerName, string versionNumber, LayerService layers, RequestScope scopes)
     {
-        var (policy, revision) = await layers.GetPolicyAsync(scopes.For(context.Request), layerName, LayerValidator.ParseVersionNumber(versionNumber), context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        await AuthorizeLayerAsync(context, LambdaActions.GetLayerVersionPolicy, scope, layerName, versionNumber);
+        var (policy, revision) = await layers.GetPolicyAsync(scope, layerName, LayerValidator.ParseVersionNumber(versionNumber), context.RequestAborted);
         return Results.Json(new GetLayerVersionPolicyResponseWire { Policy = policy, RevisionId = revision }, ApiJsonContext.Default.GetLayerVersionPolicyResponseWire);
     }
 
     private static async Task<IResult> RemovePermissionAsync(HttpContext context, string layerName, string versionNumber, string statementId, LayerService layers, RequestScope scopes)
     {
+        var scope = scopes.For(context.Request);
+        await AuthorizeLayerAsync(context, LambdaActions.RemoveLayerVersionPermission, scope, layerName, versionNumber);
         await layers.RemovePermissionAsync(
-            scopes.For(context.Request),
+            scope,
             layerName,
             LayerValidator.ParseVersionNumber(versionNumber),
             statementId,
             NullIfEmpty(context.Request.Query["RevisionId"]),
             context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
+    }
+
+    /// <summary>
+    /// Checks a layer action on the layer's ARN (<paramref name="versionNumber"/> null) or its version's. A name or
+    /// version Lambda cannot parse is left to the operation, which fails on it with its validation message.
+    /// </summary>
+    private static async ValueTask AuthorizeLayerAsync(HttpContext context, string action, Scope scope, string layerName, string? versionNumber)
+    {
+        Scope owner;
+        string name;
+        long version = 0;
+        try
+        {
+            (owner, name) = LayerArns.ParseName(layerName, scope);
+            if (versionNumber is not null)
+            {
+                version = LayerValidator.ParseVersionNumber(versionNumber);
+            }
+        }
+        catch (LambdaException)
+        {
+            return;
+        }
+
+        await context.AuthorizeResourceAsync(action, versionNumber is null ? LayerArns.Layer(owner, name) : LayerArns.Version(owner, name, version));
     }
 
     /// <summary>Content.Location: a presigned URL of the zip, like GetFunction's Code.Location.</summary>

@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Mappings;
@@ -28,12 +29,15 @@ internal static class MappingEndpoints
     {
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.EventSourceMappingRequestWire, RequestBody.DefaultLimit, "CreateEventSourceMapping", ct);
-        var mapping = await mappings.CreateAsync(scopes.For(context.Request), ToChange(request), ct);
+        var scope = scopes.For(context.Request);
+        await AuthorizeCreateAsync(context, scope, request.FunctionName);
+        var mapping = await mappings.CreateAsync(scope, ToChange(request), ct);
         return Results.Json(ToWire(mapping), ApiJsonContext.Default.EventSourceMappingWire, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, EventSourceMappingService mappings, RequestScope scopes)
     {
+        await context.AuthorizeAsync(LambdaActions.ListEventSourceMappings, "*");
         var query = context.Request.Query;
         var (page, next) = await mappings.ListAsync(
             scopes.For(context.Request),
@@ -54,6 +58,7 @@ internal static class MappingEndpoints
     private static async Task<IResult> GetAsync(HttpContext context, string uuid, EventSourceMappingService mappings, RequestScope scopes)
     {
         var mapping = await mappings.GetAsync(scopes.For(context.Request), uuid, context.RequestAborted);
+        await context.AuthorizeMappingAsync(LambdaActions.GetEventSourceMapping, mapping.Arn, mapping.FunctionArn);
         return Results.Json(ToWire(mapping), ApiJsonContext.Default.EventSourceMappingWire);
     }
 
@@ -61,14 +66,44 @@ internal static class MappingEndpoints
     {
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.EventSourceMappingRequestWire, RequestBody.DefaultLimit, "UpdateEventSourceMapping", ct);
-        var mapping = await mappings.UpdateAsync(scopes.For(context.Request), uuid, ToChange(request), ct);
+        var scope = scopes.For(context.Request);
+        var current = await mappings.GetAsync(scope, uuid, ct);
+        await context.AuthorizeMappingAsync(LambdaActions.UpdateEventSourceMapping, current.Arn, current.FunctionArn);
+        var mapping = await mappings.UpdateAsync(scope, uuid, ToChange(request), ct);
         return Results.Json(ToWire(mapping), ApiJsonContext.Default.EventSourceMappingWire, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string uuid, EventSourceMappingService mappings, RequestScope scopes)
     {
-        var mapping = await mappings.DeleteAsync(scopes.For(context.Request), uuid, context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        var current = await mappings.GetAsync(scope, uuid, context.RequestAborted);
+        await context.AuthorizeMappingAsync(LambdaActions.DeleteEventSourceMapping, current.Arn, current.FunctionArn);
+        var mapping = await mappings.DeleteAsync(scope, uuid, context.RequestAborted);
         return Results.Json(ToWire(mapping), ApiJsonContext.Default.EventSourceMappingWire, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// CreateEventSourceMapping is checked on <c>*</c> with lambda:FunctionArn the function it would invoke (its full
+    /// ARN, with the qualifier the request names). A missing or malformed FunctionName is left to the operation's
+    /// validation.
+    /// </summary>
+    private static async ValueTask AuthorizeCreateAsync(HttpContext context, Core.Arns.Scope scope, string? functionName)
+    {
+        Core.Arns.FunctionReference reference;
+        try
+        {
+            reference = Core.Arns.FunctionReference.Parse(functionName ?? string.Empty, null, scope, forWrite: false);
+        }
+        catch (Core.Errors.LambdaException)
+        {
+            await context.AuthorizeAsync(LambdaActions.CreateEventSourceMapping, "*");
+            return;
+        }
+
+        await context.AuthorizeAsync(
+            LambdaActions.CreateEventSourceMapping,
+            "*",
+            new Core.Access.Policies.ContextKeys().Set(LambdaActions.FunctionArnKey, reference.Arn));
     }
 
     private static EventSourceMappingChange ToChange(EventSourceMappingRequestWire request)

@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Permissions;
@@ -26,6 +27,9 @@ internal static class PermissionEndpoints
     {
         var ct = context.RequestAborted;
         var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.AddPermissionRequestWire, RequestBody.DefaultLimit, "AddPermission", ct);
+        var scope = scopes.For(context.Request);
+        var qualifier = Query.String(context.Request.Query, "Qualifier");
+        await context.AuthorizeFunctionAsync(LambdaActions.AddPermission, scope, functionName, qualifier, qualified: true, keys: PermissionKeys(request));
         var errors = new ValidationErrors();
         foreach (var (value, field) in (ReadOnlySpan<(string?, string)>)[(request.StatementId, "statementId"), (request.Action, "action"), (request.Principal, "principal")])
         {
@@ -48,26 +52,54 @@ internal static class PermissionEndpoints
             FunctionUrlAuthType = request.FunctionUrlAuthType,
             InvokedViaFunctionUrl = request.InvokedViaFunctionUrl,
         };
-        var json = await policies.AddPermissionAsync(scopes.For(context.Request), functionName, Query.String(context.Request.Query, "Qualifier"), statement, request.RevisionId, ct);
+        var json = await policies.AddPermissionAsync(scope, functionName, qualifier, statement, request.RevisionId, ct);
         return Results.Json(new AddPermissionResponseWire { Statement = json }, ApiJsonContext.Default.AddPermissionResponseWire, statusCode: StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> GetPolicyAsync(HttpContext context, string functionName, FunctionPolicyService policies, RequestScope scopes)
     {
-        var (policy, revision) = await policies.GetPolicyAsync(scopes.For(context.Request), functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        var qualifier = Query.String(context.Request.Query, "Qualifier");
+        await context.AuthorizeFunctionAsync(LambdaActions.GetPolicy, scope, functionName, qualifier, qualified: true);
+        var (policy, revision) = await policies.GetPolicyAsync(scope, functionName, qualifier, context.RequestAborted);
         return Results.Json(new GetPolicyResponseWire { Policy = policy, RevisionId = revision }, ApiJsonContext.Default.GetPolicyResponseWire);
     }
 
     private static async Task<IResult> RemovePermissionAsync(HttpContext context, string functionName, string statementId, FunctionPolicyService policies, RequestScope scopes)
     {
         var revision = Query.String(context.Request.Query, "RevisionId");
+        var scope = scopes.For(context.Request);
+        var qualifier = Query.String(context.Request.Query, "Qualifier");
+        await context.AuthorizeFunctionAsync(LambdaActions.RemovePermission, scope, functionName, qualifier, qualified: true);
         await policies.RemovePermissionAsync(
-            scopes.For(context.Request),
+            scope,
             functionName,
-            Query.String(context.Request.Query, "Qualifier"),
+            qualifier,
             statementId,
             revision,
             context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
+    }
+
+    /// <summary>AddPermission's condition keys: lambda:Principal (the principal granted) and lambda:FunctionUrlAuthType.</summary>
+    private static Core.Access.Policies.ContextKeys? PermissionKeys(AddPermissionRequestWire request)
+    {
+        if (request.Principal is null && request.FunctionUrlAuthType is null)
+        {
+            return null;
+        }
+
+        var keys = new Core.Access.Policies.ContextKeys();
+        if (request.Principal is { } principal)
+        {
+            keys.Set(LambdaActions.PrincipalKey, principal);
+        }
+
+        if (request.FunctionUrlAuthType is { } authType)
+        {
+            keys.Set(LambdaActions.FunctionUrlAuthTypeKey, authType);
+        }
+
+        return keys;
     }
 }

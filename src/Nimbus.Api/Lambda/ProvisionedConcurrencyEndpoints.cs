@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Arns;
@@ -26,8 +27,9 @@ internal static class ProvisionedConcurrencyEndpoints
     private static async Task<IResult> PutAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
         var ct = context.RequestAborted;
-        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.PutProvisionedConcurrencyConfigRequestWire, RequestBody.DefaultLimit, "PutProvisionedConcurrencyConfig", ct);
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.PutProvisionedConcurrencyConfig, scope, functionName, Query.String(context.Request.Query, "Qualifier"), qualified: true);
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.PutProvisionedConcurrencyConfigRequestWire, RequestBody.DefaultLimit, "PutProvisionedConcurrencyConfig", ct);
         var config = await concurrency.PutProvisionedConcurrencyAsync(scope, functionName, Query.String(context.Request.Query, "Qualifier"), request.ProvisionedConcurrentExecutions, ct);
         return Results.Json(ToWire(scope, config, withArn: false), ApiJsonContext.Default.ProvisionedConcurrencyConfigWire, statusCode: StatusCodes.Status202Accepted);
     }
@@ -40,6 +42,7 @@ internal static class ProvisionedConcurrencyEndpoints
         var scope = scopes.For(context.Request);
         if (Query.String(query, "List") is "ALL")
         {
+            await context.AuthorizeFunctionAsync(LambdaActions.ListProvisionedConcurrencyConfigs, scope, functionName, null, qualified: false);
             var maxItems = Query.MaxItems(query);
             var configs = await concurrency.ListProvisionedConcurrencyAsync(scope, functionName, ct);
             var items = new List<ProvisionedConcurrencyConfigWire>(configs.Count);
@@ -56,13 +59,17 @@ internal static class ProvisionedConcurrencyEndpoints
             return Results.Json(new ListProvisionedConcurrencyConfigsResponseWire { ProvisionedConcurrencyConfigs = page, NextMarker = next }, ApiJsonContext.Default.ListProvisionedConcurrencyConfigsResponseWire);
         }
 
+        await context.AuthorizeFunctionAsync(LambdaActions.GetProvisionedConcurrencyConfig, scope, functionName, Query.String(query, "Qualifier"), qualified: true);
         var found = await concurrency.GetProvisionedConcurrencyAsync(scope, functionName, Query.String(query, "Qualifier"), ct);
         return Results.Json(ToWire(scope, found, withArn: false), ApiJsonContext.Default.ProvisionedConcurrencyConfigWire);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string functionName, ConcurrencyService concurrency, RequestScope scopes)
     {
-        await concurrency.DeleteProvisionedConcurrencyAsync(scopes.For(context.Request), functionName, Query.String(context.Request.Query, "Qualifier"), context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        var qualifier = Query.String(context.Request.Query, "Qualifier");
+        await context.AuthorizeFunctionAsync(LambdaActions.DeleteProvisionedConcurrencyConfig, scope, functionName, qualifier, qualified: true);
+        await concurrency.DeleteProvisionedConcurrencyAsync(scope, functionName, qualifier, context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 

@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Functions;
@@ -26,8 +27,9 @@ internal static class TagEndpoints
     private static async Task<IResult> TagAsync(HttpContext context, string resource, FunctionService functions, EventSourceMappingService mappings, RequestScope scopes)
     {
         var ct = context.RequestAborted;
-        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.TagResourceRequestWire, RequestBody.DefaultLimit, "TagResource", ct);
         var arn = Uri.UnescapeDataString(resource);
+        await context.AuthorizeResourceAsync(LambdaActions.TagResource, arn);
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.TagResourceRequestWire, RequestBody.DefaultLimit, "TagResource", ct);
         if (EventSourceMappingService.IsMappingArn(arn))
         {
             TagRules.ValidateTagRequest(request.Tags);
@@ -62,6 +64,7 @@ internal static class TagEndpoints
         }
 
         var arn = Uri.UnescapeDataString(resource);
+        await context.AuthorizeResourceAsync(LambdaActions.UntagResource, arn);
         var keysGiven = keys.Count == 0 ? null : list;
         if (EventSourceMappingService.IsMappingArn(arn))
         {
@@ -79,6 +82,7 @@ internal static class TagEndpoints
     private static async Task<IResult> ListAsync(HttpContext context, string resource, FunctionService functions, EventSourceMappingService mappings, RequestScope scopes)
     {
         var arn = Uri.UnescapeDataString(resource);
+        await context.AuthorizeResourceAsync(LambdaActions.ListTags, arn);
         var tags = EventSourceMappingService.IsMappingArn(arn)
             ? await mappings.ListTagsAsync(scopes.For(context.Request), arn, context.RequestAborted)
             : await functions.ListTagsAsync(scopes.For(context.Request), arn, context.RequestAborted);

@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Functions;
@@ -28,8 +29,9 @@ internal static class VersionEndpoints
     private static async Task<IResult> PublishAsync(HttpContext context, string functionName, VersionService versions, RequestScope scopes)
     {
         var ct = context.RequestAborted;
-        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.PublishVersionRequestWire, RequestBody.DefaultLimit, "PublishVersion", ct);
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.PublishVersion, scope, functionName, null, qualified: false);
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.PublishVersionRequestWire, RequestBody.DefaultLimit, "PublishVersion", ct);
         var version = await versions.PublishVersionAsync(scope, functionName, request.CodeSha256, request.Description, request.RevisionId, ct);
         return Results.Json(WireMapper.ToWire(scope, version, version.Version), ApiJsonContext.Default.FunctionConfigurationWire, statusCode: StatusCodes.Status201Created);
     }
@@ -38,6 +40,7 @@ internal static class VersionEndpoints
     {
         var query = context.Request.Query;
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.ListVersionsByFunction, scope, functionName, null, qualified: false);
         var page = await versions.ListVersionsAsync(scope, functionName, Query.String(query, "Marker"), Query.MaxItems(query), context.RequestAborted);
         var items = new List<FunctionConfigurationWire>(page.Functions.Count);
         foreach (var version in page.Functions)
@@ -52,8 +55,9 @@ internal static class VersionEndpoints
     private static async Task<IResult> CreateAliasAsync(HttpContext context, string functionName, VersionService versions, RequestScope scopes)
     {
         var ct = context.RequestAborted;
-        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.CreateAliasRequestWire, RequestBody.DefaultLimit, "CreateAlias", ct);
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.CreateAlias, scope, functionName, null, qualified: false);
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.CreateAliasRequestWire, RequestBody.DefaultLimit, "CreateAlias", ct);
         var change = new AliasChange
         {
             FunctionVersion = request.FunctionVersion,
@@ -68,6 +72,7 @@ internal static class VersionEndpoints
     {
         var query = context.Request.Query;
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.ListAliases, scope, functionName, null, qualified: false);
         var page = await versions.ListAliasesAsync(scope, functionName, Query.String(query, "FunctionVersion"), Query.String(query, "Marker"), Query.MaxItems(query), context.RequestAborted);
         var items = new List<AliasConfigurationWire>(page.Aliases.Count);
         foreach (var alias in page.Aliases)
@@ -81,6 +86,7 @@ internal static class VersionEndpoints
     private static async Task<IResult> GetAliasAsync(HttpContext context, string functionName, string aliasName, VersionService versions, RequestScope scopes)
     {
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.GetAlias, scope, functionName, null, qualified: false);
         var alias = await versions.GetAliasAsync(scope, functionName, aliasName, context.RequestAborted);
         return Results.Json(WireMapper.ToWire(scope, alias), ApiJsonContext.Default.AliasConfigurationWire);
     }
@@ -88,8 +94,9 @@ internal static class VersionEndpoints
     private static async Task<IResult> UpdateAliasAsync(HttpContext context, string functionName, string aliasName, VersionService versions, RequestScope scopes)
     {
         var ct = context.RequestAborted;
-        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.UpdateAliasRequestWire, RequestBody.DefaultLimit, "UpdateAlias", ct);
         var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.UpdateAlias, scope, functionName, null, qualified: false);
+        var request = await RequestBody.ReadAsync(context.Request, ApiJsonContext.Default.UpdateAliasRequestWire, RequestBody.DefaultLimit, "UpdateAlias", ct);
         var change = new AliasChange
         {
             FunctionVersion = request.FunctionVersion,
@@ -103,7 +110,9 @@ internal static class VersionEndpoints
 
     private static async Task<IResult> DeleteAliasAsync(HttpContext context, string functionName, string aliasName, VersionService versions, RequestScope scopes)
     {
-        await versions.DeleteAliasAsync(scopes.For(context.Request), functionName, aliasName, context.RequestAborted);
+        var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.DeleteAlias, scope, functionName, null, qualified: false);
+        await versions.DeleteAliasAsync(scope, functionName, aliasName, context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
     }
 }

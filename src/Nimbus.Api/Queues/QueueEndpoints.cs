@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Nimbus.Api.Hosting;
+using Nimbus.Core.Access;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Queues;
 using Nimbus.Events.Queues;
@@ -109,6 +110,11 @@ internal static class QueueEndpoints
                 await WriteJsonErrorAsync(response, error);
                 return;
             }
+            catch (AccessDeniedException denied)
+            {
+                await WriteJsonErrorAsync(response, AccessDenied(denied));
+                return;
+            }
 
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = JsonContentType;
@@ -174,6 +180,11 @@ internal static class QueueEndpoints
             await WriteXmlErrorAsync(context, error);
             return;
         }
+        catch (AccessDeniedException denied)
+        {
+            await WriteXmlErrorAsync(context, AccessDenied(denied));
+            return;
+        }
 
         if (xml.Length == bodyStart && !SqsOperations.HasResult(action))
         {
@@ -203,9 +214,12 @@ internal static class QueueEndpoints
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
         {
+            // AccessDenied is no error of SQS's model but the service framework's: AWS answers it with the framework's
+            // type name and a capitalized Message (as observed; the SDKs read the code from x-amzn-query-error).
+            var denied = error.ShapeName == AccessDeniedShape;
             json.WriteStartObject();
-            json.WriteString("__type", "com.amazonaws.sqs#" + error.ShapeName);
-            json.WriteString("message", error.Message);
+            json.WriteString("__type", denied ? "com.amazon.coral.service#" + AccessDeniedShape : "com.amazonaws.sqs#" + error.ShapeName);
+            json.WriteString(denied ? "Message" : "message", error.Message);
             json.WriteEndObject();
         }
 
@@ -233,6 +247,12 @@ internal static class QueueEndpoints
         response.ContentType = "text/xml";
         await response.WriteAsync(xml.ToString(), context.RequestAborted);
     }
+
+    private const string AccessDeniedShape = AccessDeniedException.ErrorType;
+
+    /// <summary>A denial in SQS's terms: 403, query code AccessDenied (a Sender fault), AWS's message.</summary>
+    private static QueueException AccessDenied(AccessDeniedException denied) =>
+        new(AccessDeniedShape, AccessDeniedException.QueryCode, AccessDeniedException.StatusCode, denied.Message);
 
     private static Core.Arns.Scope Scope(HttpContext context) => context.RequestServices.GetRequiredService<RequestScope>().For(context.Request);
 

@@ -6,7 +6,13 @@ namespace Nimbus.Api.Queues;
 /// <summary>The SQS actions: each reads its parameters, calls <see cref="Events.Queues.QueueService"/>, writes its result.</summary>
 internal static partial class SqsOperations
 {
-    public static Task RunAsync(string action, SqsCall call) => action switch
+    public static async Task RunAsync(string action, SqsCall call)
+    {
+        await SqsActions.AuthorizeAsync(action, call);
+        await DispatchAsync(action, call);
+    }
+
+    private static Task DispatchAsync(string action, SqsCall call) => action switch
     {
         "CreateQueue" => CreateQueueAsync(call),
         "GetQueueUrl" => GetQueueUrlAsync(call),

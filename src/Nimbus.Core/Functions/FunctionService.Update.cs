@@ -46,6 +46,11 @@ public sealed partial class FunctionService
         var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
         FunctionValidator.Validate(change, isCreate: false, _runtimes);
         var record = await LoadForUpdateAsync(reference, change.RevisionId, cancellationToken);
+        if (change.Role is { } role)
+        {
+            await RequireAssumableAsync(role, cancellationToken);
+        }
+
         var latest = Apply(record.Latest, change);
         latest = await WithLayersAsync(reference.Scope, latest, change.Layers, () => record.Latest.UnzippedCodeSize, cancellationToken);
 

@@ -29,6 +29,7 @@ public sealed partial class FunctionService : IDisposable
     private readonly IRuntimeRegistry _runtimes;
     private readonly TimeProvider _time;
     private readonly FunctionServiceOptions _options;
+    private readonly ExecutionRoles? _roles;
     private readonly FunctionCache _cache = new();
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
@@ -42,8 +43,10 @@ public sealed partial class FunctionService : IDisposable
         QualifierResolver resolver,
         ConcurrencyService concurrency,
         TimeProvider time,
-        FunctionServiceOptions options)
+        FunctionServiceOptions options,
+        ExecutionRoles? roles = null)
     {
+        _roles = roles;
         _store = store;
         _invokeConfigs = invokeConfigs;
         _resolver = resolver;
@@ -56,6 +59,13 @@ public sealed partial class FunctionService : IDisposable
     }
 
     public void Dispose() => _tagLock.Dispose();
+
+    /// <summary>
+    /// The execution role check of CreateFunction and UpdateFunctionConfiguration. Without <see cref="ExecutionRoles"/>
+    /// (a control plane built without IAM, as in unit tests) every role is taken as named.
+    /// </summary>
+    private ValueTask RequireAssumableAsync(string role, CancellationToken cancellationToken) =>
+        _roles is null ? ValueTask.CompletedTask : _roles.RequireAssumableAsync(role, cancellationToken);
 
     /// <summary>Functions whose create or update waits to be settled; read by one background worker.</summary>
     public ChannelReader<FunctionKey> Settling => _settling.Reader;
@@ -77,6 +87,7 @@ public sealed partial class FunctionService : IDisposable
             throw LambdaErrors.FunctionExists(reference.Name);
         }
 
+        await RequireAssumableAsync(change.Role!, cancellationToken); // Validate refuses a create without Role.
         var version = new FunctionVersion
         {
             Name = reference.Name,

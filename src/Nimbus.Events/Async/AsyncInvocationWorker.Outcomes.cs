@@ -67,6 +67,12 @@ public sealed partial class AsyncInvocationWorker
             return;
         }
 
+        if (await DeniedAsync(outcome, "lambda:InvokeFunction", destination, cancellationToken) is { } denied)
+        {
+            DestinationFailed(outcome, destination, denied);
+            return;
+        }
+
         var now = time.GetUtcNow();
         try
         {
@@ -103,6 +109,12 @@ public sealed partial class AsyncInvocationWorker
             return;
         }
 
+        if (await DeniedAsync(outcome, "sqs:SendMessage", queueArn, cancellationToken) is { } denied)
+        {
+            DestinationFailed(outcome, queueArn, denied);
+            return;
+        }
+
         try
         {
             if (!await queues.SendAsync(queueArn, body, attributes, trace, cancellationToken))
@@ -117,6 +129,14 @@ public sealed partial class AsyncInvocationWorker
             DestinationFailed(outcome, queueArn, ex.Message);
         }
     }
+
+    /// <summary>
+    /// Lambda delivers to destinations and dead-letter queues as the function's execution role (the role of the version
+    /// that ran): the AccessDenied text when the role may not, which fails the delivery as AWS counts it
+    /// (DestinationDeliveryFailures, DeadLetterErrors); null when it may.
+    /// </summary>
+    private ValueTask<string?> DeniedAsync(Outcome outcome, string action, string destination, CancellationToken cancellationToken) =>
+        roles is null ? ValueTask.FromResult<string?>(null) : roles.DeniedAsync(outcome.Invocation.Scope, outcome.Version, action, destination, cancellationToken);
 
     private void DestinationFailed(Outcome outcome, string destination, string reason)
     {

@@ -26,7 +26,8 @@ public sealed partial class AsyncInvocationWorker(
     IOptions<AsyncInvokeOptions> options,
     TimeProvider time,
     ILogger<AsyncInvocationWorker> logger,
-    IQueueDestination? queues = null) : BackgroundService
+    IQueueDestination? queues = null,
+    FunctionRoleAccess? roles = null) : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);

@@ -15,7 +15,13 @@ namespace Nimbus.Events.Mappings;
 /// sources. Every change is committed before it returns, in a transitional state (Creating, Updating, Enabling,
 /// Disabling, Deleting) that the event source mapping worker completes once its pollers follow.
 /// </summary>
-public sealed partial class EventSourceMappingService(IEventSourceMappingStore store, FunctionService functions, TimeProvider time, IQueueDestination? queues = null, IQueueSource? sources = null) : IDisposable
+public sealed partial class EventSourceMappingService(
+    IEventSourceMappingStore store,
+    FunctionService functions,
+    TimeProvider time,
+    IQueueDestination? queues = null,
+    IQueueSource? sources = null,
+    FunctionRoleAccess? roles = null) : IDisposable
 {
     private readonly SemaphoreSlim _unversionedWrites = new(1, 1);
     private const string ReportBatchItemFailures = "ReportBatchItemFailures";
@@ -51,10 +57,16 @@ public sealed partial class EventSourceMappingService(IEventSourceMappingStore s
         }
 
         var source = CheckSource(change.EventSourceArn, scope);
-        var (name, qualifier, timeout) = await ResolveFunctionAsync(scope, change.FunctionName!, cancellationToken);
+        var (name, qualifier, timeout, version) = await ResolveFunctionAsync(scope, change.FunctionName!, cancellationToken);
         var batchSize = change.BatchSize ?? 10;
         var window = change.MaximumBatchingWindowInSeconds ?? 0;
         CheckBatching(batchSize, window, source);
+        if (roles is not null && await MissingPermissionAsync(roles, scope, version, source, cancellationToken) is { } missing)
+        {
+            // Lambda reads the queue as the function's role, and first asks what it may do there (AWS's text, as reported
+            // in 2025; it named "The provided execution role" before). ReceiveMessage's is the one seen; the others follow it.
+            throw LambdaErrors.InvalidParameter($"The function execution role does not have permissions to call {missing} on SQS");
+        }
         if (queues is not null && !await queues.ExistsAsync(source, cancellationToken))
         {
             throw LambdaErrors.InvalidParameter(
@@ -107,7 +119,7 @@ public sealed partial class EventSourceMappingService(IEventSourceMappingStore s
 
         if (change.FunctionName is { } functionName)
         {
-            var (_, _, timeout) = await ResolveFunctionAsync(scope, functionName, cancellationToken);
+            var (_, _, timeout, _) = await ResolveFunctionAsync(scope, functionName, cancellationToken);
             await CheckVisibilityAsync(current.EventSourceArn, timeout, cancellationToken);
         }
 
@@ -266,8 +278,26 @@ public sealed partial class EventSourceMappingService(IEventSourceMappingStore s
 
     private async Task<(string Name, string? Qualifier)> NameOfAsync(Scope scope, string functionName, CancellationToken cancellationToken)
     {
-        var (name, qualifier, _) = await ResolveFunctionAsync(scope, functionName, cancellationToken);
+        var (name, qualifier, _, _) = await ResolveFunctionAsync(scope, functionName, cancellationToken);
         return (name, qualifier);
+    }
+
+    /// <summary>What an SQS mapping needs of the function's role on its queue, in the order AWS asks.</summary>
+    public static IReadOnlyList<string> QueueActions { get; } = ["ReceiveMessage", "DeleteMessage", "GetQueueAttributes"];
+
+    /// <summary>The first SQS action (ReceiveMessage, DeleteMessage, GetQueueAttributes) the role may not perform on the queue, or null.</summary>
+    public static async ValueTask<string?> MissingPermissionAsync(FunctionRoleAccess roles, Scope scope, FunctionVersion function, string queueArn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        foreach (var action in QueueActions)
+        {
+            if (!(await roles.EvaluateAsync(scope, function, "sqs:" + action, queueArn, cancellationToken)).IsAllowed)
+            {
+                return action;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -284,13 +314,13 @@ public sealed partial class EventSourceMappingService(IEventSourceMappingStore s
     }
 
     /// <summary>The function a mapping names (its qualifier kept) and the timeout of the version that qualifier selects.</summary>
-    private async Task<(string Name, string? Qualifier, int Timeout)> ResolveFunctionAsync(Scope scope, string functionName, CancellationToken cancellationToken)
+    private async Task<(string Name, string? Qualifier, int Timeout, FunctionVersion Version)> ResolveFunctionAsync(Scope scope, string functionName, CancellationToken cancellationToken)
     {
         try
         {
             var view = await functions.GetAsync(scope, functionName, null, cancellationToken);
             var reference = FunctionReference.Parse(functionName, null, scope, forWrite: false);
-            return (view.Record.Name, reference.Qualifier, view.Version.Timeout);
+            return (view.Record.Name, reference.Qualifier, view.Version.Timeout, view.Version);
         }
         catch (LambdaException ex) when (ex.ErrorType == LambdaErrors.ResourceNotFoundType)
         {

@@ -2,6 +2,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
 using Nimbus.Core.Storage;
 using Nimbus.Events.Async;
@@ -22,7 +23,8 @@ public sealed partial class EventSourceMappingWorker(
     TimeProvider time,
     ILogger<EventSourceMappingWorker> logger,
     IQueueSource? source = null,
-    IQueueDestination? deadLetters = null) : BackgroundService
+    IQueueDestination? deadLetters = null,
+    FunctionRoleAccess? roles = null) : BackgroundService
 {
     /// <summary>A reload now and then catches what no signal reports (a queue created or deleted meanwhile).</summary>
     private static readonly TimeSpan ReloadEvery = TimeSpan.FromSeconds(5);
@@ -115,7 +117,7 @@ public sealed partial class EventSourceMappingWorker(
                 if (poller is null || poller.Mapping.LastModified != mapping.LastModified)
                 {
                     await StopAsync(mapping.Uuid);
-                    poller = new MappingPoller(mapping, queues, deadLetters, functions, invoker, time, logger, cancellationToken, Wake);
+                    poller = new MappingPoller(mapping, queues, deadLetters, functions, invoker, time, logger, cancellationToken, Wake, roles);
                     _pollers[mapping.Uuid] = poller;
                     poller.Start();
                 }

@@ -49,6 +49,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly FilterCriteria? _filters;
     private readonly Action? _resultChanged;
+    private readonly FunctionRoleAccess? _roles;
     private volatile string? _lastProcessingResult;
     private int _active;
     private long _lastScaleUp;
@@ -67,8 +68,10 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         TimeProvider time,
         ILogger logger,
         CancellationToken shutdown,
-        Action? resultChanged = null)
+        Action? resultChanged = null,
+        FunctionRoleAccess? roles = null)
     {
+        _roles = roles;
         _resultChanged = resultChanged;
         _shutdown = shutdown;
         _mapping = mapping;
@@ -147,6 +150,15 @@ internal sealed partial class MappingPoller : IAsyncDisposable
                     continue;
                 }
 
+                if (await MissingPermissionAsync(cancellationToken) is { } missing)
+                {
+                    // The role lost what reading the queue needs: polling pauses, the mapping says why, and it resumes
+                    // once the role may again (re-checked at every poll).
+                    LastProcessingResult = $"PROBLEM: The function execution role does not have permissions to call {missing} on SQS";
+                    await Task.Delay(ProblemBackoff, _time, cancellationToken);
+                    continue;
+                }
+
                 var batch = await GatherAsync(cancellationToken);
                 if (batch.Count == 0)
                 {
@@ -189,6 +201,28 @@ internal sealed partial class MappingPoller : IAsyncDisposable
             await Task.Delay(ProblemBackoff, _time, CancellationToken.None);
             AddLoop();
         }
+    }
+
+    /// <summary>The first SQS action the function's role may not perform on the queue, or null (also when the function cannot be resolved: the batch reports that).</summary>
+    private async ValueTask<string?> MissingPermissionAsync(CancellationToken cancellationToken)
+    {
+        if (_roles is null)
+        {
+            return null;
+        }
+
+        var mapping = _mapping;
+        ResolvedFunction target;
+        try
+        {
+            target = await _functions.ResolveAsync(mapping.Scope, mapping.FunctionName, mapping.Qualifier, cancellationToken);
+        }
+        catch (LambdaException)
+        {
+            return null;
+        }
+
+        return await EventSourceMappingService.MissingPermissionAsync(_roles, mapping.Scope, target.Version, mapping.EventSourceArn, cancellationToken);
     }
 
     /// <summary>A batch: up to BatchSize messages, gathered until the batching window closes (at once when it is 0).</summary>

@@ -157,7 +157,7 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         // calls from the function back to Nimbus are signed with them. They outlast the environment's longest life and
         // die with the server; what the role may do is decided by its policies.
         var session = _credentials.IssueSession(
-            $"arn:aws:sts::{scope.Account}:assumed-role/{RoleName(function.Role)}/{function.Name}",
+            FunctionRoleAccess.SessionArn(scope.Account, function.Role, function.Name),
             scope.Account,
             options.MaxLifetime + SessionMargin,
             _time.GetUtcNow());
@@ -187,11 +187,4 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
 
     /// <summary>How much longer than an environment's longest life its credentials stay valid.</summary>
     private static readonly TimeSpan SessionMargin = TimeSpan.FromMinutes(15);
-
-    /// <summary>The role's name: the last segment of its ARN's path (arn:aws:iam::123456789012:role/service/name → name).</summary>
-    private static string RoleName(string roleArn)
-    {
-        var slash = roleArn.LastIndexOf('/');
-        return slash >= 0 ? roleArn[(slash + 1)..] : roleArn;
-    }
 }

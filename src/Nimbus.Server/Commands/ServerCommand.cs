@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
+using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Iam;
+using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
@@ -265,6 +267,12 @@ internal static class ServerCommand
             }
         });
         services.AddNimbusApi();
+
+        // A function's role must exist and trust lambda.amazonaws.com; with Auth=off every role is assumable.
+        services.AddSingleton(sp => new ExecutionRoles(sp.GetRequiredService<IRoleDirectory>(), everyRoleAssumable: options.Auth == "off"));
+
+        // Lambda acts as a function's execution role (mappings, destinations); with Auth=off everything is allowed.
+        services.AddSingleton(sp => new FunctionRoleAccess(sp.GetRequiredService<Authorizer>(), everythingAllowed: options.Auth == "off"));
         services.AddHostedService<FunctionSettleWorker>();
     }
 }

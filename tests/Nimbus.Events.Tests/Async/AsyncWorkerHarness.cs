@@ -2,6 +2,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Nimbus.Core.Access;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
@@ -28,7 +29,7 @@ internal sealed class AsyncWorkerHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly string _directory;
 
-    private AsyncWorkerHarness(ServiceProvider services, string directory, FakeTimeProvider time, AsyncInvokeOptions options)
+    private AsyncWorkerHarness(ServiceProvider services, string directory, FakeTimeProvider time, AsyncInvokeOptions options, FakeIdentities? identities)
     {
         _services = services;
         _directory = directory;
@@ -37,7 +38,8 @@ internal sealed class AsyncWorkerHarness : IAsyncDisposable
         Functions = services.GetRequiredService<FunctionService>();
         InvokeConfigs = services.GetRequiredService<EventInvokeConfigService>();
         Gate = new ConcurrencyGate(services.GetRequiredService<ConcurrencyService>().Reservations, 1000, 1000, time);
-        Worker = new AsyncInvocationWorker(Queue, Functions, Invoker, Gate, Options.Create(options), time, Logger, Destinations);
+        var roles = identities is null ? null : new FunctionRoleAccess(new Authorizer(identities, time));
+        Worker = new AsyncInvocationWorker(Queue, Functions, Invoker, Gate, Options.Create(options), time, Logger, Destinations, roles);
         Events = new AsyncInvokeService(Queue, Worker, time);
     }
 
@@ -63,7 +65,8 @@ internal sealed class AsyncWorkerHarness : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<AsyncWorkerHarness> StartAsync(Action<AsyncInvokeOptions>? configure = null)
+    /// <param name="identities">The execution roles' policies, when deliveries are to be authorized as the role.</param>
+    public static async Task<AsyncWorkerHarness> StartAsync(Action<AsyncInvokeOptions>? configure = null, FakeIdentities? identities = null)
     {
         var directory = Directory.CreateTempSubdirectory("nimbus-async-tests-").FullName;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
@@ -79,7 +82,7 @@ internal sealed class AsyncWorkerHarness : IAsyncDisposable
         await services.GetRequiredService<IStoreSchema>().MigrateAsync(Ct);
         var options = new AsyncInvokeOptions();
         configure?.Invoke(options);
-        return new AsyncWorkerHarness(services, directory, time, options);
+        return new AsyncWorkerHarness(services, directory, time, options, identities);
     }
 
     public async Task<FunctionRecord> CreateFunctionAsync(string name, string? deadLetterTargetArn = null)
