@@ -6,6 +6,7 @@ using Nimbus.Core.Access.Iam;
 using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Layers;
+using Nimbus.Core.Permissions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -14,7 +15,8 @@ public static class CoreServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="FunctionService"/>, <see cref="VersionService"/>, <see cref="ConcurrencyService"/>,
-    /// <see cref="EventInvokeConfigService"/>, <see cref="QualifierResolver"/>, <see cref="LayerService"/>, and IAM's
+    /// <see cref="EventInvokeConfigService"/>, <see cref="QualifierResolver"/>, <see cref="LayerService"/>,
+    /// <see cref="FunctionPolicyService"/> (also as <see cref="IFunctionPolicySource"/>), and IAM's
     /// (<see cref="IamService"/>, <see cref="StsService"/>, <see cref="IamDirectory"/> as IIdentityPolicySource and
     /// IRoleDirectory, the <see cref="Authorizer"/>) as
     /// singletons, unless already registered, with <see cref="FunctionServiceOptions"/>' defaults when the caller
@@ -32,6 +34,8 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<VersionService>();
         services.TryAddSingleton<EventInvokeConfigService>();
         services.TryAddSingleton<LayerService>();
+        services.TryAddSingleton<FunctionPolicyService>();
+        services.TryAddSingleton<IFunctionPolicySource>(sp => sp.GetRequiredService<FunctionPolicyService>());
         AddIdentity(services);
         return services;
     }

@@ -44,6 +44,7 @@ public static class ApiServiceCollectionExtensions
         app.MapInvokeEndpoints();
         app.MapTagEndpoints();
         app.MapLayerEndpoints();
+        app.MapPermissionEndpoints();
         app.MapConcurrencyEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();

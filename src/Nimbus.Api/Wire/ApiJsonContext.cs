@@ -37,6 +37,9 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(ListLayersResponseWire))]
 [JsonSerializable(typeof(ListLayerVersionsResponseWire))]
 [JsonSerializable(typeof(AddLayerVersionPermissionRequestWire))]
+[JsonSerializable(typeof(AddPermissionRequestWire))]
+[JsonSerializable(typeof(AddPermissionResponseWire))]
+[JsonSerializable(typeof(GetPolicyResponseWire))]
 [JsonSerializable(typeof(AddLayerVersionPermissionResponseWire))]
 [JsonSerializable(typeof(GetLayerVersionPolicyResponseWire))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -108,7 +108,11 @@ internal static class ServerCommand
 
         // The account's root key before the endpoint opens: no request is ever served without it.
         var root = RootCredentials.Load(Path.GetFullPath(options.DataDir), options.AccountId, options.RootAccessKeyId, options.RootSecretAccessKey);
-        app.Services.GetRequiredService<CredentialDirectory>().Add(root);
+        var credentials = app.Services.GetRequiredService<CredentialDirectory>();
+        credentials.Add(root);
+        var accounts = new AccountCredentials(Path.GetFullPath(options.DataDir), credentials);
+        accounts.Refresh();
+        credentials.OnMiss = accounts.Refresh;
 
         // Start order: the store first (migrations), then unfinished work, then the endpoint.
         await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);

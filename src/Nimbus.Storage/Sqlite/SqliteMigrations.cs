@@ -344,9 +344,38 @@ internal static class SqliteMigrations
         CREATE INDEX sts_sessions_expiry ON sts_sessions (expires_at);
         """;
 
+    /// <summary>
+    /// Version 12: function policies, one row per qualifier ($LATEST, a version, an alias) with its statements as
+    /// JSON; triggers delete a policy with its function, version or alias, whichever way that row goes.
+    /// </summary>
+    private const string V12FunctionPolicies = """
+        CREATE TABLE function_policies (
+            account       TEXT NOT NULL,
+            region        TEXT NOT NULL,
+            function_name TEXT NOT NULL,
+            qualifier     TEXT NOT NULL,
+            statements    TEXT NOT NULL,
+            PRIMARY KEY (account, region, function_name, qualifier)
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER function_policies_function AFTER DELETE ON functions BEGIN
+            DELETE FROM function_policies WHERE account = old.account AND region = old.region AND function_name = old.name;
+        END;
+
+        CREATE TRIGGER function_policies_version AFTER DELETE ON function_versions BEGIN
+            DELETE FROM function_policies
+            WHERE account = old.account AND region = old.region AND function_name = old.name AND qualifier = old.version;
+        END;
+
+        CREATE TRIGGER function_policies_alias AFTER DELETE ON function_aliases BEGIN
+            DELETE FROM function_policies
+            WHERE account = old.account AND region = old.region AND function_name = old.function_name AND qualifier = old.name;
+        END;
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
     [
         V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
-        V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity,
+        V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity, V12FunctionPolicies,
     ];
 }

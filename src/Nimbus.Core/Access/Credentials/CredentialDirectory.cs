@@ -34,10 +34,21 @@ public sealed class CredentialDirectory
 
     public void Remove(string accessKeyId) => _byId.TryRemove(accessKeyId, out _);
 
+    /// <summary>
+    /// Asked when a key is not found, before it is refused: may add credentials (the server looks at its credentials
+    /// file again if it changed, for accounts created while it runs) and answers true when it did.
+    /// </summary>
+    public Func<bool>? OnMiss { get; set; }
+
     /// <summary>The credential with this id, unless it has expired.</summary>
     public bool TryGet(ReadOnlySpan<char> accessKeyId, DateTimeOffset now, out CallerCredential credential)
     {
         if (_bySpan.TryGetValue(accessKeyId, out credential!) && (credential.Expiration is not { } expiration || expiration > now))
+        {
+            return true;
+        }
+
+        if (credential is null && OnMiss?.Invoke() == true && _bySpan.TryGetValue(accessKeyId, out credential!))
         {
             return true;
         }
