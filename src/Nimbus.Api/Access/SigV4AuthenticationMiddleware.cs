@@ -259,22 +259,7 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         }
     }
 
-    private static void Hash(in System.Buffers.ReadOnlySequence<byte> buffer, Span<byte> digest)
-    {
-        if (buffer.IsSingleSegment)
-        {
-            SHA256.HashData(buffer.FirstSpan, digest);
-            return;
-        }
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var segment in buffer)
-        {
-            hash.AppendData(segment.Span);
-        }
-
-        hash.GetHashAndReset(digest);
-    }
+    private static void Hash(in System.Buffers.ReadOnlySequence<byte> buffer, Span<byte> digest) => ReusedHashes.Sha256(buffer, digest);
 
     /// <summary>Whether the hash named in x-amz-content-sha256 (if any) is the body's.</summary>
     private static bool Matches(string declared, ReadOnlySpan<char> actual) =>

@@ -109,7 +109,7 @@ public sealed class ChunkSignatureChain : IDisposable
             }
 
             toSign.WriteHex(hash);
-            HMACSHA256.HashData(_signingKey, toSign.Written, signature);
+            ReusedHashes.HmacSha256(_signingKey, toSign.Written, signature);
         }
         finally
         {

@@ -52,7 +52,7 @@ public sealed class SigV4Verifier(SigningKeyCache keys)
         }
 
         Span<byte> expected = stackalloc byte[32];
-        Compute(request, authorization, keys.Get(authorization.AccessKeyId, secretAccessKey, authorization.Date, authorization.Region, authorization.Service), payloadHash, normalizePath, expected);
+        Compute(request, authorization, keys.GetArray(authorization.AccessKeyId, secretAccessKey, authorization.Date, authorization.Region, authorization.Service), payloadHash, normalizePath, expected);
 
         Span<byte> given = stackalloc byte[32];
         var signature = authorization.Signature;
@@ -87,14 +87,14 @@ public sealed class SigV4Verifier(SigningKeyCache keys)
     }
 
     /// <summary>The signature of <paramref name="request"/> under <paramref name="signingKey"/>, into 32 bytes.</summary>
-    internal static void Compute(ISignedRequest request, in SigV4Authorization authorization, ReadOnlySpan<byte> signingKey, ReadOnlySpan<char> payloadHash, bool normalizePath, Span<byte> signature)
+    internal static void Compute(ISignedRequest request, in SigV4Authorization authorization, byte[] signingKey, ReadOnlySpan<char> payloadHash, bool normalizePath, Span<byte> signature)
     {
         Span<byte> canonicalHash = stackalloc byte[32];
         var canonical = new ByteWriter(1024);
         try
         {
             CanonicalRequest.Write(ref canonical, request, authorization.SignedHeaders, payloadHash, normalizePath, authorization.IsPresigned);
-            SHA256.HashData(canonical.Written, canonicalHash);
+            ReusedHashes.Sha256(canonical.Written, canonicalHash);
         }
         finally
         {
@@ -111,7 +111,7 @@ public sealed class SigV4Verifier(SigningKeyCache keys)
             toSign.WriteAscii(authorization.Scope);
             toSign.Write((byte)'\n');
             toSign.WriteHex(canonicalHash);
-            HMACSHA256.HashData(signingKey, toSign.Written, signature);
+            ReusedHashes.HmacSha256(signingKey, toSign.Written, signature);
         }
         finally
         {
