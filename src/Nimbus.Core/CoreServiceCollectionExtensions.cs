@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Core.Functions;
+using Nimbus.Core.FunctionUrls;
 using Nimbus.Core.Layers;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<VersionService>();
         services.TryAddSingleton<EventInvokeConfigService>();
         services.TryAddSingleton<LayerService>();
+        services.TryAddSingleton<FunctionUrlService>();
         return services;
     }
 }

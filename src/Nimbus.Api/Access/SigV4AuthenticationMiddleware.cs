@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
@@ -16,8 +17,9 @@ namespace Nimbus.Api.Access;
 /// <summary>
 /// Authenticates every request by its SigV4 signature (Authorization header or presigned query) against the keys in
 /// the <see cref="CredentialDirectory"/>, before any API sees it, and records the <see cref="CallerIdentity"/>.
-/// Exempt: the health check, and code-download URLs, which carry a signature of Nimbus's own (as S3's presigned
-/// URLs in Code.Location do on AWS). With Auth=off every request acts as the account's root.
+/// Exempt: the health check, code-download URLs, which carry a signature of Nimbus's own (as S3's presigned
+/// URLs in Code.Location do on AWS), and function URLs, which authenticate by their AuthType
+/// (FunctionUrlHandler). With Auth=off every request acts as the account's root.
 /// </summary>
 internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, CredentialDirectory credentials, SigV4Verifier verifier, IOptions<ApiOptions> options, TimeProvider time)
 {
@@ -33,7 +35,7 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/_nimbus/health") || path.StartsWithSegments("/_nimbus/code"))
+        if (path.StartsWithSegments("/_nimbus/health") || path.StartsWithSegments("/_nimbus/code") || FunctionUrlAddress.IsFunctionUrl(context.Request))
         {
             await next(context);
             return;

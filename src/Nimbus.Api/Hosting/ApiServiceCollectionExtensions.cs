@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Api.Access;
 using Nimbus.Api.Code;
+using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Lambda;
 using Nimbus.Api.Queues;
 using Nimbus.Api.Wire;
@@ -25,6 +26,8 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<CredentialDirectory>();
         services.TryAddSingleton<SigningKeyCache>();
         services.TryAddSingleton<SigV4Verifier>();
+        services.TryAddSingleton<FunctionUrlAuthenticator>();
+        services.TryAddSingleton<FunctionUrlHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -33,6 +36,7 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseMiddleware<AwsErrorMiddleware>();
         app.UseMiddleware<SigV4AuthenticationMiddleware>();
+        app.UseMiddleware<FunctionUrlMiddleware>();
         app.MapGet("/_nimbus/health", () => Results.Json(
             new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },
             ApiJsonContext.Default.HealthWire));
@@ -47,6 +51,7 @@ public static class ApiServiceCollectionExtensions
         app.MapConcurrencyEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
+        app.MapFunctionUrlEndpoints();
         app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);
         return app;

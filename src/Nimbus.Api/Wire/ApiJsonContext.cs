@@ -39,4 +39,7 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(AddLayerVersionPermissionRequestWire))]
 [JsonSerializable(typeof(AddLayerVersionPermissionResponseWire))]
 [JsonSerializable(typeof(GetLayerVersionPolicyResponseWire))]
+[JsonSerializable(typeof(FunctionUrlRequestWire))]
+[JsonSerializable(typeof(FunctionUrlConfigWire))]
+[JsonSerializable(typeof(ListFunctionUrlConfigsResponseWire))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

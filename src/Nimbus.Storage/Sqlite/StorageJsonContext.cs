@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text.Json.Serialization;
 using Nimbus.Core.Functions;
+using Nimbus.Core.FunctionUrls;
 using Nimbus.Core.Mappings;
 
 namespace Nimbus.Storage.Sqlite;
@@ -17,5 +18,6 @@ namespace Nimbus.Storage.Sqlite;
 [JsonSerializable(typeof(ProvisionedConcurrencyConfig))]
 [JsonSerializable(typeof(EventInvokeConfig))]
 [JsonSerializable(typeof(EventSourceMapping))]
+[JsonSerializable(typeof(FunctionUrlConfig))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;
