@@ -129,7 +129,35 @@ internal sealed partial class FunctionUrlHandler(
             return;
         }
 
+        response.Headers["X-Amzn-Trace-Id"] = traceId;
+        if (config.InvokeMode == FunctionUrlConfig.ResponseStream)
+        {
+            await InvokeStreamingAsync(context, config, target, requestId, payload, traceId);
+            return;
+        }
+
         var outcome = await invoker.InvokeAsync(target, requestId, payload, InvocationType.RequestResponse, traceId, null, ct);
+        await WriteBufferedAsync(context, config, outcome);
+    }
+
+    private async Task InvokeStreamingAsync(HttpContext context, FunctionUrlConfig config, ResolvedFunction target, RequestId requestId, ReadOnlyMemory<byte> payload, string traceId)
+    {
+        using var sink = new FunctionUrlStreamSink(context, config.Cors, context.RequestAborted);
+        var outcome = await invoker.InvokeStreamingAsync(target, requestId, payload, sink, traceId, context.RequestAborted);
+        if (outcome.Ran && outcome.Result.Streamed)
+        {
+            // Streamed: the answer is out; an error mid-stream (or the deadline) only ends it early.
+            await sink.CompleteAsync();
+            return;
+        }
+
+        await WriteBufferedAsync(context, config, outcome);
+    }
+
+    private static async Task WriteBufferedAsync(HttpContext context, FunctionUrlConfig config, InvocationOutcome outcome)
+    {
+        var response = context.Response;
+        var ct = context.RequestAborted;
         if (!outcome.Ran)
         {
             await FunctionUrlResponse.WriteStatusAsync(response, StatusCodes.Status429TooManyRequests, RateExceeded, ct);
@@ -137,7 +165,6 @@ internal sealed partial class FunctionUrlHandler(
         }
 
         var result = outcome.Result;
-        response.Headers["X-Amzn-Trace-Id"] = traceId;
         if (result.FunctionError is not null || result.Payload.Length > InvokeEndpoints.MaxResponsePayload
             || !FunctionUrlResponse.TryMap(response, result.Payload, out var body))
         {

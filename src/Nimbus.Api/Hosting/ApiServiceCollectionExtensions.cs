@@ -46,6 +46,7 @@ public static class ApiServiceCollectionExtensions
         app.MapEventInvokeEndpoints();
         app.MapMappingEndpoints();
         app.MapInvokeEndpoints();
+        app.MapInvokeStreamEndpoints();
         app.MapTagEndpoints();
         app.MapLayerEndpoints();
         app.MapConcurrencyEndpoints();

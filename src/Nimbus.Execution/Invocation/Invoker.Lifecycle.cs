@@ -169,6 +169,7 @@ public sealed partial class Invoker
             ExecutedVersion = request.Function.Version,
             LogLines = lines,
             ColdStart = cold,
+            Streamed = outcome.Streamed,
         };
     }
 
