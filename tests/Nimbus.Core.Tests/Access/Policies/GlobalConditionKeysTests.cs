@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
+using Nimbus.Core.Access;
 using Nimbus.Core.Access.Policies;
 using static Nimbus.Core.Tests.Access.Policies.PolicyJson;
 
