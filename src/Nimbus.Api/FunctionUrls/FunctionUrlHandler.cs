@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
@@ -181,6 +182,13 @@ internal sealed partial class FunctionUrlHandler(
     private static async Task<bool> AllowedAsync(HttpContext context, CallerIdentity caller, string functionArn)
     {
         context.Features.Set(caller);
+        if (context.RequestServices.GetService<Authorizer>() is null)
+        {
+            // A server without IAM's policies (no Authorizer registered) lets every valid key do everything, as the
+            // rest of its API does; with IAM, lambda:InvokeFunctionUrl decides.
+            return true;
+        }
+
         try
         {
             var keys = new ContextKeys().Set("lambda:FunctionUrlAuthType", FunctionUrlConfig.AuthIam);

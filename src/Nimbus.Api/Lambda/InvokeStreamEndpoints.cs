@@ -76,7 +76,10 @@ internal static class InvokeStreamEndpoints
         }
     }
 
-    /// <summary>InvokeComplete's JSON: ErrorCode (the error's type) and ErrorDetails (its message) when the function failed.</summary>
+    /// <summary>
+    /// InvokeComplete's JSON: ErrorCode (the error's type, as the function named it) and ErrorDetails (its message) when
+    /// the function failed. AWS documents the members, not their exact contents; this is Nimbus's reading.
+    /// </summary>
     private static byte[] Completion(InvocationResult result, bool tail)
     {
         var output = new ArrayBufferWriter<byte>(256);
@@ -85,8 +88,9 @@ internal static class InvokeStreamEndpoints
             json.WriteStartObject();
             if (result.FunctionError is not null)
             {
-                json.WriteString("ErrorCode", result.ErrorType ?? result.FunctionError);
-                json.WriteString("ErrorDetails", ErrorMessage(result.Payload));
+                var (type, message) = Error(result.Payload);
+                json.WriteString("ErrorCode", type ?? result.ErrorType ?? result.FunctionError);
+                json.WriteString("ErrorDetails", message);
             }
 
             if (tail)
@@ -100,21 +104,23 @@ internal static class InvokeStreamEndpoints
         return output.WrittenSpan.ToArray();
     }
 
-    private static string ErrorMessage(ReadOnlyMemory<byte> payload)
+    /// <summary>The error's type and message as the function named them (errorType, errorMessage), else the raw payload.</summary>
+    private static (string? Type, string Message) Error(ReadOnlyMemory<byte> payload)
     {
         try
         {
             using var document = JsonDocument.Parse(payload);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("errorMessage", out var message) && message.ValueKind == JsonValueKind.String)
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errorMessage", out var message) && message.ValueKind == JsonValueKind.String)
             {
-                return message.GetString()!; // A String element's value is never null.
+                var type = root.TryGetProperty("errorType", out var named) && named.ValueKind == JsonValueKind.String ? named.GetString() : null;
+                return (type, message.GetString()!); // A String element's value is never null.
             }
         }
         catch (JsonException)
         {
         }
 
-        return System.Text.Encoding.UTF8.GetString(payload.Span);
+        return (null, System.Text.Encoding.UTF8.GetString(payload.Span));
     }
 }
