@@ -177,6 +177,9 @@ internal sealed partial class FunctionUrlHandler(
         FunctionUrlCorsPolicy.AddResponseHeaders(response, context.Request, config.Cors);
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, ct);
+
+        // Sent now: an empty 4xx of the function's own is its answer, not an error for the API's error shaping.
+        await response.CompleteAsync();
     }
 
     private static async Task<bool> AllowedAsync(HttpContext context, CallerIdentity caller, string functionArn)

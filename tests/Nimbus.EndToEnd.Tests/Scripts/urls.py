@@ -39,6 +39,8 @@ def handler(event, context):
     if path == "/custom":
         return {"statusCode": 201, "headers": {"Content-Type": "text/plain", "X-Custom": "v"},
                 "cookies": ["a=1; Max-Age=60", "b=2"], "body": "created"}
+    if path == "/empty-404":
+        return {"statusCode": 404}
     if path == "/binary":
         return {"statusCode": 200, "headers": {"Content-Type": "application/octet-stream"},
                 "body": event.get("body", ""), "isBase64Encoded": event["isBase64Encoded"]}
@@ -228,6 +230,8 @@ def case_bodies_and_answers():
     assert headers.get_all("Set-Cookie") == ["a=1; Max-Age=60", "b=2"], headers
     status, headers, body = request(uid, "/fail")
     assert (status, body) == (502, b"Internal Server Error"), (status, body)
+    status, headers, body = request(uid, "/empty-404")
+    assert (status, body, headers["Content-Type"]) == (404, b"", "application/json"), (status, headers, body)
 
 
 def case_cors():
