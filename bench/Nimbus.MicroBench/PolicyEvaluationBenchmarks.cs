@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Net;
 using BenchmarkDotNet.Attributes;
+using Nimbus.Core.Access;
 using Nimbus.Core.Access.Policies;
 
 namespace Nimbus.MicroBench;

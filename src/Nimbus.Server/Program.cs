@@ -5,6 +5,7 @@ using Nimbus.Server.Commands;
 var root = new RootCommand("Nimbus: a self-hosted serverless platform that speaks AWS Lambda's API")
 {
     ServerCommand.Create(),
+    AccountCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -38,9 +38,12 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IEventSourceMappingStore, SqliteEventSourceMappingStore>();
         services.TryAddSingleton<ILayerStore, SqliteLayerStore>();
         services.TryAddSingleton<IFunctionUrlStore, SqliteFunctionUrlStore>();
+        services.TryAddSingleton<IFunctionPolicyStore, SqliteFunctionPolicyStore>();
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();
         services.TryAddSingleton<ILogStore, SqliteLogStore>();
+        services.TryAddSingleton(sp => new SecretBox(ResolveDataDirectory(sp)));
+        services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));

@@ -36,6 +36,7 @@ public sealed class DocExamplesTests
                     ["NIMBUS_DOCS_ROOT"] = Root,
                     ["NIMBUS_TEST_AWS"] = AwsClients.AwsCli,
                     ["NIMBUS_DOC_DATA_DIR"] = server.DataDir,
+                    ["NIMBUS_EXECUTABLE"] = NimbusServer.Executable(),
                 };
                 var result = await ChildProcess.RunAsync(
                     AwsClients.Python,

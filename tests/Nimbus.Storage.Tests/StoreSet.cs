@@ -16,4 +16,5 @@ public sealed record StoreSet(
     IEventSourceMappingStore Mappings,
     IAsyncInvocationStore? AsyncInvocations = null,
     ILogStore? Logs = null,
-    IDisposable? Owner = null);
+    IDisposable? Owner = null,
+    IFunctionPolicyStore? Policies = null);

@@ -11,7 +11,8 @@ namespace Nimbus.Api.Access;
 
 /// <summary>
 /// Authentication failures in the protocol of the API called: Lambda's REST JSON (x-amzn-ErrorType), SQS's JSON
-/// protocol (<c>__type</c> and the query code in x-amzn-query-error) or SQS's query protocol (XML ErrorResponse).
+/// protocol (<c>__type</c> and the query code in x-amzn-query-error) or the query protocol of SQS, IAM or STS (XML
+/// ErrorResponse in the namespace of the service the credential was scoped to).
 /// </summary>
 internal static class AuthErrors
 {
@@ -38,6 +39,11 @@ internal static class AuthErrors
         SignatureStatus.Missing => ("MissingAuthenticationTokenException", "MissingAuthenticationToken", StatusCodes.Status403Forbidden),
         SignatureStatus.Incomplete => ("IncompleteSignatureException", "IncompleteSignature", StatusCodes.Status400BadRequest),
         SignatureStatus.UnknownKey => ("UnrecognizedClientException", "InvalidClientTokenId", StatusCodes.Status403Forbidden),
+        SignatureStatus.ExpiredToken => ("ExpiredTokenException", "ExpiredToken", StatusCodes.Status403Forbidden),
+
+        // Only S3 documents aws-chunked bodies and their errors; its codes stand for every protocol.
+        SignatureStatus.IncompleteBody => ("IncompleteBody", "IncompleteBody", StatusCodes.Status400BadRequest),
+        SignatureStatus.MissingContentLength => ("MissingContentLength", "MissingContentLength", StatusCodes.Status411LengthRequired),
         _ => ("InvalidSignatureException", "SignatureDoesNotMatch", StatusCodes.Status403Forbidden),
     };
 
@@ -62,7 +68,13 @@ internal static class AuthErrors
     private static async Task WriteQueryAsync(HttpContext context, string queryCode, int status, string message)
     {
         var xml = new StringBuilder(256);
-        xml.Append("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"").Append(QueueEndpoints.XmlNamespace).Append("\"><Error><Type>Sender</Type><Code>");
+        var xmlNamespace = QueryServices.SigningService(context) switch
+        {
+            QueryServices.Iam => QueryServices.IamNamespace,
+            QueryServices.Sts => QueryServices.StsNamespace,
+            _ => QueueEndpoints.XmlNamespace,
+        };
+        xml.Append("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"").Append(xmlNamespace).Append("\"><Error><Type>Sender</Type><Code>");
         Queues.XmlSqsWriter.Escape(xml, queryCode);
         xml.Append("</Code><Message>");
         Queues.XmlSqsWriter.Escape(xml, message);

@@ -14,6 +14,7 @@ using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.FunctionUrls;
+using Nimbus.Core.Permissions;
 using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Api.FunctionUrls;
@@ -81,7 +82,7 @@ internal sealed partial class FunctionUrlHandler(
             if (config.AuthType == FunctionUrlConfig.AuthIam)
             {
                 caller = authenticator.Authenticate(request, body.AsSpan(0, length));
-                if (caller is null || !await AllowedAsync(context, caller, functionArn))
+                if (caller is null || !await AllowedAsync(context, caller, scope, config, functionArn))
                 {
                     await FunctionUrlResponse.WriteStatusAsync(response, StatusCodes.Status403Forbidden, Forbidden, ct);
                     return;
@@ -182,7 +183,11 @@ internal sealed partial class FunctionUrlHandler(
         await response.CompleteAsync();
     }
 
-    private static async Task<bool> AllowedAsync(HttpContext context, CallerIdentity caller, string functionArn)
+    /// <summary>
+    /// lambda:InvokeFunctionUrl on the function (or alias) ARN, with lambda:FunctionUrlAuthType AWS_IAM, by the caller's
+    /// identity policies and the function's own policy for the URL's qualifier (either Allow suffices in its account).
+    /// </summary>
+    private static async Task<bool> AllowedAsync(HttpContext context, CallerIdentity caller, Scope scope, FunctionUrlConfig config, string functionArn)
     {
         context.Features.Set(caller);
         if (context.RequestServices.GetService<Authorizer>() is null)
@@ -194,8 +199,11 @@ internal sealed partial class FunctionUrlHandler(
 
         try
         {
+            var policy = context.RequestServices.GetService<IFunctionPolicySource>() is { } policies
+                ? await policies.FindAsync(scope, config.FunctionName, config.Qualifier, context.RequestAborted)
+                : null;
             var keys = new ContextKeys().Set("lambda:FunctionUrlAuthType", FunctionUrlConfig.AuthIam);
-            await context.AuthorizeAsync("lambda:InvokeFunctionUrl", functionArn, keys);
+            await context.AuthorizeAsync("lambda:InvokeFunctionUrl", functionArn, keys, policy);
             return true;
         }
         catch (AccessDeniedException)

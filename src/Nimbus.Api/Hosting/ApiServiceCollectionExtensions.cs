@@ -49,10 +49,12 @@ public static class ApiServiceCollectionExtensions
         app.MapInvokeStreamEndpoints();
         app.MapTagEndpoints();
         app.MapLayerEndpoints();
+        app.MapPermissionEndpoints();
         app.MapConcurrencyEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFunctionUrlEndpoints();
+        app.MapQueryEndpoints();
         app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);
         return app;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Access;
 using Nimbus.Core.Arns;
 
 namespace Nimbus.Api.Hosting;
 
 /// <summary>
-/// Derives a request's account and region. The region comes from the SigV4 credential scope
+/// Derives a request's account (the authenticated caller's) and region. The region comes from the SigV4 credential scope
 /// (<c>Credential=AKID/20240101/us-west-2/lambda/aws4_request</c>, in the Authorization header or a presigned
 /// query); checking the signature itself is its own feature.
 /// </summary>
@@ -19,7 +20,9 @@ internal sealed class RequestScope(IOptions<ApiOptions> options)
         var region = RegionFromAuthorization(request.Headers.Authorization.ToString())
             ?? RegionFromCredential(request.Query["X-Amz-Credential"].ToString())
             ?? _options.DefaultRegion;
-        return new Scope(_options.AccountId, region);
+        // The caller's own account (accounts other than the configured one exist: `nimbus account create`).
+        var account = request.HttpContext.Features.Get<CallerIdentity>()?.Account ?? _options.AccountId;
+        return new Scope(account, region);
     }
 
     private static string? RegionFromAuthorization(string authorization)

@@ -5,8 +5,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.Access;
 using Nimbus.Api.Hosting;
+using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Permissions;
 using Nimbus.Events.Async;
 using Nimbus.Execution.Invocation;
 
@@ -33,7 +37,14 @@ internal static class InvokeEndpoints
         return routes;
     }
 
-    private static async Task InvokeAsync(HttpContext context, string functionName, FunctionResolver functions, IInvocationService invoker, AsyncInvokeService events, RequestScope scopes)
+    private static async Task InvokeAsync(
+        HttpContext context,
+        string functionName,
+        FunctionResolver functions,
+        IInvocationService invoker,
+        AsyncInvokeService events,
+        RequestScope scopes,
+        IFunctionPolicySource policies)
     {
         var request = context.Request;
         var response = context.Response;
@@ -67,7 +78,8 @@ internal static class InvokeEndpoints
         {
             var payload = length == 0 ? "{}"u8.ToArray().AsMemory() : buffer.AsMemory(0, length);
             CheckJson(payload.Span);
-            var target = await functions.ResolveAsync(scope, functionName, qualifier, ct);
+            var owner = await AuthorizeInvokeAsync(context, policies, scope, functionName, qualifier);
+            var target = await functions.ResolveAsync(owner, functionName, qualifier, ct);
 
             // As on AWS, the Invoke's request id is the invocation's (for an Event, it names the event in destinations and DLQs).
             var requestId = RequestIdOf(context);
@@ -97,7 +109,13 @@ internal static class InvokeEndpoints
         }
     }
 
-    private static async Task InvokeAsyncDeprecatedAsync(HttpContext context, string functionName, FunctionResolver functions, AsyncInvokeService events, RequestScope scopes)
+    private static async Task InvokeAsyncDeprecatedAsync(
+        HttpContext context,
+        string functionName,
+        FunctionResolver functions,
+        AsyncInvokeService events,
+        RequestScope scopes,
+        IFunctionPolicySource policies)
     {
         var ct = context.RequestAborted;
         var (buffer, length) = await InvokePayload.ReadAsync(context.Request, MaxAsyncPayload, "InvokeAsync", ct);
@@ -105,7 +123,8 @@ internal static class InvokeEndpoints
         {
             var payload = length == 0 ? "{}"u8.ToArray() : buffer.AsSpan(0, length).ToArray();
             CheckJson(payload);
-            var target = await functions.ResolveAsync(scopes.For(context.Request), functionName, null, ct);
+            var owner = await AuthorizeInvokeAsync(context, policies, scopes.For(context.Request), functionName, null);
+            var target = await functions.ResolveAsync(owner, functionName, null, ct);
             await events.EnqueueAsync(target, RequestIdOf(context), payload, null, null, ct);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             context.Response.ContentType = "application/json";
@@ -115,6 +134,22 @@ internal static class InvokeEndpoints
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// lambda:InvokeFunction on the function (or version, or alias) the request names, with that qualifier's
+    /// resource-based policy: across accounts only a statement naming the caller lets it in; within the account an
+    /// Allow in either the identity-based or the function policy suffices, and a Deny in either stops it. Asked before
+    /// the function is looked up, so a caller not allowed learns nothing of whether it exists. Gives the owner's scope.
+    /// </summary>
+    private static async Task<Scope> AuthorizeInvokeAsync(HttpContext context, IFunctionPolicySource policies, Scope scope, string functionName, string? qualifier)
+    {
+        var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false, otherAccounts: true);
+        var named = reference.Qualifier ?? FunctionVersion.Latest;
+        var resource = named == FunctionVersion.Latest ? reference.UnqualifiedArn : reference.Arn;
+        var policy = await policies.FindAsync(reference.Scope, reference.Name, named, context.RequestAborted);
+        await context.AuthorizeAsync("lambda:InvokeFunction", resource, resourcePolicy: policy);
+        return reference.Scope;
     }
 
     /// <summary>The request id <see cref="AwsErrorMiddleware"/> gave this request (and its x-amzn-RequestId header).</summary>

@@ -28,14 +28,14 @@ internal static class QueueEndpoints
 
     public static IEndpointRouteBuilder MapQueueEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/", context => HandleAsync(context, null));
         routes.MapPost("/{account}/{queueName}", context => HandleAsync(
             context,
             $"{context.Request.Scheme}://{context.Request.Host}/{context.Request.RouteValues["account"]}/{context.Request.RouteValues["queueName"]}"));
         return routes;
     }
 
-    private static async Task HandleAsync(HttpContext context, string? pathQueueUrl)
+    /// <summary>SQS's JSON or query request; <c>POST /</c> comes here through the query dispatcher (QueryEndpoints).</summary>
+    internal static async Task HandleAsync(HttpContext context, string? pathQueueUrl)
     {
         var request = context.Request;
         var target = request.Headers["X-Amz-Target"].ToString();
@@ -212,7 +212,7 @@ internal static class QueueEndpoints
         await response.Body.WriteAsync(buffer.WrittenMemory, response.HttpContext.RequestAborted);
     }
 
-    private static async Task WriteXmlErrorAsync(HttpContext context, QueueException error)
+    internal static async Task WriteXmlErrorAsync(HttpContext context, QueueException error)
     {
         var response = context.Response;
         if (response.HasStarted)

@@ -25,7 +25,12 @@ public sealed record FunctionReference(Scope Scope, string Name, string? Qualifi
     /// True for CreateFunction and updates: AWS checks those names against the 64-character limit and quotes the
     /// create pattern; reads and deletes quote the read pattern and answer "not found" for a long name.
     /// </param>
-    public static FunctionReference Parse(string value, string? qualifier, Scope scope, bool forWrite)
+    /// <param name="otherAccounts">
+    /// True where a resource-based policy may let another account in (Invoke): an ARN naming another account than
+    /// the caller's gives a reference in that account's scope, for the authorizer to decide on. False: AWS's
+    /// AccessDeniedException for such an ARN.
+    /// </param>
+    public static FunctionReference Parse(string value, string? qualifier, Scope scope, bool forWrite, bool otherAccounts = false)
     {
         const string field = "functionName";
         var errors = new ValidationErrors();
@@ -60,7 +65,11 @@ public sealed record FunctionReference(Scope Scope, string Name, string? Qualifi
         }
 
         var account = match.Groups["account"];
-        if (account.Success && account.Value != scope.Account)
+        if (account.Success && account.Value != scope.Account && otherAccounts)
+        {
+            scope = scope with { Account = account.Value };
+        }
+        else if (account.Success && account.Value != scope.Account)
         {
             throw new LambdaException(
                 "AccessDeniedException",

@@ -13,6 +13,7 @@ internal sealed class FunctionCache
     private readonly ConcurrentDictionary<FunctionKey, long> _generations = new();
     private readonly ConcurrentDictionary<FunctionKey, Entry> _entries = new();
     private readonly ConcurrentDictionary<(FunctionKey Key, string Qualifier), TargetEntry> _targets = new();
+    private readonly ConcurrentDictionary<(FunctionKey Key, string Qualifier), PolicyEntry> _policies = new();
 
     public bool TryGet(FunctionKey key, out FunctionRecord record, out long generation)
     {
@@ -58,8 +59,30 @@ internal sealed class FunctionCache
         }
     }
 
+    /// <summary>The cached resource-based policy of one qualifier (null: it has none).</summary>
+    public bool TryGetPolicy(FunctionKey key, string qualifier, out Access.Policies.PolicyDocument? policy, out long generation)
+    {
+        generation = _generations.GetOrAdd(key, 0);
+        if (_policies.TryGetValue((key, qualifier), out var entry) && entry.Generation == generation)
+        {
+            policy = entry.Policy;
+            return true;
+        }
+
+        policy = null;
+        return false;
+    }
+
+    public void SetPolicy(FunctionKey key, string qualifier, Access.Policies.PolicyDocument? policy, long generation)
+    {
+        if (_generations.TryGetValue(key, out var current) && current == generation)
+        {
+            _policies[(key, qualifier)] = new PolicyEntry(generation, policy);
+        }
+    }
+
     /// <summary>
-    /// Forgets what was read of a function: its record and every qualifier's resolution (a publish, an alias change
+    /// Forgets what was read of a function: its record and every qualifier's resolution and policy (a publish, an alias change
     /// or an update of $LATEST may change any of them).
     /// </summary>
     public void Invalidate(FunctionKey key)
@@ -71,4 +94,6 @@ internal sealed class FunctionCache
     private sealed record Entry(long Generation, FunctionRecord Record);
 
     private sealed record TargetEntry(long Generation, InvokeTarget Target);
+
+    private sealed record PolicyEntry(long Generation, Access.Policies.PolicyDocument? Policy);
 }

@@ -150,6 +150,23 @@ public sealed partial class FunctionService : IDisposable
     /// <summary>Drops what the invoke path cached of a function, after a change to it committed.</summary>
     internal void Invalidate(FunctionKey key) => _cache.Invalidate(key);
 
+    /// <summary>What the invoke path caches, for the services that cache beside it (function policies).</summary>
+    internal FunctionCache Cache => _cache;
+
+    /// <summary>
+    /// After another service moved <c>$LATEST</c>'s RevisionId (a policy change): drops the cache and, if
+    /// <paramref name="latestBefore"/> was still settling, queues the settle again, since its compare-and-swap write
+    /// now fails on the moved revision.
+    /// </summary>
+    internal void LatestRevisionMoved(FunctionKey key, FunctionVersion latestBefore)
+    {
+        _cache.Invalidate(key);
+        if (latestBefore.IsSettling)
+        {
+            _settling.Writer.TryWrite(key);
+        }
+    }
+
     /// <summary>GetFunction / GetFunctionConfiguration: the function at the qualifier, or ResourceNotFoundException.</summary>
     public async Task<FunctionView> GetAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
     {

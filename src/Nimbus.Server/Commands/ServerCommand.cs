@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Access.Credentials;
+using Nimbus.Core.Access.Iam;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
@@ -107,10 +108,15 @@ internal static class ServerCommand
 
         // The account's root key before the endpoint opens: no request is ever served without it.
         var root = RootCredentials.Load(Path.GetFullPath(options.DataDir), options.AccountId, options.RootAccessKeyId, options.RootSecretAccessKey);
-        app.Services.GetRequiredService<CredentialDirectory>().Add(root);
+        var credentials = app.Services.GetRequiredService<CredentialDirectory>();
+        credentials.Add(root);
+        var accounts = new AccountCredentials(Path.GetFullPath(options.DataDir), credentials);
+        accounts.Refresh();
+        credentials.OnMiss = accounts.Refresh;
 
         // Start order: the store first (migrations), then unfinished work, then the endpoint.
         await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<IamService>().LoadCredentialsAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
         await app.Services.GetRequiredService<ConcurrencyService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);

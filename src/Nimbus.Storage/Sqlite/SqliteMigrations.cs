@@ -255,11 +255,129 @@ internal static class SqliteMigrations
         """;
 
     /// <summary>
-    /// Version 11: function URLs, one per function qualifier ($LATEST or an alias), found by their URL id. They go with
-    /// their function (the foreign key) and with their alias (the trigger). Written to be safe to run in any order
-    /// relative to other branches' scripts.
+    /// Version 11: IAM (users, roles, groups; access keys with encrypted secrets; inline and managed policies with
+    /// versions; attachments; group membership) and STS's sessions. Names compare without regard to case, as IAM's.
     /// </summary>
-    private const string V11FunctionUrls = """
+    private const string V11Identity = """
+        CREATE TABLE iam_entities (
+            account    TEXT NOT NULL,
+            kind       TEXT NOT NULL,
+            name       TEXT NOT NULL COLLATE NOCASE,
+            id         TEXT NOT NULL UNIQUE,
+            entity     TEXT NOT NULL,
+            PRIMARY KEY (account, kind, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE iam_access_keys (
+            access_key_id TEXT    NOT NULL PRIMARY KEY,
+            account       TEXT    NOT NULL,
+            user_name     TEXT    NOT NULL COLLATE NOCASE,
+            secret        BLOB    NOT NULL,
+            status        TEXT    NOT NULL,
+            created_at    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE INDEX iam_access_keys_user ON iam_access_keys (account, user_name);
+
+        CREATE TABLE iam_inline_policies (
+            account     TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            entity_name TEXT NOT NULL COLLATE NOCASE,
+            policy_name TEXT NOT NULL COLLATE NOCASE,
+            document    TEXT NOT NULL,
+            PRIMARY KEY (account, kind, entity_name, policy_name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE iam_policies (
+            account         TEXT    NOT NULL,
+            name            TEXT    NOT NULL COLLATE NOCASE,
+            arn             TEXT    NOT NULL UNIQUE,
+            id              TEXT    NOT NULL UNIQUE,
+            path            TEXT    NOT NULL,
+            description     TEXT,
+            tags            TEXT    NOT NULL,
+            default_version TEXT    NOT NULL,
+            last_version    INTEGER NOT NULL,
+            created_at      INTEGER NOT NULL,
+            updated_at      INTEGER NOT NULL,
+            PRIMARY KEY (account, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE iam_policy_versions (
+            policy_arn TEXT    NOT NULL,
+            number     INTEGER NOT NULL,
+            document   TEXT    NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (policy_arn, number),
+            FOREIGN KEY (policy_arn) REFERENCES iam_policies (arn) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE TABLE iam_attachments (
+            account     TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            entity_name TEXT NOT NULL COLLATE NOCASE,
+            policy_arn  TEXT NOT NULL,
+            PRIMARY KEY (account, kind, entity_name, policy_arn)
+        ) WITHOUT ROWID;
+
+        CREATE INDEX iam_attachments_policy ON iam_attachments (policy_arn);
+
+        CREATE TABLE iam_group_members (
+            account    TEXT NOT NULL,
+            group_name TEXT NOT NULL COLLATE NOCASE,
+            user_name  TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (account, group_name, user_name)
+        ) WITHOUT ROWID;
+
+        CREATE INDEX iam_group_members_user ON iam_group_members (account, user_name);
+
+        CREATE TABLE sts_sessions (
+            access_key_id TEXT    NOT NULL PRIMARY KEY,
+            account       TEXT    NOT NULL,
+            principal_arn TEXT    NOT NULL,
+            unique_id     TEXT    NOT NULL,
+            secret        BLOB    NOT NULL,
+            token         BLOB    NOT NULL,
+            expires_at    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE INDEX sts_sessions_expiry ON sts_sessions (expires_at);
+        """;
+
+    /// <summary>
+    /// Version 12: function policies, one row per qualifier ($LATEST, a version, an alias) with its statements as
+    /// JSON; triggers delete a policy with its function, version or alias, whichever way that row goes.
+    /// </summary>
+    private const string V12FunctionPolicies = """
+        CREATE TABLE function_policies (
+            account       TEXT NOT NULL,
+            region        TEXT NOT NULL,
+            function_name TEXT NOT NULL,
+            qualifier     TEXT NOT NULL,
+            statements    TEXT NOT NULL,
+            PRIMARY KEY (account, region, function_name, qualifier)
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER function_policies_function AFTER DELETE ON functions BEGIN
+            DELETE FROM function_policies WHERE account = old.account AND region = old.region AND function_name = old.name;
+        END;
+
+        CREATE TRIGGER function_policies_version AFTER DELETE ON function_versions BEGIN
+            DELETE FROM function_policies
+            WHERE account = old.account AND region = old.region AND function_name = old.name AND qualifier = old.version;
+        END;
+
+        CREATE TRIGGER function_policies_alias AFTER DELETE ON function_aliases BEGIN
+            DELETE FROM function_policies
+            WHERE account = old.account AND region = old.region AND function_name = old.function_name AND qualifier = old.name;
+        END;
+        """;
+
+    /// <summary>
+    /// Version 13: function URLs, one per function qualifier ($LATEST or an alias), found by their URL id. They go with
+    /// their function (the foreign key) and with their alias (the trigger).
+    /// </summary>
+    private const string V13FunctionUrls = """
         CREATE TABLE IF NOT EXISTS function_urls (
             account       TEXT NOT NULL,
             region        TEXT NOT NULL,
@@ -281,6 +399,6 @@ internal static class SqliteMigrations
     public static IReadOnlyList<string> Scripts { get; } =
     [
         V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
-        V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11FunctionUrls,
+        V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity, V12FunctionPolicies, V13FunctionUrls,
     ];
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text.Json.Serialization;
+using Nimbus.Core.Access.Iam;
 using Nimbus.Core.Functions;
 using Nimbus.Core.FunctionUrls;
 using Nimbus.Core.Mappings;
@@ -20,4 +21,6 @@ namespace Nimbus.Storage.Sqlite;
 [JsonSerializable(typeof(EventSourceMapping))]
 [JsonSerializable(typeof(FunctionUrlConfig))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+[JsonSerializable(typeof(IamEntity))]
+[JsonSerializable(typeof(IReadOnlyList<IamTag>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

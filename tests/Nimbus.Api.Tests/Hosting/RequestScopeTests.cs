@@ -78,4 +78,13 @@ public sealed class RequestScopeTests
 
         Assert.Equal(new Scope("000000000000", "eu-north-1"), scope.For(new DefaultHttpContext().Request));
     }
+
+    [Fact]
+    public void For_AuthenticatedCaller_UsesTheCallersAccount()
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Set(Nimbus.Core.Access.CallerIdentity.ForArn("arn:aws:iam::210987654321:root", "210987654321"));
+
+        Assert.Equal(new Scope("210987654321", "us-east-1"), _scope.For(context.Request));
+    }
 }

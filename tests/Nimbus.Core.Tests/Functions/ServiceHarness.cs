@@ -22,6 +22,7 @@ internal sealed class ServiceHarness
         Versions = new VersionService(Service, Store, Concurrency);
         InvokeConfigs = new EventInvokeConfigService(Store, Store, Service, Time);
         LayerService = new LayerService(Layers, Store, Code, Time);
+        Policies = new Nimbus.Core.Permissions.FunctionPolicyService(Store, Store, Service);
     }
 
     public InMemoryStateStore Store { get; } = new();
@@ -46,6 +47,9 @@ internal sealed class ServiceHarness
     public VersionService Versions { get; }
 
     public EventInvokeConfigService InvokeConfigs { get; }
+
+    /// <summary>Function policies (AddPermission, RemovePermission, GetPolicy).</summary>
+    public Nimbus.Core.Permissions.FunctionPolicyService Policies { get; }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

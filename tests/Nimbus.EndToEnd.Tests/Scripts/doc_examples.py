@@ -113,6 +113,9 @@ def main(path):
         # The docs run where a user started ./nimbus server: ./.nimbus is the server's data directory (its credentials).
         if os.environ.get("NIMBUS_DOC_DATA_DIR"):
             os.symlink(os.environ["NIMBUS_DOC_DATA_DIR"], os.path.join(work, ".nimbus"))
+        # ...and ./nimbus is the repository's script (its commands other than `server`, on that data directory).
+        if os.environ.get("NIMBUS_EXECUTABLE"):
+            os.symlink(os.environ["NIMBUS_EXECUTABLE"], os.path.join(work, "nimbus"))
         env = dict(os.environ, PATH=tools + os.pathsep + os.environ["PATH"], HOME=work)
         with open(os.path.join(tools, "examples.sh"), "w", encoding="utf-8") as file:
             file.write(text)

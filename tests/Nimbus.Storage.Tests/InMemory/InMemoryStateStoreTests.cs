@@ -11,5 +11,5 @@ public sealed class InMemoryStateStoreTests : StateStoreConformanceTests
 {
     private readonly InMemoryStateStore _store = new();
 
-    protected override StoreSet CreateStore() => new(_store, _store, _store, _store, _store, _store);
+    protected override StoreSet CreateStore() => new(_store, _store, _store, _store, _store, _store, Policies: _store);
 }

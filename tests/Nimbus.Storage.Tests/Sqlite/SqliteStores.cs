@@ -22,6 +22,7 @@ internal static class SqliteStores
             new SqliteEventSourceMappingStore(database),
             new SqliteAsyncInvocationStore(database),
             new SqliteLogStore(database),
-            database);
+            database,
+            new SqliteFunctionPolicyStore(database));
     }
 }

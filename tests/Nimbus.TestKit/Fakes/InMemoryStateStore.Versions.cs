@@ -86,6 +86,11 @@ public sealed partial class InMemoryStateStore
             }
 
             var deleted = _versions.TryGetValue(key, out var versions) && versions.Remove(version);
+            if (deleted)
+            {
+                DropPolicies(key, text);
+            }
+
             WriteCount += deleted ? 1 : 0;
             return Task.FromResult(deleted);
         }
@@ -154,6 +159,11 @@ public sealed partial class InMemoryStateStore
         lock (_lock)
         {
             var deleted = _aliases.TryGetValue(new FunctionKey(scope, functionName), out var aliases) && aliases.Remove(aliasName);
+            if (deleted)
+            {
+                DropPolicies(new FunctionKey(scope, functionName), aliasName);
+            }
+
             WriteCount += deleted ? 1 : 0;
             return Task.FromResult(deleted);
         }

@@ -94,6 +94,7 @@ public sealed partial class InMemoryStateStore :
             _provisioned.Remove(new FunctionKey(scope, name));
             _invokeConfigs.Remove(new FunctionKey(scope, name));
             _reserved.Remove((scope, name));
+            DropPolicies(new FunctionKey(scope, name));
 
             WriteCount++;
             return Task.FromResult(true);

@@ -10,8 +10,8 @@ namespace Nimbus.Core.Access.Credentials;
 /// forgotten.
 /// </summary>
 /// <remarks>
-/// Temporary credentials live in this process only: an environment never outlives the server that started it, so
-/// neither do its credentials. Several nodes will share them through the store (DESIGN.md, "Growing past one machine").
+/// Execution environments' temporary credentials live in this process only: an environment never outlives the server
+/// that started it, so neither do its credentials. STS's sessions are stored (IIdentityStore) and loaded at start. Several nodes will share them through the store (DESIGN.md, "Growing past one machine").
 /// </remarks>
 public sealed class CredentialDirectory
 {
@@ -34,6 +34,12 @@ public sealed class CredentialDirectory
 
     public void Remove(string accessKeyId) => _byId.TryRemove(accessKeyId, out _);
 
+    /// <summary>
+    /// Asked when a key is not found, before it is refused: may add credentials (the server looks at its credentials
+    /// file again if it changed, for accounts created while it runs) and answers true when it did.
+    /// </summary>
+    public Func<bool>? OnMiss { get; set; }
+
     /// <summary>The credential with this id, unless it has expired.</summary>
     public bool TryGet(ReadOnlySpan<char> accessKeyId, DateTimeOffset now, out CallerCredential credential)
     {
@@ -42,9 +48,24 @@ public sealed class CredentialDirectory
             return true;
         }
 
+        if (credential is null && OnMiss?.Invoke() == true && _bySpan.TryGetValue(accessKeyId, out credential!))
+        {
+            return true;
+        }
+
         credential = null!;
         return false;
     }
+
+    /// <summary>
+    /// Whether this id names temporary credentials that have expired (and are remembered for
+    /// <see cref="ExpiredRemembered"/> after), so that a request with them is told so rather than "invalid".
+    /// </summary>
+    public bool IsExpired(ReadOnlySpan<char> accessKeyId, DateTimeOffset now) =>
+        _bySpan.TryGetValue(accessKeyId, out var credential) && credential.Expiration is { } expiration && expiration <= now;
+
+    /// <summary>How long expired credentials are remembered: as long as the longest session STS issues.</summary>
+    public static TimeSpan ExpiredRemembered { get; } = TimeSpan.FromHours(12);
 
     /// <summary>
     /// Issues temporary credentials for <paramref name="principalArn"/> (an assumed-role session), valid for
@@ -84,7 +105,7 @@ public sealed class CredentialDirectory
     {
         foreach (var (id, credential) in _byId)
         {
-            if (credential.Expiration is { } expiration && expiration <= now)
+            if (credential.Expiration is { } expiration && expiration + ExpiredRemembered <= now)
             {
                 _byId.TryRemove(id, out _);
             }

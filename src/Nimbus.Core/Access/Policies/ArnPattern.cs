@@ -8,7 +8,7 @@ namespace Nimbus.Core.Access.Policies;
 /// <c>...:function:*</c> reach qualified ARNs (IAM User Guide, reference_policies_elements_resource and
 /// reference_policies_elements_condition_operators, "ARN condition operators").
 /// </summary>
-internal sealed class ArnPattern
+internal sealed class ArnPattern : IValuePattern
 {
     private const int Segments = 6;
     private readonly WildcardPattern[] _segments;

@@ -11,7 +11,8 @@ namespace Nimbus.Core.Access.Policies;
 /// <item>An applicable Deny in any policy denies it (explicit deny wins, whatever else allows).</item>
 /// <item>Within one account an Allow in either kind of policy is enough, except that a resource-based Allow that names
 /// only the caller's account still needs the identity-based Allow.</item>
-/// <item>Across accounts both must allow: the caller's identity-based policy and the resource owner's policy.</item>
+/// <item>Across accounts both must allow: the caller's identity-based policy (the caller's account root needs none)
+/// and the resource owner's policy.</item>
 /// </list>
 /// Evaluation allocates nothing: the patterns and conditions were compiled by the parser.
 /// </summary>
@@ -98,7 +99,9 @@ public static class PolicyEvaluator
                 : new AuthorizationResult(PolicyDecision.Deny, DecisionReason.NoIdentityPolicyAllows, null);
         }
 
-        if (identityAllow is null)
+        // Across accounts the caller's account must allow too: its root user is allowed everything its account may do
+        // (it has no identity-based policies to ask), so for the root only the resource policy decides.
+        if (identityAllow is null && !IsAccountRoot(request))
         {
             return new AuthorizationResult(PolicyDecision.Deny, DecisionReason.NoIdentityPolicyAllows, null);
         }

@@ -129,11 +129,11 @@ public static partial class PolicyParser
 
     private static (ConditionOperator Operator, bool Negated) Op(ConditionOperator op, bool negated) => (op, negated);
 
-    private static StringConditionOperator Strings(string[] values, bool wildcards, bool variables, bool ignoreCase) =>
-        new StringConditionOperator([.. values.Select(v => WildcardPattern.Compile(v, wildcards, variables, ignoreCase))]);
+    private static PatternConditionOperator<WildcardPattern> Strings(string[] values, bool wildcards, bool variables, bool ignoreCase) =>
+        new PatternConditionOperator<WildcardPattern>([.. values.Select(v => WildcardPattern.Compile(v, wildcards, variables, ignoreCase))]);
 
-    private static ArnConditionOperator Arns(string[] values, bool variables) =>
-        new ArnConditionOperator([.. values.Select(v => ArnPattern.Compile(v, variables))]);
+    private static PatternConditionOperator<ArnPattern> Arns(string[] values, bool variables) =>
+        new PatternConditionOperator<ArnPattern>([.. values.Select(v => ArnPattern.Compile(v, variables))]);
 
     private static NumericConditionOperator Numbers(string[] values, Comparison comparison) =>
         new NumericConditionOperator(comparison, [.. values.Select(v =>

@@ -6,7 +6,7 @@ namespace Nimbus.Core.Access.Policies;
 /// (<c>${aws:username}</c>, resolved from the request; <c>${*}</c> <c>${?}</c> <c>${$}</c> stand for the character).
 /// Matching is the greedy single-backtrack glob over the tokens: linear in practice, no allocation.
 /// </summary>
-internal sealed class WildcardPattern
+internal sealed class WildcardPattern : IValuePattern
 {
     private readonly PatternToken[] _tokens;
     private readonly bool _ignoreCase;

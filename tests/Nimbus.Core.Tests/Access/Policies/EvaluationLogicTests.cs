@@ -173,8 +173,23 @@ public sealed class EvaluationLogicTests
         Assert.Equal(DecisionReason.AllowedAsAccountRoot, PolicyEvaluator.Evaluate(Request("lambda:DeleteFunction", FunctionF, principal: Root), []).Reason);
         var deny = Resource("{'Statement': [{'Effect': 'Deny', 'Principal': '*', 'Action': 'lambda:DeleteFunction', 'Resource': '*'}]}");
         Assert.Equal(DecisionReason.ExplicitDenyInResourcePolicy, PolicyEvaluator.Evaluate(Request("lambda:DeleteFunction", FunctionF, principal: Root), [], deny).Reason);
-        // Another account's root is an outsider there.
-        Assert.Equal(DecisionReason.NoIdentityPolicyAllows, PolicyEvaluator.Evaluate(Request("lambda:GetFunction", FunctionF, principal: "arn:aws:iam::111122223333:root"), []).Reason);
+        // Another account's root is an outsider there: its own account allows it everything, the resource owner nothing.
+        Assert.Equal(DecisionReason.NoResourcePolicyAllows, PolicyEvaluator.Evaluate(Request("lambda:GetFunction", FunctionF, principal: "arn:aws:iam::111122223333:root"), []).Reason);
         Assert.Equal(DecisionReason.NoIdentityPolicyAllows, PolicyEvaluator.Evaluate(Request("lambda:GetFunction", FunctionF, principal: "arn:aws:iam::000000000000:user/root"), []).Reason);
+    }
+
+    [Fact]
+    public void Evaluate_OtherAccountRoot_IsAllowedWhereTheResourcePolicyNamesItsAccount()
+    {
+        // reference_policies_evaluation-logic-cross-account: the resource policy must allow, and the caller's account;
+        // a root user needs no identity-based policy for the latter.
+        const string OtherRoot = "arn:aws:iam::111122223333:root";
+        var function = Resource("{'Statement': [{'Effect': 'Allow', 'Principal': {'AWS': '111122223333'}, 'Action': 'lambda:InvokeFunction', 'Resource': '*'}]}");
+        Assert.Equal(DecisionReason.AllowedByBoth, PolicyEvaluator.Evaluate(Request("lambda:InvokeFunction", FunctionF, principal: OtherRoot), [], function).Reason);
+        Assert.Equal(DecisionReason.NoResourcePolicyAllows, PolicyEvaluator.Evaluate(Request("lambda:GetFunction", FunctionF, principal: OtherRoot), [], function).Reason);
+
+        // A user of that account still needs its own account's (identity-based) Allow.
+        Assert.Equal(DecisionReason.NoIdentityPolicyAllows,
+            PolicyEvaluator.Evaluate(Request("lambda:InvokeFunction", FunctionF, principal: "arn:aws:iam::111122223333:user/bob"), [], function).Reason);
     }
 }
