@@ -28,10 +28,11 @@ internal static class FunctionUrlAddress
     /// </summary>
     public static bool TryParse(HttpRequest request, out string urlId, out string domainName, out string path)
     {
-        var host = request.Host.Host;
-        var marker = host.IndexOf(HostMarker, StringComparison.OrdinalIgnoreCase);
+        // Host.Value is the header as sent (no allocation); Host.Host would cut a new string off it every request.
+        var marker = (request.Host.Value ?? "").AsSpan().IndexOf(HostMarker, StringComparison.OrdinalIgnoreCase);
         if (marker > 0)
         {
+            var host = request.Host.Host;
             urlId = host[..marker].ToLowerInvariant();
             domainName = host;
             path = request.Path.Value is { Length: > 0 } p ? p : "/";
@@ -45,7 +46,7 @@ internal static class FunctionUrlAddress
             var slash = rest.IndexOf('/');
             urlId = (slash < 0 ? rest : rest[..slash]).ToString();
             path = slash < 0 ? "/" : rest[slash..].ToString();
-            domainName = host;
+            domainName = request.Host.Host;
             return true;
         }
 
@@ -55,5 +56,5 @@ internal static class FunctionUrlAddress
 
     /// <summary>True for requests <see cref="TryParse"/> would take: the authentication middleware leaves them to the URL handler.</summary>
     public static bool IsFunctionUrl(HttpRequest request) =>
-        request.Path.StartsWithSegments("/_url") || request.Host.Host.Contains(HostMarker, StringComparison.OrdinalIgnoreCase);
+        request.Path.StartsWithSegments("/_url") || (request.Host.Value ?? "").Contains(HostMarker, StringComparison.OrdinalIgnoreCase);
 }
