@@ -9,6 +9,10 @@ import path from 'node:path';
 import util from 'node:util';
 import Module, { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { finished } from 'node:stream/promises';
+import {
+  HANDLER_HIGHWATERMARK, HANDLER_STREAMING, HttpResponseStream, STREAM_RESPONSE, createResponseStream, streamifyResponse,
+} from './streaming.mjs';
 
 const require = createRequire(import.meta.url);
 const API_PREFIX = '/2018-06-01/runtime';
@@ -296,11 +300,7 @@ async function loadHandler(appRoot, fullHandler) {
   if (!m) throw new MalformedHandlerName('Bad handler');
   const [, moduleName, exportPath] = m;
 
-  globalThis.awslambda = globalThis.awslambda || {
-    streamifyResponse: () => {
-      throw new Error('Response streaming is not supported by this runtime.');
-    },
-  };
+  globalThis.awslambda = globalThis.awslambda || { streamifyResponse, HttpResponseStream };
 
   let mod;
   try {
@@ -457,6 +457,10 @@ class Runtime {
       context.clientContext = parseHeaderJson(h['lambda-runtime-client-context'], 'ClientContext');
       context.identity = parseHeaderJson(h['lambda-runtime-cognito-identity'], 'CognitoIdentity');
       const event = JSON.parse(res.body.toString('utf8'));
+      if (this.handler[HANDLER_STREAMING] === STREAM_RESPONSE) {
+        this.stream(id, event, context, reportError, next);
+        return;
+      }
       const ret = this.handler(event, context, callback);
       if (ret && typeof ret.then === 'function') {
         ret.then(context.succeed, context.fail);
@@ -464,6 +468,35 @@ class Runtime {
     } catch (err) {
       callback(err);
     }
+  }
+
+  // A streamifyResponse handler: (event, responseStream, context); done when its promise settles and the stream
+  // has ended. An error before the first byte goes to /error; after it, in the stream's trailers.
+  stream(id, event, context, reportError, next) {
+    beforeExitAction = () => {};
+    const responseStream = createResponseStream(this.client, API_PREFIX, id, this.handler[HANDLER_HIGHWATERMARK]);
+    const fail = (err) => {
+      if (!responseStream.started) {
+        reportError(err);
+        return;
+      }
+      logError('Invoke Error', err);
+      responseStream.fail(errorPayload(err));
+      responseStream.answered().then(next, this.die);
+    };
+    let ret;
+    try {
+      ret = this.handler(event, responseStream, context);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    Promise.resolve(ret).then(async () => {
+      if (!responseStream.writableEnded) responseStream.end();
+      await finished(responseStream);
+      await responseStream.answered();
+      next();
+    }, fail).catch(this.die);
   }
 
   die = (err) => {

@@ -5,6 +5,7 @@ using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Iam;
 using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
+using Nimbus.Core.FunctionUrls;
 using Nimbus.Core.Layers;
 using Nimbus.Core.Permissions;
 
@@ -34,6 +35,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<VersionService>();
         services.TryAddSingleton<EventInvokeConfigService>();
         services.TryAddSingleton<LayerService>();
+        services.TryAddSingleton<FunctionUrlService>();
         services.TryAddSingleton<FunctionPolicyService>();
         services.TryAddSingleton<IFunctionPolicySource>(sp => sp.GetRequiredService<FunctionPolicyService>());
         AddIdentity(services);

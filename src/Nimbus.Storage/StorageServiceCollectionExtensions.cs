@@ -37,6 +37,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IEventInvokeConfigStore, SqliteEventInvokeConfigStore>();
         services.TryAddSingleton<IEventSourceMappingStore, SqliteEventSourceMappingStore>();
         services.TryAddSingleton<ILayerStore, SqliteLayerStore>();
+        services.TryAddSingleton<IFunctionUrlStore, SqliteFunctionUrlStore>();
         services.TryAddSingleton<IFunctionPolicyStore, SqliteFunctionPolicyStore>();
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();

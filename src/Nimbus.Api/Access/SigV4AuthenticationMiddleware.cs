@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
@@ -19,7 +20,8 @@ namespace Nimbus.Api.Access;
 /// the <see cref="CredentialDirectory"/>, before any API sees it, and records the <see cref="CallerIdentity"/>.
 /// An aws-chunked body (x-amz-content-sha256 STREAMING-…) is replaced by its decoded payload, whose chunk signatures
 /// are verified as the API reads it. Exempt: the health check, and code-download URLs, which carry a signature of
-/// Nimbus's own (as S3's presigned URLs in Code.Location do on AWS). With Auth=off every request acts as the account's
+/// Nimbus's own (as S3's presigned URLs in Code.Location do on AWS), and function URLs, which authenticate by their
+/// AuthType (FunctionUrlHandler). With Auth=off every request acts as the account's
 /// root. A request whose body is already buffered is checked without an async state machine or a string allocated.
 /// </summary>
 internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, CredentialDirectory credentials, SigV4Verifier verifier, IOptions<ApiOptions> options, TimeProvider time)
@@ -41,7 +43,7 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
     {
         var request = context.Request;
         var path = request.Path;
-        if (path.StartsWithSegments("/_nimbus/health") || path.StartsWithSegments("/_nimbus/code"))
+        if (path.StartsWithSegments("/_nimbus/health") || path.StartsWithSegments("/_nimbus/code") || FunctionUrlAddress.IsFunctionUrl(request))
         {
             return next(context);
         }

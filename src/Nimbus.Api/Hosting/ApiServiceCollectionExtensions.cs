@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Api.Access;
 using Nimbus.Api.Code;
+using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Lambda;
 using Nimbus.Api.Logs;
 using Nimbus.Api.Queues;
@@ -30,6 +31,8 @@ public static class ApiServiceCollectionExtensions
 
         // Every operation asks it (AuthorizationExtensions); it needs an IIdentityPolicySource (IAM's store).
         services.TryAddSingleton<Authorizer>();
+        services.TryAddSingleton<FunctionUrlAuthenticator>();
+        services.TryAddSingleton<FunctionUrlHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -39,6 +42,7 @@ public static class ApiServiceCollectionExtensions
         app.UseMiddleware<AwsErrorMiddleware>();
         app.UseMiddleware<SigV4AuthenticationMiddleware>();
         app.UseMiddleware<LogsEndpointMiddleware>();
+        app.UseMiddleware<FunctionUrlMiddleware>();
         app.MapGet("/_nimbus/health", () => Results.Json(
             new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },
             ApiJsonContext.Default.HealthWire));
@@ -48,12 +52,14 @@ public static class ApiServiceCollectionExtensions
         app.MapEventInvokeEndpoints();
         app.MapMappingEndpoints();
         app.MapInvokeEndpoints();
+        app.MapInvokeStreamEndpoints();
         app.MapTagEndpoints();
         app.MapLayerEndpoints();
         app.MapPermissionEndpoints();
         app.MapConcurrencyEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
+        app.MapFunctionUrlEndpoints();
         app.MapQueryEndpoints();
         app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);

@@ -153,7 +153,7 @@ internal static class InvokeEndpoints
     }
 
     /// <summary>The request id <see cref="AwsErrorMiddleware"/> gave this request (and its x-amzn-RequestId header).</summary>
-    private static RequestId RequestIdOf(HttpContext context) =>
+    public static RequestId RequestIdOf(HttpContext context) =>
         context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string value ? new RequestId(value) : RequestId.New();
 
     /// <summary>The gate's throttle as AWS reports it: TooManyRequestsException with a ThrottleReason and Retry-After.</summary>
@@ -190,7 +190,7 @@ internal static class InvokeEndpoints
     }
 
     /// <summary>The last 4 KB of the invocation's log, base64, as AWS returns it.</summary>
-    private static string Tail(IReadOnlyList<string> lines)
+    public static string Tail(IReadOnlyList<string> lines)
     {
         var text = new StringBuilder();
         foreach (var line in lines)
@@ -218,7 +218,7 @@ internal static class InvokeEndpoints
         return Encoding.UTF8.GetString(bytes, 0, written);
     }
 
-    private static void CheckJson(ReadOnlySpan<byte> payload)
+    public static void CheckJson(ReadOnlySpan<byte> payload)
     {
         try
         {

@@ -42,4 +42,7 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(GetPolicyResponseWire))]
 [JsonSerializable(typeof(AddLayerVersionPermissionResponseWire))]
 [JsonSerializable(typeof(GetLayerVersionPolicyResponseWire))]
+[JsonSerializable(typeof(FunctionUrlRequestWire))]
+[JsonSerializable(typeof(FunctionUrlConfigWire))]
+[JsonSerializable(typeof(ListFunctionUrlConfigsResponseWire))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

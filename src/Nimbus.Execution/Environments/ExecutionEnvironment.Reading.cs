@@ -31,6 +31,15 @@ internal sealed partial class ExecutionEnvironment
                     case FrameType.Error:
                         Complete(frame, new RuntimeOutcome(OutcomeKind.FunctionError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
                         break;
+                    case FrameType.ResponseStart:
+                        await OnResponseStartAsync(frame);
+                        break;
+                    case FrameType.ResponseChunk:
+                        await OnResponseChunkAsync(frame);
+                        break;
+                    case FrameType.ResponseEnd:
+                        OnResponseEnd(frame);
+                        break;
                     case FrameType.Exited:
                         exit = frame.Header(FrameHeaders.Signal) is { } signal
                             ? $"Runtime exited with error: signal: {SignalName(signal)}"
@@ -59,13 +68,15 @@ internal sealed partial class ExecutionEnvironment
     private void FailAll(string description)
     {
         TaskCompletionSource<RuntimeOutcome>? current;
+        bool streamed;
         lock (_lock)
         {
             _state = EnvironmentState.Dead;
             current = _current;
+            streamed = _streamed is { Delivered: true };
         }
 
-        var exited = new RuntimeOutcome(OutcomeKind.Exited, ExitDescription: description);
+        var exited = new RuntimeOutcome(OutcomeKind.Exited, ExitDescription: description, Streamed: streamed);
         _initialized.TrySetResult(exited);
         current?.TrySetResult(exited);
     }

@@ -181,6 +181,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             _state = EnvironmentState.Busy;
             _current = outcome;
             _currentRequestId = request.RequestId.Value;
+            _currentSink = request.ResponseStream;
         }
 
         var headers = new List<KeyValuePair<string, string>>(7)
@@ -217,7 +218,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Kill();
-            return new RuntimeOutcome(OutcomeKind.Timeout);
+            return new RuntimeOutcome(OutcomeKind.Timeout, Streamed: StreamDelivered());
         }
         finally
         {
@@ -225,6 +226,8 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             {
                 _current = null;
                 _currentRequestId = null;
+                _currentSink = null;
+                _streamed = null;
             }
         }
     }

@@ -12,5 +12,5 @@ internal enum OutcomeKind
     Timeout,
 }
 
-/// <summary>An answer from the environment, with the body and error details when there are any.</summary>
-internal readonly record struct RuntimeOutcome(OutcomeKind Kind, ReadOnlyMemory<byte> Body = default, string? ErrorType = null, string? ContentType = null, string? ExitDescription = null);
+/// <summary>An answer from the environment, with the body and error details when there are any; Streamed when the body went to the request's sink.</summary>
+internal readonly record struct RuntimeOutcome(OutcomeKind Kind, ReadOnlyMemory<byte> Body = default, string? ErrorType = null, string? ContentType = null, string? ExitDescription = null, bool Streamed = false);

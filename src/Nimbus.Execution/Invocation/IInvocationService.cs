@@ -23,4 +23,18 @@ public interface IInvocationService
         string? traceHeader,
         string? clientContext,
         CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="InvokeAsync"/>, with a function's streamed response going to <paramref name="responseStream"/>
+    /// as it is written (the result's <see cref="InvocationResult.Streamed"/> tells); a buffered response is returned
+    /// in the result as usual. Implementations without streaming collect the stream.
+    /// </summary>
+    Task<InvocationOutcome> InvokeStreamingAsync(
+        ResolvedFunction target,
+        RequestId requestId,
+        ReadOnlyMemory<byte> payload,
+        IResponseStreamSink responseStream,
+        string? traceHeader,
+        CancellationToken cancellationToken) =>
+        InvokeAsync(target, requestId, payload, InvocationType.RequestResponse, traceHeader, null, cancellationToken);
 }

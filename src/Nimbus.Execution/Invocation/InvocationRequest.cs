@@ -28,6 +28,9 @@ public sealed record InvocationRequest
 
     public string? CognitoIdentity { get; init; }
 
+    /// <summary>Where a streamed response goes as it is written; null to collect it (as Invoke does).</summary>
+    public IResponseStreamSink? ResponseStream { get; init; }
+
     /// <summary>The function's own choice of outbound network (tag nimbus:outbound-network), or null for the server's.</summary>
     public bool? OutboundNetwork { get; init; }
 }

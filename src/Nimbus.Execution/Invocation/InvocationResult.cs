@@ -22,6 +22,12 @@ public sealed record InvocationResult
     /// <summary>The invocation's log, START to REPORT, as the log stream holds it.</summary>
     public required IReadOnlyList<string> LogLines { get; init; }
 
+    /// <summary>
+    /// True when the function streamed its response into the request's <see cref="InvocationRequest.ResponseStream"/>:
+    /// the sink has the body, and <see cref="Payload"/> holds only the error, if one ended the stream.
+    /// </summary>
+    public bool Streamed { get; init; }
+
     /// <summary>True when the invocation started a new environment.</summary>
     public bool ColdStart { get; init; }
 }

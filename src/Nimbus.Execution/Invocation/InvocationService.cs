@@ -6,13 +6,33 @@ namespace Nimbus.Execution.Invocation;
 /// <summary>Runs invocations on the <see cref="Invoker"/> and turns the gate's refusal into a Throttled outcome.</summary>
 public sealed class InvocationService(Invoker invoker) : IInvocationService
 {
-    public async Task<InvocationOutcome> InvokeAsync(
+    public Task<InvocationOutcome> InvokeAsync(
         ResolvedFunction target,
         RequestId requestId,
         ReadOnlyMemory<byte> payload,
         InvocationType type,
         string? traceHeader,
         string? clientContext,
+        CancellationToken cancellationToken) =>
+        RunAsync(target, requestId, payload, type, traceHeader, clientContext, null, cancellationToken);
+
+    public Task<InvocationOutcome> InvokeStreamingAsync(
+        ResolvedFunction target,
+        RequestId requestId,
+        ReadOnlyMemory<byte> payload,
+        IResponseStreamSink responseStream,
+        string? traceHeader,
+        CancellationToken cancellationToken) =>
+        RunAsync(target, requestId, payload, InvocationType.RequestResponse, traceHeader, null, responseStream, cancellationToken);
+
+    private async Task<InvocationOutcome> RunAsync(
+        ResolvedFunction target,
+        RequestId requestId,
+        ReadOnlyMemory<byte> payload,
+        InvocationType type,
+        string? traceHeader,
+        string? clientContext,
+        IResponseStreamSink? responseStream,
         CancellationToken cancellationToken)
     {
         var request = new InvocationRequest
@@ -26,6 +46,7 @@ public sealed class InvocationService(Invoker invoker) : IInvocationService
             Payload = payload,
             ClientContext = clientContext,
             TraceId = traceHeader,
+            ResponseStream = responseStream,
         };
         try
         {

@@ -171,6 +171,7 @@ public sealed partial class Invoker
             ExecutedVersion = request.Function.Version,
             LogLines = lines,
             ColdStart = cold,
+            Streamed = outcome.Streamed,
         };
     }
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers;
-using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
@@ -11,7 +10,7 @@ namespace Nimbus.Init.Http;
 /// to the handler and writes the answers, keeping the connection open unless either side asks otherwise.
 /// No pipelining: the next request is read only after the previous one was answered.
 /// </summary>
-internal sealed class HttpConnection : IDisposable
+internal sealed partial class HttpConnection : IDisposable
 {
     /// <summary>Bodies are kept up to 6 MiB + 100 bytes (Lambda's payload limit); longer ones are read and dropped.</summary>
     public const int MaxBodyLength = 6 * 1024 * 1024 + 100;
@@ -68,7 +67,8 @@ internal sealed class HttpConnection : IDisposable
                 return;
             }
 
-            response.Close |= !request.KeepAlive;
+            // A body the handler left unread would be taken for the next request: the connection ends instead.
+            response.Close |= !request.KeepAlive || request.BodyPending;
             await WriteAsync(response, cancellationToken);
             if (response.Close)
             {
@@ -167,6 +167,12 @@ internal sealed class HttpConnection : IDisposable
 
         var request = ParseHead(_buffer.AsSpan(_start, headLength));
         _start += headLength + 4;
+        if (_handler.StreamsBody(request))
+        {
+            request.BodyPending = true;
+            return request;
+        }
+
         await ReadBodyAsync(request, cancellationToken);
         return request;
     }
@@ -231,24 +237,7 @@ internal sealed class HttpConnection : IDisposable
 
     private async Task ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var transferEncoding = request.Header("Transfer-Encoding");
-        var contentLength = request.Header("Content-Length");
-        long length = 0;
-        var chunked = false;
-        if (transferEncoding is not null)
-        {
-            if (!transferEncoding.TrimEnd().EndsWith("chunked", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new HttpProtocolException(501, "only the chunked transfer coding is supported");
-            }
-
-            chunked = true;
-        }
-        else if (contentLength is not null && (!long.TryParse(contentLength, NumberStyles.None, CultureInfo.InvariantCulture, out length) || length < 0))
-        {
-            throw new HttpProtocolException("bad Content-Length");
-        }
-
+        var (chunked, length) = Framing(request);
         if (!chunked && length == 0)
         {
             return;
@@ -277,14 +266,7 @@ internal sealed class HttpConnection : IDisposable
     {
         while (true)
         {
-            var line = await ReadLineAsync(cancellationToken);
-            var extension = line.IndexOf(';', StringComparison.Ordinal);
-            var size = (extension >= 0 ? line[..extension] : line).Trim();
-            if (!long.TryParse(size, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var chunkLength) || chunkLength < 0)
-            {
-                throw new HttpProtocolException("bad chunk size");
-            }
-
+            var chunkLength = ChunkSize(await ReadLineAsync(cancellationToken));
             if (chunkLength == 0)
             {
                 // Trailers (ignored) up to the empty line.

@@ -19,6 +19,9 @@ internal sealed class HttpRequest
 
     public bool KeepAlive { get; init; }
 
+    /// <summary>The body is left on the connection for the handler to read as it arrives (a streamed response).</summary>
+    public bool BodyPending { get; set; }
+
     /// <summary>The first value of a header (names compared case-insensitively), or null.</summary>
     public string? Header(string name)
     {

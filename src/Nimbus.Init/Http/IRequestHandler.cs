@@ -5,4 +5,10 @@ namespace Nimbus.Init.Http;
 internal interface IRequestHandler
 {
     Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when the handler reads this request's body itself, as it arrives (<see cref="HttpConnection.StreamBodyAsync"/>),
+    /// instead of getting it whole: asked once the head is read.
+    /// </summary>
+    bool StreamsBody(HttpRequest request);
 }

@@ -16,6 +16,11 @@ internal enum FrameType : byte
     Log = 6,
     Exited = 7,
 
+    // init → host, a streamed response (Lambda-Runtime-Function-Response-Mode: streaming)
+    ResponseStart = 20,
+    ResponseChunk = 21,
+    ResponseEnd = 22,
+
     // host → init
     Start = 10,
     Invoke = 11,

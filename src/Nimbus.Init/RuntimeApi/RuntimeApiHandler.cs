@@ -9,7 +9,7 @@ namespace Nimbus.Init.RuntimeApi;
 /// The Runtime API 2018-06-01 (shared/specs/runtime-api/runtime-api.yaml) on top of <see cref="HttpServer"/>, forwarding
 /// what the runtime posts to the host as frames. The Extensions API prefix answers a bare 404 (extensions disabled).
 /// </summary>
-internal sealed class RuntimeApiHandler : IRequestHandler
+internal sealed partial class RuntimeApiHandler : IRequestHandler
 {
     private const string Prefix = "/2018-06-01";
     private const string ExtensionsPrefix = "/2020-01-01";
@@ -62,6 +62,11 @@ internal sealed class RuntimeApiHandler : IRequestHandler
                 if (slash >= 0 && rest[(slash + 1)..] is "response" or "error")
                 {
                     var requestId = Uri.UnescapeDataString(rest[..slash].ToString());
+                    if (request.BodyPending)
+                    {
+                        return await StreamedResponseAsync(request, requestId, connection, cancellationToken);
+                    }
+
                     return rest.EndsWith("/response", StringComparison.Ordinal)
                         ? await ResponseAsync(request, requestId, cancellationToken)
                         : await ErrorAsync(request, requestId, cancellationToken);
@@ -116,8 +121,8 @@ internal sealed class RuntimeApiHandler : IRequestHandler
             return Error(refused);
         }
 
-        // Only buffered responses exist here; "streaming" is accepted and buffered too.
-        var mode = request.Header("Lambda-Runtime-Function-Response-Mode");
+        // A streaming response arrives here only when it was sent with a Content-Length of 0 or read whole.
+        var mode = request.Header(ResponseModeHeader);
         if (mode is not null && !string.Equals(mode, "streaming", StringComparison.Ordinal))
         {
             var body = ErrorPayload.Create("Invalid Lambda-Runtime-Function-Response-Mode header", "Runtime.InvalidResponseModeHeader");

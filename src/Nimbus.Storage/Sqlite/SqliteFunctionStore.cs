@@ -17,6 +17,7 @@ internal sealed partial class SqliteFunctionStore(SqliteDatabase db) : IFunction
         "DELETE FROM provisioned_concurrency WHERE account = @account AND region = @region AND function_name = @name",
         "DELETE FROM event_invoke_configs WHERE account = @account AND region = @region AND function_name = @name",
         "DELETE FROM function_aliases WHERE account = @account AND region = @region AND function_name = @name",
+        "DELETE FROM function_urls WHERE account = @account AND region = @region AND function_name = @name",
     ];
 
     private const string SelectFunction = "SELECT account, region, config, tags, last_version, recursive_loop FROM functions";

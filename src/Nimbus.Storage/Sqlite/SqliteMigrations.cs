@@ -435,9 +435,32 @@ internal static class SqliteMigrations
         DROP TABLE log_events;
         """;
 
+    /// <summary>
+    /// Version 14: function URLs, one per function qualifier ($LATEST or an alias), found by their URL id. They go with
+    /// their function (the foreign key) and with their alias (the trigger).
+    /// </summary>
+    private const string V14FunctionUrls = """
+        CREATE TABLE IF NOT EXISTS function_urls (
+            account       TEXT NOT NULL,
+            region        TEXT NOT NULL,
+            function_name TEXT NOT NULL,
+            qualifier     TEXT NOT NULL,
+            url_id        TEXT NOT NULL UNIQUE,
+            config        TEXT NOT NULL,
+            PRIMARY KEY (account, region, function_name, qualifier),
+            FOREIGN KEY (account, region, function_name) REFERENCES functions (account, region, name) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE TRIGGER IF NOT EXISTS function_urls_alias_deleted AFTER DELETE ON function_aliases
+        BEGIN
+            DELETE FROM function_urls
+            WHERE account = OLD.account AND region = OLD.region AND function_name = OLD.function_name AND qualifier = OLD.name;
+        END;
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
     [
         V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
-        V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity, V12FunctionPolicies, V13LogGroups,
+        V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity, V12FunctionPolicies, V13LogGroups, V14FunctionUrls,
     ];
 }

@@ -2,6 +2,7 @@
 using System.Text.Json.Serialization;
 using Nimbus.Core.Access.Iam;
 using Nimbus.Core.Functions;
+using Nimbus.Core.FunctionUrls;
 using Nimbus.Core.Mappings;
 
 namespace Nimbus.Storage.Sqlite;
@@ -18,6 +19,7 @@ namespace Nimbus.Storage.Sqlite;
 [JsonSerializable(typeof(ProvisionedConcurrencyConfig))]
 [JsonSerializable(typeof(EventInvokeConfig))]
 [JsonSerializable(typeof(EventSourceMapping))]
+[JsonSerializable(typeof(FunctionUrlConfig))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(IamEntity))]
 [JsonSerializable(typeof(IReadOnlyList<IamTag>))]

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Arns;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Storage;
+
+namespace Nimbus.Core.FunctionUrls;
+
+/// <summary>
+/// Function URL configs (CreateFunctionUrlConfig and its siblings, 2021-10-31): AWS's validation and messages, one
+/// URL per qualifier ($LATEST or an alias), committed before returning.
+/// </summary>
+public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlStore urls, TimeProvider time)
+{
+    /// <summary>ListFunctionUrlConfigs returns at most 50 items a page, whatever MaxItems asks.</summary>
+    public const int MaxPage = 50;
+
+    // AWS's texts; "Function does not exist" and "The resource you requested does not exist." are what AWS answers for
+    // a missing function or alias and a missing URL config (as observed by LocalStack's snapshot tests).
+    private const string NoFunction = "Function does not exist";
+    private const string NoUrl = "The resource you requested does not exist.";
+
+    public async Task<FunctionUrlConfig> CreateAsync(Scope scope, string functionName, string? qualifier, FunctionUrlChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var reference = Parse(scope, functionName, qualifier);
+        FunctionUrlValidator.Check(change, requireAuthType: true);
+        var effective = reference.Qualifier ?? FunctionVersion.Latest;
+        await RequireTargetAsync(scope, reference, cancellationToken);
+        var now = time.GetUtcNow();
+        var config = new FunctionUrlConfig
+        {
+            FunctionName = reference.Name,
+            Qualifier = effective,
+            UrlId = FunctionUrlIds.For(scope.Account, scope.Region, reference.Name, effective),
+            AuthType = change.AuthType!, // Checked above: required on create.
+            InvokeMode = change.InvokeMode ?? FunctionUrlConfig.Buffered,
+            Cors = change.Cors,
+            CreationTime = now,
+            LastModifiedTime = now,
+        };
+        if (!await urls.TryCreateFunctionUrlAsync(scope, config, cancellationToken))
+        {
+            if (await urls.GetFunctionUrlAsync(scope, reference.Name, effective, cancellationToken) is not null)
+            {
+                throw LambdaErrors.Conflict(
+                    $"Failed to create function url config for [functionArn = {reference.Arn}]. Error message:  FunctionUrlConfig exists for this Lambda function");
+            }
+
+            // The function or alias went away between the check and the insert.
+            throw LambdaErrors.NotFound(NoFunction);
+        }
+
+        return config;
+    }
+
+    public async Task<FunctionUrlConfig> GetAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        var reference = Parse(scope, functionName, qualifier);
+        var effective = reference.Qualifier ?? FunctionVersion.Latest;
+        if (await urls.GetFunctionUrlAsync(scope, reference.Name, effective, cancellationToken) is { } config)
+        {
+            return config;
+        }
+
+        await RequireTargetAsync(scope, reference, cancellationToken);
+        throw LambdaErrors.NotFound(NoUrl);
+    }
+
+    public async Task<FunctionUrlConfig> UpdateAsync(Scope scope, string functionName, string? qualifier, FunctionUrlChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var reference = Parse(scope, functionName, qualifier);
+        FunctionUrlValidator.Check(change, requireAuthType: false);
+        var effective = reference.Qualifier ?? FunctionVersion.Latest;
+        var current = await urls.GetFunctionUrlAsync(scope, reference.Name, effective, cancellationToken);
+        if (current is null)
+        {
+            await RequireTargetAsync(scope, reference, cancellationToken);
+            throw LambdaErrors.NotFound(NoUrl);
+        }
+
+        var updated = current with
+        {
+            AuthType = change.AuthType ?? current.AuthType,
+            InvokeMode = change.InvokeMode ?? current.InvokeMode,
+            Cors = change.Cors ?? current.Cors,
+            LastModifiedTime = time.GetUtcNow(),
+        };
+        if (!await urls.UpdateFunctionUrlAsync(scope, updated, cancellationToken))
+        {
+            throw LambdaErrors.NotFound(NoUrl);
+        }
+
+        return updated;
+    }
+
+    public async Task DeleteAsync(Scope scope, string functionName, string? qualifier, CancellationToken cancellationToken)
+    {
+        var reference = Parse(scope, functionName, qualifier);
+        var effective = reference.Qualifier ?? FunctionVersion.Latest;
+        if (!await urls.DeleteFunctionUrlAsync(scope, reference.Name, effective, cancellationToken))
+        {
+            await RequireTargetAsync(scope, reference, cancellationToken);
+            throw LambdaErrors.NotFound(NoUrl);
+        }
+    }
+
+    /// <summary>One page of the function's URL configs and the marker of the next page (null at the end).</summary>
+    public async Task<(IReadOnlyList<FunctionUrlConfig> Configs, string? NextMarker)> ListAsync(
+        Scope scope, string functionName, string? marker, int? maxItems, CancellationToken cancellationToken)
+    {
+        var errors = new Validation.ValidationErrors();
+        errors.Range(maxItems, "maxItems", 1, MaxPage);
+        errors.ThrowIfAny();
+        var reference = Parse(scope, functionName, null);
+        if (await functions.GetFunctionAsync(scope, reference.Name, cancellationToken) is null)
+        {
+            throw LambdaErrors.NotFound(NoFunction);
+        }
+
+        var limit = Math.Min(maxItems ?? MaxPage, MaxPage);
+        var page = await urls.ListFunctionUrlsAsync(scope, reference.Name, marker, limit + 1, cancellationToken);
+        if (page.Count <= limit)
+        {
+            return (page, null);
+        }
+
+        var items = new FunctionUrlConfig[limit];
+        for (var i = 0; i < limit; i++)
+        {
+            items[i] = page[i];
+        }
+
+        return (items, items[^1].Qualifier);
+    }
+
+    /// <summary>The function URL a request's host or path names, with its scope; null when there is none.</summary>
+    public Task<(Scope Scope, FunctionUrlConfig Config)?> FindAsync(string urlId, CancellationToken cancellationToken) =>
+        FunctionUrlIds.IsWellFormed(urlId)
+            ? urls.FindByUrlIdAsync(urlId, cancellationToken)
+            : Task.FromResult<(Scope Scope, FunctionUrlConfig Config)?>(null);
+
+    private static FunctionReference Parse(Scope scope, string functionName, string? qualifier)
+    {
+        var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false);
+        if (reference.Qualifier is { } given)
+        {
+            FunctionUrlValidator.CheckQualifier(given);
+        }
+
+        return reference;
+    }
+
+    private async Task RequireTargetAsync(Scope scope, FunctionReference reference, CancellationToken cancellationToken)
+    {
+        if (await functions.GetFunctionAsync(scope, reference.Name, cancellationToken) is null
+            || (reference.Qualifier is { } alias && await functions.GetAliasAsync(scope, reference.Name, alias, cancellationToken) is null))
+        {
+            throw LambdaErrors.NotFound(NoFunction);
+        }
+    }
+}
