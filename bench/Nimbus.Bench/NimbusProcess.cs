@@ -41,8 +41,11 @@ internal sealed class NimbusProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a server; the sandbox is NIMBUS_BENCH_SANDBOX, else <c>process</c> unless one is given.</summary>
-    public static async Task<NimbusProcess> StartAsync(NimbusLocation location, CancellationToken cancellationToken, string? sandbox = null)
+    /// <summary>
+    /// Starts a server; the sandbox is NIMBUS_BENCH_SANDBOX, else <c>process</c> unless one is given; Auth is the
+    /// bench's NIMBUS_AUTH (default iam) unless <paramref name="auth"/> names one.
+    /// </summary>
+    public static async Task<NimbusProcess> StartAsync(NimbusLocation location, CancellationToken cancellationToken, string? sandbox = null, string? auth = null)
     {
         // Short path: environments keep Unix sockets under <data-dir>/run (108-byte limit).
         var root = Directory.CreateTempSubdirectory("nb-").FullName;
@@ -61,6 +64,11 @@ internal sealed class NimbusProcess : IAsyncDisposable
 
         start.Environment["NIMBUS_ROOT_ACCESS_KEY_ID"] = Nimbus.TestKit.AwsClients.AccessKeyId;
         start.Environment["NIMBUS_ROOT_SECRET_ACCESS_KEY"] = Nimbus.TestKit.AwsClients.SecretAccessKey;
+        if (auth is not null)
+        {
+            start.Environment["NIMBUS_AUTH"] = auth;
+        }
+
         start.Environment["NIMBUS_SANDBOX"] = sandbox ?? (Environment.GetEnvironmentVariable("NIMBUS_BENCH_SANDBOX") is { Length: > 0 } chosen ? chosen : "process");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new NimbusProcess(process, root);

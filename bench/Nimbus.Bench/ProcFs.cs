@@ -97,6 +97,32 @@ internal static class ProcFs
         ? string.Join(' ', line.Split(' ').Take(3))
         : "unknown";
 
+    /// <summary>
+    /// Microseconds of CPU a process has used, user and system, all its threads together, ended ones included
+    /// (utime + stime of /proc/PID/stat, in clock ticks of 10 ms), or null when it is gone.
+    /// </summary>
+    public static long? CpuMicroseconds(int pid)
+    {
+        if (ReadLines($"/proc/{pid}/stat") is not [var line, ..])
+        {
+            return null;
+        }
+
+        var close = line.LastIndexOf(')');
+        if (close < 0 || close + 2 > line.Length)
+        {
+            return null;
+        }
+
+        // Fields after "(comm) ": state is field 3, utime field 14, stime field 15.
+        var fields = line[(close + 2)..].Split(' ');
+        return fields.Length > 12
+            && long.TryParse(fields[11], System.Globalization.CultureInfo.InvariantCulture, out var user)
+            && long.TryParse(fields[12], System.Globalization.CultureInfo.InvariantCulture, out var system)
+            ? (user + system) * 10_000
+            : null;
+    }
+
     /// <summary>The executable of a process (/proc/PID/exe), or null.</summary>
     public static string? Executable(int pid)
     {

@@ -12,6 +12,7 @@ using Nimbus.Bench;
     ("memory", MemoryBenchmark.RunAsync),
     ("isolation", IsolationBenchmark.RunAsync),
     ("alias", AliasBenchmark.RunAsync),
+    ("auth", AuthBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),
     ("events", EventsBenchmark.RunAsync),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Nimbus.Core.Access.Signing;
 
@@ -8,14 +9,20 @@ namespace Nimbus.TestKit;
 /// <summary>
 /// Signs every request with SigV4 as the AWS SDKs do (host, x-amz-date and the content type signed; the body hashed),
 /// for tests and benchmarks that speak HTTP to Nimbus without an AWS SDK. Without a service named, SQS requests
-/// (X-Amz-Target AmazonSQS.*, form posts) are signed for sqs and the rest for lambda.
+/// (X-Amz-Target AmazonSQS.*, form posts) are signed for sqs and the rest for lambda. With <paramref name="chunkSize"/>,
+/// bodies are streamed aws-chunked instead (STREAMING-AWS4-HMAC-SHA256-PAYLOAD, Content-Encoding aws-chunked,
+/// x-amz-decoded-content-length, each chunk signed); <paramref name="tamper"/> may then change the encoded body, and
+/// <paramref name="signDecodedLength"/> false leaves x-amz-decoded-content-length out of the signed headers.
 /// </summary>
 public sealed class SigV4SigningHandler(
     HttpMessageHandler inner,
     string? service = null,
     string region = "us-east-1",
     string accessKeyId = AwsClients.AccessKeyId,
-    string secretAccessKey = AwsClients.SecretAccessKey) : DelegatingHandler(inner)
+    string secretAccessKey = AwsClients.SecretAccessKey,
+    int? chunkSize = null,
+    Action<byte[]>? tamper = null,
+    bool signDecodedLength = true) : DelegatingHandler(inner)
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -25,12 +32,59 @@ public sealed class SigV4SigningHandler(
         request.Headers.TryAddWithoutValidation(SigV4.DateHeader, timestamp);
         var uri = request.RequestUri ?? throw new InvalidOperationException("The request has no URI.");
         var contentType = request.Content?.Headers.ContentType?.ToString();
-        var signed = new Signed(request.Method.Method, uri, contentType, timestamp);
-        var signedHeaders = contentType is null ? "host;x-amz-date" : "content-type;host;x-amz-date";
-        var authorization = SigV4Signer.Authorization(
-            signed, signedHeaders, accessKeyId, secretAccessKey, region, service ?? ServiceOf(request, contentType), timestamp, Convert.ToHexStringLower(SHA256.HashData(body)));
+        var signingService = service ?? ServiceOf(request, contentType);
+        var chunked = chunkSize is not null && body.Length > 0;
+        var headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["x-amz-date"] = timestamp };
+        if (contentType is not null)
+        {
+            headers["content-type"] = contentType;
+        }
+
+        if (chunked)
+        {
+            headers["content-encoding"] = SigV4.ContentEncodingAwsChunked;
+            headers[SigV4.ContentSha256Header] = SigV4.StreamingPayload;
+            request.Headers.TryAddWithoutValidation(SigV4.ContentSha256Header, SigV4.StreamingPayload);
+            request.Headers.TryAddWithoutValidation(SigV4.DecodedContentLengthHeader, body.Length.ToString(CultureInfo.InvariantCulture));
+            if (signDecodedLength)
+            {
+                headers[SigV4.DecodedContentLengthHeader] = body.Length.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        var signed = new Signed(request.Method.Method, uri, headers);
+        var signedHeaders = string.Join(';', headers.Keys.Append("host").Order(StringComparer.Ordinal));
+        var payloadHash = chunked ? SigV4.StreamingPayload : Convert.ToHexStringLower(SHA256.HashData(body));
+        var authorization = SigV4Signer.Authorization(signed, signedHeaders, accessKeyId, secretAccessKey, region, signingService, timestamp, payloadHash);
         request.Headers.Remove("Authorization");
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        if (chunked)
+        {
+            using var chain = AwsChunkedEncoding.ChainFor(authorization, secretAccessKey, timestamp, region, signingService);
+            var encoded = AwsChunkedEncoding.Encode(body, chunkSize!.Value, chain);
+            tamper?.Invoke(encoded);
+            var content = new ByteArrayContent(encoded);
+            if (contentType is not null)
+            {
+                content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+            }
+
+            content.Headers.ContentEncoding.Add(SigV4.ContentEncodingAwsChunked);
+            request.Content = content;
+        }
+        else if (tamper is not null && request.Content is not null)
+        {
+            var changed = body.ToArray();
+            tamper(changed);
+            var content = new ByteArrayContent(changed);
+            foreach (var (name, values) in request.Content.Headers)
+            {
+                content.Headers.TryAddWithoutValidation(name, values);
+            }
+
+            request.Content = content;
+        }
+
         return await base.SendAsync(request, cancellationToken);
     }
 
@@ -41,7 +95,7 @@ public sealed class SigV4SigningHandler(
             ? "sqs"
             : "lambda";
 
-    private sealed class Signed(string method, Uri uri, string? contentType, string timestamp) : ISignedRequest
+    private sealed class Signed(string method, Uri uri, Dictionary<string, string> headers) : ISignedRequest
     {
         public string Method => method;
 
@@ -49,12 +103,8 @@ public sealed class SigV4SigningHandler(
 
         public string RawQuery => uri.Query.Length > 0 ? uri.Query[1..] : string.Empty;
 
-        public string? GetHeader(ReadOnlySpan<char> name) => name switch
-        {
-            "host" => uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}",
-            "x-amz-date" => timestamp,
-            "content-type" => contentType,
-            _ => null,
-        };
+        public string? GetHeader(ReadOnlySpan<char> name) => name is "host"
+            ? (uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}")
+            : headers.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var value) ? value : null;
     }
 }

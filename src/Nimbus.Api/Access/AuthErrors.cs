@@ -40,6 +40,10 @@ internal static class AuthErrors
         SignatureStatus.Incomplete => ("IncompleteSignatureException", "IncompleteSignature", StatusCodes.Status400BadRequest),
         SignatureStatus.UnknownKey => ("UnrecognizedClientException", "InvalidClientTokenId", StatusCodes.Status403Forbidden),
         SignatureStatus.ExpiredToken => ("ExpiredTokenException", "ExpiredToken", StatusCodes.Status403Forbidden),
+
+        // Only S3 documents aws-chunked bodies and their errors; its codes stand for every protocol.
+        SignatureStatus.IncompleteBody => ("IncompleteBody", "IncompleteBody", StatusCodes.Status400BadRequest),
+        SignatureStatus.MissingContentLength => ("MissingContentLength", "MissingContentLength", StatusCodes.Status411LengthRequired),
         _ => ("InvalidSignatureException", "SignatureDoesNotMatch", StatusCodes.Status403Forbidden),
     };
 

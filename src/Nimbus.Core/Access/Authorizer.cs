@@ -84,8 +84,22 @@ public sealed class Authorizer(IIdentityPolicySource policies, TimeProvider time
             return false;
         }
 
-        var owner = RequestContext.AccountOf(resource);
-        return owner.Length == 0 || string.Equals(owner, caller.Account, StringComparison.Ordinal);
+        // The account field of the ARN (arn:partition:service:region:ACCOUNT:...), read in place, without a string.
+        var rest = resource.AsSpan();
+        for (var i = 0; i < 4; i++)
+        {
+            var colon = rest.IndexOf(':');
+            if (colon < 0)
+            {
+                return true;
+            }
+
+            rest = rest[(colon + 1)..];
+        }
+
+        // As RequestContext.AccountOf: an ARN without a field after the account has none.
+        var end = rest.IndexOf(':');
+        return end <= 0 || rest[..end].SequenceEqual(caller.Account);
     }
 
     private sealed record CachedPolicies(long Generation, IReadOnlyList<PolicyDocument> Policies);

@@ -4,16 +4,46 @@ using System.Net;
 
 namespace Nimbus.Core.Access.Policies;
 
-/// <summary>A request's condition keys; names compare case-insensitively, as IAM's do.</summary>
+/// <summary>
+/// A request's condition keys; names compare case-insensitively, as IAM's do. The global keys of a caller
+/// (<see cref="ForCaller"/>) are filled in only when a policy first reads a key: a policy without conditions or
+/// variables never does, so answering it builds nothing.
+/// </summary>
 public sealed class ContextKeys
 {
-    private readonly Dictionary<string, ContextValue> _values = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, ContextValue>? _values;
+    private Caller? _caller;
+    private ContextKeys? _added;
 
-    public int Count => _values.Count;
+    public int Count => Values.Count;
+
+    private Dictionary<string, ContextValue> Values
+    {
+        get
+        {
+            _values ??= new Dictionary<string, ContextValue>(StringComparer.OrdinalIgnoreCase);
+            if (_caller is { } caller)
+            {
+                _caller = null;
+                caller.Fill(_values);
+            }
+
+            if (_added is { } added)
+            {
+                _added = null;
+                foreach (var (key, value) in added.Values)
+                {
+                    _values[key] = value;
+                }
+            }
+
+            return _values;
+        }
+    }
 
     public ContextKeys Set(string key, ContextValue value)
     {
-        _values[key] = value;
+        Values[key] = value;
         return this;
     }
 
@@ -23,21 +53,28 @@ public sealed class ContextKeys
     public ContextKeys AddFrom(ContextKeys other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        foreach (var (key, value) in other._values)
+        if (_added is null && _caller is not null)
         {
-            _values[key] = value;
+            // Still unread: copied when a key is first read, after the caller's keys it replaces.
+            _added = other;
+            return this;
+        }
+
+        foreach (var (key, value) in other.Values)
+        {
+            Values[key] = value;
         }
 
         return this;
     }
 
     public bool TryGet(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ContextValue? value) =>
-        _values.TryGetValue(key, out value);
+        Values.TryGetValue(key, out value);
 
     /// <summary>The value of a single-valued key, as a policy variable reads it; a multivalued key has none.</summary>
     public bool TryGetSingleText(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? text)
     {
-        if (_values.TryGetValue(key, out var value) && value.Count == 1)
+        if (Values.TryGetValue(key, out var value) && value.Count == 1)
         {
             text = value[0].Text;
             return true;
@@ -56,21 +93,27 @@ public sealed class ContextKeys
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(sourceIp);
-        var keys = new ContextKeys()
-            .Set(GlobalConditionKeys.PrincipalArn, caller.Arn)
-            .Set(GlobalConditionKeys.PrincipalAccount, caller.Account)
-            .Set(GlobalConditionKeys.PrincipalType, caller.PrincipalType)
-            .Set(GlobalConditionKeys.UserId, caller.UserId)
-            .Set(GlobalConditionKeys.SourceIp, ContextValue.Ip(sourceIp))
-            .Set(GlobalConditionKeys.CurrentTime, ContextValue.Date(now))
-            .Set(GlobalConditionKeys.EpochTime, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture))
-            .Set(GlobalConditionKeys.RequestedRegion, region)
-            .Set(GlobalConditionKeys.SecureTransport, ContextValue.Bool(secureTransport));
-        if (caller.UserName is { } userName)
-        {
-            keys.Set(GlobalConditionKeys.Username, userName);
-        }
+        return new ContextKeys { _caller = new Caller(caller, sourceIp, now, region, secureTransport) };
+    }
 
-        return keys;
+    /// <summary>What <see cref="ForCaller"/> was given, until a key is read.</summary>
+    private sealed record Caller(CallerIdentity Identity, IPAddress SourceIp, DateTimeOffset Now, string Region, bool SecureTransport)
+    {
+        public void Fill(Dictionary<string, ContextValue> values)
+        {
+            values[GlobalConditionKeys.PrincipalArn] = ContextValue.Of(Identity.Arn);
+            values[GlobalConditionKeys.PrincipalAccount] = ContextValue.Of(Identity.Account);
+            values[GlobalConditionKeys.PrincipalType] = ContextValue.Of(Identity.PrincipalType);
+            values[GlobalConditionKeys.UserId] = ContextValue.Of(Identity.UserId);
+            values[GlobalConditionKeys.SourceIp] = ContextValue.Ip(SourceIp);
+            values[GlobalConditionKeys.CurrentTime] = ContextValue.Date(Now);
+            values[GlobalConditionKeys.EpochTime] = ContextValue.Of(Now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+            values[GlobalConditionKeys.RequestedRegion] = ContextValue.Of(Region);
+            values[GlobalConditionKeys.SecureTransport] = ContextValue.Bool(SecureTransport);
+            if (Identity.UserName is { } userName)
+            {
+                values[GlobalConditionKeys.Username] = ContextValue.Of(userName);
+            }
+        }
     }
 }

@@ -29,6 +29,14 @@ public static class SigV4
     public const string SignatureParameter = "X-Amz-Signature";
     public const string SecurityTokenParameter = "X-Amz-Security-Token";
 
+    /// <summary>AWS's message for a signature that does not match (Lambda's InvalidSignatureException, the query protocols' SignatureDoesNotMatch).</summary>
+    public const string SignatureMismatchMessage =
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
+    public const string ContentEncodingAwsChunked = "aws-chunked";
+    public const string DecodedContentLengthHeader = "x-amz-decoded-content-length";
+    public const string TrailerHeader = "x-amz-trailer";
+
     /// <summary>The hex SHA-256 of an empty payload.</summary>
     public const string EmptyPayloadSha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 

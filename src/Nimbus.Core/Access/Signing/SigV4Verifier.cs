@@ -67,7 +67,23 @@ public sealed class SigV4Verifier(SigningKeyCache keys)
 
         return matches
             ? SignatureCheck.Valid
-            : Fail(SignatureStatus.Mismatch, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+            : Fail(SignatureStatus.Mismatch, SigV4.SignatureMismatchMessage);
+    }
+
+    /// <summary>
+    /// The chain that verifies an aws-chunked body's chunk signatures, seeded with <paramref name="authorization"/>'s
+    /// signature; call after <see cref="Verify"/> accepted it (the signing key is then cached).
+    /// </summary>
+    public ChunkSignatureChain StartChunks(in SigV4Authorization authorization, string secretAccessKey)
+    {
+        Span<byte> seed = stackalloc byte[32];
+        if (Convert.FromHexString(authorization.Signature, seed, out _, out var written) != System.Buffers.OperationStatus.Done || written != 32)
+        {
+            throw new ArgumentException("The authorization's signature is not 64 hex digits; verify it first.", nameof(authorization));
+        }
+
+        var key = keys.GetArray(authorization.AccessKeyId, secretAccessKey, authorization.Date, authorization.Region, authorization.Service);
+        return new ChunkSignatureChain(key, authorization.Timestamp, authorization.Scope, seed);
     }
 
     /// <summary>The signature of <paramref name="request"/> under <paramref name="signingKey"/>, into 32 bytes.</summary>

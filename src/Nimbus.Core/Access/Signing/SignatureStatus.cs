@@ -30,4 +30,10 @@ public enum SignatureStatus
 
     /// <summary>x-amz-content-sha256 names another payload than the body sent: 400.</summary>
     PayloadMismatch,
+
+    /// <summary>An aws-chunked body that is cut short, malformed, or not x-amz-decoded-content-length long: S3's IncompleteBody, 400.</summary>
+    IncompleteBody,
+
+    /// <summary>An aws-chunked body without x-amz-decoded-content-length: S3's MissingContentLength, 411.</summary>
+    MissingContentLength,
 }

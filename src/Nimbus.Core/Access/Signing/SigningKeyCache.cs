@@ -20,7 +20,11 @@ public sealed class SigningKeyCache
     }
 
     /// <summary>The signing key for <paramref name="accessKeyId"/>'s secret and the given scope, derived once and cached.</summary>
-    public ReadOnlySpan<byte> Get(ReadOnlySpan<char> accessKeyId, string secretAccessKey, ReadOnlySpan<char> date, ReadOnlySpan<char> region, ReadOnlySpan<char> service)
+    public ReadOnlySpan<byte> Get(ReadOnlySpan<char> accessKeyId, string secretAccessKey, ReadOnlySpan<char> date, ReadOnlySpan<char> region, ReadOnlySpan<char> service) =>
+        GetArray(accessKeyId, secretAccessKey, date, region, service);
+
+    /// <summary>As <see cref="Get"/>, as the cached array itself (never written to after derivation), to keep across awaits.</summary>
+    internal byte[] GetArray(ReadOnlySpan<char> accessKeyId, string secretAccessKey, ReadOnlySpan<char> date, ReadOnlySpan<char> region, ReadOnlySpan<char> service)
     {
         if (_byName.TryGetValue(accessKeyId, out var cached) && cached.Matches(secretAccessKey, date, region, service))
         {
