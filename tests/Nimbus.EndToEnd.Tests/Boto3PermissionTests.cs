@@ -18,6 +18,7 @@ public sealed class Boto3PermissionTests(ServerFixture fixture) : IClassFixture<
     [InlineData("fuzz_add_permission")]
     [InlineData("cross_account_invoke")]
     [InlineData("other_account_has_its_own_functions")]
+    [InlineData("same_account_user_needs_an_allow_in_either_policy")]
     public async Task Case_Passes(string name)
     {
         var account = await CreateAccountAsync(fixture.Server);

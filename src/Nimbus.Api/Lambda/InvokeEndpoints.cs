@@ -78,7 +78,7 @@ internal static class InvokeEndpoints
         {
             var payload = length == 0 ? "{}"u8.ToArray().AsMemory() : buffer.AsMemory(0, length);
             CheckJson(payload.Span);
-            var owner = await AuthorizeInvokeAsync(context, policies, scope, functionName, qualifier);
+            var owner = await AuthorizeInvokeAsync(context, policies, "lambda:InvokeFunction", scope, functionName, qualifier);
             var target = await functions.ResolveAsync(owner, functionName, qualifier, ct);
 
             // As on AWS, the Invoke's request id is the invocation's (for an Event, it names the event in destinations and DLQs).
@@ -123,7 +123,7 @@ internal static class InvokeEndpoints
         {
             var payload = length == 0 ? "{}"u8.ToArray() : buffer.AsSpan(0, length).ToArray();
             CheckJson(payload);
-            var owner = await AuthorizeInvokeAsync(context, policies, scopes.For(context.Request), functionName, null);
+            var owner = await AuthorizeInvokeAsync(context, policies, "lambda:InvokeAsync", scopes.For(context.Request), functionName, null);
             var target = await functions.ResolveAsync(owner, functionName, null, ct);
             await events.EnqueueAsync(target, RequestIdOf(context), payload, null, null, ct);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
@@ -137,18 +137,19 @@ internal static class InvokeEndpoints
     }
 
     /// <summary>
-    /// lambda:InvokeFunction on the function (or version, or alias) the request names, with that qualifier's
+    /// lambda:InvokeFunction (lambda:InvokeAsync for the deprecated API) on the function (or version, or alias) the
+    /// request names, with that qualifier's
     /// resource-based policy: across accounts only a statement naming the caller lets it in; within the account an
     /// Allow in either the identity-based or the function policy suffices, and a Deny in either stops it. Asked before
     /// the function is looked up, so a caller not allowed learns nothing of whether it exists. Gives the owner's scope.
     /// </summary>
-    private static async Task<Scope> AuthorizeInvokeAsync(HttpContext context, IFunctionPolicySource policies, Scope scope, string functionName, string? qualifier)
+    private static async Task<Scope> AuthorizeInvokeAsync(HttpContext context, IFunctionPolicySource policies, string action, Scope scope, string functionName, string? qualifier)
     {
         var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite: false, otherAccounts: true);
         var named = reference.Qualifier ?? FunctionVersion.Latest;
         var resource = named == FunctionVersion.Latest ? reference.UnqualifiedArn : reference.Arn;
         var policy = await policies.FindAsync(reference.Scope, reference.Name, named, context.RequestAborted);
-        await context.AuthorizeAsync("lambda:InvokeFunction", resource, resourcePolicy: policy);
+        await context.AuthorizeAsync(action, resource, resourcePolicy: policy);
         return reference.Scope;
     }
 

@@ -297,6 +297,32 @@ def case_other_account_has_its_own_functions():
     other.delete_function(FunctionName=name)
 
 
+def case_same_account_user_needs_an_allow_in_either_policy():
+    iam = boto3.client("iam", endpoint_url=ENDPOINT, region_name=REGION, config=botocore.config.Config(retries={"max_attempts": 1}))
+    user = f"alice-{random.randrange(10**9)}"
+    user_arn = iam.create_user(UserName=user)["User"]["Arn"]
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    alice = boto3.client("lambda", endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                         aws_secret_access_key=key["SecretAccessKey"], config=botocore.config.Config(retries={"max_attempts": 1}))
+    name = deploy(ECHO)
+    no_identity = ("AccessDeniedException", f"User: {user_arn} is not authorized to perform: lambda:InvokeFunction on resource: {arn(name)} "
+                   "because no identity-based policy allows the lambda:InvokeFunction action", 403)
+    assert error_of(alice.invoke, FunctionName=name, Payload=b"{}") == no_identity
+
+    # A statement naming only the account delegates to the account's identity policies: still refused.
+    LAM.add_permission(FunctionName=name, StatementId="account", Action="lambda:InvokeFunction", Principal=ACCOUNT)
+    assert error_of(alice.invoke, FunctionName=name, Payload=b"{}") == no_identity
+    # A statement naming the user is enough on its own within the account.
+    LAM.add_permission(FunctionName=name, StatementId="alice", Action="lambda:InvokeFunction", Principal=user_arn)
+    assert json.loads(alice.invoke(FunctionName=name, Payload=b"{}")["Payload"].read()) == {"echo": {}}
+    LAM.remove_permission(FunctionName=name, StatementId="alice")
+    assert error_of(alice.invoke, FunctionName=name, Payload=b"{}") == no_identity
+    # ...as is an identity-based Allow without any statement for the user.
+    iam.put_user_policy(UserName=user, PolicyName="invoke", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arn(name)}]}))
+    assert json.loads(alice.invoke(FunctionName=name, Payload=b"{}")["Payload"].read()) == {"echo": {}}
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()
     print("ok")
