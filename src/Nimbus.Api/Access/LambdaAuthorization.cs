@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Policies;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Permissions;
 
 namespace Nimbus.Api.Access;
 
@@ -48,7 +51,13 @@ internal static class LambdaAuthorization
             return null;
         }
 
-        await context.AuthorizeAsync(action, qualified ? reference.Arn : reference.UnqualifiedArn, keys);
+        // The function's own policy for the qualifier checked can grant (or deny) the action too, as AWS's GetPolicy
+        // statements for lambda:GetFunction and the like do; within the account an Allow in either policy suffices.
+        var policies = context.RequestServices.GetService<IFunctionPolicySource>();
+        var policy = policies is null
+            ? null
+            : await policies.FindAsync(reference.Scope, reference.Name, qualified ? reference.Qualifier ?? FunctionVersion.Latest : FunctionVersion.Latest, context.RequestAborted);
+        await context.AuthorizeAsync(action, qualified ? reference.Arn : reference.UnqualifiedArn, keys, policy);
         return reference;
     }
 
