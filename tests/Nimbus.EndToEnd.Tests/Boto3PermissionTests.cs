@@ -19,6 +19,7 @@ public sealed class Boto3PermissionTests(ServerFixture fixture) : IClassFixture<
     [InlineData("cross_account_invoke")]
     [InlineData("other_account_has_its_own_functions")]
     [InlineData("same_account_user_needs_an_allow_in_either_policy")]
+    [InlineData("function_policy_grants_other_actions_to_a_user")]
     public async Task Case_Passes(string name)
     {
         var account = await CreateAccountAsync(fixture.Server);

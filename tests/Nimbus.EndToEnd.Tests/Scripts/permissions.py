@@ -282,7 +282,16 @@ def case_cross_account_invoke():
 def case_other_account_has_its_own_functions():
     account, other = other_account()
     name = f"mine-{random.randrange(10**9)}"
-    other.create_function(FunctionName=name, Runtime="python3.11", Role=f"arn:aws:iam::{account}:role/lambda-role", Handler="app.handler",
+    # The execution role must exist in that account and trust Lambda, as on AWS.
+    credentials = configparser.ConfigParser()
+    credentials.read(os.environ["NIMBUS_CREDENTIALS_FILE"])
+    profile = credentials[f"nimbus-{account}"]
+    other_iam = boto3.client("iam", endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id=profile["aws_access_key_id"],
+                             aws_secret_access_key=profile["aws_secret_access_key"])
+    role = other_iam.create_role(RoleName=f"own-{name}", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+    assert role == f"arn:aws:iam::{account}:role/own-{name}", role
+    other.create_function(FunctionName=name, Runtime="python3.11", Role=role, Handler="app.handler",
                           Code={"ZipFile": __import__("invoke").make_zip(ECHO)})
     other.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 150})
     config = other.get_function_configuration(FunctionName=name)
@@ -321,6 +330,27 @@ def case_same_account_user_needs_an_allow_in_either_policy():
     iam.put_user_policy(UserName=user, PolicyName="invoke", PolicyDocument=json.dumps(
         {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arn(name)}]}))
     assert json.loads(alice.invoke(FunctionName=name, Payload=b"{}")["Payload"].read()) == {"echo": {}}
+
+
+def case_function_policy_grants_other_actions_to_a_user():
+    iam = boto3.client("iam", endpoint_url=ENDPOINT, region_name=REGION, config=botocore.config.Config(retries={"max_attempts": 1}))
+    user = f"bob-{random.randrange(10**9)}"
+    user_arn = iam.create_user(UserName=user)["User"]["Arn"]
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    bob = boto3.client("lambda", endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                       aws_secret_access_key=key["SecretAccessKey"], config=botocore.config.Config(retries={"max_attempts": 1}))
+    name = deploy(ECHO)
+    denied = ("AccessDeniedException", f"User: {user_arn} is not authorized to perform: lambda:GetFunctionConfiguration on resource: "
+              f"{arn(name)} because no identity-based policy allows the lambda:GetFunctionConfiguration action", 403)
+    assert error_of(bob.get_function_configuration, FunctionName=name) == denied
+    # Within the account a function policy naming the user grants the action without any identity-based policy...
+    LAM.add_permission(FunctionName=name, StatementId="bob", Action="lambda:GetFunctionConfiguration", Principal=user_arn)
+    assert bob.get_function_configuration(FunctionName=name)["FunctionName"] == name
+    # ...only that action...
+    assert error_of(bob.delete_function, FunctionName=name)[0] == "AccessDeniedException"
+    # ...and only while the statement is there.
+    LAM.remove_permission(FunctionName=name, StatementId="bob")
+    assert error_of(bob.get_function_configuration, FunctionName=name) == denied
 
 
 if __name__ == "__main__":
