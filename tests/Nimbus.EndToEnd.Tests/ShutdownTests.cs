@@ -55,7 +55,7 @@ public sealed class ShutdownTests
 
         var query = await ChildProcess.RunAsync(
             AwsClients.Python,
-            ["-c", "import sqlite3, sys; print('\\n'.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT message FROM log_events ORDER BY id')))", Path.Combine(server.DataDir, "nimbus.db")],
+            ["-c", "import sqlite3, sys; print('\\n'.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT message FROM log_records ORDER BY id')))", Path.Combine(server.DataDir, "nimbus.db")],
             cancellationToken: ct);
         Assert.True(query.ExitCode == 0, query.ToString());
         var lines = query.StandardOutput.Split('\n', StringSplitOptions.TrimEntries);
