@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Queues;
+using Nimbus.Api.Wire;
 using Nimbus.Core.Access.Signing;
 using Nimbus.Core.Errors;
 
@@ -81,9 +82,9 @@ internal static class AuthErrors
             _ => QueueEndpoints.XmlNamespace,
         };
         xml.Append("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"").Append(xmlNamespace).Append("\"><Error><Type>Sender</Type><Code>");
-        Queues.XmlSqsWriter.Escape(xml, queryCode);
+        XmlText.Escape(xml, queryCode);
         xml.Append("</Code><Message>");
-        Queues.XmlSqsWriter.Escape(xml, message);
+        XmlText.Escape(xml, message);
         xml.Append("</Message><Detail/></Error><RequestId>")
             .Append(context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) ? id as string : null)
             .Append("</RequestId></ErrorResponse>");

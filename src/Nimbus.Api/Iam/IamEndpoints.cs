@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Nimbus.Api.Hosting;
+using Nimbus.Api.Wire;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Iam;
 
@@ -87,9 +88,9 @@ internal static class IamEndpoints
         var xml = new StringBuilder(256);
         xml.Append("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"").Append(xmlNamespace).Append("\"><Error><Type>")
             .Append(error.SenderFault ? "Sender" : "Receiver").Append("</Type><Code>");
-        QueryXml.Escape(xml, error.Code);
+        XmlText.Escape(xml, error.Code);
         xml.Append("</Code><Message>");
-        QueryXml.Escape(xml, error.Message);
+        XmlText.Escape(xml, error.Message);
         xml.Append("</Message></Error><RequestId>").Append(RequestId(context)).Append("</RequestId></ErrorResponse>");
         response.StatusCode = error.StatusCode;
         response.ContentType = "text/xml";

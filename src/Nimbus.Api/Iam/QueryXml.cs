@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
 using System.Text;
+using Nimbus.Api.Wire;
 
 namespace Nimbus.Api.Iam;
 
@@ -27,7 +28,7 @@ internal sealed class QueryXml(StringBuilder xml)
         if (value is not null)
         {
             Start(name);
-            Escape(xml, value);
+            XmlText.Escape(xml, value);
             End(name);
         }
 
@@ -43,31 +44,4 @@ internal sealed class QueryXml(StringBuilder xml)
     /// <summary>A policy document as IAM returns it: URL-encoded (RFC 3986).</summary>
     public QueryXml Document(string name, string document) => Element(name, Uri.EscapeDataString(document));
 
-    public static void Escape(StringBuilder xml, string value)
-    {
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '<':
-                    xml.Append("&lt;");
-                    break;
-                case '>':
-                    xml.Append("&gt;");
-                    break;
-                case '&':
-                    xml.Append("&amp;");
-                    break;
-                case '"':
-                    xml.Append("&quot;");
-                    break;
-                case '\r':
-                    xml.Append("&#xD;");
-                    break;
-                default:
-                    xml.Append(c);
-                    break;
-            }
-        }
-    }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Nimbus.Api.Hosting;
+using Nimbus.Api.Wire;
 using Nimbus.Core.Access;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Queues;
@@ -237,11 +238,11 @@ internal static class QueueEndpoints
         var xml = new StringBuilder(256);
         xml.Append("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"").Append(XmlNamespace).Append("\"><Error><Type>")
             .Append(error.SenderFault ? "Sender" : "Receiver").Append("</Type><Code>");
-        XmlSqsWriter.Escape(xml, error.QueryCode);
+        XmlText.Escape(xml, error.QueryCode);
         xml.Append("</Code><Message>");
 
         // The query protocol words this one error differently from the JSON protocol.
-        XmlSqsWriter.Escape(xml, error.ShapeName == "QueueDoesNotExist" ? "The specified queue does not exist for this wsdl version." : error.Message);
+        XmlText.Escape(xml, error.ShapeName == "QueueDoesNotExist" ? "The specified queue does not exist for this wsdl version." : error.Message);
         xml.Append("</Message><Detail/></Error><RequestId>").Append(RequestId(context)).Append("</RequestId></ErrorResponse>");
         response.StatusCode = error.StatusCode;
         response.ContentType = "text/xml";

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text;
+using Nimbus.Api.Wire;
 using Nimbus.Core.Queues;
 
 namespace Nimbus.Api.Queues;
@@ -67,39 +68,11 @@ internal sealed class XmlSqsWriter(StringBuilder xml) : SqsWriter
 
     public override void EndList() => _lists.Pop();
 
-    /// <summary>Escapes text for XML content; carriage returns too, so that they survive the client's XML parser.</summary>
-    public static void Escape(StringBuilder xml, string value)
-    {
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '<':
-                    xml.Append("&lt;");
-                    break;
-                case '>':
-                    xml.Append("&gt;");
-                    break;
-                case '&':
-                    xml.Append("&amp;");
-                    break;
-                case '"':
-                    xml.Append("&quot;");
-                    break;
-                case '\r':
-                    xml.Append("&#xD;");
-                    break;
-                default:
-                    xml.Append(c);
-                    break;
-            }
-        }
-    }
 
     private void Element(string name, string value)
     {
         xml.Append('<').Append(name).Append('>');
-        Escape(xml, value);
+        XmlText.Escape(xml, value);
         xml.Append("</").Append(name).Append('>');
     }
 }
