@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 
 namespace Nimbus.Bench;
 
-/// <summary>The few Lambda REST calls the figures need, unsigned (Nimbus does not check SigV4 yet).</summary>
+/// <summary>The few Lambda REST calls the figures need, over the HttpClient it is given (which signs them with SigV4 where the server checks signatures).</summary>
 internal sealed class LambdaClient(HttpClient http)
 {
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
