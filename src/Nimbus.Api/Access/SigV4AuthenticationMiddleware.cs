@@ -43,7 +43,11 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
     {
         var request = context.Request;
         var path = request.Path;
-        if (path.StartsWithSegments("/_nimbus/health") || path.StartsWithSegments("/_nimbus/code") || FunctionUrlAddress.IsFunctionUrl(request))
+        // Only the reads these paths serve are exempt: a POST to /_nimbus/health is an SQS queue URL's shape
+        // (/{account}/{queue}) and must be signed like any other.
+        if (((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                && (path.StartsWithSegments("/_nimbus/health") || path.StartsWithSegments("/_nimbus/code")))
+            || FunctionUrlAddress.IsFunctionUrl(request))
         {
             return next(context);
         }

@@ -119,6 +119,25 @@ public sealed class SigV4AuthenticationMiddlewareTests
         Assert.Equal(Encoding.UTF8.GetByteCount(Json), read?.Length);
     }
 
+    [Theory]
+    [InlineData("GET", "/_nimbus/health", 200)]
+    [InlineData("HEAD", "/_nimbus/health", 200)]
+    [InlineData("GET", "/_nimbus/code/abc.zip", 200)]
+    [InlineData("POST", "/_nimbus/health", 403)] // an SQS queue URL's shape (/{account}/{queue}): signed like any other
+    [InlineData("PUT", "/_nimbus/code/abc.zip", 403)]
+    public async Task ExemptPaths_OnlyTheirReads_PassUnsigned(string method, string path, int expected)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+        context.Request.Headers["X-Amz-Target"] = "AmazonSQS.SendMessageBatch";
+        context.Response.Body = new MemoryStream();
+
+        await RunAsync(context);
+
+        Assert.Equal(expected, context.Response.StatusCode);
+    }
+
     [Fact]
     public async Task PlainBody_StillHashed_TamperedRefused()
     {
