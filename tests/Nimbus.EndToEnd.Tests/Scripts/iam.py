@@ -18,6 +18,8 @@ import botocore.config
 import botocore.credentials
 import botocore.exceptions
 
+from auth import expect
+
 ENDPOINT = os.environ["NIMBUS_ENDPOINT"]
 REGION = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
 ACCOUNT = "000000000000"
@@ -48,17 +50,6 @@ def allow(action, resource="*"):
     return {"Effect": "Allow", "Action": action, "Resource": resource}
 
 
-def expect(call, code, status, message=None):
-    try:
-        call()
-    except botocore.exceptions.ClientError as e:
-        error = e.response["Error"]
-        if error["Code"] != code or e.response["ResponseMetadata"]["HTTPStatusCode"] != status:
-            raise AssertionError((code, status, e.response)) from e
-        if message is not None and error.get("Message") != message:
-            raise AssertionError((message, error)) from e
-        return error
-    raise AssertionError(f"expected {code}")
 
 
 def equal(expected, actual):
