@@ -23,6 +23,8 @@ def deploy(name, files, runtime, handler, mode="BUFFERED"):
     lam.create_function(FunctionName=name, Runtime=runtime, Role="arn:aws:iam::000000000000:role/r", Handler=handler, Code={"ZipFile": z(files)}, MemorySize=1024, Timeout=60)
     lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2})
     u = lam.create_function_url_config(FunctionName=name, AuthType="NONE", InvokeMode=mode)["FunctionUrl"]
+    lam.add_permission(FunctionName=name, StatementId="url", Action="lambda:InvokeFunctionUrl", Principal="*", FunctionUrlAuthType="NONE")
+    lam.add_permission(FunctionName=name, StatementId="url-invoke", Action="lambda:InvokeFunction", Principal="*", InvokedViaFunctionUrl=True)
     return u.split("/")[2].split(".")[0]
 uid = deploy("noop", {"app.py": "def handler(e, c):\n    return 'ok'\n"}, "python3.12", "app.handler")
 creds = botocore.credentials.Credentials(os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"])
