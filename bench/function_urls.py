@@ -4,6 +4,8 @@
 URL request -> warm no-op python function, p50, beside the same function through Invoke (signed; the client's
 signing time taken off), same run; a 5 MB answer written over about 1 s through a RESPONSE_STREAM URL: time to first
 byte and to the whole answer; one 100 MB stream written as fast as the function can. Prints figures, asserts nothing.
+The 100 MB figure needs a server started with NIMBUS_STREAM_BANDWIDTH_BYTES_PER_SECOND=0: by default a stream is
+paced to 2 MB/s after its first 6 MB, as AWS paces it, and the figure would be that cap's.
 Usage: NIMBUS_ENDPOINT=http://127.0.0.1:9000 python3 bench/function_urls.py
 """
 import http.client, json, os, statistics, sys, time, io, zipfile, urllib.parse
