@@ -288,6 +288,11 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
             return "sqs";
         }
 
+        if (CloudWatch.CloudWatchProtocol.IsCborRequest(request))
+        {
+            return CloudWatch.CloudWatchProtocol.SigningName;
+        }
+
         return request.Path.Value is { } path && path.StartsWith("/20", StringComparison.Ordinal) ? "lambda" : null;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Api.Access;
+using Nimbus.Api.CloudWatch;
 using Nimbus.Api.Code;
 using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Lambda;
@@ -60,6 +61,7 @@ public static class ApiServiceCollectionExtensions
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFunctionUrlEndpoints();
+        app.MapCloudWatchEndpoints();
         app.MapQueryEndpoints();
         app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);
