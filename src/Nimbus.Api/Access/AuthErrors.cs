@@ -32,6 +32,11 @@ internal static class AuthErrors
             return Logs.LogsProtocol.WriteErrorAsync(context, type, message, httpStatus == StatusCodes.Status403Forbidden ? StatusCodes.Status400BadRequest : httpStatus);
         }
 
+        if (CloudWatch.CloudWatchProtocol.IsJsonRequest(request))
+        {
+            return CloudWatch.CloudWatchEndpoints.WriteJsonErrorAsync(context, queryCode, type, message, httpStatus);
+        }
+
         if (CloudWatch.CloudWatchProtocol.IsCborRequest(request))
         {
             return CloudWatch.CloudWatchEndpoints.WriteCborErrorAsync(context, queryCode, type, message, httpStatus);

@@ -13,9 +13,10 @@ using Nimbus.Core.Metrics;
 namespace Nimbus.Api.CloudWatch;
 
 /// <summary>
-/// Serves CloudWatch's operations in both protocols: the CBOR route here, and query-protocol forms handed over by
-/// <see cref="QueryEndpoints"/>. Errors (and denials, AccessDenied 403) go back in the request's protocol: CBOR maps
-/// with <c>__type</c> and <c>x-amzn-query-error: Code;Sender</c>, or an XML ErrorResponse.
+/// Serves CloudWatch's operations in its three protocols: the CBOR route here, and JSON (X-Amz-Target) and
+/// query-protocol forms handed over by <see cref="QueryEndpoints"/>. Errors (and denials, AccessDenied 403) go back in
+/// the request's protocol: JSON or CBOR maps with <c>__type</c> and <c>x-amzn-query-error: Code;Sender</c>, or an XML
+/// ErrorResponse.
 /// </summary>
 internal static class CloudWatchEndpoints
 {
@@ -53,6 +54,62 @@ internal static class CloudWatchEndpoints
         {
             await WriteCborErrorAsync(context, AccessDeniedException.QueryCode, AccessDeniedException.ErrorType, denied.Message, AccessDeniedException.StatusCode);
         }
+    }
+
+    /// <summary>awsJson1_0 (boto3): the operation named by X-Amz-Target, errors as JSON with x-amzn-query-error.</summary>
+    public static async Task HandleJsonAsync(HttpContext context)
+    {
+        var operation = context.Request.Headers["X-Amz-Target"].ToString()[CloudWatchProtocol.JsonTargetPrefix.Length..];
+        try
+        {
+            var run = CloudWatchOperations.Find(operation)
+                ?? throw new CloudWatchException("UnknownOperationException", "UnknownOperationException", $"The operation {operation} is not served.", 404);
+            var body = await ReadBodyAsync(context);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+            await using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                await run(Call(context, JsonInputReader.Read(body), new JsonCloudWatchWriter(json)));
+            }
+
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = CloudWatchProtocol.JsonContentType;
+            response.ContentLength = buffer.WrittenCount;
+            await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+        }
+        catch (CloudWatchException error)
+        {
+            await WriteJsonErrorAsync(context, error.Code, error.Type, error.Message, error.Status);
+        }
+        catch (AccessDeniedException denied)
+        {
+            await WriteJsonErrorAsync(context, AccessDeniedException.QueryCode, AccessDeniedException.ErrorType, denied.Message, AccessDeniedException.StatusCode);
+        }
+    }
+
+    /// <summary>A JSON error: <c>__type</c> the error's shape, <c>message</c>, and the query code in x-amzn-query-error.</summary>
+    public static async Task WriteJsonErrorAsync(HttpContext context, string code, string type, string message, int status)
+    {
+        var response = context.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        await using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("__type", "com.amazonaws.cloudwatch#" + type);
+            json.WriteString("message", message);
+            json.WriteEndObject();
+        }
+
+        response.StatusCode = status;
+        response.ContentType = CloudWatchProtocol.JsonContentType;
+        response.Headers[CloudWatchProtocol.QueryErrorHeader] = $"{code};{(status >= 500 ? "Receiver" : "Sender")}";
+        response.ContentLength = buffer.WrittenCount;
+        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
     }
 
     public static async Task HandleQueryAsync(HttpContext context, IReadOnlyDictionary<string, string> form)

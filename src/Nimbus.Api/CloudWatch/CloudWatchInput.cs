@@ -38,6 +38,7 @@ internal sealed class CloudWatchInput(IReadOnlyDictionary<string, object?> membe
             null => null,
             long number when number is >= int.MinValue and <= int.MaxValue => (int)number,
             ulong number when number <= int.MaxValue => (int)number,
+            double number when number == Math.Floor(number) && number is >= int.MinValue and <= int.MaxValue => (int)number,
             string text when int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) => number,
             _ => throw CloudWatchException.Malformed(Name(member)),
         };

@@ -10,6 +10,7 @@ using Nimbus.Api.Code;
 using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Lambda;
 using Nimbus.Api.Logs;
+using Nimbus.Api.Prometheus;
 using Nimbus.Api.Queues;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Access;
@@ -34,6 +35,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<Authorizer>();
         services.TryAddSingleton<FunctionUrlAuthenticator>();
         services.TryAddSingleton<FunctionUrlHandler>();
+        services.AddNimbusPrometheus();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -62,6 +64,7 @@ public static class ApiServiceCollectionExtensions
         app.MapCodeEndpoints();
         app.MapFunctionUrlEndpoints();
         app.MapCloudWatchEndpoints();
+        app.MapPrometheusEndpoint();
         app.MapQueryEndpoints();
         app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);

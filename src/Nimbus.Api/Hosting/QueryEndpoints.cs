@@ -29,6 +29,12 @@ internal static class QueryEndpoints
     private static async Task DispatchAsync(HttpContext context)
     {
         var request = context.Request;
+        if (CloudWatchProtocol.IsJsonRequest(request))
+        {
+            await CloudWatchEndpoints.HandleJsonAsync(context);
+            return;
+        }
+
         if (!QueryServices.IsForm(request))
         {
             await QueueEndpoints.HandleAsync(context, null);

@@ -7,6 +7,7 @@ public sealed class FunctionTotals
     private long _invocations;
     private long _errors;
     private long _throttles;
+    private long _coldStarts;
 
     public long Invocations => Volatile.Read(ref _invocations);
 
@@ -14,9 +15,16 @@ public sealed class FunctionTotals
 
     public long Throttles => Volatile.Read(ref _throttles);
 
-    internal void Invoked(bool error)
+    public long ColdStarts => Volatile.Read(ref _coldStarts);
+
+    internal void Invoked(bool error, bool coldStart)
     {
         Interlocked.Increment(ref _invocations);
+        if (coldStart)
+        {
+            Interlocked.Increment(ref _coldStarts);
+        }
+
         if (error)
         {
             Interlocked.Increment(ref _errors);

@@ -7,4 +7,5 @@ namespace Nimbus.Core.Metrics;
 /// <param name="Provisioned">It ran on a provisioned-concurrency environment.</param>
 /// <param name="UnreservedInFlight">Invocations on the account's unreserved pool at its end, or -1 when unknown.</param>
 /// <param name="ProvisionedConfigured">Environments provisioned for the version it ran, 0 when none: for Utilization and Spillover.</param>
-public readonly record struct InvocationFigures(double DurationMilliseconds, bool Error, bool Provisioned, int UnreservedInFlight, int ProvisionedConfigured);
+/// <param name="ColdStart">It started a new environment (a Prometheus counter; AWS has no such metric).</param>
+public readonly record struct InvocationFigures(double DurationMilliseconds, bool Error, bool Provisioned, int UnreservedInFlight, int ProvisionedConfigured, bool ColdStart = false);

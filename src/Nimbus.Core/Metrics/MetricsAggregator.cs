@@ -51,7 +51,7 @@ public sealed class MetricsAggregator(TimeProvider time, bool enabled = true) : 
 
         var minute = Now();
         var function = Function(scope, functionName);
-        function.Totals.Invoked(figures.Error);
+        function.Totals.Invoked(figures.Error, figures.ColdStart);
 
         End(function.Sets, minute, figures);
         var account = Account(scope);

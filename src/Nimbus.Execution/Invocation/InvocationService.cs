@@ -66,7 +66,7 @@ public sealed class InvocationService(Invoker invoker, IMetricsRecorder? metrics
                 target.Scope,
                 name,
                 target.Qualifier,
-                new InvocationFigures(result.Duration.TotalMilliseconds, result.FunctionError is not null, result.Provisioned, invoker.UnreservedInFlight(target.Scope), result.ProvisionedConfigured));
+                new InvocationFigures(result.Duration.TotalMilliseconds, result.FunctionError is not null, result.Provisioned, invoker.UnreservedInFlight(target.Scope), result.ProvisionedConfigured, result.ColdStart));
             return InvocationOutcome.Completed(result);
         }
         catch (InvocationThrottledException ex)

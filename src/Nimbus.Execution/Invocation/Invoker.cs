@@ -146,6 +146,9 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         return result;
     }
 
+    /// <summary>Live environments by state (initializing, warm and idle, busy).</summary>
+    public EnvironmentCounts Environments() => Pool.Count();
+
     /// <summary>Invocations running now on the scope's unreserved concurrency pool (for metrics).</summary>
     public int UnreservedInFlight(Scope scope) => _gate.UnreservedInFlight(scope);
 
