@@ -4,9 +4,11 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
+using Nimbus.Core.Tracing;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Invocation;
 
@@ -141,6 +143,9 @@ public sealed partial class AsyncInvocationWorker(
                 return;
             }
 
+            // The sampling decision is the function's (TracingConfig) before the delivery's spans start, so that they agree.
+            trace = TraceDecision.Decide(trace, resolved.Version.TracingMode, null, time);
+            using var delivery = NimbusTracing.StartDelivery(trace, invocation.EnqueuedAt, "async", time);
             var invoked = await invoker.InvokeAsync(
                 resolved, new RequestId(invocation.RequestId), invocation.Payload, InvocationType.Event, trace, invocation.ClientContext, stoppingToken);
             if (!invoked.Ran)

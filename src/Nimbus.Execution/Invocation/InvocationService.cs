@@ -1,11 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using Nimbus.Core.Diagnostics;
+using Nimbus.Core.Tracing;
 using Nimbus.Execution.Concurrency;
 
 namespace Nimbus.Execution.Invocation;
 
-/// <summary>Runs invocations on the <see cref="Invoker"/> and turns the gate's refusal into a Throttled outcome.</summary>
-public sealed class InvocationService(Invoker invoker) : IInvocationService
+/// <summary>
+/// Runs invocations on the <see cref="Invoker"/> and turns the gate's refusal into a Throttled outcome. Every invocation
+/// runs with a trace header decided by the function's TracingConfig (<see cref="TraceDecision"/>) and, while a listener
+/// is attached, in an Invoke span whose id is the header's Parent.
+/// </summary>
+public sealed class InvocationService(Invoker invoker, TimeProvider? time = null) : IInvocationService
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public Task<InvocationOutcome> InvokeAsync(
         ResolvedFunction target,
         RequestId requestId,
@@ -35,6 +44,19 @@ public sealed class InvocationService(Invoker invoker) : IInvocationService
         IResponseStreamSink? responseStream,
         CancellationToken cancellationToken)
     {
+        var trace = TraceDecision.Decide(traceHeader, target.Version.TracingMode, null, _time);
+        using var activity = NimbusTracing.Source.HasListeners() && TraceDecision.TryGetContext(trace, out var parent)
+            ? NimbusTracing.Source.StartActivity(NimbusTracing.Invoke, ActivityKind.Server, Activity.Current is { } current && current.TraceId == parent.TraceId ? current.Context : parent)
+            : null;
+        if (activity is not null)
+        {
+            trace = TraceDecision.Decide(trace, target.Version.TracingMode, activity.SpanId, _time);
+            activity.SetTag("faas.name", target.Version.Name);
+            activity.SetTag("faas.invocation_id", requestId.ToString());
+            activity.SetTag("faas.trigger", type == InvocationType.Event ? "pubsub" : "other");
+            activity.SetTag("cloud.resource_id", target.InvokedFunctionArn);
+        }
+
         var request = new InvocationRequest
         {
             RequestId = requestId,
@@ -45,15 +67,22 @@ public sealed class InvocationService(Invoker invoker) : IInvocationService
             OutboundNetwork = target.OutboundNetwork,
             Payload = payload,
             ClientContext = clientContext,
-            TraceId = traceHeader,
+            TraceId = trace,
             ResponseStream = responseStream,
         };
         try
         {
-            return InvocationOutcome.Completed(await invoker.InvokeAsync(request, cancellationToken));
+            var result = await invoker.InvokeAsync(request, cancellationToken);
+            if (activity is not null && result.FunctionError is { } error)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, error);
+            }
+
+            return InvocationOutcome.Completed(result);
         }
         catch (InvocationThrottledException ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, "Throttled");
             return InvocationOutcome.Throttled(new InvocationThrottle(ex.Reason, ex.RetryAfter));
         }
     }

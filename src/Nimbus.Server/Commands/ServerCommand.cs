@@ -268,6 +268,11 @@ internal static class ServerCommand
             }
         });
         services.AddNimbusApi();
+        if (options.TracingOtlpEndpoint.Length > 0)
+        {
+            TracingExport.Add(services, options.TracingOtlpEndpoint);
+        }
+
         services.Configure<AuditOptions>(audit =>
         {
             audit.Enabled = options.Audit;

@@ -75,4 +75,10 @@ public sealed class NimbusOptions
 
     /// <summary>Seconds between sweeps that delete audit events past the retention.</summary>
     public int AuditSweepSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// OTLP/HTTP endpoint to export trace spans to (e.g. <c>http://127.0.0.1:4318</c>; spans go to <c>/v1/traces</c>);
+    /// empty: no spans are made (docs/tracing.md).
+    /// </summary>
+    public string TracingOtlpEndpoint { get; set; } = "";
 }

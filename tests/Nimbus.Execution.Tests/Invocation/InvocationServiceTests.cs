@@ -18,7 +18,7 @@ public sealed class InvocationServiceTests
     };
 
     private static Task<InvocationOutcome> InvokeAsync(InvokerHarness harness, RequestId requestId) =>
-        new InvocationService(harness.Invoker).InvokeAsync(
+        new InvocationService(harness.Invoker, TimeProvider.System).InvokeAsync(
             Target(harness), requestId, Encoding.UTF8.GetBytes("""{"n":1}"""), InvocationType.RequestResponse, null, null, TestContext.Current.CancellationToken);
 
     [Fact]
