@@ -11,20 +11,21 @@ namespace Nimbus.Core.Tracing;
 /// Lambda decides it from the function's TracingConfig: with <c>PassThrough</c> the caller's header is kept, sampling
 /// decision included, and a call without one gets a new root that is not sampled; with <c>Active</c> a call without a
 /// sampling decision is sampled (<c>Sampled=1</c>; Lambda samples by a rate, Nimbus samples every such call) and a call
-/// without a header gets a new, sampled root. <c>Parent</c> becomes the invocation's own span id. Every other part
+/// without a header gets a new, sampled root. <c>Parent</c> becomes the invocation's own span id (InvocationService). Every other part
 /// (<c>Lineage</c>, <c>Self</c> …) is kept as it came.
 /// </summary>
 public static class TraceDecision
 {
     public const string Active = "Active";
 
-    /// <summary>The header to run with, given the incoming one, the function's mode and the invocation's span id (null: a random one).</summary>
+    /// <summary>The header to run with, given the incoming one, the function's mode and the invocation's span id (null: the incoming Parent, or a random one).</summary>
     public static string Decide(string? incoming, string? mode, ActivitySpanId? span, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
         var active = mode == Active;
         string? root = null;
         string? sampled = null;
+        string? parent = null;
         StringBuilder? rest = null;
         if (incoming is { Length: > 0 })
         {
@@ -39,7 +40,11 @@ public static class TraceDecision
                 {
                     sampled = part[8..].ToString();
                 }
-                else if (part.Length > 0 && !part.StartsWith("Parent=", StringComparison.Ordinal))
+                else if (part.StartsWith("Parent=", StringComparison.Ordinal))
+                {
+                    parent = part[7..].ToString();
+                }
+                else if (part.Length > 0)
                 {
                     (rest ??= new StringBuilder()).Append(';').Append(part);
                 }
@@ -54,7 +59,7 @@ public static class TraceDecision
         }
 
         var header = new StringBuilder(96 + (rest?.Length ?? 0));
-        header.Append("Root=").Append(root).Append(";Parent=").Append(span?.ToHexString() ?? RandomHex(8)).Append(";Sampled=").Append(sampled);
+        header.Append("Root=").Append(root).Append(";Parent=").Append(span?.ToHexString() ?? parent ?? RandomHex(8)).Append(";Sampled=").Append(sampled);
         if (rest is not null)
         {
             header.Append(rest);

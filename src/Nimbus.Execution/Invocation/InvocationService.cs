@@ -44,13 +44,14 @@ public sealed class InvocationService(Invoker invoker, TimeProvider? time = null
         IResponseStreamSink? responseStream,
         CancellationToken cancellationToken)
     {
-        var trace = TraceDecision.Decide(traceHeader, target.Version.TracingMode, null, _time);
-        using var activity = NimbusTracing.Source.HasListeners() && TraceDecision.TryGetContext(trace, out var parent)
+        // The caller's Parent is the Invoke span's parent; the function then runs with its own id as Parent.
+        var decided = TraceDecision.Decide(traceHeader, target.Version.TracingMode, null, _time);
+        using var activity = NimbusTracing.Source.HasListeners() && TraceDecision.TryGetContext(decided, out var parent)
             ? NimbusTracing.Source.StartActivity(NimbusTracing.Invoke, ActivityKind.Server, Activity.Current is { } current && current.TraceId == parent.TraceId ? current.Context : parent)
             : null;
+        var trace = TraceDecision.Decide(decided, target.Version.TracingMode, activity?.SpanId ?? ActivitySpanId.CreateRandom(), _time);
         if (activity is not null)
         {
-            trace = TraceDecision.Decide(trace, target.Version.TracingMode, activity.SpanId, _time);
             activity.SetTag("faas.name", target.Version.Name);
             activity.SetTag("faas.invocation_id", requestId.ToString());
             activity.SetTag("faas.trigger", type == InvocationType.Event ? "pubsub" : "other");
