@@ -45,7 +45,7 @@ internal sealed class NimbusProcess : IAsyncDisposable
     /// Starts a server; the sandbox is NIMBUS_BENCH_SANDBOX, else <c>process</c> unless one is given; Auth is the
     /// bench's NIMBUS_AUTH (default iam) unless <paramref name="auth"/> names one.
     /// </summary>
-    public static async Task<NimbusProcess> StartAsync(NimbusLocation location, CancellationToken cancellationToken, string? sandbox = null, string? auth = null)
+    public static async Task<NimbusProcess> StartAsync(NimbusLocation location, CancellationToken cancellationToken, string? sandbox = null, string? auth = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         // Short path: environments keep Unix sockets under <data-dir>/run (108-byte limit).
         var root = Directory.CreateTempSubdirectory("nb-").FullName;
@@ -67,6 +67,11 @@ internal sealed class NimbusProcess : IAsyncDisposable
         if (auth is not null)
         {
             start.Environment["NIMBUS_AUTH"] = auth;
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         start.Environment["NIMBUS_SANDBOX"] = sandbox ?? (Environment.GetEnvironmentVariable("NIMBUS_BENCH_SANDBOX") is { Length: > 0 } chosen ? chosen : "process");

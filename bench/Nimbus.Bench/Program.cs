@@ -13,6 +13,7 @@ using Nimbus.Bench;
     ("isolation", IsolationBenchmark.RunAsync),
     ("alias", AliasBenchmark.RunAsync),
     ("auth", AuthBenchmark.RunAsync),
+    ("audit", AuditBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),
     ("events", EventsBenchmark.RunAsync),
