@@ -10,14 +10,19 @@ namespace Nimbus.Api.Audit;
 /// <summary>
 /// Writes the audit trail off the request path: events queue here and one loop appends whatever has gathered in one
 /// transaction (group commit). A management event's task completes once its batch is committed with a sync to disk,
-/// and the middleware answers only then; data events are not waited for, are committed without a sync of their own,
-/// and are dropped (and counted in the log) while more than <see cref="MaxPendingData"/> wait, rather than slow the
-/// calls they record.
+/// and the middleware answers only then; it is written at once. Data events are not waited for: they gather for up to
+/// <see cref="DataFlushInterval"/> (or until a management event or a full batch comes) so that a stream of invocations
+/// costs one transaction per interval rather than one each, are committed without a sync of their own, and are dropped
+/// (and counted in the log) while more than <see cref="MaxPendingData"/> wait, rather than slow the calls they record.
 /// </summary>
-internal sealed partial class AuditWriter(IAuditStore store, ILogger<AuditWriter> logger) : BackgroundService
+internal sealed partial class AuditWriter(IAuditStore store, TimeProvider time, ILogger<AuditWriter> logger) : BackgroundService
 {
     public const int MaxPendingData = 10_000;
+    public static readonly TimeSpan DataFlushInterval = TimeSpan.FromMilliseconds(100);
     private const int MaxBatch = 512;
+
+    private TaskCompletionSource _urgent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _pendingManagement;
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private int _pendingData;
@@ -27,11 +32,15 @@ internal sealed partial class AuditWriter(IAuditStore store, ILogger<AuditWriter
     public Task WriteAsync(AuditEvent e)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Interlocked.Increment(ref _pendingManagement);
         if (!_queue.Writer.TryWrite(new Pending(e, done)))
         {
+            Interlocked.Decrement(ref _pendingManagement);
             done.TrySetResult();
         }
 
+        // The writer may be gathering data events: a management call does not wait for that.
+        Volatile.Read(ref _urgent).TrySetResult();
         return done.Task;
     }
 
@@ -60,6 +69,17 @@ internal sealed partial class AuditWriter(IAuditStore store, ILogger<AuditWriter
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
+                if (Volatile.Read(ref _pendingManagement) == 0 && Volatile.Read(ref _pendingData) < MaxBatch)
+                {
+                    var urgent = Volatile.Read(ref _urgent).Task;
+                    await Task.WhenAny(urgent, Task.Delay(DataFlushInterval, time, stoppingToken));
+                    stoppingToken.ThrowIfCancellationRequested();
+                    if (urgent.IsCompleted)
+                    {
+                        Interlocked.Exchange(ref _urgent, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                    }
+                }
+
                 await DrainAsync(reader, batch, events, CancellationToken.None);
             }
         }
@@ -101,6 +121,7 @@ internal sealed partial class AuditWriter(IAuditStore store, ILogger<AuditWriter
         {
             if (pending.Done is { } done)
             {
+                Interlocked.Decrement(ref _pendingManagement);
                 done.TrySetResult();
             }
             else
