@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
 using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Tracing;
 using Nimbus.Execution.Concurrency;
@@ -7,13 +8,14 @@ using Nimbus.Execution.Concurrency;
 namespace Nimbus.Execution.Invocation;
 
 /// <summary>
-/// Runs invocations on the <see cref="Invoker"/> and turns the gate's refusal into a Throttled outcome. Every invocation
-/// runs with a trace header decided by the function's TracingConfig (<see cref="TraceDecision"/>) and, while a listener
-/// is attached, in an Invoke span whose id is the header's Parent.
+/// Runs invocations on the <see cref="Invoker"/> and turns the gate's refusal into a Throttled outcome; streamed
+/// responses are paced as AWS paces them past their first 6 MB (ExecutionOptions.StreamBandwidthBytesPerSecond). Every
+/// invocation runs with a trace header decided by the function's TracingConfig (<see cref="TraceDecision"/>) and, while
+/// a listener is attached, in an Invoke span whose id is the header's Parent.
 /// </summary>
-public sealed class InvocationService(Invoker invoker, TimeProvider? time = null) : IInvocationService
+public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions> options, TimeProvider time) : IInvocationService
 {
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly int _streamBandwidth = options.Value.StreamBandwidthBytesPerSecond;
 
     public Task<InvocationOutcome> InvokeAsync(
         ResolvedFunction target,
@@ -32,7 +34,10 @@ public sealed class InvocationService(Invoker invoker, TimeProvider? time = null
         IResponseStreamSink responseStream,
         string? traceHeader,
         CancellationToken cancellationToken) =>
-        RunAsync(target, requestId, payload, InvocationType.RequestResponse, traceHeader, null, responseStream, cancellationToken);
+        RunAsync(target, requestId, payload, InvocationType.RequestResponse, traceHeader, null, Paced(responseStream), cancellationToken);
+
+    private IResponseStreamSink Paced(IResponseStreamSink sink) =>
+        _streamBandwidth > 0 ? new BandwidthCappedSink(sink, ExecutionOptions.StreamBurstBytes, _streamBandwidth, time) : sink;
 
     private async Task<InvocationOutcome> RunAsync(
         ResolvedFunction target,
@@ -45,11 +50,11 @@ public sealed class InvocationService(Invoker invoker, TimeProvider? time = null
         CancellationToken cancellationToken)
     {
         // The caller's Parent is the Invoke span's parent; the function then runs with its own id as Parent.
-        var decided = TraceDecision.Decide(traceHeader, target.Version.TracingMode, null, _time);
+        var decided = TraceDecision.Decide(traceHeader, target.Version.TracingMode, null, time);
         using var activity = NimbusTracing.Source.HasListeners() && TraceDecision.TryGetContext(decided, out var parent)
             ? NimbusTracing.Source.StartActivity(NimbusTracing.Invoke, ActivityKind.Server, Activity.Current is { } current && current.TraceId == parent.TraceId ? current.Context : parent)
             : null;
-        var trace = TraceDecision.Decide(decided, target.Version.TracingMode, activity?.SpanId ?? ActivitySpanId.CreateRandom(), _time);
+        var trace = TraceDecision.Decide(decided, target.Version.TracingMode, activity?.SpanId ?? ActivitySpanId.CreateRandom(), time);
         if (activity is not null)
         {
             activity.SetTag("faas.name", target.Version.Name);
