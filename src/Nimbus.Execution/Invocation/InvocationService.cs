@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using Microsoft.Extensions.Options;
 using Nimbus.Core.Metrics;
 using Nimbus.Execution.Concurrency;
 
@@ -6,10 +7,12 @@ namespace Nimbus.Execution.Invocation;
 
 /// <summary>
 /// Runs invocations on the <see cref="Invoker"/>, turns the gate's refusal into a Throttled outcome, and reports
-/// each invocation's figures to the metrics recorder (AWS/Lambda's Invocations, Errors, Throttles, Duration, ...).
+/// each invocation's figures to the metrics recorder (AWS/Lambda's Invocations, Errors, Throttles, Duration, ...);
+/// streamed responses are paced as AWS paces them past their first 6 MB (ExecutionOptions.StreamBandwidthBytesPerSecond).
 /// </summary>
-public sealed class InvocationService(Invoker invoker, IMetricsRecorder? metrics = null) : IInvocationService
+public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions> options, TimeProvider time, IMetricsRecorder? metrics = null) : IInvocationService
 {
+    private readonly int _streamBandwidth = options.Value.StreamBandwidthBytesPerSecond;
     private readonly IMetricsRecorder? _metrics = metrics is { Enabled: true } ? metrics : null;
 
     public Task<InvocationOutcome> InvokeAsync(
@@ -29,7 +32,10 @@ public sealed class InvocationService(Invoker invoker, IMetricsRecorder? metrics
         IResponseStreamSink responseStream,
         string? traceHeader,
         CancellationToken cancellationToken) =>
-        RunAsync(target, requestId, payload, InvocationType.RequestResponse, traceHeader, null, responseStream, cancellationToken);
+        RunAsync(target, requestId, payload, InvocationType.RequestResponse, traceHeader, null, Paced(responseStream), cancellationToken);
+
+    private IResponseStreamSink Paced(IResponseStreamSink sink) =>
+        _streamBandwidth > 0 ? new BandwidthCappedSink(sink, ExecutionOptions.StreamBurstBytes, _streamBandwidth, time) : sink;
 
     private async Task<InvocationOutcome> RunAsync(
         ResolvedFunction target,
