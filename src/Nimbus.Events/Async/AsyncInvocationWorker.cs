@@ -8,6 +8,7 @@ using Nimbus.Core.Metrics;
 using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Storage;
 using Nimbus.Core.Tracing;
 using Nimbus.Execution.Concurrency;

@@ -8,6 +8,7 @@ using Nimbus.Core.Filtering;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
 using Nimbus.Core.Tracing;
+using Nimbus.Core.Metrics;
 using Nimbus.Events.Async;
 using Nimbus.Execution.Invocation;
 
@@ -52,6 +53,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
     private readonly FilterCriteria? _filters;
     private readonly Action? _resultChanged;
     private readonly FunctionRoleAccess? _roles;
+    private readonly IMetricsRecorder? _metrics;
     private volatile string? _lastProcessingResult;
     private int _active;
     private long _lastScaleUp;
@@ -71,9 +73,11 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         ILogger logger,
         CancellationToken shutdown,
         Action? resultChanged = null,
-        FunctionRoleAccess? roles = null)
+        FunctionRoleAccess? roles = null,
+        IMetricsRecorder? metrics = null)
     {
         _roles = roles;
+        _metrics = metrics;
         _resultChanged = resultChanged;
         _shutdown = shutdown;
         _mapping = mapping;
@@ -310,6 +314,7 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         {
             if (RecursiveLoops.Stops(target.Function, message.TraceHeader, _time, out var next))
             {
+                _metrics?.Lambda(scope, target.Function.Name, target.Qualifier, LambdaMetric.RecursiveInvocationsDropped, 1);
                 await StopRecursionAsync(queue, message, cancellationToken);
                 dropped.Add(message.ReceiptHandle);
                 continue;

@@ -17,6 +17,7 @@ namespace Nimbus.Execution.Invocation;
 /// </summary>
 public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions> options, TimeProvider time, IMetricsRecorder? metrics = null) : IInvocationService
 {
+    private readonly int _streamBandwidth = options.Value.StreamBandwidthBytesPerSecond;
     private readonly IMetricsRecorder? _metrics = metrics is { Enabled: true } ? metrics : null;
     private readonly int _streamBandwidth = options.Value.StreamBandwidthBytesPerSecond;
 
