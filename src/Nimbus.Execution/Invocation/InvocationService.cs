@@ -19,7 +19,6 @@ public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions
 {
     private readonly int _streamBandwidth = options.Value.StreamBandwidthBytesPerSecond;
     private readonly IMetricsRecorder? _metrics = metrics is { Enabled: true } ? metrics : null;
-    private readonly int _streamBandwidth = options.Value.StreamBandwidthBytesPerSecond;
 
     public Task<InvocationOutcome> InvokeAsync(
         ResolvedFunction target,
