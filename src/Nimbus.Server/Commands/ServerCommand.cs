@@ -19,6 +19,7 @@ using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
+using Nimbus.Execution.StemCells;
 using Nimbus.Server.Configuration;
 using Nimbus.Server.Hosting;
 using Nimbus.Storage;
@@ -255,6 +256,17 @@ internal static class ServerCommand
             execution.PlatformSocketPath = platformSocket;
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
+        });
+        services.Configure<StemCellOptions>(cells =>
+        {
+            cells.Enabled = options.StemCells;
+            cells.Minimum = options.StemCellsMinimum;
+            cells.Maximum = options.StemCellsMaximum;
+            cells.MemoryBudgetMb = options.StemCellsMemoryMb;
+            foreach (var runtime in options.StemCellRuntimes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                cells.Runtimes.Add(runtime);
+            }
         });
         services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
         services.AddNimbusEvents();
