@@ -13,7 +13,7 @@ namespace Nimbus.Execution.Sandboxes;
 /// <c>env/&lt;id&gt;/</c>, the shared <c>runc-etc/</c>) or named by the environment id (cgroups <c>/nimbus/&lt;id&gt;</c>,
 /// containers <c>nimbus-&lt;id&gt;</c>), and a sweep at creation removes what a previous run of this work directory left.
 /// </summary>
-internal sealed class RuncSandboxFactory : ISandboxFactory
+internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
 {
     public const string ContainerPrefix = "nimbus-";
 

@@ -44,7 +44,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         _socketDirectory = socketDirectory;
         _time = time;
         _logger = logger;
-        Enabled = options.Enabled && sandboxes is RuncSandboxFactory;
+        Enabled = options.Enabled && sandboxes is IStemCellSandboxFactory;
         if (Enabled)
         {
             foreach (var runtime in options.Runtimes)
@@ -138,14 +138,9 @@ internal sealed partial class StemCellPool : IAsyncDisposable
                 used += cells.Count * Footprint(key.RuntimeId);
             }
 
-            foreach (var (key, demand) in _demand)
+            foreach (var key in _demand.Keys)
             {
-                while (demand.TryPeek(out var at) && _time.GetElapsedTime(at, now) > _options.DemandWindow)
-                {
-                    demand.Dequeue();
-                }
-
-                var target = Math.Min(Math.Max(demand.Count, _options.Minimum), _options.Maximum);
+                var target = TargetLocked(key, now);
                 var have = _cells.TryGetValue(key, out var cells) ? cells.Count : 0;
                 while (have > target && cells!.TryDequeue(out var surplus))
                 {
@@ -162,6 +157,18 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         }
 
         return next;
+    }
+
+    /// <summary>
+    /// How many cells of <paramref name="key"/> the pool aims to hold: the cold starts of the last demand window,
+    /// within the minimum and the maximum; none for a runtime never in demand nor configured.
+    /// </summary>
+    public int Target(StemCellKey key)
+    {
+        lock (_lock)
+        {
+            return _demand.ContainsKey(key) ? TargetLocked(key, _time.GetTimestamp()) : 0;
+        }
     }
 
     /// <summary>Makes one cell of <paramref name="key"/> and puts it in the pool.</summary>
@@ -246,6 +253,17 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         {
             await cell.DisposeAsync();
         }
+    }
+
+    private int TargetLocked(StemCellKey key, long now)
+    {
+        var demand = _demand[key];
+        while (demand.TryPeek(out var at) && _time.GetElapsedTime(at, now) > _options.DemandWindow)
+        {
+            demand.Dequeue();
+        }
+
+        return Math.Min(Math.Max(demand.Count, _options.Minimum), _options.Maximum);
     }
 
     private long Footprint(string runtimeId) => _footprints.TryGetValue(runtimeId, out var bytes) ? bytes : DefaultFootprintBytes;
