@@ -61,6 +61,35 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         runtimes.Find(runtimeId) is { Family: "python" or "nodejs", Interpreter: not null };
 
     /// <summary>
+    /// True when <paramref name="function"/> can take a stem cell of its runtime: none of its variables is one the
+    /// dynamic loader or the interpreter reads only when the process starts (LD_PRELOAD, LD_LIBRARY_PATH, PYTHON* but
+    /// PYTHONPATH, NODE_OPTIONS and the like, AWS_LAMBDA_EXEC_WRAPPER), which a cell, started before its function was
+    /// known, could not honour. PYTHONPATH and NODE_PATH are applied at specialization.
+    /// </summary>
+    public bool CanStartStemCell(FunctionVersion function)
+    {
+        if (function.Runtime is not { } runtimeId || !CanStartStemCell(runtimeId))
+        {
+            return false;
+        }
+
+        if (function.Environment is { } own)
+        {
+            foreach (var name in own.Keys)
+            {
+                if (name is "LD_PRELOAD" or "LD_LIBRARY_PATH" or "AWS_LAMBDA_EXEC_WRAPPER"
+                    || (name.StartsWith("PYTHON", StringComparison.Ordinal) && name != "PYTHONPATH")
+                    || (name.StartsWith("NODE_", StringComparison.Ordinal) && name != "NODE_PATH"))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// A stem cell's runtime: the interpreter with our runtime client loaded, waiting for its function. It gets only
     /// what every function of the runtime shares; the function's own environment comes at specialization
     /// (<see cref="Create"/>'s variables), replacing this one entirely.

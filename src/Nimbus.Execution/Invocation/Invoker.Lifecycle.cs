@@ -44,7 +44,7 @@ public sealed partial class Invoker
         CancellationToken cancellationToken)
     {
         var network = outboundNetwork ?? _options.OutboundNetwork;
-        var cell = function.Runtime is { } runtimeId ? _stemCells?.TryTake(new StemCellKey(runtimeId, network)) : null;
+        var cell = _stemCells is { Enabled: true } && _launcher.CanStartStemCell(function) ? _stemCells.TryTake(new StemCellKey(function.Runtime!, network)) : null; // CanStartStemCell: a runtime is set.
         var id = cell?.Id ?? Guid.NewGuid().ToString("N");
         var now = _time.GetUtcNow();
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
