@@ -256,6 +256,7 @@ internal static class ServerCommand
             execution.PlatformSocketPath = platformSocket;
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
+            execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
         });
         services.Configure<StemCellOptions>(cells =>
         {

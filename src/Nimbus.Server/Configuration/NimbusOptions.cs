@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Execution;
+
 namespace Nimbus.Server.Configuration;
 
 /// <summary>
@@ -51,6 +53,9 @@ public sealed class NimbusOptions
 
     /// <summary>Runtimes kept warm from the start, comma-separated (e.g. python3.12,nodejs20.x); others once they are in demand.</summary>
     public string StemCellRuntimes { get; set; } = "";
+
+    /// <summary>Bytes per second a streamed response may send after its first 6 MB (AWS: 2 MB/s); 0: no cap.</summary>
+    public int StreamBandwidthBytesPerSecond { get; set; } = ExecutionOptions.AwsStreamBandwidth;
 
     /// <summary>Seconds an idle environment stays warm.</summary>
     public int IdleTimeoutSeconds { get; set; } = 600;
