@@ -182,6 +182,13 @@ def case_node_stem_cell():
     assert view["stem_cell"] and view["mark"] == "n" and view["cwd"] == "/var/task" and view["task"] == ["index.js"], view
 
 
+def case_first_invoke_takes_a_cell():
+    await_cell()
+    name = deploy_probe()
+    view = invoke_json(name)
+    assert view["stem_cell"] and view["task"] == ["app.py"], view
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()
     print("ok")
