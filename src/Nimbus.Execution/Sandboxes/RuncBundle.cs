@@ -165,7 +165,10 @@ internal static class RuncBundle
     /// </summary>
     private static void AddStemCellMounts(string bundle, SandboxSpec spec, List<RuncMount> mounts)
     {
+        // Root only: the cell's /tmp (a host tmpfs) and code are reachable from the host through this directory, and
+        // no other host user may look into a function's /tmp. The container binds the subdirectories directly.
         var cell = CellDirectory(bundle);
+        Directory.CreateDirectory(cell, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         foreach (var name in (ReadOnlySpan<string>)["task", "opt", "tmp"])
         {
             Directory.CreateDirectory(Path.Combine(cell, name));
