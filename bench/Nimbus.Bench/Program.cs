@@ -11,6 +11,7 @@ using Nimbus.Bench;
     ("cold", ColdBenchmark.RunAsync),
     ("memory", MemoryBenchmark.RunAsync),
     ("isolation", IsolationBenchmark.RunAsync),
+    ("stemcells", StemCellBenchmark.RunAsync),
     ("alias", AliasBenchmark.RunAsync),
     ("auth", AuthBenchmark.RunAsync),
     ("metrics", MetricsBenchmark.RunAsync),

@@ -22,6 +22,7 @@ using Nimbus.Execution.Logs;
 using Nimbus.Execution.Metrics;
 using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
+using Nimbus.Execution.StemCells;
 using Nimbus.Server.Configuration;
 using Nimbus.Server.Hosting;
 using Nimbus.Storage;
@@ -261,6 +262,17 @@ internal static class ServerCommand
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
             execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
+        });
+        services.Configure<StemCellOptions>(cells =>
+        {
+            cells.Enabled = options.StemCells;
+            cells.Minimum = options.StemCellsMinimum;
+            cells.Maximum = options.StemCellsMaximum;
+            cells.MemoryBudgetMb = options.StemCellsMemoryMb;
+            foreach (var runtime in options.StemCellRuntimes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                cells.Runtimes.Add(runtime);
+            }
         });
         services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
         services.Configure<MetricsOptions>(metrics => metrics.Retention = TimeSpan.FromDays(options.MetricsRetentionDays));
