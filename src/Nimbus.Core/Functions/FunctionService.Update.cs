@@ -44,6 +44,11 @@ public sealed partial class FunctionService
     public async Task<FunctionVersion> UpdateConfigurationAsync(Scope scope, string functionName, FunctionChange change, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
+        if (change.Runtime is { } runtime)
+        {
+            await _runtimes.AcquireAsync(runtime, cancellationToken);
+        }
+
         FunctionValidator.Validate(change, isCreate: false, _runtimes);
         var record = await LoadForUpdateAsync(reference, change.RevisionId, cancellationToken);
         if (change.Role is { } role)

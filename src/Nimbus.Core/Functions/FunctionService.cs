@@ -74,6 +74,12 @@ public sealed partial class FunctionService : IDisposable
     public async Task<FunctionVersion> CreateAsync(Scope scope, string functionName, FunctionChange change, CodeUpload? code, IReadOnlyDictionary<string, string>? tags, bool publish, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
+        if (change.Runtime is { } runtime)
+        {
+            // A runtime fetched or compiled on first use is made ready here, so the check below knows whether it can be provided.
+            await _runtimes.AcquireAsync(runtime, cancellationToken);
+        }
+
         FunctionValidator.Validate(change, isCreate: true, _runtimes);
         TagRules.Validate(tags, "tags");
         if (tags is { Count: > LambdaQuotas.MaxTags })

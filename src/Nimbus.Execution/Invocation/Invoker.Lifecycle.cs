@@ -47,6 +47,11 @@ public sealed partial class Invoker
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
         var codeDirectory = await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
         var optDirectory = await _layers.EnsureAsync(LayerPackages(function), cancellationToken);
+        if (!await _launcher.PrepareAsync(function, cancellationToken))
+        {
+            throw new SandboxStartException($"the runtime {function.Runtime} cannot be provided on this host");
+        }
+
         var spec = new SandboxSpec
         {
             EnvironmentId = id,

@@ -105,19 +105,26 @@ internal static class RuncBundle
             mounts.Add(ReadOnlyBind("/etc/alternatives", "/etc/alternatives"));
         }
 
-        foreach (var directory in spec.HostDirectories)
-        {
-            if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
-            {
-                mounts.Add(ReadOnlyBind(directory, directory));
-            }
-        }
-
         mounts.Add(new RuncMount(
             "/tmp",
             "tmpfs",
             "tmpfs",
             ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
+        // After /tmp's tmpfs: a runtime cached in a data directory below /tmp stays visible.
+        foreach (var directory in spec.HostDirectories)
+        {
+            if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
+            {
+                if (directory.StartsWith("/etc/", StringComparison.Ordinal))
+                {
+                    // A mount point below the generated /etc (a JDK's /etc/java-17-openjdk) must exist before /etc is read-only.
+                    Directory.CreateDirectory(Path.Combine(etcDirectory, directory["/etc/".Length..]));
+                }
+
+                mounts.Add(ReadOnlyBind(directory, directory));
+            }
+        }
+
         mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
         if (spec.OptDirectory is { } opt)
         {
