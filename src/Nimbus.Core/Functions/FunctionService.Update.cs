@@ -95,7 +95,7 @@ public sealed partial class FunctionService
 
     private async Task<FunctionVersion> CommitUpdateAsync(FunctionRecord record, FunctionVersion latest, CancellationToken cancellationToken)
     {
-        latest = latest with
+        latest = WithRuntimeVersion(record.Scope, latest) with
         {
             LastModified = _time.GetUtcNow(),
             RevisionId = NewRevisionId(),

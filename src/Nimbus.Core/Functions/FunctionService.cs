@@ -104,7 +104,7 @@ public sealed partial class FunctionService : IDisposable
         };
 
         // Every rule is checked before the code is stored, so a rejected request leaves nothing behind.
-        version = Apply(version, change);
+        version = WithRuntimeVersion(scope, Apply(version, change));
         version = await WithLayersAsync(scope, version, change.Layers, () => _code.Inspect(zip).UnzippedSize, cancellationToken);
         var stored = await _code.StoreZipAsync(zip, cancellationToken);
         version = version with
