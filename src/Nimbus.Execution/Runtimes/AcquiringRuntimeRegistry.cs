@@ -27,19 +27,22 @@ public sealed partial class AcquiringRuntimeRegistry : IRuntimeRegistry
     private readonly ConcurrentDictionary<string, bool> _failed = new(StringComparer.Ordinal);
 
     public AcquiringRuntimeRegistry(IRuntimeRegistry host, ExecutionOptions options, ILogger<AcquiringRuntimeRegistry> logger)
+        : this(host, options, logger, new SocketsHttpHandler
+        {
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+        })
+    {
+    }
+
+    /// <summary>With the HTTP handler the registry is reached through (a fake one in tests).</summary>
+    internal AcquiringRuntimeRegistry(IRuntimeRegistry host, ExecutionOptions options, ILogger<AcquiringRuntimeRegistry> logger, HttpMessageHandler handler)
     {
         _host = host;
         _options = options;
         _logger = logger;
         var cache = options.RuntimeCacheDirectory ?? Path.Combine(Path.GetTempPath(), "nimbus-runtimes");
-        _node = new NpmNodeDistribution(options.NpmRegistry, cache, new HttpClient(new SocketsHttpHandler
-        {
-            AutomaticDecompression = System.Net.DecompressionMethods.All,
-            ConnectTimeout = TimeSpan.FromSeconds(30),
-        })
-        {
-            Timeout = AcquireTimeout,
-        });
+        _node = new NpmNodeDistribution(options.NpmRegistry, cache, new HttpClient(handler) { Timeout = AcquireTimeout });
 
         foreach (var id in RuntimeCatalog.ModelValues)
         {
