@@ -47,7 +47,12 @@ final class RuntimeApiClient {
     }
 
     Response next() throws IOException {
-        return request("GET", PREFIX + "/invocation/next", null, null, null);
+        Response next = request("GET", PREFIX + "/invocation/next", null, null, null);
+        if (next.status != 200) {
+            // The Runtime API fails /next only when the environment is going away: the runtime exits.
+            throw new IOException("GET /next answered " + next.status);
+        }
+        return next;
     }
 
     void postResponse(String requestId, byte[] payload, String contentType) throws IOException {
