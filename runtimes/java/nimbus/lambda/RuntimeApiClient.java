@@ -7,15 +7,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A Lambda Runtime API (2018-06-01) client over one keep-alive HTTP/1.1 connection. java.net.http and
- * HttpURLConnection cost tens of milliseconds of class loading at a cold start; the Runtime API needs only
- * GET /next and three POSTs with a Content-Length.
+ * HttpURLConnection cost tens of milliseconds of class loading at a cold start, and java.net.Socket its SOCKS and
+ * proxy machinery; a SocketChannel does not. The Runtime API needs only GET /next and three POSTs with a Content-Length.
  */
 final class RuntimeApiClient {
     static final String ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
@@ -23,7 +25,7 @@ final class RuntimeApiClient {
 
     private final String host;
     private final int port;
-    private Socket socket;
+    private SocketChannel socket;
     private InputStream in;
     private OutputStream out;
 
@@ -69,11 +71,10 @@ final class RuntimeApiClient {
 
     private Response request(String method, String path, byte[] body, String contentType, String errorType) throws IOException {
         if (socket == null) {
-            socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port));
-            in = new BufferedInputStream(socket.getInputStream(), 65536);
-            out = socket.getOutputStream();
+            socket = SocketChannel.open(new InetSocketAddress(host, port));
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+            in = new BufferedInputStream(Channels.newInputStream(socket), 65536);
+            out = Channels.newOutputStream(socket);
         }
 
         StringBuilder head = new StringBuilder(160);
