@@ -27,6 +27,9 @@ internal sealed class NimbusProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The server's data directory (runtimes fetched on first use are cached in its runtimes/).</summary>
+    public string DataDirectory => Path.Combine(_root, "data");
+
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1:0");
 
     /// <summary>The server's data directory.</summary>

@@ -9,6 +9,7 @@ using Nimbus.Bench;
     ("warm", WarmBenchmark.RunAsync),
     ("throughput", ThroughputBenchmark.RunAsync),
     ("cold", ColdBenchmark.RunAsync),
+    ("runtimes", RuntimeColdBenchmark.RunAsync),
     ("memory", MemoryBenchmark.RunAsync),
     ("isolation", IsolationBenchmark.RunAsync),
     ("stemcells", StemCellBenchmark.RunAsync),

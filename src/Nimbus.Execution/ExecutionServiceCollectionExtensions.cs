@@ -30,11 +30,15 @@ public static class ExecutionServiceCollectionExtensions
             options.RuntimeDirectory ??= Path.Combine(AppContext.BaseDirectory, "lambda-runtimes");
             options.WorkDirectory ??= Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "run");
             options.PlatformSocketPath ??= Path.Combine(options.WorkDirectory, "platform.sock");
+            options.RuntimeCacheDirectory ??= Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "runtimes");
         });
         services.TryAddSingleton(TimeProvider.System);
 
-        // The interpreters of this host that run Lambda's runtimes, found once at start.
-        services.TryAddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
+        // The interpreters of this host that run Lambda's runtimes, found once at start, and those fetched on first use.
+        services.TryAddSingleton<IRuntimeRegistry>(sp => new AcquiringRuntimeRegistry(
+            HostRuntimeRegistry.Probe(),
+            sp.GetRequiredService<IOptions<ExecutionOptions>>().Value,
+            sp.GetRequiredService<ILogger<AcquiringRuntimeRegistry>>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value;

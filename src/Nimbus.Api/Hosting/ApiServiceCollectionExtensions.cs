@@ -69,6 +69,7 @@ public static class ApiServiceCollectionExtensions
         app.MapLayerEndpoints();
         app.MapPermissionEndpoints();
         app.MapConcurrencyEndpoints();
+        app.MapRuntimeManagementEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFunctionUrlEndpoints();

@@ -38,7 +38,7 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         }
 
         List<string> directories = [];
-        foreach (var directory in (ReadOnlySpan<string?>)[host.InterpreterHome, host.SdkDirectory])
+        foreach (var directory in (ReadOnlySpan<string?>)[host.InterpreterHome, host.SdkDirectory, JavaConfigDirectory(host)])
         {
             if (directory is not null && !IsSystemDirectory(directory))
             {
@@ -47,6 +47,27 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         }
 
         return directories;
+    }
+
+    /// <summary>
+    /// Makes the function's runtime runnable here before an environment of it starts (a Node.js fetched on first use,
+    /// Java's runtime client compiled); false when it cannot be provided.
+    /// </summary>
+    public async ValueTask<bool> PrepareAsync(FunctionVersion function, CancellationToken cancellationToken) =>
+        await runtimes.AcquireAsync(function.Runtime ?? "provided.al2023", cancellationToken) is not null;
+
+    /// <summary>Debian's JDK links its jvm.cfg and security files to /etc/java-N-openjdk: the JVM does not start without them.</summary>
+    private static string? JavaConfigDirectory(HostRuntime host)
+    {
+        if (host is not { Family: "java", InterpreterHome: { } home }
+            || new FileInfo(Path.Combine(home, "lib", "jvm.cfg")).LinkTarget is not { } target
+            || !target.StartsWith("/etc/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var second = target.IndexOf('/', "/etc/".Length);
+        return second < 0 ? null : target[..second];
     }
 
     /// <summary>/usr is in every sandbox already.</summary>
@@ -134,6 +155,16 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
             case "nodejs":
                 command = host.Interpreter!; // Node.js runtimes always have an interpreter.
                 arguments.Add(Path.Combine(runtimeDir, "nodejs", "index.mjs"));
+                pathPrefix = Path.GetDirectoryName(command) + ":";
+                break;
+            case "java":
+                command = host.Interpreter!; // A JDK runtime always has its java.
+                JavaLaunch.AddArguments(
+                    arguments,
+                    function.MemorySize,
+                    function.Environment?.GetValueOrDefault("JAVA_TOOL_OPTIONS"),
+                    host.SdkDirectory ?? throw new SandboxStartException("the Java runtime client is not compiled"),
+                    opt);
                 pathPrefix = Path.GetDirectoryName(command) + ":";
                 break;
             default:

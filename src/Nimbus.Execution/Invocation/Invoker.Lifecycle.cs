@@ -55,6 +55,10 @@ public sealed partial class Invoker
         {
             codeDirectory = await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
             optDirectory = await _layers.EnsureAsync(LayerPackages(function), cancellationToken);
+            if (!await _launcher.PrepareAsync(function, cancellationToken))
+            {
+                throw new SandboxStartException($"the runtime {function.Runtime} cannot be provided on this host");
+            }
         }
         catch when (cell is not null)
         {

@@ -105,14 +105,7 @@ internal static class RuncBundle
             mounts.Add(ReadOnlyBind("/etc/alternatives", "/etc/alternatives"));
         }
 
-        foreach (var directory in spec.HostDirectories)
-        {
-            if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
-            {
-                mounts.Add(ReadOnlyBind(directory, directory));
-            }
-        }
-
+        // /tmp (and the code) before the host directories: a runtime cached in a data directory below /tmp stays visible.
         if (spec.StemCell)
         {
             AddStemCellMounts(bundle, spec, mounts);
@@ -128,6 +121,20 @@ internal static class RuncBundle
             if (spec.OptDirectory is { } opt)
             {
                 mounts.Add(ReadOnlyBind(opt, "/opt"));
+            }
+        }
+
+        foreach (var directory in spec.HostDirectories)
+        {
+            if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
+            {
+                if (directory.StartsWith("/etc/", StringComparison.Ordinal))
+                {
+                    // A mount point below the generated /etc (a JDK's /etc/java-17-openjdk) must exist before /etc is read-only.
+                    Directory.CreateDirectory(Path.Combine(etcDirectory, directory["/etc/".Length..]));
+                }
+
+                mounts.Add(ReadOnlyBind(directory, directory));
             }
         }
 
