@@ -58,6 +58,11 @@ if ! command -v node >/dev/null && [[ ! -x /usr/bin/node ]]; then
   apt_install nodejs
 fi
 
+# skopeo pushes and pulls the container images of the registry's tests (Debian's; no Docker needed).
+if [[ ! -x /usr/bin/skopeo ]]; then
+  apt_install skopeo
+fi
+
 # runc, slirp4netns and tini for the isolated sandbox, bubblewrap for the unprivileged one (its tests need root; in CI they must run).
 if [[ $(id -u) -eq 0 ]]; then
   missing=()

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Images;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
+using Nimbus.Execution.Images;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Runtimes;
@@ -65,7 +67,9 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ExecutionOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Invoker>>(),
-            sp.GetRequiredService<ConcurrencyGate>()));
+            sp.GetRequiredService<ConcurrencyGate>(),
+            sp.GetService<IImageService>()));
+        services.AddNimbusImages();
         services.TryAddSingleton<IProvisionedEnvironments>(sp => sp.GetRequiredService<Invoker>());
         services.TryAddSingleton<FunctionResolver>();
         services.TryAddSingleton<IInvocationService, InvocationService>();

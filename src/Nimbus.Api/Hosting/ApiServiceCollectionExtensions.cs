@@ -10,6 +10,8 @@ using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Lambda;
 using Nimbus.Api.Logs;
 using Nimbus.Api.Queues;
+using Nimbus.Api.Registry;
+using Nimbus.Api.Ecr;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
@@ -33,6 +35,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<Authorizer>();
         services.TryAddSingleton<FunctionUrlAuthenticator>();
         services.TryAddSingleton<FunctionUrlHandler>();
+        services.TryAddSingleton<RegistryTokens>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -41,7 +44,9 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseMiddleware<AwsErrorMiddleware>();
         app.UseMiddleware<SigV4AuthenticationMiddleware>();
+        app.UseMiddleware<RegistryMiddleware>();
         app.UseMiddleware<LogsEndpointMiddleware>();
+        app.UseMiddleware<EcrEndpointMiddleware>();
         app.UseMiddleware<FunctionUrlMiddleware>();
         app.MapGet("/_nimbus/health", () => Results.Json(
             new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },

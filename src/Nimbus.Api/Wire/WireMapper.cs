@@ -51,6 +51,12 @@ internal static class WireMapper
             Architectures = version.Architectures,
             EphemeralStorage = new EphemeralStorageWire { Size = version.EphemeralStorageSize },
             SnapStart = new SnapStartWire { ApplyOn = "None", OptimizationStatus = "Off" },
+            ImageConfigResponse = version.ImageConfig is { } image
+                ? new ImageConfigResponseWire
+                {
+                    ImageConfig = new ImageConfigWire { EntryPoint = image.EntryPoint?.ToList(), Command = image.Command?.ToList(), WorkingDirectory = image.WorkingDirectory },
+                }
+                : null,
             LoggingConfig = new LoggingConfigWire
             {
                 LogFormat = version.Logging.LogFormat,
@@ -123,6 +129,9 @@ internal static class WireMapper
         ApplicationLogLevel = request.LoggingConfig?.ApplicationLogLevel,
         SystemLogLevel = request.LoggingConfig?.SystemLogLevel,
         LogGroup = request.LoggingConfig?.LogGroup,
+        ImageConfig = request.ImageConfig is { } image
+            ? new Core.Images.ImageConfigOverride { EntryPoint = image.EntryPoint, Command = image.Command, WorkingDirectory = image.WorkingDirectory }
+            : null,
     };
 
     public static CodeUpload? ToUpload(FunctionCodeWire? code) => code is null

@@ -45,7 +45,9 @@ public sealed partial class Invoker
         var id = Guid.NewGuid().ToString("N");
         var now = _time.GetUtcNow();
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
-        var codeDirectory = await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
+        // An image function's code is its image's root (the runc sandbox's root, read-only); a zip's is /var/task.
+        var imageRoot = function.Image is { } image && _images is not null ? await _images.EnsureRootAsync(image, cancellationToken) : null;
+        var codeDirectory = imageRoot ?? await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
         var optDirectory = await _layers.EnsureAsync(LayerPackages(function), cancellationToken);
         var spec = new SandboxSpec
         {
@@ -53,6 +55,7 @@ public sealed partial class Invoker
             InitExecutable = _options.InitExecutable!, // Resolved by AddNimbusExecution.
             HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
             CodeDirectory = codeDirectory,
+            ImageRoot = imageRoot,
             OptDirectory = optDirectory,
             RuntimeDirectory = _options.RuntimeDirectory!, // Resolved by AddNimbusExecution.
             HostDirectories = _launcher.HostDirectories(function),

@@ -2,6 +2,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Images;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
@@ -29,6 +30,7 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
     private readonly ILogger<Invoker> _logger;
     private readonly ConcurrencyGate _gate;
     private readonly string _socketDirectory;
+    private readonly IImageService? _images;
 
     internal Invoker(
         ISandboxFactory sandboxes,
@@ -39,8 +41,10 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         IOptions<ExecutionOptions> options,
         TimeProvider time,
         ILogger<Invoker> logger,
-        ConcurrencyGate gate)
+        ConcurrencyGate gate,
+        IImageService? images = null)
     {
+        _images = images;
         _sandboxes = sandboxes;
         _launcher = launcher;
         _code = code;
