@@ -13,11 +13,14 @@ public sealed class Boto3ImageTests(ImagesServerFixture fixture) : IClassFixture
     [InlineData("registry_host_form")]
     [InlineData("registry_protocol")]
     [InlineData("ecr_api")]
+    [InlineData("image_function")]
+    [InlineData("image_index")]
+    [InlineData("image_errors")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();
 
-        var result = await clients.Boto3Async("images.py", name);
+        var result = await clients.Boto3Async("images.py", name, server.DataDir);
 
         Assert.True(result.ExitCode == 0, $"case {name} failed: {result}\n--- server\n{server.Output}");
         Assert.EndsWith("ok", result.StandardOutput.TrimEnd(), StringComparison.Ordinal);

@@ -289,8 +289,15 @@ public sealed partial class FunctionService : IDisposable
     {
         if (!await _store.IsCodeReferencedAsync(codeSha256, cancellationToken) && !await _layers.IsLayerCodeReferencedAsync(codeSha256, cancellationToken))
         {
-            _code.Delete(codeSha256);
-            _images?.Release(codeSha256);
+            // An image function's CodeSha256 is its digest's hex (64 digits), a zip's the base64 SHA-256 (44).
+            if (codeSha256.Length == 64)
+            {
+                _images?.Release(codeSha256);
+            }
+            else
+            {
+                _code.Delete(codeSha256);
+            }
         }
     }
 

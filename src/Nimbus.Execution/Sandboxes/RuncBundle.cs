@@ -70,7 +70,11 @@ internal static class RuncBundle
         Directory.CreateDirectory(rootfs);
 
         // The mount point of the layers' merged directory; empty (and read-only with the rest of the root) without layers.
-        Directory.CreateDirectory(Path.Combine(rootfs, "opt"));
+        if (spec.ImageRoot is null)
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, "opt"));
+        }
+
         var mounts = new List<RuncMount>
         {
             new("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
@@ -79,7 +83,12 @@ internal static class RuncBundle
             new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
             new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
         };
-        foreach (var path in _systemPaths)
+        if (spec.ImageRoot is not null)
+        {
+            RuncImageRoot.AddMounts(rootfs, spec, mounts);
+        }
+
+        foreach (var path in spec.ImageRoot is null ? _systemPaths : [])
         {
             var info = new DirectoryInfo(path);
             if (info.LinkTarget is { } target)
@@ -93,24 +102,9 @@ internal static class RuncBundle
             }
         }
 
-        mounts.Add(ReadOnlyBind(etcDirectory, "/etc"));
-        if (Directory.Exists("/etc/ssl/certs"))
+        if (spec.ImageRoot is null)
         {
-            mounts.Add(ReadOnlyBind("/etc/ssl/certs", "/etc/ssl/certs"));
-        }
-
-        // Debian's /usr/bin/awk, nc, editor, ... are symlinks through /etc/alternatives.
-        if (Directory.Exists("/etc/alternatives"))
-        {
-            mounts.Add(ReadOnlyBind("/etc/alternatives", "/etc/alternatives"));
-        }
-
-        foreach (var directory in spec.HostDirectories)
-        {
-            if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
-            {
-                mounts.Add(ReadOnlyBind(directory, directory));
-            }
+            AddHostEtc(etcDirectory, spec, mounts);
         }
 
         mounts.Add(new RuncMount(
@@ -118,14 +112,10 @@ internal static class RuncBundle
             "tmpfs",
             "tmpfs",
             ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
-        mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
-        if (spec.OptDirectory is { } opt)
+        if (spec.ImageRoot is null)
         {
-            mounts.Add(ReadOnlyBind(opt, "/opt"));
+            AddCode(spec, mounts);
         }
-
-        mounts.Add(ReadOnlyBind(spec.RuntimeDirectory, "/var/runtime"));
-        mounts.Add(ReadOnlyBind(spec.InitExecutable, InitPath));
 
         // Only the two sockets, not their directories: another environment's socket must stay out of reach.
         // Connecting needs write permission on the socket and the sandbox user is not root; the directories that
@@ -145,6 +135,43 @@ internal static class RuncBundle
         }
 
         return config;
+    }
+
+    /// <summary>The generated /etc and what it needs of the host's, and the interpreter's directories (zip functions).</summary>
+    private static void AddHostEtc(string etcDirectory, SandboxSpec spec, List<RuncMount> mounts)
+    {
+        mounts.Add(ReadOnlyBind(etcDirectory, "/etc"));
+        if (Directory.Exists("/etc/ssl/certs"))
+        {
+            mounts.Add(ReadOnlyBind("/etc/ssl/certs", "/etc/ssl/certs"));
+        }
+
+        // Debian's /usr/bin/awk, nc, editor, ... are symlinks through /etc/alternatives.
+        if (Directory.Exists("/etc/alternatives"))
+        {
+            mounts.Add(ReadOnlyBind("/etc/alternatives", "/etc/alternatives"));
+        }
+
+        foreach (var directory in spec.HostDirectories)
+        {
+            if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
+            {
+                mounts.Add(ReadOnlyBind(directory, directory));
+            }
+        }
+    }
+
+    /// <summary>/var/task, /opt, /var/runtime and nimbus-init (zip functions; an image brings its own /var).</summary>
+    private static void AddCode(SandboxSpec spec, List<RuncMount> mounts)
+    {
+        mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
+        if (spec.OptDirectory is { } opt)
+        {
+            mounts.Add(ReadOnlyBind(opt, "/opt"));
+        }
+
+        mounts.Add(ReadOnlyBind(spec.RuntimeDirectory, "/var/runtime"));
+        mounts.Add(ReadOnlyBind(spec.InitExecutable, InitPath));
     }
 
     /// <summary>True when the platform socket exists to be bound (the server creates it once it listens).</summary>

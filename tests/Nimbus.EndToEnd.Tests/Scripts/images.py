@@ -291,6 +291,118 @@ def case_ecr_api():
     expect("RepositoryNotFoundException", ECR.describe_images, repositoryName=forced)
 
 
+def data_directory():
+    return sys.argv[2] if len(sys.argv) > 2 else None
+
+
+def wait(name):
+    LAM.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300})
+    LAM.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 300})
+
+
+def call(name, payload):
+    response = LAM.invoke(FunctionName=name, Payload=json.dumps(payload).encode(), LogType="Tail")
+    body = response["Payload"].read()
+    assert "FunctionError" not in response, (body, base64.b64decode(response.get("LogResult", "")).decode())
+    return json.loads(body)
+
+
+def case_image_function():
+    repository = new_repository()
+    layout, digest = build("v1")
+    push(layout, "v1", repository)
+    uri = f"{REGISTRY_HOST}/{repository}:v1"
+    name = f"img-{uuid.uuid4().hex[:8]}"
+    created = LAM.create_function(FunctionName=name, PackageType="Image", Role=ROLE, Code={"ImageUri": uri},
+                                  Environment={"Variables": {"GREETING": "hi", "SHARED": "function"}})
+    assert created["PackageType"] == "Image" and "Runtime" not in created and "Handler" not in created, created
+    assert created["CodeSha256"] == digest[7:] and created["State"] == "Pending", created
+    wait(name)
+    code = LAM.get_function(FunctionName=name)["Code"]
+    assert code == {"RepositoryType": "ECR", "ImageUri": uri, "ResolvedImageUri": f"{REGISTRY_HOST}/{repository}@{digest}"}, code
+
+    answer = call(name, {"n": 1})
+    assert answer["event"] == {"n": 1} and answer["args"] == ["app.handler"] and answer["handler"] == "app.handler", answer
+    assert answer["cwd"] == "/var/task" and answer["task_root"] == "/var/task", answer
+    # The image's ENV under the function's: IMAGE_VAR from the image, SHARED from the function.
+    assert answer["greeting"] == "hi" and answer["image_var"] == "from-image" and answer["shared"] == "function", answer
+    # Layers applied in order: the whiteout removed /etc/removed, the top layer's marker won, the hard link kept the
+    # base layer's file, the symlink resolves; the root is read-only and the runtime is Lambda's user.
+    assert answer["marker"] == "v1" and answer["removed_exists"] is False and answer["hard_link"] == "base", answer
+    assert answer["symlink_ok"] is True and answer["read_only"] is True and answer["uid"] == 993, answer
+    root = os.path.join(data_directory(), "images", digest[7:]) if data_directory() else None
+    if root:
+        assert os.path.isfile(os.path.join(root, "usr", "local", "bin", "bootstrap")), root
+
+    # ImageConfig overrides CMD and WORKDIR.
+    updated = LAM.update_function_configuration(FunctionName=name, ImageConfig={"Command": ["other.handler", "x"], "WorkingDirectory": "/tmp"})
+    assert updated["ImageConfigResponse"] == {"ImageConfig": {"Command": ["other.handler", "x"], "WorkingDirectory": "/tmp"}}, updated
+    wait(name)
+    answer = call(name, {"n": 2})
+    assert answer["args"] == ["other.handler", "x"] and answer["cwd"] == "/tmp" and answer["handler"] == "other.handler", answer
+
+    # A new tag is a new digest: UpdateFunctionCode resolves it, and the next environment runs it.
+    layout, digest2 = build("v2")
+    push(layout, "v2", repository)
+    updated = LAM.update_function_code(FunctionName=name, ImageUri=f"{REGISTRY_HOST}/{repository}:v2")
+    assert updated["CodeSha256"] == digest2[7:] and digest2 != digest, updated
+    wait(name)
+    assert LAM.get_function(FunctionName=name)["Code"]["ResolvedImageUri"] == f"{REGISTRY_HOST}/{repository}@{digest2}"
+    assert call(name, {"n": 3})["marker"] == "v2"
+    if root:
+        assert not os.path.exists(root), "the first image's root outlived its last function"
+
+    LAM.delete_function(FunctionName=name)
+    if root:
+        assert not os.path.exists(os.path.join(data_directory(), "images", digest2[7:])), "the image root outlived its function"
+
+
+def case_image_index():
+    """A multi-platform index: the function runs its linux/amd64 manifest."""
+    repository = new_repository()
+    layout, index_digest = build("multi", platforms=(("linux", "arm64"), ("linux", "amd64")))
+    password, _ = token()
+    skopeo("copy", "--all", "--dest-tls-verify=false", "--dest-creds", f"AWS:{password}",
+           f"oci:{layout}:multi", f"docker://{HOST}:{PORT}/{repository}:multi")
+    with open(os.path.join(layout, "blobs", "sha256", index_digest[7:])) as source:
+        amd64 = [m["digest"] for m in json.load(source)["manifests"] if m["platform"]["architecture"] == "amd64"][0]
+    name = f"img-{uuid.uuid4().hex[:8]}"
+    LAM.create_function(FunctionName=name, PackageType="Image", Role=ROLE, Code={"ImageUri": f"{REGISTRY_HOST}/{repository}:multi"})
+    wait(name)
+    assert LAM.get_function(FunctionName=name)["Code"]["ResolvedImageUri"] == f"{REGISTRY_HOST}/{repository}@{amd64}"
+    assert call(name, {})["marker"] == "multi"
+    LAM.delete_function(FunctionName=name)
+
+
+def case_image_errors():
+    repository = new_repository()
+    layout, _ = build("v1")
+    push(layout, "v1", repository)
+    uri = f"{REGISTRY_HOST}/{repository}:v1"
+    name = f"img-{uuid.uuid4().hex[:8]}"
+    excludes = "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image."
+    for extra in ({"Handler": "app.handler"}, {"Runtime": "python3.11"}, {"Layers": [f"arn:aws:lambda:{REGION}:{ACCOUNT}:layer:l:1"]}):
+        message = expect("InvalidParameterValueException", LAM.create_function, FunctionName=name, PackageType="Image",
+                         Role=ROLE, Code={"ImageUri": uri}, **extra)
+        assert message == excludes, (extra, message)
+    missing = f"{REGISTRY_HOST}/{repository}:nope"
+    message = expect("InvalidParameterValueException", LAM.create_function, FunctionName=name, PackageType="Image",
+                     Role=ROLE, Code={"ImageUri": missing})
+    assert message == f"Source image {missing} does not exist. Provide a valid source image.", message
+    message = expect("InvalidParameterValueException", LAM.create_function, FunctionName=name, PackageType="Image",
+                     Role=ROLE, Code={"ImageUri": "not a uri"})
+    assert message == "Source image not a uri is not valid. Provide a valid source image.", message
+    expect("ResourceNotFoundException", LAM.get_function, FunctionName=name)
+
+    LAM.create_function(FunctionName=name, PackageType="Image", Role=ROLE, Code={"ImageUri": uri})
+    wait(name)
+    message = expect("InvalidParameterValueException", LAM.update_function_code, FunctionName=name, ZipFile=b"PK")
+    assert message == "Please provide ImageUri when updating a function with packageType Image.", message
+    message = expect("InvalidParameterValueException", LAM.update_function_configuration, FunctionName=name, Handler="x.y")
+    assert message == excludes, message
+    LAM.delete_function(FunctionName=name)
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()
     print("ok")

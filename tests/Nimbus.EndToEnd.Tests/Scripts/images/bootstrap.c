@@ -3,6 +3,7 @@
    image but itself. It answers each event with a JSON object describing what it saw: the event, its argv, working
    directory, some environment variables and a file of the image, so the tests can check the image contract. */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,14 @@ int main(int argc, char **argv) {
     char marker[128] = "";
     FILE *file = fopen("/etc/image-marker", "r");
     if (file) { if (fgets(marker, sizeof marker, file)) marker[strcspn(marker, "\n")] = 0; fclose(file); }
+    char link_text[128] = "";
+    file = fopen("/etc/marker-link", "r");
+    if (file) { if (fgets(link_text, sizeof link_text, file)) link_text[strcspn(link_text, "\n")] = 0; fclose(file); }
+    int removed = access("/etc/removed", F_OK) == 0;
+    int symlink_ok = access("/usr/bin/boot", X_OK) == 0;
+    int fd_rw = open("/var/task/written", O_CREAT | O_WRONLY, 0644);
+    int read_only = fd_rw < 0;
+    if (fd_rw >= 0) close(fd_rw);
     char cwd[256]; if (!getcwd(cwd, sizeof cwd)) strcpy(cwd, "?");
     char args[512] = "";
     for (int i = 1; i < argc; i++) { strcat(args, i > 1 ? ",\"" : "\""); strncat(args, argv[i], 64); strcat(args, "\""); }
@@ -76,8 +85,10 @@ int main(int argc, char **argv) {
         close(fd);
         event[length] = 0;
         int n = snprintf(answer, sizeof answer,
-            "{\"event\":%s,\"args\":[%s],\"cwd\":\"%s\",\"marker\":\"%s\",\"greeting\":\"%s\",\"image_var\":\"%s\",\"shared\":\"%s\",\"task_root\":\"%s\",\"handler\":\"%s\"}",
-            length ? event : "null", args, cwd, marker, env("GREETING"), env("IMAGE_VAR"), env("SHARED"), env("LAMBDA_TASK_ROOT"), env("_HANDLER"));
+            "{\"event\":%s,\"args\":[%s],\"cwd\":\"%s\",\"marker\":\"%s\",\"greeting\":\"%s\",\"image_var\":\"%s\",\"shared\":\"%s\",\"task_root\":\"%s\",\"handler\":\"%s\","
+            "\"hard_link\":\"%s\",\"removed_exists\":%s,\"symlink_ok\":%s,\"read_only\":%s,\"uid\":%d}",
+            length ? event : "null", args, cwd, marker, env("GREETING"), env("IMAGE_VAR"), env("SHARED"), env("LAMBDA_TASK_ROOT"), env("_HANDLER"),
+            link_text, removed ? "true" : "false", symlink_ok ? "true" : "false", read_only ? "true" : "false", (int)getuid());
         fd = connect_api();
         int header = snprintf(request, sizeof request,
             "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", id, n);
