@@ -92,19 +92,13 @@ internal static class ImageBenchmark
         });
         await app.StartAsync(cancellationToken);
         using var plain = HttpClients.Create(new Uri(app.Urls.First()));
-        started = Stopwatch.GetTimestamp();
         var buffer = new byte[1024 * 1024];
-        long plainBytes = 0;
-        using (var response = await plain.GetAsync(new Uri("/blob", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken))
-        await using (var stream = await response.Content.ReadAsStreamAsync(cancellationToken))
-        {
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-            {
-                plainBytes += read;
-            }
-        }
 
+        // Once unmeasured: the bench's own Kestrel and client JIT-compile their paths on the first request (the
+        // server's registry path was compiled by the pushes before).
+        await DrainAsync(plain, buffer, cancellationToken);
+        started = Stopwatch.GetTimestamp();
+        var plainBytes = await DrainAsync(plain, buffer, cancellationToken);
         var echoSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var echoRate = plainBytes / (1024.0 * 1024) / echoSeconds;
         await app.StopAsync(cancellationToken);
@@ -122,6 +116,20 @@ internal static class ImageBenchmark
             Report.Times(pullRate / echoRate),
             $"≥ {Report.Number(PullTargetMbPerSecond)} MB/s",
             pullRate >= PullTargetMbPerSecond));
+    }
+
+    private static async Task<long> DrainAsync(HttpClient client, byte[] buffer, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        using var response = await client.GetAsync(new Uri("/blob", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        int read;
+        while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
     }
 
     private static async Task CreateImageAsync(LambdaClient lambda, string name, string imageUri, CancellationToken cancellationToken)
