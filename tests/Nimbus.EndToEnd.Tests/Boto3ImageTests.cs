@@ -16,6 +16,8 @@ public sealed class Boto3ImageTests(ImagesServerFixture fixture) : IClassFixture
     [InlineData("image_function")]
     [InlineData("image_index")]
     [InlineData("image_errors")]
+    [InlineData("registry_authorization")]
+    [InlineData("remote_registry")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

@@ -13,8 +13,10 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import urllib.parse
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import boto3
 import botocore.config
@@ -401,6 +403,96 @@ def case_image_errors():
     message = expect("InvalidParameterValueException", LAM.update_function_configuration, FunctionName=name, Handler="x.y")
     assert message == excludes, message
     LAM.delete_function(FunctionName=name)
+
+
+def case_registry_authorization():
+    """Registry requests are authorized as ECR's: a user who may only pull can pull, and its push is DENIED (403)."""
+    from authz import IAM, allow, denied, policy, unique
+    repository = new_repository()
+    layout, digest = build("v1")
+    push(layout, "v1", repository)
+    arn = f"arn:aws:ecr:{REGION}:{ACCOUNT}:repository/{repository}"
+    name = unique("puller")
+    principal = IAM.create_user(UserName=name)["User"]["Arn"]
+    IAM.put_user_policy(UserName=name, PolicyName="pull", PolicyDocument=policy(
+        allow("ecr:GetAuthorizationToken", "*"),
+        allow(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], arn)))
+    key = IAM.create_access_key(UserName=name)["AccessKey"]
+    ecr = boto3.client("ecr", endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                       aws_secret_access_key=key["SecretAccessKey"], config=botocore.config.Config(retries={"max_attempts": 1}))
+    password = base64.b64decode(ecr.get_authorization_token()["authorizationData"][0]["authorizationToken"]).decode()[4:]
+
+    pulled = os.path.join(WORK, "pulled-by-user")
+    skopeo("copy", "--src-tls-verify=false", "--src-creds", f"AWS:{password}",
+           f"docker://{HOST}:{PORT}/{repository}:v1", f"oci:{pulled}:v1")
+    status, _, body = registry("POST", f"/v2/{repository}/blobs/uploads/", password=password)
+    assert status == 403, (status, body)
+    assert json.loads(body)["errors"][0] == {"code": "DENIED", "message": denied(principal, "ecr:InitiateLayerUpload", arn)}, body
+    status, _, body = registry("DELETE", f"/v2/{repository}/manifests/{digest}", password=password)
+    assert status == 403 and "ecr:BatchDeleteImage" in json.loads(body)["errors"][0]["message"], body
+    message = expect("AccessDeniedException", ecr.describe_images, repositoryName=repository)
+    assert message == denied(principal, "ecr:DescribeImages", arn), message
+
+    # A token outlives nothing of its key: once the key is deleted, the registry refuses it.
+    IAM.delete_access_key(UserName=name, AccessKeyId=key["AccessKeyId"])
+    assert registry("GET", "/v2/", password=password)[0] == 401
+
+
+class _Registry(BaseHTTPRequestHandler):
+    """A read-only registry over an OCI layout that wants a bearer token, as public registries do."""
+    layout = None
+    tags = {}
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if self.path.startswith("/token"):
+            return self._send(200, json.dumps({"token": "remote-token"}).encode(), "application/json")
+        if self.headers.get("Authorization") != "Bearer remote-token":
+            host = self.headers["Host"]
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", f'Bearer realm="http://{host}/token",service="test",scope="repository:remote/app:pull"')
+            self.send_header("Content-Length", "0")
+            return self.end_headers()
+        parts = self.path.split("/")
+        kind, reference = parts[-2], parts[-1]
+        digest = self.tags.get(reference, reference)
+        path = os.path.join(self.layout, "blobs", "sha256", digest.split(":")[-1])
+        if kind not in ("manifests", "blobs") or not os.path.exists(path):
+            return self._send(404, b'{"errors":[{"code":"MANIFEST_UNKNOWN","message":"unknown"}]}', "application/json")
+        with open(path, "rb") as source:
+            data = source.read()
+        media = json.loads(data).get("mediaType", oci_image.MANIFEST) if kind == "manifests" else "application/octet-stream"
+        self._send(200, data, media)
+
+    def _send(self, status, data, media):
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def case_remote_registry():
+    """An image in another registry (on loopback, so over plain HTTP) behind a bearer-token challenge."""
+    layout, digest = build("remote")
+    _Registry.layout, _Registry.tags = layout, {"v1": digest}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Registry)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        registry_host = f"127.0.0.1:{server.server_address[1]}"
+        name = f"img-{uuid.uuid4().hex[:8]}"
+        LAM.create_function(FunctionName=name, PackageType="Image", Role=ROLE, Code={"ImageUri": f"{registry_host}/remote/app:v1"})
+        wait(name)
+        assert LAM.get_function(FunctionName=name)["Code"]["ResolvedImageUri"] == f"{registry_host}/remote/app@{digest}"
+        assert call(name, {})["marker"] == "remote"
+        missing = f"{registry_host}/remote/app:v2"
+        message = expect("InvalidParameterValueException", LAM.update_function_code, FunctionName=name, ImageUri=missing)
+        assert message == f"Source image {missing} does not exist. Provide a valid source image.", message
+        LAM.delete_function(FunctionName=name)
+    finally:
+        server.shutdown()
 
 
 if __name__ == "__main__":
