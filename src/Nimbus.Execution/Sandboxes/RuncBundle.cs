@@ -85,7 +85,7 @@ internal static class RuncBundle
         };
         if (spec.ImageRoot is not null)
         {
-            RuncImageRoot.AddMounts(rootfs, spec, mounts);
+            RuncImageRoot.AddMounts(rootfs, etcDirectory, spec, mounts);
         }
 
         foreach (var path in spec.ImageRoot is null ? _systemPaths : [])

@@ -27,7 +27,7 @@ internal static class RuncImageRoot
         return File.Exists(TiniStatic) ? [$"{InitDirectory}/tini", "--", .. init] : init;
     }
 
-    public static void AddMounts(string rootfs, SandboxSpec spec, List<RuncMount> mounts)
+    public static void AddMounts(string rootfs, string etcDirectory, SandboxSpec spec, List<RuncMount> mounts)
     {
         var image = spec.ImageRoot!; // Called for image functions only.
         foreach (var entry in new DirectoryInfo(image).EnumerateFileSystemInfos())
@@ -52,6 +52,17 @@ internal static class RuncImageRoot
                 }
 
                 mounts.Add(new RuncMount("/" + entry.Name, "bind", entry.FullName, ["bind", "ro", "nosuid", "nodev"]));
+            }
+        }
+
+        // The sandbox's own name resolution (the NAT's DNS, localhost) over the image's files, where the image has them
+        // to mount on, as container engines do.
+        foreach (var name in (ReadOnlySpan<string>)["resolv.conf", "hosts"])
+        {
+            var own = new FileInfo(Path.Combine(image, "etc", name));
+            if (own.Exists && own.LinkTarget is null && new FileInfo(Path.Combine(image, "etc")).LinkTarget is null)
+            {
+                mounts.Add(new RuncMount("/etc/" + name, "bind", Path.Combine(etcDirectory, name), ["bind", "ro", "nosuid", "nodev"]));
             }
         }
 

@@ -72,6 +72,7 @@ def runtime_layers(marker):
         ("usr/bin", "dir", None, 0o755), ("usr/bin/boot", "symlink", "../local/bin/bootstrap", 0o777),
         ("etc", "dir", None, 0o755), ("etc/image-marker", "file", b"base\n", 0o644),
         ("etc/removed", "file", b"gone\n", 0o644), ("etc/marker-link", "hardlink", "etc/image-marker", 0o644),
+        ("etc/resolv.conf", "file", b"nameserver 192.0.2.1\n", 0o644),
         ("var", "dir", None, 0o755), ("var/task", "dir", None, 0o755), ("var/task/app.txt", "file", b"app\n", 0o644),
     ])
     top = oci_image.layer([
@@ -332,6 +333,8 @@ def case_image_function():
     # base layer's file, the symlink resolves; the root is read-only and the runtime is Lambda's user.
     assert answer["marker"] == "v1" and answer["removed_exists"] is False and answer["hard_link"] == "base", answer
     assert answer["symlink_ok"] is True and answer["read_only"] is True and answer["uid"] == 993, answer
+    # The sandbox's resolver (the NAT's DNS) is mounted over the image's /etc/resolv.conf.
+    assert answer["resolver"] == "nameserver 10.0.2.3", answer
     root = os.path.join(data_directory(), "images", digest[7:]) if data_directory() else None
     if root:
         assert os.path.isfile(os.path.join(root, "usr", "local", "bin", "bootstrap")), root

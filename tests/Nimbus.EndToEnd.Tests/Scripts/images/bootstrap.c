@@ -66,6 +66,9 @@ int main(int argc, char **argv) {
     char link_text[128] = "";
     file = fopen("/etc/marker-link", "r");
     if (file) { if (fgets(link_text, sizeof link_text, file)) link_text[strcspn(link_text, "\n")] = 0; fclose(file); }
+    char resolver[128] = "";
+    file = fopen("/etc/resolv.conf", "r");
+    if (file) { if (fgets(resolver, sizeof resolver, file)) resolver[strcspn(resolver, "\n")] = 0; fclose(file); }
     int removed = access("/etc/removed", F_OK) == 0;
     int symlink_ok = access("/usr/bin/boot", X_OK) == 0;
     int fd_rw = open("/var/task/written", O_CREAT | O_WRONLY, 0644);
@@ -86,9 +89,9 @@ int main(int argc, char **argv) {
         event[length] = 0;
         int n = snprintf(answer, sizeof answer,
             "{\"event\":%s,\"args\":[%s],\"cwd\":\"%s\",\"marker\":\"%s\",\"greeting\":\"%s\",\"image_var\":\"%s\",\"shared\":\"%s\",\"task_root\":\"%s\",\"handler\":\"%s\","
-            "\"hard_link\":\"%s\",\"removed_exists\":%s,\"symlink_ok\":%s,\"read_only\":%s,\"uid\":%d}",
+            "\"hard_link\":\"%s\",\"removed_exists\":%s,\"symlink_ok\":%s,\"read_only\":%s,\"uid\":%d,\"resolver\":\"%s\"}",
             length ? event : "null", args, cwd, marker, env("GREETING"), env("IMAGE_VAR"), env("SHARED"), env("LAMBDA_TASK_ROOT"), env("_HANDLER"),
-            link_text, removed ? "true" : "false", symlink_ok ? "true" : "false", read_only ? "true" : "false", (int)getuid());
+            link_text, removed ? "true" : "false", symlink_ok ? "true" : "false", read_only ? "true" : "false", (int)getuid(), resolver);
         fd = connect_api();
         int header = snprintf(request, sizeof request,
             "POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", id, n);
