@@ -5,10 +5,14 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Api.Access;
+using Nimbus.Api.CloudWatch;
+using Nimbus.Api.Audit;
+using Nimbus.Api.CloudTrail;
 using Nimbus.Api.Code;
 using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Lambda;
 using Nimbus.Api.Logs;
+using Nimbus.Api.Prometheus;
 using Nimbus.Api.Queues;
 using Nimbus.Api.Registry;
 using Nimbus.Api.Ecr;
@@ -36,6 +40,12 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<FunctionUrlAuthenticator>();
         services.TryAddSingleton<FunctionUrlHandler>();
         services.TryAddSingleton<RegistryTokens>();
+        services.AddNimbusPrometheus();
+        services.AddOptions<AuditOptions>();
+        services.TryAddSingleton<AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
+        services.TryAddSingleton<AuditRetentionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetentionWorker>());
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -44,8 +54,10 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseMiddleware<AwsErrorMiddleware>();
         app.UseMiddleware<SigV4AuthenticationMiddleware>();
+        app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<RegistryMiddleware>();
         app.UseMiddleware<LogsEndpointMiddleware>();
+        app.UseMiddleware<CloudTrailEndpointMiddleware>();
         app.UseMiddleware<EcrEndpointMiddleware>();
         app.UseMiddleware<FunctionUrlMiddleware>();
         app.MapGet("/_nimbus/health", () => Results.Json(
@@ -65,6 +77,8 @@ public static class ApiServiceCollectionExtensions
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFunctionUrlEndpoints();
+        app.MapCloudWatchEndpoints();
+        app.MapPrometheusEndpoint();
         app.MapQueryEndpoints();
         app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);
