@@ -64,6 +64,11 @@ if [[ ! -x /usr/lib/jvm/java-17-openjdk-amd64/bin/javac && ! -x /usr/lib/jvm/jav
   apt_install openjdk-17-jdk-headless
 fi
 
+# skopeo pushes and pulls the container images of the registry's tests (Debian's; no Docker needed).
+if [[ ! -x /usr/bin/skopeo ]]; then
+  apt_install skopeo
+fi
+
 # runc, slirp4netns and tini for the isolated sandbox, bubblewrap for the unprivileged one (its tests need root; in CI they must run).
 if [[ $(id -u) -eq 0 ]]; then
   missing=()

@@ -82,11 +82,6 @@ internal sealed class NimbusProcess : IAsyncDisposable
         }
 
         start.Environment["NIMBUS_SANDBOX"] = sandbox ?? (Environment.GetEnvironmentVariable("NIMBUS_BENCH_SANDBOX") is { Length: > 0 } chosen ? chosen : "process");
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new NimbusProcess(process, root);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);

@@ -20,6 +20,7 @@ using Nimbus.Bench;
     ("layers", LayerBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),
     ("events", EventsBenchmark.RunAsync),
+    ("images", ImageBenchmark.RunAsync),
 ];
 string[] commands = [.. benchmarks.Select(b => b.Name), "all"];
 var command = args.Length == 0 ? "all" : args[0];

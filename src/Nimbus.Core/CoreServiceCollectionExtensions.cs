@@ -33,6 +33,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<QualifierResolver>();
         services.TryAddSingleton<ConcurrencyService>();
         services.TryAddSingleton<FunctionService>();
+        services.TryAddSingleton<Nimbus.Core.Images.ImageRegistry>();
         services.TryAddSingleton<VersionService>();
         services.TryAddSingleton<EventInvokeConfigService>();
         services.TryAddSingleton<LayerService>();

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Images;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
+using Nimbus.Execution.Images;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Metrics;
@@ -74,7 +76,8 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Invoker>>(),
             sp.GetRequiredService<ConcurrencyGate>(),
-            sp.GetRequiredService<StemCellPool>()));
+            sp.GetRequiredService<StemCellPool>(),
+            sp.GetService<IImageService>()));
         services.AddOptions<StemCellOptions>();
         services.TryAddSingleton(sp =>
         {
@@ -89,6 +92,7 @@ public static class ExecutionServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<StemCellPool>>());
         });
         services.AddHostedService<StemCellRefiller>();
+        services.AddNimbusImages();
         services.TryAddSingleton<IProvisionedEnvironments>(sp => sp.GetRequiredService<Invoker>());
         services.TryAddSingleton<FunctionResolver>();
         services.TryAddSingleton<IInvocationService, InvocationService>();

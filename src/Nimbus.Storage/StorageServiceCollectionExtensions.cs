@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Nimbus.Core.Storage;
 using Nimbus.Storage;
 using Nimbus.Storage.Code;
+using Nimbus.Storage.Registry;
 using Nimbus.Storage.Sqlite;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,8 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));
+        services.TryAddSingleton<IRegistryStore, SqliteRegistryStore>();
+        services.TryAddSingleton<IBlobStore>(sp => new FileBlobStore(ResolveDataDirectory(sp)));
         services.TryAddSingleton<ILayerTree>(sp => new LayerTree(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ICodeStore>(),

@@ -22,8 +22,8 @@ namespace Nimbus.Api.Access;
 /// An aws-chunked body (x-amz-content-sha256 STREAMING-…) is replaced by its decoded payload, whose chunk signatures
 /// are verified as the API reads it. Exempt: the health check, and code-download URLs, which carry a signature of
 /// Nimbus's own (as S3's presigned URLs in Code.Location do on AWS), the Prometheus page (GET /metrics exactly, unless
-/// turned off), and function URLs, which authenticate by their
-/// AuthType (FunctionUrlHandler). With Auth=off every request acts as the account's
+/// turned off), function URLs, which authenticate by their AuthType (FunctionUrlHandler), and the container
+/// registry, which authenticates as ECR's does (RegistryMiddleware). With Auth=off every request acts as the account's
 /// root. A request whose body is already buffered is checked without an async state machine or a string allocated.
 /// </summary>
 internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, CredentialDirectory credentials, SigV4Verifier verifier, IOptions<ApiOptions> options, TimeProvider time)
@@ -50,7 +50,8 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         if (((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
                 && (path.StartsWithSegments("/_nimbus/health") || path.StartsWithSegments("/_nimbus/code")
                     || (_options.PrometheusEndpoint && path.Equals(PrometheusEndpoints.Path, StringComparison.Ordinal))))
-            || FunctionUrlAddress.IsFunctionUrl(request))
+            || FunctionUrlAddress.IsFunctionUrl(request)
+            || Registry.RegistryAddress.IsRegistry(request))
         {
             return next(context);
         }

@@ -14,6 +14,8 @@ using Nimbus.Api.Lambda;
 using Nimbus.Api.Logs;
 using Nimbus.Api.Prometheus;
 using Nimbus.Api.Queues;
+using Nimbus.Api.Registry;
+using Nimbus.Api.Ecr;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
@@ -37,6 +39,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<Authorizer>();
         services.TryAddSingleton<FunctionUrlAuthenticator>();
         services.TryAddSingleton<FunctionUrlHandler>();
+        services.TryAddSingleton<RegistryTokens>();
         services.AddNimbusPrometheus();
         services.AddOptions<AuditOptions>();
         services.TryAddSingleton<AuditWriter>();
@@ -52,8 +55,10 @@ public static class ApiServiceCollectionExtensions
         app.UseMiddleware<AwsErrorMiddleware>();
         app.UseMiddleware<SigV4AuthenticationMiddleware>();
         app.UseMiddleware<AuditMiddleware>();
+        app.UseMiddleware<RegistryMiddleware>();
         app.UseMiddleware<LogsEndpointMiddleware>();
         app.UseMiddleware<CloudTrailEndpointMiddleware>();
+        app.UseMiddleware<EcrEndpointMiddleware>();
         app.UseMiddleware<FunctionUrlMiddleware>();
         app.MapGet("/_nimbus/health", () => Results.Json(
             new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },

@@ -72,11 +72,9 @@ internal static class FunctionEndpoints
         var response = new GetFunctionResponseWire
         {
             Configuration = ToWire(scope, view),
-            Code = new FunctionCodeLocationWire
-            {
-                RepositoryType = "S3",
-                Location = signer.CreateUrl(request, view.Version.CodeSha256),
-            },
+            Code = view.Version.Image is { } image
+                ? new FunctionCodeLocationWire { RepositoryType = "ECR", ImageUri = view.Version.ImageUri, ResolvedImageUri = image.Uri }
+                : new FunctionCodeLocationWire { RepositoryType = "S3", Location = signer.CreateUrl(request, view.Version.CodeSha256) },
             Tags = view.Record.Tags.Count > 0 ? view.Record.Tags : null,
             Concurrency = reserved is null ? null : new ConcurrencyWire { ReservedConcurrentExecutions = reserved },
         };

@@ -67,6 +67,10 @@ internal sealed record FunctionCodeLocationWire
     public string? RepositoryType { get; init; }
 
     public string? Location { get; init; }
+
+    public string? ImageUri { get; init; }
+
+    public string? ResolvedImageUri { get; init; }
 }
 
 internal sealed record FunctionConfigurationWire
@@ -131,6 +135,8 @@ internal sealed record FunctionConfigurationWire
     public RuntimeVersionConfigWire? RuntimeVersionConfig { get; init; }
 
     public required LoggingConfigWire LoggingConfig { get; init; }
+
+    public ImageConfigResponseWire? ImageConfigResponse { get; init; }
 }
 
 /// <summary>The configuration members CreateFunction and UpdateFunctionConfiguration have in common.</summary>
@@ -162,6 +168,8 @@ internal record FunctionSettingsWire
     public EphemeralStorageWire? EphemeralStorage { get; init; }
 
     public LoggingConfigWire? LoggingConfig { get; init; }
+
+    public ImageConfigWire? ImageConfig { get; init; }
 }
 
 internal sealed record CreateFunctionRequestWire : FunctionSettingsWire

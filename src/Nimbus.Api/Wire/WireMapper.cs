@@ -52,6 +52,12 @@ internal static class WireMapper
             EphemeralStorage = new EphemeralStorageWire { Size = version.EphemeralStorageSize },
             SnapStart = new SnapStartWire { ApplyOn = "None", OptimizationStatus = "Off" },
             RuntimeVersionConfig = version.RuntimeVersionArn is { } runtimeVersion ? new RuntimeVersionConfigWire { RuntimeVersionArn = runtimeVersion } : null,
+            ImageConfigResponse = version.ImageConfig is { } image
+                ? new ImageConfigResponseWire
+                {
+                    ImageConfig = new ImageConfigWire { EntryPoint = image.EntryPoint?.ToList(), Command = image.Command?.ToList(), WorkingDirectory = image.WorkingDirectory },
+                }
+                : null,
             LoggingConfig = new LoggingConfigWire
             {
                 LogFormat = version.Logging.LogFormat,
@@ -124,6 +130,9 @@ internal static class WireMapper
         ApplicationLogLevel = request.LoggingConfig?.ApplicationLogLevel,
         SystemLogLevel = request.LoggingConfig?.SystemLogLevel,
         LogGroup = request.LoggingConfig?.LogGroup,
+        ImageConfig = request.ImageConfig is { } image
+            ? new Core.Images.ImageConfigOverride { EntryPoint = image.EntryPoint, Command = image.Command, WorkingDirectory = image.WorkingDirectory }
+            : null,
     };
 
     public static CodeUpload? ToUpload(FunctionCodeWire? code) => code is null

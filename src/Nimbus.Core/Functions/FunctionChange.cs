@@ -44,6 +44,9 @@ public sealed record FunctionChange
 
     public string? PackageType { get; init; }
 
+    /// <summary>ImageConfig (PackageType Image); an empty one removes the overrides.</summary>
+    public Images.ImageConfigOverride? ImageConfig { get; init; }
+
     /// <summary>RevisionId precondition (updates only).</summary>
     public string? RevisionId { get; init; }
 }

@@ -55,7 +55,14 @@ public sealed partial class FunctionService
         string? failureReason = null;
         try
         {
-            await _code.EnsureUnpackedAsync(latest.CodeSha256, cancellationToken);
+            if (latest.Image is { } image)
+            {
+                (failureCode, failureReason) = await SettleImageAsync(image, cancellationToken);
+            }
+            else
+            {
+                await _code.EnsureUnpackedAsync(latest.CodeSha256, cancellationToken);
+            }
         }
         catch (InvalidDataException ex)
         {

@@ -16,8 +16,21 @@ public sealed partial class FunctionService
             FunctionValidator.Validate(new FunctionChange { Architectures = architectures }, isCreate: false, _runtimes);
         }
 
+        if (code?.ImageUri is not null || (code?.ZipFile is null && code?.S3Bucket is null))
+        {
+            var imageRecord = await LoadForUpdateAsync(reference, revisionId, cancellationToken);
+            if (imageRecord.Latest.PackageType == "Image")
+            {
+                return await UpdateImageAsync(imageRecord, code!, architectures, dryRun, publish, cancellationToken); // UpdateFunctionCode always has a body.
+            }
+        }
+
         var zip = RequireZip(code);
         var record = await LoadForUpdateAsync(reference, revisionId, cancellationToken);
+        if (record.Latest.PackageType == "Image")
+        {
+            throw LambdaErrors.InvalidParameter(ImageUriMissingOnUpdate);
+        }
         if (record.Latest.Layers.Count > 0)
         {
             CheckCombinedSize(record.Latest.Layers, _code.Inspect(zip).UnzippedSize);
@@ -51,6 +64,7 @@ public sealed partial class FunctionService
 
         FunctionValidator.Validate(change, isCreate: false, _runtimes);
         var record = await LoadForUpdateAsync(reference, change.RevisionId, cancellationToken);
+        CheckImageConfiguration(record.Latest, change);
         if (change.Role is { } role)
         {
             await RequireAssumableAsync(role, cancellationToken);
@@ -146,6 +160,7 @@ public sealed partial class FunctionService
             KmsKeyArn = change.KmsKeyArn is { } kms ? (kms.Length == 0 ? null : kms) : version.KmsKeyArn,
             Architectures = change.Architectures ?? version.Architectures,
             PackageType = change.PackageType ?? version.PackageType,
+            ImageConfig = change.ImageConfig is { } image ? (image.IsEmpty ? null : image) : version.ImageConfig,
             Logging = logging,
         };
     }

@@ -2,6 +2,7 @@
 using System.Threading.Channels;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
+using Nimbus.Core.Images;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
 using Nimbus.Core.Validation;
@@ -30,6 +31,7 @@ public sealed partial class FunctionService : IDisposable
     private readonly TimeProvider _time;
     private readonly FunctionServiceOptions _options;
     private readonly ExecutionRoles? _roles;
+    private readonly IImageService? _images;
     private readonly FunctionCache _cache = new();
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
@@ -44,9 +46,11 @@ public sealed partial class FunctionService : IDisposable
         ConcurrencyService concurrency,
         TimeProvider time,
         FunctionServiceOptions options,
-        ExecutionRoles? roles = null)
+        ExecutionRoles? roles = null,
+        IImageService? images = null)
     {
         _roles = roles;
+        _images = images;
         _store = store;
         _invokeConfigs = invokeConfigs;
         _resolver = resolver;
@@ -87,7 +91,9 @@ public sealed partial class FunctionService : IDisposable
             throw LambdaErrors.InvalidParameter("Number of tags exceeds resource tag limit.");
         }
 
-        var zip = RequireZip(code);
+        var isImage = change.PackageType == "Image";
+        var imageUri = isImage ? RequireImageUri(code, ImageUriMissingOnCreate) : null;
+        var zip = isImage ? default : RequireZip(code);
         if (await _store.GetFunctionAsync(scope, reference.Name, cancellationToken) is not null)
         {
             throw LambdaErrors.FunctionExists(reference.Name);
@@ -105,8 +111,19 @@ public sealed partial class FunctionService : IDisposable
 
         // Every rule is checked before the code is stored, so a rejected request leaves nothing behind.
         version = WithRuntimeVersion(scope, Apply(version, change));
-        version = await WithLayersAsync(scope, version, change.Layers, () => _code.Inspect(zip).UnzippedSize, cancellationToken);
-        var stored = await _code.StoreZipAsync(zip, cancellationToken);
+        StoredCode stored;
+        if (isImage)
+        {
+            var image = await ResolveImageAsync(scope, imageUri!, cancellationToken); // Set when isImage.
+            version = version with { ImageUri = imageUri, Image = image };
+            stored = new StoredCode(image.CodeSha256, 0, 0);
+        }
+        else
+        {
+            version = await WithLayersAsync(scope, version, change.Layers, () => _code.Inspect(zip).UnzippedSize, cancellationToken);
+            stored = await _code.StoreZipAsync(zip, cancellationToken);
+        }
+
         version = version with
         {
             CodeSha256 = stored.Sha256,
@@ -278,7 +295,15 @@ public sealed partial class FunctionService : IDisposable
     {
         if (!await _store.IsCodeReferencedAsync(codeSha256, cancellationToken) && !await _layers.IsLayerCodeReferencedAsync(codeSha256, cancellationToken))
         {
-            _code.Delete(codeSha256);
+            // An image function's CodeSha256 is its digest's hex (64 digits), a zip's the base64 SHA-256 (44).
+            if (codeSha256.Length == 64)
+            {
+                _images?.Release(codeSha256);
+            }
+            else
+            {
+                _code.Delete(codeSha256);
+            }
         }
     }
 
@@ -308,8 +333,8 @@ public sealed partial class FunctionService : IDisposable
 
         if (code.ImageUri is not null)
         {
-            throw LambdaErrors.InvalidParameter(
-                "Container images (ImageUri) are not supported by this Nimbus server yet. Send the code as a .zip file archive in ZipFile.");
+            // The text AWS answers UpdateFunctionCode with; CreateFunction's for this case is not known.
+            throw LambdaErrors.InvalidParameter("Please don't provide ImageUri when updating a function with packageType Zip.");
         }
 
         if (code.S3Bucket is not null || code.S3Key is not null)

@@ -15,6 +15,15 @@ public sealed record FunctionVersion
 
     public string PackageType { get; init; } = "Zip";
 
+    /// <summary>Code.ImageUri as given (PackageType Image).</summary>
+    public string? ImageUri { get; init; }
+
+    /// <summary>What <see cref="ImageUri"/> resolved to at create or update (PackageType Image).</summary>
+    public Images.ResolvedImage? Image { get; init; }
+
+    /// <summary>ImageConfig: the function's overrides of the image's ENTRYPOINT, CMD and WORKDIR.</summary>
+    public Images.ImageConfigOverride? ImageConfig { get; init; }
+
     public string? Runtime { get; init; }
 
     public required string Role { get; init; }

@@ -118,15 +118,19 @@ public static class FunctionValidator
         errors.ThrowIfAny();
     }
 
+    /// <summary>AWS's answer to a Handler, Runtime or Layers given for an image function.</summary>
+    public const string ImageExcludes = "Please don't provide Handler or Runtime or Layer when the intended function PackageType is Image.";
+
     private static void CheckServiceRules(FunctionChange change, bool isCreate, IRuntimeRegistry runtimes)
     {
         if (change.PackageType == "Image")
         {
-            throw LambdaErrors.InvalidParameter(
-                "PackageType Image is not supported by this Nimbus server yet. Create the function from a .zip file archive (PackageType Zip).");
+            if (change.Handler is not null || change.Runtime is not null || change.Layers is not null)
+            {
+                throw LambdaErrors.InvalidParameter(ImageExcludes);
+            }
         }
-
-        if (isCreate && (change.Runtime is null || change.Handler is null))
+        else if (isCreate && (change.Runtime is null || change.Handler is null))
         {
             throw LambdaErrors.InvalidParameter("Runtime and Handler are mandatory parameters for functions created with deployment packages.");
         }

@@ -14,7 +14,7 @@ namespace Nimbus.Execution.Environments;
 /// (shared/specs/aws-docs/configuration-envvars.md): reserved ones set by the platform, unreserved defaults the
 /// function may override, then the function's own variables.
 /// </summary>
-internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options, CredentialDirectory? credentials = null, TimeProvider? time = null)
+internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options, CredentialDirectory? credentials = null, TimeProvider? time = null)
 {
     /// <summary>Names the Python SDK's host directory to runtimes/python/bootstrap.py (its SDK_VARIABLE).</summary>
     public const string PythonSdkVariable = "_NIMBUS_PYTHON_SDK";
@@ -135,6 +135,11 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
 
     public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths, string? hostCodeDirectory = null)
     {
+        if (function.Image is { } image)
+        {
+            return CreateForImage(scope, function, image, logStreamName, initializationType, hostCodeDirectory);
+        }
+
         var runtimeId = function.Runtime ?? "provided.al2023";
         var host = runtimes.Find(runtimeId)
             ?? throw new SandboxStartException($"the runtime {runtimeId} is not available on this host");

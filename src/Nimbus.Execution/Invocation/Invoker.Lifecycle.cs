@@ -51,9 +51,12 @@ public sealed partial class Invoker
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
         string codeDirectory;
         string? optDirectory;
+        string? imageRoot;
         try
         {
-            codeDirectory = await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
+            // An image function's code is its image's root (the runc sandbox's root, read-only); a zip's is /var/task.
+            imageRoot = function.Image is { } image && _images is not null ? await _images.EnsureRootAsync(image, cancellationToken) : null;
+            codeDirectory = imageRoot ?? await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
             optDirectory = await _layers.EnsureAsync(LayerPackages(function), cancellationToken);
             if (!await _launcher.PrepareAsync(function, cancellationToken))
             {
@@ -67,7 +70,7 @@ public sealed partial class Invoker
         }
 
         var environment = cell is null ? null : await SpecializeAsync(cell, scope, function, initializationType, stream, codeDirectory, optDirectory, cancellationToken);
-        environment ??= await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, cancellationToken);
+        environment ??= await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, cancellationToken);
         Pool.Track(group, environment);
         try
         {
@@ -136,6 +139,7 @@ public sealed partial class Invoker
         string stream,
         string codeDirectory,
         string? optDirectory,
+        string? imageRoot,
         CancellationToken cancellationToken)
     {
         var spec = new SandboxSpec
@@ -144,6 +148,7 @@ public sealed partial class Invoker
             InitExecutable = _options.InitExecutable!, // Resolved by AddNimbusExecution.
             HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
             CodeDirectory = codeDirectory,
+            ImageRoot = imageRoot,
             OptDirectory = optDirectory,
             RuntimeDirectory = _options.RuntimeDirectory!, // Resolved by AddNimbusExecution.
             HostDirectories = _launcher.HostDirectories(function),

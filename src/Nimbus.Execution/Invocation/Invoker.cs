@@ -2,6 +2,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Images;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
@@ -31,6 +32,7 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
     private readonly ConcurrencyGate _gate;
     private readonly string _socketDirectory;
     private readonly StemCellPool? _stemCells;
+    private readonly IImageService? _images;
 
     internal Invoker(
         ISandboxFactory sandboxes,
@@ -42,9 +44,11 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         TimeProvider time,
         ILogger<Invoker> logger,
         ConcurrencyGate gate,
-        StemCellPool? stemCells = null)
+        StemCellPool? stemCells = null,
+        IImageService? images = null)
     {
         _stemCells = stemCells;
+        _images = images;
         _sandboxes = sandboxes;
         _launcher = launcher;
         _code = code;

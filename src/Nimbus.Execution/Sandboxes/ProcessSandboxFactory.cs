@@ -16,6 +16,11 @@ internal sealed class ProcessSandboxFactory(string workDirectory) : ISandboxFact
 
     public Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
+        if (spec.ImageRoot is not null)
+        {
+            throw new SandboxStartException($"container images (PackageType Image) need the runc sandbox; this server uses {Name}");
+        }
+
         var root = Path.Combine(workDirectory, spec.EnvironmentId);
         var tmp = Path.Combine(root, "tmp");
         Directory.CreateDirectory(tmp);

@@ -70,7 +70,11 @@ internal static class RuncBundle
         Directory.CreateDirectory(rootfs);
 
         // The mount point of the layers' merged directory; empty (and read-only with the rest of the root) without layers.
-        Directory.CreateDirectory(Path.Combine(rootfs, "opt"));
+        if (spec.ImageRoot is null)
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, "opt"));
+        }
+
         var mounts = new List<RuncMount>
         {
             new("/proc", "proc", "proc", ["nosuid", "noexec", "nodev"]),
@@ -79,7 +83,12 @@ internal static class RuncBundle
             new("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
             new("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
         };
-        foreach (var path in _systemPaths)
+        if (spec.ImageRoot is not null)
+        {
+            RuncImageRoot.AddMounts(rootfs, etcDirectory, spec, mounts);
+        }
+
+        foreach (var path in spec.ImageRoot is null ? _systemPaths : [])
         {
             var info = new DirectoryInfo(path);
             if (info.LinkTarget is { } target)
@@ -93,19 +102,12 @@ internal static class RuncBundle
             }
         }
 
-        mounts.Add(ReadOnlyBind(etcDirectory, "/etc"));
-        if (Directory.Exists("/etc/ssl/certs"))
+        if (spec.ImageRoot is null)
         {
-            mounts.Add(ReadOnlyBind("/etc/ssl/certs", "/etc/ssl/certs"));
+            AddHostEtc(etcDirectory, mounts);
         }
 
-        // Debian's /usr/bin/awk, nc, editor, ... are symlinks through /etc/alternatives.
-        if (Directory.Exists("/etc/alternatives"))
-        {
-            mounts.Add(ReadOnlyBind("/etc/alternatives", "/etc/alternatives"));
-        }
-
-        // /tmp (and the code) before the host directories: a runtime cached in a data directory below /tmp stays visible.
+        // /tmp and the code before the host directories: a runtime cached in a data directory below /tmp stays visible.
         if (spec.StemCell)
         {
             AddStemCellMounts(bundle, spec, mounts);
@@ -117,29 +119,20 @@ internal static class RuncBundle
                 "tmpfs",
                 "tmpfs",
                 ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
-            mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
-            if (spec.OptDirectory is { } opt)
+            if (spec.ImageRoot is null)
             {
-                mounts.Add(ReadOnlyBind(opt, "/opt"));
-            }
-        }
-
-        foreach (var directory in spec.HostDirectories)
-        {
-            if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
-            {
-                if (directory.StartsWith("/etc/", StringComparison.Ordinal))
+                mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
+                if (spec.OptDirectory is { } opt)
                 {
-                    // A mount point below the generated /etc (a JDK's /etc/java-17-openjdk) must exist before /etc is read-only.
-                    Directory.CreateDirectory(Path.Combine(etcDirectory, directory["/etc/".Length..]));
+                    mounts.Add(ReadOnlyBind(opt, "/opt"));
                 }
-
-                mounts.Add(ReadOnlyBind(directory, directory));
             }
         }
 
-        mounts.Add(ReadOnlyBind(spec.RuntimeDirectory, "/var/runtime"));
-        mounts.Add(ReadOnlyBind(spec.InitExecutable, InitPath));
+        if (spec.ImageRoot is null)
+        {
+            AddHostRuntime(etcDirectory, spec, mounts);
+        }
 
         // Only the two sockets, not their directories: another environment's socket must stay out of reach.
         // Connecting needs write permission on the socket and the sandbox user is not root; the directories that
@@ -186,6 +179,43 @@ internal static class RuncBundle
         mounts.Add(new RuncMount("/tmp", "bind", Path.Combine(cell, "tmp"), ["rbind", "nosuid", "nodev", "rslave"]));
         mounts.Add(new RuncMount("/var/task", "bind", Path.Combine(cell, "task"), ["rbind", "ro", "nosuid", "nodev", "rslave"]));
         mounts.Add(new RuncMount("/opt", "bind", Path.Combine(cell, "opt"), ["rbind", "ro", "nosuid", "nodev", "rslave"]));
+    }
+
+    /// <summary>The generated /etc and what it needs of the host's (zip functions; an image brings its own /etc).</summary>
+    private static void AddHostEtc(string etcDirectory, List<RuncMount> mounts)
+    {
+        mounts.Add(ReadOnlyBind(etcDirectory, "/etc"));
+        if (Directory.Exists("/etc/ssl/certs"))
+        {
+            mounts.Add(ReadOnlyBind("/etc/ssl/certs", "/etc/ssl/certs"));
+        }
+
+        // Debian's /usr/bin/awk, nc, editor, ... are symlinks through /etc/alternatives.
+        if (Directory.Exists("/etc/alternatives"))
+        {
+            mounts.Add(ReadOnlyBind("/etc/alternatives", "/etc/alternatives"));
+        }
+    }
+
+    /// <summary>The interpreter's directories, /var/runtime and nimbus-init (zip functions; an image brings its own /var).</summary>
+    private static void AddHostRuntime(string etcDirectory, SandboxSpec spec, List<RuncMount> mounts)
+    {
+        foreach (var directory in spec.HostDirectories)
+        {
+            if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
+            {
+                if (directory.StartsWith("/etc/", StringComparison.Ordinal))
+                {
+                    // A mount point below the generated /etc (a JDK's /etc/java-17-openjdk) must exist before /etc is read-only.
+                    Directory.CreateDirectory(Path.Combine(etcDirectory, directory["/etc/".Length..]));
+                }
+
+                mounts.Add(ReadOnlyBind(directory, directory));
+            }
+        }
+
+        mounts.Add(ReadOnlyBind(spec.RuntimeDirectory, "/var/runtime"));
+        mounts.Add(ReadOnlyBind(spec.InitExecutable, InitPath));
     }
 
     /// <summary>True when the platform socket exists to be bound (the server creates it once it listens).</summary>

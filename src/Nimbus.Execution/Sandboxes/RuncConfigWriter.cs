@@ -72,7 +72,7 @@ internal static class RuncConfigWriter
         json.WriteEndObject();
         // tini (Debian's package), when installed, is PID 1: it reaps orphans and forwards signals, so nimbus-init
         // never runs as PID 1, where .NET reaps every child itself and the runtime's exit status would be lost.
-        WriteStrings(json, "args", File.Exists(Tini) ? [Tini, "--", RuncBundle.InitPath] : [RuncBundle.InitPath]);
+        WriteStrings(json, "args", spec.ImageRoot is not null ? RuncImageRoot.InitArguments() : File.Exists(Tini) ? [Tini, "--", RuncBundle.InitPath] : [RuncBundle.InitPath]);
         var env = new List<string>
         {
             "PATH=/usr/local/bin:/usr/bin:/bin",

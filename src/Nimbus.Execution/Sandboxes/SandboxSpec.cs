@@ -20,6 +20,12 @@ public sealed record SandboxSpec
     public required string CodeDirectory { get; init; }
 
     /// <summary>
+    /// A container image's unpacked root (PackageType Image), shared read-only: the sandbox's root instead of the
+    /// host's system directories; null for a .zip function.
+    /// </summary>
+    public string? ImageRoot { get; init; }
+
+    /// <summary>
     /// The function's layers merged in order (/opt in a container), shared read-only; null without layers.
     /// </summary>
     public string? OptDirectory { get; init; }

@@ -536,11 +536,66 @@ internal static class SqliteMigrations
         END;
         """;
 
+    /// <summary>
+    /// Version 17: the container registry (ECR). Repositories, their manifests by digest (the bytes as pushed), tags
+    /// pointing at manifests, and what each manifest references (blobs, or an index's manifests) so that blobs no
+    /// manifest references can be removed. All go with their repository.
+    /// </summary>
+    private const string V17Registry = """
+        CREATE TABLE IF NOT EXISTS ecr_repositories (
+            account      TEXT    NOT NULL,
+            region       TEXT    NOT NULL,
+            name         TEXT    NOT NULL,
+            created_at   TEXT    NOT NULL,
+            mutability   TEXT    NOT NULL,
+            scan_on_push INTEGER NOT NULL,
+            PRIMARY KEY (account, region, name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS ecr_manifests (
+            account    TEXT    NOT NULL,
+            region     TEXT    NOT NULL,
+            repository TEXT    NOT NULL,
+            digest     TEXT    NOT NULL,
+            media_type TEXT    NOT NULL,
+            content    BLOB    NOT NULL,
+            size       INTEGER NOT NULL,
+            pushed_at  TEXT    NOT NULL,
+            PRIMARY KEY (account, region, repository, digest),
+            FOREIGN KEY (account, region, repository) REFERENCES ecr_repositories (account, region, name) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS ecr_tags (
+            account    TEXT NOT NULL,
+            region     TEXT NOT NULL,
+            repository TEXT NOT NULL,
+            tag        TEXT NOT NULL,
+            digest     TEXT NOT NULL,
+            PRIMARY KEY (account, region, repository, tag),
+            FOREIGN KEY (account, region, repository, digest) REFERENCES ecr_manifests (account, region, repository, digest) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE INDEX IF NOT EXISTS ecr_tags_digest ON ecr_tags (account, region, repository, digest);
+
+        CREATE TABLE IF NOT EXISTS ecr_references (
+            account    TEXT NOT NULL,
+            region     TEXT NOT NULL,
+            repository TEXT NOT NULL,
+            manifest   TEXT NOT NULL,
+            digest     TEXT NOT NULL,
+            PRIMARY KEY (account, region, repository, manifest, digest),
+            FOREIGN KEY (account, region, repository, manifest) REFERENCES ecr_manifests (account, region, repository, digest) ON DELETE CASCADE
+        ) WITHOUT ROWID;
+
+        CREATE INDEX IF NOT EXISTS ecr_references_digest ON ecr_references (digest);
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
     [
         V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
         V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity, V12FunctionPolicies, V13LogGroups, V14FunctionUrls,
         V15Metrics,
         V16Audit,
+        V17Registry,
     ];
 }
