@@ -63,6 +63,12 @@ internal static class AuditClassifier
             };
         }
 
+        // Smithy's RPC v2 CBOR (CloudWatch's first protocol): POST /service/<ServiceShape>/operation/<Operation>.
+        if (request.Path.Value is { } rpcPath && rpcPath.StartsWith("/service/GraniteServiceVersion20100801/operation/", StringComparison.Ordinal))
+        {
+            return Operation("monitoring.amazonaws.com", rpcPath[(rpcPath.LastIndexOf('/') + 1)..]);
+        }
+
         var target = request.Headers["X-Amz-Target"].ToString();
         if (target.Length > 0)
         {
