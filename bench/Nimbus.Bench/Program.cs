@@ -9,6 +9,7 @@ using Nimbus.Bench;
     ("warm", WarmBenchmark.RunAsync),
     ("throughput", ThroughputBenchmark.RunAsync),
     ("cold", ColdBenchmark.RunAsync),
+    ("dotnet-cold", DotnetColdBenchmark.RunAsync),
     ("memory", MemoryBenchmark.RunAsync),
     ("isolation", IsolationBenchmark.RunAsync),
     ("alias", AliasBenchmark.RunAsync),

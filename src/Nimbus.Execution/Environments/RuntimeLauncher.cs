@@ -5,6 +5,7 @@ using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Validation;
+using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
 
 namespace Nimbus.Execution.Environments;
@@ -14,7 +15,7 @@ namespace Nimbus.Execution.Environments;
 /// (shared/specs/aws-docs/configuration-envvars.md): reserved ones set by the platform, unreserved defaults the
 /// function may override, then the function's own variables.
 /// </summary>
-internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options, CredentialDirectory? credentials = null, TimeProvider? time = null)
+internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options, CredentialDirectory? credentials = null, TimeProvider? time = null, DotnetRuntimePack? dotnetPacks = null)
 {
     /// <summary>Names the Python SDK's host directory to runtimes/python/bootstrap.py (its SDK_VARIABLE).</summary>
     public const string PythonSdkVariable = "_NIMBUS_PYTHON_SDK";
@@ -35,7 +36,7 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         }
 
         List<string> directories = [];
-        foreach (var directory in (ReadOnlySpan<string?>)[host.InterpreterHome, host.SdkDirectory])
+        foreach (var directory in (ReadOnlySpan<string?>)[host.InterpreterHome ?? _acquired.GetValueOrDefault(host.Id), host.SdkDirectory])
         {
             if (directory is not null && !IsSystemDirectory(directory))
             {
@@ -44,6 +45,23 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         }
 
         return directories;
+    }
+
+    /// <summary>.NET roots made on first use (dotnet8 from NuGet's runtime pack), by runtime id.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _acquired = new(StringComparer.Ordinal);
+
+    /// <summary>Makes the function's runtime ready when the host acquires it on first use (a .NET runtime pack); otherwise nothing.</summary>
+    public ValueTask PrepareAsync(FunctionVersion function, CancellationToken cancellationToken)
+    {
+        return runtimes.Find(function.Runtime ?? "provided.al2023") is { Family: DotnetHost.Family, Interpreter: null } host && !_acquired.ContainsKey(host.Id)
+            ? AcquireAsync(host.Id, cancellationToken)
+            : ValueTask.CompletedTask;
+    }
+
+    private async ValueTask AcquireAsync(string runtimeId, CancellationToken cancellationToken)
+    {
+        var packs = dotnetPacks ?? throw new SandboxStartException($"the runtime {runtimeId} is not available on this host");
+        _acquired[runtimeId] = await packs.EnsureAsync(DotnetHost.MajorOf(runtimeId), cancellationToken);
     }
 
     /// <summary>/usr is in every sandbox already.</summary>
@@ -73,6 +91,9 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
                 command = host.Interpreter!; // Node.js runtimes always have an interpreter.
                 arguments.Add(Path.Combine(runtimeDir, "nodejs", "index.mjs"));
                 pathPrefix = Path.GetDirectoryName(command) + ":";
+                break;
+            case DotnetHost.Family:
+                (command, pathPrefix) = Dotnet(host, function.Handler ?? "", runtimeDir, taskRoot, arguments);
                 break;
             default:
                 // The zip's bootstrap, looked up on the host; the runtime sees it under its task root.
@@ -109,6 +130,13 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
             // A layer's Python packages, in AWS's order. The bootstrap keeps the task root first, so sys.path is
             // /var/task, /opt/python/lib/pythonX.Y/site-packages, /opt/python, then the standard library, as on AWS.
             variables["PYTHONPATH"] = $"{opt}/python/lib/{runtimeId}/site-packages:{opt}/python";
+        }
+
+        if (host.Family == DotnetHost.Family)
+        {
+            variables["DOTNET_ROOT"] = pathPrefix.TrimEnd(':');
+            // A layer's runtime package store (dotnet lambda publish-layer), where AWS's .NET runtimes look for it.
+            variables["DOTNET_SHARED_STORE"] = $"{opt}/dotnetcore/store/";
         }
 
         if (paths.TempDirectory != "/tmp")
@@ -172,6 +200,29 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         }
 
         return new RuntimeLaunch(command, arguments, taskRoot, list);
+    }
+
+    /// <summary>
+    /// The dotnet muxer of the runtime's .NET root and what it runs: Nimbus's runtime client for a class library's
+    /// <c>Assembly::Type::Method</c> handler, or for a handler without <c>::</c> the function's own executable assembly
+    /// (<c>dotnet exec /var/task/&lt;handler&gt;.dll</c>: top-level statements with their own runtime loop), as AWS's
+    /// .NET runtimes do.
+    /// </summary>
+    private (string Command, string PathPrefix) Dotnet(HostRuntime host, string handler, string runtimeDir, string taskRoot, List<string> arguments)
+    {
+        var root = host.InterpreterHome ?? _acquired.GetValueOrDefault(host.Id)
+            ?? throw new SandboxStartException($"the runtime {host.Id} is not available on this host");
+        if (handler.Contains("::", StringComparison.Ordinal))
+        {
+            arguments.Add(Path.Combine(DotnetHost.ClientDirectory(runtimeDir, DotnetHost.MajorOf(host.Id)), "Nimbus.Lambda.RuntimeSupport.dll"));
+        }
+        else
+        {
+            arguments.Add("exec");
+            arguments.Add(Path.Combine(taskRoot, handler.EndsWith(".dll", StringComparison.Ordinal) ? handler : handler + ".dll"));
+        }
+
+        return (Path.Combine(root, "dotnet"), root + ":");
     }
 
     /// <summary>The per-major directory AWS searches first in a Node.js layer: nodejs22.x → node22 (node20 for other runtimes).</summary>

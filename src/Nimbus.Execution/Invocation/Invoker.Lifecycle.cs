@@ -47,6 +47,7 @@ public sealed partial class Invoker
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
         var codeDirectory = await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
         var optDirectory = await _layers.EnsureAsync(LayerPackages(function), cancellationToken);
+        await _launcher.PrepareAsync(function, cancellationToken);
         var spec = new SandboxSpec
         {
             EnvironmentId = id,

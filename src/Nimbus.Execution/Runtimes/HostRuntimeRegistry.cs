@@ -8,7 +8,7 @@ namespace Nimbus.Execution.Runtimes;
 /// <summary>
 /// Finds, once at start, the interpreters on this host that run Lambda's runtimes: python3.9–3.13 (pyenv's
 /// versions first, then /usr/local and /usr), the installed Node.js as nodejs&lt;major&gt;.x, and the OS-only
-/// provided.al2 / provided.al2023. Interpreters are recorded by their real path (not pyenv's shims, which add
+/// provided.al2 / provided.al2023, and dotnet8 / dotnet10 (<see cref="DotnetHost"/>). Interpreters are recorded by their real path (not pyenv's shims, which add
 /// tens of milliseconds to every start). Every Python runtime gets the AWS SDK from Debian's python3-boto3, when
 /// installed: pure Python, so one copy serves every interpreter (docs/runtimes.md).
 /// </summary>
@@ -50,6 +50,7 @@ public sealed class HostRuntimeRegistry : IRuntimeRegistry
             }
         }
 
+        DotnetHost.Probe(found);
         foreach (var id in (ReadOnlySpan<string>)["provided.al2", "provided.al2023"])
         {
             found[id] = new HostRuntime(id, "provided", null, null);

@@ -54,6 +54,9 @@ internal static class BwrapArguments
             args.AddRange(["--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf"]);
         }
 
+        args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
+        args.AddRange(["--size", ((long)spec.EphemeralStorageMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture), "--perms", "1777", "--tmpfs", "/tmp"]);
+        // After /tmp's tmpfs, which would hide a host directory under /tmp (a runtime made on first use in a data directory there).
         foreach (var directory in spec.HostDirectories)
         {
             if (!s_systemPaths.Any(p => directory == p || directory.StartsWith(p + "/", StringComparison.Ordinal)) && Directory.Exists(directory))
@@ -62,8 +65,6 @@ internal static class BwrapArguments
             }
         }
 
-        args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
-        args.AddRange(["--size", ((long)spec.EphemeralStorageMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture), "--perms", "1777", "--tmpfs", "/tmp"]);
         args.AddRange(["--ro-bind", spec.CodeDirectory, "/var/task"]);
         args.AddRange(spec.OptDirectory is { } opt ? ["--ro-bind", opt, "/opt"] : ["--dir", "/opt"]);
         args.AddRange(["--ro-bind", spec.RuntimeDirectory, "/var/runtime"]);

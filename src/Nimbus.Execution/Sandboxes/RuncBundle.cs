@@ -105,6 +105,13 @@ internal static class RuncBundle
             mounts.Add(ReadOnlyBind("/etc/alternatives", "/etc/alternatives"));
         }
 
+        mounts.Add(new RuncMount(
+            "/tmp",
+            "tmpfs",
+            "tmpfs",
+            ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
+        // After /tmp's tmpfs: a host directory under /tmp (a data directory there, holding a runtime made on first use)
+        // would be hidden by it otherwise.
         foreach (var directory in spec.HostDirectories)
         {
             if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
@@ -113,11 +120,6 @@ internal static class RuncBundle
             }
         }
 
-        mounts.Add(new RuncMount(
-            "/tmp",
-            "tmpfs",
-            "tmpfs",
-            ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
         mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
         if (spec.OptDirectory is { } opt)
         {
