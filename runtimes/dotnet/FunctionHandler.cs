@@ -122,7 +122,8 @@ internal sealed class FunctionHandler
             target = Activator.CreateInstance(type, nonPublic: false);
         }
 
-        var (serializer, deserialize, serialize) = FindSerializer(method, assembly);
+        // Streams in and out need no serializer: its lookup (every attribute of the assembly resolved) is skipped.
+        var (serializer, deserialize, serialize) = NeedsSerializer(method) ? FindSerializer(method, assembly) : (null, null, null);
         return new FunctionHandler(method, target, serializer, deserialize, serialize, name.Assembly);
     }
 
@@ -165,6 +166,24 @@ internal sealed class FunctionHandler
         }
 
         return found;
+    }
+
+    private static bool NeedsSerializer(MethodInfo method)
+    {
+        var parameters = method.GetParameters();
+        var hasInput = parameters.Length == 2 || parameters.Length == 1 && parameters[0].ParameterType.FullName != ContextInterface;
+        if (hasInput && parameters[0].ParameterType != typeof(Stream))
+        {
+            return true;
+        }
+
+        var result = method.ReturnType;
+        if (result.IsGenericType && result.GetGenericTypeDefinition() == typeof(Task<>))
+        {
+            result = result.GetGenericArguments()[0];
+        }
+
+        return result != typeof(void) && result != typeof(Task) && !typeof(Stream).IsAssignableFrom(result);
     }
 
     /// <summary>The serializer [LambdaSerializer(typeof(...))] names on the method, else on the assembly: found by name, the attribute being the function's own Amazon.Lambda.Core.</summary>

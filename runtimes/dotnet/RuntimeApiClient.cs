@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Nimbus.Lambda.RuntimeSupport;
 
 /// <summary>
 /// The Lambda Runtime API (2018-06-01) over one keep-alive HTTP/1.1 connection of our own: System.Net.Http would cost
-/// tens of milliseconds of JIT at every cold start, and the API is four requests with small, well-formed answers.
+/// tens of milliseconds of JIT at every cold start, and the API is four requests with small, well-formed answers
+/// (<see cref="Connection"/>: the socket itself through libc).
 /// </summary>
 internal sealed class RuntimeApiClient
 {
@@ -15,7 +15,7 @@ internal sealed class RuntimeApiClient
     private readonly string _host;
     private readonly int _port;
     private readonly string _hostHeader;
-    private Socket? _socket;
+    private Connection? _socket;
     private byte[] _buffer = new byte[16 * 1024];
     private int _start;
     private int _end;
@@ -73,7 +73,7 @@ internal sealed class RuntimeApiClient
                     .Append(method).Append(' ').Append(path).Append(" HTTP/1.1\r\nHost: ").Append(_hostHeader).Append("\r\n");
                 if (body is not null)
                 {
-                    head.Append("Content-Type: application/json\r\nContent-Length: ").Append(body.Length).Append("\r\n");
+                    head.Append("Content-Type: application/json\r\nContent-Length: ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
                 }
 
                 if (errorType is not null)
@@ -101,7 +101,7 @@ internal sealed class RuntimeApiClient
 
                 return ReadResponse(socket);
             }
-            catch (Exception e) when (attempt == 0 && e is SocketException or IOException)
+            catch (IOException) when (attempt == 0)
             {
                 // A keep-alive connection the agent closed: once more on a new one.
                 Drop();
@@ -123,12 +123,11 @@ internal sealed class RuntimeApiClient
         return text.Length > 0 ? text.ToString() : "Runtime.Unknown";
     }
 
-    private Socket Connect()
+    private Connection Connect()
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        socket.Connect(_host, _port);
+        var connection = Connection.Open(_host, _port);
         _start = _end = 0;
-        return socket;
+        return connection;
     }
 
     private void Drop()
@@ -137,16 +136,16 @@ internal sealed class RuntimeApiClient
         _socket = null;
     }
 
-    private static void SendAll(Socket socket, byte[] data)
+    private static void SendAll(Connection socket, byte[] data)
     {
         var sent = 0;
         while (sent < data.Length)
         {
-            sent += socket.Send(data, sent, data.Length - sent, SocketFlags.None);
+            sent += socket.Send(data, sent, data.Length - sent);
         }
     }
 
-    private (int Status, Dictionary<string, string> Headers, byte[] Body) ReadResponse(Socket socket)
+    private (int Status, Dictionary<string, string> Headers, byte[] Body) ReadResponse(Connection socket)
     {
         var statusLine = ReadLine(socket);
         if (!statusLine.StartsWith("HTTP/1.", StringComparison.Ordinal) || statusLine.Length < 12)
@@ -203,7 +202,7 @@ internal sealed class RuntimeApiClient
         return (status, headers, body);
     }
 
-    private string ReadLine(Socket socket)
+    private string ReadLine(Connection socket)
     {
         while (true)
         {
@@ -225,7 +224,7 @@ internal sealed class RuntimeApiClient
         }
     }
 
-    private byte[] ReadExactly(Socket socket, int count)
+    private byte[] ReadExactly(Connection socket, int count)
     {
         var result = new byte[count];
         var copied = 0;
@@ -245,7 +244,7 @@ internal sealed class RuntimeApiClient
         return result;
     }
 
-    private void Fill(Socket socket)
+    private void Fill(Connection socket)
     {
         if (_start > 0)
         {
@@ -259,7 +258,7 @@ internal sealed class RuntimeApiClient
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
 
-        var read = socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
+        var read = socket.Receive(_buffer, _end, _buffer.Length - _end);
         if (read == 0)
         {
             throw new IOException("the Runtime API closed the connection");
