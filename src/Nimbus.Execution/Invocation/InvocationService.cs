@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
+using Microsoft.Extensions.Options;
 using Nimbus.Execution.Concurrency;
 
 namespace Nimbus.Execution.Invocation;
 
-/// <summary>Runs invocations on the <see cref="Invoker"/> and turns the gate's refusal into a Throttled outcome.</summary>
-public sealed class InvocationService(Invoker invoker) : IInvocationService
+/// <summary>Runs invocations on the <see cref="Invoker"/> and turns the gate's refusal into a Throttled outcome;
+/// streamed responses are paced as AWS paces them past their first 6 MB (ExecutionOptions.StreamBandwidthBytesPerSecond).</summary>
+public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions> options, TimeProvider time) : IInvocationService
 {
+    private readonly int _streamBandwidth = options.Value.StreamBandwidthBytesPerSecond;
+
     public Task<InvocationOutcome> InvokeAsync(
         ResolvedFunction target,
         RequestId requestId,
@@ -23,7 +27,10 @@ public sealed class InvocationService(Invoker invoker) : IInvocationService
         IResponseStreamSink responseStream,
         string? traceHeader,
         CancellationToken cancellationToken) =>
-        RunAsync(target, requestId, payload, InvocationType.RequestResponse, traceHeader, null, responseStream, cancellationToken);
+        RunAsync(target, requestId, payload, InvocationType.RequestResponse, traceHeader, null, Paced(responseStream), cancellationToken);
+
+    private IResponseStreamSink Paced(IResponseStreamSink sink) =>
+        _streamBandwidth > 0 ? new BandwidthCappedSink(sink, ExecutionOptions.StreamBurstBytes, _streamBandwidth, time) : sink;
 
     private async Task<InvocationOutcome> RunAsync(
         ResolvedFunction target,

@@ -255,6 +255,7 @@ internal static class ServerCommand
             execution.PlatformSocketPath = platformSocket;
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
+            execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
         });
         services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
         services.AddNimbusEvents();

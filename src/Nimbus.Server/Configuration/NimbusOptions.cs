@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Execution;
+
 namespace Nimbus.Server.Configuration;
 
 /// <summary>
@@ -36,6 +38,9 @@ public sealed class NimbusOptions
 
     /// <summary>Outbound network for sandboxed functions (user-mode NAT, Lambda's default); false: loopback only.</summary>
     public bool OutboundNetwork { get; set; } = true;
+
+    /// <summary>Bytes per second a streamed response may send after its first 6 MB (AWS: 2 MB/s); 0: no cap.</summary>
+    public int StreamBandwidthBytesPerSecond { get; set; } = ExecutionOptions.AwsStreamBandwidth;
 
     /// <summary>Seconds an idle environment stays warm.</summary>
     public int IdleTimeoutSeconds { get; set; } = 600;

@@ -80,6 +80,7 @@ internal static partial class NimbusSettings
             [nameof(NimbusOptions.ConcurrentExecutions)] = AtLeastOne,
             [nameof(NimbusOptions.ScalingBurstPer10Seconds)] = AtLeastOne,
             [nameof(NimbusOptions.Sandbox)] = ("'auto', 'runc', 'bwrap' or 'process'", v => v is "auto" or "runc" or "bwrap" or "process"),
+            [nameof(NimbusOptions.StreamBandwidthBytesPerSecond)] = ("a whole number of bytes per second, 0 for no cap", v => Integer(v) is >= 0),
             [nameof(NimbusOptions.IdleTimeoutSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.MaxLifetimeSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.LogRetentionSweepSeconds)] = AtLeastOne,
