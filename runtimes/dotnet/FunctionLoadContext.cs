@@ -19,7 +19,7 @@ internal sealed class FunctionLoadContext : AssemblyLoadContext
     private readonly string _taskRoot;
     private readonly string _optRoot;
     private readonly string _mainAssembly;
-    private readonly HashSet<string> _platform;
+    private readonly Dictionary<string, string> _platform;
     private Dictionary<string, List<string>>? _assets;
     private Dictionary<string, List<string>>? _natives;
     private List<string>? _frameworkDirectories;
@@ -30,23 +30,42 @@ internal sealed class FunctionLoadContext : AssemblyLoadContext
         _taskRoot = taskRoot;
         _optRoot = optRoot;
         _mainAssembly = mainAssembly;
-        _platform = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        _platform = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var tpa = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "";
         foreach (var path in tpa.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            _platform.Add(Path.GetFileNameWithoutExtension(path));
+            _platform[Path.GetFileNameWithoutExtension(path)] = path;
         }
     }
 
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         var name = assemblyName.Name;
-        if (name is null || _platform.Contains(name))
+        if (name is null)
         {
             return null;
         }
 
+        if (_platform.TryGetValue(name, out var platformPath))
+        {
+            // The framework's copy, unless the function ships a newer one (a package newer than the runtime's framework).
+            var local = Path.Combine(_taskRoot, name + ".dll");
+            return File.Exists(local) && IsNewer(local, platformPath) ? LoadFromAssemblyPath(local) : null;
+        }
+
         return FindAssembly(name) is { } path ? LoadFromAssemblyPath(path) : null;
+    }
+
+    private static bool IsNewer(string candidate, string than)
+    {
+        try
+        {
+            return AssemblyName.GetAssemblyName(candidate).Version > AssemblyName.GetAssemblyName(than).Version;
+        }
+        catch (BadImageFormatException)
+        {
+            return false;
+        }
     }
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)

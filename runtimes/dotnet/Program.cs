@@ -54,14 +54,26 @@ internal static class Program
             }
             catch (Exception e)
             {
+                FlushConsole();
                 var error = Unwrap(e);
                 LambdaLog.Write(4, error.ToString());
                 client.PostError(invocation.RequestId, error.GetType().Name, ErrorJson.Write(error));
                 continue;
             }
 
+            FlushConsole();
             client.PostResponse(invocation.RequestId, response);
         }
+    }
+
+    /// <summary>
+    /// A line the function left unfinished (Console.Write, Amazon.Lambda.Core's LambdaLogger.Log) becomes its record
+    /// before the invocation ends, with its request id.
+    /// </summary>
+    private static void FlushConsole()
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
     }
 
     /// <summary>Where the layers are: /opt, or under the process sandbox the directory its DOTNET_SHARED_STORE is in.</summary>
