@@ -14,6 +14,7 @@ using Nimbus.Bench;
     ("isolation", IsolationBenchmark.RunAsync),
     ("alias", AliasBenchmark.RunAsync),
     ("auth", AuthBenchmark.RunAsync),
+    ("metrics", MetricsBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),
     ("events", EventsBenchmark.RunAsync),

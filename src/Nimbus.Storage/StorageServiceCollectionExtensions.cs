@@ -41,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IFunctionPolicyStore, SqliteFunctionPolicyStore>();
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();
+        services.TryAddSingleton<IMetricStore, SqliteMetricStore>();
         services.TryAddSingleton<SqliteLogStore>();
         services.TryAddSingleton<ILogStore>(sp => sp.GetRequiredService<SqliteLogStore>());
         services.TryAddSingleton<ILogGroupStore>(sp => sp.GetRequiredService<SqliteLogStore>());

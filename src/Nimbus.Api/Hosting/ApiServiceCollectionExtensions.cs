@@ -5,10 +5,12 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Api.Access;
+using Nimbus.Api.CloudWatch;
 using Nimbus.Api.Code;
 using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Lambda;
 using Nimbus.Api.Logs;
+using Nimbus.Api.Prometheus;
 using Nimbus.Api.Queues;
 using Nimbus.Api.Wire;
 using Nimbus.Core.Access;
@@ -33,6 +35,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<Authorizer>();
         services.TryAddSingleton<FunctionUrlAuthenticator>();
         services.TryAddSingleton<FunctionUrlHandler>();
+        services.AddNimbusPrometheus();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -60,6 +63,8 @@ public static class ApiServiceCollectionExtensions
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFunctionUrlEndpoints();
+        app.MapCloudWatchEndpoints();
+        app.MapPrometheusEndpoint();
         app.MapQueryEndpoints();
         app.MapQueueEndpoints();
         app.MapFallback(UnknownOperationAsync);

@@ -16,6 +16,29 @@ internal sealed class EnvironmentPool : IAsyncDisposable
 
     public int LiveCount => _all.Count;
 
+    /// <summary>Live environments by state, counted now (for the Prometheus page; walks every environment).</summary>
+    public EnvironmentCounts Count()
+    {
+        int initializing = 0, idle = 0, busy = 0;
+        foreach (var (environment, _) in _all)
+        {
+            switch (environment.State)
+            {
+                case EnvironmentState.Initializing:
+                    initializing++;
+                    break;
+                case EnvironmentState.Idle:
+                    idle++;
+                    break;
+                case EnvironmentState.Busy:
+                    busy++;
+                    break;
+            }
+        }
+
+        return new EnvironmentCounts(initializing, idle, busy);
+    }
+
     public void Track(FunctionEnvironments group, ExecutionEnvironment environment)
     {
         _all[environment] = group;

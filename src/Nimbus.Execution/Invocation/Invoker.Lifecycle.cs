@@ -140,7 +140,8 @@ public sealed partial class Invoker
         TimeSpan duration,
         TimeSpan? initDuration,
         ExecutionEnvironment environment,
-        bool cold)
+        bool cold,
+        int provisionedConfigured)
     {
         ReadOnlyMemory<byte> payload;
         string? functionError = null;
@@ -173,6 +174,9 @@ public sealed partial class Invoker
             LogLines = lines,
             ColdStart = cold,
             Streamed = outcome.Streamed,
+            Duration = duration,
+            Provisioned = environment.Provisioned,
+            ProvisionedConfigured = provisionedConfigured,
         };
     }
 

@@ -10,6 +10,7 @@ using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Iam;
 using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
 using Nimbus.Events;
@@ -17,6 +18,7 @@ using Nimbus.Events.Async;
 using Nimbus.Execution;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
+using Nimbus.Execution.Metrics;
 using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Server.Configuration;
@@ -241,7 +243,9 @@ internal static class ServerCommand
             api.AccountId = options.AccountId;
             api.DefaultRegion = options.Region;
             api.Authenticate = options.Auth != "off";
+            api.PrometheusEndpoint = options.PrometheusEndpoint;
         });
+        services.AddSingleton(sp => new MetricsAggregator(sp.GetRequiredService<TimeProvider>(), enabled: options.Metrics));
         services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
         services.AddSingleton(TimeProvider.System);
         services.AddNimbusCore();
@@ -258,6 +262,7 @@ internal static class ServerCommand
             execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
         });
         services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
+        services.Configure<MetricsOptions>(metrics => metrics.Retention = TimeSpan.FromDays(options.MetricsRetentionDays));
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>
         {

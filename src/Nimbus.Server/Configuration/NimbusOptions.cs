@@ -51,6 +51,15 @@ public sealed class NimbusOptions
     /// <summary>Seconds between sweeps that delete log events past their group's retention (PutRetentionPolicy).</summary>
     public int LogRetentionSweepSeconds { get; set; } = 3600;
 
+    /// <summary>Record AWS/Lambda and AWS/SQS metrics (served by the CloudWatch API and /metrics); false: none are recorded.</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>Days metric points are kept (CloudWatch keeps 1-minute points for 15).</summary>
+    public int MetricsRetentionDays { get; set; } = 15;
+
+    /// <summary>Serve the platform's figures at GET /metrics in Prometheus' text format, unsigned.</summary>
+    public bool PrometheusEndpoint { get; set; } = true;
+
     /// <summary>Seconds before each retry of a failed asynchronous invocation, comma-separated (AWS: about 60 then 120).</summary>
     public string AsyncRetryDelays { get; set; } = "60,120";
 

@@ -84,6 +84,7 @@ internal static partial class NimbusSettings
             [nameof(NimbusOptions.IdleTimeoutSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.MaxLifetimeSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.LogRetentionSweepSeconds)] = AtLeastOne,
+            [nameof(NimbusOptions.MetricsRetentionDays)] = AtLeastOne,
             [nameof(NimbusOptions.AsyncRetryDelays)] = ("comma-separated non-negative seconds, e.g. 60,120", v => ValidateNimbusOptions.ParseDelays(v) is not null),
             [nameof(NimbusOptions.Auth)] = ("'iam' or 'off'", v => v is "iam" or "off"),
             [nameof(NimbusOptions.RootAccessKeyId)] = ("16 to 128 letters and digits", v => v.Length == 0 || AccessKeyIdPattern().IsMatch(v)),

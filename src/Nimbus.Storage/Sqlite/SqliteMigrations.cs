@@ -458,9 +458,41 @@ internal static class SqliteMigrations
         END;
         """;
 
+    /// <summary>
+    /// Version 15: metrics at 1-minute resolution (AWS/Lambda, AWS/SQS and users' own namespaces): one row per series
+    /// (namespace, name, canonical dimensions) and its points; a minute may have several points (reads merge them).
+    /// </summary>
+    private const string V15Metrics = """
+        CREATE TABLE IF NOT EXISTS metric_series (
+            id          INTEGER PRIMARY KEY,
+            account     TEXT    NOT NULL,
+            region      TEXT    NOT NULL,
+            namespace   TEXT    NOT NULL,
+            name        TEXT    NOT NULL,
+            dimensions  TEXT    NOT NULL,
+            last_minute INTEGER NOT NULL,
+            UNIQUE (account, region, namespace, name, dimensions)
+        );
+
+        CREATE TABLE IF NOT EXISTS metric_points (
+            series_id    INTEGER NOT NULL REFERENCES metric_series (id) ON DELETE CASCADE,
+            minute       INTEGER NOT NULL,
+            unit         TEXT    NOT NULL,
+            sample_count REAL    NOT NULL,
+            sum          REAL    NOT NULL,
+            minimum      REAL    NOT NULL,
+            maximum      REAL    NOT NULL,
+            buckets      BLOB
+        );
+
+        CREATE INDEX IF NOT EXISTS metric_points_series_minute ON metric_points (series_id, minute);
+        CREATE INDEX IF NOT EXISTS metric_points_minute ON metric_points (minute);
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
     [
         V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
         V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity, V12FunctionPolicies, V13LogGroups, V14FunctionUrls,
+        V15Metrics,
     ];
 }
