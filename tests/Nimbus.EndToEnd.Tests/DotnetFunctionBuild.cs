@@ -38,6 +38,15 @@ public sealed class DotnetFunctionBuild
     private static async Task<DotnetFunctionBuild> BuildAsync()
     {
         var root = Path.Combine(Path.GetTempPath(), $"nimbus-dotnet-fn-{Guid.NewGuid():N}");
+
+        // Shared by every test class of the run: removed when the test process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (System.IO.Directory.Exists(root))
+            {
+                System.IO.Directory.Delete(root, recursive: true);
+            }
+        };
         CopyDirectory(Path.Combine(AppContext.BaseDirectory, "Scripts", "dotnet"), Path.Combine(root, "src"));
         var zips = System.IO.Directory.CreateDirectory(Path.Combine(root, "zips")).FullName;
         foreach (var major in (int[])[10, 8])
