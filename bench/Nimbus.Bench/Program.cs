@@ -15,6 +15,7 @@ using Nimbus.Bench;
     ("alias", AliasBenchmark.RunAsync),
     ("auth", AuthBenchmark.RunAsync),
     ("metrics", MetricsBenchmark.RunAsync),
+    ("audit", AuditBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),
     ("events", EventsBenchmark.RunAsync),

@@ -2,8 +2,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Nimbus.Core.Metrics;
 using Nimbus.Core.Errors;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Queues;
 
 namespace Nimbus.Events.Queues;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
-using Nimbus.Core.Metrics;
 using Nimbus.Core.Errors;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Queues;
 
 namespace Nimbus.Events.Queues;

@@ -3,8 +3,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Nimbus.Core.Metrics;
 using Nimbus.Core.Arns;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Queues;
 using Nimbus.Core.Storage;
 

@@ -20,6 +20,7 @@ public sealed partial class Invoker
         CancellationToken cancellationToken)
     {
         var clock = _time.GetTimestamp();
+        using var span = Core.Diagnostics.NimbusTracing.Source.StartActivity(Core.Diagnostics.NimbusTracing.Init);
         var (environment, outcome) = await StartEnvironmentAsync(request.Scope, request.Function, request.OutboundNetwork, OnDemand, group, _options.InitTimeout, cancellationToken);
         if (outcome.Kind == OutcomeKind.Timeout)
         {

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Nimbus.Api.Audit;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
@@ -273,6 +274,18 @@ internal static class ServerCommand
             }
         });
         services.AddNimbusApi();
+        if (options.TracingOtlpEndpoint.Length > 0)
+        {
+            TracingExport.Add(services, options.TracingOtlpEndpoint);
+        }
+
+        services.Configure<AuditOptions>(audit =>
+        {
+            audit.Enabled = options.Audit;
+            audit.DataEvents = options.AuditDataEvents;
+            audit.Retention = TimeSpan.FromDays(options.AuditRetentionDays);
+            audit.SweepInterval = TimeSpan.FromSeconds(options.AuditSweepSeconds);
+        });
 
         // A function's role must exist and trust lambda.amazonaws.com; with Auth=off every role is assumable.
         services.AddSingleton(sp => new ExecutionRoles(sp.GetRequiredService<IRoleDirectory>(), everyRoleAssumable: options.Auth == "off"));

@@ -77,4 +77,22 @@ public sealed class NimbusOptions
 
     /// <summary>Minimum level of the server's own log (Trace, Debug, Information, Warning, Error).</summary>
     public string LogLevel { get; set; } = "Information";
+
+    /// <summary>Records every API call in the audit trail (docs/audit.md).</summary>
+    public bool Audit { get; set; } = true;
+
+    /// <summary>Records data events too (Invoke, queue messages, log events), as a trail with data event selectors does.</summary>
+    public bool AuditDataEvents { get; set; }
+
+    /// <summary>Days audit events are kept (CloudTrail's event history: 90).</summary>
+    public int AuditRetentionDays { get; set; } = 90;
+
+    /// <summary>Seconds between sweeps that delete audit events past the retention.</summary>
+    public int AuditSweepSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// OTLP/HTTP endpoint to export trace spans to (e.g. <c>http://127.0.0.1:4318</c>; spans go to <c>/v1/traces</c>);
+    /// empty: no spans are made (docs/tracing.md).
+    /// </summary>
+    public string TracingOtlpEndpoint { get; set; } = "";
 }
