@@ -16,9 +16,15 @@ internal sealed class LambdaClient(HttpClient http)
     public HttpClient Http => http;
 
     /// <summary>Creates a no-op function of <paramref name="runtime"/> and waits until it is Active.</summary>
-    public async Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null)
+    public Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null)
     {
         var (zip, handler) = FunctionCode.NoOp(runtime, name);
+        return CreateAsync(name, runtime, handler, zip, cancellationToken, memorySize, layers);
+    }
+
+    /// <summary>Creates a function of <paramref name="runtime"/> from <paramref name="zip"/> and waits until it is Active.</summary>
+    public async Task CreateAsync(string name, string runtime, string handler, byte[] zip, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null)
+    {
         var request = new JsonObject
         {
             ["FunctionName"] = name,

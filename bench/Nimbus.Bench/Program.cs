@@ -10,6 +10,7 @@ using Nimbus.Bench;
     ("throughput", ThroughputBenchmark.RunAsync),
     ("cold", ColdBenchmark.RunAsync),
     ("runtimes", RuntimeColdBenchmark.RunAsync),
+    ("dotnet-cold", DotnetColdBenchmark.RunAsync),
     ("memory", MemoryBenchmark.RunAsync),
     ("isolation", IsolationBenchmark.RunAsync),
     ("stemcells", StemCellBenchmark.RunAsync),

@@ -50,11 +50,15 @@ public static class ExecutionServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => sp.GetRequiredService<SandboxChoice>().Factory);
         services.TryAddSingleton<CredentialDirectory>();
+        services.TryAddSingleton(sp => new DotnetRuntimePack(
+            Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory), "runtimes"),
+            sp.GetRequiredService<ILogger<DotnetRuntimePack>>()));
         services.TryAddSingleton(sp => new RuntimeLauncher(
             sp.GetRequiredService<IRuntimeRegistry>(),
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value,
             sp.GetRequiredService<CredentialDirectory>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<DotnetRuntimePack>()));
         services.TryAddSingleton(sp => new ConcurrencyGate(
             sp.GetRequiredService<ConcurrencyService>().Reservations,
             sp.GetRequiredService<FunctionServiceOptions>().ConcurrentExecutions,

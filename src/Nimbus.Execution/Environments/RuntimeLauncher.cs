@@ -5,6 +5,7 @@ using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Validation;
+using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
 
 namespace Nimbus.Execution.Environments;
@@ -14,7 +15,7 @@ namespace Nimbus.Execution.Environments;
 /// (shared/specs/aws-docs/configuration-envvars.md): reserved ones set by the platform, unreserved defaults the
 /// function may override, then the function's own variables.
 /// </summary>
-internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options, CredentialDirectory? credentials = null, TimeProvider? time = null)
+internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options, CredentialDirectory? credentials = null, TimeProvider? time = null, DotnetRuntimePack? dotnetPacks = null)
 {
     /// <summary>Names the Python SDK's host directory to runtimes/python/bootstrap.py (its SDK_VARIABLE).</summary>
     public const string PythonSdkVariable = "_NIMBUS_PYTHON_SDK";
@@ -38,7 +39,7 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
         }
 
         List<string> directories = [];
-        foreach (var directory in (ReadOnlySpan<string?>)[host.InterpreterHome, host.SdkDirectory, JavaConfigDirectory(host)])
+        foreach (var directory in (ReadOnlySpan<string?>)[host.InterpreterHome ?? _acquired.GetValueOrDefault(host.Id), host.SdkDirectory, JavaConfigDirectory(host)])
         {
             if (directory is not null && !IsSystemDirectory(directory))
             {
@@ -53,8 +54,21 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
     /// Makes the function's runtime runnable here before an environment of it starts (a Node.js fetched on first use,
     /// Java's runtime client compiled); false when it cannot be provided.
     /// </summary>
-    public async ValueTask<bool> PrepareAsync(FunctionVersion function, CancellationToken cancellationToken) =>
-        await runtimes.AcquireAsync(function.Runtime ?? "provided.al2023", cancellationToken) is not null;
+    public async ValueTask<bool> PrepareAsync(FunctionVersion function, CancellationToken cancellationToken)
+    {
+        if (await runtimes.AcquireAsync(function.Runtime ?? "provided.al2023", cancellationToken) is not { } host)
+        {
+            return false;
+        }
+
+        // A .NET runtime the host acquires on first use (dotnet8 from NuGet's runtime pack) has no interpreter of its own.
+        if (host is { Family: DotnetHost.Family, Interpreter: null } && !_acquired.ContainsKey(host.Id))
+        {
+            await AcquireDotnetAsync(host.Id, cancellationToken);
+        }
+
+        return true;
+    }
 
     /// <summary>Debian's JDK links its jvm.cfg and security files to /etc/java-N-openjdk: the JVM does not start without them.</summary>
     private static string? JavaConfigDirectory(HostRuntime host)
@@ -68,6 +82,15 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
 
         var second = target.IndexOf('/', "/etc/".Length);
         return second < 0 ? null : target[..second];
+    }
+
+    /// <summary>.NET roots made on first use (dotnet8 from NuGet's runtime pack), by runtime id.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _acquired = new(StringComparer.Ordinal);
+
+    private async ValueTask AcquireDotnetAsync(string runtimeId, CancellationToken cancellationToken)
+    {
+        var packs = dotnetPacks ?? throw new SandboxStartException($"the runtime {runtimeId} is not available on this host");
+        _acquired[runtimeId] = await packs.EnsureAsync(DotnetHost.MajorOf(runtimeId), cancellationToken);
     }
 
     /// <summary>/usr is in every sandbox already.</summary>
@@ -172,6 +195,9 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
                     opt);
                 pathPrefix = Path.GetDirectoryName(command) + ":";
                 break;
+            case DotnetHost.Family:
+                (command, pathPrefix) = Dotnet(host, function.Handler ?? "", runtimeDir, taskRoot, arguments);
+                break;
             default:
                 // The zip's bootstrap, looked up on the host; the runtime sees it under its task root.
                 command = File.Exists(Path.Combine(hostCodeDirectory ?? taskRoot, "bootstrap")) ? Path.Combine(taskRoot, "bootstrap") : Path.Combine(opt, "bootstrap");
@@ -207,6 +233,13 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
             // A layer's Python packages, in AWS's order. The bootstrap keeps the task root first, so sys.path is
             // /var/task, /opt/python/lib/pythonX.Y/site-packages, /opt/python, then the standard library, as on AWS.
             variables["PYTHONPATH"] = $"{opt}/python/lib/{runtimeId}/site-packages:{opt}/python";
+        }
+
+        if (host.Family == DotnetHost.Family)
+        {
+            variables["DOTNET_ROOT"] = pathPrefix.TrimEnd(':');
+            // A layer's runtime package store (dotnet lambda publish-layer), where AWS's .NET runtimes look for it.
+            variables["DOTNET_SHARED_STORE"] = $"{opt}/dotnetcore/store/";
         }
 
         if (paths.TempDirectory != "/tmp")
@@ -270,6 +303,29 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
         }
 
         return new RuntimeLaunch(command, arguments, taskRoot, list);
+    }
+
+    /// <summary>
+    /// The dotnet muxer of the runtime's .NET root and what it runs: Nimbus's runtime client for a class library's
+    /// <c>Assembly::Type::Method</c> handler, or for a handler without <c>::</c> the function's own executable assembly
+    /// (<c>dotnet exec /var/task/&lt;handler&gt;.dll</c>: top-level statements with their own runtime loop), as AWS's
+    /// .NET runtimes do.
+    /// </summary>
+    private (string Command, string PathPrefix) Dotnet(HostRuntime host, string handler, string runtimeDir, string taskRoot, List<string> arguments)
+    {
+        var root = host.InterpreterHome ?? _acquired.GetValueOrDefault(host.Id)
+            ?? throw new SandboxStartException($"the runtime {host.Id} is not available on this host");
+        if (handler.Contains("::", StringComparison.Ordinal))
+        {
+            arguments.Add(Path.Combine(DotnetHost.ClientDirectory(runtimeDir, DotnetHost.MajorOf(host.Id)), "Nimbus.Lambda.RuntimeSupport.dll"));
+        }
+        else
+        {
+            arguments.Add("exec");
+            arguments.Add(Path.Combine(taskRoot, handler.EndsWith(".dll", StringComparison.Ordinal) ? handler : handler + ".dll"));
+        }
+
+        return (Path.Combine(root, "dotnet"), root + ":");
     }
 
     /// <summary>The per-major directory AWS searches first in a Node.js layer: nodejs22.x → node22 (node20 for other runtimes).</summary>
