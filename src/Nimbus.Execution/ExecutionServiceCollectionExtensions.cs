@@ -67,6 +67,7 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<ILogger<Invoker>>(),
             sp.GetRequiredService<ConcurrencyGate>()));
         services.TryAddSingleton<IProvisionedEnvironments>(sp => sp.GetRequiredService<Invoker>());
+        services.TryAddSingleton<Core.Functions.IEnvironmentRetirement>(sp => sp.GetRequiredService<Invoker>());
         services.TryAddSingleton<FunctionResolver>();
         services.TryAddSingleton<IInvocationService, InvocationService>();
         services.AddHostedService<EnvironmentReaper>();

@@ -31,6 +31,7 @@ public sealed partial class FunctionService : IDisposable
     private readonly FunctionServiceOptions _options;
     private readonly ExecutionRoles? _roles;
     private readonly FunctionCache _cache = new();
+    private readonly IEnvironmentRetirement? _retirement;
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -44,9 +45,11 @@ public sealed partial class FunctionService : IDisposable
         ConcurrencyService concurrency,
         TimeProvider time,
         FunctionServiceOptions options,
-        ExecutionRoles? roles = null)
+        ExecutionRoles? roles = null,
+        IEnvironmentRetirement? retirement = null)
     {
         _roles = roles;
+        _retirement = retirement;
         _store = store;
         _invokeConfigs = invokeConfigs;
         _resolver = resolver;
@@ -247,6 +250,7 @@ public sealed partial class FunctionService : IDisposable
         var deleted = await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken);
         _cache.Invalidate(new FunctionKey(scope, reference.Name));
         _concurrencyService.FunctionDeleted(scope, reference.Name);
+        _retirement?.Retire(scope, reference.Name, allVersions: true);
         if (!deleted)
         {
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);

@@ -134,6 +134,16 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
                 headers.Add(new(FrameHeaders.Environment, $"{name}={value}"));
             }
 
+            foreach (var extension in runtime.Extensions)
+            {
+                headers.Add(new(FrameHeaders.Extension, extension));
+            }
+
+            if (runtime.AccountId is { } account)
+            {
+                headers.Add(new(FrameHeaders.AccountId, account));
+            }
+
             await environment.SendAsync(new Frame(FrameType.Start, headers), cancellationToken);
             environment._readLoop = environment.ReadLoopAsync();
             return environment;
@@ -182,6 +192,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             _current = outcome;
             _currentRequestId = request.RequestId.Value;
             _currentSink = request.ResponseStream;
+            BeginPostInvoke(deadline);
         }
 
         var headers = new List<KeyValuePair<string, string>>(7)
@@ -238,6 +249,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         lock (_lock)
         {
             _state = EnvironmentState.Dead;
+            _killed = true;
         }
 
         _sandbox.Kill();
@@ -245,6 +257,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await ShutdownExtensionsAsync();
         Kill();
         _stream.Dispose();
         if (_readLoop is not null)

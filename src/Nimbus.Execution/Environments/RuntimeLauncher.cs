@@ -50,7 +50,7 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
     private static bool IsSystemDirectory(string path) =>
         path is "/" or "/usr" || path.StartsWith("/usr/", StringComparison.Ordinal);
 
-    public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths, string? hostCodeDirectory = null)
+    public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths, string? hostCodeDirectory = null, string? hostOptDirectory = null)
     {
         var runtimeId = function.Runtime ?? "provided.al2023";
         var host = runtimes.Find(runtimeId)
@@ -165,13 +165,24 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         variables["AWS_SECRET_ACCESS_KEY"] = session.SecretAccessKey;
         variables["AWS_SESSION_TOKEN"] = session.SessionToken!; // IssueSession always sets a token.
 
+        if (host.Family != "provided" && variables.TryGetValue("AWS_LAMBDA_EXEC_WRAPPER", out var wrapper) && wrapper.Length > 0)
+        {
+            // AWS's wrapper scripts: the managed runtime's start command becomes the wrapper's arguments.
+            arguments.Insert(0, command);
+            command = wrapper;
+        }
+
         var list = new List<KeyValuePair<string, string>>(variables.Count);
         foreach (var pair in variables)
         {
             list.Add(pair);
         }
 
-        return new RuntimeLaunch(command, arguments, taskRoot, list);
+        return new RuntimeLaunch(command, arguments, taskRoot, list)
+        {
+            Extensions = ExternalExtensions.Find(hostOptDirectory, opt),
+            AccountId = scope.Account,
+        };
     }
 
     /// <summary>The per-major directory AWS searches first in a Node.js layer: nodejs22.x → node22 (node20 for other runtimes).</summary>

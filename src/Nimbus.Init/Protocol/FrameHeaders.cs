@@ -29,6 +29,23 @@ internal static class FrameHeaders
     /// <summary>One NAME=value of the runtime's environment (repeated).</summary>
     public const string Environment = "env";
 
+    /// <summary>The path of one external extension inside the sandbox (repeated, in launch order).</summary>
+    public const string Extension = "extension";
+
+    /// <summary>The function's account id (the register answer's accountId feature).</summary>
+    public const string AccountId = "account-id";
+
+    // Ready (init → host), with extensions
+
+    /// <summary>How many extensions registered for INVOKE: the host waits for InvokeDone after each invocation.</summary>
+    public const string InvokeExtensions = "invoke-extensions";
+
+    /// <summary>How many external extensions registered (the shutdown budget is 2 s with any, else 500 ms).</summary>
+    public const string ExternalExtensions = "external-extensions";
+
+    /// <summary>How many internal extensions registered.</summary>
+    public const string InternalExtensions = "internal-extensions";
+
     // Invoke (host → init), Response and Error (init → host)
 
     /// <summary>The invocation's request id; Response and Error frames name the invocation they answer with it.</summary>
@@ -70,7 +87,13 @@ internal static class FrameHeaders
     /// <summary>The signal that killed the runtime, when one did.</summary>
     public const string Signal = "signal";
 
+    /// <summary>On Exited: the name of the extension that exited (absent: the runtime did); with error-type.</summary>
+    public const string ExtensionName = "extension-name";
+
     // Shutdown (host → init)
+
+    /// <summary>Why the environment goes: spindown, timeout or failure (the SHUTDOWN event's shutdownReason).</summary>
+    public const string Reason = "reason";
 
     /// <summary>How long the runtime and extensions get to stop before they are killed, in milliseconds.</summary>
     public const string GraceMs = "grace-ms";

@@ -15,11 +15,18 @@ internal sealed record RuntimeStartInfo
     /// <summary><c>NAME=value</c> entries, in order.</summary>
     public required IReadOnlyList<string> Environment { get; init; }
 
+    /// <summary>The external extensions to start before the runtime (their paths inside the sandbox), in order.</summary>
+    public IReadOnlyList<string> Extensions { get; init; } = [];
+
+    /// <summary>The function's account id, for the register answer's accountId feature.</summary>
+    public string? AccountId { get; init; }
+
     /// <summary>Reads a Start frame; <c>AWS_LAMBDA_RUNTIME_API</c> is replaced by <paramref name="runtimeApi"/>.</summary>
     public static RuntimeStartInfo FromFrame(Frame frame, string runtimeApi)
     {
         var arguments = new List<string>();
         var environment = new List<string>();
+        var extensions = new List<string>();
         foreach (var (name, value) in frame.Headers)
         {
             switch (name)
@@ -29,6 +36,9 @@ internal sealed record RuntimeStartInfo
                     break;
                 case "env" when !value.StartsWith(RuntimeApiVariable + "=", StringComparison.Ordinal):
                     environment.Add(value);
+                    break;
+                case FrameHeaders.Extension:
+                    extensions.Add(value);
                     break;
                 default:
                     break;
@@ -42,6 +52,8 @@ internal sealed record RuntimeStartInfo
             Arguments = arguments,
             WorkingDirectory = frame.Header(FrameHeaders.WorkingDirectory) is { Length: > 0 } cwd ? cwd : null,
             Environment = environment,
+            Extensions = extensions,
+            AccountId = frame.Header(FrameHeaders.AccountId),
         };
     }
 

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.EndToEnd.Tests;
+
+/// <summary>A real nimbus server with the process sandbox (environments share the host's network and files).</summary>
+public sealed class ProcessServerFixture : SandboxServerFixture
+{
+    protected override string TestsName => "process sandbox tests";
+
+    protected override IReadOnlyDictionary<string, string> Environment { get; } =
+        new Dictionary<string, string>(TestEnvironment.Server) { ["NIMBUS_SANDBOX"] = "process" };
+
+    protected override Task<string?> MissingAsync() => Task.FromResult<string?>(null);
+}
