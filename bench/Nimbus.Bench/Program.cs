@@ -14,6 +14,7 @@ using Nimbus.Bench;
     ("alias", AliasBenchmark.RunAsync),
     ("auth", AuthBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
+    ("extensions", ExtensionBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),
     ("events", EventsBenchmark.RunAsync),
 ];
