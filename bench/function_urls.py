@@ -4,6 +4,8 @@
 URL request -> warm no-op python function, p50, beside the same function through Invoke (signed; the client's
 signing time taken off), same run; a 5 MB answer written over about 1 s through a RESPONSE_STREAM URL: time to first
 byte and to the whole answer; one 100 MB stream written as fast as the function can. Prints figures, asserts nothing.
+The 100 MB figure needs a server started with NIMBUS_STREAM_BANDWIDTH_BYTES_PER_SECOND=0: by default a stream is
+paced to 2 MB/s after its first 6 MB, as AWS paces it, and the figure would be that cap's.
 Usage: NIMBUS_ENDPOINT=http://127.0.0.1:9000 python3 bench/function_urls.py
 """
 import http.client, json, os, statistics, sys, time, io, zipfile, urllib.parse
@@ -23,6 +25,8 @@ def deploy(name, files, runtime, handler, mode="BUFFERED"):
     lam.create_function(FunctionName=name, Runtime=runtime, Role="arn:aws:iam::000000000000:role/r", Handler=handler, Code={"ZipFile": z(files)}, MemorySize=1024, Timeout=60)
     lam.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2})
     u = lam.create_function_url_config(FunctionName=name, AuthType="NONE", InvokeMode=mode)["FunctionUrl"]
+    lam.add_permission(FunctionName=name, StatementId="url", Action="lambda:InvokeFunctionUrl", Principal="*", FunctionUrlAuthType="NONE")
+    lam.add_permission(FunctionName=name, StatementId="url-invoke", Action="lambda:InvokeFunction", Principal="*", InvokedViaFunctionUrl=True)
     return u.split("/")[2].split(".")[0]
 uid = deploy("noop", {"app.py": "def handler(e, c):\n    return 'ok'\n"}, "python3.12", "app.handler")
 creds = botocore.credentials.Credentials(os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"])

@@ -43,9 +43,10 @@ internal sealed class NimbusProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts a server; the sandbox is NIMBUS_BENCH_SANDBOX, else <c>process</c> unless one is given; Auth is the
-    /// bench's NIMBUS_AUTH (default iam) unless <paramref name="auth"/> names one.
+    /// bench's NIMBUS_AUTH (default iam) unless <paramref name="auth"/> names one; <paramref name="settings"/> are more NIMBUS_* variables.
     /// </summary>
-    public static async Task<NimbusProcess> StartAsync(NimbusLocation location, CancellationToken cancellationToken, string? sandbox = null, string? auth = null)
+    public static async Task<NimbusProcess> StartAsync(
+        NimbusLocation location, CancellationToken cancellationToken, string? sandbox = null, string? auth = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         // Short path: environments keep Unix sockets under <data-dir>/run (108-byte limit).
         var root = Directory.CreateTempSubdirectory("nb-").FullName;
@@ -67,6 +68,11 @@ internal sealed class NimbusProcess : IAsyncDisposable
         if (auth is not null)
         {
             start.Environment["NIMBUS_AUTH"] = auth;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         start.Environment["NIMBUS_SANDBOX"] = sandbox ?? (Environment.GetEnvironmentVariable("NIMBUS_BENCH_SANDBOX") is { Length: > 0 } chosen ? chosen : "process");

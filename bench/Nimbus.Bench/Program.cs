@@ -13,6 +13,8 @@ using Nimbus.Bench;
     ("isolation", IsolationBenchmark.RunAsync),
     ("alias", AliasBenchmark.RunAsync),
     ("auth", AuthBenchmark.RunAsync),
+    ("metrics", MetricsBenchmark.RunAsync),
+    ("audit", AuditBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
     ("extensions", ExtensionBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),

@@ -7,6 +7,7 @@ using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
 using Nimbus.Core.FunctionUrls;
 using Nimbus.Core.Layers;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Permissions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,11 @@ public static class CoreServiceCollectionExtensions
         services.TryAddSingleton<FunctionPolicyService>();
         services.TryAddSingleton<IFunctionPolicySource>(sp => sp.GetRequiredService<FunctionPolicyService>());
         AddIdentity(services);
+
+        // Metrics: the recorder the invoke path calls, and reads over it and the metric store.
+        services.TryAddSingleton(sp => new MetricsAggregator(sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IMetricsRecorder>(sp => sp.GetRequiredService<MetricsAggregator>());
+        services.TryAddSingleton<MetricsService>();
         return services;
     }
 

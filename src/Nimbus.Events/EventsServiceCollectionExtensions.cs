@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nimbus.Core.Metrics;
 using Nimbus.Events.Async;
 using Nimbus.Events.Mappings;
 using Nimbus.Events.Provisioned;
@@ -21,6 +22,8 @@ public static class EventsServiceCollectionExtensions
         services.TryAddSingleton<EventSourceMappingService>();
         services.AddHostedService<EventSourceMappingWorker>();
         services.TryAddSingleton<QueueService>();
+        services.TryAddSingleton<QueueGauges>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricGaugeSource, QueueGauges>(sp => sp.GetRequiredService<QueueGauges>()));
         services.TryAddSingleton<QueueBridge>();
         services.TryAddSingleton<IQueueDestination>(sp => sp.GetRequiredService<QueueBridge>());
         services.TryAddSingleton<IQueueSource>(sp => sp.GetRequiredService<QueueBridge>());

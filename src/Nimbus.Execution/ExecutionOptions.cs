@@ -40,6 +40,16 @@ public sealed class ExecutionOptions
     /// <summary>New environments (cold starts) a function may start per 10 s, refilled continuously (AWS: 1,000).</summary>
     public int ScalingBurstPer10Seconds { get; set; } = 1_000;
 
+    /// <summary>AWS's rate for a streamed response past its first 6 MB: "a maximum rate of 2 MBps" (Lambda Developer
+    /// Guide, configuration-response-streaming), taken here as 2 MiB per second.</summary>
+    public const int AwsStreamBandwidth = 2 * 1024 * 1024;
+
+    /// <summary>The uncapped start of a streamed response: 6 MB, the buffered payload limit (6,291,456 bytes).</summary>
+    public const int StreamBurstBytes = 6 * 1024 * 1024;
+
+    /// <summary>Bytes per second a streamed response may send after <see cref="StreamBurstBytes"/>; 0: no cap.</summary>
+    public int StreamBandwidthBytesPerSecond { get; set; } = AwsStreamBandwidth;
+
     /// <summary>Outbound network: runc through a user-mode NAT (slirp4netns), bwrap on the host's network; false: loopback only (process: no effect).</summary>
     public bool OutboundNetwork { get; set; } = true;
 }

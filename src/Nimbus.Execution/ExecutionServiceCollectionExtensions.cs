@@ -11,6 +11,7 @@ using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
+using Nimbus.Execution.Metrics;
 using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Storage;
@@ -56,6 +57,8 @@ public static class ExecutionServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<FunctionLogWriter>());
         services.AddOptions<LogRetentionOptions>();
         services.AddHostedService<LogRetentionSweeper>();
+        services.AddOptions<MetricsOptions>();
+        services.AddHostedService<MetricsFlusher>();
         services.TryAddSingleton(sp => new Invoker(
             sp.GetRequiredService<ISandboxFactory>(),
             sp.GetRequiredService<RuntimeLauncher>(),

@@ -41,11 +41,13 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IFunctionPolicyStore, SqliteFunctionPolicyStore>();
         services.TryAddSingleton<IQueueStore, SqliteQueueStore>();
         services.TryAddSingleton<IAsyncInvocationStore, SqliteAsyncInvocationStore>();
+        services.TryAddSingleton<IMetricStore, SqliteMetricStore>();
         services.TryAddSingleton<SqliteLogStore>();
         services.TryAddSingleton<ILogStore>(sp => sp.GetRequiredService<SqliteLogStore>());
         services.TryAddSingleton<ILogGroupStore>(sp => sp.GetRequiredService<SqliteLogStore>());
         services.TryAddSingleton(sp => new SecretBox(ResolveDataDirectory(sp)));
         services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
+        services.TryAddSingleton<IAuditStore, SqliteAuditStore>();
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));

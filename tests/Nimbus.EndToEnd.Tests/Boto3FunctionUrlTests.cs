@@ -14,6 +14,8 @@ public sealed class Boto3FunctionUrlTests(ServerFixture fixture) : IClassFixture
     [InlineData("bodies_and_answers")]
     [InlineData("cors")]
     [InlineData("iam_auth")]
+    [InlineData("public_statements")]
+    [InlineData("iam_auth_needs_both_actions")]
     [InlineData("streaming_url")]
     [InlineData("invoke_with_response_stream")]
     [InlineData("custom_runtime_streaming")]

@@ -12,7 +12,7 @@ namespace Nimbus.Api.Access;
 
 /// <summary>
 /// Authentication failures in the protocol of the API called: Lambda's REST JSON (x-amzn-ErrorType), SQS's JSON
-/// protocol (<c>__type</c> and the query code in x-amzn-query-error), the query protocol of SQS, IAM or STS (XML
+/// protocol (<c>__type</c> and the query code in x-amzn-query-error), the query protocol of SQS, IAM, STS or CloudWatch (and CloudWatch's CBOR) (XML
 /// ErrorResponse in the namespace of the service the credential was scoped to), or CloudWatch Logs' JSON 1.1
 /// (<c>__type</c>, HTTP 400 as Logs answers every client error).
 /// </summary>
@@ -30,6 +30,16 @@ internal static class AuthErrors
         if (Logs.LogsProtocol.IsLogsRequest(request))
         {
             return Logs.LogsProtocol.WriteErrorAsync(context, type, message, httpStatus == StatusCodes.Status403Forbidden ? StatusCodes.Status400BadRequest : httpStatus);
+        }
+
+        if (CloudWatch.CloudWatchProtocol.IsJsonRequest(request))
+        {
+            return CloudWatch.CloudWatchEndpoints.WriteJsonErrorAsync(context, queryCode, type, message, httpStatus);
+        }
+
+        if (CloudWatch.CloudWatchProtocol.IsCborRequest(request))
+        {
+            return CloudWatch.CloudWatchEndpoints.WriteCborErrorAsync(context, queryCode, type, message, httpStatus);
         }
 
         if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
@@ -79,6 +89,7 @@ internal static class AuthErrors
         {
             QueryServices.Iam => QueryServices.IamNamespace,
             QueryServices.Sts => QueryServices.StsNamespace,
+            QueryServices.Monitoring => CloudWatch.CloudWatchProtocol.XmlNamespace,
             _ => QueueEndpoints.XmlNamespace,
         };
         xml.Append("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"").Append(xmlNamespace).Append("\"><Error><Type>Sender</Type><Code>");

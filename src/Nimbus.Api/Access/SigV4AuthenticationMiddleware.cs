@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Hosting;
+using Nimbus.Api.Prometheus;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Signing;
@@ -20,7 +21,8 @@ namespace Nimbus.Api.Access;
 /// the <see cref="CredentialDirectory"/>, before any API sees it, and records the <see cref="CallerIdentity"/>.
 /// An aws-chunked body (x-amz-content-sha256 STREAMING-…) is replaced by its decoded payload, whose chunk signatures
 /// are verified as the API reads it. Exempt: the health check, and code-download URLs, which carry a signature of
-/// Nimbus's own (as S3's presigned URLs in Code.Location do on AWS), and function URLs, which authenticate by their
+/// Nimbus's own (as S3's presigned URLs in Code.Location do on AWS), the Prometheus page (GET /metrics exactly, unless
+/// turned off), and function URLs, which authenticate by their
 /// AuthType (FunctionUrlHandler). With Auth=off every request acts as the account's
 /// root. A request whose body is already buffered is checked without an async state machine or a string allocated.
 /// </summary>
@@ -46,7 +48,8 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         // Only the reads these paths serve are exempt: a POST to /_nimbus/health is an SQS queue URL's shape
         // (/{account}/{queue}) and must be signed like any other.
         if (((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-                && (path.StartsWithSegments("/_nimbus/health") || path.StartsWithSegments("/_nimbus/code")))
+                && (path.StartsWithSegments("/_nimbus/health") || path.StartsWithSegments("/_nimbus/code")
+                    || (_options.PrometheusEndpoint && path.Equals(PrometheusEndpoints.Path, StringComparison.Ordinal))))
             || FunctionUrlAddress.IsFunctionUrl(request))
         {
             return next(context);
@@ -286,6 +289,11 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal))
         {
             return "sqs";
+        }
+
+        if (CloudWatch.CloudWatchProtocol.IsCborRequest(request) || CloudWatch.CloudWatchProtocol.IsJsonRequest(request))
+        {
+            return CloudWatch.CloudWatchProtocol.SigningName;
         }
 
         return request.Path.Value is { } path && path.StartsWith("/20", StringComparison.Ordinal) ? "lambda" : null;

@@ -37,6 +37,8 @@ internal sealed partial class FunctionUrlHandler(
     private const string NotFound = """{"Message":null}""";
     private const string TooLarge = """{"Message":"Request must be smaller than 6291456 bytes for the InvokeFunction operation"}""";
     private const string RateExceeded = """{"Message":"Rate Exceeded."}""";
+    private const string UrlAuthTypeKey = "lambda:FunctionUrlAuthType";
+    private const string ViaUrlKey = "lambda:InvokedViaFunctionUrl";
 
     public async Task HandleAsync(HttpContext context, string urlId, string domainName)
     {
@@ -82,17 +84,20 @@ internal sealed partial class FunctionUrlHandler(
             if (config.AuthType == FunctionUrlConfig.AuthIam)
             {
                 caller = authenticator.Authenticate(request, body.AsSpan(0, length));
-                if (caller is null || !await AllowedAsync(context, caller, scope, config, functionArn))
-                {
-                    await FunctionUrlResponse.WriteStatusAsync(response, StatusCodes.Status403Forbidden, Forbidden, ct);
-                    return;
-                }
+            }
+
+            if ((config.AuthType == FunctionUrlConfig.AuthIam && caller is null)
+                || !await AllowedAsync(context, caller ?? CallerIdentity.Anonymous, scope, config, functionArn))
+            {
+                await FunctionUrlResponse.WriteStatusAsync(response, StatusCodes.Status403Forbidden, Forbidden, ct);
+                return;
             }
 
             var requestId = context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string text ? text : Guid.NewGuid().ToString();
             var (rawPath, rawQuery) = RawTarget(context, urlId);
             var now = time.GetUtcNow();
-            var traceId = request.Headers["X-Amzn-Trace-Id"] is { Count: > 0 } given ? given.ToString() : NewTraceId(now);
+            var traceId = request.Headers["X-Amzn-Trace-Id"] is { Count: > 0 } given ? given.ToString()
+                : Core.Tracing.TraceDecision.FromTraceparent(request.Headers["traceparent"].ToString()) ?? NewTraceId(now);
             var urlRequest = new FunctionUrlRequest
             {
                 Http = request,
@@ -184,8 +189,11 @@ internal sealed partial class FunctionUrlHandler(
     }
 
     /// <summary>
-    /// lambda:InvokeFunctionUrl on the function (or alias) ARN, with lambda:FunctionUrlAuthType AWS_IAM, by the caller's
-    /// identity policies and the function's own policy for the URL's qualifier (either Allow suffices in its account).
+    /// What AWS requires of function URLs created since October 2025 (Lambda Developer Guide, urls-auth): both
+    /// lambda:InvokeFunctionUrl (with lambda:FunctionUrlAuthType the URL's AuthType) and lambda:InvokeFunction (with
+    /// lambda:InvokedViaFunctionUrl true) on the function (or alias) ARN. For AWS_IAM the signed caller's identity
+    /// policies and the function's own policy for the URL's qualifier decide (either Allow suffices in its account);
+    /// for NONE the caller is anonymous, so only the function policy's statements for Principal "*" can allow it.
     /// </summary>
     private static async Task<bool> AllowedAsync(HttpContext context, CallerIdentity caller, Scope scope, FunctionUrlConfig config, string functionArn)
     {
@@ -202,8 +210,8 @@ internal sealed partial class FunctionUrlHandler(
             var policy = context.RequestServices.GetService<IFunctionPolicySource>() is { } policies
                 ? await policies.FindAsync(scope, config.FunctionName, config.Qualifier, context.RequestAborted)
                 : null;
-            var keys = new ContextKeys().Set("lambda:FunctionUrlAuthType", FunctionUrlConfig.AuthIam);
-            await context.AuthorizeAsync("lambda:InvokeFunctionUrl", functionArn, keys, policy);
+            await context.AuthorizeAsync("lambda:InvokeFunctionUrl", functionArn, new ContextKeys().Set(UrlAuthTypeKey, config.AuthType), policy);
+            await context.AuthorizeAsync("lambda:InvokeFunction", functionArn, new ContextKeys().Set(ViaUrlKey, ContextValue.Bool(true)), policy);
             return true;
         }
         catch (AccessDeniedException)

@@ -15,4 +15,10 @@ public sealed class ApiOptions
     /// (Auth=off): signatures are not checked and every caller acts as the account's root, for throwaway local use.
     /// </summary>
     public bool Authenticate { get; set; } = true;
+
+    /// <summary>
+    /// True (the default): <c>GET /metrics</c> serves the platform's figures in Prometheus' text format, without a
+    /// signature (Prometheus does not sign SigV4); only that method and path are exempt. False: no such page.
+    /// </summary>
+    public bool PrometheusEndpoint { get; set; } = true;
 }

@@ -2,6 +2,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Nimbus.Api.CloudWatch;
 using Nimbus.Api.Iam;
 using Nimbus.Api.Queues;
 using Nimbus.Core.Access.Iam;
@@ -11,7 +12,7 @@ namespace Nimbus.Api.Hosting;
 
 /// <summary>
 /// <c>POST /</c>: SQS's JSON protocol (X-Amz-Target) goes to SQS; a query-protocol form goes to the API its Version
-/// names (SQS 2012-11-05, IAM 2010-05-08, STS 2011-06-15), or without one to the service its credential is scoped to.
+/// names (SQS 2012-11-05, IAM 2010-05-08, STS 2011-06-15, CloudWatch 2010-08-01), or without one to the service its credential is scoped to.
 /// A form whose Version names another service than its signature's scope is refused, as AWS's endpoints would.
 /// </summary>
 internal static class QueryEndpoints
@@ -28,6 +29,12 @@ internal static class QueryEndpoints
     private static async Task DispatchAsync(HttpContext context)
     {
         var request = context.Request;
+        if (CloudWatchProtocol.IsJsonRequest(request))
+        {
+            await CloudWatchEndpoints.HandleJsonAsync(context);
+            return;
+        }
+
         if (!QueryServices.IsForm(request))
         {
             await QueueEndpoints.HandleAsync(context, null);
@@ -49,7 +56,11 @@ internal static class QueryEndpoints
         {
             // AWS's common error for a query it cannot read; its wire text is not documented, so the reader's reason is given.
             var message = $"The request's form could not be read: {ex.Message}";
-            if (signed is QueryServices.Iam or QueryServices.Sts)
+            if (signed is QueryServices.Monitoring)
+            {
+                await CloudWatchEndpoints.WriteQueryErrorAsync(context, "MalformedQueryString", message, 400);
+            }
+            else if (signed is QueryServices.Iam or QueryServices.Sts)
             {
                 await IamEndpoints.WriteErrorAsync(context, Namespace(signed), new IamException("MalformedQueryString", 400, message));
             }
@@ -71,6 +82,10 @@ internal static class QueryEndpoints
             {
                 await QueueEndpoints.WriteXmlErrorAsync(context, new QueueException("SignatureDoesNotMatch", "SignatureDoesNotMatch", 403, message));
             }
+            else if (service == QueryServices.Monitoring)
+            {
+                await CloudWatchEndpoints.WriteQueryErrorAsync(context, "SignatureDoesNotMatch", message, 403);
+            }
             else
             {
                 await IamEndpoints.WriteErrorAsync(context, Namespace(service), new IamException("SignatureDoesNotMatch", 403, message));
@@ -89,6 +104,12 @@ internal static class QueryEndpoints
         foreach (var (key, value) in form)
         {
             parameters[key] = value.ToString();
+        }
+
+        if (service == QueryServices.Monitoring)
+        {
+            await CloudWatchEndpoints.HandleQueryAsync(context, parameters);
+            return;
         }
 
         await IamEndpoints.HandleAsync(context, service, parameters);

@@ -13,10 +13,12 @@ internal static class QueryServices
     public const string Sqs = "sqs";
     public const string Iam = "iam";
     public const string Sts = "sts";
+    public const string Monitoring = "monitoring";
 
     public const string SqsVersion = "2012-11-05";
     public const string IamVersion = "2010-05-08";
     public const string StsVersion = "2011-06-15";
+    public const string MonitoringVersion = "2010-08-01";
 
     public const string IamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/";
     public const string StsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -30,6 +32,7 @@ internal static class QueryServices
         Sqs => Sqs,
         Iam => Iam,
         Sts => Sts,
+        Monitoring => Monitoring,
         _ => null,
     };
 
@@ -39,6 +42,7 @@ internal static class QueryServices
         SqsVersion => Sqs,
         IamVersion => Iam,
         StsVersion => Sts,
+        MonitoringVersion => Monitoring,
         _ => null,
     };
 

@@ -50,7 +50,8 @@ public sealed class Authorizer(IIdentityPolicySource policies, TimeProvider time
             return new AuthorizationResult(PolicyDecision.Allow, DecisionReason.AllowedAsAccountRoot, null);
         }
 
-        var identityPolicies = caller.PrincipalType == CallerIdentity.AccountType
+        var anonymous = caller.PrincipalType == CallerIdentity.AnonymousType;
+        var identityPolicies = caller.PrincipalType == CallerIdentity.AccountType || anonymous
             ? []
             : await PoliciesOfAsync(caller.Arn, cancellationToken);
         var context = ContextKeys.ForCaller(caller, origin.SourceIp, time.GetUtcNow(), origin.Region, origin.SecureTransport);
@@ -59,7 +60,7 @@ public sealed class Authorizer(IIdentityPolicySource policies, TimeProvider time
             context.AddFrom(keys);
         }
 
-        var request = new RequestContext(caller.Arn, action, resource, context) { PrincipalAccount = caller.Account };
+        var request = new RequestContext(caller.Arn, action, resource, context) { PrincipalAccount = caller.Account, IsAnonymous = anonymous };
         return PolicyEvaluator.Evaluate(request, identityPolicies, resourcePolicy);
     }
 

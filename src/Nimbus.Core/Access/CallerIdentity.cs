@@ -12,6 +12,14 @@ public sealed record CallerIdentity(string Arn, string Account, string UserId, s
     public const string AccountType = "Account";
     public const string UserType = "User";
     public const string AssumedRoleType = "AssumedRole";
+    public const string AnonymousType = "Anonymous";
+
+    /// <summary>
+    /// An unsigned caller, as a function URL with AuthType NONE has: no identity-based policies, no account; only a
+    /// resource-based statement whose Principal is everyone (<c>"*"</c> or <c>{"AWS": "*"}</c>) can allow it.
+    /// aws:PrincipalType is <c>Anonymous</c> and aws:userid <c>anonymous</c>, as IAM documents for anonymous requests.
+    /// </summary>
+    public static CallerIdentity Anonymous { get; } = new("*", string.Empty, "anonymous", AnonymousType, null);
 
     /// <summary>The key the request was signed with; null when authentication is off.</summary>
     public string? AccessKeyId { get; init; }

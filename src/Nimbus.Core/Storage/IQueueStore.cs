@@ -55,4 +55,7 @@ public interface IQueueStore
     Task<int> DeleteExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken);
 
     Task<QueueCounts> CountMessagesAsync(long queueId, DateTimeOffset now, DateTimeOffset retainedSince, CancellationToken cancellationToken);
+
+    /// <summary>Every queue's depth (AWS/SQS's ApproximateNumberOfMessagesVisible and ApproximateAgeOfOldestMessage).</summary>
+    Task<IReadOnlyList<QueueDepth>> MeasureQueuesAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Storage;
 using Nimbus.Core.Validation;
 using Nimbus.Execution.Invocation;
@@ -19,6 +20,9 @@ public sealed partial class AsyncInvocationWorker
     /// </summary>
     private async Task FailAsync(Outcome outcome, string condition, int attempts, InvocationResult? result, string? trace, CancellationToken cancellationToken)
     {
+        // AWS counts every event given up on (sent on to a destination or dead-letter queue or not) in AsyncEventsDropped.
+        var invocation = outcome.Invocation;
+        metrics?.Lambda(invocation.Scope, invocation.FunctionName, invocation.Qualifier, LambdaMetric.AsyncEventsDropped, 1);
         if (outcome.Config?.OnFailure is { } onFailure)
         {
             await SendRecordAsync(outcome, onFailure, condition, attempts, result, trace, cancellationToken);
@@ -142,6 +146,9 @@ public sealed partial class AsyncInvocationWorker
     {
         Log.DestinationFailed(logger, outcome.Invocation.FunctionName, outcome.Invocation.RequestId, destination, reason);
         NimbusMetrics.DestinationDeliveryFailures.Add(1, new KeyValuePair<string, object?>("function_name", outcome.Invocation.FunctionName));
+        var invocation = outcome.Invocation;
+        var metric = destination == outcome.Version.DeadLetterTargetArn ? LambdaMetric.DeadLetterErrors : LambdaMetric.DestinationDeliveryFailures;
+        metrics?.Lambda(invocation.Scope, invocation.FunctionName, invocation.Qualifier, metric, 1);
     }
 
     /// <summary>The first 1 KB of the function's error message (AWS's ErrorMessage attribute), or what stopped the event.</summary>

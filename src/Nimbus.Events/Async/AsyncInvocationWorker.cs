@@ -4,9 +4,12 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Storage;
+using Nimbus.Core.Tracing;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Invocation;
 
@@ -27,7 +30,8 @@ public sealed partial class AsyncInvocationWorker(
     TimeProvider time,
     ILogger<AsyncInvocationWorker> logger,
     IQueueDestination? queues = null,
-    FunctionRoleAccess? roles = null) : BackgroundService
+    FunctionRoleAccess? roles = null,
+    IMetricsRecorder? metrics = null) : BackgroundService
 {
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
@@ -124,7 +128,8 @@ public sealed partial class AsyncInvocationWorker(
             var maximumAge = config?.MaximumEventAgeInSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : settings.MaximumEventAge;
             var resolved = ResolvedFunction.Choose(invocation.Scope, target);
             var outcome = new Outcome(invocation, target, resolved.Version, config);
-            if (time.GetUtcNow() - invocation.EnqueuedAt > maximumAge)
+            var age = time.GetUtcNow() - invocation.EnqueuedAt;
+            if (age > maximumAge)
             {
                 Log.Dropped(logger, invocation.FunctionName, invocation.RequestId, InvocationRecord.EventAgeExceeded);
                 await FailAsync(outcome, InvocationRecord.EventAgeExceeded, invocation.Attempts, null, invocation.TraceId, stoppingToken);
@@ -135,12 +140,17 @@ public sealed partial class AsyncInvocationWorker(
             // The chain this event belongs to (its trace header's lineage) counts one more invocation of this function.
             if (RecursiveLoops.Stops(target.Record, invocation.TraceId, time, out var trace))
             {
+                metrics?.Lambda(invocation.Scope, invocation.FunctionName, invocation.Qualifier, LambdaMetric.RecursiveInvocationsDropped, 1);
                 Log.RecursiveLoop(logger, invocation.FunctionName, invocation.RequestId, RecursiveLoops.MaxInvocationsPerChain);
                 await FailAsync(outcome, InvocationRecord.RecursiveLoop, invocation.Attempts, null, invocation.TraceId, stoppingToken);
                 await queue.CompleteAsync(invocation.RequestId, stoppingToken);
                 return;
             }
 
+            metrics?.Lambda(invocation.Scope, invocation.FunctionName, invocation.Qualifier, LambdaMetric.AsyncEventAge, age.TotalMilliseconds);
+            // The sampling decision is the function's (TracingConfig) before the delivery's spans start, so that they agree.
+            trace = TraceDecision.Decide(trace, resolved.Version.TracingMode, null, time);
+            using var delivery = NimbusTracing.StartDelivery(trace, invocation.EnqueuedAt, "async", time);
             var invoked = await invoker.InvokeAsync(
                 resolved, new RequestId(invocation.RequestId), invocation.Payload, InvocationType.Event, trace, invocation.ClientContext, stoppingToken);
             if (!invoked.Ran)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Storage;
 using Nimbus.Execution.Invocation;
 
@@ -8,7 +9,7 @@ namespace Nimbus.Events.Async;
 /// Accepts Event invocations: commits each to the durable queue before the caller gets its 202, then wakes the
 /// <see cref="AsyncInvocationWorker"/>, which delivers it through the same invoke entry point as a synchronous call.
 /// </summary>
-public sealed class AsyncInvokeService(IAsyncInvocationStore queue, AsyncInvocationWorker worker, TimeProvider time)
+public sealed class AsyncInvokeService(IAsyncInvocationStore queue, AsyncInvocationWorker worker, TimeProvider time, IMetricsRecorder? metrics = null)
 {
     /// <summary>Queues an event for <paramref name="target"/>; durable once this returns.</summary>
     /// <remarks>The version is chosen again at delivery: an alias that moves meanwhile runs its new version, as on AWS.</remarks>
@@ -28,6 +29,7 @@ public sealed class AsyncInvokeService(IAsyncInvocationStore queue, AsyncInvocat
             NextAttemptAt = now,
         };
         await queue.EnqueueAsync(invocation, cancellationToken);
+        metrics?.Lambda(target.Scope, target.Function.Name, target.Qualifier, LambdaMetric.AsyncEventsReceived, 1);
         worker.Wake();
     }
 }

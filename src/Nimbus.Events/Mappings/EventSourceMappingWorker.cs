@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Storage;
 using Nimbus.Events.Async;
 using Nimbus.Execution.Invocation;
@@ -24,7 +25,8 @@ public sealed partial class EventSourceMappingWorker(
     ILogger<EventSourceMappingWorker> logger,
     IQueueSource? source = null,
     IQueueDestination? deadLetters = null,
-    FunctionRoleAccess? roles = null) : BackgroundService
+    FunctionRoleAccess? roles = null,
+    IMetricsRecorder? metrics = null) : BackgroundService
 {
     /// <summary>A reload now and then catches what no signal reports (a queue created or deleted meanwhile).</summary>
     private static readonly TimeSpan ReloadEvery = TimeSpan.FromSeconds(5);
@@ -117,7 +119,7 @@ public sealed partial class EventSourceMappingWorker(
                 if (poller is null || poller.Mapping.LastModified != mapping.LastModified)
                 {
                     await StopAsync(mapping.Uuid);
-                    poller = new MappingPoller(mapping, queues, deadLetters, functions, invoker, time, logger, cancellationToken, Wake, roles);
+                    poller = new MappingPoller(mapping, queues, deadLetters, functions, invoker, time, logger, cancellationToken, Wake, roles, metrics);
                     _pollers[mapping.Uuid] = poller;
                     poller.Start();
                 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Nimbus.Core.Errors;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Queues;
 
 namespace Nimbus.Events.Queues;
@@ -32,6 +33,7 @@ public sealed partial class QueueService
         var now = _timeProvider.GetUtcNow();
         var prepared = Prepare(queue, message, now);
         var sent = await _store.SendMessagesAsync(queue.Id, [prepared], cancellationToken);
+        _metrics?.Sqs(queue.Scope, queue.Name, SqsMetric.NumberOfMessagesSent, 1);
         Notify(queue.Id);
         return ResultOf(queue, prepared, sent[0]);
     }
@@ -77,6 +79,7 @@ public sealed partial class QueueService
         if (valid.Count > 0)
         {
             var sent = await _store.SendMessagesAsync(queue.Id, valid, cancellationToken);
+            _metrics?.Sqs(queue.Scope, queue.Name, SqsMetric.NumberOfMessagesSent, valid.Count);
             for (var j = 0; j < valid.Count; j++)
             {
                 results[positions[j]] = new BatchEntryResult<SendResult>(ResultOf(queue, valid[j], sent[j]), null);
@@ -177,6 +180,7 @@ public sealed partial class QueueService
 
             if (batch.Messages.Count > 0)
             {
+                _metrics?.Sqs(queue.Scope, queue.Name, SqsMetric.NumberOfMessagesReceived, batch.Messages.Count);
                 var received = new ReceivedMessage[batch.Messages.Count];
                 for (var i = 0; i < received.Length; i++)
                 {

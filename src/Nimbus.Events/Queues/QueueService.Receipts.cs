@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
 using Nimbus.Core.Errors;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Queues;
 
 namespace Nimbus.Events.Queues;
@@ -45,12 +46,19 @@ public sealed partial class QueueService
         }
 
         var outcomes = await _store.DeleteMessagesAsync(handles, _timeProvider.GetUtcNow(), requireInFlight: queue.IsFifo, cancellationToken);
+        var deleted = 0;
         for (var j = 0; j < outcomes.Count; j++)
         {
+            deleted += outcomes[j] == ReceiptOutcome.Done ? 1 : 0;
             if (queue.IsFifo && outcomes[j] is ReceiptOutcome.Stale or ReceiptOutcome.NotInFlight)
             {
                 errors[positions[j]] = QueueErrors.InvalidParameter("ReceiptHandle", receiptHandles[positions[j]], "The receipt handle has expired.");
             }
+        }
+
+        if (deleted > 0)
+        {
+            _metrics?.Sqs(queue.Scope, queue.Name, SqsMetric.NumberOfMessagesDeleted, deleted);
         }
 
         if (queue.IsFifo)

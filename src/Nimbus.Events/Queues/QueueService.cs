@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Arns;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Queues;
 using Nimbus.Core.Storage;
 
@@ -27,12 +28,14 @@ public sealed partial class QueueService : IDisposable
     private readonly IQueueStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<QueueService> _logger;
+    private readonly IMetricsRecorder? _metrics;
     private readonly ConcurrentDictionary<(string Account, string Region, string Name), QueueRecord> _queues = new();
     private readonly ConcurrentDictionary<long, QueueSignal> _signals = new();
     private readonly ConcurrentDictionary<long, DateTimeOffset> _purges = new();
 
-    public QueueService(IQueueStore store, TimeProvider timeProvider, ILogger<QueueService> logger)
+    public QueueService(IQueueStore store, TimeProvider timeProvider, ILogger<QueueService> logger, IMetricsRecorder? metrics = null)
     {
+        _metrics = metrics is { Enabled: true } ? metrics : null;
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);

@@ -19,6 +19,29 @@ internal sealed class EnvironmentPool : IAsyncDisposable
     /// <summary>Called after an environment was disposed (its last output is still in <see cref="ExecutionEnvironment.Output"/>).</summary>
     public Action<ExecutionEnvironment>? Discarded { get; set; }
 
+    /// <summary>Live environments by state, counted now (for the Prometheus page; walks every environment).</summary>
+    public EnvironmentCounts Count()
+    {
+        int initializing = 0, idle = 0, busy = 0;
+        foreach (var (environment, _) in _all)
+        {
+            switch (environment.State)
+            {
+                case EnvironmentState.Initializing:
+                    initializing++;
+                    break;
+                case EnvironmentState.Idle:
+                    idle++;
+                    break;
+                case EnvironmentState.Busy:
+                    busy++;
+                    break;
+            }
+        }
+
+        return new EnvironmentCounts(initializing, idle, busy);
+    }
+
     public void Track(FunctionEnvironments group, ExecutionEnvironment environment)
     {
         _all[environment] = group;

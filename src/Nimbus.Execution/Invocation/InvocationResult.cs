@@ -30,4 +30,13 @@ public sealed record InvocationResult
 
     /// <summary>True when the invocation started a new environment.</summary>
     public bool ColdStart { get; init; }
+
+    /// <summary>The function's run time, init excluded (AWS's Duration metric); zero when init failed.</summary>
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>True when it ran on an environment kept for provisioned concurrency.</summary>
+    public bool Provisioned { get; init; }
+
+    /// <summary>The environments provisioned for the version it ran (0 when none): for the provisioned-concurrency metrics.</summary>
+    public int ProvisionedConfigured { get; init; }
 }

@@ -20,6 +20,7 @@ public sealed partial class Invoker
         CancellationToken cancellationToken)
     {
         var clock = _time.GetTimestamp();
+        using var span = Core.Diagnostics.NimbusTracing.Source.StartActivity(Core.Diagnostics.NimbusTracing.Init);
         var (environment, outcome) = await StartEnvironmentAsync(request.Scope, request.Function, request.OutboundNetwork, OnDemand, group, _options.InitTimeout, cancellationToken);
         if (outcome.Kind == OutcomeKind.Timeout)
         {
@@ -140,7 +141,8 @@ public sealed partial class Invoker
         TimeSpan duration,
         TimeSpan? initDuration,
         ExecutionEnvironment environment,
-        bool cold)
+        bool cold,
+        int provisionedConfigured)
     {
         ReadOnlyMemory<byte> payload;
         string? functionError = null;
@@ -173,6 +175,9 @@ public sealed partial class Invoker
             LogLines = lines,
             ColdStart = cold,
             Streamed = outcome.Streamed,
+            Duration = duration,
+            Provisioned = environment.Provisioned,
+            ProvisionedConfigured = provisionedConfigured,
         };
     }
 

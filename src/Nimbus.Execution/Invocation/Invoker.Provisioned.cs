@@ -66,6 +66,26 @@ public sealed partial class Invoker
         }
     }
 
+    /// <summary>The environments provisioned for a group's version (0, without a scan, when nothing is provisioned).</summary>
+    private int ProvisionedFor(FunctionEnvironments group)
+    {
+        if (_provisioned.IsEmpty)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var (_, set) in _provisioned)
+        {
+            if (ReferenceEquals(set.Group, group))
+            {
+                count += set.Environments.Count;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>The environments of one provisioned-concurrency config.</summary>
     private sealed class ProvisionedSet
     {

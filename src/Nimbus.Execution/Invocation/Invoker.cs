@@ -140,7 +140,7 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 
         var duration = _time.GetElapsedTime(clock);
         lines.AddRange(environment.Output.Drain());
-        var result = Complete(request, outcome, lines, duration, initDuration, environment, cold);
+        var result = Complete(request, outcome, lines, duration, initDuration, environment, cold, ProvisionedFor(group));
         if (outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError)
         {
             environment.MarkIdle(_time.GetUtcNow());
@@ -153,6 +153,12 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 
         return result;
     }
+
+    /// <summary>Live environments by state (initializing, warm and idle, busy).</summary>
+    public EnvironmentCounts Environments() => Pool.Count();
+
+    /// <summary>Invocations running now on the scope's unreserved concurrency pool (for metrics).</summary>
+    public int UnreservedInFlight(Scope scope) => _gate.UnreservedInFlight(scope);
 
     /// <summary>Reclaims idle environments past their idle timeout or lifetime.</summary>
     public Task<int> ReclaimAsync() => Pool.ReclaimAsync(_time.GetUtcNow(), _options.IdleTimeout, _options.MaxLifetime);

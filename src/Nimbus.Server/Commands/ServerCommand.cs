@@ -4,12 +4,14 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Nimbus.Api.Audit;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Iam;
 using Nimbus.Core.Access.Identity;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Runtimes;
 using Nimbus.Core.Storage;
 using Nimbus.Events;
@@ -17,6 +19,7 @@ using Nimbus.Events.Async;
 using Nimbus.Execution;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Logs;
+using Nimbus.Execution.Metrics;
 using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Server.Configuration;
@@ -241,7 +244,9 @@ internal static class ServerCommand
             api.AccountId = options.AccountId;
             api.DefaultRegion = options.Region;
             api.Authenticate = options.Auth != "off";
+            api.PrometheusEndpoint = options.PrometheusEndpoint;
         });
+        services.AddSingleton(sp => new MetricsAggregator(sp.GetRequiredService<TimeProvider>(), enabled: options.Metrics));
         services.AddSingleton(new FunctionServiceOptions { ConcurrentExecutions = options.ConcurrentExecutions });
         services.AddSingleton(TimeProvider.System);
         services.AddNimbusCore();
@@ -255,8 +260,10 @@ internal static class ServerCommand
             execution.PlatformSocketPath = platformSocket;
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
+            execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
         });
         services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
+        services.Configure<MetricsOptions>(metrics => metrics.Retention = TimeSpan.FromDays(options.MetricsRetentionDays));
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>
         {
@@ -267,6 +274,18 @@ internal static class ServerCommand
             }
         });
         services.AddNimbusApi();
+        if (options.TracingOtlpEndpoint.Length > 0)
+        {
+            TracingExport.Add(services, options.TracingOtlpEndpoint);
+        }
+
+        services.Configure<AuditOptions>(audit =>
+        {
+            audit.Enabled = options.Audit;
+            audit.DataEvents = options.AuditDataEvents;
+            audit.Retention = TimeSpan.FromDays(options.AuditRetentionDays);
+            audit.SweepInterval = TimeSpan.FromSeconds(options.AuditSweepSeconds);
+        });
 
         // A function's role must exist and trust lambda.amazonaws.com; with Auth=off every role is assumable.
         services.AddSingleton(sp => new ExecutionRoles(sp.GetRequiredService<IRoleDirectory>(), everyRoleAssumable: options.Auth == "off"));

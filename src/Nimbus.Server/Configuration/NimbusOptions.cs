@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Execution;
+
 namespace Nimbus.Server.Configuration;
 
 /// <summary>
@@ -37,6 +39,9 @@ public sealed class NimbusOptions
     /// <summary>Outbound network for sandboxed functions (user-mode NAT, Lambda's default); false: loopback only.</summary>
     public bool OutboundNetwork { get; set; } = true;
 
+    /// <summary>Bytes per second a streamed response may send after its first 6 MB (AWS: 2 MB/s); 0: no cap.</summary>
+    public int StreamBandwidthBytesPerSecond { get; set; } = ExecutionOptions.AwsStreamBandwidth;
+
     /// <summary>Seconds an idle environment stays warm.</summary>
     public int IdleTimeoutSeconds { get; set; } = 600;
 
@@ -45,6 +50,15 @@ public sealed class NimbusOptions
 
     /// <summary>Seconds between sweeps that delete log events past their group's retention (PutRetentionPolicy).</summary>
     public int LogRetentionSweepSeconds { get; set; } = 3600;
+
+    /// <summary>Record AWS/Lambda and AWS/SQS metrics (served by the CloudWatch API and /metrics); false: none are recorded.</summary>
+    public bool Metrics { get; set; } = true;
+
+    /// <summary>Days metric points are kept (CloudWatch keeps 1-minute points for 15).</summary>
+    public int MetricsRetentionDays { get; set; } = 15;
+
+    /// <summary>Serve the platform's figures at GET /metrics in Prometheus' text format, unsigned.</summary>
+    public bool PrometheusEndpoint { get; set; } = true;
 
     /// <summary>Seconds before each retry of a failed asynchronous invocation, comma-separated (AWS: about 60 then 120).</summary>
     public string AsyncRetryDelays { get; set; } = "60,120";
@@ -63,4 +77,22 @@ public sealed class NimbusOptions
 
     /// <summary>Minimum level of the server's own log (Trace, Debug, Information, Warning, Error).</summary>
     public string LogLevel { get; set; } = "Information";
+
+    /// <summary>Records every API call in the audit trail (docs/audit.md).</summary>
+    public bool Audit { get; set; } = true;
+
+    /// <summary>Records data events too (Invoke, queue messages, log events), as a trail with data event selectors does.</summary>
+    public bool AuditDataEvents { get; set; }
+
+    /// <summary>Days audit events are kept (CloudTrail's event history: 90).</summary>
+    public int AuditRetentionDays { get; set; } = 90;
+
+    /// <summary>Seconds between sweeps that delete audit events past the retention.</summary>
+    public int AuditSweepSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// OTLP/HTTP endpoint to export trace spans to (e.g. <c>http://127.0.0.1:4318</c>; spans go to <c>/v1/traces</c>);
+    /// empty: no spans are made (docs/tracing.md).
+    /// </summary>
+    public string TracingOtlpEndpoint { get; set; } = "";
 }

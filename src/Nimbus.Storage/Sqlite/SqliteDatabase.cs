@@ -155,6 +155,7 @@ internal sealed class SqliteDatabase : IStoreSchema, IDisposable
         bool durable = true)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var started = _timeProvider.GetTimestamp();
         await _writeLock.WaitAsync(cancellationToken);
         SqliteConnection? relaxed = null;
         try
@@ -173,6 +174,7 @@ internal sealed class SqliteDatabase : IStoreSchema, IDisposable
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             var result = await work(connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            Nimbus.Core.Diagnostics.NimbusMetrics.StoreWriteDuration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds);
             return result;
         }
         finally

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Nimbus.Core.Arns;
 using Nimbus.Core.Queues;
 using static Nimbus.Storage.Sqlite.SqliteData;
 
@@ -38,6 +39,30 @@ internal sealed partial class SqliteQueueStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new QueueCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    public async Task<IReadOnlyList<QueueDepth>> MeasureQueuesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
+        await using var command = CreateCommand(
+            connection,
+            transaction: null,
+            """
+            SELECT q.account, q.region, q.name,
+                   (SELECT COUNT(*) FROM queue_messages m WHERE m.queue_id = q.id AND m.visible_at <= @now),
+                   (SELECT MIN(m.sent_at) FROM queue_messages m WHERE m.queue_id = q.id)
+            FROM queues q ORDER BY q.account, q.region, q.name
+            """);
+        command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+        var depths = new List<QueueDepth>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var oldest = await reader.IsDBNullAsync(4, cancellationToken) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4));
+            depths.Add(new QueueDepth(new Scope(reader.GetString(0), reader.GetString(1)), reader.GetString(2), reader.GetInt64(3), oldest));
+        }
+
+        return depths;
     }
 
     public async Task<int> DeleteExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ import time
 import urllib.parse
 import urllib.request
 
+import boto3
 import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
@@ -94,6 +95,22 @@ def url_id(config):
     match = URL_PATTERN.match(config["FunctionUrl"])
     assert match, config["FunctionUrl"]
     return match.group(1)
+
+
+def allow_public(name, qualifier=None):
+    """The two statements AWS requires of a NONE URL since October 2025: InvokeFunctionUrl for everyone with
+    FunctionUrlAuthType NONE, and InvokeFunction for everyone when invoked through the URL."""
+    extra = {"Qualifier": qualifier} if qualifier else {}
+    LAM.add_permission(FunctionName=name, StatementId="url", Action="lambda:InvokeFunctionUrl", Principal="*",
+                       FunctionUrlAuthType="NONE", **extra)
+    LAM.add_permission(FunctionName=name, StatementId="url-invoke", Action="lambda:InvokeFunction", Principal="*",
+                       InvokedViaFunctionUrl=True, **extra)
+
+
+def public_url(name, **config):
+    created = LAM.create_function_url_config(FunctionName=name, AuthType="NONE", **config)
+    allow_public(name, config.get("Qualifier"))
+    return created
 
 
 def request(url_id_, path, method="GET", body=None, headers=None, host_form=False):
@@ -175,7 +192,7 @@ def case_config_api():
 
 def case_request_event():
     name = deploy({"app.py": ECHO})
-    uid = url_id(LAM.create_function_url_config(FunctionName=name, AuthType="NONE"))
+    uid = url_id(public_url(name))
     for host_form in (False, True):
         status, headers, body = request(
             uid, "/a/b?x=1&x=2&y=hello%20world", headers={"Cookie": "c1=v1; c2=v2", "X-Multi": "one", "User-Agent": "nimbus-test"},
@@ -214,7 +231,7 @@ def case_request_event():
 
 def case_bodies_and_answers():
     name = deploy({"app.py": ECHO})
-    uid = url_id(LAM.create_function_url_config(FunctionName=name, AuthType="NONE"))
+    uid = url_id(public_url(name))
     binary = bytes(range(256)) * 4
     status, headers, body = request(uid, "/binary", "POST", binary, {"Content-Type": "application/octet-stream"})
     assert status == 200 and body == binary and headers["Content-Type"] == "application/octet-stream", (status, headers)
@@ -236,7 +253,7 @@ def case_bodies_and_answers():
 
 def case_cors():
     name = deploy({"app.py": ECHO})
-    uid = url_id(LAM.create_function_url_config(FunctionName=name, AuthType="NONE", Cors={
+    uid = url_id(public_url(name, Cors={
         "AllowOrigins": ["https://example.com"], "AllowMethods": ["GET", "POST"], "AllowHeaders": ["x-custom"],
         "ExposeHeaders": ["x-answer"], "MaxAge": 300}))
     status, headers, body = request(uid, "/fail", "OPTIONS", headers={
@@ -278,6 +295,71 @@ def case_iam_auth():
     assert event["requestContext"]["accountId"] == "000000000000" and event["body"] == '{"a": 1}', event
 
 
+def case_public_statements():
+    name = deploy({"app.py": ECHO})
+    uid = url_id(LAM.create_function_url_config(FunctionName=name, AuthType="NONE"))
+    forbidden = (403, {"Message": "Forbidden"})
+    status, _, body = request(uid, "/")
+    assert (status, json.loads(body)) == forbidden, (status, body)
+    LAM.add_permission(FunctionName=name, StatementId="url", Action="lambda:InvokeFunctionUrl", Principal="*",
+                       FunctionUrlAuthType="NONE")
+    status, _, body = request(uid, "/")
+    assert (status, json.loads(body)) == forbidden, ("InvokeFunctionUrl alone is not enough", status, body)
+    LAM.add_permission(FunctionName=name, StatementId="url-invoke", Action="lambda:InvokeFunction", Principal="*",
+                       InvokedViaFunctionUrl=True)
+    status, _, body = request(uid, "/open", host_form=True)
+    assert status == 200 and json.loads(body)["rawPath"] == "/open", (status, body)
+
+    # A grant for AWS_IAM URLs, or to one account, does not open a NONE URL; a Deny for everyone closes it.
+    LAM.remove_permission(FunctionName=name, StatementId="url")
+    LAM.add_permission(FunctionName=name, StatementId="url", Action="lambda:InvokeFunctionUrl", Principal="*",
+                       FunctionUrlAuthType="AWS_IAM")
+    assert request(uid, "/")[0] == 403
+    LAM.remove_permission(FunctionName=name, StatementId="url")
+    LAM.add_permission(FunctionName=name, StatementId="url", Action="lambda:InvokeFunctionUrl", Principal="000000000000",
+                       FunctionUrlAuthType="NONE")
+    assert request(uid, "/")[0] == 403
+    LAM.remove_permission(FunctionName=name, StatementId="url")
+    LAM.add_permission(FunctionName=name, StatementId="url", Action="lambda:InvokeFunctionUrl", Principal="*",
+                       FunctionUrlAuthType="NONE")
+    assert request(uid, "/")[0] == 200
+
+    # An alias's URL needs the statements on the alias, not on the function.
+    LAM.create_alias(FunctionName=name, Name="live", FunctionVersion="$LATEST")
+    live = url_id(LAM.create_function_url_config(FunctionName=name, Qualifier="live", AuthType="NONE"))
+    assert request(live, "/")[0] == 403
+    allow_public(name, "live")
+    assert request(live, "/")[0] == 200
+
+
+def case_iam_auth_needs_both_actions():
+    iam = boto3.client("iam", endpoint_url=ENDPOINT, region_name=REGION)
+    name = deploy({"app.py": ECHO})
+    uid = url_id(LAM.create_function_url_config(FunctionName=name, AuthType="AWS_IAM"))
+    user = f"url-{name}"
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    arn = f"arn:aws:lambda:{REGION}:000000000000:function:{name}"
+    url_only = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunctionUrl", "Resource": arn}]}
+    iam.put_user_policy(UserName=user, PolicyName="url", PolicyDocument=json.dumps(url_only))
+    assert signed_request(uid, "/", key["AccessKeyId"], key["SecretAccessKey"])[0] == 403
+    both = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "lambda:InvokeFunctionUrl", "Resource": arn},
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": arn,
+         "Condition": {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}}}]}
+    iam.put_user_policy(UserName=user, PolicyName="url", PolicyDocument=json.dumps(both))
+    status, body = signed_request(uid, "/", key["AccessKeyId"], key["SecretAccessKey"])
+    assert status == 200 and json.loads(body)["requestContext"]["authorizer"]["iam"]["userArn"].endswith(f":user/{user}"), (status, body)
+    # The same policy does not let the user invoke the function directly: the condition holds only through the URL.
+    user_lambda = boto3.client("lambda", endpoint_url=ENDPOINT, region_name=REGION, aws_access_key_id=key["AccessKeyId"],
+                               aws_secret_access_key=key["SecretAccessKey"])
+    try:
+        user_lambda.invoke(FunctionName=name)
+        raise AssertionError("direct invoke allowed")
+    except botocore.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == "AccessDeniedException", e.response
+
+
 def read_stream(response):
     """Reads a chunked answer as it arrives: (text, [seconds since the request]) per piece."""
     started, pieces = time.monotonic(), []
@@ -291,7 +373,7 @@ def read_stream(response):
 
 def case_streaming_url():
     name = deploy({"index.mjs": NODE_STREAM}, runtime="nodejs20.x", handler="index.handler")
-    uid = url_id(LAM.create_function_url_config(FunctionName=name, AuthType="NONE", InvokeMode="RESPONSE_STREAM"))
+    uid = url_id(public_url(name, InvokeMode="RESPONSE_STREAM"))
     connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
     connection.request("GET", f"/_url/{uid}/")
     response = connection.getresponse()

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text;
+using Microsoft.Extensions.Options;
 using Nimbus.Core.Functions;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Invocation;
@@ -18,7 +19,7 @@ public sealed class InvocationServiceTests
     };
 
     private static Task<InvocationOutcome> InvokeAsync(InvokerHarness harness, RequestId requestId) =>
-        new InvocationService(harness.Invoker).InvokeAsync(
+        new InvocationService(harness.Invoker, Options.Create(new ExecutionOptions()), TimeProvider.System).InvokeAsync(
             Target(harness), requestId, Encoding.UTF8.GetBytes("""{"n":1}"""), InvocationType.RequestResponse, null, null, TestContext.Current.CancellationToken);
 
     [Fact]

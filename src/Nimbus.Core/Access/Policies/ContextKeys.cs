@@ -101,8 +101,13 @@ public sealed class ContextKeys
     {
         public void Fill(Dictionary<string, ContextValue> values)
         {
-            values[GlobalConditionKeys.PrincipalArn] = ContextValue.Of(Identity.Arn);
-            values[GlobalConditionKeys.PrincipalAccount] = ContextValue.Of(Identity.Account);
+            if (Identity.PrincipalType != CallerIdentity.AnonymousType)
+            {
+                // An anonymous request has neither (IAM's global keys: present only for signed requests).
+                values[GlobalConditionKeys.PrincipalArn] = ContextValue.Of(Identity.Arn);
+                values[GlobalConditionKeys.PrincipalAccount] = ContextValue.Of(Identity.Account);
+            }
+
             values[GlobalConditionKeys.PrincipalType] = ContextValue.Of(Identity.PrincipalType);
             values[GlobalConditionKeys.UserId] = ContextValue.Of(Identity.UserId);
             values[GlobalConditionKeys.SourceIp] = ContextValue.Ip(SourceIp);

@@ -81,6 +81,14 @@ public static class PolicyEvaluator
             }
         }
 
+        if (request.IsAnonymous)
+        {
+            // Nobody's account and no identity policies: the resource's grant to everyone is the only way in.
+            return resourceMatch == PrincipalMatch.Direct
+                ? new AuthorizationResult(PolicyDecision.Allow, DecisionReason.AllowedByResourcePolicy, resourceAllow)
+                : new AuthorizationResult(PolicyDecision.Deny, DecisionReason.NoResourcePolicyAllows, null);
+        }
+
         var sameAccount = string.Equals(request.PrincipalAccount, request.ResourceAccount, StringComparison.Ordinal);
         if (sameAccount && IsAccountRoot(request))
         {

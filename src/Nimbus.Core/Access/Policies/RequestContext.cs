@@ -35,6 +35,10 @@ public sealed class RequestContext
     /// <summary>The service acting, when a service principal (<c>lambda.amazonaws.com</c>) makes the request.</summary>
     public string? ServicePrincipal { get; init; }
 
+    /// <summary>An unsigned request (<see cref="CallerIdentity.Anonymous"/>): only a resource-based Allow for everyone
+    /// grants it.</summary>
+    public bool IsAnonymous { get; init; }
+
     /// <summary>The identity provider, when a federated principal makes the request.</summary>
     public string? FederatedProvider { get; init; }
 
