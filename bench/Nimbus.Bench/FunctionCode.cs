@@ -19,6 +19,24 @@ internal static class FunctionCode
         _ => throw new ArgumentOutOfRangeException(nameof(runtime), runtime, "no no-op handler for this runtime"),
     };
 
+    /// <summary>A zip of files with their Unix modes (an extension must be executable).</summary>
+    public static byte[] Zip(params (string Name, string Content, int Mode)[] files)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content, mode) in files)
+            {
+                var entry = zip.CreateEntry(name);
+                entry.ExternalAttributes = (mode | 0x8000) << 16;
+                using var stream = entry.Open();
+                stream.Write(Encoding.UTF8.GetBytes(content));
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
     private static byte[] Zip(string name, string content)
     {
         using var buffer = new MemoryStream();

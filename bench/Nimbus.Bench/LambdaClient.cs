@@ -16,9 +16,9 @@ internal sealed class LambdaClient(HttpClient http)
     public HttpClient Http => http;
 
     /// <summary>Creates a no-op function of <paramref name="runtime"/> and waits until it is Active.</summary>
-    public Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null)
+    public Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null, (byte[] Zip, string Handler)? code = null)
     {
-        var (zip, handler) = FunctionCode.NoOp(runtime, name);
+        var (zip, handler) = code ?? FunctionCode.NoOp(runtime, name);
         return CreateAsync(name, runtime, handler, zip, cancellationToken, memorySize, layers);
     }
 

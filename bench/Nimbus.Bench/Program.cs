@@ -19,6 +19,7 @@ using Nimbus.Bench;
     ("metrics", MetricsBenchmark.RunAsync),
     ("audit", AuditBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
+    ("extensions", ExtensionBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),
     ("events", EventsBenchmark.RunAsync),
     ("images", ImageBenchmark.RunAsync),

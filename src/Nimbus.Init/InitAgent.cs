@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Nimbus.Init.Extensions;
 using Nimbus.Init.Host;
 using Nimbus.Init.Http;
 using Nimbus.Init.Interop;
@@ -30,6 +31,8 @@ internal sealed class InitAgent : IDisposable
     private readonly InvocationCoordinator _coordinator = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _exitReported = Task.CompletedTask;
+    private ExtensionSupervisor? _extensions;
+    private Thread? _pump;
 
     public InitAgent(string socketPath, IPEndPoint apiEndPoint)
     {
@@ -45,7 +48,10 @@ internal sealed class InitAgent : IDisposable
         await socket.ConnectAsync(new UnixDomainSocketEndPoint(_socketPath), _stopping.Token);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         using var host = new HostLink(stream);
-        using var server = new HttpServer(_apiEndPoint, new RuntimeApiHandler(_coordinator, host));
+        using var extensions = new ExtensionSupervisor(_runtime, host, TimeProvider.System, _stopping.Token);
+        _extensions = extensions;
+        host.Observer = extensions.Telemetry.Output;
+        using var server = new HttpServer(_apiEndPoint, new RuntimeApiHandler(_coordinator, host, extensions));
         var runtimeApi = Format(server.LocalEndPoint);
         var serving = server.RunAsync(_stopping.Token);
 
@@ -71,6 +77,7 @@ internal sealed class InitAgent : IDisposable
 
                         break;
                     case FrameType.Invoke:
+                        extensions.Invoke(frame);
                         _coordinator.Enqueue(frame);
                         break;
                     case FrameType.Shutdown:
@@ -112,6 +119,22 @@ internal sealed class InitAgent : IDisposable
             return;
         }
 
+        if (info.Extensions.Count > 0 && _extensions is { } extensions)
+        {
+            // Extensions start first and write to pipes of their own, read by the same pump from the start.
+            var early = _runtime.OpenOutput(extensions: true);
+            host.Attach(early);
+            StartPump(host, early);
+            if (!await extensions.LaunchAsync(info))
+            {
+                return;
+            }
+        }
+        else
+        {
+            _ = _extensions?.LaunchAsync(info);
+        }
+
         RuntimeOutput output;
         try
         {
@@ -127,10 +150,19 @@ internal sealed class InitAgent : IDisposable
             return;
         }
 
-        host.Attach(output);
-        var pump = new Thread(() => PumpOutput(host, output), PumpStackSize) { IsBackground = true, Name = "nimbus-init output" };
-        pump.Start();
+        if (_pump is null)
+        {
+            host.Attach(output);
+            StartPump(host, output);
+        }
+
         _exitReported = ReportExitAsync(host);
+    }
+
+    private void StartPump(HostLink host, RuntimeOutput output)
+    {
+        _pump = new Thread(() => PumpOutput(host, output), PumpStackSize) { IsBackground = true, Name = "nimbus-init output" };
+        _pump.Start();
     }
 
     /// <summary>
@@ -174,12 +206,14 @@ internal sealed class InitAgent : IDisposable
     /// <summary>SIGTERM the runtime's group, SIGKILL it after grace-ms, report Exited, then the caller exits.</summary>
     private async Task ShutdownAsync(Frame frame)
     {
+        var grace = int.TryParse(frame.Header(FrameHeaders.GraceMs), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 0;
+        var extensions = _extensions?.ShutdownAsync(frame.Header(FrameHeaders.Reason) ?? "spindown", TimeSpan.FromMilliseconds(grace)) ?? Task.CompletedTask;
         if (!_runtime.Started)
         {
+            await extensions;
             return;
         }
 
-        var grace = int.TryParse(frame.Header(FrameHeaders.GraceMs), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 0;
         if (!_runtime.Exited.IsCompleted)
         {
             _runtime.SignalGroup(Libc.SigTerm);
@@ -203,6 +237,7 @@ internal sealed class InitAgent : IDisposable
         }
 
         await _exitReported;
+        await extensions;
 
         // Whatever the runtime left behind in its group goes too.
         _runtime.SignalGroup(Libc.SigKill);

@@ -126,6 +126,7 @@ public sealed partial class FunctionService
         }
 
         _settling.Writer.TryWrite(new FunctionKey(record.Scope, record.Name));
+        _retirement?.Retire(record.Scope, record.Name, allVersions: false);
         return latest;
     }
 

@@ -33,6 +33,7 @@ public sealed partial class FunctionService : IDisposable
     private readonly ExecutionRoles? _roles;
     private readonly IImageService? _images;
     private readonly FunctionCache _cache = new();
+    private readonly IEnvironmentRetirement? _retirement;
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -47,10 +48,12 @@ public sealed partial class FunctionService : IDisposable
         TimeProvider time,
         FunctionServiceOptions options,
         ExecutionRoles? roles = null,
-        IImageService? images = null)
+        IImageService? images = null,
+        IEnvironmentRetirement? retirement = null)
     {
         _roles = roles;
         _images = images;
+        _retirement = retirement;
         _store = store;
         _invokeConfigs = invokeConfigs;
         _resolver = resolver;
@@ -270,6 +273,7 @@ public sealed partial class FunctionService : IDisposable
         var deleted = await _store.DeleteFunctionAsync(scope, reference.Name, cancellationToken);
         _cache.Invalidate(new FunctionKey(scope, reference.Name));
         _concurrencyService.FunctionDeleted(scope, reference.Name);
+        _retirement?.Retire(scope, reference.Name, allVersions: true);
         if (!deleted)
         {
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);

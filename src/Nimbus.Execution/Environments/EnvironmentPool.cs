@@ -16,6 +16,9 @@ internal sealed class EnvironmentPool : IAsyncDisposable
 
     public int LiveCount => _all.Count;
 
+    /// <summary>Called after an environment was disposed (its last output is still in <see cref="ExecutionEnvironment.Output"/>).</summary>
+    public Action<ExecutionEnvironment>? Discarded { get; set; }
+
     /// <summary>Live environments by state, counted now (for the Prometheus page; walks every environment).</summary>
     public EnvironmentCounts Count()
     {
@@ -65,6 +68,7 @@ internal sealed class EnvironmentPool : IAsyncDisposable
         }
 
         await environment.DisposeAsync();
+        Discarded?.Invoke(environment);
     }
 
     /// <summary>
@@ -84,6 +88,21 @@ internal sealed class EnvironmentPool : IAsyncDisposable
         }
 
         return reclaimed;
+    }
+
+    /// <summary>Takes out the idle environments of every group whose key starts with <paramref name="keyPrefix"/>.</summary>
+    public List<ExecutionEnvironment> TakeIdle(string keyPrefix)
+    {
+        var taken = new List<ExecutionEnvironment>();
+        foreach (var (key, group) in _groups)
+        {
+            if (key.StartsWith(keyPrefix, StringComparison.Ordinal))
+            {
+                taken.AddRange(group.TakeExpired(static _ => true));
+            }
+        }
+
+        return taken;
     }
 
     public async ValueTask DisposeAsync()

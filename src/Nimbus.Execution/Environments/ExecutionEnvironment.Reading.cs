@@ -20,7 +20,11 @@ internal sealed partial class ExecutionEnvironment
                         Output.Append(frame.Body.Span);
                         break;
                     case FrameType.Ready:
+                        OnReady(frame);
                         _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.Ready));
+                        break;
+                    case FrameType.InvokeDone:
+                        OnInvokeDone();
                         break;
                     case FrameType.InitError:
                         _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.InitError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
@@ -39,6 +43,13 @@ internal sealed partial class ExecutionEnvironment
                         break;
                     case FrameType.ResponseEnd:
                         OnResponseEnd(frame);
+                        break;
+                    case FrameType.Exited when frame.Header(FrameHeaders.ExtensionName) is { } extension:
+                        FailAll(
+                            frame.Header(FrameHeaders.Signal) is { } killedBy
+                                ? $"Extension {extension} exited with error: signal: {SignalName(killedBy)}"
+                                : $"Extension {extension} exited with error: exit status {frame.Header(FrameHeaders.Status) ?? "unknown"}",
+                            frame.Header(FrameHeaders.ErrorType) ?? "Extension.Crash");
                         break;
                     case FrameType.Exited:
                         exit = frame.Header(FrameHeaders.Signal) is { } signal
@@ -65,18 +76,22 @@ internal sealed partial class ExecutionEnvironment
     }
 
     /// <summary>The runtime (or nimbus-init) is gone: whoever waits learns it, and the environment is never used again.</summary>
-    private void FailAll(string description)
+    private void FailAll(string description, string? errorType = null)
     {
         TaskCompletionSource<RuntimeOutcome>? current;
+        TaskCompletionSource? postInvoke;
         bool streamed;
         lock (_lock)
         {
             _state = EnvironmentState.Dead;
+            _shutdownReason ??= "failure";
             current = _current;
+            postInvoke = _postInvoke;
             streamed = _streamed is { Delivered: true };
         }
 
-        var exited = new RuntimeOutcome(OutcomeKind.Exited, ExitDescription: description, Streamed: streamed);
+        postInvoke?.TrySetResult();
+        var exited = new RuntimeOutcome(OutcomeKind.Exited, ErrorType: errorType, ExitDescription: description, Streamed: streamed);
         _initialized.TrySetResult(exited);
         current?.TrySetResult(exited);
     }

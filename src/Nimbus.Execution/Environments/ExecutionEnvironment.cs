@@ -233,6 +233,16 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             headers.Add(new(FrameHeaders.Environment, $"{name}={value}"));
         }
 
+        foreach (var extension in runtime.Extensions)
+        {
+            headers.Add(new(FrameHeaders.Extension, extension));
+        }
+
+        if (runtime.AccountId is { } account)
+        {
+            headers.Add(new(FrameHeaders.AccountId, account));
+        }
+
         await SendAsync(new Frame(FrameType.Start, headers), cancellationToken);
         _readLoop = ReadLoopAsync();
     }
@@ -265,6 +275,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             _current = outcome;
             _currentRequestId = request.RequestId.Value;
             _currentSink = request.ResponseStream;
+            BeginPostInvoke(deadline);
         }
 
         var headers = new List<KeyValuePair<string, string>>(7)
@@ -321,6 +332,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         lock (_lock)
         {
             _state = EnvironmentState.Dead;
+            _killed = true;
         }
 
         _sandbox.Kill();
@@ -328,6 +340,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await ShutdownExtensionsAsync();
         Kill();
         _stream.Dispose();
         if (_readLoop is not null)

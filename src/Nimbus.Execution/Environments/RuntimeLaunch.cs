@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 namespace Nimbus.Execution.Environments;
 
-/// <summary>The command that starts a runtime inside an environment, and its complete environment variables.</summary>
-internal sealed record RuntimeLaunch(string Command, IReadOnlyList<string> Arguments, string WorkingDirectory, IReadOnlyList<KeyValuePair<string, string>> Variables);
+/// <summary>
+/// The command that starts a runtime inside an environment, its complete environment variables, and the external
+/// extensions (paths inside the sandbox) nimbus-init starts before it.
+/// </summary>
+internal sealed record RuntimeLaunch(string Command, IReadOnlyList<string> Arguments, string WorkingDirectory, IReadOnlyList<KeyValuePair<string, string>> Variables)
+{
+    public IReadOnlyList<string> Extensions { get; init; } = [];
+
+    public string? AccountId { get; init; }
+}

@@ -156,7 +156,7 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
         return new RuntimeLaunch(host.interpreter, arguments, "/", variables);
     }
 
-    public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths, string? hostCodeDirectory = null)
+    public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths, string? hostCodeDirectory = null, string? hostOptDirectory = null)
     {
         if (function.Image is { } image)
         {
@@ -296,13 +296,24 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
         variables["AWS_SECRET_ACCESS_KEY"] = session.SecretAccessKey;
         variables["AWS_SESSION_TOKEN"] = session.SessionToken!; // IssueSession always sets a token.
 
+        if (host.Family != "provided" && variables.TryGetValue("AWS_LAMBDA_EXEC_WRAPPER", out var wrapper) && wrapper.Length > 0)
+        {
+            // AWS's wrapper scripts: the managed runtime's start command becomes the wrapper's arguments.
+            arguments.Insert(0, command);
+            command = wrapper;
+        }
+
         var list = new List<KeyValuePair<string, string>>(variables.Count);
         foreach (var pair in variables)
         {
             list.Add(pair);
         }
 
-        return new RuntimeLaunch(command, arguments, taskRoot, list);
+        return new RuntimeLaunch(command, arguments, taskRoot, list)
+        {
+            Extensions = ExternalExtensions.Find(hostOptDirectory, opt),
+            AccountId = scope.Account,
+        };
     }
 
     /// <summary>

@@ -69,8 +69,16 @@ public sealed partial class Invoker
             throw;
         }
 
+        if (cell is not null && ExternalExtensions.Find(optDirectory, "/opt").Count > 0)
+        {
+            // External extensions start before the runtime: a cell's runtime is already running without them.
+            await cell.DisposeAsync();
+            cell = null;
+        }
+
         var environment = cell is null ? null : await SpecializeAsync(cell, scope, function, initializationType, stream, codeDirectory, optDirectory, cancellationToken);
         environment ??= await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, cancellationToken);
+        environment.Owner = (scope, function);
         Pool.Track(group, environment);
         try
         {
@@ -160,7 +168,7 @@ public sealed partial class Invoker
         return await ExecutionEnvironment.StartAsync(
             _sandboxes,
             spec,
-            paths => _launcher.Create(scope, function, stream, initializationType, paths, codeDirectory),
+            paths => _launcher.Create(scope, function, stream, initializationType, paths, codeDirectory, optDirectory),
             stream,
             _time,
             _logger,
@@ -266,6 +274,10 @@ public sealed partial class Invoker
                 var timeout = $"Task timed out after {seconds} seconds";
                 var stamp = _time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
                 return (ErrorJson("Sandbox.Timedout", $"RequestId: {request.RequestId} Error: {timeout}"), "Sandbox.Timedout", $"{stamp} {request.RequestId} {timeout}");
+            case OutcomeKind.Exited when outcome.ErrorType is { } extensionError:
+                // An extension failed (Extension.Crash, Extension.ExitError ...): the environment is reset.
+                var failure = outcome.ExitDescription ?? "Extension exited";
+                return (ErrorJson(extensionError, $"RequestId: {request.RequestId} Error: {failure}"), extensionError, $"RequestId: {request.RequestId} Error: {failure}");
             case OutcomeKind.Exited when environment.OutOfMemory():
                 // The kernel killed the runtime at the sandbox's memory limit.
                 var killed = "Runtime exited with error: signal: killed";
@@ -310,6 +322,15 @@ public sealed partial class Invoker
         if (line is not null)
         {
             lines.Add(line);
+        }
+    }
+
+    /// <summary>What an environment wrote after its last invocation (its extensions' shutdown) goes to its log stream.</summary>
+    private void PersistLeftovers(ExecutionEnvironment environment)
+    {
+        if (environment.Owner is { } owner)
+        {
+            Persist(owner.Scope, owner.Function, environment, environment.Output.Drain());
         }
     }
 

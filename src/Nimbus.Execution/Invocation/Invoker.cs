@@ -59,6 +59,7 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         _logger = logger;
         _gate = gate;
         _socketDirectory = SocketDirectory(_options.WorkDirectory!); // Resolved by AddNimbusExecution.
+        Pool.Discarded = PersistLeftovers;
     }
 
     internal EnvironmentPool Pool { get; } = new();
@@ -93,6 +94,13 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         var group = Pool.Group(PoolKey(request.Scope, function, request.OutboundNetwork));
         var lines = new List<string>();
         var environment = group.TakeIdle();
+        while (environment is not null && !await environment.SettledAsync(_time, cancellationToken))
+        {
+            // Its extensions overran the previous invocation's post-invoke phase, or it died meanwhile.
+            await Pool.DiscardAsync(environment);
+            environment = group.TakeIdle();
+        }
+
         var cold = environment is null;
         TimeSpan? initDuration = null;
         if (environment is null)

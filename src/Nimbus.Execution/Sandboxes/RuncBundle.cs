@@ -45,7 +45,8 @@ internal static class RuncBundle
         File.WriteAllText(
             Path.Combine(directory, "group"),
             $"root:x:0:\nsbx_user1051:x:{SandboxGid}:\nnogroup:x:65534:\n");
-        File.WriteAllText(Path.Combine(directory, "hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+        // sandbox.localdomain: where extensions listen for the Telemetry API (AWS names the sandbox so).
+        File.WriteAllText(Path.Combine(directory, "hosts"), "127.0.0.1\tlocalhost sandbox.localdomain sandbox\n::1\tlocalhost ip6-localhost ip6-loopback\n");
 
         // slirp4netns's built-in DNS forwarder; without outbound network nothing answers, as nothing should.
         File.WriteAllText(Path.Combine(directory, "resolv.conf"), "nameserver 10.0.2.3\n");

@@ -22,6 +22,9 @@ internal sealed class HostLink : IDisposable
         _writeLog = WriteLogAsync;
     }
 
+    /// <summary>Sees every chunk of output as it is forwarded (the Telemetry API's log lines).</summary>
+    public Action<string, ReadOnlySpan<byte>>? Observer { get; set; }
+
     /// <summary>Starts forwarding this runtime output before every frame.</summary>
     public void Attach(RuntimeOutput output) => Volatile.Write(ref _output, output);
 
@@ -59,6 +62,9 @@ internal sealed class HostLink : IDisposable
     private ValueTask DrainLockedAsync(CancellationToken cancellationToken) =>
         Volatile.Read(ref _output) is { } output ? output.DrainAsync(_writeLog, cancellationToken) : ValueTask.CompletedTask;
 
-    private ValueTask WriteLogAsync(string stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken) =>
-        FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new(FrameHeaders.Stream, stream)], bytes), cancellationToken);
+    private ValueTask WriteLogAsync(string stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        Observer?.Invoke(stream, bytes.Span);
+        return FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new(FrameHeaders.Stream, stream)], bytes), cancellationToken);
+    }
 }

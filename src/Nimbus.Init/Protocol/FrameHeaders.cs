@@ -34,6 +34,22 @@ internal static class FrameHeaders
     /// there for the function's environment, which a later Specialize frame (env headers) sends.
     /// </summary>
     public const string StemCell = "stem-cell";
+    /// <summary>The path of one external extension inside the sandbox (repeated, in launch order).</summary>
+    public const string Extension = "extension";
+
+    /// <summary>The function's account id (the register answer's accountId feature).</summary>
+    public const string AccountId = "account-id";
+
+    // Ready (init → host), with extensions
+
+    /// <summary>How many extensions registered for INVOKE: the host waits for InvokeDone after each invocation.</summary>
+    public const string InvokeExtensions = "invoke-extensions";
+
+    /// <summary>How many external extensions registered (the shutdown budget is 2 s with any, else 500 ms).</summary>
+    public const string ExternalExtensions = "external-extensions";
+
+    /// <summary>How many internal extensions registered.</summary>
+    public const string InternalExtensions = "internal-extensions";
 
     // Invoke (host → init), Response and Error (init → host)
 
@@ -76,7 +92,13 @@ internal static class FrameHeaders
     /// <summary>The signal that killed the runtime, when one did.</summary>
     public const string Signal = "signal";
 
+    /// <summary>On Exited: the name of the extension that exited (absent: the runtime did); with error-type.</summary>
+    public const string ExtensionName = "extension-name";
+
     // Shutdown (host → init)
+
+    /// <summary>Why the environment goes: spindown, timeout or failure (the SHUTDOWN event's shutdownReason).</summary>
+    public const string Reason = "reason";
 
     /// <summary>How long the runtime and extensions get to stop before they are killed, in milliseconds.</summary>
     public const string GraceMs = "grace-ms";

@@ -16,6 +16,9 @@ internal enum FrameType : byte
     Log = 6,
     Exited = 7,
 
+    // init → host, with extensions: the post-invoke phase of an invocation is over
+    InvokeDone = 8,
+
     // init → host, a streamed response (Lambda-Runtime-Function-Response-Mode: streaming)
     ResponseStart = 20,
     ResponseChunk = 21,

@@ -4,7 +4,7 @@ using Nimbus.Init.Interop;
 namespace Nimbus.Init.Runtime;
 
 /// <summary>
-/// The read ends of the runtime's stdout and stderr pipes, non-blocking. <see cref="DrainAsync"/> forwards what is
+/// The read ends of the runtime's stdout and stderr pipes (and, with external extensions, theirs), non-blocking. <see cref="DrainAsync"/> forwards what is
 /// readable now; <see cref="WaitReadable"/> blocks its caller (a dedicated thread) in poll(2) until there is more.
 /// Only <see cref="DrainAsync"/> (serialized by the caller) reads and marks end of file; only the pump closes.
 /// </summary>
@@ -19,19 +19,45 @@ internal sealed class RuntimeOutput
     /// </summary>
     private const int MaxReadsPerDrain = 16;
 
-    private static readonly string[] s_names = ["stdout", "stderr"];
+    /// <summary>The Log frames' stream names: the runtime's two, then the extensions' two.</summary>
+    private static readonly string[] s_names = ["stdout", "stderr", ExtensionStdout, ExtensionStderr];
+
+    public const string ExtensionStdout = "extension-stdout";
+    public const string ExtensionStderr = "extension-stderr";
 
     private readonly int[] _fds;
-    private readonly int[] _open = [1, 1];
+    private readonly int[] _open;
     private readonly byte[] _buffer = new byte[ChunkSize];
 
     public RuntimeOutput(int stdout, int stderr)
+        : this([stdout, stderr])
     {
-        _fds = [stdout, stderr];
     }
 
-    /// <summary>True once both pipes reached end of file.</summary>
-    public bool Completed => Volatile.Read(ref _open[0]) == 0 && Volatile.Read(ref _open[1]) == 0;
+    /// <summary>The runtime's stdout and stderr, then optionally the extensions' stdout and stderr.</summary>
+    public RuntimeOutput(int[] fds)
+    {
+        _fds = fds;
+        _open = new int[fds.Length];
+        Array.Fill(_open, 1);
+    }
+
+    /// <summary>True once every pipe reached end of file.</summary>
+    public bool Completed
+    {
+        get
+        {
+            for (var i = 0; i < _open.Length; i++)
+            {
+                if (Volatile.Read(ref _open[i]) != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
 
     /// <summary>
     /// Passes every chunk readable now (at most <see cref="ChunkSize"/> bytes each, as read) to <paramref name="writeAsync"/>.
@@ -56,15 +82,16 @@ internal sealed class RuntimeOutput
 
     /// <summary>
     /// Waits (blocking the calling thread in poll(2), no timeout) until a pipe that is still open has data or hung up.
-    /// False when both are at end of file.
+    /// False when all are at end of file.
     /// </summary>
     public unsafe bool WaitReadable()
     {
-        var fds = stackalloc PollFd[2];
+        var count = _fds.Length;
+        var fds = stackalloc PollFd[count];
         while (true)
         {
             var any = false;
-            for (var i = 0; i < 2; i++)
+            for (var i = 0; i < count; i++)
             {
                 var open = Volatile.Read(ref _open[i]) == 1;
                 any |= open;
@@ -78,7 +105,7 @@ internal sealed class RuntimeOutput
                 return false;
             }
 
-            var ready = Libc.Poll(fds, 2, -1);
+            var ready = Libc.Poll(fds, (nuint)count, -1);
             if (ready > 0)
             {
                 return true;
@@ -91,7 +118,7 @@ internal sealed class RuntimeOutput
         }
     }
 
-    /// <summary>Closes both pipes; call only when <see cref="Completed"/> (nothing reads them any more).</summary>
+    /// <summary>Closes the pipes; call only when <see cref="Completed"/> (nothing reads them any more).</summary>
     public void Close()
     {
         foreach (var fd in _fds)

@@ -17,8 +17,14 @@ internal sealed unsafe class RuntimeProcess : IDisposable
 
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource<RuntimeExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<int, TaskCompletionSource<RuntimeExit>> _extensions = [];
+
+    /// <summary>Every extension ever started (their process groups outlive them: a stop signals each).</summary>
+    private readonly List<int> _extensionPids = [];
     private PosixSignalRegistration? _sigchld;
     private int _pid;
+    private RuntimeOutput? _output;
+    private int[] _writeEnds = [];
     private int _specializeFd = -1;
 
     /// <summary>Completes when the runtime has been reaped.</summary>
@@ -46,6 +52,96 @@ internal sealed unsafe class RuntimeProcess : IDisposable
             throw new InvalidOperationException("the runtime was already started");
         }
 
+        ChangeDirectory(info);
+        var output = _output ?? OpenOutput(extensions: false);
+        var path = Resolve(info.Command, info.Variable("PATH") ?? DefaultPath);
+        var stem = info.StemCell ? CreatePipe() : (Read: -1, Write: -1);
+        try
+        {
+            Spawn(path, info, _writeEnds[0], _writeEnds[1], null, stem.Read);
+        }
+        catch
+        {
+            if (stem.Write >= 0)
+            {
+                _ = Libc.Close(stem.Write);
+            }
+
+            throw;
+        }
+        finally
+        {
+            // Extensions were started before the runtime: nobody else needs the write ends now.
+            foreach (var fd in _writeEnds)
+            {
+                _ = Libc.Close(fd);
+            }
+
+            _writeEnds = [];
+            if (stem.Read >= 0)
+            {
+                _ = Libc.Close(stem.Read);
+            }
+        }
+
+        _specializeFd = stem.Write;
+        return output;
+    }
+
+    /// <summary>
+    /// Creates the output pipes before anything starts: the runtime's stdout and stderr and, with
+    /// <paramref name="extensions"/>, a pair the external extensions share. The read ends are non-blocking.
+    /// </summary>
+    public RuntimeOutput OpenOutput(bool extensions)
+    {
+        var count = extensions ? 4 : 2;
+        var reads = new int[count];
+        var writes = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            (reads[i], writes[i]) = CreatePipe();
+            SetNonBlocking(reads[i]);
+        }
+
+        _writeEnds = writes;
+        _output = new RuntimeOutput(reads);
+        return _output;
+    }
+
+    /// <summary>
+    /// Starts an external extension (its own process group, output on the extensions' pipes, the runtime's
+    /// environment); the task completes when it has been reaped. Call <see cref="OpenOutput"/> with extensions first.
+    /// </summary>
+    public Task<RuntimeExit> StartExtensionAsync(string path, RuntimeStartInfo info)
+    {
+        if (_writeEnds.Length < 4)
+        {
+            throw new InvalidOperationException("the extensions' output pipes are not open");
+        }
+
+        ChangeDirectory(info);
+        var exited = new TaskCompletionSource<RuntimeExit>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Spawn(path, info with { Command = path, Arguments = [], StemCell = false }, _writeEnds[2], _writeEnds[3], exited, -1);
+        return exited.Task;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to every extension's process group.</summary>
+    public void SignalExtensions(int signal)
+    {
+        int[] pids;
+        lock (_gate)
+        {
+            pids = [.. _extensions.Keys, .. _extensionPids];
+        }
+
+        foreach (var pid in pids)
+        {
+            _ = Libc.Kill(-pid, signal);
+        }
+    }
+
+    private static void ChangeDirectory(RuntimeStartInfo info)
+    {
         if (info.WorkingDirectory is { } cwd)
         {
             try
@@ -57,41 +153,6 @@ internal sealed unsafe class RuntimeProcess : IDisposable
                 throw new RuntimeStartException($"cannot change to the working directory {cwd}: {e.Message}", 126);
             }
         }
-
-        var path = Resolve(info.Command, info.Variable("PATH") ?? DefaultPath);
-        var stdout = CreatePipe();
-        var stderr = CreatePipe();
-        var stem = info.StemCell ? CreatePipe() : (Read: -1, Write: -1);
-        try
-        {
-            Spawn(path, info, stdout.Write, stderr.Write, stem.Read);
-        }
-        catch
-        {
-            _ = Libc.Close(stdout.Read);
-            _ = Libc.Close(stderr.Read);
-            if (stem.Write >= 0)
-            {
-                _ = Libc.Close(stem.Write);
-            }
-
-            throw;
-        }
-        finally
-        {
-            _ = Libc.Close(stdout.Write);
-            _ = Libc.Close(stderr.Write);
-            if (stem.Read >= 0)
-            {
-                _ = Libc.Close(stem.Read);
-            }
-        }
-
-        _specializeFd = stem.Write;
-
-        SetNonBlocking(stdout.Read);
-        SetNonBlocking(stderr.Read);
-        return new RuntimeOutput(stdout.Read, stderr.Read);
     }
 
     /// <summary>
@@ -200,7 +261,7 @@ internal sealed unsafe class RuntimeProcess : IDisposable
         }
     }
 
-    private void Spawn(string path, RuntimeStartInfo info, int stdout, int stderr, int stem)
+    private void Spawn(string path, RuntimeStartInfo info, int stdout, int stderr, TaskCompletionSource<RuntimeExit>? extension, int stem)
     {
         string[] argv = [info.Command, .. info.Arguments];
         using var nativePath = new NativeStringArray([path]);
@@ -242,7 +303,15 @@ internal sealed unsafe class RuntimeProcess : IDisposable
                     throw new RuntimeStartException($"cannot run {path}: {Marshal.GetPInvokeErrorMessage(error)}", error == 2 ? 127 : 126);
                 }
 
-                Volatile.Write(ref _pid, pid);
+                if (extension is not null)
+                {
+                    _extensions[pid] = extension;
+                    _extensionPids.Add(pid);
+                }
+                else
+                {
+                    Volatile.Write(ref _pid, pid);
+                }
             }
         }
         finally
@@ -301,6 +370,10 @@ internal sealed unsafe class RuntimeProcess : IDisposable
                 if (pid == _pid)
                 {
                     _exited.TrySetResult(RuntimeExit.FromWaitStatus(status));
+                }
+                else if (_extensions.Remove(pid, out var extension))
+                {
+                    extension.TrySetResult(RuntimeExit.FromWaitStatus(status));
                 }
             }
         }

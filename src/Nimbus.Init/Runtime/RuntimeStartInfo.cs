@@ -23,12 +23,18 @@ internal sealed record RuntimeStartInfo
     public const int StemFd = 3;
 
     public const string StemFdVariable = "_NIMBUS_STEM_FD";
+    /// <summary>The external extensions to start before the runtime (their paths inside the sandbox), in order.</summary>
+    public IReadOnlyList<string> Extensions { get; init; } = [];
+
+    /// <summary>The function's account id, for the register answer's accountId feature.</summary>
+    public string? AccountId { get; init; }
 
     /// <summary>Reads a Start frame; <c>AWS_LAMBDA_RUNTIME_API</c> is replaced by <paramref name="runtimeApi"/>.</summary>
     public static RuntimeStartInfo FromFrame(Frame frame, string runtimeApi)
     {
         var arguments = new List<string>();
         var environment = new List<string>();
+        var extensions = new List<string>();
         foreach (var (name, value) in frame.Headers)
         {
             switch (name)
@@ -38,6 +44,9 @@ internal sealed record RuntimeStartInfo
                     break;
                 case "env" when !value.StartsWith(RuntimeApiVariable + "=", StringComparison.Ordinal):
                     environment.Add(value);
+                    break;
+                case FrameHeaders.Extension:
+                    extensions.Add(value);
                     break;
                 default:
                     break;
@@ -58,6 +67,8 @@ internal sealed record RuntimeStartInfo
             Arguments = arguments,
             WorkingDirectory = frame.Header(FrameHeaders.WorkingDirectory) is { Length: > 0 } cwd ? cwd : null,
             Environment = environment,
+            Extensions = extensions,
+            AccountId = frame.Header(FrameHeaders.AccountId),
         };
     }
 

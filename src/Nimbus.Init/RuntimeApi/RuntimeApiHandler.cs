@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Init.Extensions;
 using Nimbus.Init.Host;
 using Nimbus.Init.Http;
 using Nimbus.Init.Protocol;
@@ -7,12 +8,11 @@ namespace Nimbus.Init.RuntimeApi;
 
 /// <summary>
 /// The Runtime API 2018-06-01 (shared/specs/runtime-api/runtime-api.yaml) on top of <see cref="HttpServer"/>, forwarding
-/// what the runtime posts to the host as frames. The Extensions API prefix answers a bare 404 (extensions disabled).
+/// what the runtime posts to the host as frames. The Extensions and Telemetry APIs go to <see cref="ExtensionsApiHandler"/>.
 /// </summary>
 internal sealed partial class RuntimeApiHandler : IRequestHandler
 {
     private const string Prefix = "/2018-06-01";
-    private const string ExtensionsPrefix = "/2020-01-01";
     private const string InvocationPath = "/runtime/invocation/";
     private const string JsonContentType = "application/json";
 
@@ -20,11 +20,15 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
 
     private readonly InvocationCoordinator _coordinator;
     private readonly HostLink _host;
+    private readonly ExtensionSupervisor? _extensions;
+    private readonly ExtensionsApiHandler? _extensionsApi;
 
-    public RuntimeApiHandler(InvocationCoordinator coordinator, HostLink host)
+    public RuntimeApiHandler(InvocationCoordinator coordinator, HostLink host, ExtensionSupervisor? extensions = null)
     {
         _coordinator = coordinator;
         _host = host;
+        _extensions = extensions;
+        _extensionsApi = extensions is null ? null : new ExtensionsApiHandler(extensions);
     }
 
     public async Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
@@ -32,9 +36,9 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
         var path = request.Path;
         var get = request.Method == "GET";
         var post = request.Method == "POST";
-        if (path == ExtensionsPrefix || path.StartsWith(ExtensionsPrefix + "/", StringComparison.Ordinal))
+        if (ExtensionsApiHandler.Handles(path))
         {
-            return new HttpResponse(404);
+            return _extensionsApi is null ? new HttpResponse(404) : await _extensionsApi.HandleAsync(request, connection, cancellationToken);
         }
 
         if (get && path is "/ping" or Prefix + "/ping")
@@ -64,7 +68,9 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
                     var requestId = Uri.UnescapeDataString(rest[..slash].ToString());
                     if (request.BodyPending)
                     {
-                        return await StreamedResponseAsync(request, requestId, connection, cancellationToken);
+                        var streamed = await StreamedResponseAsync(request, requestId, connection, cancellationToken);
+                        _extensions?.RuntimeAnswered(requestId, "success", request.BodyLength);
+                        return streamed;
                     }
 
                     return rest.EndsWith("/response", StringComparison.Ordinal)
@@ -86,7 +92,9 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
 
         if (first)
         {
-            await _host.SendAsync(new Frame(FrameType.Ready), cancellationToken);
+            // With extensions the init phase ends when they too wait for their first event (AWS's init ordering).
+            var headers = _extensions is null ? [] : await _extensions.InitDoneAsync(cancellationToken);
+            await _host.SendAsync(new Frame(FrameType.Ready, headers), cancellationToken);
         }
 
         // Take the invocation only while the client is still there: a runtime whose HTTP client gave up on the long
@@ -138,7 +146,9 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
             FrameType.Response,
             [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ContentType, NonEmpty(request.Header("Content-Type")) ?? JsonContentType)],
             request.Body);
-        return await ForwardAsync(frame, Accepted(), cancellationToken);
+        var answer = await ForwardAsync(frame, Accepted(), cancellationToken);
+        _extensions?.RuntimeAnswered(requestId, "success", request.Body.Length);
+        return answer;
     }
 
     private async Task<HttpResponse> ErrorAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
@@ -154,7 +164,9 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
         }
 
         var (errorType, body) = ErrorPayload.Read(request.Header("Lambda-Runtime-Function-Error-Type"), request.Header("Content-Type"), request.Body);
-        return await ForwardAsync(ErrorFrame(requestId, errorType, body), Accepted(), cancellationToken);
+        var answer = await ForwardAsync(ErrorFrame(requestId, errorType, body), Accepted(), cancellationToken);
+        _extensions?.RuntimeAnswered(requestId, "error", body.Length);
+        return answer;
     }
 
     private async Task<HttpResponse> InitErrorAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -169,16 +181,19 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
             ? (ErrorPayload.NormalizeType(headerType ?? ""), ErrorPayload.Create("Init error payload too large", ErrorPayload.NormalizeType(headerType ?? "")))
             : ErrorPayload.Read(headerType, request.Header("Content-Type"), request.Body);
         var frame = new Frame(FrameType.InitError, [new(FrameHeaders.ErrorType, errorType)], body);
+        _extensions?.RuntimeInitFailed(errorType);
         return await ForwardAsync(frame, request.Body is null ? Error(ApiError.TooLarge) : Accepted(), cancellationToken);
     }
 
     /// <summary>The invocation fails with Function.ResponseSizeTooLarge; the runtime gets 413 (RIE invocationresponse.go).</summary>
-    private Task<HttpResponse> TooLargeAsync(string requestId, long length, CancellationToken cancellationToken)
+    private async Task<HttpResponse> TooLargeAsync(string requestId, long length, CancellationToken cancellationToken)
     {
         var body = ErrorPayload.Create(
             $"Response payload size ({length} bytes) exceeded maximum allowed payload size ({HttpConnection.MaxBodyLength} bytes).",
             "Function.ResponseSizeTooLarge");
-        return ForwardAsync(ErrorFrame(requestId, "Function.ResponseSizeTooLarge", body), Error(ApiError.TooLarge), cancellationToken);
+        var answer = await ForwardAsync(ErrorFrame(requestId, "Function.ResponseSizeTooLarge", body), Error(ApiError.TooLarge), cancellationToken);
+        _extensions?.RuntimeAnswered(requestId, "error", 0);
+        return answer;
     }
 
     private async Task<HttpResponse> ForwardAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken)

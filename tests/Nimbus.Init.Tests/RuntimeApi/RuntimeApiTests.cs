@@ -341,13 +341,13 @@ public sealed class RuntimeApiTests
 
         var missing = await runtime.RequestAsync("GET", "/2018-06-01/runtime/nothing");
         var wrongMethod = await runtime.RequestAsync("POST", Next, "{}");
-        var extension = await runtime.RequestAsync("POST", "/2020-01-01/extension/register", """{"events":["INVOKE"]}""", "Lambda-Extension-Name: ext");
+        var extension = await runtime.RequestAsync("GET", "/2020-01-01/extension/nothing");
 
         Assert.Equal(404, missing.Status);
         Assert.Equal("NotFound", JsonDocument.Parse(missing.Body).RootElement.GetProperty("errorType").GetString());
         Assert.Equal(404, wrongMethod.Status);
         Assert.Equal(404, extension.Status);
-        Assert.Empty(extension.Body);
+        Assert.Equal("NotFound", JsonDocument.Parse(extension.Body).RootElement.GetProperty("errorType").GetString());
     }
 
     [Fact]

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Nimbus.Bench;
+
+/// <summary>
+/// extensions: (1) warm invoke of a Python no-op function with one no-op external extension registered for INVOKE
+/// against the same function without it, in the same run (target: p50 ≤ +15%); (2) one invocation that prints 10,000
+/// lines, delivered by the Telemetry API to an extension that writes them to /tmp: all delivered, in order, and how
+/// long after the invocation's answer the last one arrived, beside that invocation's own time.
+/// </summary>
+internal static class ExtensionBenchmark
+{
+    private const int WarmUp = 200;
+    private const int Count = 1000;
+    private const int Lines = 10_000;
+    private const double TargetRatio = 1.15;
+
+    /// <summary>Registers for INVOKE and asks for the next event at once: the cheapest possible extension.</summary>
+    private const string NoOpExtension = """
+        #!/usr/bin/env python3
+        import http.client, json, os
+        api = http.client.HTTPConnection(os.environ["AWS_LAMBDA_RUNTIME_API"])
+        api.request("POST", "/2020-01-01/extension/register", json.dumps({"events": ["INVOKE"]}), {"Lambda-Extension-Name": "noop"})
+        answer = api.getresponse(); answer.read()
+        headers = {"Lambda-Extension-Identifier": answer.getheader("Lambda-Extension-Identifier")}
+        while True:
+            api.request("GET", "/2020-01-01/extension/event/next", headers=headers)
+            api.getresponse().read()
+        """;
+
+    /// <summary>Subscribes to the function's lines and appends each batch's records to /tmp/telemetry.jsonl.</summary>
+    private const string SinkExtension = """
+        #!/usr/bin/env python3
+        import http.client, http.server, json, os, threading
+        TMP = os.environ.get("TMPDIR", "/tmp")
+        class Sink(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                with open(os.path.join(TMP, "telemetry.jsonl"), "a") as f:
+                    for record in json.loads(body):
+                        f.write(json.dumps(record) + "\n")
+                self.send_response(200); self.end_headers()
+            def log_message(self, *args):
+                pass
+        server = http.server.HTTPServer(("127.0.0.1", 0), Sink)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        api = http.client.HTTPConnection(os.environ["AWS_LAMBDA_RUNTIME_API"])
+        api.request("POST", "/2020-01-01/extension/register", json.dumps({"events": ["INVOKE"]}), {"Lambda-Extension-Name": "sink"})
+        answer = api.getresponse(); answer.read()
+        headers = {"Lambda-Extension-Identifier": answer.getheader("Lambda-Extension-Identifier")}
+        subscription = {"schemaVersion": "2022-12-13", "types": ["function"], "buffering": {"maxItems": 10000, "maxBytes": 1048576, "timeoutMs": 25},
+                        "destination": {"protocol": "HTTP", "URI": "http://sandbox.localdomain:%d/" % server.server_address[1]}}
+        api.request("PUT", "/2022-07-01/telemetry", json.dumps(subscription), headers)
+        api.getresponse().read()
+        while True:
+            api.request("GET", "/2020-01-01/extension/event/next", headers=headers)
+            api.getresponse().read()
+        """;
+
+    /// <summary>Prints N lines; or waits until the last one was delivered and says whether all came, in order.</summary>
+    private const string Function = """
+        import json, os, time
+        TMP = os.environ.get("TMPDIR", "/tmp")
+        def handler(event, context):
+            if "print" in event:
+                for i in range(event["print"]):
+                    print("line", i)
+                return {"printed": event["print"]}
+            path = os.path.join(TMP, "telemetry.jsonl")
+            last = '"record": "line %d"' % (event["check"] - 1)
+            start = time.monotonic()
+            while time.monotonic() - start < 60:
+                if os.path.exists(path) and last in open(path).read():
+                    break
+                time.sleep(0.001)
+            waited = (time.monotonic() - start) * 1000
+            records = [json.loads(l) for l in open(path)] if os.path.exists(path) else []
+            numbers = [int(r["record"][5:]) for r in records if r["type"] == "function" and r["record"].startswith("line ")]
+            return {"waitedMs": waited, "count": len(numbers), "inOrder": numbers == list(range(event["check"]))}
+        """;
+
+    public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
+    {
+        Report.Heading($"extensions: warm invoke with one no-op INVOKE extension vs none ({Count} requests after {WarmUp} warm-up each, alternating); telemetry of {Lines} lines from one invoke");
+        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
+        var lambda = new LambdaClient(http);
+
+        var noOp = await lambda.PublishLayerAsync("bench-noop-extension", FunctionCode.Zip(("extensions/noop", Dedent(NoOpExtension), 0x1ED)), cancellationToken);
+        await lambda.CreateNoOpAsync("ext-none", FunctionCode.Python, cancellationToken);
+        await lambda.CreateNoOpAsync("ext-one", FunctionCode.Python, cancellationToken, layers: [noOp]);
+        var none = new List<double>();
+        var one = new List<double>();
+        var errors = 0;
+        foreach (var name in (string[])["ext-none", "ext-one", "ext-none", "ext-one"])
+        {
+            var sample = await LoadRunner.SequentialAsync(new PostTarget(name, http, BenchSession.InvokePath(name), BenchSession.Payload), WarmUp, Count / 2, cancellationToken);
+            (name == "ext-none" ? none : one).Add(sample.P50);
+            errors += sample.Errors;
+            Report.Line($"{name,-9} p50 {Report.Ms(sample.P50)}  p99 {Report.Ms(sample.P99)}  errors {sample.Errors}");
+        }
+
+        var nonePart = Stats.Median(none);
+        var onePart = Stats.Median(one);
+        var ratio = onePart / nonePart;
+        Report.Line($"one no-op extension / none: {Report.Times(ratio)} (+{Report.Ms(onePart - nonePart)})");
+        session.Report.Add(new Verdict(
+            "warm p50 with one no-op INVOKE extension",
+            Report.Ms(onePart),
+            $"no extension {Report.Ms(nonePart)}",
+            Report.Times(ratio),
+            $"≤ {Report.Times(TargetRatio)} no extension",
+            ratio <= TargetRatio && errors == 0));
+
+        var sink = await lambda.PublishLayerAsync("bench-sink-extension", FunctionCode.Zip(("extensions/sink", Dedent(SinkExtension), 0x1ED)), cancellationToken);
+        var code = (FunctionCode.Zip(("app.py", Dedent(Function), 0x1A4)), "app.handler");
+        await lambda.CreateNoOpAsync("ext-lines", FunctionCode.Python, cancellationToken, layers: [sink], code: code);
+        await lambda.CreateNoOpAsync("ext-lines-none", FunctionCode.Python, cancellationToken, code: code);
+        var printPayload = Encoding.UTF8.GetBytes($$"""{"print":{{Lines}}}""");
+        await lambda.InvokeAsync("ext-lines-none", printPayload, tail: false, cancellationToken);
+        var reference = Stopwatch.GetTimestamp();
+        await lambda.InvokeAsync("ext-lines-none", printPayload, tail: false, cancellationToken);
+        var referenceMs = Stats.Milliseconds(reference, Stopwatch.GetTimestamp());
+        await lambda.InvokeAsync("ext-lines", Encoding.UTF8.GetBytes("""{"print":0}"""), tail: false, cancellationToken);
+        var start = Stopwatch.GetTimestamp();
+        var printed = await lambda.InvokeAsync("ext-lines", printPayload, tail: false, cancellationToken);
+        var printMs = Stats.Milliseconds(start, Stopwatch.GetTimestamp());
+        var check = await lambda.InvokeAsync("ext-lines", Encoding.UTF8.GetBytes($$"""{"check":{{Lines}}}"""), tail: false, cancellationToken);
+        var deliveredMs = Stats.Milliseconds(start, Stopwatch.GetTimestamp());
+        using var answer = JsonDocument.Parse(check.Body);
+        var count = answer.RootElement.TryGetProperty("count", out var c) ? c.GetInt32() : -1;
+        var inOrder = count == Lines && answer.RootElement.GetProperty("inOrder").GetBoolean();
+        Report.Line($"invoke printing {Lines} lines: {Report.Ms(printMs)} with the subscriber, {Report.Ms(referenceMs)} without any extension");
+        Report.Line($"all {Lines} delivered {Report.Ms(deliveredMs)} after the invoke began; delivered {count}, answer {check.Body}");
+        session.Report.Add(new Verdict(
+            $"telemetry: {Lines} lines of one invoke delivered",
+            Report.Ms(deliveredMs),
+            $"the invoke without extensions {Report.Ms(referenceMs)}",
+            Report.Times(deliveredMs / referenceMs),
+            "all delivered, in order",
+            printed.Ok && inOrder));
+    }
+
+    private static string Dedent(string text) => text.Replace("\r", "", StringComparison.Ordinal) + "\n";
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using System.Net.Sockets;
+using Nimbus.Init.Protocol;
+
+namespace Nimbus.Execution.Environments;
+
+/// <summary>
+/// The extensions' part of an environment's life (AWS's extensions API page): the post-invoke phase, during which
+/// the caller already has its answer but the next invocation waits; and the shutdown, which gives extensions a
+/// SHUTDOWN event and 2 s (500 ms with internal extensions only) before the sandbox is killed.
+/// </summary>
+internal sealed partial class ExecutionEnvironment
+{
+    private const int ExternalShutdownMs = 2000;
+    private const int InternalShutdownMs = 500;
+
+    private int _invokeExtensions;
+    private int _externalExtensions;
+    private int _internalExtensions;
+    private bool _killed;
+    private string? _shutdownReason;
+    private TaskCompletionSource? _postInvoke;
+    private DateTimeOffset _postInvokeDeadline;
+
+    /// <summary>Whose log stream output that arrives after the last invocation (a shutdown's) belongs to.</summary>
+    public (Core.Arns.Scope Scope, Core.Functions.FunctionVersion Function)? Owner { get; set; }
+
+    /// <summary>True when extensions registered: the shutdown waits for them.</summary>
+    public bool HasExtensions => Volatile.Read(ref _externalExtensions) + Volatile.Read(ref _internalExtensions) > 0;
+
+    /// <summary>
+    /// Waits for the previous invocation's post-invoke phase (until that invocation's deadline). True when the
+    /// environment can take an invocation; false when it is dead or the phase overran (the environment is reset).
+    /// </summary>
+    public async ValueTask<bool> SettledAsync(TimeProvider time, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource? pending;
+        DateTimeOffset deadline;
+        lock (_lock)
+        {
+            pending = _postInvoke;
+            deadline = _postInvokeDeadline;
+        }
+
+        if (pending is not null && !pending.Task.IsCompleted)
+        {
+            var left = deadline - time.GetUtcNow();
+            try
+            {
+                await pending.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                lock (_lock)
+                {
+                    _state = EnvironmentState.Dead;
+                    _shutdownReason = "timeout";
+                }
+
+                return false;
+            }
+        }
+
+        return State == EnvironmentState.Idle;
+    }
+
+    /// <summary>Under the lock, at an invocation's start: with INVOKE extensions, its post-invoke phase begins.</summary>
+    private void BeginPostInvoke(DateTimeOffset deadline)
+    {
+        if (_invokeExtensions > 0)
+        {
+            _postInvoke = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _postInvokeDeadline = deadline;
+        }
+    }
+
+    /// <summary>The Ready frame says which extensions registered.</summary>
+    private void OnReady(Frame ready)
+    {
+        lock (_lock)
+        {
+            _invokeExtensions = Count(ready, FrameHeaders.InvokeExtensions);
+            _externalExtensions = Count(ready, FrameHeaders.ExternalExtensions);
+            _internalExtensions = Count(ready, FrameHeaders.InternalExtensions);
+        }
+    }
+
+    private void OnInvokeDone()
+    {
+        TaskCompletionSource? pending;
+        lock (_lock)
+        {
+            pending = _postInvoke;
+        }
+
+        pending?.TrySetResult();
+    }
+
+    /// <summary>
+    /// SHUTDOWN to the extensions through nimbus-init, then wait for it to exit within the budget and for its last
+    /// frames (the extensions' output) to be read. Nothing to do without extensions or after a kill.
+    /// </summary>
+    private async Task ShutdownExtensionsAsync()
+    {
+        string reason;
+        int graceMs;
+        lock (_lock)
+        {
+            if (_killed || _externalExtensions + _internalExtensions == 0)
+            {
+                return;
+            }
+
+            reason = _shutdownReason ?? "spindown";
+            graceMs = _externalExtensions > 0 ? ExternalShutdownMs : InternalShutdownMs;
+            _state = EnvironmentState.Dead;
+        }
+
+        try
+        {
+            await SendAsync(
+                new Frame(FrameType.Shutdown, [new(FrameHeaders.GraceMs, graceMs.ToString(CultureInfo.InvariantCulture)), new(FrameHeaders.Reason, reason)]),
+                CancellationToken.None);
+
+            // nimbus-init kills what is left at the budget's end; the margin covers its own exit.
+            await _sandbox.Exited.WaitAsync(TimeSpan.FromMilliseconds(graceMs + 1000));
+            if (_readLoop is not null)
+            {
+                await _readLoop.WaitAsync(TimeSpan.FromSeconds(1));
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or TimeoutException)
+        {
+            // nimbus-init is gone or late: the kill that follows ends it.
+        }
+    }
+
+    private static int Count(Frame frame, string name) =>
+        int.TryParse(frame.Header(name), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0;
+}

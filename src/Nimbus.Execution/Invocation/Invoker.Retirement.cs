@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Nimbus.Core.Arns;
+using Nimbus.Core.Functions;
+
+namespace Nimbus.Execution.Invocation;
+
+/// <summary>A changed or deleted function's warm environments go at once (extensions get SHUTDOWN, reason spindown).</summary>
+public sealed partial class Invoker : IEnvironmentRetirement
+{
+    public void Retire(Scope scope, string functionName, bool allVersions)
+    {
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"{scope.Account}:{scope.Region}:{functionName}:{(allVersions ? "" : "$LATEST:")}");
+        var environments = Pool.TakeIdle(prefix);
+        if (environments.Count > 0)
+        {
+            // The API's answer does not wait for the extensions' shutdown budget.
+            _ = RetireAsync(environments);
+        }
+    }
+
+    private async Task RetireAsync(List<Environments.ExecutionEnvironment> environments)
+    {
+        foreach (var environment in environments)
+        {
+            try
+            {
+                await Pool.DiscardAsync(environment);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                RetireLog.RetireFailed(_logger, ex, environment.Id);
+            }
+        }
+    }
+
+    private static partial class RetireLog
+    {
+        [LoggerMessage(EventId = 3210, Level = LogLevel.Warning, Message = "Shutting down environment {EnvironmentId} of a changed function failed")]
+        public static partial void RetireFailed(ILogger logger, Exception exception, string environmentId);
+    }
+}
