@@ -534,7 +534,9 @@ internal static class SqliteMigrations
         BEGIN
             SELECT RAISE(ABORT, 'the audit trail is append-only');
         END;
+        """;
 
+    /// <summary>
     /// Version 17: the container registry (ECR). Repositories, their manifests by digest (the bytes as pushed), tags
     /// pointing at manifests, and what each manifest references (blobs, or an index's manifests) so that blobs no
     /// manifest references can be removed. All go with their repository.
