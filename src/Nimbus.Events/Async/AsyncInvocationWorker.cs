@@ -4,7 +4,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Nimbus.Core.Metrics;
 using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
