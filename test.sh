@@ -58,6 +58,12 @@ if ! command -v node >/dev/null && [[ ! -x /usr/bin/node ]]; then
   apt_install nodejs
 fi
 
+# A JDK 17 for the java17 runtime (its runtime client and the tests' functions are compiled with its javac).
+# nodejs22.x and nodejs24.x are fetched from the npm registry by the server on first use (docs/runtimes.md).
+if [[ ! -x /usr/lib/jvm/java-17-openjdk-amd64/bin/javac && ! -x /usr/lib/jvm/java-17-openjdk-arm64/bin/javac ]]; then
+  apt_install openjdk-17-jdk-headless
+fi
+
 # runc, slirp4netns and tini for the isolated sandbox, bubblewrap for the unprivileged one (its tests need root; in CI they must run).
 if [[ $(id -u) -eq 0 ]]; then
   missing=()

@@ -26,6 +26,9 @@ internal sealed class EchoServer : IAsyncDisposable
         builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         app.MapPost("/", EchoAsync);
+
+        // An OTLP/HTTP sink for the audit benchmark's server with tracing on: takes the spans, keeps nothing.
+        app.MapPost("/v1/traces", () => Results.Ok());
         await app.StartAsync(cancellationToken);
         var address = app.Urls.First();
         return new EchoServer(app, new Uri(address));

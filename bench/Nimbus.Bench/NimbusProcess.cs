@@ -27,7 +27,13 @@ internal sealed class NimbusProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The server's data directory (runtimes fetched on first use are cached in its runtimes/).</summary>
+    public string DataDirectory => Path.Combine(_root, "data");
+
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1:0");
+
+    /// <summary>The server's data directory.</summary>
+    public string DataDir => Path.Combine(_root, "data");
 
     /// <summary>The last lines the server printed, for failure messages.</summary>
     public string Output
@@ -76,6 +82,11 @@ internal sealed class NimbusProcess : IAsyncDisposable
         }
 
         start.Environment["NIMBUS_SANDBOX"] = sandbox ?? (Environment.GetEnvironmentVariable("NIMBUS_BENCH_SANDBOX") is { Length: > 0 } chosen ? chosen : "process");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new NimbusProcess(process, root);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);

@@ -21,7 +21,7 @@ const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
 // ---------------------------------------------------------------------------
 // NODE_PATH: layers' node_modules must be resolvable from CommonJS code.
 // ---------------------------------------------------------------------------
-(function setupNodePath() {
+function setupNodePath() {
   const wanted = [
     `/opt/nodejs/node${process.versions.node.split('.')[0]}/node_modules`,
     '/opt/nodejs/node_modules',
@@ -35,7 +35,11 @@ const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
     // Module._initPaths re-reads NODE_PATH for require() resolution.
     if (typeof Module._initPaths === 'function') Module._initPaths();
   }
-})();
+}
+
+// A stem cell (started ahead of need, unspecialized) sets NODE_PATH once it knows its function.
+const STEM_FD = process.env._NIMBUS_STEM_FD;
+if (STEM_FD === undefined) setupNodePath();
 
 // ---------------------------------------------------------------------------
 // Error classes with AWS's Runtime.* names
@@ -116,7 +120,7 @@ function formatErrorForLog(err) {
 // ---------------------------------------------------------------------------
 let currentRequestId; // undefined until the first invocation, as on AWS
 let currentTenantId;
-const LOG_JSON = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
+let LOG_JSON = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
 const LEVELS = { TRACE: 1, DEBUG: 2, INFO: 3, WARN: 4, ERROR: 5, FATAL: 6 };
 
 function jsonLogLine(level, time, params) {
@@ -508,7 +512,24 @@ class Runtime {
 // ---------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------
+// A stem cell waits here, with the runtime client loaded, until the platform writes its function's environment
+// (NUL-separated NAME=value entries) to the fd named by _NIMBUS_STEM_FD and closes it; by then /var/task and /opt
+// show the function's code and layers.
+async function awaitFunction() {
+  const chunks = [];
+  for await (const chunk of fs.createReadStream(null, { fd: Number(STEM_FD) })) chunks.push(chunk);
+  for (const name of Object.keys(process.env)) delete process.env[name];
+  for (const entry of Buffer.concat(chunks).toString('utf8').split('\0')) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) process.env[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  LOG_JSON = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
+  if (process.env.LAMBDA_TASK_ROOT) process.chdir(process.env.LAMBDA_TASK_ROOT);
+  setupNodePath();
+}
+
 async function main() {
+  if (STEM_FD !== undefined) await awaitFunction();
   patchConsole();
   const address = process.env.AWS_LAMBDA_RUNTIME_API;
   if (!address) {

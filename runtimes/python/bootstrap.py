@@ -876,7 +876,44 @@ def handle_invocation(client, handler, headers, body):
     client.post_error(request_id, error, xray)
 
 
+STEM_FD_VARIABLE = "_NIMBUS_STEM_FD"
+
+
+def _await_function():
+    """A stem cell: started ahead of need with everything above imported, it waits here for its function.
+
+    The platform writes the function's environment (NUL-separated NAME=value entries) to the fd named by
+    _NIMBUS_STEM_FD and closes it; by then /var/task and /opt show the function's code and layers. What Python reads
+    from the environment only at start-up is applied by hand: PYTHONPATH's entries go after the task root.
+    """
+    global _log_json, _log_level
+    fd = int(os.environ[STEM_FD_VARIABLE])
+    chunks = []
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    os.environ.clear()
+    for entry in b"".join(chunks).split(b"\0"):
+        name, sep, value = entry.partition(b"=")
+        if sep:
+            os.environ[os.fsdecode(name)] = os.fsdecode(value)
+    _log_json = (os.environ.get("AWS_LAMBDA_LOG_FORMAT") or "").upper() == "JSON"
+    _log_level = (os.environ.get("AWS_LAMBDA_LOG_LEVEL") or "").upper()
+    if _log_level == "TRACE":
+        _log_level = "DEBUG"
+    task_root = os.environ.get("LAMBDA_TASK_ROOT")
+    if task_root:
+        os.chdir(task_root)
+    extra = [p for p in (os.environ.get("PYTHONPATH") or "").split(":") if p and p not in sys.path]
+    sys.path[1:1] = extra
+
+
 def main():
+    if STEM_FD_VARIABLE in os.environ:
+        _await_function()
     address = os.environ.get("AWS_LAMBDA_RUNTIME_API")
     if not address:
         sys.stderr.write("nimbus-runtime: AWS_LAMBDA_RUNTIME_API is not set\n")

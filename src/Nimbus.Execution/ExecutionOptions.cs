@@ -19,6 +19,15 @@ public sealed class ExecutionOptions
     /// <summary>Where environments keep their sockets and temp directories; default: &lt;DataDir&gt;/run.</summary>
     public string? WorkDirectory { get; set; }
 
+    /// <summary>
+    /// Where runtimes fetched on first use (Node.js from the npm registry) and the compiled Java runtime client are
+    /// cached; default: &lt;DataDir&gt;/runtimes.
+    /// </summary>
+    public string? RuntimeCacheDirectory { get; set; }
+
+    /// <summary>The npm registry Node.js interpreters are fetched from when the host has none of a runtime's major version.</summary>
+    public Uri NpmRegistry { get; set; } = new("https://registry.npmjs.org/");
+
     /// <summary>An idle environment is reclaimed after this long without an invocation.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -14,6 +14,7 @@ using Nimbus.Execution.Logs;
 using Nimbus.Execution.Metrics;
 using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
+using Nimbus.Execution.StemCells;
 using Nimbus.Storage;
 
 namespace Nimbus.Execution;
@@ -29,11 +30,15 @@ public static class ExecutionServiceCollectionExtensions
             options.RuntimeDirectory ??= Path.Combine(AppContext.BaseDirectory, "lambda-runtimes");
             options.WorkDirectory ??= Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "run");
             options.PlatformSocketPath ??= Path.Combine(options.WorkDirectory, "platform.sock");
+            options.RuntimeCacheDirectory ??= Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "runtimes");
         });
         services.TryAddSingleton(TimeProvider.System);
 
-        // The interpreters of this host that run Lambda's runtimes, found once at start.
-        services.TryAddSingleton<IRuntimeRegistry>(_ => HostRuntimeRegistry.Probe());
+        // The interpreters of this host that run Lambda's runtimes, found once at start, and those fetched on first use.
+        services.TryAddSingleton<IRuntimeRegistry>(sp => new AcquiringRuntimeRegistry(
+            HostRuntimeRegistry.Probe(),
+            sp.GetRequiredService<IOptions<ExecutionOptions>>().Value,
+            sp.GetRequiredService<ILogger<AcquiringRuntimeRegistry>>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value;
@@ -68,7 +73,22 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ExecutionOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Invoker>>(),
-            sp.GetRequiredService<ConcurrencyGate>()));
+            sp.GetRequiredService<ConcurrencyGate>(),
+            sp.GetRequiredService<StemCellPool>()));
+        services.AddOptions<StemCellOptions>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+            return new StemCellPool(
+                sp.GetRequiredService<ISandboxFactory>(),
+                sp.GetRequiredService<RuntimeLauncher>(),
+                options,
+                sp.GetRequiredService<IOptions<StemCellOptions>>().Value,
+                Invoker.SocketDirectory(options.WorkDirectory!), // Set by PostConfigure above.
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<StemCellPool>>());
+        });
+        services.AddHostedService<StemCellRefiller>();
         services.TryAddSingleton<IProvisionedEnvironments>(sp => sp.GetRequiredService<Invoker>());
         services.TryAddSingleton<FunctionResolver>();
         services.TryAddSingleton<IInvocationService, InvocationService>();
@@ -84,6 +104,12 @@ public static class ExecutionServiceCollectionExtensions
             var path = Path.Combine(workDirectory, name);
             if (Directory.Exists(path))
             {
+                // A killed server's stem cells left mounts there (code, layers, tmpfs): detached before anything is deleted.
+                if (Environment.IsPrivilegedProcess)
+                {
+                    HostMounts.DetachBelow(path);
+                }
+
                 Directory.Delete(path, recursive: true);
             }
         }

@@ -63,6 +63,13 @@ internal sealed class InitAgent : IDisposable
                     case FrameType.Start:
                         await StartRuntimeAsync(host, RuntimeStartInfo.FromFrame(frame, runtimeApi));
                         break;
+                    case FrameType.Specialize:
+                        if (!_runtime.Specialize(RuntimeStartInfo.SpecializationFromFrame(frame, runtimeApi)))
+                        {
+                            await Console.Error.WriteLineAsync("nimbus-init: the runtime is not a stem cell waiting for its function");
+                        }
+
+                        break;
                     case FrameType.Invoke:
                         _coordinator.Enqueue(frame);
                         break;

@@ -47,6 +47,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ILogGroupStore>(sp => sp.GetRequiredService<SqliteLogStore>());
         services.TryAddSingleton(sp => new SecretBox(ResolveDataDirectory(sp)));
         services.TryAddSingleton<IIdentityStore, SqliteIdentityStore>();
+        services.TryAddSingleton<IAuditStore, SqliteAuditStore>();
         services.TryAddSingleton<ICodeStore>(sp => new FileCodeStore(
             ResolveDataDirectory(sp),
             sp.GetRequiredService<ILogger<FileCodeStore>>()));

@@ -21,6 +21,7 @@ public static class AuthorizationExtensions
     public static ValueTask AuthorizeAsync(this HttpContext context, string action, string resource, ContextKeys? keys = null, PolicyDocument? resourcePolicy = null)
     {
         ArgumentNullException.ThrowIfNull(context);
+        Audit.AuditEntry.NoteResource(context, resource);
         var authorizer = context.RequestServices.GetRequiredService<Authorizer>();
         return authorizer.AuthorizeAsync(context.Caller(), context.Origin(), action, resource, context.RequestAborted, keys, resourcePolicy);
     }

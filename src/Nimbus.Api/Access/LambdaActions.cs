@@ -36,6 +36,7 @@ public static class LambdaActions
     public const string GetLayerVersionPolicy = "lambda:GetLayerVersionPolicy";
     public const string GetPolicy = "lambda:GetPolicy";
     public const string GetProvisionedConcurrencyConfig = "lambda:GetProvisionedConcurrencyConfig";
+    public const string GetRuntimeManagementConfig = "lambda:GetRuntimeManagementConfig";
     public const string InvokeFunction = "lambda:InvokeFunction";
     public const string ListAliases = "lambda:ListAliases";
     public const string ListEventSourceMappings = "lambda:ListEventSourceMappings";
@@ -52,6 +53,7 @@ public static class LambdaActions
     public const string PutFunctionEventInvokeConfig = "lambda:PutFunctionEventInvokeConfig";
     public const string PutFunctionRecursionConfig = "lambda:PutFunctionRecursionConfig";
     public const string PutProvisionedConcurrencyConfig = "lambda:PutProvisionedConcurrencyConfig";
+    public const string PutRuntimeManagementConfig = "lambda:PutRuntimeManagementConfig";
     public const string RemoveLayerVersionPermission = "lambda:RemoveLayerVersionPermission";
     public const string RemovePermission = "lambda:RemovePermission";
     public const string TagResource = "lambda:TagResource";
@@ -108,6 +110,7 @@ public static class LambdaActions
         new("GetLayerVersionPolicy", GetLayerVersionPolicy, ResourceKind.LayerVersion),
         new("GetPolicy", GetPolicy, ResourceKind.QualifiedFunction),
         new("GetProvisionedConcurrencyConfig", GetProvisionedConcurrencyConfig, ResourceKind.QualifiedFunction),
+        new("GetRuntimeManagementConfig", GetRuntimeManagementConfig, ResourceKind.QualifiedFunction),
         new("Invoke", InvokeFunction, ResourceKind.QualifiedFunction),
         new("InvokeAsync", InvokeFunction, ResourceKind.QualifiedFunction),
         new("ListAliases", ListAliases, ResourceKind.Function),
@@ -125,6 +128,7 @@ public static class LambdaActions
         new("PutFunctionEventInvokeConfig", PutFunctionEventInvokeConfig, ResourceKind.QualifiedFunction),
         new("PutFunctionRecursionConfig", PutFunctionRecursionConfig, ResourceKind.Function),
         new("PutProvisionedConcurrencyConfig", PutProvisionedConcurrencyConfig, ResourceKind.QualifiedFunction),
+        new("PutRuntimeManagementConfig", PutRuntimeManagementConfig, ResourceKind.QualifiedFunction),
         new("RemoveLayerVersionPermission", RemoveLayerVersionPermission, ResourceKind.LayerVersion),
         new("RemovePermission", RemovePermission, ResourceKind.QualifiedFunction),
         new("TagResource", TagResource, ResourceKind.TaggedResource),

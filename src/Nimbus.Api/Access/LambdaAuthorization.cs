@@ -38,6 +38,12 @@ internal static class LambdaAuthorization
     {
         if (IsAccountRoot(context))
         {
+            // The root skips the check; the audit trail still names the function (when it is recording this call).
+            if (context.Features.Get<Audit.AuditEntry>() is not null)
+            {
+                NoteFunction(context, functionName, qualifier, scope, qualified, forWrite);
+            }
+
             return null;
         }
 
@@ -59,6 +65,19 @@ internal static class LambdaAuthorization
             : await policies.FindAsync(reference.Scope, reference.Name, qualified ? reference.Qualifier ?? FunctionVersion.Latest : FunctionVersion.Latest, context.RequestAborted);
         await context.AuthorizeAsync(action, qualified ? reference.Arn : reference.UnqualifiedArn, keys, policy);
         return reference;
+    }
+
+    private static void NoteFunction(HttpContext context, string functionName, string? qualifier, Scope scope, bool qualified, bool forWrite)
+    {
+        try
+        {
+            var reference = FunctionReference.Parse(functionName, qualifier, scope, forWrite);
+            Audit.AuditEntry.NoteResource(context, qualified ? reference.Arn : reference.UnqualifiedArn);
+        }
+        catch (LambdaException)
+        {
+            // A name Lambda cannot parse names no resource; the operation answers it.
+        }
     }
 
     /// <summary>

@@ -96,7 +96,8 @@ internal sealed partial class FunctionUrlHandler(
             var requestId = context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string text ? text : Guid.NewGuid().ToString();
             var (rawPath, rawQuery) = RawTarget(context, urlId);
             var now = time.GetUtcNow();
-            var traceId = request.Headers["X-Amzn-Trace-Id"] is { Count: > 0 } given ? given.ToString() : NewTraceId(now);
+            var traceId = request.Headers["X-Amzn-Trace-Id"] is { Count: > 0 } given ? given.ToString()
+                : Core.Tracing.TraceDecision.FromTraceparent(request.Headers["traceparent"].ToString()) ?? NewTraceId(now);
             var urlRequest = new FunctionUrlRequest
             {
                 Http = request,

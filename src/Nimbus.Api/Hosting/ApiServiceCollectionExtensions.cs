@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Nimbus.Api.Access;
 using Nimbus.Api.CloudWatch;
+using Nimbus.Api.Audit;
+using Nimbus.Api.CloudTrail;
 using Nimbus.Api.Code;
 using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Lambda;
@@ -36,6 +38,11 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<FunctionUrlAuthenticator>();
         services.TryAddSingleton<FunctionUrlHandler>();
         services.AddNimbusPrometheus();
+        services.AddOptions<AuditOptions>();
+        services.TryAddSingleton<AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
+        services.TryAddSingleton<AuditRetentionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditRetentionWorker>());
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         return services;
     }
@@ -44,7 +51,9 @@ public static class ApiServiceCollectionExtensions
     {
         app.UseMiddleware<AwsErrorMiddleware>();
         app.UseMiddleware<SigV4AuthenticationMiddleware>();
+        app.UseMiddleware<AuditMiddleware>();
         app.UseMiddleware<LogsEndpointMiddleware>();
+        app.UseMiddleware<CloudTrailEndpointMiddleware>();
         app.UseMiddleware<FunctionUrlMiddleware>();
         app.MapGet("/_nimbus/health", () => Results.Json(
             new HealthWire { Status = "ok", Version = typeof(ApiServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0" },
@@ -60,6 +69,7 @@ public static class ApiServiceCollectionExtensions
         app.MapLayerEndpoints();
         app.MapPermissionEndpoints();
         app.MapConcurrencyEndpoints();
+        app.MapRuntimeManagementEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFunctionUrlEndpoints();

@@ -90,6 +90,7 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
             return;
         }
 
+        Audit.AuditEntry.NoteError(context, error.ErrorType, error.Message);
         var response = context.Response;
         response.StatusCode = error.StatusCode;
         response.ContentType = "application/json";

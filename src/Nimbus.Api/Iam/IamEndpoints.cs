@@ -92,6 +92,7 @@ internal static class IamEndpoints
         xml.Append("</Code><Message>");
         XmlText.Escape(xml, error.Message);
         xml.Append("</Message></Error><RequestId>").Append(RequestId(context)).Append("</RequestId></ErrorResponse>");
+        Audit.AuditEntry.NoteError(context, error.Code, error.Message);
         response.StatusCode = error.StatusCode;
         response.ContentType = "text/xml";
         await response.WriteAsync(xml.ToString(), context.RequestAborted);

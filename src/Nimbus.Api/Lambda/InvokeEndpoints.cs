@@ -11,6 +11,7 @@ using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Permissions;
+using Nimbus.Core.Tracing;
 using Nimbus.Events.Async;
 using Nimbus.Execution.Invocation;
 
@@ -71,7 +72,7 @@ internal static class InvokeEndpoints
         var scope = scopes.For(request);
         var qualifier = request.Query["Qualifier"].ToString() is { Length: > 0 } q ? q : null;
         var clientContext = DecodeClientContext(request.Headers["X-Amz-Client-Context"].ToString());
-        var traceId = request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } t ? t : null;
+        var traceId = request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } t ? t : TraceDecision.FromTraceparent(request.Headers["traceparent"].ToString());
         var isEvent = invocationType == "Event";
         var (buffer, length) = await InvokePayload.ReadAsync(request, isEvent ? MaxAsyncPayload : MaxSyncPayload, isEvent ? "InvokeAsync" : "InvokeFunction", ct);
         try

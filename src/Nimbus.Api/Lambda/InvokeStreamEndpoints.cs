@@ -42,7 +42,7 @@ internal static class InvokeStreamEndpoints
         }
 
         var qualifier = request.Query["Qualifier"].ToString() is { Length: > 0 } q ? q : null;
-        var traceId = request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } t ? t : null;
+        var traceId = request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } t ? t : Core.Tracing.TraceDecision.FromTraceparent(request.Headers["traceparent"].ToString());
         var (buffer, length) = await InvokePayload.ReadAsync(request, InvokeEndpoints.MaxSyncPayload, "InvokeWithResponseStream", ct);
         try
         {

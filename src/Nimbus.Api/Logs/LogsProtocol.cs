@@ -23,6 +23,7 @@ internal static class LogsProtocol
             return;
         }
 
+        Audit.AuditEntry.NoteError(context, type, message);
         response.StatusCode = status;
         response.ContentType = ContentType;
         response.Headers["x-amzn-ErrorType"] = type;

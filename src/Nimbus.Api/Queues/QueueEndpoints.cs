@@ -209,6 +209,7 @@ internal static class QueueEndpoints
             return;
         }
 
+        Audit.AuditEntry.NoteError(response.HttpContext, error.QueryCode, error.Message);
         response.StatusCode = error.StatusCode;
         response.ContentType = JsonContentType;
         response.Headers["x-amzn-query-error"] = $"{error.QueryCode};{(error.SenderFault ? "Sender" : "Receiver")}";
@@ -244,6 +245,7 @@ internal static class QueueEndpoints
         // The query protocol words this one error differently from the JSON protocol.
         XmlText.Escape(xml, error.ShapeName == "QueueDoesNotExist" ? "The specified queue does not exist for this wsdl version." : error.Message);
         xml.Append("</Message><Detail/></Error><RequestId>").Append(RequestId(context)).Append("</RequestId></ErrorResponse>");
+        Audit.AuditEntry.NoteError(context, error.QueryCode, error.Message);
         response.StatusCode = error.StatusCode;
         response.ContentType = "text/xml";
         await response.WriteAsync(xml.ToString(), context.RequestAborted);

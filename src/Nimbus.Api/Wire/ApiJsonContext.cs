@@ -15,6 +15,7 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(ListTagsResponseWire))]
 [JsonSerializable(typeof(GetAccountSettingsResponseWire))]
 [JsonSerializable(typeof(ConcurrencyWire))]
+[JsonSerializable(typeof(RuntimeManagementWire))]
 [JsonSerializable(typeof(HealthWire))]
 [JsonSerializable(typeof(PublishVersionRequestWire))]
 [JsonSerializable(typeof(ListVersionsByFunctionResponseWire))]

@@ -128,6 +128,8 @@ internal sealed record FunctionConfigurationWire
 
     public required SnapStartWire SnapStart { get; init; }
 
+    public RuntimeVersionConfigWire? RuntimeVersionConfig { get; init; }
+
     public required LoggingConfigWire LoggingConfig { get; init; }
 }
 

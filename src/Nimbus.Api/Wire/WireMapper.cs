@@ -51,6 +51,7 @@ internal static class WireMapper
             Architectures = version.Architectures,
             EphemeralStorage = new EphemeralStorageWire { Size = version.EphemeralStorageSize },
             SnapStart = new SnapStartWire { ApplyOn = "None", OptimizationStatus = "Off" },
+            RuntimeVersionConfig = version.RuntimeVersionArn is { } runtimeVersion ? new RuntimeVersionConfigWire { RuntimeVersionArn = runtimeVersion } : null,
             LoggingConfig = new LoggingConfigWire
             {
                 LogFormat = version.Logging.LogFormat,

@@ -44,6 +44,11 @@ public sealed partial class FunctionService
     public async Task<FunctionVersion> UpdateConfigurationAsync(Scope scope, string functionName, FunctionChange change, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
+        if (change.Runtime is { } runtime)
+        {
+            await _runtimes.AcquireAsync(runtime, cancellationToken);
+        }
+
         FunctionValidator.Validate(change, isCreate: false, _runtimes);
         var record = await LoadForUpdateAsync(reference, change.RevisionId, cancellationToken);
         if (change.Role is { } role)
@@ -90,7 +95,7 @@ public sealed partial class FunctionService
 
     private async Task<FunctionVersion> CommitUpdateAsync(FunctionRecord record, FunctionVersion latest, CancellationToken cancellationToken)
     {
-        latest = latest with
+        latest = WithRuntimeVersion(record.Scope, latest) with
         {
             LastModified = _time.GetUtcNow(),
             RevisionId = NewRevisionId(),

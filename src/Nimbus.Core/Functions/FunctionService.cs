@@ -74,6 +74,12 @@ public sealed partial class FunctionService : IDisposable
     public async Task<FunctionVersion> CreateAsync(Scope scope, string functionName, FunctionChange change, CodeUpload? code, IReadOnlyDictionary<string, string>? tags, bool publish, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, null, scope, forWrite: true);
+        if (change.Runtime is { } runtime)
+        {
+            // A runtime fetched or compiled on first use is made ready here, so the check below knows whether it can be provided.
+            await _runtimes.AcquireAsync(runtime, cancellationToken);
+        }
+
         FunctionValidator.Validate(change, isCreate: true, _runtimes);
         TagRules.Validate(tags, "tags");
         if (tags is { Count: > LambdaQuotas.MaxTags })
@@ -98,7 +104,7 @@ public sealed partial class FunctionService : IDisposable
         };
 
         // Every rule is checked before the code is stored, so a rejected request leaves nothing behind.
-        version = Apply(version, change);
+        version = WithRuntimeVersion(scope, Apply(version, change));
         version = await WithLayersAsync(scope, version, change.Layers, () => _code.Inspect(zip).UnzippedSize, cancellationToken);
         var stored = await _code.StoreZipAsync(zip, cancellationToken);
         version = version with

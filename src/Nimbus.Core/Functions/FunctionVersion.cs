@@ -43,6 +43,15 @@ public sealed record FunctionVersion
 
     public required LoggingSettings Logging { get; init; }
 
+    /// <summary>Runtime management's mode (PutRuntimeManagementConfig): Auto (the default), FunctionUpdate or Manual.</summary>
+    public string UpdateRuntimeOn { get; init; } = "Auto";
+
+    /// <summary>
+    /// The runtime version the version runs (RuntimeVersionConfig): the one pinned in Manual mode, else that of the
+    /// host's runtime when the function was last created, updated or configured; null before runtime management.
+    /// </summary>
+    public string? RuntimeVersionArn { get; init; }
+
     public required string CodeSha256 { get; init; }
 
     public long CodeSize { get; init; }

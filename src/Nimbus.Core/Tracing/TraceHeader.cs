@@ -6,7 +6,7 @@ using System.Text;
 namespace Nimbus.Core.Tracing;
 
 /// <summary>
-/// The X-Ray trace header (<c>Root=1-…;Parent=…;Sampled=0;Lineage=…</c>) that follows one original event through the
+/// The X-Ray trace header (<c>Root=1-…;Parent=…;Sampled=1;Lineage=…</c>) that follows one original event through the
 /// functions, queues and asynchronous invocations it causes. Functions pass it on by themselves: the runtime sets
 /// <c>_X_AMZN_TRACE_ID</c> and the AWS SDKs send it as <c>X-Amzn-Trace-Id</c> (SQS keeps it as the message's
 /// AWSTraceHeader). <c>Lineage</c> counts, per function, how many times the chain invoked it, which is how Nimbus
@@ -25,6 +25,7 @@ public static class TraceHeader
     {
         var hash = Hash(functionArn);
         string? root = null;
+        string? sampled = null;
         var other = new StringBuilder();
         var lineage = new List<(string Hash, int Count)>();
         foreach (var rawPart in (incoming ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -45,7 +46,12 @@ public static class TraceHeader
                     }
                 }
             }
-            else if (!part.StartsWith("Parent=", StringComparison.Ordinal) && !part.StartsWith("Sampled=", StringComparison.Ordinal))
+            else if (part.StartsWith("Sampled=", StringComparison.Ordinal))
+            {
+                // The caller's sampling decision goes on; none is left for the function's TracingConfig (TraceDecision).
+                sampled = part;
+            }
+            else if (!part.StartsWith("Parent=", StringComparison.Ordinal))
             {
                 other.Append(';').Append(part);
             }
@@ -64,7 +70,13 @@ public static class TraceHeader
 
         lineage.Add((hash, next));
         var header = new StringBuilder(root ?? NewRoot(time));
-        header.Append(";Parent=").Append(RandomHex(8)).Append(";Sampled=0").Append(other).Append(';').Append(LineageKey);
+        header.Append(";Parent=").Append(RandomHex(8));
+        if (sampled is not null)
+        {
+            header.Append(';').Append(sampled);
+        }
+
+        header.Append(other).Append(';').Append(LineageKey);
         for (var i = 0; i < lineage.Count; i++)
         {
             header.Append(i == 0 ? "" : ",").Append(lineage[i].Hash).Append(':').Append(lineage[i].Count.ToString(CultureInfo.InvariantCulture));

@@ -4,10 +4,12 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Metrics;
 using Nimbus.Core.Storage;
+using Nimbus.Core.Tracing;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Invocation;
 
@@ -146,6 +148,9 @@ public sealed partial class AsyncInvocationWorker(
             }
 
             metrics?.Lambda(invocation.Scope, invocation.FunctionName, invocation.Qualifier, LambdaMetric.AsyncEventAge, age.TotalMilliseconds);
+            // The sampling decision is the function's (TracingConfig) before the delivery's spans start, so that they agree.
+            trace = TraceDecision.Decide(trace, resolved.Version.TracingMode, null, time);
+            using var delivery = NimbusTracing.StartDelivery(trace, invocation.EnqueuedAt, "async", time);
             var invoked = await invoker.InvokeAsync(
                 resolved, new RequestId(invocation.RequestId), invocation.Payload, InvocationType.Event, trace, invocation.ClientContext, stoppingToken);
             if (!invoked.Ran)

@@ -2,10 +2,12 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Nimbus.Core.Diagnostics;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Filtering;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
+using Nimbus.Core.Tracing;
 using Nimbus.Core.Metrics;
 using Nimbus.Events.Async;
 using Nimbus.Execution.Invocation;
@@ -349,7 +351,9 @@ internal sealed partial class MappingPoller : IAsyncDisposable
             await _source.SetVisibilityAsync(_mapping.EventSourceArn, Handles(handled), needed, cancellationToken);
         }
 
-        // AWS's pollers invoke synchronously.
+        // AWS's pollers invoke synchronously. The batch's spans follow its first message's trace, sampled as the function decides.
+        trace = TraceDecision.Decide(trace, target.Version.TracingMode, null, _time);
+        using var delivery = NimbusTracing.StartDelivery(trace, SentAt(handled[0]), "sqs", _time);
         var outcome = await _invoker.InvokeAsync(
             target, RequestId.New(), SqsEvent.Batch(records), InvocationType.RequestResponse, trace, null, cancellationToken);
         if (!outcome.Ran)
@@ -490,5 +494,19 @@ internal sealed partial class MappingPoller : IAsyncDisposable
 
         [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "Stopped a recursive loop: message {MessageId} from {Queue} would invoke {FunctionName} more than 16 times in one chain")]
         public static partial void RecursiveLoop(ILogger logger, string functionName, string messageId, string queue);
+    }
+
+    /// <summary>When the message was sent (its SentTimestamp attribute), for the QueueWait span.</summary>
+    private static DateTimeOffset? SentAt(SourceMessage message)
+    {
+        foreach (var (name, value) in message.Attributes)
+        {
+            if (name == "SentTimestamp" && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+            {
+                return DateTimeOffset.FromUnixTimeMilliseconds(ms);
+            }
+        }
+
+        return null;
     }
 }

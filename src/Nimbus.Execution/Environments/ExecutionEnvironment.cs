@@ -41,9 +41,9 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
     public string Id { get; }
 
-    public string LogStreamName { get; }
+    public string LogStreamName { get; private set; }
 
-    public DateTimeOffset StartedAt { get; }
+    public DateTimeOffset StartedAt { get; private set; }
 
     public DateTimeOffset LastUsed { get; private set; }
 
@@ -94,6 +94,81 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         ILogger logger,
         CancellationToken cancellationToken)
     {
+        var environment = await ConnectAsync(sandboxes, spec, logStreamName, time, logger, cancellationToken);
+        try
+        {
+            await environment.StartRuntimeAsync(launch(environment._sandbox.Paths), stemCell: false, cancellationToken);
+            return environment;
+        }
+        catch
+        {
+            await environment.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A stem cell: a sandbox with nimbus-init connected and the runtime started unspecialized
+    /// (<see cref="FrameHeaders.StemCell"/>); <see cref="SpecializeAsync"/> later gives it its function.
+    /// </summary>
+    public static async Task<ExecutionEnvironment> StartStemCellAsync(
+        ISandboxFactory sandboxes,
+        SandboxSpec spec,
+        Func<SandboxPaths, RuntimeLaunch> launch,
+        TimeProvider time,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var environment = await ConnectAsync(sandboxes, spec, "", time, logger, cancellationToken);
+        try
+        {
+            await environment.StartRuntimeAsync(launch(environment._sandbox.Paths), stemCell: true, cancellationToken);
+            return environment;
+        }
+        catch
+        {
+            await environment.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The sandbox, for a stem cell's specialization.</summary>
+    public ISandbox Sandbox => _sandbox;
+
+    /// <summary>Where the runtime sees its code, runtime directory and /tmp.</summary>
+    public SandboxPaths Paths => _sandbox.Paths;
+
+    /// <summary>
+    /// Gives a stem cell's waiting runtime its function's environment (its sandbox already shows the code); from here
+    /// on it initializes like any environment (<see cref="Initialized"/>). Output it wrote while waiting is dropped.
+    /// </summary>
+    public async Task SpecializeAsync(IReadOnlyList<KeyValuePair<string, string>> variables, string logStreamName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        LogStreamName = logStreamName;
+        lock (_lock)
+        {
+            StartedAt = now;
+            LastUsed = now;
+        }
+
+        _ = Output.Drain();
+        var headers = new List<KeyValuePair<string, string>>(variables.Count);
+        foreach (var (name, value) in variables)
+        {
+            headers.Add(new(FrameHeaders.Environment, $"{name}={value}"));
+        }
+
+        await SendAsync(new Frame(FrameType.Specialize, headers), cancellationToken);
+    }
+
+    private static async Task<ExecutionEnvironment> ConnectAsync(
+        ISandboxFactory sandboxes,
+        SandboxSpec spec,
+        string logStreamName,
+        TimeProvider time,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
         File.Delete(spec.HostSocketPath);
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(spec.HostSocketPath));
@@ -118,24 +193,6 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
                 throw new SandboxStartException("nimbus-init did not greet the host");
             }
 
-            var runtime = launch(sandbox.Paths);
-            var headers = new List<KeyValuePair<string, string>>(runtime.Variables.Count + runtime.Arguments.Count + 2)
-            {
-                new(FrameHeaders.Command, runtime.Command),
-                new(FrameHeaders.WorkingDirectory, runtime.WorkingDirectory),
-            };
-            foreach (var argument in runtime.Arguments)
-            {
-                headers.Add(new(FrameHeaders.Argument, argument));
-            }
-
-            foreach (var (name, value) in runtime.Variables)
-            {
-                headers.Add(new(FrameHeaders.Environment, $"{name}={value}"));
-            }
-
-            await environment.SendAsync(new Frame(FrameType.Start, headers), cancellationToken);
-            environment._readLoop = environment.ReadLoopAsync();
             return environment;
         }
         catch
@@ -152,6 +209,32 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         {
             File.Delete(spec.HostSocketPath);
         }
+    }
+
+    private async Task StartRuntimeAsync(RuntimeLaunch runtime, bool stemCell, CancellationToken cancellationToken)
+    {
+        var headers = new List<KeyValuePair<string, string>>(runtime.Variables.Count + runtime.Arguments.Count + 3)
+        {
+            new(FrameHeaders.Command, runtime.Command),
+            new(FrameHeaders.WorkingDirectory, runtime.WorkingDirectory),
+        };
+        if (stemCell)
+        {
+            headers.Add(new(FrameHeaders.StemCell, "1"));
+        }
+
+        foreach (var argument in runtime.Arguments)
+        {
+            headers.Add(new(FrameHeaders.Argument, argument));
+        }
+
+        foreach (var (name, value) in runtime.Variables)
+        {
+            headers.Add(new(FrameHeaders.Environment, $"{name}={value}"));
+        }
+
+        await SendAsync(new Frame(FrameType.Start, headers), cancellationToken);
+        _readLoop = ReadLoopAsync();
     }
 
     /// <summary>Marks the init phase done and the environment ready for invocations.</summary>

@@ -27,15 +27,18 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
     /// Host directories the runtime's interpreter needs inside a sandbox, bound read-only at the same path (a pyenv
     /// interpreter finds libpython through an RPATH under its own version directory; the Python SDK's directory).
     /// </summary>
-    public IReadOnlyList<string> HostDirectories(FunctionVersion function)
+    public IReadOnlyList<string> HostDirectories(FunctionVersion function) => HostDirectories(function.Runtime ?? "provided.al2023");
+
+    /// <summary>The same, by runtime id (a stem cell knows its runtime before its function).</summary>
+    public IReadOnlyList<string> HostDirectories(string runtimeId)
     {
-        if (runtimes.Find(function.Runtime ?? "provided.al2023") is not { } host)
+        if (runtimes.Find(runtimeId) is not { } host)
         {
             return [];
         }
 
         List<string> directories = [];
-        foreach (var directory in (ReadOnlySpan<string?>)[host.InterpreterHome, host.SdkDirectory])
+        foreach (var directory in (ReadOnlySpan<string?>)[host.InterpreterHome, host.SdkDirectory, JavaConfigDirectory(host)])
         {
             if (directory is not null && !IsSystemDirectory(directory))
             {
@@ -46,9 +49,89 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
         return directories;
     }
 
+    /// <summary>
+    /// Makes the function's runtime runnable here before an environment of it starts (a Node.js fetched on first use,
+    /// Java's runtime client compiled); false when it cannot be provided.
+    /// </summary>
+    public async ValueTask<bool> PrepareAsync(FunctionVersion function, CancellationToken cancellationToken) =>
+        await runtimes.AcquireAsync(function.Runtime ?? "provided.al2023", cancellationToken) is not null;
+
+    /// <summary>Debian's JDK links its jvm.cfg and security files to /etc/java-N-openjdk: the JVM does not start without them.</summary>
+    private static string? JavaConfigDirectory(HostRuntime host)
+    {
+        if (host is not { Family: "java", InterpreterHome: { } home }
+            || new FileInfo(Path.Combine(home, "lib", "jvm.cfg")).LinkTarget is not { } target
+            || !target.StartsWith("/etc/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var second = target.IndexOf('/', "/etc/".Length);
+        return second < 0 ? null : target[..second];
+    }
+
     /// <summary>/usr is in every sandbox already.</summary>
     private static bool IsSystemDirectory(string path) =>
         path is "/" or "/usr" || path.StartsWith("/usr/", StringComparison.Ordinal);
+
+    /// <summary>
+    /// True for the runtimes a stem cell can hold: the managed runtimes whose client is ours (python, nodejs), whose
+    /// interpreter can start before the function is known.
+    /// </summary>
+    public bool CanStartStemCell(string runtimeId) =>
+        runtimes.Find(runtimeId) is { Family: "python" or "nodejs", Interpreter: not null };
+
+    /// <summary>
+    /// True when <paramref name="function"/> can take a stem cell of its runtime: none of its variables is one the
+    /// dynamic loader or the interpreter reads only when the process starts (LD_PRELOAD, LD_LIBRARY_PATH, PYTHON* but
+    /// PYTHONPATH, NODE_OPTIONS and the like, AWS_LAMBDA_EXEC_WRAPPER), which a cell, started before its function was
+    /// known, could not honour. PYTHONPATH and NODE_PATH are applied at specialization.
+    /// </summary>
+    public bool CanStartStemCell(FunctionVersion function)
+    {
+        if (function.Runtime is not { } runtimeId || !CanStartStemCell(runtimeId))
+        {
+            return false;
+        }
+
+        if (function.Environment is { } own)
+        {
+            foreach (var name in own.Keys)
+            {
+                if (name is "LD_PRELOAD" or "LD_LIBRARY_PATH" or "AWS_LAMBDA_EXEC_WRAPPER"
+                    || (name.StartsWith("PYTHON", StringComparison.Ordinal) && name != "PYTHONPATH")
+                    || (name.StartsWith("NODE_", StringComparison.Ordinal) && name != "NODE_PATH"))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A stem cell's runtime: the interpreter with our runtime client loaded, waiting for its function. It gets only
+    /// what every function of the runtime shares; the function's own environment comes at specialization
+    /// (<see cref="Create"/>'s variables), replacing this one entirely.
+    /// </summary>
+    public RuntimeLaunch CreateStemCell(string runtimeId, SandboxPaths paths)
+    {
+        var host = runtimes.Find(runtimeId) is { Family: "python" or "nodejs", Interpreter: { } interpreter } found
+            ? (found, interpreter)
+            : throw new SandboxStartException($"the runtime {runtimeId} cannot start as a stem cell");
+        List<string> arguments = host.found.Family == "python"
+            ? ["-u", Path.Combine(paths.RuntimeDirectory, "python", "bootstrap.py")]
+            : [Path.Combine(paths.RuntimeDirectory, "nodejs", "index.mjs")];
+        List<KeyValuePair<string, string>> variables =
+        [
+            new("PATH", $"{Path.GetDirectoryName(host.interpreter)}:/usr/local/bin:/usr/bin:/bin"),
+            new("LANG", "en_US.UTF-8"),
+            new("TZ", ":UTC"),
+            new("LD_LIBRARY_PATH", $"/lib64:/usr/lib64:{paths.RuntimeDirectory}:{paths.RuntimeDirectory}/lib:{paths.TaskRoot}:{paths.TaskRoot}/lib:{paths.OptDirectory}/lib"),
+        ];
+        return new RuntimeLaunch(host.interpreter, arguments, "/", variables);
+    }
 
     public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths, string? hostCodeDirectory = null)
     {
@@ -72,6 +155,16 @@ internal sealed class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOption
             case "nodejs":
                 command = host.Interpreter!; // Node.js runtimes always have an interpreter.
                 arguments.Add(Path.Combine(runtimeDir, "nodejs", "index.mjs"));
+                pathPrefix = Path.GetDirectoryName(command) + ":";
+                break;
+            case "java":
+                command = host.Interpreter!; // A JDK runtime always has its java.
+                JavaLaunch.AddArguments(
+                    arguments,
+                    function.MemorySize,
+                    function.Environment?.GetValueOrDefault("JAVA_TOOL_OPTIONS"),
+                    host.SdkDirectory ?? throw new SandboxStartException("the Java runtime client is not compiled"),
+                    opt);
                 pathPrefix = Path.GetDirectoryName(command) + ":";
                 break;
             default:

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Nimbus.Core.Metrics;
+using Nimbus.Core.Diagnostics;
+using Nimbus.Core.Tracing;
 using Nimbus.Execution.Concurrency;
 
 namespace Nimbus.Execution.Invocation;
 
 /// <summary>
-/// Runs invocations on the <see cref="Invoker"/>, turns the gate's refusal into a Throttled outcome, and reports
-/// each invocation's figures to the metrics recorder (AWS/Lambda's Invocations, Errors, Throttles, Duration, ...);
-/// streamed responses are paced as AWS paces them past their first 6 MB (ExecutionOptions.StreamBandwidthBytesPerSecond).
+/// Runs invocations on the <see cref="Invoker"/>, turns the gate's refusal into a Throttled outcome, reports each
+/// invocation's figures to the metrics recorder (AWS/Lambda's Invocations, Errors, Throttles, Duration, ...), and paces
+/// streamed responses as AWS does past their first 6 MB (ExecutionOptions.StreamBandwidthBytesPerSecond). Every
+/// invocation runs with a trace header decided by the function's TracingConfig (<see cref="TraceDecision"/>) and, while
+/// a listener is attached, in an Invoke span whose id is the header's Parent.
 /// </summary>
 public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions> options, TimeProvider time, IMetricsRecorder? metrics = null) : IInvocationService
 {
@@ -47,6 +52,20 @@ public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions
         IResponseStreamSink? responseStream,
         CancellationToken cancellationToken)
     {
+        // The caller's Parent is the Invoke span's parent; the function then runs with its own id as Parent.
+        var decided = TraceDecision.Decide(traceHeader, target.Version.TracingMode, null, time);
+        using var activity = NimbusTracing.Source.HasListeners() && TraceDecision.TryGetContext(decided, out var parent)
+            ? NimbusTracing.Source.StartActivity(NimbusTracing.Invoke, ActivityKind.Server, Activity.Current is { } current && current.TraceId == parent.TraceId ? current.Context : parent)
+            : null;
+        var trace = TraceDecision.Decide(decided, target.Version.TracingMode, activity?.SpanId ?? ActivitySpanId.CreateRandom(), time);
+        if (activity is not null)
+        {
+            activity.SetTag("faas.name", target.Version.Name);
+            activity.SetTag("faas.invocation_id", requestId.ToString());
+            activity.SetTag("faas.trigger", type == InvocationType.Event ? "pubsub" : "other");
+            activity.SetTag("cloud.resource_id", target.InvokedFunctionArn);
+        }
+
         var request = new InvocationRequest
         {
             RequestId = requestId,
@@ -57,7 +76,7 @@ public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions
             OutboundNetwork = target.OutboundNetwork,
             Payload = payload,
             ClientContext = clientContext,
-            TraceId = traceHeader,
+            TraceId = trace,
             ResponseStream = responseStream,
         };
         var metrics = _metrics;
@@ -73,12 +92,18 @@ public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions
                 name,
                 target.Qualifier,
                 new InvocationFigures(result.Duration.TotalMilliseconds, result.FunctionError is not null, result.Provisioned, invoker.UnreservedInFlight(target.Scope), result.ProvisionedConfigured, result.ColdStart));
+            if (activity is not null && result.FunctionError is { } error)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, error);
+            }
+
             return InvocationOutcome.Completed(result);
         }
         catch (InvocationThrottledException ex)
         {
             ended = true;
             metrics?.InvocationThrottled(target.Scope, name, target.Qualifier);
+            activity?.SetStatus(ActivityStatusCode.Error, "Throttled");
             return InvocationOutcome.Throttled(new InvocationThrottle(ex.Reason, ex.RetryAfter));
         }
         finally

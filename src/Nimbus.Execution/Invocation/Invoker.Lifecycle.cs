@@ -7,6 +7,7 @@ using Nimbus.Core.Storage;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Sandboxes;
+using Nimbus.Execution.StemCells;
 
 namespace Nimbus.Execution.Invocation;
 
@@ -20,6 +21,7 @@ public sealed partial class Invoker
         CancellationToken cancellationToken)
     {
         var clock = _time.GetTimestamp();
+        using var span = Core.Diagnostics.NimbusTracing.Source.StartActivity(Core.Diagnostics.NimbusTracing.Init);
         var (environment, outcome) = await StartEnvironmentAsync(request.Scope, request.Function, request.OutboundNetwork, OnDemand, group, _options.InitTimeout, cancellationToken);
         if (outcome.Kind == OutcomeKind.Timeout)
         {
@@ -42,33 +44,30 @@ public sealed partial class Invoker
         TimeSpan initTimeout,
         CancellationToken cancellationToken)
     {
-        var id = Guid.NewGuid().ToString("N");
+        var network = outboundNetwork ?? _options.OutboundNetwork;
+        var cell = _stemCells is { Enabled: true } && _launcher.CanStartStemCell(function) ? _stemCells.TryTake(new StemCellKey(function.Runtime!, network)) : null; // CanStartStemCell: a runtime is set.
+        var id = cell?.Id ?? Guid.NewGuid().ToString("N");
         var now = _time.GetUtcNow();
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
-        var codeDirectory = await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
-        var optDirectory = await _layers.EnsureAsync(LayerPackages(function), cancellationToken);
-        var spec = new SandboxSpec
+        string codeDirectory;
+        string? optDirectory;
+        try
         {
-            EnvironmentId = id,
-            InitExecutable = _options.InitExecutable!, // Resolved by AddNimbusExecution.
-            HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
-            CodeDirectory = codeDirectory,
-            OptDirectory = optDirectory,
-            RuntimeDirectory = _options.RuntimeDirectory!, // Resolved by AddNimbusExecution.
-            HostDirectories = _launcher.HostDirectories(function),
-            MemoryMb = function.MemorySize,
-            EphemeralStorageMb = function.EphemeralStorageSize,
-            OutboundNetwork = outboundNetwork ?? _options.OutboundNetwork,
-            PlatformSocketPath = _options.PlatformSocketPath,
-        };
-        var environment = await ExecutionEnvironment.StartAsync(
-            _sandboxes,
-            spec,
-            paths => _launcher.Create(scope, function, stream, initializationType, paths, codeDirectory),
-            stream,
-            _time,
-            _logger,
-            cancellationToken);
+            codeDirectory = await _code.EnsureUnpackedAsync(function.CodeSha256, cancellationToken);
+            optDirectory = await _layers.EnsureAsync(LayerPackages(function), cancellationToken);
+            if (!await _launcher.PrepareAsync(function, cancellationToken))
+            {
+                throw new SandboxStartException($"the runtime {function.Runtime} cannot be provided on this host");
+            }
+        }
+        catch when (cell is not null)
+        {
+            await cell.DisposeAsync();
+            throw;
+        }
+
+        var environment = cell is null ? null : await SpecializeAsync(cell, scope, function, initializationType, stream, codeDirectory, optDirectory, cancellationToken);
+        environment ??= await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, cancellationToken);
         Pool.Track(group, environment);
         try
         {
@@ -91,6 +90,76 @@ public sealed partial class Invoker
             await Pool.DiscardAsync(environment);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A stem cell becomes this function's environment: its code and layers appear at /var/task and /opt, its limits
+    /// and environment are the function's, and its waiting runtime imports the handler. Null when the cell cannot be
+    /// specialized (it is discarded and the caller starts an environment the usual way).
+    /// </summary>
+    private async Task<ExecutionEnvironment?> SpecializeAsync(
+        ExecutionEnvironment cell,
+        Scope scope,
+        FunctionVersion function,
+        string initializationType,
+        string stream,
+        string codeDirectory,
+        string? optDirectory,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ((IStemCellSandbox)cell.Sandbox).SpecializeAsync(codeDirectory, optDirectory, function.MemorySize, function.EphemeralStorageSize, cancellationToken);
+            var launch = _launcher.Create(scope, function, stream, initializationType, cell.Paths, codeDirectory);
+            await cell.SpecializeAsync(launch.Variables, stream, _time.GetUtcNow(), cancellationToken);
+            return cell;
+        }
+        catch (Exception e) when (e is SandboxStartException or IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            Log.StemCellFailed(_logger, e, function.Name);
+            await cell.DisposeAsync();
+            return null;
+        }
+        catch
+        {
+            await cell.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task<ExecutionEnvironment> StartNewEnvironmentAsync(
+        Scope scope,
+        FunctionVersion function,
+        bool network,
+        string initializationType,
+        string id,
+        string stream,
+        string codeDirectory,
+        string? optDirectory,
+        CancellationToken cancellationToken)
+    {
+        var spec = new SandboxSpec
+        {
+            EnvironmentId = id,
+            InitExecutable = _options.InitExecutable!, // Resolved by AddNimbusExecution.
+            HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
+            CodeDirectory = codeDirectory,
+            OptDirectory = optDirectory,
+            RuntimeDirectory = _options.RuntimeDirectory!, // Resolved by AddNimbusExecution.
+            HostDirectories = _launcher.HostDirectories(function),
+            MemoryMb = function.MemorySize,
+            EphemeralStorageMb = function.EphemeralStorageSize,
+            OutboundNetwork = network,
+            PlatformSocketPath = _options.PlatformSocketPath,
+        };
+        return await ExecutionEnvironment.StartAsync(
+            _sandboxes,
+            spec,
+            paths => _launcher.Create(scope, function, stream, initializationType, paths, codeDirectory),
+            stream,
+            _time,
+            _logger,
+            cancellationToken);
     }
 
     private static string[] LayerPackages(Core.Functions.FunctionVersion function)
@@ -263,5 +332,8 @@ public sealed partial class Invoker
     {
         [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Init of {FunctionName} took longer than {Seconds} s; retrying it within the invocation")]
         public static partial void InitTimedOut(ILogger logger, string functionName, double seconds);
+
+        [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "A stem cell could not become an environment of {FunctionName}; starting one the usual way")]
+        public static partial void StemCellFailed(ILogger logger, Exception exception, string functionName);
     }
 }

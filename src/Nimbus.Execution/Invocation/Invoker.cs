@@ -9,6 +9,7 @@ using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Logs;
 using Nimbus.Execution.Sandboxes;
+using Nimbus.Execution.StemCells;
 
 namespace Nimbus.Execution.Invocation;
 
@@ -29,6 +30,7 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
     private readonly ILogger<Invoker> _logger;
     private readonly ConcurrencyGate _gate;
     private readonly string _socketDirectory;
+    private readonly StemCellPool? _stemCells;
 
     internal Invoker(
         ISandboxFactory sandboxes,
@@ -39,8 +41,10 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         IOptions<ExecutionOptions> options,
         TimeProvider time,
         ILogger<Invoker> logger,
-        ConcurrencyGate gate)
+        ConcurrencyGate gate,
+        StemCellPool? stemCells = null)
     {
+        _stemCells = stemCells;
         _sandboxes = sandboxes;
         _launcher = launcher;
         _code = code;
@@ -163,7 +167,7 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
             CultureInfo.InvariantCulture,
             $"{scope.Account}:{scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}:{outboundNetwork}");
 
-    private static string SocketDirectory(string workDirectory)
+    internal static string SocketDirectory(string workDirectory)
     {
         // Unix socket paths are limited to 108 bytes; a deep data directory falls back to a short one.
         var directory = Path.Combine(workDirectory, "s");

@@ -7,7 +7,7 @@ namespace Nimbus.Execution.Runtimes;
 
 /// <summary>
 /// Finds, once at start, the interpreters on this host that run Lambda's runtimes: python3.9–3.13 (pyenv's
-/// versions first, then /usr/local and /usr), the installed Node.js as nodejs&lt;major&gt;.x, and the OS-only
+/// versions first, then /usr/local and /usr), the installed Node.js as nodejs&lt;major&gt;.x, a JDK 17 as java17, and the OS-only
 /// provided.al2 / provided.al2023. Interpreters are recorded by their real path (not pyenv's shims, which add
 /// tens of milliseconds to every start). Every Python runtime gets the AWS SDK from Debian's python3-boto3, when
 /// installed: pure Python, so one copy serves every interpreter (docs/runtimes.md).
@@ -48,6 +48,11 @@ public sealed class HostRuntimeRegistry : IRuntimeRegistry
             {
                 found[id] = new HostRuntime(id, "nodejs", node, Path.GetDirectoryName(Path.GetDirectoryName(node)));
             }
+        }
+
+        if (JavaHome.Find(17) is { } jdk17)
+        {
+            found["java17"] = new HostRuntime("java17", "java", Path.Combine(jdk17, "bin", "java"), jdk17);
         }
 
         foreach (var id in (ReadOnlySpan<string>)["provided.al2", "provided.al2023"])

@@ -54,16 +54,23 @@ internal static class BwrapArguments
             args.AddRange(["--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf"]);
         }
 
+        args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
+        args.AddRange(["--size", ((long)spec.EphemeralStorageMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture), "--perms", "1777", "--tmpfs", "/tmp"]);
+        // After /tmp's tmpfs: a runtime cached in a data directory below /tmp stays visible.
         foreach (var directory in spec.HostDirectories)
         {
             if (!s_systemPaths.Any(p => directory == p || directory.StartsWith(p + "/", StringComparison.Ordinal)) && Directory.Exists(directory))
             {
+                if (directory.StartsWith("/etc/", StringComparison.Ordinal))
+                {
+                    // A mount point below the generated /etc (a JDK's /etc/java-17-openjdk) must exist before /etc is read-only.
+                    Directory.CreateDirectory(Path.Combine(etcDirectory, directory["/etc/".Length..]));
+                }
+
                 args.AddRange(["--ro-bind", directory, directory]);
             }
         }
 
-        args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
-        args.AddRange(["--size", ((long)spec.EphemeralStorageMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture), "--perms", "1777", "--tmpfs", "/tmp"]);
         args.AddRange(["--ro-bind", spec.CodeDirectory, "/var/task"]);
         args.AddRange(spec.OptDirectory is { } opt ? ["--ro-bind", opt, "/opt"] : ["--dir", "/opt"]);
         args.AddRange(["--ro-bind", spec.RuntimeDirectory, "/var/runtime"]);

@@ -105,23 +105,37 @@ internal static class RuncBundle
             mounts.Add(ReadOnlyBind("/etc/alternatives", "/etc/alternatives"));
         }
 
+        // /tmp (and the code) before the host directories: a runtime cached in a data directory below /tmp stays visible.
+        if (spec.StemCell)
+        {
+            AddStemCellMounts(bundle, spec, mounts);
+        }
+        else
+        {
+            mounts.Add(new RuncMount(
+                "/tmp",
+                "tmpfs",
+                "tmpfs",
+                ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
+            mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
+            if (spec.OptDirectory is { } opt)
+            {
+                mounts.Add(ReadOnlyBind(opt, "/opt"));
+            }
+        }
+
         foreach (var directory in spec.HostDirectories)
         {
             if (!IsBelowSystemPath(directory) && Directory.Exists(directory))
             {
+                if (directory.StartsWith("/etc/", StringComparison.Ordinal))
+                {
+                    // A mount point below the generated /etc (a JDK's /etc/java-17-openjdk) must exist before /etc is read-only.
+                    Directory.CreateDirectory(Path.Combine(etcDirectory, directory["/etc/".Length..]));
+                }
+
                 mounts.Add(ReadOnlyBind(directory, directory));
             }
-        }
-
-        mounts.Add(new RuncMount(
-            "/tmp",
-            "tmpfs",
-            "tmpfs",
-            ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
-        mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
-        if (spec.OptDirectory is { } opt)
-        {
-            mounts.Add(ReadOnlyBind(opt, "/opt"));
         }
 
         mounts.Add(ReadOnlyBind(spec.RuntimeDirectory, "/var/runtime"));
@@ -145,6 +159,33 @@ internal static class RuncBundle
         }
 
         return config;
+    }
+
+    /// <summary>A stem cell's shared mount point on the host: its task/, opt/ and tmp/ are the container's /var/task, /opt, /tmp.</summary>
+    public static string CellDirectory(string bundle) => Path.Combine(bundle, "cell");
+
+    /// <summary>
+    /// A stem cell's /var/task, /opt and /tmp: binds of directories of a shared mount on the host, made slaves in the
+    /// container, so the read-only binds of the function's code and layers that the host makes there at
+    /// specialization appear inside (one way: nothing mounted inside could reach the host, and the seccomp filter
+    /// refuses mount anyway). /tmp is a tmpfs the host mounted, so the host can resize it at specialization.
+    /// </summary>
+    private static void AddStemCellMounts(string bundle, SandboxSpec spec, List<RuncMount> mounts)
+    {
+        // Root only: the cell's /tmp (a host tmpfs) and code are reachable from the host through this directory, and
+        // no other host user may look into a function's /tmp. The container binds the subdirectories directly.
+        var cell = CellDirectory(bundle);
+        Directory.CreateDirectory(cell, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var name in (ReadOnlySpan<string>)["task", "opt", "tmp"])
+        {
+            Directory.CreateDirectory(Path.Combine(cell, name));
+        }
+
+        HostMounts.MakeSharedMountPoint(cell);
+        HostMounts.MountTmpfs(Path.Combine(cell, "tmp"), spec.EphemeralStorageMb);
+        mounts.Add(new RuncMount("/tmp", "bind", Path.Combine(cell, "tmp"), ["rbind", "nosuid", "nodev", "rslave"]));
+        mounts.Add(new RuncMount("/var/task", "bind", Path.Combine(cell, "task"), ["rbind", "ro", "nosuid", "nodev", "rslave"]));
+        mounts.Add(new RuncMount("/opt", "bind", Path.Combine(cell, "opt"), ["rbind", "ro", "nosuid", "nodev", "rslave"]));
     }
 
     /// <summary>True when the platform socket exists to be bound (the server creates it once it listens).</summary>

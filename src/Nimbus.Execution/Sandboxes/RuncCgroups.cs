@@ -18,6 +18,11 @@ internal sealed partial class RuncCgroups
 
     private const string Root = "/sys/fs/cgroup";
 
+    /// <summary>cgroup v1's cpu.shares of a stem cell until it is specialized (the default is 1,024).</summary>
+    public const int StemCellCpuShares = 64;
+
+    private const int DefaultCpuShares = 1024;
+
     private RuncCgroups(bool unified, bool swapAccounting)
     {
         IsUnified = unified;
@@ -100,6 +105,44 @@ internal sealed partial class RuncCgroups
         await File.WriteAllTextAsync(
             Path.Combine(directory, "cpu.cfs_quota_us"),
             quotaMicroseconds.ToString(CultureInfo.InvariantCulture),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// A stem cell becomes a function's environment: its memory limit becomes the function's MemorySize (no swap)
+    /// and its CPU share the default one. The memory limit and the memory+swap limit must stay ordered (v1 refuses
+    /// a limit above memory+swap): lowering writes the limit first, raising memory+swap first.
+    /// </summary>
+    public async Task SpecializeAsync(string environmentId, int memoryMb, CancellationToken cancellationToken)
+    {
+        var bytes = ((long)memoryMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
+        if (IsUnified)
+        {
+            var directory = Path.Combine(Root, Parent, environmentId);
+            await File.WriteAllTextAsync(Path.Combine(directory, "memory.max"), bytes, cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(directory, "memory.swap.max"), "0", cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(directory, "cpu.weight"), "100", cancellationToken);
+            return;
+        }
+
+        var memory = Path.Combine(Root, "memory", Parent, environmentId);
+        var limit = Path.Combine(memory, "memory.limit_in_bytes");
+        var withSwap = Path.Combine(memory, "memory.memsw.limit_in_bytes");
+        var current = ReadNumber(limit);
+        string[] order = current is { } now && now < (long)memoryMb * 1024 * 1024 ? [withSwap, limit] : [limit, withSwap];
+        foreach (var file in order)
+        {
+            if (file == withSwap && !HasSwapAccounting)
+            {
+                continue;
+            }
+
+            await File.WriteAllTextAsync(file, bytes, cancellationToken);
+        }
+
+        await File.WriteAllTextAsync(
+            Path.Combine(Root, "cpu", Parent, environmentId, "cpu.shares"),
+            DefaultCpuShares.ToString(CultureInfo.InvariantCulture),
             cancellationToken);
     }
 

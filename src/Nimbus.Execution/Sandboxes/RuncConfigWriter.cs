@@ -147,6 +147,14 @@ internal static class RuncConfigWriter
         json.WriteStartObject("pids");
         json.WriteNumber("limit", RuncBundle.MaxProcesses);
         json.WriteEndObject();
+        if (spec.StemCell)
+        {
+            // A stem cell starts in the background: its share yields to every environment at work until it is
+            // specialized (RuncCgroups.Specialize restores the default).
+            json.WriteStartObject("cpu");
+            json.WriteNumber("shares", RuncCgroups.StemCellCpuShares);
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
         WriteStrings(json, "maskedPaths",
         [

@@ -12,7 +12,7 @@ namespace Nimbus.Execution.Sandboxes;
 /// when its init ends, the pipes' end of file is the moment the container is gone: that completes
 /// <see cref="Exited"/> without polling and without the init being our child (it is not: runc detaches it).
 /// </summary>
-internal sealed class RuncSandbox : ISandbox
+internal sealed class RuncSandbox : IStemCellSandbox
 {
     /// <summary>The init's exit status is not ours to read (it is not our child): unknown unless we killed it.</summary>
     public const int UnknownStatus = -1;
@@ -28,6 +28,8 @@ internal sealed class RuncSandbox : ISandbox
     private readonly Task _stderr;
     private readonly ILogger _logger;
     private int _pid;
+    private int _memoryMb;
+    private int _specialized;
     private DateTime _pidStartTime;
     private RuncNetwork? _network;
     private volatile bool _started;
@@ -39,6 +41,7 @@ internal sealed class RuncSandbox : ISandbox
         _factory = factory;
         Spec = spec;
         Bundle = bundle;
+        _memoryMb = spec.MemoryMb;
         _create = create;
         _logger = logger;
         _stdout = ForwardAsync(create.StandardOutput);
@@ -77,12 +80,39 @@ internal sealed class RuncSandbox : ISandbox
     {
         try
         {
-            await _factory.Cgroups.ApplyCpuQuotaAsync(Spec.EnvironmentId, RuncCgroups.CpuQuotaMicroseconds(Spec.MemoryMb), cancellationToken);
+            await _factory.Cgroups.ApplyCpuQuotaAsync(Spec.EnvironmentId, RuncCgroups.CpuQuotaMicroseconds(Volatile.Read(ref _memoryMb)), cancellationToken);
         }
         catch (IOException e)
         {
             // The container is already gone (its init exited): the invoke finds that out on its own.
             RuncLog.CpuQuotaFailed(_logger, e, Spec.EnvironmentId);
+        }
+    }
+
+    public async Task SpecializeAsync(string codeDirectory, string? optDirectory, int memoryMb, int ephemeralStorageMb, CancellationToken cancellationToken)
+    {
+        if (!Spec.StemCell || Interlocked.Exchange(ref _specialized, 1) != 0)
+        {
+            throw new SandboxStartException($"environment {Spec.EnvironmentId} is not a stem cell waiting for its function");
+        }
+
+        var cell = RuncBundle.CellDirectory(Bundle);
+        var staging = Path.Combine(Bundle, "staging");
+        try
+        {
+            HostMounts.BindReadOnly(codeDirectory, staging, Path.Combine(cell, "task"));
+            if (optDirectory is not null)
+            {
+                HostMounts.BindReadOnly(optDirectory, staging, Path.Combine(cell, "opt"));
+            }
+
+            HostMounts.ResizeTmpfs(Path.Combine(cell, "tmp"), ephemeralStorageMb);
+            Volatile.Write(ref _memoryMb, memoryMb);
+            await _factory.Cgroups.SpecializeAsync(Spec.EnvironmentId, memoryMb, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SandboxStartException($"the stem cell {Spec.EnvironmentId} could not be specialized: {e.Message}", e);
         }
     }
 

@@ -13,7 +13,7 @@ namespace Nimbus.Execution.Sandboxes;
 /// <c>env/&lt;id&gt;/</c>, the shared <c>runc-etc/</c>) or named by the environment id (cgroups <c>/nimbus/&lt;id&gt;</c>,
 /// containers <c>nimbus-&lt;id&gt;</c>), and a sweep at creation removes what a previous run of this work directory left.
 /// </summary>
-internal sealed class RuncSandboxFactory : ISandboxFactory
+internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
 {
     public const string ContainerPrefix = "nimbus-";
 
@@ -96,7 +96,16 @@ internal sealed class RuncSandboxFactory : ISandboxFactory
         var clock = Stopwatch.StartNew();
         var bundle = Path.Combine(_bundles, spec.EnvironmentId);
         var containerId = ContainerPrefix + spec.EnvironmentId;
-        RuncBundle.Write(bundle, _etc, spec, Cgroups);
+        try
+        {
+            RuncBundle.Write(bundle, _etc, spec, Cgroups);
+        }
+        catch
+        {
+            RemoveLeftovers(spec.EnvironmentId, bundle);
+            throw;
+        }
+
         var pidFile = Path.Combine(bundle, "init.pid");
 
         // The container's init inherits this process's stdio: its output is forwarded to the log and the pipes'
@@ -165,6 +174,9 @@ internal sealed class RuncSandboxFactory : ISandboxFactory
     /// </summary>
     public void RemoveLeftovers(string environmentId, string bundle)
     {
+        // A stem cell's mounts (its shared mount point, the function's code and layers, its /tmp) go first: the
+        // recursive delete below must never walk into a function's code.
+        HostMounts.DetachBelow(bundle);
         foreach (var directory in Cgroups.Directories(environmentId))
         {
             if (!Directory.Exists(directory))
@@ -230,6 +242,7 @@ internal sealed class RuncSandboxFactory : ISandboxFactory
             foreach (var bundle in Directory.EnumerateDirectories(_bundles))
             {
                 ours.Add(Path.GetFileName(bundle));
+                HostMounts.DetachBelow(bundle);
                 try
                 {
                     Directory.Delete(bundle, recursive: true);

@@ -39,4 +39,10 @@ public sealed record SandboxSpec
     public string? PlatformSocketPath { get; init; }
 
     public int EphemeralStorageMb { get; init; } = 512;
+
+    /// <summary>
+    /// A stem cell (runc): /var/task, /opt and /tmp are mount points the host fills when the cell is specialized
+    /// (<see cref="IStemCellSandbox"/>); <see cref="CodeDirectory"/> and <see cref="OptDirectory"/> are not used.
+    /// </summary>
+    public bool StemCell { get; init; }
 }

@@ -29,6 +29,12 @@ internal static class FrameHeaders
     /// <summary>One NAME=value of the runtime's environment (repeated).</summary>
     public const string Environment = "env";
 
+    /// <summary>
+    /// Start of a stem cell's runtime ("1"): it starts unspecialized with a pipe on fd 3 (_NIMBUS_STEM_FD) and waits
+    /// there for the function's environment, which a later Specialize frame (env headers) sends.
+    /// </summary>
+    public const string StemCell = "stem-cell";
+
     // Invoke (host → init), Response and Error (init → host)
 
     /// <summary>The invocation's request id; Response and Error frames name the invocation they answer with it.</summary>

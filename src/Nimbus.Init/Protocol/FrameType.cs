@@ -25,4 +25,7 @@ internal enum FrameType : byte
     Start = 10,
     Invoke = 11,
     Shutdown = 12,
+
+    // host → init, a stem cell's runtime (started with stem-cell: 1) learns its function
+    Specialize = 13,
 }

@@ -19,6 +19,7 @@ internal sealed unsafe class RuntimeProcess : IDisposable
     private readonly TaskCompletionSource<RuntimeExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PosixSignalRegistration? _sigchld;
     private int _pid;
+    private int _specializeFd = -1;
 
     /// <summary>Completes when the runtime has been reaped.</summary>
     public Task<RuntimeExit> Exited => _exited.Task;
@@ -60,25 +61,81 @@ internal sealed unsafe class RuntimeProcess : IDisposable
         var path = Resolve(info.Command, info.Variable("PATH") ?? DefaultPath);
         var stdout = CreatePipe();
         var stderr = CreatePipe();
+        var stem = info.StemCell ? CreatePipe() : (Read: -1, Write: -1);
         try
         {
-            Spawn(path, info, stdout.Write, stderr.Write);
+            Spawn(path, info, stdout.Write, stderr.Write, stem.Read);
         }
         catch
         {
             _ = Libc.Close(stdout.Read);
             _ = Libc.Close(stderr.Read);
+            if (stem.Write >= 0)
+            {
+                _ = Libc.Close(stem.Write);
+            }
+
             throw;
         }
         finally
         {
             _ = Libc.Close(stdout.Write);
             _ = Libc.Close(stderr.Write);
+            if (stem.Read >= 0)
+            {
+                _ = Libc.Close(stem.Read);
+            }
         }
+
+        _specializeFd = stem.Write;
 
         SetNonBlocking(stdout.Read);
         SetNonBlocking(stderr.Read);
         return new RuntimeOutput(stdout.Read, stderr.Read);
+    }
+
+    /// <summary>
+    /// Gives a stem cell's runtime its function's environment on fd 3 and closes the pipe (its end of file ends the
+    /// message). A few KiB at most (Lambda's variables are limited to 4 KB): far below a pipe's buffer, so the write
+    /// does not wait for the runtime. False when the runtime was not started as a stem cell or is already specialized.
+    /// </summary>
+    public bool Specialize(ReadOnlySpan<byte> environment)
+    {
+        var fd = Interlocked.Exchange(ref _specializeFd, -1);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            fixed (byte* start = environment)
+            {
+                var offset = 0;
+                while (offset < environment.Length)
+                {
+                    var written = Libc.Write(fd, start + offset, (nuint)(environment.Length - offset));
+                    if (written < 0)
+                    {
+                        if (Marshal.GetLastPInvokeError() == Libc.EINTR)
+                        {
+                            continue;
+                        }
+
+                        // EPIPE: the runtime is gone; its Exited frame tells the host.
+                        return false;
+                    }
+
+                    offset += (int)written;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            _ = Libc.Close(fd);
+        }
     }
 
     /// <summary>Sends <paramref name="signal"/> to the runtime's process group (its descendants too).</summary>
@@ -143,7 +200,7 @@ internal sealed unsafe class RuntimeProcess : IDisposable
         }
     }
 
-    private void Spawn(string path, RuntimeStartInfo info, int stdout, int stderr)
+    private void Spawn(string path, RuntimeStartInfo info, int stdout, int stderr, int stem)
     {
         string[] argv = [info.Command, .. info.Arguments];
         using var nativePath = new NativeStringArray([path]);
@@ -161,6 +218,11 @@ internal sealed unsafe class RuntimeProcess : IDisposable
             Check(Libc.FileActionsAddOpen(fileActions, 0, devNull.Pointer[0], Libc.ORdOnly, 0), "addopen");
             Check(Libc.FileActionsAddDup2(fileActions, stdout, 1), "adddup2");
             Check(Libc.FileActionsAddDup2(fileActions, stderr, 2), "adddup2");
+            if (stem >= 0)
+            {
+                // dup2 clears close-on-exec on the copy: the runtime keeps fd 3 and nothing else of ours.
+                Check(Libc.FileActionsAddDup2(fileActions, stem, RuntimeStartInfo.StemFd), "adddup2");
+            }
 
             // Own process group; no blocked signals; default dispositions (.NET ignores SIGPIPE, which exec would keep).
             Check(Libc.AttrSetFlags(attributes, Libc.PosixSpawnSetPGroup | Libc.PosixSpawnSetSigMask | Libc.PosixSpawnSetSigDef), "setflags");

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
 using Nimbus.Init.Protocol;
 
 namespace Nimbus.Init.Runtime;
@@ -14,6 +15,14 @@ internal sealed record RuntimeStartInfo
 
     /// <summary><c>NAME=value</c> entries, in order.</summary>
     public required IReadOnlyList<string> Environment { get; init; }
+
+    /// <summary>A stem cell's runtime: started unspecialized, it reads its function's environment from fd 3.</summary>
+    public bool StemCell { get; init; }
+
+    /// <summary>The fd on which a stem cell's runtime reads its environment, named to it by <see cref="StemFdVariable"/>.</summary>
+    public const int StemFd = 3;
+
+    public const string StemFdVariable = "_NIMBUS_STEM_FD";
 
     /// <summary>Reads a Start frame; <c>AWS_LAMBDA_RUNTIME_API</c> is replaced by <paramref name="runtimeApi"/>.</summary>
     public static RuntimeStartInfo FromFrame(Frame frame, string runtimeApi)
@@ -36,13 +45,39 @@ internal sealed record RuntimeStartInfo
         }
 
         environment.Add($"{RuntimeApiVariable}={runtimeApi}");
+        var stemCell = frame.Header(FrameHeaders.StemCell) == "1";
+        if (stemCell)
+        {
+            environment.Add(string.Create(CultureInfo.InvariantCulture, $"{StemFdVariable}={StemFd}"));
+        }
+
         return new RuntimeStartInfo
         {
+            StemCell = stemCell,
             Command = frame.Header(FrameHeaders.Command) ?? "",
             Arguments = arguments,
             WorkingDirectory = frame.Header(FrameHeaders.WorkingDirectory) is { Length: > 0 } cwd ? cwd : null,
             Environment = environment,
         };
+    }
+
+    /// <summary>
+    /// The environment a Specialize frame gives a stem cell's runtime, NUL-separated <c>NAME=value</c> entries, with
+    /// <c>AWS_LAMBDA_RUNTIME_API</c> set as in <see cref="FromFrame"/>.
+    /// </summary>
+    public static byte[] SpecializationFromFrame(Frame frame, string runtimeApi)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (name, value) in frame.Headers)
+        {
+            if (name == FrameHeaders.Environment && !value.StartsWith(RuntimeApiVariable + "=", StringComparison.Ordinal) && !value.Contains('\0', StringComparison.Ordinal))
+            {
+                text.Append(value).Append('\0');
+            }
+        }
+
+        text.Append(RuntimeApiVariable).Append('=').Append(runtimeApi).Append('\0');
+        return System.Text.Encoding.UTF8.GetBytes(text.ToString());
     }
 
     /// <summary>The value of a variable of <see cref="Environment"/>, or null.</summary>

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Nimbus.Api.Audit;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
@@ -21,6 +22,7 @@ using Nimbus.Execution.Logs;
 using Nimbus.Execution.Metrics;
 using Nimbus.Execution.Runtimes;
 using Nimbus.Execution.Sandboxes;
+using Nimbus.Execution.StemCells;
 using Nimbus.Server.Configuration;
 using Nimbus.Server.Hosting;
 using Nimbus.Storage;
@@ -261,6 +263,17 @@ internal static class ServerCommand
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
             execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
         });
+        services.Configure<StemCellOptions>(cells =>
+        {
+            cells.Enabled = options.StemCells;
+            cells.Minimum = options.StemCellsMinimum;
+            cells.Maximum = options.StemCellsMaximum;
+            cells.MemoryBudgetMb = options.StemCellsMemoryMb;
+            foreach (var runtime in options.StemCellRuntimes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                cells.Runtimes.Add(runtime);
+            }
+        });
         services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
         services.Configure<MetricsOptions>(metrics => metrics.Retention = TimeSpan.FromDays(options.MetricsRetentionDays));
         services.AddNimbusEvents();
@@ -273,6 +286,18 @@ internal static class ServerCommand
             }
         });
         services.AddNimbusApi();
+        if (options.TracingOtlpEndpoint.Length > 0)
+        {
+            TracingExport.Add(services, options.TracingOtlpEndpoint);
+        }
+
+        services.Configure<AuditOptions>(audit =>
+        {
+            audit.Enabled = options.Audit;
+            audit.DataEvents = options.AuditDataEvents;
+            audit.Retention = TimeSpan.FromDays(options.AuditRetentionDays);
+            audit.SweepInterval = TimeSpan.FromSeconds(options.AuditSweepSeconds);
+        });
 
         // A function's role must exist and trust lambda.amazonaws.com; with Auth=off every role is assumable.
         services.AddSingleton(sp => new ExecutionRoles(sp.GetRequiredService<IRoleDirectory>(), everyRoleAssumable: options.Auth == "off"));

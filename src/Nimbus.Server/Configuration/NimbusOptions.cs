@@ -39,6 +39,21 @@ public sealed class NimbusOptions
     /// <summary>Outbound network for sandboxed functions (user-mode NAT, Lambda's default); false: loopback only.</summary>
     public bool OutboundNetwork { get; set; } = true;
 
+    /// <summary>Keep a pool of stem cells (runc only): sandboxes with a runtime started ahead of need (docs/cold-starts.md).</summary>
+    public bool StemCells { get; set; } = true;
+
+    /// <summary>Stem cells kept per runtime once it is in demand (or listed in <see cref="StemCellRuntimes"/>).</summary>
+    public int StemCellsMinimum { get; set; } = 1;
+
+    /// <summary>Stem cells kept per runtime at most, however great the demand.</summary>
+    public int StemCellsMaximum { get; set; } = 8;
+
+    /// <summary>Memory all waiting stem cells together may use, in MB.</summary>
+    public int StemCellsMemoryMb { get; set; } = 1024;
+
+    /// <summary>Runtimes kept warm from the start, comma-separated (e.g. python3.12,nodejs20.x); others once they are in demand.</summary>
+    public string StemCellRuntimes { get; set; } = "";
+
     /// <summary>Bytes per second a streamed response may send after its first 6 MB (AWS: 2 MB/s); 0: no cap.</summary>
     public int StreamBandwidthBytesPerSecond { get; set; } = ExecutionOptions.AwsStreamBandwidth;
 
@@ -77,4 +92,22 @@ public sealed class NimbusOptions
 
     /// <summary>Minimum level of the server's own log (Trace, Debug, Information, Warning, Error).</summary>
     public string LogLevel { get; set; } = "Information";
+
+    /// <summary>Records every API call in the audit trail (docs/audit.md).</summary>
+    public bool Audit { get; set; } = true;
+
+    /// <summary>Records data events too (Invoke, queue messages, log events), as a trail with data event selectors does.</summary>
+    public bool AuditDataEvents { get; set; }
+
+    /// <summary>Days audit events are kept (CloudTrail's event history: 90).</summary>
+    public int AuditRetentionDays { get; set; } = 90;
+
+    /// <summary>Seconds between sweeps that delete audit events past the retention.</summary>
+    public int AuditSweepSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// OTLP/HTTP endpoint to export trace spans to (e.g. <c>http://127.0.0.1:4318</c>; spans go to <c>/v1/traces</c>);
+    /// empty: no spans are made (docs/tracing.md).
+    /// </summary>
+    public string TracingOtlpEndpoint { get; set; } = "";
 }

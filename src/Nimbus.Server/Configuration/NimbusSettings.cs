@@ -80,11 +80,18 @@ internal static partial class NimbusSettings
             [nameof(NimbusOptions.ConcurrentExecutions)] = AtLeastOne,
             [nameof(NimbusOptions.ScalingBurstPer10Seconds)] = AtLeastOne,
             [nameof(NimbusOptions.Sandbox)] = ("'auto', 'runc', 'bwrap' or 'process'", v => v is "auto" or "runc" or "bwrap" or "process"),
+            [nameof(NimbusOptions.StemCellsMinimum)] = AtLeastZero,
+            [nameof(NimbusOptions.StemCellsMaximum)] = AtLeastZero,
+            [nameof(NimbusOptions.StemCellsMemoryMb)] = AtLeastZero,
+            [nameof(NimbusOptions.StemCellRuntimes)] = ("runtime ids separated by commas, e.g. python3.12,nodejs20.x", v => RuntimeListPattern().IsMatch(v)),
             [nameof(NimbusOptions.StreamBandwidthBytesPerSecond)] = ("a whole number of bytes per second, 0 for no cap", v => Integer(v) is >= 0),
             [nameof(NimbusOptions.IdleTimeoutSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.MaxLifetimeSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.LogRetentionSweepSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.MetricsRetentionDays)] = AtLeastOne,
+            [nameof(NimbusOptions.AuditRetentionDays)] = AtLeastOne,
+            [nameof(NimbusOptions.AuditSweepSeconds)] = AtLeastOne,
+            [nameof(NimbusOptions.TracingOtlpEndpoint)] = ("empty, or an http(s) URL", v => v.Length == 0 || (Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")),
             [nameof(NimbusOptions.AsyncRetryDelays)] = ("comma-separated non-negative seconds, e.g. 60,120", v => ValidateNimbusOptions.ParseDelays(v) is not null),
             [nameof(NimbusOptions.Auth)] = ("'iam' or 'off'", v => v is "iam" or "off"),
             [nameof(NimbusOptions.RootAccessKeyId)] = ("16 to 128 letters and digits", v => v.Length == 0 || AccessKeyIdPattern().IsMatch(v)),
@@ -108,6 +115,11 @@ internal static partial class NimbusSettings
     }
 
     private static (string, Func<string, bool>) AtLeastOne => ("a whole number of at least 1", v => Integer(v) is >= 1);
+
+    private static (string, Func<string, bool>) AtLeastZero => ("a whole number of at least 0", v => Integer(v) is >= 0);
+
+    [GeneratedRegex(@"^([a-z0-9.]+(,[a-z0-9.]+)*)?$")]
+    private static partial Regex RuntimeListPattern();
 
     private static int? Integer(string value) =>
         int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;

@@ -489,10 +489,58 @@ internal static class SqliteMigrations
         CREATE INDEX IF NOT EXISTS metric_points_minute ON metric_points (minute);
         """;
 
+    /// <summary>
+    /// Version 16: the audit trail. Append-only: triggers refuse every UPDATE, and nothing but the retention sweep
+    /// deletes (a resource row goes with its event). <c>seq</c> orders events as they were written (newest first in
+    /// LookupEvents and its page tokens); <c>record</c> is the CloudTrail record, built once at write time.
+    /// </summary>
+    private const string V16Audit = """
+        CREATE TABLE audit_events (
+            seq           INTEGER PRIMARY KEY,
+            event_id      TEXT    NOT NULL UNIQUE,
+            account       TEXT    NOT NULL,
+            region        TEXT    NOT NULL,
+            event_time    INTEGER NOT NULL,
+            event_source  TEXT    NOT NULL,
+            event_name    TEXT    NOT NULL,
+            read_only     INTEGER NOT NULL,
+            management    INTEGER NOT NULL,
+            username      TEXT,
+            access_key_id TEXT,
+            request_id    TEXT    NOT NULL,
+            error_code    TEXT,
+            record        TEXT    NOT NULL
+        );
+
+        CREATE INDEX audit_events_time ON audit_events (account, event_time);
+        CREATE INDEX audit_events_name ON audit_events (account, event_name);
+
+        CREATE TABLE audit_resources (
+            seq  INTEGER NOT NULL REFERENCES audit_events (seq) ON DELETE CASCADE,
+            type TEXT    NOT NULL,
+            name TEXT    NOT NULL,
+            arn  TEXT    NOT NULL
+        );
+
+        CREATE INDEX audit_resources_seq ON audit_resources (seq);
+        CREATE INDEX audit_resources_name ON audit_resources (name);
+
+        CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON audit_events
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit trail is append-only');
+        END;
+
+        CREATE TRIGGER audit_resources_append_only BEFORE UPDATE ON audit_resources
+        BEGIN
+            SELECT RAISE(ABORT, 'the audit trail is append-only');
+        END;
+        """;
+
     public static IReadOnlyList<string> Scripts { get; } =
     [
         V1Functions, V2Logs, V3AsyncInvocations, V4VersionsAndAliases, V5ProvisionedConcurrency, V6EventInvokeConfigs, V7Layers,
         V8FunctionConcurrency, V9EventSourceMappings, V10Queues, V11Identity, V12FunctionPolicies, V13LogGroups, V14FunctionUrls,
         V15Metrics,
+        V16Audit,
     ];
 }

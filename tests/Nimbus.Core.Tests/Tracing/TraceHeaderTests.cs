@@ -26,7 +26,7 @@ public sealed class TraceHeaderTests
         var (header, count) = TraceHeader.Next(null, F, Clock);
 
         Assert.Equal(1, count);
-        Assert.Matches("^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0;Lineage=[0-9a-f]{8}:1$", header);
+        Assert.Matches("^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Lineage=[0-9a-f]{8}:1$", header);
     }
 
     [Fact]
@@ -64,5 +64,15 @@ public sealed class TraceHeaderTests
 
         Assert.Equal(2, count);
         Assert.Contains(";Self=1-abc", next, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Next_CallerDecidedSampling_KeepsTheDecision()
+    {
+        var (header, _) = TraceHeader.Next("Root=1-67c68a3f-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1", F, Clock);
+
+        Assert.StartsWith("Root=1-67c68a3f-0123456789abcdef01234567;Parent=", header, StringComparison.Ordinal);
+        Assert.Contains(";Sampled=1;", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("53995c3f42cd8ad8", header, StringComparison.Ordinal);
     }
 }

@@ -69,6 +69,8 @@ def handler(event, context):
         open(mine, "w").close()
         time.sleep(event.get("sleep", 0))
         return sorted(name for name in os.listdir("/tmp") if name.startswith("marker-"))
+    if kind == "pid_namespace":
+        return os.readlink("/proc/self/ns/pid")
     if kind == "default_route":
         with open("/proc/net/route") as routes:
             return [line.split()[0] for line in routes.read().splitlines()[1:] if line.split()[1] == "00000000"]
@@ -114,13 +116,14 @@ def case_memory_limit():
 
 
 def cpu_quota_on_host(function_name):
-    """The CPU quota (microseconds per 100 ms) of the function's environment, read on the host from the cgroup of the
-    runtime process whose environment names the function."""
+    """The CPU quota (microseconds per 100 ms) of the function's environment, read on the host from the cgroup of a
+    process in the environment's pid namespace (which the function names; /proc/PID/environ would not do: a stem
+    cell's runtime got its function's environment after it started)."""
+    namespace = invoke_json(function_name, {"kind": "pid_namespace"})
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            with open(f"/proc/{pid}/environ", "rb") as environ:
-                if f"AWS_LAMBDA_FUNCTION_NAME={function_name}".encode() not in environ.read().split(b"\0"):
-                    continue
+            if os.readlink(f"/proc/{pid}/ns/pid") != namespace:
+                continue
             with open(f"/proc/{pid}/cgroup") as cgroup:
                 lines = [line.split(":", 2) for line in cgroup.read().splitlines()]
         except OSError:

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Nimbus.Bench;
+
+/// <summary>
+/// runtimes: the first Invoke of new java17 and nodejs22.x no-op functions against the bare start of the same runtime,
+/// measured in the same run: <c>java -version</c> of the same JDK with the JVM flags the function gets, and
+/// <c>node -e 0</c> of the very node binary Nimbus fetched from the npm registry. Target (issue 15): cold first invoke
+/// ≤ bare start + 25 ms; Java's Init Duration beside AWS's published java17 Init Durations (lambda-perf: 185–272 ms).
+/// </summary>
+internal static partial class RuntimeColdBenchmark
+{
+    private const int Iterations = 8;
+    private const int MemorySize = 1769; // one vCPU: the invocation after init runs unthrottled, as the bare start does
+    private const double TargetSlackMs = 25;
+
+    public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
+    {
+        Report.Heading($"runtimes: first invoke of new java17 and nodejs22.x no-op functions ({MemorySize} MB), {Iterations} functions each");
+        Report.Line("cold figure includes: HTTP request, sandbox start, nimbus-init start, runtime start (JVM + Nimbus's Java client, or node + index.mjs), handler load, one invocation");
+        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
+        var lambda = new LambdaClient(http);
+        var javaClasses = CompileNoOp();
+        try
+        {
+            // Unmeasured first functions: the server's JIT warm-up, the Java client's compilation, Node 22's download.
+            foreach (var (name, runtime) in new[] { ("warm-java", "java17"), ("warm-node", "nodejs22.x") })
+            {
+                var first = Stopwatch.GetTimestamp();
+                await CreateAsync(http, lambda, name, runtime, javaClasses, cancellationToken);
+                await lambda.InvokeAsync(name, BenchSession.Payload, tail: false, cancellationToken);
+                Report.Line($"{runtime}: first create + invoke on the fresh server (JIT, client compile or npm fetch; not counted): {Report.Ms(Stats.Milliseconds(first, Stopwatch.GetTimestamp()))}");
+            }
+
+            var java = JavaOf();
+            string[] javaBare = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-version"];
+            var node = Directory.GetDirectories(Path.Combine(nimbus.DataDirectory, "runtimes"), "node-linux-*-22.*").Select(d => Path.Combine(d, "bin", "node")).Single();
+            await MeasureAsync(session, http, lambda, "java17", javaClasses, java, javaBare, $"{java} -version (same flags)", awsInit: true, cancellationToken);
+            await MeasureAsync(session, http, lambda, "nodejs22.x", javaClasses, node, ["-e", "0"], $"{node} -e 0 (the fetched binary)", awsInit: false, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(javaClasses, recursive: true);
+        }
+    }
+
+    private static async Task MeasureAsync(
+        BenchSession session, HttpClient http, LambdaClient lambda, string runtime, string javaClasses, string bare, string[] bareArguments, string bareName, bool awsInit, CancellationToken cancellationToken)
+    {
+        var cold = new List<double>();
+        var init = new List<double>();
+        var reference = new List<double>();
+        await RunAsync(bare, bareArguments, cancellationToken);
+        for (var i = 0; i < Iterations; i++)
+        {
+            reference.Add(await RunAsync(bare, bareArguments, cancellationToken));
+            var name = $"cold-{runtime.Replace(".", "", StringComparison.Ordinal)}-{i:00}";
+            await CreateAsync(http, lambda, name, runtime, javaClasses, cancellationToken);
+            var start = Stopwatch.GetTimestamp();
+            var result = await lambda.InvokeAsync(name, BenchSession.Payload, tail: true, cancellationToken);
+            var elapsed = Stats.Milliseconds(start, Stopwatch.GetTimestamp());
+            if (!result.Ok)
+            {
+                throw new InvalidOperationException($"Invoke {name}: {result.StatusCode} {result.Body}");
+            }
+
+            cold.Add(elapsed);
+            if (result.LogTail is { } tail && InitDurationPattern().Match(tail) is { Success: true } match)
+            {
+                init.Add(double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+            }
+        }
+
+        var coldMedian = Stats.Median(cold);
+        var referenceMedian = Stats.Median(reference);
+        Report.Line($"{bareName}: median {Report.Ms(referenceMedian)}  min {Report.Ms(reference.Min())}  max {Report.Ms(reference.Max())}");
+        Report.Line($"{runtime} cold first invoke (client): median {Report.Ms(coldMedian)}  min {Report.Ms(cold.Min())}  max {Report.Ms(cold.Max())}");
+        if (init.Count > 0)
+        {
+            Report.Line($"{runtime} Init Duration (REPORT): median {Report.Ms(Stats.Median(init))}  min {Report.Ms(init.Min())}  max {Report.Ms(init.Max())}");
+        }
+
+        session.Report.Add(new Verdict(
+            $"cold first invoke {runtime} (median)",
+            Report.Ms(coldMedian),
+            $"bare start {Report.Ms(referenceMedian)}",
+            $"{Report.Times(coldMedian / referenceMedian)} (+{Report.Ms(coldMedian - referenceMedian)})",
+            $"≤ bare + {Report.Number(TargetSlackMs)} ms = {Report.Ms(referenceMedian + TargetSlackMs)}",
+            coldMedian <= referenceMedian + TargetSlackMs));
+        if (awsInit && init.Count > 0)
+        {
+            // lambda-perf's published java17 Init Durations (stated, not measured here).
+            var initMedian = Stats.Median(init);
+            session.Report.Add(new Verdict(
+                $"Init Duration {runtime} (median)",
+                Report.Ms(initMedian),
+                "AWS java17 185–272 ms (lambda-perf, stated)",
+                $"{Report.Times(initMedian / 185)} of 185 ms, {Report.Times(initMedian / 272)} of 272 ms",
+                "≤ 272 ms",
+                initMedian <= 272));
+        }
+    }
+
+    private static async Task CreateAsync(HttpClient http, LambdaClient lambda, string name, string runtime, string javaClasses, CancellationToken cancellationToken)
+    {
+        if (runtime != "java17")
+        {
+            var zip = Zip(new() { ["index.mjs"] = Encoding.UTF8.GetBytes($"// {name}\nexport const handler = async () => null;\n") });
+            await PostAsync(http, name, runtime, "index.handler", zip, cancellationToken);
+        }
+        else
+        {
+            var files = new Dictionary<string, byte[]> { ["marker.txt"] = Encoding.UTF8.GetBytes(name) };
+            foreach (var file in Directory.GetFiles(javaClasses, "*.class"))
+            {
+                files[Path.GetFileName(file)] = await File.ReadAllBytesAsync(file, cancellationToken);
+            }
+
+            await PostAsync(http, name, runtime, "NoOp::handle", Zip(files), cancellationToken);
+        }
+
+        await lambda.WaitActiveAsync(name, cancellationToken);
+    }
+
+    private static async Task PostAsync(HttpClient http, string name, string runtime, string handler, byte[] zip, CancellationToken cancellationToken)
+    {
+        var request = new JsonObject
+        {
+            ["FunctionName"] = name,
+            ["Runtime"] = runtime,
+            ["Role"] = "arn:aws:iam::000000000000:role/r",
+            ["Handler"] = handler,
+            ["MemorySize"] = MemorySize,
+            ["Code"] = new JsonObject { ["ZipFile"] = Convert.ToBase64String(zip) },
+        };
+        using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri("/2015-03-31/functions", UriKind.Relative), content, cancellationToken);
+        if ((int)response.StatusCode != 201)
+        {
+            throw new InvalidOperationException($"CreateFunction {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+    }
+
+    private static byte[] Zip(Dictionary<string, byte[]> files)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, content) in files)
+            {
+                var entry = zip.CreateEntry(name);
+                entry.ExternalAttributes = Convert.ToInt32("100644", 8) << 16;
+                using var stream = entry.Open();
+                stream.Write(content);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Compiles the no-op handler (default package, static method) with the host's javac; returns the class directory.</summary>
+    private static string CompileNoOp()
+    {
+        var directory = Directory.CreateTempSubdirectory("nb-java-").FullName;
+        var source = Path.Combine(directory, "NoOp.java");
+        File.WriteAllText(source, "public class NoOp { public static Object handle(Object event) { return null; } }\n");
+        var javac = Path.Combine(Path.GetDirectoryName(JavaOf())!, "javac");
+        using var process = Process.Start(javac, ["--release", "17", "-d", directory, source]) ?? throw new InvalidOperationException("cannot start javac");
+        process.WaitForExit();
+        return process.ExitCode == 0 ? directory : throw new InvalidOperationException($"javac exited with {process.ExitCode}");
+    }
+
+    /// <summary>The JDK 17 java the server runs java17 with (Debian's /usr/lib/jvm/java-17-openjdk-*).</summary>
+    private static string JavaOf() =>
+        Directory.GetDirectories("/usr/lib/jvm", "java-17-openjdk-*").Select(d => Path.Combine(d, "bin", "java")).Where(File.Exists).Order(StringComparer.Ordinal).First();
+
+    private static async Task<double> RunAsync(string executable, string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("NODE_EXTRA_CA_CERTS");
+        start.Environment.Remove("JAVA_TOOL_OPTIONS");
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + executable);
+        var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(cancellationToken), process.StandardError.ReadToEndAsync(cancellationToken));
+        await process.WaitForExitAsync(cancellationToken);
+        await drain;
+        var elapsed = Stats.Milliseconds(started, Stopwatch.GetTimestamp());
+        return process.ExitCode == 0 ? elapsed : throw new InvalidOperationException($"{executable} exited with {process.ExitCode}");
+    }
+
+    [GeneratedRegex(@"Init Duration: ([0-9.]+) ms")]
+    private static partial Regex InitDurationPattern();
+}

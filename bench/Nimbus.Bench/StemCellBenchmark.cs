@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Nimbus.Bench;
+
+/// <summary>
+/// stemcells: cold starts under runc with the stem-cell pool (issue #14). (1) First invoke of a new no-op function
+/// with a waiting cell of its runtime, against the bare interpreter's start (<c>python -c pass</c>, <c>node -e 0</c>,
+/// same interpreters by their real paths) measured in the same run; (2) the same with the pool empty (the usual path);
+/// (3) 100 concurrent first invokes of 100 functions, p99 at the client, pool of 100 vs none.
+/// </summary>
+internal static partial class StemCellBenchmark
+{
+    private const int Runs = 10;
+    private const int Burst = 100;
+    private const string Python = "/root/.pyenv/versions/3.11.7/bin/python3.11";
+    private const string Node = "/usr/bin/node";
+
+    public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
+    {
+        Report.Heading($"stemcells: runc, first invoke of a new no-op at 1769 MB, {Runs} functions per runtime; {Burst} concurrent first invokes");
+        Report.Line("cold includes: signed HTTP Invoke, taking a cell (or the usual start: bundle, runc create, slirp4netns, runc start, nimbus-init, interpreter, runtime client), specialization (binds of code into the cell, cgroup limits, /tmp size, environment), handler import, one invocation, the response");
+        Report.Line("not included: CreateFunction (the code is unpacked there) and the cell's own start, done ahead in the background");
+        Report.Line("references: a process spawned from .NET until it exits: python -c pass, node -e 0 (same interpreters, real paths)");
+        var references = new Dictionary<string, List<double>> { [FunctionCode.Python] = [], [FunctionCode.Node] = [] };
+        var warm = await ColdStartsAsync(session, pool: true, references, cancellationToken);
+        var empty = await ColdStartsAsync(session, pool: false, null, cancellationToken);
+        foreach (var runtime in (string[])[FunctionCode.Python, FunctionCode.Node])
+        {
+            var reference = Stats.Median(references[runtime]);
+            var label = runtime == FunctionCode.Python ? "python -c pass" : "node -e 0";
+            Report.Line($"{label}: median {Report.Ms(reference)} (min {Report.Ms(references[runtime].Min())}, max {Report.Ms(references[runtime].Max())})");
+            var pooled = Stats.Median(warm[runtime].Cold);
+            var usual = Stats.Median(empty[runtime].Cold);
+            Report.Line($"{runtime} pool warm: median {Report.Ms(pooled)} (min {Report.Ms(warm[runtime].Cold.Min())}, max {Report.Ms(warm[runtime].Cold.Max())}), Init Duration median {Report.Ms(Stats.Median(warm[runtime].Init))}");
+            Report.Line($"{runtime} pool empty: median {Report.Ms(usual)} (min {Report.Ms(empty[runtime].Cold.Min())}, max {Report.Ms(empty[runtime].Cold.Max())}), Init Duration median {Report.Ms(Stats.Median(empty[runtime].Init))}");
+            session.Report.Add(new Verdict($"cold first invoke {runtime}, pool warm (median)", Report.Ms(pooled), $"{label} {Report.Ms(reference)}", Report.Times(pooled / reference), "≤ 20 ms and ≤ 0.50x", pooled <= 20 && pooled / reference <= 0.5));
+            session.Report.Add(new Verdict($"cold first invoke {runtime}, pool empty (median)", Report.Ms(usual), $"{label} {Report.Ms(reference)}", Report.Times(usual / reference), $"≤ {label} + 25 ms", usual <= reference + 25));
+        }
+
+        var withPool = await BurstAsync(session, pool: true, cancellationToken);
+        var withoutPool = await BurstAsync(session, pool: false, cancellationToken);
+        session.Report.Add(new Verdict($"{Burst} concurrent first invokes, p99, pool of {Burst}", Report.Ms(withPool), $"no pool {Report.Ms(withoutPool)}", Report.Times(withPool / withoutPool), "< 1.00x", withPool < withoutPool));
+    }
+
+    private static async Task<Dictionary<string, (List<double> Cold, List<double> Init)>> ColdStartsAsync(
+        BenchSession session,
+        bool pool,
+        Dictionary<string, List<double>>? references,
+        CancellationToken cancellationToken)
+    {
+        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken, "runc", settings: new Dictionary<string, string>
+        {
+            ["NIMBUS_STEM_CELL_RUNTIMES"] = $"{FunctionCode.Python},{FunctionCode.Node}",
+            ["NIMBUS_STEM_CELLS_MINIMUM"] = pool ? "1" : "0",
+            ["NIMBUS_STEM_CELLS_MAXIMUM"] = pool ? "1" : "0",
+        });
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
+        var lambda = new LambdaClient(http);
+        var wanted = pool ? 2 : 0;
+
+        // The server's own first invokes JIT its paths: one uncounted function per runtime.
+        var results = new Dictionary<string, (List<double> Cold, List<double> Init)>();
+        foreach (var runtime in (string[])[FunctionCode.Python, FunctionCode.Node])
+        {
+            var tag = runtime == FunctionCode.Python ? "py" : "node";
+            await lambda.CreateNoOpAsync($"sc-{tag}-warmup", runtime, cancellationToken, 1769);
+            await WaitForCellsAsync(nimbus.DataDir, wanted, cancellationToken);
+            await lambda.InvokeAsync($"sc-{tag}-warmup", BenchSession.Payload, tail: false, cancellationToken);
+            var cold = new List<double>(Runs);
+            var init = new List<double>(Runs);
+            for (var i = 0; i < Runs; i++)
+            {
+                if (references is not null)
+                {
+                    references[runtime].Add(await SpawnAsync(runtime == FunctionCode.Python ? Python : Node, runtime == FunctionCode.Python ? ["-c", "pass"] : ["-e", "0"], cancellationToken));
+                }
+
+                var name = $"sc-{tag}-{i:00}";
+                await lambda.CreateNoOpAsync(name, runtime, cancellationToken, 1769);
+                await WaitForCellsAsync(nimbus.DataDir, wanted, cancellationToken);
+                var start = Stopwatch.GetTimestamp();
+                var result = await lambda.InvokeAsync(name, BenchSession.Payload, tail: true, cancellationToken);
+                cold.Add(Stats.Milliseconds(start, Stopwatch.GetTimestamp()));
+                if (!result.Ok)
+                {
+                    throw new InvalidOperationException($"Invoke {name}: {result.StatusCode} {result.Body}");
+                }
+
+                if (result.LogTail is { } log && InitDurationPattern().Match(log) is { Success: true } match)
+                {
+                    init.Add(double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            results[runtime] = (cold, init);
+        }
+
+        return results;
+    }
+
+    private static async Task<double> BurstAsync(BenchSession session, bool pool, CancellationToken cancellationToken)
+    {
+        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken, "runc", settings: new Dictionary<string, string>
+        {
+            ["NIMBUS_STEM_CELL_RUNTIMES"] = FunctionCode.Python,
+            ["NIMBUS_STEM_CELLS_MINIMUM"] = pool ? Burst.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0",
+            ["NIMBUS_STEM_CELLS_MAXIMUM"] = pool ? Burst.ToString(System.Globalization.CultureInfo.InvariantCulture) : "0",
+            ["NIMBUS_STEM_CELLS_MEMORY_MB"] = "8192",
+        });
+        using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
+        var lambda = new LambdaClient(http);
+        await lambda.CreateNoOpAsync("burst-warmup", FunctionCode.Python, cancellationToken, 1769);
+        await lambda.InvokeAsync("burst-warmup", BenchSession.Payload, tail: false, cancellationToken);
+        for (var i = 0; i < Burst; i++)
+        {
+            await lambda.CreateNoOpAsync($"burst-{i:000}", FunctionCode.Python, cancellationToken, 1769);
+        }
+
+        var filled = Stopwatch.GetTimestamp();
+        await WaitForCellsAsync(nimbus.DataDir, pool ? Burst : 0, cancellationToken);
+        if (pool)
+        {
+            Report.Line($"pool of {Burst} python3.11 cells full {Report.Ms(Stats.Milliseconds(filled, Stopwatch.GetTimestamp()))} after the last CreateFunction");
+        }
+
+        var errors = 0;
+        var latencies = await Task.WhenAll(Enumerable.Range(0, Burst).Select(async i =>
+        {
+            await Task.Yield();
+            var start = Stopwatch.GetTimestamp();
+            var result = await lambda.InvokeAsync($"burst-{i:000}", BenchSession.Payload, tail: false, cancellationToken);
+            if (!result.Ok)
+            {
+                // A loaded machine can push a start past the function's 3 s timeout: counted, with its time.
+                Interlocked.Increment(ref errors);
+            }
+
+            return Stats.Milliseconds(start, Stopwatch.GetTimestamp());
+        }));
+        Array.Sort(latencies);
+        var p99 = Stats.Percentile(latencies, 0.99);
+        Report.Line($"{Burst} concurrent first invokes, {(pool ? "pool" : "no pool")}: p50 {Report.Ms(Stats.Percentile(latencies, 0.5))}  p99 {Report.Ms(p99)}  max {Report.Ms(latencies[^1])}  errors {errors}");
+        return p99;
+    }
+
+    /// <summary>Waits until exactly <paramref name="count"/> stem cells wait in the server's data directory (a cell's mount point, nothing at its task/ yet).</summary>
+    private static async Task WaitForCellsAsync(string dataDir, int count, CancellationToken cancellationToken)
+    {
+        var prefix = Path.Combine(dataDir, "run", "env") + "/";
+        var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 120);
+        while (true)
+        {
+            var points = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var line in await File.ReadAllLinesAsync("/proc/self/mountinfo", cancellationToken))
+            {
+                var point = line.Split(' ')[4];
+                if (point.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    points.Add(point);
+                }
+            }
+
+            var waiting = points.Count(p => p.EndsWith("/cell", StringComparison.Ordinal) && !points.Contains(p + "/task"));
+            if (waiting >= count)
+            {
+                return;
+            }
+
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"{waiting} of {count} stem cells waiting after 120 s");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    private static async Task<double> SpawnAsync(string executable, string[] arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(executable) { UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + executable);
+        await process.WaitForExitAsync(cancellationToken);
+        return Stats.Milliseconds(started, Stopwatch.GetTimestamp());
+    }
+
+    [GeneratedRegex(@"Init Duration: ([0-9.]+) ms")]
+    private static partial Regex InitDurationPattern();
+}

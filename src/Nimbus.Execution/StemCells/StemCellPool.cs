@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Nimbus.Execution.Environments;
+using Nimbus.Execution.Sandboxes;
+
+namespace Nimbus.Execution.StemCells;
+
+/// <summary>
+/// Stem cells waiting for a function, per runtime and network (docs/cold-starts.md). A cold start takes one
+/// (<see cref="TryTake"/>) and specializes it; each is used once, so nothing of one function ever meets another.
+/// <see cref="StemCellRefiller"/> keeps each runtime at its target: the cold starts of the last
+/// <see cref="StemCellOptions.DemandWindow"/>, within the minimum and maximum and the memory budget.
+/// </summary>
+internal sealed partial class StemCellPool : IAsyncDisposable
+{
+    /// <summary>A cell's memory limit until it is specialized: Lambda's largest MemorySize.</summary>
+    public const int UnspecializedMemoryMb = 10_240;
+
+    /// <summary>The footprint assumed for a runtime's cell until one has been measured.</summary>
+    private const long DefaultFootprintBytes = 32L * 1024 * 1024;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<StemCellKey, Queue<ExecutionEnvironment>> _cells = [];
+    private readonly Dictionary<StemCellKey, Queue<long>> _demand = [];
+    private readonly Dictionary<string, long> _footprints = new(StringComparer.Ordinal);
+    private readonly List<ExecutionEnvironment> _retired = [];
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly ISandboxFactory _sandboxes;
+    private readonly RuntimeLauncher _launcher;
+    private readonly ExecutionOptions _execution;
+    private readonly StemCellOptions _options;
+    private readonly string _socketDirectory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private bool _disposed;
+
+    public StemCellPool(ISandboxFactory sandboxes, RuntimeLauncher launcher, ExecutionOptions execution, StemCellOptions options, string socketDirectory, TimeProvider time, ILogger logger)
+    {
+        _sandboxes = sandboxes;
+        _launcher = launcher;
+        _execution = execution;
+        _options = options;
+        _socketDirectory = socketDirectory;
+        _time = time;
+        _logger = logger;
+        Enabled = options.Enabled && sandboxes is IStemCellSandboxFactory;
+        if (Enabled)
+        {
+            foreach (var runtime in options.Runtimes)
+            {
+                if (launcher.CanStartStemCell(runtime))
+                {
+                    _demand[new StemCellKey(runtime, execution.OutboundNetwork)] = new Queue<long>();
+                }
+            }
+        }
+    }
+
+    /// <summary>False when the options turn the pool off or the sandbox backend cannot make stem cells (only runc can).</summary>
+    public bool Enabled { get; }
+
+    /// <summary>
+    /// Takes a waiting cell of <paramref name="key"/>, or null (empty pool: the caller starts an environment the
+    /// usual way). Either way the cold start counts as demand for the runtime, and the refiller is woken.
+    /// </summary>
+    public ExecutionEnvironment? TryTake(StemCellKey key)
+    {
+        if (!Enabled || !_launcher.CanStartStemCell(key.RuntimeId))
+        {
+            return null;
+        }
+
+        ExecutionEnvironment? taken = null;
+        lock (_lock)
+        {
+            if (!_demand.TryGetValue(key, out var demand))
+            {
+                demand = new Queue<long>();
+                _demand[key] = demand;
+            }
+
+            demand.Enqueue(_time.GetTimestamp());
+            if (_cells.TryGetValue(key, out var cells))
+            {
+                while (cells.TryDequeue(out var cell))
+                {
+                    if (cell.State == EnvironmentState.Initializing && !cell.Initialized.IsCompleted)
+                    {
+                        taken = cell;
+                        break;
+                    }
+
+                    // Its runtime died while it waited: the refiller disposes of it.
+                    _retired.Add(cell);
+                }
+            }
+        }
+
+        if (taken?.PeakMemoryBytes() is { } footprint)
+        {
+            lock (_lock)
+            {
+                _footprints[key.RuntimeId] = footprint;
+            }
+        }
+
+        _wake.Writer.TryWrite(true);
+        return taken;
+    }
+
+    /// <summary>Waiting cells of <paramref name="key"/>.</summary>
+    public int Count(StemCellKey key)
+    {
+        lock (_lock)
+        {
+            return _cells.TryGetValue(key, out var cells) ? cells.Count : 0;
+        }
+    }
+
+    /// <summary>
+    /// The next cell to make: the key furthest below its target whose cell still fits in the memory budget, or null
+    /// when every runtime has what it needs. Cells above a target (demand fell) and dead ones are handed back in
+    /// <paramref name="retire"/> for the caller to dispose of.
+    /// </summary>
+    public StemCellKey? Next(List<ExecutionEnvironment> retire)
+    {
+        var now = _time.GetTimestamp();
+        StemCellKey? next = null;
+        var neediest = 0;
+        lock (_lock)
+        {
+            retire.AddRange(_retired);
+            _retired.Clear();
+            long used = 0;
+            foreach (var (key, cells) in _cells)
+            {
+                used += cells.Count * Footprint(key.RuntimeId);
+            }
+
+            foreach (var key in _demand.Keys)
+            {
+                var target = TargetLocked(key, now);
+                var have = _cells.TryGetValue(key, out var cells) ? cells.Count : 0;
+                while (have > target && cells!.TryDequeue(out var surplus))
+                {
+                    retire.Add(surplus);
+                    have--;
+                }
+
+                if (target - have > neediest && used + Footprint(key.RuntimeId) <= (long)_options.MemoryBudgetMb * 1024 * 1024)
+                {
+                    next = key;
+                    neediest = target - have;
+                }
+            }
+        }
+
+        return next;
+    }
+
+    /// <summary>
+    /// How many cells of <paramref name="key"/> the pool aims to hold: the cold starts of the last demand window,
+    /// within the minimum and the maximum; none for a runtime never in demand nor configured.
+    /// </summary>
+    public int Target(StemCellKey key)
+    {
+        lock (_lock)
+        {
+            return _demand.ContainsKey(key) ? TargetLocked(key, _time.GetTimestamp()) : 0;
+        }
+    }
+
+    /// <summary>Makes one cell of <paramref name="key"/> and puts it in the pool.</summary>
+    public async Task AddAsync(StemCellKey key, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var spec = new SandboxSpec
+        {
+            EnvironmentId = id,
+            InitExecutable = _execution.InitExecutable!, // Resolved by AddNimbusExecution.
+            HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
+            CodeDirectory = "",
+            RuntimeDirectory = _execution.RuntimeDirectory!, // Resolved by AddNimbusExecution.
+            HostDirectories = _launcher.HostDirectories(key.RuntimeId),
+            MemoryMb = UnspecializedMemoryMb,
+            OutboundNetwork = key.OutboundNetwork,
+            PlatformSocketPath = _execution.PlatformSocketPath,
+            StemCell = true,
+        };
+        var cell = await ExecutionEnvironment.StartStemCellAsync(
+            _sandboxes,
+            spec,
+            paths => _launcher.CreateStemCell(key.RuntimeId, paths),
+            _time,
+            _logger,
+            cancellationToken);
+        var disposed = false;
+        lock (_lock)
+        {
+            disposed = _disposed;
+            if (!disposed)
+            {
+                if (!_cells.TryGetValue(key, out var cells))
+                {
+                    cells = new Queue<ExecutionEnvironment>();
+                    _cells[key] = cells;
+                }
+
+                cells.Enqueue(cell);
+            }
+        }
+
+        if (disposed)
+        {
+            await cell.DisposeAsync();
+            return;
+        }
+
+        Log.Created(_logger, key.RuntimeId, id);
+    }
+
+    /// <summary>Waits until a cold start took or missed a cell, or <paramref name="timeout"/> passes (demand windows age).</summary>
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var wait = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(wait.Token, cancellationToken);
+        try
+        {
+            await _wake.Reader.ReadAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<ExecutionEnvironment> all;
+        lock (_lock)
+        {
+            _disposed = true;
+            all = [.. _retired];
+            _retired.Clear();
+            foreach (var cells in _cells.Values)
+            {
+                all.AddRange(cells);
+                cells.Clear();
+            }
+        }
+
+        foreach (var cell in all)
+        {
+            await cell.DisposeAsync();
+        }
+    }
+
+    private int TargetLocked(StemCellKey key, long now)
+    {
+        var demand = _demand[key];
+        while (demand.TryPeek(out var at) && _time.GetElapsedTime(at, now) > _options.DemandWindow)
+        {
+            demand.Dequeue();
+        }
+
+        return Math.Min(Math.Max(demand.Count, _options.Minimum), _options.Maximum);
+    }
+
+    private long Footprint(string runtimeId) => _footprints.TryGetValue(runtimeId, out var bytes) ? bytes : DefaultFootprintBytes;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3400, Level = LogLevel.Debug, Message = "Stem cell {EnvironmentId} of {Runtime} is waiting for a function")]
+        public static partial void Created(ILogger logger, string runtime, string environmentId);
+    }
+}

@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: Apache-2.0
+"""boto3 end-to-end cases for the stem-cell pool (docs/cold-starts.md).
+
+Usage: python stemcells.py CASE DATA_DIR. The server at NIMBUS_ENDPOINT runs the runc backend with stem cells of
+python3.11 and nodejs20.x kept from the start, at most one per runtime. The tests run as root on the server's host:
+they see the cells' processes and mounts there.
+"""
+import concurrent.futures
+import json
+import os
+import sys
+import time
+
+from invoke import LAM, deploy, invoke, invoke_json, make_zip
+from isolation import cpu_quota_on_host
+
+DATA_DIR = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else ""
+
+# Reports what the environment shows. `stem_cell`: the runtime was started before its function was known (the
+# environment it was executed with, which /proc/self/environ keeps, is the unspecialized cell's).
+PROBE = r'''
+import os, subprocess, sys
+
+def view():
+    with open("/proc/self/environ", "rb") as f:
+        exec_environment = f.read().split(b"\0")
+    processes = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                processes.append(f.read().replace(b"\0", b" ").decode())
+        except OSError:
+            pass
+    tmp = os.statvfs("/tmp")
+    return {
+        "stem_cell": b"_NIMBUS_STEM_FD=3" in exec_environment,
+        "exec_environment": [e.decode() for e in exec_environment if e],
+        "environment": dict(os.environ),
+        "task": sorted(os.listdir("/var/task")),
+        "opt": sorted(os.listdir("/opt")),
+        "tmp": sorted(os.listdir("/tmp")),
+        "tmp_mb": tmp.f_blocks * tmp.f_frsize // (1024 * 1024),
+        "processes": processes,
+        "cwd": os.getcwd(),
+        "sys_path": sys.path,
+    }
+
+def handler(event, context):
+    kind = event.get("kind", "view")
+    if kind == "leave_traces":
+        secret = event["secret"]
+        with open("/tmp/" + secret, "w") as f:
+            f.write(secret)
+        os.environ["LEFT_BEHIND"] = secret
+        subprocess.Popen(["/bin/sleep", "3600." + secret[:6]], start_new_session=True)
+    if kind == "allocate":
+        blocks = [bytearray(1024 * 1024) for _ in range(event["mb"])]
+        return len(blocks)
+    if kind == "pid_namespace":
+        return os.readlink("/proc/self/ns/pid")
+    return view()
+'''
+
+NODE_PROBE = r'''
+const fs = require('fs');
+exports.handler = async () => ({
+  stem_cell: fs.readFileSync('/proc/self/environ').toString('latin1').split('\0').includes('_NIMBUS_STEM_FD=3'),
+  mark: process.env.MARK,
+  cwd: process.cwd(),
+  task: fs.readdirSync('/var/task').sort(),
+  tmp_mb: null,
+});
+'''
+
+
+def waiting_cells(interpreter):
+    """Ids of this server's stem cells whose runtime (argv[0] ending in `interpreter`) still waits for a function:
+    their process was started unspecialized and nothing is mounted at their /var/task yet."""
+    with open("/proc/self/mountinfo") as f:
+        mounts = {line.split(" ")[4] for line in f}
+    cells = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if b"_NIMBUS_STEM_FD=3" not in f.read().split(b"\0"):
+                    continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv0 = f.read().split(b"\0")[0].decode()
+            with open(f"/proc/{pid}/cgroup") as f:
+                paths = {line.split(":", 2)[2] for line in f.read().splitlines()}
+        except OSError:
+            continue
+        if not argv0.endswith(interpreter):
+            continue
+        for path in paths:
+            if path.startswith("/nimbus/"):
+                cell = os.path.join(DATA_DIR, "run", "env", path.split("/")[2], "cell")
+                if cell in mounts and os.path.join(cell, "task") not in mounts:
+                    cells.add(path.split("/")[2])
+    return cells
+
+
+def await_cell(interpreter="python3.11", deadline_seconds=60):
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        if waiting_cells(interpreter):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no stem cell of {interpreter} is waiting after {deadline_seconds} s")
+
+
+def deploy_probe(**extra):
+    extra.setdefault("Timeout", 60)
+    return deploy({"app.py": PROBE}, **extra)
+
+
+def case_nothing_of_one_function_in_another():
+    secret = "a" + os.urandom(8).hex()
+    first = deploy_probe(Environment={"Variables": {"SECRET_OF_A": secret}})
+    second = deploy_probe(Environment={"Variables": {"MARK": "b"}})
+    await_cell()
+    a = invoke_json(first, {"kind": "leave_traces", "secret": secret})
+    assert a["stem_cell"], "the first cold start takes the waiting cell"
+    assert a["environment"]["SECRET_OF_A"] == secret and a["cwd"] == "/var/task" and a["task"] == ["app.py"], a
+    assert not any(secret in e for e in a["exec_environment"]), "a cell starts with nothing of any function"
+    await_cell()
+    b = invoke_json(second)
+    assert b["stem_cell"], "the second function's cold start takes a new cell"
+    assert b["environment"]["MARK"] == "b", b
+    everything = json.dumps(b)
+    assert secret not in everything and "SECRET_OF_A" not in everything and "LEFT_BEHIND" not in everything, \
+        f"the second function sees something of the first: {everything}"
+    assert b["tmp"] == [], b["tmp"]
+    assert not any("3600." in p for p in b["processes"]), b["processes"]
+    assert b["environment"]["AWS_ACCESS_KEY_ID"] != a["environment"]["AWS_ACCESS_KEY_ID"], "each function gets its own credentials"
+    assert b["environment"]["AWS_LAMBDA_FUNCTION_NAME"] == second and b["environment"]["AWS_LAMBDA_INITIALIZATION_TYPE"] == "on-demand"
+    # The first function's environment is still warm and still its own.
+    again = invoke_json(first)
+    assert again["tmp"] == [secret] and again["environment"]["LEFT_BEHIND"] == secret, again
+
+
+def case_limits_of_the_function_after_specialization():
+    await_cell()
+    name = deploy_probe(MemorySize=128, EphemeralStorage={"Size": 600})
+    view = invoke_json(name)
+    assert view["stem_cell"], "the cold start takes the waiting cell"
+    assert view["tmp_mb"] == 600, f"/tmp is the function's EphemeralStorage: {view['tmp_mb']} MB"
+    assert cpu_quota_on_host(name) == 7236, "128 MB buys 7.2% of a vCPU once init is over"
+    response, body = invoke(name, {"kind": "allocate", "mb": 400})
+    error = json.loads(body)
+    assert response.get("FunctionError") == "Unhandled" and error["errorType"] == "Runtime.OutOfMemory", (response, error)
+    assert invoke_json(name, {"kind": "allocate", "mb": 10}) == 10, "the next invoke gets a new, working environment"
+
+
+def case_layers_and_code_read_only():
+    await_cell()
+    layer = LAM.publish_layer_version(LayerName="stem-layer", Content={"ZipFile": make_zip({"python/stemlib.py": "VALUE = 42\n"})},
+                                      CompatibleRuntimes=["python3.11"])
+    code = PROBE + "\nimport stemlib\n\ndef with_layer(event, context):\n    v = view()\n    v['layer'] = stemlib.VALUE\n    try:\n        open('/var/task/x', 'w')\n        v['task_write'] = 'written'\n    except OSError as e:\n        v['task_write'] = e.strerror\n    return v\n"
+    name = deploy({"app.py": code}, handler="app.with_layer", Layers=[layer["LayerVersionArn"]], Timeout=60)
+    view = invoke_json(name)
+    assert view["stem_cell"] and view["layer"] == 42 and view["opt"] == ["python"], view
+    assert view["task_write"] in ("Read-only file system", "Permission denied"), view["task_write"]
+    # As in an environment started the usual way: the task root, then the layer's directories that exist (AWS's order).
+    assert view["sys_path"][:2] == ["/var/task", "/opt/python"], view["sys_path"]
+
+
+def case_empty_pool_falls_back():
+    await_cell()
+    names = [deploy_probe(Environment={"Variables": {"MARK": str(i)}}) for i in range(4)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        views = list(pool.map(invoke_json, names))
+    assert [v["environment"]["MARK"] for v in views] == ["0", "1", "2", "3"], views
+    stem = [v["stem_cell"] for v in views]
+    assert any(stem) and not all(stem), f"one cell for four concurrent cold starts: the others start the usual way ({stem})"
+
+
+def case_node_stem_cell():
+    await_cell("node")
+    name = deploy({"index.js": NODE_PROBE}, runtime="nodejs20.x", handler="index.handler", Environment={"Variables": {"MARK": "n"}})
+    view = invoke_json(name)
+    assert view["stem_cell"] and view["mark"] == "n" and view["cwd"] == "/var/task" and view["task"] == ["index.js"], view
+
+
+def case_first_invoke_takes_a_cell():
+    await_cell()
+    name = deploy_probe()
+    view = invoke_json(name)
+    assert view["stem_cell"] and view["task"] == ["app.py"], view
+
+
+if __name__ == "__main__":
+    globals()["case_" + sys.argv[1]]()
+    print("ok")

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Nimbus.Execution.Environments;
+using Nimbus.Execution.Sandboxes;
+using Nimbus.Execution.StemCells;
+using Nimbus.Execution.Tests.Fakes;
+using Nimbus.TestKit.Fakes;
+
+namespace Nimbus.Execution.Tests.StemCells;
+
+/// <summary>How the stem-cell pool sizes itself: recent demand within minimum and maximum, the memory budget, the backend.</summary>
+public sealed class StemCellPoolTests
+{
+    private static readonly StemCellKey s_python = new("python3.12", true);
+
+    private readonly FakeTimeProvider _time = new(TestFunctions.Epoch);
+
+    [Fact]
+    public void Target_RuntimeNeverInDemand_IsZero()
+    {
+        var pool = Pool();
+
+        Assert.Equal(0, pool.Target(s_python));
+        Assert.Null(pool.Next([]));
+    }
+
+    [Fact]
+    public void Target_ConfiguredRuntime_IsTheMinimumFromTheStart()
+    {
+        var pool = Pool(o =>
+        {
+            o.Minimum = 2;
+            o.Runtimes.Add("python3.12");
+        });
+
+        Assert.Equal(2, pool.Target(s_python));
+        Assert.Equal(s_python, pool.Next([]));
+    }
+
+    [Fact]
+    public void TryTake_EmptyPool_ReturnsNullAndCountsTheDemand()
+    {
+        var pool = Pool(o => o.Maximum = 3);
+
+        Assert.Null(pool.TryTake(s_python));
+        Assert.Equal(1, pool.Target(s_python));
+        Assert.Null(pool.TryTake(s_python));
+        Assert.Null(pool.TryTake(s_python));
+        Assert.Null(pool.TryTake(s_python));
+        Assert.Null(pool.TryTake(s_python));
+
+        Assert.Equal(3, pool.Target(s_python));
+        Assert.Equal(s_python, pool.Next([]));
+    }
+
+    [Fact]
+    public void Target_DemandOlderThanTheWindow_FallsBackToTheMinimum()
+    {
+        var pool = Pool(o =>
+        {
+            o.Minimum = 1;
+            o.DemandWindow = TimeSpan.FromMinutes(1);
+        });
+        for (var i = 0; i < 4; i++)
+        {
+            pool.TryTake(s_python);
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        pool.TryTake(s_python);
+        Assert.Equal(5, pool.Target(s_python));
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(1, pool.Target(s_python));
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(1, pool.Target(s_python));
+    }
+
+    [Fact]
+    public void Next_BudgetTooSmallForOneCell_MakesNone()
+    {
+        var pool = Pool(o =>
+        {
+            o.MemoryBudgetMb = 16;
+            o.Runtimes.Add("python3.12");
+        });
+
+        Assert.Equal(1, pool.Target(s_python));
+        Assert.Null(pool.Next([]));
+    }
+
+    [Fact]
+    public void TryTake_RuntimeWithoutOurClient_NeitherTakesNorCounts()
+    {
+        var pool = Pool();
+        var provided = new StemCellKey("provided.al2023", true);
+
+        Assert.Null(pool.TryTake(provided));
+
+        Assert.Equal(0, pool.Target(provided));
+        Assert.Null(pool.Next([]));
+    }
+
+    [Fact]
+    public void Enabled_BackendWithoutStemCells_IsFalseAndNothingIsMade()
+    {
+        var pool = Pool(o => o.Runtimes.Add("python3.12"), new FakeSandboxFactory(new FakeInitScript()));
+
+        Assert.False(pool.Enabled);
+        Assert.Null(pool.TryTake(s_python));
+        Assert.Null(pool.Next([]));
+    }
+
+    [Fact]
+    public void Enabled_TurnedOff_IsFalse()
+    {
+        var pool = Pool(o =>
+        {
+            o.Enabled = false;
+            o.Runtimes.Add("python3.12");
+        });
+
+        Assert.False(pool.Enabled);
+        Assert.Null(pool.Next([]));
+    }
+
+    private StemCellPool Pool(Action<StemCellOptions>? configure = null, ISandboxFactory? sandboxes = null)
+    {
+        var options = new StemCellOptions();
+        configure?.Invoke(options);
+        var execution = new ExecutionOptions { InitExecutable = "/fake/nimbus-init", RuntimeDirectory = "/fake/runtimes", WorkDirectory = "/fake/run" };
+        return new StemCellPool(
+            sandboxes ?? new FakeStemCellSandboxFactory(),
+            new RuntimeLauncher(FakeRuntimeRegistry.Default(), execution),
+            execution,
+            options,
+            "/fake/run/s",
+            _time,
+            NullLogger.Instance);
+    }
+}
