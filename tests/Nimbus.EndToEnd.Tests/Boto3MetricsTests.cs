@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 namespace Nimbus.EndToEnd.Tests;
 
-/// <summary>Metrics with boto3's cloudwatch client and an unsigned scrape of /metrics (Scripts/metrics.py).</summary>
+/// <summary>Metrics with boto3's cloudwatch client (JSON, and CBOR when forced) and an unsigned scrape of /metrics (Scripts/metrics.py).</summary>
 public sealed class Boto3MetricsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     [Theory]
@@ -9,6 +9,7 @@ public sealed class Boto3MetricsTests(ServerFixture fixture) : IClassFixture<Ser
     [InlineData("put_metric_data_reads_back")]
     [InlineData("validation_errors")]
     [InlineData("denied_without_cloudwatch_permission")]
+    [InlineData("cbor_protocol_round_trip")]
     public async Task Case_Passes(string name)
     {
         var result = await fixture.Clients.Boto3Async("metrics.py", name);

@@ -138,6 +138,34 @@ public sealed class SigV4AuthenticationMiddlewareTests
         Assert.Equal(expected, context.Response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("GET", "/metrics", true, 200)]
+    [InlineData("HEAD", "/metrics", true, 200)]
+    [InlineData("POST", "/metrics", true, 403)]
+    [InlineData("GET", "/metrics/more", true, 403)]
+    [InlineData("GET", "/metrics", false, 403)] // PrometheusEndpoint=false: no page, nothing exempt
+    public async Task PrometheusPage_OnlyItsReads_PassUnsigned_UnlessTurnedOff(string method, string path, bool prometheus, int expected)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+        context.Response.Body = new MemoryStream();
+        var middleware = new SigV4AuthenticationMiddleware(
+            http =>
+            {
+                http.Response.StatusCode = 200;
+                return Task.CompletedTask;
+            },
+            _credentials,
+            new SigV4Verifier(new SigningKeyCache()),
+            Options.Create(new ApiOptions { PrometheusEndpoint = prometheus }),
+            TimeProvider.System);
+
+        await middleware.InvokeAsync(context);
+
+        Assert.Equal(expected, context.Response.StatusCode);
+    }
+
     [Fact]
     public async Task PlainBody_StillHashed_TamperedRefused()
     {

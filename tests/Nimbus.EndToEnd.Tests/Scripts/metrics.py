@@ -5,6 +5,7 @@ metrics (PutMetricData), CloudWatch's validation errors, and authorization as cl
 
 Usage: python metrics.py CASE. Reuses the helpers of invoke.py, auth.py and authz.py (same directory).
 """
+import copy
 import datetime
 import json
 import re
@@ -15,6 +16,7 @@ import uuid
 import boto3
 import botocore.config
 import botocore.exceptions
+import botocore.session
 
 from auth import CONFIG, expect
 from authz import IAM, allow, policy, unique
@@ -171,6 +173,35 @@ def case_denied_without_cloudwatch_permission():
     expect(lambda: cw.put_metric_data(Namespace="Mine", MetricData=[{"MetricName": "x", "Value": 1}]), "AccessDenied", 403,
            f"User: {arn} is not authorized to perform: cloudwatch:PutMetricData on resource: * because no identity-based "
            "policy allows the cloudwatch:PutMetricData action")
+
+
+def case_cbor_protocol_round_trip():
+    """CloudWatch's first protocol, Smithy RPC v2 CBOR, as botocore sends it when the model offers only that one."""
+    session = botocore.session.get_session()
+    loader = session.get_component("data_loader")
+    load = loader.load_service_model
+
+    def cbor_only(service_name, type_name, api_version=None):
+        model = load(service_name, type_name, api_version)
+        if service_name == "cloudwatch" and type_name == "service-2":
+            model = copy.deepcopy(model)
+            model["metadata"]["protocols"] = ["smithy-rpc-v2-cbor"]
+        return model
+
+    loader.load_service_model = cbor_only
+    cw = session.create_client("cloudwatch", endpoint_url=ENDPOINT, region_name=REGION, config=CONFIG)
+    paths = []
+    cw.meta.events.register("before-send.cloudwatch.*", lambda request, **_: paths.append(request.url))
+    ns = f"Nimbus/Cbor{uuid.uuid4().hex[:8]}"
+    cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "Hits", "Values": [1, 2, 4], "Unit": "Count"}])
+    point = cw.get_metric_statistics(Namespace=ns, MetricName="Hits", StartTime=now() - datetime.timedelta(minutes=5),
+                                     EndTime=now() + datetime.timedelta(minutes=2), Period=60,
+                                     Statistics=["Sum", "Maximum"], ExtendedStatistics=["p100"])["Datapoints"]
+    assert len(point) == 1 and point[0]["Sum"] == 7 and point[0]["ExtendedStatistics"]["p100"] == 4, point
+    assert point[0]["Timestamp"].tzinfo is not None, point
+    expect(lambda: cw.put_metric_data(Namespace="AWS/SQS", MetricData=[{"MetricName": "x", "Value": 1}]),
+           "InvalidParameterValue", 400, "The value AWS/SQS for parameter Namespace is invalid.")
+    assert all("/service/GraniteServiceVersion20100801/operation/" in url for url in paths), paths
 
 
 if __name__ == "__main__":
