@@ -328,7 +328,9 @@ public sealed partial class Invoker
     /// <summary>What an environment wrote after its last invocation (its extensions' shutdown) goes to its log stream.</summary>
     private void PersistLeftovers(ExecutionEnvironment environment)
     {
-        if (environment.Owner is { } owner)
+        // Only extensions print after the last invocation (their SHUTDOWN phase). Without them the output left is an
+        // invocation's that was cut short, which its invoker writes between its START and END lines.
+        if (environment.Owner is { } owner && environment.HasExtensions)
         {
             Persist(owner.Scope, owner.Function, environment, environment.Output.Drain());
         }
