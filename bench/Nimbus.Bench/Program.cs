@@ -18,6 +18,7 @@ using Nimbus.Bench;
     ("auth", AuthBenchmark.RunAsync),
     ("metrics", MetricsBenchmark.RunAsync),
     ("audit", AuditBenchmark.RunAsync),
+    ("logs", LogsBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
     ("extensions", ExtensionBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),
