@@ -19,6 +19,7 @@ using Nimbus.Bench;
     ("metrics", MetricsBenchmark.RunAsync),
     ("audit", AuditBenchmark.RunAsync),
     ("logs", LogsBenchmark.RunAsync),
+    ("observability", ObservabilityBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
     ("extensions", ExtensionBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),

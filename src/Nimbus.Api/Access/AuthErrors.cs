@@ -18,9 +18,20 @@ namespace Nimbus.Api.Access;
 /// </summary>
 internal static class AuthErrors
 {
-    public static Task WriteAsync(HttpContext context, SignatureStatus status, string message)
+    public static async Task WriteAsync(HttpContext context, SignatureStatus status, string message)
     {
         var (type, queryCode, httpStatus) = Describe(status);
+        var request = context.Request;
+
+        // The trail names the error as the API answers it: the query code for SQS and the query-compatible protocols.
+        var queryProtocol = request.HasFormContentType || CloudWatch.CloudWatchProtocol.IsJsonRequest(request) || CloudWatch.CloudWatchProtocol.IsCborRequest(request)
+            || request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal);
+        await Audit.AuthenticationAudit.RecordAsync(context, queryProtocol ? queryCode : type, message);
+        await WriteErrorAsync(context, type, queryCode, httpStatus, message);
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, string type, string queryCode, int httpStatus, string message)
+    {
         var request = context.Request;
         if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal))
         {
