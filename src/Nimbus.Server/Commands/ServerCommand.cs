@@ -274,7 +274,11 @@ internal static class ServerCommand
                 cells.Runtimes.Add(runtime);
             }
         });
-        services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
+        services.Configure<LogRetentionOptions>(logs =>
+        {
+            logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds);
+            logs.MaxGroupBytes = options.LogGroupMaxMb * 1024L * 1024L;
+        });
         services.Configure<MetricsOptions>(metrics => metrics.Retention = TimeSpan.FromDays(options.MetricsRetentionDays));
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>
