@@ -48,6 +48,11 @@ internal sealed partial class ImageService : IImageService
                 ? await ResolveLocalAsync(uri, imageUri, new Scope(account, region ?? scope.Region), cancellationToken)
                 : await ResolveRemoteAsync(uri, imageUri, cancellationToken);
         }
+        catch (RegistryAccessException ex)
+        {
+            Log.ResolveRefused(_logger, imageUri, ex.Message);
+            throw LambdaErrors.ImageAccessDenied();
+        }
         catch (Exception ex) when (ex is HttpRequestException or InvalidDataException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             Log.ResolveFailed(_logger, imageUri, ex.Message);

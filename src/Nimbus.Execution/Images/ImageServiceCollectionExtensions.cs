@@ -13,10 +13,10 @@ internal static class ImageServiceCollectionExtensions
 {
     public static IServiceCollection AddNimbusImages(this IServiceCollection services)
     {
-        services.TryAddSingleton(_ => new RemoteRegistry(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = TimeSpan.FromMinutes(15),
-        }));
+        services.TryAddSingleton(sp => new RemoteRegistry(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromMinutes(15) },
+            new RegistryCredentials(sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.RegistryAuthFile
+                ?? Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory), "registry-auth.json"))));
         services.TryAddSingleton<IImageService>(sp => new ImageService(
             sp.GetRequiredService<ImageRegistry>(),
             sp.GetRequiredService<RemoteRegistry>(),
