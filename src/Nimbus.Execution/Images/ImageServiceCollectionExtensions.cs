@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nimbus.Core.Images;
+using Nimbus.Execution.Sandboxes;
 using Nimbus.Storage;
 
 namespace Nimbus.Execution.Images;
@@ -21,6 +22,7 @@ internal static class ImageServiceCollectionExtensions
             sp.GetRequiredService<ImageRegistry>(),
             sp.GetRequiredService<RemoteRegistry>(),
             Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory), "images"),
+            sp.GetRequiredService<ISandboxFactory>().Name,
             sp.GetRequiredService<ILogger<ImageService>>()));
         return services;
     }

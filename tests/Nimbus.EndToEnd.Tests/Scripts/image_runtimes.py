@@ -243,6 +243,16 @@ def case_runtimes_in_images():
         LAM.delete_function(FunctionName=name)
 
 
+def case_images_need_runc():
+    """On a server with another sandbox (argv[2] names it), an image function is refused when created, before any pull."""
+    sandbox = sys.argv[2]
+    expected = (f"Container images (PackageType Image) need the runc sandbox; this server runs functions in the {sandbox} "
+                "sandbox (setting Sandbox, NIMBUS_SANDBOX=runc).")
+    message = images.expect("InvalidParameterValueException", LAM.create_function, FunctionName=f"rt-{uuid.uuid4().hex[:8]}",
+                            PackageType="Image", Role=ROLE, Code={"ImageUri": f"{images.REGISTRY_HOST}/any/app:v1"})
+    assert message == expected, message
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()
     print("ok")
