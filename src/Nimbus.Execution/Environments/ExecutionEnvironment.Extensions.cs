@@ -86,6 +86,15 @@ internal sealed partial class ExecutionEnvironment
         }
     }
 
+    /// <summary>An answer that ends the post-invoke phase too (its extensions were already waiting): before the caller hears of it.</summary>
+    private void SettleWith(Frame answer)
+    {
+        if (answer.Header(FrameHeaders.PostInvokeDone) is not null)
+        {
+            OnInvokeDone();
+        }
+    }
+
     private void OnInvokeDone()
     {
         TaskCompletionSource? pending;
