@@ -17,7 +17,7 @@ namespace Nimbus.Execution.Images;
 internal sealed partial class ImageService : IImageService
 {
     private const string TempPrefix = ".tmp-";
-    private const string RuncSandboxName = "runc";
+    private const string ProcessSandboxName = "process";
 
     private readonly ImageRegistry _registry;
     private readonly RemoteRegistry _remote;
@@ -43,12 +43,12 @@ internal sealed partial class ImageService : IImageService
     public async Task<ResolvedImage> ResolveAsync(Scope scope, string imageUri, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        if (_sandbox != RuncSandboxName)
+        if (_sandbox == ProcessSandboxName)
         {
             // Refused when the function is created or its code updated, not at its first invoke. AWS has no such case;
             // the error type is Lambda's for a value this server cannot take.
             throw LambdaErrors.InvalidParameter(
-                $"Container images (PackageType Image) need the runc sandbox; this server runs functions in the {_sandbox} sandbox (setting Sandbox, NIMBUS_SANDBOX=runc).");
+                $"Container images (PackageType Image) need the runc or bwrap sandbox; this server runs functions in the {_sandbox} sandbox (setting Sandbox, NIMBUS_SANDBOX=runc or bwrap).");
         }
 
         var uri = ImageUri.TryParse(imageUri) ?? throw NotValid(imageUri);

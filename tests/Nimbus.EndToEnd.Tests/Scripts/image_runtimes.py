@@ -246,8 +246,8 @@ def case_runtimes_in_images():
 def case_images_need_runc():
     """On a server with another sandbox (argv[2] names it), an image function is refused when created, before any pull."""
     sandbox = sys.argv[2]
-    expected = (f"Container images (PackageType Image) need the runc sandbox; this server runs functions in the {sandbox} "
-                "sandbox (setting Sandbox, NIMBUS_SANDBOX=runc).")
+    expected = (f"Container images (PackageType Image) need the runc or bwrap sandbox; this server runs functions in the "
+                f"{sandbox} sandbox (setting Sandbox, NIMBUS_SANDBOX=runc or bwrap).")
     message = images.expect("InvalidParameterValueException", LAM.create_function, FunctionName=f"rt-{uuid.uuid4().hex[:8]}",
                             PackageType="Image", Role=ROLE, Code={"ImageUri": f"{images.REGISTRY_HOST}/any/app:v1"})
     assert message == expected, message
