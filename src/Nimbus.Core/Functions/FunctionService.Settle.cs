@@ -16,6 +16,38 @@ public sealed partial class FunctionService
     }
 
     /// <summary>
+    /// After a restart: SnapStart versions still Pending settle again, and the snapshots of Active ones are made again
+    /// in the background (they live in memory), so the first new environment after a restart does not wait for init.
+    /// </summary>
+    public async Task ResumeSnapshotsAsync(CancellationToken cancellationToken)
+    {
+        if (_snapshots is null)
+        {
+            return;
+        }
+
+        foreach (var record in await _store.ListSnapStartFunctionsAsync(cancellationToken))
+        {
+            foreach (var version in await ListAllVersionsAsync(record, cancellationToken))
+            {
+                if (!SnapStart.Applies(version))
+                {
+                    continue;
+                }
+
+                if (version.State == FunctionStates.Pending)
+                {
+                    _settling.Writer.TryWrite(new FunctionKey(record.Scope, record.Name));
+                }
+                else if (version.State == FunctionStates.Active)
+                {
+                    _ = _snapshots.CreateAsync(record.Scope, version, CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// Finishes a create or update: unpacks the code once per CodeSha256 and checks the runtime can run here,
     /// then commits Active/Successful, or Failed with AWS's reason code. Versions published while $LATEST was
     /// settling settle the same way, first, so a restart finds them through $LATEST. Idempotent; safe after a restart.

@@ -44,6 +44,18 @@ public sealed partial class Invoker : ISnapshotBuilder
         }
     }
 
+    /// <summary>At shutdown: every template goes (the environments forked from them went before).</summary>
+    private async Task DropTemplatesAsync()
+    {
+        foreach (var key in _templates.Keys)
+        {
+            if (_templates.TryRemove(key, out var removed) && removed.IsCompleted)
+            {
+                await DropAsync(removed);
+            }
+        }
+    }
+
     /// <summary>Why a version cannot have a snapshot on this host; null when it can.</summary>
     private string? SnapshotUnsupported(FunctionVersion version)
     {
