@@ -30,9 +30,11 @@ internal sealed partial class ExecutionEnvironment
                         _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.InitError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
                         break;
                     case FrameType.Response:
+                        SettleWith(frame);
                         Complete(frame, new RuntimeOutcome(OutcomeKind.Success, frame.Body, ContentType: frame.Header(FrameHeaders.ContentType)));
                         break;
                     case FrameType.Error:
+                        SettleWith(frame);
                         Complete(frame, new RuntimeOutcome(OutcomeKind.FunctionError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
                         break;
                     case FrameType.ResponseStart:

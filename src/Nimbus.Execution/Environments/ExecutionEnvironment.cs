@@ -314,7 +314,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Kill();
+            TimedOut();
             return new RuntimeOutcome(OutcomeKind.Timeout, Streamed: StreamDelivered());
         }
         finally
