@@ -125,6 +125,7 @@ internal static class ServerCommand
         await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<IamService>().LoadCredentialsAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
+        await app.Services.GetRequiredService<FunctionService>().ResumeSnapshotsAsync(cancellationToken);
         await app.Services.GetRequiredService<ConcurrencyService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         listen.HandOver();
