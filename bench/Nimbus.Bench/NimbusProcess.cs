@@ -124,17 +124,7 @@ internal sealed class NimbusProcess : IAsyncDisposable
         Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp directory left behind is harmless.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        Nimbus.TestKit.DataDirectory.Remove(_root);
     }
 
     private void Kill()

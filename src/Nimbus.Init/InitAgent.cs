@@ -77,8 +77,9 @@ internal sealed class InitAgent : IDisposable
 
                         break;
                     case FrameType.Invoke:
-                        extensions.Invoke(frame);
+                        var handed = extensions.Invoke(frame);
                         _coordinator.Enqueue(frame);
+                        ExtensionRegistry.Hand(handed);
                         break;
                     case FrameType.Shutdown:
                         await ShutdownAsync(frame);

@@ -124,14 +124,7 @@ public sealed class NimbusServer : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
-        try
-        {
-            Directory.Delete(DataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp directory left behind is harmless.
-        }
+        DataDirectory.Remove(DataDir);
     }
 
     private async Task StartProcessAsync(CancellationToken cancellationToken)

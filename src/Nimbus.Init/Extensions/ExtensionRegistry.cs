@@ -250,7 +250,18 @@ internal sealed class ExtensionRegistry
     /// <summary>Hands an event to every extension registered for <paramref name="kind"/>; an INVOKE starts the post-invoke tracking.</summary>
     public int Dispatch(ExtensionEvents kind, byte[] payload, string? requestId)
     {
-        List<(Extension.EventWaiter Waiter, byte[] Payload)>? handed = null;
+        var count = Prepare(kind, payload, requestId, out var handed);
+        Hand(handed);
+        return count;
+    }
+
+    /// <summary>
+    /// <see cref="Dispatch"/>'s first half: the event is queued or assigned to the extensions' waiting /event/next calls
+    /// (and an INVOKE's post-invoke tracking starts), but the waiting calls are answered only by <see cref="Hand"/>.
+    /// </summary>
+    public int Prepare(ExtensionEvents kind, byte[] payload, string? requestId, out List<(Extension.EventWaiter Waiter, byte[] Payload)>? handed)
+    {
+        handed = null;
         var count = 0;
         lock (_gate)
         {
@@ -283,6 +294,12 @@ internal sealed class ExtensionRegistry
             }
         }
 
+        return count;
+    }
+
+    /// <summary>Answers the waiting /event/next calls <see cref="Prepare"/> assigned events to.</summary>
+    public static void Hand(List<(Extension.EventWaiter Waiter, byte[] Payload)>? handed)
+    {
         if (handed is not null)
         {
             foreach (var (waiter, body) in handed)
@@ -290,8 +307,6 @@ internal sealed class ExtensionRegistry
                 waiter.TrySetResult(body);
             }
         }
-
-        return count;
     }
 
     /// <summary>The runtime answered <paramref name="requestId"/> (which may end the post-invoke phase).</summary>

@@ -172,13 +172,17 @@ internal sealed partial class ExtensionSupervisor : IDisposable
     /// <summary>The runtime posted /runtime/init/error.</summary>
     public void RuntimeInitFailed(string errorType) => InitReport("error", errorType);
 
-    /// <summary>An Invoke frame arrived: INVOKE to the extensions registered for it, platform.start.</summary>
-    public void Invoke(Frame invoke)
+    /// <summary>
+    /// An Invoke frame arrived: platform.start, and INVOKE for the extensions registered for it, which the caller hands
+    /// them (<see cref="ExtensionRegistry.Hand"/>) after giving the runtime its event: the runtime's answer is what the
+    /// caller waits for. The post-invoke tracking starts here, before the runtime can answer.
+    /// </summary>
+    public List<(Extension.EventWaiter Waiter, byte[] Payload)>? Invoke(Frame invoke)
     {
         var extensions = Volatile.Read(ref _invokeExtensions);
         if (extensions <= 0 && !Telemetry.Active)
         {
-            return;
+            return null;
         }
 
         _requestId = invoke.Header(FrameHeaders.RequestId) ?? "";
@@ -191,10 +195,13 @@ internal sealed partial class ExtensionSupervisor : IDisposable
             writer.WriteString("version", s.Version);
             TelemetryJson.Tracing(writer, s._traceId);
         });
-        if (extensions > 0)
+        if (extensions <= 0)
         {
-            Registry.Dispatch(ExtensionEvents.Invoke, ExtensionEventJson.Invoke(invoke), _requestId);
+            return null;
         }
+
+        Registry.Prepare(ExtensionEvents.Invoke, ExtensionEventJson.Invoke(invoke), _requestId, out var handed);
+        return handed;
     }
 
     /// <summary>
