@@ -223,6 +223,16 @@ def _alive(pid):
         return False
 
 
+def case_runc_refuses_snapshots():
+    # Under runc a forked runtime would share its template's container: Nimbus fails the version instead.
+    name = create()
+    version = LAM.publish_version(FunctionName=name)["Version"]
+    config = wait_version(name, version, state="Failed")
+    assert config["StateReasonCode"] == "InternalError", config
+    assert config["StateReason"] == "SnapStart snapshots are not available with the runc sandbox on this Nimbus host yet.", config
+    assert invoke_json(name, {})["type"] == "on-demand"
+
+
 def case_before_restart():
     name = create()
     version, _ = publish_ready(name)
