@@ -66,6 +66,7 @@ def handler(event, context):
         "pid": os.getpid(),
         "template": os.getppid(),
         "stream": context.log_stream_name,
+        "internal": sorted(name for name in os.environ if name.startswith("_NIMBUS")),
     }
 '''
 
@@ -133,6 +134,7 @@ def case_statuses_hooks_and_restore_report():
     # Before-snapshot hooks run last registered first; after-restore hooks in registration order.
     assert result["order"] == ["before-2:arg", "before-1", "after-1", "after-2"], result
     assert result["type"] == "snap-start", result
+    assert result["internal"] == [], result
     report = [line for line in tail(response).splitlines() if line.startswith("REPORT")][0]
     assert "\tRestore Duration: " in report and "\tBilled Restore Duration: " in report, report
     assert "Init Duration" not in report, report
