@@ -19,6 +19,8 @@ using Nimbus.Bench;
     ("auth", AuthBenchmark.RunAsync),
     ("metrics", MetricsBenchmark.RunAsync),
     ("audit", AuditBenchmark.RunAsync),
+    ("logs", LogsBenchmark.RunAsync),
+    ("observability", ObservabilityBenchmark.RunAsync),
     ("layers", LayerBenchmark.RunAsync),
     ("extensions", ExtensionBenchmark.RunAsync),
     ("queues", QueueBenchmark.RunAsync),

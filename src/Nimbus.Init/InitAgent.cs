@@ -50,7 +50,7 @@ internal sealed class InitAgent : IDisposable
         using var host = new HostLink(stream);
         using var extensions = new ExtensionSupervisor(_runtime, host, TimeProvider.System, _stopping.Token);
         _extensions = extensions;
-        host.Observer = extensions.Telemetry.Output;
+        host.Observer = extensions.Telemetry.OutputAsync;
         using var server = new HttpServer(_apiEndPoint, new RuntimeApiHandler(_coordinator, host, extensions));
         var runtimeApi = Format(server.LocalEndPoint);
         var serving = server.RunAsync(_stopping.Token);

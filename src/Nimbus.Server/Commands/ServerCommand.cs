@@ -263,6 +263,7 @@ internal static class ServerCommand
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
             execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
+            execution.RegistryAuthFile = options.RegistryAuthFile.Length > 0 ? Path.GetFullPath(options.RegistryAuthFile) : null;
         });
         services.Configure<StemCellOptions>(cells =>
         {
@@ -275,7 +276,11 @@ internal static class ServerCommand
                 cells.Runtimes.Add(runtime);
             }
         });
-        services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
+        services.Configure<LogRetentionOptions>(logs =>
+        {
+            logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds);
+            logs.MaxGroupBytes = options.LogGroupMaxMb * 1024L * 1024L;
+        });
         services.Configure<MetricsOptions>(metrics => metrics.Retention = TimeSpan.FromDays(options.MetricsRetentionDays));
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>

@@ -66,6 +66,9 @@ public sealed class NimbusOptions
     /// <summary>Seconds between sweeps that delete log events past their group's retention (PutRetentionPolicy).</summary>
     public int LogRetentionSweepSeconds { get; set; } = 3600;
 
+    /// <summary>MiB of messages a log group may store before its oldest events are dropped (checked each minute); 0: no cap.</summary>
+    public int LogGroupMaxMb { get; set; } = 1024;
+
     /// <summary>Record AWS/Lambda and AWS/SQS metrics (served by the CloudWatch API and /metrics); false: none are recorded.</summary>
     public bool Metrics { get; set; } = true;
 
@@ -104,6 +107,12 @@ public sealed class NimbusOptions
 
     /// <summary>Seconds between sweeps that delete audit events past the retention.</summary>
     public int AuditSweepSeconds { get; set; } = 3600;
+
+    /// <summary>
+    /// Credentials for pulling function images from other registries (Docker's config.json format, per registry host);
+    /// empty: <c>&lt;DataDir&gt;/registry-auth.json</c> (docs/images.md).
+    /// </summary>
+    public string RegistryAuthFile { get; set; } = "";
 
     /// <summary>
     /// OTLP/HTTP endpoint to export trace spans to (e.g. <c>http://127.0.0.1:4318</c>; spans go to <c>/v1/traces</c>);
