@@ -170,6 +170,8 @@ def _become_child(request, connection):
         name, sep, value = entry.partition(b"=")
         if sep:
             os.environ[os.fsdecode(name)] = os.fsdecode(value)
+    # The template placed the Python SDK on sys.path already; the variable that named it is the platform's own.
+    os.environ.pop("_NIMBUS_PYTHON_SDK", None)
 
     # Uniqueness (as AWS documents for SnapStart): Python's random is seeded again from os.urandom in each environment.
     random.seed()

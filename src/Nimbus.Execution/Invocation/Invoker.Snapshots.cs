@@ -103,14 +103,25 @@ public sealed partial class Invoker : ISnapshotBuilder
 
     private async Task FillAsync(TaskCompletionSource<SnapshotTemplate> making, Scope scope, FunctionVersion version)
     {
+        SnapshotTemplate? made = null;
         try
         {
-            making.SetResult(await MakeTemplateAsync(scope, version, CancellationToken.None));
+            made = await MakeTemplateAsync(scope, version, CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or Sandboxes.SandboxStartException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             SnapshotLog.TemplateFailed(_logger, version.Name, version.Version, e.Message);
-            making.SetResult(new SnapshotTemplate(null, "", ("InternalError", e.Message)));
+            made = new SnapshotTemplate(null, "", ("InternalError", e.Message));
+        }
+        finally
+        {
+            // Whatever happened, those waiting get an answer; an unforeseen failure is not kept, so it is tried again.
+            if (made is null)
+            {
+                _templates.TryRemove(new KeyValuePair<string, Task<SnapshotTemplate>>(TemplateKey(scope, version), making.Task));
+            }
+
+            making.TrySetResult(made ?? new SnapshotTemplate(null, "", ("InternalError", "The snapshot could not be made.")));
         }
     }
 

@@ -12,13 +12,13 @@ internal sealed class ServiceHarness
 {
     public static readonly DateTimeOffset Start = new(2019, 2, 20, 15, 33, 28, 335, TimeSpan.Zero);
 
-    public ServiceHarness(FunctionServiceOptions? options = null, ExecutionRoles? roles = null)
+    public ServiceHarness(FunctionServiceOptions? options = null, ExecutionRoles? roles = null, ISnapshotBuilder? snapshots = null)
     {
         options ??= new FunctionServiceOptions();
         Layers = new InMemoryLayerStore(Store);
         Resolver = new QualifierResolver(Store);
         Concurrency = new ConcurrencyService(Store, Store, Store, Resolver, Time, options);
-        Service = new FunctionService(Store, Store, Layers, Code, Runtimes, Resolver, Concurrency, Time, options, roles);
+        Service = new FunctionService(Store, Store, Layers, Code, Runtimes, Resolver, Concurrency, Time, options, roles, snapshots: snapshots);
         Versions = new VersionService(Service, Store, Concurrency);
         InvokeConfigs = new EventInvokeConfigService(Store, Store, Service, Time);
         LayerService = new LayerService(Layers, Store, Code, Time);

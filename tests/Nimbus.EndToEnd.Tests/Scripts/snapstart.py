@@ -66,6 +66,7 @@ def handler(event, context):
         "pid": os.getpid(),
         "template": os.getppid(),
         "stream": context.log_stream_name,
+        "internal": sorted(name for name in os.environ if name.startswith("_NIMBUS")),
     }
 '''
 
@@ -133,6 +134,7 @@ def case_statuses_hooks_and_restore_report():
     # Before-snapshot hooks run last registered first; after-restore hooks in registration order.
     assert result["order"] == ["before-2:arg", "before-1", "after-1", "after-2"], result
     assert result["type"] == "snap-start", result
+    assert result["internal"] == [], result
     report = [line for line in tail(response).splitlines() if line.startswith("REPORT")][0]
     assert "\tRestore Duration: " in report and "\tBilled Restore Duration: " in report, report
     assert "Init Duration" not in report, report
@@ -221,6 +223,16 @@ def _alive(pid):
             return f.read().split(") ")[1][0] != "Z"
     except OSError:
         return False
+
+
+def case_runc_refuses_snapshots():
+    # Under runc a forked runtime would share its template's container: Nimbus fails the version instead.
+    name = create()
+    version = LAM.publish_version(FunctionName=name)["Version"]
+    config = wait_version(name, version, state="Failed")
+    assert config["StateReasonCode"] == "InternalError", config
+    assert config["StateReason"] == "SnapStart snapshots are not available with the runc sandbox on this Nimbus host yet.", config
+    assert invoke_json(name, {})["type"] == "on-demand"
 
 
 def case_before_restart():
