@@ -14,6 +14,7 @@ using Nimbus.Bench;
     ("memory", MemoryBenchmark.RunAsync),
     ("isolation", IsolationBenchmark.RunAsync),
     ("stemcells", StemCellBenchmark.RunAsync),
+    ("snapstart", SnapStartBenchmark.RunAsync),
     ("alias", AliasBenchmark.RunAsync),
     ("auth", AuthBenchmark.RunAsync),
     ("metrics", MetricsBenchmark.RunAsync),

@@ -59,6 +59,12 @@ public sealed class ExecutionOptions
     /// <summary>Bytes per second a streamed response may send after <see cref="StreamBurstBytes"/>; 0: no cap.</summary>
     public int StreamBandwidthBytesPerSecond { get; set; } = AwsStreamBandwidth;
 
+    /// <summary>
+    /// Credentials for pulling images from other registries, per registry host, in Docker's config.json / containers'
+    /// auth.json format (docs/images.md); default: &lt;DataDir&gt;/registry-auth.json. Read on every pull, never logged.
+    /// </summary>
+    public string? RegistryAuthFile { get; set; }
+
     /// <summary>Outbound network: runc through a user-mode NAT (slirp4netns), bwrap on the host's network; false: loopback only (process: no effect).</summary>
     public bool OutboundNetwork { get; set; } = true;
 }

@@ -18,6 +18,14 @@ public static class LambdaErrors
 
     public static LambdaException InvalidParameter(string message) => new(InvalidParameterValueType, 400, message);
 
+    /// <summary>
+    /// AWS's answer when Lambda may not pull a function's image: the text is AWS's (re:Post "lambda-ecr-image", and
+    /// CloudFormation's reports of it with "Status Code: 403" and "AccessDenied"); the error type AccessDeniedException
+    /// is inferred from that status, not seen in a response.
+    /// </summary>
+    public static LambdaException ImageAccessDenied() =>
+        new("AccessDeniedException", 403, "Lambda does not have permission to access the ECR image. Check the ECR permissions.");
+
     public static LambdaException NotFound(string message) => new(ResourceNotFoundType, 404, message);
 
     public static LambdaException FunctionNotFound(string functionArn) => NotFound($"Function not found: {functionArn}");

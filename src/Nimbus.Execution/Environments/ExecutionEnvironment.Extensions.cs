@@ -22,6 +22,8 @@ internal sealed partial class ExecutionEnvironment
     private string? _shutdownReason;
     private TaskCompletionSource? _postInvoke;
     private DateTimeOffset _postInvokeDeadline;
+    private bool _postInvokeEnded;
+    private Action<bool>? _postInvokeReport;
 
     /// <summary>Whose log stream output that arrives after the last invocation (a shutdown's) belongs to.</summary>
     public (Core.Arns.Scope Scope, Core.Functions.FunctionVersion Function)? Owner { get; set; }
@@ -58,11 +60,32 @@ internal sealed partial class ExecutionEnvironment
                     _shutdownReason = "timeout";
                 }
 
+                EndPostInvoke(overran: true);
                 return false;
             }
         }
 
         return State == EnvironmentState.Idle;
+    }
+
+    /// <summary>
+    /// The invocation ran out of time. Without extensions the sandbox is killed at once; with them the environment is
+    /// reset as AWS does: dead for invocations, and its disposal kills the runtime, then gives the extensions SHUTDOWN
+    /// with reason timeout and their budget.
+    /// </summary>
+    private void TimedOut()
+    {
+        if (!HasExtensions)
+        {
+            Kill();
+            return;
+        }
+
+        lock (_lock)
+        {
+            _state = EnvironmentState.Dead;
+            _shutdownReason = "timeout";
+        }
     }
 
     /// <summary>Under the lock, at an invocation's start: with INVOKE extensions, its post-invoke phase begins.</summary>
@@ -72,7 +95,46 @@ internal sealed partial class ExecutionEnvironment
         {
             _postInvoke = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _postInvokeDeadline = deadline;
+            _postInvokeEnded = false;
+            _postInvokeReport = null;
         }
+    }
+
+    /// <summary>
+    /// After the runtime answered: when the invocation's post-invoke phase still runs, <paramref name="report"/> is kept
+    /// and called when it ends (its argument: true when it overran its deadline), before the next invocation may start,
+    /// so the invocation's END and REPORT can count the extensions' time as AWS's Duration does. False when the phase
+    /// is over (or there is none): the caller reports now.
+    /// </summary>
+    public bool DeferReport(Action<bool> report)
+    {
+        lock (_lock)
+        {
+            if (_postInvoke is null || _postInvokeEnded)
+            {
+                return false;
+            }
+
+            _postInvokeReport = report;
+            return true;
+        }
+    }
+
+    /// <summary>The post-invoke phase is over (done, overran, or the environment failed): the deferred report, then whoever waits.</summary>
+    private void EndPostInvoke(bool overran)
+    {
+        TaskCompletionSource? pending;
+        Action<bool>? report;
+        lock (_lock)
+        {
+            pending = _postInvoke;
+            report = _postInvokeReport;
+            _postInvokeReport = null;
+            _postInvokeEnded = true;
+        }
+
+        report?.Invoke(overran);
+        pending?.TrySetResult();
     }
 
     /// <summary>The Ready frame says which extensions registered.</summary>
@@ -86,16 +148,16 @@ internal sealed partial class ExecutionEnvironment
         }
     }
 
-    private void OnInvokeDone()
+    /// <summary>An answer that ends the post-invoke phase too (its extensions were already waiting): before the caller hears of it.</summary>
+    private void SettleWith(Frame answer)
     {
-        TaskCompletionSource? pending;
-        lock (_lock)
+        if (answer.Header(FrameHeaders.PostInvokeDone) is not null)
         {
-            pending = _postInvoke;
+            OnInvokeDone();
         }
-
-        pending?.TrySetResult();
     }
+
+    private void OnInvokeDone() => EndPostInvoke(overran: false);
 
     /// <summary>
     /// SHUTDOWN to the extensions through nimbus-init, then wait for it to exit within the budget and for its last

@@ -30,9 +30,11 @@ internal sealed partial class ExecutionEnvironment
                         _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.InitError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
                         break;
                     case FrameType.Response:
+                        SettleWith(frame);
                         Complete(frame, new RuntimeOutcome(OutcomeKind.Success, frame.Body, ContentType: frame.Header(FrameHeaders.ContentType)));
                         break;
                     case FrameType.Error:
+                        SettleWith(frame);
                         Complete(frame, new RuntimeOutcome(OutcomeKind.FunctionError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
                         break;
                     case FrameType.ResponseStart:
@@ -79,18 +81,16 @@ internal sealed partial class ExecutionEnvironment
     private void FailAll(string description, string? errorType = null)
     {
         TaskCompletionSource<RuntimeOutcome>? current;
-        TaskCompletionSource? postInvoke;
         bool streamed;
         lock (_lock)
         {
             _state = EnvironmentState.Dead;
             _shutdownReason ??= "failure";
             current = _current;
-            postInvoke = _postInvoke;
             streamed = _streamed is { Delivered: true };
         }
 
-        postInvoke?.TrySetResult();
+        EndPostInvoke(overran: false);
         var exited = new RuntimeOutcome(OutcomeKind.Exited, ErrorType: errorType, ExitDescription: description, Streamed: streamed);
         _initialized.TrySetResult(exited);
         current?.TrySetResult(exited);

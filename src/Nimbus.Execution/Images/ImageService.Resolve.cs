@@ -107,5 +107,8 @@ internal sealed partial class ImageService
 
         [LoggerMessage(EventId = 1703, Level = LogLevel.Warning, Message = "Image {ImageUri} could not be resolved: {Reason}")]
         public static partial void ResolveFailed(ILogger logger, string imageUri, string reason);
+
+        [LoggerMessage(EventId = 1704, Level = LogLevel.Warning, Message = "Image {ImageUri} could not be pulled: {Reason}")]
+        public static partial void ResolveRefused(ILogger logger, string imageUri, string reason);
     }
 }

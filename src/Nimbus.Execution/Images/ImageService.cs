@@ -17,15 +17,18 @@ namespace Nimbus.Execution.Images;
 internal sealed partial class ImageService : IImageService
 {
     private const string TempPrefix = ".tmp-";
+    private const string ProcessSandboxName = "process";
 
     private readonly ImageRegistry _registry;
     private readonly RemoteRegistry _remote;
     private readonly string _directory;
     private readonly ILogger<ImageService> _logger;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+    private readonly string _sandbox;
 
-    public ImageService(ImageRegistry registry, RemoteRegistry remote, string directory, ILogger<ImageService> logger)
+    public ImageService(ImageRegistry registry, RemoteRegistry remote, string directory, string sandbox, ILogger<ImageService> logger)
     {
+        _sandbox = sandbox;
         _registry = registry;
         _remote = remote;
         _directory = directory;
@@ -40,6 +43,14 @@ internal sealed partial class ImageService : IImageService
     public async Task<ResolvedImage> ResolveAsync(Scope scope, string imageUri, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        if (_sandbox == ProcessSandboxName)
+        {
+            // Refused when the function is created or its code updated, not at its first invoke. AWS has no such case;
+            // the error type is Lambda's for a value this server cannot take.
+            throw LambdaErrors.InvalidParameter(
+                $"Container images (PackageType Image) need the runc or bwrap sandbox; this server runs functions in the {_sandbox} sandbox (setting Sandbox, NIMBUS_SANDBOX=runc or bwrap).");
+        }
+
         var uri = ImageUri.TryParse(imageUri) ?? throw NotValid(imageUri);
         var (account, region) = OwnRegistry(uri.Registry);
         try
@@ -47,6 +58,11 @@ internal sealed partial class ImageService : IImageService
             return account is not null
                 ? await ResolveLocalAsync(uri, imageUri, new Scope(account, region ?? scope.Region), cancellationToken)
                 : await ResolveRemoteAsync(uri, imageUri, cancellationToken);
+        }
+        catch (RegistryAccessException ex)
+        {
+            Log.ResolveRefused(_logger, imageUri, ex.Message);
+            throw LambdaErrors.ImageAccessDenied();
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidDataException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {

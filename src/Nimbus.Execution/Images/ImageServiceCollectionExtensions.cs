@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nimbus.Core.Images;
+using Nimbus.Execution.Sandboxes;
 using Nimbus.Storage;
 
 namespace Nimbus.Execution.Images;
@@ -13,14 +14,15 @@ internal static class ImageServiceCollectionExtensions
 {
     public static IServiceCollection AddNimbusImages(this IServiceCollection services)
     {
-        services.TryAddSingleton(_ => new RemoteRegistry(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = TimeSpan.FromMinutes(15),
-        }));
+        services.TryAddSingleton(sp => new RemoteRegistry(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromMinutes(15) },
+            new RegistryCredentials(sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.RegistryAuthFile
+                ?? Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory), "registry-auth.json"))));
         services.TryAddSingleton<IImageService>(sp => new ImageService(
             sp.GetRequiredService<ImageRegistry>(),
             sp.GetRequiredService<RemoteRegistry>(),
             Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory), "images"),
+            sp.GetRequiredService<ISandboxFactory>().Name,
             sp.GetRequiredService<ILogger<ImageService>>()));
         return services;
     }

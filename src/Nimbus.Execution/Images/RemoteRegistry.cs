@@ -2,17 +2,24 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Nimbus.Core.Images;
 
 namespace Nimbus.Execution.Images;
 
 /// <summary>
-/// Pulls from another OCI registry: manifests and blobs by the distribution API, anonymously or with the bearer token
-/// a registry's 401 challenge names (Docker Hub's, GHCR's and most registries' flow for public images). Plain HTTP is
-/// used for registries on loopback only (as Docker allows for 127.0.0.0/8); TLS everywhere else.
+/// Pulls from another OCI registry: manifests and blobs by the distribution API, anonymously or as a registry's 401
+/// challenge (<c>WWW-Authenticate</c>) asks: <c>Basic</c> with the credentials <see cref="RegistryCredentials"/> holds for
+/// the registry's host, or <c>Bearer</c> with a token from the realm the challenge names (asked for with those
+/// credentials when there are some, anonymously else: Docker Hub's, GHCR's and most registries' flow). A registry that
+/// still refuses is a <see cref="RegistryAccessException"/>. Plain HTTP is used for registries on loopback only (as
+/// Docker allows for 127.0.0.0/8); TLS everywhere else.
 /// </summary>
-internal sealed class RemoteRegistry(HttpClient http)
+internal sealed partial class RemoteRegistry(HttpClient http, RegistryCredentials credentials)
 {
+    [GeneratedRegex("""(?<name>[A-Za-z_]+)=(?:"(?<quoted>[^"]*)"|(?<plain>[^,\s]*))""")]
+    private static partial Regex ChallengeParameter();
+
     public static bool IsLoopback(string registry)
     {
         var host = registry.StartsWith('[') ? registry[1..registry.IndexOf(']', StringComparison.Ordinal)] : registry.Split(':')[0];
@@ -50,17 +57,37 @@ internal sealed class RemoteRegistry(HttpClient http)
     {
         var uri = new Uri((IsLoopback(registry) ? "http://" : "https://") + registry + path);
         var response = await http.SendAsync(Request(uri, accept, null), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || Bearer(response) is not { } challenge)
+        if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            return response;
+            var login = credentials.Find(registry);
+            AuthenticationHeaderValue? authorization = null;
+            if (Challenge(response, "Bearer") is { } bearer)
+            {
+                authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(registry, bearer, repository, login, cancellationToken));
+            }
+            else if (Challenge(response, "Basic") is not null && login is { } basic)
+            {
+                authorization = new AuthenticationHeaderValue("Basic", BasicParameter(basic));
+            }
+
+            if (authorization is not null)
+            {
+                response.Dispose();
+                response = await http.SendAsync(Request(uri, accept, authorization), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
         }
 
-        response.Dispose();
-        var token = await TokenAsync(challenge, repository, cancellationToken);
-        return await http.SendAsync(Request(uri, accept, token), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new RegistryAccessException($"the registry {registry} refused the pull ({status}){(credentials.Find(registry) is null ? $"; {credentials.FilePath} has no credentials for it" : "")}");
+        }
+
+        return response;
     }
 
-    private static HttpRequestMessage Request(Uri uri, string? accept, string? token)
+    private static HttpRequestMessage Request(Uri uri, string? accept, AuthenticationHeaderValue? authorization)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, uri);
         if (accept is not null)
@@ -68,28 +95,26 @@ internal sealed class RemoteRegistry(HttpClient http)
             request.Headers.TryAddWithoutValidation("Accept", accept);
         }
 
-        if (token is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
+        request.Headers.Authorization = authorization;
 
         return request;
     }
 
-    private static Dictionary<string, string>? Bearer(HttpResponseMessage response)
+    private static string BasicParameter((string User, string Password) login) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(login.User + ":" + login.Password));
+
+    /// <summary>The parameters of the response's challenge of <paramref name="scheme"/>, or null when it has none.</summary>
+    private static Dictionary<string, string>? Challenge(HttpResponseMessage response, string scheme)
     {
         foreach (var header in response.Headers.WwwAuthenticate)
         {
-            if (header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) && header.Parameter is { } parameter)
+            if (header.Scheme.Equals(scheme, StringComparison.OrdinalIgnoreCase))
             {
                 var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                foreach (var part in parameter.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                // Quoted values may hold commas (scope="repository:a/b:pull,push").
+                foreach (Match part in ChallengeParameter().Matches(header.Parameter ?? ""))
                 {
-                    var equals = part.IndexOf('=', StringComparison.Ordinal);
-                    if (equals > 0)
-                    {
-                        values[part[..equals]] = part[(equals + 1)..].Trim('"');
-                    }
+                    values[part.Groups["name"].Value] = part.Groups["quoted"].Success ? part.Groups["quoted"].Value : part.Groups["plain"].Value;
                 }
 
                 return values;
@@ -99,8 +124,8 @@ internal sealed class RemoteRegistry(HttpClient http)
         return null;
     }
 
-    /// <summary>An anonymous pull token from the realm a challenge names.</summary>
-    private async Task<string> TokenAsync(Dictionary<string, string> challenge, string repository, CancellationToken cancellationToken)
+    /// <summary>A pull token from the realm a challenge names, asked for with the registry's credentials when there are some.</summary>
+    private async Task<string> TokenAsync(string registry, Dictionary<string, string> challenge, string repository, (string User, string Password)? login, CancellationToken cancellationToken)
     {
         if (!challenge.TryGetValue("realm", out var realm))
         {
@@ -114,7 +139,18 @@ internal sealed class RemoteRegistry(HttpClient http)
         }
 
         query.Add("scope=" + Uri.EscapeDataString(challenge.TryGetValue("scope", out var scope) ? scope : $"repository:{repository}:pull"));
-        using var response = await http.GetAsync(realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + string.Join('&', query), cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Get, realm + (realm.Contains('?', StringComparison.Ordinal) ? "&" : "?") + string.Join('&', query));
+        if (login is { } basic)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", BasicParameter(basic));
+        }
+
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new RegistryAccessException($"the token service of {registry} refused {(login is null ? "an anonymous pull" : "the credentials")} ({(int)response.StatusCode})");
+        }
+
         response.EnsureSuccessStatusCode();
         using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
         var root = document.RootElement;

@@ -148,11 +148,18 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 
         var duration = _time.GetElapsedTime(clock);
         lines.AddRange(environment.Output.Drain());
-        var result = Complete(request, outcome, lines, duration, initDuration, environment, cold, ProvisionedFor(group));
+        var deferred = outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError
+            && environment.DeferReport(overran => ReportAfterPostInvoke(request, outcome.Kind, clock, initDuration, environment, overran));
+        var result = Complete(request, outcome, lines, duration, initDuration, environment, cold, ProvisionedFor(group), report: !deferred);
         if (outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError)
         {
             environment.MarkIdle(_time.GetUtcNow());
             await Pool.ReleaseAsync(group, environment);
+        }
+        else if (outcome.Kind == OutcomeKind.Timeout && environment.HasExtensions)
+        {
+            // The caller hears of the timeout now; the extensions' SHUTDOWN (reason timeout) takes its budget after.
+            _ = RetireAsync([environment]);
         }
         else
         {

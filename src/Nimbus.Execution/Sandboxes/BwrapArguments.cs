@@ -25,7 +25,13 @@ internal static class BwrapArguments
             args.Add("--unshare-net");
         }
 
-        foreach (var path in s_systemPaths)
+        var image = spec.ImageRoot is not null;
+        if (image)
+        {
+            BwrapImageArguments.AddRoot(args, spec, etcDirectory, ownNetwork);
+        }
+
+        foreach (var path in image ? [] : s_systemPaths)
         {
             var info = new DirectoryInfo(path);
             if (info.LinkTarget is { } target)
@@ -39,6 +45,48 @@ internal static class BwrapArguments
             }
         }
 
+        if (!image)
+        {
+            AddHostEtc(args, etcDirectory, ownNetwork);
+        }
+
+        args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
+        args.AddRange(["--size", ((long)spec.EphemeralStorageMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture), "--perms", "1777", "--tmpfs", "/tmp"]);
+        if (!image)
+        {
+            AddHostDirectoriesAndCode(args, spec, etcDirectory);
+        }
+
+        // Only the sockets themselves, as in a runc container: another environment's socket stays out of reach.
+        args.AddRange(["--bind", spec.HostSocketPath, RuncBundle.InitSocketPath]);
+        var bridge = ownNetwork && RuncBundle.HasPlatformSocket(spec);
+        if (bridge)
+        {
+            args.AddRange(["--bind", spec.PlatformSocketPath!, RuncBundle.PlatformSocketPath]);
+        }
+
+        // The root bwrap builds (a tmpfs holding the mount points) becomes read-only like the binds. An image may have
+        // no /var/task: nimbus-init changes to the runtime's working directory itself.
+        args.AddRange(["--remount-ro", "/", "--cap-drop", "ALL", "--chdir", image ? "/" : "/var/task", "--clearenv"]);
+        args.AddRange(["--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin"]);
+        args.AddRange(["--setenv", "NIMBUS_INIT_SOCKET", RuncBundle.InitSocketPath]);
+
+        // The Runtime API on the sandbox's own loopback, or on a free port of the host's.
+        args.AddRange(["--setenv", "NIMBUS_RUNTIME_API", ownNetwork ? "127.0.0.1:9001" : "127.0.0.1:0"]);
+        if (bridge)
+        {
+            args.AddRange(["--setenv", "NIMBUS_PLATFORM_SOCKET", RuncBundle.PlatformSocketPath]);
+            args.AddRange(["--setenv", "NIMBUS_PLATFORM_BRIDGE", RuncConfigWriter.PlatformBridge]);
+        }
+
+        // bwrap's own init is PID 1 of the pid namespace and reaps orphans (as tini does in a runc container).
+        args.Add("--");
+        args.AddRange(image ? RuncImageRoot.LoaderArguments() : [RuncBundle.InitPath]);
+        return args;
+    }
+
+    private static void AddHostEtc(List<string> args, string etcDirectory, bool ownNetwork)
+    {
         args.AddRange(["--ro-bind", etcDirectory, "/etc"]);
         foreach (var path in (string[])["/etc/ssl/certs", "/etc/alternatives"])
         {
@@ -53,9 +101,10 @@ internal static class BwrapArguments
             // On the host's network the host's resolver applies (the generated one names slirp4netns's).
             args.AddRange(["--ro-bind", "/etc/resolv.conf", "/etc/resolv.conf"]);
         }
+    }
 
-        args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
-        args.AddRange(["--size", ((long)spec.EphemeralStorageMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture), "--perms", "1777", "--tmpfs", "/tmp"]);
+    private static void AddHostDirectoriesAndCode(List<string> args, SandboxSpec spec, string etcDirectory)
+    {
         // After /tmp's tmpfs: a runtime cached in a data directory below /tmp stays visible.
         foreach (var directory in spec.HostDirectories)
         {
@@ -75,30 +124,5 @@ internal static class BwrapArguments
         args.AddRange(spec.OptDirectory is { } opt ? ["--ro-bind", opt, "/opt"] : ["--dir", "/opt"]);
         args.AddRange(["--ro-bind", spec.RuntimeDirectory, "/var/runtime"]);
         args.AddRange(["--ro-bind", spec.InitExecutable, RuncBundle.InitPath]);
-
-        // Only the sockets themselves, as in a runc container: another environment's socket stays out of reach.
-        args.AddRange(["--bind", spec.HostSocketPath, RuncBundle.InitSocketPath]);
-        var bridge = ownNetwork && RuncBundle.HasPlatformSocket(spec);
-        if (bridge)
-        {
-            args.AddRange(["--bind", spec.PlatformSocketPath!, RuncBundle.PlatformSocketPath]);
-        }
-
-        // The root bwrap builds (a tmpfs holding the mount points) becomes read-only like the binds.
-        args.AddRange(["--remount-ro", "/", "--cap-drop", "ALL", "--chdir", "/var/task", "--clearenv"]);
-        args.AddRange(["--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin"]);
-        args.AddRange(["--setenv", "NIMBUS_INIT_SOCKET", RuncBundle.InitSocketPath]);
-
-        // The Runtime API on the sandbox's own loopback, or on a free port of the host's.
-        args.AddRange(["--setenv", "NIMBUS_RUNTIME_API", ownNetwork ? "127.0.0.1:9001" : "127.0.0.1:0"]);
-        if (bridge)
-        {
-            args.AddRange(["--setenv", "NIMBUS_PLATFORM_SOCKET", RuncBundle.PlatformSocketPath]);
-            args.AddRange(["--setenv", "NIMBUS_PLATFORM_BRIDGE", RuncConfigWriter.PlatformBridge]);
-        }
-
-        // bwrap's own init is PID 1 of the pid namespace and reaps orphans (as tini does in a runc container).
-        args.AddRange(["--", RuncBundle.InitPath]);
-        return args;
     }
 }

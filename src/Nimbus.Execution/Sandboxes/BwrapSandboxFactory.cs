@@ -87,11 +87,6 @@ internal sealed class BwrapSandboxFactory : ISandboxFactory
 
     public Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
-        if (spec.ImageRoot is not null)
-        {
-            throw new SandboxStartException($"container images (PackageType Image) need the runc sandbox; this server uses {Name}");
-        }
-
         var root = Path.Combine(_environments, spec.EnvironmentId);
         Directory.CreateDirectory(root);
         var ownNetwork = !spec.OutboundNetwork;

@@ -18,7 +18,7 @@ internal sealed class ProcessSandboxFactory(string workDirectory) : ISandboxFact
     {
         if (spec.ImageRoot is not null)
         {
-            throw new SandboxStartException($"container images (PackageType Image) need the runc sandbox; this server uses {Name}");
+            throw new SandboxStartException($"container images (PackageType Image) need the runc or bwrap sandbox; this server uses {Name}");
         }
 
         var root = Path.Combine(workDirectory, spec.EnvironmentId);

@@ -22,10 +22,19 @@ internal static class RuncImageRoot
     /// <summary>config.json's process.args: tini (static) → the host's loader → nimbus-init.</summary>
     public static string[] InitArguments()
     {
-        var loader = $"{InitDirectory}/lib/{Path.GetFileName(LoaderTarget())}";
-        string[] init = [loader, "--library-path", $"{InitDirectory}/lib", $"{InitDirectory}/nimbus-init"];
+        var init = LoaderArguments();
         return File.Exists(TiniStatic) ? [$"{InitDirectory}/tini", "--", .. init] : init;
     }
+
+    /// <summary>nimbus-init started through the host's loader under <see cref="InitDirectory"/>.</summary>
+    public static string[] LoaderArguments() =>
+        [$"{InitDirectory}/lib/{Path.GetFileName(LoaderTarget())}", "--library-path", $"{InitDirectory}/lib", $"{InitDirectory}/nimbus-init"];
+
+    /// <summary>The host directory holding the dynamic loader and the C library, bound at <c>/.nimbus/lib</c>.</summary>
+    public static string LoaderDirectory() => Path.GetDirectoryName(LoaderTarget())!;
+
+    /// <summary>Whether a top-level name of an image is left out of the sandbox's root (the sandbox makes it itself).</summary>
+    public static bool IsReserved(string name) => _reserved.Contains(name);
 
     public static void AddMounts(string rootfs, string etcDirectory, SandboxSpec spec, List<RuncMount> mounts)
     {

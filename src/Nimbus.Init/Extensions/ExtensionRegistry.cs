@@ -312,6 +312,34 @@ internal sealed class ExtensionRegistry
         Finish(finished);
     }
 
+    /// <summary>
+    /// Before the runtime's answer for <paramref name="requestId"/> goes to the host: true when every INVOKE extension
+    /// is already back at /event/next, which ends the post-invoke phase with the answer itself (no InvokeDone callback
+    /// follows). False leaves everything as it was: <see cref="RuntimeAnswered"/> comes after the answer is sent.
+    /// </summary>
+    public bool SettlesWithAnswer(string requestId)
+    {
+        lock (_gate)
+        {
+            if (!string.Equals(_invocation, requestId, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            foreach (var extension in _all)
+            {
+                if (extension.Busy)
+                {
+                    return false;
+                }
+            }
+
+            _runtimeAnswered = true;
+            _invocation = null;
+            return true;
+        }
+    }
+
     /// <summary>The names and events of the registered extensions (the platform.extension records).</summary>
     public List<(string Name, ExtensionEvents Events, string State, string? ErrorType)> Describe()
     {

@@ -197,8 +197,17 @@ internal sealed partial class ExtensionSupervisor : IDisposable
         }
     }
 
-    /// <summary>The runtime answered (status success or error): platform.runtimeDone; the post-invoke phase may end.</summary>
-    public void RuntimeAnswered(string requestId, string status, long producedBytes)
+    /// <summary>
+    /// Asked just before the runtime's answer is sent: true when the post-invoke phase ends with it (every INVOKE
+    /// extension is already waiting for its next event); the answer then says so and no InvokeDone frame follows.
+    /// </summary>
+    public bool SettlesWithAnswer(string requestId) => Volatile.Read(ref _invokeExtensions) > 0 && Registry.SettlesWithAnswer(requestId);
+
+    /// <summary>
+    /// The runtime answered (status success or error): platform.runtimeDone; the post-invoke phase may end, or already
+    /// ended with the answer (<paramref name="settled"/>, from <see cref="SettlesWithAnswer"/>).
+    /// </summary>
+    public void RuntimeAnswered(string requestId, string status, long producedBytes, bool settled = false)
     {
         var extensions = Volatile.Read(ref _invokeExtensions);
         if (extensions <= 0 && !Telemetry.Active)
@@ -222,13 +231,13 @@ internal sealed partial class ExtensionSupervisor : IDisposable
             writer.WriteNumber("producedBytes", s.producedBytes);
             writer.WriteEndObject();
         });
-        if (extensions > 0)
+        if (extensions > 0 && !settled)
         {
             Registry.RuntimeAnswered(requestId);
         }
         else
         {
-            Report(requestId, status);
+            Report(requestId, settled ? "success" : status);
         }
     }
 

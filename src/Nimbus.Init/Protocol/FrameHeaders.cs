@@ -56,6 +56,12 @@ internal static class FrameHeaders
     /// <summary>The invocation's request id; Response and Error frames name the invocation they answer with it.</summary>
     public const string RequestId = "request-id";
 
+    /// <summary>
+    /// On a Response or Error ("1"): every INVOKE extension had already asked for its next event when the runtime
+    /// answered, so the post-invoke phase ends with this frame and no InvokeDone follows.
+    /// </summary>
+    public const string PostInvokeDone = "post-invoke-done";
+
     /// <summary>The deadline in Unix epoch milliseconds (Lambda-Runtime-Deadline-Ms).</summary>
     public const string DeadlineMs = "deadline-ms";
 

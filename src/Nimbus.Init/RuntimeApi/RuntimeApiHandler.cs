@@ -142,12 +142,15 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
             return await TooLargeAsync(requestId, request.BodyLength, cancellationToken);
         }
 
+        var settled = _extensions?.SettlesWithAnswer(requestId) ?? false;
         var frame = new Frame(
             FrameType.Response,
-            [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ContentType, NonEmpty(request.Header("Content-Type")) ?? JsonContentType)],
+            settled
+                ? [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ContentType, NonEmpty(request.Header("Content-Type")) ?? JsonContentType), new(FrameHeaders.PostInvokeDone, "1")]
+                : [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ContentType, NonEmpty(request.Header("Content-Type")) ?? JsonContentType)],
             request.Body);
         var answer = await ForwardAsync(frame, Accepted(), cancellationToken);
-        _extensions?.RuntimeAnswered(requestId, "success", request.Body.Length);
+        _extensions?.RuntimeAnswered(requestId, "success", request.Body.Length, settled);
         return answer;
     }
 
@@ -164,8 +167,9 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
         }
 
         var (errorType, body) = ErrorPayload.Read(request.Header("Lambda-Runtime-Function-Error-Type"), request.Header("Content-Type"), request.Body);
-        var answer = await ForwardAsync(ErrorFrame(requestId, errorType, body), Accepted(), cancellationToken);
-        _extensions?.RuntimeAnswered(requestId, "error", body.Length);
+        var settled = _extensions?.SettlesWithAnswer(requestId) ?? false;
+        var answer = await ForwardAsync(ErrorFrame(requestId, errorType, body, settled), Accepted(), cancellationToken);
+        _extensions?.RuntimeAnswered(requestId, "error", body.Length, settled);
         return answer;
     }
 
@@ -210,8 +214,13 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
         }
     }
 
-    private static Frame ErrorFrame(string requestId, string errorType, byte[] body) =>
-        new(FrameType.Error, [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ErrorType, errorType)], body);
+    private static Frame ErrorFrame(string requestId, string errorType, byte[] body, bool settled = false) =>
+        new(
+            FrameType.Error,
+            settled
+                ? [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ErrorType, errorType), new(FrameHeaders.PostInvokeDone, "1")]
+                : [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ErrorType, errorType)],
+            body);
 
     private static HttpResponse Accepted() => new(202, s_accepted, JsonContentType);
 

@@ -125,6 +125,7 @@ internal static class ServerCommand
         await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<IamService>().LoadCredentialsAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
+        await app.Services.GetRequiredService<FunctionService>().ResumeSnapshotsAsync(cancellationToken);
         await app.Services.GetRequiredService<ConcurrencyService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         listen.HandOver();
@@ -262,6 +263,7 @@ internal static class ServerCommand
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
             execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
+            execution.RegistryAuthFile = options.RegistryAuthFile.Length > 0 ? Path.GetFullPath(options.RegistryAuthFile) : null;
         });
         services.Configure<StemCellOptions>(cells =>
         {

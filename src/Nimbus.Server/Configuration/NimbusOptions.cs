@@ -109,6 +109,12 @@ public sealed class NimbusOptions
     public int AuditSweepSeconds { get; set; } = 3600;
 
     /// <summary>
+    /// Credentials for pulling function images from other registries (Docker's config.json format, per registry host);
+    /// empty: <c>&lt;DataDir&gt;/registry-auth.json</c> (docs/images.md).
+    /// </summary>
+    public string RegistryAuthFile { get; set; } = "";
+
+    /// <summary>
     /// OTLP/HTTP endpoint to export trace spans to (e.g. <c>http://127.0.0.1:4318</c>; spans go to <c>/v1/traces</c>);
     /// empty: no spans are made (docs/tracing.md).
     /// </summary>

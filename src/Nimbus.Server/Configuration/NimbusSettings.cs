@@ -92,6 +92,7 @@ internal static partial class NimbusSettings
             [nameof(NimbusOptions.MetricsRetentionDays)] = AtLeastOne,
             [nameof(NimbusOptions.AuditRetentionDays)] = AtLeastOne,
             [nameof(NimbusOptions.AuditSweepSeconds)] = AtLeastOne,
+            [nameof(NimbusOptions.RegistryAuthFile)] = ("empty, or a file path", _ => true),
             [nameof(NimbusOptions.TracingOtlpEndpoint)] = ("empty, or an http(s) URL", v => v.Length == 0 || (Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")),
             [nameof(NimbusOptions.AsyncRetryDelays)] = ("comma-separated non-negative seconds, e.g. 60,120", v => ValidateNimbusOptions.ParseDelays(v) is not null),
             [nameof(NimbusOptions.Auth)] = ("'iam' or 'off'", v => v is "iam" or "off"),

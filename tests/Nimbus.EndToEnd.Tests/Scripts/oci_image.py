@@ -24,9 +24,10 @@ def _blob(layout, data):
     return "sha256:" + digest
 
 
-def layer(entries):
-    """A tar.gz layer from (path, kind, value, mode) tuples: kind is file (bytes), dir, symlink (target) or
-    hardlink (target path in the archive); a whiteout is a file named .wh.<name>."""
+def layer(entries, compresslevel=9):
+    """A tar.gz layer from (path, kind, value, mode) tuples: kind is file (bytes), host (a path on this machine whose
+    content is taken), dir, symlink (target) or hardlink (target path in the archive); a whiteout is a file named
+    .wh.<name>."""
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for path, kind, value, mode in entries:
@@ -36,6 +37,10 @@ def layer(entries):
             if kind == "file":
                 info.size = len(value)
                 tar.addfile(info, io.BytesIO(value))
+            elif kind == "host":
+                info.size = os.path.getsize(value)
+                with open(value, "rb") as source:
+                    tar.addfile(info, source)
             elif kind == "dir":
                 info.type = tarfile.DIRTYPE
                 tar.addfile(info)
@@ -48,7 +53,7 @@ def layer(entries):
                 info.linkname = value
                 tar.addfile(info)
     diff = raw.getvalue()
-    return gzip.compress(diff, mtime=0), "sha256:" + hashlib.sha256(diff).hexdigest()
+    return gzip.compress(diff, compresslevel=compresslevel, mtime=0), "sha256:" + hashlib.sha256(diff).hexdigest()
 
 
 def write_layout(layout, tag, layers, entrypoint=None, cmd=None, env=None, workdir=None, platforms=(("linux", "amd64"),)):
