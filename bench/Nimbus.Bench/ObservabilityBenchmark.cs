@@ -16,6 +16,8 @@ internal static class ObservabilityBenchmark
 {
     private const int Clients = 8;
     private const int Rounds = 6;
+    private const int BreakdownRounds = 2;
+    private const string FilteredLogs = """{"LoggingConfig":{"LogFormat":"JSON","ApplicationLogLevel":"ERROR","SystemLogLevel":"WARN"}}""";
     private const double TargetOverhead = 0.05;
     private static readonly TimeSpan s_warmUp = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan s_window = TimeSpan.FromSeconds(5);
@@ -40,7 +42,7 @@ internal static class ObservabilityBenchmark
         await new LambdaClient(onHttp).CreateNoOpAsync(name, FunctionCode.Python, cancellationToken);
         await new LambdaClient(offHttp).CreateNoOpAsync(name, FunctionCode.Python, cancellationToken);
         await ConfigureAsync(onHttp, name, """{"TracingConfig":{"Mode":"Active"}}""", cancellationToken);
-        await ConfigureAsync(offHttp, name, """{"LoggingConfig":{"LogFormat":"JSON","ApplicationLogLevel":"ERROR","SystemLogLevel":"WARN"}}""", cancellationToken);
+        await ConfigureAsync(offHttp, name, FilteredLogs, cancellationToken);
         var withAll = new PostTarget("on", onHttp, BenchSession.InvokePath(name), BenchSession.Payload);
         var without = new PostTarget("off", offHttp, BenchSession.InvokePath(name), BenchSession.Payload);
 
@@ -76,6 +78,51 @@ internal static class ObservabilityBenchmark
             Report.Times(onRate / offRate),
             $"≥ -{Report.Percent(TargetOverhead)}",
             overhead <= TargetOverhead && errors == 0));
+
+        if (Environment.GetEnvironmentVariable("NIMBUS_BENCH_BREAKDOWN") is "1" or "true")
+        {
+            Report.Line("breakdown (NIMBUS_BENCH_BREAKDOWN): each part alone against all off");
+            await BreakdownAsync(session, sink.BaseAddress, off, without, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// What each part costs: a server with only that part on against the all-off one, alternating rounds; the server's CPU
+    /// per invoke says it better than throughput on a shared machine.
+    /// </summary>
+    private static async Task BreakdownAsync(BenchSession session, Uri sink, NimbusProcess off, PostTarget without, CancellationToken cancellationToken)
+    {
+        (string Part, Dictionary<string, string> Settings, string Configuration)[] parts =
+        [
+            ("logs", new() { ["NIMBUS_METRICS"] = "false", ["NIMBUS_AUDIT"] = "false" }, "{}"),
+            ("metrics", new() { ["NIMBUS_AUDIT"] = "false" }, FilteredLogs),
+            ("traces", new() { ["NIMBUS_METRICS"] = "false", ["NIMBUS_AUDIT"] = "false", ["NIMBUS_TRACING_OTLP_ENDPOINT"] = sink.ToString().TrimEnd('/') }, """{"TracingConfig":{"Mode":"Active"},"LoggingConfig":{"LogFormat":"JSON","ApplicationLogLevel":"ERROR","SystemLogLevel":"WARN"}}"""),
+            ("audit", new() { ["NIMBUS_METRICS"] = "false", ["NIMBUS_AUDIT_DATA_EVENTS"] = "true" }, FilteredLogs),
+        ];
+        foreach (var (part, settings, configuration) in parts)
+        {
+            await using var server = await NimbusProcess.StartAsync(session.Location, cancellationToken, settings: settings);
+            using var http = HttpClients.CreateSigned(server.BaseAddress);
+            const string name = "part-python";
+            await new LambdaClient(http).CreateNoOpAsync(name, FunctionCode.Python, cancellationToken);
+            await ConfigureAsync(http, name, configuration, cancellationToken);
+            var target = new PostTarget(part, http, BenchSession.InvokePath(name), BenchSession.Payload);
+            var partCpu = new List<double>(BreakdownRounds);
+            var offCpu = new List<double>(BreakdownRounds);
+            var partRates = new List<double>(BreakdownRounds);
+            var offRates = new List<double>(BreakdownRounds);
+            for (var round = 0; round < BreakdownRounds; round++)
+            {
+                var (a, aCpu) = await MeasureAsync(target, server.Pid, cancellationToken);
+                var (b, bCpu) = await MeasureAsync(without, off.Pid, cancellationToken);
+                partCpu.Add(aCpu);
+                offCpu.Add(bCpu);
+                partRates.Add(a.RequestsPerSecond);
+                offRates.Add(b.RequestsPerSecond);
+            }
+
+            Report.Line($"only {part,-8}: {Report.Number(Stats.Median(partRates))} req/s vs off {Report.Number(Stats.Median(offRates))} req/s ({Report.Percent((Stats.Median(partRates) / Stats.Median(offRates)) - 1)}); server CPU per invoke {Stats.Median(partCpu):0} µs vs {Stats.Median(offCpu):0} µs ({Stats.Median(partCpu) - Stats.Median(offCpu):+0;-0} µs)");
+        }
     }
 
     /// <summary>One throughput window, with the server's CPU time per completed invoke over it (warm-up included).</summary>

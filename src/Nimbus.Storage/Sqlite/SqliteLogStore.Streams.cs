@@ -136,6 +136,7 @@ internal sealed partial class SqliteLogStore
                 }
 
                 await writer.InsertAsync(groupId, streamId, events, ingestionTime, ct);
+                await writer.CompleteAsync(ct);
                 return LogStreamStatus.Done;
             },
             cancellationToken);

@@ -32,6 +32,8 @@ internal sealed partial class SqliteLogStore(SqliteDatabase db) : ILogStore, ILo
                     await writer.InsertAsync(group, stream, batch.Events, now, ct);
                 }
 
+                await writer.CompleteAsync(ct);
+
                 return true;
             },
             cancellationToken,

@@ -23,6 +23,7 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
     private readonly SqliteParameter _message;
     private readonly Dictionary<(string Account, string Region, string Group), long> _groups = [];
     private readonly Dictionary<(long Group, string Stream), long> _streams = [];
+    private readonly Dictionary<long, StreamFigures> _figures = [];
 
     private SqliteLogWriter(SqliteConnection connection, SqliteTransaction transaction)
     {
@@ -130,6 +131,21 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             await _insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // The stream's figures move once per transaction (CompleteAsync), not once per batch: under load one write
+        // carries many invocations' lines for the same few streams.
+        _figures[stream] = _figures.TryGetValue(stream, out var known)
+            ? new StreamFigures(Math.Min(known.First, first), Math.Max(known.Last, last), Math.Max(known.Ingestion, ingestion), known.Bytes + bytes)
+            : new StreamFigures(first, last, ingestion, bytes);
+    }
+
+    /// <summary>Moves the streams' first/last event times, last ingestion and stored bytes for what was inserted.</summary>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_figures.Count == 0)
+        {
+            return;
+        }
+
         await using var update = CreateCommand(
             _connection,
             _transaction,
@@ -141,13 +157,25 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
                 stored_bytes = stored_bytes + @bytes
             WHERE id = @stream
             """);
-        update.Parameters.AddWithValue("@first", first);
-        update.Parameters.AddWithValue("@last", last);
-        update.Parameters.AddWithValue("@ingestion", ingestion);
-        update.Parameters.AddWithValue("@bytes", bytes);
-        update.Parameters.AddWithValue("@stream", stream);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        var firstParameter = update.Parameters.Add("@first", SqliteType.Integer);
+        var lastParameter = update.Parameters.Add("@last", SqliteType.Integer);
+        var ingestionParameter = update.Parameters.Add("@ingestion", SqliteType.Integer);
+        var bytesParameter = update.Parameters.Add("@bytes", SqliteType.Integer);
+        var streamParameter = update.Parameters.Add("@stream", SqliteType.Integer);
+        foreach (var (stream, figures) in _figures)
+        {
+            firstParameter.Value = figures.First;
+            lastParameter.Value = figures.Last;
+            ingestionParameter.Value = figures.Ingestion;
+            bytesParameter.Value = figures.Bytes;
+            streamParameter.Value = stream;
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        _figures.Clear();
     }
 
     public ValueTask DisposeAsync() => _insert.DisposeAsync();
+
+    private readonly record struct StreamFigures(long First, long Last, long Ingestion, long Bytes);
 }
