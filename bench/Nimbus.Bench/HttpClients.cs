@@ -13,8 +13,8 @@ internal static class HttpClients
         Timeout = TimeSpan.FromSeconds(60),
     };
 
-    /// <summary>A client for Nimbus: every request SigV4-signed with the root key the bench seeds, as an AWS SDK signs.</summary>
-    public static HttpClient CreateSigned(Uri baseAddress) => new(new SigV4SigningHandler(Handler()))
+    /// <summary>A client for Nimbus: every request SigV4-signed with the root key the bench seeds, as an AWS SDK signs (for <paramref name="service"/>, else lambda or sqs).</summary>
+    public static HttpClient CreateSigned(Uri baseAddress, string? service = null) => new(new SigV4SigningHandler(Handler(), service))
     {
         BaseAddress = baseAddress,
         Timeout = TimeSpan.FromSeconds(60),

@@ -689,7 +689,8 @@ def _setup_sys_path(task_root, sdk_directory=None):
     if sdk_directory:
         # Where AWS has /var/runtime: after the function's code and layers, before the interpreter's own paths.
         front.append(_install_sdk(runtime_dir, sdk_directory))
-    sys.path[:] = front + [p for p in rest if p not in front]
+    # snapshot_restore_py (SnapStart's runtime hooks), which AWS's Python runtimes provide, comes last.
+    sys.path[:] = front + [p for p in rest if p not in front] + [os.path.join(runtime_dir, "hooks")]
 
 
 # --------------------------------------------------------------------------
@@ -911,6 +912,23 @@ def _await_function():
     sys.path[1:1] = extra
 
 
+SNAPSHOT_VARIABLE = "_NIMBUS_SNAPSHOT_SOCKET"
+
+
+def _restored(snapstart, snapshot_socket, client):
+    """Serves as a template until forked; the child's Runtime API client and its after-restore hooks' error, if any."""
+    def announce_ready():
+        # The first /next (never answered) ends the template's init phase on the platform's side.
+        client._connect()
+        client.sock.sendall(client._next_request)
+
+    hook_error = snapstart.serve(snapshot_socket, announce_ready)
+    error = _exception_body(hook_error)[0] if hook_error is not None else None
+    client.close()
+    _read_env_fields()
+    return RuntimeClient(os.environ.get("AWS_LAMBDA_RUNTIME_API") or ""), error
+
+
 def main():
     if STEM_FD_VARIABLE in os.environ:
         _await_function()
@@ -943,6 +961,14 @@ def main():
         error = _exception_body(e)[0]
 
     _read_env_fields()
+    snapshot_socket = os.environ.pop(SNAPSHOT_VARIABLE, None)
+    if snapshot_socket and error is None:
+        import _nimbus_snapstart as snapstart
+
+        try:
+            snapstart.run_before_snapshot()
+        except Exception as e:
+            error = _exception_body(e)[0]
     if error is not None:
         _log_warning(UNHANDLED_WARNING)
         _write_error_log(error)
@@ -952,6 +978,15 @@ def main():
             sys.stderr.write("nimbus-runtime: could not report init error: %s\n" % e)
         _flush()
         return 1
+
+    if snapshot_socket:
+        # A SnapStart template: this returns only in an environment forked from it (docs/cold-starts.md#snapstart).
+        client, error = _restored(snapstart, snapshot_socket, client)
+        if error is not None:
+            _write_error_log(error)
+            client.post_init_error(error)
+            _flush()
+            return 1
 
     while True:
         headers, body = client.next()

@@ -99,6 +99,7 @@ public static class ExecutionServiceCollectionExtensions
         services.AddNimbusImages();
         services.TryAddSingleton<IProvisionedEnvironments>(sp => sp.GetRequiredService<Invoker>());
         services.TryAddSingleton<Core.Functions.IEnvironmentRetirement>(sp => sp.GetRequiredService<Invoker>());
+        services.TryAddSingleton<Core.Functions.ISnapshotBuilder>(sp => sp.GetRequiredService<Invoker>());
         services.TryAddSingleton<FunctionResolver>();
         services.TryAddSingleton<IInvocationService, InvocationService>();
         services.AddHostedService<EnvironmentReaper>();

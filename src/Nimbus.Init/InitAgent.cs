@@ -50,7 +50,7 @@ internal sealed class InitAgent : IDisposable
         using var host = new HostLink(stream);
         using var extensions = new ExtensionSupervisor(_runtime, host, TimeProvider.System, _stopping.Token);
         _extensions = extensions;
-        host.Observer = extensions.Telemetry.Output;
+        host.Observer = extensions.Telemetry.OutputAsync;
         using var server = new HttpServer(_apiEndPoint, new RuntimeApiHandler(_coordinator, host, extensions));
         var runtimeApi = Format(server.LocalEndPoint);
         var serving = server.RunAsync(_stopping.Token);
@@ -207,7 +207,22 @@ internal sealed class InitAgent : IDisposable
     private async Task ShutdownAsync(Frame frame)
     {
         var grace = int.TryParse(frame.Header(FrameHeaders.GraceMs), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 0;
-        var extensions = _extensions?.ShutdownAsync(frame.Header(FrameHeaders.Reason) ?? "spindown", TimeSpan.FromMilliseconds(grace)) ?? Task.CompletedTask;
+        var reason = frame.Header(FrameHeaders.Reason) ?? "spindown";
+        if (reason is "timeout" or "failure" && _runtime.Started && !_runtime.Exited.IsCompleted)
+        {
+            // A reset (AWS's extensions API page, "Invoke failures"): the runtime goes first, then the extensions get SHUTDOWN.
+            _runtime.SignalGroup(Libc.SigKill);
+            try
+            {
+                await _runtime.Exited.WaitAsync(s_killWait, _stopping.Token);
+            }
+            catch (TimeoutException)
+            {
+                await Console.Error.WriteLineAsync("nimbus-init: the runtime did not die after SIGKILL");
+            }
+        }
+
+        var extensions = _extensions?.ShutdownAsync(reason, TimeSpan.FromMilliseconds(grace)) ?? Task.CompletedTask;
         if (!_runtime.Started)
         {
             await extensions;

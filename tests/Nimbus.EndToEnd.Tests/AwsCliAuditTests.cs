@@ -68,6 +68,9 @@ public sealed class AwsCliAuditTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.False((bool)record["readOnly"]!);
         Assert.Equal(Account, (string?)record["recipientAccountId"]);
         Assert.Null(record["errorCode"]);
+        Assert.Equal(function, (string?)record["responseElements"]!["functionName"]);
+        Assert.Equal($"arn:aws:lambda:us-east-1:{Account}:function:{function}", (string?)record["responseElements"]!["functionArn"]);
+        Assert.Equal("HIDDEN_DUE_TO_SECURITY_REASONS", (string?)record["responseElements"]!["environment"]!["variables"]);
 
         var refused = Assert.Single(await LookupAsync("Username", user), e => (string?)e["EventName"] == "GetFunction20150331v2");
         Assert.Equal(userKeyId, (string?)refused["AccessKeyId"]);
@@ -79,6 +82,7 @@ public sealed class AwsCliAuditTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal("IAMUser", (string?)refusal["userIdentity"]!["type"]);
         Assert.Equal(user, (string?)refusal["userIdentity"]!["userName"]);
         Assert.True((bool)refusal["readOnly"]!);
+        Assert.Null(refusal["responseElements"]);
 
         var onFunction = await LookupAsync("ResourceName", function);
         var names = onFunction.Select(e => (string?)e!["EventName"]).ToList();
@@ -100,6 +104,54 @@ public sealed class AwsCliAuditTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(3, lines.Length);
         Assert.Contains("DeleteFunction20150331", lines[0], StringComparison.Ordinal);
         Assert.EndsWith("AccessDenied", lines[1].TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FailedAuthentication_IsRecordedWithTheKeyIdAndNoSecret()
+    {
+        var cli = fixture.Clients;
+        var unknownKey = "AKIA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant();
+        var wrongSecret = $"wrong-{Guid.NewGuid():N}";
+        foreach (var (keyId, expected) in new[] { (unknownKey, "(UnrecognizedClientException)"), (AwsClients.AccessKeyId, "(InvalidSignatureException)") })
+        {
+            var refused = await ChildProcess.RunAsync(
+                AwsClients.AwsCli,
+                ["--endpoint-url", fixture.Server.Endpoint.ToString().TrimEnd('/'), "lambda", "list-functions"],
+                new Dictionary<string, string>(cli.Environment) { ["AWS_ACCESS_KEY_ID"] = keyId, ["AWS_SECRET_ACCESS_KEY"] = wrongSecret },
+                cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Contains(expected, refused.StandardError, StringComparison.Ordinal);
+        }
+
+        // Not waited for by the refusals (queued as data events are): polled until the writer has committed them.
+        JsonNode? unknown = null;
+        JsonNode? mismatch = null;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((unknown is null || mismatch is null) && DateTime.UtcNow < deadline)
+        {
+            unknown = (await LookupAsync("AccessKeyId", unknownKey)).FirstOrDefault();
+            mismatch = (await LookupAsync("AccessKeyId", AwsClients.AccessKeyId)).FirstOrDefault(
+                e => JsonNode.Parse((string)e["CloudTrailEvent"]!)!["errorCode"]?.ToString() == "InvalidSignatureException");
+            if (unknown is null || mismatch is null)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.NotNull(unknown);
+        Assert.NotNull(mismatch);
+        Assert.Equal("ListFunctions20150331", (string?)unknown["EventName"]);
+        var record = JsonNode.Parse((string)unknown["CloudTrailEvent"]!)!;
+        Assert.Equal("UnrecognizedClientException", (string?)record["errorCode"]);
+        Assert.Equal("The security token included in the request is invalid.", (string?)record["errorMessage"]);
+        Assert.Equal("Unknown", (string?)record["userIdentity"]!["type"]);
+        Assert.Equal(unknownKey, (string?)record["userIdentity"]!["accessKeyId"]);
+        Assert.Equal(Account, (string?)record["recipientAccountId"]);
+        Assert.Equal("ListFunctions20150331", (string?)mismatch["EventName"]);
+        foreach (var row in (JsonNode[])[unknown, mismatch])
+        {
+            Assert.DoesNotContain(wrongSecret, row.ToJsonString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(AwsClients.SecretAccessKey, row.ToJsonString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

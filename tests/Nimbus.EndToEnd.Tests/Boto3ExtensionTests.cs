@@ -22,6 +22,7 @@ public sealed class Boto3ExtensionTests(ServerFixture fixture) : IClassFixture<S
     [
         "lifecycle_and_telemetry",
         "crash_mid_invoke",
+        "timeout_reset",
         "eleven_extensions",
         "no_register",
         "init_error",

@@ -14,22 +14,34 @@ namespace Nimbus.Api.Access;
 /// Authentication failures in the protocol of the API called: Lambda's REST JSON (x-amzn-ErrorType), SQS's JSON
 /// protocol (<c>__type</c> and the query code in x-amzn-query-error), the query protocol of SQS, IAM, STS or CloudWatch (and CloudWatch's CBOR) (XML
 /// ErrorResponse in the namespace of the service the credential was scoped to), or CloudWatch Logs' JSON 1.1
-/// (<c>__type</c>, HTTP 400 as Logs answers every client error).
+/// and the other JSON 1.1 APIs, CloudTrail and ECR (<c>__type</c>, HTTP 400 as they answer every client error).
 /// </summary>
 internal static class AuthErrors
 {
-    public static Task WriteAsync(HttpContext context, SignatureStatus status, string message)
+    public static async Task WriteAsync(HttpContext context, SignatureStatus status, string message)
     {
         var (type, queryCode, httpStatus) = Describe(status);
+        var request = context.Request;
+
+        // The trail names the error as the API answers it: the query code for SQS and the query-compatible protocols.
+        var queryProtocol = request.HasFormContentType || CloudWatch.CloudWatchProtocol.IsJsonRequest(request) || CloudWatch.CloudWatchProtocol.IsCborRequest(request)
+            || request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal);
+        await Audit.AuthenticationAudit.RecordAsync(context, queryProtocol ? queryCode : type, message);
+        await WriteErrorAsync(context, type, queryCode, httpStatus, message);
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, string type, string queryCode, int httpStatus, string message)
+    {
         var request = context.Request;
         if (request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal))
         {
             return WriteSqsJsonAsync(context, type, queryCode, httpStatus, message);
         }
 
-        if (Logs.LogsProtocol.IsLogsRequest(request))
+        if (JsonProtocol(request) is { } json)
         {
-            return Logs.LogsProtocol.WriteErrorAsync(context, type, message, httpStatus == StatusCodes.Status403Forbidden ? StatusCodes.Status400BadRequest : httpStatus);
+            // The JSON 1.1 services (Logs, CloudTrail, ECR) answer these as client errors, 400.
+            return json.WriteErrorAsync(context, new AwsJsonError(type, message, httpStatus == StatusCodes.Status403Forbidden ? StatusCodes.Status400BadRequest : httpStatus));
         }
 
         if (CloudWatch.CloudWatchProtocol.IsJsonRequest(request))
@@ -49,6 +61,12 @@ internal static class AuthErrors
 
         return AwsErrorMiddleware.WriteAsync(context, new LambdaException(type, httpStatus, message));
     }
+
+    private static AwsJsonProtocol? JsonProtocol(HttpRequest request) =>
+        Logs.LogsProtocol.Json.IsRequest(request) ? Logs.LogsProtocol.Json
+        : CloudTrail.CloudTrailProtocol.Json.IsRequest(request) ? CloudTrail.CloudTrailProtocol.Json
+        : Ecr.EcrEndpointMiddleware.Json.IsRequest(request) ? Ecr.EcrEndpointMiddleware.Json
+        : null;
 
     /// <summary>AWS's error type (JSON protocols), query-protocol code and HTTP status for each failure.</summary>
     public static (string Type, string QueryCode, int Status) Describe(SignatureStatus status) => status switch

@@ -50,11 +50,20 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter 
             request.EnableBuffering();
         }
 
-        var call = new Call(this, context, caller, operation, entry, time.GetUtcNow());
+        // A management write's answer is held back for its responseElements (what AWS records; reads record none).
+        using var capture = operation is { Data: false, ReadOnly: false } ? AuditResponseCapture.Start(context) : null;
+        var call = new Call(this, context, caller, operation, entry, time.GetUtcNow()) { Capture = capture };
         context.Response.OnStarting(s_onStarting, call);
+        var answered = false;
         try
         {
             await next(context);
+            if (capture is not null)
+            {
+                await capture.CompleteAsync();
+            }
+
+            answered = true;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -62,12 +71,26 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter 
             await call.RecordAsync(wait: false);
             throw;
         }
+        finally
+        {
+            if (!answered && capture is not null)
+            {
+                // Thrown past: the server's body is put back for AwsErrorMiddleware's answer, which records the call.
+                await capture.ReleaseAsync(send: false);
+            }
+        }
 
         // Other exceptions are answered by AwsErrorMiddleware, whose answer records the call with its error (OnStarting).
         if (!entry.Recorded)
         {
-            // An answer not started yet (no body: a 204, a bare status), which goes out when this returns: recorded first.
+            // An answer not started yet (held back, or no body: a 204, a bare status), which goes out when this
+            // returns: recorded first.
             await call.RecordAsync(wait: true);
+        }
+
+        if (capture is not null)
+        {
+            await capture.ReleaseAsync(send: true);
         }
     }
 
@@ -120,6 +143,13 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter 
             errorCode = response.Headers["x-amzn-ErrorType"].ToString() is { Length: > 0 } type ? type : $"Http{response.StatusCode}";
         }
 
+        string? responseElements = null;
+        if (call.Capture?.Body is { Length: > 0 } answer && response.StatusCode is >= 200 and < 300 && errorCode is null
+            && (response.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) ?? false))
+        {
+            responseElements = AuditParameters.Response(answer.Span);
+        }
+
         var caller = call.Caller;
         return new AuditEvent
         {
@@ -140,6 +170,7 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter 
             SourceIpAddress = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1",
             UserAgent = request.Headers.UserAgent.ToString(),
             RequestParameters = parameters,
+            ResponseElements = responseElements,
             ErrorCode = errorCode,
             ErrorMessage = errorCode is null ? null : errorMessage ?? string.Empty,
             Resources = entry.Resources,
@@ -180,6 +211,8 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter 
         public AuditEntry Entry => entry;
 
         public DateTimeOffset Started => started;
+
+        public AuditResponseCapture? Capture { get; init; }
 
         public Task OnStartingAsync() => RecordAsync(wait: true);
 

@@ -23,7 +23,7 @@ internal static class AuditParameters
     private static readonly FrozenSet<string> s_hidden = FrozenSet.Create(
         StringComparer.OrdinalIgnoreCase,
         "ZipFile", "Password", "NewPassword", "OldPassword", "PrivateKey", "AddPrivateKey", "SecretAccessKey", "SessionToken",
-        "SAMLAssertion", "WebIdentityToken", "MessageBody", "LogEvents", "Payload");
+        "SAMLAssertion", "WebIdentityToken", "MessageBody", "LogEvents", "Payload", "AuthorizationToken");
 
     /// <summary>Maps whose keys are data (tags, attributes), kept as given rather than camel-cased.</summary>
     private static readonly FrozenSet<string> s_maps = FrozenSet.Create(
@@ -90,6 +90,43 @@ internal static class AuditParameters
         }
 
         return any ? Encoding.UTF8.GetString(buffer.WrittenSpan) : null;
+    }
+
+    /// <summary>
+    /// A JSON answer as CloudTrail's responseElements: its members in lower camel case, hidden as the parameters are
+    /// (a function's environment variables among them); null when it is no JSON object.
+    /// </summary>
+    public static string? Response(ReadOnlySpan<byte> body)
+    {
+        JsonDocument? document;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!JsonDocument.TryParseValue(ref reader, out document))
+            {
+                return null;
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var buffer = new ArrayBufferWriter<byte>(body.Length + 64);
+            using (var json = new Utf8JsonWriter(buffer, s_options))
+            {
+                WriteValue(json, string.Empty, document.RootElement, camel: true);
+            }
+
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
     }
 
     private static void WriteText(Utf8JsonWriter json, string member, string name, string value) =>

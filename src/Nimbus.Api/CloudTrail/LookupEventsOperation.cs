@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Nimbus.Core.Audit;
 using Nimbus.Core.Storage;
@@ -17,9 +15,7 @@ namespace Nimbus.Api.CloudTrail;
 /// </summary>
 internal static class LookupEventsOperation
 {
-    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public static async Task<ArrayBufferWriter<byte>> RunAsync(string account, JsonElement input, IAuditStore store, CancellationToken cancellationToken)
+    public static async Task RunAsync(string account, JsonElement input, IAuditStore store, Utf8JsonWriter json, CancellationToken cancellationToken)
     {
         AuditLookupKey? key = null;
         string? value = null;
@@ -84,8 +80,6 @@ internal static class LookupEventsOperation
         var page = await store.LookupAsync(
             new AuditLookup { Account = account, Attribute = key, Value = value, Start = start, End = end, MaxResults = max, Before = before },
             cancellationToken);
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using var json = new Utf8JsonWriter(buffer, s_options);
         json.WriteStartObject();
         json.WriteStartArray("Events");
         foreach (var e in page.Events)
@@ -127,8 +121,6 @@ internal static class LookupEventsOperation
         }
 
         json.WriteEndObject();
-        await json.FlushAsync(cancellationToken);
-        return buffer;
     }
 
     /// <summary>A token names where the next page starts and the lookup it belongs to: with other parameters it is refused, as AWS refuses it.</summary>

@@ -59,23 +59,19 @@ internal static class CloudWatchEndpoints
     /// <summary>awsJson1_0 (boto3): the operation named by X-Amz-Target, errors as JSON with x-amzn-query-error.</summary>
     public static async Task HandleJsonAsync(HttpContext context)
     {
-        var operation = context.Request.Headers["X-Amz-Target"].ToString()[CloudWatchProtocol.JsonTargetPrefix.Length..];
+        var operation = CloudWatchProtocol.Json.Operation(context.Request);
         try
         {
             var run = CloudWatchOperations.Find(operation)
                 ?? throw new CloudWatchException("UnknownOperationException", "UnknownOperationException", $"The operation {operation} is not served.", 404);
             var body = await ReadBodyAsync(context);
             var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-            await using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+            await using (var json = AwsJsonProtocol.Writer(buffer))
             {
                 await run(Call(context, JsonInputReader.Read(body), new JsonCloudWatchWriter(json)));
             }
 
-            var response = context.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = CloudWatchProtocol.JsonContentType;
-            response.ContentLength = buffer.WrittenCount;
-            await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+            await CloudWatchProtocol.Json.WriteResultAsync(context, buffer);
         }
         catch (CloudWatchException error)
         {
@@ -88,29 +84,8 @@ internal static class CloudWatchEndpoints
     }
 
     /// <summary>A JSON error: <c>__type</c> the error's shape, <c>message</c>, and the query code in x-amzn-query-error.</summary>
-    public static async Task WriteJsonErrorAsync(HttpContext context, string code, string type, string message, int status)
-    {
-        var response = context.Response;
-        if (response.HasStarted)
-        {
-            return;
-        }
-
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        await using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("__type", "com.amazonaws.cloudwatch#" + type);
-            json.WriteString("message", message);
-            json.WriteEndObject();
-        }
-
-        response.StatusCode = status;
-        response.ContentType = CloudWatchProtocol.JsonContentType;
-        response.Headers[CloudWatchProtocol.QueryErrorHeader] = $"{code};{(status >= 500 ? "Receiver" : "Sender")}";
-        response.ContentLength = buffer.WrittenCount;
-        await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
-    }
+    public static Task WriteJsonErrorAsync(HttpContext context, string code, string type, string message, int status) =>
+        CloudWatchProtocol.Json.WriteErrorAsync(context, new AwsJsonError(type, message, status, code));
 
     public static async Task HandleQueryAsync(HttpContext context, IReadOnlyDictionary<string, string> form)
     {

@@ -75,6 +75,13 @@ internal static partial class LogsOperations
             index++;
             long? timestamp = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("timestamp", out var t) && t.TryGetInt64(out var value) ? value : null;
             string? message = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            if (timestamp is >= 0 && message is { Length: > 0 } && (message.Length <= MaxEventBytes / 4 || System.Text.Encoding.UTF8.GetByteCount(message) <= MaxEventBytes))
+            {
+                // The common case, a valid event, names no field (the name is built only for an error).
+                events.Add(new LogEvent(DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(timestamp.Value, DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())), message));
+                continue;
+            }
+
             var field = string.Create(CultureInfo.InvariantCulture, $"logEvents.{index}.member");
             if (timestamp is null)
             {
@@ -96,11 +103,6 @@ internal static partial class LogsOperations
             else if (message.Length > MaxEventBytes / 4 && System.Text.Encoding.UTF8.GetByteCount(message) > MaxEventBytes)
             {
                 errors.Add(null, $"{field}.message", $"Member must have length less than or equal to {MaxEventBytes}");
-            }
-
-            if (timestamp is { } ms && ms >= 0 && message is { Length: > 0 })
-            {
-                events.Add(new LogEvent(DateTimeOffset.FromUnixTimeMilliseconds(Math.Min(ms, DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())), message));
             }
         }
 

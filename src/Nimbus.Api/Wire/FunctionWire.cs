@@ -170,6 +170,8 @@ internal record FunctionSettingsWire
     public LoggingConfigWire? LoggingConfig { get; init; }
 
     public ImageConfigWire? ImageConfig { get; init; }
+
+    public SnapStartWire? SnapStart { get; init; }
 }
 
 internal sealed record CreateFunctionRequestWire : FunctionSettingsWire

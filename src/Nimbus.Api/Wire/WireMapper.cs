@@ -50,7 +50,7 @@ internal static class WireMapper
             PackageType = version.PackageType,
             Architectures = version.Architectures,
             EphemeralStorage = new EphemeralStorageWire { Size = version.EphemeralStorageSize },
-            SnapStart = new SnapStartWire { ApplyOn = "None", OptimizationStatus = "Off" },
+            SnapStart = new SnapStartWire { ApplyOn = version.SnapStartApplyOn, OptimizationStatus = SnapStart.OptimizationStatus(version) },
             RuntimeVersionConfig = version.RuntimeVersionArn is { } runtimeVersion ? new RuntimeVersionConfigWire { RuntimeVersionArn = runtimeVersion } : null,
             ImageConfigResponse = version.ImageConfig is { } image
                 ? new ImageConfigResponseWire
@@ -133,6 +133,7 @@ internal static class WireMapper
         ImageConfig = request.ImageConfig is { } image
             ? new Core.Images.ImageConfigOverride { EntryPoint = image.EntryPoint, Command = image.Command, WorkingDirectory = image.WorkingDirectory }
             : null,
+        SnapStartApplyOn = request.SnapStart?.ApplyOn,
     };
 
     public static CodeUpload? ToUpload(FunctionCodeWire? code) => code is null

@@ -51,6 +51,9 @@ public sealed record AuditEvent
     /// <summary>The request's parameters as a JSON object, secrets replaced; null when the call has none.</summary>
     public string? RequestParameters { get; init; }
 
+    /// <summary>A management write's answer as a JSON object, secrets replaced as in the parameters; null for reads, errors and empty answers.</summary>
+    public string? ResponseElements { get; init; }
+
     public string? ErrorCode { get; init; }
 
     public string? ErrorMessage { get; init; }

@@ -52,8 +52,18 @@ public static class AuditRecord
                 json.WriteNullValue();
             }
 
-            // Responses are not kept (they may carry secrets: CreateAccessKey's, AssumeRole's credentials).
-            json.WriteNull("responseElements");
+            // A management write's JSON answer, its secrets replaced (the query protocols' XML answers, which carry
+            // CreateAccessKey's and AssumeRole's credentials, are not kept).
+            json.WritePropertyName("responseElements");
+            if (e.ResponseElements is { Length: > 0 } elements)
+            {
+                json.WriteRawValue(elements, skipInputValidation: true);
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
+
             json.WriteString("requestID", e.RequestId);
             json.WriteString("eventID", e.EventId);
             json.WriteBoolean("readOnly", e.ReadOnly);

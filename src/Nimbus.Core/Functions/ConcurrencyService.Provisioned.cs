@@ -51,6 +51,11 @@ public sealed partial class ConcurrencyService
     {
         var record = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken);
         var target = await ProvisionedTargetAsync(reference, record, cancellationToken);
+        if (target.Primary.SnapStartApplyOn == SnapStart.PublishedVersions)
+        {
+            throw SnapStart.ProvisionedConcurrencyRefused();
+        }
+
         var existing = await _provisioned.ListProvisionedConcurrencyAsync(scope, target.Record.Name, cancellationToken);
         foreach (var (_, other) in existing)
         {

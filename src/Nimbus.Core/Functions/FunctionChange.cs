@@ -47,6 +47,9 @@ public sealed record FunctionChange
     /// <summary>ImageConfig (PackageType Image); an empty one removes the overrides.</summary>
     public Images.ImageConfigOverride? ImageConfig { get; init; }
 
+    /// <summary>SnapStart.ApplyOn: PublishedVersions or None.</summary>
+    public string? SnapStartApplyOn { get; init; }
+
     /// <summary>RevisionId precondition (updates only).</summary>
     public string? RevisionId { get; init; }
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 
 namespace Nimbus.Core.Functions;
@@ -11,6 +12,38 @@ public sealed partial class FunctionService
         foreach (var record in await _store.ListSettlingFunctionsAsync(cancellationToken))
         {
             _settling.Writer.TryWrite(new FunctionKey(record.Scope, record.Name));
+        }
+    }
+
+    /// <summary>
+    /// After a restart: SnapStart versions still Pending settle again, and the snapshots of Active ones are made again
+    /// in the background (they live in memory), so the first new environment after a restart does not wait for init.
+    /// </summary>
+    public async Task ResumeSnapshotsAsync(CancellationToken cancellationToken)
+    {
+        if (_snapshots is null)
+        {
+            return;
+        }
+
+        foreach (var record in await _store.ListSnapStartFunctionsAsync(cancellationToken))
+        {
+            foreach (var version in await ListAllVersionsAsync(record, cancellationToken))
+            {
+                if (!SnapStart.Applies(version))
+                {
+                    continue;
+                }
+
+                if (version.State == FunctionStates.Pending)
+                {
+                    _settling.Writer.TryWrite(new FunctionKey(record.Scope, record.Name));
+                }
+                else if (version.State == FunctionStates.Active)
+                {
+                    _ = _snapshots.CreateAsync(record.Scope, version, CancellationToken.None);
+                }
+            }
         }
     }
 
@@ -33,14 +66,14 @@ public sealed partial class FunctionService
             {
                 if (version.IsSettling)
                 {
-                    await _store.UpdateVersionAsync(key.Scope, await SettledAsync(version, cancellationToken), cancellationToken);
+                    await _store.UpdateVersionAsync(key.Scope, await SettledAsync(key.Scope, version, cancellationToken), cancellationToken);
                 }
             }
         }
 
         if (record.Latest.IsSettling)
         {
-            var settled = await SettledAsync(record.Latest, cancellationToken);
+            var settled = await SettledAsync(key.Scope, record.Latest, cancellationToken);
 
             // A concurrent change moved the revision on; that change queued its own settle.
             await _store.TryUpdateFunctionAsync(record with { Latest = settled with { RevisionId = NewRevisionId() } }, record.Latest.RevisionId, cancellationToken);
@@ -49,7 +82,7 @@ public sealed partial class FunctionService
         _cache.Invalidate(key);
     }
 
-    private async Task<FunctionVersion> SettledAsync(FunctionVersion latest, CancellationToken cancellationToken)
+    private async Task<FunctionVersion> SettledAsync(Scope scope, FunctionVersion latest, CancellationToken cancellationToken)
     {
         string? failureCode = null;
         string? failureReason = null;
@@ -79,6 +112,13 @@ public sealed partial class FunctionService
         {
             failureCode = FunctionStates.InvalidRuntime;
             failureReason = $"The runtime {runtime} is not available on this Nimbus host.";
+        }
+
+        if (failureCode is null && _snapshots is not null && latest.State == FunctionStates.Pending && SnapStart.Applies(latest)
+            && await _snapshots.CreateAsync(scope, latest, cancellationToken) is { } snapshotFailure)
+        {
+            // The version's init failed while its snapshot was being made: AWS leaves it Failed with the init's reason.
+            (failureCode, failureReason) = snapshotFailure;
         }
 
         var creating = latest.State == FunctionStates.Pending;

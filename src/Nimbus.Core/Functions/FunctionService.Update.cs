@@ -71,6 +71,7 @@ public sealed partial class FunctionService
         }
 
         var latest = Apply(record.Latest, change);
+        SnapStart.Check(latest);
         latest = await WithLayersAsync(reference.Scope, latest, change.Layers, () => record.Latest.UnzippedCodeSize, cancellationToken);
 
         var committed = await CommitUpdateAsync(record, latest, cancellationToken);
@@ -162,6 +163,7 @@ public sealed partial class FunctionService
             Architectures = change.Architectures ?? version.Architectures,
             PackageType = change.PackageType ?? version.PackageType,
             ImageConfig = change.ImageConfig is { } image ? (image.IsEmpty ? null : image) : version.ImageConfig,
+            SnapStartApplyOn = change.SnapStartApplyOn ?? version.SnapStartApplyOn,
             Logging = logging,
         };
     }

@@ -71,7 +71,8 @@ public sealed partial class FunctionService
             Description = description ?? latest.Description,
             RevisionId = NewRevisionId(),
         };
-        return !latest.IsSettling
+        // A SnapStart version stays Pending until its snapshot is ready (the settle step makes it).
+        return !latest.IsSettling && !SnapStart.Applies(version)
             ? version
             : version with
             {
@@ -208,6 +209,7 @@ public sealed partial class FunctionService
         }
 
         await _concurrencyService.DeleteForQualifierAsync(record.Scope, record.Name, qualifier, cancellationToken);
+        _snapshots?.Delete(record.Scope, record.Name, qualifier);
 
         _cache.Invalidate(new FunctionKey(record.Scope, record.Name));
         await DeleteCodeIfUnusedAsync(version.CodeSha256, cancellationToken);
@@ -224,6 +226,7 @@ public sealed partial class FunctionService
         && published.EphemeralStorageSize == latest.EphemeralStorageSize
         && published.PackageType == latest.PackageType
         && published.TracingMode == latest.TracingMode
+        && published.SnapStartApplyOn == latest.SnapStartApplyOn
         && published.DeadLetterTargetArn == latest.DeadLetterTargetArn
         && published.KmsKeyArn == latest.KmsKeyArn
         && published.Logging == latest.Logging

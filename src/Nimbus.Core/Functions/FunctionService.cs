@@ -34,6 +34,7 @@ public sealed partial class FunctionService : IDisposable
     private readonly IImageService? _images;
     private readonly FunctionCache _cache = new();
     private readonly IEnvironmentRetirement? _retirement;
+    private readonly ISnapshotBuilder? _snapshots;
     private readonly SemaphoreSlim _tagLock = new(1, 1);
     private readonly Channel<FunctionKey> _settling = Channel.CreateUnbounded<FunctionKey>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -49,8 +50,10 @@ public sealed partial class FunctionService : IDisposable
         FunctionServiceOptions options,
         ExecutionRoles? roles = null,
         IImageService? images = null,
-        IEnvironmentRetirement? retirement = null)
+        IEnvironmentRetirement? retirement = null,
+        ISnapshotBuilder? snapshots = null)
     {
+        _snapshots = snapshots;
         _roles = roles;
         _images = images;
         _retirement = retirement;
@@ -114,6 +117,7 @@ public sealed partial class FunctionService : IDisposable
 
         // Every rule is checked before the code is stored, so a rejected request leaves nothing behind.
         version = WithRuntimeVersion(scope, Apply(version, change));
+        SnapStart.Check(version);
         StoredCode stored;
         if (isImage)
         {
@@ -274,6 +278,7 @@ public sealed partial class FunctionService : IDisposable
         _cache.Invalidate(new FunctionKey(scope, reference.Name));
         _concurrencyService.FunctionDeleted(scope, reference.Name);
         _retirement?.Retire(scope, reference.Name, allVersions: true);
+        _snapshots?.Delete(scope, reference.Name, null);
         if (!deleted)
         {
             throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);

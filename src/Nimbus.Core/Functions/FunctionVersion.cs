@@ -46,6 +46,9 @@ public sealed record FunctionVersion
 
     public string TracingMode { get; init; } = "PassThrough";
 
+    /// <summary>SnapStart.ApplyOn (<see cref="SnapStart"/>): PublishedVersions or None.</summary>
+    public string SnapStartApplyOn { get; init; } = SnapStart.None;
+
     public string? DeadLetterTargetArn { get; init; }
 
     public string? KmsKeyArn { get; init; }

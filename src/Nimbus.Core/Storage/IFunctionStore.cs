@@ -30,6 +30,9 @@ public interface IFunctionStore
     /// <summary>Functions of any scope whose create or update has not settled (to resume after a restart).</summary>
     Task<IReadOnlyList<FunctionRecord>> ListSettlingFunctionsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Functions of any scope with a published SnapStart version (their snapshots are made again after a restart).</summary>
+    Task<IReadOnlyList<FunctionRecord>> ListSnapStartFunctionsAsync(CancellationToken cancellationToken);
+
     /// <summary>How many functions a scope has and the total size of their code.</summary>
     Task<(long FunctionCount, long TotalCodeSize)> GetUsageAsync(Scope scope, CancellationToken cancellationToken);
 

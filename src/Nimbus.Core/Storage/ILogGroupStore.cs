@@ -43,4 +43,11 @@ public interface ILogGroupStore
 
     /// <summary>Deletes events older than their group's retention at <paramref name="now"/> (Unix ms); returns how many.</summary>
     Task<long> DeleteExpiredAsync(long now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Size cap: every group storing more than <paramref name="maxBytes"/> of messages loses its oldest events (by
+    /// timestamp, across its streams) until it stores at most <paramref name="targetBytes"/>. Returns what each trimmed
+    /// group lost.
+    /// </summary>
+    Task<IReadOnlyList<LogGroupTrim>> TrimGroupsAsync(long maxBytes, long targetBytes, CancellationToken cancellationToken);
 }

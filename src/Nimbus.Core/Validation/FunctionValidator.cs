@@ -20,6 +20,7 @@ public static class FunctionValidator
     private static readonly string[] s_systemLevels = ["DEBUG", "INFO", "WARN"];
     private static readonly string[] s_architectures = ["x86_64", "arm64"];
     private static readonly string[] s_packageTypes = ["Zip", "Image"];
+    private static readonly string[] s_snapStartApplyOn = [SnapStart.PublishedVersions, SnapStart.None];
 
     /// <summary>Environment variables Lambda sets itself and refuses in a function's configuration.</summary>
     public static readonly FrozenSet<string> ReservedEnvironmentKeys = new[]
@@ -62,6 +63,7 @@ public static class FunctionValidator
         errors.Length(change.LogGroup, "loggingConfig.logGroup", 1, 512);
         errors.Pattern(change.LogGroup, "loggingConfig.logGroup", Patterns.LogGroup(), Patterns.LogGroupText);
         errors.Enum(change.PackageType, "packageType", s_packageTypes);
+        errors.Enum(change.SnapStartApplyOn, "snapStart.applyOn", s_snapStartApplyOn);
 
         if (change.Architectures is { } architectures)
         {

@@ -65,6 +65,26 @@ internal sealed partial class ExecutionEnvironment
         return State == EnvironmentState.Idle;
     }
 
+    /// <summary>
+    /// The invocation ran out of time. Without extensions the sandbox is killed at once; with them the environment is
+    /// reset as AWS does: dead for invocations, and its disposal kills the runtime, then gives the extensions SHUTDOWN
+    /// with reason timeout and their budget.
+    /// </summary>
+    private void TimedOut()
+    {
+        if (!HasExtensions)
+        {
+            Kill();
+            return;
+        }
+
+        lock (_lock)
+        {
+            _state = EnvironmentState.Dead;
+            _shutdownReason = "timeout";
+        }
+    }
+
     /// <summary>Under the lock, at an invocation's start: with INVOKE extensions, its post-invoke phase begins.</summary>
     private void BeginPostInvoke(DateTimeOffset deadline)
     {

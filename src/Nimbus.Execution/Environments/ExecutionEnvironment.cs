@@ -57,6 +57,9 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         set => _provisioned = value;
     }
 
+    /// <summary>Started from a SnapStart snapshot: REPORT shows Restore Duration instead of Init Duration.</summary>
+    public bool Restored { get; set; }
+
     /// <summary>The runtime's output that belongs to the current phase (init, then each invocation).</summary>
     public LogBuffer Output { get; } = new();
 
@@ -311,7 +314,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            Kill();
+            TimedOut();
             return new RuntimeOutcome(OutcomeKind.Timeout, Streamed: StreamDelivered());
         }
         finally

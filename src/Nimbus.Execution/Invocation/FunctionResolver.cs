@@ -18,6 +18,11 @@ public sealed class FunctionResolver(FunctionService functions)
         var resolved = ResolvedFunction.Choose(scope, target);
         if (resolved.Version.State != FunctionStates.Active)
         {
+            if (resolved.Version.State == FunctionStates.Pending && SnapStart.Applies(resolved.Version))
+            {
+                throw SnapStart.NotReady();
+            }
+
             throw LambdaErrors.Conflict($"The operation cannot be performed at this time. The function is currently in the following state: {resolved.Version.State}");
         }
 

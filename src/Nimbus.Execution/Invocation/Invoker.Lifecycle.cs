@@ -45,7 +45,13 @@ public sealed partial class Invoker
         CancellationToken cancellationToken)
     {
         var network = outboundNetwork ?? _options.OutboundNetwork;
-        var cell = _stemCells is { Enabled: true } && _launcher.CanStartStemCell(function) ? _stemCells.TryTake(new StemCellKey(function.Runtime!, network)) : null; // CanStartStemCell: a runtime is set.
+        var template = await RestoreFromAsync(scope, function, cancellationToken);
+        if (template is not null)
+        {
+            initializationType = SnapStart.InitializationType;
+        }
+
+        var cell = template is null && _stemCells is { Enabled: true } && _launcher.CanStartStemCell(function) ? _stemCells.TryTake(new StemCellKey(function.Runtime!, network)) : null; // CanStartStemCell: a runtime is set.
         var id = cell?.Id ?? Guid.NewGuid().ToString("N");
         var now = _time.GetUtcNow();
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
@@ -77,8 +83,9 @@ public sealed partial class Invoker
         }
 
         var environment = cell is null ? null : await SpecializeAsync(cell, scope, function, initializationType, stream, codeDirectory, optDirectory, cancellationToken);
-        environment ??= await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, cancellationToken);
+        environment ??= await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, template is null ? null : launch => RestoreLaunch(launch, template), cancellationToken);
         environment.Owner = (scope, function);
+        environment.Restored = template is not null;
         Pool.Track(group, environment);
         try
         {
@@ -148,6 +155,7 @@ public sealed partial class Invoker
         string codeDirectory,
         string? optDirectory,
         string? imageRoot,
+        Func<RuntimeLaunch, RuntimeLaunch>? changeLaunch,
         CancellationToken cancellationToken)
     {
         var spec = new SandboxSpec
@@ -168,7 +176,9 @@ public sealed partial class Invoker
         return await ExecutionEnvironment.StartAsync(
             _sandboxes,
             spec,
-            paths => _launcher.Create(scope, function, stream, initializationType, paths, codeDirectory, optDirectory),
+            paths => changeLaunch is null
+                ? _launcher.Create(scope, function, stream, initializationType, paths, codeDirectory, optDirectory)
+                : changeLaunch(_launcher.Create(scope, function, stream, initializationType, paths, codeDirectory, optDirectory)),
             stream,
             _time,
             _logger,
@@ -306,7 +316,7 @@ public sealed partial class Invoker
     {
         var peak = environment.PeakMemoryBytes();
         var usedMb = peak is { } bytes ? (long)Math.Ceiling(bytes / (1024.0 * 1024.0)) : 0;
-        return PlatformLog.Report(request.Function, request.RequestId.Value, _time.GetUtcNow(), duration, usedMb, initDuration, Status(errorType), errorType);
+        return PlatformLog.Report(request.Function, request.RequestId.Value, _time.GetUtcNow(), duration, usedMb, initDuration, Status(errorType), errorType, environment.Restored);
     }
 
     /// <summary>The status of a REPORT record: success, timeout, or error (any other failure).</summary>

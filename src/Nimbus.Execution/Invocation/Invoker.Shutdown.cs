@@ -45,6 +45,7 @@ public sealed partial class Invoker
         }
 
         await Pool.DisposeAsync();
+        await DropTemplatesAsync();
         try
         {
             await _drained.Task.WaitAsync(s_recordTimeout, CancellationToken.None);

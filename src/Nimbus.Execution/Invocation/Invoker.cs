@@ -154,6 +154,11 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
             environment.MarkIdle(_time.GetUtcNow());
             await Pool.ReleaseAsync(group, environment);
         }
+        else if (outcome.Kind == OutcomeKind.Timeout && environment.HasExtensions)
+        {
+            // The caller hears of the timeout now; the extensions' SHUTDOWN (reason timeout) takes its budget after.
+            _ = RetireAsync([environment]);
+        }
         else
         {
             await Pool.DiscardAsync(environment);

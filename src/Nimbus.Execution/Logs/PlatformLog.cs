@@ -57,7 +57,8 @@ internal static class PlatformLog
         long maxMemoryUsedMb,
         TimeSpan? initDuration,
         string status,
-        string? errorType)
+        string? errorType,
+        bool restored = false)
     {
         ArgumentNullException.ThrowIfNull(function);
         var billed = Math.Max(1, (long)Math.Ceiling(duration.TotalMilliseconds));
@@ -73,7 +74,7 @@ internal static class PlatformLog
                 json.WriteNumber("maxMemoryUsedMB", maxMemoryUsedMb);
                 if (initDuration is { } init)
                 {
-                    json.WriteNumber("initDurationMs", Math.Round(init.TotalMilliseconds, 3));
+                    json.WriteNumber(restored ? "restoreDurationMs" : "initDurationMs", Math.Round(init.TotalMilliseconds, 3));
                 }
 
                 json.WriteEndObject();
@@ -89,9 +90,15 @@ internal static class PlatformLog
         report.Append(CultureInfo.InvariantCulture, $"REPORT RequestId: {requestId}\tDuration: {duration.TotalMilliseconds:0.00} ms\t");
         report.Append(CultureInfo.InvariantCulture, $"Billed Duration: {billed} ms\t");
         report.Append(CultureInfo.InvariantCulture, $"Memory Size: {function.MemorySize} MB\tMax Memory Used: {maxMemoryUsedMb} MB\t");
-        if (initDuration is { } initText)
+        if (initDuration is { } initText && restored)
         {
-            report.Append(CultureInfo.InvariantCulture, $"Init Duration: {initText.TotalMilliseconds:0.00} ms\t");
+            // AWS bills a restore (Python and .NET SnapStart): both appear on the REPORT line of a restored environment.
+            report.Append(CultureInfo.InvariantCulture, $"Restore Duration: {initText.TotalMilliseconds:0.00} ms\t");
+            report.Append(CultureInfo.InvariantCulture, $"Billed Restore Duration: {Math.Max(1, (long)Math.Ceiling(initText.TotalMilliseconds))} ms\t");
+        }
+        else if (initDuration is { } initText2)
+        {
+            report.Append(CultureInfo.InvariantCulture, $"Init Duration: {initText2.TotalMilliseconds:0.00} ms\t");
         }
 
         if (status == "timeout")

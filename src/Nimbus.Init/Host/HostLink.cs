@@ -23,7 +23,7 @@ internal sealed class HostLink : IDisposable
     }
 
     /// <summary>Sees every chunk of output as it is forwarded (the Telemetry API's log lines).</summary>
-    public Action<string, ReadOnlySpan<byte>>? Observer { get; set; }
+    public Func<string, ReadOnlyMemory<byte>, CancellationToken, ValueTask>? Observer { get; set; }
 
     /// <summary>Starts forwarding this runtime output before every frame.</summary>
     public void Attach(RuntimeOutput output) => Volatile.Write(ref _output, output);
@@ -64,7 +64,15 @@ internal sealed class HostLink : IDisposable
 
     private ValueTask WriteLogAsync(string stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        Observer?.Invoke(stream, bytes.Span);
-        return FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new(FrameHeaders.Stream, stream)], bytes), cancellationToken);
+        var observed = Observer?.Invoke(stream, bytes, cancellationToken) ?? ValueTask.CompletedTask;
+        return observed.IsCompletedSuccessfully
+            ? FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new(FrameHeaders.Stream, stream)], bytes), cancellationToken)
+            : WriteLogAfterAsync(observed, stream, bytes, cancellationToken);
+    }
+
+    private async ValueTask WriteLogAfterAsync(ValueTask observed, string stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        await observed;
+        await FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new(FrameHeaders.Stream, stream)], bytes), cancellationToken);
     }
 }

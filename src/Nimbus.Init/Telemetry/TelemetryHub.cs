@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 
 namespace Nimbus.Init.Telemetry;
 
@@ -8,24 +10,33 @@ namespace Nimbus.Init.Telemetry;
 /// The Telemetry API's sending side inside the environment: platform events and the runtime's and extensions' log
 /// lines, fanned out to every subscription. Events of the init phase are kept until it ends, so an extension that
 /// subscribes during its init still gets platform.initStart and the init's log lines (as on AWS). With no
-/// subscriber after init, publishing costs one volatile read.
+/// subscriber after init, publishing costs one volatile read. Output is copied as read and turned into records by a
+/// worker (the line splitting and JSON formatting off the thread that forwards output and answers to the host);
+/// platform events take the same queue, so every subscriber sees events in the order they happened. The queue holds
+/// at most <see cref="MaxPendingChunks"/> chunks: past that the output's forwarding waits for the worker.
 /// </summary>
 internal sealed class TelemetryHub : IDisposable
 {
     /// <summary>Events kept from the init phase for subscriptions made during it.</summary>
     private const int MaxBacklog = 10_000;
 
+    /// <summary>Output chunks and events not yet published (a chunk is at most one read of the output pipe).</summary>
+    private const int MaxPendingChunks = 256;
+
     private readonly Lock _gate = new();
     private readonly List<TelemetrySubscription> _subscriptions = [];
     private readonly List<TelemetryRecord> _backlog = [];
     private readonly LineSplitter[] _lines = [new(), new(), new(), new()];
     private readonly TimeProvider _time;
+    private readonly Channel<Pending> _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(MaxPendingChunks) { SingleReader = true });
+    private readonly Task _worker;
     private bool _backlogOpen = true;
     private volatile bool _active = true;
 
     public TelemetryHub(TimeProvider time)
     {
         _time = time;
+        _worker = Task.Run(DrainAsync);
     }
 
     public TimeProvider Time => _time;
@@ -38,19 +49,24 @@ internal sealed class TelemetryHub : IDisposable
     {
         if (_active)
         {
-            Publish(new TelemetryRecord(TelemetryCategory.Platform, TelemetryJson.Event(_time.GetUtcNow(), type, state, record)));
+            var published = new TelemetryRecord(TelemetryCategory.Platform, TelemetryJson.Event(_time.GetUtcNow(), type, state, record));
+            if (!_pending.Writer.TryWrite(new Pending(published)))
+            {
+                // The queue is full (a flood of output): the event waits its turn without holding up the caller.
+                _ = _pending.Writer.WriteAsync(new Pending(published)).AsTask();
+            }
         }
     }
 
     /// <summary>
-    /// Output of the runtime or the extensions, as read (<see cref="Runtime.RuntimeOutput"/>'s stream names): each
-    /// complete line becomes a function or extension record.
+    /// Output of the runtime or the extensions, as read (<see cref="Runtime.RuntimeOutput"/>'s stream names): copied
+    /// and queued; the worker makes each complete line a function or extension record.
     /// </summary>
-    public void Output(string stream, ReadOnlySpan<byte> bytes)
+    public ValueTask OutputAsync(string stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        if (!_active)
+        if (!_active || bytes.IsEmpty)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         var index = stream switch
@@ -60,41 +76,10 @@ internal sealed class TelemetryHub : IDisposable
             Runtime.RuntimeOutput.ExtensionStdout => 2,
             _ => 3,
         };
-        var category = index < 2 ? TelemetryCategory.Function : TelemetryCategory.Extension;
-        var type = index < 2 ? "function" : "extension";
-        lock (_gate)
-        {
-            var splitter = _lines[index];
-            while (!bytes.IsEmpty)
-            {
-                var newline = bytes.IndexOf((byte)'\n');
-                if (newline < 0)
-                {
-                    splitter.Partial.Append(Encoding.UTF8.GetString(bytes));
-                    return;
-                }
-
-                var line = bytes[..newline];
-                if (line.Length > 0 && line[^1] == (byte)'\r')
-                {
-                    line = line[..^1];
-                }
-
-                string text;
-                if (splitter.Partial.Length > 0)
-                {
-                    text = splitter.Partial.Append(Encoding.UTF8.GetString(line)).ToString();
-                    splitter.Partial.Clear();
-                }
-                else
-                {
-                    text = Encoding.UTF8.GetString(line);
-                }
-
-                PublishLocked(new TelemetryRecord(category, TelemetryJson.Line(_time.GetUtcNow(), type, text)));
-                bytes = bytes[(newline + 1)..];
-            }
-        }
+        var copy = ArrayPool<byte>.Shared.Rent(bytes.Length);
+        bytes.Span.CopyTo(copy);
+        var chunk = new Pending(null, index, copy, bytes.Length, _time.GetUtcNow());
+        return _pending.Writer.TryWrite(chunk) ? ValueTask.CompletedTask : _pending.Writer.WriteAsync(chunk, cancellationToken);
     }
 
     /// <summary>Adds (or replaces) an extension's subscription; it gets the init phase's events if that is not over.</summary>
@@ -144,7 +129,32 @@ internal sealed class TelemetryHub : IDisposable
     }
 
     /// <summary>Delivers every queued event now; completes when all subscriptions are drained.</summary>
-    public Task FlushAsync()
+    public async Task FlushAsync()
+    {
+        // What was queued before this call is published first.
+        var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_pending.Writer.TryWrite(new Pending(null, Barrier: barrier)) || await TryWriteAsync(new Pending(null, Barrier: barrier)))
+        {
+            await barrier.Task;
+        }
+
+        await FlushSubscriptionsAsync();
+    }
+
+    private async ValueTask<bool> TryWriteAsync(Pending pending)
+    {
+        try
+        {
+            await _pending.Writer.WriteAsync(pending);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
+    private Task FlushSubscriptionsAsync()
     {
         List<Task> flushes;
         lock (_gate)
@@ -161,6 +171,7 @@ internal sealed class TelemetryHub : IDisposable
 
     public void Dispose()
     {
+        _pending.Writer.TryComplete();
         lock (_gate)
         {
             foreach (var subscription in _subscriptions)
@@ -172,11 +183,68 @@ internal sealed class TelemetryHub : IDisposable
         }
     }
 
-    private void Publish(TelemetryRecord record)
+    /// <summary>The worker: publishes queued events and turns queued output into line records, in order.</summary>
+    private async Task DrainAsync()
     {
+        var reader = _pending.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            while (reader.TryRead(out var pending))
+            {
+                if (pending.Record is { } record)
+                {
+                    lock (_gate)
+                    {
+                        PublishLocked(record);
+                    }
+                }
+                else if (pending.Buffer is { } buffer)
+                {
+                    Lines(pending.Stream, buffer.AsSpan(0, pending.Length), pending.At);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                pending.Barrier?.TrySetResult();
+            }
+        }
+    }
+
+    private void Lines(int index, ReadOnlySpan<byte> bytes, DateTimeOffset at)
+    {
+        var category = index < 2 ? TelemetryCategory.Function : TelemetryCategory.Extension;
+        var type = index < 2 ? "function" : "extension";
         lock (_gate)
         {
-            PublishLocked(record);
+            var splitter = _lines[index];
+            while (!bytes.IsEmpty)
+            {
+                var newline = bytes.IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    splitter.Partial.Append(Encoding.UTF8.GetString(bytes));
+                    return;
+                }
+
+                var line = bytes[..newline];
+                if (line.Length > 0 && line[^1] == (byte)'\r')
+                {
+                    line = line[..^1];
+                }
+
+                string text;
+                if (splitter.Partial.Length > 0)
+                {
+                    text = splitter.Partial.Append(Encoding.UTF8.GetString(line)).ToString();
+                    splitter.Partial.Clear();
+                }
+                else
+                {
+                    text = Encoding.UTF8.GetString(line);
+                }
+
+                PublishLocked(new TelemetryRecord(category, TelemetryJson.Line(at, type, text)));
+                bytes = bytes[(newline + 1)..];
+            }
         }
     }
 
@@ -192,6 +260,10 @@ internal sealed class TelemetryHub : IDisposable
             subscription.Enqueue(record);
         }
     }
+
+    /// <summary>A queued platform event (<paramref name="Record"/>), chunk of output, or flush barrier.</summary>
+    private readonly record struct Pending(
+        TelemetryRecord? Record, int Stream = 0, byte[]? Buffer = null, int Length = 0, DateTimeOffset At = default, TaskCompletionSource? Barrier = null);
 
     /// <summary>The unfinished last line of one output stream.</summary>
     private sealed class LineSplitter

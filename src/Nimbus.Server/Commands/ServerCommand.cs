@@ -125,6 +125,7 @@ internal static class ServerCommand
         await app.Services.GetRequiredService<IStoreSchema>().MigrateAsync(cancellationToken);
         await app.Services.GetRequiredService<IamService>().LoadCredentialsAsync(cancellationToken);
         await app.Services.GetRequiredService<FunctionService>().ResumeSettlingAsync(cancellationToken);
+        await app.Services.GetRequiredService<FunctionService>().ResumeSnapshotsAsync(cancellationToken);
         await app.Services.GetRequiredService<ConcurrencyService>().LoadReservationsAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         listen.HandOver();
@@ -275,7 +276,11 @@ internal static class ServerCommand
                 cells.Runtimes.Add(runtime);
             }
         });
-        services.Configure<LogRetentionOptions>(logs => logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds));
+        services.Configure<LogRetentionOptions>(logs =>
+        {
+            logs.SweepInterval = TimeSpan.FromSeconds(options.LogRetentionSweepSeconds);
+            logs.MaxGroupBytes = options.LogGroupMaxMb * 1024L * 1024L;
+        });
         services.Configure<MetricsOptions>(metrics => metrics.Retention = TimeSpan.FromDays(options.MetricsRetentionDays));
         services.AddNimbusEvents();
         services.Configure<AsyncInvokeOptions>(async =>

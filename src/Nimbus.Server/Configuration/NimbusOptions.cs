@@ -66,6 +66,9 @@ public sealed class NimbusOptions
     /// <summary>Seconds between sweeps that delete log events past their group's retention (PutRetentionPolicy).</summary>
     public int LogRetentionSweepSeconds { get; set; } = 3600;
 
+    /// <summary>MiB of messages a log group may store before its oldest events are dropped (checked each minute); 0: no cap.</summary>
+    public int LogGroupMaxMb { get; set; } = 1024;
+
     /// <summary>Record AWS/Lambda and AWS/SQS metrics (served by the CloudWatch API and /metrics); false: none are recorded.</summary>
     public bool Metrics { get; set; } = true;
 

@@ -88,6 +88,7 @@ internal static partial class NimbusSettings
             [nameof(NimbusOptions.IdleTimeoutSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.MaxLifetimeSeconds)] = AtLeastOne,
             [nameof(NimbusOptions.LogRetentionSweepSeconds)] = AtLeastOne,
+            [nameof(NimbusOptions.LogGroupMaxMb)] = AtLeastZero,
             [nameof(NimbusOptions.MetricsRetentionDays)] = AtLeastOne,
             [nameof(NimbusOptions.AuditRetentionDays)] = AtLeastOne,
             [nameof(NimbusOptions.AuditSweepSeconds)] = AtLeastOne,

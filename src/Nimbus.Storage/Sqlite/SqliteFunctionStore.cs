@@ -159,6 +159,23 @@ internal sealed partial class SqliteFunctionStore(SqliteDatabase db) : IFunction
         return await ReadFunctionsAsync(command, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<FunctionRecord>> ListSnapStartFunctionsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenReadConnectionAsync(cancellationToken);
+        await using var command = CreateCommand(
+            connection,
+            transaction: null,
+            $"""
+            {SelectFunction} f WHERE EXISTS (
+                SELECT 1 FROM function_versions v
+                WHERE v.account = f.account AND v.region = f.region AND v.name = f.name
+                AND json_extract(v.config, '$.SnapStartApplyOn') = @publishedVersions)
+            ORDER BY account, region, name
+            """);
+        command.Parameters.AddWithValue("@publishedVersions", SnapStart.PublishedVersions);
+        return await ReadFunctionsAsync(command, cancellationToken);
+    }
+
     public async Task<(long FunctionCount, long TotalCodeSize)> GetUsageAsync(Scope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scope);

@@ -49,4 +49,33 @@ public sealed class AuditParametersTests
 
     [Fact]
     public void Build_Nothing_IsNull() => Assert.Null(AuditParameters.Build(new DefaultHttpContext().Request, null, null));
+
+    [Fact]
+    public void Response_CreateFunctionAnswer_CamelCasesAndHidesEnvironmentVariables()
+    {
+        var answer = """
+            {"FunctionName":"f","FunctionArn":"arn:aws:lambda:us-east-1:000000000000:function:f","Runtime":"python3.11","MemorySize":128,
+             "Environment":{"Variables":{"DB_PASSWORD":"hunter2"}},"TracingConfig":{"Mode":"PassThrough"},"Layers":[{"Arn":"arn:l","CodeSize":5}]}
+            """u8;
+
+        var json = AuditParameters.Response(answer);
+
+        Assert.Equal(
+            """{"functionName":"f","functionArn":"arn:aws:lambda:us-east-1:000000000000:function:f","runtime":"python3.11","memorySize":128,"environment":{"variables":"HIDDEN_DUE_TO_SECURITY_REASONS"},"tracingConfig":{"mode":"PassThrough"},"layers":[{"arn":"arn:l","codeSize":5}]}""",
+            json);
+    }
+
+    [Fact]
+    public void Response_RegistryToken_IsHidden()
+    {
+        var json = AuditParameters.Response("""{"authorizationData":[{"authorizationToken":"QVdTOnNlY3JldA==","proxyEndpoint":"http://x"}]}"""u8);
+
+        Assert.Equal("""{"authorizationData":[{"authorizationToken":"HIDDEN_DUE_TO_SECURITY_REASONS","proxyEndpoint":"http://x"}]}""", json);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[1,2]")]
+    [InlineData("not json")]
+    public void Response_NoJsonObject_IsNull(string body) => Assert.Null(AuditParameters.Response(System.Text.Encoding.UTF8.GetBytes(body)));
 }

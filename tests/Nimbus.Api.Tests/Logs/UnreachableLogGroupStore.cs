@@ -34,5 +34,7 @@ internal sealed class UnreachableLogGroupStore : ILogGroupStore
 
     public Task<long> DeleteExpiredAsync(long now, CancellationToken cancellationToken) => throw Reached();
 
+    public Task<IReadOnlyList<LogGroupTrim>> TrimGroupsAsync(long maxBytes, long targetBytes, CancellationToken cancellationToken) => throw Reached();
+
     private static InvalidOperationException Reached() => new("A denied or refused Logs call reached the store.");
 }

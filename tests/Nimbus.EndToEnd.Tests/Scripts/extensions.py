@@ -235,6 +235,19 @@ def case_crash_mid_invoke():
     assert body["errorType"] == "Extension.Crash", body
 
 
+def case_timeout_reset():
+    name = deploy([unique("resetter")], timeout=2)
+    response, body = invoke(name, {"hang": True})
+    assert response.get("FunctionError") == "Unhandled", body
+    assert body["errorType"] == "Sandbox.Timedout", body
+    # The reset: the runtime is stopped, then the extension gets SHUTDOWN with reason timeout (AWS's extensions API page).
+    wait_log(name, "EXTENSION-EVENT SHUTDOWN timeout")
+    # The next invocation gets a new environment, whose extension has seen only it.
+    response, body = invoke(name)
+    assert "FunctionError" not in response, body
+    assert body["events"] == [f"EXTENSION-EVENT INVOKE {body['request_id']}"], body
+
+
 def case_no_register():
     name = deploy(["silent"], env={"NO_REGISTER": "1"}, timeout=2)
     response, body = invoke(name)

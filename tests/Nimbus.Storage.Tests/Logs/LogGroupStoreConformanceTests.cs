@@ -230,6 +230,33 @@ public abstract class LogGroupStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TrimGroupsAsync_OverTheCap_DropsTheOldestEventsAcrossStreams_AndRecountsBytes()
+    {
+        await Groups.CreateGroupAsync(ScopeA, "big", T0, new Dictionary<string, string>(), Token);
+        await Groups.CreateGroupAsync(ScopeA, "small", T0, new Dictionary<string, string>(), Token);
+        await Groups.CreateStreamAsync(ScopeA, "big", "a", T0, Token);
+        await Groups.CreateStreamAsync(ScopeA, "big", "b", T0, Token);
+        await Groups.CreateStreamAsync(ScopeA, "small", "a", T0, Token);
+
+        // Ten 10-byte events, interleaved by time across two streams: 100 bytes in "big", 20 in "small".
+        await Groups.PutEventsAsync(ScopeA, "big", "a", [Event(1, "event-0001"), Event(3, "event-0003"), Event(5, "event-0005"), Event(7, "event-0007"), Event(9, "event-0009")], T0, Token);
+        await Groups.PutEventsAsync(ScopeA, "big", "b", [Event(2, "event-0002"), Event(4, "event-0004"), Event(6, "event-0006"), Event(8, "event-0008"), Event(10, "event-0010")], T0, Token);
+        await Groups.PutEventsAsync(ScopeA, "small", "a", [Event(0, "event-0000"), Event(0, "event-0000")], T0, Token);
+
+        var trims = await Groups.TrimGroupsAsync(maxBytes: 50, targetBytes: 45, Token);
+
+        var trim = Assert.Single(trims);
+        Assert.Equal(new LogGroupTrim(ScopeA.Account, ScopeA.Region, "big", 6, 60), trim);
+        var left = await Groups.FilterEventsAsync(ScopeA, "big", new LogFilterQuery(), _ => true, Token);
+        Assert.Equal(["event-0007", "event-0008", "event-0009", "event-0010"], left.Events.Select(e => e.Message));
+        Assert.Equal(40, (await Groups.GetGroupAsync(ScopeA, "big", Token))!.StoredBytes);
+        Assert.Equal(20, (await Groups.GetGroupAsync(ScopeA, "small", Token))!.StoredBytes);
+        var streams = await Groups.ListStreamsAsync(ScopeA, "big", new LogStreamQuery(), Token);
+        Assert.Equal([(T0 + 7, 20L), (T0 + 8, 20L)], streams.Streams.Select(s => (s.FirstEventTimestamp!.Value, s.StoredBytes)));
+        Assert.Empty(await Groups.TrimGroupsAsync(maxBytes: 50, targetBytes: 45, Token));
+    }
+
+    [Fact]
     public async Task SetTagsAsync_ReplacesTheGroupsTags()
     {
         await Groups.CreateGroupAsync(ScopeA, "g", T0, new Dictionary<string, string> { ["a"] = "1" }, Token);

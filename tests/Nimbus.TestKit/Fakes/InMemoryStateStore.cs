@@ -130,6 +130,19 @@ public sealed partial class InMemoryStateStore :
         }
     }
 
+    public Task<IReadOnlyList<FunctionRecord>> ListSnapStartFunctionsAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var found = _functions.Values
+                .SelectMany(functions => functions.Values)
+                .Where(record => _versions.TryGetValue(new FunctionKey(record.Scope, record.Name), out var versions)
+                    && versions.Values.Any(version => version.SnapStartApplyOn == SnapStart.PublishedVersions))
+                .ToList();
+            return Task.FromResult<IReadOnlyList<FunctionRecord>>(found);
+        }
+    }
+
     public Task<(long FunctionCount, long TotalCodeSize)> GetUsageAsync(Scope scope, CancellationToken cancellationToken)
     {
         lock (_lock)

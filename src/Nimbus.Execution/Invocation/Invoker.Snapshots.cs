@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Nimbus.Core.Arns;
+using Nimbus.Core.Functions;
+using Nimbus.Execution.Environments;
+
+namespace Nimbus.Execution.Invocation;
+
+/// <summary>
+/// SnapStart's snapshots (docs/cold-starts.md#snapstart): per published SnapStart version, a template environment
+/// whose runtime ran the function's init and the before-snapshot hooks and now waits to fork. New environments of the
+/// version start a stand-in (<c>nimbus-init --restore</c>) instead of the runtime, and the template forks the runtime
+/// for them. Templates live in memory: one that is missing (after a restart, or one that died) is made again before the
+/// next new environment of its version needs it.
+/// </summary>
+public sealed partial class Invoker : ISnapshotBuilder
+{
+    /// <summary>Names the template's socket to the runtime client (runtimes/python/bootstrap.py).</summary>
+    internal const string SnapshotSocketVariable = "_NIMBUS_SNAPSHOT_SOCKET";
+
+    /// <summary>AWS gives the init of a SnapStart version up to 15 minutes, not on-demand init's 10 s.</summary>
+    private static readonly TimeSpan SnapshotInitTimeout = TimeSpan.FromMinutes(15);
+
+    private readonly ConcurrentDictionary<string, Task<SnapshotTemplate>> _templates = new(StringComparer.Ordinal);
+
+    public async Task<(string Code, string Reason)?> CreateAsync(Scope scope, FunctionVersion version, CancellationToken cancellationToken)
+    {
+        var template = await TemplateAsync(scope, version, cancellationToken);
+        return template.Failure;
+    }
+
+    public void Delete(Scope scope, string functionName, string? version)
+    {
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"{scope.Account}:{scope.Region}:{functionName}:{(version is null ? "" : version + ":")}");
+        foreach (var key in _templates.Keys)
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal) && _templates.TryRemove(key, out var removed))
+            {
+                _ = DropAsync(removed);
+            }
+        }
+    }
+
+    /// <summary>At shutdown: every template goes (the environments forked from them went before).</summary>
+    private async Task DropTemplatesAsync()
+    {
+        foreach (var key in _templates.Keys)
+        {
+            if (_templates.TryRemove(key, out var removed) && removed.IsCompleted)
+            {
+                await DropAsync(removed);
+            }
+        }
+    }
+
+    /// <summary>Why a version cannot have a snapshot on this host; null when it can.</summary>
+    private string? SnapshotUnsupported(FunctionVersion version)
+    {
+        if (_sandboxes.Name != "process")
+        {
+            // The zygote design under runc (a forked child entering the new environment's namespaces and cgroup) is
+            // not built yet: forking inside the template's container would share its /tmp, network and processes.
+            return $"SnapStart snapshots are not available with the {_sandboxes.Name} sandbox on this Nimbus host yet.";
+        }
+
+        return version.Runtime is { } runtime && runtime.StartsWith("python3.", StringComparison.Ordinal)
+            ? null
+            : $"SnapStart snapshots of {version.Runtime} functions are not available on this Nimbus host yet.";
+    }
+
+    private static string TemplateKey(Scope scope, FunctionVersion version) =>
+        string.Create(CultureInfo.InvariantCulture, $"{scope.Account}:{scope.Region}:{version.Name}:{version.Version}:");
+
+    /// <summary>The version's template, made once (concurrent callers share the making); a dead one is made again.</summary>
+    private async Task<SnapshotTemplate> TemplateAsync(Scope scope, FunctionVersion version, CancellationToken cancellationToken)
+    {
+        var key = TemplateKey(scope, version);
+        while (true)
+        {
+            var making = new TaskCompletionSource<SnapshotTemplate>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var task = _templates.GetOrAdd(key, making.Task);
+            if (task == making.Task)
+            {
+                // Made apart from any one caller's cancellation: others may be waiting for the same template.
+                _ = FillAsync(making, scope, version);
+            }
+
+            var template = await task.WaitAsync(cancellationToken);
+            if (template.Failure is not null || template.Environment!.State != EnvironmentState.Dead) // Set unless Failure.
+            {
+                return template;
+            }
+
+            if (_templates.TryRemove(new KeyValuePair<string, Task<SnapshotTemplate>>(key, task)))
+            {
+                await template.Environment.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task FillAsync(TaskCompletionSource<SnapshotTemplate> making, Scope scope, FunctionVersion version)
+    {
+        try
+        {
+            making.SetResult(await MakeTemplateAsync(scope, version, CancellationToken.None));
+        }
+        catch (Exception e) when (e is IOException or Sandboxes.SandboxStartException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            SnapshotLog.TemplateFailed(_logger, version.Name, version.Version, e.Message);
+            making.SetResult(new SnapshotTemplate(null, "", ("InternalError", e.Message)));
+        }
+    }
+
+    private async Task<SnapshotTemplate> MakeTemplateAsync(Scope scope, FunctionVersion version, CancellationToken cancellationToken)
+    {
+        if (SnapshotUnsupported(version) is { } unsupported)
+        {
+            return new SnapshotTemplate(null, "", ("InternalError", unsupported));
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        var socket = Path.Combine(_socketDirectory, "snap-" + id[..16] + ".sock");
+        var stream = string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy'/'MM'/'dd}/[{version.Version}]{id}");
+        var codeDirectory = await _code.EnsureUnpackedAsync(version.CodeSha256, cancellationToken);
+        var optDirectory = await _layers.EnsureAsync(LayerPackages(version), cancellationToken);
+        if (!await _launcher.PrepareAsync(version, cancellationToken))
+        {
+            return new SnapshotTemplate(null, socket, ("InvalidRuntime", $"The runtime {version.Runtime} is not available on this Nimbus host."));
+        }
+
+        var environment = await StartNewEnvironmentAsync(
+            scope, version, _options.OutboundNetwork, SnapStart.InitializationType, id, stream, codeDirectory, optDirectory, null, launch => WithSnapshotSocket(launch, socket), cancellationToken);
+        RuntimeOutcome outcome;
+        try
+        {
+            outcome = await environment.Initialized.WaitAsync(SnapshotInitTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            await environment.DisposeAsync();
+            return new SnapshotTemplate(null, socket, ("FunctionError.InitTimeout", "The function's init did not finish within 15 minutes."));
+        }
+
+        if (outcome.Kind != OutcomeKind.Ready)
+        {
+            var reason = outcome.Kind == OutcomeKind.InitError ? InitErrorText(outcome) : outcome.ExitDescription ?? "Runtime exited during init";
+            SnapshotLog.TemplateFailed(_logger, version.Name, version.Version, reason);
+            await environment.DisposeAsync();
+            return new SnapshotTemplate(null, socket, ("FunctionError", reason));
+        }
+
+        SnapshotLog.TemplateReady(_logger, version.Name, version.Version);
+        return new SnapshotTemplate(environment, socket, null);
+    }
+
+    /// <summary>"errorType: errorMessage" of a failed init's error JSON.</summary>
+    private static string InitErrorText(RuntimeOutcome outcome)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(outcome.Body);
+            var message = json.RootElement.TryGetProperty("errorMessage", out var m) ? m.GetString() : null;
+            return $"{outcome.ErrorType ?? "Runtime.Unknown"}: {message}";
+        }
+        catch (JsonException)
+        {
+            return outcome.ErrorType ?? "Runtime.Unknown";
+        }
+    }
+
+    private static async Task DropAsync(Task<SnapshotTemplate> making)
+    {
+        var template = await making;
+        if (template.Environment is { } environment)
+        {
+            await environment.DisposeAsync();
+        }
+
+        if (template.SocketPath.Length > 0)
+        {
+            File.Delete(template.SocketPath);
+        }
+    }
+
+    /// <summary>
+    /// The template a new environment of <paramref name="function"/> starts from, or null when it is not a SnapStart
+    /// version or its snapshot cannot be had (it then starts the usual way).
+    /// </summary>
+    private async Task<SnapshotTemplate?> RestoreFromAsync(Scope scope, FunctionVersion function, CancellationToken cancellationToken)
+    {
+        if (!SnapStart.Applies(function) || function.State != FunctionStates.Active)
+        {
+            return null;
+        }
+
+        var template = await TemplateAsync(scope, function, cancellationToken);
+        return template.Failure is null ? template : null;
+    }
+
+    /// <summary>The stand-in for a restored environment's runtime: nimbus-init asking the template to fork.</summary>
+    private RuntimeLaunch RestoreLaunch(RuntimeLaunch launch, SnapshotTemplate template) =>
+        launch with { Command = _options.InitExecutable!, Arguments = ["--restore", template.SocketPath] }; // Resolved by AddNimbusExecution.
+
+    private static RuntimeLaunch WithSnapshotSocket(RuntimeLaunch launch, string socket)
+    {
+        var variables = new List<KeyValuePair<string, string>>(launch.Variables) { new(SnapshotSocketVariable, socket) };
+        return launch with { Variables = variables };
+    }
+
+    private sealed record SnapshotTemplate(ExecutionEnvironment? Environment, string SocketPath, (string Code, string Reason)? Failure);
+
+    private static partial class SnapshotLog
+    {
+        [LoggerMessage(EventId = 3220, Level = LogLevel.Information, Message = "SnapStart snapshot of {FunctionName}:{Version} is ready")]
+        public static partial void TemplateReady(ILogger logger, string functionName, string version);
+
+        [LoggerMessage(EventId = 3221, Level = LogLevel.Warning, Message = "SnapStart snapshot of {FunctionName}:{Version} failed: {Reason}")]
+        public static partial void TemplateFailed(ILogger logger, string functionName, string version, string reason);
+    }
+}

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.EndToEnd.Tests;
+
+/// <summary>
+/// SnapStart under the process sandbox (Scripts/snapstart.py): statuses, AWS's validation, hooks and their order,
+/// AWS_LAMBDA_INITIALIZATION_TYPE, Restore Duration, values of init shared and of after-restore distinct, a failed
+/// init, a version deleted with its snapshot.
+/// </summary>
+public sealed class Boto3SnapStartTests(ProcessServerFixture fixture) : IClassFixture<ProcessServerFixture>
+{
+    [Theory]
+    [InlineData("statuses_hooks_and_restore_report")]
+    [InlineData("init_shared_after_restore_distinct")]
+    [InlineData("validation")]
+    [InlineData("failed_init_fails_the_version")]
+    [InlineData("version_deleted_with_its_snapshot")]
+    public async Task Case_Passes(string name)
+    {
+        var (server, clients) = fixture.Require();
+
+        var result = await clients.Boto3Async("snapstart.py", name);
+
+        Assert.True(result.ExitCode == 0, $"SnapStart case {name} failed: {result}\n--- server\n{server.Output}");
+    }
+}

@@ -1,0 +1,248 @@
+# SPDX-License-Identifier: Apache-2.0
+"""boto3 end-to-end cases for Lambda SnapStart (docs/cold-starts.md#snapstart).
+
+Usage: python snapstart.py CASE [ARG]. The server at NIMBUS_ENDPOINT runs the process sandbox (its functions run as
+host processes, so a function and this script share the host's files and /proc): a test function's init waits for a
+gate file this script creates, and reports its template's pid (the parent of every forked runtime).
+"""
+import concurrent.futures
+import json
+import os
+import sys
+import tempfile
+import time
+import uuid
+
+import botocore.exceptions
+
+from invoke import LAM, ROLE, invoke, invoke_json, make_zip, tail
+
+RUNTIME = "python3.12"
+
+# Init: waits for the gate file named by GATE (when set), registers hooks both ways, keeps a random value. The
+# handler reports what a test needs; with "barrier" it waits until that many invocations are running at once.
+APP = r'''
+import os, random, time
+from snapshot_restore_py import register_before_snapshot, register_after_restore
+
+ORDER = []
+gate = os.environ.get("GATE")
+while gate and not os.path.exists(gate):
+    time.sleep(0.02)
+if os.environ.get("FAIL_INIT"):
+    raise RuntimeError("init failed on purpose")
+INIT_VALUE = random.random()
+AFTER = {}
+
+@register_before_snapshot
+def first_before():
+    ORDER.append("before-1")
+
+def second_before(tag):
+    ORDER.append("before-2:" + tag)
+
+register_before_snapshot(second_before, "arg")
+
+@register_after_restore
+def first_after():
+    ORDER.append("after-1")
+    AFTER["random"] = random.random()
+    AFTER["urandom"] = os.urandom(8).hex()
+
+register_after_restore(lambda: ORDER.append("after-2"))
+
+def handler(event, context):
+    barrier = event.get("barrier")
+    if barrier:
+        open(os.path.join(barrier["dir"], context.aws_request_id), "w").close()
+        deadline = time.time() + 60
+        while len(os.listdir(barrier["dir"])) < barrier["count"] and time.time() < deadline:
+            time.sleep(0.01)
+    return {
+        "order": ORDER,
+        "init": INIT_VALUE,
+        "after": AFTER,
+        "type": os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE"),
+        "pid": os.getpid(),
+        "template": os.getppid(),
+        "stream": context.log_stream_name,
+    }
+'''
+
+
+def create(snap_start=True, runtime=RUNTIME, variables=None, **extra):
+    name = f"snap-{uuid.uuid4().hex[:10]}"
+    args = dict(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler",
+                Code={"ZipFile": make_zip({"app.py": APP})}, **extra)
+    if snap_start:
+        args["SnapStart"] = {"ApplyOn": "PublishedVersions"}
+    if variables:
+        args["Environment"] = {"Variables": variables}
+    LAM.create_function(**args)
+    LAM.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 150})
+    return name
+
+
+def wait_version(name, version, state="Active"):
+    deadline = time.time() + 120
+    while True:
+        config = LAM.get_function_configuration(FunctionName=name, Qualifier=version)
+        if config["State"] == state or time.time() > deadline:
+            assert config["State"] == state, config
+            return config
+        time.sleep(0.1)
+
+
+def publish_ready(name):
+    version = LAM.publish_version(FunctionName=name)["Version"]
+    return version, wait_version(name, version)
+
+
+def expect_error(code, message, call, **kwargs):
+    try:
+        call(**kwargs)
+    except botocore.exceptions.ClientError as e:
+        assert e.response["Error"]["Code"] == code, e.response
+        assert e.response["Error"]["Message"] == message, e.response["Error"]["Message"]
+        return
+    raise AssertionError(f"{call.__name__} succeeded, expected {code}")
+
+
+def case_statuses_hooks_and_restore_report():
+    gate = os.path.join(tempfile.mkdtemp(), "gate")
+    name = create(variables={"GATE": gate})
+    latest = LAM.get_function_configuration(FunctionName=name)
+    assert latest["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "Off"}, latest["SnapStart"]
+
+    published = LAM.publish_version(FunctionName=name)
+    version = published["Version"]
+    assert (published["State"], published["StateReasonCode"]) == ("Pending", "Creating"), published
+    assert published["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "Off"}, published
+    # Init waits for the gate: the snapshot cannot be ready yet.
+    expect_error("SnapStartNotReadyException",
+                 "Lambda is initializing your function. It will be ready to invoke once your function state becomes ACTIVE.",
+                 LAM.invoke, FunctionName=name, Qualifier=version)
+    open(gate, "w").close()
+
+    config = wait_version(name, version)
+    assert config["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}, config["SnapStart"]
+    assert LAM.get_function_configuration(FunctionName=name)["SnapStart"]["OptimizationStatus"] == "Off"
+
+    response, body = invoke(name, {}, Qualifier=version, LogType="Tail")
+    result = json.loads(body)
+    # Before-snapshot hooks run last registered first; after-restore hooks in registration order.
+    assert result["order"] == ["before-2:arg", "before-1", "after-1", "after-2"], result
+    assert result["type"] == "snap-start", result
+    report = [line for line in tail(response).splitlines() if line.startswith("REPORT")][0]
+    assert "\tRestore Duration: " in report and "\tBilled Restore Duration: " in report, report
+    assert "Init Duration" not in report, report
+
+    # $LATEST is not a SnapStart version: it starts the usual way.
+    response, body = invoke(name, {}, LogType="Tail")
+    assert json.loads(body)["type"] == "on-demand", body
+    assert "Init Duration: " in tail(response), tail(response)
+
+
+def case_init_shared_after_restore_distinct():
+    name = create()
+    version, _ = publish_ready(name)
+    barrier = tempfile.mkdtemp()
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(
+            lambda _: invoke_json(name, {"barrier": {"dir": barrier, "count": 2}}, Qualifier=version), range(2)))
+    first, second = results
+    assert first["pid"] != second["pid"], results
+    assert first["template"] == second["template"], results
+    # What init captured is shared (as AWS documents); what the after-restore hooks made is each environment's own.
+    assert first["init"] == second["init"], results
+    assert first["after"]["random"] != second["after"]["random"], results
+    assert first["after"]["urandom"] != second["after"]["urandom"], results
+    assert first["stream"] != second["stream"], results
+
+
+def case_validation():
+    name = f"snap-{uuid.uuid4().hex[:10]}"
+    code = {"ZipFile": make_zip({"app.py": APP})}
+    common = dict(FunctionName=name, Role=ROLE, Handler="app.handler", Code=code)
+    expect_error("InvalidParameterValueException", "python3.11 is not supported for SnapStart enabled functions.",
+                 LAM.create_function, Runtime="python3.11", SnapStart={"ApplyOn": "PublishedVersions"}, **common)
+    expect_error("InvalidParameterValueException", "nodejs20.x is not supported for SnapStart enabled functions.",
+                 LAM.create_function, Runtime="nodejs20.x", SnapStart={"ApplyOn": "PublishedVersions"}, **common)
+    expect_error("InvalidParameterValueException",
+                 "Ephemeral storage greater than 512 MB is not supported for SnapStart enabled functions.",
+                 LAM.create_function, Runtime=RUNTIME, SnapStart={"ApplyOn": "PublishedVersions"},
+                 EphemeralStorage={"Size": 1024}, **common)
+    expect_error("ValidationException",
+                 "1 validation error detected: Value 'Always' at 'snapStart.applyOn' failed to satisfy constraint: "
+                 "Member must satisfy enum value set: [PublishedVersions, None]",
+                 LAM.create_function, Runtime=RUNTIME, SnapStart={"ApplyOn": "Always"}, **common)
+
+    name = create()
+    expect_error("InvalidParameterValueException", "python3.11 is not supported for SnapStart enabled functions.",
+                 LAM.update_function_configuration, FunctionName=name, Runtime="python3.11")
+    version, _ = publish_ready(name)
+    expect_error("InvalidParameterValueException",
+                 "Provisioned Concurrency is not supported for SnapStart enabled functions.",
+                 LAM.put_provisioned_concurrency_config, FunctionName=name, Qualifier=version,
+                 ProvisionedConcurrentExecutions=1)
+
+    # Switched off, the next version is an ordinary one.
+    LAM.update_function_configuration(FunctionName=name, SnapStart={"ApplyOn": "None"})
+    LAM.get_waiter("function_updated_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 150})
+    plain = LAM.publish_version(FunctionName=name)
+    assert plain["Version"] != version and plain["SnapStart"] == {"ApplyOn": "None", "OptimizationStatus": "Off"}, plain
+    assert invoke_json(name, {}, Qualifier=plain["Version"])["type"] == "on-demand"
+
+
+def case_failed_init_fails_the_version():
+    name = create(variables={"FAIL_INIT": "1"})
+    version = LAM.publish_version(FunctionName=name)["Version"]
+    config = wait_version(name, version, state="Failed")
+    assert config["StateReasonCode"] == "FunctionError", config
+    assert "init failed on purpose" in config["StateReason"], config
+    assert config["SnapStart"]["OptimizationStatus"] == "Off", config
+
+
+def case_version_deleted_with_its_snapshot():
+    name = create()
+    version, _ = publish_ready(name)
+    template = invoke_json(name, {}, Qualifier=version)["template"]
+    assert os.path.exists(f"/proc/{template}"), template
+    LAM.delete_function(FunctionName=name, Qualifier=version)
+    deadline = time.time() + 60
+    while os.path.exists(f"/proc/{template}") and _alive(template) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not _alive(template), f"the template {template} outlived its version"
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+def case_before_restart():
+    name = create()
+    version, _ = publish_ready(name)
+    template = invoke_json(name, {}, Qualifier=version)["template"]
+    with open(sys.argv[2], "w") as f:
+        json.dump({"name": name, "version": version, "template": template}, f)
+
+
+def case_after_restart():
+    with open(sys.argv[2]) as f:
+        before = json.load(f)
+    config = LAM.get_function_configuration(FunctionName=before["name"], Qualifier=before["version"])
+    assert (config["State"], config["SnapStart"]["OptimizationStatus"]) == ("Active", "On"), config
+    response, body = invoke(before["name"], {}, Qualifier=before["version"], LogType="Tail")
+    result = json.loads(body)
+    assert result["type"] == "snap-start" and result["order"][-2:] == ["after-1", "after-2"], result
+    assert result["template"] != before["template"], (result, before)
+    assert "\tRestore Duration: " in tail(response), tail(response)
+
+
+if __name__ == "__main__":
+    globals()["case_" + sys.argv[1]]()
+    print("ok")
