@@ -245,6 +245,24 @@ def case_runtimes_in_images():
         LAM.delete_function(FunctionName=name)
 
 
+def case_plain_layouts():
+    """Images FROM a plain distro: no /var at all (WORKDIR /var/task), or a /var without /var/task. Both run; the
+    environment has /var/task (LAMBDA_TASK_ROOT) where the image has no /var, as under runc's own working directory."""
+    layout = os.path.join(images.WORK, "plain")
+    runtime = ("usr/local/bin/bootstrap", "file", images.bootstrap_binary(), 0o755)
+    for tag, entries, workdir, cwd in (
+            ("novar", [runtime], "/var/task", "/var/task"),
+            ("var-no-task", [("var", "dir", None, 0o755), ("var/lib", "dir", None, 0o755), runtime], None, "/")):
+        oci_image.write_layout(layout, tag, [oci_image.layer(entries)], entrypoint=["/usr/local/bin/bootstrap"], workdir=workdir)
+        repository = images.new_repository()
+        images.push(layout, tag, repository)
+        name = _create(f"{images.REGISTRY_HOST}/{repository}:{tag}")
+        response, answer, log = _invoke(name, {"layout": tag})
+        assert "FunctionError" not in response, (tag, answer, log)
+        assert answer["event"] == {"layout": tag} and answer["cwd"] == cwd, (tag, answer)
+        LAM.delete_function(FunctionName=name)
+
+
 def case_images_need_runc():
     """On a server with another sandbox (argv[2] names it), an image function is refused when created, before any pull."""
     sandbox = sys.argv[2]
