@@ -22,6 +22,8 @@ internal sealed partial class ExecutionEnvironment
     private string? _shutdownReason;
     private TaskCompletionSource? _postInvoke;
     private DateTimeOffset _postInvokeDeadline;
+    private bool _postInvokeEnded;
+    private Action<bool>? _postInvokeReport;
 
     /// <summary>Whose log stream output that arrives after the last invocation (a shutdown's) belongs to.</summary>
     public (Core.Arns.Scope Scope, Core.Functions.FunctionVersion Function)? Owner { get; set; }
@@ -58,6 +60,7 @@ internal sealed partial class ExecutionEnvironment
                     _shutdownReason = "timeout";
                 }
 
+                EndPostInvoke(overran: true);
                 return false;
             }
         }
@@ -92,7 +95,46 @@ internal sealed partial class ExecutionEnvironment
         {
             _postInvoke = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _postInvokeDeadline = deadline;
+            _postInvokeEnded = false;
+            _postInvokeReport = null;
         }
+    }
+
+    /// <summary>
+    /// After the runtime answered: when the invocation's post-invoke phase still runs, <paramref name="report"/> is kept
+    /// and called when it ends (its argument: true when it overran its deadline), before the next invocation may start,
+    /// so the invocation's END and REPORT can count the extensions' time as AWS's Duration does. False when the phase
+    /// is over (or there is none): the caller reports now.
+    /// </summary>
+    public bool DeferReport(Action<bool> report)
+    {
+        lock (_lock)
+        {
+            if (_postInvoke is null || _postInvokeEnded)
+            {
+                return false;
+            }
+
+            _postInvokeReport = report;
+            return true;
+        }
+    }
+
+    /// <summary>The post-invoke phase is over (done, overran, or the environment failed): the deferred report, then whoever waits.</summary>
+    private void EndPostInvoke(bool overran)
+    {
+        TaskCompletionSource? pending;
+        Action<bool>? report;
+        lock (_lock)
+        {
+            pending = _postInvoke;
+            report = _postInvokeReport;
+            _postInvokeReport = null;
+            _postInvokeEnded = true;
+        }
+
+        report?.Invoke(overran);
+        pending?.TrySetResult();
     }
 
     /// <summary>The Ready frame says which extensions registered.</summary>
@@ -115,16 +157,7 @@ internal sealed partial class ExecutionEnvironment
         }
     }
 
-    private void OnInvokeDone()
-    {
-        TaskCompletionSource? pending;
-        lock (_lock)
-        {
-            pending = _postInvoke;
-        }
-
-        pending?.TrySetResult();
-    }
+    private void OnInvokeDone() => EndPostInvoke(overran: false);
 
     /// <summary>
     /// SHUTDOWN to the extensions through nimbus-init, then wait for it to exit within the budget and for its last

@@ -81,18 +81,16 @@ internal sealed partial class ExecutionEnvironment
     private void FailAll(string description, string? errorType = null)
     {
         TaskCompletionSource<RuntimeOutcome>? current;
-        TaskCompletionSource? postInvoke;
         bool streamed;
         lock (_lock)
         {
             _state = EnvironmentState.Dead;
             _shutdownReason ??= "failure";
             current = _current;
-            postInvoke = _postInvoke;
             streamed = _streamed is { Delivered: true };
         }
 
-        postInvoke?.TrySetResult();
+        EndPostInvoke(overran: false);
         var exited = new RuntimeOutcome(OutcomeKind.Exited, ErrorType: errorType, ExitDescription: description, Streamed: streamed);
         _initialized.TrySetResult(exited);
         current?.TrySetResult(exited);

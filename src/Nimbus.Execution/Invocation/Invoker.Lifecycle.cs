@@ -232,7 +232,8 @@ public sealed partial class Invoker
         TimeSpan? initDuration,
         ExecutionEnvironment environment,
         bool cold,
-        int provisionedConfigured)
+        int provisionedConfigured,
+        bool report = true)
     {
         ReadOnlyMemory<byte> payload;
         string? functionError = null;
@@ -252,8 +253,12 @@ public sealed partial class Invoker
         }
 
         var reportedError = outcome.Kind == OutcomeKind.FunctionError ? null : errorType;
-        AddLine(lines, PlatformLog.End(request.Function, request.RequestId.Value, _time.GetUtcNow(), Status(outcome.Kind == OutcomeKind.FunctionError ? "Function" : reportedError)));
-        AddLine(lines, Report(request, duration, initDuration, environment, reportedError));
+        if (report)
+        {
+            AddLine(lines, PlatformLog.End(request.Function, request.RequestId.Value, _time.GetUtcNow(), Status(outcome.Kind == OutcomeKind.FunctionError ? "Function" : reportedError)));
+            AddLine(lines, Report(request, duration, initDuration, environment, reportedError));
+        }
+
         Persist(request, environment, lines);
         return new InvocationResult
         {

@@ -148,7 +148,9 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 
         var duration = _time.GetElapsedTime(clock);
         lines.AddRange(environment.Output.Drain());
-        var result = Complete(request, outcome, lines, duration, initDuration, environment, cold, ProvisionedFor(group));
+        var deferred = outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError
+            && environment.DeferReport(overran => ReportAfterPostInvoke(request, outcome.Kind, clock, initDuration, environment, overran));
+        var result = Complete(request, outcome, lines, duration, initDuration, environment, cold, ProvisionedFor(group), report: !deferred);
         if (outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError)
         {
             environment.MarkIdle(_time.GetUtcNow());

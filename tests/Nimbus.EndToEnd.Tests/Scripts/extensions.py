@@ -212,8 +212,12 @@ def case_post_invoke_does_not_delay_answer():
     first = body["request_id"]
     listener.settimeout(30)
     connection, _ = listener.accept()
+    # The extension holds the phase at least this long after the caller had its answer.
+    held = time.monotonic()
+    time.sleep(0.3)
     connection.sendall(b"go")
     connection.close()
+    held = time.monotonic() - held
     response, body = invoke(name)
     second = body["request_id"]
     assert body["events"] == [f"EXTENSION-EVENT INVOKE {first}", f"EXTENSION-EVENT INVOKE {second}"], body
@@ -221,6 +225,13 @@ def case_post_invoke_does_not_delay_answer():
     connection.sendall(b"go")
     connection.close()
     wait_log(name, f"EXTENSION-RELEASED {first} go")
+    # AWS counts the post-invoke phase in Duration: the first REPORT comes after the release and includes the hold.
+    wait_log(name, f"REPORT RequestId: {first}")
+    text = log_text(name)
+    assert text.index(f"EXTENSION-RELEASED {first} go") < text.index(f"REPORT RequestId: {first}"), text
+    report = next(l for l in text.splitlines() if l.startswith(f"REPORT RequestId: {first}"))
+    duration_ms = float(report.split("Duration: ")[1].split(" ms")[0])
+    assert duration_ms >= held * 1000 - 1, (duration_ms, held, report)
 
 
 def case_crash_mid_invoke():

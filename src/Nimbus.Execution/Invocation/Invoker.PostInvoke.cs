@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Execution.Environments;
+using Nimbus.Execution.Logs;
+
+namespace Nimbus.Execution.Invocation;
+
+/// <summary>
+/// An invocation whose INVOKE extensions were still busy when the runtime answered: the caller has its answer, and the
+/// END and REPORT lines wait for the post-invoke phase, whose time AWS counts in Duration ("there is no independent
+/// post-invoke phase": AWS's extensions API page). The caller's log tail then ends with the function's output.
+/// </summary>
+public sealed partial class Invoker
+{
+    /// <summary>Called by the environment when the phase ends, before its next invocation may start.</summary>
+    private void ReportAfterPostInvoke(InvocationRequest request, OutcomeKind kind, long clock, TimeSpan? initDuration, ExecutionEnvironment environment, bool overran)
+    {
+        var duration = _time.GetElapsedTime(clock);
+        var lines = environment.Output.Drain();
+        var status = overran ? "timeout" : kind == OutcomeKind.FunctionError ? "error" : "success";
+        AddLine(lines, PlatformLog.End(request.Function, request.RequestId.Value, _time.GetUtcNow(), status));
+        AddLine(lines, Report(request, duration, initDuration, environment, overran ? "Sandbox.Timedout" : null));
+        Persist(request, environment, lines);
+    }
+}
