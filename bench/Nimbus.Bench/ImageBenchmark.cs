@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Nimbus.Bench;
 
 /// <summary>
-/// images (runc sandbox): (1) the cold first invoke of a function from a cached container image against the same
+/// images (runc sandbox; NIMBUS_BENCH_IMAGES_SANDBOX=bwrap for bwrap's): (1) the cold first invoke of a function from a cached container image against the same
 /// code (the static C runtime of the image tests) as a provided.al2023 zip; target (issue "More ways to ship code")
 /// ≤ 1.1×. (2) The first pull of a 100 MB image from the built-in registry (manifest, config, layer over loopback
 /// HTTP) against the same bytes by one loopback GET from a bare Kestrel in the bench's process; target ≥ 200 MB/s.
@@ -23,9 +23,10 @@ internal static class ImageBenchmark
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
         Report.Heading($"images: cold start from a cached image vs the same code as a zip ({Iterations} functions each), first pull of a 100 MB image");
-        Report.Line("cold figure: CreateFunction until Active (not timed), then the first Invoke, timed by the client (runc sandbox for both)");
+        var sandbox = Environment.GetEnvironmentVariable("NIMBUS_BENCH_IMAGES_SANDBOX") is "bwrap" ? "bwrap" : "runc";
+        Report.Line($"cold figure: CreateFunction until Active (not timed), then the first Invoke, timed by the client ({sandbox} sandbox for both)");
         var bootstrap = await ImagePusher.CompileBootstrapAsync(session.Location.RepositoryRoot, cancellationToken);
-        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken, sandbox: "runc");
+        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken, sandbox: sandbox);
         using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);
         var pusher = new ImagePusher(http, nimbus.BaseAddress);

@@ -11,6 +11,7 @@ public sealed class Boto3ImageRuntimeTests(ImagesServerFixture fixture) : IClass
 {
     [Theory]
     [InlineData("runtimes_in_images")]
+    [InlineData("plain_layouts")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

@@ -8,12 +8,14 @@ namespace Nimbus.EndToEnd.Tests;
 /// </summary>
 public sealed class BwrapImageTests(BwrapImagesServerFixture fixture) : IClassFixture<BwrapImagesServerFixture>
 {
-    [Fact]
-    public async Task RuntimesInImages_BwrapSandbox_RunAsUnderRunc()
+    [Theory]
+    [InlineData("runtimes_in_images")]
+    [InlineData("plain_layouts")]
+    public async Task Case_BwrapSandbox_RunsAsUnderRunc(string name)
     {
         var (server, clients) = fixture.Require();
 
-        var result = await clients.Boto3Async("image_runtimes.py", "runtimes_in_images", server.DataDir);
+        var result = await clients.Boto3Async("image_runtimes.py", name, server.DataDir);
 
         Assert.True(result.ExitCode == 0, $"failed: {result}\n--- server\n{server.Output}");
         Assert.EndsWith("ok", result.StandardOutput.TrimEnd(), StringComparison.Ordinal);

@@ -19,6 +19,19 @@ internal sealed class RegistryCredentials(string path)
     /// <summary>The user and password for <paramref name="registry"/> (host[:port]), or null when the file has none.</summary>
     public (string User, string Password)? Find(string registry)
     {
+        try
+        {
+            return FindIn(registry);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+            // Never the parser's message: it may quote the file's content.
+            throw new RegistryAccessException($"{path} is not a valid auth file (Docker's config.json format)");
+        }
+    }
+
+    private (string User, string Password)? FindIn(string registry)
+    {
         byte[] content;
         try
         {

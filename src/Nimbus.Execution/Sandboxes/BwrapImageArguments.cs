@@ -24,6 +24,12 @@ internal static class BwrapImageArguments
                 : ["--ro-bind", entry.FullName, "/" + entry.Name]);
         }
 
+        if (!Path.Exists(Path.Combine(image, "var")))
+        {
+            // LAMBDA_TASK_ROOT exists in every environment, also in an image without /var.
+            args.AddRange(["--dir", "/var/task"]);
+        }
+
         // On its own network the sandbox's generated files; on the host's, the host's resolver (as for .zip functions).
         var etc = new DirectoryInfo(Path.Combine(image, "etc"));
         if (etc.Exists && etc.LinkTarget is null)

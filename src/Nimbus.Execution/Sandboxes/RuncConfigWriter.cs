@@ -86,7 +86,9 @@ internal static class RuncConfigWriter
         }
 
         WriteStrings(json, "env", env);
-        json.WriteString("cwd", "/var/task");
+        // runc makes a missing cwd, which fails inside an image's read-only /var (a plain distro's has no task/):
+        // an image's container starts in /, and nimbus-init changes to the runtime's working directory itself.
+        json.WriteString("cwd", spec.ImageRoot is null ? "/var/task" : "/");
         json.WriteStartObject("capabilities");
         foreach (var set in (ReadOnlySpan<string>)["bounding", "effective", "inheritable", "permitted", "ambient"])
         {

@@ -64,6 +64,12 @@ internal static class RuncImageRoot
             }
         }
 
+        if (!Path.Exists(Path.Combine(image, "var")))
+        {
+            // LAMBDA_TASK_ROOT exists in every environment, also in an image without /var.
+            Directory.CreateDirectory(Path.Combine(rootfs, "var", "task"));
+        }
+
         // The sandbox's own name resolution (the NAT's DNS, localhost) over the image's files, where the image has them
         // to mount on, as container engines do.
         foreach (var name in (ReadOnlySpan<string>)["resolv.conf", "hosts"])

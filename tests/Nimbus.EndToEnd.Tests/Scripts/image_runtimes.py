@@ -4,7 +4,7 @@
 Usage: python image_runtimes.py CASE [DATA_DIR]. One image is built here without Docker, laid out as AWS's Lambda base
 images are (aws-lambda-base-images: ENTRYPOINT /lambda-entrypoint.sh, CMD the handler, the interpreter under
 /var/lang, the runtime under /var/runtime, the code in /var/task, /usr/local/bin/aws-lambda-rie for local runs), with
-the host's dash, C library and Python 3.11 copied in. Its functions start it three ways:
+the host's dash, C library and Python (the interpreter running this script) copied in. Its functions start it three ways:
 
 - as a base image: /lambda-entrypoint.sh execs /var/runtime/bootstrap because AWS_LAMBDA_RUNTIME_API is set (the
   aws-lambda-rie in the image is a trap that fails the start if it is ever run);
@@ -26,9 +26,11 @@ import images
 import oci_image
 from invoke import LAM, ROLE
 
-PYTHON = "/root/.pyenv/versions/3.11.7"
+# The interpreter running this script (NIMBUS_TEST_PYTHON, a pyenv build with a shared libpython) is the one copied in.
+PYTHON = sys.base_prefix
+V = f"{sys.version_info[0]}.{sys.version_info[1]}"
 STDLIB_SKIPPED = {"test", "site-packages", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3", "pydoc_data",
-                  "__pycache__", "config-3.11-x86_64-linux-gnu"}
+                  "__pycache__", f"config-{V}-x86_64-linux-gnu"}
 
 ENTRYPOINT_SH = b"""#!/bin/sh
 # What AWS's base images do at start: the handler is the one argument; the emulator only when no Runtime API is given.
@@ -118,8 +120,8 @@ def _runtime_client():
 
 def _host_libraries():
     """The host's shared libraries that dash, Python and its extension modules load (zlib, libffi, OpenSSL, ...)."""
-    binaries = ["/bin/dash", f"{PYTHON}/bin/python3.11"]
-    dynload = f"{PYTHON}/lib/python3.11/lib-dynload"
+    binaries = ["/bin/dash", f"{PYTHON}/bin/python{V}"]
+    dynload = f"{PYTHON}/lib/python{V}/lib-dynload"
     binaries += [os.path.join(dynload, name) for name in sorted(os.listdir(dynload)) if name.endswith(".so") and not name.startswith("_tkinter")]
     output = subprocess.run(["ldd", *binaries], capture_output=True, text=True).stdout
     libraries = {}
@@ -132,7 +134,7 @@ def _host_libraries():
 
 
 def _system_layer():
-    """The host's dash as /bin/sh with its C library, and Python 3.11 under /var/lang (stdlib without its tests)."""
+    """The host's dash as /bin/sh with its C library, and this Python under /var/lang (stdlib without its tests)."""
     entries = [(d, "dir", None, 0o755) for d in (
         "bin", "lib", "lib/x86_64-linux-gnu", "lib64", "usr", "usr/local", "usr/local/bin", "var", "var/lang",
         "var/lang/bin", "var/lang/lib", "var/runtime", "var/task", "etc", "opt")]
@@ -140,15 +142,15 @@ def _system_layer():
                 ("lib64/ld-linux-x86-64.so.2", "host", os.path.realpath("/lib64/ld-linux-x86-64.so.2"), 0o755)]
     for library, path in sorted(_host_libraries().items()):
         entries.append(("lib/x86_64-linux-gnu/" + library, "host", os.path.realpath(path), 0o755))
-    entries += [("var/lang/bin/python3.11", "host", f"{PYTHON}/bin/python3.11", 0o755),
-                ("var/lang/bin/python3", "symlink", "python3.11", 0o777),
-                ("var/lang/lib/libpython3.11.so.1.0", "host", f"{PYTHON}/lib/libpython3.11.so.1.0", 0o755),
-                ("usr/local/bin/python", "symlink", "/var/lang/bin/python3.11", 0o777)]
-    stdlib = f"{PYTHON}/lib/python3.11"
+    entries += [(f"var/lang/bin/python{V}", "host", f"{PYTHON}/bin/python{V}", 0o755),
+                ("var/lang/bin/python3", "symlink", f"python{V}", 0o777),
+                (f"var/lang/lib/libpython{V}.so.1.0", "host", f"{PYTHON}/lib/libpython{V}.so.1.0", 0o755),
+                ("usr/local/bin/python", "symlink", f"/var/lang/bin/python{V}", 0o777)]
+    stdlib = f"{PYTHON}/lib/python{V}"
     for directory, subdirectories, files in os.walk(stdlib):
         subdirectories[:] = sorted(d for d in subdirectories if d not in STDLIB_SKIPPED)
         relative = os.path.relpath(directory, stdlib)
-        inside = "var/lang/lib/python3.11" + ("" if relative == "." else "/" + relative)
+        inside = f"var/lang/lib/python{V}" + ("" if relative == "." else "/" + relative)
         entries.append((inside, "dir", None, 0o755))
         for name in sorted(files):
             if not os.path.islink(os.path.join(directory, name)) and not name.startswith("_tkinter"):
@@ -159,7 +161,7 @@ def _system_layer():
 def _function_layer():
     with open(_runtime_client(), "rb") as source:
         client = source.read()
-    site = "var/lang/lib/python3.11/site-packages"
+    site = f"var/lang/lib/python{V}/site-packages"
     return oci_image.layer([
         ("lambda-entrypoint.sh", "file", ENTRYPOINT_SH, 0o755),
         ("usr/local/bin/aws-lambda-rie", "file", RIE_TRAP, 0o755),
@@ -209,7 +211,7 @@ def case_runtimes_in_images():
     assert "FunctionError" not in response, (answer, log)
     assert "aws-lambda-rie" not in log, log
     assert answer["which"] == "handler" and answer["handler"] == "app.handler" and answer["event"] == {"n": 1}, answer
-    assert answer["executable"] == "/var/lang/bin/python3.11" and answer["version"] == [3, 11], answer
+    assert answer["executable"] == f"/var/lang/bin/python{V}" and answer["version"] == list(sys.version_info[:2]), answer
     assert answer["cwd"] == "/var/task" and answer["task_root"] == "/var/task" and answer["runtime_dir"] == "/var/runtime", answer
     assert answer["function_name"] == base and answer["request_id"] == response["ResponseMetadata"]["RequestId"], answer
     assert answer["image_var"] == "from-image" and answer["uid"] == 993 and answer["via"] is None, answer
@@ -240,6 +242,24 @@ def case_runtimes_in_images():
     assert answer == {"which": "custom", "event": {"n": 4}, "handler": "custom.handler", "deadline": True}, answer
 
     for name in (base, ric, custom):
+        LAM.delete_function(FunctionName=name)
+
+
+def case_plain_layouts():
+    """Images FROM a plain distro: no /var at all (WORKDIR /var/task), or a /var without /var/task. Both run; the
+    environment has /var/task (LAMBDA_TASK_ROOT) where the image has no /var, as under runc's own working directory."""
+    layout = os.path.join(images.WORK, "plain")
+    runtime = ("usr/local/bin/bootstrap", "file", images.bootstrap_binary(), 0o755)
+    for tag, entries, workdir, cwd in (
+            ("novar", [runtime], "/var/task", "/var/task"),
+            ("var-no-task", [("var", "dir", None, 0o755), ("var/lib", "dir", None, 0o755), runtime], None, "/")):
+        oci_image.write_layout(layout, tag, [oci_image.layer(entries)], entrypoint=["/usr/local/bin/bootstrap"], workdir=workdir)
+        repository = images.new_repository()
+        images.push(layout, tag, repository)
+        name = _create(f"{images.REGISTRY_HOST}/{repository}:{tag}")
+        response, answer, log = _invoke(name, {"layout": tag})
+        assert "FunctionError" not in response, (tag, answer, log)
+        assert answer["event"] == {"layout": tag} and answer["cwd"] == cwd, (tag, answer)
         LAM.delete_function(FunctionName=name)
 
 

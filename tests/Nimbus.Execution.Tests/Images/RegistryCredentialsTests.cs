@@ -51,4 +51,18 @@ public sealed class RegistryCredentialsTests : IDisposable
 
         Assert.Equal(("u", "p"), credentials.Find("r.example.com"));
     }
+
+    [Theory]
+    [InlineData("""{"auths": {"r.example.com": {"auth": "not base64!"}}}""")]
+    [InlineData("""{"auths": {"r.example.com": {"username": 1, "password": "secret-in-file"}}}""")]
+    [InlineData("""{"auths": secret-in-file""")]
+    public void Find_MalformedFile_RefusedWithoutQuotingIt(string content)
+    {
+        File.WriteAllText(_path, content);
+
+        var error = Assert.Throws<RegistryAccessException>(() => new RegistryCredentials(_path).Find("r.example.com"));
+
+        Assert.DoesNotContain("secret", error.Message, StringComparison.Ordinal);
+        Assert.Contains(_path, error.Message, StringComparison.Ordinal);
+    }
 }
