@@ -20,6 +20,21 @@ internal static class FunctionCode
     };
 
     /// <summary>A zip of files with their Unix modes (an extension must be executable).</summary>
+    /// <summary>One binary file (e.g. an executable) in a zip, with its mode.</summary>
+    public static byte[] Zip(string name, byte[] content, int mode)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var entry = zip.CreateEntry(name);
+            entry.ExternalAttributes = (mode | 0x8000) << 16;
+            using var stream = entry.Open();
+            stream.Write(content);
+        }
+
+        return buffer.ToArray();
+    }
+
     public static byte[] Zip(params (string Name, string Content, int Mode)[] files)
     {
         using var buffer = new MemoryStream();
