@@ -56,7 +56,9 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             return id;
         }
 
-        if (create)
+        // The usual case is a group that exists: one SELECT; the INSERT (and a second SELECT) only when it does not.
+        var found = await SelectGroupAsync(scope, name, cancellationToken);
+        if (found is null && create)
         {
             await using var insert = CreateCommand(
                 _connection,
@@ -65,17 +67,23 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             AddKey(insert, scope, name);
             insert.Parameters.AddWithValue("@now", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
+            found = await SelectGroupAsync(scope, name, cancellationToken);
         }
 
-        await using var select = CreateCommand(_connection, _transaction, "SELECT id FROM log_groups WHERE account = @account AND region = @region AND name = @name");
-        AddKey(select, scope, name);
-        if (await select.ExecuteScalarAsync(cancellationToken) is not long found)
+        if (found is null)
         {
             return null;
         }
 
-        _groups[key] = found;
+        _groups[key] = found.Value;
         return found;
+    }
+
+    private async Task<long?> SelectGroupAsync(Scope scope, string name, CancellationToken cancellationToken)
+    {
+        await using var select = CreateCommand(_connection, _transaction, "SELECT id FROM log_groups WHERE account = @account AND region = @region AND name = @name");
+        AddKey(select, scope, name);
+        return await select.ExecuteScalarAsync(cancellationToken) as long?;
     }
 
     public async Task<long?> StreamAsync(long group, string name, long now, bool create, CancellationToken cancellationToken)
@@ -85,7 +93,8 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             return id;
         }
 
-        if (create)
+        var found = await SelectStreamAsync(group, name, cancellationToken);
+        if (found is null && create)
         {
             await using var insert = CreateCommand(
                 _connection,
@@ -95,18 +104,24 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             insert.Parameters.AddWithValue("@name", name);
             insert.Parameters.AddWithValue("@now", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
+            found = await SelectStreamAsync(group, name, cancellationToken);
         }
 
-        await using var select = CreateCommand(_connection, _transaction, "SELECT id FROM log_streams WHERE group_id = @group AND name = @name");
-        select.Parameters.AddWithValue("@group", group);
-        select.Parameters.AddWithValue("@name", name);
-        if (await select.ExecuteScalarAsync(cancellationToken) is not long found)
+        if (found is null)
         {
             return null;
         }
 
-        _streams[(group, name)] = found;
+        _streams[(group, name)] = found.Value;
         return found;
+    }
+
+    private async Task<long?> SelectStreamAsync(long group, string name, CancellationToken cancellationToken)
+    {
+        await using var select = CreateCommand(_connection, _transaction, "SELECT id FROM log_streams WHERE group_id = @group AND name = @name");
+        select.Parameters.AddWithValue("@group", group);
+        select.Parameters.AddWithValue("@name", name);
+        return await select.ExecuteScalarAsync(cancellationToken) as long?;
     }
 
     public async Task InsertAsync(long group, long stream, IReadOnlyList<LogEvent> events, long ingestion, CancellationToken cancellationToken)
