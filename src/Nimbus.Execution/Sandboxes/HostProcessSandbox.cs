@@ -58,6 +58,7 @@ internal abstract class HostProcessSandbox : ISandbox
 
         Kill();
         await Exited;
+        _memory.Dispose();
         Process.Dispose();
         try
         {

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 
 namespace Nimbus.Execution.Sandboxes;
 
 /// <summary>
 /// Peak memory of a process tree without a cgroup: the sum of the high-water marks (VmHWM) of a root process's
 /// descendants (the runtime and what it started). The tree is walked once and again only when one of the known
-/// processes is gone, so a warm invocation reads one small /proc file per process. Used by the backends that set
-/// no memory cgroup (process, bwrap).
+/// processes is gone, so a warm invocation reads one small /proc file per process, through a handle kept open (an
+/// open and a path walk less per read; a handle of a process that ended fails its read instead of reading a new
+/// process that got the same id). Used by the backends that set no memory cgroup (process, bwrap).
 /// </summary>
-internal sealed class ProcessTreeMemory(int rootPid)
+internal sealed class ProcessTreeMemory(int rootPid) : IDisposable
 {
     private List<int>? _descendants;
+    private List<SafeFileHandle?>? _handles;
 
     /// <summary>The sum of the high-water marks (VmHWM) of the root's descendants, or null when /proc cannot tell.</summary>
     public long? PeakMemoryBytes()
@@ -19,15 +22,18 @@ internal sealed class ProcessTreeMemory(int rootPid)
         try
         {
             var pids = _descendants;
-            if (pids is null || pids.Count == 0)
+            var handles = _handles;
+            if (pids is null || handles is null || pids.Count == 0)
             {
+                CloseHandles();
                 pids = _descendants = Descendants(rootPid);
+                handles = _handles = new List<SafeFileHandle?>(new SafeFileHandle?[pids.Count]);
             }
 
             long total = 0;
-            foreach (var pid in pids)
+            for (var i = 0; i < pids.Count; i++)
             {
-                var peak = ReadHighWaterMark(pid);
+                var peak = ReadHighWaterMark(pids[i], handles, i);
                 if (peak < 0)
                 {
                     // A process ended (or a new one may have started): walk the tree again next time.
@@ -87,21 +93,37 @@ internal sealed class ProcessTreeMemory(int rootPid)
         return result;
     }
 
+    public void Dispose() => CloseHandles();
+
+    private void CloseHandles()
+    {
+        if (_handles is { } handles)
+        {
+            foreach (var handle in handles)
+            {
+                handle?.Dispose();
+            }
+
+            _handles = null;
+        }
+    }
+
     /// <summary>VmHWM of a process in bytes, or -1 when it no longer exists.</summary>
-    private static long ReadHighWaterMark(int pid)
+    private static long ReadHighWaterMark(int pid, List<SafeFileHandle?> handles, int index)
     {
         Span<byte> buffer = stackalloc byte[2048];
         int length;
         try
         {
-            using var handle = File.OpenHandle($"/proc/{pid}/status");
+            var handle = handles[index] ??= File.OpenHandle($"/proc/{pid}/status");
             length = RandomAccess.Read(handle, buffer, 0);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException or ObjectDisposedException)
         {
             return -1;
         }
-        catch (DirectoryNotFoundException)
+
+        if (length == 0)
         {
             return -1;
         }
