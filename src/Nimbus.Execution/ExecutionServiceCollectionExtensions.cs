@@ -81,7 +81,8 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<ILogger<Invoker>>(),
             sp.GetRequiredService<ConcurrencyGate>(),
             sp.GetRequiredService<StemCellPool>(),
-            sp.GetService<IImageService>()));
+            sp.GetService<IImageService>(),
+            sp.GetService<Nimbus.Core.Metrics.IMetricsRecorder>()));
         services.AddOptions<StemCellOptions>();
         services.TryAddSingleton(sp =>
         {

@@ -19,4 +19,5 @@ public enum LambdaMetric
     AsyncEventAge,
     AsyncEventsDropped,
     RecursiveInvocationsDropped,
+    PostRuntimeExtensionsDuration,
 }

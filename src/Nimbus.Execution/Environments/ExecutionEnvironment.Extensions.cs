@@ -28,6 +28,9 @@ internal sealed partial class ExecutionEnvironment
     /// <summary>Whose log stream output that arrives after the last invocation (a shutdown's) belongs to.</summary>
     public (Core.Arns.Scope Scope, Core.Functions.FunctionVersion Function)? Owner { get; set; }
 
+    /// <summary>True when extensions registered for INVOKE: each invocation has a post-invoke phase.</summary>
+    public bool HasInvokeExtensions => Volatile.Read(ref _invokeExtensions) > 0;
+
     /// <summary>True when extensions registered: the shutdown waits for them.</summary>
     public bool HasExtensions => Volatile.Read(ref _externalExtensions) + Volatile.Read(ref _internalExtensions) > 0;
 

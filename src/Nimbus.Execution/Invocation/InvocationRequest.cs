@@ -19,6 +19,9 @@ public sealed record InvocationRequest
     /// <summary>The ARN the caller invoked (with the qualifier it used, if any).</summary>
     public required string InvokedFunctionArn { get; init; }
 
+    /// <summary>The version or alias the caller named, if any (the metrics' Resource dimension).</summary>
+    public string? Qualifier { get; init; }
+
     public ReadOnlyMemory<byte> Payload { get; init; }
 
     /// <summary>The client context as JSON text (decoded from X-Amz-Client-Context's base64).</summary>

@@ -73,6 +73,7 @@ public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions
             Scope = target.Scope,
             Function = target.Version,
             InvokedFunctionArn = target.InvokedFunctionArn,
+            Qualifier = target.Qualifier,
             OutboundNetwork = target.OutboundNetwork,
             Payload = payload,
             ClientContext = clientContext,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.Metrics;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Logs;
 
@@ -12,9 +13,10 @@ namespace Nimbus.Execution.Invocation;
 public sealed partial class Invoker
 {
     /// <summary>Called by the environment when the phase ends, before its next invocation may start.</summary>
-    private void ReportAfterPostInvoke(InvocationRequest request, OutcomeKind kind, long clock, TimeSpan? initDuration, ExecutionEnvironment environment, bool overran)
+    private void ReportAfterPostInvoke(InvocationRequest request, OutcomeKind kind, long clock, TimeSpan answeredAfter, TimeSpan? initDuration, ExecutionEnvironment environment, bool overran)
     {
         var duration = _time.GetElapsedTime(clock);
+        _metrics?.Lambda(request.Scope, request.Function.Name, request.Qualifier, LambdaMetric.PostRuntimeExtensionsDuration, (duration - answeredAfter).TotalMilliseconds);
         var lines = environment.Output.Drain();
         var status = overran ? "timeout" : kind == OutcomeKind.FunctionError ? "error" : "success";
         AddLine(lines, PlatformLog.End(request.Function, request.RequestId.Value, _time.GetUtcNow(), status));

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Nimbus.Core.Images;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Metrics;
 using Nimbus.Core.Storage;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
@@ -33,6 +34,7 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
     private readonly string _socketDirectory;
     private readonly StemCellPool? _stemCells;
     private readonly IImageService? _images;
+    private readonly IMetricsRecorder? _metrics;
 
     internal Invoker(
         ISandboxFactory sandboxes,
@@ -45,8 +47,10 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         ILogger<Invoker> logger,
         ConcurrencyGate gate,
         StemCellPool? stemCells = null,
-        IImageService? images = null)
+        IImageService? images = null,
+        IMetricsRecorder? metrics = null)
     {
+        _metrics = metrics is { Enabled: true } ? metrics : null;
         _stemCells = stemCells;
         _images = images;
         _sandboxes = sandboxes;
@@ -149,7 +153,12 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         var duration = _time.GetElapsedTime(clock);
         lines.AddRange(environment.Output.Drain());
         var deferred = outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError
-            && environment.DeferReport(overran => ReportAfterPostInvoke(request, outcome.Kind, clock, initDuration, environment, overran));
+            && environment.DeferReport(overran => ReportAfterPostInvoke(request, outcome.Kind, clock, duration, initDuration, environment, overran));
+        if (!deferred && environment.HasInvokeExtensions)
+        {
+            // The extensions were back before the runtime answered: no time after it.
+            _metrics?.Lambda(request.Scope, request.Function.Name, request.Qualifier, LambdaMetric.PostRuntimeExtensionsDuration, 0);
+        }
         var result = Complete(request, outcome, lines, duration, initDuration, environment, cold, ProvisionedFor(group), report: !deferred);
         if (outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError)
         {

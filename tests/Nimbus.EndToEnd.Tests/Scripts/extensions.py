@@ -4,6 +4,7 @@
 Usage: python extensions.py CASE. Each case publishes a layer with extensions/ executables (Python, standard
 library only), deploys a function using it, and asserts what the extension and the function saw.
 """
+import datetime
 import io
 import json
 import os
@@ -23,6 +24,7 @@ PYTHON = sys.executable
 CONFIG = botocore.config.Config(retries={"max_attempts": 1}, read_timeout=90)
 LAM = boto3.client("lambda", endpoint_url=ENDPOINT, region_name=REGION, config=CONFIG)
 LOGS = boto3.client("logs", endpoint_url=ENDPOINT, region_name=REGION, config=CONFIG)
+CW = boto3.client("cloudwatch", endpoint_url=ENDPOINT, region_name=REGION, config=CONFIG)
 
 # An extension: registers for INVOKE and SHUTDOWN, subscribes to the Telemetry API, and records what it sees in /tmp
 # (shared with the function) and on stdout (the function's log stream).
@@ -232,6 +234,15 @@ def case_post_invoke_does_not_delay_answer():
     report = next(l for l in text.splitlines() if l.startswith(f"REPORT RequestId: {first}"))
     duration_ms = float(report.split("Duration: ")[1].split(" ms")[0])
     assert duration_ms >= held * 1000 - 1, (duration_ms, held, report)
+    # AWS/Lambda's PostRuntimeExtensionsDuration: one sample per invocation; the held one is at least the hold.
+    now = datetime.datetime.now(datetime.timezone.utc)
+    points = CW.get_metric_statistics(Namespace="AWS/Lambda", MetricName="PostRuntimeExtensionsDuration",
+                                      Dimensions=[{"Name": "FunctionName", "Value": name}],
+                                      StartTime=now - datetime.timedelta(minutes=55), EndTime=now + datetime.timedelta(minutes=2),
+                                      Period=3600, Statistics=["SampleCount", "Maximum"])["Datapoints"]
+    assert len(points) == 1 and points[0]["SampleCount"] >= 1, points
+    assert points[0]["Maximum"] >= held * 1000 - 1, (points, held)
+    assert points[0]["Unit"] == "Milliseconds", points
 
 
 def case_crash_mid_invoke():
