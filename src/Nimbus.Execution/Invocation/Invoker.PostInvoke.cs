@@ -12,6 +12,13 @@ namespace Nimbus.Execution.Invocation;
 /// </summary>
 public sealed partial class Invoker
 {
+    /// <summary>
+    /// Hands the environment the report to write when the phase ends. Apart from RunAsync so that the closure (and the
+    /// captured state) is allocated only for environments with INVOKE extensions, not on every invocation.
+    /// </summary>
+    private bool DeferReport(InvocationRequest request, OutcomeKind kind, long clock, TimeSpan answeredAfter, TimeSpan? initDuration, ExecutionEnvironment environment) =>
+        environment.DeferReport(overran => ReportAfterPostInvoke(request, kind, clock, answeredAfter, initDuration, environment, overran));
+
     /// <summary>Called by the environment when the phase ends, before its next invocation may start.</summary>
     private void ReportAfterPostInvoke(InvocationRequest request, OutcomeKind kind, long clock, TimeSpan answeredAfter, TimeSpan? initDuration, ExecutionEnvironment environment, bool overran)
     {

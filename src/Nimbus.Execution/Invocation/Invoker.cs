@@ -153,7 +153,8 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         var duration = _time.GetElapsedTime(clock);
         lines.AddRange(environment.Output.Drain());
         var deferred = outcome.Kind is OutcomeKind.Success or OutcomeKind.FunctionError
-            && environment.DeferReport(overran => ReportAfterPostInvoke(request, outcome.Kind, clock, duration, initDuration, environment, overran));
+            && environment.HasInvokeExtensions
+            && DeferReport(request, outcome.Kind, clock, duration, initDuration, environment);
         if (!deferred && environment.HasInvokeExtensions)
         {
             // The extensions were back before the runtime answered: no time after it.

@@ -233,6 +233,8 @@ def case_post_invoke_does_not_delay_answer():
     assert text.index(f"EXTENSION-RELEASED {first} go") < text.index(f"REPORT RequestId: {first}"), text
     report = next(l for l in text.splitlines() if l.startswith(f"REPORT RequestId: {first}"))
     duration_ms = float(report.split("Duration: ")[1].split(" ms")[0])
+    # Not a timing figure: the test itself holds the phase open `held` seconds, so a Duration below that means the
+    # phase was not counted (the behaviour under test); no machine speed can make a correct server fail it.
     assert duration_ms >= held * 1000 - 1, (duration_ms, held, report)
     # AWS/Lambda's PostRuntimeExtensionsDuration: one sample per invocation; the held one is at least the hold.
     now = datetime.datetime.now(datetime.timezone.utc)
