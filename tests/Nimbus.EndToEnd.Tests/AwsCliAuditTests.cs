@@ -180,6 +180,36 @@ public sealed class AwsCliAuditTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Contains(events, e => (string?)e!["EventName"] == "LookupEvents" && JsonNode.Parse((string)e["CloudTrailEvent"]!)!["errorCode"]?.ToString() == "AccessDenied");
     }
 
+    [Fact]
+    public async Task FailedManagementWrite_IsRecordedWithItsError()
+    {
+        var cli = fixture.Clients;
+        var function = $"twice-{Guid.NewGuid():N}"[..16];
+        var zipPath = ZipBuilder.WriteTemp(ZipBuilder.PythonEcho());
+        try
+        {
+            string[] create = ["lambda", "create-function", "--function-name", function, "--runtime", "python3.11", "--handler", "app.handler", "--role", Role, "--zip-file", $"fileb://{zipPath}"];
+            await cli.CliJsonAsync(create);
+            var again = await ChildProcess.RunAsync(
+                AwsClients.AwsCli, ["--endpoint-url", fixture.Server.Endpoint.ToString().TrimEnd('/'), .. create], cli.Environment, cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Contains("(ResourceConflictException)", again.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(zipPath);
+        }
+
+        // The refused write was answered (by the error middleware) after its event was committed, like any other.
+        var creates = (await LookupAsync("ResourceName", function)).Where(e => (string?)e["EventName"] == "CreateFunction20150331").ToList();
+        Assert.Equal(2, creates.Count);
+        var failed = JsonNode.Parse((string)creates[0]["CloudTrailEvent"]!)!;
+        Assert.Equal("ResourceConflictException", (string?)failed["errorCode"]);
+        Assert.Equal($"Function already exist: {function}", (string?)failed["errorMessage"]);
+        Assert.Null(failed["responseElements"]);
+        Assert.Null(JsonNode.Parse((string)creates[1]["CloudTrailEvent"]!)!["errorCode"]);
+        await cli.CliJsonAsync("lambda", "delete-function", "--function-name", function);
+    }
+
     private static JsonNode Single(IEnumerable<JsonNode> events, string function) =>
         Assert.Single(events, e => JsonNode.Parse((string)e["CloudTrailEvent"]!)!["requestParameters"]?["functionName"]?.ToString() == function);
 

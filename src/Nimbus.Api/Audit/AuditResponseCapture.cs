@@ -28,8 +28,11 @@ internal sealed class AuditResponseCapture : Stream
         _feature = new StreamResponseBodyFeature(this, prior);
     }
 
-    /// <summary>The whole answer when it was held back; null when it was let through.</summary>
-    public ReadOnlyMemory<byte>? Body => _passThrough ? null : _held.GetBuffer().AsMemory(0, (int)_held.Length);
+    /// <summary>
+    /// The whole answer when it was held back; null when it was let through, or put back unsent (an exception thrown past
+    /// the capture: the error middleware's answer, recorded later, is not the call's).
+    /// </summary>
+    public ReadOnlyMemory<byte>? Body => _passThrough || _released ? null : _held.GetBuffer().AsMemory(0, (int)_held.Length);
 
     public override bool CanRead => false;
 
