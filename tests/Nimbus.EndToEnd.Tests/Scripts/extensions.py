@@ -260,7 +260,9 @@ def case_crash_mid_invoke():
 
 
 def case_timeout_reset():
-    name = deploy([unique("resetter")], timeout=2)
+    # 5 s: the second invocation, in a new environment, must succeed inside it, its handler waiting until the
+    # extension wrote down the INVOKE (two processes to schedule on a loaded machine).
+    name = deploy([unique("resetter")], timeout=5)
     response, body = invoke(name, {"hang": True})
     assert response.get("FunctionError") == "Unhandled", body
     assert body["errorType"] == "Sandbox.Timedout", body
