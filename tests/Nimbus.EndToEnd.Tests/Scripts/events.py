@@ -37,8 +37,9 @@ def queue(name=None, **attributes):
     return url, arn
 
 
-def drain(url, count, timeout=60, settle=1.0):
-    """Receives until `count` messages arrived (then waits `settle` seconds for extras); returns the bodies."""
+def drain(url, count, timeout=60, settle=1.0, weight=lambda message: 1):
+    """Receives until `count` messages arrived (then waits `settle` seconds for extras); returns the bodies. With
+    `weight`, `count` is the sum of the messages' weights (the records a batch report covers)."""
     bodies = []
     deadline = time.time() + timeout
     extra_until = None
@@ -49,7 +50,7 @@ def drain(url, count, timeout=60, settle=1.0):
         for message in got:
             bodies.append(message)
             SQS.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        if len(bodies) >= count and extra_until is None:
+        if sum(weight(m) for m in bodies) >= count and extra_until is None:
             extra_until = time.time() + settle
         if extra_until is not None and time.time() >= extra_until:
             break
@@ -180,6 +181,11 @@ def handler(event, context):
 """
 
 
+def records_in(report):
+    """A batch report's weight for drain(): the records it covers."""
+    return len(json.loads(report["Body"])["bodies"])
+
+
 def wait_mapping(uuid_, state, timeout=30):
     deadline = time.time() + timeout
     while True:
@@ -206,7 +212,8 @@ def case_mapping_batches():
     wait_mapping(created["UUID"], "Enabled")
     bodies = [json.dumps({"n": i}) for i in range(25)]
     send_batch(source_url, bodies, MessageAttributes={"kind": {"DataType": "String", "StringValue": "test"}})
-    reports = [json.loads(m["Body"]) for m in drain(sink_url, 3, timeout=60, settle=2)]
+    # Until every message was reported (the poller may cut the 25 into any number of batches), then 2 s for duplicates.
+    reports = [json.loads(m["Body"]) for m in drain(sink_url, 25, timeout=90, settle=2, weight=records_in)]
     seen = [body for report in reports for body in report["bodies"]]
     assert sorted(seen) == sorted(bodies), f"handled {len(seen)} of 25: {sorted(seen)}"
     assert all(1 <= len(report["ids"]) <= 10 for report in reports), [len(r["ids"]) for r in reports]
@@ -248,7 +255,8 @@ def case_mapping_fifo_order():
     for i in range(10):
         for group in ("a", "b"):
             SQS.send_message(QueueUrl=source_url, MessageBody=json.dumps({"group": group, "seq": i}), MessageGroupId=group)
-    reports = [json.loads(m["Body"]) for m in drain(sink_url, 7, timeout=60, settle=2)]
+    # Until all 20 were reported (batches of 1 to 3, one group's after the other's deletion), then 2 s for duplicates.
+    reports = [json.loads(m["Body"]) for m in drain(sink_url, 20, timeout=90, settle=2, weight=records_in)]
     order = {"a": [], "b": []}
     for report in reports:
         for body in report["bodies"]:
@@ -267,11 +275,18 @@ def case_mapping_filters():
     wait_mapping(mapping["UUID"], "Enabled")
     send_batch(source_url, [json.dumps({"kind": "keep", "size": 20}), json.dumps({"kind": "drop", "size": 20}),
                             json.dumps({"kind": "keep", "size": 5}), "plain text", json.dumps({"kind": "keep", "size": 11})])
-    reports = [json.loads(m["Body"]) for m in drain(sink_url, 1, timeout=60, settle=3)]
+    reports = [json.loads(m["Body"]) for m in drain(sink_url, 2, timeout=60, settle=3, weight=records_in)]
     kept = sorted(json.loads(body)["size"] for report in reports for body in report["bodies"])
     assert kept == [11, 20], kept
-    # Filtered-out messages are deleted, as on AWS.
-    attributes = SQS.get_queue_attributes(QueueUrl=source_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    # Filtered-out messages are deleted, as on AWS. The kept batch is deleted after the handler returns, which may come
+    # after its report was read: wait for that, less than the queue's 30 s visibility timeout, so a message left in
+    # flight instead of deleted still fails the check.
+    deadline = time.time() + 20
+    while True:
+        attributes = SQS.get_queue_attributes(QueueUrl=source_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        if attributes == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"} or time.time() > deadline:
+            break
+        time.sleep(0.2)
     assert attributes == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}, attributes
 
 
