@@ -145,8 +145,10 @@ def case_python_context_and_warm_reuse():
 
 def case_parallel_invokes_get_separate_environments():
     # An id made once per environment (process ids repeat across sandboxes with their own pid namespace).
-    slow = "import time, uuid\nENV = uuid.uuid4().hex\n\ndef handler(event, context):\n    time.sleep(1.0)\n    return ENV\n"
-    name = deploy({"app.py": slow}, Timeout=10)
+    # Each holds its environment 5 s: the other two requests, from threads of this script, must reach the server inside
+    # that (plus a cold start) to be concurrent; one late past it would find an idle environment and reuse it.
+    slow = "import time, uuid\nENV = uuid.uuid4().hex\n\ndef handler(event, context):\n    time.sleep(5.0)\n    return ENV\n"
+    name = deploy({"app.py": slow}, Timeout=30)
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
         pids = list(pool.map(lambda _: invoke_json(name, {}), range(3)))
     assert len(set(pids)) == 3, pids
