@@ -327,7 +327,8 @@ while true; do
   curl -sS -X POST "$API/invocation/$ID/response" -d "{\\"echo\\": $EVENT, \\"handler\\": \\"$_HANDLER\\"}" > /dev/null
 done
 """
-    name = deploy({"bootstrap": bootstrap}, runtime="provided.al2023", handler="my.handler", modes={"bootstrap": 0o755})
+    # 30 s, not the 3 s default: the shell runtime starts mktemp, curl, grep, tr, cut and curl again per invocation.
+    name = deploy({"bootstrap": bootstrap}, runtime="provided.al2023", handler="my.handler", modes={"bootstrap": 0o755}, Timeout=30)
     result = invoke_json(name, {"custom": True})
     assert result == {"echo": {"custom": True}, "handler": "my.handler"}, result
 
