@@ -16,7 +16,9 @@ public sealed class AwsCliQueueTests(ServerFixture fixture) : IClassFixture<Serv
     {
         var cli = fixture.Clients;
         var name = $"cli-{Guid.NewGuid():N}"[..20];
-        var created = await cli.CliJsonAsync("sqs", "create-queue", "--queue-name", name, "--attributes", "VisibilityTimeout=20", "--tags", "team=nimbus");
+        // 600 s: the messages received first must stay hidden until the batch delete, several AWS CLI runs later (each
+        // takes seconds on a loaded machine); one that came back would be received twice below.
+        var created = await cli.CliJsonAsync("sqs", "create-queue", "--queue-name", name, "--attributes", "VisibilityTimeout=600", "--tags", "team=nimbus");
         var url = (string)created["QueueUrl"]!;
         Assert.Equal($"{fixture.Server.Endpoint.ToString().TrimEnd('/')}/000000000000/{name}", url);
         Assert.Equal(url, (string?)(await cli.CliJsonAsync("sqs", "get-queue-url", "--queue-name", name))["QueueUrl"]);

@@ -147,8 +147,10 @@ def case_function_role_allowed_and_denied_inside_the_handler():
             "    except botocore.exceptions.ClientError as e:\n"
             "        return {'denied': e.response['Error'], 'status': e.response['ResponseMetadata']['HTTPStatusCode']}\n")
     name = unique("fn")
+    # 30 s, not the 3 s default: the handler makes a boto3 client (its service model loaded) and sends twice, which took
+    # about a second at load 48 in a similar handler.
     LAM.create_function(FunctionName=name, Runtime=PYTHON, Role=f"arn:aws:iam::{ACCOUNT}:role/{role_name}", Handler="app.handler",
-                        Code={"ZipFile": make_zip({"app.py": code})})
+                        Code={"ZipFile": make_zip({"app.py": code})}, Timeout=30)
     LAM.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 150})
 
     response = LAM.invoke(FunctionName=name, Payload=json.dumps({"allowed": allowed_url, "denied": denied_url}).encode())

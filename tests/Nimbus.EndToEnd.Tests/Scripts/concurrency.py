@@ -96,6 +96,11 @@ def invoke_outcome(name, sleep):
         return (r["Reason"], r["ResponseMetadata"]["HTTPHeaders"].get("retry-after"))
 
 
+# How long each of the parallel invocations below holds its environment: the others must reach the server inside it (a
+# cold start plus this) to be concurrent with it, from threads of one process that a loaded machine may schedule late.
+HOLD = 5
+
+
 def parallel(calls):
     with concurrent.futures.ThreadPoolExecutor(len(calls)) as pool:
         return [f.result() for f in [pool.submit(*call) for call in calls]]
@@ -161,7 +166,7 @@ def case_reserved_one_throttles_the_second_parallel_invoke():
     name = deploy()
     LAM.put_function_concurrency(FunctionName=name, ReservedConcurrentExecutions=1)
     try:
-        outcomes = parallel([(invoke_outcome, name, 2), (invoke_outcome, name, 2)])
+        outcomes = parallel([(invoke_outcome, name, HOLD), (invoke_outcome, name, HOLD)])
         assert sorted(map(str, outcomes)) == sorted(["ok", str(("ReservedFunctionConcurrentInvocationLimitExceeded", None))]), outcomes
         assert invoke_outcome(name, 0) == "ok"  # the slot came back
     finally:
@@ -222,14 +227,14 @@ def case_small_account_limit_throttles_the_unreserved_pool():
     assert_error(response, "InvalidParameterValueException",
                  "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution "
                  "below its minimum value of [2].", 400)
-    outcomes = parallel([(invoke_outcome, name, 2) for name in names])
+    outcomes = parallel([(invoke_outcome, name, HOLD) for name in names])
     assert sorted(map(str, outcomes)) == sorted(["ok", "ok", str(("ConcurrentInvocationLimitExceeded", None))]), outcomes
 
 
 def case_scaling_burst_throttles_new_environments():
     """Run against a server with ScalingBurstPer10Seconds 1: one new environment per function per 10 s."""
     name = deploy()
-    outcomes = parallel([(invoke_outcome, name, 2), (invoke_outcome, name, 2)])
+    outcomes = parallel([(invoke_outcome, name, HOLD), (invoke_outcome, name, HOLD)])
     throttled = [o for o in outcomes if o != "ok"]
     assert len(throttled) == 1 and throttled[0][0] == "FunctionInvocationRateLimitExceeded", outcomes
     assert 1 <= int(throttled[0][1]) <= 10, outcomes  # Retry-After: seconds until the next environment may start

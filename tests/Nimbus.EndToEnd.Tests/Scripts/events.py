@@ -37,8 +37,9 @@ def queue(name=None, **attributes):
     return url, arn
 
 
-def drain(url, count, timeout=60, settle=1.0):
-    """Receives until `count` messages arrived (then waits `settle` seconds for extras); returns the bodies."""
+def drain(url, count, timeout=60, settle=1.0, weight=lambda message: 1):
+    """Receives until `count` messages arrived (then waits `settle` seconds for extras); returns the bodies. With
+    `weight`, `count` is the sum of the messages' weights (the records a batch report covers)."""
     bodies = []
     deadline = time.time() + timeout
     extra_until = None
@@ -49,7 +50,7 @@ def drain(url, count, timeout=60, settle=1.0):
         for message in got:
             bodies.append(message)
             SQS.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        if len(bodies) >= count and extra_until is None:
+        if sum(weight(m) for m in bodies) >= count and extra_until is None:
             extra_until = time.time() + settle
         if extra_until is not None and time.time() >= extra_until:
             break
@@ -57,6 +58,9 @@ def drain(url, count, timeout=60, settle=1.0):
 
 
 def sink_function(code, env=None, **extra):
+    # 30 s unless given (the default is 3 s): a handler timed out after it reported would be retried and report twice,
+    # and the cases count the reports exactly. (A new environment's first report took 10-20 ms at load 25.)
+    extra.setdefault("Timeout", 30)
     sink_url, _ = queue()
     variables = {"SINK": sink_url}
     variables.update(env or {})
@@ -180,6 +184,11 @@ def handler(event, context):
 """
 
 
+def records_in(report):
+    """A batch report's weight for drain(): the records it covers."""
+    return len(json.loads(report["Body"])["bodies"])
+
+
 def wait_mapping(uuid_, state, timeout=30):
     deadline = time.time() + timeout
     while True:
@@ -206,7 +215,8 @@ def case_mapping_batches():
     wait_mapping(created["UUID"], "Enabled")
     bodies = [json.dumps({"n": i}) for i in range(25)]
     send_batch(source_url, bodies, MessageAttributes={"kind": {"DataType": "String", "StringValue": "test"}})
-    reports = [json.loads(m["Body"]) for m in drain(sink_url, 3, timeout=60, settle=2)]
+    # Until every message was reported (the poller may cut the 25 into any number of batches), then 2 s for duplicates.
+    reports = [json.loads(m["Body"]) for m in drain(sink_url, 25, timeout=90, settle=2, weight=records_in)]
     seen = [body for report in reports for body in report["bodies"]]
     assert sorted(seen) == sorted(bodies), f"handled {len(seen)} of 25: {sorted(seen)}"
     assert all(1 <= len(report["ids"]) <= 10 for report in reports), [len(r["ids"]) for r in reports]
@@ -222,7 +232,9 @@ def handler(event, context):
     record(event)
     return {"batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"] if json.loads(r["body"])["fail"]]}
 """
-    name, sink_url = sink_function(code)
+    # The function's timeout as long as the queue's visibility timeout (it may not be longer), so that a handler is not
+    # cut short before the batch's window is over.
+    name, sink_url = sink_function(code, Timeout=8)
     dlq_url, dlq_arn = queue()
     # 8 s: a batch must be handled and deleted inside it (a slow cold start on a loaded machine included), or a succeeding
     # message would come back and be handled twice.
@@ -248,7 +260,8 @@ def case_mapping_fifo_order():
     for i in range(10):
         for group in ("a", "b"):
             SQS.send_message(QueueUrl=source_url, MessageBody=json.dumps({"group": group, "seq": i}), MessageGroupId=group)
-    reports = [json.loads(m["Body"]) for m in drain(sink_url, 7, timeout=60, settle=2)]
+    # Until all 20 were reported (batches of 1 to 3, one group's after the other's deletion), then 2 s for duplicates.
+    reports = [json.loads(m["Body"]) for m in drain(sink_url, 20, timeout=90, settle=2, weight=records_in)]
     order = {"a": [], "b": []}
     for report in reports:
         for body in report["bodies"]:
@@ -267,11 +280,18 @@ def case_mapping_filters():
     wait_mapping(mapping["UUID"], "Enabled")
     send_batch(source_url, [json.dumps({"kind": "keep", "size": 20}), json.dumps({"kind": "drop", "size": 20}),
                             json.dumps({"kind": "keep", "size": 5}), "plain text", json.dumps({"kind": "keep", "size": 11})])
-    reports = [json.loads(m["Body"]) for m in drain(sink_url, 1, timeout=60, settle=3)]
+    reports = [json.loads(m["Body"]) for m in drain(sink_url, 2, timeout=60, settle=3, weight=records_in)]
     kept = sorted(json.loads(body)["size"] for report in reports for body in report["bodies"])
     assert kept == [11, 20], kept
-    # Filtered-out messages are deleted, as on AWS.
-    attributes = SQS.get_queue_attributes(QueueUrl=source_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    # Filtered-out messages are deleted, as on AWS. The kept batch is deleted after the handler returns, which may come
+    # after its report was read: wait for that, less than the queue's 30 s visibility timeout, so a message left in
+    # flight instead of deleted still fails the check.
+    deadline = time.time() + 20
+    while True:
+        attributes = SQS.get_queue_attributes(QueueUrl=source_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        if attributes == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"} or time.time() > deadline:
+            break
+        time.sleep(0.2)
     assert attributes == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}, attributes
 
 
@@ -382,8 +402,10 @@ def handler(event, context):
 
 def case_mapping_restart_setup():
     """Sends 30 messages to a mapped queue whose function is slow; prints the sink queue URL for the check."""
-    name, sink_url = sink_function(SLOW_RECORDER, Timeout=2)
-    source_url, source_arn = queue(VisibilityTimeout=2)
+    # 10 s: each batch's new environment (a timed-out one is not reused) must report inside it on a loaded machine; the
+    # messages in flight at the kill come back 10 s after their receive.
+    name, sink_url = sink_function(SLOW_RECORDER, Timeout=10)
+    source_url, source_arn = queue(VisibilityTimeout=10)
     mapping = LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=name, BatchSize=1)
     wait_mapping(mapping["UUID"], "Enabled")
     send_batch(source_url, [json.dumps({"n": i}) for i in range(30)])

@@ -260,7 +260,9 @@ def case_crash_mid_invoke():
 
 
 def case_timeout_reset():
-    name = deploy([unique("resetter")], timeout=2)
+    # 5 s: the second invocation, in a new environment, must succeed inside it, its handler waiting until the
+    # extension wrote down the INVOKE (two processes to schedule on a loaded machine).
+    name = deploy([unique("resetter")], timeout=5)
     response, body = invoke(name, {"hang": True})
     assert response.get("FunctionError") == "Unhandled", body
     assert body["errorType"] == "Sandbox.Timedout", body
@@ -315,7 +317,9 @@ def case_slow_shutdown():
 
 
 def case_telemetry_ten_thousand_lines():
-    name = deploy(["sink"])
+    # 70 s: the check waits up to 60 s for the extension to have written all 10,000 records (a few seconds of a
+    # loaded machine's CPU for its HTTP sink); the 10 s default was the whole margin for that.
+    name = deploy(["sink"], timeout=70)
     response, body = invoke(name, {"print": 10000})
     assert body == {"printed": 10000}, body
     response, body = invoke(name, {"check": 10000})

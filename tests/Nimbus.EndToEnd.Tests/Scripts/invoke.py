@@ -145,8 +145,10 @@ def case_python_context_and_warm_reuse():
 
 def case_parallel_invokes_get_separate_environments():
     # An id made once per environment (process ids repeat across sandboxes with their own pid namespace).
-    slow = "import time, uuid\nENV = uuid.uuid4().hex\n\ndef handler(event, context):\n    time.sleep(1.0)\n    return ENV\n"
-    name = deploy({"app.py": slow}, Timeout=10)
+    # Each holds its environment 5 s: the other two requests, from threads of this script, must reach the server inside
+    # that (plus a cold start) to be concurrent; one late past it would find an idle environment and reuse it.
+    slow = "import time, uuid\nENV = uuid.uuid4().hex\n\ndef handler(event, context):\n    time.sleep(5.0)\n    return ENV\n"
+    name = deploy({"app.py": slow}, Timeout=30)
     with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
         pids = list(pool.map(lambda _: invoke_json(name, {}), range(3)))
     assert len(set(pids)) == 3, pids
@@ -196,17 +198,19 @@ def case_timeout_and_crash():
         "    if event.get('exit') is not None:\n        os._exit(event['exit'])\n"
         "    return STATE['n']\n"
     )
-    name = deploy({"app.py": code}, Timeout=1)
+    # 5 s: the invocations expected to succeed each run in a new environment (after the timeout, after the crash) and
+    # must finish inside it on a loaded machine.
+    name = deploy({"app.py": code}, Timeout=5)
     assert invoke_json(name, {}) == 1
     # The handler would sleep for ten minutes, far past the client's 60 s read timeout: an answer at all means the
     # timeout ended the invocation, and the log shows the handler never woke up.
     response, body = invoke(name, {"sleep": 600}, LogType="Tail")
     error = json.loads(body)
     assert response["FunctionError"] == "Unhandled" and error["errorType"] == "Sandbox.Timedout", error
-    assert error["errorMessage"].endswith("Task timed out after 1.00 seconds"), error
+    assert error["errorMessage"].endswith("Task timed out after 5.00 seconds"), error
     log = tail(response)
     assert "sleeping" in log and "woke up" not in log, log
-    assert "Task timed out after 1.00 seconds" in log, log
+    assert "Task timed out after 5.00 seconds" in log, log
     assert invoke_json(name, {}) == 1, "a timed-out environment is not reused"
     response, body = invoke(name, {"exit": 3})
     error = json.loads(body)
@@ -323,7 +327,8 @@ while true; do
   curl -sS -X POST "$API/invocation/$ID/response" -d "{\\"echo\\": $EVENT, \\"handler\\": \\"$_HANDLER\\"}" > /dev/null
 done
 """
-    name = deploy({"bootstrap": bootstrap}, runtime="provided.al2023", handler="my.handler", modes={"bootstrap": 0o755})
+    # 30 s, not the 3 s default: the shell runtime starts mktemp, curl, grep, tr, cut and curl again per invocation.
+    name = deploy({"bootstrap": bootstrap}, runtime="provided.al2023", handler="my.handler", modes={"bootstrap": 0o755}, Timeout=30)
     result = invoke_json(name, {"custom": True})
     assert result == {"echo": {"custom": True}, "handler": "my.handler"}, result
 

@@ -180,7 +180,9 @@ def case_tmp_is_private():
     import concurrent.futures
     name = deploy_probe()
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-        seen = list(pool.map(lambda marker: invoke_json(name, {"kind": "tmp_marker", "marker": marker, "sleep": 1.5}), ["a", "b"]))
+        # 5 s each: concurrent only if the other request reaches the server inside it (plus a cold start); one late past it
+        # would reuse the first environment and see its marker.
+        seen = list(pool.map(lambda marker: invoke_json(name, {"kind": "tmp_marker", "marker": marker, "sleep": 5}), ["a", "b"]))
     assert sorted(seen) == [["marker-a"], ["marker-b"]], seen
 
 

@@ -280,9 +280,9 @@ def case_visibility_timeout():
 
 def receive_while_waiting(url, send, **receive_args):
     """Starts a receive on its own client, calls send() once that receive's request is on its way, and returns what
-    the receive got and the order in which it and a reference wait ended: a 3-second empty long poll on another
-    queue, started after send(). A receive woken by the send ends first; one that sleeps out its own wait (longer
-    than 3 s) ends last."""
+    the receive got and the order in which it and a reference wait ended: an 8-second empty long poll on another
+    queue, started after send(). A receive woken by the send ends first (its answer has 8 s to come back on a loaded
+    machine); one that sleeps out its own wait (20 s) ends last."""
     waiting = boto3.client("sqs", endpoint_url=ENDPOINT, region_name=REGION,
                            config=botocore.config.Config(retries={"max_attempts": 1}, read_timeout=60))
     requested = threading.Event()
@@ -298,7 +298,7 @@ def receive_while_waiting(url, send, **receive_args):
     assert requested.wait(30), "the receive was never sent"
     send()
     reference = create()
-    assert receive(reference, WaitTimeSeconds=3) == []
+    assert receive(reference, WaitTimeSeconds=8) == []
     ended.append("reference")
     thread.join(60)
     assert not thread.is_alive(), "the receive never returned"
@@ -310,14 +310,14 @@ def case_long_polling_wakes_on_send():
     # An empty long poll ends with an empty answer when its wait is over.
     assert receive(url, WaitTimeSeconds=1) == []
 
-    # A waiting receive returns as soon as a message arrives, long before its 15 s wait is over.
-    messages, ended = receive_while_waiting(url, lambda: SQS.send_message(QueueUrl=url, MessageBody="wake up"), WaitTimeSeconds=15)
+    # A waiting receive returns as soon as a message arrives, long before its 20 s wait is over.
+    messages, ended = receive_while_waiting(url, lambda: SQS.send_message(QueueUrl=url, MessageBody="wake up"), WaitTimeSeconds=20)
     assert [m["Body"] for m in messages] == ["wake up"], messages
     assert ended == ["receive", "reference"], ended
     SQS.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
 
     # The queue's ReceiveMessageWaitTimeSeconds is the default wait: a receive without WaitTimeSeconds waits too.
-    SQS.set_queue_attributes(QueueUrl=url, Attributes={"ReceiveMessageWaitTimeSeconds": "15"})
+    SQS.set_queue_attributes(QueueUrl=url, Attributes={"ReceiveMessageWaitTimeSeconds": "20"})
     messages, ended = receive_while_waiting(url, lambda: SQS.send_message(QueueUrl=url, MessageBody="default wait"))
     assert [m["Body"] for m in messages] == ["default wait"], messages
     assert ended == ["receive", "reference"], ended
@@ -327,7 +327,8 @@ def case_long_polling_wakes_on_send():
 
 
 def case_delay():
-    url = create(DelaySeconds=2)
+    # 5 s: the two checks right after the send must run inside it even on a loaded machine.
+    url = create(DelaySeconds=5)
     SQS.send_message(QueueUrl=url, MessageBody="queue delay")
     # Not delivered before its delay: a receive right after the send finds nothing, the count says delayed ...
     assert receive(url) == []
@@ -341,13 +342,14 @@ def case_delay():
     immediate = receive(url, WaitTimeSeconds=1)
     assert [m["Body"] for m in immediate] == ["no delay"], immediate
     SQS.delete_message(QueueUrl=url, ReceiptHandle=immediate[0]["ReceiptHandle"])
-    # A message's own delay overrides the queue's: sent first with 6 s, it comes after one sent next with the queue's 2 s.
-    SQS.send_message(QueueUrl=url, MessageBody="longer", DelaySeconds=6)
+    # A message's own delay overrides the queue's: sent first with 12 s, it comes after one sent next with the queue's 5 s
+    # (and both are still delayed at the count right after).
+    SQS.send_message(QueueUrl=url, MessageBody="longer", DelaySeconds=12)
     SQS.send_message(QueueUrl=url, MessageBody="queue default")
     assert counts(url) == (0, 0, 2), counts(url)
     order = []
     while len(order) < 2:
-        messages = receive(url, WaitTimeSeconds=10)
+        messages = receive(url, WaitTimeSeconds=15)
         assert messages, order
         order += [m["Body"] for m in messages]
         for message in messages:

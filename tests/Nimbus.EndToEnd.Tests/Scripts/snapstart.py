@@ -146,7 +146,9 @@ def case_statuses_hooks_and_restore_report():
 
 
 def case_init_shared_after_restore_distinct():
-    name = create()
+    # 60 s (the barrier's own wait): the first handler waits for the second invocation, whose restore runs after the
+    # first one's clock started; the 3 s default was the whole margin for that on a loaded machine.
+    name = create(Timeout=60)
     version, _ = publish_ready(name)
     barrier = tempfile.mkdtemp()
     with concurrent.futures.ThreadPoolExecutor(2) as pool:

@@ -68,10 +68,12 @@ def case_caller_trace_reaches_handler_async_target_and_mapping():
     sink_url, _ = queue()
     source_url, source_arn = queue()
     env = {"SINK": sink_url}
-    mapped = deploy({"app.py": REPORT_TRACE}, Environment={"Variables": dict(env, WHO="mapped")})
-    target = deploy({"app.py": REPORT_TRACE}, Environment={"Variables": dict(env, WHO="async")})
+    # 30 s, not the 3 s default: FAN_OUT makes two boto3 clients in its handler (0.8-1.2 s in all at load 48), and a
+    # timed-out first invocation fails the case.
+    mapped = deploy({"app.py": REPORT_TRACE}, Environment={"Variables": dict(env, WHO="mapped")}, Timeout=30)
+    target = deploy({"app.py": REPORT_TRACE}, Environment={"Variables": dict(env, WHO="async")}, Timeout=30)
     LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=mapped, BatchSize=1)
-    first = deploy({"app.py": FAN_OUT}, Environment={"Variables": {"QUEUE": source_url, "ASYNC_TARGET": target}})
+    first = deploy({"app.py": FAN_OUT}, Environment={"Variables": {"QUEUE": source_url, "ASYNC_TARGET": target}}, Timeout=30)
 
     root = new_root()
     result = invoke_with_headers(first, {"X-Amzn-Trace-Id": f"Root={root};Parent=53995c3f42cd8ad8;Sampled=1"})

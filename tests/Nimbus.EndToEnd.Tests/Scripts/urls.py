@@ -59,7 +59,7 @@ export const handler = awslambda.streamifyResponse(async (event, responseStream,
   }
   for (let i = 0; i < 4; i++) {
     responseStream.write(`chunk ${i}\\n`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
   if (path === '/fail') throw new TypeError('mid-stream failure');
   responseStream.end();
@@ -78,6 +78,10 @@ while true; do
     "$API/invocation/$ID/response"
 done
 """
+
+# The streaming functions spend 0.6-2 s in their own waits, and the shell runtime starts grep, tr, cut, mktemp and two
+# curls per invocation: more than the 3 s default leaves room for on a loaded machine, and a timeout fails the case.
+STREAM_TIMEOUT = 30
 
 
 def expect_error(call, code, status, message):
@@ -372,7 +376,7 @@ def read_stream(response):
 
 
 def case_streaming_url():
-    name = deploy({"index.mjs": NODE_STREAM}, runtime="nodejs20.x", handler="index.handler")
+    name = deploy({"index.mjs": NODE_STREAM}, runtime="nodejs20.x", handler="index.handler", Timeout=STREAM_TIMEOUT)
     uid = url_id(public_url(name, InvokeMode="RESPONSE_STREAM"))
     connection = http.client.HTTPConnection(HOST, PORT, timeout=60)
     connection.request("GET", f"/_url/{uid}/")
@@ -403,11 +407,12 @@ def stream_events(name, payload, **extra):
 
 
 def case_invoke_with_response_stream():
-    node = deploy({"index.mjs": NODE_STREAM}, runtime="nodejs20.x", handler="index.handler")
+    node = deploy({"index.mjs": NODE_STREAM}, runtime="nodejs20.x", handler="index.handler", Timeout=STREAM_TIMEOUT)
     response, chunks, complete = stream_events(node, {"rawPath": "/"}, LogType="Tail")
     print("arrivals", chunks)
     assert response["ExecutedVersion"] == "$LATEST", response
     assert b"".join(c for c, _ in chunks) == b"chunk 0\nchunk 1\nchunk 2\nchunk 3\n", chunks
+    # Streamed, not buffered: the writes are 0.5 s apart, so only a relay that held them that long would join them all.
     assert len(chunks) >= 2, chunks
     assert "ErrorCode" not in complete and "START RequestId" in base64.b64decode(complete["LogResult"]).decode(), complete
 
@@ -427,7 +432,7 @@ def case_invoke_with_response_stream():
 
 
 def case_custom_runtime_streaming():
-    name = deploy({"bootstrap": CUSTOM_STREAM}, runtime="provided.al2023", handler="x", modes={"bootstrap": 0o755})
+    name = deploy({"bootstrap": CUSTOM_STREAM}, runtime="provided.al2023", handler="x", modes={"bootstrap": 0o755}, Timeout=STREAM_TIMEOUT)
     _, chunks, complete = stream_events(name, {})
     print("arrivals", chunks)
     assert b"".join(c for c, _ in chunks) == b"part 1\npart 2\npart 3\n" and complete == {}, (chunks, complete)
