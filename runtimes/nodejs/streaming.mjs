@@ -8,8 +8,12 @@
 // Lambda-Runtime-Function-Response-Mode: streaming and chunked transfer; an error after the first byte is sent in
 // the trailers Lambda-Runtime-Function-Error-Type and Lambda-Runtime-Function-Error-Body (base64 JSON).
 
-import http from 'node:http';
-import { Writable } from 'node:stream';
+import { createRequire } from 'node:module';
+
+// Built-ins through require(), as in index.mjs: an ES import of node:http loads all its lazy exports (undici ...).
+const require = createRequire(import.meta.url);
+const http = require('node:http');
+const { Writable } = require('node:stream');
 
 export const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 export const HANDLER_HIGHWATERMARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');

@@ -97,17 +97,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        var environment = await ConnectAsync(sandboxes, spec, logStreamName, time, logger, cancellationToken);
-        try
-        {
-            await environment.StartRuntimeAsync(launch(environment._sandbox.Paths), stemCell: false, cancellationToken);
-            return environment;
-        }
-        catch
-        {
-            await environment.DisposeAsync();
-            throw;
-        }
+        return await ConnectAsync(sandboxes, spec, launch, stemCell: false, logStreamName, time, logger, cancellationToken);
     }
 
     /// <summary>
@@ -122,17 +112,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        var environment = await ConnectAsync(sandboxes, spec, "", time, logger, cancellationToken);
-        try
-        {
-            await environment.StartRuntimeAsync(launch(environment._sandbox.Paths), stemCell: true, cancellationToken);
-            return environment;
-        }
-        catch
-        {
-            await environment.DisposeAsync();
-            throw;
-        }
+        return await ConnectAsync(sandboxes, spec, launch, stemCell: true, "", time, logger, cancellationToken);
     }
 
     /// <summary>The sandbox, for a stem cell's specialization.</summary>
@@ -164,9 +144,16 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         await SendAsync(new Frame(FrameType.Specialize, headers), cancellationToken);
     }
 
+    /// <summary>
+    /// Starts the sandbox, accepts nimbus-init's connection and sends it the Start frame at once, then reads its Hello:
+    /// the runtime's launch is built while nimbus-init starts, and nimbus-init finds Start waiting behind its Hello
+    /// instead of a round trip to the host later (each hop is a wake-up, milliseconds on a busy host).
+    /// </summary>
     private static async Task<ExecutionEnvironment> ConnectAsync(
         ISandboxFactory sandboxes,
         SandboxSpec spec,
+        Func<SandboxPaths, RuntimeLaunch> launch,
+        bool stemCell,
         string logStreamName,
         TimeProvider time,
         ILogger logger,
@@ -181,6 +168,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         try
         {
             sandbox = await sandboxes.StartAsync(spec, cancellationToken);
+            var runtime = launch(sandbox.Paths);
             var accept = listener.AcceptAsync(cancellationToken).AsTask();
             var first = await Task.WhenAny(accept, sandbox.Exited);
             if (first != accept)
@@ -190,12 +178,14 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
             connection = await accept;
             var environment = new ExecutionEnvironment(spec.EnvironmentId, logStreamName, sandbox, connection, time.GetUtcNow(), logger);
+            await environment.SendStartAsync(runtime, stemCell, cancellationToken);
             var hello = await FrameCodec.ReadAsync(environment._stream, cancellationToken);
             if (hello?.Type != FrameType.Hello)
             {
                 throw new SandboxStartException("nimbus-init did not greet the host");
             }
 
+            environment._readLoop = environment.ReadLoopAsync();
             return environment;
         }
         catch
@@ -214,7 +204,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         }
     }
 
-    private async Task StartRuntimeAsync(RuntimeLaunch runtime, bool stemCell, CancellationToken cancellationToken)
+    private async Task SendStartAsync(RuntimeLaunch runtime, bool stemCell, CancellationToken cancellationToken)
     {
         var headers = new List<KeyValuePair<string, string>>(runtime.Variables.Count + runtime.Arguments.Count + 3)
         {
@@ -247,7 +237,6 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         }
 
         await SendAsync(new Frame(FrameType.Start, headers), cancellationToken);
-        _readLoop = ReadLoopAsync();
     }
 
     /// <summary>Marks the init phase done and the environment ready for invocations.</summary>

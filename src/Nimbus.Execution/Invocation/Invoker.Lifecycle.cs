@@ -52,6 +52,34 @@ public sealed partial class Invoker
         }
 
         var cell = template is null && _stemCells is { Enabled: true } && _launcher.CanStartStemCell(function) ? _stemCells.TryTake(new StemCellKey(function.Runtime!, network)) : null; // CanStartStemCell: a runtime is set.
+        if (cell is null)
+        {
+            return await StartEnvironmentCoreAsync(scope, function, network, initializationType, group, initTimeout, template, cell, cancellationToken);
+        }
+
+        try
+        {
+            return await StartEnvironmentCoreAsync(scope, function, network, initializationType, group, initTimeout, template, cell, cancellationToken);
+        }
+        finally
+        {
+            // Refills wait while a taken cell is specialized (StemCellPool.TryTake): its init phase is over.
+            _stemCells!.Specialized(); // A cell comes only from the pool.
+        }
+    }
+
+    /// <summary>The same, with the network, snapshot template and stem cell (if any) chosen.</summary>
+    private async Task<(ExecutionEnvironment Environment, RuntimeOutcome Outcome)> StartEnvironmentCoreAsync(
+        Scope scope,
+        FunctionVersion function,
+        bool network,
+        string initializationType,
+        FunctionEnvironments group,
+        TimeSpan initTimeout,
+        SnapshotTemplate? template,
+        ExecutionEnvironment? cell,
+        CancellationToken cancellationToken)
+    {
         var id = cell?.Id ?? Guid.NewGuid().ToString("N");
         var now = _time.GetUtcNow();
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");

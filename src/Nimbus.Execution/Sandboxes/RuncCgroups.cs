@@ -87,41 +87,48 @@ internal sealed partial class RuncCgroups
         return false;
     }
 
-    /// <summary>Throttles the container to <paramref name="quotaMicroseconds"/> of CPU time per 100 ms period.</summary>
-    public async Task ApplyCpuQuotaAsync(string environmentId, long quotaMicroseconds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Throttles the container to <paramref name="quotaMicroseconds"/> of CPU time per 100 ms period. Written
+    /// synchronously, as every cgroup file here: a write to cgroupfs is a kernel call that never waits for a disk, and
+    /// this one sits between a cold start's init phase and its first invocation (an async write cost two thread-pool
+    /// hops there).
+    /// </summary>
+    public void ApplyCpuQuota(string environmentId, long quotaMicroseconds)
     {
         if (IsUnified)
         {
             var max = string.Create(CultureInfo.InvariantCulture, $"{quotaMicroseconds} {CpuPeriodMicroseconds}");
-            await File.WriteAllTextAsync(Path.Combine(Root, Parent, environmentId, "cpu.max"), max, cancellationToken);
+            File.WriteAllText(Path.Combine(Root, Parent, environmentId, "cpu.max"), max);
             return;
         }
 
         var directory = Path.Combine(Root, "cpu", Parent, environmentId);
-        await File.WriteAllTextAsync(
-            Path.Combine(directory, "cpu.cfs_period_us"),
-            CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture),
-            cancellationToken);
-        await File.WriteAllTextAsync(
-            Path.Combine(directory, "cpu.cfs_quota_us"),
-            quotaMicroseconds.ToString(CultureInfo.InvariantCulture),
-            cancellationToken);
+        var period = Path.Combine(directory, "cpu.cfs_period_us");
+        if (ReadNumber(period) != CpuPeriodMicroseconds)
+        {
+            // Already the kernel's default (100 ms) in a new cgroup: a write, even of the same value, resets the
+            // group's bandwidth timers and took 0.2–9 ms here.
+            File.WriteAllText(period, CpuPeriodMicroseconds.ToString(CultureInfo.InvariantCulture));
+        }
+
+        File.WriteAllText(Path.Combine(directory, "cpu.cfs_quota_us"), quotaMicroseconds.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>
     /// A stem cell becomes a function's environment: its memory limit becomes the function's MemorySize (no swap)
     /// and its CPU share the default one. The memory limit and the memory+swap limit must stay ordered (v1 refuses
-    /// a limit above memory+swap): lowering writes the limit first, raising memory+swap first.
+    /// a limit above memory+swap): lowering writes the limit first, raising memory+swap first. Synchronous writes, as
+    /// in <see cref="ApplyCpuQuota"/>: this is on a cold start's clock.
     /// </summary>
-    public async Task SpecializeAsync(string environmentId, int memoryMb, CancellationToken cancellationToken)
+    public void Specialize(string environmentId, int memoryMb)
     {
         var bytes = ((long)memoryMb * 1024 * 1024).ToString(CultureInfo.InvariantCulture);
         if (IsUnified)
         {
             var directory = Path.Combine(Root, Parent, environmentId);
-            await File.WriteAllTextAsync(Path.Combine(directory, "memory.max"), bytes, cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(directory, "memory.swap.max"), "0", cancellationToken);
-            await File.WriteAllTextAsync(Path.Combine(directory, "cpu.weight"), "100", cancellationToken);
+            File.WriteAllText(Path.Combine(directory, "memory.max"), bytes);
+            File.WriteAllText(Path.Combine(directory, "memory.swap.max"), "0");
+            File.WriteAllText(Path.Combine(directory, "cpu.weight"), "100");
             return;
         }
 
@@ -137,13 +144,10 @@ internal sealed partial class RuncCgroups
                 continue;
             }
 
-            await File.WriteAllTextAsync(file, bytes, cancellationToken);
+            File.WriteAllText(file, bytes);
         }
 
-        await File.WriteAllTextAsync(
-            Path.Combine(Root, "cpu", Parent, environmentId, "cpu.shares"),
-            DefaultCpuShares.ToString(CultureInfo.InvariantCulture),
-            cancellationToken);
+        File.WriteAllText(Path.Combine(Root, "cpu", Parent, environmentId, "cpu.shares"), DefaultCpuShares.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Every cgroup directory of a container (all hierarchies), whether or not it still exists.</summary>

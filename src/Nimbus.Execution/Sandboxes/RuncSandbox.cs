@@ -76,20 +76,22 @@ internal sealed class RuncSandbox : IStemCellSandbox
 
     public bool OutOfMemory() => _factory.Cgroups.OutOfMemory(Spec.EnvironmentId);
 
-    public async Task InitializedAsync(CancellationToken cancellationToken)
+    public Task InitializedAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await _factory.Cgroups.ApplyCpuQuotaAsync(Spec.EnvironmentId, RuncCgroups.CpuQuotaMicroseconds(Volatile.Read(ref _memoryMb)), cancellationToken);
+            _factory.Cgroups.ApplyCpuQuota(Spec.EnvironmentId, RuncCgroups.CpuQuotaMicroseconds(Volatile.Read(ref _memoryMb)));
         }
         catch (IOException e)
         {
             // The container is already gone (its init exited): the invoke finds that out on its own.
             RuncLog.CpuQuotaFailed(_logger, e, Spec.EnvironmentId);
         }
+
+        return Task.CompletedTask;
     }
 
-    public async Task SpecializeAsync(string codeDirectory, string? optDirectory, int memoryMb, int ephemeralStorageMb, CancellationToken cancellationToken)
+    public Task SpecializeAsync(string codeDirectory, string? optDirectory, int memoryMb, int ephemeralStorageMb, CancellationToken cancellationToken)
     {
         if (!Spec.StemCell || Interlocked.Exchange(ref _specialized, 1) != 0)
         {
@@ -108,12 +110,15 @@ internal sealed class RuncSandbox : IStemCellSandbox
 
             HostMounts.ResizeTmpfs(Path.Combine(cell, "tmp"), ephemeralStorageMb);
             Volatile.Write(ref _memoryMb, memoryMb);
-            await _factory.Cgroups.SpecializeAsync(Spec.EnvironmentId, memoryMb, cancellationToken);
+            _factory.Cgroups.Specialize(Spec.EnvironmentId, memoryMb);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new SandboxStartException($"the stem cell {Spec.EnvironmentId} could not be specialized: {e.Message}", e);
         }
+
+        // Mounts and cgroup files are kernel calls that do not wait on a disk: done inline, on the cold start's clock.
+        return Task.CompletedTask;
     }
 
     /// <summary>Records the container's init once <c>runc create</c> wrote its pid.</summary>

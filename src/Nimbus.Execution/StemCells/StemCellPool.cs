@@ -20,6 +20,9 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     /// <summary>The footprint assumed for a runtime's cell until one has been measured.</summary>
     private const long DefaultFootprintBytes = 32L * 1024 * 1024;
 
+    /// <summary>How long a refill waits at most for cells being specialized (a long init must not starve the pool).</summary>
+    private static readonly TimeSpan s_refillHold = TimeSpan.FromSeconds(1);
+
     private readonly Lock _lock = new();
     private readonly Dictionary<StemCellKey, Queue<ExecutionEnvironment>> _cells = [];
     private readonly Dictionary<StemCellKey, Queue<long>> _demand = [];
@@ -34,6 +37,10 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private bool _disposed;
+
+    /// <summary>Cells taken and not yet through their init phase, and since when there have been any.</summary>
+    private int _specializing;
+    private long _specializingSince;
 
     public StemCellPool(ISandboxFactory sandboxes, RuntimeLauncher launcher, ExecutionOptions execution, StemCellOptions options, string socketDirectory, TimeProvider time, ILogger logger)
     {
@@ -62,7 +69,10 @@ internal sealed partial class StemCellPool : IAsyncDisposable
 
     /// <summary>
     /// Takes a waiting cell of <paramref name="key"/>, or null (empty pool: the caller starts an environment the
-    /// usual way). Either way the cold start counts as demand for the runtime, and the refiller is woken.
+    /// usual way). Either way the cold start counts as demand for the runtime. A miss wakes the refiller at once; a
+    /// cell taken holds refills until <see cref="Specialized"/> (at most <see cref="s_refillHold"/>): starting a
+    /// container (bundle, runc, nimbus-init, an interpreter) takes a core for ~100 ms, which on a small host would
+    /// otherwise run beside the very cold start it refills for and double its time.
     /// </summary>
     public ExecutionEnvironment? TryTake(StemCellKey key)
     {
@@ -88,6 +98,11 @@ internal sealed partial class StemCellPool : IAsyncDisposable
                     if (cell.State == EnvironmentState.Initializing && !cell.Initialized.IsCompleted)
                     {
                         taken = cell;
+                        if (_specializing++ == 0)
+                        {
+                            _specializingSince = _time.GetTimestamp();
+                        }
+
                         break;
                     }
 
@@ -105,8 +120,23 @@ internal sealed partial class StemCellPool : IAsyncDisposable
             }
         }
 
-        _wake.Writer.TryWrite(true);
+        if (taken is null)
+        {
+            _wake.Writer.TryWrite(true);
+        }
+
         return taken;
+    }
+
+    /// <summary>A cell taken by <see cref="TryTake"/> finished its init phase (or failed to): refills may go on.</summary>
+    public void Specialized()
+    {
+        lock (_lock)
+        {
+            _specializing = Math.Max(0, _specializing - 1);
+        }
+
+        _wake.Writer.TryWrite(true);
     }
 
     /// <summary>Waiting cells of <paramref name="key"/>.</summary>
@@ -132,6 +162,12 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         {
             retire.AddRange(_retired);
             _retired.Clear();
+            if (_specializing > 0 && _time.GetElapsedTime(_specializingSince, now) < s_refillHold)
+            {
+                // Specialized() wakes the refiller when that cold start is through; surplus waits for that look too.
+                return null;
+            }
+
             long used = 0;
             foreach (var (key, cells) in _cells)
             {

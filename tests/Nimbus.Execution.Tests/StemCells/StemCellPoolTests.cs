@@ -126,7 +126,72 @@ public sealed class StemCellPoolTests
         Assert.Null(pool.Next([]));
     }
 
-    private StemCellPool Pool(Action<StemCellOptions>? configure = null, ISandboxFactory? sandboxes = null)
+    [Fact]
+    public async Task Next_CellTakenAndNotYetSpecialized_HoldsTheRefillUntilSpecialized()
+    {
+        var work = Directory.CreateTempSubdirectory("nsc-");
+        try
+        {
+            // A cell whose runtime waits (no Ready): what a stem cell is until a cold start takes it.
+            var cells = new FakeStemCellSandboxFactory(new FakeSandboxFactory(new FakeInitScript { OnStart = static (_, _) => Task.CompletedTask }));
+            await using var pool = Pool(
+                o =>
+                {
+                    o.Minimum = 2;
+                    o.Runtimes.Add("python3.12");
+                },
+                cells,
+                work.FullName);
+            await pool.AddAsync(s_python, TestContext.Current.CancellationToken);
+            Assert.Equal(s_python, pool.Next([]));
+
+            var cell = pool.TryTake(s_python);
+
+            Assert.NotNull(cell);
+            Assert.Null(pool.Next([]));
+            pool.Specialized();
+            Assert.Equal(s_python, pool.Next([]));
+            await cell.DisposeAsync();
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Next_CellTakenLongAgo_RefillsAnyway()
+    {
+        var work = Directory.CreateTempSubdirectory("nsc-");
+        try
+        {
+            var cells = new FakeStemCellSandboxFactory(new FakeSandboxFactory(new FakeInitScript { OnStart = static (_, _) => Task.CompletedTask }));
+            await using var pool = Pool(
+                o =>
+                {
+                    o.Minimum = 2;
+                    o.Runtimes.Add("python3.12");
+                },
+                cells,
+                work.FullName);
+            await pool.AddAsync(s_python, TestContext.Current.CancellationToken);
+            var cell = pool.TryTake(s_python);
+            Assert.NotNull(cell);
+            Assert.Null(pool.Next([]));
+
+            // A function whose init takes long must not keep the pool empty for other cold starts.
+            _time.Advance(TimeSpan.FromSeconds(1));
+
+            Assert.Equal(s_python, pool.Next([]));
+            await cell.DisposeAsync();
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private StemCellPool Pool(Action<StemCellOptions>? configure = null, ISandboxFactory? sandboxes = null, string socketDirectory = "/fake/run/s")
     {
         var options = new StemCellOptions();
         configure?.Invoke(options);
@@ -136,7 +201,7 @@ public sealed class StemCellPoolTests
             new RuntimeLauncher(FakeRuntimeRegistry.Default(), execution),
             execution,
             options,
-            "/fake/run/s",
+            socketDirectory,
             _time,
             NullLogger.Instance);
     }

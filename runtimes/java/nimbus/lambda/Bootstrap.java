@@ -31,6 +31,9 @@ public final class Bootstrap {
             System.err.println("nimbus-runtime: AWS_LAMBDA_RUNTIME_API is not set");
             System.exit(2);
         }
+        RuntimeApiClient client = new RuntimeApiClient(address);
+        // The connection's set-up overlaps the handler's loading (see Connector).
+        client.connectAhead();
         // stdout and stderr unbuffered in effect: each write reaches the platform's log as it happens.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         System.setOut(out);
@@ -39,7 +42,6 @@ public final class Bootstrap {
         String taskRoot = env("LAMBDA_TASK_ROOT", System.getProperty("user.dir"));
         String opt = args.length > 0 ? args[0] : "/opt";
         String handlerName = env("_HANDLER", "");
-        RuntimeApiClient client = new RuntimeApiClient(address);
 
         Handler handler;
         try {

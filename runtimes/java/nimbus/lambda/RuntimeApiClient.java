@@ -6,8 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +24,7 @@ final class RuntimeApiClient {
     private final String host;
     private final int port;
     private SocketChannel socket;
+    private Connector ahead;
     private InputStream in;
     private OutputStream out;
 
@@ -33,6 +32,12 @@ final class RuntimeApiClient {
         int colon = address.lastIndexOf(':');
         this.host = colon < 0 ? address : address.substring(0, colon);
         this.port = colon < 0 ? 80 : Integer.parseInt(address.substring(colon + 1));
+    }
+
+    /** Starts opening the connection on another thread; the first request takes it (or its failure). */
+    void connectAhead() {
+        ahead = new Connector(host, port);
+        ahead.start();
     }
 
     /** One response: lower-case header names. */
@@ -71,8 +76,9 @@ final class RuntimeApiClient {
 
     private Response request(String method, String path, byte[] body, String contentType, String errorType) throws IOException {
         if (socket == null) {
-            socket = SocketChannel.open(new InetSocketAddress(host, port));
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+            Connector opened = ahead;
+            ahead = null;
+            socket = opened != null ? opened.take() : Connector.open(host, port);
             in = new BufferedInputStream(Channels.newInputStream(socket), 65536);
             out = Channels.newOutputStream(socket);
         }
