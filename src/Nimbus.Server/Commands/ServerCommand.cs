@@ -70,7 +70,10 @@ internal static class ServerCommand
         }
 
         var options = loaded.Options;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No reload-on-change of appsettings.json (the configuration is ours, loaded above): the builder would otherwise
+        // watch the working directory recursively, and every SQLite write in a data directory below it (./.nimbus by
+        // default) would wake an inotify reader in this process.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(loaded.Values);
         builder.Services.AddOptions<NimbusOptions>().Bind(builder.Configuration).ValidateOnStart();
