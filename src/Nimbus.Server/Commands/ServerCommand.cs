@@ -70,9 +70,8 @@ internal static class ServerCommand
         }
 
         var options = loaded.Options;
-        // No reload-on-change of appsettings.json (the configuration is ours, loaded above): the builder would otherwise
-        // watch the working directory recursively, and every SQLite write in a data directory below it (./.nimbus by
-        // default) would wake an inotify reader in this process.
+        // No appsettings reload: its watcher would follow every write below the content root (the default data directory
+        // is ./.nimbus), waking a thread per SQLite or log write. Nimbus reads its configuration once (NimbusConfiguration).
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(loaded.Values);
