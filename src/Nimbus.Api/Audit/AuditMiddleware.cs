@@ -153,7 +153,7 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter 
         var caller = call.Caller;
         return new AuditEvent
         {
-            EventId = Guid.NewGuid().ToString(),
+            EventId = AuditEventIds.New(call.Started),
             EventTime = call.Started,
             Account = caller.Account,
             Region = RegionOf(request) ?? _defaultRegion,
@@ -186,17 +186,37 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter 
     };
 
     /// <summary>The region of the SigV4 credential scope (<c>Credential=AKID/date/REGION/service/aws4_request</c>).</summary>
-    private static string? RegionOf(HttpRequest request)
+    private string? RegionOf(HttpRequest request)
     {
-        var authorization = request.Headers.Authorization.ToString();
+        var authorization = request.Headers.Authorization.ToString().AsSpan();
         var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
         if (start < 0)
         {
             return null;
         }
 
-        var parts = authorization[(start + "Credential=".Length)..].Split('/', 5);
-        return parts.Length >= 3 && parts[2].Length > 0 ? parts[2] : null;
+        // Without splitting the header: skip the key id and the date, take what comes before the next '/'.
+        var rest = authorization[(start + "Credential=".Length)..];
+        for (var skip = 0; skip < 2; skip++)
+        {
+            var slash = rest.IndexOf('/');
+            if (slash < 0)
+            {
+                return null;
+            }
+
+            rest = rest[(slash + 1)..];
+        }
+
+        var end = rest.IndexOf('/');
+        var region = end < 0 ? rest : rest[..end];
+        if (region.IsEmpty)
+        {
+            return null;
+        }
+
+        // The usual region is the server's own: no new string for it.
+        return region.SequenceEqual(_defaultRegion) ? _defaultRegion : region.ToString();
     }
 
     /// <summary>One call being recorded.</summary>

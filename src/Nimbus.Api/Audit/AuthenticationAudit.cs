@@ -54,10 +54,11 @@ internal static class AuthenticationAudit
             account = credential.AccountId;
         }
 
+        var now = time.GetUtcNow();
         writer.Post(new AuditEvent
         {
-            EventId = Guid.NewGuid().ToString(),
-            EventTime = time.GetUtcNow(),
+            EventId = AuditEventIds.New(now),
+            EventTime = now,
             Account = account,
             Region = region ?? api.DefaultRegion,
             EventSource = operation.EventSource,

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Audit;
@@ -8,12 +9,23 @@ using static Nimbus.Storage.Sqlite.SqliteData;
 namespace Nimbus.Storage.Sqlite;
 
 /// <summary>
-/// The audit trail in <c>audit_events</c> and <c>audit_resources</c> (schema version 15): appended in batches, read newest
-/// first, removed only by the retention sweep. The tables' triggers refuse updates, whoever asks.
+/// The audit trail in <c>audit_events</c> and <c>audit_resources</c> (schema version 16): appended in batches (up to
+/// <see cref="RowsPerInsert"/> rows per INSERT), read newest first, removed only by the retention sweep. The tables'
+/// triggers refuse updates, whoever asks.
 /// </summary>
 internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
 {
     private const string Columns = "seq, event_id, account, region, event_time, event_source, event_name, read_only, management, username, access_key_id, request_id, error_code, record";
+    private const int EventColumns = 14;
+
+    /// <summary>Rows per INSERT statement (14 parameters each for an event, far below SQLite's limit of 32,766).</summary>
+    private const int RowsPerInsert = 64;
+
+    private static readonly SqliteType[] s_eventTypes =
+    [
+        SqliteType.Integer, SqliteType.Text, SqliteType.Text, SqliteType.Text, SqliteType.Integer, SqliteType.Text, SqliteType.Text,
+        SqliteType.Integer, SqliteType.Integer, SqliteType.Text, SqliteType.Text, SqliteType.Text, SqliteType.Text, SqliteType.Text,
+    ];
 
     public Task AppendAsync(IReadOnlyList<AuditEvent> events, bool durable, CancellationToken cancellationToken)
     {
@@ -26,65 +38,124 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         return database.WriteAsync(
             async (connection, transaction, ct) =>
             {
-                await using var insert = CreateCommand(
-                    connection,
-                    transaction,
-                    """
-                    INSERT INTO audit_events (event_id, account, region, event_time, event_source, event_name, read_only, management, username, access_key_id, request_id, error_code, record)
-                    VALUES (@id, @account, @region, @time, @source, @name, @readOnly, @management, @username, @key, @requestId, @error, @record)
-                    RETURNING seq
-                    """);
-                var id = insert.Parameters.Add("@id", SqliteType.Text);
-                var account = insert.Parameters.Add("@account", SqliteType.Text);
-                var region = insert.Parameters.Add("@region", SqliteType.Text);
-                var time = insert.Parameters.Add("@time", SqliteType.Integer);
-                var source = insert.Parameters.Add("@source", SqliteType.Text);
-                var name = insert.Parameters.Add("@name", SqliteType.Text);
-                var readOnly = insert.Parameters.Add("@readOnly", SqliteType.Integer);
-                var management = insert.Parameters.Add("@management", SqliteType.Integer);
-                var username = insert.Parameters.Add("@username", SqliteType.Text);
-                var key = insert.Parameters.Add("@key", SqliteType.Text);
-                var requestId = insert.Parameters.Add("@requestId", SqliteType.Text);
-                var error = insert.Parameters.Add("@error", SqliteType.Text);
-                var record = insert.Parameters.Add("@record", SqliteType.Text);
-                await using var resource = CreateCommand(
-                    connection,
-                    transaction,
-                    "INSERT INTO audit_resources (seq, type, name, arn) VALUES (@seq, @type, @name, @arn)");
-                var seq = resource.Parameters.Add("@seq", SqliteType.Integer);
-                var type = resource.Parameters.Add("@type", SqliteType.Text);
-                var resourceName = resource.Parameters.Add("@name", SqliteType.Text);
-                var arn = resource.Parameters.Add("@arn", SqliteType.Text);
-                foreach (var e in events)
+                // The events' seq are given here (the next after the highest, as SQLite would give them: one writer
+                // at a time), so that many events go in one INSERT and their resources in another.
+                long next;
+                await using (var last = CreateCommand(connection, transaction, "SELECT COALESCE(MAX(seq), 0) FROM audit_events"))
                 {
-                    id.Value = e.EventId;
-                    account.Value = e.Account;
-                    region.Value = e.Region;
-                    time.Value = e.EventTime.ToUnixTimeMilliseconds();
-                    source.Value = e.EventSource;
-                    name.Value = e.EventName;
-                    readOnly.Value = e.ReadOnly ? 1 : 0;
-                    management.Value = e.Management ? 1 : 0;
-                    username.Value = (object?)e.Username ?? DBNull.Value;
-                    key.Value = (object?)e.AccessKeyId ?? DBNull.Value;
-                    requestId.Value = e.RequestId;
-                    error.Value = (object?)e.ErrorCode ?? DBNull.Value;
-                    record.Value = e.Record;
-                    var written = (long)(await insert.ExecuteScalarAsync(ct))!;
-                    foreach (var r in e.Resources)
+                    next = (long)(await last.ExecuteScalarAsync(ct))! + 1;
+                }
+
+                var resources = new List<(long Seq, AuditResource Resource)>();
+                SqliteCommand? full = null;
+                try
+                {
+                    for (var offset = 0; offset < events.Count; offset += RowsPerInsert)
                     {
-                        seq.Value = written;
-                        type.Value = r.Type;
-                        resourceName.Value = r.Name;
-                        arn.Value = r.Arn;
-                        await resource.ExecuteNonQueryAsync(ct);
+                        // One statement serves every full chunk of the transaction; the last, shorter one has its own.
+                        var count = Math.Min(RowsPerInsert, events.Count - offset);
+                        await using var rest = count < RowsPerInsert ? EventsInsert(connection, transaction, count) : null;
+                        var insert = rest ?? (full ??= EventsInsert(connection, transaction, count));
+                        var parameters = insert.Parameters;
+                        for (var i = 0; i < count; i++)
+                        {
+                            var e = events[offset + i];
+                            var seq = next++;
+                            var at = i * EventColumns;
+                            parameters[at].Value = seq;
+                            parameters[at + 1].Value = e.EventId;
+                            parameters[at + 2].Value = e.Account;
+                            parameters[at + 3].Value = e.Region;
+                            parameters[at + 4].Value = e.EventTime.ToUnixTimeMilliseconds();
+                            parameters[at + 5].Value = e.EventSource;
+                            parameters[at + 6].Value = e.EventName;
+                            parameters[at + 7].Value = e.ReadOnly ? 1 : 0;
+                            parameters[at + 8].Value = e.Management ? 1 : 0;
+                            parameters[at + 9].Value = (object?)e.Username ?? DBNull.Value;
+                            parameters[at + 10].Value = (object?)e.AccessKeyId ?? DBNull.Value;
+                            parameters[at + 11].Value = e.RequestId;
+                            parameters[at + 12].Value = (object?)e.ErrorCode ?? DBNull.Value;
+                            parameters[at + 13].Value = e.Record;
+                            foreach (var r in e.Resources)
+                            {
+                                resources.Add((seq, r));
+                            }
+                        }
+
+                        await insert.ExecuteNonQueryAsync(ct);
                     }
+                }
+                finally
+                {
+                    if (full is not null)
+                    {
+                        await full.DisposeAsync();
+                    }
+                }
+
+                for (var offset = 0; offset < resources.Count; offset += RowsPerInsert)
+                {
+                    var count = Math.Min(RowsPerInsert, resources.Count - offset);
+                    await using var insert = ResourcesInsert(connection, transaction, count);
+                    var parameters = insert.Parameters;
+                    for (var i = 0; i < count; i++)
+                    {
+                        var (seq, r) = resources[offset + i];
+                        var at = i * 4;
+                        parameters[at].Value = seq;
+                        parameters[at + 1].Value = r.Type;
+                        parameters[at + 2].Value = r.Name;
+                        parameters[at + 3].Value = r.Arn;
+                    }
+
+                    await insert.ExecuteNonQueryAsync(ct);
                 }
 
                 return true;
             },
             cancellationToken,
             durable);
+    }
+
+    /// <summary>An INSERT of <paramref name="rows"/> events (their columns in the order of <see cref="Columns"/>).</summary>
+    private static SqliteCommand EventsInsert(SqliteConnection connection, SqliteTransaction transaction, int rows)
+    {
+        var command = CreateCommand(connection, transaction, string.Empty);
+        var sql = new StringBuilder($"INSERT INTO audit_events ({Columns}) VALUES ", 128 + (rows * EventColumns * 6));
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "(" : ", (");
+            for (var c = 0; c < EventColumns; c++)
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"@p{(i * EventColumns) + c}");
+                sql.Append(c == 0 ? string.Empty : ", ").Append(name);
+                command.Parameters.Add(name, s_eventTypes[c]);
+            }
+
+            sql.Append(')');
+        }
+
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    /// <summary>An INSERT of <paramref name="rows"/> resources (seq, type, name, arn).</summary>
+    private static SqliteCommand ResourcesInsert(SqliteConnection connection, SqliteTransaction transaction, int rows)
+    {
+        var command = CreateCommand(connection, transaction, string.Empty);
+        var sql = new StringBuilder("INSERT INTO audit_resources (seq, type, name, arn) VALUES ", 64 + (rows * 24));
+        for (var i = 0; i < rows; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            sql.Append(i == 0 ? "(" : ", (").Append("@s").Append(n).Append(", @t").Append(n).Append(", @n").Append(n).Append(", @a").Append(n).Append(')');
+            command.Parameters.Add("@s" + n, SqliteType.Integer);
+            command.Parameters.Add("@t" + n, SqliteType.Text);
+            command.Parameters.Add("@n" + n, SqliteType.Text);
+            command.Parameters.Add("@a" + n, SqliteType.Text);
+        }
+
+        command.CommandText = sql.ToString();
+        return command;
     }
 
     public async Task<AuditPage> LookupAsync(AuditLookup lookup, CancellationToken cancellationToken)

@@ -124,7 +124,7 @@ internal sealed partial class SqliteLogStore
         db.WriteAsync(
             async (connection, transaction, ct) =>
             {
-                await using var writer = await SqliteLogWriter.CreateAsync(connection, transaction, ct);
+                await using var writer = SqliteLogWriter.Create(connection, transaction);
                 if (await writer.GroupAsync(scope, group, ingestionTime, create: false, ct) is not { } groupId)
                 {
                     return LogStreamStatus.GroupMissing;

@@ -24,7 +24,7 @@ internal sealed partial class SqliteLogStore(SqliteDatabase db) : ILogStore, ILo
         await db.WriteAsync(
             async (connection, transaction, ct) =>
             {
-                await using var writer = await SqliteLogWriter.CreateAsync(connection, transaction, ct);
+                await using var writer = SqliteLogWriter.Create(connection, transaction);
                 foreach (var batch in batches)
                 {
                     var group = (await writer.GroupAsync(batch.Scope, batch.Group, now, create: true, ct))!.Value;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
@@ -8,19 +9,19 @@ using static Nimbus.Storage.Sqlite.SqliteData;
 namespace Nimbus.Storage.Sqlite;
 
 /// <summary>
-/// The prepared statements of one log write transaction: events go in with their group and stream ids, and the
-/// stream's first/last event times and stored bytes move with them. Groups and streams are looked up once each.
+/// The prepared statements of one log write transaction: events go in with their group and stream ids, many rows per
+/// INSERT, and the stream's first/last event times and stored bytes move with them. Groups and streams are looked up
+/// once each. <see cref="CompleteAsync"/> writes what is still gathered: call it before the transaction commits.
 /// </summary>
 internal sealed class SqliteLogWriter : IAsyncDisposable
 {
+    /// <summary>Lines per INSERT statement (5 parameters each, far below SQLite's limit of 32,766).</summary>
+    private const int RowsPerInsert = 64;
+
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
-    private readonly SqliteCommand _insert;
-    private readonly SqliteParameter _group;
-    private readonly SqliteParameter _stream;
-    private readonly SqliteParameter _timestamp;
-    private readonly SqliteParameter _ingestion;
-    private readonly SqliteParameter _message;
+    private SqliteCommand? _insert;
+    private readonly List<Row> _rows = new(RowsPerInsert);
     private readonly Dictionary<(string Account, string Region, string Group), long> _groups = [];
     private readonly Dictionary<(long Group, string Stream), long> _streams = [];
     private readonly Dictionary<long, StreamFigures> _figures = [];
@@ -29,23 +30,9 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
     {
         _connection = connection;
         _transaction = transaction;
-        _insert = CreateCommand(
-            connection,
-            transaction,
-            "INSERT INTO log_records (group_id, stream_id, timestamp, ingestion, message) VALUES (@group, @stream, @timestamp, @ingestion, @message)");
-        _group = _insert.Parameters.Add("@group", SqliteType.Integer);
-        _stream = _insert.Parameters.Add("@stream", SqliteType.Integer);
-        _timestamp = _insert.Parameters.Add("@timestamp", SqliteType.Integer);
-        _ingestion = _insert.Parameters.Add("@ingestion", SqliteType.Integer);
-        _message = _insert.Parameters.Add("@message", SqliteType.Text);
     }
 
-    public static async Task<SqliteLogWriter> CreateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        var writer = new SqliteLogWriter(connection, transaction);
-        await writer._insert.PrepareAsync(cancellationToken);
-        return writer;
-    }
+    public static SqliteLogWriter Create(SqliteConnection connection, SqliteTransaction transaction) => new(connection, transaction);
 
     /// <summary>The group's id, creating the group (as Lambda does on its first write) when <paramref name="create"/>.</summary>
     public async Task<long?> GroupAsync(Scope scope, string name, long now, bool create, CancellationToken cancellationToken)
@@ -131,9 +118,6 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             return;
         }
 
-        _group.Value = group;
-        _stream.Value = stream;
-        _ingestion.Value = ingestion;
         long first = long.MaxValue, last = long.MinValue, bytes = 0;
         foreach (var logEvent in events)
         {
@@ -141,9 +125,13 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             first = Math.Min(first, timestamp);
             last = Math.Max(last, timestamp);
             bytes += Encoding.UTF8.GetByteCount(logEvent.Message);
-            _timestamp.Value = timestamp;
-            _message.Value = logEvent.Message;
-            await _insert.ExecuteNonQueryAsync(cancellationToken);
+            _rows.Add(new Row(group, stream, timestamp, ingestion, logEvent.Message));
+            if (_rows.Count == RowsPerInsert)
+            {
+                // Made at its first use: a transaction with fewer lines than one statement takes never needs it.
+                _insert ??= InsertCommand(_connection, _transaction, RowsPerInsert);
+                await FlushAsync(_insert, cancellationToken);
+            }
         }
 
         // The stream's figures move once per transaction (CompleteAsync), not once per batch: under load one write
@@ -153,9 +141,57 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             : new StreamFigures(first, last, ingestion, bytes);
     }
 
+    /// <summary>
+    /// An INSERT of <paramref name="rows"/> rows: one statement per <see cref="RowsPerInsert"/> lines rather than one
+    /// per line (each statement's step, reset and parameter lookups cost about as much as a row).
+    /// </summary>
+    private static SqliteCommand InsertCommand(SqliteConnection connection, SqliteTransaction transaction, int rows)
+    {
+        var sql = new StringBuilder("INSERT INTO log_records (group_id, stream_id, timestamp, ingestion, message) VALUES ", 64 + (rows * 24));
+        var command = CreateCommand(connection, transaction, string.Empty);
+        for (var i = 0; i < rows; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            sql.Append(i == 0 ? "(" : ", (").Append("@g").Append(n).Append(", @s").Append(n).Append(", @t").Append(n).Append(", @i").Append(n).Append(", @m").Append(n).Append(')');
+            command.Parameters.Add("@g" + n, SqliteType.Integer);
+            command.Parameters.Add("@s" + n, SqliteType.Integer);
+            command.Parameters.Add("@t" + n, SqliteType.Integer);
+            command.Parameters.Add("@i" + n, SqliteType.Integer);
+            command.Parameters.Add("@m" + n, SqliteType.Text);
+        }
+
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    /// <summary>Inserts the gathered rows with <paramref name="command"/>, made for exactly their number.</summary>
+    private async Task FlushAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var parameters = command.Parameters;
+        for (var i = 0; i < _rows.Count; i++)
+        {
+            var row = _rows[i];
+            var at = i * 5;
+            parameters[at].Value = row.Group;
+            parameters[at + 1].Value = row.Stream;
+            parameters[at + 2].Value = row.Timestamp;
+            parameters[at + 3].Value = row.Ingestion;
+            parameters[at + 4].Value = row.Message;
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        _rows.Clear();
+    }
+
     /// <summary>Moves the streams' first/last event times, last ingestion and stored bytes for what was inserted.</summary>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
+        if (_rows.Count > 0)
+        {
+            await using var rest = InsertCommand(_connection, _transaction, _rows.Count);
+            await FlushAsync(rest, cancellationToken);
+        }
+
         if (_figures.Count == 0)
         {
             return;
@@ -190,7 +226,9 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
         _figures.Clear();
     }
 
-    public ValueTask DisposeAsync() => _insert.DisposeAsync();
+    public ValueTask DisposeAsync() => _insert?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private readonly record struct Row(long Group, long Stream, long Timestamp, long Ingestion, string Message);
 
     private readonly record struct StreamFigures(long First, long Last, long Ingestion, long Bytes);
 }

@@ -92,6 +92,25 @@ public abstract class LogGroupStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendAsync_ManyLinesOfManyInvocationsInOneWrite_KeepsEveryLineInOrderPerStream()
+    {
+        // More lines than one INSERT statement carries, in batches that interleave two streams, plus a remainder.
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(T0);
+        var batches = Enumerable.Range(0, 70)
+            .Select(i => new LogBatch(ScopeA, "/aws/lambda/f", i % 2 == 0 ? "even" : "odd", [new LogEvent(at, $"START {i}"), new LogEvent(at, $"END {i}"), new LogEvent(at.AddMilliseconds(i), $"REPORT {i}")]))
+            .ToList();
+
+        await Writer.AppendAsync(batches, Token);
+
+        var even = await Groups.GetEventsAsync(ScopeA, "/aws/lambda/f", "even", new LogEventRange { Limit = 10_000 }, Token);
+        var odd = await Groups.GetEventsAsync(ScopeA, "/aws/lambda/f", "odd", new LogEventRange { Limit = 10_000 }, Token);
+        var streams = await Groups.ListStreamsAsync(ScopeA, "/aws/lambda/f", new LogStreamQuery(), Token);
+        Assert.Equal(batches.Where((_, i) => i % 2 == 0).SelectMany(b => b.Events).OrderBy(e => e.Timestamp).Select(e => e.Message), even.Events.Select(e => e.Message));
+        Assert.Equal(105, odd.Events.Count);
+        Assert.Equal(T0 + 69, streams.Streams.Single(s => s.Name == "odd").LastEventTimestamp);
+    }
+
+    [Fact]
     public async Task Streams_CreateDeleteAndStatuses()
     {
         Assert.Equal(LogStreamStatus.GroupMissing, await Groups.CreateStreamAsync(ScopeA, "g", "s", T0, Token));

@@ -68,6 +68,33 @@ public sealed class SqliteAuditStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendAsync_MoreEventsThanOneStatement_KeepsOrderAndEveryResource()
+    {
+        // 150 events (two full INSERTs and a shorter one), after one already written, each on one of three functions.
+        await _store.AppendAsync([Event("CreateFunction20150331", 0, function: "f0")], durable: true, Token);
+        var events = Enumerable.Range(0, 150).Select(i => Event("Invoke", 1, function: $"f{i % 3}")).ToList();
+
+        await _store.AppendAsync(events, durable: false, Token);
+
+        var seen = new List<AuditEvent>();
+        long? before = null;
+        do
+        {
+            var page = await _store.LookupAsync(new AuditLookup { Account = "000000000000", MaxResults = 50, Before = before }, Token);
+            seen.AddRange(page.Events);
+            before = page.Next;
+        }
+        while (before is not null);
+
+        var onF1 = await _store.LookupAsync(new AuditLookup { Account = "000000000000", Attribute = AuditLookupKey.ResourceName, Value = "f1", MaxResults = 50 }, Token);
+        Assert.Equal(events.Select(e => e.EventId).Reverse().Append(seen[^1].EventId), seen.Select(e => e.EventId));
+        Assert.Equal("CreateFunction20150331", seen[^1].EventName);
+        Assert.All(seen.Take(150), e => Assert.Equal(events.Single(x => x.EventId == e.EventId).Resources[0].Name, Assert.Single(e.Resources).Name));
+        Assert.Equal(50, onF1.Events.Count);
+        Assert.Null(onF1.Next);
+    }
+
+    [Fact]
     public async Task LookupAsync_TimeRangeAndPages_ReturnEachEventOnce()
     {
         var events = Enumerable.Range(0, 7).Select(i => Event("ListFunctions20150331", i)).ToList();
