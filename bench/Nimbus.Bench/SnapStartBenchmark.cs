@@ -34,7 +34,7 @@ internal static partial class SnapStartBenchmark
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
         Report.Heading($"snapstart: process sandbox, first invoke of a new environment of a published {Runtime} version whose init sleeps 1 s; {Runs} versions with SnapStart, {PlainRuns} without");
-        Report.Line("client figure includes: signed HTTP Invoke, nimbus-init's start, the stand-in (nimbus-init --restore), the fork of the template, after-restore work (environment, random seed, hooks), one invocation, the response");
+        Report.Line("client figure includes: signed HTTP Invoke, nimbus-init's start, its request to the template, the fork, after-restore work (environment, random seed, hooks), one invocation, the response");
         Report.Line("not included: PublishVersion and the template's init (done when the version is published)");
         Report.Line($"reference: {Python} -c pass, spawned from .NET until it exits");
         Report.Line($"load average at start: {(await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Trim()}");

@@ -226,6 +226,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             headers.Add(new(FrameHeaders.StemCell, "1"));
         }
 
+        if (runtime.RestoreSocket is { } template)
+        {
+            headers.Add(new(FrameHeaders.Restore, template));
+        }
+
         foreach (var argument in runtime.Arguments)
         {
             headers.Add(new(FrameHeaders.Argument, argument));

@@ -12,8 +12,7 @@ namespace Nimbus.Execution.Invocation;
 /// <summary>
 /// SnapStart's snapshots (docs/cold-starts.md#snapstart): per published SnapStart version, a template environment
 /// whose runtime ran the function's init and the before-snapshot hooks and now waits to fork. New environments of the
-/// version start a stand-in (<c>nimbus-init --restore</c>) instead of the runtime, and the template forks the runtime
-/// for them. Templates live in memory: one that is missing (after a restart, or one that died) is made again before the
+/// version start no runtime: their nimbus-init asks the template to fork one and adopts it. Templates live in memory: one that is missing (after a restart, or one that died) is made again before the
 /// next new environment of its version needs it.
 /// </summary>
 public sealed partial class Invoker : ISnapshotBuilder
@@ -211,9 +210,9 @@ public sealed partial class Invoker : ISnapshotBuilder
         return template.Failure is null ? template : null;
     }
 
-    /// <summary>The stand-in for a restored environment's runtime: nimbus-init asking the template to fork.</summary>
-    private RuntimeLaunch RestoreLaunch(RuntimeLaunch launch, SnapshotTemplate template) =>
-        launch with { Command = _options.InitExecutable!, Arguments = ["--restore", template.SocketPath] }; // Resolved by AddNimbusExecution.
+    /// <summary>A restored environment's runtime: nimbus-init asks the template to fork one and adopts it.</summary>
+    private static RuntimeLaunch RestoreLaunch(RuntimeLaunch launch, SnapshotTemplate template) =>
+        launch with { RestoreSocket = template.SocketPath };
 
     private static RuntimeLaunch WithSnapshotSocket(RuntimeLaunch launch, string socket)
     {
