@@ -3,7 +3,7 @@ using Nimbus.TestKit;
 
 namespace Nimbus.EndToEnd.Tests;
 
-/// <summary>Queue durability: acknowledged messages survive <c>kill -9</c>; in-flight ones come back after their visibility timeout.</summary>
+/// <summary>Queue durability: acknowledged messages survive <c>kill -9</c>; in-flight ones stay hidden, keep working receipt handles and come back when their visibility timeout ends.</summary>
 public sealed class QueueRestartTests
 {
     [Fact]

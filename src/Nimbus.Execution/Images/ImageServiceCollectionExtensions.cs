@@ -17,7 +17,8 @@ internal static class ImageServiceCollectionExtensions
         services.TryAddSingleton(sp => new RemoteRegistry(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromMinutes(15) },
             new RegistryCredentials(sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.RegistryAuthFile
-                ?? Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory), "registry-auth.json"))));
+                ?? Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory), "registry-auth.json")),
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.TryAddSingleton<IImageService>(sp => new ImageService(
             sp.GetRequiredService<ImageRegistry>(),
             sp.GetRequiredService<RemoteRegistry>(),

@@ -8,20 +8,29 @@ namespace Nimbus.Execution.Images;
 /// Credentials for other registries, per registry host, from an auth file in the format of Docker's
 /// <c>config.json</c> and containers' <c>auth.json</c> (what <c>docker login</c>, <c>podman login</c> and
 /// <c>skopeo login --authfile</c> write): <c>{"auths": {"registry.example.com[:port]": {"auth": base64("user:password")}}}</c>,
-/// or <c>"username"</c> and <c>"password"</c> in place of <c>"auth"</c>. The file is read on every pull, so a login made
-/// while the server runs is used at once. Nothing read here is ever logged.
+/// or <c>"username"</c> and <c>"password"</c> in place of <c>"auth"</c>. As Docker does, a credential helper the file
+/// names for the host (<c>"credHelpers": {"host": "NAME"}</c>), or else for every host (<c>"credsStore": "NAME"</c>), is
+/// asked first: <c>docker-credential-NAME get</c> (<see cref="CredentialHelper"/>). The file is read on every pull, so a
+/// login made while the server runs is used at once. Nothing read here is ever logged.
 /// </summary>
-internal sealed class RegistryCredentials(string path)
+internal sealed class RegistryCredentials(string path, string? helperSearchPath = null)
 {
     /// <summary>Where the credentials are read from.</summary>
     public string FilePath => path;
 
+    /// <summary>Changes whenever the file is written (or made or removed): what was obtained with its credentials is stale.</summary>
+    public (long Written, long Length) Version()
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? (file.LastWriteTimeUtc.Ticks, file.Length) : (0, -1);
+    }
+
     /// <summary>The user and password for <paramref name="registry"/> (host[:port]), or null when the file has none.</summary>
-    public (string User, string Password)? Find(string registry)
+    public async Task<(string User, string Password)?> FindAsync(string registry, CancellationToken cancellationToken)
     {
         try
         {
-            return FindIn(registry);
+            return await FindInAsync(registry, cancellationToken);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {
@@ -30,21 +39,39 @@ internal sealed class RegistryCredentials(string path)
         }
     }
 
-    private (string User, string Password)? FindIn(string registry)
+    private async Task<(string User, string Password)?> FindInAsync(string registry, CancellationToken cancellationToken)
     {
         byte[] content;
         try
         {
-            content = File.ReadAllBytes(path);
+            content = await File.ReadAllBytesAsync(path, cancellationToken);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
 
-        using var document = JsonDocument.Parse(content, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        if (document.RootElement.ValueKind != JsonValueKind.Object
-            || !document.RootElement.TryGetProperty("auths", out var auths) || auths.ValueKind != JsonValueKind.Object)
+        string? helper;
+        (string User, string Password)? entry;
+        using (var document = JsonDocument.Parse(content, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }))
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            // Docker's order: the host's own helper, else the default store, else the file's own entries.
+            helper = HelperFor(root, registry);
+            entry = helper is null ? FromAuths(root, registry) : null;
+        }
+
+        return helper is null ? entry : await new CredentialHelper(helper, helperSearchPath).GetAsync(registry, path, cancellationToken);
+    }
+
+    private static (string User, string Password)? FromAuths(JsonElement root, string registry)
+    {
+        if (!root.TryGetProperty("auths", out var auths) || auths.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
@@ -58,6 +85,22 @@ internal sealed class RegistryCredentials(string path)
         }
 
         return null;
+    }
+
+    private static string? HelperFor(JsonElement root, string registry)
+    {
+        if (root.TryGetProperty("credHelpers", out var helpers) && helpers.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var entry in helpers.EnumerateObject())
+            {
+                if (string.Equals(HostOf(entry.Name), registry, StringComparison.OrdinalIgnoreCase))
+                {
+                    return entry.Value.GetString() is { Length: > 0 } name ? name : null;
+                }
+            }
+        }
+
+        return root.TryGetProperty("credsStore", out var store) && store.GetString() is { Length: > 0 } storeName ? storeName : null;
     }
 
     /// <summary>An auths key's registry: Docker also writes them as URLs (<c>https://index.docker.io/v1/</c>).</summary>

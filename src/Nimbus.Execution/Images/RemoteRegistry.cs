@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -13,10 +14,20 @@ namespace Nimbus.Execution.Images;
 /// the registry's host, or <c>Bearer</c> with a token from the realm the challenge names (asked for with those
 /// credentials when there are some, anonymously else: Docker Hub's, GHCR's and most registries' flow). A registry that
 /// still refuses is a <see cref="RegistryAccessException"/>. Plain HTTP is used for registries on loopback only (as
-/// Docker allows for 127.0.0.0/8); TLS everywhere else.
+/// Docker allows for 127.0.0.0/8); TLS everywhere else. A token is kept per registry and repository for the lifetime
+/// its service gives (<c>expires_in</c>, 60 s when unsaid, as the distribution token spec says) and sent with the next
+/// requests at once, so a pull of many layers asks for it once; a change of the auth file drops it.
 /// </summary>
-internal sealed partial class RemoteRegistry(HttpClient http, RegistryCredentials credentials)
+internal sealed partial class RemoteRegistry(HttpClient http, RegistryCredentials credentials, TimeProvider time)
 {
+    /// <summary>Tokens the distribution spec's services give without <c>expires_in</c> are valid 60 seconds.</summary>
+    private const int DefaultTokenSeconds = 60;
+
+    /// <summary>A token is not sent in the last seconds of its life (the request could arrive after it).</summary>
+    private static readonly TimeSpan TokenMargin = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<(string Registry, string Repository), CachedToken> _tokens = new();
+
     [GeneratedRegex("""(?<name>[A-Za-z_]+)=(?:"(?<quoted>[^"]*)"|(?<plain>[^,\s]*))""")]
     private static partial Regex ChallengeParameter();
 
@@ -56,14 +67,21 @@ internal sealed partial class RemoteRegistry(HttpClient http, RegistryCredential
     private async Task<HttpResponseMessage> SendAsync(string registry, string path, string repository, string? accept, CancellationToken cancellationToken)
     {
         var uri = new Uri((IsLoopback(registry) ? "http://" : "https://") + registry + path);
-        var response = await http.SendAsync(Request(uri, accept, null), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var version = credentials.Version();
+        var cached = _tokens.TryGetValue((registry, repository), out var kept) && kept.Version == version && kept.Expires > time.GetUtcNow()
+            ? new AuthenticationHeaderValue("Bearer", kept.Token)
+            : null;
+        var response = await http.SendAsync(Request(uri, accept, cached), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            var login = credentials.Find(registry);
+            _tokens.TryRemove((registry, repository), out _);
+            var login = await credentials.FindAsync(registry, cancellationToken);
             AuthenticationHeaderValue? authorization = null;
             if (Challenge(response, "Bearer") is { } bearer)
             {
-                authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(registry, bearer, repository, login, cancellationToken));
+                var token = await TokenAsync(registry, bearer, repository, login, cancellationToken);
+                _tokens[(registry, repository)] = new CachedToken(token.Value, time.GetUtcNow() + token.Lifetime - TokenMargin, version);
+                authorization = new AuthenticationHeaderValue("Bearer", token.Value);
             }
             else if (Challenge(response, "Basic") is not null && login is { } basic)
             {
@@ -81,7 +99,8 @@ internal sealed partial class RemoteRegistry(HttpClient http, RegistryCredential
         {
             var status = (int)response.StatusCode;
             response.Dispose();
-            throw new RegistryAccessException($"the registry {registry} refused the pull ({status}){(credentials.Find(registry) is null ? $"; {credentials.FilePath} has no credentials for it" : "")}");
+            var held = await credentials.FindAsync(registry, cancellationToken) is not null;
+            throw new RegistryAccessException($"the registry {registry} refused the pull ({status}){(held ? "" : $"; {credentials.FilePath} has no credentials for it")}");
         }
 
         return response;
@@ -125,7 +144,7 @@ internal sealed partial class RemoteRegistry(HttpClient http, RegistryCredential
     }
 
     /// <summary>A pull token from the realm a challenge names, asked for with the registry's credentials when there are some.</summary>
-    private async Task<string> TokenAsync(string registry, Dictionary<string, string> challenge, string repository, (string User, string Password)? login, CancellationToken cancellationToken)
+    private async Task<(string Value, TimeSpan Lifetime)> TokenAsync(string registry, Dictionary<string, string> challenge, string repository, (string User, string Password)? login, CancellationToken cancellationToken)
     {
         if (!challenge.TryGetValue("realm", out var realm))
         {
@@ -154,7 +173,11 @@ internal sealed partial class RemoteRegistry(HttpClient http, RegistryCredential
         response.EnsureSuccessStatusCode();
         using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), default, cancellationToken);
         var root = document.RootElement;
-        return (root.TryGetProperty("token", out var token) ? token.GetString() : root.TryGetProperty("access_token", out var access) ? access.GetString() : null)
+        var value = (root.TryGetProperty("token", out var token) ? token.GetString() : root.TryGetProperty("access_token", out var access) ? access.GetString() : null)
             ?? throw new InvalidDataException("the registry's token service answered without a token");
+        var seconds = root.TryGetProperty("expires_in", out var expires) && expires.TryGetInt32(out var given) && given > 0 ? given : DefaultTokenSeconds;
+        return (value, TimeSpan.FromSeconds(seconds));
     }
+
+    private sealed record CachedToken(string Token, DateTimeOffset Expires, (long Written, long Length) Version);
 }

@@ -70,7 +70,9 @@ internal static class ServerCommand
         }
 
         var options = loaded.Options;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // No appsettings reload: its watcher would follow every write below the content root (the default data directory
+        // is ./.nimbus), waking a thread per SQLite or log write. Nimbus reads its configuration once (NimbusConfiguration).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(loaded.Values);
         builder.Services.AddOptions<NimbusOptions>().Bind(builder.Configuration).ValidateOnStart();

@@ -224,7 +224,9 @@ def handler(event, context):
 """
     name, sink_url = sink_function(code)
     dlq_url, dlq_arn = queue()
-    source_url, source_arn = queue(VisibilityTimeout=3, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2}))
+    # 8 s: a batch must be handled and deleted inside it (a slow cold start on a loaded machine included), or a succeeding
+    # message would come back and be handled twice.
+    source_url, source_arn = queue(VisibilityTimeout=8, RedrivePolicy=json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 2}))
     mapping = LAM.create_event_source_mapping(EventSourceArn=source_arn, FunctionName=name, BatchSize=10,
                                               FunctionResponseTypes=["ReportBatchItemFailures"])
     wait_mapping(mapping["UUID"], "Enabled")

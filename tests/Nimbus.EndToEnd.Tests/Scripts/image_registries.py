@@ -46,7 +46,7 @@ class _PrivateRegistry(BaseHTTPRequestHandler):
         if self.path.startswith("/token"):
             if authorization != _basic(USER, PASSWORD):
                 return self._send(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}', "application/json")
-            return self._send(200, json.dumps({"token": "private-token"}).encode(), "application/json")
+            return self._send(200, json.dumps({"token": "private-token", "expires_in": 900}).encode(), "application/json")
         expected = _basic(USER, PASSWORD) if self.mode == "basic" else "Bearer private-token"
         if authorization != expected:
             host = self.headers["Host"]
@@ -115,6 +115,11 @@ def case_private_registries():
             assert images.call(name, {})["marker"] == "private"
             pulled = [path for path, scheme in registry.seen if "/blobs/" in path and scheme == ("Basic" if registry is basic else "Bearer")]
             assert pulled, registry.seen  # blobs (the config; the layers once per digest) with the registry's scheme
+            if registry is bearer:
+                # The token is kept for its 15 minutes: asked for once, after the first request's challenge; every later
+                # request (the config blob; the layers were unpacked from the other registry already) carried it at once.
+                assert [path for path, _ in registry.seen].count("/token") == 1, registry.seen
+                assert [scheme for _, scheme in registry.seen].count("") == 1, registry.seen
         assert ("/token", "Basic") in bearer.seen, bearer.seen
 
         # Wrong credentials are refused the same way, for both schemes.

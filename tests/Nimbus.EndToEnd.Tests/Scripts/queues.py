@@ -251,7 +251,8 @@ def case_batches():
 
 
 def case_visibility_timeout():
-    url = create(VisibilityTimeout=2)
+    # 5 s: the two checks below must run inside it even on a loaded machine.
+    url = create(VisibilityTimeout=5)
     SQS.send_message(QueueUrl=url, MessageBody="v")
     first = receive(url, WaitTimeSeconds=1)[0]
     # Hidden while its visibility timeout runs: a receive right away finds nothing, and the count says in flight ...
@@ -442,24 +443,30 @@ def case_purge_and_limits():
 
 
 def case_send_for_restart(queue_name, count):
-    """Creates a queue, sends COUNT messages (each batch acknowledged), then takes 3 with a 15-second visibility timeout.
+    """Creates a queue, sends COUNT messages (each batch acknowledged), then takes 3 with a 10-minute visibility timeout.
 
-    Prints the numbers of the 3 messages taken."""
+    Prints NUMBER,RECEIPT_HANDLE of the 3 messages taken."""
     url = create(queue_name)
     count = int(count)
     for start in range(0, count, 10):
         SQS.send_message_batch(QueueUrl=url, Entries=[{"Id": f"m{i}", "MessageBody": f"durable {i}"} for i in range(start, min(count, start + 10))])
-    taken = receive(url, MaxNumberOfMessages=3, VisibilityTimeout=15)
+    taken = receive(url, MaxNumberOfMessages=3, VisibilityTimeout=600)
     assert len(taken) == 3, taken
-    print(" ".join(m["Body"].split()[1] for m in taken))
+    print(" ".join(f"{m['Body'].split()[1]},{m['ReceiptHandle']}" for m in taken))
 
 
-def case_check_after_restart(queue_name, count, *in_flight):
-    """After a restart: every message is there exactly once, and the in-flight ones stay hidden until their timeout."""
+def case_check_after_restart(queue_name, count, *taken):
+    """After a restart: every message is there exactly once, the in-flight ones stay hidden, their receipt handles still
+    work, and they come back when their (shortened) visibility timeout ends."""
     url = SQS.get_queue_url(QueueName=queue_name)["QueueUrl"]
     count = int(count)
-    # Still in flight after the restart (well inside their 15 s): the rest visible, the taken ones hidden.
+    in_flight = [entry.split(",", 1)[0] for entry in taken]
+    # Still in flight after the restart (their 10 minutes are far from over, however slow the restart): the rest visible,
+    # the taken ones hidden.
     assert counts(url) == (count - len(in_flight), len(in_flight), 0), counts(url)
+    # The receipts survived the restart: shorten the timeouts, so the messages come back through their expiry.
+    for entry in taken:
+        SQS.change_message_visibility(QueueUrl=url, ReceiptHandle=entry.split(",", 1)[1], VisibilityTimeout=2)
     seen = {}
     deadline = time.monotonic() + 60
     while len(seen) < count and time.monotonic() < deadline:
