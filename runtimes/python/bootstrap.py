@@ -190,8 +190,7 @@ class RuntimeClient(object):
 
     def _connect(self):
         error = None
-        for family, type_, proto, _, addr in _sock.getaddrinfo(
-                self.host, self.port, 0, _sock.SOCK_STREAM):
+        for family, type_, proto, _, addr in self._addresses():
             sock = None
             try:
                 sock = _sock.socket(family, type_, proto)
@@ -210,6 +209,17 @@ class RuntimeClient(object):
             self._buf = b""
             return sock
         raise error if error is not None else OSError("getaddrinfo returned nothing for %s" % self.host)
+
+    def _addresses(self):
+        # The Runtime API's address is an IP literal: getaddrinfo would first import the IDNA codec (encodings.idna,
+        # stringprep, unicodedata, re), milliseconds at the first connect of every environment.
+        for family in (_sock.AF_INET, _sock.AF_INET6):
+            try:
+                _sock.inet_pton(family, self.host)
+            except OSError:
+                continue
+            return [(family, _sock.SOCK_STREAM, 0, "", (self.host, self.port))]
+        return _sock.getaddrinfo(self.host, self.port, 0, _sock.SOCK_STREAM)
 
     def close(self):
         if self.sock is not None:

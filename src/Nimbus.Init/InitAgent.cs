@@ -139,7 +139,7 @@ internal sealed class InitAgent : IDisposable
         RuntimeOutput output;
         try
         {
-            output = _runtime.Start(info);
+            output = info.RestoreSocket is { } template ? _runtime.Adopt(info, template) : _runtime.Start(info);
         }
         catch (Exception e) when (e is RuntimeStartException or IOException)
         {
@@ -155,6 +155,12 @@ internal sealed class InitAgent : IDisposable
         {
             host.Attach(output);
             StartPump(host, output);
+        }
+
+        if (info.RestoreSocket is not null)
+        {
+            // The runtime is not nimbus-init's child: the host learns its pid (the process sandboxes count its memory).
+            await host.SendAsync(new Frame(FrameType.Adopted, [new(FrameHeaders.Pid, _runtime.Pid.ToString(CultureInfo.InvariantCulture))]), _stopping.Token);
         }
 
         _exitReported = ReportExitAsync(host);

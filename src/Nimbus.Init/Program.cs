@@ -9,14 +9,8 @@ internal static class Program
 {
     private const string DefaultRuntimeApi = "127.0.0.1:9001";
 
-    public static async Task<int> Main(string[] args)
+    public static async Task<int> Main()
     {
-        if (args is [Restore.RestoreClient.Argument, var templateSocket])
-        {
-            // An environment of a SnapStart version: this process stands in for a runtime forked from its template.
-            return Restore.RestoreClient.Run(templateSocket);
-        }
-
         // Before the first socket exists (the engine reads these once): run socket completions on the one epoll thread
         // instead of hopping to the thread pool, so a read on one socket leads straight to the write on the other.
         // Every continuation here is short and never blocks; nimbus-init's environment is not passed to the runtime.

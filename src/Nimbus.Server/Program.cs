@@ -19,4 +19,6 @@ if (parsed.Errors.Count > 0)
     return ExitCodes.InvalidConfiguration;
 }
 
-return await parsed.InvokeAsync();
+// The server's graceful stop on SIGTERM is the host's (its shutdown timeout); System.CommandLine's own handling would end
+// the process with status 143 after 2 s, mid-stop, whenever the stop takes longer (a busy host, many environments).
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

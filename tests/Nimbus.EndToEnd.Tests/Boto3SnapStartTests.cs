@@ -4,7 +4,8 @@ namespace Nimbus.EndToEnd.Tests;
 /// <summary>
 /// SnapStart under the process sandbox (Scripts/snapstart.py): statuses, AWS's validation, hooks and their order,
 /// AWS_LAMBDA_INITIALIZATION_TYPE, Restore Duration, values of init shared and of after-restore distinct, a failed
-/// init, a version deleted with its snapshot.
+/// init, a version deleted with its snapshot, a restored runtime (adopted by nimbus-init, not its child) ended by a
+/// timeout.
 /// </summary>
 public sealed class Boto3SnapStartTests(ProcessServerFixture fixture) : IClassFixture<ProcessServerFixture>
 {
@@ -12,6 +13,7 @@ public sealed class Boto3SnapStartTests(ProcessServerFixture fixture) : IClassFi
     [InlineData("statuses_hooks_and_restore_report")]
     [InlineData("init_shared_after_restore_distinct")]
     [InlineData("validation")]
+    [InlineData("restored_runtime_killed_on_timeout")]
     [InlineData("failed_init_fails_the_version")]
     [InlineData("version_deleted_with_its_snapshot")]
     public async Task Case_Passes(string name)

@@ -2,13 +2,15 @@
 """Nimbus's SnapStart template for Python (docs/cold-starts.md#snapstart); not for functions to import.
 
 A SnapStart version's template is this interpreter after its init: the handler imported and the before-snapshot hooks
-run. It then waits on a Unix socket; each request comes from the stand-in runtime of a new environment of the version
-(``nimbus-init --restore``) and carries its pid and its environment. The template forks: the child takes the stand-in's
-stdout and stderr, the environment, fresh random state and runs the after-restore hooks, then serves invocations
-like any runtime. The template reports each child's end to its stand-in and kills the child when the stand-in goes.
+run. It then waits on a Unix socket; each request comes from nimbus-init of a new environment of the version and
+carries the runtime's environment, with the write ends of that environment's stdout and stderr pipes attached
+(SCM_RIGHTS). The template forks and answers "pid N": the child takes the two pipes, the environment, fresh random
+state and runs the after-restore hooks, then serves invocations like any runtime, adopted by that nimbus-init. The
+template reports each child's end ("exit N" / "signal N") and kills the child when its nimbus-init's connection closes.
 """
 
 import ctypes
+import gc
 import os
 import random
 import selectors
@@ -21,6 +23,8 @@ import snapshot_restore_py
 
 _PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
+# Looked up in the template, once: a child only calls it.
+_prctl = _libc.prctl
 
 
 def run_before_snapshot():
@@ -50,12 +54,17 @@ def serve(socket_path, announce_ready):
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
+    # What init made is moved out of the collector's reach (Python's advice for fork without exec): a collection in a
+    # child never walks it, so its pages stay shared with the template instead of being copied at the first write.
+    gc.collect()
+    gc.freeze()
     announce_ready()
 
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, "accept")
     selector.register(wake_r, selectors.EVENT_READ, "reap")
     requests = {}  # connection -> bytes read so far
+    descriptors = {}  # connection -> fds received so far
     running = {}  # connection -> child pid
     owners = {}  # child pid -> connection
     while True:
@@ -63,23 +72,27 @@ def serve(socket_path, announce_ready):
             if key.data == "accept":
                 connection, _ = listener.accept()
                 requests[connection] = b""
+                descriptors[connection] = []
                 selector.register(connection, selectors.EVENT_READ, "request")
             elif key.data == "reap":
                 _reap(wake_r, owners, running, selector)
             else:
                 connection = key.fileobj
                 try:
-                    data = connection.recv(65536)
+                    data, fds, _, _ = socket.recv_fds(connection, 65536, 2)
                 except OSError:
-                    data = b""
+                    data, fds = b"", []
                 if connection in running:
+                    _close_all(fds)
                     if not data:
-                        # The stand-in is gone (its environment ended): so does the child, with its own children.
+                        # nimbus-init is gone (its environment ended): so does the child, with its own children.
                         _kill(running[connection])
                         _forget(connection, running, selector)
                     continue
+                descriptors[connection].extend(fds)
                 if not data:
                     requests.pop(connection, None)
+                    _close_all(descriptors.pop(connection, []))
                     _forget(connection, running, selector)
                     continue
                 buffer = requests[connection] + data
@@ -87,6 +100,11 @@ def serve(socket_path, announce_ready):
                 if len(buffer) < 4 or len(buffer) < 4 + struct.unpack_from("<i", buffer)[0]:
                     continue
                 del requests[connection]
+                output = descriptors.pop(connection)
+                if len(output) != 2:
+                    _close_all(output)
+                    _forget(connection, running, selector)
+                    continue
                 sys.stdout.flush()
                 sys.stderr.flush()
                 pid = os.fork()
@@ -95,11 +113,23 @@ def serve(socket_path, announce_ready):
                     listener.close()
                     for other in list(requests) + list(running):
                         other.close()
+                    for other in descriptors.values():
+                        _close_all(other)
                     os.close(wake_r)
                     os.close(wake_w)
-                    return _become_child(buffer[4:], connection)
+                    return _become_child(buffer[4:], connection, output)
+                _close_all(output)
                 running[connection] = pid
                 owners[pid] = connection
+                try:
+                    connection.sendall(b"pid %d\n" % pid)
+                except OSError:
+                    _kill(pid)
+
+
+def _close_all(fds):
+    for fd in fds:
+        os.close(fd)
 
 
 def _kill(pid):
@@ -137,9 +167,9 @@ def _reap(wake_r, owners, running, selector):
         if connection is None or running.get(connection) != pid:
             continue
         if os.WIFSIGNALED(status):
-            answer = "signal %d" % os.WTERMSIG(status)
+            answer = "signal %d\n" % os.WTERMSIG(status)
         else:
-            answer = "exit %d" % os.waitstatus_to_exitcode(status)
+            answer = "exit %d\n" % os.waitstatus_to_exitcode(status)
         try:
             connection.sendall(answer.encode("ascii"))
         except OSError:
@@ -147,18 +177,16 @@ def _reap(wake_r, owners, running, selector):
         _forget(connection, running, selector)
 
 
-def _become_child(request, connection):
+def _become_child(request, connection, output):
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     # Its own process group (the template kills it with its children) and death with the template.
     os.setsid()
-    _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     connection.close()
 
-    entries = request.split(b"\0")
-    stand_in = int(entries[0])
-    for fd, name in ((1, "1"), (2, "2")):
-        target = os.open("/proc/%d/fd/%s" % (stand_in, name), os.O_WRONLY)
+    # The environment's stdout and stderr pipes, which its nimbus-init reads.
+    for fd, target in zip((1, 2), output):
         os.dup2(target, fd)
         os.close(target)
     null = os.open("/dev/null", os.O_RDONLY)
@@ -166,7 +194,7 @@ def _become_child(request, connection):
     os.close(null)
 
     os.environ.clear()
-    for entry in entries[1:]:
+    for entry in request.split(b"\0"):
         name, sep, value = entry.partition(b"=")
         if sep:
             os.environ[os.fsdecode(name)] = os.fsdecode(value)

@@ -152,7 +152,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private static async Task<ExecutionEnvironment> ConnectAsync(
         ISandboxFactory sandboxes,
         SandboxSpec spec,
-        Func<SandboxPaths, RuntimeLaunch> launch,
+        Func<SandboxPaths, RuntimeLaunch>? launch,
         bool stemCell,
         string logStreamName,
         TimeProvider time,
@@ -168,7 +168,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         try
         {
             sandbox = await sandboxes.StartAsync(spec, cancellationToken);
-            var runtime = launch(sandbox.Paths);
+            var runtime = launch?.Invoke(sandbox.Paths); // None for a SnapStart spare: its runtime starts when it is taken.
             var accept = listener.AcceptAsync(cancellationToken).AsTask();
             var first = await Task.WhenAny(accept, sandbox.Exited);
             if (first != accept)
@@ -178,14 +178,22 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
             connection = await accept;
             var environment = new ExecutionEnvironment(spec.EnvironmentId, logStreamName, sandbox, connection, time.GetUtcNow(), logger);
-            await environment.SendStartAsync(runtime, stemCell, cancellationToken);
+            if (runtime is not null)
+            {
+                await environment.SendStartAsync(runtime, stemCell, cancellationToken);
+            }
+
             var hello = await FrameCodec.ReadAsync(environment._stream, cancellationToken);
             if (hello?.Type != FrameType.Hello)
             {
                 throw new SandboxStartException("nimbus-init did not greet the host");
             }
 
-            environment._readLoop = environment.ReadLoopAsync();
+            if (runtime is not null)
+            {
+                environment._readLoop = environment.ReadLoopAsync();
+            }
+
             return environment;
         }
         catch
@@ -214,6 +222,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         if (stemCell)
         {
             headers.Add(new(FrameHeaders.StemCell, "1"));
+        }
+
+        if (runtime.RestoreSocket is { } template)
+        {
+            headers.Add(new(FrameHeaders.Restore, template));
         }
 
         foreach (var argument in runtime.Arguments)

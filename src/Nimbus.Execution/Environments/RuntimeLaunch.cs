@@ -10,4 +10,7 @@ internal sealed record RuntimeLaunch(string Command, IReadOnlyList<string> Argum
     public IReadOnlyList<string> Extensions { get; init; } = [];
 
     public string? AccountId { get; init; }
+
+    /// <summary>A SnapStart version's template socket: nimbus-init adopts a runtime the template forks instead of starting <see cref="Command"/>.</summary>
+    public string? RestoreSocket { get; init; }
 }

@@ -80,7 +80,8 @@ public sealed partial class Invoker
         ExecutionEnvironment? cell,
         CancellationToken cancellationToken)
     {
-        var id = cell?.Id ?? Guid.NewGuid().ToString("N");
+        var spare = template is null ? null : TakeSpare(template, network);
+        var id = cell?.Id ?? spare?.Id ?? Guid.NewGuid().ToString("N");
         var now = _time.GetUtcNow();
         var stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
         string codeDirectory;
@@ -97,9 +98,9 @@ public sealed partial class Invoker
                 throw new SandboxStartException($"the runtime {function.Runtime} cannot be provided on this host");
             }
         }
-        catch when (cell is not null)
+        catch when (cell is not null || spare is not null)
         {
-            await cell.DisposeAsync();
+            await (cell ?? spare)!.DisposeAsync(); // One of the two, as the filter says.
             throw;
         }
 
@@ -111,6 +112,11 @@ public sealed partial class Invoker
         }
 
         var environment = cell is null ? null : await SpecializeAsync(cell, scope, function, initializationType, stream, codeDirectory, optDirectory, cancellationToken);
+        if (spare is not null)
+        {
+            environment = await StartSpareAsync(spare, template!, scope, function, stream, codeDirectory, optDirectory, cancellationToken); // A spare only with a template.
+        }
+
         environment ??= await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, template is null ? null : launch => RestoreLaunch(launch, template), cancellationToken);
         environment.Owner = (scope, function);
         environment.Restored = template is not null;
@@ -118,6 +124,12 @@ public sealed partial class Invoker
         try
         {
             var outcome = await environment.Initialized.WaitAsync(initTimeout, cancellationToken);
+            if (template is not null)
+            {
+                // The next environment of the version is prepared now that this one's restore is over.
+                Refill(template, function);
+            }
+
             if (outcome.Kind == OutcomeKind.Ready)
             {
                 await environment.InitializedAsync(cancellationToken);
@@ -186,7 +198,21 @@ public sealed partial class Invoker
         Func<RuntimeLaunch, RuntimeLaunch>? changeLaunch,
         CancellationToken cancellationToken)
     {
-        var spec = new SandboxSpec
+        var spec = Spec(function, network, id, codeDirectory, optDirectory, imageRoot);
+        return await ExecutionEnvironment.StartAsync(
+            _sandboxes,
+            spec,
+            paths => changeLaunch is null
+                ? _launcher.Create(scope, function, stream, initializationType, paths, codeDirectory, optDirectory)
+                : changeLaunch(_launcher.Create(scope, function, stream, initializationType, paths, codeDirectory, optDirectory)),
+            stream,
+            _time,
+            _logger,
+            cancellationToken);
+    }
+
+    private SandboxSpec Spec(FunctionVersion function, bool network, string id, string codeDirectory, string? optDirectory, string? imageRoot) =>
+        new()
         {
             EnvironmentId = id,
             InitExecutable = _options.InitExecutable!, // Resolved by AddNimbusExecution.
@@ -201,17 +227,6 @@ public sealed partial class Invoker
             OutboundNetwork = network,
             PlatformSocketPath = _options.PlatformSocketPath,
         };
-        return await ExecutionEnvironment.StartAsync(
-            _sandboxes,
-            spec,
-            paths => changeLaunch is null
-                ? _launcher.Create(scope, function, stream, initializationType, paths, codeDirectory, optDirectory)
-                : changeLaunch(_launcher.Create(scope, function, stream, initializationType, paths, codeDirectory, optDirectory)),
-            stream,
-            _time,
-            _logger,
-            cancellationToken);
-    }
 
     private static string[] LayerPackages(Core.Functions.FunctionVersion function)
     {

@@ -31,6 +31,8 @@ internal abstract class HostProcessSandbox : ISandbox
 
     public long? PeakMemoryBytes() => _memory.PeakMemoryBytes();
 
+    public void Adopted(int pid) => _memory.Adopt(pid);
+
     /// <summary>No memory cgroup, so no OOM of the sandbox's own (the host's OOM killer may still act).</summary>
     public bool OutOfMemory() => false;
 

@@ -27,4 +27,13 @@ public interface ISandbox : IAsyncDisposable
 
     /// <summary>Kills everything in the sandbox at once (timeout, crash, shutdown).</summary>
     void Kill();
+
+    /// <summary>
+    /// nimbus-init adopted a runtime that is not its descendant (a SnapStart environment's, forked by its template;
+    /// <paramref name="pid"/> as the host sees it under the process sandboxes). Backends that measure memory by process
+    /// tree count it too; a cgroup already holds it.
+    /// </summary>
+    void Adopted(int pid)
+    {
+    }
 }

@@ -15,6 +15,14 @@ internal sealed class ProcessTreeMemory(int rootPid) : IDisposable
 {
     private List<int>? _descendants;
     private List<SafeFileHandle?>? _handles;
+    private volatile int _adopted;
+
+    /// <summary>A process outside the root's tree that belongs to it (a SnapStart runtime forked by its template): it and its descendants count too.</summary>
+    public void Adopt(int pid)
+    {
+        _adopted = pid;
+        _descendants = null;
+    }
 
     /// <summary>The sum of the high-water marks (VmHWM) of the root's descendants, or null when /proc cannot tell.</summary>
     public long? PeakMemoryBytes()
@@ -26,7 +34,14 @@ internal sealed class ProcessTreeMemory(int rootPid) : IDisposable
             if (pids is null || handles is null || pids.Count == 0)
             {
                 CloseHandles();
-                pids = _descendants = Descendants(rootPid);
+                pids = Descendants(rootPid);
+                if (_adopted is var adopted and > 0)
+                {
+                    pids.Add(adopted);
+                    pids.AddRange(Descendants(adopted));
+                }
+
+                _descendants = pids;
                 handles = _handles = new List<SafeFileHandle?>(new SafeFileHandle?[pids.Count]);
             }
 

@@ -31,6 +31,16 @@ internal static unsafe partial class Libc
 
     public const short PollIn = 0x001;
 
+    /// <summary>SOL_SOCKET and SCM_RIGHTS: a control message carrying file descriptors.</summary>
+    public const int SolSocket = 1;
+    public const int ScmRights = 1;
+
+    /// <summary>sizeof(struct cmsghdr) on LP64: size_t cmsg_len, int cmsg_level, int cmsg_type.</summary>
+    public const int CmsgHeaderSize = 16;
+
+    /// <summary>MSG_NOSIGNAL: a peer that went away is EPIPE, not SIGPIPE.</summary>
+    public const int MsgNoSignal = 0x4000;
+
     /// <summary>Bytes reserved for posix_spawn_file_actions_t, posix_spawnattr_t and sigset_t (glibc: 80, 336, 128).</summary>
     public const int OpaqueSize = 1024;
 
@@ -59,6 +69,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(LibraryName, EntryPoint = "waitpid", SetLastError = true)]
     public static partial int WaitPid(int pid, int* status, int options);
+
+    [LibraryImport(LibraryName, EntryPoint = "sendmsg", SetLastError = true)]
+    public static partial nint SendMsg(int socket, MsgHdr* message, int flags);
 
     [LibraryImport(LibraryName, EntryPoint = "posix_spawn")]
     public static partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);

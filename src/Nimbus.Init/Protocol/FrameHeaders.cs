@@ -34,6 +34,13 @@ internal static class FrameHeaders
     /// there for the function's environment, which a later Specialize frame (env headers) sends.
     /// </summary>
     public const string StemCell = "stem-cell";
+
+    /// <summary>
+    /// Start of an environment of a SnapStart version: the path of its template's Unix socket. nimbus-init starts no
+    /// process: it asks the template to fork one for this environment and adopts it (docs/cold-starts.md#snapstart).
+    /// </summary>
+    public const string Restore = "restore";
+
     /// <summary>The path of one external extension inside the sandbox (repeated, in launch order).</summary>
     public const string Extension = "extension";
 

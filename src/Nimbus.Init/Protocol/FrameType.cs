@@ -19,6 +19,9 @@ internal enum FrameType : byte
     // init → host, with extensions: the post-invoke phase of an invocation is over
     InvokeDone = 8,
 
+    // init → host, a SnapStart environment: the runtime its template forked was adopted (header pid)
+    Adopted = 9,
+
     // init → host, a streamed response (Lambda-Runtime-Function-Response-Mode: streaming)
     ResponseStart = 20,
     ResponseChunk = 21,

@@ -11,7 +11,7 @@ namespace Nimbus.Init.Runtime;
 /// waitpid(-1), which would race Process's own waitpid for the runtime and steal its exit status.
 /// Owning the pid makes both simple: one SIGCHLD handler reaps everything and recognises the runtime.
 /// </summary>
-internal sealed unsafe class RuntimeProcess : IDisposable
+internal sealed unsafe partial class RuntimeProcess : IDisposable
 {
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -31,6 +31,9 @@ internal sealed unsafe class RuntimeProcess : IDisposable
     public Task<RuntimeExit> Exited => _exited.Task;
 
     public bool Started => Volatile.Read(ref _pid) != 0;
+
+    /// <summary>The runtime's pid, 0 before it started.</summary>
+    public int Pid => Volatile.Read(ref _pid);
 
     /// <summary>Installs the SIGCHLD handler that reaps every child (orphans too, when nimbus-init is PID 1).</summary>
     public void StartReaping()
@@ -215,7 +218,11 @@ internal sealed unsafe class RuntimeProcess : IDisposable
         }
     }
 
-    public void Dispose() => _sigchld?.Dispose();
+    public void Dispose()
+    {
+        _sigchld?.Dispose();
+        _template?.Dispose();
+    }
 
     private static string Resolve(string command, string searchPath)
     {
@@ -337,8 +344,9 @@ internal sealed unsafe class RuntimeProcess : IDisposable
     public void OutputClosed()
     {
         var pid = Volatile.Read(ref _pid);
-        if (pid == 0 || _exited.Task.IsCompleted)
+        if (pid == 0 || _exited.Task.IsCompleted || _template is not null)
         {
+            // An adopted runtime is not our child: its template reports its end.
             return;
         }
 

@@ -23,6 +23,12 @@ internal sealed record RuntimeStartInfo
     public const int StemFd = 3;
 
     public const string StemFdVariable = "_NIMBUS_STEM_FD";
+    /// <summary>
+    /// An environment of a SnapStart version: the template's socket. Its runtime is forked by the template and adopted
+    /// instead of started (<see cref="RuntimeProcess.Adopt"/>); the command and arguments are not used.
+    /// </summary>
+    public string? RestoreSocket { get; init; }
+
     /// <summary>The external extensions to start before the runtime (their paths inside the sandbox), in order.</summary>
     public IReadOnlyList<string> Extensions { get; init; } = [];
 
@@ -63,6 +69,7 @@ internal sealed record RuntimeStartInfo
         return new RuntimeStartInfo
         {
             StemCell = stemCell,
+            RestoreSocket = frame.Header(FrameHeaders.Restore) is { Length: > 0 } restore ? restore : null,
             Command = frame.Header(FrameHeaders.Command) ?? "",
             Arguments = arguments,
             WorkingDirectory = frame.Header(FrameHeaders.WorkingDirectory) is { Length: > 0 } cwd ? cwd : null,

@@ -52,6 +52,10 @@ def first_after():
 register_after_restore(lambda: ORDER.append("after-2"))
 
 def handler(event, context):
+    if event.get("pidfile"):
+        with open(event["pidfile"], "w") as f:
+            f.write(str(os.getpid()))
+        time.sleep(event.get("sleep", 0))
     barrier = event.get("barrier")
     if barrier:
         open(os.path.join(barrier["dir"], context.aws_request_id), "w").close()
@@ -138,6 +142,9 @@ def case_statuses_hooks_and_restore_report():
     report = [line for line in tail(response).splitlines() if line.startswith("REPORT")][0]
     assert "\tRestore Duration: " in report and "\tBilled Restore Duration: " in report, report
     assert "Init Duration" not in report, report
+    # Under the process sandbox memory is counted by process: the forked runtime nimbus-init adopted is counted.
+    used = int(report.split("\tMax Memory Used: ")[1].split(" MB")[0])
+    assert used > 0, report
 
     # $LATEST is not a SnapStart version: it starts the usual way.
     response, body = invoke(name, {}, LogType="Tail")
@@ -162,6 +169,23 @@ def case_init_shared_after_restore_distinct():
     assert first["after"]["random"] != second["after"]["random"], results
     assert first["after"]["urandom"] != second["after"]["urandom"], results
     assert first["stream"] != second["stream"], results
+
+
+def case_restored_runtime_killed_on_timeout():
+    # The forked runtime is not nimbus-init's child: a timeout must still end it, and the next invoke restores again.
+    name = create(Timeout=1)
+    version, _ = publish_ready(name)
+    pidfile = os.path.join(tempfile.mkdtemp(), "pid")
+    response, body = invoke(name, {"pidfile": pidfile, "sleep": 30}, Qualifier=version)
+    assert response.get("FunctionError") == "Unhandled" and b"Task timed out" in body, (response, body)
+    with open(pidfile) as f:
+        pid = int(f.read())
+    deadline = time.time() + 60
+    while _alive(pid) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid), f"the restored runtime {pid} outlived its environment's timeout"
+    result = invoke_json(name, {}, Qualifier=version)
+    assert result["type"] == "snap-start" and result["pid"] != pid, result
 
 
 def case_validation():

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Nimbus.Init.Interop;
+using Nimbus.Init.Runtime;
+
+namespace Nimbus.Init.Restore;
+
+/// <summary>
+/// nimbus-init's connection to a SnapStart version's template (docs/cold-starts.md#snapstart): one request asks the
+/// template to fork a runtime for this environment, with the runtime's environment in the body and the write ends of
+/// its stdout and stderr pipes passed along (SCM_RIGHTS). The template answers <c>pid N</c> at once, later
+/// <c>exit N</c> or <c>signal N</c> when that runtime ended. While the connection is open the runtime lives; when it
+/// closes (nimbus-init ended) the template kills the runtime and its process group.
+/// </summary>
+internal sealed class TemplateLink : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly byte[] _buffer = new byte[128];
+    private int _length;
+
+    private TemplateLink(Socket socket) => _socket = socket;
+
+    /// <summary>The forked runtime's pid (its own process group and session).</summary>
+    public int Pid { get; private set; }
+
+    /// <summary>
+    /// Connects, sends the request with <paramref name="stdout"/> and <paramref name="stderr"/>, and reads the forked
+    /// runtime's pid. The caller closes its copies of the two descriptors.
+    /// </summary>
+    public static TemplateLink Connect(string socketPath, IReadOnlyList<string> environment, int stdout, int stderr)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var link = new TemplateLink(socket);
+        try
+        {
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
+            var request = Request(environment);
+            var sent = SendWithDescriptors(socket, request, stdout, stderr);
+            while (sent < request.Length)
+            {
+                sent += socket.Send(request.AsSpan(sent));
+            }
+
+            var answer = link.ReadLine() ?? throw new RuntimeStartException("the SnapStart template closed the connection", 126);
+            if (!answer.StartsWith("pid ", StringComparison.Ordinal) || !int.TryParse(answer.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                throw new RuntimeStartException($"the SnapStart template answered '{answer}'", 126);
+            }
+
+            link.Pid = pid;
+            return link;
+        }
+        catch (SocketException e)
+        {
+            link.Dispose();
+            throw new RuntimeStartException($"the SnapStart template is not reachable: {e.Message}", 126);
+        }
+        catch
+        {
+            link.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>How the forked runtime ended, as the template reports it; exit status 1 when the template went first.</summary>
+    public async Task<RuntimeExit> ExitAsync()
+    {
+        while (true)
+        {
+            var line = ReadBufferedLine();
+            if (line is not null)
+            {
+                var parts = line.Split(' ', 2);
+                if (parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+                {
+                    return parts[0] == "signal" ? new RuntimeExit(null, number) : new RuntimeExit(number, null);
+                }
+
+                continue;
+            }
+
+            int read;
+            try
+            {
+                read = await _socket.ReceiveAsync(_buffer.AsMemory(_length), SocketFlags.None);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                read = 0;
+            }
+
+            if (read <= 0 || (_length += read) == _buffer.Length)
+            {
+                // The template (or nimbus-init's end of the link) went away: the forked runtime dies with it.
+                return new RuntimeExit(1, null);
+            }
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+
+    /// <summary>The environment's entries, each NUL-terminated, after a little-endian length.</summary>
+    private static byte[] Request(IReadOnlyList<string> environment)
+    {
+        var body = new StringBuilder();
+        foreach (var entry in environment)
+        {
+            body.Append(entry).Append('\0');
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(body.ToString());
+        var request = new byte[bytes.Length + 4];
+        BinaryPrimitives.WriteInt32LittleEndian(request, bytes.Length);
+        bytes.CopyTo(request, 4);
+        return request;
+    }
+
+    /// <summary>One sendmsg(2) with the two descriptors as SCM_RIGHTS; the number of bytes of the request it sent.</summary>
+    private static unsafe int SendWithDescriptors(Socket socket, byte[] request, int stdout, int stderr)
+    {
+        const int Payload = 2 * sizeof(int);
+        var control = stackalloc byte[Libc.CmsgHeaderSize + Payload];
+        *(nuint*)control = Libc.CmsgHeaderSize + Payload;
+        *(int*)(control + 8) = Libc.SolSocket;
+        *(int*)(control + 12) = Libc.ScmRights;
+        *(int*)(control + Libc.CmsgHeaderSize) = stdout;
+        *(int*)(control + Libc.CmsgHeaderSize + 4) = stderr;
+        fixed (byte* data = request)
+        {
+            var vector = new IoVec { Base = data, Length = (nuint)request.Length };
+            var message = new MsgHdr { Iov = &vector, IovLength = 1, Control = control, ControlLength = Libc.CmsgHeaderSize + Payload };
+            while (true)
+            {
+                var sent = Libc.SendMsg((int)socket.Handle, &message, Libc.MsgNoSignal);
+                if (sent >= 0)
+                {
+                    return (int)sent;
+                }
+
+                var errno = Marshal.GetLastPInvokeError();
+                if (errno != Libc.EINTR)
+                {
+                    throw new RuntimeStartException($"cannot send to the SnapStart template: {Marshal.GetPInvokeErrorMessage(errno)}", 126);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads (blocking) until a whole line is buffered; null at end of file.</summary>
+    private string? ReadLine()
+    {
+        while (true)
+        {
+            if (ReadBufferedLine() is { } line)
+            {
+                return line;
+            }
+
+            if (_length == _buffer.Length)
+            {
+                return null;
+            }
+
+            var read = _socket.Receive(_buffer.AsSpan(_length));
+            if (read <= 0)
+            {
+                return null;
+            }
+
+            _length += read;
+        }
+    }
+
+    private string? ReadBufferedLine()
+    {
+        var end = Array.IndexOf(_buffer, (byte)'\n', 0, _length);
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var line = Encoding.ASCII.GetString(_buffer, 0, end);
+        _buffer.AsSpan(end + 1, _length - end - 1).CopyTo(_buffer);
+        _length -= end + 1;
+        return line;
+    }
+}
