@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
@@ -17,7 +16,7 @@ public sealed class MappingPollerTests : IDisposable
 {
     private const string Queue = "arn:aws:sqs:us-east-1:000000000000:orders";
     private static readonly Scope Scope = new("000000000000", "us-east-1");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+    private readonly TimerWatchingTimeProvider _time = new(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
     private readonly FunctionService _functions;
     private readonly FakeQueueSource _source = new(Queue);
     private readonly FakeInvocationService _invoker = new();
@@ -138,7 +137,9 @@ public sealed class MappingPollerTests : IDisposable
             : FakeInvocationService.Success("{}"));
         await using var poller = await StartAsync(batchSize: 10, maximumConcurrency: null);
 
-        await UntilAsync(() => _invoker.Calls.Count == 1 && _invoker.Running == 0);
+        // The throttled call returned and the poller's 1 s backoff timer exists (advancing before it was made would leave
+        // it a whole second from the new now, which nothing advances).
+        await UntilAsync(() => _invoker.Calls.Count == 1 && _invoker.Running == 0 && _time.Created(TimeSpan.FromSeconds(1)) > 0);
         Assert.Empty(_source.Deleted);
 
         // The poller backs off 1 s on the clock before it polls again.
