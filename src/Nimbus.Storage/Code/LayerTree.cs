@@ -66,8 +66,16 @@ public sealed class LayerTree : ILayerTree
         }
 
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', codeSha256s))))[..32];
-        // Two racing first starts may both merge (each into its own temporary directory); one rename wins.
-        var merge = _merges.GetOrAdd(key, k => Task.Run(() => Merge(k, directories), CancellationToken.None));
+        // One merge per list in this server; another server sharing the directory may merge too (one rename wins).
+        // Made unstarted and started only if it is the one stored: GetOrAdd's factory may run more than once under a race,
+        // and each run would merge into a temporary directory of its own.
+        var candidate = new Task<string>(() => Merge(key, directories), CancellationToken.None);
+        var merge = _merges.GetOrAdd(key, candidate);
+        if (ReferenceEquals(merge, candidate))
+        {
+            candidate.Start(TaskScheduler.Default);
+        }
+
         try
         {
             return await merge.WaitAsync(cancellationToken);
