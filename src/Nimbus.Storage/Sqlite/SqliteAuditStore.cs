@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Audit;
@@ -20,6 +19,8 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
 
     /// <summary>Rows per INSERT statement (14 parameters each for an event, far below SQLite's limit of 32,766).</summary>
     private const int RowsPerInsert = 64;
+
+    private static readonly SqliteType[] s_resourceTypes = [SqliteType.Integer, SqliteType.Text, SqliteType.Text, SqliteType.Text];
 
     private static readonly SqliteType[] s_eventTypes =
     [
@@ -118,45 +119,12 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
     }
 
     /// <summary>An INSERT of <paramref name="rows"/> events (their columns in the order of <see cref="Columns"/>).</summary>
-    private static SqliteCommand EventsInsert(SqliteConnection connection, SqliteTransaction transaction, int rows)
-    {
-        var command = CreateCommand(connection, transaction, string.Empty);
-        var sql = new StringBuilder($"INSERT INTO audit_events ({Columns}) VALUES ", 128 + (rows * EventColumns * 6));
-        for (var i = 0; i < rows; i++)
-        {
-            sql.Append(i == 0 ? "(" : ", (");
-            for (var c = 0; c < EventColumns; c++)
-            {
-                var name = string.Create(CultureInfo.InvariantCulture, $"@p{(i * EventColumns) + c}");
-                sql.Append(c == 0 ? string.Empty : ", ").Append(name);
-                command.Parameters.Add(name, s_eventTypes[c]);
-            }
-
-            sql.Append(')');
-        }
-
-        command.CommandText = sql.ToString();
-        return command;
-    }
+    private static SqliteCommand EventsInsert(SqliteConnection connection, SqliteTransaction transaction, int rows) =>
+        MultiRowInsert(connection, transaction, $"audit_events ({Columns})", s_eventTypes, rows);
 
     /// <summary>An INSERT of <paramref name="rows"/> resources (seq, type, name, arn).</summary>
-    private static SqliteCommand ResourcesInsert(SqliteConnection connection, SqliteTransaction transaction, int rows)
-    {
-        var command = CreateCommand(connection, transaction, string.Empty);
-        var sql = new StringBuilder("INSERT INTO audit_resources (seq, type, name, arn) VALUES ", 64 + (rows * 24));
-        for (var i = 0; i < rows; i++)
-        {
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            sql.Append(i == 0 ? "(" : ", (").Append("@s").Append(n).Append(", @t").Append(n).Append(", @n").Append(n).Append(", @a").Append(n).Append(')');
-            command.Parameters.Add("@s" + n, SqliteType.Integer);
-            command.Parameters.Add("@t" + n, SqliteType.Text);
-            command.Parameters.Add("@n" + n, SqliteType.Text);
-            command.Parameters.Add("@a" + n, SqliteType.Text);
-        }
-
-        command.CommandText = sql.ToString();
-        return command;
-    }
+    private static SqliteCommand ResourcesInsert(SqliteConnection connection, SqliteTransaction transaction, int rows) =>
+        MultiRowInsert(connection, transaction, "audit_resources (seq, type, name, arn)", s_resourceTypes, rows);
 
     public async Task<AuditPage> LookupAsync(AuditLookup lookup, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Nimbus.Core.Arns;
@@ -145,24 +144,10 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
     /// An INSERT of <paramref name="rows"/> rows: one statement per <see cref="RowsPerInsert"/> lines rather than one
     /// per line (each statement's step, reset and parameter lookups cost about as much as a row).
     /// </summary>
-    private static SqliteCommand InsertCommand(SqliteConnection connection, SqliteTransaction transaction, int rows)
-    {
-        var sql = new StringBuilder("INSERT INTO log_records (group_id, stream_id, timestamp, ingestion, message) VALUES ", 64 + (rows * 24));
-        var command = CreateCommand(connection, transaction, string.Empty);
-        for (var i = 0; i < rows; i++)
-        {
-            var n = i.ToString(CultureInfo.InvariantCulture);
-            sql.Append(i == 0 ? "(" : ", (").Append("@g").Append(n).Append(", @s").Append(n).Append(", @t").Append(n).Append(", @i").Append(n).Append(", @m").Append(n).Append(')');
-            command.Parameters.Add("@g" + n, SqliteType.Integer);
-            command.Parameters.Add("@s" + n, SqliteType.Integer);
-            command.Parameters.Add("@t" + n, SqliteType.Integer);
-            command.Parameters.Add("@i" + n, SqliteType.Integer);
-            command.Parameters.Add("@m" + n, SqliteType.Text);
-        }
+    private static SqliteCommand InsertCommand(SqliteConnection connection, SqliteTransaction transaction, int rows) =>
+        MultiRowInsert(connection, transaction, "log_records (group_id, stream_id, timestamp, ingestion, message)", s_recordTypes, rows);
 
-        command.CommandText = sql.ToString();
-        return command;
-    }
+    private static readonly SqliteType[] s_recordTypes = [SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Text];
 
     /// <summary>Inserts the gathered rows with <paramref name="command"/>, made for exactly their number.</summary>
     private async Task FlushAsync(SqliteCommand command, CancellationToken cancellationToken)
