@@ -6,8 +6,9 @@ using System.Text;
 namespace Nimbus.Execution.Sandboxes;
 
 /// <summary>
-/// Finds slirp4netns processes a previous run of this work directory left: those whose environment has
-/// <see cref="RuncNetwork.OwnerVariable"/> set to this runc root. Any other slirp4netns on the host is not ours.
+/// Finds processes earlier runs left: slirp4netns processes of this work directory (those whose environment has
+/// <see cref="RuncNetwork.OwnerVariable"/> set to this runc root; any other slirp4netns on the host is not ours), and
+/// runc's init processes stranded in the created state by a server killed during <c>runc create</c>.
 /// </summary>
 internal static class RuncProcessSweep
 {
@@ -56,5 +57,71 @@ internal static class RuncProcessSweep
         }
 
         return killed;
+    }
+
+    /// <summary>
+    /// Kills runc init processes that wait, in the created state, for a <c>runc start</c> that will never come: their
+    /// cgroup is a Nimbus container's (<c>/nimbus/&lt;environment id&gt;</c>, of any work directory) made before
+    /// <paramref name="madeBeforeUtc"/>. A server creates and starts a container in one step, so only a server killed
+    /// between the two leaves one (with its state root often deleted since, so no <c>runc delete</c> can find it);
+    /// each holds its cgroup and a process forever. Returns how many were killed.
+    /// </summary>
+    public static int KillStrandedInits(RuncCgroups cgroups, DateTime madeBeforeUtc)
+    {
+        var killed = 0;
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // runc's init names itself so until it executes the container's process.
+                if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() != "runc:[2:INIT]"
+                    || ContainerOf(File.ReadAllLines(Path.Combine(directory, "cgroup"))) is not { } environmentId
+                    || cgroups.MadeAtUtc(environmentId) is not { } made
+                    || made >= madeBeforeUtc)
+                {
+                    continue;
+                }
+
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+                killed++;
+            }
+            catch (IOException)
+            {
+                // Ended meanwhile.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+            catch (ArgumentException)
+            {
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        return killed;
+    }
+
+    /// <summary>The environment id of a <c>/proc/PID/cgroup</c> whose path is a Nimbus container's, or null.</summary>
+    private static string? ContainerOf(string[] lines)
+    {
+        const string Marker = ":/" + RuncCgroups.Parent + "/";
+        foreach (var line in lines)
+        {
+            var at = line.IndexOf(Marker, StringComparison.Ordinal);
+            if (at >= 0 && line[(at + Marker.Length)..] is var name && RuncCgroups.IsEnvironmentId(name))
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 }
