@@ -16,47 +16,16 @@ internal static class RuncProcessSweep
     public static int KillNetworkHelpers(string runcRoot)
     {
         var marker = Encoding.UTF8.GetBytes($"{RuncNetwork.OwnerVariable}={runcRoot}\0");
-        var killed = 0;
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        return KillWhere(directory =>
         {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() != "slirp4netns")
             {
-                continue;
+                return false;
             }
 
-            try
-            {
-                if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() != "slirp4netns")
-                {
-                    continue;
-                }
-
-                var environment = File.ReadAllBytes(Path.Combine(directory, "environ"));
-                if (environment.AsSpan().IndexOf(marker) < 0 && !environment.AsSpan().EndsWith(marker.AsSpan(0, marker.Length - 1)))
-                {
-                    continue;
-                }
-
-                using var process = Process.GetProcessById(pid);
-                process.Kill();
-                killed++;
-            }
-            catch (IOException)
-            {
-                // Ended meanwhile.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-            catch (ArgumentException)
-            {
-            }
-            catch (InvalidOperationException)
-            {
-            }
-        }
-
-        return killed;
+            var environment = File.ReadAllBytes(Path.Combine(directory, "environ"));
+            return environment.AsSpan().IndexOf(marker) >= 0 || environment.AsSpan().EndsWith(marker.AsSpan(0, marker.Length - 1));
+        });
     }
 
     /// <summary>
@@ -66,7 +35,16 @@ internal static class RuncProcessSweep
     /// between the two leaves one (with its state root often deleted since, so no <c>runc delete</c> can find it);
     /// each holds its cgroup and a process forever. Returns how many were killed.
     /// </summary>
-    public static int KillStrandedInits(RuncCgroups cgroups, DateTime madeBeforeUtc)
+    public static int KillStrandedInits(RuncCgroups cgroups, DateTime madeBeforeUtc) =>
+        KillWhere(directory =>
+            // runc's init names itself so until it executes the container's process.
+            File.ReadAllText(Path.Combine(directory, "comm")).Trim() == "runc:[2:INIT]"
+            && ContainerOf(File.ReadAllLines(Path.Combine(directory, "cgroup"))) is { } environmentId
+            && cgroups.MadeAtUtc(environmentId) is { } made
+            && made < madeBeforeUtc);
+
+    /// <summary>Kills every process whose <c>/proc/PID</c> directory <paramref name="isLeftover"/> accepts; returns how many.</summary>
+    private static int KillWhere(Func<string, bool> isLeftover)
     {
         var killed = 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -78,11 +56,7 @@ internal static class RuncProcessSweep
 
             try
             {
-                // runc's init names itself so until it executes the container's process.
-                if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() != "runc:[2:INIT]"
-                    || ContainerOf(File.ReadAllLines(Path.Combine(directory, "cgroup"))) is not { } environmentId
-                    || cgroups.MadeAtUtc(environmentId) is not { } made
-                    || made >= madeBeforeUtc)
+                if (!isLeftover(directory))
                 {
                     continue;
                 }
