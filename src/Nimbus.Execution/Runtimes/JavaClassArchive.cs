@@ -73,8 +73,27 @@ internal static class JavaClassArchive
             bool answered;
             try
             {
-                answered = await ServeOneEventAsync(listener, deadline.Token);
-                await java.WaitForExitAsync(deadline.Token);
+                // A JVM that exits before it connects (an option this JDK refuses) ends the wait for its connection.
+                var exited = java.WaitForExitAsync(deadline.Token);
+                var serving = ServeOneEventAsync(listener, deadline.Token);
+                if (await Task.WhenAny(serving, exited) == exited && !serving.IsCompleted)
+                {
+                    listener.Stop();
+                    await exited;
+                    try
+                    {
+                        await serving;
+                    }
+                    catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+                    {
+                        // The accept ended by the stop, or the connection by the exit.
+                    }
+
+                    return false;
+                }
+
+                answered = await serving;
+                await exited;
                 await Task.WhenAll(output, errors);
             }
             catch (OperationCanceledException)

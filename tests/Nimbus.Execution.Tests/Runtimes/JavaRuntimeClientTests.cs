@@ -35,6 +35,31 @@ public sealed class JavaRuntimeClientTests(CompiledJavaClient client) : IClassFi
         Assert.DoesNotContain("Unable to use shared archive", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MakeAsync_JavaExitsWithoutConnecting_NoArchive()
+    {
+        // A JDK that refuses an option exits before it ever connects: the training gives up then, not at its deadline.
+        var root = Directory.CreateTempSubdirectory("nimbus-java-archive-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root.FullName, "jdk", "bin"));
+            var java = Path.Combine(root.FullName, "jdk", "bin", "java");
+            await File.WriteAllTextAsync(java, "#!/bin/sh\necho 'Unrecognized VM option' >&2\nexit 1\n", TestContext.Current.CancellationToken);
+            File.SetUnixFileMode(java, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var client = Directory.CreateDirectory(Path.Combine(root.FullName, "client")).FullName;
+            Directory.CreateDirectory(Path.Combine(client, JavaClassArchive.TrainingDirectory));
+
+            var made = await JavaClassArchive.MakeAsync(Path.Combine(root.FullName, "jdk"), client, TestContext.Current.CancellationToken);
+
+            Assert.False(made);
+            Assert.Equal([JavaClassArchive.TrainingDirectory], Directory.GetFileSystemEntries(client).Select(Path.GetFileName));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
     private static void SkipWithoutJdk()
     {
         if (CompiledJavaClient.JdkHome is null)
