@@ -40,6 +40,7 @@ internal static class JavaClassArchive
         deadline.CancelAfter(Timeout);
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
+        Process? java = null;
         try
         {
             var taskRoot = Path.Combine(directory, TrainingDirectory);
@@ -67,41 +68,32 @@ internal static class JavaClassArchive
             start.Environment["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
             start.Environment["_HANDLER"] = Handler;
             start.Environment["LAMBDA_TASK_ROOT"] = taskRoot;
-            using var java = Process.Start(start) ?? throw new InvalidOperationException("java did not start.");
+            java = Process.Start(start) ?? throw new InvalidOperationException("java did not start.");
             var output = java.StandardOutput.ReadToEndAsync(deadline.Token);
             var errors = java.StandardError.ReadToEndAsync(deadline.Token);
-            bool answered;
-            try
-            {
-                // A JVM that exits before it connects (an option this JDK refuses) ends the wait for its connection.
-                var exited = java.WaitForExitAsync(deadline.Token);
-                var serving = ServeOneEventAsync(listener, deadline.Token);
-                if (await Task.WhenAny(serving, exited) == exited && !serving.IsCompleted)
-                {
-                    listener.Stop();
-                    await exited;
-                    try
-                    {
-                        await serving;
-                    }
-                    catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
-                    {
-                        // The accept ended by the stop, or the connection by the exit.
-                    }
 
-                    return false;
+            // A JVM that exits before it connects (an option this JDK refuses) ends the wait for its connection.
+            var exited = java.WaitForExitAsync(deadline.Token);
+            var serving = ServeOneEventAsync(listener, deadline.Token);
+            if (await Task.WhenAny(serving, exited) == exited && !serving.IsCompleted)
+            {
+                listener.Stop();
+                await exited;
+                try
+                {
+                    await serving;
+                }
+                catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+                {
+                    // The accept ended by the stop, or the connection by the exit.
                 }
 
-                answered = await serving;
-                await exited;
-                await Task.WhenAll(output, errors);
-            }
-            catch (OperationCanceledException)
-            {
-                java.Kill(entireProcessTree: true);
-                throw;
+                return false;
             }
 
+            var answered = await serving;
+            await exited;
+            await Task.WhenAll(output, errors);
             if (!answered || !File.Exists(temporary))
             {
                 return false;
@@ -119,6 +111,18 @@ internal static class JavaClassArchive
         finally
         {
             listener.Stop();
+            if (java is not null)
+            {
+                // Whatever ended the training early (its deadline, a malformed request), its JVM does not outlive it.
+                if (!java.HasExited)
+                {
+                    java.Kill(entireProcessTree: true);
+                    await java.WaitForExitAsync(CancellationToken.None);
+                }
+
+                java.Dispose();
+            }
+
             File.Delete(temporary);
         }
     }
