@@ -268,7 +268,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     /// <summary>Runs one invocation; at the deadline the whole environment is killed and the outcome is Timeout.</summary>
     public async Task<RuntimeOutcome> InvokeAsync(InvocationRequest request, DateTimeOffset deadline, TimeProvider time, CancellationToken cancellationToken)
     {
-        var outcome = new TaskCompletionSource<RuntimeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run on the thread that completes this: the read loop goes on with the invocation (result,
+        // REPORT, the HTTP answer) until its first real await, then reads the next frame. Queued instead, the result
+        // waited for a thread-pool worker to wake: one more hop and wake-up per invoke. The read loop holds no lock
+        // when it completes this, and nothing on the invocation's tail blocks synchronously.
+        var outcome = new TaskCompletionSource<RuntimeOutcome>();
         lock (_lock)
         {
             if (_state != EnvironmentState.Idle)
