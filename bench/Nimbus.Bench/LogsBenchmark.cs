@@ -66,6 +66,10 @@ internal static class LogsBenchmark
             searches.Add(ms);
             references.Add(referenceMs);
             Report.Line($"search {i + 1}: {Report.Ms(ms)} for {found} events over {pages} pages  reference {Report.Ms(referenceMs)}");
+
+            // The same needle as a space-delimited pattern's equality (its literal is tested by the store too).
+            var (delimitedMs, delimitedFound, delimitedPages) = await SearchAsync(http, $"[..., last = {Needle}]", limit: null, cancellationToken);
+            Report.Line($"search {i + 1}, pattern [..., last = {Needle}]: {Report.Ms(delimitedMs)} for {delimitedFound} events over {delimitedPages} pages");
             if (found != Needles)
             {
                 Report.Line($"search {i + 1} found {found} events, not {Needles}");

@@ -231,6 +231,7 @@ internal static partial class LogsOperations
             Descending = call.Bool("startFromHead") == false,
             After = after,
             RequiredSubstrings = pattern.RequiredSubstrings,
+            RequiredUnlessUnicodeEscaped = pattern.RequiredUnlessUnicodeEscaped,
             Limit = limit ?? LogRules.MaxBatchEvents,
         };
         var page = await call.Store.FilterEventsAsync(call.Scope, group, query, pattern.IsMatch, call.Aborted);

@@ -22,6 +22,12 @@ public sealed record LogFilterQuery
     /// <summary>Substrings every match contains: the store may drop other events before <see cref="LogFilterQuery"/>'s matcher sees them.</summary>
     public IReadOnlyList<string> RequiredSubstrings { get; init; } = [];
 
+    /// <summary>
+    /// <see cref="RequiredSubstrings"/> hold only for events without a <c>\u</c> escape: the store keeps those too
+    /// (see <see cref="Patterns.FilterPattern.RequiredUnlessUnicodeEscaped"/>).
+    /// </summary>
+    public bool RequiredUnlessUnicodeEscaped { get; init; }
+
     public int Limit { get; init; } = 10_000;
 
     /// <summary>At most this many candidate events are examined per page; the cursor then says where to go on.</summary>

@@ -202,6 +202,62 @@ internal sealed partial class RuncCgroups
         return removed;
     }
 
+    /// <summary>
+    /// Removes container cgroups below <see cref="Parent"/>, of any work directory, that no environment can still own:
+    /// empty and made before <paramref name="madeBeforeUtc"/>. A server killed with SIGKILL whose work directory was
+    /// then deleted leaves its containers' cgroups behind (empty once nimbus-init has gone) and no sweep of its own
+    /// ever comes. A live environment's cgroup holds its nimbus-init (rmdir refuses a cgroup with processes), and one
+    /// runc is making is seconds old. Returns how many directories were removed.
+    /// </summary>
+    public int RemoveStale(DateTime madeBeforeUtc)
+    {
+        var removed = 0;
+        foreach (var parent in ParentDirectories())
+        {
+            if (!Directory.Exists(parent))
+            {
+                continue;
+            }
+
+            foreach (var directory in Directory.EnumerateDirectories(parent))
+            {
+                if (!EnvironmentIdPattern().IsMatch(Path.GetFileName(directory)) || Directory.GetLastWriteTimeUtc(directory) >= madeBeforeUtc)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    Directory.Delete(directory);
+                    removed++;
+                }
+                catch (IOException)
+                {
+                    // Busy: a process is in it, so an environment (ours or another server's) still lives there.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>When the container cgroup of <paramref name="environmentId"/> was made (its directory's time), or null.</summary>
+    public DateTime? MadeAtUtc(string environmentId)
+    {
+        foreach (var directory in Directories(environmentId))
+        {
+            if (Directory.Exists(directory))
+            {
+                return Directory.GetLastWriteTimeUtc(directory);
+            }
+        }
+
+        return null;
+    }
+
     private IEnumerable<string> ParentDirectories()
     {
         if (IsUnified)
@@ -241,6 +297,9 @@ internal sealed partial class RuncCgroups
             return null;
         }
     }
+
+    /// <summary>Whether <paramref name="name"/> has the shape of an environment id (32 lowercase hex digits).</summary>
+    public static bool IsEnvironmentId(string name) => EnvironmentIdPattern().IsMatch(name);
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex EnvironmentIdPattern();

@@ -6,8 +6,9 @@ using System.Text;
 namespace Nimbus.Execution.Sandboxes;
 
 /// <summary>
-/// Finds slirp4netns processes a previous run of this work directory left: those whose environment has
-/// <see cref="RuncNetwork.OwnerVariable"/> set to this runc root. Any other slirp4netns on the host is not ours.
+/// Finds processes earlier runs left: slirp4netns processes of this work directory (those whose environment has
+/// <see cref="RuncNetwork.OwnerVariable"/> set to this runc root; any other slirp4netns on the host is not ours), and
+/// runc's init processes stranded in the created state by a server killed during <c>runc create</c>.
 /// </summary>
 internal static class RuncProcessSweep
 {
@@ -15,6 +16,36 @@ internal static class RuncProcessSweep
     public static int KillNetworkHelpers(string runcRoot)
     {
         var marker = Encoding.UTF8.GetBytes($"{RuncNetwork.OwnerVariable}={runcRoot}\0");
+        return KillWhere(directory =>
+        {
+            if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() != "slirp4netns")
+            {
+                return false;
+            }
+
+            var environment = File.ReadAllBytes(Path.Combine(directory, "environ"));
+            return environment.AsSpan().IndexOf(marker) >= 0 || environment.AsSpan().EndsWith(marker.AsSpan(0, marker.Length - 1));
+        });
+    }
+
+    /// <summary>
+    /// Kills runc init processes that wait, in the created state, for a <c>runc start</c> that will never come: their
+    /// cgroup is a Nimbus container's (<c>/nimbus/&lt;environment id&gt;</c>, of any work directory) made before
+    /// <paramref name="madeBeforeUtc"/>. A server creates and starts a container in one step, so only a server killed
+    /// between the two leaves one (with its state root often deleted since, so no <c>runc delete</c> can find it);
+    /// each holds its cgroup and a process forever. Returns how many were killed.
+    /// </summary>
+    public static int KillStrandedInits(RuncCgroups cgroups, DateTime madeBeforeUtc) =>
+        KillWhere(directory =>
+            // runc's init names itself so until it executes the container's process.
+            File.ReadAllText(Path.Combine(directory, "comm")).Trim() == "runc:[2:INIT]"
+            && ContainerOf(File.ReadAllLines(Path.Combine(directory, "cgroup"))) is { } environmentId
+            && cgroups.MadeAtUtc(environmentId) is { } made
+            && made < madeBeforeUtc);
+
+    /// <summary>Kills every process whose <c>/proc/PID</c> directory <paramref name="isLeftover"/> accepts; returns how many.</summary>
+    private static int KillWhere(Func<string, bool> isLeftover)
+    {
         var killed = 0;
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
@@ -25,13 +56,7 @@ internal static class RuncProcessSweep
 
             try
             {
-                if (File.ReadAllText(Path.Combine(directory, "comm")).Trim() != "slirp4netns")
-                {
-                    continue;
-                }
-
-                var environment = File.ReadAllBytes(Path.Combine(directory, "environ"));
-                if (environment.AsSpan().IndexOf(marker) < 0 && !environment.AsSpan().EndsWith(marker.AsSpan(0, marker.Length - 1)))
+                if (!isLeftover(directory))
                 {
                     continue;
                 }
@@ -56,5 +81,21 @@ internal static class RuncProcessSweep
         }
 
         return killed;
+    }
+
+    /// <summary>The environment id of a <c>/proc/PID/cgroup</c> whose path is a Nimbus container's, or null.</summary>
+    private static string? ContainerOf(string[] lines)
+    {
+        const string Marker = ":/" + RuncCgroups.Parent + "/";
+        foreach (var line in lines)
+        {
+            var at = line.IndexOf(Marker, StringComparison.Ordinal);
+            if (at >= 0 && line[(at + Marker.Length)..] is var name && RuncCgroups.IsEnvironmentId(name))
+            {
+                return name;
+            }
+        }
+
+        return null;
     }
 }

@@ -17,6 +17,9 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
 {
     public const string ContainerPrefix = "nimbus-";
 
+    /// <summary>How old an empty container cgroup of another work directory must be before a sweep removes it.</summary>
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(1);
+
     private readonly string _runc;
     private readonly string? _slirp4netns;
     private readonly string _stateRoot;
@@ -210,7 +213,8 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
     /// <summary>
     /// Removes what a previous run of this work directory left, and only that: its containers (runc's state root
     /// is this directory's), its slirp4netns helpers (marked with that root), its bundles, and the cgroups named
-    /// by those containers and bundles. Another data directory's environments share the cgroup parent
+    /// by those containers and bundles; then, of any work directory, what no live environment can own (see
+    /// <see cref="RuncCgroups.RemoveStale"/>). Another data directory's environments share the cgroup parent
     /// <c>/nimbus</c> and are never touched. The data directory's lock guarantees the previous run is over.
     /// </summary>
     private void Sweep()
@@ -259,6 +263,17 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         if (containers + bundles + cgroups + processes > 0)
         {
             RuncLog.Swept(_logger, containers, bundles, cgroups, processes);
+        }
+
+        // Then what servers of any work directory left when killed and their directory deleted (test runs, a data
+        // directory removed by hand): nothing of a live environment is touched (see RemoveStale). The kernel's clock,
+        // not a TimeProvider: it is compared with the cgroup directories' times.
+        var staleBefore = DateTime.UtcNow - StaleAfter;
+        var stranded = RuncProcessSweep.KillStrandedInits(Cgroups, staleBefore);
+        var stale = Cgroups.RemoveStale(staleBefore);
+        if (stale + stranded > 0)
+        {
+            RuncLog.SweptStale(_logger, stale, stranded);
         }
     }
 

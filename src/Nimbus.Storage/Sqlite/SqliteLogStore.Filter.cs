@@ -59,11 +59,18 @@ internal sealed partial class SqliteLogStore
             sql.Append(" AND stream_id IN (").AppendJoin(',', streams.Keys.Select(id => id.ToString(CultureInfo.InvariantCulture))).Append(')');
         }
 
-        // A plain term every match contains is tested by SQLite, so most events never reach .NET.
-        for (var i = 0; i < query.RequiredSubstrings.Count; i++)
+        // Text every match contains is tested by SQLite, so most events never reach .NET (a JSON pattern's holds
+        // unless the event spells characters as \uXXXX: those events go to .NET whatever they contain).
+        if (query.RequiredSubstrings.Count > 0)
         {
-            sql.Append(CultureInfo.InvariantCulture, $" AND instr(message, @term{i}) > 0");
-            command.Parameters.AddWithValue($"@term{i}", query.RequiredSubstrings[i]);
+            sql.Append(" AND (");
+            for (var i = 0; i < query.RequiredSubstrings.Count; i++)
+            {
+                sql.Append(CultureInfo.InvariantCulture, $"{(i > 0 ? " AND " : "")}instr(message, @term{i}) > 0");
+                command.Parameters.AddWithValue($"@term{i}", query.RequiredSubstrings[i]);
+            }
+
+            sql.Append(query.RequiredUnlessUnicodeEscaped ? @" OR instr(message, '\u') > 0)" : ")");
         }
 
         sql.Append(CultureInfo.InvariantCulture, $" ORDER BY timestamp {direction}, id {direction} LIMIT @scan");

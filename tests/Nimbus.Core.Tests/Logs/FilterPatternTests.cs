@@ -42,35 +42,40 @@ public sealed class FilterPatternTests
         Assert.Equal(expected, Enumerable.Range(0, s_errors.Length).Where(i => compiled.IsMatch(s_errors[i])));
     }
 
+    public static TheoryData<string, bool> JsonCases => new()
+    {
+        { "{ $.eventType = \"UpdateTrail\" }", true },
+        { "{ $.eventType = UpdateTrail }", true },
+        { "{$.eventType=\"Update*\"}", true },
+        { "{ $.eventType != \"UpdateTrail\" }", false },
+        { "{ $.sourceIPAddress != 123.123.* }", false },
+        { "{ $.sourceIPAddress = 123.*.123.* }", true },
+        { "{ $.arrayKey[0] = \"value\" }", true },
+        { "{ $.arrayKey[1] = \"another*\" }", true },
+        { "{ $.arrayKey[2] = * }", false },
+        { "{ $.objectList[1].id = 2 }", true },
+        { "{ $.objectList[1].id > 2 }", false },
+        { "{ $.SomeObject IS NULL }", true },
+        { "{ $.ThisFlag IS NULL }", false },
+        { "{ $.SomeOtherObject NOT EXISTS }", true },
+        { "{ $.SomeObject NOT EXISTS }", false },
+        { "{ $.ThisFlag IS TRUE }", true },
+        { "{ $.ThisFlag IS FALSE }", false },
+        { "{ $.bandwidth > 75 }", true },
+        { "{ $.bandwidth >= 80 && $.latency <= 500 }", true },
+        { "{ $.latency < 500 }", false },
+        { "{ $.latency = 5e2 }", true },
+        { "{ $.latency != 500 }", false },
+        { "{ $.missing != 500 }", false },
+        { "{ ($.user.id = 1) && ($.user.email = \"John.Doe@example.com\") }", true },
+        { "{ ($.user.id = 2 && $.user.email = \"nonmatch\") || $.arrayKey[1] = \"another value\" }", true },
+        { "{ $.user.id = 2 && ($.user.email = \"nonmatch\" || $.arrayKey[1] = \"another value\") }", false },
+        { "{ $.level = \"error\" }", false },
+        { "{ $.user = * }", true },
+    };
+
     [Theory]
-    [InlineData("{ $.eventType = \"UpdateTrail\" }", true)]
-    [InlineData("{ $.eventType = UpdateTrail }", true)]
-    [InlineData("{$.eventType=\"Update*\"}", true)]
-    [InlineData("{ $.eventType != \"UpdateTrail\" }", false)]
-    [InlineData("{ $.sourceIPAddress != 123.123.* }", false)]
-    [InlineData("{ $.sourceIPAddress = 123.*.123.* }", true)]
-    [InlineData("{ $.arrayKey[0] = \"value\" }", true)]
-    [InlineData("{ $.arrayKey[1] = \"another*\" }", true)]
-    [InlineData("{ $.arrayKey[2] = * }", false)]
-    [InlineData("{ $.objectList[1].id = 2 }", true)]
-    [InlineData("{ $.objectList[1].id > 2 }", false)]
-    [InlineData("{ $.SomeObject IS NULL }", true)]
-    [InlineData("{ $.ThisFlag IS NULL }", false)]
-    [InlineData("{ $.SomeOtherObject NOT EXISTS }", true)]
-    [InlineData("{ $.SomeObject NOT EXISTS }", false)]
-    [InlineData("{ $.ThisFlag IS TRUE }", true)]
-    [InlineData("{ $.ThisFlag IS FALSE }", false)]
-    [InlineData("{ $.bandwidth > 75 }", true)]
-    [InlineData("{ $.bandwidth >= 80 && $.latency <= 500 }", true)]
-    [InlineData("{ $.latency < 500 }", false)]
-    [InlineData("{ $.latency = 5e2 }", true)]
-    [InlineData("{ $.latency != 500 }", false)]
-    [InlineData("{ $.missing != 500 }", false)]
-    [InlineData("{ ($.user.id = 1) && ($.user.email = \"John.Doe@example.com\") }", true)]
-    [InlineData("{ ($.user.id = 2 && $.user.email = \"nonmatch\") || $.arrayKey[1] = \"another value\" }", true)]
-    [InlineData("{ $.user.id = 2 && ($.user.email = \"nonmatch\" || $.arrayKey[1] = \"another value\") }", false)]
-    [InlineData("{ $.level = \"error\" }", false)]
-    [InlineData("{ $.user = * }", true)]
+    [MemberData(nameof(JsonCases))]
     public void Json_MatchesAsTheUserGuideSays(string pattern, bool expected)
     {
         Assert.Equal(expected, FilterPattern.Compile(pattern).IsMatch(JsonEvent));
@@ -86,22 +91,27 @@ public sealed class FilterPatternTests
         Assert.True(FilterPattern.Compile("{ $.level NOT EXISTS }").IsMatch("{}"));
     }
 
+    public static TheoryData<string, bool> DelimitedCases => new()
+    {
+        { "[ip, user, username, timestamp, request, status_code, bytes]", true },
+        { "[ip, user, username, timestamp, request, status_code]", false },
+        { "[ip, user, ..., status_code = 404, bytes]", true },
+        { "[ip, user, ..., status_code = 4*, bytes > 1000]", true },
+        { "[ip, user, ..., status_code = 5*, bytes > 1000]", false },
+        { "[..., status_code = 4* || status_code = 5*, bytes]", true },
+        { "[..., status_code >= 400 && status_code < 500, bytes]", true },
+        { "[ip = 127.0.0.1, ...]", true },
+        { "[ip != 127.0.0.1, ...]", false },
+        { "[ip, user, username = frank, timestamp = \"10/Oct/2000*\", request = \"GET *\", ...]", true },
+        { "[..., request = *html*, status_code, bytes]", false },
+        { "[..., request = *gif*, status_code, bytes]", true },
+        { "[...]", true },
+        { "[..., bytes < 1534]", false },
+        { "[a, ..., ..., b = 1534]", true },
+    };
+
     [Theory]
-    [InlineData("[ip, user, username, timestamp, request, status_code, bytes]", true)]
-    [InlineData("[ip, user, username, timestamp, request, status_code]", false)]
-    [InlineData("[ip, user, ..., status_code = 404, bytes]", true)]
-    [InlineData("[ip, user, ..., status_code = 4*, bytes > 1000]", true)]
-    [InlineData("[ip, user, ..., status_code = 5*, bytes > 1000]", false)]
-    [InlineData("[..., status_code = 4* || status_code = 5*, bytes]", true)]
-    [InlineData("[..., status_code >= 400 && status_code < 500, bytes]", true)]
-    [InlineData("[ip = 127.0.0.1, ...]", true)]
-    [InlineData("[ip != 127.0.0.1, ...]", false)]
-    [InlineData("[ip, user, username = frank, timestamp = \"10/Oct/2000*\", request = \"GET *\", ...]", true)]
-    [InlineData("[..., request = *html*, status_code, bytes]", false)]
-    [InlineData("[..., request = *gif*, status_code, bytes]", true)]
-    [InlineData("[...]", true)]
-    [InlineData("[..., bytes < 1534]", false)]
-    [InlineData("[a, ..., ..., b = 1534]", true)]
+    [MemberData(nameof(DelimitedCases))]
     public void Delimited_MatchesTheApacheExample(string pattern, bool expected)
     {
         Assert.Equal(expected, FilterPattern.Compile(pattern).IsMatch(Apache));
@@ -172,6 +182,55 @@ public sealed class FilterPatternTests
     {
         Assert.Equal(["ERROR", "BAD REQUEST"], FilterPattern.Compile("ERROR \"BAD REQUEST\" ?x -y %z%").RequiredSubstrings);
         Assert.Empty(FilterPattern.Compile("{ $.a = 1 }").RequiredSubstrings);
+        Assert.False(FilterPattern.Compile("ERROR").RequiredUnlessUnicodeEscaped);
+    }
+
+    [Theory]
+    [InlineData("{ $.eventType = \"UpdateTrail\" }", new[] { "UpdateTrail" })]
+    [InlineData("{$.eventType=\"Update*\"}", new[] { "Update" })]
+    [InlineData("{ $.sourceIPAddress = 123.*.123.* }", new[] { "123.", ".123." })]
+    [InlineData("{ $.objectList[1].id = 2 }", new string[0])]
+    [InlineData("{ $.eventType != \"UpdateTrail\" }", new string[0])]
+    [InlineData("{ ($.user.id = 1) && ($.user.email = \"John.Doe@example.com\") }", new[] { "John.Doe@example.com" })]
+    [InlineData("{ $.a = \"x\" || $.b = \"y\" }", new string[0])]
+    [InlineData("{ $.ThisFlag IS TRUE && $.SomeObject IS NULL }", new[] { "true", "null" })]
+    [InlineData("{ $.url = \"http://host\" }", new string[0])]
+    [InlineData("{ $.quote = \"say \\\"hi\\\"*\" }", new string[0])]
+    [InlineData("[ip, user, username = frank, timestamp = \"10/Oct/2000*\", request = \"GET *\", ...]", new[] { "frank", "10/Oct/2000", "GET " })]
+    [InlineData("[..., status_code = 4* || status_code = 5*, bytes]", new string[0])]
+    [InlineData("[..., request = *GET* && request = *gif*, status_code, bytes]", new[] { "GET", "gif" })]
+    [InlineData("[ip != 127.0.0.1, ...]", new string[0])]
+    public void RequiredSubstrings_OfJsonAndDelimited_AreTheirEqualitiesLiterals(string pattern, string[] expected)
+    {
+        var compiled = FilterPattern.Compile(pattern);
+
+        Assert.Equal(expected, compiled.RequiredSubstrings);
+        Assert.Equal(pattern.StartsWith('{'), compiled.RequiredUnlessUnicodeEscaped);
+    }
+
+    /// <summary>A store may drop events without the required text: no event a pattern matches may lack it.</summary>
+    [Theory]
+    [MemberData(nameof(JsonCases))]
+    [MemberData(nameof(DelimitedCases))]
+    public void RequiredSubstrings_AreInEveryEventThePatternMatches(string pattern, bool _)
+    {
+        var compiled = FilterPattern.Compile(pattern);
+        foreach (var message in (string[])[JsonEvent, Apache, .. s_errors])
+        {
+            if (compiled.IsMatch(message))
+            {
+                Assert.All(compiled.RequiredSubstrings, text => Assert.Contains(text, message, StringComparison.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
+    public void Json_AValueSpelledWithUnicodeEscapes_StillMatches_WhichIsWhyTheStoreKeepsSuchEvents()
+    {
+        var compiled = FilterPattern.Compile("{ $.level = \"ERROR\" }");
+
+        Assert.True(compiled.IsMatch("{\"level\": \"\\u0045RROR\"}"));
+        Assert.True(compiled.RequiredUnlessUnicodeEscaped);
     }
 
     [Fact]

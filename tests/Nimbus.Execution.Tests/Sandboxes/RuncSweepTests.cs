@@ -2,8 +2,9 @@
 namespace Nimbus.Execution.Tests.Sandboxes;
 
 /// <summary>
-/// The start-up sweep of the runc backend removes what this work directory's previous run left and nothing of
-/// another data directory's (all share the cgroup parent /nimbus). Needs root and runc (RuncTestHost).
+/// The start-up sweep of the runc backend removes what this work directory's previous run left and, of another data
+/// directory's (all share the cgroup parent /nimbus), only what no live environment can own: cgroups empty for over a
+/// minute and runc inits stranded in the created state. Needs root and runc (RuncTestHost).
 /// </summary>
 public sealed class RuncSweepTests
 {
@@ -55,5 +56,133 @@ public sealed class RuncSweepTests
 
         Assert.False(Directory.Exists(bundle));
         Assert.All(cgroups, directory => Assert.False(Directory.Exists(directory), $"{directory} was left"));
+    }
+
+    [Fact]
+    public async Task Create_AnotherDirectorysEmptyCgroupOverAMinuteOld_IsRemoved()
+    {
+        await using var host = RuncTestHost.Create();
+        var factory = host.CreateRuncFactory();
+
+        // What a server killed with SIGKILL leaves once its data directory is deleted.
+        var foreign = MakeCgroups(factory, DateTime.UtcNow.AddMinutes(-2));
+
+        host.CreateRuncFactory();
+
+        Assert.All(foreign, directory => Assert.False(Directory.Exists(directory), $"{directory} was left"));
+    }
+
+    [Fact]
+    public async Task Create_AnOldCgroupWithAProcess_IsLeftAlone()
+    {
+        await using var host = RuncTestHost.Create();
+        var factory = host.CreateRuncFactory();
+        var foreign = MakeCgroups(factory, DateTime.UtcNow.AddMinutes(-2));
+        using var sleeper = StartIn(foreign, "sleeper");
+        try
+        {
+            host.CreateRuncFactory();
+
+            Assert.All(foreign, directory => Assert.True(Directory.Exists(directory), $"{directory} was swept"));
+            Assert.False(sleeper.HasExited);
+        }
+        finally
+        {
+            sleeper.Kill();
+            await sleeper.WaitForExitAsync(TestContext.Current.CancellationToken);
+            RemoveWhenEmpty(foreign);
+        }
+    }
+
+    [Fact]
+    public async Task Create_ARuncInitStrandedInAnOldCgroup_IsKilled_AndOneInAYoungCgroupIsNot()
+    {
+        await using var host = RuncTestHost.Create();
+        var factory = host.CreateRuncFactory();
+        var old = MakeCgroups(factory, DateTime.UtcNow.AddMinutes(-2));
+        var young = MakeCgroups(factory, DateTime.UtcNow);
+        using var stranded = StartIn(old, "runc:[2:INIT]");
+        using var creating = StartIn(young, "runc:[2:INIT]");
+        try
+        {
+            host.CreateRuncFactory();
+
+            // Killed by the sweep (the signal is sent before Create returns; the exit follows at once).
+            await stranded.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            Assert.False(creating.HasExited);
+        }
+        finally
+        {
+            foreach (var process in (System.Diagnostics.Process[])[stranded, creating])
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill();
+                }
+
+                await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            RemoveWhenEmpty(old);
+            RemoveWhenEmpty(young);
+        }
+    }
+
+    private static List<string> MakeCgroups(Nimbus.Execution.Sandboxes.RuncSandboxFactory factory, DateTime madeUtc)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var directories = factory.Cgroups.Directories(id).Where(d => Directory.Exists(Path.GetDirectoryName(d))).ToList();
+        Assert.NotEmpty(directories);
+        foreach (var directory in directories)
+        {
+            Directory.CreateDirectory(directory);
+            Directory.SetLastWriteTimeUtc(directory, madeUtc);
+        }
+
+        return directories;
+    }
+
+    /// <summary>
+    /// A process named <paramref name="name"/> (prctl PR_SET_NAME, as runc's init names itself) in every hierarchy's
+    /// <paramref name="cgroups"/>, running until killed; returns once it is named and placed.
+    /// </summary>
+    private static System.Diagnostics.Process StartIn(List<string> cgroups, string name)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("python3")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("import ctypes, sys; ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0); print('named', flush=True); sys.stdin.read()");
+        start.ArgumentList.Add(name);
+        var process = System.Diagnostics.Process.Start(start)!;
+        Assert.Equal("named", process.StandardOutput.ReadLine());
+        foreach (var directory in cgroups)
+        {
+            // cpuset refuses a process until the group has CPUs and memory nodes (runc writes its parent's).
+            foreach (var file in (string[])["cpuset.cpus", "cpuset.mems"])
+            {
+                if (File.Exists(Path.Combine(directory, file)))
+                {
+                    File.WriteAllText(Path.Combine(directory, file), File.ReadAllText(Path.Combine(Path.GetDirectoryName(directory)!, file)).Trim());
+                }
+            }
+
+            File.WriteAllText(Path.Combine(directory, "cgroup.procs"), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // Placing a process is no change of the directory's own time (checked here so that the test means something).
+        Assert.Equal(File.ReadAllText($"/proc/{process.Id}/comm").Trim(), name);
+        return process;
+    }
+
+    private static void RemoveWhenEmpty(List<string> cgroups)
+    {
+        foreach (var directory in cgroups.Where(Directory.Exists))
+        {
+            Directory.Delete(directory);
+        }
     }
 }

@@ -183,6 +183,21 @@ public abstract class LogGroupStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FilterEventsAsync_TextRequiredUnlessUnicodeEscaped_KeepsEventsWithEscapes()
+    {
+        await Groups.CreateGroupAsync(ScopeA, "g", T0, new Dictionary<string, string>(), Token);
+        await Groups.CreateStreamAsync(ScopeA, "g", "s", T0, Token);
+        await Groups.PutEventsAsync(ScopeA, "g", "s", [Event(1, "{\"level\": \"ERROR\"}"), Event(2, "{\"level\": \"\\u0045RROR\"}"), Event(3, "{\"level\": \"INFO\"}")], T0, Token);
+
+        // What FilterLogEvents asks for { $.level = "ERROR" }: the matcher decides about the events the store keeps.
+        var kept = await Groups.FilterEventsAsync(ScopeA, "g", new LogFilterQuery { RequiredSubstrings = ["ERROR"], RequiredUnlessUnicodeEscaped = true }, _ => true, Token);
+        var plain = await Groups.FilterEventsAsync(ScopeA, "g", new LogFilterQuery { RequiredSubstrings = ["ERROR"] }, _ => true, Token);
+
+        Assert.Equal([T0 + 1, T0 + 2], kept.Events.Select(e => e.Timestamp));
+        Assert.Equal([T0 + 1], plain.Events.Select(e => e.Timestamp));
+    }
+
+    [Fact]
     public async Task FilterEventsAsync_InterleavesStreams_MatchesAndPages()
     {
         await Groups.CreateGroupAsync(ScopeA, "g", T0, new Dictionary<string, string>(), Token);

@@ -12,6 +12,11 @@ internal sealed class DelimitedPattern(FieldCondition?[] fields, bool[] ellipsis
 {
     private const int StackFields = 256;
 
+    private readonly string[] _required = Required(fields);
+
+    /// <summary>What the equalities of the fields ask for: each pattern field matches one field of the event, a slice of it.</summary>
+    public override IReadOnlyList<string> RequiredSubstrings => _required;
+
     public override bool IsMatch(string message)
     {
         var count = CountFields(message);
@@ -69,6 +74,17 @@ internal sealed class DelimitedPattern(FieldCondition?[] fields, bool[] ellipsis
                 ArrayPool<bool>.Shared.Return(rented);
             }
         }
+    }
+
+    private static string[] Required(FieldCondition?[] fields)
+    {
+        var into = new List<string>();
+        foreach (var field in fields)
+        {
+            field?.CollectRequired(into);
+        }
+
+        return [.. into.Distinct(StringComparer.Ordinal)];
     }
 
     private static int CountFields(string message)

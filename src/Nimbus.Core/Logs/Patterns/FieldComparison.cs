@@ -22,4 +22,12 @@ internal sealed class FieldComparison(ComparisonOperator op, PatternValue value)
         var equal = value.MatchesText(field);
         return op == ComparisonOperator.Equal ? equal : !equal;
     }
+
+    public override void CollectRequired(List<string> into)
+    {
+        if (op == ComparisonOperator.Equal)
+        {
+            value.CollectLiterals(into, json: false);
+        }
+    }
 }

@@ -8,4 +8,9 @@ namespace Nimbus.Core.Logs.Patterns;
 internal abstract class FieldCondition
 {
     public abstract bool Evaluate(ReadOnlySpan<char> value);
+
+    /// <summary>Adds text every event whose field satisfies this condition contains (the field is a slice of the event).</summary>
+    public virtual void CollectRequired(List<string> into)
+    {
+    }
 }

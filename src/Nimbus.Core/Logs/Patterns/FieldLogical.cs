@@ -6,4 +6,14 @@ internal sealed class FieldLogical(FieldCondition left, FieldCondition right, bo
 {
     public override bool Evaluate(ReadOnlySpan<char> value) =>
         and ? left.Evaluate(value) && right.Evaluate(value) : left.Evaluate(value) || right.Evaluate(value);
+
+    /// <summary>Both sides' for <c>&amp;&amp;</c>; none for <c>||</c>.</summary>
+    public override void CollectRequired(List<string> into)
+    {
+        if (and)
+        {
+            left.CollectRequired(into);
+            right.CollectRequired(into);
+        }
+    }
 }

@@ -17,6 +17,12 @@ public abstract class FilterPattern
     /// </summary>
     public virtual IReadOnlyList<string> RequiredSubstrings => [];
 
+    /// <summary>
+    /// True when <see cref="RequiredSubstrings"/> hold only for events without a <c>\u</c> escape (JSON patterns: a
+    /// JSON string may spell any character as <c>\uXXXX</c>), so a store keeps every event that has one as well.
+    /// </summary>
+    public virtual bool RequiredUnlessUnicodeEscaped => false;
+
     public abstract bool IsMatch(string message);
 
     /// <summary>Compiles <paramref name="text"/>; throws <see cref="InvalidFilterPatternException"/> when it is malformed.</summary>

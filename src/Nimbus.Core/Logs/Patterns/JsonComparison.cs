@@ -51,4 +51,24 @@ internal sealed class JsonComparison(JsonSelector selector, JsonTest test, Compa
 
         return op == ComparisonOperator.Equal ? equal : !equal;
     }
+
+    /// <summary>An equality's literal text; <c>IS TRUE</c>/<c>FALSE</c>/<c>NULL</c>'s JSON literal.</summary>
+    public override void CollectRequired(List<string> into)
+    {
+        switch (test)
+        {
+            case JsonTest.IsTrue:
+                into.Add("true");
+                return;
+            case JsonTest.IsFalse:
+                into.Add("false");
+                return;
+            case JsonTest.IsNull:
+                into.Add("null");
+                return;
+            case JsonTest.Compare when op == ComparisonOperator.Equal && value is not null:
+                value.CollectLiterals(into, json: true);
+                return;
+        }
+    }
 }

@@ -7,4 +7,9 @@ namespace Nimbus.Core.Logs.Patterns;
 internal abstract class JsonCondition
 {
     public abstract bool Evaluate(JsonElement root);
+
+    /// <summary>Adds text every event that satisfies this condition contains (see <see cref="FilterPattern.RequiredSubstrings"/>).</summary>
+    public virtual void CollectRequired(List<string> into)
+    {
+    }
 }
