@@ -75,3 +75,5 @@ echo "restored process $restored: $(kill -0 $restored 2>/dev/null && echo alive 
 echo "the template's /proc (its pid namespace) shows: $(ls /proc/$a/root/proc | grep -E '^[0-9]+$' | sort -n | tr '\n' ' ')"
 kill -9 "$reaper"                    # ends pid namespace B (all of it)
 $R delete -f probe-b; $R delete -f probe-a
+# runc removes each container's cgroup, not the parent this probe named
+for parent in /sys/fs/cgroup/*/snapstart-runc-probe; do rmdir "$parent" 2>/dev/null || true; done
