@@ -62,7 +62,8 @@ internal sealed class InitAgent : IDisposable
         var status = 0;
         try
         {
-            while (await FrameCodec.ReadAsync(stream, _stopping.Token) is { } frame)
+            var frames = new FrameReader(stream);
+            while (await frames.ReadAsync(_stopping.Token) is { } frame)
             {
                 switch (frame.Type)
                 {

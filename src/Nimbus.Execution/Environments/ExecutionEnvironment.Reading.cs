@@ -12,7 +12,7 @@ internal sealed partial class ExecutionEnvironment
         string exit = "Runtime exited without providing a reason";
         try
         {
-            while (await FrameCodec.ReadAsync(_stream, CancellationToken.None) is { } frame)
+            while (await _reader.ReadAsync(CancellationToken.None) is { } frame)
             {
                 switch (frame.Type)
                 {

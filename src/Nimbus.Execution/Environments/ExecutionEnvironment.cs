@@ -18,6 +18,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private readonly ISandbox _sandbox;
     private readonly Socket _connection;
     private readonly NetworkStream _stream;
+    private readonly FrameReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TaskCompletionSource<RuntimeOutcome> _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
@@ -34,6 +35,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         _sandbox = sandbox;
         _connection = connection;
         _stream = new NetworkStream(connection, ownsSocket: true);
+        _reader = new FrameReader(_stream);
         StartedAt = startedAt;
         LastUsed = startedAt;
         _logger = logger;
@@ -183,7 +185,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
                 await environment.SendStartAsync(runtime, stemCell, cancellationToken);
             }
 
-            var hello = await FrameCodec.ReadAsync(environment._stream, cancellationToken);
+            var hello = await environment._reader.ReadAsync(cancellationToken);
             if (hello?.Type != FrameType.Hello)
             {
                 throw new SandboxStartException("nimbus-init did not greet the host");
@@ -268,7 +270,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     /// <summary>Runs one invocation; at the deadline the whole environment is killed and the outcome is Timeout.</summary>
     public async Task<RuntimeOutcome> InvokeAsync(InvocationRequest request, DateTimeOffset deadline, TimeProvider time, CancellationToken cancellationToken)
     {
-        var outcome = new TaskCompletionSource<RuntimeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run on the thread that completes this: the read loop goes on with the invocation (result,
+        // REPORT, the HTTP answer) until its first real await, then reads the next frame. Queued instead, the result
+        // waited for a thread-pool worker to wake: one more hop and wake-up per invoke. The read loop holds no lock
+        // when it completes this, and nothing on the invocation's tail blocks synchronously.
+        var outcome = new TaskCompletionSource<RuntimeOutcome>();
         lock (_lock)
         {
             if (_state != EnvironmentState.Idle)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
+using Nimbus.Execution.Runtimes;
 
 namespace Nimbus.Execution.Environments;
 
@@ -9,7 +10,9 @@ namespace Nimbus.Execution.Environments;
 /// compilation stopped at C1 (level 1), which AWS sets by default for Java 17 to shorten cold starts. AWS's
 /// bootstrap script is not published; these are the flags its JVM reports. JAVA_TOOL_OPTIONS is read by the JVM
 /// itself before the command line, so a default is left out wherever the function's JAVA_TOOL_OPTIONS sets that
-/// option: its value wins, as on AWS (e.g. <c>-XX:-TieredCompilation</c> for full JIT).
+/// option: its value wins, as on AWS (e.g. <c>-XX:-TieredCompilation</c> for full JIT). The client runs from its JAR
+/// with its class-data-sharing archive when one was made (JavaClassArchive), unless the function's JAVA_TOOL_OPTIONS
+/// name an archive of their own or dump one.
 /// </summary>
 internal static class JavaLaunch
 {
@@ -48,10 +51,17 @@ internal static class JavaLaunch
             arguments.Add("-Xshare:auto");
         }
 
+        // An archive of the function's own (or a dump of one) is left alone; -Xshare:off ignores ours silently.
+        var archive = Path.Combine(clientDirectory, JavaRuntimeClient.ArchiveName);
+        if (!Mentions(own, "SharedArchiveFile", "ArchiveClassesAtExit", "-Xshare:dump") && File.Exists(archive))
+        {
+            arguments.Add("-XX:SharedArchiveFile=" + archive);
+        }
+
         arguments.Add("-Djava.net.preferIPv4Stack=true");
         arguments.Add("-cp");
-        arguments.Add(clientDirectory);
-        arguments.Add("nimbus.lambda.Bootstrap");
+        arguments.Add(Path.Combine(clientDirectory, JavaRuntimeClient.JarName));
+        arguments.Add(JavaRuntimeClient.MainClass);
         arguments.Add(optDirectory);
     }
 

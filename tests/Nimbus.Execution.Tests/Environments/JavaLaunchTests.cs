@@ -19,7 +19,7 @@ public sealed class JavaLaunchTests
             [
                 "-XX:MaxHeapSize=445644k", "-XX:MaxMetaspaceSize=52428k", "-XX:ReservedCodeCacheSize=26214k", "-XX:+UseSerialGC",
                 "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Djava.net.preferIPv4Stack=true",
-                "-cp", "/cache/java-client", "nimbus.lambda.Bootstrap", "/opt",
+                "-cp", "/cache/java-client/nimbus-runtime.jar", "nimbus.lambda.Bootstrap", "/opt",
             ],
             Arguments(null));
     }
@@ -42,5 +42,46 @@ public sealed class JavaLaunchTests
         Assert.DoesNotContain(arguments, a => a.StartsWith("-XX:MaxHeapSize=", StringComparison.Ordinal));
         Assert.DoesNotContain("-XX:+UseSerialGC", arguments);
         Assert.Contains("-XX:TieredStopAtLevel=1", arguments);
+    }
+
+    [Fact]
+    public void AddArguments_ClientHasAnArchive_SharedArchiveFileBeforeTheClient()
+    {
+        var directory = Directory.CreateTempSubdirectory("nimbus-java-launch-");
+        try
+        {
+            File.WriteAllBytes(Path.Combine(directory.FullName, "nimbus-runtime.jsa"), [1]);
+            List<string> arguments = [];
+            JavaLaunch.AddArguments(arguments, 512, null, directory.FullName, "/opt");
+
+            var archive = arguments.IndexOf("-XX:SharedArchiveFile=" + Path.Combine(directory.FullName, "nimbus-runtime.jsa"));
+            Assert.InRange(archive, arguments.IndexOf("-Xshare:auto") + 1, arguments.IndexOf("-cp") - 1);
+            Assert.Equal(Path.Combine(directory.FullName, "nimbus-runtime.jar"), arguments[arguments.IndexOf("-cp") + 1]);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("-XX:SharedArchiveFile=/var/task/app.jsa")]
+    [InlineData("-XX:ArchiveClassesAtExit=/tmp/app.jsa")]
+    [InlineData("-Xshare:dump")]
+    public void AddArguments_JavaToolOptionsNameTheirOwnArchive_OursLeftOut(string options)
+    {
+        var directory = Directory.CreateTempSubdirectory("nimbus-java-launch-");
+        try
+        {
+            File.WriteAllBytes(Path.Combine(directory.FullName, "nimbus-runtime.jsa"), [1]);
+            List<string> arguments = [];
+            JavaLaunch.AddArguments(arguments, 512, options, directory.FullName, "/opt");
+
+            Assert.DoesNotContain(arguments, a => a.StartsWith("-XX:SharedArchiveFile=", StringComparison.Ordinal));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 }

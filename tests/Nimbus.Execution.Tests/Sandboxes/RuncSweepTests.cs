@@ -77,8 +77,10 @@ public sealed class RuncSweepTests
     {
         await using var host = RuncTestHost.Create();
         var factory = host.CreateRuncFactory();
-        var foreign = MakeCgroups(factory, DateTime.UtcNow.AddMinutes(-2));
+        // Aged only once the process is in: any sweep (other tests make factories too) may take an old empty one.
+        var foreign = MakeCgroups(factory, DateTime.UtcNow);
         using var sleeper = StartIn(foreign, "sleeper");
+        Age(foreign);
         try
         {
             host.CreateRuncFactory();
@@ -99,15 +101,16 @@ public sealed class RuncSweepTests
     {
         await using var host = RuncTestHost.Create();
         var factory = host.CreateRuncFactory();
-        var old = MakeCgroups(factory, DateTime.UtcNow.AddMinutes(-2));
+        var old = MakeCgroups(factory, DateTime.UtcNow);
         var young = MakeCgroups(factory, DateTime.UtcNow);
         using var stranded = StartIn(old, "runc:[2:INIT]");
         using var creating = StartIn(young, "runc:[2:INIT]");
+        Age(old);
         try
         {
             host.CreateRuncFactory();
 
-            // Killed by the sweep (the signal is sent before Create returns; the exit follows at once).
+            // Killed by the sweep (this one's or, as sweeps see every work directory's, another test's).
             await stranded.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             Assert.False(creating.HasExited);
         }
@@ -142,6 +145,14 @@ public sealed class RuncSweepTests
         return directories;
     }
 
+    private static void Age(List<string> cgroups)
+    {
+        foreach (var directory in cgroups)
+        {
+            Directory.SetLastWriteTimeUtc(directory, DateTime.UtcNow.AddMinutes(-2));
+        }
+    }
+
     /// <summary>
     /// A process named <paramref name="name"/> (prctl PR_SET_NAME, as runc's init names itself) in every hierarchy's
     /// <paramref name="cgroups"/>, running until killed; returns once it is named and placed.
@@ -173,7 +184,7 @@ public sealed class RuncSweepTests
             File.WriteAllText(Path.Combine(directory, "cgroup.procs"), process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        // Placing a process is no change of the directory's own time (checked here so that the test means something).
+        // The name took (checked here so that the test means something).
         Assert.Equal(File.ReadAllText($"/proc/{process.Id}/comm").Trim(), name);
         return process;
     }

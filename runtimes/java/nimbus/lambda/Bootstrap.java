@@ -7,7 +7,6 @@ import java.io.FileDescriptor;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,7 +115,7 @@ public final class Bootstrap {
         urls.add(new File(taskRoot).toURI().toURL());
         addJars(urls, new File(taskRoot, "lib"));
         addJars(urls, new File(opt, "java/lib"));
-        return new URLClassLoader(urls.toArray(new URL[0]), Bootstrap.class.getClassLoader());
+        return new FunctionClassLoader(urls.toArray(new URL[0]), Bootstrap.class.getClassLoader());
     }
 
     private static void addJars(List<URL> urls, File directory) throws Exception {

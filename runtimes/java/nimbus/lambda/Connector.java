@@ -3,19 +3,21 @@ package nimbus.lambda;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SocketChannel;
+import java.net.Proxy;
+import java.net.Socket;
 
 /**
- * Opens the Runtime API connection on a thread of its own while the main thread loads the function's handler. The
- * first SocketChannel of a JVM costs ~10 ms (SelectorProvider's set-up is the JVM's first lambda: the whole
- * java.lang.invoke bootstrap), which the handler's class loading hides on a second core. A subclass, not a lambda:
- * a lambda here would pay that bootstrap on the main thread.
+ * Opens the Runtime API connection on a thread of its own while the main thread loads the function's handler: a
+ * JVM's first socket costs milliseconds (libnet and libnio, InetAddress, the socket options, the JDK's first
+ * lambdas), which the handler's class loading hides on a second core. A java.net.Socket made for Proxy.NO_PROXY is
+ * the platform's NioSocketImpl without SOCKS or a ProxySelector, and without the SelectorProvider a SocketChannel
+ * looks up through ServiceLoader (measured: ~10 vs ~20 ms for a first connect). A subclass, not a lambda: a lambda
+ * here would pay the invokedynamic bootstrap on the main thread.
  */
 final class Connector extends Thread {
     private final String host;
     private final int port;
-    private SocketChannel channel;
+    private Socket channel;
     private IOException failure;
 
     Connector(String host, int port) {
@@ -26,9 +28,10 @@ final class Connector extends Thread {
     }
 
     /** Opens a connection on the calling thread. */
-    static SocketChannel open(String host, int port) throws IOException {
-        SocketChannel socket = SocketChannel.open(new InetSocketAddress(host, port));
-        socket.setOption(StandardSocketOptions.TCP_NODELAY, Boolean.TRUE);
+    static Socket open(String host, int port) throws IOException {
+        Socket socket = new Socket(Proxy.NO_PROXY);
+        socket.connect(new InetSocketAddress(host, port));
+        socket.setTcpNoDelay(true);
         return socket;
     }
 
@@ -44,7 +47,7 @@ final class Connector extends Thread {
     }
 
     /** The connection this thread opened; its failure is thrown here, on the caller's thread. */
-    SocketChannel take() throws IOException {
+    Socket take() throws IOException {
         boolean interrupted = false;
         while (true) {
             try {

@@ -6,16 +6,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A Lambda Runtime API (2018-06-01) client over one keep-alive HTTP/1.1 connection. java.net.http and
- * HttpURLConnection cost tens of milliseconds of class loading at a cold start, and java.net.Socket its SOCKS and
- * proxy machinery; a SocketChannel does not. The Runtime API needs only GET /next and three POSTs with a Content-Length.
+ * HttpURLConnection cost tens of milliseconds of class loading at a cold start; a plain socket (see Connector) does
+ * not. The Runtime API needs only GET /next and three POSTs with a Content-Length.
  */
 final class RuntimeApiClient {
     static final String ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
@@ -23,7 +22,7 @@ final class RuntimeApiClient {
 
     private final String host;
     private final int port;
-    private SocketChannel socket;
+    private Socket socket;
     private Connector ahead;
     private InputStream in;
     private OutputStream out;
@@ -79,8 +78,8 @@ final class RuntimeApiClient {
             Connector opened = ahead;
             ahead = null;
             socket = opened != null ? opened.take() : Connector.open(host, port);
-            in = new BufferedInputStream(Channels.newInputStream(socket), 65536);
-            out = Channels.newOutputStream(socket);
+            in = new BufferedInputStream(socket.getInputStream(), 65536);
+            out = socket.getOutputStream();
         }
 
         StringBuilder head = new StringBuilder(160);
