@@ -192,9 +192,14 @@ class RuntimeProcess(object):
 
     def wait_exit(self, timeout=5.0):
         try:
-            return self.proc.wait(timeout=timeout)
+            code = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             return None
+        # The exit can be seen before the pumps have read the process's last output: they end at the pipes' EOF,
+        # after which stdout/stderr hold everything it wrote (a check right after the exit once saw stdout empty).
+        for t in self._threads:
+            t.join(timeout=timeout)
+        return code
 
     def stop(self):
         if self.proc.poll() is None:

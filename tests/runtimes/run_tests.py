@@ -330,6 +330,95 @@ PY_TESTS = [py_echo_and_context, py_none_and_types, py_exception, py_marshal_err
             py_init_errors, py_packages, py_logging, py_exit_in_handler]
 
 
+# What a SnapStart template's child runs after entering a runc container (runtimes/python/hooks/_nimbus_lockdown.py),
+# with rules of the form RuncConfigWriter writes. The probe before lock_down shows the same calls succeed without it,
+# so each refusal after it is the lockdown's.
+LOCKDOWN_PROBE = r"""
+import ctypes, json, os, platform, sys
+sys.path.insert(0, sys.argv[1])
+import _nimbus_lockdown as lockdown
+libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWUSER, SIGCHLD = 0x10000000, 17
+SYS_CLONE = {"x86_64": 56, "aarch64": 220}[platform.machine()]
+
+def attempt(call):
+    try:
+        call()
+        return "ok"
+    except OSError as e:
+        return os.strerror(e.errno)
+
+def raw(number, *args):
+    ctypes.set_errno(0)
+    result = libc.syscall(ctypes.c_long(number), *[ctypes.c_long(a) for a in args])
+    if result == 0 and number == SYS_CLONE:
+        os._exit(0)  # the clone succeeded: this is its child
+    if result < 0:
+        raise OSError(ctypes.get_errno(), "")
+    if number == SYS_CLONE:
+        os.waitpid(result, 0)
+
+def unshare_in_child():
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.unshare(os.CLONE_NEWUSER)
+            os._exit(0)
+        except OSError as e:
+            os._exit(e.errno)
+    status = os.waitpid(pid, 0)[1]
+    if os.waitstatus_to_exitcode(status):
+        raise OSError(os.waitstatus_to_exitcode(status), "")
+
+def observe():
+    status = dict(line.split(":", 1) for line in open("/proc/self/status").read().splitlines() if ":" in line)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(7)
+    return {
+        "caps": [status[k].strip() for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")],
+        "no_new_privs": status["NoNewPrivs"].strip(), "seccomp": status["Seccomp"].strip(),
+        "dumpable": libc.prctl(3, 0, 0, 0, 0),
+        "unshare": attempt(unshare_in_child),
+        "clone_newuser": attempt(lambda: raw(SYS_CLONE, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0)),
+        "clone3": attempt(lambda: raw(435, 0, 0)),
+        "fork": os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]),
+    }
+
+before = observe()
+arches = {"x86_64": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"], "aarch64": ["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"]}
+rules = [lockdown.Rule(["mount", "unshare", "setns", "ptrace", "keyctl"], 1)]
+rules += [lockdown.Rule(["clone"], 1, (0, flag, flag)) for flag in
+          (0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000)]
+rules.append(lockdown.Rule(["clone3"], 38))
+lockdown.lock_down(arches[platform.machine()], rules)
+print(json.dumps({"before": before, "after": observe()}))
+"""
+
+
+def py_lockdown(interp):
+    version = subprocess.run([interp, "-c", "import sys; print(sys.version_info >= (3, 12))"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    if version != "True":
+        return  # SnapStart runtimes are python3.12 and later
+    run = subprocess.run([interp, "-c", LOCKDOWN_PROBE, os.path.join(RUNTIMES, "python", "hooks")],
+                         capture_output=True, text=True, timeout=60)
+    eq(run.returncode, 0, "lockdown probe exit status (stderr: %s)" % run.stderr)
+    result = json.loads(run.stdout)
+    before, after = result["before"], result["after"]
+    eq((before["seccomp"], before["no_new_privs"], before["dumpable"]), ("0", "0", 1), "before: no filter yet")
+    eq((before["unshare"], before["clone_newuser"]), ("ok", "ok"),
+       "before: this host lets an unprivileged process make a user namespace")
+    check(before["clone3"] != "Function not implemented", "before: clone3 exists", before)
+    eq(after["caps"], ["0000000000000000"] * 5, "after: no capability in any set")
+    eq((after["no_new_privs"], after["seccomp"], after["dumpable"]), ("1", "2", 0),
+       "after: no_new_privs, a seccomp filter, not dumpable")
+    eq((after["unshare"], after["clone_newuser"]), ("Operation not permitted", "Operation not permitted"),
+       "after: namespaces refused by the filter")
+    eq(after["clone3"], "Function not implemented", "after: clone3 answers ENOSYS (the C library falls back)")
+    eq((before["fork"], after["fork"]), (7, 7), "a plain fork still works")
+
+
 # ---------------------------------------------------------------------------
 # Node tests
 # ---------------------------------------------------------------------------
@@ -550,7 +639,7 @@ def main():
     elif missing:
         print("%s not found: their runtime tests skipped" % ", ".join(missing))
     for label, interp in pythons:
-        for t in PY_TESTS:
+        for t in PY_TESTS + [py_lockdown]:
             plan.append(("%s[%s]" % (t.__name__, label), t, interp))
     node = node_binary()
     if node:

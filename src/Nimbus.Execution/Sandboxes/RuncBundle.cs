@@ -23,6 +23,12 @@ internal static class RuncBundle
     /// <summary>Lambda's sandbox user is sbx_user1051, uid 993.</summary>
     public const int SandboxUid = 993;
 
+    /// <summary>
+    /// The host uid (and gid) the container's root maps to in a joined user namespace (<see cref="RuncJoinedNamespaces"/>):
+    /// one no host file belongs to, so runc's init, the only process running as the container's root, owns nothing.
+    /// </summary>
+    public const int JoinedRootHostUid = 100000;
+
     public const int SandboxGid = 993;
 
     /// <summary>Lambda's limits: 1,024 open files and 1,024 processes and threads per environment.</summary>
@@ -119,7 +125,11 @@ internal static class RuncBundle
                 "/tmp",
                 "tmpfs",
                 "tmpfs",
-                ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]));
+                spec.JoinedNamespaces is null
+                    ? ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m"]
+                    // Mounted inside the joined user namespace, where root is not the host's: owned by the sandbox
+                    // uid (as the container sees it) so the runtime can write.
+                    : ["nosuid", "nodev", "mode=1777", $"size={spec.EphemeralStorageMb}m", $"uid={SandboxUid}", $"gid={SandboxGid}"]));
             if (spec.ImageRoot is null)
             {
                 mounts.Add(ReadOnlyBind(spec.CodeDirectory, "/var/task"));
@@ -146,6 +156,11 @@ internal static class RuncBundle
             mounts.Add(new RuncMount(PlatformSocketPath, "bind", spec.PlatformSocketPath!, ["bind", "nosuid", "nodev", "noexec"]));
         }
 
+        if (spec.JoinedNamespaces is not null)
+        {
+            MakeMountPoints(rootfs, mounts);
+        }
+
         var config = Path.Combine(bundle, "config.json");
         using (var stream = new FileStream(config, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16384))
         {
@@ -153,6 +168,31 @@ internal static class RuncBundle
         }
 
         return config;
+    }
+
+    /// <summary>
+    /// In a joined user namespace runc's init is not the host's root and cannot create mount points in the root
+    /// (owned by the host's root): the host makes each one beforehand, a file for a file's bind, else a directory.
+    /// Those that end up inside another mount (/dev/pts ...) are hidden by it and made there by runc as usual.
+    /// </summary>
+    private static void MakeMountPoints(string rootfs, List<RuncMount> mounts)
+    {
+        foreach (var mount in mounts)
+        {
+            var target = Path.Combine(rootfs, mount.Destination.TrimStart('/'));
+            if (mount.Type == "bind" && File.Exists(mount.Source))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (!File.Exists(target))
+                {
+                    File.WriteAllBytes(target, []);
+                }
+            }
+            else
+            {
+                Directory.CreateDirectory(target);
+            }
+        }
     }
 
     /// <summary>A stem cell's shared mount point on the host: its task/, opt/ and tmp/ are the container's /var/task, /opt, /tmp.</summary>

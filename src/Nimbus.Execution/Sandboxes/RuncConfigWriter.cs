@@ -98,7 +98,12 @@ internal static class RuncConfigWriter
 
         json.WriteEndObject();
         json.WriteStartArray("rlimits");
-        WriteRlimit(json, "RLIMIT_NOFILE", RuncBundle.MaxOpenFiles);
+        if (spec.JoinedNamespaces is null)
+        {
+            // runc applies rlimits with prlimit from the host once the process is in its user namespace; in a joined
+            // one the process's uid is not runc's, which takes CAP_SYS_RESOURCE (not every host's root has it).
+            WriteRlimit(json, "RLIMIT_NOFILE", RuncBundle.MaxOpenFiles);
+        }
 
         // RLIMIT_NPROC counts every process of the uid on the host, and all environments share uid 993: a limit
         // of 1,024 there would be one budget for all of them. The per-environment limit is the pids cgroup's.
@@ -120,14 +125,32 @@ internal static class RuncConfigWriter
     {
         json.WriteStartObject("linux");
         json.WriteStartArray("namespaces");
+        var joined = spec.JoinedNamespaces;
         foreach (var type in (ReadOnlySpan<string>)["pid", "network", "ipc", "uts", "mount", "cgroup"])
         {
+            if (type == "pid" && joined is not null)
+            {
+                continue;
+            }
+
             json.WriteStartObject();
             json.WriteString("type", type);
             json.WriteEndObject();
         }
 
+        if (joined is not null)
+        {
+            WriteJoined(json, "user", joined.UserNamespacePath);
+            WriteJoined(json, "pid", joined.PidNamespacePath);
+        }
+
         json.WriteEndArray();
+        if (joined is not null)
+        {
+            WriteMappings(json, "uidMappings", RuncBundle.SandboxUid);
+            WriteMappings(json, "gidMappings", RuncBundle.SandboxGid);
+        }
+
         json.WriteString("cgroupsPath", $"/{RuncCgroups.Parent}/{spec.EnvironmentId}");
         json.WriteStartObject("resources");
         json.WriteStartArray("devices");
@@ -170,6 +193,30 @@ internal static class RuncConfigWriter
         }
 
         json.WriteEndObject();
+    }
+
+    private static void WriteJoined(Utf8JsonWriter json, string type, string path)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", type);
+        json.WriteString("path", path);
+        json.WriteEndObject();
+    }
+
+    /// <summary>The joined user namespace's maps, which the host wrote: runc checks them against these.</summary>
+    private static void WriteMappings(Utf8JsonWriter json, string name, int sandboxId)
+    {
+        json.WriteStartArray(name);
+        foreach (var (inside, outside) in (ReadOnlySpan<(int, int)>)[(0, RuncBundle.JoinedRootHostUid), (sandboxId, sandboxId)])
+        {
+            json.WriteStartObject();
+            json.WriteNumber("containerID", inside);
+            json.WriteNumber("hostID", outside);
+            json.WriteNumber("size", 1);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 
     private static void WriteSeccomp(Utf8JsonWriter json, string[] architectures)

@@ -51,4 +51,10 @@ public sealed record SandboxSpec
     /// (<see cref="IStemCellSandbox"/>); <see cref="CodeDirectory"/> and <see cref="OptDirectory"/> are not used.
     /// </summary>
     public bool StemCell { get; init; }
+
+    /// <summary>
+    /// runc only: join these namespaces instead of making a user-less container with its own pid namespace; null
+    /// (every environment today) for the usual container.
+    /// </summary>
+    public RuncJoinedNamespaces? JoinedNamespaces { get; init; }
 }
