@@ -66,7 +66,7 @@ internal static partial class StemCellBenchmark
         {
             var tag = runtime == FunctionCode.Python ? "py" : "node";
             await lambda.CreateNoOpAsync($"sc-{tag}-warmup", runtime, cancellationToken, 1769);
-            await WaitForCellsAsync(nimbus.DataDir, wanted, cancellationToken);
+            await WaitForCellsAsync(http, wanted, cancellationToken);
             await lambda.InvokeAsync($"sc-{tag}-warmup", BenchSession.Payload, tail: false, cancellationToken);
             var cold = new List<double>(Runs);
             var init = new List<double>(Runs);
@@ -79,7 +79,7 @@ internal static partial class StemCellBenchmark
 
                 var name = $"sc-{tag}-{i:00}";
                 await lambda.CreateNoOpAsync(name, runtime, cancellationToken, 1769);
-                await WaitForCellsAsync(nimbus.DataDir, wanted, cancellationToken);
+                await WaitForCellsAsync(http, wanted, cancellationToken);
                 var start = Stopwatch.GetTimestamp();
                 var result = await lambda.InvokeAsync(name, BenchSession.Payload, tail: true, cancellationToken);
                 cold.Add(Stats.Milliseconds(start, Stopwatch.GetTimestamp()));
@@ -119,7 +119,7 @@ internal static partial class StemCellBenchmark
         }
 
         var filled = Stopwatch.GetTimestamp();
-        await WaitForCellsAsync(nimbus.DataDir, pool ? Burst : 0, cancellationToken);
+        await WaitForCellsAsync(http, pool ? Burst : 0, cancellationToken);
         if (pool)
         {
             Report.Line($"pool of {Burst} python3.11 cells full {Report.Ms(Stats.Milliseconds(filled, Stopwatch.GetTimestamp()))} after the last CreateFunction");
@@ -145,24 +145,24 @@ internal static partial class StemCellBenchmark
         return p99;
     }
 
-    /// <summary>Waits until exactly <paramref name="count"/> stem cells wait in the server's data directory (a cell's mount point, nothing at its task/ yet).</summary>
-    private static async Task WaitForCellsAsync(string dataDir, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> stem cells (all runtimes together) wait in the server's pool, by
+    /// its <c>nimbus_stem_cells</c> gauge: a cell counts once its runtime client is loaded and it is in the pool (a
+    /// mount point, which an earlier version watched, exists from the container's creation, so a cold start could find
+    /// the cell still starting).
+    /// </summary>
+    private static async Task WaitForCellsAsync(HttpClient http, int count, CancellationToken cancellationToken)
     {
-        var prefix = Path.Combine(dataDir, "run", "env") + "/";
         var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 120);
         while (true)
         {
-            var points = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var line in await File.ReadAllLinesAsync("/proc/self/mountinfo", cancellationToken))
+            var text = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
+            var waiting = 0;
+            foreach (Match sample in StemCellsGaugePattern().Matches(text))
             {
-                var point = line.Split(' ')[4];
-                if (point.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    points.Add(point);
-                }
+                waiting += int.Parse(sample.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            var waiting = points.Count(p => p.EndsWith("/cell", StringComparison.Ordinal) && !points.Contains(p + "/task"));
             if (waiting >= count)
             {
                 return;
@@ -190,6 +190,9 @@ internal static partial class StemCellBenchmark
         await process.WaitForExitAsync(cancellationToken);
         return Stats.Milliseconds(started, Stopwatch.GetTimestamp());
     }
+
+    [GeneratedRegex(@"^nimbus_stem_cells\{[^}]*\} (\d+)$", RegexOptions.Multiline)]
+    private static partial Regex StemCellsGaugePattern();
 
     [GeneratedRegex(@"Init Duration: ([0-9.]+) ms")]
     private static partial Regex InitDurationPattern();

@@ -10,6 +10,7 @@ public sealed class StemCellTests(StemCellServerFixture fixture) : IClassFixture
     [InlineData("layers_and_code_read_only")]
     [InlineData("empty_pool_falls_back")]
     [InlineData("node_stem_cell")]
+    [InlineData("waiting_cells_on_metrics")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

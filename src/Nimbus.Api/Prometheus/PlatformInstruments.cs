@@ -10,7 +10,7 @@ namespace Nimbus.Api.Prometheus;
 /// <summary>
 /// The platform's own figures as observable instruments on Nimbus's Meter, read when Prometheus scrapes: invocations,
 /// errors, throttles and cold starts per function (counters since start), invocations in flight, environments by
-/// state (initializing, warm, busy), and queue depths (sampled once a minute). The state store's write latency is
+/// state (initializing, warm, busy), stem cells waiting per runtime, and queue depths (sampled once a minute). The state store's write latency is
 /// <see cref="NimbusMetrics.StoreWriteDuration"/>, recorded where it happens.
 /// </summary>
 internal sealed class PlatformInstruments : IDisposable
@@ -26,6 +26,7 @@ internal sealed class PlatformInstruments : IDisposable
         _meter.CreateObservableCounter("nimbus.cold_starts", () => PerFunction(aggregator, static t => t.ColdStarts), description: "Invocations that started a new execution environment");
         _meter.CreateObservableGauge("nimbus.invocations.in_flight", () => InFlight(aggregator), description: "Invocations running now");
         _meter.CreateObservableGauge("nimbus.environments", () => Environments(invoker), description: "Live execution environments by state");
+        _meter.CreateObservableGauge("nimbus.stem_cells", () => StemCells(invoker), description: "Stem cells started ahead and waiting for a function, by runtime");
         _meter.CreateObservableGauge("nimbus.queue.messages.visible", () => Queues(queues, static d => d.Visible), description: "Messages visible in each queue (sampled once a minute)");
         _meter.CreateObservableGauge(
             "nimbus.queue.oldest_message.age",
@@ -67,6 +68,17 @@ internal sealed class PlatformInstruments : IDisposable
             new(counts.Warm, Tag("state", "warm")),
             new(counts.Busy, Tag("state", "busy")),
         ];
+    }
+
+    private static List<Measurement<int>> StemCells(Invoker invoker)
+    {
+        var measurements = new List<Measurement<int>>();
+        foreach (var (runtime, waiting) in invoker.StemCellsWaiting())
+        {
+            measurements.Add(new Measurement<int>(waiting, Tag("runtime", runtime)));
+        }
+
+        return measurements;
     }
 
     private static List<Measurement<long>> Queues(QueueGauges queues, Func<Nimbus.Core.Queues.QueueDepth, long> value)

@@ -139,6 +139,21 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         _wake.Writer.TryWrite(true);
     }
 
+    /// <summary>Waiting cells per runtime (with and without outbound network together), for the platform's metrics.</summary>
+    public Dictionary<string, int> WaitingByRuntime()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var (key, cells) in _cells)
+            {
+                counts[key.RuntimeId] = counts.GetValueOrDefault(key.RuntimeId) + cells.Count;
+            }
+        }
+
+        return counts;
+    }
+
     /// <summary>Waiting cells of <paramref name="key"/>.</summary>
     public int Count(StemCellKey key)
     {

@@ -8,8 +8,10 @@ they see the cells' processes and mounts there.
 import concurrent.futures
 import json
 import os
+import re
 import sys
 import time
+import urllib.request
 
 from invoke import LAM, deploy, invoke, invoke_json, make_zip
 from isolation import cpu_quota_on_host
@@ -187,6 +189,25 @@ def case_first_invoke_takes_a_cell():
     name = deploy_probe()
     view = invoke_json(name)
     assert view["stem_cell"] and view["task"] == ["app.py"], view
+
+
+def stem_cells_gauge(runtime):
+    """The server's nimbus_stem_cells gauge for `runtime` at /metrics (unsigned, as Prometheus scrapes), or None."""
+    endpoint = os.environ["NIMBUS_ENDPOINT"].rstrip("/")
+    with urllib.request.urlopen(endpoint + "/metrics") as response:
+        text = response.read().decode()
+    found = re.findall(r'^nimbus_stem_cells\{[^}]*runtime="' + re.escape(runtime) + r'"[^}]*\} (\d+)$', text, re.M)
+    return int(found[0]) if found else None
+
+
+def case_waiting_cells_on_metrics():
+    # The pool keeps one cell of each runtime: the gauge says so once the cell waits in it, and the host shows it.
+    for runtime, interpreter in (("python3.11", "python3.11"), ("nodejs20.x", "node")):
+        deadline = time.monotonic() + 60
+        while stem_cells_gauge(runtime) != 1:
+            assert time.monotonic() < deadline, f"nimbus_stem_cells for {runtime}: {stem_cells_gauge(runtime)}, not 1 within 60 s"
+            time.sleep(0.05)
+        assert waiting_cells(interpreter), f"the gauge counts a {runtime} cell the host does not show"
 
 
 if __name__ == "__main__":
