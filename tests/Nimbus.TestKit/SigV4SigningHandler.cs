@@ -14,7 +14,7 @@ namespace Nimbus.TestKit;
 /// x-amz-decoded-content-length, each chunk signed); <paramref name="tamper"/> may then change the encoded body, and
 /// <paramref name="signDecodedLength"/> false leaves x-amz-decoded-content-length out of the signed headers.
 /// </summary>
-public sealed class SigV4SigningHandler(
+public sealed partial class SigV4SigningHandler(
     HttpMessageHandler inner,
     string? service = null,
     string region = "us-east-1",
@@ -88,12 +88,17 @@ public sealed class SigV4SigningHandler(
         return await base.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>sqs for SQS's JSON and form posts outside the Lambda REST API (its paths begin with a date: /2015-03-31/...).</summary>
     private static string ServiceOf(HttpRequestMessage request, string? contentType) =>
         (request.Headers.TryGetValues("X-Amz-Target", out var targets) && targets.First().StartsWith("AmazonSQS.", StringComparison.Ordinal))
-        || (contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) ?? false)
-        || (contentType?.StartsWith("multipart/form-data", StringComparison.Ordinal) ?? false)
+        || (!LambdaRestPath().IsMatch(request.RequestUri?.AbsolutePath ?? "")
+            && ((contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) ?? false)
+                || (contentType?.StartsWith("multipart/form-data", StringComparison.Ordinal) ?? false)))
             ? "sqs"
             : "lambda";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^/\d{4}-\d{2}-\d{2}/")]
+    private static partial System.Text.RegularExpressions.Regex LambdaRestPath();
 
     private sealed class Signed(string method, Uri uri, Dictionary<string, string> headers) : ISignedRequest
     {

@@ -24,7 +24,7 @@ internal static class AuthErrors
         var request = context.Request;
 
         // The trail names the error as the API answers it: the query code for SQS and the query-compatible protocols.
-        var queryProtocol = request.HasFormContentType || CloudWatch.CloudWatchProtocol.IsJsonRequest(request) || CloudWatch.CloudWatchProtocol.IsCborRequest(request)
+        var queryProtocol = QueryServices.IsForm(request) || CloudWatch.CloudWatchProtocol.IsJsonRequest(request) || CloudWatch.CloudWatchProtocol.IsCborRequest(request)
             || request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal);
         await Audit.AuthenticationAudit.RecordAsync(context, queryProtocol ? queryCode : type, message);
         await WriteErrorAsync(context, type, queryCode, httpStatus, message);
@@ -54,7 +54,7 @@ internal static class AuthErrors
             return CloudWatch.CloudWatchEndpoints.WriteCborErrorAsync(context, queryCode, type, message, httpStatus);
         }
 
-        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
+        if (QueryServices.IsForm(request))
         {
             return WriteQueryAsync(context, queryCode, httpStatus, message);
         }

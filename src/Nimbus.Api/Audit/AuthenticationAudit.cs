@@ -27,7 +27,7 @@ internal static class AuthenticationAudit
 
         var request = context.Request;
         var operation = AuditClassifier.Classify(context);
-        if (operation is null && request.HasFormContentType)
+        if (operation is null && QueryServices.IsForm(request))
         {
             try
             {

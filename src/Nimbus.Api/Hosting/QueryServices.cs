@@ -50,6 +50,21 @@ internal static class QueryServices
     public static string? SigningService(HttpContext context) =>
         context.Items.TryGetValue(SigningServiceItem, out var value) ? value as string : null;
 
+    /// <summary>
+    /// A query-protocol request: a form posted anywhere but to the Lambda REST API, whose paths begin with an API
+    /// version date (<c>/2015-03-31/functions/NAME/invocations</c>). There a form content type is the payload's, as
+    /// <c>curl -d '{}'</c> sends it, and Lambda takes the body as it is.
+    /// </summary>
     public static bool IsForm(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) && request.HasFormContentType && !request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal);
+        HttpMethods.IsPost(request.Method) && request.HasFormContentType && !IsLambdaRestPath(request.Path)
+        && !request.Headers["X-Amz-Target"].ToString().StartsWith("AmazonSQS.", StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="path"/> begins with a Lambda API version (<c>/YYYY-MM-DD/</c>).</summary>
+    public static bool IsLambdaRestPath(PathString path)
+    {
+        var value = path.Value.AsSpan();
+        return value.Length > 12 && value[0] == '/' && value[11] == '/' && value[5] == '-' && value[8] == '-'
+            && char.IsAsciiDigit(value[1]) && char.IsAsciiDigit(value[2]) && char.IsAsciiDigit(value[3]) && char.IsAsciiDigit(value[4])
+            && char.IsAsciiDigit(value[6]) && char.IsAsciiDigit(value[7]) && char.IsAsciiDigit(value[9]) && char.IsAsciiDigit(value[10]);
+    }
 }

@@ -178,6 +178,33 @@ public sealed class SigV4AuthenticationMiddlewareTests
     }
 
     [Fact]
+    public async Task InvokeWithAFormContentType_IsLambdas_NotAQueryProtocolRequest()
+    {
+        // curl --aws-sigv4 ... -d '{}' sends application/x-www-form-urlencoded: the body is still the payload.
+        var context = await SignedContextAsync(Json, chunkSize: null, contentType: "application/x-www-form-urlencoded");
+        Assert.Equal(Json, (await RunAsync(context)).Read);
+
+        var tampered = await SignedContextAsync(Json, chunkSize: null, tamper: body => body[2] ^= 1, contentType: "application/x-www-form-urlencoded");
+        var (_, error) = await RunAsync(tampered);
+        Assert.Equal(403, tampered.Response.StatusCode);
+        Assert.Equal("InvalidSignatureException", tampered.Response.Headers["x-amzn-ErrorType"].ToString());
+        Assert.StartsWith("The request signature we calculated does not match", error?.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("/2015-03-31/functions/f/invocations", true)]
+    [InlineData("/2021-10-31/functions/f/url", true)]
+    [InlineData("/", false)]
+    [InlineData("/000000000000/queue", false)]
+    [InlineData("/2015-03-31", false)]
+    [InlineData("/2015-03-3x/functions", false)]
+    [InlineData("/20150331xx/functions", false)]
+    public void IsLambdaRestPath_AnApiVersionDateFirst(string path, bool expected)
+    {
+        Assert.Equal(expected, QueryServices.IsLambdaRestPath(new PathString(path)));
+    }
+
+    [Fact]
     public async Task Verify_SignedInvokeWithBufferedBody_AllocatesLittle()
     {
         var middleware = new SigV4AuthenticationMiddleware(_ => Task.CompletedTask, _credentials, new SigV4Verifier(new SigningKeyCache()), Options.Create(new ApiOptions()), TimeProvider.System);
@@ -217,14 +244,14 @@ public sealed class SigV4AuthenticationMiddlewareTests
     }
 
     /// <summary>A request as TestKit's signer sends it, turned into the server's view of it.</summary>
-    private static async Task<DefaultHttpContext> SignedContextAsync(string json, int? chunkSize, Action<byte[]>? tamper = null, string? target = null, bool signDecodedLength = true)
+    private static async Task<DefaultHttpContext> SignedContextAsync(string json, int? chunkSize, Action<byte[]>? tamper = null, string? target = null, bool signDecodedLength = true, string? contentType = null)
     {
         var capture = new CapturingHandler();
         using var signer = new SigV4SigningHandler(capture, chunkSize: chunkSize, tamper: tamper, signDecodedLength: signDecodedLength);
         using var client = new HttpClient(signer) { BaseAddress = new Uri("http://127.0.0.1:9000") };
         using var message = new HttpRequestMessage(HttpMethod.Post, target is null ? "/2015-03-31/functions/f/invocations" : "/")
         {
-            Content = new StringContent(json, Encoding.UTF8, target is null ? "application/json" : "application/x-amz-json-1.0"),
+            Content = new StringContent(json, Encoding.UTF8, contentType ?? (target is null ? "application/json" : "application/x-amz-json-1.0")),
         };
         if (target is not null)
         {
