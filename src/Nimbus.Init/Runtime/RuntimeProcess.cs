@@ -358,7 +358,18 @@ internal sealed unsafe partial class RuntimeProcess : IDisposable
         }
         while (result < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR);
 
-        _exited.TrySetResult(result == pid ? RuntimeExit.FromWaitStatus(status) : new RuntimeExit(null, null));
+        if (result == pid)
+        {
+            _exited.TrySetResult(RuntimeExit.FromWaitStatus(status));
+            return;
+        }
+
+        // Reaped meanwhile: the SIGCHLD handler holds the gate from its waitpid until it has set the status, so with the
+        // gate held its status is there (this set is then a no-op); without one, something else reaped the runtime.
+        lock (_gate)
+        {
+            _exited.TrySetResult(new RuntimeExit(null, null));
+        }
     }
 
     private void Reap()
