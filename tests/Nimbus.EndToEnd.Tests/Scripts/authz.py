@@ -200,6 +200,8 @@ def case_execution_role_must_trust_lambda():
     expect(lambda: LAM.create_function(Role=f"arn:aws:iam::{ACCOUNT}:role/{ec2}", **args), "InvalidParameterValueException", 400, message)
     good = unique("good")
     LAM.create_function(Role=role(good), **args)
+    # A Pending function refuses updates first (ResourceConflictException; which check AWS makes first is not known).
+    LAM.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 150})
     expect(lambda: LAM.update_function_configuration(FunctionName=name, Role=f"arn:aws:iam::{ACCOUNT}:role/{ec2}"),
            "InvalidParameterValueException", 400, message)
 
