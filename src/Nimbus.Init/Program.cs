@@ -17,6 +17,9 @@ internal static class Program
         Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", "1");
 
+        // Before anything else is opened or started (a SnapStart container under runc; a no-op elsewhere).
+        Restore.JoinedContainer.LockDownIfJoined();
+
         var socketPath = Environment.GetEnvironmentVariable("NIMBUS_INIT_SOCKET");
         if (string.IsNullOrEmpty(socketPath))
         {

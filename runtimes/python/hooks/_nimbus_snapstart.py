@@ -7,10 +7,18 @@ carries the runtime's environment, with the write ends of that environment's std
 (SCM_RIGHTS). The template forks and answers "pid N": the child takes the two pipes, the environment, fresh random
 state and runs the after-restore hooks, then serves invocations like any runtime, adopted by that nimbus-init. The
 template reports each child's end ("exit N" / "signal N") and kills the child when its nimbus-init's connection closes.
+
+Under the runc sandbox (a seccomp.json beside the socket, written by the host) the request also carries the new
+environment's namespaces (user, mnt, net, ipc, uts, cgroup, pid; nimbus-init's own). The child enters them and forks
+once more: the grandchild is the runtime, in the new container's pid namespace, and locks itself down there
+(_nimbus_lockdown: no capabilities, no_new_privs, not dumpable, the container's seccomp rules). The child exits at
+once; the template is a child subreaper, so it stays the runtime's parent and reaps it. The answer's pid is the
+runtime's pid inside its container, where nimbus-init signals it.
 """
 
 import ctypes
 import gc
+import json
 import os
 import random
 import selectors
@@ -22,6 +30,9 @@ import sys
 import snapshot_restore_py
 
 _PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
+_OUTPUT_FDS = 2
+_NAMESPACE_FDS = 7  # _nimbus_lockdown.NAMESPACES, in that order, after the two pipes
 _libc = ctypes.CDLL(None, use_errno=True)
 # Looked up in the template, once: a child only calls it.
 _prctl = _libc.prctl
@@ -49,6 +60,10 @@ def serve(socket_path, announce_ready):
         pass
     listener.bind(socket_path)
     listener.listen(128)
+    lockdown = _runc_lockdown(socket_path)
+    # The runtimes forked under runc are the template's grandchildren: this keeps them its children once their
+    # parent (which only entered the container's namespaces) exits.
+    _prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
@@ -79,7 +94,7 @@ def serve(socket_path, announce_ready):
             else:
                 connection = key.fileobj
                 try:
-                    data, fds, _, _ = socket.recv_fds(connection, 65536, 2)
+                    data, fds, _, _ = socket.recv_fds(connection, 65536, _OUTPUT_FDS + _NAMESPACE_FDS)
                 except OSError:
                     data, fds = b"", []
                 if connection in running:
@@ -100,11 +115,17 @@ def serve(socket_path, announce_ready):
                 if len(buffer) < 4 or len(buffer) < 4 + struct.unpack_from("<i", buffer)[0]:
                     continue
                 del requests[connection]
-                output = descriptors.pop(connection)
-                if len(output) != 2:
-                    _close_all(output)
+                received = descriptors.pop(connection)
+                output, namespaces = received[:_OUTPUT_FDS], received[_OUTPUT_FDS:]
+                if len(output) != _OUTPUT_FDS or (lockdown and len(namespaces) != _NAMESPACE_FDS):
+                    _close_all(received)
                     _forget(connection, running, selector)
                     continue
+                if not lockdown:
+                    # The process sandbox: nimbus-init's namespaces are the host's, nothing to enter.
+                    _close_all(namespaces)
+                    namespaces = []
+                report_r, report_w = os.pipe() if lockdown else (-1, -1)
                 sys.stdout.flush()
                 sys.stderr.flush()
                 pid = os.fork()
@@ -117,14 +138,72 @@ def serve(socket_path, announce_ready):
                         _close_all(other)
                     os.close(wake_r)
                     os.close(wake_w)
+                    if lockdown:
+                        os.close(report_r)
+                        return _become_entered_child(buffer[4:], connection, output, namespaces, report_w, lockdown)
                     return _become_child(buffer[4:], connection, output)
                 _close_all(output)
+                _close_all(namespaces)
+                inner = pid
+                if lockdown:
+                    pid, inner = _entered_runtime(pid, report_r, report_w)
+                    if pid is None:
+                        _forget(connection, running, selector)
+                        continue
                 running[connection] = pid
                 owners[pid] = connection
                 try:
-                    connection.sendall(b"pid %d\n" % pid)
+                    connection.sendall(b"pid %d\n" % inner)
                 except OSError:
                     _kill(pid)
+
+
+def _runc_lockdown(socket_path):
+    """(architectures, rules) of the container's seccomp filter when the host wrote them beside the socket (runc);
+    None under the process sandbox."""
+    path = os.path.join(os.path.dirname(socket_path), "seccomp.json")
+    try:
+        with open(path) as f:
+            seccomp = json.load(f)
+    except FileNotFoundError:
+        return None
+    import _nimbus_lockdown
+
+    # Loaded here once: a restored runtime loads nothing more (its mount namespace is the new container's by then).
+    ctypes.CDLL("libseccomp.so.2", use_errno=True)
+    rules = []
+    for syscall in seccomp["syscalls"]:
+        masked = None
+        for arg in syscall.get("args", []):
+            masked = (arg["index"], arg["value"], arg["valueTwo"])  # SCMP_CMP_MASKED_EQ, the only form written
+        rules.append(_nimbus_lockdown.Rule(syscall["names"], syscall["errnoRet"], masked))
+    return seccomp["architectures"], rules
+
+
+def _entered_runtime(child, report_r, report_w):
+    """The template's side of a fork under runc: the child entered the namespaces, forked the runtime, wrote its pid
+    (as the template sees it) and exited. Returns (pid here, pid inside its container), or (None, None)."""
+    os.close(report_w)
+    data = b""
+    while True:
+        chunk = os.read(report_r, 64)
+        if not chunk:
+            break
+        data += chunk
+    os.close(report_r)
+    os.waitpid(child, 0)  # reaped here, before the loop's SIGCHLD handling could
+    if not data.strip():
+        return None, None
+    pid = int(data)
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("NSpid:"):
+                    return pid, int(line.split()[-1])
+    except OSError:
+        pass
+    _kill(pid)
+    return None, None
 
 
 def _close_all(fds):
@@ -177,15 +256,47 @@ def _reap(wake_r, owners, running, selector):
         _forget(connection, running, selector)
 
 
-def _become_child(request, connection, output):
+def _become_entered_child(request, connection, output, namespaces, report_w, lockdown):
+    """Under runc: enters the new container's namespaces and forks the runtime there; only the runtime returns."""
+    import _nimbus_lockdown
+
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    # Its own process group (the template kills it with its children) and death with the template.
-    os.setsid()
-    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     connection.close()
+    cwd = os.getcwd()
+    try:
+        _nimbus_lockdown.enter(dict(zip(_nimbus_lockdown.NAMESPACES, namespaces)))
+        _close_all(namespaces)
+        pid = os.fork()
+    except BaseException as e:  # noqa: BLE001 - nothing may run on in a half-entered process
+        _write_output(output, "SnapStart: entering the environment failed: %r\n" % (e,))
+        os._exit(70)
+    if pid:
+        os.write(report_w, b"%d" % pid)
+        os._exit(0)
+    os.close(report_w)
+    # Its own process group (nimbus-init kills it with its children). It dies with its container's pid namespace,
+    # which the template's container's contains, rather than by PR_SET_PDEATHSIG (its parent here is about to exit).
+    os.setsid()
+    _take_output(output)
+    try:
+        _nimbus_lockdown.lock_down(*lockdown)
+        os.chdir(cwd)
+    except BaseException as e:  # noqa: BLE001 - a runtime that could not lock itself down must not run a function
+        os.write(2, ("SnapStart: locking the restored runtime down failed: %r\n" % (e,)).encode())
+        os._exit(71)
+    return _restore(request)
 
-    # The environment's stdout and stderr pipes, which its nimbus-init reads.
+
+def _write_output(output, message):
+    try:
+        os.write(output[1], message.encode())
+    except OSError:
+        pass
+
+
+def _take_output(output):
+    """The environment's stdout and stderr pipes, which its nimbus-init reads."""
     for fd, target in zip((1, 2), output):
         os.dup2(target, fd)
         os.close(target)
@@ -193,6 +304,19 @@ def _become_child(request, connection, output):
     os.dup2(null, 0)
     os.close(null)
 
+
+def _become_child(request, connection, output):
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    # Its own process group (the template kills it with its children) and death with the template.
+    os.setsid()
+    _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    connection.close()
+    _take_output(output)
+    return _restore(request)
+
+
+def _restore(request):
     os.environ.clear()
     for entry in request.split(b"\0"):
         name, sep, value = entry.partition(b"=")

@@ -30,6 +30,9 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
     /// </summary>
     public IReadOnlyList<string> HostDirectories(FunctionVersion function) => HostDirectories(function.Runtime ?? "provided.al2023");
 
+    /// <summary>The runtime's interpreter on the host (a Python's python3.x), or null when it has none.</summary>
+    public string? Interpreter(FunctionVersion function) => function.Runtime is { } runtime ? runtimes.Find(runtime)?.Interpreter : null;
+
     /// <summary>The same, by runtime id (a stem cell knows its runtime before its function).</summary>
     public IReadOnlyList<string> HostDirectories(string runtimeId)
     {

@@ -117,7 +117,9 @@ public sealed partial class Invoker
             environment = await StartSpareAsync(spare, template!, scope, function, stream, codeDirectory, optDirectory, cancellationToken); // A spare only with a template.
         }
 
-        environment ??= await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, template is null ? null : launch => RestoreLaunch(launch, template), cancellationToken);
+        environment ??= template is null
+            ? await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, null, null, cancellationToken)
+            : await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, launch => RestoreLaunch(launch, template), spec => RestoreSpec(spec, template, function), cancellationToken);
         environment.Owner = (scope, function);
         environment.Restored = template is not null;
         Pool.Track(group, environment);
@@ -196,9 +198,15 @@ public sealed partial class Invoker
         string? optDirectory,
         string? imageRoot,
         Func<RuntimeLaunch, RuntimeLaunch>? changeLaunch,
+        Func<SandboxSpec, SandboxSpec>? changeSpec,
         CancellationToken cancellationToken)
     {
         var spec = Spec(function, network, id, codeDirectory, optDirectory, imageRoot);
+        if (changeSpec is not null)
+        {
+            spec = changeSpec(spec);
+        }
+
         return await ExecutionEnvironment.StartAsync(
             _sandboxes,
             spec,

@@ -48,11 +48,12 @@ public sealed partial class Invoker
             return;
         }
 
-        _ = FillSpareAsync(slot, version);
+        _ = FillSpareAsync(template, version);
     }
 
-    private async Task FillSpareAsync(SpareSlot slot, FunctionVersion version)
+    private async Task FillSpareAsync(SnapshotTemplate template, FunctionVersion version)
     {
+        var slot = template.Spare;
         try
         {
             // Off the caller's path: the invocation that asked for it goes on at once.
@@ -60,7 +61,7 @@ public sealed partial class Invoker
             var network = _options.OutboundNetwork;
             var codeDirectory = await _code.EnsureUnpackedAsync(version.CodeSha256, CancellationToken.None);
             var optDirectory = await _layers.EnsureAsync(LayerPackages(version), CancellationToken.None);
-            var spec = Spec(version, network, Guid.NewGuid().ToString("N"), codeDirectory, optDirectory, null);
+            var spec = RestoreSpec(Spec(version, network, Guid.NewGuid().ToString("N"), codeDirectory, optDirectory, null), template, version);
             var spare = await ExecutionEnvironment.PrepareSpareAsync(_sandboxes, spec, _time, _logger, CancellationToken.None);
             slot.Network = network;
             if (slot.Dropped || Interlocked.CompareExchange(ref slot.Environment, spare, null) is not null)

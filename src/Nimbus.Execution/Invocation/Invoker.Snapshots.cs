@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
 using Nimbus.Execution.Environments;
+using Nimbus.Execution.Sandboxes;
 
 namespace Nimbus.Execution.Invocation;
 
@@ -64,10 +65,10 @@ public sealed partial class Invoker : ISnapshotBuilder
     /// <summary>Why a version cannot have a snapshot on this host; null when it can.</summary>
     private string? SnapshotUnsupported(FunctionVersion version)
     {
-        if (_sandboxes.Name != "process")
+        if (_sandboxes.Name is not ("process" or "runc"))
         {
-            // The zygote design under runc (a forked child entering the new environment's namespaces and cgroup) is
-            // not built yet: forking inside the template's container would share its /tmp, network and processes.
+            // Under bwrap a forked runtime would share its template's sandbox: the entering runc does (a restored
+            // environment is a container of its own, the template's child enters it) is not built for bwrap.
             return $"SnapStart snapshots are not available with the {_sandboxes.Name} sandbox on this Nimbus host yet.";
         }
 
@@ -139,17 +140,34 @@ public sealed partial class Invoker : ISnapshotBuilder
         }
 
         var id = Guid.NewGuid().ToString("N");
-        var socket = Path.Combine(_socketDirectory, "snap-" + id[..16] + ".sock");
+        // Under runc the template listens in a directory of its own, bound into its container; each restored
+        // container gets only the socket (Sandboxes/RuncSnapshot.cs).
+        var runc = IsRunc;
+        var directory = runc ? Path.Combine(_socketDirectory, "snap-" + id[..16]) : null;
+        var socket = directory is null ? Path.Combine(_socketDirectory, "snap-" + id[..16] + ".sock") : Path.Combine(directory, RuncSnapshot.SocketName);
+        var listenAt = runc ? RuncSnapshot.TemplateSocketPath : socket;
+        var restoreAt = runc ? RuncSnapshot.SocketPath : socket;
         var stream = string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy'/'MM'/'dd}/[{version.Version}]{id}");
         var codeDirectory = await _code.EnsureUnpackedAsync(version.CodeSha256, cancellationToken);
         var optDirectory = await _layers.EnsureAsync(LayerPackages(version), cancellationToken);
         if (!await _launcher.PrepareAsync(version, cancellationToken))
         {
-            return new SnapshotTemplate(null, socket, ("InvalidRuntime", $"The runtime {version.Runtime} is not available on this Nimbus host."));
+            return new SnapshotTemplate(null, "", ("InvalidRuntime", $"The runtime {version.Runtime} is not available on this Nimbus host."));
         }
 
-        var environment = await StartNewEnvironmentAsync(
-            scope, version, _options.OutboundNetwork, SnapStart.InitializationType, id, stream, codeDirectory, optDirectory, null, launch => WithSnapshotSocket(launch, socket), cancellationToken);
+        ExecutionEnvironment environment;
+        try
+        {
+            environment = await StartNewEnvironmentAsync(
+                scope, version, _options.OutboundNetwork, SnapStart.InitializationType, id, stream, codeDirectory, optDirectory, null,
+                launch => WithSnapshotSocket(launch, listenAt), spec => spec with { SnapshotDirectory = directory }, cancellationToken);
+        }
+        catch
+        {
+            DeleteSnapshotFiles(socket, directory);
+            throw;
+        }
+
         RuntimeOutcome outcome;
         try
         {
@@ -158,7 +176,8 @@ public sealed partial class Invoker : ISnapshotBuilder
         catch (TimeoutException)
         {
             await environment.DisposeAsync();
-            return new SnapshotTemplate(null, socket, ("FunctionError.InitTimeout", "The function's init did not finish within 15 minutes."));
+            DeleteSnapshotFiles(socket, directory);
+            return new SnapshotTemplate(null, "", ("FunctionError.InitTimeout", "The function's init did not finish within 15 minutes."));
         }
 
         if (outcome.Kind != OutcomeKind.Ready)
@@ -166,11 +185,12 @@ public sealed partial class Invoker : ISnapshotBuilder
             var reason = outcome.Kind == OutcomeKind.InitError ? InitErrorText(outcome) : outcome.ExitDescription ?? "Runtime exited during init";
             SnapshotLog.TemplateFailed(_logger, version.Name, version.Version, reason);
             await environment.DisposeAsync();
-            return new SnapshotTemplate(null, socket, ("FunctionError", reason));
+            DeleteSnapshotFiles(socket, directory);
+            return new SnapshotTemplate(null, "", ("FunctionError", reason));
         }
 
         SnapshotLog.TemplateReady(_logger, version.Name, version.Version);
-        var template = new SnapshotTemplate(environment, socket, null);
+        var template = new SnapshotTemplate(environment, socket, null) { Directory = directory, RestoreSocketPath = restoreAt };
         Refill(template, version);
         return template;
     }
@@ -200,12 +220,31 @@ public sealed partial class Invoker : ISnapshotBuilder
         }
 
         await spare;
+        DeleteSnapshotFiles(template.SocketPath, template.Directory);
+    }
 
-        if (template.SocketPath.Length > 0)
+    private static void DeleteSnapshotFiles(string socket, string? directory)
+    {
+        if (directory is not null && Directory.Exists(directory))
         {
-            File.Delete(template.SocketPath);
+            Directory.Delete(directory, recursive: true);
+        }
+        else if (socket.Length > 0)
+        {
+            File.Delete(socket);
         }
     }
+
+    private bool IsRunc => _sandboxes.Name == "runc";
+
+    /// <summary>
+    /// Under runc a restored environment is a container of its own whose user and pid namespaces are made nested in
+    /// the template's (Sandboxes/RuncNamespaceHolder.cs), so the template's child can enter it.
+    /// </summary>
+    private SandboxSpec RestoreSpec(SandboxSpec spec, SnapshotTemplate template, FunctionVersion version) =>
+        IsRunc && template.Environment is { } environment
+            ? spec with { Restore = new SnapshotRestore(environment.Sandbox, template.SocketPath, _launcher.Interpreter(version) ?? "python3") }
+            : spec;
 
     /// <summary>
     /// The template a new environment of <paramref name="function"/> starts from, or null when it is not a SnapStart
@@ -224,7 +263,7 @@ public sealed partial class Invoker : ISnapshotBuilder
 
     /// <summary>A restored environment's runtime: nimbus-init asks the template to fork one and adopts it.</summary>
     private static RuntimeLaunch RestoreLaunch(RuntimeLaunch launch, SnapshotTemplate template) =>
-        launch with { RestoreSocket = template.SocketPath };
+        launch with { RestoreSocket = template.RestoreSocketPath };
 
     private static RuntimeLaunch WithSnapshotSocket(RuntimeLaunch launch, string socket)
     {
@@ -236,6 +275,12 @@ public sealed partial class Invoker : ISnapshotBuilder
     {
         /// <summary>The next environment of the version, prepared ahead (Invoker.SnapshotSpares.cs).</summary>
         public SpareSlot Spare { get; } = new();
+
+        /// <summary>runc: the template's own directory on the host (its socket and seccomp rules); null otherwise.</summary>
+        public string? Directory { get; init; }
+
+        /// <summary>Where a restored environment's nimbus-init finds the template's socket (inside its sandbox).</summary>
+        public string RestoreSocketPath { get; init; } = "";
     }
 
     private static partial class SnapshotLog

@@ -73,7 +73,8 @@ internal static class RuncBundle
     /// <summary>Creates the bundle directory with its root and config.json; returns config.json's path.</summary>
     public static string Write(string bundle, string etcDirectory, SandboxSpec spec, RuncCgroups cgroups)
     {
-        var rootfs = Path.Combine(bundle, "rootfs");
+        Directory.CreateDirectory(bundle);
+        var rootfs = RootDirectory(bundle, spec);
         Directory.CreateDirectory(rootfs);
 
         // The mount point of the layers' merged directory; empty (and read-only with the rest of the root) without layers.
@@ -156,6 +157,7 @@ internal static class RuncBundle
             mounts.Add(new RuncMount(PlatformSocketPath, "bind", spec.PlatformSocketPath!, ["bind", "nosuid", "nodev", "noexec"]));
         }
 
+        RuncSnapshot.AddMounts(spec, SeccompArchitectures(), mounts);
         if (spec.JoinedNamespaces is not null)
         {
             MakeMountPoints(rootfs, mounts);
@@ -164,10 +166,32 @@ internal static class RuncBundle
         var config = Path.Combine(bundle, "config.json");
         using (var stream = new FileStream(config, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16384))
         {
-            RuncConfigWriter.Write(stream, spec, mounts, SeccompArchitectures(), cgroups);
+            RuncConfigWriter.Write(stream, spec, mounts, SeccompArchitectures(), cgroups, spec.JoinedNamespaces is null ? "rootfs" : rootfs);
         }
 
         return config;
+    }
+
+    /// <summary>
+    /// The container's root directory. In a joined user namespace runc's init runs as an unprivileged host uid
+    /// (<see cref="JoinedRootHostUid"/>) and binds the root onto itself by its path, so every directory above it must
+    /// be searchable by others, which a data directory need not be (a temporary one is 0700): such a root lives in
+    /// <see cref="JoinedRootsDirectory"/> instead, named by the environment id.
+    /// </summary>
+    public static string RootDirectory(string bundle, SandboxSpec spec) =>
+        spec.JoinedNamespaces is null ? Path.Combine(bundle, "rootfs") : Path.Combine(JoinedRootsDirectory, spec.EnvironmentId);
+
+    /// <summary>Where the roots of joined containers are: root's, searchable by others, on a tmpfs on most hosts.</summary>
+    public const string JoinedRootsDirectory = "/run/nimbus-roots";
+
+    /// <summary>Removes a joined container's root (empty but for its mount points); nothing when there is none.</summary>
+    public static void RemoveJoinedRoot(string environmentId)
+    {
+        var root = Path.Combine(JoinedRootsDirectory, environmentId);
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     /// <summary>

@@ -30,14 +30,14 @@ internal static class RuncConfigWriter
     /// <summary>clone's flags that make new namespaces (CLONE_NEWNS … CLONE_NEWNET): denied like unshare.</summary>
     private static readonly long[] _namespaceFlags = [0x00020000, 0x02000000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000];
 
-    public static void Write(Stream stream, SandboxSpec spec, IReadOnlyList<RuncMount> mounts, string[] seccompArchitectures, RuncCgroups cgroups)
+    public static void Write(Stream stream, SandboxSpec spec, IReadOnlyList<RuncMount> mounts, string[] seccompArchitectures, RuncCgroups cgroups, string root = "rootfs")
     {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
         json.WriteString("ociVersion", "1.0.2");
         WriteProcess(json, spec);
         json.WriteStartObject("root");
-        json.WriteString("path", "rootfs");
+        json.WriteString("path", root);
         json.WriteBoolean("readonly", true);
         json.WriteEndObject();
         json.WriteString("hostname", spec.EnvironmentId[..12]);
@@ -79,6 +79,11 @@ internal static class RuncConfigWriter
             "NIMBUS_INIT_SOCKET=" + RuncBundle.InitSocketPath,
             "NIMBUS_RUNTIME_API=127.0.0.1:9001",
         };
+        if (spec.JoinedNamespaces is not null)
+        {
+            // nimbus-init sets the open-file limit runc cannot here and makes itself non-dumpable (JoinedContainer).
+            env.Add("NIMBUS_JOINED_NAMESPACES=1");
+        }
         if (RuncBundle.HasPlatformSocket(spec))
         {
             env.Add("NIMBUS_PLATFORM_SOCKET=" + RuncBundle.PlatformSocketPath);
@@ -189,7 +194,9 @@ internal static class RuncConfigWriter
         WriteStrings(json, "readonlyPaths", ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]);
         if (seccompArchitectures.Length > 0)
         {
-            WriteSeccomp(json, seccompArchitectures);
+            // A SnapStart template's child enters restored containers (setns), and only that: it makes no namespace.
+            json.WritePropertyName("seccomp");
+            WriteSeccomp(json, seccompArchitectures, allowSetns: spec.SnapshotDirectory is not null);
         }
 
         json.WriteEndObject();
@@ -219,14 +226,24 @@ internal static class RuncConfigWriter
         json.WriteEndArray();
     }
 
-    private static void WriteSeccomp(Utf8JsonWriter json, string[] architectures)
+    /// <summary>
+    /// The seccomp object every container's config.json has, alone: what a SnapStart template's restored runtime
+    /// installs itself under runc (runtimes/python/hooks/_nimbus_lockdown.py reads it).
+    /// </summary>
+    public static void WriteSeccompFile(Stream stream, string[] architectures)
     {
-        json.WriteStartObject("seccomp");
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        WriteSeccomp(json, architectures, allowSetns: false);
+    }
+
+    private static void WriteSeccomp(Utf8JsonWriter json, string[] architectures, bool allowSetns)
+    {
+        json.WriteStartObject();
         json.WriteString("defaultAction", "SCMP_ACT_ALLOW");
         WriteStrings(json, "architectures", architectures);
         json.WriteStartArray("syscalls");
         json.WriteStartObject();
-        WriteStrings(json, "names", _deniedSyscalls);
+        WriteStrings(json, "names", allowSetns ? Array.FindAll(_deniedSyscalls, name => name != "setns") : _deniedSyscalls);
         json.WriteString("action", SeccompDeny);
         json.WriteNumber("errnoRet", Eperm);
         json.WriteEndObject();

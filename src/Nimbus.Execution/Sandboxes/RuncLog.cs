@@ -35,4 +35,7 @@ internal static partial class RuncLog
 
     [LoggerMessage(EventId = 3409, Level = LogLevel.Information, Message = "runc sandboxes: removed {Cgroups} cgroups and {Processes} stranded runc init processes of Nimbus containers no server owns any more (servers killed without a stop)")]
     public static partial void SweptStale(ILogger logger, int cgroups, int processes);
+
+    [LoggerMessage(EventId = 3410, Level = LogLevel.Warning, Message = "runc sandbox {EnvironmentId}: the SnapStart runtime {Pid} could not be moved into its container's cgroup ({Reason}); the environment is ended")]
+    public static partial void AdoptionFailed(ILogger logger, string environmentId, int pid, string reason);
 }

@@ -32,6 +32,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
     private int _specialized;
     private DateTime _pidStartTime;
     private RuncNetwork? _network;
+    private RuncNamespaceHolder? _holder;
     private volatile bool _started;
     private volatile bool _killed;
     private int _disposed;
@@ -70,6 +71,48 @@ internal sealed class RuncSandbox : IStemCellSandbox
                 return _startOutput.ToString().Trim();
             }
         }
+    }
+
+    /// <summary>The container's init (runc's process, nimbus-init or tini) as the host sees it; 0 before it is created.</summary>
+    public int InitPid => _pid;
+
+    /// <summary>
+    /// A SnapStart container (docs/cold-starts.md#snapstart): its namespaces are the holder's, whose reaper is PID 1
+    /// (killing it ends the container's processes) and counts against the container's limits too.
+    /// </summary>
+    public void Holding(RuncNamespaceHolder holder) => _holder = holder;
+
+    /// <summary>Once the container is created (its cgroups exist): the reaper joins them.</summary>
+    public void Joined(RuncNamespaceHolder holder) => _factory.Cgroups.MoveInto(Spec.EnvironmentId, holder.ReaperPid);
+
+    /// <summary>
+    /// The template forked this container's runtime (<paramref name="pid"/> as the container sees it): it is still in
+    /// the template's cgroup, and moves into this container's before its first invocation.
+    /// </summary>
+    public void Adopted(int pid)
+    {
+        if (_holder is null || Spec.Restore?.Template is not RuncSandbox template)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_holder.Find(pid, _factory.Cgroups.Processes(template.Spec.EnvironmentId)) is { } hostPid)
+            {
+                _factory.Cgroups.MoveInto(Spec.EnvironmentId, hostPid);
+                return;
+            }
+
+            RuncLog.AdoptionFailed(_logger, Spec.EnvironmentId, pid, "not found in the template's cgroup");
+        }
+        catch (IOException e)
+        {
+            RuncLog.AdoptionFailed(_logger, Spec.EnvironmentId, pid, e.Message);
+        }
+
+        // A runtime outside its container's limits must not serve: the environment ends (the invoke reports it).
+        Kill();
     }
 
     public long? PeakMemoryBytes() => _factory.Cgroups.PeakMemoryBytes(Spec.EnvironmentId);
@@ -142,6 +185,13 @@ internal sealed class RuncSandbox : IStemCellSandbox
     /// </summary>
     public void Kill()
     {
+        if (_holder is { } holder && !Exited.IsCompleted)
+        {
+            // PID 1 of the container's pid namespace: everything in it ends with it.
+            _killed = true;
+            holder.Kill();
+        }
+
         if (_pid == 0 || Exited.IsCompleted)
         {
             return;
@@ -201,6 +251,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
             await _network.DisposeAsync();
         }
 
+        _holder?.Kill();
         _create.Dispose();
         _factory.RemoveLeftovers(Spec.EnvironmentId, Bundle);
     }

@@ -99,12 +99,19 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         var clock = Stopwatch.StartNew();
         var bundle = Path.Combine(_bundles, spec.EnvironmentId);
         var containerId = ContainerPrefix + spec.EnvironmentId;
+        var holder = spec.Restore is { } restore ? await StartHolderAsync(restore, cancellationToken) : null;
+        if (holder is not null)
+        {
+            spec = spec with { JoinedNamespaces = holder.Namespaces };
+        }
+
         try
         {
             RuncBundle.Write(bundle, _etc, spec, Cgroups);
         }
         catch
         {
+            holder?.Kill();
             RemoveLeftovers(spec.EnvironmentId, bundle);
             throw;
         }
@@ -119,6 +126,12 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
             ?? throw new SandboxStartException($"could not start {_runc}");
         create.StandardInput.Close();
         var sandbox = new RuncSandbox(this, spec, bundle, create, _logger);
+        if (holder is not null)
+        {
+            // Killed with the sandbox from here on, whatever happens next.
+            sandbox.Holding(holder);
+        }
+
         try
         {
             try
@@ -141,6 +154,10 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
             var created = clock.ElapsedMilliseconds;
             var pid = int.Parse((await File.ReadAllTextAsync(pidFile, cancellationToken)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
             sandbox.Created(pid);
+            if (holder is not null)
+            {
+                sandbox.Joined(holder);
+            }
             RuncNetwork? network = null;
             if (spec.OutboundNetwork)
             {
@@ -164,6 +181,17 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         }
     }
 
+    /// <summary>The namespaces a SnapStart container joins, nested in its template's pid namespace.</summary>
+    private static async Task<RuncNamespaceHolder> StartHolderAsync(SnapshotRestore restore, CancellationToken cancellationToken)
+    {
+        if (restore.Template is not RuncSandbox { InitPid: > 0 } template || template.Exited.IsCompleted)
+        {
+            throw new SandboxStartException("the SnapStart template's container is not running");
+        }
+
+        return await RuncNamespaceHolder.StartAsync(restore.HolderPython, template.InitPid, cancellationToken);
+    }
+
     /// <summary><c>runc delete -f</c>: kills what is left of the container and removes its state and cgroups.</summary>
     public async Task DeleteContainerAsync(string containerId, CancellationToken cancellationToken)
     {
@@ -180,6 +208,15 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         // A stem cell's mounts (its shared mount point, the function's code and layers, its /tmp) go first: the
         // recursive delete below must never walk into a function's code.
         HostMounts.DetachBelow(bundle);
+        try
+        {
+            RuncBundle.RemoveJoinedRoot(environmentId);
+        }
+        catch (IOException e)
+        {
+            RuncLog.SweepFailed(_logger, e, Path.Combine(RuncBundle.JoinedRootsDirectory, environmentId));
+        }
+
         foreach (var directory in Cgroups.Directories(environmentId))
         {
             if (!Directory.Exists(directory))
@@ -247,6 +284,15 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
             {
                 ours.Add(Path.GetFileName(bundle));
                 HostMounts.DetachBelow(bundle);
+                try
+                {
+                    RuncBundle.RemoveJoinedRoot(Path.GetFileName(bundle));
+                }
+                catch (IOException e)
+                {
+                    RuncLog.SweepFailed(_logger, e, bundle);
+                }
+
                 try
                 {
                     Directory.Delete(bundle, recursive: true);

@@ -57,4 +57,14 @@ public sealed record SandboxSpec
     /// (every environment today) for the usual container.
     /// </summary>
     public RuncJoinedNamespaces? JoinedNamespaces { get; init; }
+
+    /// <summary>
+    /// runc only: this is a SnapStart version's template (docs/cold-starts.md#snapstart). The host directory is bound
+    /// read-write at <see cref="RuncSnapshot.TemplateDirectoryPath"/>, where the template listens and finds the
+    /// seccomp rules its restored runtimes install, and the container's filter allows <c>setns</c>.
+    /// </summary>
+    public string? SnapshotDirectory { get; init; }
+
+    /// <summary>runc only: a SnapStart environment whose runtime the template forks into this container.</summary>
+    public SnapshotRestore? Restore { get; init; }
 }

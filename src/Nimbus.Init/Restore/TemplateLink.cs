@@ -14,10 +14,16 @@ namespace Nimbus.Init.Restore;
 /// template to fork a runtime for this environment, with the runtime's environment in the body and the write ends of
 /// its stdout and stderr pipes passed along (SCM_RIGHTS). The template answers <c>pid N</c> at once, later
 /// <c>exit N</c> or <c>signal N</c> when that runtime ended. While the connection is open the runtime lives; when it
-/// closes (nimbus-init ended) the template kills the runtime and its process group.
+/// closes (nimbus-init ended) the template kills the runtime and its process group. The request also carries
+/// nimbus-init's own namespaces (<see cref="_namespaces"/>, in that order after the two pipes): under runc the
+/// template's child enters them, so the runtime runs in this container; a template under the process sandbox closes
+/// them unused.
 /// </summary>
 internal sealed class TemplateLink : IDisposable
 {
+    /// <summary>The namespaces sent, in the order the template enters them (user first, pid last).</summary>
+    private static readonly string[] _namespaces = ["user", "mnt", "net", "ipc", "uts", "cgroup", "pid"];
+
     private readonly Socket _socket;
     private readonly byte[] _buffer = new byte[128];
     private int _length;
@@ -40,6 +46,7 @@ internal sealed class TemplateLink : IDisposable
             socket.Connect(new UnixDomainSocketEndPoint(socketPath));
             var request = Request(environment);
             var sent = SendWithDescriptors(socket, request, stdout, stderr);
+
             while (sent < request.Length)
             {
                 sent += socket.Send(request.AsSpan(sent));
@@ -119,33 +126,61 @@ internal sealed class TemplateLink : IDisposable
         return request;
     }
 
-    /// <summary>One sendmsg(2) with the two descriptors as SCM_RIGHTS; the number of bytes of the request it sent.</summary>
+    /// <summary>
+    /// One sendmsg(2) with the two descriptors and this process's namespaces as SCM_RIGHTS; the number of bytes of the
+    /// request it sent.
+    /// </summary>
     private static unsafe int SendWithDescriptors(Socket socket, byte[] request, int stdout, int stderr)
     {
-        const int Payload = 2 * sizeof(int);
+        const int Count = 9; // stdout, stderr, then _namespaces
+        const int Payload = Count * sizeof(int);
         var control = stackalloc byte[Libc.CmsgHeaderSize + Payload];
         *(nuint*)control = Libc.CmsgHeaderSize + Payload;
         *(int*)(control + 8) = Libc.SolSocket;
         *(int*)(control + 12) = Libc.ScmRights;
-        *(int*)(control + Libc.CmsgHeaderSize) = stdout;
-        *(int*)(control + Libc.CmsgHeaderSize + 4) = stderr;
-        fixed (byte* data = request)
+        var fds = (int*)(control + Libc.CmsgHeaderSize);
+        fds[0] = stdout;
+        fds[1] = stderr;
+        var opened = 0;
+        try
         {
-            var vector = new IoVec { Base = data, Length = (nuint)request.Length };
-            var message = new MsgHdr { Iov = &vector, IovLength = 1, Control = control, ControlLength = Libc.CmsgHeaderSize + Payload };
-            while (true)
+            for (; opened < _namespaces.Length; opened++)
             {
-                var sent = Libc.SendMsg((int)socket.Handle, &message, Libc.MsgNoSignal);
-                if (sent >= 0)
+                var fd = Libc.Open("/proc/self/ns/" + _namespaces[opened], Libc.ORdOnly | Libc.OCloExec);
+                if (fd < 0)
                 {
-                    return (int)sent;
+                    throw new RuntimeStartException($"cannot open this environment's {_namespaces[opened]} namespace: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}", 126);
                 }
 
-                var errno = Marshal.GetLastPInvokeError();
-                if (errno != Libc.EINTR)
+                fds[2 + opened] = fd;
+            }
+
+            fixed (byte* data = request)
+            {
+                var vector = new IoVec { Base = data, Length = (nuint)request.Length };
+                var message = new MsgHdr { Iov = &vector, IovLength = 1, Control = control, ControlLength = Libc.CmsgHeaderSize + Payload };
+                while (true)
                 {
-                    throw new RuntimeStartException($"cannot send to the SnapStart template: {Marshal.GetPInvokeErrorMessage(errno)}", 126);
+                    var sent = Libc.SendMsg((int)socket.Handle, &message, Libc.MsgNoSignal);
+                    if (sent >= 0)
+                    {
+                        return (int)sent;
+                    }
+
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != Libc.EINTR)
+                    {
+                        throw new RuntimeStartException($"cannot send to the SnapStart template: {Marshal.GetPInvokeErrorMessage(errno)}", 126);
+                    }
                 }
+            }
+        }
+        finally
+        {
+            // The template holds its own copies once sent; nimbus-init never needs them.
+            for (var i = 0; i < opened; i++)
+            {
+                _ = Libc.Close(fds[2 + i]);
             }
         }
     }

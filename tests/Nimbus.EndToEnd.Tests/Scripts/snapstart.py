@@ -3,11 +3,13 @@
 
 Usage: python snapstart.py CASE [ARG]. The server at NIMBUS_ENDPOINT runs the process sandbox (its functions run as
 host processes, so a function and this script share the host's files and /proc): a test function's init waits for a
-gate file this script creates, and reports its template's pid (the parent of every forked runtime).
+gate file this script creates, and reports its template's pid (the parent of every forked runtime). The runc_* cases
+need a server with the runc sandbox on this host (root): they look at a restored runtime from inside and from the host.
 """
 import concurrent.futures
 import json
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -31,6 +33,8 @@ while gate and not os.path.exists(gate):
     time.sleep(0.02)
 if os.environ.get("FAIL_INIT"):
     raise RuntimeError("init failed on purpose")
+if os.environ.get("MARK_TMP"):
+    open("/tmp/written-at-init", "w").close()  # in the template's /tmp
 INIT_VALUE = random.random()
 AFTER = {}
 
@@ -51,7 +55,40 @@ def first_after():
 
 register_after_restore(lambda: ORDER.append("after-2"))
 
+def probe(context):
+    """What a restored runtime sees of its sandbox (runc cases)."""
+    with open("/tmp/written-by-" + context.aws_request_id, "w") as f:
+        f.write("x")
+    status = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            status[key] = value.strip()
+    processes = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                processes[pid] = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            processes[pid] = "?"
+    import resource
+    return {
+        "uid": os.getuid(),
+        "hostname": os.uname().nodename,
+        "status": {k: status.get(k) for k in ("CapEff", "CapPrm", "CapInh", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp")},
+        "processes": processes,
+        "cmdline": processes.get(str(os.getpid())),
+        "tmp": sorted(os.listdir("/tmp")),
+        "pid_namespace": os.readlink("/proc/self/ns/pid"),
+        "nofile": list(resource.getrlimit(resource.RLIMIT_NOFILE)),
+    }
+
 def handler(event, context):
+    if event.get("allocate"):
+        chunks = [bytearray(1024 * 1024) for _ in range(event["allocate"])]
+        return len(chunks)
+    if event.get("sleep_only"):
+        time.sleep(event["sleep_only"])
     if event.get("pidfile"):
         with open(event["pidfile"], "w") as f:
             f.write(str(os.getpid()))
@@ -71,6 +108,7 @@ def handler(event, context):
         "template": os.getppid(),
         "stream": context.log_stream_name,
         "internal": sorted(name for name in os.environ if name.startswith("_NIMBUS")),
+        "probe": probe(context) if event.get("probe") else None,
     }
 '''
 
@@ -251,14 +289,97 @@ def _alive(pid):
         return False
 
 
-def case_runc_refuses_snapshots():
-    # Under runc a forked runtime would share its template's container: Nimbus fails the version instead.
+def case_sandbox_refuses_snapshots():
+    # Under bwrap a forked runtime would share its template's sandbox: Nimbus fails the version instead.
     name = create()
     version = LAM.publish_version(FunctionName=name)["Version"]
     config = wait_version(name, version, state="Failed")
     assert config["StateReasonCode"] == "InternalError", config
-    assert config["StateReason"] == "SnapStart snapshots are not available with the runc sandbox on this Nimbus host yet.", config
+    assert config["StateReason"] == f"SnapStart snapshots are not available with the {sys.argv[2]} sandbox on this Nimbus host yet.", config
     assert invoke_json(name, {})["type"] == "on-demand"
+
+
+def _host_cgroup(namespace, inner_pid):
+    """The memory cgroup, as the host sees it, of the process that is inner_pid in the pid namespace namespace."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.readlink(f"/proc/{pid}/ns/pid") != namespace:
+                continue
+            with open(f"/proc/{pid}/status") as f:
+                nspid = [line.split()[-1] for line in f if line.startswith("NSpid:")][0]
+            if int(nspid) != inner_pid:
+                continue
+            with open(f"/proc/{pid}/cgroup") as f:
+                lines = f.read().splitlines()
+        except (OSError, IndexError):
+            continue
+        for line in lines:
+            _, controllers, path = line.split(":", 2)
+            if controllers in ("", "memory") or "memory" in controllers.split(","):
+                return path
+    return None
+
+
+def _restored_probe(name, version):
+    response, body = invoke(name, {"probe": True}, Qualifier=version, LogType="Tail")
+    result = json.loads(body)
+    assert result["type"] == "snap-start", result
+    assert result["order"] == ["before-2:arg", "before-1", "after-1", "after-2"], result
+    report = [line for line in tail(response).splitlines() if line.startswith("REPORT")][0]
+    assert "\tRestore Duration: " in report and "Init Duration" not in report, report
+    return result, result["probe"]
+
+
+def case_runc_restored_runtime_confined():
+    # A restored environment under runc is a container of its own; only its runtime comes from the template.
+    name = create(MemorySize=128, variables={"MARK_TMP": "1"})
+    version, config = publish_ready(name)
+    assert config["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}, config["SnapStart"]
+
+    first, probe = _restored_probe(name, version)
+    assert probe["uid"] == 993, probe
+    assert probe["status"] == {"CapEff": "0000000000000000", "CapPrm": "0000000000000000", "CapInh": "0000000000000000",
+                               "CapBnd": "0000000000000000", "CapAmb": "0000000000000000", "NoNewPrivs": "1",
+                               "Seccomp": "2"}, probe["status"]
+    assert probe["nofile"] == [1024, 1024], probe
+    assert probe["hostname"] != socket.gethostname(), probe
+    # Its own /tmp: not the template's (what init wrote there stays there), its own file is.
+    assert len(probe["tmp"]) == 1 and probe["tmp"][0].startswith("written-by-"), probe
+    # Its own pid namespace, where the template is not to be seen: the only process running the runtime client is
+    # itself, among the container's few (PID 1, nimbus-init, tini where installed).
+    assert probe["pid_namespace"] != os.readlink("/proc/self/ns/pid"), probe
+    assert [p for p, cmd in probe["processes"].items() if cmd == probe["cmdline"]] == [str(first["pid"])], probe
+    assert len(probe["processes"]) <= 4, probe
+    # From the host: the runtime is in its own container's memory cgroup (/nimbus/<id>, its hostname the id's
+    # first 12 digits), not its template's.
+    cgroup = _host_cgroup(probe["pid_namespace"], first["pid"])
+    assert cgroup is not None and cgroup.rsplit("/", 1)[-1].startswith(probe["hostname"]), (cgroup, probe)
+
+    # The function's 128 MB hold there: allocating more ends the environment as an OOM kill.
+    response, body = invoke(name, {"allocate": 400}, Qualifier=version)
+    error = json.loads(body)
+    assert response.get("FunctionError") == "Unhandled" and error["errorType"] == "Runtime.OutOfMemory", (response, error)
+    assert error["errorMessage"].endswith("Error: Runtime exited with error: signal: killed"), error
+
+    # A new environment: restored again, in a container of its own.
+    second, probe2 = _restored_probe(name, version)
+    assert probe2["hostname"] != probe["hostname"] and probe2["pid_namespace"] != probe["pid_namespace"], (probe, probe2)
+    assert len(probe2["tmp"]) == 1 and probe2["tmp"] != probe["tmp"], (probe, probe2)
+    # What init captured is shared; what the after-restore hooks drew is each environment's own.
+    assert first["init"] == second["init"], (first, second)
+    assert first["after"]["random"] != second["after"]["random"], (first, second)
+    assert first["after"]["urandom"] != second["after"]["urandom"], (first, second)
+
+
+def case_runc_restored_runtime_ends_on_timeout():
+    # The restored runtime is not nimbus-init's child nor in its container's first pid: a timeout must still end the
+    # container, and the next invoke restores a new one.
+    name = create(Timeout=1)
+    version, _ = publish_ready(name)
+    response, body = invoke(name, {"sleep_only": 30, "probe": True}, Qualifier=version)
+    assert response.get("FunctionError") == "Unhandled" and b"Task timed out" in body, (response, body)
+    _, probe = _restored_probe(name, version)
+    assert probe["uid"] == 993, probe
 
 
 def case_before_restart():

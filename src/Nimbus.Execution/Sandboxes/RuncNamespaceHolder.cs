@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Nimbus.Execution.Sandboxes;
+
+/// <summary>
+/// The user and pid namespaces of a SnapStart container under runc (docs/cold-starts.md#snapstart, "the holder and
+/// reaper"), made before <c>runc create</c> by a small Python process, which must be single-threaded to make a user
+/// namespace (neither the server nor nimbus-init is). It enters the template's pid namespace and forks the holder,
+/// which drops to the sandbox uid and makes the user namespace (its owner is that uid, so the template's child, the
+/// same uid, may enter it); the host writes its maps (container root to <see cref="RuncBundle.JoinedRootHostUid"/>,
+/// the sandbox uid to itself); the holder makes the pid namespace, nested in the template's, and forks its PID 1, the
+/// reaper: not dumpable, without capabilities, it only reaps. Killing the reaper ends every process of the container.
+/// </summary>
+internal sealed class RuncNamespaceHolder
+{
+    private const string Script = """
+        import ctypes, os, signal, sys
+        libc = ctypes.CDLL(None, use_errno=True)
+        CLONE_NEWUSER, CLONE_NEWPID = 0x10000000, 0x20000000
+
+        def fail(step):
+            sys.stderr.write("%s: %s\n" % (step, os.strerror(ctypes.get_errno())))
+            os._exit(1)
+
+        template = os.open("/proc/%s/ns/pid" % sys.argv[1], os.O_RDONLY)
+        if libc.setns(template, CLONE_NEWPID):
+            fail("setns into the template's pid namespace")
+        os.close(template)
+        ready_r, ready_w = os.pipe()
+        go_r, go_w = os.pipe()
+        holder = os.fork()
+        if holder == 0:
+            os.close(ready_r)
+            os.close(go_w)
+            null = os.open("/dev/null", os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)  # the host reads the first process's output to its end
+            os.setgroups([])
+            os.setresgid(993, 993, 993)
+            os.setresuid(993, 993, 993)
+            if libc.unshare(CLONE_NEWUSER):
+                os._exit(10)
+            libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: the template (uid 993 too) may not open it
+            os.write(ready_w, b"u")
+            if os.read(go_r, 1) != b"g" or libc.unshare(CLONE_NEWPID):
+                os._exit(11)
+            reaper = os.fork()
+            if reaper == 0:
+                os.closerange(3, 1 << 16)
+                libc.prctl(4, 0, 0, 0, 0)  # nothing in the container may open /proc/1/root
+                header = (ctypes.c_uint32 * 2)(0x20080522, 0)
+                if libc.capset(header, (ctypes.c_uint32 * 6)()):  # no capability, even in its own namespaces
+                    os._exit(12)
+                while True:
+                    try:
+                        os.wait()
+                    except ChildProcessError:
+                        signal.pause()
+            os.write(ready_w, b"p")
+            os.waitpid(reaper, 0)
+            os._exit(0)
+        os.close(ready_w)
+        os.close(go_r)
+        if os.read(ready_r, 1) != b"u":
+            sys.exit("the holder could not make a user namespace")
+        for name in ("uid_map", "gid_map"):
+            with open("/proc/%d/%s" % (holder, name), "w") as f:
+                f.write("0 %s 1\n993 993 1\n" % sys.argv[2])
+        os.write(go_w, b"g")
+        if os.read(ready_r, 1) != b"p":
+            sys.exit("the holder could not make a pid namespace")
+        with open("/proc/%d/task/%d/children" % (holder, holder)) as f:
+            print(holder, f.read().split()[0], flush=True)
+        """;
+
+    private readonly DateTime _reaperStartTime;
+    private readonly DateTime _holderStartTime;
+
+    private RuncNamespaceHolder(int holderPid, int reaperPid)
+    {
+        HolderPid = holderPid;
+        ReaperPid = reaperPid;
+        _holderStartTime = StartTime(holderPid);
+        _reaperStartTime = StartTime(reaperPid);
+        Namespaces = new RuncJoinedNamespaces($"/proc/{holderPid}/ns/user", $"/proc/{holderPid}/ns/pid_for_children");
+        PidNamespace = new FileInfo(Namespaces.PidNamespacePath).LinkTarget ?? "";
+    }
+
+    public int HolderPid { get; }
+
+    /// <summary>PID 1 of the container's pid namespace, as the host sees it.</summary>
+    public int ReaperPid { get; }
+
+    public RuncJoinedNamespaces Namespaces { get; }
+
+    /// <summary>The pid namespace's link text (<c>pid:[N]</c>), to recognize its processes from the host.</summary>
+    public string PidNamespace { get; }
+
+    /// <summary>Makes the namespaces, nested in the pid namespace of the host process <paramref name="templatePid"/>.</summary>
+    public static async Task<RuncNamespaceHolder> StartAsync(string python, int templatePid, CancellationToken cancellationToken)
+    {
+        // -I -S: no user site, no site module; only ctypes and os are needed.
+        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in (ReadOnlySpan<string>)["-I", "-S", "-c", Script, templatePid.ToString(CultureInfo.InvariantCulture), RuncBundle.JoinedRootHostUid.ToString(CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new SandboxStartException($"could not start {python}");
+        process.StandardInput.Close();
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        var line = await process.StandardOutput.ReadLineAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var parts = line?.Split(' ');
+        if (process.ExitCode != 0 || parts is not { Length: 2 }
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var holder)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var reaper))
+        {
+            throw new SandboxStartException($"the SnapStart namespaces could not be made (status {process.ExitCode}): {(await error).Trim()}");
+        }
+
+        try
+        {
+            return new RuncNamespaceHolder(holder, reaper);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
+        {
+            throw new SandboxStartException("the SnapStart namespaces' holder ended at once: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Kills the reaper, which ends the pid namespace and everything in it, then the holder.</summary>
+    public void Kill()
+    {
+        KillIfSame(ReaperPid, _reaperStartTime);
+        KillIfSame(HolderPid, _holderStartTime);
+    }
+
+    /// <summary>
+    /// The host pid of the process that is <paramref name="pid"/> inside this pid namespace, among
+    /// <paramref name="candidates"/> (host pids); null when none is.
+    /// </summary>
+    public int? Find(int pid, IEnumerable<int> candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                if (new FileInfo($"/proc/{candidate}/ns/pid").LinkTarget != PidNamespace)
+                {
+                    continue;
+                }
+
+                foreach (var line in File.ReadLines($"/proc/{candidate}/status"))
+                {
+                    if (line.StartsWith("NSpid:", StringComparison.Ordinal))
+                    {
+                        var last = line.AsSpan(line.LastIndexOfAny([' ', '\t']) + 1);
+                        if (int.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var inner) && inner == pid)
+                        {
+                            return candidate;
+                        }
+
+                        break;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return null;
+    }
+
+    private static DateTime StartTime(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        return process.StartTime;
+    }
+
+    private static void KillIfSame(int pid, DateTime startTime)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (process.StartTime == startTime)
+            {
+                process.Kill();
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Already gone.
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+}
