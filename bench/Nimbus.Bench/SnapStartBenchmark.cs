@@ -13,8 +13,8 @@ namespace Nimbus.Bench;
 /// snapstart: the first invoke of a new environment of a published python3.12 version whose init sleeps 1 s, with
 /// SnapStart (the environment is forked from the version's template) and without (init runs), against
 /// <c>python -c pass</c> of the same interpreter, in one run (issue #14's targets: ≤ 10 ms of Restore Duration, ≤ 20 ms
-/// at the client). The process sandbox: SnapStart snapshots are not available under runc yet (docs/cold-starts.md).
-/// Each version is invoked 0.5 s after it became Active, when its spare environment is ready.
+/// at the client). The process sandbox unless NIMBUS_BENCH_SANDBOX says runc (docs/cold-starts.md: under runc each
+/// new environment is a container of its own into which the template's child enters). Each version is invoked 0.5 s after it became Active, when its spare environment is ready.
 /// </summary>
 internal static partial class SnapStartBenchmark
 {
@@ -34,13 +34,14 @@ internal static partial class SnapStartBenchmark
 
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
-        Report.Heading($"snapstart: process sandbox, first invoke of a new environment of a published {Runtime} version whose init sleeps 1 s; {Runs} versions with SnapStart, {PlainRuns} without");
-        Report.Line("client figure includes: signed HTTP Invoke, nimbus-init's request to the template (in the version's spare environment, prepared after the template), the fork, after-restore work (environment, random seed, hooks), one invocation, the response");
+        var sandbox = Environment.GetEnvironmentVariable("NIMBUS_BENCH_SANDBOX") is "runc" ? "runc" : "process";
+        Report.Heading($"snapstart: {sandbox} sandbox, first invoke of a new environment of a published {Runtime} version whose init sleeps 1 s; {Runs} versions with SnapStart, {PlainRuns} without");
+        Report.Line("client figure includes: signed HTTP Invoke, nimbus-init's request to the template (in the version's spare environment, prepared after the template), the fork (under runc: entering the spare container's namespaces, a second fork, the lockdown, the move into its cgroup), after-restore work (environment, random seed, hooks), one invocation, the response");
         Report.Line("each version is invoked 0.5 s after it became Active (a published version is seldom invoked in the same millisecond; its spare is ready by then)");
         Report.Line("not included: PublishVersion and the template's init (done when the version is published)");
         Report.Line($"reference: {Python} -c pass, spawned from .NET until it exits");
         Report.Line($"load average at start: {(await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Trim()}");
-        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken, "process");
+        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken, sandbox);
         using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);
         var zip = FunctionCode.Zip(("app.py", App, 0b110_100_100));

@@ -25,6 +25,9 @@ internal sealed class InitAgent : IDisposable
     /// <summary>The output pump only polls and copies: a small stack is plenty.</summary>
     private const int PumpStackSize = 256 * 1024;
 
+    /// <summary>Set by the host in a SnapStart container under runc: the template's socket inside it.</summary>
+    private const string SnapshotSocketVariable = "NIMBUS_SNAPSHOT_SOCKET";
+
     private readonly string _socketPath;
     private readonly IPEndPoint _apiEndPoint;
     private readonly RuntimeProcess _runtime = new();
@@ -55,9 +58,20 @@ internal sealed class InitAgent : IDisposable
         var runtimeApi = Format(server.LocalEndPoint);
         var serving = server.RunAsync(_stopping.Token);
 
+        var preforkError = Prefork();
         await host.SendAsync(
             new Frame(FrameType.Hello, [new(FrameHeaders.RuntimeApi, runtimeApi), new(FrameHeaders.Pid, Environment.ProcessId.ToString(CultureInfo.InvariantCulture))]),
             _stopping.Token);
+        if (Environment.GetEnvironmentVariable(SnapshotSocketVariable) is { Length: > 0 })
+        {
+            // The host waits for this answer before it counts the container as ready (a spare's runtime must be in
+            // the container's cgroup first): the forked runtime's pid, or why there is none.
+            await host.SendAsync(
+                preforkError is null
+                    ? new Frame(FrameType.Adopted, [new(FrameHeaders.Pid, _runtime.Pid.ToString(CultureInfo.InvariantCulture))])
+                    : new Frame(FrameType.Log, [new(FrameHeaders.Stream, "stderr")], Encoding.UTF8.GetBytes($"nimbus-init: {preforkError}\n")),
+                _stopping.Token);
+        }
 
         var status = 0;
         try
@@ -107,6 +121,29 @@ internal sealed class InitAgent : IDisposable
         return status;
     }
 
+    /// <summary>
+    /// Under runc a SnapStart container names its template's socket (<see cref="SnapshotSocketVariable"/>): its
+    /// runtime is forked into it at once and waits for its environment (<see cref="RuntimeProcess.Prefork"/>).
+    /// Returns why it could not be, or null; without the variable nothing happens.
+    /// </summary>
+    private string? Prefork()
+    {
+        if (Environment.GetEnvironmentVariable(SnapshotSocketVariable) is not { Length: > 0 } socket)
+        {
+            return null;
+        }
+
+        try
+        {
+            _runtime.Prefork(socket);
+            return null;
+        }
+        catch (Exception e) when (e is RuntimeStartException or IOException)
+        {
+            return e.Message;
+        }
+    }
+
     public void Dispose()
     {
         _runtime.Dispose();
@@ -115,13 +152,15 @@ internal sealed class InitAgent : IDisposable
 
     private async Task StartRuntimeAsync(HostLink host, RuntimeStartInfo info)
     {
-        if (_runtime.Started)
+        var preforked = _runtime.Preforked;
+        if (_runtime.Started && !preforked)
         {
             await Console.Error.WriteLineAsync("nimbus-init: ignoring a second Start frame");
             return;
         }
 
-        if (info.Extensions.Count > 0 && _extensions is { } extensions)
+        // A preforked runtime already writes to the pipes it was given: extensions share them rather than a pair of their own.
+        if (info.Extensions.Count > 0 && _extensions is { } extensions && !preforked)
         {
             // Extensions start first and write to pipes of their own, read by the same pump from the start.
             var early = _runtime.OpenOutput(extensions: true);
@@ -140,7 +179,7 @@ internal sealed class InitAgent : IDisposable
         RuntimeOutput output;
         try
         {
-            output = info.RestoreSocket is { } template ? _runtime.Adopt(info, template) : _runtime.Start(info);
+            output = preforked ? _runtime.Release(info) : info.RestoreSocket is { } template ? _runtime.Adopt(info, template) : _runtime.Start(info);
         }
         catch (Exception e) when (e is RuntimeStartException or IOException)
         {
@@ -158,7 +197,7 @@ internal sealed class InitAgent : IDisposable
             StartPump(host, output);
         }
 
-        if (info.RestoreSocket is not null)
+        if (info.RestoreSocket is not null && !preforked)
         {
             // The runtime is not nimbus-init's child: the host learns its pid (the process sandboxes count its memory).
             await host.SendAsync(new Frame(FrameType.Adopted, [new(FrameHeaders.Pid, _runtime.Pid.ToString(CultureInfo.InvariantCulture))]), _stopping.Token);

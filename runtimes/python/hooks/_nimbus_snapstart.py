@@ -33,6 +33,7 @@ _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 _OUTPUT_FDS = 2
 _NAMESPACE_FDS = 7  # _nimbus_lockdown.NAMESPACES, in that order, after the two pipes
+_MAX_FDS = _OUTPUT_FDS + _NAMESPACE_FDS + 1  # and, when nimbus-init forks its runtime ahead, its environment's pipe
 _libc = ctypes.CDLL(None, use_errno=True)
 # Looked up in the template, once: a child only calls it.
 _prctl = _libc.prctl
@@ -94,7 +95,7 @@ def serve(socket_path, announce_ready):
             else:
                 connection = key.fileobj
                 try:
-                    data, fds, _, _ = socket.recv_fds(connection, 65536, _OUTPUT_FDS + _NAMESPACE_FDS)
+                    data, fds, _, _ = socket.recv_fds(connection, 65536, _MAX_FDS)
                 except OSError:
                     data, fds = b"", []
                 if connection in running:
@@ -116,8 +117,10 @@ def serve(socket_path, announce_ready):
                     continue
                 del requests[connection]
                 received = descriptors.pop(connection)
-                output, namespaces = received[:_OUTPUT_FDS], received[_OUTPUT_FDS:]
-                if len(output) != _OUTPUT_FDS or (lockdown and len(namespaces) != _NAMESPACE_FDS):
+                output, namespaces = received[:_OUTPUT_FDS], received[_OUTPUT_FDS:_OUTPUT_FDS + _NAMESPACE_FDS]
+                environment_pipe = received[_MAX_FDS - 1:]
+                if len(output) != _OUTPUT_FDS or (lockdown and len(namespaces) != _NAMESPACE_FDS) or \
+                        (environment_pipe and not lockdown):
                     _close_all(received)
                     _forget(connection, running, selector)
                     continue
@@ -140,10 +143,12 @@ def serve(socket_path, announce_ready):
                     os.close(wake_w)
                     if lockdown:
                         os.close(report_r)
-                        return _become_entered_child(buffer[4:], connection, output, namespaces, report_w, lockdown)
+                        return _become_entered_child(buffer[4:], connection, output, namespaces + environment_pipe,
+                                                     report_w, lockdown)
                     return _become_child(buffer[4:], connection, output)
                 _close_all(output)
                 _close_all(namespaces)
+                _close_all(environment_pipe)
                 inner = pid
                 if lockdown:
                     pid, inner = _entered_runtime(pid, report_r, report_w)
@@ -264,6 +269,8 @@ def _become_entered_child(request, connection, output, namespaces, report_w, loc
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     connection.close()
     cwd = os.getcwd()
+    environment_pipe = namespaces[_NAMESPACE_FDS:]
+    namespaces = namespaces[:_NAMESPACE_FDS]
     try:
         _nimbus_lockdown.enter(dict(zip(_nimbus_lockdown.NAMESPACES, namespaces)))
         _close_all(namespaces)
@@ -285,7 +292,23 @@ def _become_entered_child(request, connection, output, namespaces, report_w, loc
     except BaseException as e:  # noqa: BLE001 - a runtime that could not lock itself down must not run a function
         os.write(2, ("SnapStart: locking the restored runtime down failed: %r\n" % (e,)).encode())
         os._exit(71)
+    if environment_pipe:
+        # Forked ahead (a spare environment): the environment comes when the environment is taken; nothing of the
+        # function runs before. End of file without it: the environment went unused.
+        request = _read_all(environment_pipe[0])[4:]
+        os.close(environment_pipe[0])
+        if not request:
+            os._exit(0)
     return _restore(request)
+
+
+def _read_all(fd):
+    data = b""
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return data
+        data += chunk
 
 
 def _write_output(output, message):

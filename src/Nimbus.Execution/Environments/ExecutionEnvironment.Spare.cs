@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Extensions.Logging;
+using Nimbus.Init.Protocol;
 using Nimbus.Execution.Sandboxes;
 
 namespace Nimbus.Execution.Environments;
@@ -17,6 +18,25 @@ internal sealed partial class ExecutionEnvironment
         ILogger logger,
         CancellationToken cancellationToken) =>
         ConnectAsync(sandboxes, spec, launch: null, stemCell: false, "", time, logger, cancellationToken);
+
+    /// <summary>
+    /// Under runc a SnapStart spare's nimbus-init has its runtime forked into the container at once; it answers with
+    /// the runtime's pid, and the runtime moves into the container's cgroup now, before the spare is taken (a cgroup
+    /// move waits for an RCU grace period, ~10 ms here, which a restore should not).
+    /// </summary>
+    private async Task AwaitPreforkAsync(CancellationToken cancellationToken)
+    {
+        var frame = await _reader.ReadAsync(cancellationToken);
+        if (frame?.Type == FrameType.Adopted
+            && int.TryParse(frame.Header(FrameHeaders.Pid), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid))
+        {
+            _sandbox.Adopted(pid);
+            return;
+        }
+
+        var reason = frame?.Type == FrameType.Log ? System.Text.Encoding.UTF8.GetString(frame.Body.Span).Trim() : "no answer";
+        throw new SandboxStartException("the SnapStart runtime could not be forked into the spare: " + reason);
+    }
 
     /// <summary>A spare becomes an environment: its log stream and start time are now's, and its runtime starts.</summary>
     public async Task StartSpareAsync(RuntimeLaunch launch, string logStreamName, DateTimeOffset now, CancellationToken cancellationToken)

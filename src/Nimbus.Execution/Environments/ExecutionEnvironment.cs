@@ -191,6 +191,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
                 throw new SandboxStartException("nimbus-init did not greet the host");
             }
 
+            if (runtime is null && spec.Restore is not null)
+            {
+                await environment.AwaitPreforkAsync(cancellationToken);
+            }
+
             if (runtime is not null)
             {
                 environment._readLoop = environment.ReadLoopAsync();

@@ -84,6 +84,12 @@ internal static class RuncConfigWriter
             // nimbus-init sets the open-file limit runc cannot here and makes itself non-dumpable (JoinedContainer).
             env.Add("NIMBUS_JOINED_NAMESPACES=1");
         }
+
+        if (spec.Restore is not null)
+        {
+            // nimbus-init has the template fork its runtime into the container at once (InitAgent.Prefork).
+            env.Add("NIMBUS_SNAPSHOT_SOCKET=" + RuncSnapshot.SocketPath);
+        }
         if (RuncBundle.HasPlatformSocket(spec))
         {
             env.Add("NIMBUS_PLATFORM_SOCKET=" + RuncBundle.PlatformSocketPath);

@@ -37,7 +37,15 @@ internal sealed class TemplateLink : IDisposable
     /// Connects, sends the request with <paramref name="stdout"/> and <paramref name="stderr"/>, and reads the forked
     /// runtime's pid. The caller closes its copies of the two descriptors.
     /// </summary>
-    public static TemplateLink Connect(string socketPath, IReadOnlyList<string> environment, int stdout, int stderr)
+    /// <param name="socketPath">The template's socket.</param>
+    /// <param name="environment">The runtime's environment; empty with <paramref name="environmentPipe"/>.</param>
+    /// <param name="stdout">The write end of the runtime's stdout pipe.</param>
+    /// <param name="stderr">The write end of the runtime's stderr pipe.</param>
+    /// <param name="environmentPipe">
+    /// Under runc, a pipe's read end sent along: the runtime is forked, enters this container and locks itself down
+    /// now, and waits for its environment there (<see cref="Runtime.RuntimeProcess.Prefork"/>); -1 for none.
+    /// </param>
+    public static TemplateLink Connect(string socketPath, IReadOnlyList<string> environment, int stdout, int stderr, int environmentPipe = -1)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         var link = new TemplateLink(socket);
@@ -45,7 +53,7 @@ internal sealed class TemplateLink : IDisposable
         {
             socket.Connect(new UnixDomainSocketEndPoint(socketPath));
             var request = Request(environment);
-            var sent = SendWithDescriptors(socket, request, stdout, stderr);
+            var sent = SendWithDescriptors(socket, request, stdout, stderr, environmentPipe);
 
             while (sent < request.Length)
             {
@@ -111,7 +119,7 @@ internal sealed class TemplateLink : IDisposable
     public void Dispose() => _socket.Dispose();
 
     /// <summary>The environment's entries, each NUL-terminated, after a little-endian length.</summary>
-    private static byte[] Request(IReadOnlyList<string> environment)
+    public static byte[] Request(IReadOnlyList<string> environment)
     {
         var body = new StringBuilder();
         foreach (var entry in environment)
@@ -130,17 +138,19 @@ internal sealed class TemplateLink : IDisposable
     /// One sendmsg(2) with the two descriptors and this process's namespaces as SCM_RIGHTS; the number of bytes of the
     /// request it sent.
     /// </summary>
-    private static unsafe int SendWithDescriptors(Socket socket, byte[] request, int stdout, int stderr)
+    private static unsafe int SendWithDescriptors(Socket socket, byte[] request, int stdout, int stderr, int environmentPipe)
     {
-        const int Count = 9; // stdout, stderr, then _namespaces
-        const int Payload = Count * sizeof(int);
-        var control = stackalloc byte[Libc.CmsgHeaderSize + Payload];
-        *(nuint*)control = Libc.CmsgHeaderSize + Payload;
+        // stdout, stderr, _namespaces, then the environment pipe if any.
+        var count = environmentPipe >= 0 ? 10 : 9;
+        var payload = count * sizeof(int);
+        var control = stackalloc byte[Libc.CmsgHeaderSize + (10 * sizeof(int))];
+        *(nuint*)control = (nuint)(Libc.CmsgHeaderSize + payload);
         *(int*)(control + 8) = Libc.SolSocket;
         *(int*)(control + 12) = Libc.ScmRights;
         var fds = (int*)(control + Libc.CmsgHeaderSize);
         fds[0] = stdout;
         fds[1] = stderr;
+        fds[9] = environmentPipe;
         var opened = 0;
         try
         {
@@ -158,7 +168,7 @@ internal sealed class TemplateLink : IDisposable
             fixed (byte* data = request)
             {
                 var vector = new IoVec { Base = data, Length = (nuint)request.Length };
-                var message = new MsgHdr { Iov = &vector, IovLength = 1, Control = control, ControlLength = Libc.CmsgHeaderSize + Payload };
+                var message = new MsgHdr { Iov = &vector, IovLength = 1, Control = control, ControlLength = (nuint)(Libc.CmsgHeaderSize + payload) };
                 while (true)
                 {
                     var sent = Libc.SendMsg((int)socket.Handle, &message, Libc.MsgNoSignal);

@@ -8,6 +8,94 @@ namespace Nimbus.Init.Runtime;
 internal sealed partial class RuntimeProcess
 {
     private TemplateLink? _template;
+    private int _environmentPipe = -1;
+
+    /// <summary>A runtime was forked ahead (<see cref="Prefork"/>) and waits for its environment.</summary>
+    public bool Preforked => Volatile.Read(ref _environmentPipe) >= 0;
+
+    /// <summary>
+    /// Under runc, before the host sends Start (docs/cold-starts.md#snapstart): asks the template to fork a runtime
+    /// into this container now, with a pipe for its environment instead of the environment. It enters the container,
+    /// locks itself down and waits on the pipe; the host moves it into this container's cgroup meanwhile, off the
+    /// restore's clock. <see cref="Release"/> sends the environment when the environment is taken.
+    /// </summary>
+    public void Prefork(string templateSocket)
+    {
+        if (Started)
+        {
+            throw new InvalidOperationException("the runtime was already started");
+        }
+
+        OpenOutput(extensions: false);
+        var (read, write) = CreatePipe();
+        TemplateLink link;
+        try
+        {
+            link = TemplateLink.Connect(templateSocket, [], _writeEnds[0], _writeEnds[1], read);
+        }
+        catch
+        {
+            _ = Libc.Close(write);
+            throw;
+        }
+        finally
+        {
+            _ = Libc.Close(read);
+            foreach (var fd in _writeEnds)
+            {
+                _ = Libc.Close(fd);
+            }
+
+            _writeEnds = [];
+        }
+
+        _template = link;
+        Volatile.Write(ref _environmentPipe, write);
+        Volatile.Write(ref _pid, link.Pid);
+        _ = WatchAdoptedAsync(link);
+    }
+
+    /// <summary>The preforked runtime gets <paramref name="info"/>'s environment and goes on (after-restore hooks, /next).</summary>
+    public unsafe RuntimeOutput Release(RuntimeStartInfo info)
+    {
+        var pipe = Interlocked.Exchange(ref _environmentPipe, -1);
+        if (pipe < 0)
+        {
+            throw new InvalidOperationException("no runtime was forked ahead");
+        }
+
+        try
+        {
+            var request = TemplateLink.Request(info.Environment);
+            fixed (byte* data = request)
+            {
+                var written = 0;
+                while (written < request.Length)
+                {
+                    var result = Libc.Write(pipe, data + written, (nuint)(request.Length - written));
+                    if (result < 0)
+                    {
+                        var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                        if (errno == Libc.EINTR)
+                        {
+                            continue;
+                        }
+
+                        // EPIPE: the forked runtime is gone; its end is reported as the runtime's exit.
+                        throw new RuntimeStartException("the forked runtime did not take its environment: " + System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno), 126);
+                    }
+
+                    written += (int)result;
+                }
+            }
+        }
+        finally
+        {
+            _ = Libc.Close(pipe);
+        }
+
+        return _output!; // Opened by Prefork.
+    }
 
     /// <summary>
     /// Asks the template listening on <paramref name="templateSocket"/> to fork a runtime for this environment with
