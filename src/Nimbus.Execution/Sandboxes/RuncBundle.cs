@@ -195,6 +195,42 @@ internal static class RuncBundle
     }
 
     /// <summary>
+    /// Removes joined containers' roots that no container uses any more, of any work directory (a server killed
+    /// without a stop leaves them; they are empty but for mount points): those made before
+    /// <paramref name="madeBeforeUtc"/> whose environment has no cgroup (every live container has one, made by
+    /// <c>runc create</c> right after its root). Returns how many were removed.
+    /// </summary>
+    public static int RemoveStaleJoinedRoots(RuncCgroups cgroups, DateTime madeBeforeUtc)
+    {
+        if (!Directory.Exists(JoinedRootsDirectory))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var root in Directory.EnumerateDirectories(JoinedRootsDirectory))
+        {
+            var id = Path.GetFileName(root);
+            if (!RuncCgroups.IsEnvironmentId(id) || Directory.GetCreationTimeUtc(root) >= madeBeforeUtc || cgroups.MadeAtUtc(id) is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(root, recursive: true);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // Taken again meanwhile, or already gone: the next sweep looks again.
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>
     /// In a joined user namespace runc's init is not the host's root and cannot create mount points in the root
     /// (owned by the host's root): the host makes each one beforehand, a file for a file's bind, else a directory.
     /// Those that end up inside another mount (/dev/pts ...) are hidden by it and made there by runc as usual.

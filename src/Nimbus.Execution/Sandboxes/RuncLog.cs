@@ -33,7 +33,7 @@ internal static partial class RuncLog
     [LoggerMessage(EventId = 3407, Level = LogLevel.Debug, Message = "Environment {EnvironmentId}: container started in {Milliseconds} ms (create {CreateMilliseconds} ms, then network and start {RestMilliseconds} ms)")]
     public static partial void Started(ILogger logger, string environmentId, long milliseconds, long createMilliseconds, long restMilliseconds);
 
-    [LoggerMessage(EventId = 3409, Level = LogLevel.Information, Message = "runc sandboxes: removed {Cgroups} cgroups and {Processes} stranded runc init processes of Nimbus containers no server owns any more (servers killed without a stop)")]
+    [LoggerMessage(EventId = 3409, Level = LogLevel.Information, Message = "runc sandboxes: removed {Cgroups} cgroups or SnapStart container roots and {Processes} stranded runc init processes of Nimbus containers no server owns any more (servers killed without a stop)")]
     public static partial void SweptStale(ILogger logger, int cgroups, int processes);
 
     [LoggerMessage(EventId = 3410, Level = LogLevel.Warning, Message = "runc sandbox {EnvironmentId}: the SnapStart runtime {Pid} could not be moved into its container's cgroup ({Reason}); the environment is ended")]

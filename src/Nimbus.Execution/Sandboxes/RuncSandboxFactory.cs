@@ -316,7 +316,7 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         // not a TimeProvider: it is compared with the cgroup directories' times.
         var staleBefore = DateTime.UtcNow - StaleAfter;
         var stranded = RuncProcessSweep.KillStrandedInits(Cgroups, staleBefore);
-        var stale = Cgroups.RemoveStale(staleBefore);
+        var stale = Cgroups.RemoveStale(staleBefore) + RuncBundle.RemoveStaleJoinedRoots(Cgroups, staleBefore);
         if (stale + stranded > 0)
         {
             RuncLog.SweptStale(_logger, stale, stranded);
