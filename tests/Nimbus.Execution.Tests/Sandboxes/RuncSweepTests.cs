@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Execution.Sandboxes;
+
 namespace Nimbus.Execution.Tests.Sandboxes;
 
 /// <summary>
@@ -194,6 +196,44 @@ public sealed class RuncSweepTests
         foreach (var directory in cgroups.Where(Directory.Exists))
         {
             Directory.Delete(directory);
+        }
+    }
+
+    [Fact]
+    public async Task RemoveStaleJoinedRoots_RemovesARootWithoutCgroup_AndKeepsOneWithIts()
+    {
+        await using var host = RuncTestHost.Create();
+        var factory = host.CreateRuncFactory();
+        var orphan = Path.Combine(RuncBundle.JoinedRootsDirectory, Guid.NewGuid().ToString("N"));
+        var liveId = Guid.NewGuid().ToString("N");
+        var live = Path.Combine(RuncBundle.JoinedRootsDirectory, liveId);
+        Directory.CreateDirectory(Path.Combine(orphan, "var", "task"));
+        Directory.CreateDirectory(live);
+        var cgroups = factory.Cgroups.Directories(liveId).Where(d => Directory.Exists(Path.GetDirectoryName(d))).ToList();
+        foreach (var directory in cgroups)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        try
+        {
+            // Every root counts as old here (made before a minute from now): what decides is the cgroup.
+            RuncBundle.RemoveStaleJoinedRoots(factory.Cgroups, DateTime.UtcNow.AddMinutes(1));
+
+            Assert.False(Directory.Exists(orphan), "a root without a container was kept");
+            Assert.True(Directory.Exists(live), "the root of a container with a cgroup was removed");
+        }
+        finally
+        {
+            foreach (var directory in cgroups.Where(Directory.Exists))
+            {
+                Directory.Delete(directory);
+            }
+
+            foreach (var root in new[] { orphan, live }.Where(Directory.Exists))
+            {
+                Directory.Delete(root, recursive: true);
+            }
         }
     }
 }
