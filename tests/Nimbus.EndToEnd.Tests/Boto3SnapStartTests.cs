@@ -14,6 +14,8 @@ public sealed class Boto3SnapStartTests(ProcessServerFixture fixture) : IClassFi
     [InlineData("init_shared_after_restore_distinct")]
     [InlineData("validation")]
     [InlineData("restored_runtime_killed_on_timeout")]
+    [InlineData("after_restore_hook_error_is_snapstart_exception")]
+    [InlineData("after_restore_past_the_init_limit_is_snapstart_timeout")]
     [InlineData("failed_init_fails_the_version")]
     [InlineData("version_deleted_with_its_snapshot")]
     public async Task Case_Passes(string name)

@@ -2,6 +2,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Arns;
+using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Storage;
 using Nimbus.Execution.Environments;
@@ -23,9 +24,10 @@ public sealed partial class Invoker
         var clock = _time.GetTimestamp();
         using var span = Core.Diagnostics.NimbusTracing.Source.StartActivity(Core.Diagnostics.NimbusTracing.Init);
         var (environment, outcome) = await StartEnvironmentAsync(request.Scope, request.Function, request.OutboundNetwork, OnDemand, group, _options.InitTimeout, cancellationToken);
-        if (outcome.Kind == OutcomeKind.Timeout)
+        if (outcome.Kind == OutcomeKind.Timeout && !environment.Restored)
         {
             // AWS: an init phase past 10 s is retried as part of the invocation, within the function's own timeout.
+            // A restore phase past it is not (SnapStartTimeoutException, see RestoreFailure).
             Log.InitTimedOut(_logger, request.Function.Name, _options.InitTimeout.TotalSeconds);
             await Pool.DiscardAsync(environment);
             (environment, outcome) = await StartEnvironmentAsync(request.Scope, request.Function, request.OutboundNetwork, OnDemand, group, TimeSpan.FromSeconds(request.Function.Timeout), cancellationToken);
@@ -242,6 +244,19 @@ public sealed partial class Invoker
 
         return [.. packages];
     }
+
+    /// <summary>
+    /// The Invoke API's own error when a restored environment's restore phase failed, as AWS answers it: an
+    /// after-restore hook that raised (its InitError) or a restore past the init limit. Null for other failures (a
+    /// runtime that exited), which are answered as a failed init is.
+    /// </summary>
+    private static LambdaException? RestoreFailure(ExecutionEnvironment environment, RuntimeOutcome outcome) =>
+        !environment.Restored ? null : outcome.Kind switch
+        {
+            OutcomeKind.InitError => SnapStart.AfterRestoreFailed(),
+            OutcomeKind.Timeout => SnapStart.RestoreTimedOut(),
+            _ => null,
+        };
 
     private InvocationResult InitFailure(InvocationRequest request, RuntimeOutcome outcome, List<string> lines, TimeSpan initDuration, ExecutionEnvironment environment)
     {
