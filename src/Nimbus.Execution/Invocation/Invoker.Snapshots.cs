@@ -189,6 +189,22 @@ public sealed partial class Invoker : ISnapshotBuilder
             return new SnapshotTemplate(null, "", ("FunctionError", reason));
         }
 
+        if (directory is not null)
+        {
+            // Restored containers bind the host's checked link of the socket, never a name in the template's directory.
+            try
+            {
+                socket = RuncSnapshot.LinkSocket(directory);
+            }
+            catch (Sandboxes.SandboxStartException e)
+            {
+                SnapshotLog.TemplateFailed(_logger, version.Name, version.Version, e.Message);
+                await environment.DisposeAsync();
+                DeleteSnapshotFiles(socket, directory);
+                return new SnapshotTemplate(null, "", ("InternalError", e.Message));
+            }
+        }
+
         SnapshotLog.TemplateReady(_logger, version.Name, version.Version);
         var template = new SnapshotTemplate(environment, socket, null) { Directory = directory, RestoreSocketPath = restoreAt };
         Refill(template, version);
@@ -225,9 +241,15 @@ public sealed partial class Invoker : ISnapshotBuilder
 
     private static void DeleteSnapshotFiles(string socket, string? directory)
     {
-        if (directory is not null && Directory.Exists(directory))
+        if (directory is not null)
         {
-            Directory.Delete(directory, recursive: true);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+
+            File.Delete(RuncSnapshot.LinkPath(directory));
+            File.Delete(RuncSnapshot.SeccompPath(directory));
         }
         else if (socket.Length > 0)
         {

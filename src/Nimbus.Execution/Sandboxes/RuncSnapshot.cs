@@ -5,8 +5,8 @@ namespace Nimbus.Execution.Sandboxes;
 
 /// <summary>
 /// What a SnapStart container under runc adds to its bundle (docs/cold-starts.md#snapstart): the template's
-/// directory, bound read-write, where it listens and reads the seccomp rules of the runtimes it forks; a restored
-/// container's bind of the template's socket alone.
+/// directory, bound read-write, where it listens, with the seccomp rules of the runtimes it forks bound read-only in
+/// it; a restored container's bind of the template's socket alone (the host's checked link of it).
 /// </summary>
 internal static partial class RuncSnapshot
 {
@@ -34,18 +34,23 @@ internal static partial class RuncSnapshot
                 throw new SandboxStartException($"cannot give {directory} to the sandbox user: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
             }
 
-            using (var stream = new FileStream(Path.Combine(directory, "seccomp.json"), FileMode.Create, FileAccess.Write))
+            // The rules are root's, outside that directory, and bound read-only over its seccomp.json (a mount point
+            // the template can neither write, rename nor replace).
+            var seccomp = SeccompPath(directory);
+            using (var stream = new FileStream(seccomp, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead }))
             {
                 RuncConfigWriter.WriteSeccompFile(stream, seccompArchitectures);
             }
 
             mounts.Add(new RuncMount(TemplateDirectoryPath, "bind", directory, ["rbind", "nosuid", "nodev", "noexec"]));
+            mounts.Add(new RuncMount(TemplateDirectoryPath + "/seccomp.json", "bind", seccomp, ["bind", "ro", "nosuid", "nodev", "noexec"]));
         }
 
         if (spec.Restore is { } restore)
         {
             // The template made it (uid 993, which the restored container's user namespace maps to itself); a socket
-            // on a read-only bind can still be connected to.
+            // on a read-only bind can still be connected to. The host's checked link of it (LinkSocket), never a
+            // path in the template's own directory.
             mounts.Add(new RuncMount(SocketPath, "bind", restore.TemplateSocketPath, ["bind", "ro", "nosuid", "nodev", "noexec"]));
         }
     }
