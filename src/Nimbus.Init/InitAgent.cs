@@ -179,7 +179,11 @@ internal sealed class InitAgent : IDisposable
         RuntimeOutput output;
         try
         {
-            output = preforked ? _runtime.Release(info) : info.RestoreSocket is { } template ? _runtime.Adopt(info, template) : _runtime.Start(info);
+            // Under runc the template forks once per container, for the first to ask (this nimbus-init, at its start):
+            // a runtime that was not forked then is not asked for again.
+            output = preforked ? _runtime.Release(info)
+                : Environment.GetEnvironmentVariable(SnapshotSocketVariable) is { Length: > 0 } ? throw new RuntimeStartException("no SnapStart runtime was forked into this container", 126)
+                : info.RestoreSocket is { } template ? _runtime.Adopt(info, template) : _runtime.Start(info);
         }
         catch (Exception e) when (e is RuntimeStartException or IOException)
         {

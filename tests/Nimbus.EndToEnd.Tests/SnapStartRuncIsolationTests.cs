@@ -11,6 +11,7 @@ public sealed class SnapStartRuncIsolationTests(RuncServerFixture fixture) : ICl
 {
     [Theory]
     [InlineData("template_cannot_choose_the_bind_source")]
+    [InlineData("restored_code_cannot_order_forks")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

@@ -76,10 +76,13 @@ def serve(socket_path, announce_ready):
     gc.freeze()
     announce_ready()
 
+    own_namespace = os.stat("/proc/self/ns/pid").st_ino
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, "accept")
     selector.register(wake_r, selectors.EVENT_READ, "reap")
     requests = {}  # connection -> bytes read so far
+    peers = {}  # connection -> the asking process's pid namespace (runc)
+    forked_for = set()  # pid namespaces (inode numbers) a runtime was forked into (runc): once each
     descriptors = {}  # connection -> fds received so far
     running = {}  # connection -> child pid
     owners = {}  # child pid -> connection
@@ -87,6 +90,14 @@ def serve(socket_path, announce_ready):
         for key, _ in selector.select():
             if key.data == "accept":
                 connection, _ = listener.accept()
+                if lockdown:
+                    # Under runc one runtime per restored container, for the first to ask: its nimbus-init, at its
+                    # start, before any of the function's code runs there. Anything else is refused.
+                    namespace = _peer_pid_namespace(connection)
+                    if namespace is None or namespace in forked_for or namespace == own_namespace:
+                        connection.close()
+                        continue
+                    peers[connection] = namespace
                 requests[connection] = b""
                 descriptors[connection] = []
                 selector.register(connection, selectors.EVENT_READ, "request")
@@ -108,6 +119,7 @@ def serve(socket_path, announce_ready):
                 descriptors[connection].extend(fds)
                 if not data:
                     requests.pop(connection, None)
+                    peers.pop(connection, None)
                     _close_all(descriptors.pop(connection, []))
                     _forget(connection, running, selector)
                     continue
@@ -119,11 +131,16 @@ def serve(socket_path, announce_ready):
                 received = descriptors.pop(connection)
                 output, namespaces = received[:_OUTPUT_FDS], received[_OUTPUT_FDS:_OUTPUT_FDS + _NAMESPACE_FDS]
                 environment_pipe = received[_MAX_FDS - 1:]
+                namespace = peers.pop(connection, None)
                 if len(output) != _OUTPUT_FDS or (lockdown and len(namespaces) != _NAMESPACE_FDS) or \
-                        (environment_pipe and not lockdown):
+                        (environment_pipe and not lockdown) or \
+                        (lockdown and (namespace in forked_for or os.fstat(namespaces[-1]).st_ino != namespace)):
+                    # Under runc the pid namespace sent must be the asker's own, not yet given a runtime.
                     _close_all(received)
                     _forget(connection, running, selector)
                     continue
+                if lockdown:
+                    forked_for.add(namespace)
                 if not lockdown:
                     # The process sandbox: nimbus-init's namespaces are the host's, nothing to enter.
                     _close_all(namespaces)
@@ -161,6 +178,15 @@ def serve(socket_path, announce_ready):
                     connection.sendall(b"pid %d\n" % inner)
                 except OSError:
                     _kill(pid)
+
+
+def _peer_pid_namespace(connection):
+    """The inode of the connecting process's pid namespace (SO_PEERCRED, then its /proc entry); None if unknown."""
+    try:
+        pid = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[0]
+        return os.stat("/proc/%d/ns/pid" % pid).st_ino if pid > 0 else None
+    except OSError:
+        return None
 
 
 def _runc_lockdown(socket_path):
