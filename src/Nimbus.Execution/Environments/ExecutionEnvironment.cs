@@ -142,7 +142,10 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
             connection = await accept;
             var environment = new ExecutionEnvironment(spec.EnvironmentId, logStreamName, sandbox, connection, time.GetUtcNow(), logger);
-            if (runtime is not null)
+            // A SnapStart container under runc (spec.Restore): its runtime, forked by the template, must be in this
+            // container's cgroup before it gets its environment (Start), or what its after-restore hooks start stays
+            // in the template's cgroup (a cgroup move takes one process, not its children).
+            if (runtime is not null && spec.Restore is null)
             {
                 await environment.SendStartAsync(runtime, stemCell, cancellationToken);
             }
@@ -153,9 +156,13 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
                 throw new SandboxStartException("nimbus-init did not greet the host");
             }
 
-            if (runtime is null && spec.Restore is not null)
+            if (spec.Restore is not null)
             {
                 await environment.AwaitPreforkAsync(cancellationToken);
+                if (runtime is not null)
+                {
+                    await environment.SendStartAsync(runtime, stemCell, cancellationToken);
+                }
             }
 
             if (runtime is not null)
