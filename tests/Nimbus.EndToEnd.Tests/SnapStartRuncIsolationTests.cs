@@ -13,6 +13,7 @@ public sealed class SnapStartRuncIsolationTests(RuncServerFixture fixture) : ICl
     [InlineData("template_cannot_choose_the_bind_source")]
     [InlineData("restored_code_cannot_order_forks")]
     [InlineData("hook_processes_in_the_restored_cgroup")]
+    [InlineData("init_sockets_dead_after_restore")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

@@ -24,6 +24,7 @@ import random
 import selectors
 import signal
 import socket
+import stat
 import struct
 import sys
 
@@ -365,7 +366,29 @@ def _become_child(request, connection, output):
     return _restore(request)
 
 
+def _kill_inherited_sockets():
+    """Every socket the template left open (its Runtime API connection, what init connected: an SDK's keep-alive
+    pool) is shared by every restored environment and belongs to the template's network: each becomes a socket
+    whose peer is gone (sends fail, reads end, it cannot be connected again), as connections do not survive a
+    restore on AWS either. The process's own descriptors (its output pipes, its environment's pipe) are not sockets."""
+    dead, peer = socket.socketpair()
+    peer.close()
+    try:
+        for name in os.listdir("/proc/self/fd"):
+            fd = int(name)
+            if fd < 3 or fd == dead.fileno():
+                continue
+            try:
+                if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.dup2(dead.fileno(), fd, inheritable=False)
+            except OSError:
+                pass  # the directory's own descriptor, closed by now
+    finally:
+        dead.close()
+
+
 def _restore(request):
+    _kill_inherited_sockets()
     os.environ.clear()
     for entry in request.split(b"\0"):
         name, sep, value = entry.partition(b"=")
