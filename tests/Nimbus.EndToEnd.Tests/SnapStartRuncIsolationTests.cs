@@ -14,6 +14,7 @@ public sealed class SnapStartRuncIsolationTests(RuncServerFixture fixture) : ICl
     [InlineData("restored_code_cannot_order_forks")]
     [InlineData("hook_processes_in_the_restored_cgroup")]
     [InlineData("init_sockets_dead_after_restore")]
+    [InlineData("orphans_reaped")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

@@ -53,11 +53,18 @@ internal sealed class RuncNamespaceHolder
                 header = (ctypes.c_uint32 * 2)(0x20080522, 0)
                 if libc.capset(header, (ctypes.c_uint32 * 6)()):  # no capability, even in its own namespaces
                     os._exit(12)
+                # The container's orphans are its children: it reaps them as they end. SIGINT is Python's
+                # (KeyboardInterrupt) unless ignored, and the only signal a process inside could end it with.
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
                 while True:
-                    try:
-                        os.wait()
-                    except ChildProcessError:
-                        signal.pause()
+                    while True:
+                        try:
+                            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                                break
+                        except ChildProcessError:
+                            break
+                    signal.sigwait([signal.SIGCHLD])
             os.write(ready_w, b"p")
             os.waitpid(reaper, 0)
             os._exit(0)
