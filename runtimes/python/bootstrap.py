@@ -982,6 +982,7 @@ def main():
 
         try:
             snapstart.run_before_snapshot()
+            snapstart.check_single_threaded(snapshot_socket)
         except Exception as e:
             error = _exception_body(e)[0]
     if error is not None:

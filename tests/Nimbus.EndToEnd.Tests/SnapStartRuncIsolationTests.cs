@@ -15,6 +15,7 @@ public sealed class SnapStartRuncIsolationTests(RuncServerFixture fixture) : ICl
     [InlineData("hook_processes_in_the_restored_cgroup")]
     [InlineData("init_sockets_dead_after_restore")]
     [InlineData("orphans_reaped")]
+    [InlineData("template_with_threads_fails")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

@@ -47,6 +47,18 @@ def run_before_snapshot():
         func(*args, **kwargs)
 
 
+def check_single_threaded(socket_path):
+    """Under runc (seccomp rules beside the socket) the template must run nothing of the function's once it serves:
+    a thread init left would run on beside the forks, as the uid that owns every restored environment's user
+    namespace (docs/cold-starts.md#snapstart, "What it costs in isolation"). Such an init fails."""
+    if not os.path.exists(os.path.join(os.path.dirname(socket_path), "seccomp.json")):
+        return
+    threads = len(os.listdir("/proc/self/task"))
+    if threads > 1:
+        raise RuntimeError("SnapStart under the runc sandbox: init left %d threads running; a snapshot is made of a "
+                           "single-threaded interpreter (stop or join them in a before-snapshot hook)" % (threads - 1))
+
+
 def run_after_restore():
     for func, args, kwargs in snapshot_restore_py.get_after_restore():
         func(*args, **kwargs)

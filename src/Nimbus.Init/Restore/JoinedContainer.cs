@@ -8,8 +8,9 @@ namespace Nimbus.Init.Restore;
 /// nimbus-init in a container that joined a user namespace the host made (a SnapStart environment under runc,
 /// docs/cold-starts.md#snapstart): the host sets <see cref="Variable"/>. runc cannot set rlimits there (its prlimit
 /// from the host needs CAP_SYS_RESOURCE), so nimbus-init lowers its own open-file limit to Lambda's 1,024, which
-/// needs no privilege; and it makes itself non-dumpable, so the version's template (the same uid, outside this
-/// container) cannot open its /proc entries or memory.
+/// needs no privilege; and it makes itself non-dumpable, which keeps this container's other processes out of its
+/// /proc entries and memory, but not the version's template: this user namespace is owned by the template's uid, so
+/// the template has every capability in it (docs/cold-starts.md#snapstart, "What it costs in isolation").
 /// </summary>
 internal static class JoinedContainer
 {
