@@ -78,8 +78,14 @@ def probe(context):
                 processes[pid] = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
         except OSError:
             processes[pid] = "?"
-    import resource
+    import errno, resource
+    # setns on no descriptor: the kernel answers EBADF, a seccomp filter that denies setns EPERM first. The template's
+    # container allows setns (its child enters restored containers); the restored runtime's own filter must not.
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    setns = "allowed" if libc.setns(-1, 0) == 0 else errno.errorcode.get(ctypes.get_errno(), "?")
     return {
+        "setns": setns,
         "uid": os.getuid(),
         "hostname": os.uname().nodename,
         "status": {k: status.get(k) for k in ("CapEff", "CapPrm", "CapInh", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp")},
@@ -412,6 +418,7 @@ def case_runc_restored_runtime_confined():
                                "CapBnd": "0000000000000000", "CapAmb": "0000000000000000", "NoNewPrivs": "1",
                                "Seccomp": "2"}, probe["status"]
     assert probe["nofile"] == [1024, 1024], probe
+    assert probe["setns"] == "EPERM", probe
     assert probe["hostname"] != socket.gethostname(), probe
     # Its own /tmp: not the template's (what init wrote there stays there), its own file is.
     assert len(probe["tmp"]) == 1 and probe["tmp"][0].startswith("written-by-"), probe
