@@ -159,11 +159,11 @@ internal sealed class InitAgent : IDisposable
             return;
         }
 
-        // A preforked runtime already writes to the pipes it was given: extensions share them rather than a pair of their own.
-        if (info.Extensions.Count > 0 && _extensions is { } extensions && !preforked)
+        if (info.Extensions.Count > 0 && _extensions is { } extensions)
         {
-            // Extensions start first and write to pipes of their own, read by the same pump from the start.
-            var early = _runtime.OpenOutput(extensions: true);
+            // Extensions start first and write to pipes of their own, read by the same pump from the start (a
+            // preforked runtime's pipes were opened with the extensions' pair).
+            var early = _runtime.PreforkedOutput ?? _runtime.OpenOutput(extensions: true);
             host.Attach(early);
             StartPump(host, early);
             if (!await extensions.LaunchAsync(info))

@@ -6,7 +6,8 @@ namespace Nimbus.EndToEnd.Tests;
 /// of its own whose runtime the template forked into it. The case checks from inside the runtime and from the host:
 /// Restore Duration, snap-start, the hooks; uid 993 without capabilities under no_new_privs and seccomp; its own
 /// hostname, /tmp and pid namespace (the template out of sight); its container's memory cgroup and limit (an OOM
-/// kill); init's values shared and the after-restore ones distinct across environments; a timeout ending it; and the
+/// kill); init's values shared and the after-restore ones distinct across environments; a timeout ending it; an
+/// external extension started in the restored container before its runtime gets its environment; and the
 /// cases of Boto3SnapStartTests that do not look at the host (hook errors, the restore's time limit, validation, a
 /// failed init).
 /// </summary>
@@ -15,6 +16,7 @@ public sealed class SnapStartRuncTests(RuncServerFixture fixture) : IClassFixtur
     [Theory]
     [InlineData("runc_restored_runtime_confined")]
     [InlineData("runc_restored_runtime_ends_on_timeout")]
+    [InlineData("runc_restored_with_an_external_extension")]
     [InlineData("after_restore_hook_error_is_snapstart_exception")]
     [InlineData("after_restore_past_the_init_limit_is_snapstart_timeout")]
     [InlineData("validation")]

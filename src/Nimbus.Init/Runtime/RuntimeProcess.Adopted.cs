@@ -10,6 +10,9 @@ internal sealed partial class RuntimeProcess
     private TemplateLink? _template;
     private int _environmentPipe = -1;
 
+    /// <summary>The output pipes a preforked runtime writes to (with the extensions' pair), for the pump at Start.</summary>
+    public RuntimeOutput? PreforkedOutput => Preforked ? _output : null;
+
     /// <summary>A runtime was forked ahead (<see cref="Prefork"/>) and waits for its environment.</summary>
     public bool Preforked => Volatile.Read(ref _environmentPipe) >= 0;
 
@@ -26,7 +29,8 @@ internal sealed partial class RuntimeProcess
             throw new InvalidOperationException("the runtime was already started");
         }
 
-        OpenOutput(extensions: false);
+        // With the extensions' pair too: the function's external extensions, if any, are known only at Start.
+        var output = OpenOutput(extensions: true);
         var (read, write) = CreatePipe();
         TemplateLink link;
         try
@@ -36,18 +40,25 @@ internal sealed partial class RuntimeProcess
         catch
         {
             _ = Libc.Close(write);
-            throw;
-        }
-        finally
-        {
-            _ = Libc.Close(read);
             foreach (var fd in _writeEnds)
             {
                 _ = Libc.Close(fd);
             }
 
             _writeEnds = [];
+            output.Close();
+            _output = null;
+            throw;
         }
+        finally
+        {
+            _ = Libc.Close(read);
+        }
+
+        // The runtime holds its own copies of its pair; the extensions' pair stays open for Start.
+        _ = Libc.Close(_writeEnds[0]);
+        _ = Libc.Close(_writeEnds[1]);
+        _writeEnds = [-1, -1, _writeEnds[2], _writeEnds[3]];
 
         _template = link;
         Volatile.Write(ref _environmentPipe, write);
@@ -92,6 +103,17 @@ internal sealed partial class RuntimeProcess
         finally
         {
             _ = Libc.Close(pipe);
+
+            // Extensions were started before (InitAgent): nobody else needs the extensions' write ends now.
+            foreach (var fd in _writeEnds)
+            {
+                if (fd >= 0)
+                {
+                    _ = Libc.Close(fd);
+                }
+            }
+
+            _writeEnds = [];
         }
 
         return _output!; // Opened by Prefork.
