@@ -24,11 +24,11 @@ import random
 import selectors
 import signal
 import socket
-import stat
 import struct
 import sys
 
 import snapshot_restore_py
+from _nimbus_isolation import check_single_threaded, kill_inherited_sockets, peer_pid_namespace  # noqa: F401
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
@@ -45,18 +45,6 @@ def run_before_snapshot():
     while hooks:
         func, args, kwargs = hooks.pop()  # the last registered first
         func(*args, **kwargs)
-
-
-def check_single_threaded(socket_path):
-    """Under runc (seccomp rules beside the socket) the template must run nothing of the function's once it serves:
-    a thread init left would run on beside the forks, as the uid that owns every restored environment's user
-    namespace (docs/cold-starts.md#snapstart, "What it costs in isolation"). Such an init fails."""
-    if not os.path.exists(os.path.join(os.path.dirname(socket_path), "seccomp.json")):
-        return
-    threads = len(os.listdir("/proc/self/task"))
-    if threads > 1:
-        raise RuntimeError("SnapStart under the runc sandbox: init left %d threads running; a snapshot is made of a "
-                           "single-threaded interpreter (stop or join them in a before-snapshot hook)" % (threads - 1))
 
 
 def run_after_restore():
@@ -106,7 +94,7 @@ def serve(socket_path, announce_ready):
                 if lockdown:
                     # Under runc one runtime per restored container, for the first to ask: its nimbus-init, at its
                     # start, before any of the function's code runs there. Anything else is refused.
-                    namespace = _peer_pid_namespace(connection)
+                    namespace = peer_pid_namespace(connection)
                     if namespace is None or namespace in forked_for or namespace == own_namespace:
                         connection.close()
                         continue
@@ -191,15 +179,6 @@ def serve(socket_path, announce_ready):
                     connection.sendall(b"pid %d\n" % inner)
                 except OSError:
                     _kill(pid)
-
-
-def _peer_pid_namespace(connection):
-    """The inode of the connecting process's pid namespace (SO_PEERCRED, then its /proc entry); None if unknown."""
-    try:
-        pid = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[0]
-        return os.stat("/proc/%d/ns/pid" % pid).st_ino if pid > 0 else None
-    except OSError:
-        return None
 
 
 def _runc_lockdown(socket_path):
@@ -378,29 +357,8 @@ def _become_child(request, connection, output):
     return _restore(request)
 
 
-def _kill_inherited_sockets():
-    """Every socket the template left open (its Runtime API connection, what init connected: an SDK's keep-alive
-    pool) is shared by every restored environment and belongs to the template's network: each becomes a socket
-    whose peer is gone (sends fail, reads end, it cannot be connected again), as connections do not survive a
-    restore on AWS either. The process's own descriptors (its output pipes, its environment's pipe) are not sockets."""
-    dead, peer = socket.socketpair()
-    peer.close()
-    try:
-        for name in os.listdir("/proc/self/fd"):
-            fd = int(name)
-            if fd < 3 or fd == dead.fileno():
-                continue
-            try:
-                if stat.S_ISSOCK(os.fstat(fd).st_mode):
-                    os.dup2(dead.fileno(), fd, inheritable=False)
-            except OSError:
-                pass  # the directory's own descriptor, closed by now
-    finally:
-        dead.close()
-
-
 def _restore(request):
-    _kill_inherited_sockets()
+    kill_inherited_sockets()
     os.environ.clear()
     for entry in request.split(b"\0"):
         name, sep, value = entry.partition(b"=")
