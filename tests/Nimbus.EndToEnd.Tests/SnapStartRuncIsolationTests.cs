@@ -16,6 +16,7 @@ public sealed class SnapStartRuncIsolationTests(RuncServerFixture fixture) : ICl
     [InlineData("init_sockets_dead_after_restore")]
     [InlineData("orphans_reaped")]
     [InlineData("template_with_threads_fails")]
+    [InlineData("runtime_not_locked_down_is_refused")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

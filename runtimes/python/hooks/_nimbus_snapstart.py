@@ -292,14 +292,19 @@ def _become_entered_child(request, connection, output, namespaces, report_w, loc
     try:
         _nimbus_lockdown.enter(dict(zip(_nimbus_lockdown.NAMESPACES, namespaces)))
         _close_all(namespaces)
+        locked_r, locked_w = os.pipe()
         pid = os.fork()
     except BaseException as e:  # noqa: BLE001 - nothing may run on in a half-entered process
         _write_output(output, "SnapStart: entering the environment failed: %r\n" % (e,))
         os._exit(70)
     if pid:
-        os.write(report_w, b"%d" % pid)
+        # The runtime's pid is reported once it is locked down: the host checks it then (RuncLockdownCheck).
+        os.close(locked_w)
+        if os.read(locked_r, 1) == b"l":
+            os.write(report_w, b"%d" % pid)
         os._exit(0)
     os.close(report_w)
+    os.close(locked_r)
     # Its own process group (nimbus-init kills it with its children). It dies with its container's pid namespace,
     # which the template's container's contains, rather than by PR_SET_PDEATHSIG (its parent here is about to exit).
     os.setsid()
@@ -310,6 +315,8 @@ def _become_entered_child(request, connection, output, namespaces, report_w, loc
     except BaseException as e:  # noqa: BLE001 - a runtime that could not lock itself down must not run a function
         os.write(2, ("SnapStart: locking the restored runtime down failed: %r\n" % (e,)).encode())
         os._exit(71)
+    os.write(locked_w, b"l")
+    os.close(locked_w)
     if environment_pipe:
         # Forked ahead (a spare environment): the environment comes when the environment is taken; nothing of the
         # function runs before. End of file without it: the environment went unused.

@@ -100,11 +100,20 @@ internal sealed class RuncSandbox : IStemCellSandbox
         {
             if (_holder.Find(pid, _factory.Cgroups.Processes(template.Spec.EnvironmentId)) is { } hostPid)
             {
-                _factory.Cgroups.MoveInto(Spec.EnvironmentId, hostPid);
-                return;
+                if (RuncLockdownCheck.Problem(hostPid) is { } problem)
+                {
+                    RuncLog.AdoptionFailed(_logger, Spec.EnvironmentId, pid, "not locked down: " + problem);
+                }
+                else
+                {
+                    _factory.Cgroups.MoveInto(Spec.EnvironmentId, hostPid);
+                    return;
+                }
             }
-
-            RuncLog.AdoptionFailed(_logger, Spec.EnvironmentId, pid, "not found in the template's cgroup");
+            else
+            {
+                RuncLog.AdoptionFailed(_logger, Spec.EnvironmentId, pid, "not found in the template's cgroup");
+            }
         }
         catch (IOException e)
         {

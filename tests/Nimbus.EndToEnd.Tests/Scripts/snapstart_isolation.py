@@ -12,6 +12,8 @@ import sys
 import tempfile
 import uuid
 
+import botocore.exceptions
+
 from invoke import LAM, ROLE, invoke, invoke_json, make_zip
 from snapstart import RUNTIME, _host_cgroup, wait_version
 
@@ -38,6 +40,12 @@ if SWAP_TO:
 if os.environ.get("THREAD_AT_INIT"):
     import threading
     threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
+
+if os.environ.get("SKIP_LOCKDOWN"):
+    # The template's own code, changed by init: its runtimes would keep every capability in their user namespace
+    # and run without the container's seccomp filter.
+    import _nimbus_lockdown
+    _nimbus_lockdown.lock_down = lambda *args: None
 
 HELD = None
 if os.environ.get("HOLD_SOCKET"):
@@ -120,6 +128,9 @@ def _ask_for_fork():
 
 def handler(event, context):
     result = {"pid": os.getpid(), "pid_namespace": os.readlink("/proc/self/ns/pid"), "hostname": os.uname().nodename}
+    with open("/proc/self/status") as f:
+        result["status"] = {k: v.strip() for k, _, v in (line.partition(":") for line in f)
+                            if k in ("CapEff", "CapBnd", "NoNewPrivs", "Seccomp")}
     if "pid" in HOOK_CHILD:
         result["hook_child"] = HOOK_CHILD["pid"]
     if HELD is not None:
@@ -219,6 +230,21 @@ def case_template_with_threads_fails():
     config = wait_version(name, version, state="Failed")
     assert config["StateReasonCode"] == "FunctionError", config
     assert "init left 1 threads running" in config["StateReason"], config
+
+
+def case_runtime_not_locked_down_is_refused():
+    # The template is the function's interpreter: init's code can skip the lockdown of the runtimes it forks. The
+    # host checks each forked runtime (uid, capabilities, no_new_privs, seccomp) before it joins its container and
+    # ends the environment otherwise: no invocation runs in such a runtime.
+    name = create(variables={"SKIP_LOCKDOWN": "1"})
+    version, _ = publish(name)
+    try:
+        response, body = invoke(name, {}, Qualifier=version)
+    except botocore.exceptions.ClientError as e:
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] >= 400, e.response
+        return
+    # The environment was ended before the invocation reached a runtime (not the handler's answer).
+    assert "FunctionError" in response and b"Runtime exited" in body, body
 
 
 def case_restored_code_cannot_order_forks():
