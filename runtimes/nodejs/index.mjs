@@ -517,16 +517,25 @@ class Runtime {
 // Main
 // ---------------------------------------------------------------------------
 // A stem cell waits here, with the runtime client loaded, until the platform writes its function's environment
-// (NUL-separated NAME=value entries) to the fd named by _NIMBUS_STEM_FD and closes it; by then /var/task and /opt
-// show the function's code and layers.
+// (NUL-separated NAME=value entries) to the fd named by _NIMBUS_STEM_FD (a socket) and closes its end; by then
+// /var/task and /opt show the function's code and layers. One byte written first tells the platform the cell is ready.
 async function awaitFunction() {
+  try {
+    fs.writeSync(Number(STEM_FD), 'w');
+  } catch {
+    // EPIPE: the function's environment is already there (the cell was taken before it got here).
+  }
   const chunks = [];
   for await (const chunk of fs.createReadStream(null, { fd: Number(STEM_FD) })) chunks.push(chunk);
-  for (const name of Object.keys(process.env)) delete process.env[name];
+  const next = new Map();
   for (const entry of Buffer.concat(chunks).toString('utf8').split('\0')) {
     const eq = entry.indexOf('=');
-    if (eq > 0) process.env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    if (eq > 0) next.set(entry.slice(0, eq), entry.slice(eq + 1));
   }
+  // Only what differs is touched: every write or delete of TZ makes Node re-detect the time zone, and with TZ unset
+  // even for a moment ICU searches /usr/share/zoneinfo for a file equal to /etc/localtime (~10 ms of a cold start).
+  for (const name of Object.keys(process.env)) if (!next.has(name)) delete process.env[name];
+  for (const [name, value] of next) if (process.env[name] !== value) process.env[name] = value;
   LOG_JSON = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
   if (process.env.LAMBDA_TASK_ROOT) process.chdir(process.env.LAMBDA_TASK_ROOT);
   setupNodePath();

@@ -894,11 +894,16 @@ def _await_function():
     """A stem cell: started ahead of need with everything above imported, it waits here for its function.
 
     The platform writes the function's environment (NUL-separated NAME=value entries) to the fd named by
-    _NIMBUS_STEM_FD and closes it; by then /var/task and /opt show the function's code and layers. What Python reads
-    from the environment only at start-up is applied by hand: PYTHONPATH's entries go after the task root.
+    _NIMBUS_STEM_FD (a socket) and closes its end; by then /var/task and /opt show the function's code and layers.
+    One byte written first tells the platform the cell is ready. What Python reads from the environment only at
+    start-up is applied by hand: PYTHONPATH's entries go after the task root.
     """
     global _log_json, _log_level
     fd = int(os.environ[STEM_FD_VARIABLE])
+    try:
+        os.write(fd, b"w")
+    except OSError:
+        pass  # EPIPE: the function's environment is already there (the cell was taken before it got here).
     chunks = []
     while True:
         chunk = os.read(fd, 65536)

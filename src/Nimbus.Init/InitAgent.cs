@@ -164,6 +164,11 @@ internal sealed class InitAgent : IDisposable
             await host.SendAsync(new Frame(FrameType.Adopted, [new(FrameHeaders.Pid, _runtime.Pid.ToString(CultureInfo.InvariantCulture))]), _stopping.Token);
         }
 
+        if (info.StemCell)
+        {
+            _ = ReportWaitingAsync(host);
+        }
+
         _exitReported = ReportExitAsync(host);
     }
 
@@ -191,6 +196,22 @@ internal sealed class InitAgent : IDisposable
 
             output.Close();
             _runtime.OutputClosed();
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The host is gone or nimbus-init is stopping.
+        }
+    }
+
+    /// <summary>A stem cell's runtime reached its wait for the function: the host may count the cell as ready.</summary>
+    private async Task ReportWaitingAsync(HostLink host)
+    {
+        try
+        {
+            if (await _runtime.StemCellWaitingAsync(_stopping.Token))
+            {
+                await host.SendAsync(new Frame(FrameType.Waiting, []), _stopping.Token);
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -95,6 +95,24 @@ public static class SnapStart
         LambdaErrors.InvalidParameter("Provisioned Concurrency is not supported for SnapStart enabled functions.");
 
     /// <summary>
+    /// Invoke whose new environment's restore phase (the fork and the after-restore hooks) outran the 10 s init limit:
+    /// AWS's SnapStartTimeoutException (408). Its runtime message is not known here; the text is the model's description.
+    /// </summary>
+    public static LambdaException RestoreTimedOut() => new(
+        "SnapStartTimeoutException",
+        408,
+        "Lambda couldn't restore the snapshot within the timeout limit.");
+
+    /// <summary>
+    /// Invoke whose new environment's after-restore hook raised: AWS's SnapStartException (400). Its runtime message is
+    /// not known here; the text is the model's description of the error.
+    /// </summary>
+    public static LambdaException AfterRestoreFailed() => new(
+        "SnapStartException",
+        400,
+        "The afterRestore() runtime hook encountered an error. For more information, check the Amazon CloudWatch logs.");
+
+    /// <summary>
     /// Invoke of a SnapStart version whose snapshot is not ready yet (Pending): AWS's SnapStartNotReadyException, with
     /// the text AWS's troubleshooting page quotes.
     /// </summary>

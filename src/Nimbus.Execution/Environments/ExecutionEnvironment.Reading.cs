@@ -23,6 +23,9 @@ internal sealed partial class ExecutionEnvironment
                         OnReady(frame);
                         _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.Ready));
                         break;
+                    case FrameType.Waiting:
+                        _waiting.TrySetResult();
+                        break;
                     case FrameType.Adopted when int.TryParse(frame.Header(FrameHeaders.Pid), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var runtimePid):
                         _sandbox.Adopted(runtimePid);
                         break;

@@ -102,49 +102,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         return await ConnectAsync(sandboxes, spec, launch, stemCell: false, logStreamName, time, logger, cancellationToken);
     }
 
-    /// <summary>
-    /// A stem cell: a sandbox with nimbus-init connected and the runtime started unspecialized
-    /// (<see cref="FrameHeaders.StemCell"/>); <see cref="SpecializeAsync"/> later gives it its function.
-    /// </summary>
-    public static async Task<ExecutionEnvironment> StartStemCellAsync(
-        ISandboxFactory sandboxes,
-        SandboxSpec spec,
-        Func<SandboxPaths, RuntimeLaunch> launch,
-        TimeProvider time,
-        ILogger logger,
-        CancellationToken cancellationToken)
-    {
-        return await ConnectAsync(sandboxes, spec, launch, stemCell: true, "", time, logger, cancellationToken);
-    }
-
     /// <summary>The sandbox, for a stem cell's specialization.</summary>
     public ISandbox Sandbox => _sandbox;
 
     /// <summary>Where the runtime sees its code, runtime directory and /tmp.</summary>
     public SandboxPaths Paths => _sandbox.Paths;
-
-    /// <summary>
-    /// Gives a stem cell's waiting runtime its function's environment (its sandbox already shows the code); from here
-    /// on it initializes like any environment (<see cref="Initialized"/>). Output it wrote while waiting is dropped.
-    /// </summary>
-    public async Task SpecializeAsync(IReadOnlyList<KeyValuePair<string, string>> variables, string logStreamName, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        LogStreamName = logStreamName;
-        lock (_lock)
-        {
-            StartedAt = now;
-            LastUsed = now;
-        }
-
-        _ = Output.Drain();
-        var headers = new List<KeyValuePair<string, string>>(variables.Count);
-        foreach (var (name, value) in variables)
-        {
-            headers.Add(new(FrameHeaders.Environment, $"{name}={value}"));
-        }
-
-        await SendAsync(new Frame(FrameType.Specialize, headers), cancellationToken);
-    }
 
     /// <summary>
     /// Starts the sandbox, accepts nimbus-init's connection and sends it the Start frame at once, then reads its Hello:

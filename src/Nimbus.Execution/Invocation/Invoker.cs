@@ -118,6 +118,14 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
             {
                 // A failed init is the first invocation's answer; the environment is discarded and the next invoke inits again.
                 lines.AddRange(initOutput);
+                if (RestoreFailure(environment, started.Outcome) is { } refusal)
+                {
+                    // What the after-restore hooks wrote is in the function's log, where AWS's error sends the user.
+                    Persist(request, environment, lines);
+                    await Pool.DiscardAsync(environment);
+                    throw refusal;
+                }
+
                 var failed = InitFailure(request, started.Outcome, lines, initDuration.Value, environment);
                 await Pool.DiscardAsync(environment);
                 return failed;

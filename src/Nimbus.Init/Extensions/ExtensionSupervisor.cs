@@ -68,13 +68,7 @@ internal sealed partial class ExtensionSupervisor : IDisposable
             int.TryParse(info.Variable("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), NumberStyles.None, CultureInfo.InvariantCulture, out var memory) ? memory : 0);
         _initStarted = _time.GetTimestamp();
         _initStartedAt = _time.GetUtcNow();
-        Telemetry.Platform("platform.initStart", _function, static (writer, f) =>
-        {
-            writer.WriteString("initializationType", f.InitializationType);
-            writer.WriteString("phase", "init");
-            writer.WriteString("functionName", f.Name);
-            writer.WriteString("functionVersion", f.Version);
-        });
+        PhaseStarted();
 
         if (info.Extensions.Count == 0)
         {
@@ -274,7 +268,7 @@ internal sealed partial class ExtensionSupervisor : IDisposable
         var duration = _time.GetElapsedTime(_invokeStarted).TotalMilliseconds;
         var init = _initDurationMs;
         _initDurationMs = null;
-        Telemetry.Platform("platform.report", (requestId, status, duration, init, _function.MemoryMb, MaxMemoryUsedMb(), _traceId), static (writer, s) =>
+        Telemetry.Platform("platform.report", (requestId, status, duration, init, _function.MemoryMb, MaxMemoryUsedMb(), _traceId, restored: Restored), static (writer, s) =>
         {
             writer.WriteString("requestId", s.requestId);
             writer.WriteString("status", s.status);
@@ -286,46 +280,13 @@ internal sealed partial class ExtensionSupervisor : IDisposable
             writer.WriteNumber("maxMemoryUsedMB", s.Item6);
             if (s.init is { } initMs)
             {
-                writer.WriteNumber("initDurationMs", Math.Round(initMs, 3));
+                // A restored environment's first report carries its restore phase instead (ReportMetrics).
+                writer.WriteNumber(s.restored ? "restoreDurationMs" : "initDurationMs", Math.Round(initMs, 3));
             }
 
             writer.WriteEndObject();
         });
         _ = Telemetry.FlushAsync();
-    }
-
-    private void InitReport(string status, string? errorType)
-    {
-        var duration = _time.GetElapsedTime(_initStarted).TotalMilliseconds;
-        _initDurationMs = duration;
-        var state = (_function.InitializationType, status, errorType, duration, _initStartedAt);
-        Telemetry.Platform("platform.initRuntimeDone", state, static (writer, s) =>
-        {
-            writer.WriteString("initializationType", s.InitializationType);
-            writer.WriteString("phase", "init");
-            writer.WriteString("status", s.status);
-            if (s.errorType is not null)
-            {
-                writer.WriteString("errorType", s.errorType);
-            }
-        });
-        Telemetry.Platform("platform.initReport", state, static (writer, s) =>
-        {
-            writer.WriteString("initializationType", s.InitializationType);
-            writer.WriteString("phase", "init");
-            writer.WriteString("status", s.status);
-            if (s.errorType is not null)
-            {
-                writer.WriteString("errorType", s.errorType);
-            }
-
-            writer.WriteStartObject("metrics");
-            writer.WriteNumber("durationMs", Math.Round(s.duration, 3));
-            writer.WriteEndObject();
-            writer.WriteStartArray("spans");
-            TelemetryJson.Span(writer, "initRuntime", s._initStartedAt, s.duration);
-            writer.WriteEndArray();
-        });
     }
 
     /// <summary>The sandbox's peak memory where the cgroup tells it (runc), else the extensions' host knows better: 0.</summary>

@@ -38,6 +38,10 @@ internal static unsafe partial class Libc
     /// <summary>sizeof(struct cmsghdr) on LP64: size_t cmsg_len, int cmsg_level, int cmsg_type.</summary>
     public const int CmsgHeaderSize = 16;
 
+    /// <summary>AF_UNIX and SOCK_STREAM, for socketpair(2).</summary>
+    public const int AfUnix = 1;
+    public const int SockStream = 1;
+
     /// <summary>MSG_NOSIGNAL: a peer that went away is EPIPE, not SIGPIPE.</summary>
     public const int MsgNoSignal = 0x4000;
 
@@ -48,6 +52,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(LibraryName, EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(int* fds, int flags);
+
+    [LibraryImport(LibraryName, EntryPoint = "socketpair", SetLastError = true)]
+    public static partial int SocketPair(int domain, int type, int protocol, int* fds);
 
     [LibraryImport(LibraryName, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);

@@ -30,8 +30,9 @@ internal static class FrameHeaders
     public const string Environment = "env";
 
     /// <summary>
-    /// Start of a stem cell's runtime ("1"): it starts unspecialized with a pipe on fd 3 (_NIMBUS_STEM_FD) and waits
-    /// there for the function's environment, which a later Specialize frame (env headers) sends.
+    /// Start of a stem cell's runtime ("1"): it starts unspecialized with a Unix socket on fd 3 (_NIMBUS_STEM_FD), writes
+    /// one byte there once it waits (nimbus-init then sends Waiting) and reads the function's environment, which a
+    /// later Specialize frame (env headers) sends.
     /// </summary>
     public const string StemCell = "stem-cell";
 

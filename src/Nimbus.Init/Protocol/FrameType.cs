@@ -22,6 +22,9 @@ internal enum FrameType : byte
     // init → host, a SnapStart environment: the runtime its template forked was adopted (header pid)
     Adopted = 9,
 
+    // init → host, a stem cell: its runtime imported everything it imports ahead and waits for its function
+    Waiting = 14,
+
     // init → host, a streamed response (Lambda-Runtime-Function-Response-Mode: streaming)
     ResponseStart = 20,
     ResponseChunk = 21,

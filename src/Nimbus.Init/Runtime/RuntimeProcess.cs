@@ -25,7 +25,7 @@ internal sealed unsafe partial class RuntimeProcess : IDisposable
     private int _pid;
     private RuntimeOutput? _output;
     private int[] _writeEnds = [];
-    private int _specializeFd = -1;
+    private StemCellChannel? _stem;
 
     /// <summary>Completes when the runtime has been reaped.</summary>
     public Task<RuntimeExit> Exited => _exited.Task;
@@ -58,18 +58,14 @@ internal sealed unsafe partial class RuntimeProcess : IDisposable
         ChangeDirectory(info);
         var output = _output ?? OpenOutput(extensions: false);
         var path = Resolve(info.Command, info.Variable("PATH") ?? DefaultPath);
-        var stem = info.StemCell ? CreatePipe() : (Read: -1, Write: -1);
+        var stem = info.StemCell ? StemCellChannel.Open() : null;
         try
         {
-            Spawn(path, info, _writeEnds[0], _writeEnds[1], null, stem.Read);
+            Spawn(path, info, _writeEnds[0], _writeEnds[1], null, stem?.RuntimeEnd ?? -1);
         }
         catch
         {
-            if (stem.Write >= 0)
-            {
-                _ = Libc.Close(stem.Write);
-            }
-
+            stem?.Dispose();
             throw;
         }
         finally
@@ -81,13 +77,10 @@ internal sealed unsafe partial class RuntimeProcess : IDisposable
             }
 
             _writeEnds = [];
-            if (stem.Read >= 0)
-            {
-                _ = Libc.Close(stem.Read);
-            }
+            stem?.ReleaseRuntimeEnd();
         }
 
-        _specializeFd = stem.Write;
+        _stem = stem;
         return output;
     }
 
@@ -159,48 +152,17 @@ internal sealed unsafe partial class RuntimeProcess : IDisposable
     }
 
     /// <summary>
-    /// Gives a stem cell's runtime its function's environment on fd 3 and closes the pipe (its end of file ends the
-    /// message). A few KiB at most (Lambda's variables are limited to 4 KB): far below a pipe's buffer, so the write
-    /// does not wait for the runtime. False when the runtime was not started as a stem cell or is already specialized.
+    /// True once a stem cell's runtime waits for its function (<see cref="StemCellChannel"/>); false when the runtime
+    /// is not a stem cell, went away first, or was specialized before it got there.
     /// </summary>
-    public bool Specialize(ReadOnlySpan<byte> environment)
-    {
-        var fd = Interlocked.Exchange(ref _specializeFd, -1);
-        if (fd < 0)
-        {
-            return false;
-        }
+    public Task<bool> StemCellWaitingAsync(CancellationToken cancellationToken) =>
+        _stem?.WaitingAsync(cancellationToken) ?? Task.FromResult(false);
 
-        try
-        {
-            fixed (byte* start = environment)
-            {
-                var offset = 0;
-                while (offset < environment.Length)
-                {
-                    var written = Libc.Write(fd, start + offset, (nuint)(environment.Length - offset));
-                    if (written < 0)
-                    {
-                        if (Marshal.GetLastPInvokeError() == Libc.EINTR)
-                        {
-                            continue;
-                        }
-
-                        // EPIPE: the runtime is gone; its Exited frame tells the host.
-                        return false;
-                    }
-
-                    offset += (int)written;
-                }
-            }
-
-            return true;
-        }
-        finally
-        {
-            _ = Libc.Close(fd);
-        }
-    }
+    /// <summary>
+    /// Gives a stem cell's runtime its function's environment on fd 3 and closes the channel (its end of file ends the
+    /// message). False when the runtime was not started as a stem cell or is already specialized.
+    /// </summary>
+    public bool Specialize(ReadOnlySpan<byte> environment) => _stem?.Specialize(environment) ?? false;
 
     /// <summary>Sends <paramref name="signal"/> to the runtime's process group (its descendants too).</summary>
     public void SignalGroup(int signal)
@@ -222,6 +184,7 @@ internal sealed unsafe partial class RuntimeProcess : IDisposable
     {
         _sigchld?.Dispose();
         _template?.Dispose();
+        _stem?.Dispose();
     }
 
     private static string Resolve(string command, string searchPath)

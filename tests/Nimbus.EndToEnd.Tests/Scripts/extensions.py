@@ -86,12 +86,12 @@ while True:
 '''.replace("#!PYTHON", "#!" + PYTHON + "\nimport socket as socket_module")
 
 FUNCTION = r'''import json, os, time
-TMP = os.environ.get("TMPDIR", "/tmp")
-REGISTERED_AT_INIT = os.path.exists(os.path.join(TMP, "ext-registered"))
+REGISTERED_AT_INIT = os.path.exists(os.path.join(os.environ.get("TMPDIR", "/tmp"), "ext-registered"))
 
 def read(name):
+    # TMPDIR now, not at init: an environment restored from a snapshot has its own (the process sandbox's).
     try:
-        with open(os.path.join(TMP, name)) as f:
+        with open(os.path.join(os.environ.get("TMPDIR", "/tmp"), name)) as f:
             return f.read()
     except FileNotFoundError:
         return ""
@@ -138,13 +138,13 @@ def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def deploy(extensions, env=None, timeout=10):
+def deploy(extensions, env=None, timeout=10, runtime="python3.11", **extra):
     files = {f"extensions/{name}": (EXTENSION, 0o755) for name in extensions}
     layer = LAM.publish_layer_version(LayerName=unique("ext"), Content={"ZipFile": make_zip(files)})
     name = unique("efn")
-    LAM.create_function(FunctionName=name, Runtime="python3.11", Role=ROLE, Handler="app.handler", Timeout=timeout,
+    LAM.create_function(FunctionName=name, Runtime=runtime, Role=ROLE, Handler="app.handler", Timeout=timeout,
                         Code={"ZipFile": make_zip({"app.py": (FUNCTION, 0o644)})}, Layers=[layer["LayerVersionArn"]],
-                        Environment={"Variables": env or {}})
+                        Environment={"Variables": env or {}}, **extra)
     LAM.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 150})
     return name
 
@@ -201,6 +201,35 @@ def case_lifecycle_and_telemetry():
     assert body["events"] == [f"EXTENSION-EVENT INVOKE {body['request_id']}"], body
     LAM.delete_function(FunctionName=name)
     wait_log(name, "EXTENSION-EVENT SHUTDOWN spindown", count=2)
+
+
+def case_restore_telemetry():
+    # An environment restored from a SnapStart snapshot has a restore phase, not an init phase: its subscribers get
+    # platform.restoreStart / restoreRuntimeDone / restoreReport, and its first report says restoreDurationMs.
+    name = deploy(["recorder"], runtime="python3.12", SnapStart={"ApplyOn": "PublishedVersions"})
+    version = LAM.publish_version(FunctionName=name)["Version"]
+    deadline = time.time() + 120
+    while LAM.get_function_configuration(FunctionName=name, Qualifier=version)["State"] != "Active" and time.time() < deadline:
+        time.sleep(0.1)
+
+    def invoke_version(payload):
+        response = LAM.invoke(FunctionName=name, Qualifier=version, Payload=json.dumps(payload).encode())
+        return response, json.loads(response["Payload"].read())
+
+    response, first = invoke_version({})
+    assert "FunctionError" not in response, first
+    response, body = invoke_version({"wait_telemetry": f'"platform.report", "record": {{"requestId": "{first["request_id"]}"'})
+    assert "FunctionError" not in response, body
+    types = [t["type"] for t in body["telemetry"]]
+    for expected in ["platform.restoreStart", "platform.restoreRuntimeDone", "platform.restoreReport", "platform.report"]:
+        assert expected in types, (expected, types)
+    assert not any(t.startswith("platform.init") for t in types), types
+    records = {t["type"]: t["record"] for t in body["telemetry"]}
+    assert records["platform.restoreStart"] == {"functionName": name, "functionVersion": version}, records["platform.restoreStart"]
+    assert records["platform.restoreRuntimeDone"] == {"status": "success"}, records["platform.restoreRuntimeDone"]
+    assert records["platform.restoreReport"]["status"] == "success" and "durationMs" in records["platform.restoreReport"]["metrics"], records
+    report = [t["record"] for t in body["telemetry"] if t["type"] == "platform.report" and t["record"]["requestId"] == first["request_id"]][0]
+    assert "restoreDurationMs" in report["metrics"] and "initDurationMs" not in report["metrics"], report
 
 
 def case_post_invoke_does_not_delay_answer():

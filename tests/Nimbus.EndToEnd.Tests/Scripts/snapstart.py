@@ -13,9 +13,10 @@ import tempfile
 import time
 import uuid
 
+import boto3
 import botocore.exceptions
 
-from invoke import LAM, ROLE, invoke, invoke_json, make_zip, tail
+from invoke import ENDPOINT, LAM, REGION, ROLE, invoke, invoke_json, make_zip, tail
 
 RUNTIME = "python3.12"
 
@@ -50,6 +51,12 @@ def first_after():
     AFTER["urandom"] = os.urandom(8).hex()
 
 register_after_restore(lambda: ORDER.append("after-2"))
+
+@register_after_restore
+def failing_or_slow_after():
+    if os.environ.get("FAIL_RESTORE"):
+        raise RuntimeError("restore failed on purpose")
+    time.sleep(float(os.environ.get("RESTORE_SLEEP", "0")))
 
 def handler(event, context):
     if event.get("pidfile"):
@@ -169,6 +176,39 @@ def case_init_shared_after_restore_distinct():
     assert first["after"]["random"] != second["after"]["random"], results
     assert first["after"]["urandom"] != second["after"]["urandom"], results
     assert first["stream"] != second["stream"], results
+
+
+def case_after_restore_hook_error_is_snapstart_exception():
+    # The hook's error is the Invoke API's own (400), not a function error; its traceback is in the function's log.
+    name = create(variables={"FAIL_RESTORE": "1"})
+    version, _ = publish_ready(name)
+    expect_error("SnapStartException",
+                 "The afterRestore() runtime hook encountered an error. For more information, check the Amazon CloudWatch logs.",
+                 LAM.invoke, FunctionName=name, Qualifier=version)
+    logs = boto3.client("logs", endpoint_url=ENDPOINT, region_name=REGION)
+
+    def messages():
+        try:
+            return [e["message"] for e in logs.filter_log_events(logGroupName=f"/aws/lambda/{name}")["events"]]
+        except logs.exceptions.ResourceNotFoundException:
+            return []
+
+    # The log is written in the background: read until it shows the hook's error (the deadline only guards a hang).
+    deadline = time.time() + 60
+    seen = messages()
+    while not any("restore failed on purpose" in m for m in seen) and time.time() < deadline:
+        time.sleep(0.1)
+        seen = messages()
+    assert any("restore failed on purpose" in m for m in seen), seen
+
+
+def case_after_restore_past_the_init_limit_is_snapstart_timeout():
+    # A restore phase (fork and after-restore hooks) longer than the 10 s init limit is not retried within the
+    # function's timeout as a slow init is: the invocation fails with SnapStartTimeoutException (408).
+    name = create(variables={"RESTORE_SLEEP": "12"}, Timeout=60)
+    version, _ = publish_ready(name)
+    expect_error("SnapStartTimeoutException", "Lambda couldn't restore the snapshot within the timeout limit.",
+                 LAM.invoke, FunctionName=name, Qualifier=version)
 
 
 def case_restored_runtime_killed_on_timeout():

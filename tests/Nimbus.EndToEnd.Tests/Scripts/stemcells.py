@@ -71,6 +71,9 @@ exports.handler = async () => ({
   cwd: process.cwd(),
   task: fs.readdirSync('/var/task').sort(),
   tmp_mb: null,
+  env_names: Object.keys(process.env),
+  tz: process.env.TZ,
+  zone: Intl.DateTimeFormat().resolvedOptions().timeZone,
 });
 '''
 
@@ -102,13 +105,11 @@ def waiting_cells(interpreter):
     return cells
 
 
-def await_cell(interpreter="python3.11", deadline_seconds=60):
-    deadline = time.monotonic() + deadline_seconds
-    while time.monotonic() < deadline:
-        if waiting_cells(interpreter):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"no stem cell of {interpreter} is waiting after {deadline_seconds} s")
+def await_cell(runtime="python3.11", hang_guard_seconds=120):
+    """Waits until the server counts a cell of `runtime` in its pool: one whose runtime waits for a function (a cell
+    whose interpreter still starts is not handed out, so a cold start right after this takes it)."""
+    if not reading_once_it_is(lambda: (stem_cells_gauge(runtime) or 0) >= 1, True, hang_guard_seconds):
+        raise AssertionError(f"no stem cell of {runtime} is waiting in the pool")
 
 
 def deploy_probe(**extra):
@@ -178,10 +179,18 @@ def case_empty_pool_falls_back():
 
 
 def case_node_stem_cell():
-    await_cell("node")
+    await_cell("nodejs20.x")
     name = deploy({"index.js": NODE_PROBE}, runtime="nodejs20.x", handler="index.handler", Environment={"Variables": {"MARK": "n"}})
     view = invoke_json(name)
     assert view["stem_cell"] and view["mark"] == "n" and view["cwd"] == "/var/task" and view["task"] == ["index.js"], view
+    # The cell's own variables are replaced by the function's (only what differs is written: TZ stays as it was).
+    assert "_NIMBUS_STEM_FD" not in view["env_names"] and "AWS_LAMBDA_FUNCTION_NAME" in view["env_names"], view
+    assert view["tz"] == ":UTC" and view["zone"] == "UTC", view
+    # A function's own TZ (Lambda lets functions set it) is honoured by a cell too.
+    await_cell("nodejs20.x")
+    zoned = deploy({"index.js": NODE_PROBE}, runtime="nodejs20.x", handler="index.handler", Environment={"Variables": {"TZ": "America/New_York"}})
+    view = invoke_json(zoned)
+    assert view["stem_cell"] and view["tz"] == "America/New_York" and view["zone"] == "America/New_York", view
 
 
 def case_first_invoke_takes_a_cell():

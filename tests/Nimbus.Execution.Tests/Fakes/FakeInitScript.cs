@@ -13,6 +13,9 @@ internal sealed class FakeInitScript
     /// <summary>When set, nimbus-init "exits" with this status before it connects to the host.</summary>
     public int? ExitBeforeConnecting { get; init; }
 
+    /// <summary>A stem cell's runtime reaches its wait for a function (nimbus-init sends <c>Waiting</c>) at once.</summary>
+    public bool StemCellWaits { get; init; } = true;
+
     public Func<FakeSandbox, CancellationToken, Task> OnStart { get; init; } = static (sandbox, ct) => sandbox.SendReadyAsync(ct);
 
     public Func<FakeSandbox, Frame, CancellationToken, Task> OnInvoke { get; init; } = Echo;

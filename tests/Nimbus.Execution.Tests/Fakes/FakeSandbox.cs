@@ -182,6 +182,12 @@ internal sealed class FakeSandbox : ISandbox
             }
 
             _start.TrySetResult(start);
+            if (start.Header(FrameHeaders.StemCell) == "1" && _script.StemCellWaits)
+            {
+                // A stem cell's runtime got to its wait for a function.
+                await SendAsync(new Frame(FrameType.Waiting, []), killed);
+            }
+
             await _script.OnStart(this, killed);
             while (await FrameCodec.ReadAsync(stream, killed) is { } frame)
             {

@@ -5,6 +5,7 @@ using Nimbus.Execution.Environments;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Execution.StemCells;
 using Nimbus.Execution.Tests.Fakes;
+using Nimbus.Init.Protocol;
 using Nimbus.TestKit.Fakes;
 
 namespace Nimbus.Execution.Tests.StemCells;
@@ -184,6 +185,75 @@ public sealed class StemCellPoolTests
 
             Assert.Equal(s_python, pool.Next([]));
             await cell.DisposeAsync();
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AddAsync_RuntimeStillStarting_CountsTheCellOnlyOnceItWaits()
+    {
+        var work = Directory.CreateTempSubdirectory("nsc-");
+        try
+        {
+            // nimbus-init connected and the runtime started, but the interpreter is still importing: not a cell yet.
+            var waits = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var sandboxes = new FakeSandboxFactory(new FakeInitScript
+            {
+                StemCellWaits = false,
+                OnStart = async (sandbox, ct) =>
+                {
+                    await waits.Task.WaitAsync(ct);
+                    await sandbox.SendAsync(new Frame(FrameType.Waiting), ct);
+                },
+            });
+            await using var pool = Pool(o => o.Runtimes.Add("python3.12"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
+            var adding = pool.AddAsync(s_python, TestContext.Current.CancellationToken);
+            while (sandboxes.Sandboxes.Count == 0)
+            {
+                await Task.Delay(10, TestContext.Current.CancellationToken);
+            }
+
+            await sandboxes.Sandboxes[0].Started.WaitAsync(TestContext.Current.CancellationToken);
+
+            Assert.False(adding.IsCompleted);
+            Assert.Equal(0, pool.WaitingByRuntime().GetValueOrDefault("python3.12"));
+            Assert.Null(pool.TryTake(s_python));
+
+            waits.SetResult();
+            await adding;
+
+            Assert.Equal(1, pool.WaitingByRuntime()["python3.12"]);
+            await using var cell = pool.TryTake(s_python);
+            Assert.NotNull(cell);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AddAsync_RuntimeExitsBeforeItWaits_FailsAndLeavesNoCell()
+    {
+        var work = Directory.CreateTempSubdirectory("nsc-");
+        try
+        {
+            var sandboxes = new FakeSandboxFactory(new FakeInitScript
+            {
+                StemCellWaits = false,
+                OnStart = static (sandbox, ct) => sandbox.SendExitedAsync(ct, status: 1),
+            });
+            await using var pool = Pool(o => o.Runtimes.Add("python3.12"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
+
+            var failure = await Assert.ThrowsAsync<SandboxStartException>(() => pool.AddAsync(s_python, TestContext.Current.CancellationToken));
+
+            Assert.Contains("ended before it waited for a function", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("exit status 1", failure.Message, StringComparison.Ordinal);
+            Assert.Equal(0, pool.WaitingByRuntime().GetValueOrDefault("python3.12"));
+            Assert.True(sandboxes.Sandboxes[0].Disposed);
         }
         finally
         {

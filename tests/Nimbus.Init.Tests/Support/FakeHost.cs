@@ -96,9 +96,14 @@ internal sealed class FakeHost : IAsyncDisposable
     }
 
     /// <summary>Sends Start for <paramref name="command"/> with <paramref name="environment"/> (PATH is added from this process).</summary>
-    public Task StartRuntimeAsync(string command, IEnumerable<string> arguments, IEnumerable<string>? environment = null, string? cwd = null)
+    public Task StartRuntimeAsync(string command, IEnumerable<string> arguments, IEnumerable<string>? environment = null, string? cwd = null, bool stemCell = false)
     {
         var headers = new List<KeyValuePair<string, string>> { new(FrameHeaders.Command, command) };
+        if (stemCell)
+        {
+            headers.Add(new(FrameHeaders.StemCell, "1"));
+        }
+
         headers.AddRange(arguments.Select(a => new KeyValuePair<string, string>("arg", a)));
         headers.Add(new(FrameHeaders.WorkingDirectory, cwd ?? Directory));
         headers.Add(new(FrameHeaders.Environment, "PATH=" + Environment.GetEnvironmentVariable("PATH")));
@@ -128,12 +133,17 @@ internal sealed class FakeHost : IAsyncDisposable
         return frame;
     }
 
-    /// <summary>Reads frames, collecting Log frames, until one that is not a Log; asserts its type.</summary>
-    public async Task<Frame> ExpectAsync(FrameType type)
+    /// <summary>Reads frames, collecting Log frames (and dropping <paramref name="skipping"/>), until another; asserts its type.</summary>
+    public async Task<Frame> ExpectAsync(FrameType type, FrameType? skipping = null)
     {
         while (true)
         {
             var frame = await ReadAsync();
+            if (frame.Type == skipping)
+            {
+                continue;
+            }
+
             if (frame.Type != FrameType.Log)
             {
                 Assert.Equal(type, frame.Type);
