@@ -58,7 +58,8 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ExecutionOptions>>().Value,
             sp.GetRequiredService<CredentialDirectory>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<DotnetRuntimePack>()));
+            sp.GetRequiredService<DotnetRuntimePack>(),
+            new PythonBytecode(sp.GetRequiredService<ILogger<PythonBytecode>>())));
         services.TryAddSingleton(sp => new ConcurrencyGate(
             sp.GetRequiredService<ConcurrencyService>().Reservations,
             sp.GetRequiredService<FunctionServiceOptions>().ConcurrentExecutions,

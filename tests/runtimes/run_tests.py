@@ -19,7 +19,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import FIXTURES, RUNTIMES, FakeRuntimeApi, RuntimeProcess  # noqa: E402
 
-PY_BOOTSTRAP = os.path.join(RUNTIMES, "python", "bootstrap.py")
+# What the platform starts: launch.py runs bootstrap.py (from its cached bytecode when the host wrote it).
+PY_LAUNCH = os.path.join(RUNTIMES, "python", "launch.py")
 NODE_INDEX = os.path.join(RUNTIMES, "nodejs", "index.mjs")
 NODE_BOOTSTRAP = os.path.join(RUNTIMES, "nodejs", "bootstrap")
 PY_FIX = os.path.join(FIXTURES, "python")
@@ -112,7 +113,7 @@ class Session(object):
 
 def py_session(interp, handler, env=None):
     env = dict(env or {}, PYTHONDONTWRITEBYTECODE="1")  # keep fixtures free of __pycache__
-    return Session([interp, "-u", PY_BOOTSTRAP], PY_FIX, handler, env)
+    return Session([interp, "-u", PY_LAUNCH], PY_FIX, handler, env)
 
 
 def node_session(node, handler, env=None, via_bootstrap=False):

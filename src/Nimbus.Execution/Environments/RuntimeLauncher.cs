@@ -15,10 +15,16 @@ namespace Nimbus.Execution.Environments;
 /// (shared/specs/aws-docs/configuration-envvars.md): reserved ones set by the platform, unreserved defaults the
 /// function may override, then the function's own variables.
 /// </summary>
-internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options, CredentialDirectory? credentials = null, TimeProvider? time = null, DotnetRuntimePack? dotnetPacks = null)
+internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, ExecutionOptions options, CredentialDirectory? credentials = null, TimeProvider? time = null, DotnetRuntimePack? dotnetPacks = null, PythonBytecode? pythonBytecode = null)
 {
     /// <summary>Names the Python SDK's host directory to runtimes/python/bootstrap.py (its SDK_VARIABLE).</summary>
     public const string PythonSdkVariable = "_NIMBUS_PYTHON_SDK";
+
+    /// <summary>
+    /// What a Python runtime's interpreter runs: launch.py, which runs bootstrap.py from its cached bytecode when the
+    /// host wrote it (<see cref="PythonBytecode"/>), as <c>python bootstrap.py</c> would.
+    /// </summary>
+    public static string PythonEntryPoint(string runtimeDirectory) => Path.Combine(runtimeDirectory, "python", "launch.py");
 
     // Without the server's directory (unit tests), credentials are still issued, to a directory no API reads.
     private readonly CredentialDirectory _credentials = credentials ?? new CredentialDirectory();
@@ -62,6 +68,11 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
         if (await runtimes.AcquireAsync(function.Runtime ?? "provided.al2023", cancellationToken) is not { } host)
         {
             return false;
+        }
+
+        if (host is { Family: "python", Interpreter: { } python } && options.RuntimeDirectory is { } runtimeDirectory)
+        {
+            pythonBytecode?.Ensure(host.Id, python, runtimeDirectory);
         }
 
         // A .NET runtime the host acquires on first use (dotnet8 from NuGet's runtime pack) has no interpreter of its own.
@@ -146,8 +157,13 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
         var host = runtimes.Find(runtimeId) is { Family: "python" or "nodejs", Interpreter: { } interpreter } found
             ? (found, interpreter)
             : throw new SandboxStartException($"the runtime {runtimeId} cannot start as a stem cell");
+        if (host.found.Family == "python" && options.RuntimeDirectory is { } runtimeDirectory)
+        {
+            pythonBytecode?.Ensure(runtimeId, host.interpreter, runtimeDirectory);
+        }
+
         List<string> arguments = host.found.Family == "python"
-            ? ["-u", Path.Combine(paths.RuntimeDirectory, "python", "bootstrap.py")]
+            ? ["-u", PythonEntryPoint(paths.RuntimeDirectory)]
             : [Path.Combine(paths.RuntimeDirectory, "nodejs", "index.mjs")];
         List<KeyValuePair<string, string>> variables =
         [
@@ -180,7 +196,7 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
             case "python":
                 command = host.Interpreter!; // Python runtimes always have an interpreter.
                 arguments.Add("-u");
-                arguments.Add(Path.Combine(runtimeDir, "python", "bootstrap.py"));
+                arguments.Add(PythonEntryPoint(runtimeDir));
                 pathPrefix = Path.GetDirectoryName(command) + ":";
                 break;
             case "nodejs":

@@ -30,7 +30,7 @@ internal static partial class RuncLog
     [LoggerMessage(EventId = 3408, Level = LogLevel.Debug, Message = "runc sandboxes: {Path} is in use (another Nimbus's container?); left alone")]
     public static partial void CgroupInUse(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 3407, Level = LogLevel.Debug, Message = "Environment {EnvironmentId}: container started in {Milliseconds} ms (create {CreateMilliseconds} ms, then network and start {RestMilliseconds} ms)")]
+    [LoggerMessage(EventId = 3407, Level = LogLevel.Debug, Message = "Environment {EnvironmentId}: container started in {Milliseconds} ms (runc {CreateMilliseconds} ms, then its network {RestMilliseconds} ms)")]
     public static partial void Started(ILogger logger, string environmentId, long milliseconds, long createMilliseconds, long restMilliseconds);
 
     [LoggerMessage(EventId = 3409, Level = LogLevel.Information, Message = "runc sandboxes: removed {Cgroups} cgroups or SnapStart container roots and {Processes} stranded runc init processes of Nimbus containers no server owns any more (servers killed without a stop)")]

@@ -7,7 +7,7 @@ namespace Nimbus.Execution.Sandboxes;
 
 /// <summary>
 /// One environment's runc container. nimbus-init is the container's init (PID 1 of its pid namespace); its
-/// standard output and error are the pipes <c>runc create</c> was started with, forwarded to the log. Because the
+/// standard output and error are the pipes <c>runc run</c> (or <c>runc create</c>) was started with, forwarded to the log. Because the
 /// container's init holds the only other ends of those pipes, and the kernel kills everything in a pid namespace
 /// when its init ends, the pipes' end of file is the moment the container is gone: that completes
 /// <see cref="Exited"/> without polling and without the init being our child (it is not: runc detaches it).
@@ -173,7 +173,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
         return Task.CompletedTask;
     }
 
-    /// <summary>Records the container's init once <c>runc create</c> wrote its pid.</summary>
+    /// <summary>Records the container's init once runc wrote its pid.</summary>
     public void Created(int pid)
     {
         _pid = pid;

@@ -119,13 +119,17 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         var pidFile = Path.Combine(bundle, "init.pid");
 
         // The container's init inherits this process's stdio: its output is forwarded to the log and the pipes'
-        // end tells when the container is gone (RuncSandbox). create, then the network into the created
-        // container's namespace, then start: the init never runs without its network. (`runc run --detach`, one
-        // runc process fewer, measured no faster here.)
-        var create = Process.Start(RuncCommand.CreateStartInfo(_runc, ["--root", _stateRoot, "create", "--bundle", bundle, "--pid-file", pidFile, containerId]))
+        // end tells when the container is gone (RuncSandbox). One `runc run --detach` rather than create then start:
+        // one runc process (a Go runtime's start) fewer, and tini and nimbus-init start while slirp4netns configures
+        // the network below. The runtime still never runs without its network: nimbus-init starts it only when the host
+        // sends Start, and the host accepts nimbus-init's connection only once this returns (ExecutionEnvironment).
+        // A sandbox in joined namespaces keeps create, then start: its host-made processes are set up in between
+        // (docs/cold-starts.md, SnapStart under runc).
+        var detached = spec.JoinedNamespaces is null;
+        var run = Process.Start(RuncCommand.CreateStartInfo(_runc, ["--root", _stateRoot, .. (detached ? (string[])["run", "--detach"] : ["create"]), "--bundle", bundle, "--pid-file", pidFile, containerId]))
             ?? throw new SandboxStartException($"could not start {_runc}");
-        create.StandardInput.Close();
-        var sandbox = new RuncSandbox(this, spec, bundle, create, _logger);
+        run.StandardInput.Close();
+        var sandbox = new RuncSandbox(this, spec, bundle, run, _logger);
         if (holder is not null)
         {
             // Killed with the sandbox from here on, whatever happens next.
@@ -136,19 +140,19 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         {
             try
             {
-                await create.WaitForExitAsync(cancellationToken);
+                await run.WaitForExitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
-                RuncCommand.KillTree(create);
+                RuncCommand.KillTree(run);
                 throw;
             }
 
-            if (create.ExitCode != 0)
+            if (run.ExitCode != 0)
             {
-                // Nothing holds the pipes after a failed create: its messages are all there shortly.
+                // A failed run leaves nothing holding the pipes (or a dead init): its messages are all there shortly.
                 await Task.WhenAny(sandbox.Exited, Task.Delay(TimeSpan.FromSeconds(2), cancellationToken));
-                throw new SandboxStartException($"runc create failed with status {create.ExitCode}: {sandbox.StartOutput}");
+                throw new SandboxStartException($"runc {(detached ? "run" : "create")} failed with status {run.ExitCode}: {sandbox.StartOutput}");
             }
 
             var created = clock.ElapsedMilliseconds;
@@ -165,10 +169,13 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
             }
 
             sandbox.Started(network);
-            var start = await RuncCommand.RunAsync(_runc, ["--root", _stateRoot, "start", containerId], _logger, cancellationToken);
-            if (!start.Succeeded)
+            if (!detached)
             {
-                throw new SandboxStartException($"runc start failed with status {start.ExitCode}: {start.StandardError.Trim()}");
+                var start = await RuncCommand.RunAsync(_runc, ["--root", _stateRoot, "start", containerId], _logger, cancellationToken);
+                if (!start.Succeeded)
+                {
+                    throw new SandboxStartException($"runc start failed with status {start.ExitCode}: {start.StandardError.Trim()}");
+                }
             }
 
             RuncLog.Started(_logger, spec.EnvironmentId, clock.ElapsedMilliseconds, created, clock.ElapsedMilliseconds - created);

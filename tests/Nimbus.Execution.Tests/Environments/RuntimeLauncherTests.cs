@@ -18,7 +18,7 @@ public sealed class RuntimeLauncherTests
         var launch = Launch(TestFunctions.Function(runtime: "python3.12"));
 
         Assert.Equal("/fake/bin/python3.12", launch.Command);
-        Assert.Equal(["-u", "/var/runtime/python/bootstrap.py"], launch.Arguments);
+        Assert.Equal(["-u", "/var/runtime/python/launch.py"], launch.Arguments);
         Assert.Equal("/var/task", launch.WorkingDirectory);
     }
 

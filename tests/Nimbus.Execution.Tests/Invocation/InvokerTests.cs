@@ -216,7 +216,7 @@ public sealed partial class InvokerTests
         var start = await sandbox.Started;
         Assert.Equal(FrameType.Start, start.Type);
         Assert.Equal("/fake/bin/python3.12", start.Header(FrameHeaders.Command));
-        Assert.Equal(["-u", "/fake/lambda-runtimes/python/bootstrap.py"], Values(start, "arg"));
+        Assert.Equal(["-u", "/fake/lambda-runtimes/python/launch.py"], Values(start, "arg"));
         Assert.Equal(sandbox.Spec.CodeDirectory, start.Header(FrameHeaders.WorkingDirectory));
         Assert.Contains("AWS_LAMBDA_FUNCTION_NAME=my-function", Values(start, "env"));
         Assert.Contains("AWS_LAMBDA_INITIALIZATION_TYPE=on-demand", Values(start, "env"));

@@ -235,8 +235,43 @@ public sealed class RuncSandboxTests
 
         Assert.DoesNotContain("nimbus-" + spec.EnvironmentId, await ListContainersAsync(host, ct), StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(host.Work, "env", spec.EnvironmentId)));
+        Assert.DoesNotContain(Path.Combine(host.Work, "env", spec.EnvironmentId), await File.ReadAllTextAsync("/proc/self/mountinfo", ct), StringComparison.Ordinal);
         Assert.DoesNotContain(factory.Cgroups.Directories(spec.EnvironmentId), Directory.Exists);
         Assert.Equal(0, CountNetworkHelpers(host));
+    }
+
+    [Fact]
+    public async Task Start_TwoSandboxesWithOutboundNetwork_EachHasANetworkNamespaceOfItsOwn()
+    {
+        // With outbound network slirp4netns attaches to each container's network namespace: that namespace is the
+        // container's own (never the host's, never another environment's) and its loopback is up.
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = RuncTestHost.Create();
+        var factory = host.CreateRuncFactory();
+        var (first, firstConnection, _) = await RuncTestHost.StartAsync(factory, host.Spec(outboundNetwork: true), ct);
+        await using (first)
+        using (firstConnection)
+        {
+            var (second, secondConnection, _) = await RuncTestHost.StartAsync(factory, host.Spec(outboundNetwork: true), ct);
+            await using (second)
+            using (secondConnection)
+            {
+                const string Script = """
+                    echo "netns=$(readlink /proc/self/ns/net)"
+                    ip -o link show lo | grep -o 'state [A-Z]*\|LOOPBACK,UP'
+                    """;
+                var one = await RuncTestHost.RunScriptAsync(firstConnection, Script, ct);
+                var two = await RuncTestHost.RunScriptAsync(secondConnection, Script, ct);
+                var hostNamespace = "netns=" + new FileInfo("/proc/self/ns/net").LinkTarget;
+                AssertOutput(one, "LOOPBACK,UP");
+                AssertOutput(two, "LOOPBACK,UP");
+                var namespaceOne = one.Split('\n').Single(line => line.StartsWith("netns=", StringComparison.Ordinal));
+                var namespaceTwo = two.Split('\n').Single(line => line.StartsWith("netns=", StringComparison.Ordinal));
+                Assert.NotEqual(namespaceOne, namespaceTwo);
+                Assert.NotEqual(hostNamespace, namespaceOne);
+                Assert.NotEqual(hostNamespace, namespaceTwo);
+            }
+        }
     }
 
     [Fact]

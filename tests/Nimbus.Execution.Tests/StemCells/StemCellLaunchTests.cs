@@ -18,7 +18,7 @@ public sealed class StemCellLaunchTests
         var launch = _launcher.CreateStemCell("python3.12", s_paths);
 
         Assert.Equal("/fake/bin/python3.12", launch.Command);
-        Assert.Equal(["-u", "/var/runtime/python/bootstrap.py"], launch.Arguments);
+        Assert.Equal(["-u", "/var/runtime/python/launch.py"], launch.Arguments);
         Assert.Equal("/", launch.WorkingDirectory);
         Assert.Equal(["PATH", "LANG", "TZ", "LD_LIBRARY_PATH"], launch.Variables.Select(v => v.Key));
     }
