@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Text.Json;
 using Nimbus.Init.Telemetry;
 
 namespace Nimbus.Init.Extensions;
@@ -51,21 +52,13 @@ internal sealed partial class ExtensionSupervisor
         {
             writer.WriteString("initializationType", s.InitializationType);
             writer.WriteString("phase", "init");
-            writer.WriteString("status", s.status);
-            if (s.errorType is not null)
-            {
-                writer.WriteString("errorType", s.errorType);
-            }
+            WriteStatus(writer, s.status, s.errorType);
         });
         Telemetry.Platform("platform.initReport", state, static (writer, s) =>
         {
             writer.WriteString("initializationType", s.InitializationType);
             writer.WriteString("phase", "init");
-            writer.WriteString("status", s.status);
-            if (s.errorType is not null)
-            {
-                writer.WriteString("errorType", s.errorType);
-            }
+            WriteStatus(writer, s.status, s.errorType);
 
             writer.WriteStartObject("metrics");
             writer.WriteNumber("durationMs", Math.Round(s.duration, 3));
@@ -85,23 +78,25 @@ internal sealed partial class ExtensionSupervisor
         var state = (status, errorType, duration);
         Telemetry.Platform("platform.restoreRuntimeDone", state, static (writer, s) =>
         {
-            writer.WriteString("status", s.status);
-            if (s.errorType is not null)
-            {
-                writer.WriteString("errorType", s.errorType);
-            }
+            WriteStatus(writer, s.status, s.errorType);
         });
         Telemetry.Platform("platform.restoreReport", state, static (writer, s) =>
         {
-            writer.WriteString("status", s.status);
-            if (s.errorType is not null)
-            {
-                writer.WriteString("errorType", s.errorType);
-            }
+            WriteStatus(writer, s.status, s.errorType);
 
             writer.WriteStartObject("metrics");
             writer.WriteNumber("durationMs", Math.Round(s.duration, 3));
             writer.WriteEndObject();
         });
+    }
+
+    /// <summary>A phase's outcome as its events carry it: status, and errorType when it failed.</summary>
+    private static void WriteStatus(Utf8JsonWriter writer, string status, string? errorType)
+    {
+        writer.WriteString("status", status);
+        if (errorType is not null)
+        {
+            writer.WriteString("errorType", errorType);
+        }
     }
 }
