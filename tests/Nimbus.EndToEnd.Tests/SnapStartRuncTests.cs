@@ -16,6 +16,7 @@ public sealed class SnapStartRuncTests(RuncServerFixture fixture) : IClassFixtur
     [Theory]
     [InlineData("runc_restored_runtime_confined")]
     [InlineData("runc_restored_runtime_ends_on_timeout")]
+    [InlineData("runc_restores_go_on_after_environments_end")]
     [InlineData("runc_restored_with_an_external_extension")]
     [InlineData("after_restore_hook_error_is_snapstart_exception")]
     [InlineData("after_restore_past_the_init_limit_is_snapstart_timeout")]

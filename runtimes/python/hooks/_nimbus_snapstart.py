@@ -83,7 +83,18 @@ def serve(socket_path, announce_ready):
     selector.register(wake_r, selectors.EVENT_READ, "reap")
     requests = {}  # connection -> bytes read so far
     peers = {}  # connection -> the asking process's pid namespace (runc)
-    forked_for = set()  # pid namespaces (inode numbers) a runtime was forked into (runc): once each
+    # Pid namespaces (inode numbers) a runtime was forked into (runc), once each, with the fd of each held open while
+    # its connection lasts: a namespace's inode number is free for the kernel to reuse once the namespace is gone,
+    # and the next restored container would then be refused as one already served.
+    forked_for = {}
+    held = {}  # connection -> the namespace it was served for
+
+    def forget(connection):
+        namespace = held.pop(connection, None)
+        if namespace is not None:
+            os.close(forked_for.pop(namespace))
+        _forget(connection, running, selector)
+
     descriptors = {}  # connection -> fds received so far
     running = {}  # connection -> child pid
     owners = {}  # child pid -> connection
@@ -103,7 +114,7 @@ def serve(socket_path, announce_ready):
                 descriptors[connection] = []
                 selector.register(connection, selectors.EVENT_READ, "request")
             elif key.data == "reap":
-                _reap(wake_r, owners, running, selector)
+                _reap(wake_r, owners, running, forget)
             else:
                 connection = key.fileobj
                 try:
@@ -115,14 +126,14 @@ def serve(socket_path, announce_ready):
                     if not data:
                         # nimbus-init is gone (its environment ended): so does the child, with its own children.
                         _kill(running[connection])
-                        _forget(connection, running, selector)
+                        forget(connection)
                     continue
                 descriptors[connection].extend(fds)
                 if not data:
                     requests.pop(connection, None)
                     peers.pop(connection, None)
                     _close_all(descriptors.pop(connection, []))
-                    _forget(connection, running, selector)
+                    forget(connection)
                     continue
                 buffer = requests[connection] + data
                 requests[connection] = buffer
@@ -138,10 +149,11 @@ def serve(socket_path, announce_ready):
                         (lockdown and (namespace in forked_for or os.fstat(namespaces[-1]).st_ino != namespace)):
                     # Under runc the pid namespace sent must be the asker's own, not yet given a runtime.
                     _close_all(received)
-                    _forget(connection, running, selector)
+                    forget(connection)
                     continue
                 if lockdown:
-                    forked_for.add(namespace)
+                    forked_for[namespace] = os.dup(namespaces[-1])  # held while its connection lasts (above)
+                    held[connection] = namespace
                 if not lockdown:
                     # The process sandbox: nimbus-init's namespaces are the host's, nothing to enter.
                     _close_all(namespaces)
@@ -157,6 +169,7 @@ def serve(socket_path, announce_ready):
                         other.close()
                     for other in descriptors.values():
                         _close_all(other)
+                    _close_all(list(forked_for.values()))  # other environments' pid namespaces: none of its business
                     os.close(wake_r)
                     os.close(wake_w)
                     if lockdown:
@@ -171,7 +184,7 @@ def serve(socket_path, announce_ready):
                 if lockdown:
                     pid, inner = _entered_runtime(pid, report_r, report_w)
                     if pid is None:
-                        _forget(connection, running, selector)
+                        forget(connection)
                         continue
                 running[connection] = pid
                 owners[pid] = connection
@@ -252,7 +265,7 @@ def _forget(connection, running, selector):
     connection.close()
 
 
-def _reap(wake_r, owners, running, selector):
+def _reap(wake_r, owners, running, forget):
     try:
         while os.read(wake_r, 512):
             pass
@@ -276,7 +289,7 @@ def _reap(wake_r, owners, running, selector):
             connection.sendall(answer.encode("ascii"))
         except OSError:
             pass
-        _forget(connection, running, selector)
+        forget(connection)
 
 
 def _become_entered_child(request, connection, output, namespaces, report_w, lockdown):
