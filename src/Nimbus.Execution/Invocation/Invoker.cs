@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,9 @@ namespace Nimbus.Execution.Invocation;
 /// </summary>
 public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 {
+    /// <summary>The fallback socket directory made for each work directory whose own path is too long (SocketDirectory).</summary>
+    private static readonly ConcurrentDictionary<string, string> s_shortSocketDirectories = new(StringComparer.Ordinal);
+
     private readonly ISandboxFactory _sandboxes;
     private readonly RuntimeLauncher _launcher;
     private readonly ICodeStore _code;
@@ -209,11 +213,13 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 
     internal static string SocketDirectory(string workDirectory)
     {
-        // Unix socket paths are limited to 108 bytes; a deep data directory falls back to a short one.
+        // Unix socket paths are limited to 108 bytes; a deep data directory falls back to a short one: a new directory
+        // made for this process (mkdtemp: 0700, never one that already existed, which another local user could have
+        // made and would then control), the same for every caller with this work directory.
         var directory = Path.Combine(workDirectory, "s");
         if (directory.Length > 60)
         {
-            directory = Path.Combine(Path.GetTempPath(), $"nimbus-{Environment.ProcessId}");
+            return s_shortSocketDirectories.GetOrAdd(workDirectory, static _ => Directory.CreateTempSubdirectory($"nimbus-{Environment.ProcessId}-").FullName);
         }
 
         // Only the server may connect to a starting environment's socket (sandboxes get the socket file itself).
