@@ -16,9 +16,11 @@ internal static class MemoryBenchmark
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
         Report.Heading($"memory: platform memory per idle warm environment, {Environments} {FunctionCode.Python} no-op functions invoked once each");
-        Report.Line("per environment = (sum of VmRSS of the server's nimbus-init children + growth of the server's VmRSS) / 20; the runtime processes are not counted");
+        Report.Line("per environment = (sum of VmRSS of the environments' nimbus-init, and under runc their tini and slirp4netns, + growth of the server's VmRSS) / 20; the runtime processes are not counted");
         Report.Line("MB here is 2^20 bytes; RSS counts shared pages (libc, the executable's text) in every process that maps them");
-        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
+        // No stem cells: waiting cells are idle environments too, but of no function; the count must be the functions'.
+        await using var nimbus = await NimbusProcess.StartAsync(
+            session.Location, cancellationToken, settings: new Dictionary<string, string> { ["NIMBUS_STEM_CELLS"] = "false" });
         using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);
         var atStart = nimbus.ResidentBytes();
@@ -29,7 +31,7 @@ internal static class MemoryBenchmark
         await lambda.InvokeAsync("memory-warmup", BenchSession.Payload, tail: false, cancellationToken);
         await Task.Delay(s_settle, cancellationToken);
         var before = nimbus.ResidentBytes();
-        var existing = ProcFs.ChildrenMatching(nimbus.Pid, "nimbus-init").ToHashSet();
+        var existing = ProcFs.EnvironmentsOf(nimbus.Pid, nimbus.DataDir);
 
         for (var i = 0; i < Environments; i++)
         {
@@ -47,36 +49,44 @@ internal static class MemoryBenchmark
 
         await Task.Delay(s_settle, cancellationToken);
         var after = nimbus.ResidentBytes();
-        var inits = ProcFs.ChildrenMatching(nimbus.Pid, "nimbus-init").Where(pid => !existing.Contains(pid)).ToList();
+        var found = ProcFs.EnvironmentsOf(nimbus.Pid, nimbus.DataDir).Except(existing);
+        var inits = found.Inits;
+        var others = found.ContainerInits.Concat(found.Networks).ToList();
         var initRss = inits.Select(pid => ProcFs.ResidentBytes(pid) ?? 0).ToList();
         var initPss = inits.Select(pid => ProcFs.ProportionalBytes(pid) ?? 0).ToList();
+        var otherRss = others.Select(pid => ProcFs.ResidentBytes(pid) ?? 0).ToList();
+        var otherPss = others.Select(pid => ProcFs.ProportionalBytes(pid) ?? 0).ToList();
         var runtimeRss = inits.SelectMany(ProcFs.Descendants).Select(pid => ProcFs.ResidentBytes(pid) ?? 0).ToList();
-        if (inits.Count != Environments)
+        // Without every environment's processes the figure would be too small: no verdict can pass then.
+        var complete = inits.Count == Environments;
+        if (!complete)
         {
-            Report.Line($"warning: {inits.Count} new nimbus-init processes, expected {Environments}");
+            Report.Line($"error: {inits.Count} new nimbus-init processes found, expected {Environments}: the figure below is not a measurement");
         }
 
         var growth = after - before;
-        var perEnvironment = (initRss.Sum() + growth) / (double)Environments;
+        var perEnvironment = (initRss.Sum() + otherRss.Sum() + growth) / (double)Environments;
         Report.Line($"server VmRSS: {Report.Mb(atStart)} at start, {Report.Mb(before)} after the uncounted first function, {Report.Mb(after)} after {Environments} environments (growth {Report.Mb(growth)}, {Report.Mb(growth / (double)Environments)} per environment)");
         Report.Line($"nimbus-init VmRSS: {inits.Count} processes, sum {Report.Mb(initRss.Sum())}, each {Report.Mb(initRss.DefaultIfEmpty().Min())}–{Report.Mb(initRss.DefaultIfEmpty().Max())}" +
             $" (Pss: sum {Report.Mb(initPss.Sum())}, average {Report.Mb(initPss.DefaultIfEmpty().Average())})");
+        Report.Line($"runc only: {found.ContainerInits.Count} container inits (tini) and {found.Networks.Count} slirp4netns, VmRSS sum {Report.Mb(otherRss.Sum())}" +
+            $" ({Report.Mb(otherRss.Sum() / (double)Environments)} per environment; Pss sum {Report.Mb(otherPss.Sum())})");
         Report.Line($"for scale, not counted: the runtime processes (python3.11 + runtime client) hold {Report.Mb(runtimeRss.Sum())} VmRSS in all, " +
             $"{Report.Mb(runtimeRss.DefaultIfEmpty().Average())} each");
-        Report.Line($"for comparison, not the target's definition: with Pss instead of VmRSS for nimbus-init, {Report.Mb((initPss.Sum() + growth) / (double)Environments)} per environment");
+        Report.Line($"for comparison, not the target's definition: with Pss instead of VmRSS, {Report.Mb((initPss.Sum() + otherPss.Sum() + growth) / (double)Environments)} per environment");
         session.Report.Add(new Verdict(
             "memory per idle warm environment (outside the runtime)",
             Report.Mb(perEnvironment),
             "no measured reference (absolute target)",
             $"{Report.Percent(perEnvironment / TargetBytes)} of target",
             $"≤ {Report.Mb(TargetBytes)}",
-            perEnvironment <= TargetBytes));
+            complete && perEnvironment <= TargetBytes));
         session.Report.Add(new Verdict(
             "memory per idle warm environment (outside the runtime), issue \"Speed\"",
             Report.Mb(perEnvironment),
             "no measured reference (absolute target)",
             $"{Report.Percent(perEnvironment / SpeedTargetBytes)} of target",
             $"≤ {Report.Mb(SpeedTargetBytes)}",
-            perEnvironment <= SpeedTargetBytes));
+            complete && perEnvironment <= SpeedTargetBytes));
     }
 }

@@ -60,6 +60,67 @@ internal static class ProcFs
         return result;
     }
 
+    /// <summary>
+    /// The processes of the server's environments outside the runtime, by environment: with the process sandbox its
+    /// nimbus-init children; under runc (whose containers are not the server's children: <c>runc run --detach</c>
+    /// leaves them to pid 1) each container's init (tini, from runc's state under the data directory), the
+    /// nimbus-init below it, and the server's slirp4netns children (one per environment, counted apart).
+    /// </summary>
+    public static EnvironmentProcesses EnvironmentsOf(int server, string dataDirectory)
+    {
+        var inits = ChildrenMatching(server, "nimbus-init");
+        var containerInits = new List<int>();
+        foreach (var state in RuncStates(dataDirectory))
+        {
+            if (ContainerInitPid(state) is not { } pid)
+            {
+                continue;
+            }
+
+            // By name, not command line: tini's command line names nimbus-init too.
+            if (ReadLines($"/proc/{pid}/comm") is ["nimbus-init", ..])
+            {
+                inits.Add(pid);
+                continue;
+            }
+
+            containerInits.Add(pid);
+            inits.AddRange(ChildrenMatching(pid, "nimbus-init"));
+        }
+
+        return new EnvironmentProcesses(inits, containerInits, ChildrenMatching(server, "slirp4netns"));
+    }
+
+    private static IEnumerable<string> RuncStates(string dataDirectory)
+    {
+        // runc --root is <work directory>/runc; the work directory is below the data directory.
+        var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4, IgnoreInaccessible = true };
+        foreach (var root in Directory.EnumerateDirectories(dataDirectory, "runc", options))
+        {
+            foreach (var container in Directory.EnumerateDirectories(root))
+            {
+                var state = Path.Combine(container, "state.json");
+                if (File.Exists(state))
+                {
+                    yield return state;
+                }
+            }
+        }
+    }
+
+    private static int? ContainerInitPid(string statePath)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(statePath));
+            return document.RootElement.TryGetProperty("init_process_pid", out var pid) && pid.TryGetInt32(out var value) ? value : null;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            return null; // A container starting or going away.
+        }
+    }
+
     /// <summary>Every process below <paramref name="pid"/> (children, their children, ...).</summary>
     public static List<int> Descendants(int pid)
     {
@@ -192,4 +253,15 @@ internal static class ProcFs
             return null;
         }
     }
+}
+
+/// <summary>An environment's processes outside its runtime: nimbus-init, the container's init (runc), slirp4netns (runc).</summary>
+internal sealed record EnvironmentProcesses(List<int> Inits, List<int> ContainerInits, List<int> Networks)
+{
+    public IEnumerable<int> All => Inits.Concat(ContainerInits).Concat(Networks);
+
+    public EnvironmentProcesses Except(EnvironmentProcesses earlier) => new(
+        Inits.Where(pid => !earlier.Inits.Contains(pid)).ToList(),
+        ContainerInits.Where(pid => !earlier.ContainerInits.Contains(pid)).ToList(),
+        Networks.Where(pid => !earlier.Networks.Contains(pid)).ToList());
 }

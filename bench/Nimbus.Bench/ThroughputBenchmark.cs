@@ -37,7 +37,7 @@ internal static class ThroughputBenchmark
         var sample = await LoadRunner.ConcurrentAsync(
             new PostTarget(name, nimbusHttp, BenchSession.InvokePath(name), BenchSession.Payload), Clients, s_nimbusWarmUp, s_duration, cancellationToken);
         Print(FunctionCode.Python, sample);
-        Report.Line($"environments of the function after the run: {ProcFs.ChildrenMatching(nimbus.Pid, "nimbus-init").Count}");
+        Report.Line($"environments of the function after the run: {ProcFs.EnvironmentsOf(nimbus.Pid, nimbus.DataDir).Inits.Count}");
 
         var share = sample.RequestsPerSecond / reference.RequestsPerSecond;
         session.Report.Add(new Verdict(
