@@ -49,13 +49,10 @@ internal sealed partial class RuncCgroups
     public static long CpuQuotaMicroseconds(int memoryMb) =>
         Math.Max(1000, (long)Math.Round(memoryMb / 1769.0 * CpuPeriodMicroseconds, MidpointRounding.AwayFromZero));
 
-    public long? PeakMemoryBytes(string environmentId)
-    {
-        var file = IsUnified
-            ? Path.Combine(Root, Parent, environmentId, "memory.peak")
-            : Path.Combine(Root, "memory", Parent, environmentId, "memory.max_usage_in_bytes");
-        return ReadNumber(file);
-    }
+    /// <summary>The container's memory peak file, held open by its sandbox (read on every invocation's REPORT).</summary>
+    public CgroupNumberFile? OpenPeakMemory(string environmentId) => CgroupNumberFile.Open(IsUnified
+        ? Path.Combine(Root, Parent, environmentId, "memory.peak")
+        : Path.Combine(Root, "memory", Parent, environmentId, "memory.max_usage_in_bytes"));
 
     /// <summary>
     /// True once the kernel's OOM killer killed a process of the container. memory.failcnt is not used: it also

@@ -33,6 +33,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
     private DateTime _pidStartTime;
     private RuncNetwork? _network;
     private RuncNamespaceHolder? _holder;
+    private CgroupNumberFile? _peakMemory;
     private volatile bool _started;
     private volatile bool _killed;
     private int _disposed;
@@ -124,7 +125,31 @@ internal sealed class RuncSandbox : IStemCellSandbox
         Kill();
     }
 
-    public long? PeakMemoryBytes() => _factory.Cgroups.PeakMemoryBytes(Spec.EnvironmentId);
+    public long? PeakMemoryBytes()
+    {
+        var file = Volatile.Read(ref _peakMemory);
+        if (file is null)
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return null;
+            }
+
+            // Opened at the first REPORT (the cgroup exists once runc made the container); a racing opener's copy goes.
+            if (_factory.Cgroups.OpenPeakMemory(Spec.EnvironmentId) is not { } opened)
+            {
+                return null;
+            }
+
+            file = Interlocked.CompareExchange(ref _peakMemory, opened, null) ?? opened;
+            if (file != opened)
+            {
+                opened.Dispose();
+            }
+        }
+
+        return file.Read();
+    }
 
     public bool OutOfMemory() => _factory.Cgroups.OutOfMemory(Spec.EnvironmentId);
 
@@ -233,6 +258,8 @@ internal sealed class RuncSandbox : IStemCellSandbox
         }
 
         Kill();
+        // Held open cgroup files do not keep runc delete from removing the cgroup, but the handle goes with the sandbox.
+        Interlocked.Exchange(ref _peakMemory, null)?.Dispose();
         try
         {
             await _create.WaitForExitAsync(CancellationToken.None);

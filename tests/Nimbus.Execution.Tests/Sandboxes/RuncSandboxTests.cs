@@ -162,6 +162,28 @@ public sealed class RuncSandboxTests
     }
 
     [Fact]
+    public async Task PeakMemoryBytes_ReadAgain_FollowsTheContainersGrowth()
+    {
+        // The peak file is held open and read from its start on each call (CgroupNumberFile): each read must be current.
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = RuncTestHost.Create();
+        var factory = host.CreateRuncFactory();
+        var (sandbox, connection, _) = await RuncTestHost.StartAsync(factory, host.Spec(memoryMb: 256), ct);
+        await using (sandbox)
+        using (connection)
+        {
+            var before = sandbox.PeakMemoryBytes();
+            Assert.NotNull(before);
+            Assert.True(before < 48L << 20, $"peak before {before}");
+            var output = await RuncTestHost.RunScriptAsync(connection, "python3 -c \"b = b'x' * (64 << 20); print('64 MB ok')\"", ct);
+            AssertOutput(output, "64 MB ok");
+            Assert.InRange(sandbox.PeakMemoryBytes() ?? 0, 64L << 20, 256L << 20);
+        }
+
+        Assert.Null(sandbox.PeakMemoryBytes());
+    }
+
+    [Fact]
     public async Task Start_Script_SeccompDeniesNamespacesAndMounts()
     {
         var ct = TestContext.Current.CancellationToken;
