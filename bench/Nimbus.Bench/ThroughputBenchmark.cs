@@ -19,7 +19,7 @@ internal static class ThroughputBenchmark
 
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
-        Report.Heading($"throughput: {Clients} concurrent clients for {s_duration.TotalSeconds:0} s (after warm-up), Python no-op ({FunctionCode.Python})");
+        Report.Heading($"throughput: {Clients} concurrent clients for {s_duration.TotalSeconds:0} s (after warm-up), Python no-op ({FunctionCode.Python}) at {WarmBenchmark.MemorySize} MB");
         Report.Line($"warm-up: {s_echoWarmUp.TotalSeconds:0} s on the echo server; {s_nimbusWarmUp.TotalSeconds:0} s on Nimbus (starts an environment per concurrent client, lets the fresh server's tiered JIT settle)");
         Report.Line("each client sends its next request when the previous one is answered; a request counts when it completes in the window");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
@@ -33,7 +33,8 @@ internal static class ThroughputBenchmark
         Print("echo", reference);
 
         const string name = "throughput-python";
-        await lambda.CreateNoOpAsync(name, FunctionCode.Python, cancellationToken);
+        // One vCPU per environment, as the warm figure (WarmBenchmark.MemorySize): the platform's path, not a 128 MB quota.
+        await lambda.CreateNoOpAsync(name, FunctionCode.Python, cancellationToken, WarmBenchmark.MemorySize);
         var sample = await LoadRunner.ConcurrentAsync(
             new PostTarget(name, nimbusHttp, BenchSession.InvokePath(name), BenchSession.Payload), Clients, s_nimbusWarmUp, s_duration, cancellationToken);
         Print(FunctionCode.Python, sample);
