@@ -7,9 +7,10 @@ namespace Nimbus.Bench;
 internal static class LoadRunner
 {
     /// <summary><paramref name="warmUp"/> unmeasured requests, then <paramref name="count"/> timed one after another.</summary>
-    public static async Task<LatencySample> SequentialAsync(PostTarget target, int warmUp, int count, CancellationToken cancellationToken)
+    public static async Task<LatencySample> SequentialAsync(PostTarget target, int warmUp, int count, CancellationToken cancellationToken, TimeSpan warmUpTime = default)
     {
-        for (var i = 0; i < warmUp; i++)
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < warmUp || Stopwatch.GetElapsedTime(started) < warmUpTime; i++)
         {
             await target.SendAsync(cancellationToken);
         }
