@@ -87,13 +87,14 @@ internal sealed class RuncSandbox : IStemCellSandbox
 
     /// <summary>
     /// The template forked this container's runtime (<paramref name="pid"/> as the container sees it): it is still in
-    /// the template's cgroup, and moves into this container's before its first invocation.
+    /// the template's cgroup, and moves into this container's before its first invocation. False when it is not
+    /// found or fails the lockdown check: the container is killed, and the environment must not serve.
     /// </summary>
-    public void Adopted(int pid)
+    public bool Adopted(int pid)
     {
         if (_holder is null || Spec.Restore?.Template is not RuncSandbox template)
         {
-            return;
+            return true;
         }
 
         try
@@ -107,7 +108,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
                 else
                 {
                     _factory.Cgroups.MoveInto(Spec.EnvironmentId, hostPid);
-                    return;
+                    return true;
                 }
             }
             else
@@ -120,8 +121,9 @@ internal sealed class RuncSandbox : IStemCellSandbox
             RuncLog.AdoptionFailed(_logger, Spec.EnvironmentId, pid, e.Message);
         }
 
-        // A runtime outside its container's limits must not serve: the environment ends (the invoke reports it).
+        // A runtime outside its container's limits must not serve: the environment ends, and its start fails.
         Kill();
+        return false;
     }
 
     public long? PeakMemoryBytes() => _factory.Cgroups.PeakMemoryBytes(Spec.EnvironmentId);
