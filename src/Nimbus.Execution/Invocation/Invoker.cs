@@ -68,6 +68,12 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         _gate = gate;
         _socketDirectory = SocketDirectory(_options.WorkDirectory!); // Resolved by AddNimbusExecution.
         Pool.Discarded = PersistLeftovers;
+
+        // What SnapStart templates of killed servers left in the socket directory (not a live server's: SnapshotFiles).
+        if (SnapshotFiles.SweepStale(_socketDirectory) is > 0 and var swept)
+        {
+            SnapshotLog.Swept(_logger, swept, _socketDirectory);
+        }
     }
 
     internal EnvironmentPool Pool { get; } = new();
