@@ -50,11 +50,14 @@ internal static class SnapshotFiles
 
             try
             {
-                // A template's directory is the sandbox user's and may hold anything its code made there: a recursive
-                // delete removes links, it never follows them.
+                // A template's directory is the sandbox user's, and a template of a killed server may still run: what
+                // its code made there is not walked (a directory swapped for a link meanwhile would lead a recursive
+                // delete out of it). Only the names a template has go, then the directory if that emptied it.
                 if (Directory.Exists(path) && new FileInfo(path).LinkTarget is null)
                 {
-                    Directory.Delete(path, recursive: true);
+                    File.Delete(Path.Combine(path, Sandboxes.RuncSnapshot.SocketName));
+                    File.Delete(Path.Combine(path, "seccomp.json"));
+                    Directory.Delete(path);
                 }
                 else
                 {

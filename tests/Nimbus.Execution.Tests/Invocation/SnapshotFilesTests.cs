@@ -27,6 +27,22 @@ public sealed class SnapshotFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task SweepStale_AGoneTemplatesDirectoryWithMoreInIt_IsNotWalked()
+    {
+        // What the template's code made in its directory (the sandbox user's) is never walked by root.
+        var name = Path.Combine(_directory, $"snap-{await GoneOwnerAsync()}-3");
+        MakeTemplateFiles(name);
+        Directory.CreateDirectory(Path.Combine(name, "made-by-the-function"));
+        Touch(Path.Combine(name, "made-by-the-function", "file"));
+
+        var removed = SnapshotFiles.SweepStale(_directory);
+
+        Assert.Equal(2, removed);
+        Assert.True(File.Exists(Path.Combine(name, "made-by-the-function", "file")));
+        Assert.False(File.Exists(Path.Combine(name, "template.sock")));
+    }
+
+    [Fact]
     public void SweepStale_FilesOfALiveServer_Stay()
     {
         // This process is a live server as far as the sweep can tell, whatever started it.
