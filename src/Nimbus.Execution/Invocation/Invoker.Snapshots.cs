@@ -143,7 +143,7 @@ public sealed partial class Invoker : ISnapshotBuilder
         // Under runc the template listens in a directory of its own, bound into its container; each restored
         // container gets only the socket (Sandboxes/RuncSnapshot.cs).
         var runc = IsRunc;
-        // Named with this server's identity: a later server's start sweeps them only once this one is gone (SnapshotFiles).
+        // Named with this server's identity, unique among its templates (SnapshotFiles).
         var name = SnapshotFiles.NewName();
         var directory = runc ? Path.Combine(_socketDirectory, name) : null;
         var socket = directory is null ? Path.Combine(_socketDirectory, name + ".sock") : Path.Combine(directory, RuncSnapshot.SocketName);
@@ -314,8 +314,5 @@ public sealed partial class Invoker : ISnapshotBuilder
 
         [LoggerMessage(EventId = 3221, Level = LogLevel.Warning, Message = "SnapStart snapshot of {FunctionName}:{Version} failed: {Reason}")]
         public static partial void TemplateFailed(ILogger logger, string functionName, string version, string reason);
-
-        [LoggerMessage(EventId = 3223, Level = LogLevel.Information, Message = "Removed {Count} SnapStart template files that stopped servers left in {Directory}")]
-        public static partial void Swept(ILogger logger, int count, string directory);
     }
 }

@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Nimbus.Execution.Invocation;
 
 /// <summary>
 /// The names of what a SnapStart template leaves in the socket directory (its socket under the process sandbox; under
 /// runc its directory <c>snap-…/</c>, the host's link of its socket <c>snap-….sock</c> and its seccomp rules
-/// <c>snap-….seccomp.json</c>), and the start-up sweep of those a killed server left. Two servers may share a socket
-/// directory (the work directory is a setting), and a name alone cannot tell whose a file is: so each name carries its
-/// server's identity (pid, the kernel's start time of that process, this boot's id), and the sweep removes only files
-/// whose server is provably gone: no process with that pid and start time in this boot. Names of another form (older
-/// servers') are left alone.
+/// <c>snap-….seccomp.json</c>), and their removal at a server's start when a killed server left them. The work
+/// directory's own socket directory is one server's (its data directory's lock): a start empties it
+/// (<see cref="RemoveContents"/>). A fallback socket directory in the temporary directory is made per server, beside
+/// other servers' (Invoker.SocketDirectory): its name carries its server's identity (pid, the kernel's start time of
+/// that process, this boot's id, as template names do), and a start removes only those whose server is provably gone:
+/// no process with that pid and start time in this boot. Names of another form (older servers') are left alone.
 /// </summary>
-internal static class SnapshotFiles
+internal static partial class SnapshotFiles
 {
+    private const int AtFdCwd = -100;
+    private const int AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1;
+    private const uint StatxMode = 0x2;
+    private const uint StatxUid = 0x8;
+
     private const string Prefix = "snap-";
 
     private static readonly Lazy<string> s_owner = new(() => OwnerOf(Environment.ProcessId) ?? throw new InvalidOperationException("this process's start time cannot be read from /proc/self/stat"));
@@ -35,44 +43,100 @@ internal static class SnapshotFiles
     }
 
     /// <summary>
-    /// Removes the templates' files in <paramref name="directory"/> whose server is gone; returns how many names it
-    /// removed. Files of live servers (this one included) and names it cannot read an owner from stay.
+    /// Removes one of a template's names (its directory, socket or seccomp rules) without walking what the template
+    /// made: its directory is the sandbox user's, and a template of a killed server may still run and swap a directory
+    /// in it for a link, which a recursive delete would follow out of it. Only the names a template has go, then the
+    /// directory if that emptied it. False when something stays.
     /// </summary>
-    public static int SweepStale(string directory)
+    public static bool Remove(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path) && new FileInfo(path).LinkTarget is null)
+            {
+                File.Delete(Path.Combine(path, Sandboxes.RuncSnapshot.SocketName));
+                File.Delete(Path.Combine(path, "seccomp.json"));
+                Directory.Delete(path);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // More in it than a template's names, another server's sweep of the same leftovers, or a mount still on it.
+            return false;
+        }
+    }
+
+    /// <summary>The prefix of this server's own fallback socket directory in the temporary directory (Invoker.SocketDirectory).</summary>
+    public static string FallbackDirectoryPrefix => $"nimbus-{s_owner.Value}-";
+
+    /// <summary>
+    /// Removes the fallback socket directories (<c>nimbus-OWNER-*</c> in <paramref name="temporary"/>) of servers that
+    /// are gone, with the sockets and templates' files in them; returns how many. Only directories this user made
+    /// (a name alone may be another local user's, who could then lead the delete elsewhere).
+    /// </summary>
+    public static int SweepStaleFallbackDirectories(string temporary)
     {
         var removed = 0;
-        foreach (var path in Directory.EnumerateFileSystemEntries(directory, Prefix + "*"))
+        foreach (var directory in Directory.EnumerateDirectories(temporary, "nimbus-*"))
         {
-            if (Owner(Path.GetFileName(path)) is not { } owner || !IsGone(owner))
+            var name = Path.GetFileName(directory);
+            if (Owner("snap-" + name["nimbus-".Length..]) is not { } owner || !IsGone(owner) || !IsOwnPrivateDirectory(directory))
             {
                 continue;
             }
 
             try
             {
-                // A template's directory is the sandbox user's, and a template of a killed server may still run: what
-                // its code made there is not walked (a directory swapped for a link meanwhile would lead a recursive
-                // delete out of it). Only the names a template has go, then the directory if that emptied it.
-                if (Directory.Exists(path) && new FileInfo(path).LinkTarget is null)
-                {
-                    File.Delete(Path.Combine(path, Sandboxes.RuncSnapshot.SocketName));
-                    File.Delete(Path.Combine(path, "seccomp.json"));
-                    Directory.Delete(path);
-                }
-                else
-                {
-                    File.Delete(path);
-                }
-
+                RemoveContents(directory);
+                Directory.Delete(directory);
                 removed++;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Another server's sweep of the same leftovers, or a mount still on it: the next start tries again.
+                // Something stays in it: left as it is.
             }
         }
 
         return removed;
+    }
+
+    /// <summary>
+    /// Empties a socket directory no live server uses (a previous run's, or a gone server's fallback directory): its
+    /// environments' sockets, and its templates' files without walking their directories (<see cref="Remove"/>).
+    /// </summary>
+    public static void RemoveContents(string directory)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory))
+        {
+            if (Path.GetFileName(entry).StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                _ = Remove(entry);
+            }
+            else if (!Directory.Exists(entry) || new FileInfo(entry).LinkTarget is not null)
+            {
+                File.Delete(entry);
+            }
+        }
+    }
+
+    /// <summary>A directory itself (not a link), this process's user's, 0700: as mkdtemp made it.</summary>
+    private static unsafe bool IsOwnPrivateDirectory(string path)
+    {
+        // struct statx: stx_uid at 20, stx_mode (16 bits) at 28; 256 bytes in all.
+        var buffer = stackalloc byte[256];
+        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType | StatxMode | StatxUid, buffer) != 0)
+        {
+            return false;
+        }
+
+        var mode = *(ushort*)(buffer + 28);
+        return (mode & 0xF000) == 0x4000 && (mode & 0x1FF) == 0x1C0 && *(uint*)(buffer + 20) == GetEuid();
     }
 
     /// <summary>The owner part of a template's file name (<c>snap-PID.START.BOOT-N[.ext]</c>), or null for another form.</summary>
@@ -133,4 +197,10 @@ internal static class SnapshotFiles
             return "0";
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEuid();
 }
