@@ -122,6 +122,14 @@ public static class ExecutionServiceCollectionExtensions
                     HostMounts.DetachBelow(path);
                 }
 
+                if (name == "s")
+                {
+                    // Sockets, and SnapStart templates' files: their directories are the sandbox user's, and a template
+                    // of the killed server may still run (its container is killed after this), so they are not walked.
+                    SnapshotFiles.RemoveContents(path);
+                    continue;
+                }
+
                 Directory.Delete(path, recursive: true);
             }
         }

@@ -5,7 +5,9 @@ namespace Nimbus.EndToEnd.Tests;
 /// SnapStart's isolation under runc (Scripts/snapstart_isolation.py, docs/cold-starts.md#snapstart): a template
 /// cannot choose what host path restored containers get, function code in a restored environment cannot order more
 /// runtimes from the template, what after-restore hooks start is in the restored container's cgroup, connections
-/// init opened are dead after a restore, and the container's PID 1 reaps orphans and survives SIGINT.
+/// init opened are dead after a restore, the container's PID 1 reaps orphans and survives SIGINT, a runtime that is not
+/// locked down fails its environment's start (spare or not), and a template's child stuck entering a restored
+/// container fails that restore instead of hanging it.
 /// </summary>
 public sealed class SnapStartRuncIsolationTests(RuncServerFixture fixture) : IClassFixture<RuncServerFixture>
 {
@@ -17,6 +19,7 @@ public sealed class SnapStartRuncIsolationTests(RuncServerFixture fixture) : ICl
     [InlineData("orphans_reaped")]
     [InlineData("template_with_threads_fails")]
     [InlineData("runtime_not_locked_down_is_refused")]
+    [InlineData("stuck_entering_child_fails_the_restore")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

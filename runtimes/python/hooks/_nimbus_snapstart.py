@@ -21,15 +21,21 @@ import gc
 import json
 import os
 import random
+import select
 import selectors
 import signal
 import socket
 import struct
 import sys
+import time
 
 import snapshot_restore_py
 from _nimbus_isolation import check_single_threaded, kill_inherited_sockets, peer_pid_namespace  # noqa: F401
 
+# How long the template waits for a child that enters a restored container to report its runtime locked down. It
+# takes milliseconds; one that never reports (init's code changed what it runs) would otherwise hold the template,
+# and every restore of the version behind it, for ever. The restore phase's own limit (AWS's 10 s init limit).
+ENTER_LIMIT_SECONDS = 10.0
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 _OUTPUT_FDS = 2
@@ -184,6 +190,11 @@ def serve(socket_path, announce_ready):
                 if lockdown:
                     pid, inner = _entered_runtime(pid, report_r, report_w)
                     if pid is None:
+                        try:
+                            # Why, for nimbus-init's error (anything but "pid N" fails its start).
+                            connection.sendall(inner.encode("ascii", "replace") + b"\n")
+                        except OSError:
+                            pass
                         forget(connection)
                         continue
                 running[connection] = pid
@@ -218,10 +229,21 @@ def _runc_lockdown(socket_path):
 
 def _entered_runtime(child, report_r, report_w):
     """The template's side of a fork under runc: the child entered the namespaces, forked the runtime, wrote its pid
-    (as the template sees it) and exited. Returns (pid here, pid inside its container), or (None, None)."""
+    (as the template sees it) once the runtime locked itself down, and exited. Returns (pid here, pid inside its
+    container), or (None, why not). A child that has not reported within ENTER_LIMIT_SECONDS is killed; the runtime
+    it forked, if any, dies with its container (the host ends it when this restore fails)."""
     os.close(report_w)
     data = b""
+    deadline = time.monotonic() + ENTER_LIMIT_SECONDS
+    poller = select.poll()
+    poller.register(report_r, select.POLLIN)
     while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not poller.poll(left * 1000):
+            os.close(report_r)
+            os.kill(child, signal.SIGKILL)  # the child alone: its process group is the template's
+            os.waitpid(child, 0)
+            return None, "error: the runtime did not enter the environment within %g s" % ENTER_LIMIT_SECONDS
         chunk = os.read(report_r, 64)
         if not chunk:
             break
@@ -229,7 +251,7 @@ def _entered_runtime(child, report_r, report_w):
     os.close(report_r)
     os.waitpid(child, 0)  # reaped here, before the loop's SIGCHLD handling could
     if not data.strip():
-        return None, None
+        return None, "error: the runtime could not enter the environment or lock itself down"
     pid = int(data)
     try:
         with open("/proc/%d/status" % pid) as f:
@@ -239,7 +261,7 @@ def _entered_runtime(child, report_r, report_w):
     except OSError:
         pass
     _kill(pid)
-    return None, None
+    return None, "error: the runtime ended before it was reported"
 
 
 def _close_all(fds):

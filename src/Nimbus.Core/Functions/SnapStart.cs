@@ -113,6 +113,17 @@ public static class SnapStart
         "The afterRestore() runtime hook encountered an error. For more information, check the Amazon CloudWatch logs.");
 
     /// <summary>
+    /// Invoke whose new environment's restore failed before its after-restore hooks could run: the runtime could not be
+    /// had from the snapshot (its fork, its entering the environment or its lockdown failed or never finished). AWS
+    /// answers a restore that fails with SnapStartException (400); its message for a failure other than a hook's is
+    /// not known here, so the text says what happened and where to look.
+    /// </summary>
+    public static LambdaException RestoreFailed() => new(
+        "SnapStartException",
+        400,
+        "Lambda couldn't restore the snapshot. For more information, check the Nimbus server log.");
+
+    /// <summary>
     /// Invoke of a SnapStart version whose snapshot is not ready yet (Pending): AWS's SnapStartNotReadyException, with
     /// the text AWS's troubleshooting page quotes.
     /// </summary>

@@ -26,8 +26,10 @@ internal sealed partial class ExecutionEnvironment
                     case FrameType.Waiting:
                         _waiting.TrySetResult();
                         break;
-                    case FrameType.Adopted when int.TryParse(frame.Header(FrameHeaders.Pid), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var runtimePid):
-                        _sandbox.Adopted(runtimePid);
+                    case FrameType.Adopted:
+                        // The process sandbox's restore (runc's is taken before this loop runs: AwaitPreforkAsync);
+                        // a refused runtime's sandbox is ended, which ends this loop.
+                        _ = Adopt(frame);
                         break;
                     case FrameType.InvokeDone:
                         OnInvokeDone();

@@ -150,19 +150,18 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
                 await environment.SendStartAsync(runtime, stemCell, cancellationToken);
             }
 
-            var hello = await environment._reader.ReadAsync(cancellationToken);
-            if (hello?.Type != FrameType.Hello)
-            {
-                throw new SandboxStartException("nimbus-init did not greet the host");
-            }
-
             if (spec.Restore is not null)
             {
-                await environment.AwaitPreforkAsync(cancellationToken);
+                // nimbus-init greets only once the template forked its runtime into the container.
+                await environment.AwaitPreforkAsync(time, cancellationToken);
                 if (runtime is not null)
                 {
                     await environment.SendStartAsync(runtime, stemCell, cancellationToken);
                 }
+            }
+            else if ((await environment._reader.ReadAsync(cancellationToken))?.Type != FrameType.Hello)
+            {
+                throw new SandboxStartException("nimbus-init did not greet the host");
             }
 
             if (runtime is not null)

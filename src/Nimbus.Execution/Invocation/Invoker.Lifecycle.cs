@@ -118,7 +118,7 @@ public sealed partial class Invoker
 
         environment ??= template is null
             ? await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, null, null, cancellationToken)
-            : await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, launch => RestoreLaunch(launch, template), spec => RestoreSpec(spec, template, function), cancellationToken);
+            : await StartRestoredEnvironmentAsync(scope, function, network, template, id, stream, codeDirectory, optDirectory, imageRoot, cancellationToken);
         environment.Owner = (scope, function);
         environment.Restored = template is not null;
         Pool.Track(group, environment);
@@ -183,6 +183,36 @@ public sealed partial class Invoker
         {
             await cell.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A new environment of a SnapStart version without its spare. When its runtime cannot be had from the template
+    /// (the fork, the entering or the lockdown failed, or the template gave up on it) the invoke is refused as AWS
+    /// refuses a failed restore, SnapStartException, rather than with an internal error.
+    /// </summary>
+    private async Task<ExecutionEnvironment> StartRestoredEnvironmentAsync(
+        Scope scope,
+        FunctionVersion function,
+        bool network,
+        SnapshotTemplate template,
+        string id,
+        string stream,
+        string codeDirectory,
+        string? optDirectory,
+        string? imageRoot,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StartNewEnvironmentAsync(
+                scope, function, network, SnapStart.InitializationType, id, stream, codeDirectory, optDirectory, imageRoot,
+                launch => RestoreLaunch(launch, template), spec => RestoreSpec(spec, template, function), cancellationToken);
+        }
+        catch (SandboxStartException e)
+        {
+            Log.RestoreFailed(_logger, function.Name, function.Version, e.Message);
+            throw SnapStart.RestoreFailed();
         }
     }
 
@@ -257,5 +287,8 @@ public sealed partial class Invoker
 
         [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "A stem cell could not become an environment of {FunctionName}; starting one the usual way")]
         public static partial void StemCellFailed(ILogger logger, Exception exception, string functionName);
+
+        [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "A new environment of {FunctionName}:{Version} could not be restored from its snapshot: {Reason}")]
+        public static partial void RestoreFailed(ILogger logger, string functionName, string version, string reason);
     }
 }

@@ -143,8 +143,10 @@ public sealed partial class Invoker : ISnapshotBuilder
         // Under runc the template listens in a directory of its own, bound into its container; each restored
         // container gets only the socket (Sandboxes/RuncSnapshot.cs).
         var runc = IsRunc;
-        var directory = runc ? Path.Combine(_socketDirectory, "snap-" + id[..16]) : null;
-        var socket = directory is null ? Path.Combine(_socketDirectory, "snap-" + id[..16] + ".sock") : Path.Combine(directory, RuncSnapshot.SocketName);
+        // Named with this server's identity, unique among its templates (SnapshotFiles).
+        var name = SnapshotFiles.NewName();
+        var directory = runc ? Path.Combine(_socketDirectory, name) : null;
+        var socket = directory is null ? Path.Combine(_socketDirectory, name + ".sock") : Path.Combine(directory, RuncSnapshot.SocketName);
         var listenAt = runc ? RuncSnapshot.TemplateSocketPath : socket;
         var restoreAt = runc ? RuncSnapshot.SocketPath : socket;
         var stream = string.Create(CultureInfo.InvariantCulture, $"{_time.GetUtcNow():yyyy'/'MM'/'dd}/[{version.Version}]{id}");

@@ -219,7 +219,13 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         var directory = Path.Combine(workDirectory, "s");
         if (directory.Length > 60)
         {
-            return s_shortSocketDirectories.GetOrAdd(workDirectory, static _ => Directory.CreateTempSubdirectory($"nimbus-{Environment.ProcessId}-").FullName);
+            // Named with this server's identity: a later server removes it (sockets, templates' files) once this one
+            // is gone, and never another live server's (SnapshotFiles).
+            return s_shortSocketDirectories.GetOrAdd(workDirectory, static work =>
+            {
+                _ = SnapshotFiles.SweepStaleFallbackDirectories(Path.GetTempPath());
+                return Directory.CreateTempSubdirectory(SnapshotFiles.FallbackDirectoryPrefix).FullName;
+            });
         }
 
         // Only the server may connect to a starting environment's socket (sandboxes get the socket file itself).

@@ -31,7 +31,11 @@ internal abstract class HostProcessSandbox : ISandbox
 
     public long? PeakMemoryBytes() => _memory.PeakMemoryBytes();
 
-    public void Adopted(int pid) => _memory.Adopt(pid);
+    public bool Adopted(int pid)
+    {
+        _memory.Adopt(pid);
+        return true;
+    }
 
     /// <summary>No memory cgroup, so no OOM of the sandbox's own (the host's OOM killer may still act).</summary>
     public bool OutOfMemory() => false;

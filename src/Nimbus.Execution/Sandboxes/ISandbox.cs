@@ -31,9 +31,8 @@ public interface ISandbox : IAsyncDisposable
     /// <summary>
     /// nimbus-init adopted a runtime that is not its descendant (a SnapStart environment's, forked by its template;
     /// <paramref name="pid"/> as the host sees it under the process sandboxes). Backends that measure memory by process
-    /// tree count it too; a cgroup already holds it.
+    /// tree count it too; a cgroup already holds it. False when the backend refuses it (it failed the backend's
+    /// checks): the backend has ended the sandbox, and the environment must not be handed out.
     /// </summary>
-    void Adopted(int pid)
-    {
-    }
+    bool Adopted(int pid) => true;
 }

@@ -82,15 +82,18 @@ internal sealed class RuncNamespaceHolder
             print(holder, f.read().split()[0], flush=True)
         """;
 
-    private readonly DateTime _reaperStartTime;
-    private readonly DateTime _holderStartTime;
+    // Taken as soon as the script reported the two: neither ends on its own (the holder waits for the reaper, which
+    // only reaps), so the pids are still theirs; signals go through these, never by a pid that may be reused.
+    private readonly ProcessHandle _holder;
+    private readonly ProcessHandle _reaper;
 
-    private RuncNamespaceHolder(int holderPid, int reaperPid)
+    private RuncNamespaceHolder(ProcessHandle holder, ProcessHandle reaper)
     {
-        HolderPid = holderPid;
-        ReaperPid = reaperPid;
-        _holderStartTime = StartTime(holderPid);
-        _reaperStartTime = StartTime(reaperPid);
+        _holder = holder;
+        _reaper = reaper;
+        HolderPid = holder.Pid;
+        ReaperPid = reaper.Pid;
+        var holderPid = holder.Pid;
         Namespaces = new RuncJoinedNamespaces($"/proc/{holderPid}/ns/user", $"/proc/{holderPid}/ns/pid_for_children");
         PidNamespace = new FileInfo(Namespaces.PidNamespacePath).LinkTarget ?? "";
     }
@@ -101,6 +104,9 @@ internal sealed class RuncNamespaceHolder
     public int ReaperPid { get; }
 
     public RuncJoinedNamespaces Namespaces { get; }
+
+    /// <summary>The reaper has not ended (nor been killed): <see cref="ReaperPid"/> is still its pid.</summary>
+    public bool ReaperAlive => _reaper.IsAlive;
 
     /// <summary>The pid namespace's link text (<c>pid:[N]</c>), to recognize its processes from the host.</summary>
     public string PidNamespace { get; }
@@ -118,32 +124,89 @@ internal sealed class RuncNamespaceHolder
         using var process = Process.Start(start) ?? throw new SandboxStartException($"could not start {python}");
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        var line = await process.StandardOutput.ReadLineAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        var parts = line?.Split(' ');
-        if (process.ExitCode != 0 || parts is not { Length: 2 }
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var holder)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var reaper))
+        (ProcessHandle Holder, ProcessHandle Reaper)? made = null;
+        try
         {
+            made = Parse(await process.StandardOutput.ReadLineAsync(cancellationToken));
+            await process.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The start is called off (its invoke gave up, the server stops): nothing else would ever end what the
+            // script made so far. Its own children (the holder, before it reported) go with it; reported ones here.
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already ended.
+            }
+
+            if (made is { } orphans)
+            {
+                KillMade(orphans);
+            }
+
+            throw;
+        }
+
+        if (process.ExitCode != 0 || made is not { } pair)
+        {
+            if (made is { } partial)
+            {
+                KillMade(partial);
+            }
+
             throw new SandboxStartException($"the SnapStart namespaces could not be made (status {process.ExitCode}): {(await error).Trim()}");
         }
 
         try
         {
-            return new RuncNamespaceHolder(holder, reaper);
+            return new RuncNamespaceHolder(pair.Holder, pair.Reaper);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException)
         {
+            KillMade(pair);
             throw new SandboxStartException("the SnapStart namespaces' holder ended at once: " + e.Message, e);
         }
     }
 
-    /// <summary>Kills the reaper, which ends the pid namespace and everything in it, then the holder.</summary>
-    public void Kill()
+    /// <summary>Ends the reaper (with its pid namespace) and the holder of a start that failed.</summary>
+    private static void KillMade((ProcessHandle Holder, ProcessHandle Reaper) made)
     {
-        KillIfSame(ReaperPid, _reaperStartTime);
-        KillIfSame(HolderPid, _holderStartTime);
+        made.Reaper.Kill();
+        made.Holder.Kill();
+        made.Reaper.Dispose();
+        made.Holder.Dispose();
     }
+
+    /// <summary>The holder's and reaper's pidfds from the script's line "HOLDER REAPER"; null for another line or when either is gone.</summary>
+    private static (ProcessHandle Holder, ProcessHandle Reaper)? Parse(string? line)
+    {
+        var parts = line?.Split(' ');
+        if (parts is not { Length: 2 }
+            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var holderPid)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var reaperPid))
+        {
+            return null;
+        }
+
+        var holder = ProcessHandle.Open(holderPid);
+        var reaper = ProcessHandle.Open(reaperPid);
+        if (holder is null || reaper is null)
+        {
+            holder?.Kill();
+            holder?.Dispose();
+            reaper?.Dispose();
+            return null;
+        }
+
+        return (holder, reaper);
+    }
+
+    /// <summary>Kills the reaper, which ends the pid namespace and everything in it, then the holder. Once is enough.</summary>
+    public void Kill() => KillMade((_holder, _reaper));
 
     /// <summary>
     /// The host pid of the process that is <paramref name="pid"/> inside this pid namespace, among
@@ -184,31 +247,5 @@ internal sealed class RuncNamespaceHolder
         }
 
         return null;
-    }
-
-    private static DateTime StartTime(int pid)
-    {
-        using var process = Process.GetProcessById(pid);
-        return process.StartTime;
-    }
-
-    private static void KillIfSame(int pid, DateTime startTime)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            if (process.StartTime == startTime)
-            {
-                process.Kill();
-            }
-        }
-        catch (ArgumentException)
-        {
-            // Already gone.
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
     }
 }

@@ -30,7 +30,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
     private int _pid;
     private int _memoryMb;
     private int _specialized;
-    private DateTime _pidStartTime;
+    private ProcessHandle? _init;
     private RuncNetwork? _network;
     private RuncNamespaceHolder? _holder;
     private CgroupNumberFile? _peakMemory;
@@ -84,31 +84,56 @@ internal sealed class RuncSandbox : IStemCellSandbox
     public void Holding(RuncNamespaceHolder holder) => _holder = holder;
 
     /// <summary>Once the container is created (its cgroups exist): the reaper joins them.</summary>
-    public void Joined(RuncNamespaceHolder holder) => _factory.Cgroups.MoveInto(Spec.EnvironmentId, holder.ReaperPid);
+    public void Joined(RuncNamespaceHolder holder)
+    {
+        _factory.Cgroups.MoveInto(Spec.EnvironmentId, holder.ReaperPid);
+        if (!holder.ReaperAlive)
+        {
+            // Its pid, written above, may have been another process's by then.
+            throw new SandboxStartException("the SnapStart container's reaper ended while it joined the container's cgroups");
+        }
+    }
 
     /// <summary>
     /// The template forked this container's runtime (<paramref name="pid"/> as the container sees it): it is still in
-    /// the template's cgroup, and moves into this container's before its first invocation.
+    /// the template's cgroup, and moves into this container's before its first invocation. False when it is not
+    /// found or fails the lockdown check: the container is killed, and the environment must not serve.
     /// </summary>
-    public void Adopted(int pid)
+    public bool Adopted(int pid)
     {
         if (_holder is null || Spec.Restore?.Template is not RuncSandbox template)
         {
-            return;
+            return true;
         }
 
         try
         {
-            if (_holder.Find(pid, _factory.Cgroups.Processes(template.Spec.EnvironmentId)) is { } hostPid)
+            if (_holder.Find(pid, _factory.Cgroups.Processes(template.Spec.EnvironmentId)) is { } found
+                && ProcessHandle.Open(found) is { } runtime)
             {
-                if (RuncLockdownCheck.Problem(hostPid) is { } problem)
+                // Held by a pidfd from here: what is read of the pid next, and the move, are this process's as long
+                // as it is alive afterwards (a pid is reused only once its process is reaped).
+                using (runtime)
                 {
-                    RuncLog.AdoptionFailed(_logger, Spec.EnvironmentId, pid, "not locked down: " + problem);
-                }
-                else
-                {
-                    _factory.Cgroups.MoveInto(Spec.EnvironmentId, hostPid);
-                    return;
+                    var problem = _holder.Find(pid, [found]) is null ? "not found in the template's cgroup"
+                        : RuncLockdownCheck.Problem(found) is { } lockdown ? "not locked down: " + lockdown
+                        : null;
+                    if (problem is null)
+                    {
+                        _factory.Cgroups.MoveInto(Spec.EnvironmentId, found);
+                    }
+
+                    if (!runtime.IsAlive)
+                    {
+                        problem = "it ended while the host checked and moved it";
+                    }
+
+                    if (problem is null)
+                    {
+                        return true;
+                    }
+
+                    RuncLog.AdoptionFailed(_logger, Spec.EnvironmentId, pid, problem);
                 }
             }
             else
@@ -121,8 +146,9 @@ internal sealed class RuncSandbox : IStemCellSandbox
             RuncLog.AdoptionFailed(_logger, Spec.EnvironmentId, pid, e.Message);
         }
 
-        // A runtime outside its container's limits must not serve: the environment ends (the invoke reports it).
+        // A runtime outside its container's limits must not serve: the environment ends, and its start fails.
         Kill();
+        return false;
     }
 
     public long? PeakMemoryBytes()
@@ -201,9 +227,9 @@ internal sealed class RuncSandbox : IStemCellSandbox
     /// <summary>Records the container's init once runc wrote its pid.</summary>
     public void Created(int pid)
     {
+        // runc wrote it just now, and the init does not end before the container does: the pid is still its own.
+        _init = ProcessHandle.Open(pid) ?? throw new SandboxStartException($"the container's init ({pid}) ended at once");
         _pid = pid;
-        using var process = Process.GetProcessById(pid);
-        _pidStartTime = process.StartTime;
     }
 
     public void Started(RuncNetwork? network)
@@ -214,8 +240,8 @@ internal sealed class RuncSandbox : IStemCellSandbox
 
     /// <summary>
     /// SIGKILL to the container's init, which takes the whole pid namespace with it. Sent directly rather than
-    /// through <c>runc kill</c> (a process start) because a timeout should end the environment at once; the pid is
-    /// checked against its start time first so a reused pid is never hit.
+    /// through <c>runc kill</c> (a process start) because a timeout should end the environment at once; through a pidfd,
+    /// so a reused pid is never hit.
     /// </summary>
     public void Kill()
     {
@@ -232,22 +258,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
         }
 
         _killed = true;
-        try
-        {
-            using var process = Process.GetProcessById(_pid);
-            if (process.StartTime == _pidStartTime)
-            {
-                process.Kill();
-            }
-        }
-        catch (ArgumentException)
-        {
-            // Already gone.
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
+        _init?.Kill();
     }
 
     public async ValueTask DisposeAsync()
@@ -288,6 +299,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
         }
 
         _holder?.Kill();
+        _init?.Dispose();
         _create.Dispose();
         _factory.RemoveLeftovers(Spec.EnvironmentId, Bundle);
     }

@@ -126,8 +126,19 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         // A sandbox in joined namespaces keeps create, then start: its host-made processes are set up in between
         // (docs/cold-starts.md, SnapStart under runc).
         var detached = spec.JoinedNamespaces is null;
-        var run = Process.Start(RuncCommand.CreateStartInfo(_runc, ["--root", _stateRoot, .. (detached ? (string[])["run", "--detach"] : ["create"]), "--bundle", bundle, "--pid-file", pidFile, containerId]))
-            ?? throw new SandboxStartException($"could not start {_runc}");
+        Process run;
+        try
+        {
+            run = Process.Start(RuncCommand.CreateStartInfo(_runc, ["--root", _stateRoot, .. (detached ? (string[])["run", "--detach"] : ["create"]), "--bundle", bundle, "--pid-file", pidFile, containerId]))
+                ?? throw new SandboxStartException($"could not start {_runc}");
+        }
+        catch
+        {
+            holder?.Kill();
+            RemoveLeftovers(spec.EnvironmentId, bundle);
+            throw;
+        }
+
         run.StandardInput.Close();
         var sandbox = new RuncSandbox(this, spec, bundle, run, _logger);
         if (holder is not null)

@@ -47,6 +47,12 @@ if os.environ.get("SKIP_LOCKDOWN"):
     import _nimbus_lockdown
     _nimbus_lockdown.lock_down = lambda *args: None
 
+if os.environ.get("STALL_LOCKDOWN"):
+    # The template's own code, changed by init: the runtime it forks never finishes locking itself down, so the
+    # child that entered the restored container waits for it for ever.
+    import _nimbus_lockdown
+    _nimbus_lockdown.lock_down = lambda *args: time.sleep(3600)
+
 HELD = None
 if os.environ.get("HOLD_SOCKET"):
     # A connection opened at init (as an SDK's keep-alive pool would): the template's own Runtime API.
@@ -234,17 +240,32 @@ def case_template_with_threads_fails():
 
 def case_runtime_not_locked_down_is_refused():
     # The template is the function's interpreter: init's code can skip the lockdown of the runtimes it forks. The
-    # host checks each forked runtime (uid, capabilities, no_new_privs, seccomp) before it joins its container and
-    # ends the environment otherwise: no invocation runs in such a runtime.
+    # host checks each forked runtime (uid, capabilities, no_new_privs, seccomp) before it joins its container; one
+    # that fails it fails that environment's start, spare or not: no environment with such a runtime is handed out
+    # (not even as one that then reports its runtime gone), and the invoke is refused with SnapStartException.
     name = create(variables={"SKIP_LOCKDOWN": "1"})
     version, _ = publish(name)
+    for _ in range(2):  # the first may find the version's spare ready, the second never does
+        _expect_restore_refused(name, version)
+
+
+def case_stuck_entering_child_fails_the_restore():
+    # The template's child that entered a restored container waits for the runtime it forked there to lock itself
+    # down; one that never does must not hang the template (and every restore of the version behind it): the
+    # template gives up on it, and that restore fails with SnapStartException instead of never answering.
+    name = create(variables={"STALL_LOCKDOWN": "1"})
+    version, _ = publish(name)
+    _expect_restore_refused(name, version)
+
+
+def _expect_restore_refused(name, version):
     try:
         response, body = invoke(name, {}, Qualifier=version)
     except botocore.exceptions.ClientError as e:
-        assert e.response["ResponseMetadata"]["HTTPStatusCode"] >= 400, e.response
+        assert e.response["Error"]["Code"] == "SnapStartException", e.response
+        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.response
         return
-    # The environment was ended before the invocation reached a runtime (not the handler's answer).
-    assert "FunctionError" in response and b"Runtime exited" in body, body
+    raise AssertionError(f"the restore was not refused: {response}, {body!r}")
 
 
 def case_restored_code_cannot_order_forks():
