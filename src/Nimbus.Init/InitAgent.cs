@@ -91,6 +91,11 @@ internal sealed class InitAgent : IDisposable
                         }
 
                         break;
+                    case FrameType.Restore:
+                        // A pre-initialized SnapStart spare is taken: the restore phase begins.
+                        extensions.RestoreStarted();
+                        _coordinator.Restore();
+                        break;
                     case FrameType.Invoke:
                         var handed = extensions.Invoke(frame);
                         _coordinator.Enqueue(frame);
@@ -152,6 +157,7 @@ internal sealed class InitAgent : IDisposable
 
     private async Task StartRuntimeAsync(HostLink host, RuntimeStartInfo info)
     {
+        _coordinator.Spare = info.Spare;
         var preforked = _runtime.Preforked;
         if (_runtime.Started && !preforked)
         {

@@ -65,6 +65,12 @@ public sealed partial class Invoker : ISnapshotBuilder
     /// <summary>Why a version cannot have a snapshot on this host; null when it can.</summary>
     private string? SnapshotUnsupported(FunctionVersion version)
     {
+        if (Preinitializes(version))
+        {
+            // Pre-initialized spares ask nothing of the sandbox (Invoker.PreinitializedSpares.cs).
+            return null;
+        }
+
         if (_sandboxes.Name is not ("process" or "runc"))
         {
             // Under bwrap a forked runtime would share its template's sandbox: the entering runc does (a restored
@@ -95,8 +101,9 @@ public sealed partial class Invoker : ISnapshotBuilder
             }
 
             var template = await task.WaitAsync(cancellationToken);
-            if (template.Failure is not null || template.Environment!.State != EnvironmentState.Dead) // Set unless Failure.
+            if (template.Environment is not { State: EnvironmentState.Dead })
             {
+                // Failed, pre-initialized spares (no template process), or a live template.
                 return template;
             }
 
@@ -137,6 +144,11 @@ public sealed partial class Invoker : ISnapshotBuilder
         if (SnapshotUnsupported(version) is { } unsupported)
         {
             return new SnapshotTemplate(null, "", ("InternalError", unsupported));
+        }
+
+        if (Preinitializes(version))
+        {
+            return await MakePreinitializedAsync(scope, version, cancellationToken);
         }
 
         var id = Guid.NewGuid().ToString("N");
@@ -297,6 +309,9 @@ public sealed partial class Invoker : ISnapshotBuilder
     {
         /// <summary>The next environment of the version, prepared ahead (Invoker.SnapshotSpares.cs).</summary>
         public SpareSlot Spare { get; } = new();
+
+        /// <summary>java and dotnet: no template process; the version's pre-initialized spares (Invoker.PreinitializedSpares.cs).</summary>
+        public PreinitializedSpares? Spares { get; init; }
 
         /// <summary>runc: the template's own directory on the host (its socket and seccomp rules); null otherwise.</summary>
         public string? Directory { get; init; }

@@ -36,4 +36,9 @@ public interface ISandbox : IAsyncDisposable
     void Adopted(int pid)
     {
     }
+
+    /// <summary>A sandbox started with <see cref="SandboxSpec.LowPriority"/> is taken into use: it gets the usual CPU share.</summary>
+    void Foreground()
+    {
+    }
 }
