@@ -94,7 +94,12 @@ internal sealed class InitAgent : IDisposable
                     case FrameType.Restore:
                         // A pre-initialized SnapStart spare is taken: the restore phase begins.
                         extensions.RestoreStarted();
-                        _coordinator.Restore();
+                        if (!_coordinator.Restore())
+                        {
+                            // Its runtime already waits in /next: nothing runs in its restore phase, which is over.
+                            await host.SendAsync(new Frame(FrameType.Ready, await extensions.InitDoneAsync(_stopping.Token)), _stopping.Token);
+                        }
+
                         break;
                     case FrameType.Invoke:
                         var handed = extensions.Invoke(frame);

@@ -191,8 +191,21 @@ internal sealed class InvocationCoordinator
     /// <summary>Completes when the host took the spare (<see cref="Restore"/>); at once when this is no spare.</summary>
     public Task RestoredAsync(CancellationToken cancellationToken) => Spare ? _restore.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
 
-    /// <summary>The host took the spare: its waiting /runtime/restore/next returns.</summary>
-    public void Restore() => _restore.TrySetResult();
+    /// <summary>
+    /// The host took the spare: its waiting /runtime/restore/next returns. False when the runtime is not waiting there:
+    /// it ended its init with /next instead (a runtime loop of the function's own that knows nothing of SnapStart).
+    /// </summary>
+    public bool Restore()
+    {
+        bool waiting;
+        lock (_gate)
+        {
+            waiting = _state == RuntimeState.RestoreReady;
+        }
+
+        _restore.TrySetResult();
+        return waiting;
+    }
 
     /// <summary>/runtime/restore/next returns: the restore phase (after-restore hooks) runs until the first /next.</summary>
     public void BeginRestoring()

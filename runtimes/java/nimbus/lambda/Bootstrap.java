@@ -21,8 +21,7 @@ import java.util.Map;
  * /opt/java/lib/*.jar, as AWS lays them out; the handler's class is loaded and initialized before the first /next.
  */
 public final class Bootstrap {
-    // The Runtime API takes Runtime.* types in the header (the body keeps the exception's class). AWS's names for a
-    // failed CRaC hook in its Java client are not known here; these follow its Python client's (Runtime.AfterRestoreError).
+    // The error types AWS's Java runtime client reports for a failed CRaC hook (the body keeps the exception's class).
     private static final String BEFORE_CHECKPOINT_ERROR = "Runtime.BeforeCheckpointError";
     private static final String AFTER_RESTORE_ERROR = "Runtime.AfterRestoreError";
 
