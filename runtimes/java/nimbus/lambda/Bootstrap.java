@@ -81,7 +81,7 @@ public final class Bootstrap {
         } catch (nimbus.crac.CheckpointException e) {
             Throwable hook = firstCause(e);
             byte[] error = Errors.exception(hook);
-            Errors.log(hook);
+            logAll(e);
             client.postInitError(error, BEFORE_CHECKPOINT_ERROR);
             System.exit(1);
         }
@@ -91,9 +91,20 @@ public final class Bootstrap {
         } catch (nimbus.crac.RestoreException e) {
             Throwable hook = firstCause(e);
             byte[] error = Errors.exception(hook);
-            Errors.log(hook);
+            logAll(e);
             client.postRestoreError(error, AFTER_RESTORE_ERROR);
             System.exit(1);
+        }
+    }
+
+    /** Every failing hook's exception, to the function's log. */
+    private static void logAll(Exception notification) {
+        Throwable[] suppressed = notification.getSuppressed();
+        if (suppressed.length == 0) {
+            Errors.log(notification);
+        }
+        for (Throwable hook : suppressed) {
+            Errors.log(hook);
         }
     }
 
