@@ -20,6 +20,23 @@ namespace Nimbus.Execution.Invocation;
 /// </summary>
 public sealed partial class Invoker
 {
+    /// <summary>Pre-initialized SnapStart spares ready to be taken, per function version (for the platform's metrics).</summary>
+    public List<(string Account, string Region, string FunctionName, string Version, int Ready)> SnapStartSparesReady()
+    {
+        var ready = new List<(string, string, string, string, int)>();
+        foreach (var (key, making) in _templates)
+        {
+            if (making.IsCompletedSuccessfully && making.Result.Spares is { } spares)
+            {
+                // The key is account:region:function:version: (TemplateKey); a function's name has no colon.
+                var parts = key.Split(':');
+                ready.Add((parts[0], parts[1], parts[2], parts[3], spares.Count));
+            }
+        }
+
+        return ready;
+    }
+
     /// <summary>The version's SnapStart is pre-initialized spares rather than a forked template.</summary>
     private static bool Preinitializes(FunctionVersion version) =>
         version.Runtime is { } runtime && (runtime.StartsWith("java", StringComparison.Ordinal) || runtime.StartsWith("dotnet", StringComparison.Ordinal));

@@ -15,6 +15,8 @@ import os
 import sys
 import tempfile
 import time
+import re
+import urllib.request
 import uuid
 
 import botocore.exceptions
@@ -145,6 +147,16 @@ public class Snap implements RequestHandler<Map<String, Object>, Map<String, Obj
             try { new File(dir, context.getAwsRequestId()).createNewFile(); } catch (java.io.IOException e) { throw new RuntimeException(e); }
             long deadline = System.currentTimeMillis() + 60000;
             while (dir.list().length < ((Number) b.get("count")).intValue() && System.currentTimeMillis() < deadline) {
+                try { Thread.sleep(10); } catch (InterruptedException e) { throw new RuntimeException(e); }
+            }
+        }
+        Object hold = event.get("hold");
+        if (hold instanceof Map) {
+            // Holds this environment busy until the test (from the host, through /proc/<pid>/root) releases it.
+            Map<?, ?> h = (Map<?, ?>) hold;
+            try { new File((String) h.get("started")).createNewFile(); } catch (java.io.IOException e) { throw new RuntimeException(e); }
+            long deadline = System.currentTimeMillis() + 60000;
+            while (!new File((String) h.get("release")).exists() && System.currentTimeMillis() < deadline) {
                 try { Thread.sleep(10); } catch (InterruptedException e) { throw new RuntimeException(e); }
             }
         }
@@ -286,7 +298,8 @@ def case_statuses_hooks_and_restore_report():
     assert result["pid"] in spares, (result, spares)
 
     # The spare taken is made again in the background; the next new environment takes it, and its init was its own.
-    refilled = wait_for_pids(piddir, 2) - spares
+    assert reading_once_it_is(lambda: spares_gauge(name, version), 1) == 1, "nimbus_snapstart_spares never reads 1"
+    refilled = pids_in(piddir) - spares
     barrier = tempfile.mkdtemp()
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         both = list(pool.map(lambda _: invoke(name, {"barrier": {"dir": barrier, "count": 2}}, Qualifier=version), range(2)))
@@ -362,7 +375,8 @@ def case_after_restart():
     assert (config["State"], config["SnapStart"]["OptimizationStatus"]) == ("Active", "On"), config
     assert not any(alive(p) for p in before["spares"]), before
     # The restarted server makes the version's spare again without an invoke asking for it.
-    made = wait_for_pids(before["piddir"], len(before["spares"]) + 1) - set(before["spares"])
+    assert reading_once_it_is(lambda: spares_gauge(before["name"], before["version"]), 1) == 1, "no spare after the restart"
+    made = pids_in(before["piddir"]) - set(before["spares"])
     response, result = invoke(before["name"], {}, Qualifier=before["version"], LogType="Tail")
     check_restored(response, result)
     assert result["pid"] in made, (result, made)
@@ -378,6 +392,84 @@ def case_runc_restored():
     # The environment stays warm: its next invoke has no restore.
     response, second = invoke(name, {}, Qualifier=version, LogType="Tail")
     assert second["init"] == first["init"] and "Restore Duration" not in report(response), (first, second)
+
+
+
+def spares_gauge(name, version):
+    """The server's nimbus_snapstart_spares gauge for the version at /metrics (unsigned, as Prometheus scrapes), or None."""
+    with urllib.request.urlopen(os.environ["NIMBUS_ENDPOINT"].rstrip("/") + "/metrics") as response:
+        text = response.read().decode()
+    for labels, value in re.findall(r'^nimbus_snapstart_spares\{([^}]*)\} (\d+)$', text, re.M):
+        found = dict(re.findall(r'(\w+)="([^"]*)"', labels))
+        if found.get("function_name") == name and found.get("version") == version:
+            return int(value)
+    return None
+
+
+def reading_once_it_is(read, wanted, hang_guard_seconds=120):
+    """Reads until the reading is `wanted` and returns it; the guard only keeps a broken server from hanging the run
+    (the caller asserts on the reading, never on time)."""
+    stop = time.monotonic() + hang_guard_seconds
+    value = read()
+    while value != wanted and time.monotonic() < stop:
+        time.sleep(0.05)
+        value = read()
+    return value
+
+
+def _runtimes_of(name):
+    """{environment id: host pid} of the JVMs of function `name` (their environ names it; the cpu cgroup is /nimbus/<id>)."""
+    found = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if f"AWS_LAMBDA_FUNCTION_NAME={name}".encode() not in f.read().split(b"\0"):
+                    continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"nimbus.lambda.Bootstrap" not in f.read():
+                    continue
+            with open(f"/proc/{pid}/cgroup") as f:
+                for line in f:
+                    _, controllers, path = line.strip().split(":", 2)
+                    if "cpu" in controllers.split(",") and path.startswith("/nimbus/"):
+                        found[path.split("/")[2]] = int(pid)
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return found
+
+
+def _cpu_shares(environment):
+    with open(f"/sys/fs/cgroup/cpu/nimbus/{environment}/cpu.shares") as f:
+        return int(f.read())
+
+
+def case_runc_refilled_spare_waits_at_low_priority():
+    """Under runc (cgroup v1 here): a refilled spare waits at a stem cell's CPU share and gets the usual one when taken."""
+    name = create()
+    version, _ = publish_ready(name)
+    _, first = invoke(name, {}, Qualifier=version)
+    taken = first["stream"].split("]")[1]
+    # The taken spare is made again in the background; the server's gauge says when it is ready to be taken.
+    assert reading_once_it_is(lambda: spares_gauge(name, version), 1) == 1, "nimbus_snapstart_spares never reads 1"
+    runtimes = _runtimes_of(name)
+    spare = [e for e in runtimes if e != taken]
+    assert taken in runtimes and len(spare) == 1, (taken, runtimes)
+    assert _cpu_shares(taken) == 1024 and _cpu_shares(spare[0]) == 64, (_cpu_shares(taken), _cpu_shares(spare[0]))
+    # The warm environment is held busy (its handler waits for a file the test makes through /proc/<pid>/root): the
+    # next invoke needs a new environment, which takes the spare.
+    root = f"/proc/{runtimes[taken]}/root/tmp"
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        held = pool.submit(invoke, name, {"hold": {"started": "/tmp/held", "release": "/tmp/release"}}, Qualifier=version)
+        deadline = time.time() + 60
+        while not os.path.exists(os.path.join(root, "held")) and time.time() < deadline and not held.done():
+            time.sleep(0.02)
+        assert os.path.exists(os.path.join(root, "held")), held.result() if held.done() else "not started"
+        response, second = invoke(name, {}, Qualifier=version, LogType="Tail")
+        open(os.path.join(root, "release"), "w").close()
+        held.result()
+    assert second["stream"].split("]")[1] == spare[0], (second, spare)
+    check_restored(response, second)
+    assert _cpu_shares(spare[0]) == 1024, _cpu_shares(spare[0])
 
 
 if __name__ == "__main__":
