@@ -14,7 +14,8 @@ namespace Nimbus.Execution.Invocation;
 /// SnapStart's snapshots (docs/cold-starts.md#snapstart): per published SnapStart version, a template environment
 /// whose runtime ran the function's init and the before-snapshot hooks and now waits to fork. New environments of the
 /// version start no runtime: their nimbus-init asks the template to fork one and adopts it. Templates live in memory: one that is missing (after a restart, or one that died) is made again before the
-/// next new environment of its version needs it.
+/// next new environment of its version needs it. java and dotnet versions have no template process: their "template"
+/// holds pre-initialized spares instead (Invoker.PreinitializedSpares.cs).
 /// </summary>
 public sealed partial class Invoker : ISnapshotBuilder
 {
