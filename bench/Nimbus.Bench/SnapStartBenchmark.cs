@@ -15,6 +15,10 @@ namespace Nimbus.Bench;
 /// <c>python -c pass</c> of the same interpreter, in one run (issue #14's targets: ≤ 10 ms of Restore Duration, ≤ 20 ms
 /// at the client). The process sandbox unless NIMBUS_BENCH_SANDBOX says runc (docs/cold-starts.md: under runc each
 /// new environment is a container of its own into which the template's child enters). Each version is invoked 0.5 s after it became Active, when its spare environment is ready.
+/// NIMBUS_BENCH_SNAPSTART_RUNTIME=java17 measures a java17 function whose static initializer sleeps 1 s instead (its
+/// SnapStart is a pre-initialized spare: the first invoke takes the spare made at publishing), against
+/// <c>java -version</c> with the function's JVM flags; each java version is deleted after its invoke, which ends its
+/// refilled spare (a JVM each).
 /// </summary>
 internal static partial class SnapStartBenchmark
 {
@@ -34,6 +38,12 @@ internal static partial class SnapStartBenchmark
 
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
+        if (Environment.GetEnvironmentVariable("NIMBUS_BENCH_SNAPSTART_RUNTIME") is "java17")
+        {
+            await RunJavaAsync(session, cancellationToken);
+            return;
+        }
+
         var sandbox = Environment.GetEnvironmentVariable("NIMBUS_BENCH_SANDBOX") is "runc" ? "runc" : "process";
         Report.Heading($"snapstart: {sandbox} sandbox, first invoke of a new environment of a published {Runtime} version whose init sleeps 1 s; {Runs} versions with SnapStart, {PlainRuns} without");
         Report.Line("client figure includes: signed HTTP Invoke, nimbus-init's request to the template (in the version's spare environment, prepared after the template), the fork (under runc: entering the spare container's namespaces, a second fork, the lockdown, the move into its cgroup), after-restore work (environment, random seed, hooks), one invocation, the response");

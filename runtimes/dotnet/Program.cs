@@ -25,10 +25,11 @@ internal static class Program
         var taskRoot = Environment.GetEnvironmentVariable("LAMBDA_TASK_ROOT") ?? Directory.GetCurrentDirectory();
         var handlerString = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("_HANDLER") ?? "";
         FunctionHandler handler;
+        FunctionLoadContext context;
         try
         {
             var assembly = handlerString.Split("::")[0].Trim();
-            var context = new FunctionLoadContext(taskRoot, OptRoot(), assembly);
+            context = new FunctionLoadContext(taskRoot, OptRoot(), assembly);
 
             // Assembly.Load and Type.GetType from the function's code resolve in the function's context.
             _ = context.EnterContextualReflection();
@@ -39,6 +40,12 @@ internal static class Program
             var error = Unwrap(e);
             LambdaLog.Write(4, error.ToString());
             client.PostInitError(error.GetType().Name, ErrorJson.Write(error));
+            return 1;
+        }
+
+        if (Environment.GetEnvironmentVariable("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
+            && !await SnapStartAsync(client, SnapStartHooks.Collect(context)).ConfigureAwait(false))
+        {
             return 1;
         }
 
@@ -64,6 +71,42 @@ internal static class Program
             FlushConsole();
             client.PostResponse(invocation.RequestId, response);
         }
+    }
+
+    /// <summary>
+    /// SnapStart (docs/runtimes.md#snapstart): the before-snapshot hooks once init is over, then GET
+    /// /runtime/restore/next, which returns when this environment is taken for use (at once when it was started for
+    /// it), then the after-restore hooks. A failing hook is reported with the error types AWS's RuntimeSupport uses;
+    /// false then (the runtime exits).
+    /// </summary>
+    private static async Task<bool> SnapStartAsync(RuntimeApiClient client, SnapStartHooks hooks)
+    {
+        try
+        {
+            await hooks.RunBeforeSnapshotAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var error = Unwrap(e);
+            LambdaLog.Write(4, error.ToString());
+            client.PostInitError("Runtime.BeforeSnapshotError", ErrorJson.Write(error));
+            return false;
+        }
+
+        client.RestoreNext();
+        try
+        {
+            await hooks.RunAfterRestoreAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var error = Unwrap(e);
+            LambdaLog.Write(4, error.ToString());
+            client.PostRestoreError("Runtime.AfterRestoreError", ErrorJson.Write(error));
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -48,6 +48,18 @@ internal sealed class RuntimeApiClient
 
     public void PostInitError(string errorType, ReadOnlySpan<byte> body) => Post(Prefix + "/init/error", body, errorType);
 
+    /// <summary>GET /restore/next (SnapStart): returns once the environment is restored, i.e. taken for use.</summary>
+    public void RestoreNext()
+    {
+        var (status, _, body) = Send("GET", Prefix + "/restore/next", null, null);
+        if (status != 200)
+        {
+            throw new IOException($"GET /restore/next answered {status}: {Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 500))}");
+        }
+    }
+
+    public void PostRestoreError(string errorType, ReadOnlySpan<byte> body) => Post(Prefix + "/restore/error", body, errorType);
+
     private void Post(string path, ReadOnlySpan<byte> body, string? errorType)
     {
         var (status, _, answer) = Send("POST", path, body.ToArray(), errorType);

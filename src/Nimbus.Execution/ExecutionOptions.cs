@@ -67,4 +67,10 @@ public sealed class ExecutionOptions
 
     /// <summary>Outbound network: runc through a user-mode NAT (slirp4netns), bwrap on the host's network; false: loopback only (process: no effect).</summary>
     public bool OutboundNetwork { get; set; } = true;
+
+    /// <summary>
+    /// Pre-initialized spare environments kept per published SnapStart version of a java or dotnet function, each
+    /// having run the function's init and before-snapshot hooks (docs/cold-starts.md#snapstart); 0: none.
+    /// </summary>
+    public int SnapStartSpares { get; set; } = 1;
 }

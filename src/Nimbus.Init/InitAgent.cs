@@ -91,6 +91,16 @@ internal sealed class InitAgent : IDisposable
                         }
 
                         break;
+                    case FrameType.Restore:
+                        // A pre-initialized SnapStart spare is taken: the restore phase begins.
+                        extensions.RestoreStarted();
+                        if (!_coordinator.Restore())
+                        {
+                            // Its runtime already waits in /next: nothing runs in its restore phase, which is over.
+                            await host.SendAsync(new Frame(FrameType.Ready, await extensions.InitDoneAsync(_stopping.Token)), _stopping.Token);
+                        }
+
+                        break;
                     case FrameType.Invoke:
                         var handed = extensions.Invoke(frame);
                         _coordinator.Enqueue(frame);
@@ -152,6 +162,7 @@ internal sealed class InitAgent : IDisposable
 
     private async Task StartRuntimeAsync(HostLink host, RuntimeStartInfo info)
     {
+        _coordinator.Spare = info.Spare;
         var preforked = _runtime.Preforked;
         if (_runtime.Started && !preforked)
         {

@@ -27,6 +27,7 @@ internal sealed class PlatformInstruments : IDisposable
         _meter.CreateObservableGauge("nimbus.invocations.in_flight", () => InFlight(aggregator), description: "Invocations running now");
         _meter.CreateObservableGauge("nimbus.environments", () => Environments(invoker), description: "Live execution environments by state");
         _meter.CreateObservableGauge("nimbus.stem_cells", () => StemCells(invoker), description: "Stem cells started ahead and waiting for a function, by runtime");
+        _meter.CreateObservableGauge("nimbus.snapstart.spares", () => SnapStartSpares(invoker), description: "Pre-initialized SnapStart spares ready, by function version (java, dotnet)");
         _meter.CreateObservableGauge("nimbus.queue.messages.visible", () => Queues(queues, static d => d.Visible), description: "Messages visible in each queue (sampled once a minute)");
         _meter.CreateObservableGauge(
             "nimbus.queue.oldest_message.age",
@@ -76,6 +77,17 @@ internal sealed class PlatformInstruments : IDisposable
         foreach (var (runtime, waiting) in invoker.StemCellsWaiting())
         {
             measurements.Add(new Measurement<int>(waiting, Tag("runtime", runtime)));
+        }
+
+        return measurements;
+    }
+
+    private static List<Measurement<int>> SnapStartSpares(Invoker invoker)
+    {
+        var measurements = new List<Measurement<int>>();
+        foreach (var (account, region, name, version, ready) in invoker.SnapStartSparesReady())
+        {
+            measurements.Add(new Measurement<int>(ready, Tag("function_name", name), Tag("version", version), Tag("region", region), Tag("account", account)));
         }
 
         return measurements;

@@ -21,7 +21,7 @@ internal sealed partial class ExecutionEnvironment
                         break;
                     case FrameType.Ready:
                         OnReady(frame);
-                        _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.Ready));
+                        Phase.TrySetResult(new RuntimeOutcome(OutcomeKind.Ready));
                         break;
                     case FrameType.Waiting:
                         _waiting.TrySetResult();
@@ -35,7 +35,7 @@ internal sealed partial class ExecutionEnvironment
                         OnInvokeDone();
                         break;
                     case FrameType.InitError:
-                        _initialized.TrySetResult(new RuntimeOutcome(OutcomeKind.InitError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
+                        Phase.TrySetResult(new RuntimeOutcome(OutcomeKind.InitError, frame.Body, frame.Header(FrameHeaders.ErrorType) ?? "Runtime.Unknown"));
                         break;
                     case FrameType.Response:
                         SettleWith(frame);
@@ -101,6 +101,7 @@ internal sealed partial class ExecutionEnvironment
         EndPostInvoke(overran: false);
         var exited = new RuntimeOutcome(OutcomeKind.Exited, ErrorType: errorType, ExitDescription: description, Streamed: streamed);
         _initialized.TrySetResult(exited);
+        Volatile.Read(ref _restore)?.TrySetResult(exited);
         current?.TrySetResult(exited);
     }
 

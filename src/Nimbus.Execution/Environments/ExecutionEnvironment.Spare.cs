@@ -76,6 +76,31 @@ internal sealed partial class ExecutionEnvironment
         int.TryParse(frame.Header(FrameHeaders.Pid), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
         && _sandbox.Adopted(pid);
 
+    /// <summary>
+    /// A pre-initialized SnapStart spare (java, dotnet; its runtime waits in /runtime/restore/next) is taken: its start
+    /// time is now's, it gets the usual CPU share, and its runtime's restore phase begins (after-restore hooks, then
+    /// /next); <see cref="Initialized"/> then completes when that phase ends.
+    /// </summary>
+    public async Task BeginRestoreAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            StartedAt = now;
+            LastUsed = now;
+        }
+
+        _sandbox.Foreground();
+        Volatile.Write(ref _restore, new TaskCompletionSource<RuntimeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (State == EnvironmentState.Dead)
+        {
+            // Died while it waited: FailAll may have run before the restore's outcome existed.
+            _restore!.TrySetResult(new RuntimeOutcome(OutcomeKind.Exited, ExitDescription: "Runtime exited without providing a reason")); // Set above.
+            return;
+        }
+
+        await SendAsync(new Frame(FrameType.Restore, []), cancellationToken);
+    }
+
     /// <summary>A spare becomes an environment: its log stream and start time are now's, and its runtime starts.</summary>
     public async Task StartSpareAsync(RuntimeLaunch launch, string logStreamName, DateTimeOffset now, CancellationToken cancellationToken)
     {

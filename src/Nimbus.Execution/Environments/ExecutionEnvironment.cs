@@ -22,6 +22,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TaskCompletionSource<RuntimeOutcome> _initialized = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ILogger _logger;
+    private TaskCompletionSource<RuntimeOutcome>? _restore;
     private TaskCompletionSource<RuntimeOutcome>? _current;
     private string? _currentRequestId;
     private EnvironmentState _state = EnvironmentState.Initializing;
@@ -76,8 +77,14 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes when the init phase ends: Ready, InitError or Exited.</summary>
-    public Task<RuntimeOutcome> Initialized => _initialized.Task;
+    /// <summary>
+    /// Completes when the init phase ends: Ready, InitError or Exited; for a pre-initialized SnapStart spare taken
+    /// (<see cref="BeginRestoreAsync"/>), when its restore phase ends.
+    /// </summary>
+    public Task<RuntimeOutcome> Initialized => Phase.Task;
+
+    /// <summary>What the read loop completes at Ready or InitError: the restore once a spare was taken, else the init.</summary>
+    private TaskCompletionSource<RuntimeOutcome> Phase => Volatile.Read(ref _restore) ?? _initialized;
 
     public long? PeakMemoryBytes() => _sandbox.PeakMemoryBytes();
 
@@ -202,6 +209,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         if (runtime.RestoreSocket is { } template)
         {
             headers.Add(new(FrameHeaders.Restore, template));
+        }
+
+        if (runtime.Spare)
+        {
+            headers.Add(new(FrameHeaders.SnapStartSpare, "1"));
         }
 
         foreach (var argument in runtime.Arguments)

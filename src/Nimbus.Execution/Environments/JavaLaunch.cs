@@ -58,6 +58,14 @@ internal static class JavaLaunch
             arguments.Add("-XX:SharedArchiveFile=" + archive);
         }
 
+        if (!Mentions(own, "org.crac.Core.Compat"))
+        {
+            // As AWS's java runtimes do: the org.crac library a function bundles finds the runtime's CRaC context
+            // through this package (runtimes/java/nimbus/crac, docs/java.md#snapstart); without it, with no jdk.crac
+            // in the JVM, org.crac drops every registration.
+            arguments.Add("-Dorg.crac.Core.Compat=nimbus.crac");
+        }
+
         arguments.Add("-Djava.net.preferIPv4Stack=true");
         arguments.Add("-cp");
         arguments.Add(Path.Combine(clientDirectory, JavaRuntimeClient.JarName));

@@ -13,4 +13,10 @@ internal sealed record RuntimeLaunch(string Command, IReadOnlyList<string> Argum
 
     /// <summary>A SnapStart version's template socket: nimbus-init adopts a runtime the template forks instead of starting <see cref="Command"/>.</summary>
     public string? RestoreSocket { get; init; }
+
+    /// <summary>
+    /// A pre-initialized SnapStart spare (java, dotnet): its runtime's GET /runtime/restore/next waits until the spare
+    /// is taken (<see cref="ExecutionEnvironment.BeginRestoreAsync"/>).
+    /// </summary>
+    public bool Spare { get; init; }
 }

@@ -79,6 +79,12 @@ public sealed partial class Invoker
         ExecutionEnvironment? cell,
         CancellationToken cancellationToken)
     {
+        if (template?.Spares is { } spares && await TakePreinitializedAsync(spares, function, network, cancellationToken) is { } preinitialized)
+        {
+            // Its sandbox, init and before-snapshot hooks are behind it: the restore phase is all that is left.
+            return await InitializedAsync(preinitialized, scope, function, group, initTimeout, template, cancellationToken);
+        }
+
         var spare = template is null ? null : TakeSpare(template, network);
         var id = cell?.Id ?? spare?.Id ?? Guid.NewGuid().ToString("N");
         var now = _time.GetUtcNow();
@@ -116,9 +122,22 @@ public sealed partial class Invoker
             environment = await StartSpareAsync(spare, template!, scope, function, stream, codeDirectory, optDirectory, cancellationToken); // A spare only with a template.
         }
 
-        environment ??= template is null
+        environment ??= template is null || template.Spares is not null
             ? await StartNewEnvironmentAsync(scope, function, network, initializationType, id, stream, codeDirectory, optDirectory, imageRoot, null, null, cancellationToken)
             : await StartRestoredEnvironmentAsync(scope, function, network, template, id, stream, codeDirectory, optDirectory, imageRoot, cancellationToken);
+        return await InitializedAsync(environment, scope, function, group, initTimeout, template, cancellationToken);
+    }
+
+    /// <summary>The environment is the group's: waits for its init (or restore) phase and makes it idle when it is ready.</summary>
+    private async Task<(ExecutionEnvironment Environment, RuntimeOutcome Outcome)> InitializedAsync(
+        ExecutionEnvironment environment,
+        Scope scope,
+        FunctionVersion function,
+        FunctionEnvironments group,
+        TimeSpan initTimeout,
+        SnapshotTemplate? template,
+        CancellationToken cancellationToken)
+    {
         environment.Owner = (scope, function);
         environment.Restored = template is not null;
         Pool.Track(group, environment);

@@ -42,6 +42,12 @@ public sealed partial class Invoker
     /// <summary>Makes the template's spare in the background, unless it has one, one is being made, or it was dropped.</summary>
     private void Refill(SnapshotTemplate template, FunctionVersion version)
     {
+        if (template.Spares is { } spares)
+        {
+            RefillPreinitialized(spares, version);
+            return;
+        }
+
         var slot = template.Spare;
         if (slot.Dropped || Volatile.Read(ref slot.Environment) is not null || Interlocked.CompareExchange(ref slot.Filling, 1, 0) != 0)
         {
@@ -121,6 +127,11 @@ public sealed partial class Invoker
         if (Interlocked.Exchange(ref template.Spare.Environment, null) is { } spare)
         {
             await spare.DisposeAsync();
+        }
+
+        if (template.Spares is { } spares)
+        {
+            await spares.DropAsync();
         }
     }
 

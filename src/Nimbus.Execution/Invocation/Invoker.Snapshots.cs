@@ -14,7 +14,8 @@ namespace Nimbus.Execution.Invocation;
 /// SnapStart's snapshots (docs/cold-starts.md#snapstart): per published SnapStart version, a template environment
 /// whose runtime ran the function's init and the before-snapshot hooks and now waits to fork. New environments of the
 /// version start no runtime: their nimbus-init asks the template to fork one and adopts it. Templates live in memory: one that is missing (after a restart, or one that died) is made again before the
-/// next new environment of its version needs it.
+/// next new environment of its version needs it. java and dotnet versions have no template process: their "template"
+/// holds pre-initialized spares instead (Invoker.PreinitializedSpares.cs).
 /// </summary>
 public sealed partial class Invoker : ISnapshotBuilder
 {
@@ -65,6 +66,12 @@ public sealed partial class Invoker : ISnapshotBuilder
     /// <summary>Why a version cannot have a snapshot on this host; null when it can.</summary>
     private string? SnapshotUnsupported(FunctionVersion version)
     {
+        if (Preinitializes(version))
+        {
+            // Pre-initialized spares ask nothing of the sandbox (Invoker.PreinitializedSpares.cs).
+            return null;
+        }
+
         if (_sandboxes.Name is not ("process" or "runc"))
         {
             // Under bwrap a forked runtime would share its template's sandbox: the entering runc does (a restored
@@ -95,8 +102,9 @@ public sealed partial class Invoker : ISnapshotBuilder
             }
 
             var template = await task.WaitAsync(cancellationToken);
-            if (template.Failure is not null || template.Environment!.State != EnvironmentState.Dead) // Set unless Failure.
+            if (template.Environment is not { State: EnvironmentState.Dead })
             {
+                // Failed, pre-initialized spares (no template process), or a live template.
                 return template;
             }
 
@@ -137,6 +145,11 @@ public sealed partial class Invoker : ISnapshotBuilder
         if (SnapshotUnsupported(version) is { } unsupported)
         {
             return new SnapshotTemplate(null, "", ("InternalError", unsupported));
+        }
+
+        if (Preinitializes(version))
+        {
+            return await MakePreinitializedAsync(scope, version, cancellationToken);
         }
 
         var id = Guid.NewGuid().ToString("N");
@@ -299,6 +312,9 @@ public sealed partial class Invoker : ISnapshotBuilder
     {
         /// <summary>The next environment of the version, prepared ahead (Invoker.SnapshotSpares.cs).</summary>
         public SpareSlot Spare { get; } = new();
+
+        /// <summary>java and dotnet: no template process; the version's pre-initialized spares (Invoker.PreinitializedSpares.cs).</summary>
+        public PreinitializedSpares? Spares { get; init; }
 
         /// <summary>runc: the template's own directory on the host (its socket and seccomp rules); null otherwise.</summary>
         public string? Directory { get; init; }

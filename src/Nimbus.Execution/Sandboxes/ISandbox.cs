@@ -35,4 +35,9 @@ public interface ISandbox : IAsyncDisposable
     /// checks): the backend has ended the sandbox, and the environment must not be handed out.
     /// </summary>
     bool Adopted(int pid) => true;
+
+    /// <summary>A sandbox started with <see cref="SandboxSpec.LowPriority"/> is taken into use: it gets the usual CPU share.</summary>
+    void Foreground()
+    {
+    }
 }

@@ -147,6 +147,18 @@ internal sealed partial class RuncCgroups
         File.WriteAllText(Path.Combine(Root, "cpu", Parent, environmentId, "cpu.shares"), DefaultCpuShares.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>A container started at a stem cell's CPU share gets the default one (a SnapStart spare, taken).</summary>
+    public void RestoreCpuShare(string environmentId)
+    {
+        if (IsUnified)
+        {
+            File.WriteAllText(Path.Combine(Root, Parent, environmentId, "cpu.weight"), "100");
+            return;
+        }
+
+        File.WriteAllText(Path.Combine(Root, "cpu", Parent, environmentId, "cpu.shares"), DefaultCpuShares.ToString(CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Every cgroup directory of a container (all hierarchies), whether or not it still exists.</summary>
     public IEnumerable<string> Directories(string environmentId)
     {

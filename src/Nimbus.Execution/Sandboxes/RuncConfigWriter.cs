@@ -183,9 +183,9 @@ internal static class RuncConfigWriter
         json.WriteStartObject("pids");
         json.WriteNumber("limit", RuncBundle.MaxProcesses);
         json.WriteEndObject();
-        if (spec.StemCell)
+        if (spec.StemCell || spec.LowPriority)
         {
-            // A stem cell starts in the background: its share yields to every environment at work until it is
+            // A stem cell (or a SnapStart spare) starts in the background: its share yields to every environment at work until it is
             // specialized (RuncCgroups.Specialize restores the default).
             json.WriteStartObject("cpu");
             json.WriteNumber("shares", RuncCgroups.StemCellCpuShares);

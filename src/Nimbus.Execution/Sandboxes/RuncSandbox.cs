@@ -194,6 +194,24 @@ internal sealed class RuncSandbox : IStemCellSandbox
         return Task.CompletedTask;
     }
 
+    public void Foreground()
+    {
+        if (!Spec.LowPriority)
+        {
+            return;
+        }
+
+        try
+        {
+            _factory.Cgroups.RestoreCpuShare(Spec.EnvironmentId);
+        }
+        catch (IOException e)
+        {
+            // The container is already gone: its restore finds that out on its own.
+            RuncLog.CpuQuotaFailed(_logger, e, Spec.EnvironmentId);
+        }
+    }
+
     public Task SpecializeAsync(string codeDirectory, string? optDirectory, int memoryMb, int ephemeralStorageMb, CancellationToken cancellationToken)
     {
         if (!Spec.StemCell || Interlocked.Exchange(ref _specialized, 1) != 0)

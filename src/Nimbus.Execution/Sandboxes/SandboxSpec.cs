@@ -53,6 +53,12 @@ public sealed record SandboxSpec
     public bool StemCell { get; init; }
 
     /// <summary>
+    /// Started in the background (a SnapStart spare): under runc its CPU share is a stem cell's until
+    /// <see cref="ISandbox.Foreground"/> (docs/cold-starts.md#snapstart).
+    /// </summary>
+    public bool LowPriority { get; init; }
+
+    /// <summary>
     /// runc only: join these namespaces instead of making a user-less container with its own pid namespace; null
     /// (every environment today) for the usual container.
     /// </summary>

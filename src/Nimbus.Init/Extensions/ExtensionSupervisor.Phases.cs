@@ -14,7 +14,20 @@ internal sealed partial class ExtensionSupervisor
     /// <summary>AWS_LAMBDA_INITIALIZATION_TYPE of an environment restored from a snapshot.</summary>
     private const string SnapStart = "snap-start";
 
-    private bool Restored => _function.InitializationType == SnapStart;
+    /// <summary>
+    /// The phase is a restore: in an environment restored from a template, the whole phase before the first invocation;
+    /// in a pre-initialized spare, only the phase from its take (<see cref="RestoreStarted"/>): its init was an init.
+    /// </summary>
+    private bool Restored => _function.InitializationType == SnapStart && (!_spare || _restoring);
+
+    /// <summary>A pre-initialized SnapStart spare was taken: platform.restoreStart; the restore's duration counts from now.</summary>
+    public void RestoreStarted()
+    {
+        _restoring = true;
+        _initStarted = _time.GetTimestamp();
+        _initStartedAt = _time.GetUtcNow();
+        PhaseStarted();
+    }
 
     private void PhaseStarted()
     {

@@ -34,6 +34,11 @@ internal sealed partial class ExtensionSupervisor : IDisposable
     private long _answered;
     private double? _initDurationMs;
 
+    // A pre-initialized SnapStart spare: its init phase ends at /runtime/restore/next, its restore phase at the first /next.
+    private bool _spare;
+    private volatile bool _restoring;
+    private List<KeyValuePair<string, string>>? _readyHeaders;
+
     public ExtensionSupervisor(RuntimeProcess runtime, HostLink host, TimeProvider time, CancellationToken stopping)
     {
         _runtime = runtime;
@@ -66,6 +71,7 @@ internal sealed partial class ExtensionSupervisor : IDisposable
             info.AccountId ?? "",
             info.Variable("AWS_LAMBDA_INITIALIZATION_TYPE") ?? "on-demand",
             int.TryParse(info.Variable("AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), NumberStyles.None, CultureInfo.InvariantCulture, out var memory) ? memory : 0);
+        _spare = info.Spare;
         _initStarted = _time.GetTimestamp();
         _initStartedAt = _time.GetUtcNow();
         PhaseStarted();
@@ -111,6 +117,19 @@ internal sealed partial class ExtensionSupervisor : IDisposable
     /// registration, emits the init's platform events, and returns the Ready frame's headers.
     /// </summary>
     public async Task<List<KeyValuePair<string, string>>> InitDoneAsync(CancellationToken cancellationToken)
+    {
+        if (_readyHeaders is { } again)
+        {
+            // A spare's restore phase is over: registration closed when its init was.
+            InitReport("success", null);
+            return again;
+        }
+
+        _readyHeaders = await InitDoneCoreAsync(cancellationToken);
+        return _readyHeaders;
+    }
+
+    private async Task<List<KeyValuePair<string, string>>> InitDoneCoreAsync(CancellationToken cancellationToken)
     {
         await Registry.AllReady.WaitAsync(cancellationToken);
         var (invoke, external, @internal) = Registry.Close();

@@ -42,6 +42,12 @@ internal static class FrameHeaders
     /// </summary>
     public const string Restore = "restore";
 
+    /// <summary>
+    /// Start of a pre-initialized SnapStart spare ("1"; java and dotnet, docs/cold-starts.md#snapstart): the runtime's
+    /// GET /runtime/restore/next ends its init phase and waits there until the host sends <see cref="FrameType.Restore"/>.
+    /// </summary>
+    public const string SnapStartSpare = "snapstart-spare";
+
     /// <summary>The path of one external extension inside the sandbox (repeated, in launch order).</summary>
     public const string Extension = "extension";
 

@@ -37,4 +37,8 @@ internal enum FrameType : byte
 
     // host → init, a stem cell's runtime (started with stem-cell: 1) learns its function
     Specialize = 13,
+
+    // host → init, a pre-initialized SnapStart spare (started with snapstart-spare: 1) is taken: its runtime's waiting
+    // /runtime/restore/next returns and the restore phase begins
+    Restore = 15,
 }

@@ -29,6 +29,9 @@ internal sealed record RuntimeStartInfo
     /// </summary>
     public string? RestoreSocket { get; init; }
 
+    /// <summary>A pre-initialized SnapStart spare (<see cref="FrameHeaders.SnapStartSpare"/>).</summary>
+    public bool Spare { get; init; }
+
     /// <summary>The external extensions to start before the runtime (their paths inside the sandbox), in order.</summary>
     public IReadOnlyList<string> Extensions { get; init; } = [];
 
@@ -70,6 +73,7 @@ internal sealed record RuntimeStartInfo
         {
             StemCell = stemCell,
             RestoreSocket = frame.Header(FrameHeaders.Restore) is { Length: > 0 } restore ? restore : null,
+            Spare = frame.Header(FrameHeaders.SnapStartSpare) == "1",
             Command = frame.Header(FrameHeaders.Command) ?? "",
             Arguments = arguments,
             WorkingDirectory = frame.Header(FrameHeaders.WorkingDirectory) is { Length: > 0 } cwd ? cwd : null,

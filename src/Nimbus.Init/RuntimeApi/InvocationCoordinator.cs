@@ -15,13 +15,24 @@ internal sealed class InvocationCoordinator
     public const string InvocationErrorResponseName = "InvocationErrorResponse";
     public const string InitErrorName = "InitError";
 
+    // The emulator's names of the restore transitions are not known here; these follow the other targets' form.
+    public const string RestoreReadyName = "RestoreReady";
+    public const string RestoreErrorName = "RestoreError";
+
     private readonly Lock _gate = new();
     private readonly Queue<Frame> _invokes = new();
 
     /// <summary>/next calls waiting for an invocation, oldest first (normally at most one).</summary>
     private readonly List<NextWaiter> _waiters = [];
+    private readonly TaskCompletionSource _restore = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RuntimeState _state = RuntimeState.Started;
     private string? _requestId;
+
+    /// <summary>
+    /// A pre-initialized SnapStart spare (docs/cold-starts.md#snapstart): /runtime/restore/next waits for
+    /// <see cref="Restore"/>. Otherwise it returns at once and init, restore and the hooks are one phase.
+    /// </summary>
+    public bool Spare { get; set; }
 
     public RuntimeState State
     {
@@ -39,10 +50,11 @@ internal sealed class InvocationCoordinator
     {
         lock (_gate)
         {
-            first = _state == RuntimeState.Started;
+            first = _state is RuntimeState.Started or RuntimeState.Restoring;
             switch (_state)
             {
                 case RuntimeState.Started:
+                case RuntimeState.Restoring:
                 case RuntimeState.ResponseSent:
                     _state = RuntimeState.Ready;
                     return null;
@@ -157,6 +169,67 @@ internal sealed class InvocationCoordinator
             }
 
             _state = RuntimeState.ResponseSent;
+            return null;
+        }
+    }
+
+    /// <summary>A GET /runtime/restore/next: allowed only during the init phase; null when allowed, else the error.</summary>
+    public ApiError? BeginRestoreNext()
+    {
+        lock (_gate)
+        {
+            if (_state != RuntimeState.Started)
+            {
+                return ApiError.StateTransition(_state, RestoreReadyName);
+            }
+
+            _state = RuntimeState.RestoreReady;
+            return null;
+        }
+    }
+
+    /// <summary>Completes when the host took the spare (<see cref="Restore"/>); at once when this is no spare.</summary>
+    public Task RestoredAsync(CancellationToken cancellationToken) => Spare ? _restore.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>
+    /// The host took the spare: its waiting /runtime/restore/next returns. False when the runtime is not waiting there:
+    /// it ended its init with /next instead (a runtime loop of the function's own that knows nothing of SnapStart).
+    /// </summary>
+    public bool Restore()
+    {
+        bool waiting;
+        lock (_gate)
+        {
+            waiting = _state == RuntimeState.RestoreReady;
+        }
+
+        _restore.TrySetResult();
+        return waiting;
+    }
+
+    /// <summary>/runtime/restore/next returns: the restore phase (after-restore hooks) runs until the first /next.</summary>
+    public void BeginRestoring()
+    {
+        lock (_gate)
+        {
+            if (_state == RuntimeState.RestoreReady)
+            {
+                _state = RuntimeState.Restoring;
+            }
+        }
+    }
+
+    /// <summary>A POST /runtime/restore/error: allowed only while the after-restore hooks run.</summary>
+    public ApiError? BeginRestoreError()
+    {
+        lock (_gate)
+        {
+            if (_state != RuntimeState.Restoring)
+            {
+                return ApiError.StateTransition(_state, RestoreErrorName);
+            }
+
+            _state = RuntimeState.InitError;
             return null;
         }
     }

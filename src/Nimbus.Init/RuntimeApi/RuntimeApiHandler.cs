@@ -56,7 +56,17 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
 
             if (post && route.SequenceEqual("/runtime/init/error"))
             {
-                return await InitErrorAsync(request, cancellationToken);
+                return await InitErrorAsync(request, _coordinator.BeginInitError(), cancellationToken);
+            }
+
+            if (get && route.SequenceEqual("/runtime/restore/next"))
+            {
+                return await RestoreNextAsync(cancellationToken);
+            }
+
+            if (post && route.SequenceEqual("/runtime/restore/error"))
+            {
+                return await InitErrorAsync(request, _coordinator.BeginRestoreError(), cancellationToken);
             }
 
             if (post && route.StartsWith(InvocationPath, StringComparison.Ordinal))
@@ -173,9 +183,33 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
         return answer;
     }
 
-    private async Task<HttpResponse> InitErrorAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// GET /runtime/restore/next (AWS's SnapStart contract: a java or dotnet runtime calls it after its init and its
+    /// before-snapshot hooks, and runs its after-restore hooks once it returns). In a pre-initialized spare it ends
+    /// the init phase and waits until the host takes the spare; elsewhere it returns at once.
+    /// </summary>
+    private async Task<HttpResponse> RestoreNextAsync(CancellationToken cancellationToken)
     {
-        if (_coordinator.BeginInitError() is { } refused)
+        if (_coordinator.BeginRestoreNext() is { } refused)
+        {
+            return Error(refused);
+        }
+
+        if (_coordinator.Spare)
+        {
+            var headers = _extensions is null ? [] : await _extensions.InitDoneAsync(cancellationToken);
+            await _host.SendAsync(new Frame(FrameType.Ready, headers), cancellationToken);
+            await _coordinator.RestoredAsync(cancellationToken);
+        }
+
+        _coordinator.BeginRestoring();
+        return new HttpResponse(200);
+    }
+
+    /// <summary>POST /runtime/init/error or /runtime/restore/error (<paramref name="refused"/>: the state check's answer).</summary>
+    private async Task<HttpResponse> InitErrorAsync(HttpRequest request, ApiError? refused, CancellationToken cancellationToken)
+    {
+        if (refused is not null)
         {
             return Error(refused);
         }

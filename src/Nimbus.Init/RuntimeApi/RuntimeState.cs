@@ -10,6 +10,12 @@ internal enum RuntimeState
     /// <summary>Posted /runtime/init/error.</summary>
     InitError,
 
+    /// <summary>A SnapStart runtime waits in /runtime/restore/next: its init phase (and before-snapshot hooks) is over.</summary>
+    RestoreReady,
+
+    /// <summary>/runtime/restore/next returned: the after-restore hooks run until the first /next or /runtime/restore/error.</summary>
+    Restoring,
+
     /// <summary>Waiting in /next.</summary>
     Ready,
 

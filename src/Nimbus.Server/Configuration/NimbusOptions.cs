@@ -54,6 +54,9 @@ public sealed class NimbusOptions
     /// <summary>Runtimes kept warm from the start, comma-separated (e.g. python3.12,nodejs20.x); others once they are in demand.</summary>
     public string StemCellRuntimes { get; set; } = "";
 
+    /// <summary>Pre-initialized spare environments kept per published SnapStart version of a java or dotnet function (docs/cold-starts.md#snapstart).</summary>
+    public int SnapStartSpares { get; set; } = 1;
+
     /// <summary>Bytes per second a streamed response may send after its first 6 MB (AWS: 2 MB/s); 0: no cap.</summary>
     public int StreamBandwidthBytesPerSecond { get; set; } = ExecutionOptions.AwsStreamBandwidth;
 

@@ -18,10 +18,19 @@ public sealed class JavaLaunchTests
         Assert.Equal(
             [
                 "-XX:MaxHeapSize=445644k", "-XX:MaxMetaspaceSize=52428k", "-XX:ReservedCodeCacheSize=26214k", "-XX:+UseSerialGC",
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Djava.net.preferIPv4Stack=true",
-                "-cp", "/cache/java-client/nimbus-runtime.jar", "nimbus.lambda.Bootstrap", "/opt",
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Dorg.crac.Core.Compat=nimbus.crac",
+                "-Djava.net.preferIPv4Stack=true", "-cp", "/cache/java-client/nimbus-runtime.jar", "nimbus.lambda.Bootstrap", "/opt",
             ],
             Arguments(null));
+    }
+
+    [Fact]
+    public void AddArguments_JavaToolOptionsNameACracCompat_OursLeftOut()
+    {
+        var arguments = Arguments("-Dorg.crac.Core.Compat=jdk.crac");
+
+        Assert.DoesNotContain("-Dorg.crac.Core.Compat=nimbus.crac", arguments);
+        Assert.Contains("-Djava.net.preferIPv4Stack=true", arguments);
     }
 
     [Fact]

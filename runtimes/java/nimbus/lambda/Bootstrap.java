@@ -21,6 +21,10 @@ import java.util.Map;
  * /opt/java/lib/*.jar, as AWS lays them out; the handler's class is loaded and initialized before the first /next.
  */
 public final class Bootstrap {
+    // The error types AWS's Java runtime client reports for a failed CRaC hook (the body keeps the exception's class).
+    private static final String BEFORE_CHECKPOINT_ERROR = "Runtime.BeforeCheckpointError";
+    private static final String AFTER_RESTORE_ERROR = "Runtime.AfterRestoreError";
+
     private Bootstrap() {
     }
 
@@ -55,10 +59,59 @@ public final class Bootstrap {
             return;
         }
 
+        if ("snap-start".equals(System.getenv("AWS_LAMBDA_INITIALIZATION_TYPE"))) {
+            snapStart(client);
+        }
+
         while (true) {
             RuntimeApiClient.Response next = client.next();
             handle(client, handler, next, out);
         }
+    }
+
+    /**
+     * SnapStart (docs/java.md#snapstart): the function's CRaC resources hear of the checkpoint once init is over, then
+     * GET /runtime/restore/next returns when this environment is taken for use (at once when it was started for it),
+     * and they hear of the restore before the first /next. A failing before-checkpoint hook fails the init (the version);
+     * a failing after-restore hook is posted to /runtime/restore/error.
+     */
+    private static void snapStart(RuntimeApiClient client) throws Exception {
+        try {
+            nimbus.crac.Core.beforeCheckpoint();
+        } catch (nimbus.crac.CheckpointException e) {
+            Throwable hook = firstCause(e);
+            byte[] error = Errors.exception(hook);
+            logAll(e);
+            client.postInitError(error, BEFORE_CHECKPOINT_ERROR);
+            System.exit(1);
+        }
+        client.restoreNext();
+        try {
+            nimbus.crac.Core.afterRestore();
+        } catch (nimbus.crac.RestoreException e) {
+            Throwable hook = firstCause(e);
+            byte[] error = Errors.exception(hook);
+            logAll(e);
+            client.postRestoreError(error, AFTER_RESTORE_ERROR);
+            System.exit(1);
+        }
+    }
+
+    /** Every failing hook's exception, to the function's log. */
+    private static void logAll(Exception notification) {
+        Throwable[] suppressed = notification.getSuppressed();
+        if (suppressed.length == 0) {
+            Errors.log(notification);
+        }
+        for (Throwable hook : suppressed) {
+            Errors.log(hook);
+        }
+    }
+
+    /** What the first failing hook threw (the context attaches each as a suppressed exception). */
+    private static Throwable firstCause(Exception notification) {
+        Throwable[] suppressed = notification.getSuppressed();
+        return suppressed.length > 0 ? suppressed[0] : notification;
     }
 
     private static void handle(RuntimeApiClient client, Handler handler, RuntimeApiClient.Response next, PrintStream out) throws Exception {

@@ -73,6 +73,18 @@ final class RuntimeApiClient {
         request("POST", PREFIX + "/init/error", error, "application/json", errorType);
     }
 
+    /** SnapStart: returns once the environment is restored (taken for use). */
+    void restoreNext() throws IOException {
+        Response restored = request("GET", PREFIX + "/restore/next", null, null, null);
+        if (restored.status != 200) {
+            throw new IOException("GET /restore/next answered " + restored.status);
+        }
+    }
+
+    void postRestoreError(byte[] error, String errorType) throws IOException {
+        request("POST", PREFIX + "/restore/error", error, "application/json", errorType);
+    }
+
     private Response request(String method, String path, byte[] body, String contentType, String errorType) throws IOException {
         if (socket == null) {
             Connector opened = ahead;

@@ -4,8 +4,27 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Collections.Concurrent;
+using System.Threading.Tasks;
 namespace Amazon.Lambda.Core
 {
+    // SnapStart's hooks as the real Amazon.Lambda.Core (2.5) keeps them: two queues the function fills, handed to the
+    // runtime through the internal Copy*CallbacksToRegistry methods it looks up by name, in registration order.
+    public static class SnapshotRestore
+    {
+        private static readonly ConcurrentQueue<Func<ValueTask>> BeforeSnapshot = new();
+        private static readonly ConcurrentQueue<Func<ValueTask>> AfterRestore = new();
+        public static void RegisterBeforeSnapshot(Func<ValueTask> beforeSnapshotAction) => BeforeSnapshot.Enqueue(beforeSnapshotAction);
+        public static void RegisterAfterRestore(Func<ValueTask> afterRestoreAction) => AfterRestore.Enqueue(afterRestoreAction);
+        internal static void CopyBeforeSnapshotCallbacksToRegistry(Action<Func<ValueTask>> register)
+        {
+            while (BeforeSnapshot.TryDequeue(out var hook)) { register?.Invoke(hook); }
+        }
+        internal static void CopyAfterRestoreCallbacksToRegistry(Action<Func<ValueTask>> register)
+        {
+            while (AfterRestore.TryDequeue(out var hook)) { register?.Invoke(hook); }
+        }
+    }
     public interface ILambdaContext
     {
         string AwsRequestId { get; }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The handlers Scripts/dotnet.py deploys, one class library built by `dotnet publish` in the test.
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 using System.Threading;
@@ -92,6 +93,66 @@ namespace Echo
         }
 
         public static void Sleep(Stream input) => Thread.Sleep(60_000);
+    }
+
+    // SnapStart (Scripts/snapstart_dotnet.py): hooks registered in the constructor, as AWS advises; the handler reports
+    // what ran, the init's own random value and the environment's identity.
+    public class Snap
+    {
+        private static readonly List<string> s_order = new();
+        private static readonly string s_init = Guid.NewGuid().ToString();
+        private static string s_after;
+
+        public Snap()
+        {
+            var pids = Environment.GetEnvironmentVariable("PIDDIR");
+            if (pids != null)
+            {
+                File.WriteAllText(Path.Combine(pids, Environment.ProcessId.ToString()), "");
+            }
+
+            SnapshotRestore.RegisterBeforeSnapshot(() =>
+            {
+                s_order.Add("before-1");
+                if (Environment.GetEnvironmentVariable("FAIL_BEFORE") != null)
+                {
+                    throw new InvalidOperationException("before failed on purpose");
+                }
+
+                return ValueTask.CompletedTask;
+            });
+            SnapshotRestore.RegisterBeforeSnapshot(async () =>
+            {
+                await Task.Yield();
+                s_order.Add("before-2");
+            });
+            SnapshotRestore.RegisterAfterRestore(() =>
+            {
+                s_order.Add("after-1");
+                s_after = Guid.NewGuid().ToString();
+                if (Environment.GetEnvironmentVariable("FAIL_RESTORE") != null)
+                {
+                    throw new InvalidOperationException("restore failed on purpose");
+                }
+
+                return ValueTask.CompletedTask;
+            });
+            SnapshotRestore.RegisterAfterRestore(() =>
+            {
+                s_order.Add("after-2");
+                return ValueTask.CompletedTask;
+            });
+        }
+
+        public Dictionary<string, object> Handle(Stream input, ILambdaContext context) => new()
+        {
+            ["order"] = s_order.ToArray(),
+            ["init"] = s_init,
+            ["after"] = s_after,
+            ["type"] = Environment.GetEnvironmentVariable("AWS_LAMBDA_INITIALIZATION_TYPE"),
+            ["pid"] = Environment.ProcessId,
+            ["stream"] = context.LogStreamName,
+        };
     }
 
     public class Broken
