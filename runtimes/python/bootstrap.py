@@ -397,6 +397,13 @@ class RuntimeClient(object):
             raise RuntimeApiError("GET /next answered %d: %r" % (status, data[:500]))
         return headers, data
 
+    def restore_next(self):
+        # A SnapStart spare waits here until a new environment takes it (AWS's /runtime/restore/next).
+        status, _, data = self._request(b"GET " + API_PREFIX.encode("ascii") + b"/restore/next"
+                                        + self._post_common + b"\r\n")
+        if status != 200:
+            raise RuntimeApiError("GET /restore/next answered %d: %r" % (status, data[:500]))
+
     def _post(self, path, body, content_type, extra_headers=b""):
         if isinstance(body, str):
             body = body.encode("utf-8")
@@ -438,6 +445,10 @@ class RuntimeClient(object):
 
     def post_init_error(self, body):
         return self._post(b"/init/error", _dumps(body), b"application/json",
+                          _error_type_header(body))
+
+    def post_restore_error(self, body):
+        return self._post(b"/restore/error", _dumps(body), b"application/json",
                           _error_type_header(body))
 
 
@@ -977,12 +988,17 @@ def main():
 
     _read_env_fields()
     snapshot_socket = os.environ.pop(SNAPSHOT_VARIABLE, None)
-    if snapshot_socket and error is None:
+    # A SnapStart version's environment without a template to fork from is a pre-initialized spare
+    # (docs/cold-starts.md#snapstart): as AWS's runtime clients do, it waits in /runtime/restore/next after its init
+    # and its before-snapshot hooks, and runs the after-restore hooks once that returns.
+    spare = not snapshot_socket and os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start"
+    if (snapshot_socket or spare) and error is None:
         import _nimbus_snapstart as snapstart
 
         try:
             snapstart.run_before_snapshot()
-            snapstart.check_single_threaded(snapshot_socket)
+            if snapshot_socket:
+                snapstart.check_single_threaded(snapshot_socket)
         except Exception as e:
             error = _exception_body(e)[0]
     if error is not None:
@@ -1001,6 +1017,16 @@ def main():
         if error is not None:
             _write_error_log(error)
             client.post_init_error(error)
+            _flush()
+            return 1
+
+    if spare:
+        client.restore_next()
+        error = snapstart.after_restore_in_spare()
+        if error is not None:
+            error = _exception_body(error)[0]
+            _write_error_log(error)
+            client.post_restore_error(error)
             _flush()
             return 1
 

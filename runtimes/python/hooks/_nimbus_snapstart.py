@@ -399,6 +399,17 @@ def _become_child(request, connection, output):
     return _restore(request)
 
 
+def after_restore_in_spare():
+    """A pre-initialized spare was taken: what a restore does besides the environment; the hooks' error, if any."""
+    # Each spare ran its own init, so its random state is its own already; seeded again all the same, as after a restore.
+    random.seed()
+    try:
+        run_after_restore()
+    except Exception as e:
+        return e
+    return None
+
+
 def _restore(request):
     kill_inherited_sockets()
     os.environ.clear()

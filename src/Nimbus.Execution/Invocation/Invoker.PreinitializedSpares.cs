@@ -37,9 +37,16 @@ public sealed partial class Invoker
         return ready;
     }
 
-    /// <summary>The version's SnapStart is pre-initialized spares rather than a forked template.</summary>
-    private static bool Preinitializes(FunctionVersion version) =>
-        version.Runtime is { } runtime && (runtime.StartsWith("java", StringComparison.Ordinal) || runtime.StartsWith("dotnet", StringComparison.Ordinal));
+    /// <summary>
+    /// The version's SnapStart is pre-initialized spares rather than a forked template: java and dotnet always, python
+    /// where its template cannot fork into a sandbox of the environment's own (bwrap: a forked runtime would share the
+    /// template's sandbox).
+    /// </summary>
+    private bool Preinitializes(FunctionVersion version) =>
+        version.Runtime is { } runtime
+        && (runtime.StartsWith("java", StringComparison.Ordinal)
+            || runtime.StartsWith("dotnet", StringComparison.Ordinal)
+            || (runtime.StartsWith("python3.", StringComparison.Ordinal) && _sandboxes.Name is not ("process" or "runc")));
 
     /// <summary>Publishing: the first spare, whose init and before-snapshot hooks decide the version's state.</summary>
     private async Task<SnapshotTemplate> MakePreinitializedAsync(Scope scope, FunctionVersion version, CancellationToken cancellationToken)

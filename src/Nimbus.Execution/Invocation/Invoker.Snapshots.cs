@@ -72,13 +72,7 @@ public sealed partial class Invoker : ISnapshotBuilder
             return null;
         }
 
-        if (_sandboxes.Name is not ("process" or "runc"))
-        {
-            // Under bwrap a forked runtime would share its template's sandbox: the entering runc does (a restored
-            // environment is a container of its own, the template's child enters it) is not built for bwrap.
-            return $"SnapStart snapshots are not available with the {_sandboxes.Name} sandbox on this Nimbus host yet.";
-        }
-
+        // A python template forks under the process and runc sandboxes (Preinitializes covers the others).
         return version.Runtime is { } runtime && runtime.StartsWith("python3.", StringComparison.Ordinal)
             ? null
             : $"SnapStart snapshots of {version.Runtime} functions are not available on this Nimbus host yet.";
