@@ -175,7 +175,7 @@ def create(snap_start=True, runtime=RUNTIME, variables=None, **extra):
 
 
 def wait_version(name, version, state="Active"):
-    deadline = time.time() + 120
+    deadline = time.time() + 180  # a JVM's init under load too (snapstart_java.py)
     while True:
         config = LAM.get_function_configuration(FunctionName=name, Qualifier=version)
         if config["State"] == state or time.time() > deadline:

@@ -19,9 +19,9 @@ import re
 import urllib.request
 import uuid
 
-import botocore.exceptions
 
 from jvm import LAM, ROLE, compile_java, core_jar, zip_bytes
+from snapstart import expect_error, publish_ready, wait_version
 
 ORG_CRAC = {
     "org/crac/Resource.java": """package org.crac;
@@ -202,31 +202,6 @@ def create(variables=None, snap_start=True, **extra):
     LAM.create_function(**args)
     LAM.get_waiter("function_active_v2").wait(FunctionName=name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 600})
     return name
-
-
-def wait_version(name, version, state="Active"):
-    deadline = time.time() + 180
-    while True:
-        config = LAM.get_function_configuration(FunctionName=name, Qualifier=version)
-        if config["State"] == state or time.time() > deadline:
-            assert config["State"] == state, config
-            return config
-        time.sleep(0.1)
-
-
-def publish_ready(name):
-    version = LAM.publish_version(FunctionName=name)["Version"]
-    return version, wait_version(name, version)
-
-
-def expect_error(code, message, call, **kwargs):
-    try:
-        call(**kwargs)
-    except botocore.exceptions.ClientError as e:
-        assert e.response["Error"]["Code"] == code, e.response
-        assert e.response["Error"]["Message"] == message, e.response["Error"]["Message"]
-        return
-    raise AssertionError(f"{call.__name__} succeeded, expected {code}")
 
 
 def invoke(name, payload, **extra):
