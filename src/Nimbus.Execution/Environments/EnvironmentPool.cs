@@ -80,7 +80,7 @@ internal sealed class EnvironmentPool : IAsyncDisposable
         var reclaimed = 0;
         foreach (var group in _groups.Values)
         {
-            foreach (var environment in group.TakeExpired(e => !e.Provisioned && (now - e.LastUsed >= idleTimeout || now - e.StartedAt >= maxLifetime)))
+            foreach (var environment in group.TakeExpired(e => !e.Provisioned && (now - e.LastUsed >= idleTimeout || now - e.LifetimeStart >= maxLifetime)))
             {
                 await DiscardAsync(environment);
                 reclaimed++;

@@ -78,7 +78,7 @@ internal sealed partial class ExecutionEnvironment
 
     /// <summary>
     /// A pre-initialized SnapStart spare (java, dotnet; its runtime waits in /runtime/restore/next) is taken: its start
-    /// time is now's, it gets the usual CPU share, and its runtime's restore phase begins (after-restore hooks, then
+    /// time is now's (its <see cref="LifetimeStart"/> stays its making's: its credentials are that old), it gets the usual CPU share, and its runtime's restore phase begins (after-restore hooks, then
     /// /next); <see cref="Initialized"/> then completes when that phase ends.
     /// </summary>
     public async Task BeginRestoreAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -108,6 +108,7 @@ internal sealed partial class ExecutionEnvironment
         lock (_lock)
         {
             StartedAt = now;
+            LifetimeStart = now;
             LastUsed = now;
         }
 

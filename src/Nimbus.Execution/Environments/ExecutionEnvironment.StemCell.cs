@@ -63,6 +63,7 @@ internal sealed partial class ExecutionEnvironment
         lock (_lock)
         {
             StartedAt = now;
+            LifetimeStart = now;
             LastUsed = now;
         }
 

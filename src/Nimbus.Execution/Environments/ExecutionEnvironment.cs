@@ -38,6 +38,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         _stream = new NetworkStream(connection, ownsSocket: true);
         _reader = new FrameReader(_stream);
         StartedAt = startedAt;
+        LifetimeStart = startedAt;
         LastUsed = startedAt;
         _logger = logger;
     }
@@ -47,6 +48,13 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     public string LogStreamName { get; private set; }
 
     public DateTimeOffset StartedAt { get; private set; }
+
+    /// <summary>
+    /// Where the environment's maximum lifetime counts from: when its runtime got the function's environment, whose
+    /// execution-role credentials last that lifetime and a margin (RuntimeLauncher). A pre-initialized SnapStart spare
+    /// keeps its making's when it is taken (<see cref="BeginRestoreAsync"/> moves only <see cref="StartedAt"/>).
+    /// </summary>
+    public DateTimeOffset LifetimeStart { get; private set; }
 
     public DateTimeOffset LastUsed { get; private set; }
 

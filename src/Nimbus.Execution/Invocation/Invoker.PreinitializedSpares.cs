@@ -131,7 +131,9 @@ public sealed partial class Invoker
     /// </summary>
     private async Task<ExecutionEnvironment?> TakePreinitializedAsync(PreinitializedSpares spares, FunctionVersion function, bool network, CancellationToken cancellationToken)
     {
-        while (spares.TryTake(network) is { } spare)
+        // A spare made more than half the maximum lifetime ago is replaced rather than taken: its life and its
+        // credentials count from its making (ExecutionEnvironment.LifetimeStart), so it would serve for less than that.
+        while (spares.TryTake(network, _time.GetUtcNow() - (_options.MaxLifetime / 2)) is { } spare)
         {
             try
             {
@@ -232,8 +234,11 @@ public sealed partial class Invoker
             return true;
         }
 
-        /// <summary>A live spare made with <paramref name="network"/>, or null; dead ones found on the way are disposed of.</summary>
-        public ExecutionEnvironment? TryTake(bool network)
+        /// <summary>
+        /// A live spare made with <paramref name="network"/> after <paramref name="madeAfter"/>, or null; dead and older
+        /// ones found on the way are disposed of.
+        /// </summary>
+        public ExecutionEnvironment? TryTake(bool network, DateTimeOffset madeAfter)
         {
             if (network != Network)
             {
@@ -242,7 +247,7 @@ public sealed partial class Invoker
 
             while (_ready.TryDequeue(out var spare))
             {
-                if (spare.State != EnvironmentState.Dead && !spare.Sandbox.Exited.IsCompleted)
+                if (spare.State != EnvironmentState.Dead && !spare.Sandbox.Exited.IsCompleted && spare.LifetimeStart > madeAfter)
                 {
                     return spare;
                 }

@@ -54,9 +54,20 @@ public sealed partial class Invoker : ISnapshotBuilder
         var drops = new List<Task>();
         foreach (var key in _templates.Keys)
         {
-            if (_templates.TryRemove(key, out var removed) && removed.IsCompleted)
+            if (!_templates.TryRemove(key, out var removed))
+            {
+                continue;
+            }
+
+            if (removed.IsCompleted)
             {
                 drops.Add(DropAsync(removed));
+            }
+            else
+            {
+                // Still being made (a JVM's init may take minutes): not waited for, but dropped when it is made, so
+                // that its environment and spares do not outlive the server (under runc a later start sweeps the rest).
+                _ = DropAsync(removed);
             }
         }
 
