@@ -33,6 +33,13 @@ public sealed partial class AsyncInvocationWorker
             static (_, current, until) => new Deferral(current.From < until ? current.From : until, current.To > until ? current.To : until, current.Throttles + 1),
             until);
         await queue.DeferFunctionAsync(invocation.Scope, invocation.FunctionName, now, until, stoppingToken);
+        // And again after: a resume that ran while the rows moved took the record above and missed them; this one is
+        // there for the next resume (the Watch below starts one at once when the capacity is back already).
+        _deferred.AddOrUpdate(
+            key,
+            static (_, until) => new Deferral(until, until, 1),
+            static (_, current, until) => new Deferral(current.From < until ? current.From : until, current.To > until ? current.To : until, current.Throttles),
+            until);
         Log.Throttled(logger, invocation.FunctionName, invocation.RequestId, throttle.Reason, until);
 
         // The scaling rate refills on a clock (the delay is exact); a concurrency limit frees up when a slot returns.

@@ -29,12 +29,15 @@ internal sealed class AsyncWorkerHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly string _directory;
 
-    private AsyncWorkerHarness(ServiceProvider services, string directory, FakeTimeProvider time, AsyncInvokeOptions options, FakeIdentities? identities)
+    private AsyncWorkerHarness(
+        ServiceProvider services, string directory, FakeTimeProvider time, AsyncInvokeOptions options, FakeIdentities? identities, Func<IAsyncInvocationStore, IAsyncInvocationStore>? queue)
     {
         _services = services;
         _directory = directory;
         Time = time;
-        Queue = services.GetRequiredService<IAsyncInvocationStore>();
+        var store = services.GetRequiredService<IAsyncInvocationStore>();
+        Queue = queue?.Invoke(store) ?? store;
+        Concurrency = services.GetRequiredService<ConcurrencyService>();
         Functions = services.GetRequiredService<FunctionService>();
         InvokeConfigs = services.GetRequiredService<EventInvokeConfigService>();
         Gate = new ConcurrencyGate(services.GetRequiredService<ConcurrencyService>().Reservations, 1000, 1000, time);
@@ -53,6 +56,8 @@ internal sealed class AsyncWorkerHarness : IAsyncDisposable
 
     public ConcurrencyGate Gate { get; }
 
+    public ConcurrencyService Concurrency { get; }
+
     public FakeInvocationService Invoker { get; } = new();
 
     public RecordingQueueDestination Destinations { get; } = new();
@@ -66,7 +71,9 @@ internal sealed class AsyncWorkerHarness : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <param name="identities">The execution roles' policies, when deliveries are to be authorized as the role.</param>
-    public static async Task<AsyncWorkerHarness> StartAsync(Action<AsyncInvokeOptions>? configure = null, FakeIdentities? identities = null)
+    /// <param name="queue">Wraps the durable queue the worker uses (to step into its calls).</param>
+    public static async Task<AsyncWorkerHarness> StartAsync(
+        Action<AsyncInvokeOptions>? configure = null, FakeIdentities? identities = null, Func<IAsyncInvocationStore, IAsyncInvocationStore>? queue = null)
     {
         var directory = Directory.CreateTempSubdirectory("nimbus-async-tests-").FullName;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
@@ -82,7 +89,7 @@ internal sealed class AsyncWorkerHarness : IAsyncDisposable
         await services.GetRequiredService<IStoreSchema>().MigrateAsync(Ct);
         var options = new AsyncInvokeOptions();
         configure?.Invoke(options);
-        return new AsyncWorkerHarness(services, directory, time, options, identities);
+        return new AsyncWorkerHarness(services, directory, time, options, identities, queue);
     }
 
     public async Task<FunctionRecord> CreateFunctionAsync(string name, string? deadLetterTargetArn = null)
