@@ -199,6 +199,20 @@ def expect_error(code, message, call, **kwargs):
     raise AssertionError(f"{call.__name__} succeeded, expected {code}")
 
 
+def first_restored_report(name, version):
+    """Invokes a new environment of a SnapStart version, checks what a restore shows, and gives its REPORT line."""
+    response, body = invoke(name, {}, Qualifier=version, LogType="Tail")
+    result = json.loads(body)
+    # Before-snapshot hooks run last registered first; after-restore hooks in registration order.
+    assert result["order"] == ["before-2:arg", "before-1", "after-1", "after-2"], result
+    assert result["type"] == "snap-start", result
+    assert result["internal"] == [], result
+    report = [line for line in tail(response).splitlines() if line.startswith("REPORT")][0]
+    assert "\tRestore Duration: " in report and "\tBilled Restore Duration: " in report, report
+    assert "Init Duration" not in report, report
+    return report
+
+
 def case_statuses_hooks_and_restore_report():
     gate = os.path.join(tempfile.mkdtemp(), "gate")
     name = create(variables={"GATE": gate})
@@ -219,15 +233,7 @@ def case_statuses_hooks_and_restore_report():
     assert config["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}, config["SnapStart"]
     assert LAM.get_function_configuration(FunctionName=name)["SnapStart"]["OptimizationStatus"] == "Off"
 
-    response, body = invoke(name, {}, Qualifier=version, LogType="Tail")
-    result = json.loads(body)
-    # Before-snapshot hooks run last registered first; after-restore hooks in registration order.
-    assert result["order"] == ["before-2:arg", "before-1", "after-1", "after-2"], result
-    assert result["type"] == "snap-start", result
-    assert result["internal"] == [], result
-    report = [line for line in tail(response).splitlines() if line.startswith("REPORT")][0]
-    assert "\tRestore Duration: " in report and "\tBilled Restore Duration: " in report, report
-    assert "Init Duration" not in report, report
+    report = first_restored_report(name, version)
     # Under the process sandbox memory is counted by process: the forked runtime nimbus-init adopted is counted.
     used = int(report.split("\tMax Memory Used: ")[1].split(" MB")[0])
     assert used > 0, report
@@ -385,14 +391,7 @@ def case_spares_hooks_and_restore_report():
     config = wait_version(name, version)
     assert config["SnapStart"] == {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}, config["SnapStart"]
 
-    response, body = invoke(name, {}, Qualifier=version, LogType="Tail")
-    result = json.loads(body)
-    assert result["order"] == ["before-2:arg", "before-1", "after-1", "after-2"], result
-    assert result["type"] == "snap-start", result
-    assert result["internal"] == [], result
-    report = [line for line in tail(response).splitlines() if line.startswith("REPORT")][0]
-    assert "\tRestore Duration: " in report and "\tBilled Restore Duration: " in report, report
-    assert "Init Duration" not in report, report
+    first_restored_report(name, version)
 
     # Two environments at once (each holds its own for 3 s): each ran its own init (not a snapshot: init-time values
     # are not shared) and its own after-restore hooks.
