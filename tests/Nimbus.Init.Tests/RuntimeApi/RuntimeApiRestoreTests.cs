@@ -8,7 +8,7 @@ namespace Nimbus.Init.Tests.RuntimeApi;
 /// <summary>
 /// SnapStart's /runtime/restore/next and /runtime/restore/error (docs/cold-starts.md#snapstart): in a pre-initialized
 /// spare (Start with snapstart-spare) restore/next ends the init phase and returns when the host sends Restore; elsewhere
-/// at once. The test plays the runtime; the Start frame's command only sleeps.
+/// at once. The test plays the runtime; the Start frame's command only says it started and sleeps.
 /// </summary>
 public sealed class RuntimeApiRestoreTests
 {
@@ -114,10 +114,15 @@ public sealed class RuntimeApiRestoreTests
         await host.SendAsync(new Frame(
             FrameType.Start,
             [
-                new(FrameHeaders.Command, "sleep"), new(FrameHeaders.Argument, "60"), new(FrameHeaders.WorkingDirectory, host.Directory),
+                new(FrameHeaders.Command, "sh"), new(FrameHeaders.Argument, "-c"), new(FrameHeaders.Argument, "echo started; exec sleep 60"),
+                new(FrameHeaders.WorkingDirectory, host.Directory),
                 new(FrameHeaders.Environment, "PATH=" + Environment.GetEnvironmentVariable("PATH")),
                 new(FrameHeaders.Environment, "AWS_LAMBDA_INITIALIZATION_TYPE=snap-start"), new(FrameHeaders.SnapStartSpare, "1"),
             ]));
+
+        // The test plays the runtime, so it must not ask before nimbus-init took the Start (a real runtime is started by
+        // it): a restore/next that came first found no spare and returned at once (a CI flake).
+        await host.WaitForStdoutAsync("started");
         return host;
     }
 }
