@@ -494,7 +494,8 @@ def case_runc_restored_with_an_external_extension():
     layer = LAM.publish_layer_version(LayerName=f"snapext-{uuid.uuid4().hex[:8]}",
                                       Content={"ZipFile": make_zip({"extensions/snapext": EXTENSION},
                                                                    modes={"extensions/snapext": 0o755})})
-    name = create(Layers=[layer["LayerVersionArn"]])
+    # 60 s: the handler polls for the extension's file while both share a 128 MB function's 7% of a CPU.
+    name = create(Layers=[layer["LayerVersionArn"]], Timeout=60)
     version, _ = publish_ready(name)
     first = invoke_json(name, {"extension": True}, Qualifier=version)
     assert first["type"] == "snap-start" and first["registered"] and first["registered"].strip(), first
@@ -504,8 +505,9 @@ def case_runc_restored_with_an_external_extension():
 
 def case_runc_restored_runtime_ends_on_timeout():
     # The restored runtime is not nimbus-init's child nor in its container's first pid: a timeout must still end the
-    # container, and the next invoke restores a new one.
-    name = create(Timeout=1)
+    # container, and the next invoke restores a new one. 5 s at 1,024 MB (58% of a CPU): the probe after the timeout must fit in the
+    # function's timeout on a loaded machine (at 128 MB a runc container gets 7% of a CPU); 30 s of sleep still ends it.
+    name = create(Timeout=5, MemorySize=1024)
     version, _ = publish_ready(name)
     response, body = invoke(name, {"sleep_only": 30, "probe": True}, Qualifier=version)
     assert response.get("FunctionError") == "Unhandled" and b"Task timed out" in body, (response, body)
@@ -516,7 +518,8 @@ def case_runc_restored_runtime_ends_on_timeout():
 def case_runc_restores_go_on_after_environments_end():
     # Each timeout ends a restored container, freeing its pid namespace, whose inode number the kernel hands to the
     # next one it makes (the next spare's): the template must serve that container like any other, every time.
-    name = create(Timeout=1)
+    # Timeout and memory as in case_runc_restored_runtime_ends_on_timeout.
+    name = create(Timeout=5, MemorySize=1024)
     version, _ = publish_ready(name)
     for attempt in range(4):
         response, body = invoke(name, {"sleep_only": 30, "probe": True}, Qualifier=version)

@@ -123,11 +123,18 @@ def case_traceparent_is_accepted():
 def case_invoke_is_a_data_event_when_asked():
     name = deploy({"app.py": RETURN_TRACE})
     LAM.invoke(FunctionName=name, Payload=b'{"secret": "payload-not-recorded"}')
-    found = []
-    paginator = CT.get_paginator("lookup_events")
-    for page in paginator.paginate(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": name}]):
-        found.extend(page["Events"])
-    names = [e["EventName"] for e in found]
+    # Data events are written in batches after the call's answer (up to 100 ms later): polled until there, as
+    # AwsCliAuditTests does, not read once (that raced the batch on a loaded machine).
+    deadline = time.monotonic() + 30
+    while True:
+        found = []
+        paginator = CT.get_paginator("lookup_events")
+        for page in paginator.paginate(LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": name}]):
+            found.extend(page["Events"])
+        names = [e["EventName"] for e in found]
+        if "Invoke" in names or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert "Invoke" in names and "CreateFunction20150331" in names, names
     invoke = next(e for e in found if e["EventName"] == "Invoke")
     record = json.loads(invoke["CloudTrailEvent"])
