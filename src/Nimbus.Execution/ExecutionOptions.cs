@@ -73,4 +73,11 @@ public sealed class ExecutionOptions
     /// having run the function's init and before-snapshot hooks (docs/cold-starts.md#snapstart); 0: none.
     /// </summary>
     public int SnapStartSpares { get; set; } = 1;
+
+    /// <summary>
+    /// The server answers a runtime's Runtime API requests itself once nimbus-init hands it the runtime's connection
+    /// and output pipes (after the first invocation, when no extension registered): one process fewer on every warm
+    /// invoke (docs/internals/invoke-path.md#direct-runtime-api). False: nimbus-init serves them throughout.
+    /// </summary>
+    public bool DirectRuntimeApi { get; set; } = true;
 }

@@ -35,6 +35,7 @@ internal sealed class InitAgent : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task _exitReported = Task.CompletedTask;
     private ExtensionSupervisor? _extensions;
+    private ConnectionHandover? _handover;
     private Thread? _pump;
 
     public InitAgent(string socketPath, IPEndPoint apiEndPoint)
@@ -54,7 +55,9 @@ internal sealed class InitAgent : IDisposable
         using var extensions = new ExtensionSupervisor(_runtime, host, TimeProvider.System, _stopping.Token);
         _extensions = extensions;
         host.Observer = extensions.Telemetry.OutputAsync;
-        using var server = new HttpServer(_apiEndPoint, new RuntimeApiHandler(_coordinator, host, extensions));
+        var handover = new ConnectionHandover(_coordinator, host, extensions, _stopping.Token);
+        _handover = handover;
+        using var server = new HttpServer(_apiEndPoint, new RuntimeApiHandler(_coordinator, host, extensions, handover)) { Claim = handover.Claim };
         var runtimeApi = Format(server.LocalEndPoint);
         var serving = server.RunAsync(_stopping.Token);
 
@@ -103,8 +106,16 @@ internal sealed class InitAgent : IDisposable
                         break;
                     case FrameType.Invoke:
                         var handed = extensions.Invoke(frame);
-                        _coordinator.Enqueue(frame);
+                        if (!_coordinator.Enqueue(frame))
+                        {
+                            // The host serves the runtime's connection now (it sent this before it learnt so).
+                            await handover.ReturnAsync(frame);
+                        }
+
                         ExtensionRegistry.Hand(handed);
+                        break;
+                    case FrameType.HandoverTaken:
+                        handover.Taken(frame);
                         break;
                     case FrameType.Shutdown:
                         await ShutdownAsync(frame);
@@ -163,6 +174,7 @@ internal sealed class InitAgent : IDisposable
     private async Task StartRuntimeAsync(HostLink host, RuntimeStartInfo info)
     {
         _coordinator.Spare = info.Spare;
+        _handover!.Enabled = info.DirectRuntimeApi;
         var preforked = _runtime.Preforked;
         if (_runtime.Started && !preforked)
         {

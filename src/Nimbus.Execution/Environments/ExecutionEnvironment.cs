@@ -224,6 +224,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             headers.Add(new(FrameHeaders.SnapStartSpare, "1"));
         }
 
+        if (runtime.DirectRuntimeApi)
+        {
+            headers.Add(new(FrameHeaders.DirectRuntimeApi, "1"));
+        }
+
         foreach (var argument in runtime.Arguments)
         {
             headers.Add(new(FrameHeaders.Argument, argument));
@@ -306,7 +311,17 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
         // The time left is taken before the event is handed over: the deadline counts from here.
         var remaining = deadline - time.GetUtcNow();
-        await SendAsync(new Frame(FrameType.Invoke, headers, request.Payload), cancellationToken);
+        var invoke = new Frame(FrameType.Invoke, headers, request.Payload);
+        if (_direct is { } direct)
+        {
+            // The server holds the runtime's connection: the event goes straight to its waiting /next.
+            direct.Coordinator.Enqueue(invoke);
+        }
+        else
+        {
+            await SendAsync(invoke, cancellationToken);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
         try
@@ -347,6 +362,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         await ShutdownExtensionsAsync();
         Kill();
         _stream.Dispose();
+        CloseDirect();
         if (_readLoop is not null)
         {
             await _readLoop;

@@ -19,4 +19,10 @@ internal sealed record RuntimeLaunch(string Command, IReadOnlyList<string> Argum
     /// is taken (<see cref="ExecutionEnvironment.BeginRestoreAsync"/>).
     /// </summary>
     public bool Spare { get; init; }
+
+    /// <summary>
+    /// The server serves the runtime's Runtime API connection itself once nimbus-init hands it over
+    /// (<see cref="ExecutionOptions.DirectRuntimeApi"/>; docs/internals/invoke-path.md#direct-runtime-api).
+    /// </summary>
+    public bool DirectRuntimeApi { get; init; }
 }

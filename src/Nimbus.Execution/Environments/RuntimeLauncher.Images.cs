@@ -94,7 +94,7 @@ internal sealed partial class RuntimeLauncher
 
         var workingDirectory = overrides?.WorkingDirectory ?? image.WorkingDirectory ?? "/";
         var executable = FindExecutable(argv[0], variables["PATH"], workingDirectory, imageRoot);
-        return new RuntimeLaunch(executable, argv.GetRange(1, argv.Count - 1), workingDirectory, list);
+        return new RuntimeLaunch(executable, argv.GetRange(1, argv.Count - 1), workingDirectory, list) { DirectRuntimeApi = options.DirectRuntimeApi };
     }
 
     /// <summary>A command without a slash is looked up on the image's PATH (in the image's root on the host), as execvp would.</summary>

@@ -172,7 +172,7 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
             new("TZ", ":UTC"),
             new("LD_LIBRARY_PATH", $"/lib64:/usr/lib64:{paths.RuntimeDirectory}:{paths.RuntimeDirectory}/lib:{paths.TaskRoot}:{paths.TaskRoot}/lib:{paths.OptDirectory}/lib"),
         ];
-        return new RuntimeLaunch(host.interpreter, arguments, "/", variables);
+        return new RuntimeLaunch(host.interpreter, arguments, "/", variables) { DirectRuntimeApi = options.DirectRuntimeApi };
     }
 
     public RuntimeLaunch Create(Scope scope, FunctionVersion function, string logStreamName, string initializationType, SandboxPaths paths, string? hostCodeDirectory = null, string? hostOptDirectory = null)
@@ -330,6 +330,7 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
 
         return new RuntimeLaunch(command, arguments, taskRoot, list)
         {
+            DirectRuntimeApi = options.DirectRuntimeApi,
             Extensions = ExternalExtensions.Find(hostOptDirectory, opt),
             AccountId = scope.Account,
         };

@@ -53,6 +53,16 @@ internal sealed partial class ProcessHandle : IDisposable
     /// <summary>SIGKILL to this process, never to another one with its pid; false when it was already gone.</summary>
     public bool Kill() => Signal(SigKill);
 
+    /// <summary>
+    /// A copy, in this process, of the process's descriptor <paramref name="fd"/> (pidfd_getfd, Linux 5.6; needs
+    /// ptrace rights over it: the server's own sandboxes). Close-on-exec.
+    /// </summary>
+    public int CopyDescriptor(int fd)
+    {
+        var copy = PidfdGetfd(_fd, fd, 0);
+        return copy >= 0 ? copy : throw new IOException($"pidfd_getfd({Pid}, {fd}): {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+    }
+
     public void Dispose() => _fd.Dispose();
 
     private bool Signal(int signal)
@@ -69,6 +79,9 @@ internal sealed partial class ProcessHandle : IDisposable
 
     [LibraryImport("libc", EntryPoint = "pidfd_open", SetLastError = true)]
     private static partial SafeFileHandle PidfdOpen(int pid, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "pidfd_getfd", SetLastError = true)]
+    private static partial int PidfdGetfd(SafeFileHandle pidfd, int targetFd, uint flags);
 
     [LibraryImport("libc", EntryPoint = "pidfd_send_signal", SetLastError = true)]
     private static partial int PidfdSendSignal(SafeFileHandle pidfd, int signal, nint info, uint flags);

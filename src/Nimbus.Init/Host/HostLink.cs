@@ -43,6 +43,32 @@ internal sealed class HostLink : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a Handover frame: the runtime's output readable now goes first as Log frames, and when the frame hands
+    /// over the pipes too (<paramref name="pipes"/>) nothing reads them here after it (docs/internals/init-protocol.md).
+    /// </summary>
+    public async Task SendHandoverAsync(Frame frame, bool pipes, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await DrainLockedAsync(cancellationToken);
+            if (pipes)
+            {
+                Volatile.Read(ref _output)?.HandOver();
+            }
+
+            await FrameCodec.WriteAsync(_stream, frame, cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>The runtime's stdout and stderr read ends, once attached.</summary>
+    public (int Stdout, int Stderr)? RuntimePipes => Volatile.Read(ref _output)?.RuntimePipes;
+
     /// <summary>Forwards readable runtime output as Log frames.</summary>
     public async Task FlushOutputAsync(CancellationToken cancellationToken)
     {

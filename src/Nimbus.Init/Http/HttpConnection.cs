@@ -33,11 +33,41 @@ internal sealed partial class HttpConnection : IDisposable
     /// <summary>The read-ahead saw the end of the stream.</summary>
     private volatile bool _closed;
 
-    public HttpConnection(Socket socket, IRequestHandler handler)
+    /// <param name="prefix">Bytes read from the connection before it came here (a connection handed over), read first.</param>
+    public HttpConnection(Socket socket, IRequestHandler handler, ReadOnlySpan<byte> prefix = default)
     {
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
         _handler = handler;
+        if (prefix.Length > _buffer.Length)
+        {
+            throw new HttpProtocolException(431, "handed-over request too large");
+        }
+
+        prefix.CopyTo(_buffer);
+        _end = prefix.Length;
+    }
+
+    public Socket Socket => _socket;
+
+    /// <summary>The connection went to the host (<see cref="HandOver"/>): it is neither answered nor closed here.</summary>
+    public bool HandedOver { get; private set; }
+
+    /// <summary>
+    /// The handler gives the connection away: <see cref="RunAsync"/> ends without touching it again. Returns the bytes
+    /// read and not yet parsed (after the current request). Only while no read is pending (not after <see cref="WatchForClose"/>).
+    /// </summary>
+    public byte[] HandOver()
+    {
+        if (_readAhead is not null)
+        {
+            throw new InvalidOperationException("a read is pending on the connection");
+        }
+
+        HandedOver = true;
+        var rest = _buffer.AsSpan(_start, _end - _start).ToArray();
+        _start = _end = 0;
+        return rest;
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -62,7 +92,7 @@ internal sealed partial class HttpConnection : IDisposable
             }
 
             var response = await _handler.HandleAsync(request, this, cancellationToken);
-            if (response is null)
+            if (response is null || HandedOver)
             {
                 return;
             }
@@ -114,7 +144,13 @@ internal sealed partial class HttpConnection : IDisposable
         }
     }
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        if (!HandedOver)
+        {
+            _stream.Dispose();
+        }
+    }
 
     /// <summary>Writes the response with one send (so Nagle never splits it) from a pooled buffer.</summary>
     private async ValueTask WriteAsync(HttpResponse response, CancellationToken cancellationToken)

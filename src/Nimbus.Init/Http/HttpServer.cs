@@ -27,6 +27,12 @@ internal sealed class HttpServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Asked first about every accepted connection: true when it takes the connection (unread) and serves it no more
+    /// here (connections handed to the host once the runtime's first was).
+    /// </summary>
+    public Func<Socket, bool>? Claim { get; set; }
+
     /// <summary>The address actually bound (the port chosen by the system when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
@@ -49,6 +55,11 @@ internal sealed class HttpServer : IDisposable
             }
 
             socket.NoDelay = true;
+            if (Claim?.Invoke(socket) == true)
+            {
+                continue;
+            }
+
             _ = ServeAsync(socket, cancellationToken);
         }
     }
@@ -57,8 +68,8 @@ internal sealed class HttpServer : IDisposable
 
     private async Task ServeAsync(Socket socket, CancellationToken cancellationToken)
     {
-        using (socket)
-        using (var connection = new HttpConnection(socket, _handler))
+        var connection = new HttpConnection(socket, _handler);
+        try
         {
             try
             {
@@ -71,6 +82,15 @@ internal sealed class HttpServer : IDisposable
             catch (Exception e)
             {
                 await Console.Error.WriteLineAsync($"nimbus-init: runtime API connection failed: {e}");
+            }
+        }
+        finally
+        {
+            // A connection handed to the host is its to close.
+            if (!connection.HandedOver)
+            {
+                connection.Dispose();
+                socket.Dispose();
             }
         }
     }

@@ -30,6 +30,9 @@ internal static unsafe partial class Libc
     public const short PosixSpawnSetSigMask = 0x08;
 
     public const short PollIn = 0x001;
+    public const short PollErr = 0x008;
+    public const short PollHup = 0x010;
+    public const short PollNval = 0x020;
 
     /// <summary>SOL_SOCKET and SCM_RIGHTS: a control message carrying file descriptors.</summary>
     public const int SolSocket = 1;

@@ -115,6 +115,20 @@ internal static class FrameHeaders
     /// <summary>On Exited: the name of the extension that exited (absent: the runtime did); with error-type.</summary>
     public const string ExtensionName = "extension-name";
 
+    // Handover (init → host), HandoverTaken (host → init)
+
+    /// <summary>Start: "1" when the host serves the runtime's connection itself once nimbus-init hands it over.</summary>
+    public const string DirectRuntimeApi = "direct-runtime-api";
+
+    /// <summary>The handed-over connection's descriptor number in nimbus-init.</summary>
+    public const string Fd = "fd";
+
+    /// <summary>The runtime's stdout pipe (read end) in nimbus-init, on the first Handover.</summary>
+    public const string StdoutFd = "stdout-fd";
+
+    /// <summary>The runtime's stderr pipe (read end) in nimbus-init, on the first Handover.</summary>
+    public const string StderrFd = "stderr-fd";
+
     // Shutdown (host → init)
 
     /// <summary>Why the environment goes: spindown, timeout or failure (the SHUTDOWN event's shutdownReason).</summary>

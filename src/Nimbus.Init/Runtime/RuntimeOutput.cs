@@ -29,6 +29,9 @@ internal sealed class RuntimeOutput
     private readonly int[] _open;
     private readonly byte[] _buffer = new byte[ChunkSize];
 
+    /// <summary>The runtime's two pipes were handed to the host (<see cref="HandOver"/>): it reads them now.</summary>
+    private volatile bool _handed;
+
     public RuntimeOutput(int stdout, int stderr)
         : this([stdout, stderr])
     {
@@ -59,13 +62,23 @@ internal sealed class RuntimeOutput
         }
     }
 
+    /// <summary>The read ends of the runtime's stdout and stderr.</summary>
+    public (int Stdout, int Stderr) RuntimePipes => (_fds[0], _fds[1]);
+
+    /// <summary>
+    /// The host reads the runtime's stdout and stderr from now on (its own descriptors of the same pipes): they are
+    /// never read here again, only watched for their end (poll reports a hang-up whatever events are asked for), so
+    /// that the runtime's end is still seen as its output closing. Call under the host link's lock, after a drain.
+    /// </summary>
+    public void HandOver() => _handed = true;
+
     /// <summary>
     /// Passes every chunk readable now (at most <see cref="ChunkSize"/> bytes each, as read) to <paramref name="writeAsync"/>.
     /// The buffer is reused: the callee must consume the chunk before it returns. Callers serialize calls.
     /// </summary>
     public async ValueTask DrainAsync(Func<string, ReadOnlyMemory<byte>, CancellationToken, ValueTask> writeAsync, CancellationToken cancellationToken)
     {
-        for (var stream = 0; stream < _fds.Length; stream++)
+        for (var stream = _handed ? 2 : 0; stream < _fds.Length; stream++)
         {
             for (var reads = 0; reads < MaxReadsPerDrain && Volatile.Read(ref _open[stream]) == 1; reads++)
             {
@@ -91,13 +104,14 @@ internal sealed class RuntimeOutput
         while (true)
         {
             var any = false;
+            var handed = _handed;
             for (var i = 0; i < count; i++)
             {
                 var open = Volatile.Read(ref _open[i]) == 1;
                 any |= open;
 
-                // poll(2) ignores negative descriptors.
-                fds[i] = new PollFd { Fd = open ? _fds[i] : -1, Events = Libc.PollIn };
+                // poll(2) ignores negative descriptors; a handed-over pipe wakes this thread only at its hang-up.
+                fds[i] = new PollFd { Fd = open ? _fds[i] : -1, Events = handed && i < 2 ? (short)0 : Libc.PollIn };
             }
 
             if (!any)
@@ -108,6 +122,15 @@ internal sealed class RuntimeOutput
             var ready = Libc.Poll(fds, (nuint)count, -1);
             if (ready > 0)
             {
+                for (var i = 0; handed && i < 2; i++)
+                {
+                    if (fds[i].Fd >= 0 && (fds[i].REvents & (Libc.PollHup | Libc.PollErr | Libc.PollNval)) != 0)
+                    {
+                        // Every writer closed the pipe: the runtime's output is over (the host reads what is left).
+                        Volatile.Write(ref _open[i], 0);
+                    }
+                }
+
                 return true;
             }
 

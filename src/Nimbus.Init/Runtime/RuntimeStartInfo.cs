@@ -35,6 +35,9 @@ internal sealed record RuntimeStartInfo
     /// <summary>The external extensions to start before the runtime (their paths inside the sandbox), in order.</summary>
     public IReadOnlyList<string> Extensions { get; init; } = [];
 
+    /// <summary>The host serves the runtime's connection once it is handed over (<see cref="FrameHeaders.DirectRuntimeApi"/>).</summary>
+    public bool DirectRuntimeApi { get; init; }
+
     /// <summary>The function's account id, for the register answer's accountId feature.</summary>
     public string? AccountId { get; init; }
 
@@ -74,6 +77,7 @@ internal sealed record RuntimeStartInfo
             StemCell = stemCell,
             RestoreSocket = frame.Header(FrameHeaders.Restore) is { Length: > 0 } restore ? restore : null,
             Spare = frame.Header(FrameHeaders.SnapStartSpare) == "1",
+            DirectRuntimeApi = frame.Header(FrameHeaders.DirectRuntimeApi) == "1",
             Command = frame.Header(FrameHeaders.Command) ?? "",
             Arguments = arguments,
             WorkingDirectory = frame.Header(FrameHeaders.WorkingDirectory) is { Length: > 0 } cwd ? cwd : null,

@@ -25,8 +25,17 @@ internal sealed class InvocationCoordinator
     /// <summary>/next calls waiting for an invocation, oldest first (normally at most one).</summary>
     private readonly List<NextWaiter> _waiters = [];
     private readonly TaskCompletionSource _restore = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private RuntimeState _state = RuntimeState.Started;
+    private RuntimeState _state;
     private string? _requestId;
+    private bool _handedOver;
+
+    /// <param name="initial">
+    /// Where the runtime is: Started in nimbus-init; Ready in the host, which takes the runtime over waiting in /next.
+    /// </param>
+    public InvocationCoordinator(RuntimeState initial = RuntimeState.Started)
+    {
+        _state = initial;
+    }
 
     /// <summary>
     /// A pre-initialized SnapStart spare (docs/cold-starts.md#snapstart): /runtime/restore/next waits for
@@ -67,16 +76,58 @@ internal sealed class InvocationCoordinator
         }
     }
 
+    /// <summary>The runtime's connections are the host's now (<see cref="TryHandOver"/>).</summary>
+    public bool HandedOver
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _handedOver;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The runtime waits in /next (not yet registered here) and no other connection does: from now on the host serves
+    /// it. True with the invocations queued here, which go back to the host; false leaves everything as it was.
+    /// </summary>
+    public bool TryHandOver(out List<Frame> queued)
+    {
+        queued = [];
+        lock (_gate)
+        {
+            if (_handedOver || _state != RuntimeState.Ready || _waiters.Count > 0)
+            {
+                return false;
+            }
+
+            _handedOver = true;
+            while (_invokes.TryDequeue(out var invoke))
+            {
+                queued.Add(invoke);
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>
     /// An Invoke frame from the host: handed at once to a waiting /next whose client is still connected (its
-    /// continuation runs on this thread: the event goes out before this returns), else queued.
+    /// continuation runs on this thread: the event goes out before this returns), else queued. False when the
+    /// runtime's connection was handed over: the caller sends the frame back.
     /// </summary>
-    public void Enqueue(Frame invoke)
+    public bool Enqueue(Frame invoke)
     {
         NextWaiter? taker = null;
         List<NextWaiter>? gone = null;
         lock (_gate)
         {
+            if (_handedOver)
+            {
+                return false;
+            }
+
             while (_waiters.Count > 0)
             {
                 var waiter = _waiters[0];
@@ -107,6 +158,7 @@ internal sealed class InvocationCoordinator
         }
 
         taker?.TrySetResult(invoke);
+        return true;
     }
 
     /// <summary>

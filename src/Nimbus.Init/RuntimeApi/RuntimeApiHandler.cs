@@ -10,26 +10,28 @@ namespace Nimbus.Init.RuntimeApi;
 /// The Runtime API 2018-06-01 (shared/specs/runtime-api/runtime-api.yaml) on top of <see cref="HttpServer"/>, forwarding
 /// what the runtime posts to the host as frames. The Extensions and Telemetry APIs go to <see cref="ExtensionsApiHandler"/>.
 /// </summary>
-internal sealed partial class RuntimeApiHandler : IRequestHandler
+internal sealed class RuntimeApiHandler : IRequestHandler
 {
     private const string Prefix = "/2018-06-01";
-    private const string InvocationPath = "/runtime/invocation/";
-    private const string JsonContentType = "application/json";
-
-    private static readonly byte[] s_accepted = """{"status":"OK"}"""u8.ToArray();
 
     private readonly InvocationCoordinator _coordinator;
     private readonly HostLink _host;
     private readonly ExtensionSupervisor? _extensions;
     private readonly ExtensionsApiHandler? _extensionsApi;
+    private readonly ConnectionHandover? _handover;
+    private readonly Func<Frame, CancellationToken, Task> _send;
 
-    public RuntimeApiHandler(InvocationCoordinator coordinator, HostLink host, ExtensionSupervisor? extensions = null)
+    public RuntimeApiHandler(InvocationCoordinator coordinator, HostLink host, ExtensionSupervisor? extensions = null, ConnectionHandover? handover = null)
     {
         _coordinator = coordinator;
         _host = host;
         _extensions = extensions;
         _extensionsApi = extensions is null ? null : new ExtensionsApiHandler(extensions);
+        _handover = handover;
+        _send = host.SendAsync;
     }
+
+    public bool StreamsBody(HttpRequest request) => StreamedResponse.StreamsBody(request);
 
     public async Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
     {
@@ -48,10 +50,16 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
 
         if (path.StartsWith(Prefix + "/", StringComparison.Ordinal))
         {
-            var route = path.AsSpan(Prefix.Length);
-            if (get && route.SequenceEqual(InvocationPath + "next"))
+            if (_handover is not null && _coordinator.HandedOver)
             {
-                return await NextAsync(connection, cancellationToken);
+                // The host serves the runtime now: this connection follows with its request.
+                return await _handover.TryFollowAsync(connection, request) ? null : Error(ApiError.Internal);
+            }
+
+            var route = path.AsSpan(Prefix.Length);
+            if (get && route.SequenceEqual("/runtime/invocation/next"))
+            {
+                return await NextAsync(request, connection, cancellationToken);
             }
 
             if (post && route.SequenceEqual("/runtime/init/error"))
@@ -69,35 +77,35 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
                 return await InitErrorAsync(request, _coordinator.BeginRestoreError(), cancellationToken);
             }
 
-            if (post && route.StartsWith(InvocationPath, StringComparison.Ordinal))
+            if (post && RuntimeApiAnswers.ResultRequestId(route, out var response) is { } requestId)
             {
-                var rest = route[InvocationPath.Length..];
-                var slash = rest.LastIndexOf('/');
-                if (slash >= 0 && rest[(slash + 1)..] is "response" or "error")
+                if (request.BodyPending)
                 {
-                    var requestId = Uri.UnescapeDataString(rest[..slash].ToString());
-                    if (request.BodyPending)
-                    {
-                        var streamed = await StreamedResponseAsync(request, requestId, connection, cancellationToken);
-                        _extensions?.RuntimeAnswered(requestId, "success", request.BodyLength);
-                        return streamed;
-                    }
-
-                    return rest.EndsWith("/response", StringComparison.Ordinal)
-                        ? await ResponseAsync(request, requestId, cancellationToken)
-                        : await ErrorAsync(request, requestId, cancellationToken);
+                    var streamed = await StreamedResponse.ForwardAsync(_coordinator, request, requestId, connection, _send, cancellationToken);
+                    _extensions?.RuntimeAnswered(requestId, "success", request.BodyLength);
+                    return streamed;
                 }
+
+                return response
+                    ? await ResponseAsync(request, requestId, cancellationToken)
+                    : await ErrorAsync(request, requestId, cancellationToken);
             }
         }
 
-        return Error(new ApiError(404, "NotFound", $"No route for {request.Method} {path}"));
+        return RuntimeApiAnswers.NotFound(request);
     }
 
-    private async Task<HttpResponse?> NextAsync(HttpConnection connection, CancellationToken cancellationToken)
+    private async Task<HttpResponse?> NextAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
     {
         if (_coordinator.BeginNext(out var first) is { } refused)
         {
             return Error(refused);
+        }
+
+        if (!first && _handover is not null && await _handover.TryHandOverAsync(connection, request))
+        {
+            // The host answers this /next, and serves the runtime from now on.
+            return null;
         }
 
         if (first)
@@ -117,19 +125,7 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
             connection.WatchForClose(static state => ((InvocationCoordinator.NextWaiter)state!).Withdraw(), waiter);
         }
 
-        return await wait is { } invoke ? Event(invoke) : null;
-    }
-
-    private static HttpResponse Event(Frame invoke)
-    {
-        var response = new HttpResponse(200, invoke.Body, NonEmpty(invoke.Header(FrameHeaders.ContentType)) ?? JsonContentType);
-        Add(response, "Lambda-Runtime-Aws-Request-Id", invoke.Header(FrameHeaders.RequestId));
-        Add(response, "Lambda-Runtime-Deadline-Ms", invoke.Header(FrameHeaders.DeadlineMs));
-        Add(response, "Lambda-Runtime-Invoked-Function-Arn", invoke.Header(FrameHeaders.FunctionArn));
-        Add(response, "Lambda-Runtime-Trace-Id", invoke.Header(FrameHeaders.TraceId));
-        Add(response, "Lambda-Runtime-Client-Context", invoke.Header(FrameHeaders.ClientContext));
-        Add(response, "Lambda-Runtime-Cognito-Identity", invoke.Header(FrameHeaders.CognitoIdentity));
-        return response;
+        return await wait is { } invoke ? RuntimeApiAnswers.Event(invoke) : null;
     }
 
     private async Task<HttpResponse> ResponseAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
@@ -140,11 +136,9 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
         }
 
         // A streaming response arrives here only when it was sent with a Content-Length of 0 or read whole.
-        var mode = request.Header(ResponseModeHeader);
-        if (mode is not null && !string.Equals(mode, "streaming", StringComparison.Ordinal))
+        if (RuntimeApiAnswers.InvalidResponseMode(request))
         {
-            var body = ErrorPayload.Create("Invalid Lambda-Runtime-Function-Response-Mode header", "Runtime.InvalidResponseModeHeader");
-            return await ForwardAsync(ErrorFrame(requestId, "Runtime.InvalidResponseModeHeader", body), Error(ApiError.InvalidResponseMode), cancellationToken);
+            return await ForwardAsync(RuntimeApiAnswers.InvalidResponseModeFrame(requestId), Error(ApiError.InvalidResponseMode), cancellationToken);
         }
 
         if (request.Body is null)
@@ -153,13 +147,7 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
         }
 
         var settled = _extensions?.SettlesWithAnswer(requestId) ?? false;
-        var frame = new Frame(
-            FrameType.Response,
-            settled
-                ? [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ContentType, NonEmpty(request.Header("Content-Type")) ?? JsonContentType), new(FrameHeaders.PostInvokeDone, "1")]
-                : [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ContentType, NonEmpty(request.Header("Content-Type")) ?? JsonContentType)],
-            request.Body);
-        var answer = await ForwardAsync(frame, Accepted(), cancellationToken);
+        var answer = await ForwardAsync(RuntimeApiAnswers.ResponseFrame(request, requestId, settled), Accepted(), cancellationToken);
         _extensions?.RuntimeAnswered(requestId, "success", request.Body.Length, settled);
         return answer;
     }
@@ -176,10 +164,10 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
             return await TooLargeAsync(requestId, request.BodyLength, cancellationToken);
         }
 
-        var (errorType, body) = ErrorPayload.Read(request.Header("Lambda-Runtime-Function-Error-Type"), request.Header("Content-Type"), request.Body);
         var settled = _extensions?.SettlesWithAnswer(requestId) ?? false;
-        var answer = await ForwardAsync(ErrorFrame(requestId, errorType, body, settled), Accepted(), cancellationToken);
-        _extensions?.RuntimeAnswered(requestId, "error", body.Length, settled);
+        var frame = RuntimeApiAnswers.ErrorFrame(request, requestId, settled);
+        var answer = await ForwardAsync(frame, Accepted(), cancellationToken);
+        _extensions?.RuntimeAnswered(requestId, "error", frame.Body.Length, settled);
         return answer;
     }
 
@@ -226,49 +214,15 @@ internal sealed partial class RuntimeApiHandler : IRequestHandler
     /// <summary>The invocation fails with Function.ResponseSizeTooLarge; the runtime gets 413 (RIE invocationresponse.go).</summary>
     private async Task<HttpResponse> TooLargeAsync(string requestId, long length, CancellationToken cancellationToken)
     {
-        var body = ErrorPayload.Create(
-            $"Response payload size ({length} bytes) exceeded maximum allowed payload size ({HttpConnection.MaxBodyLength} bytes).",
-            "Function.ResponseSizeTooLarge");
-        var answer = await ForwardAsync(ErrorFrame(requestId, "Function.ResponseSizeTooLarge", body), Error(ApiError.TooLarge), cancellationToken);
+        var answer = await ForwardAsync(RuntimeApiAnswers.TooLargeFrame(requestId, length), Error(ApiError.TooLarge), cancellationToken);
         _extensions?.RuntimeAnswered(requestId, "error", 0);
         return answer;
     }
 
-    private async Task<HttpResponse> ForwardAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _host.SendAsync(frame, cancellationToken);
-            return answer;
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
-        {
-            // The host is gone; nimbus-init is about to kill the runtime and exit.
-            return Error(ApiError.Internal);
-        }
-    }
+    private Task<HttpResponse> ForwardAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken) =>
+        StreamedResponse.SendOrFailAsync(_send, frame, answer, cancellationToken);
 
-    private static Frame ErrorFrame(string requestId, string errorType, byte[] body, bool settled = false) =>
-        new(
-            FrameType.Error,
-            settled
-                ? [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ErrorType, errorType), new(FrameHeaders.PostInvokeDone, "1")]
-                : [new(FrameHeaders.RequestId, requestId), new(FrameHeaders.ErrorType, errorType)],
-            body);
+    private static HttpResponse Accepted() => RuntimeApiAnswers.Accepted();
 
-    private static HttpResponse Accepted() => new(202, s_accepted, JsonContentType);
-
-    private static HttpResponse Error(ApiError error) =>
-        new(error.Status, ErrorPayload.Create(error.ErrorMessage, error.ErrorType), JsonContentType);
-
-    private static void Add(HttpResponse response, string name, string? value)
-    {
-        // Header values come from the host; a line break would split the response.
-        if (NonEmpty(value) is { } text && !text.AsSpan().ContainsAny('\r', '\n'))
-        {
-            response.Headers.Add(new(name, text));
-        }
-    }
-
-    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    private static HttpResponse Error(ApiError error) => RuntimeApiAnswers.Error(error);
 }

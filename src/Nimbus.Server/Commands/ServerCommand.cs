@@ -264,6 +264,7 @@ internal static class ServerCommand
             execution.PlatformSocketPath = platformSocket;
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.SnapStartSpares = options.SnapStartSpares;
+            execution.DirectRuntimeApi = options.DirectRuntimeApi;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
             execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
             execution.RegistryAuthFile = options.RegistryAuthFile.Length > 0 ? Path.GetFullPath(options.RegistryAuthFile) : null;

@@ -57,6 +57,9 @@ public sealed class NimbusOptions
     /// <summary>Pre-initialized spare environments kept per published SnapStart version of a java or dotnet function (docs/cold-starts.md#snapstart).</summary>
     public int SnapStartSpares { get; set; } = 1;
 
+    /// <summary>The server answers a runtime's Runtime API requests itself once nimbus-init hands it the connection (docs/internals/invoke-path.md#direct-runtime-api).</summary>
+    public bool DirectRuntimeApi { get; set; } = true;
+
     /// <summary>Bytes per second a streamed response may send after its first 6 MB (AWS: 2 MB/s); 0: no cap.</summary>
     public int StreamBandwidthBytesPerSecond { get; set; } = ExecutionOptions.AwsStreamBandwidth;
 

@@ -35,6 +35,9 @@ internal sealed class FakeHost : IAsyncDisposable
 
     public Frame Hello { get; private set; } = null!;
 
+    /// <summary>nimbus-init's pid (the descriptors it hands over are copied out of it with pidfd_getfd).</summary>
+    public int InitPid => _init.Id;
+
     /// <summary>host:port of the Runtime API, from Hello.</summary>
     public string RuntimeApi => Hello.Header(FrameHeaders.RuntimeApi)!;
 

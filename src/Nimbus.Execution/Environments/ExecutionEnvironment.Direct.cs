@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Nimbus.Execution.Sandboxes;
+using Nimbus.Init.Http;
+using Nimbus.Init.Protocol;
+
+namespace Nimbus.Execution.Environments;
+
+/// <summary>
+/// The runtime's Runtime API served by the server itself (docs/internals/invoke-path.md#direct-runtime-api): nimbus-init
+/// hands over the runtime's connection and output pipes by their numbers (Handover), the server copies them out of
+/// nimbus-init with pidfd_getfd(2), answers the runtime with <see cref="DirectRuntimeApi"/>, reads its output with
+/// <see cref="RuntimeOutputPump"/>, and sends Invoke frames nowhere: an invocation is handed to the waiting /next.
+/// </summary>
+internal sealed partial class ExecutionEnvironment
+{
+    private readonly List<Socket> _directConnections = [];
+    private DirectRuntimeApi? _direct;
+    private RuntimeOutputPump? _directOutput;
+    private Frame? _returnedInvoke;
+    private string _exit = "Runtime exited without providing a reason";
+
+    /// <summary>Appends the runtime's output readable now, when the server reads it.</summary>
+    private void DrainDirectOutput() => Volatile.Read(ref _directOutput)?.Drain();
+
+    /// <summary>A Handover frame: copies the descriptors, serves the connection, and tells nimbus-init to close its copy.</summary>
+    private void TakeHandover(Frame frame)
+    {
+        Socket? socket = null;
+        try
+        {
+            using var init = ProcessHandle.Open(PeerPid()) ?? throw new IOException("nimbus-init is gone");
+            var fd = Descriptor(frame, FrameHeaders.Fd);
+            if (frame.Header(FrameHeaders.StdoutFd) is not null)
+            {
+                var stdout = init.CopyDescriptor(Descriptor(frame, FrameHeaders.StdoutFd));
+                var stderr = init.CopyDescriptor(Descriptor(frame, FrameHeaders.StderrFd));
+                Volatile.Write(ref _directOutput, new RuntimeOutputPump(Output, stdout, stderr));
+            }
+
+            socket = new Socket(new SafeSocketHandle(init.CopyDescriptor(fd), ownsHandle: true));
+            socket.NoDelay = true;
+            var first = _direct is null;
+            var direct = _direct ??= new DirectRuntimeApi(DeliverDirectAsync);
+            lock (_lock)
+            {
+                _directConnections.Add(socket);
+            }
+
+            _ = ServeDirectAsync(socket, direct, frame.Body.ToArray());
+            _ = SendAsync(new Frame(FrameType.HandoverTaken, [new(FrameHeaders.Fd, fd.ToString(CultureInfo.InvariantCulture))]), CancellationToken.None);
+            if (first && Interlocked.Exchange(ref _returnedInvoke, null) is { } returned)
+            {
+                direct.Coordinator.Enqueue(returned);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or FormatException)
+        {
+            // Without its connection the runtime can never answer: the environment is finished.
+            socket?.Dispose();
+            Log.HandoverFailed(_logger, e, Id);
+            FailAll("Runtime exited without providing a reason");
+            _sandbox.Kill();
+        }
+    }
+
+    /// <summary>An Invoke nimbus-init sent back: to the runtime's /next here (before the Handover was read: kept for it).</summary>
+    private void DeliverReturned(Frame invoke)
+    {
+        if (_direct is { } direct)
+        {
+            direct.Coordinator.Enqueue(invoke);
+            return;
+        }
+
+        Volatile.Write(ref _returnedInvoke, invoke);
+    }
+
+    /// <summary>The server's Runtime API produced a frame: the output written before it goes first, as nimbus-init keeps it.</summary>
+    private async Task DeliverDirectAsync(Frame frame, CancellationToken cancellationToken)
+    {
+        if (frame.Type != FrameType.ResponseChunk)
+        {
+            DrainDirectOutput();
+        }
+
+        await DispatchAsync(frame);
+    }
+
+    private async Task ServeDirectAsync(Socket socket, DirectRuntimeApi direct, byte[] prefix)
+    {
+        try
+        {
+            using var connection = new HttpConnection(socket, direct, prefix);
+            await connection.RunAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or Init.Http.HttpProtocolException or EndOfStreamException)
+        {
+            // The runtime went away or the environment is ending.
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _directConnections.Remove(socket);
+            }
+
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>Closes the runtime's connections and pipes the server holds (the environment is ending).</summary>
+    private void CloseDirect()
+    {
+        Socket[] sockets;
+        lock (_lock)
+        {
+            sockets = [.. _directConnections];
+        }
+
+        foreach (var socket in sockets)
+        {
+            socket.Dispose();
+        }
+
+        Volatile.Read(ref _directOutput)?.Dispose();
+    }
+
+    /// <summary>nimbus-init's pid in the server's pid namespace: the init socket's peer (SO_PEERCRED).</summary>
+    private int PeerPid()
+    {
+        Span<byte> credentials = stackalloc byte[12];
+        var length = _connection.GetRawSocketOption(1, 17, credentials);
+        return length >= 4 ? BitConverter.ToInt32(credentials) : throw new IOException("no peer credentials on the init socket");
+    }
+
+    private static int Descriptor(Frame frame, string header) =>
+        int.Parse(frame.Header(header) ?? throw new FormatException($"Handover without {header}"), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Environment {EnvironmentId}: the runtime's connection could not be taken over from nimbus-init")]
+        public static partial void HandoverFailed(ILogger logger, Exception exception, string environmentId);
+    }
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Nimbus.Init.Protocol;
+using Nimbus.Init.Tests.Support;
+
+namespace Nimbus.Init.Tests.RuntimeApi;
+
+/// <summary>
+/// The hand-over of the runtime's connection to the host (docs/internals/invoke-path.md#direct-runtime-api): with
+/// direct-runtime-api in Start, the runtime's /next after its first answer becomes a Handover frame naming the
+/// connection and the output pipes by their numbers in nimbus-init; the test, as the host, copies them with
+/// pidfd_getfd and answers the runtime itself. The test plays the runtime; the Start frame's command only sleeps.
+/// </summary>
+public sealed partial class RuntimeApiHandoverTests
+{
+    private const string Next = "/2018-06-01/runtime/invocation/next";
+
+    [Fact]
+    public async Task NextAfterFirstAnswer_HandsConnectionAndPipesToHost()
+    {
+        await using var host = await StartedAsync(direct: true);
+        using var runtime = await FirstAnsweredAsync(host);
+
+        await runtime.SendHeadAsync("GET", Next);
+        var handover = await host.ExpectAsync(FrameType.Handover);
+        using var connection = Copy(host, handover, FrameHeaders.Fd);
+        await connection.SendAsync("HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: req-2\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
+        var answered = await runtime.ReadResponseAsync();
+
+        Assert.Equal("GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\n\r\n", Encoding.ASCII.GetString(handover.Body.Span));
+        Assert.Equal(200, answered.Status);
+        Assert.Equal("req-2", answered.Headers["Lambda-Runtime-Aws-Request-Id"]);
+        Assert.StartsWith("pipe:", PipeTarget(host, handover, FrameHeaders.StdoutFd), StringComparison.Ordinal);
+        Assert.StartsWith("pipe:", PipeTarget(host, handover, FrameHeaders.StderrFd), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NextAfterFirstAnswer_WithoutDirect_IsAnsweredByInit()
+    {
+        await using var host = await StartedAsync(direct: false);
+        using var runtime = await FirstAnsweredAsync(host);
+
+        await runtime.SendHeadAsync("GET", Next);
+        await host.InvokeAsync("req-2", "{}");
+        var answered = await runtime.ReadResponseAsync();
+
+        Assert.Equal("req-2", answered.Headers["Lambda-Runtime-Aws-Request-Id"]);
+    }
+
+    [Fact]
+    public async Task InvokeAfterHandover_IsSentBackToHost()
+    {
+        await using var host = await StartedAsync(direct: true);
+        using var runtime = await FirstAnsweredAsync(host);
+        await runtime.SendHeadAsync("GET", Next);
+        await host.ExpectAsync(FrameType.Handover);
+
+        await host.InvokeAsync("req-2", """{"b":2}""");
+        var returned = await host.ExpectAsync(FrameType.Invoke);
+
+        Assert.Equal("req-2", returned.Header(FrameHeaders.RequestId));
+        Assert.Equal("""{"b":2}""", Encoding.UTF8.GetString(returned.Body.Span));
+    }
+
+    [Fact]
+    public async Task NewConnectionAfterHandover_FollowsUnread()
+    {
+        await using var host = await StartedAsync(direct: true);
+        using var runtime = await FirstAnsweredAsync(host);
+        await runtime.SendHeadAsync("GET", Next);
+        await host.ExpectAsync(FrameType.Handover);
+
+        using var second = await RawHttpClient.ConnectAsync(host.RuntimeApi);
+        await second.SendHeadAsync("GET", "/2018-06-01/ping");
+        var handover = await host.ExpectAsync(FrameType.Handover);
+        using var connection = Copy(host, handover, FrameHeaders.Fd);
+        var buffer = new byte[256];
+        var read = await connection.ReceiveAsync(buffer);
+
+        Assert.Equal(0, handover.Body.Length);
+        Assert.Null(handover.Header(FrameHeaders.StdoutFd));
+        Assert.StartsWith("GET /2018-06-01/ping HTTP/1.1\r\n", Encoding.ASCII.GetString(buffer, 0, read), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandoverTaken_InitClosesItsDescriptor()
+    {
+        await using var host = await StartedAsync(direct: true);
+        using var runtime = await FirstAnsweredAsync(host);
+        await runtime.SendHeadAsync("GET", Next);
+        var handover = await host.ExpectAsync(FrameType.Handover);
+        using var connection = Copy(host, handover, FrameHeaders.Fd);
+        var fd = handover.Header(FrameHeaders.Fd)!;
+        var path = $"/proc/{host.InitPid}/fd/{fd}";
+        var before = File.Exists(path);
+
+        await host.SendAsync(new Frame(FrameType.HandoverTaken, [new(FrameHeaders.Fd, fd)]));
+        using var failSafe = FakeHost.Timeout();
+        while (File.Exists(path))
+        {
+            await Task.Delay(10, failSafe.Token);
+        }
+
+        // The connection lives on in the host's copy.
+        await connection.SendAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+        Assert.True(before);
+        Assert.Equal(200, (await runtime.ReadResponseAsync()).Status);
+    }
+
+    private static async Task<FakeHost> StartedAsync(bool direct)
+    {
+        var host = await FakeHost.StartAsync();
+        List<KeyValuePair<string, string>> headers =
+        [
+            new(FrameHeaders.Command, "sh"), new(FrameHeaders.Argument, "-c"), new(FrameHeaders.Argument, "echo started; exec sleep 60"),
+            new(FrameHeaders.WorkingDirectory, host.Directory), new(FrameHeaders.Environment, "PATH=" + Environment.GetEnvironmentVariable("PATH")),
+        ];
+        if (direct)
+        {
+            headers.Add(new(FrameHeaders.DirectRuntimeApi, "1"));
+        }
+
+        await host.SendAsync(new Frame(FrameType.Start, headers));
+
+        // Not before nimbus-init took the Start (the runtime it starts would not ask before either).
+        await host.WaitForStdoutAsync("started");
+        return host;
+    }
+
+    /// <summary>The runtime's init ends and it answers its first invocation (nimbus-init serves both).</summary>
+    private static async Task<RawHttpClient> FirstAnsweredAsync(FakeHost host)
+    {
+        var runtime = await RawHttpClient.ConnectAsync(host.RuntimeApi);
+        await runtime.SendHeadAsync("GET", Next);
+        await host.ExpectAsync(FrameType.Ready);
+        await host.InvokeAsync("req-1", "{}");
+        await runtime.ReadResponseAsync();
+        var accepted = await runtime.RequestAsync("POST", "/2018-06-01/runtime/invocation/req-1/response", "{}");
+        await host.ExpectAsync(FrameType.Response);
+        Assert.Equal(202, accepted.Status);
+        return runtime;
+    }
+
+    private static Socket Copy(FakeHost host, Frame handover, string header)
+    {
+        var fd = CopyDescriptor(host, handover, header);
+        return new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+    }
+
+    private static string PipeTarget(FakeHost host, Frame handover, string header)
+    {
+        var fd = CopyDescriptor(host, handover, header);
+        try
+        {
+            return new FileInfo($"/proc/self/fd/{fd}").LinkTarget ?? "";
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    private static int CopyDescriptor(FakeHost host, Frame handover, string header)
+    {
+        var pidfd = PidfdOpen(host.InitPid, 0);
+        Assert.True(pidfd >= 0, $"pidfd_open: errno {Marshal.GetLastPInvokeError()}");
+        try
+        {
+            var fd = PidfdGetfd(pidfd, int.Parse(handover.Header(header)!, CultureInfo.InvariantCulture), 0);
+            Assert.True(fd >= 0, $"pidfd_getfd: errno {Marshal.GetLastPInvokeError()}");
+            return fd;
+        }
+        finally
+        {
+            _ = Close(pidfd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "pidfd_open", SetLastError = true)]
+    private static partial int PidfdOpen(int pid, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "pidfd_getfd", SetLastError = true)]
+    private static partial int PidfdGetfd(int pidfd, int targetFd, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}
