@@ -16,11 +16,20 @@ namespace Nimbus.Execution.Environments;
 /// </summary>
 internal sealed partial class ExecutionEnvironment
 {
+    /// <summary>
+    /// Set when a hand-over could not be taken because this server may not copy nimbus-init's descriptors (pidfd_getfd
+    /// refused: no ptrace rights over it, or an old kernel): later environments are started without direct-runtime-api.
+    /// </summary>
+    private static volatile bool s_directUnavailable;
+
     private readonly List<Socket> _directConnections = [];
     private DirectRuntimeApi? _direct;
     private RuntimeOutputPump? _directOutput;
     private Frame? _returnedInvoke;
     private string _exit = "Runtime exited without providing a reason";
+
+    /// <summary>False once a hand-over failed for want of rights over nimbus-init's descriptors.</summary>
+    private static bool DirectAvailable => !s_directUnavailable;
 
     /// <summary>Appends the runtime's output readable now, when the server reads it.</summary>
     private void DrainDirectOutput() => Volatile.Read(ref _directOutput)?.Drain();
@@ -56,10 +65,11 @@ internal sealed partial class ExecutionEnvironment
                 direct.Coordinator.Enqueue(returned);
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or FormatException)
+        catch (Exception e) when (e is IOException or SocketException or FormatException or UnauthorizedAccessException)
         {
             // Without its connection the runtime can never answer: the environment is finished.
             socket?.Dispose();
+            s_directUnavailable |= e is UnauthorizedAccessException;
             Log.HandoverFailed(_logger, e, Id);
             FailAll("Runtime exited without providing a reason");
             _sandbox.Kill();
@@ -141,7 +151,7 @@ internal sealed partial class ExecutionEnvironment
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Environment {EnvironmentId}: the runtime's connection could not be taken over from nimbus-init")]
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Environment {EnvironmentId}: the runtime's connection could not be taken over from nimbus-init; the environment is ended (when the copy itself was refused, later environments keep nimbus-init on their path)")]
         public static partial void HandoverFailed(ILogger logger, Exception exception, string environmentId);
     }
 }

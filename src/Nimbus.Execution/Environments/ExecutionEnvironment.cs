@@ -224,7 +224,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             headers.Add(new(FrameHeaders.SnapStartSpare, "1"));
         }
 
-        if (runtime.DirectRuntimeApi)
+        if (runtime.DirectRuntimeApi && DirectAvailable)
         {
             headers.Add(new(FrameHeaders.DirectRuntimeApi, "1"));
         }

@@ -12,7 +12,9 @@ namespace Nimbus.Execution.Sandboxes;
 /// </summary>
 internal sealed partial class ProcessHandle : IDisposable
 {
+    private const int Eperm = 1;
     private const int Esrch = 3;
+    private const int Enosys = 38;
     private const int SigKill = 9;
 
     // A SafeHandle: a signal sent while another thread disposes it never goes to whatever reuses its number.
@@ -57,10 +59,19 @@ internal sealed partial class ProcessHandle : IDisposable
     /// A copy, in this process, of the process's descriptor <paramref name="fd"/> (pidfd_getfd, Linux 5.6; needs
     /// ptrace rights over it: the server's own sandboxes). Close-on-exec.
     /// </summary>
+    /// <exception cref="UnauthorizedAccessException">This process may not copy the process's descriptors (EPERM, or no pidfd_getfd: ENOSYS).</exception>
+    /// <exception cref="IOException">Any other failure (no such descriptor).</exception>
     public int CopyDescriptor(int fd)
     {
         var copy = PidfdGetfd(_fd, fd, 0);
-        return copy >= 0 ? copy : throw new IOException($"pidfd_getfd({Pid}, {fd}): {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        if (copy >= 0)
+        {
+            return copy;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        var message = $"pidfd_getfd({Pid}, {fd}): {Marshal.GetPInvokeErrorMessage(errno)}";
+        throw errno is Eperm or Enosys ? new UnauthorizedAccessException(message) : new IOException(message);
     }
 
     public void Dispose() => _fd.Dispose();
