@@ -109,7 +109,7 @@ internal sealed class InitAgent : IDisposable
                         if (!_coordinator.Enqueue(frame))
                         {
                             // The host serves the runtime's connection now (it sent this before it learnt so).
-                            await handover.ReturnAsync(frame);
+                            _ = handover.ReturnAsync(frame);
                         }
 
                         ExtensionRegistry.Hand(handed);

@@ -22,7 +22,11 @@ internal sealed partial class ExecutionEnvironment
     /// </summary>
     private static volatile bool s_directUnavailable;
 
+    /// <summary>Connections of one runtime the server serves at most (nimbus-init's Runtime API took any number, in the sandbox).</summary>
+    private const int MaxDirectConnections = 8;
+
     private readonly List<Socket> _directConnections = [];
+    private readonly ProcessHandle? _initProcess;
     private DirectRuntimeApi? _direct;
     private RuntimeOutputPump? _directOutput;
     private Frame? _returnedInvoke;
@@ -32,7 +36,7 @@ internal sealed partial class ExecutionEnvironment
     private static bool DirectAvailable => !s_directUnavailable;
 
     /// <summary>Appends the runtime's output readable now, when the server reads it.</summary>
-    private void DrainDirectOutput() => Volatile.Read(ref _directOutput)?.Drain();
+    private void DrainDirectOutput() => Volatile.Read(ref _directOutput)?.DrainWritten();
 
     /// <summary>A Handover frame: copies the descriptors, serves the connection, and tells nimbus-init to close its copy.</summary>
     private void TakeHandover(Frame frame)
@@ -40,26 +44,56 @@ internal sealed partial class ExecutionEnvironment
         Socket? socket = null;
         try
         {
-            using var init = ProcessHandle.Open(PeerPid()) ?? throw new IOException("nimbus-init is gone");
+            // The pidfd taken when nimbus-init connected: a pid read now could name another process by then.
+            var init = _initProcess ?? throw new IOException("nimbus-init's process could not be held");
             var fd = Descriptor(frame, FrameHeaders.Fd);
             if (frame.Header(FrameHeaders.StdoutFd) is not null)
             {
+                if (Volatile.Read(ref _directOutput) is not null)
+                {
+                    throw new IOException("a second Handover of the runtime's output");
+                }
+
                 var stdout = init.CopyDescriptor(Descriptor(frame, FrameHeaders.StdoutFd));
-                var stderr = init.CopyDescriptor(Descriptor(frame, FrameHeaders.StderrFd));
+                int stderr;
+                try
+                {
+                    stderr = init.CopyDescriptor(Descriptor(frame, FrameHeaders.StderrFd));
+                }
+                catch
+                {
+                    _ = RuntimeOutputPump.Close(stdout);
+                    throw;
+                }
+
                 Volatile.Write(ref _directOutput, new RuntimeOutputPump(Output, stdout, stderr));
             }
 
             socket = new Socket(new SafeSocketHandle(init.CopyDescriptor(fd), ownsHandle: true));
+            lock (_lock)
+            {
+                if (_directConnections.Count >= MaxDirectConnections)
+                {
+                    // A runtime holds a connection or two; more are refused rather than kept in the server's memory.
+                    socket.Dispose();
+                    socket = null;
+                }
+                else
+                {
+                    _directConnections.Add(socket);
+                }
+            }
+
+            _ = SendAsync(new Frame(FrameType.HandoverTaken, [new(FrameHeaders.Fd, fd.ToString(CultureInfo.InvariantCulture))]), CancellationToken.None);
+            if (socket is null)
+            {
+                return;
+            }
+
             socket.NoDelay = true;
             var first = _direct is null;
             var direct = _direct ??= new DirectRuntimeApi(DeliverDirectAsync);
-            lock (_lock)
-            {
-                _directConnections.Add(socket);
-            }
-
             _ = ServeDirectAsync(socket, direct, frame.Body.ToArray());
-            _ = SendAsync(new Frame(FrameType.HandoverTaken, [new(FrameHeaders.Fd, fd.ToString(CultureInfo.InvariantCulture))]), CancellationToken.None);
             if (first && Interlocked.Exchange(ref _returnedInvoke, null) is { } returned)
             {
                 direct.Coordinator.Enqueue(returned);
@@ -136,14 +170,25 @@ internal sealed partial class ExecutionEnvironment
         }
 
         Volatile.Read(ref _directOutput)?.Dispose();
+        _initProcess?.Dispose();
     }
 
-    /// <summary>nimbus-init's pid in the server's pid namespace: the init socket's peer (SO_PEERCRED).</summary>
-    private int PeerPid()
+    /// <summary>
+    /// nimbus-init, held by a pidfd from the moment it connected: the init socket's peer (SO_PEERCRED, its pid in the
+    /// server's pid namespace). Null when it cannot be held (then no hand-over is taken).
+    /// </summary>
+    private static ProcessHandle? HoldPeer(Socket connection)
     {
-        Span<byte> credentials = stackalloc byte[12];
-        var length = _connection.GetRawSocketOption(1, 17, credentials);
-        return length >= 4 ? BitConverter.ToInt32(credentials) : throw new IOException("no peer credentials on the init socket");
+        try
+        {
+            Span<byte> credentials = stackalloc byte[12];
+            var length = connection.GetRawSocketOption(1, 17, credentials);
+            return length >= 4 ? ProcessHandle.Open(BitConverter.ToInt32(credentials)) : null;
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            return null;
+        }
     }
 
     private static int Descriptor(Frame frame, string header) =>

@@ -35,6 +35,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         LogStreamName = logStreamName;
         _sandbox = sandbox;
         _connection = connection;
+        _initProcess = HoldPeer(connection);
         _stream = new NetworkStream(connection, ownsSocket: true);
         _reader = new FrameReader(_stream);
         StartedAt = startedAt;

@@ -20,29 +20,65 @@ internal sealed partial class RuntimeOutputPump : IDisposable
     private const int Eintr = 4;
     private const int Eagain = 11;
     private const int ChunkSize = 64 * 1024;
+    private const int MaxReadsPerWake = 16;
+    private const int Fionread = 0x541B;
+    private const int ORdOnly = 0;
+    private const int ONonBlock = 0x800;
+    private const int OCloExec = 0x80000;
 
     private static readonly Lazy<Poller> s_poller = new(() => new Poller());
 
     private readonly Lock _lock = new();
     private readonly LogBuffer _output;
-    private readonly int[] _fds;
-    private readonly long[] _keys;
+    private readonly int[] _fds = [-1, -1];
+    private readonly long[] _keys = new long[2];
     private bool _disposed;
 
+    /// <summary>
+    /// Takes the copies <paramref name="stdout"/> and <paramref name="stderr"/> (closed here, whatever happens): each
+    /// is opened again through /proc/self/fd as a file description of the server's own, non-blocking, so that nothing
+    /// in the sandbox can make a read block (the copies share nimbus-init's flags); anything but a pipe is refused.
+    /// </summary>
+    /// <exception cref="IOException">Not pipes, or they could not be watched.</exception>
     public RuntimeOutputPump(LogBuffer output, int stdout, int stderr)
     {
         _output = output;
-        _fds = [stdout, stderr];
-        _keys = new long[2];
-        var poller = s_poller.Value;
-        for (var i = 0; i < _fds.Length; i++)
+        try
         {
-            _keys[i] = poller.Add(this, _fds[i]);
+            _fds[0] = Reopen(stdout);
+            _fds[1] = Reopen(stderr);
+            var poller = s_poller.Value;
+            for (var i = 0; i < _fds.Length; i++)
+            {
+                _keys[i] = poller.Add(this, _fds[i]);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        finally
+        {
+            _ = CloseNative(stdout);
+            _ = CloseNative(stderr);
         }
     }
 
-    /// <summary>Appends everything readable now; closes a pipe at its end.</summary>
-    public void Drain()
+    /// <summary>
+    /// From the epoll thread: at most <see cref="MaxReadsPerWake"/> reads per pipe, so that one runtime writing without
+    /// pause holds neither the thread every environment's output needs nor its own outcome's drain (level-triggered
+    /// epoll brings the thread back for the rest); closes a pipe at its end.
+    /// </summary>
+    public void Drain() => DrainCore(untilEmpty: false);
+
+    /// <summary>
+    /// Before an outcome completes: what the pipes hold now (FIONREAD at entry), which includes everything the runtime
+    /// wrote before it answered; not what it goes on writing meanwhile.
+    /// </summary>
+    public void DrainWritten() => DrainCore(untilEmpty: true);
+
+    private unsafe void DrainCore(bool untilEmpty)
     {
         lock (_lock)
         {
@@ -56,13 +92,26 @@ internal sealed partial class RuntimeOutputPump : IDisposable
             {
                 for (var i = 0; i < _fds.Length; i++)
                 {
-                    while (_fds[i] >= 0)
+                    var left = int.MaxValue;
+                    if (untilEmpty)
+                    {
+                        int queued;
+                        if (_fds[i] < 0 || Ioctl(_fds[i], Fionread, &queued) != 0 || queued <= 0)
+                        {
+                            continue;
+                        }
+
+                        left = queued;
+                    }
+
+                    for (var reads = 0; _fds[i] >= 0 && left > 0 && (untilEmpty || reads < MaxReadsPerWake); reads++)
                     {
                         buffer ??= ArrayPool<byte>.Shared.Rent(ChunkSize);
-                        var count = Read(_fds[i], buffer);
+                        var count = Read(_fds[i], buffer, Math.Min(left, ChunkSize));
                         if (count > 0)
                         {
                             _output.Append(buffer.AsSpan(0, count));
+                            left -= untilEmpty ? count : 0;
                             continue;
                         }
 
@@ -98,15 +147,38 @@ internal sealed partial class RuntimeOutputPump : IDisposable
         }
     }
 
+    private static unsafe int Reopen(int fd)
+    {
+        var path = System.Text.Encoding.ASCII.GetBytes($"/proc/self/fd/{fd}\0");
+        int reopened;
+        fixed (byte* bytes = path)
+        {
+            reopened = OpenNative(bytes, ORdOnly | ONonBlock | OCloExec);
+        }
+
+        if (reopened < 0)
+        {
+            throw new IOException($"the runtime's output {fd} could not be opened: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        if (new FileInfo($"/proc/self/fd/{reopened}").LinkTarget is not { } target || !target.StartsWith("pipe:", StringComparison.Ordinal))
+        {
+            _ = CloseNative(reopened);
+            throw new IOException($"the runtime's output {fd} is not a pipe");
+        }
+
+        return reopened;
+    }
+
     /// <summary>One non-blocking read: the byte count, 0 when nothing is readable now, -1 at end of file or on an error.</summary>
-    private static unsafe int Read(int fd, byte[] buffer)
+    private static unsafe int Read(int fd, byte[] buffer, int length)
     {
         while (true)
         {
             nint count;
             fixed (byte* bytes = buffer)
             {
-                count = ReadNative(fd, bytes, (nuint)ChunkSize);
+                count = ReadNative(fd, bytes, (nuint)length);
             }
 
             if (count > 0)
@@ -139,6 +211,15 @@ internal sealed partial class RuntimeOutputPump : IDisposable
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static unsafe partial nint ReadNative(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static unsafe partial int OpenNative(byte* path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static unsafe partial int Ioctl(int fd, int request, int* value);
+
+    /// <summary>Closes a descriptor this class did not take (a copy whose pair could not be made).</summary>
+    public static int Close(int fd) => CloseNative(fd);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseNative(int fd);

@@ -23,7 +23,7 @@ internal sealed partial class HttpConnection : IDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly IRequestHandler _handler;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    private readonly byte[] _buffer;
     private int _start;
     private int _end;
 
@@ -39,11 +39,9 @@ internal sealed partial class HttpConnection : IDisposable
         _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: false);
         _handler = handler;
-        if (prefix.Length > _buffer.Length)
-        {
-            throw new HttpProtocolException(431, "handed-over request too large");
-        }
 
+        // A handed-over request may carry a whole body (up to 6 MB): the buffer holds it.
+        _buffer = new byte[Math.Max(BufferSize, prefix.Length)];
         prefix.CopyTo(_buffer);
         _end = prefix.Length;
     }

@@ -144,9 +144,11 @@ internal sealed class RuntimeOutput
     /// <summary>Closes the pipes; call only when <see cref="Completed"/> (nothing reads them any more).</summary>
     public void Close()
     {
-        foreach (var fd in _fds)
+        for (var i = _handed ? 2 : 0; i < _fds.Length; i++)
         {
-            _ = Libc.Close(fd);
+            // Not the handed-over pair: a Handover frame naming them may not have been taken yet, and their numbers
+            // must not name anything else when it is (they go with nimbus-init).
+            _ = Libc.Close(_fds[i]);
         }
     }
 

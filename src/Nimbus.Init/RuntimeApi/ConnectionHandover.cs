@@ -77,10 +77,14 @@ internal sealed class ConnectionHandover
             return false;
         }
 
+        await _first.Task.WaitAsync(_stopping);
+
         var head = new StringBuilder(256).Append(request.Method).Append(' ').Append(request.Path).Append(" HTTP/1.1\r\n");
         foreach (var (name, value) in request.Headers)
         {
-            if (!request.BodyPending && (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)))
+            // Expect was answered here already; a whole body gets its own length.
+            if (name.Equals("Expect", StringComparison.OrdinalIgnoreCase)
+                || (!request.BodyPending && (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))))
             {
                 continue;
             }
@@ -113,11 +117,21 @@ internal sealed class ConnectionHandover
         return true;
     }
 
-    /// <summary>An Invoke that reached nimbus-init after the hand-over: back to the host, after the Handover frame.</summary>
+    /// <summary>
+    /// An Invoke that reached nimbus-init after the hand-over: back to the host, after the Handover frame (not awaited
+    /// by the frame loop, which must go on reading: a Shutdown may follow).
+    /// </summary>
     public async Task ReturnAsync(Frame invoke)
     {
-        await _first.Task.WaitAsync(_stopping);
-        await _host.SendAsync(invoke, _stopping);
+        try
+        {
+            await _first.Task.WaitAsync(_stopping);
+            await _host.SendAsync(invoke, _stopping);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The host is gone or nimbus-init is stopping.
+        }
     }
 
     /// <summary>The host holds its copy of the connection (HandoverTaken): nimbus-init closes its own.</summary>
@@ -159,7 +173,15 @@ internal sealed class ConnectionHandover
         // The descriptor leaves .NET's hands: out of its epoll set, never closed or shut down by it (a shutdown would
         // end the host's copy too); nimbus-init closes it when the host has its own.
         var fd = (int)socket.SafeHandle.DangerousGetHandle();
-        Libc.ForgetInEpollSets(fd);
+        try
+        {
+            Libc.ForgetInEpollSets(fd);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No /proc: the registration stays (spurious wake-ups of nimbus-init, nothing worse).
+        }
+
         socket.SafeHandle.SetHandleAsInvalid();
         lock (_held)
         {
