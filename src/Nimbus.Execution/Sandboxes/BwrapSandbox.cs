@@ -37,6 +37,8 @@ internal sealed class BwrapSandbox : HostProcessSandbox
 
     private async Task ForwardAsync(StreamReader reader)
     {
+        // Read to its end here: Process.Dispose does not close a reader read this way (its pipe waited for the finalizer).
+        using var forwarded = reader;
         await Task.Yield();
         try
         {

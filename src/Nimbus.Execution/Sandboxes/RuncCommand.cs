@@ -22,8 +22,13 @@ internal static class RuncCommand
         using var process = Process.Start(CreateStartInfo(fileName, arguments))
             ?? throw new InvalidOperationException($"could not start {fileName}");
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+
+        // Read synchronously, the readers are not closed by Process.Dispose: their pipes waited for the finalizer
+        // (6–7 per runc environment, seen piling up in the server).
+        using var output = process.StandardOutput;
+        using var error = process.StandardError;
+        var stdout = output.ReadToEndAsync(CancellationToken.None);
+        var stderr = error.ReadToEndAsync(CancellationToken.None);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout ?? _defaultTimeout);
         try
@@ -53,8 +58,13 @@ internal static class RuncCommand
         using var process = Process.Start(CreateStartInfo(fileName, arguments))
             ?? throw new InvalidOperationException($"could not start {fileName}");
         process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+
+        // Read synchronously, the readers are not closed by Process.Dispose: their pipes waited for the finalizer
+        // (6–7 per runc environment, seen piling up in the server).
+        using var output = process.StandardOutput;
+        using var error = process.StandardError;
+        var stdout = output.ReadToEndAsync(CancellationToken.None);
+        var stderr = error.ReadToEndAsync(CancellationToken.None);
         if (!process.WaitForExit(_defaultTimeout))
         {
             KillTree(process);

@@ -90,11 +90,14 @@ internal sealed class RuncNetwork : IAsyncDisposable
         }
 
         await _stderr;
+        _process.StandardOutput.Dispose();
         _process.Dispose();
     }
 
     private static async Task ForwardAsync(StreamReader reader, string environmentId, ILogger logger)
     {
+        // Read to its end here: Process.Dispose does not close a reader read this way (its pipe waited for the finalizer).
+        using var forwarded = reader;
         try
         {
             while (await reader.ReadLineAsync(CancellationToken.None) is { } line)

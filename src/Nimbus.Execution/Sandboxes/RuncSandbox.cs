@@ -330,6 +330,8 @@ internal sealed class RuncSandbox : IStemCellSandbox
 
     private async Task ForwardAsync(StreamReader reader)
     {
+        // Read to its end here: Process.Dispose does not close a reader read this way (its pipe waited for the finalizer).
+        using var forwarded = reader;
         await Task.Yield();
         try
         {
