@@ -113,6 +113,13 @@ internal sealed class DirectRuntimeApi : IRequestHandler
             : DeliverAsync(RuntimeApiAnswers.ErrorFrame(request, requestId, settled: false), RuntimeApiAnswers.Accepted(), cancellationToken);
     }
 
-    private Task<HttpResponse> DeliverAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken) =>
-        StreamedResponse.SendOrFailAsync(_deliver, frame, answer, cancellationToken);
+    /// <summary>
+    /// The runtime's answer first, then the outcome: the invocation's tail (log, REPORT, the caller's answer) runs
+    /// inline when the outcome completes, and the runtime can meanwhile ask for its next event.
+    /// </summary>
+    private Task<HttpResponse> DeliverAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken)
+    {
+        answer.AfterWrite = () => _ = _deliver(frame, cancellationToken);
+        return Task.FromResult(answer);
+    }
 }

@@ -97,7 +97,14 @@ internal sealed partial class HttpConnection : IDisposable
 
             // A body the handler left unread would be taken for the next request: the connection ends instead.
             response.Close |= !request.KeepAlive || request.BodyPending;
-            await WriteAsync(response, cancellationToken);
+            try
+            {
+                await WriteAsync(response, cancellationToken);
+            }
+            finally
+            {
+                response.AfterWrite?.Invoke();
+            }
             if (response.Close)
             {
                 return;
