@@ -8,8 +8,8 @@ namespace Nimbus.Init.Runtime;
 /// <summary>
 /// A stem cell's line to its runtime: a Unix socket pair whose other end is the runtime's fd 3 (_NIMBUS_STEM_FD).
 /// The runtime writes one byte once it waits for its function (everything it imports ahead is imported: only then
-/// may the host count the cell as ready); nimbus-init later writes the function's environment and closes its end,
-/// whose end of file ends the message.
+/// may the host count the cell as ready); nimbus-init later writes the function's environment and shuts its end down
+/// for sending, whose end of file ends the message (the socket itself is closed when the runtime has ended).
 /// </summary>
 internal sealed class StemCellChannel : IDisposable
 {
@@ -64,7 +64,7 @@ internal sealed class StemCellChannel : IDisposable
     }
 
     /// <summary>
-    /// Writes the function's environment and closes nimbus-init's end. A few KiB at most (Lambda's variables are
+    /// Writes the function's environment and shuts nimbus-init's end down for sending. A few KiB at most (Lambda's variables are
     /// limited to 4 KB), far below a socket's buffer. False when already specialized or the runtime is gone (EPIPE:
     /// its Exited frame tells the host).
     /// </summary>
@@ -82,16 +82,16 @@ internal sealed class StemCellChannel : IDisposable
                 environment = environment[_socket.Send(environment, SocketFlags.None)..];
             }
 
+            // End of file for the runtime, but the socket stays open until the runtime ends (Dispose): closed now,
+            // a byte the runtime wrote that nimbus-init had not read yet (a cell specialized before its Waiting)
+            // would make the kernel reset the runtime's end, and its read of the environment fail after the data.
             _socket.Shutdown(SocketShutdown.Send);
             return true;
         }
         catch (SocketException)
         {
-            return false;
-        }
-        finally
-        {
             _socket.Dispose();
+            return false;
         }
     }
 
