@@ -20,14 +20,6 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
     /// <summary>Rows per INSERT statement (14 parameters each for an event, far below SQLite's limit of 32,766).</summary>
     private const int RowsPerInsert = 64;
 
-    private static readonly SqliteType[] s_resourceTypes = [SqliteType.Integer, SqliteType.Text, SqliteType.Text, SqliteType.Text];
-
-    private static readonly SqliteType[] s_eventTypes =
-    [
-        SqliteType.Integer, SqliteType.Text, SqliteType.Text, SqliteType.Text, SqliteType.Integer, SqliteType.Text, SqliteType.Text,
-        SqliteType.Integer, SqliteType.Integer, SqliteType.Text, SqliteType.Text, SqliteType.Text, SqliteType.Text, SqliteType.Text,
-    ];
-
     public Task AppendAsync(IReadOnlyList<AuditEvent> events, bool durable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -48,68 +40,61 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
                 }
 
                 var resources = new List<(long Seq, AuditResource Resource)>();
-                SqliteCommand? full = null;
+                SqliteBulkInsert? full = null;
                 try
                 {
                     for (var offset = 0; offset < events.Count; offset += RowsPerInsert)
                     {
                         // One statement serves every full chunk of the transaction; the last, shorter one has its own.
                         var count = Math.Min(RowsPerInsert, events.Count - offset);
-                        await using var rest = count < RowsPerInsert ? EventsInsert(connection, transaction, count) : null;
-                        var insert = rest ?? (full ??= EventsInsert(connection, transaction, count));
-                        var parameters = insert.Parameters;
+                        using var rest = count < RowsPerInsert ? EventsInsert(connection, count) : null;
+                        var insert = rest ?? (full ??= EventsInsert(connection, count));
                         for (var i = 0; i < count; i++)
                         {
                             var e = events[offset + i];
                             var seq = next++;
-                            var at = i * EventColumns;
-                            parameters[at].Value = seq;
-                            parameters[at + 1].Value = e.EventId;
-                            parameters[at + 2].Value = e.Account;
-                            parameters[at + 3].Value = e.Region;
-                            parameters[at + 4].Value = e.EventTime.ToUnixTimeMilliseconds();
-                            parameters[at + 5].Value = e.EventSource;
-                            parameters[at + 6].Value = e.EventName;
-                            parameters[at + 7].Value = e.ReadOnly ? 1 : 0;
-                            parameters[at + 8].Value = e.Management ? 1 : 0;
-                            parameters[at + 9].Value = (object?)e.Username ?? DBNull.Value;
-                            parameters[at + 10].Value = (object?)e.AccessKeyId ?? DBNull.Value;
-                            parameters[at + 11].Value = e.RequestId;
-                            parameters[at + 12].Value = (object?)e.ErrorCode ?? DBNull.Value;
-                            parameters[at + 13].Value = e.Record;
+                            insert.Add(seq);
+                            insert.Add(e.EventId);
+                            insert.Add(e.Account);
+                            insert.Add(e.Region);
+                            insert.Add(e.EventTime.ToUnixTimeMilliseconds());
+                            insert.Add(e.EventSource);
+                            insert.Add(e.EventName);
+                            insert.Add(e.ReadOnly);
+                            insert.Add(e.Management);
+                            insert.Add(e.Username);
+                            insert.Add(e.AccessKeyId);
+                            insert.Add(e.RequestId);
+                            insert.Add(e.ErrorCode);
+                            insert.Add(e.Record);
                             foreach (var r in e.Resources)
                             {
                                 resources.Add((seq, r));
                             }
                         }
 
-                        await insert.ExecuteNonQueryAsync(ct);
+                        insert.Execute();
                     }
                 }
                 finally
                 {
-                    if (full is not null)
-                    {
-                        await full.DisposeAsync();
-                    }
+                    full?.Dispose();
                 }
 
                 for (var offset = 0; offset < resources.Count; offset += RowsPerInsert)
                 {
                     var count = Math.Min(RowsPerInsert, resources.Count - offset);
-                    await using var insert = ResourcesInsert(connection, transaction, count);
-                    var parameters = insert.Parameters;
+                    using var insert = ResourcesInsert(connection, count);
                     for (var i = 0; i < count; i++)
                     {
                         var (seq, r) = resources[offset + i];
-                        var at = i * 4;
-                        parameters[at].Value = seq;
-                        parameters[at + 1].Value = r.Type;
-                        parameters[at + 2].Value = r.Name;
-                        parameters[at + 3].Value = r.Arn;
+                        insert.Add(seq);
+                        insert.Add(r.Type);
+                        insert.Add(r.Name);
+                        insert.Add(r.Arn);
                     }
 
-                    await insert.ExecuteNonQueryAsync(ct);
+                    insert.Execute();
                 }
 
                 return true;
@@ -119,12 +104,12 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
     }
 
     /// <summary>An INSERT of <paramref name="rows"/> events (their columns in the order of <see cref="Columns"/>).</summary>
-    private static SqliteCommand EventsInsert(SqliteConnection connection, SqliteTransaction transaction, int rows) =>
-        MultiRowInsert(connection, transaction, $"audit_events ({Columns})", s_eventTypes, rows);
+    private static SqliteBulkInsert EventsInsert(SqliteConnection connection, int rows) =>
+        SqliteBulkInsert.Prepare(connection, $"audit_events ({Columns})", EventColumns, rows);
 
     /// <summary>An INSERT of <paramref name="rows"/> resources (seq, type, name, arn).</summary>
-    private static SqliteCommand ResourcesInsert(SqliteConnection connection, SqliteTransaction transaction, int rows) =>
-        MultiRowInsert(connection, transaction, "audit_resources (seq, type, name, arn)", s_resourceTypes, rows);
+    private static SqliteBulkInsert ResourcesInsert(SqliteConnection connection, int rows) =>
+        SqliteBulkInsert.Prepare(connection, "audit_resources (seq, type, name, arn)", 4, rows);
 
     public async Task<AuditPage> LookupAsync(AuditLookup lookup, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Data.Sqlite;
@@ -19,32 +18,6 @@ internal static class SqliteData
         var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = transaction;
-        return command;
-    }
-
-    /// <summary>
-    /// One INSERT of <paramref name="rows"/> rows into <paramref name="into"/> (<c>table (col, ...)</c>), its parameters
-    /// positional, row after row, typed by <paramref name="types"/>: one statement for many rows (each statement's
-    /// step, reset and parameter lookups cost about as much as a row).
-    /// </summary>
-    public static SqliteCommand MultiRowInsert(SqliteConnection connection, SqliteTransaction? transaction, string into, ReadOnlySpan<SqliteType> types, int rows)
-    {
-        var command = CreateCommand(connection, transaction, string.Empty);
-        var sql = new StringBuilder("INSERT INTO ", 32 + into.Length + (rows * types.Length * 7)).Append(into).Append(" VALUES ");
-        for (var i = 0; i < rows; i++)
-        {
-            sql.Append(i == 0 ? "(" : ", (");
-            for (var c = 0; c < types.Length; c++)
-            {
-                var name = string.Create(CultureInfo.InvariantCulture, $"@p{(i * types.Length) + c}");
-                sql.Append(c == 0 ? string.Empty : ", ").Append(name);
-                command.Parameters.Add(name, types[c]);
-            }
-
-            sql.Append(')');
-        }
-
-        command.CommandText = sql.ToString();
         return command;
     }
 

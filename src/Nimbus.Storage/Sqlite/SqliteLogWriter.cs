@@ -19,7 +19,7 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
 
     private readonly SqliteConnection _connection;
     private readonly SqliteTransaction _transaction;
-    private SqliteCommand? _insert;
+    private SqliteBulkInsert? _insert;
     private readonly List<Row> _rows = new(RowsPerInsert);
     private readonly Dictionary<(string Account, string Region, string Group), long> _groups = [];
     private readonly Dictionary<(long Group, string Stream), long> _streams = [];
@@ -128,8 +128,8 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             if (_rows.Count == RowsPerInsert)
             {
                 // Made at its first use: a transaction with fewer lines than one statement takes never needs it.
-                _insert ??= InsertCommand(_connection, _transaction, RowsPerInsert);
-                await FlushAsync(_insert, cancellationToken);
+                _insert ??= Insert(_connection, RowsPerInsert);
+                Flush(_insert);
             }
         }
 
@@ -142,29 +142,24 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
 
     /// <summary>
     /// An INSERT of <paramref name="rows"/> rows: one statement per <see cref="RowsPerInsert"/> lines rather than one
-    /// per line (each statement's step, reset and parameter lookups cost about as much as a row).
+    /// per line (each statement's step and reset cost about as much as a row).
     /// </summary>
-    private static SqliteCommand InsertCommand(SqliteConnection connection, SqliteTransaction transaction, int rows) =>
-        MultiRowInsert(connection, transaction, "log_records (group_id, stream_id, timestamp, ingestion, message)", s_recordTypes, rows);
+    private static SqliteBulkInsert Insert(SqliteConnection connection, int rows) =>
+        SqliteBulkInsert.Prepare(connection, "log_records (group_id, stream_id, timestamp, ingestion, message)", 5, rows);
 
-    private static readonly SqliteType[] s_recordTypes = [SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Integer, SqliteType.Text];
-
-    /// <summary>Inserts the gathered rows with <paramref name="command"/>, made for exactly their number.</summary>
-    private async Task FlushAsync(SqliteCommand command, CancellationToken cancellationToken)
+    /// <summary>Inserts the gathered rows with <paramref name="insert"/>, made for exactly their number.</summary>
+    private void Flush(SqliteBulkInsert insert)
     {
-        var parameters = command.Parameters;
-        for (var i = 0; i < _rows.Count; i++)
+        foreach (var row in _rows)
         {
-            var row = _rows[i];
-            var at = i * 5;
-            parameters[at].Value = row.Group;
-            parameters[at + 1].Value = row.Stream;
-            parameters[at + 2].Value = row.Timestamp;
-            parameters[at + 3].Value = row.Ingestion;
-            parameters[at + 4].Value = row.Message;
+            insert.Add(row.Group);
+            insert.Add(row.Stream);
+            insert.Add(row.Timestamp);
+            insert.Add(row.Ingestion);
+            insert.Add(row.Message);
         }
 
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        insert.Execute();
         _rows.Clear();
     }
 
@@ -173,8 +168,8 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
     {
         if (_rows.Count > 0)
         {
-            await using var rest = InsertCommand(_connection, _transaction, _rows.Count);
-            await FlushAsync(rest, cancellationToken);
+            using var rest = Insert(_connection, _rows.Count);
+            Flush(rest);
         }
 
         if (_figures.Count == 0)
@@ -211,7 +206,11 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
         _figures.Clear();
     }
 
-    public ValueTask DisposeAsync() => _insert?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _insert?.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private readonly record struct Row(long Group, long Stream, long Timestamp, long Ingestion, string Message);
 
