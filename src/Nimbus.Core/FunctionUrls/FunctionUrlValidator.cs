@@ -64,6 +64,6 @@ public static partial class FunctionUrlValidator
         }
     }
 
-    [GeneratedRegex(@"^(?!^\d+$)[0-9a-zA-Z\-_]+$")]
+    [GeneratedRegex(@"^(?!^\d+$)[0-9a-zA-Z\-_]+\z")]
     private static partial Regex Qualifier();
 }

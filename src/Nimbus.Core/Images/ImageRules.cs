@@ -21,12 +21,12 @@ public static partial class ImageRules
     /// <summary>A SHA-256 digest in the only form Nimbus stores: <c>sha256:</c> and 64 lowercase hex digits.</summary>
     public static bool IsSha256Digest(string? digest) => digest is { Length: 71 } && Sha256Digest().IsMatch(digest);
 
-    [GeneratedRegex("^(?:[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*/)*[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(?:[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*/)*[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex RepositoryName();
 
-    [GeneratedRegex("^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Tag();
 
-    [GeneratedRegex("^sha256:[a-f0-9]{64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^sha256:[a-f0-9]{64}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex Sha256Digest();
 }

@@ -108,9 +108,9 @@ public static partial class LogRules
         return new PutLogEventsOutcome(accepted, tooNewStart, tooOldEnd, expiredEnd);
     }
 
-    [GeneratedRegex(@"^[\.\-_/#A-Za-z0-9]+$")]
+    [GeneratedRegex(@"^[\.\-_/#A-Za-z0-9]+\z")]
     private static partial Regex GroupNameRegex();
 
-    [GeneratedRegex("^[^:*]*$")]
+    [GeneratedRegex("^[^:*]*\\z")]
     private static partial Regex StreamNameRegex();
 }

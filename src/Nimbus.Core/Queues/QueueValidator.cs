@@ -229,15 +229,15 @@ public static partial class QueueValidator
 
     private static Errors.QueueException InvalidValue(string name) => QueueErrors.InvalidAttributeValue($"Invalid value for the parameter {name}.");
 
-    [GeneratedRegex("^[a-zA-Z0-9_-]{1,80}$")]
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,80}\\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,80}$")]
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,80}\\z")]
     private static partial Regex BatchIdPattern();
 
-    [GeneratedRegex("^[\u00c0-\u017fa-zA-Z0-9_.-]+$")]
+    [GeneratedRegex("^[\u00c0-\u017fa-zA-Z0-9_.-]+\\z")]
     private static partial Regex AttributeNamePattern();
 
-    [GeneratedRegex("^[0-9a-zA-Z!\"#$%&'()*+,./:;<=>?@\\[\\\\\\]^_`{|}~-]{1,128}$")]
+    [GeneratedRegex("^[0-9a-zA-Z!\"#$%&'()*+,./:;<=>?@\\[\\\\\\]^_`{|}~-]{1,128}\\z")]
     private static partial Regex FifoIdPattern();
 }

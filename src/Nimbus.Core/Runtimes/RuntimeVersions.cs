@@ -23,7 +23,7 @@ public static partial class RuntimeVersions
     /// <summary>The model's RuntimeVersionArn pattern.</summary>
     public const string ArnPatternText = @"arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}::runtime:.+";
 
-    [GeneratedRegex("^" + ArnPatternText + "$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^" + ArnPatternText + "\\z", RegexOptions.CultureInvariant)]
     public static partial Regex ArnPattern();
 
     /// <summary>The runtime version ARN of <paramref name="runtime"/> as this host runs it.</summary>

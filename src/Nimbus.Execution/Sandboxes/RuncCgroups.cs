@@ -310,6 +310,6 @@ internal sealed partial class RuncCgroups
     /// <summary>Whether <paramref name="name"/> has the shape of an environment id (32 lowercase hex digits).</summary>
     public static bool IsEnvironmentId(string name) => EnvironmentIdPattern().IsMatch(name);
 
-    [GeneratedRegex("^[0-9a-f]{32}$")]
+    [GeneratedRegex("^[0-9a-f]{32}\\z")]
     private static partial Regex EnvironmentIdPattern();
 }

@@ -121,18 +121,18 @@ internal static partial class NimbusSettings
 
     private static (string, Func<string, bool>) AtLeastZero => ("a whole number of at least 0", v => Integer(v) is >= 0);
 
-    [GeneratedRegex(@"^([a-z0-9.]+(,[a-z0-9.]+)*)?$")]
+    [GeneratedRegex(@"^([a-z0-9.]+(,[a-z0-9.]+)*)?\z")]
     private static partial Regex RuntimeListPattern();
 
     private static int? Integer(string value) =>
         int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
 
-    [GeneratedRegex("^[A-Za-z0-9]{16,128}$")]
+    [GeneratedRegex("^[A-Za-z0-9]{16,128}\\z")]
     private static partial Regex AccessKeyIdPattern();
 
-    [GeneratedRegex(@"^\d{12}$")]
+    [GeneratedRegex(@"^\d{12}\z")]
     private static partial Regex AccountPattern();
 
-    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")]
+    [GeneratedRegex(@"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d\z")]
     private static partial Regex RegionPattern();
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Text.RegularExpressions;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 
@@ -27,6 +28,13 @@ public sealed class FunctionReferenceTests
         LambdaAssert.Validation(
             $"1 validation error detected: Value 'my-function!' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: {GetPattern}",
             () => FunctionReference.Parse("my-function!", null, TestValues.Scope, forWrite: false));
+
+    /// <summary>.NET's <c>$</c> also matches before a final newline; AWS's patterns match whole values.</summary>
+    [Fact]
+    public void Parse_NameEndingInANewline_ThrowsValidation() =>
+        LambdaAssert.Validation(
+            $"1 validation error detected: Value 'fn\n' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: {GetPattern}",
+            () => FunctionReference.Parse("fn\n", null, TestValues.Scope, forWrite: false));
 
     [Fact]
     public void Parse_DottedNameOnWrite_ThrowsValidation() =>
@@ -153,5 +161,51 @@ public sealed class FunctionReferenceTests
         LambdaAssert.Validation(
             $"1 validation error detected: Value '{qualifier}' at 'qualifier' failed to satisfy constraint: Member must have length less than or equal to 128",
             () => FunctionReference.Parse("fn", qualifier, TestValues.Scope, forWrite: false));
+    }
+
+    /// <summary>
+    /// A fuzz pass over names without a colon (Parse answers those without its regex) and over ARN-shaped strings: a
+    /// name without a colon parses to itself exactly when AWS's pattern, the length limits and the qualifier's pattern
+    /// allow it, and is refused with Lambda's error otherwise; nothing else is ever thrown.
+    /// </summary>
+    [Fact]
+    public void Parse_FuzzedNames_AgreeWithThePatternsAndThrowOnlyLambdaErrors()
+    {
+        var random = new Random(20261204);
+        string[] pieces = ["fn", "a", "Z9", "-", "_", ".", ":", "$", "!", " ", "é", "arn:aws:lambda:", "us-east-1:", "eu-west-2:", "123456789012:", "111111111111:", "function:", "$LATEST", "\n"];
+        string?[] qualifiers = [null, null, "", "$LATEST", "$LATEST.PUBLISHED", "1", "prod", "a.b", "a!", "$x", new string('q', 128), new string('q', 129)];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var value = string.Concat(Enumerable.Range(0, random.Next(0, 7)).Select(_ => pieces[random.Next(pieces.Length)]));
+            if (random.Next(50) == 0)
+            {
+                value = new string('n', random.Next(60, 300));
+            }
+
+            var qualifier = qualifiers[random.Next(qualifiers.Length)];
+            var forWrite = random.Next(2) == 0;
+            FunctionReference? parsed = null;
+            try
+            {
+                parsed = FunctionReference.Parse(value, qualifier, TestValues.Scope, forWrite, otherAccounts: random.Next(2) == 0);
+            }
+            catch (LambdaException)
+            {
+            }
+
+            if (value.Contains(':', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var allowed = Regex.IsMatch(value, forWrite ? @"^[a-zA-Z0-9-_]+\z" : @"^[a-zA-Z0-9-_\.]+\z")
+                && value.Length <= (forWrite ? 64 : 256)
+                && (qualifier is null || (qualifier.Length is >= 1 and <= 128 && Regex.IsMatch(qualifier, @"^(\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+)\z")));
+            Assert.True(allowed == parsed is not null, $"'{value}' qualifier '{qualifier}' forWrite {forWrite}: parsed {parsed is not null}");
+            if (parsed is not null)
+            {
+                Assert.Equal((value, qualifier, TestValues.Scope), (parsed.Name, parsed.Qualifier, parsed.Scope));
+            }
+        }
     }
 }
