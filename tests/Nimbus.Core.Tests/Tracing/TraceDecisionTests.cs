@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 using Nimbus.Core.Tracing;
 
@@ -48,6 +49,73 @@ public sealed class TraceDecisionTests
         var span = ActivitySpanId.CreateFromString("00f067aa0ba902b7");
 
         Assert.Equal($"Root={Root};Parent=00f067aa0ba902b7;Sampled=1", TraceDecision.Decide($"Root={Root};Parent=53995c3f42cd8ad8;Sampled=1", "PassThrough", span, Clock));
+    }
+
+    [Fact]
+    public void Decide_ManyOtherParts_KeepsThemInTheirOrderAfterTheDecidedOnes()
+    {
+        var header = TraceDecision.Decide($" Self=1-aa ; Root={Root};Lineage=x:1;;Parent=53995c3f42cd8ad8; Foo=bar ;Sampled=?", "Active", null, Clock);
+
+        Assert.Equal($"Root={Root};Parent=53995c3f42cd8ad8;Sampled=1;Self=1-aa;Lineage=x:1;Foo=bar", header);
+    }
+
+    [Fact]
+    public void Decide_NoParentAndNoSpan_MakesARandomParentEachTime()
+    {
+        var first = TraceDecision.Decide($"Root={Root}", "PassThrough", null, Clock);
+        var second = TraceDecision.Decide($"Root={Root}", "PassThrough", null, Clock);
+
+        Assert.Matches($"^Root={Root};Parent=[0-9a-f]{{16}};Sampled=0$", first);
+        Assert.NotEqual(first, second);
+    }
+
+    /// <summary>
+    /// A fuzz pass: headers of random parts (known and unknown, empty, spaced, repeated, malformed) give what the
+    /// rules in the class summary say, computed here the plain way; the random parts (a new Root or Parent) are only
+    /// checked for their shape.
+    /// </summary>
+    [Fact]
+    public void Decide_FuzzedHeaders_FollowTheRules()
+    {
+        var random = new Random(4122026);
+        string[] parts = [$"Root={Root}", "Root=", "Root=1-00000000-x", "Parent=53995c3f42cd8ad8", "Parent=", "Sampled=1", "Sampled=0", "Sampled=?", "Sampled=", "Lineage=a:1", "Self=x", "", " ", " Foo=bar ", "=", "Root", ";;", "Sampled=10"];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var incoming = random.Next(10) == 0 ? null : string.Join(';', Enumerable.Range(0, random.Next(0, 6)).Select(_ => parts[random.Next(parts.Length)]));
+            var mode = random.Next(2) == 0 ? "Active" : "PassThrough";
+            ActivitySpanId? span = random.Next(2) == 0 ? ActivitySpanId.CreateFromString("00f067aa0ba902b7") : null;
+
+            var header = TraceDecision.Decide(incoming, mode, span, Clock);
+
+            string? root = null, sampled = null, parent = null;
+            var rest = new List<string>();
+            foreach (var raw in (incoming ?? string.Empty).Split(';'))
+            {
+                var part = raw.Trim();
+                if (part.StartsWith("Root=", StringComparison.Ordinal))
+                {
+                    root = part[5..];
+                }
+                else if (part.StartsWith("Sampled=", StringComparison.Ordinal))
+                {
+                    sampled = part[8..];
+                }
+                else if (part.StartsWith("Parent=", StringComparison.Ordinal))
+                {
+                    parent = part[7..];
+                }
+                else if (part.Length > 0)
+                {
+                    rest.Add(";" + part);
+                }
+            }
+
+            var expectedSampled = sampled is "0" or "1" ? sampled : mode == "Active" ? "1" : "0";
+            var expected = "^Root=" + (root is null ? "1-67c68a3f-[0-9a-f]{24}" : Regex.Escape(root))
+                + ";Parent=" + (span is not null ? "00f067aa0ba902b7" : parent is null ? "[0-9a-f]{16}" : Regex.Escape(parent))
+                + ";Sampled=" + expectedSampled + Regex.Escape(string.Concat(rest)) + @"\z";
+            Assert.Matches(expected, header);
+        }
     }
 
     [Fact]
