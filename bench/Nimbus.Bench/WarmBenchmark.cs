@@ -32,7 +32,7 @@ internal static class WarmBenchmark
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
         Report.Heading($"warm: sequential invoke of a no-op handler, {Rounds} rounds of {PerRound} requests and {PerRound} to the echo, after {WarmUp} warm-up ({s_serverWarmUp.TotalSeconds:0} s at least for the first function, the fresh server's JIT), one client");
-        Report.Line("includes: HTTP request on loopback, Invoke API, hand-over to the warm environment (nimbus-init, runtime client), the handler, the response");
+        Report.Line("includes: HTTP request on loopback, Invoke API, the event to the warm environment's runtime client (served by the server itself after its first invocation: Direct Runtime API), the handler, the response");
         Report.Line("reference: the same client, settings and payload against a minimal Kestrel echo server (POST / returns the body) in this process, a block of it before or after each block of invokes (alternating); the verdict is the median of the rounds' p50 ratios");
         Report.Line($"functions at {MemorySize} MB (one vCPU); a {SmallMemorySize} MB python function after them, for information (under runc its CPU quota throttles a back-to-back client)");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
