@@ -56,6 +56,8 @@ internal static class MemoryBenchmark
         var initPss = inits.Select(pid => ProcFs.ProportionalBytes(pid) ?? 0).ToList();
         var otherRss = others.Select(pid => ProcFs.ResidentBytes(pid) ?? 0).ToList();
         var otherPss = others.Select(pid => ProcFs.ProportionalBytes(pid) ?? 0).ToList();
+        var initUss = inits.Select(pid => ProcFs.PrivateBytes(pid) ?? 0).ToList();
+        var otherUss = others.Select(pid => ProcFs.PrivateBytes(pid) ?? 0).ToList();
         var runtimeRss = inits.SelectMany(ProcFs.Descendants).Select(pid => ProcFs.ResidentBytes(pid) ?? 0).ToList();
         // Without every environment's processes the figure would be too small: no verdict can pass then.
         var complete = inits.Count == Environments;
@@ -74,6 +76,8 @@ internal static class MemoryBenchmark
         Report.Line($"for scale, not counted: the runtime processes (python3.11 + runtime client) hold {Report.Mb(runtimeRss.Sum())} VmRSS in all, " +
             $"{Report.Mb(runtimeRss.DefaultIfEmpty().Average())} each");
         Report.Line($"for comparison, not the target's definition: with Pss instead of VmRSS, {Report.Mb((initPss.Sum() + otherPss.Sum() + growth) / (double)Environments)} per environment");
+        Report.Line($"for comparison, not the target's definition: with private pages only (USS: what one more environment costs the machine; VmRSS also counts the binaries' text every environment shares), " +
+            $"{Report.Mb((initUss.Sum() + otherUss.Sum() + growth) / (double)Environments)} per environment (nimbus-init {Report.Mb(initUss.DefaultIfEmpty().Average())}, tini + slirp4netns {Report.Mb(otherUss.Sum() / (double)Environments)})");
         session.Report.Add(new Verdict(
             "memory per idle warm environment (outside the runtime)",
             Report.Mb(perEnvironment),

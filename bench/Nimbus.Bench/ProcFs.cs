@@ -24,13 +24,21 @@ internal static class ProcFs
     }
 
     /// <summary>Pss from /proc/PID/smaps_rollup (shared pages divided among their users), in bytes; null if unreadable.</summary>
-    public static long? ProportionalBytes(int pid)
+    public static long? ProportionalBytes(int pid) => RollupBytes(pid, "Pss:");
+
+    /// <summary>
+    /// The process's private pages (USS: Private_Clean + Private_Dirty of smaps_rollup), what ending it would free;
+    /// pages it shares with others (a binary's text mapped by every environment) are not counted.
+    /// </summary>
+    public static long? PrivateBytes(int pid) => RollupBytes(pid, "Private_Clean:") + RollupBytes(pid, "Private_Dirty:");
+
+    private static long? RollupBytes(int pid, string field)
     {
         foreach (var line in ReadLines($"/proc/{pid}/smaps_rollup") ?? [])
         {
-            if (line.StartsWith("Pss:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                var kilobytes = line["Pss:".Length..].Trim().Split(' ')[0];
+                var kilobytes = line[field.Length..].Trim().Split(' ')[0];
                 return long.Parse(kilobytes, NumberStyles.None, CultureInfo.InvariantCulture) * 1024;
             }
         }

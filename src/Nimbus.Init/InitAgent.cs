@@ -33,6 +33,9 @@ internal sealed class InitAgent : IDisposable
     private readonly RuntimeProcess _runtime = new();
     private readonly InvocationCoordinator _coordinator = new();
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The heap was compacted and given back once the host took the runtime's connection.</summary>
+    private bool _trimmed;
     private Task _exitReported = Task.CompletedTask;
     private ExtensionSupervisor? _extensions;
     private ConnectionHandover? _handover;
@@ -116,6 +119,15 @@ internal sealed class InitAgent : IDisposable
                         break;
                     case FrameType.HandoverTaken:
                         handover.Taken(frame);
+                        if (!_trimmed)
+                        {
+                            // From here nimbus-init idles (the host serves the runtime) for as long as the
+                            // environment lives: what its heap grew to during init goes back to the system
+                            // (bench memory, 2026-12-04: private pages 1.54 → 1.26 MB per nimbus-init).
+                            _trimmed = true;
+                            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                        }
+
                         break;
                     case FrameType.Shutdown:
                         await ShutdownAsync(frame);
