@@ -73,6 +73,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
                             }
                         }
 
+                        ct.ThrowIfCancellationRequested();
                         insert.Execute();
                     }
                 }
@@ -94,6 +95,7 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
                         insert.Add(r.Arn);
                     }
 
+                    ct.ThrowIfCancellationRequested();
                     insert.Execute();
                 }
 

@@ -9,7 +9,8 @@ namespace Nimbus.Storage.Sqlite;
 /// One INSERT of a fixed number of rows, prepared on the connection's own handle and bound by position through
 /// SQLitePCL.raw; it runs inside whatever transaction the connection has open. Values go in row after row, column after
 /// column (<see cref="Add(long)"/>, <see cref="Add(string)"/>), then <see cref="Execute"/> inserts them and the
-/// statement is ready for the next rows.
+/// statement is ready for the next rows. Use it inside a write transaction (the stores' <c>BEGIN IMMEDIATE</c>): a
+/// SQLITE_BUSY is not retried here as Microsoft.Data.Sqlite would.
 /// </summary>
 /// <remarks>
 /// Microsoft.Data.Sqlite binds every parameter by name: <c>sqlite3_bind_parameter_index</c> walks the statement's
@@ -73,8 +74,23 @@ internal sealed class SqliteBulkInsert : IDisposable
     public void Add(bool value) => Add(value ? 1L : 0L);
 
     /// <summary>The next value as text, or NULL for <see langword="null"/>.</summary>
-    public void Add(string? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(_statement, Position()) : raw.sqlite3_bind_text16(_statement, Position(), value.AsSpan()));
+    public void Add(string? value)
+    {
+        if (value is null)
+        {
+            Check(raw.sqlite3_bind_null(_statement, Position()));
+        }
+        else if (value.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF'))
+        {
+            // SQLite would turn a lone surrogate into a made-up character or invalid UTF-8; .NET's encoder replaces it
+            // with U+FFFD, as Microsoft.Data.Sqlite's binding did. Pairs take this path too (rare; one array).
+            Check(raw.sqlite3_bind_text(_statement, Position(), Encoding.UTF8.GetBytes(value).AsSpan()));
+        }
+        else
+        {
+            Check(raw.sqlite3_bind_text16(_statement, Position(), value.AsSpan()));
+        }
+    }
 
     /// <summary>Inserts the bound rows; every value of every row must have been added.</summary>
     public void Execute()
@@ -112,6 +128,9 @@ internal sealed class SqliteBulkInsert : IDisposable
     {
         if (rc != raw.SQLITE_OK)
         {
+            // Start the rows again: a statement left mid-row would put later values in the wrong columns.
+            _next = 1;
+            raw.sqlite3_clear_bindings(_statement);
             SqliteException.ThrowExceptionForRC(rc, _db);
         }
     }

@@ -128,6 +128,7 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             if (_rows.Count == RowsPerInsert)
             {
                 // Made at its first use: a transaction with fewer lines than one statement takes never needs it.
+                cancellationToken.ThrowIfCancellationRequested();
                 _insert ??= Insert(_connection, RowsPerInsert);
                 Flush(_insert);
             }
@@ -168,6 +169,7 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
     {
         if (_rows.Count > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             using var rest = Insert(_connection, _rows.Count);
             Flush(rest);
         }

@@ -42,6 +42,22 @@ public sealed class SqliteBulkInsertTests : IDisposable
     }
 
     [Fact]
+    public void Add_LoneSurrogates_AreStoredAsTheReplacementCharacterAndPairsKept()
+    {
+        using var insert = SqliteBulkInsert.Prepare(_connection, "t (n, s)", 2, rows: 3);
+        insert.Add(1);
+        insert.Add("\uD800x");
+        insert.Add(2);
+        insert.Add("x\uDC00");
+        insert.Add(3);
+        insert.Add("a😀b");
+        insert.Execute();
+
+        Assert.Equal(["1|1|\uFFFDx", "2|2|x\uFFFD", "3|3|a😀b"], Rows());
+        Assert.Equal(6, Scalar("SELECT length(CAST(s AS BLOB)) FROM t WHERE n = 3")); // a, 4 bytes of UTF-8, b.
+    }
+
+    [Fact]
     public void Execute_InsideATransaction_RollsBackWithIt()
     {
         using (var transaction = _connection.BeginTransaction())
