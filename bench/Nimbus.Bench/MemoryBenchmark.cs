@@ -30,13 +30,18 @@ internal static class MemoryBenchmark
         await lambda.CreateNoOpAsync("memory-warmup", FunctionCode.Python, cancellationToken);
         await lambda.InvokeAsync("memory-warmup", BenchSession.Payload, tail: false, cancellationToken);
         await Task.Delay(s_settle, cancellationToken);
-        var before = nimbus.ResidentBytes();
+        var afterWarmup = nimbus.ResidentBytes();
         var existing = ProcFs.EnvironmentsOf(nimbus.Pid, nimbus.DataDir);
 
         for (var i = 0; i < Environments; i++)
         {
             await lambda.CreateNoOpAsync($"memory-{i:00}", FunctionCode.Python, cancellationToken);
         }
+
+        // The server's baseline is taken once the functions exist: their records, code and the create path's JIT are
+        // not an environment's cost (20 creations alone grew the server by ~8 MB on 2026-12-04).
+        await Task.Delay(s_settle, cancellationToken);
+        var before = nimbus.ResidentBytes();
 
         for (var i = 0; i < Environments; i++)
         {
@@ -68,7 +73,7 @@ internal static class MemoryBenchmark
 
         var growth = after - before;
         var perEnvironment = (initRss.Sum() + otherRss.Sum() + growth) / (double)Environments;
-        Report.Line($"server VmRSS: {Report.Mb(atStart)} at start, {Report.Mb(before)} after the uncounted first function, {Report.Mb(after)} after {Environments} environments (growth {Report.Mb(growth)}, {Report.Mb(growth / (double)Environments)} per environment)");
+        Report.Line($"server VmRSS: {Report.Mb(atStart)} at start, {Report.Mb(afterWarmup)} after the uncounted first function, {Report.Mb(before)} after creating {Environments} functions, {Report.Mb(after)} after invoking them: {Environments} environments (growth {Report.Mb(growth)}, {Report.Mb(growth / (double)Environments)} per environment)");
         Report.Line($"nimbus-init VmRSS: {inits.Count} processes, sum {Report.Mb(initRss.Sum())}, each {Report.Mb(initRss.DefaultIfEmpty().Min())}–{Report.Mb(initRss.DefaultIfEmpty().Max())}" +
             $" (Pss: sum {Report.Mb(initPss.Sum())}, average {Report.Mb(initPss.DefaultIfEmpty().Average())})");
         Report.Line($"runc only: {found.ContainerInits.Count} container inits (tini) and {found.Networks.Count} slirp4netns, VmRSS sum {Report.Mb(otherRss.Sum())}" +
