@@ -83,8 +83,7 @@ public static class TraceDecision
             foreach (var range in text.Split(';'))
             {
                 var part = text[range].Trim();
-                if (part.Length > 0 && !part.StartsWith("Root=", StringComparison.Ordinal) && !part.StartsWith("Sampled=", StringComparison.Ordinal)
-                    && !part.StartsWith("Parent=", StringComparison.Ordinal))
+                if (part.Length > 0 && !IsDecided(part))
                 {
                     header.AppendLiteral(";");
                     header.AppendFormatted(part);
@@ -176,12 +175,16 @@ public static class TraceDecision
         return true;
     }
 
+    /// <summary>Root, Sampled and Parent: the parts <see cref="Decide"/> writes itself.</summary>
+    private static bool IsDecided(ReadOnlySpan<char> part) =>
+        part.StartsWith("Root=", StringComparison.Ordinal) || part.StartsWith("Sampled=", StringComparison.Ordinal) || part.StartsWith("Parent=", StringComparison.Ordinal);
+
     /// <summary>A new root, <c>1-{seconds:x8}-{24 random hex digits}</c>, written into <paramref name="destination"/> (35 chars).</summary>
     /// <remarks>
     /// X-Ray asks a root to be unique, not secret: the digits come from <see cref="Random.Shared"/> (seeded from the OS),
     /// not from the cryptographic generator (OpenSSL's, ~2.5% of the server's CPU when it served every invoke).
     /// </remarks>
-    private static ReadOnlySpan<char> NewRoot(TimeProvider time, Span<char> destination)
+    internal static ReadOnlySpan<char> NewRoot(TimeProvider time, Span<char> destination)
     {
         destination[0] = '1';
         destination[1] = '-';
@@ -192,7 +195,7 @@ public static class TraceDecision
     }
 
     /// <summary>Fills <paramref name="destination"/> with random lower-case hex digits and gives it back.</summary>
-    private static ReadOnlySpan<char> RandomHex(Span<char> destination)
+    internal static ReadOnlySpan<char> RandomHex(Span<char> destination)
     {
         Span<byte> bytes = stackalloc byte[destination.Length / 2];
         Random.Shared.NextBytes(bytes);

@@ -69,8 +69,10 @@ public static class TraceHeader
         }
 
         lineage.Add((hash, next));
-        var header = new StringBuilder(root ?? NewRoot(time));
-        header.Append(";Parent=").Append(RandomHex(8));
+        Span<char> fresh = stackalloc char[35];
+        Span<char> parent = stackalloc char[16];
+        var header = root is not null ? new StringBuilder(root) : new StringBuilder("Root=").Append(TraceDecision.NewRoot(time, fresh));
+        header.Append(";Parent=").Append(TraceDecision.RandomHex(parent));
         if (sampled is not null)
         {
             header.Append(';').Append(sampled);
@@ -91,16 +93,5 @@ public static class TraceHeader
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(functionArn), digest);
         return Convert.ToHexStringLower(digest[..4]);
-    }
-
-    /// <summary>A new trace id: <c>1-</c>, the start time in epoch seconds (8 hex digits), 24 random hex digits.</summary>
-    private static string NewRoot(TimeProvider time) =>
-        $"Root=1-{time.GetUtcNow().ToUnixTimeSeconds():x8}-{RandomHex(12)}";
-
-    private static string RandomHex(int bytes)
-    {
-        Span<byte> buffer = stackalloc byte[bytes];
-        RandomNumberGenerator.Fill(buffer);
-        return Convert.ToHexStringLower(buffer);
     }
 }
