@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using Nimbus.Core.Arns;
 using Nimbus.Core.Storage;
 using Nimbus.Events.Tests.Support;
 
@@ -49,7 +48,7 @@ public sealed class StaleListRaceTests
     }
 
     /// <summary>The durable queue, whose one held list is read before the delivery completes and returned after.</summary>
-    private sealed class StaleListStore(IAsyncInvocationStore inner) : IAsyncInvocationStore
+    private sealed class StaleListStore(IAsyncInvocationStore inner) : DelegatingAsyncInvocationStore(inner)
     {
         public volatile bool HoldNextList;
 
@@ -61,11 +60,9 @@ public sealed class StaleListRaceTests
 
         public TaskCompletionSource ListedAfterwards { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task EnqueueAsync(AsyncInvocation invocation, CancellationToken cancellationToken) => inner.EnqueueAsync(invocation, cancellationToken);
-
-        public async Task<IReadOnlyList<AsyncInvocation>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<AsyncInvocation>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
         {
-            var list = await inner.ListDueAsync(now, limit, cancellationToken);
+            var list = await Inner.ListDueAsync(now, limit, cancellationToken);
             if (HeldListReturned.Task.IsCompleted)
             {
                 ListedAfterwards.TrySetResult();
@@ -85,19 +82,10 @@ public sealed class StaleListRaceTests
             return list;
         }
 
-        public Task RescheduleAsync(string requestId, int attempts, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken) =>
-            inner.RescheduleAsync(requestId, attempts, nextAttemptAt, cancellationToken);
-
-        public async Task CompleteAsync(string requestId, CancellationToken cancellationToken)
+        public override async Task CompleteAsync(string requestId, CancellationToken cancellationToken)
         {
-            await inner.CompleteAsync(requestId, cancellationToken);
+            await Inner.CompleteAsync(requestId, cancellationToken);
             Completed.TrySetResult();
         }
-
-        public Task<int> DeferFunctionAsync(Scope scope, string functionName, DateTimeOffset dueBy, DateTimeOffset until, CancellationToken cancellationToken) =>
-            inner.DeferFunctionAsync(scope, functionName, dueBy, until, cancellationToken);
-
-        public Task<int> ResumeFunctionAsync(Scope scope, string functionName, DateTimeOffset deferredFrom, DateTimeOffset deferredTo, DateTimeOffset now, CancellationToken cancellationToken) =>
-            inner.ResumeFunctionAsync(scope, functionName, deferredFrom, deferredTo, now, cancellationToken);
     }
 }

@@ -51,7 +51,7 @@ public sealed class ThrottleResumeRaceTests
     }
 
     /// <summary>The durable queue, with a step before its first deferral and a signal at each resume.</summary>
-    private sealed class RacingStore(IAsyncInvocationStore inner) : IAsyncInvocationStore
+    private sealed class RacingStore(IAsyncInvocationStore inner) : DelegatingAsyncInvocationStore(inner)
     {
         private int _deferred;
 
@@ -59,30 +59,20 @@ public sealed class ThrottleResumeRaceTests
 
         public TaskCompletionSource Resumed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task EnqueueAsync(AsyncInvocation invocation, CancellationToken cancellationToken) => inner.EnqueueAsync(invocation, cancellationToken);
-
-        public Task<IReadOnlyList<AsyncInvocation>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
-            inner.ListDueAsync(now, limit, cancellationToken);
-
-        public Task RescheduleAsync(string requestId, int attempts, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken) =>
-            inner.RescheduleAsync(requestId, attempts, nextAttemptAt, cancellationToken);
-
-        public Task CompleteAsync(string requestId, CancellationToken cancellationToken) => inner.CompleteAsync(requestId, cancellationToken);
-
-        public async Task<int> DeferFunctionAsync(Scope scope, string functionName, DateTimeOffset dueBy, DateTimeOffset until, CancellationToken cancellationToken)
+        public override async Task<int> DeferFunctionAsync(Scope scope, string functionName, DateTimeOffset dueBy, DateTimeOffset until, CancellationToken cancellationToken)
         {
             if (Interlocked.Exchange(ref _deferred, 1) == 0 && BeforeFirstDefer is { } step)
             {
                 await step();
             }
 
-            return await inner.DeferFunctionAsync(scope, functionName, dueBy, until, cancellationToken);
+            return await Inner.DeferFunctionAsync(scope, functionName, dueBy, until, cancellationToken);
         }
 
-        public async Task<int> ResumeFunctionAsync(
+        public override async Task<int> ResumeFunctionAsync(
             Scope scope, string functionName, DateTimeOffset deferredFrom, DateTimeOffset deferredTo, DateTimeOffset now, CancellationToken cancellationToken)
         {
-            var moved = await inner.ResumeFunctionAsync(scope, functionName, deferredFrom, deferredTo, now, cancellationToken);
+            var moved = await Inner.ResumeFunctionAsync(scope, functionName, deferredFrom, deferredTo, now, cancellationToken);
             Resumed.TrySetResult();
             return moved;
         }
