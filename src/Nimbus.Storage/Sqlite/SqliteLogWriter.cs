@@ -128,9 +128,8 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
             if (_rows.Count == RowsPerInsert)
             {
                 // Made at its first use: a transaction with fewer lines than one statement takes never needs it.
-                cancellationToken.ThrowIfCancellationRequested();
                 _insert ??= Insert(_connection, RowsPerInsert);
-                Flush(_insert);
+                Flush(_insert, cancellationToken);
             }
         }
 
@@ -149,8 +148,9 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
         SqliteBulkInsert.Prepare(connection, "log_records (group_id, stream_id, timestamp, ingestion, message)", 5, rows);
 
     /// <summary>Inserts the gathered rows with <paramref name="insert"/>, made for exactly their number.</summary>
-    private void Flush(SqliteBulkInsert insert)
+    private void Flush(SqliteBulkInsert insert, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var row in _rows)
         {
             insert.Add(row.Group);
@@ -169,9 +169,8 @@ internal sealed class SqliteLogWriter : IAsyncDisposable
     {
         if (_rows.Count > 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             using var rest = Insert(_connection, _rows.Count);
-            Flush(rest);
+            Flush(rest, cancellationToken);
         }
 
         if (_figures.Count == 0)
