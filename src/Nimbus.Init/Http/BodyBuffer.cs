@@ -42,6 +42,20 @@ internal sealed class BodyBuffer
         _used += bytes.Length;
     }
 
+    /// <summary>
+    /// The room left in the array for up to <paramref name="count"/> more bytes, to receive into and then
+    /// <see cref="Advance"/>; empty when the body is too long to keep (or the array is full: <see cref="Append"/> grows it).
+    /// </summary>
+    public Memory<byte> Free(long count) =>
+        _data is null ? Memory<byte>.Empty : _data.AsMemory(_used, (int)Math.Min(count, _data.Length - _used));
+
+    /// <summary>Takes <paramref name="count"/> bytes received into <see cref="Free"/>.</summary>
+    public void Advance(int count)
+    {
+        Length += count;
+        _used += count;
+    }
+
     /// <summary>The body, or null when it was too long.</summary>
     public byte[]? ToArray() => _data is null ? null : _data.Length == _used ? _data : _data[.._used];
 }

@@ -31,6 +31,12 @@ internal sealed partial class HttpConnection
             await _stream.WriteAsync(s_continue, cancellationToken);
         }
 
+        // The body goes on in pieces of at most the buffer's length: a streamed response gets a large one.
+        if (_readAhead is null && _buffer.Length < MaxHeadLength)
+        {
+            Array.Resize(ref _buffer, MaxHeadLength);
+        }
+
         if (!chunked)
         {
             await CopyToAsync(length, sink, cancellationToken);

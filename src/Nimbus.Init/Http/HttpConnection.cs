@@ -15,7 +15,16 @@ internal sealed partial class HttpConnection : IDisposable
     /// <summary>Bodies are kept up to 6 MiB + 100 bytes (Lambda's payload limit); longer ones are read and dropped.</summary>
     public const int MaxBodyLength = 6 * 1024 * 1024 + 100;
 
-    private const int BufferSize = 64 * 1024;
+    /// <summary>
+    /// A connection starts with a small buffer (one per idle environment in the server: memory counts) that grows
+    /// for a long head, up to <see cref="MaxHeadLength"/>, or for a streamed body; a body with a length is received
+    /// straight into its own array.
+    /// </summary>
+    private const int InitialBufferSize = 4 * 1024;
+
+    /// <summary>The longest head (request line and headers) taken, and the buffer of a streamed body.</summary>
+    private const int MaxHeadLength = 64 * 1024;
+
     private const int MaxLineLength = 8 * 1024;
 
     /// <summary>The path and the first 7 header lines' names and values are remembered (<see cref="_seen"/>).</summary>
@@ -26,7 +35,7 @@ internal sealed partial class HttpConnection : IDisposable
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly IRequestHandler _handler;
-    private readonly byte[] _buffer;
+    private byte[] _buffer;
     private int _start;
     private int _end;
 
@@ -51,7 +60,7 @@ internal sealed partial class HttpConnection : IDisposable
         _handler = handler;
 
         // A handed-over request may carry a whole body (up to 6 MB): the buffer holds it.
-        _buffer = new byte[Math.Max(BufferSize, prefix.Length)];
+        _buffer = new byte[Math.Max(InitialBufferSize, prefix.Length)];
         prefix.CopyTo(_buffer);
         _end = prefix.Length;
     }
@@ -129,8 +138,13 @@ internal sealed partial class HttpConnection : IDisposable
     /// </summary>
     public void WatchForClose(Action<object?> onClosed, object? state)
     {
+        if (_readAhead is not null)
+        {
+            return;
+        }
+
         Compact();
-        if (_end == _buffer.Length || _readAhead is not null)
+        if (_end == _buffer.Length)
         {
             return;
         }
@@ -200,7 +214,7 @@ internal sealed partial class HttpConnection : IDisposable
                 break;
             }
 
-            if (_start == 0 && _end == _buffer.Length)
+            if (_end - _start >= MaxHeadLength)
             {
                 throw new HttpProtocolException(431, "request head too large");
             }
@@ -391,6 +405,20 @@ internal sealed partial class HttpConnection : IDisposable
     {
         while (count > 0)
         {
+            if (_start == _end && _readAhead is null && body.Free(count) is { Length: >= InitialBufferSize } free)
+            {
+                // What is left of a long body goes from the socket into the body's array, not through the buffer.
+                var received = await _socket.ReceiveAsync(free, SocketFlags.None, cancellationToken);
+                if (received == 0)
+                {
+                    throw new EndOfStreamException("the client closed the connection in the middle of a body");
+                }
+
+                body.Advance(received);
+                count -= received;
+                continue;
+            }
+
             if (_start == _end && !await FillAsync(cancellationToken))
             {
                 throw new EndOfStreamException("the client closed the connection in the middle of a body");
@@ -424,7 +452,10 @@ internal sealed partial class HttpConnection : IDisposable
         return count;
     }
 
-    /// <summary>Reads more bytes after the buffered ones; false at end of stream.</summary>
+    /// <summary>
+    /// Reads more bytes after the buffered ones, growing a full buffer up to <see cref="MaxHeadLength"/> (a full buffer
+    /// of that length reads nothing); false at end of stream.
+    /// </summary>
     private async Task<bool> FillAsync(CancellationToken cancellationToken)
     {
         if (_readAhead is { } readAhead)
@@ -438,13 +469,21 @@ internal sealed partial class HttpConnection : IDisposable
         Compact();
         if (_end == _buffer.Length)
         {
-            return true;
+            if (_buffer.Length >= MaxHeadLength)
+            {
+                return true;
+            }
+
+            Grow(MaxHeadLength);
         }
 
         var count = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
         _end += count;
         return count > 0;
     }
+
+    /// <summary>Doubles the buffer, up to <paramref name="limit"/> bytes, keeping what it holds. Never while a read is pending.</summary>
+    private void Grow(int limit) => Array.Resize(ref _buffer, Math.Min(limit, _buffer.Length * 2));
 
     private void Compact()
     {

@@ -7,7 +7,8 @@ namespace Nimbus.Init.Tests.Http;
 
 /// <summary>
 /// Requests read one after another on one connection: each gets its own path and headers, whether its bytes repeat the
-/// previous request's (the connection gives the same strings again) or differ from them in any line.
+/// previous request's (the connection gives the same strings again) or differ from them in any line; heads longer
+/// than the connection's first buffer, bodies of every length in any pieces (with a length, chunked, streamed).
 /// </summary>
 public sealed class HttpConnectionTests
 {
@@ -62,6 +63,164 @@ public sealed class HttpConnectionTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3 * 1024, 7)]
+    [InlineData(4 * 1024, 1024)]
+    [InlineData(1024 * 1024 + 3, 1000)]
+    [InlineData(6 * 1024 * 1024, 65536)]
+    public async Task RunAsync_BodyWithLength_ArrivesWholeWhateverThePieces(int length, int piece)
+    {
+        var body = Body(length);
+        var requests = new[] { "POST /a HTTP/1.1\r\nContent-Length: " + length + "\r\n\r\n", "GET /b HTTP/1.1\r\n\r\n" };
+        var seen = await ExchangeAsync(client => SendInPiecesAsync(client, [.. Encoding.ASCII.GetBytes(requests[0]), .. body, .. Encoding.ASCII.GetBytes(requests[1])], piece), answers: 2);
+
+        Assert.Equal(["/a", "/b"], seen.Select(r => r.Path));
+        Assert.Equal(body, seen[0].Body);
+        Assert.Equal(length, seen[0].BodyLength);
+    }
+
+    [Theory]
+    [InlineData(10, 1)]
+    [InlineData(5000, 333)]
+    [InlineData(100_000, 4096)]
+    public async Task RunAsync_ChunkedBody_ArrivesWhole(int chunk, int piece)
+    {
+        var body = Body(250_000);
+        var wire = new List<byte>(Encoding.ASCII.GetBytes("POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        for (var at = 0; at < body.Length; at += chunk)
+        {
+            var part = body.AsSpan(at, Math.Min(chunk, body.Length - at));
+            wire.AddRange(Encoding.ASCII.GetBytes($"{part.Length:x}\r\n"));
+            wire.AddRange(part);
+            wire.AddRange("\r\n"u8);
+        }
+
+        wire.AddRange("0\r\n\r\n"u8);
+        var seen = await ExchangeAsync(client => SendInPiecesAsync(client, [.. wire], piece), answers: 1);
+
+        Assert.Equal(body, seen[0].Body);
+    }
+
+    [Fact]
+    public async Task RunAsync_HeadLongerThanTheFirstBuffer_IsRead()
+    {
+        var headers = string.Concat(Enumerable.Range(0, 500).Select(i => $"X-Header-{i}: {new string((char)('a' + (i % 26)), 80)}\r\n"));
+        var seen = await ExchangeAsync(client => SendInPiecesAsync(client, Encoding.ASCII.GetBytes("GET /long HTTP/1.1\r\n" + headers + "\r\n"), 1500), answers: 1);
+
+        Assert.Equal("/long", seen[0].Path);
+        Assert.Equal(500, seen[0].Headers.Count);
+        Assert.Equal(new string('f', 80), seen[0].Header("X-Header-499"));
+    }
+
+    [Fact]
+    public async Task RunAsync_HeadOver64KiB_Gets431AndTheConnectionEnds()
+    {
+        var (client, server) = Pair();
+        using (client)
+        using (server)
+        {
+            var handler = new Recorder();
+            using var connection = new HttpConnection(server, handler);
+            var run = connection.RunAsync(Token);
+            var headers = string.Concat(Enumerable.Range(0, 800).Select(i => $"X-Header-{i}: {new string('v', 80)}\r\n"));
+            await client.SendAsync(Encoding.ASCII.GetBytes("GET /long HTTP/1.1\r\n" + headers + "\r\n"), Token);
+            await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
+            server.Shutdown(SocketShutdown.Both);
+
+            var answer = await ReadToEndAsync(client);
+            Assert.StartsWith("HTTP/1.1 431 ", answer, StringComparison.Ordinal);
+            Assert.Empty(handler.Seen);
+        }
+    }
+
+    [Fact]
+    public async Task StreamBodyAsync_LongBody_ComesInPiecesAndWhole()
+    {
+        var body = Body(300_000);
+        var (client, server) = Pair();
+        using (client)
+        using (server)
+        {
+            var handler = new Recorder { Streams = true };
+            using var connection = new HttpConnection(server, handler);
+            var run = connection.RunAsync(Token);
+            await SendInPiecesAsync(client, [.. Encoding.ASCII.GetBytes("POST /s HTTP/1.1\r\nContent-Length: 300000\r\n\r\n"), .. body], 70_000);
+            await ReadAnswerAsync(client);
+            client.Shutdown(SocketShutdown.Both);
+            await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
+
+            Assert.Equal(body, handler.Streamed.ToArray());
+            Assert.True(handler.Pieces > 1, "one piece for a body longer than the buffer");
+        }
+    }
+
+    private static byte[] Body(int length)
+    {
+        var body = new byte[length];
+        new Random(length).NextBytes(body);
+        return body;
+    }
+
+    /// <summary>Sends what <paramref name="send"/> sends on a fresh connection, reads <paramref name="answers"/> answers, and returns the requests the handler saw.</summary>
+    private static async Task<List<HttpRequest>> ExchangeAsync(Func<Socket, Task> send, int answers)
+    {
+        var (client, server) = Pair();
+        using (client)
+        using (server)
+        {
+            var handler = new Recorder();
+            using var connection = new HttpConnection(server, handler);
+            var run = connection.RunAsync(Token);
+            var sending = send(client);
+            var received = new StringBuilder();
+            var buffer = new byte[1024];
+            while (CountAnswers(received.ToString()) < answers)
+            {
+                var read = await client.ReceiveAsync(buffer, Token);
+                Assert.True(read > 0, "the connection closed before the answers");
+                received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            await sending;
+            client.Shutdown(SocketShutdown.Both);
+            await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
+            return handler.Seen;
+        }
+    }
+
+    private static int CountAnswers(string received)
+    {
+        var count = 0;
+        for (var at = received.IndexOf("\r\n\r\nok", StringComparison.Ordinal); at >= 0; at = received.IndexOf("\r\n\r\nok", at + 1, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static async Task SendInPiecesAsync(Socket client, byte[] bytes, int piece)
+    {
+        for (var at = 0; at < bytes.Length; at += piece)
+        {
+            await client.SendAsync(bytes.AsMemory(at, Math.Min(piece, bytes.Length - at)), Token);
+        }
+    }
+
+    private static async Task<string> ReadToEndAsync(Socket client)
+    {
+        var answer = new StringBuilder();
+        var buffer = new byte[1024];
+        int read;
+        while ((read = await client.ReceiveAsync(buffer, Token)) > 0)
+        {
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        return answer.ToString();
+    }
+
     private static (Socket Client, Socket Server) Pair()
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -88,12 +247,32 @@ public sealed class HttpConnectionTests
     {
         public List<HttpRequest> Seen { get; } = [];
 
-        public Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
+        /// <summary>Takes bodies as they arrive (<see cref="HttpConnection.StreamBodyAsync"/>) into <see cref="Streamed"/>.</summary>
+        public bool Streams { get; init; }
+
+        public MemoryStream Streamed { get; } = new();
+
+        public int Pieces { get; private set; }
+
+        public async Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
         {
             Seen.Add(request);
-            return Task.FromResult<HttpResponse?>(new HttpResponse(200, "ok"u8.ToArray(), "text/plain"));
+            if (Streams)
+            {
+                await connection.StreamBodyAsync(
+                    request,
+                    (piece, _) =>
+                    {
+                        Pieces++;
+                        Streamed.Write(piece.Span);
+                        return ValueTask.CompletedTask;
+                    },
+                    cancellationToken);
+            }
+
+            return new HttpResponse(200, "ok"u8.ToArray(), "text/plain");
         }
 
-        public bool StreamsBody(HttpRequest request) => false;
+        public bool StreamsBody(HttpRequest request) => Streams;
     }
 }
