@@ -227,6 +227,13 @@ internal static class ServerCommand
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
 
         var platformSocket = PlatformSocketPath(options.DataDir);
+        // A request runs on in the thread that received its bytes, and a response is sent from the thread that wrote
+        // it, instead of each being queued once more to the thread pool (Kestrel's I/O queues): one wake-up fewer per
+        // direction. "Unsafe" only when socket completions themselves run inline on the epoll thread
+        // (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, not set): here they are still thread-pool work items, so a
+        // request that blocks holds one pool thread, as it would anyway. Measured 2026-12-04 (same-binary A/B, wrk,
+        // warm python no-op): 16 clients +6-10% invokes/s, 1 client p50 283 -> 264 us.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseKestrel(kestrel =>
         {
             // Sandboxes with their own network reach the API through this socket (bridged by nimbus-init).
