@@ -32,9 +32,9 @@ internal sealed partial class HttpConnection
         }
 
         // The body goes on in pieces of at most the buffer's length: a streamed response gets a large one.
-        if (_readAhead is null && _buffer.Length < MaxHeadLength)
+        if (_readAhead is null)
         {
-            Array.Resize(ref _buffer, MaxHeadLength);
+            Grow(MaxHeadLength);
         }
 
         if (!chunked)

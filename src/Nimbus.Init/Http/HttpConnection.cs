@@ -36,6 +36,12 @@ internal sealed partial class HttpConnection : IDisposable
     private readonly NetworkStream _stream;
     private readonly IRequestHandler _handler;
     private byte[] _buffer;
+
+    /// <summary>The connection's own small buffer (<see cref="Shrink"/>); null while the first one is a long prefix.</summary>
+    private byte[]? _small;
+
+    /// <summary><see cref="_buffer"/> is rented from the shared pool (<see cref="Grow"/>).</summary>
+    private bool _rented;
     private int _start;
     private int _end;
 
@@ -61,6 +67,7 @@ internal sealed partial class HttpConnection : IDisposable
 
         // A handed-over request may carry a whole body (up to 6 MB): the buffer holds it.
         _buffer = new byte[Math.Max(InitialBufferSize, prefix.Length)];
+        _small = prefix.Length <= InitialBufferSize ? _buffer : null;
         prefix.CopyTo(_buffer);
         _end = prefix.Length;
     }
@@ -84,6 +91,7 @@ internal sealed partial class HttpConnection : IDisposable
         HandedOver = true;
         var rest = _buffer.AsSpan(_start, _end - _start).ToArray();
         _start = _end = 0;
+        ReturnRented();
         return rest;
     }
 
@@ -143,6 +151,8 @@ internal sealed partial class HttpConnection : IDisposable
             return;
         }
 
+        // The connection waits here between invocations: on its small buffer.
+        Shrink();
         Compact();
         if (_end == _buffer.Length)
         {
@@ -178,6 +188,12 @@ internal sealed partial class HttpConnection : IDisposable
         if (!HandedOver)
         {
             _stream.Dispose();
+        }
+
+        // A receive still pending could write into a buffer given back: that one is left to the collector.
+        if (_readAhead is null)
+        {
+            ReturnRented();
         }
     }
 
@@ -327,110 +343,6 @@ internal sealed partial class HttpConnection : IDisposable
         return text;
     }
 
-    private async Task ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var (chunked, length) = Framing(request);
-        if (!chunked && length == 0)
-        {
-            return;
-        }
-
-        if (string.Equals(request.Header("Expect"), "100-continue", StringComparison.OrdinalIgnoreCase))
-        {
-            await _stream.WriteAsync(s_continue, cancellationToken);
-        }
-
-        var body = new BodyBuffer(chunked ? null : length);
-        if (chunked)
-        {
-            await ReadChunkedAsync(body, cancellationToken);
-        }
-        else
-        {
-            await CopyAsync(length, body, cancellationToken);
-        }
-
-        request.Body = body.ToArray();
-        request.BodyLength = body.Length;
-    }
-
-    private async Task ReadChunkedAsync(BodyBuffer body, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var chunkLength = ChunkSize(await ReadLineAsync(cancellationToken));
-            if (chunkLength == 0)
-            {
-                // Trailers (ignored) up to the empty line.
-                while ((await ReadLineAsync(cancellationToken)).Length > 0)
-                {
-                }
-
-                return;
-            }
-
-            await CopyAsync(chunkLength, body, cancellationToken);
-            if ((await ReadLineAsync(cancellationToken)).Length != 0)
-            {
-                throw new HttpProtocolException("chunk data longer than its size");
-            }
-        }
-    }
-
-    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var end = _buffer.AsSpan(_start, _end - _start).IndexOf("\r\n"u8);
-            if (end >= 0)
-            {
-                var line = Encoding.Latin1.GetString(_buffer, _start, end);
-                _start += end + 2;
-                return line;
-            }
-
-            if (_end - _start > MaxLineLength)
-            {
-                throw new HttpProtocolException("line too long");
-            }
-
-            if (!await FillAsync(cancellationToken))
-            {
-                throw new EndOfStreamException("the client closed the connection in the middle of a body");
-            }
-        }
-    }
-
-    private async Task CopyAsync(long count, BodyBuffer body, CancellationToken cancellationToken)
-    {
-        while (count > 0)
-        {
-            if (_start == _end && _readAhead is null && body.Free(count) is { Length: >= InitialBufferSize } free)
-            {
-                // What is left of a long body goes from the socket into the body's array, not through the buffer.
-                var received = await _socket.ReceiveAsync(free, SocketFlags.None, cancellationToken);
-                if (received == 0)
-                {
-                    throw new EndOfStreamException("the client closed the connection in the middle of a body");
-                }
-
-                body.Advance(received);
-                count -= received;
-                continue;
-            }
-
-            if (_start == _end && !await FillAsync(cancellationToken))
-            {
-                throw new EndOfStreamException("the client closed the connection in the middle of a body");
-            }
-
-            var take = (int)Math.Min(count, _end - _start);
-            body.Append(_buffer.AsSpan(_start, take));
-            _start += take;
-            count -= take;
-        }
-    }
-
     private async Task<int> ReadAheadAsync(Action<object?> onClosed, object? state)
     {
         int count;
@@ -450,50 +362,5 @@ internal sealed partial class HttpConnection : IDisposable
         }
 
         return count;
-    }
-
-    /// <summary>
-    /// Reads more bytes after the buffered ones, growing a full buffer up to <see cref="MaxHeadLength"/> (a full buffer
-    /// of that length reads nothing); false at end of stream.
-    /// </summary>
-    private async Task<bool> FillAsync(CancellationToken cancellationToken)
-    {
-        if (_readAhead is { } readAhead)
-        {
-            _readAhead = null;
-            var read = await readAhead;
-            _end += read;
-            return read > 0;
-        }
-
-        Compact();
-        if (_end == _buffer.Length)
-        {
-            if (_buffer.Length >= MaxHeadLength)
-            {
-                return true;
-            }
-
-            Grow(MaxHeadLength);
-        }
-
-        var count = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
-        _end += count;
-        return count > 0;
-    }
-
-    /// <summary>Doubles the buffer, up to <paramref name="limit"/> bytes, keeping what it holds. Never while a read is pending.</summary>
-    private void Grow(int limit) => Array.Resize(ref _buffer, Math.Min(limit, _buffer.Length * 2));
-
-    private void Compact()
-    {
-        if (_start == 0)
-        {
-            return;
-        }
-
-        _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-        _end -= _start;
-        _start = 0;
     }
 }

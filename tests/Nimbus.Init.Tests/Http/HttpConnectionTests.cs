@@ -81,12 +81,12 @@ public sealed class HttpConnectionTests
     }
 
     [Theory]
-    [InlineData(10, 1)]
-    [InlineData(5000, 333)]
-    [InlineData(100_000, 4096)]
-    public async Task RunAsync_ChunkedBody_ArrivesWhole(int chunk, int piece)
+    [InlineData(20_000, 10, 1)]
+    [InlineData(250_000, 5000, 333)]
+    [InlineData(250_000, 100_000, 4096)]
+    public async Task RunAsync_ChunkedBody_ArrivesWhole(int length, int chunk, int piece)
     {
-        var body = Body(250_000);
+        var body = Body(length);
         var wire = new List<byte>(Encoding.ASCII.GetBytes("POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"));
         for (var at = 0; at < body.Length; at += chunk)
         {
@@ -151,7 +151,44 @@ public sealed class HttpConnectionTests
             await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
 
             Assert.Equal(body, handler.Streamed.ToArray());
-            Assert.True(handler.Pieces > 1, "one piece for a body longer than the buffer");
+            Assert.True(handler.LargestPiece > 4096, $"pieces of at most {handler.LargestPiece} bytes: the buffer stayed small");
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_WaitThenLongRequests_ReadAheadAndBuffersKeepEveryByte()
+    {
+        var body = Body(200_000);
+        var headers = string.Concat(Enumerable.Range(0, 120).Select(i => $"X-Header-{i}: {new string('h', 80)}\r\n"));
+        var (client, server) = Pair();
+        using (client)
+        using (server)
+        {
+            var handler = new Recorder();
+            using var connection = new HttpConnection(server, handler);
+            var run = connection.RunAsync(Token);
+
+            // A waiting request reads ahead while it waits (a /next); what arrives meanwhile is the next request's start.
+            // The next request's first bytes come with the waiting one (read with it, in a buffer grown by the round
+            // before), the rest while it waits.
+            byte[] next = [.. Encoding.ASCII.GetBytes($"POST /a HTTP/1.1\r\n{headers}Content-Length: {body.Length}\r\n\r\n"), .. body];
+            for (var round = 0; round < 2; round++)
+            {
+                await client.SendAsync((byte[])[.. "GET /wait HTTP/1.1\r\n\r\n"u8, .. next.AsSpan(0, 3000)], Token);
+                await handler.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+                await SendInPiecesAsync(client, next[3000..], 3000);
+                await Task.Delay(50, Token);
+                handler.Release();
+                await ReadAnswersAsync(client, 2);
+            }
+
+            client.Shutdown(SocketShutdown.Both);
+            await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
+
+            Assert.Equal(["/wait", "/a", "/wait", "/a"], handler.Seen.Select(r => r.Path));
+            Assert.Equal(body, handler.Seen[1].Body);
+            Assert.Equal(body, handler.Seen[3].Body);
+            Assert.Equal(121, handler.Seen[3].Headers.Count);
         }
     }
 
@@ -173,19 +210,24 @@ public sealed class HttpConnectionTests
             using var connection = new HttpConnection(server, handler);
             var run = connection.RunAsync(Token);
             var sending = send(client);
-            var received = new StringBuilder();
-            var buffer = new byte[1024];
-            while (CountAnswers(received.ToString()) < answers)
-            {
-                var read = await client.ReceiveAsync(buffer, Token);
-                Assert.True(read > 0, "the connection closed before the answers");
-                received.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            }
-
-            await sending;
+            await ReadAnswersAsync(client, answers);
+            await sending.WaitAsync(TimeSpan.FromSeconds(30), Token);
             client.Shutdown(SocketShutdown.Both);
             await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
             return handler.Seen;
+        }
+    }
+
+    /// <summary>Reads until <paramref name="answers"/> answers came; fails (not hangs) when they do not come in 30 s.</summary>
+    private static async Task ReadAnswersAsync(Socket client, int answers)
+    {
+        var received = new StringBuilder();
+        var buffer = new byte[1024];
+        while (CountAnswers(received.ToString()) < answers)
+        {
+            var read = await client.ReceiveAsync(buffer, Token).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Token);
+            Assert.True(read > 0, "the connection closed before the answers");
+            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
     }
 
@@ -252,18 +294,37 @@ public sealed class HttpConnectionTests
 
         public MemoryStream Streamed { get; } = new();
 
-        public int Pieces { get; private set; }
+        public int LargestPiece { get; private set; }
+
+        /// <summary>Set when a <c>/wait</c> request waits (watching for a close, as a <c>/next</c> does) until <see cref="Release"/>.</summary>
+        public TaskCompletionSource Waiting { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release()
+        {
+            Waiting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            _release.SetResult();
+        }
 
         public async Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
         {
             Seen.Add(request);
+            if (request.Path == "/wait")
+            {
+                connection.WatchForClose(static _ => { }, null);
+                Waiting.SetResult();
+                await _release.Task;
+                _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
             if (Streams)
             {
                 await connection.StreamBodyAsync(
                     request,
                     (piece, _) =>
                     {
-                        Pieces++;
+                        LargestPiece = Math.Max(LargestPiece, piece.Length);
                         Streamed.Write(piece.Span);
                         return ValueTask.CompletedTask;
                     },
