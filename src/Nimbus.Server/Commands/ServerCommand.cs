@@ -232,7 +232,8 @@ internal static class ServerCommand
         // direction. "Unsafe" only when socket completions themselves run inline on the epoll thread
         // (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, not set): here they are still thread-pool work items, so a
         // request that blocks holds one pool thread, as it would anyway. Measured 2026-12-04 (same-binary A/B, wrk,
-        // warm python no-op): 16 clients +6-10% invokes/s, 1 client p50 283 -> 264 us.
+        // warm python no-op): 1 client p50 -15 and -19 us (two sets); 16 clients +10%, +6%, -6%, -3% (four) (noise: the
+        // queued sends batch under load, inline ones do not).
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.UseKestrel(kestrel =>
         {
