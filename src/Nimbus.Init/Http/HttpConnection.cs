@@ -15,11 +15,7 @@ internal sealed partial class HttpConnection : IDisposable
     /// <summary>Bodies are kept up to 6 MiB + 100 bytes (Lambda's payload limit); longer ones are read and dropped.</summary>
     public const int MaxBodyLength = 6 * 1024 * 1024 + 100;
 
-    /// <summary>
-    /// A connection starts with a small buffer (one per idle environment in the server: memory counts) that grows
-    /// for a long head, up to <see cref="MaxHeadLength"/>, or for a streamed body; a body with a length is received
-    /// straight into its own array.
-    /// </summary>
+    /// <summary>The connection's own buffer (one per idle environment in the server); larger ones are rented (HttpConnection.Buffer.cs).</summary>
     private const int InitialBufferSize = 4 * 1024;
 
     /// <summary>The longest head (request line and headers) taken, and the buffer of a streamed body.</summary>

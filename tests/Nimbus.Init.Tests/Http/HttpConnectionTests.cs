@@ -30,37 +30,30 @@ public sealed class HttpConnectionTests
             "GET /next HTTP/1.1\r\n" + string.Concat(Enumerable.Range(0, 9).Select(i => $"H{i}: w{i}\r\n")),
             "GET /next HTTP/1.1\r\nHost: a:1\r\n",
         ];
-        var (client, server) = Pair();
-        using (client)
-        using (server)
+        using var served = new Served(new Recorder());
+        var (client, handler) = (served.Client, served.Handler);
+        foreach (var head in heads)
         {
-            var handler = new Recorder();
-            using var connection = new HttpConnection(server, handler);
-            var run = connection.RunAsync(Token);
-            foreach (var head in heads)
-            {
-                await client.SendAsync(Encoding.UTF8.GetBytes(head + "\r\n"), Token);
-                await ReadAnswerAsync(client);
-            }
-
-            client.Shutdown(SocketShutdown.Both);
-            await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
-
-            Assert.Equal(heads.Length, handler.Seen.Count);
-            for (var i = 0; i < heads.Length; i++)
-            {
-                var lines = heads[i].Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-                Assert.Equal(lines[0].Split(' ')[1], handler.Seen[i].Path);
-                Assert.Equal(
-                    lines[1..].Select(l => l.Split(": ", 2)).Select(p => (p[0], p[1])),
-                    handler.Seen[i].Headers.Select(h => (h.Key, h.Value)));
-            }
-
-            // The same bytes again give the same strings; a value that changed does not.
-            Assert.Same(handler.Seen[0].Path, handler.Seen[1].Path);
-            Assert.Same(handler.Seen[0].Headers[0].Value, handler.Seen[1].Headers[0].Value);
-            Assert.NotSame(handler.Seen[1].Headers[0].Value, handler.Seen[2].Headers[0].Value);
+            await client.SendAsync(Encoding.UTF8.GetBytes(head + "\r\n"), Token);
+            await ReadAnswersAsync(client, 1);
         }
+
+        await served.CloseAsync();
+
+        Assert.Equal(heads.Length, handler.Seen.Count);
+        for (var i = 0; i < heads.Length; i++)
+        {
+            var lines = heads[i].Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(lines[0].Split(' ')[1], handler.Seen[i].Path);
+            Assert.Equal(
+                lines[1..].Select(l => l.Split(": ", 2)).Select(p => (p[0], p[1])),
+                handler.Seen[i].Headers.Select(h => (h.Key, h.Value)));
+        }
+
+        // The same bytes again give the same strings; a value that changed does not.
+        Assert.Same(handler.Seen[0].Path, handler.Seen[1].Path);
+        Assert.Same(handler.Seen[0].Headers[0].Value, handler.Seen[1].Headers[0].Value);
+        Assert.NotSame(handler.Seen[1].Headers[0].Value, handler.Seen[2].Headers[0].Value);
     }
 
     [Theory]
@@ -116,43 +109,29 @@ public sealed class HttpConnectionTests
     [Fact]
     public async Task RunAsync_HeadOver64KiB_Gets431AndTheConnectionEnds()
     {
-        var (client, server) = Pair();
-        using (client)
-        using (server)
-        {
-            var handler = new Recorder();
-            using var connection = new HttpConnection(server, handler);
-            var run = connection.RunAsync(Token);
-            var headers = string.Concat(Enumerable.Range(0, 800).Select(i => $"X-Header-{i}: {new string('v', 80)}\r\n"));
-            await client.SendAsync(Encoding.ASCII.GetBytes("GET /long HTTP/1.1\r\n" + headers + "\r\n"), Token);
-            await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
-            server.Shutdown(SocketShutdown.Both);
+        using var served = new Served(new Recorder());
+        var (client, handler) = (served.Client, served.Handler);
+        var headers = string.Concat(Enumerable.Range(0, 800).Select(i => $"X-Header-{i}: {new string('v', 80)}\r\n"));
+        await client.SendAsync(Encoding.ASCII.GetBytes("GET /long HTTP/1.1\r\n" + headers + "\r\n"), Token);
+        await served.EndedAsync();
 
-            var answer = await ReadToEndAsync(client);
-            Assert.StartsWith("HTTP/1.1 431 ", answer, StringComparison.Ordinal);
-            Assert.Empty(handler.Seen);
-        }
+        var answer = await ReadToEndAsync(client);
+        Assert.StartsWith("HTTP/1.1 431 ", answer, StringComparison.Ordinal);
+        Assert.Empty(handler.Seen);
     }
 
     [Fact]
     public async Task StreamBodyAsync_LongBody_ComesInPiecesAndWhole()
     {
         var body = Body(300_000);
-        var (client, server) = Pair();
-        using (client)
-        using (server)
-        {
-            var handler = new Recorder { Streams = true };
-            using var connection = new HttpConnection(server, handler);
-            var run = connection.RunAsync(Token);
-            await SendInPiecesAsync(client, [.. Encoding.ASCII.GetBytes("POST /s HTTP/1.1\r\nContent-Length: 300000\r\n\r\n"), .. body], 70_000);
-            await ReadAnswerAsync(client);
-            client.Shutdown(SocketShutdown.Both);
-            await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        using var served = new Served(new Recorder { Streams = true });
+        var (client, handler) = (served.Client, served.Handler);
+        await SendInPiecesAsync(client, [.. Encoding.ASCII.GetBytes("POST /s HTTP/1.1\r\nContent-Length: 300000\r\n\r\n"), .. body], 70_000);
+        await ReadAnswersAsync(client, 1);
+        await served.CloseAsync();
 
-            Assert.Equal(body, handler.Streamed.ToArray());
-            Assert.True(handler.LargestPiece > 4096, $"pieces of at most {handler.LargestPiece} bytes: the buffer stayed small");
-        }
+        Assert.Equal(body, handler.Streamed.ToArray());
+        Assert.True(handler.LargestPiece > 4096, $"pieces of at most {handler.LargestPiece} bytes: the buffer stayed small");
     }
 
     [Fact]
@@ -160,36 +139,29 @@ public sealed class HttpConnectionTests
     {
         var body = Body(200_000);
         var headers = string.Concat(Enumerable.Range(0, 120).Select(i => $"X-Header-{i}: {new string('h', 80)}\r\n"));
-        var (client, server) = Pair();
-        using (client)
-        using (server)
+        using var served = new Served(new Recorder());
+        var (client, handler) = (served.Client, served.Handler);
+
+        // A waiting request reads ahead while it waits (a /next); what arrives meanwhile is the next request's start.
+        // The next request's first bytes come with the waiting one (read with it, in a buffer grown by the round
+        // before), the rest while it waits.
+        byte[] next = [.. Encoding.ASCII.GetBytes($"POST /a HTTP/1.1\r\n{headers}Content-Length: {body.Length}\r\n\r\n"), .. body];
+        for (var round = 0; round < 2; round++)
         {
-            var handler = new Recorder();
-            using var connection = new HttpConnection(server, handler);
-            var run = connection.RunAsync(Token);
-
-            // A waiting request reads ahead while it waits (a /next); what arrives meanwhile is the next request's start.
-            // The next request's first bytes come with the waiting one (read with it, in a buffer grown by the round
-            // before), the rest while it waits.
-            byte[] next = [.. Encoding.ASCII.GetBytes($"POST /a HTTP/1.1\r\n{headers}Content-Length: {body.Length}\r\n\r\n"), .. body];
-            for (var round = 0; round < 2; round++)
-            {
-                await client.SendAsync((byte[])[.. "GET /wait HTTP/1.1\r\n\r\n"u8, .. next.AsSpan(0, 3000)], Token);
-                await handler.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
-                await SendInPiecesAsync(client, next[3000..], 3000);
-                await Task.Delay(50, Token);
-                handler.Release();
-                await ReadAnswersAsync(client, 2);
-            }
-
-            client.Shutdown(SocketShutdown.Both);
-            await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
-
-            Assert.Equal(["/wait", "/a", "/wait", "/a"], handler.Seen.Select(r => r.Path));
-            Assert.Equal(body, handler.Seen[1].Body);
-            Assert.Equal(body, handler.Seen[3].Body);
-            Assert.Equal(121, handler.Seen[3].Headers.Count);
+            await client.SendAsync((byte[])[.. "GET /wait HTTP/1.1\r\n\r\n"u8, .. next.AsSpan(0, 3000)], Token);
+            await handler.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+            await SendInPiecesAsync(client, next[3000..], 3000);
+            await Task.Delay(50, Token);
+            handler.Release();
+            await ReadAnswersAsync(client, 2);
         }
+
+        await served.CloseAsync();
+
+        Assert.Equal(["/wait", "/a", "/wait", "/a"], handler.Seen.Select(r => r.Path));
+        Assert.Equal(body, handler.Seen[1].Body);
+        Assert.Equal(body, handler.Seen[3].Body);
+        Assert.Equal(121, handler.Seen[3].Headers.Count);
     }
 
     private static byte[] Body(int length)
@@ -202,20 +174,13 @@ public sealed class HttpConnectionTests
     /// <summary>Sends what <paramref name="send"/> sends on a fresh connection, reads <paramref name="answers"/> answers, and returns the requests the handler saw.</summary>
     private static async Task<List<HttpRequest>> ExchangeAsync(Func<Socket, Task> send, int answers)
     {
-        var (client, server) = Pair();
-        using (client)
-        using (server)
-        {
-            var handler = new Recorder();
-            using var connection = new HttpConnection(server, handler);
-            var run = connection.RunAsync(Token);
-            var sending = send(client);
-            await ReadAnswersAsync(client, answers);
-            await sending.WaitAsync(TimeSpan.FromSeconds(30), Token);
-            client.Shutdown(SocketShutdown.Both);
-            await run.WaitAsync(TimeSpan.FromSeconds(10), Token);
-            return handler.Seen;
-        }
+        using var served = new Served(new Recorder());
+        var (client, handler) = (served.Client, served.Handler);
+        var sending = send(client);
+        await ReadAnswersAsync(client, answers);
+        await sending.WaitAsync(TimeSpan.FromSeconds(30), Token);
+        await served.CloseAsync();
+        return handler.Seen;
     }
 
     /// <summary>Reads until <paramref name="answers"/> answers came; fails (not hangs) when they do not come in 30 s.</summary>
@@ -263,25 +228,54 @@ public sealed class HttpConnectionTests
         return answer.ToString();
     }
 
-    private static (Socket Client, Socket Server) Pair()
+    /// <summary>An <see cref="HttpConnection"/> serving one end of a loopback connection; the test has the other.</summary>
+    private sealed class Served : IDisposable
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        client.Connect(listener.LocalEndPoint!);
-        return (client, listener.Accept());
-    }
+        private readonly Socket _server;
+        private readonly HttpConnection _connection;
+        private readonly Task _run;
 
-    private static async Task ReadAnswerAsync(Socket client)
-    {
-        var buffer = new byte[1024];
-        var have = 0;
-        while (!Encoding.ASCII.GetString(buffer, 0, have).EndsWith("\r\n\r\nok", StringComparison.Ordinal))
+        public Served(Recorder handler)
         {
-            var read = await client.ReceiveAsync(buffer.AsMemory(have), Token);
-            Assert.True(read > 0, "the connection closed before the answer");
-            have += read;
+            (Client, _server) = Pair();
+            Handler = handler;
+            _connection = new HttpConnection(_server, handler);
+            _run = _connection.RunAsync(Token);
+        }
+
+        public Socket Client { get; }
+
+        public Recorder Handler { get; }
+
+        /// <summary>The client closes the connection; the connection's run ends.</summary>
+        public async Task CloseAsync()
+        {
+            Client.Shutdown(SocketShutdown.Both);
+            await _run.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        }
+
+        /// <summary>The connection's run ended by itself; its end is shut so that the client reads to the end.</summary>
+        public async Task EndedAsync()
+        {
+            await _run.WaitAsync(TimeSpan.FromSeconds(10), Token);
+            _server.Shutdown(SocketShutdown.Both);
+        }
+
+        public void Dispose()
+        {
+            _connection.Dispose();
+            _server.Dispose();
+            Client.Dispose();
+        }
+
+        private static (Socket Client, Socket Server) Pair()
+        {
+            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            listener.Listen(1);
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            client.Connect(listener.LocalEndPoint!);
+            return (client, listener.Accept());
         }
     }
 
