@@ -10,6 +10,7 @@ public sealed class Boto3LogsTests(ServerFixture fixture) : IClassFixture<Server
     [InlineData("put_log_events_follows_awss_rules")]
     [InlineData("filter_log_events_with_patterns")]
     [InlineData("function_logs_are_in_their_group")]
+    [InlineData("output_reaches_the_log_while_the_function_runs")]
     [InlineData("validation_and_retention_errors")]
     [InlineData("tags")]
     [InlineData("json_log_format_and_custom_group")]

@@ -139,6 +139,7 @@ public sealed partial class Invoker
         CancellationToken cancellationToken)
     {
         environment.Owner = (scope, function);
+        environment.Output.SpillTo(lines => Persist(scope, function, environment, lines));
         environment.Restored = template is not null;
         Pool.Track(group, environment);
         try

@@ -140,7 +140,12 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
 
         var start = _time.GetUtcNow();
         var deadline = start + TimeSpan.FromSeconds(function.Timeout);
-        AddLine(lines, PlatformLog.Start(function, request.RequestId.Value, start));
+        // START goes through the environment's output: lines handed on while the invocation runs follow it.
+        if (PlatformLog.Start(function, request.RequestId.Value, start) is { } startLine)
+        {
+            environment.Output.Add(startLine);
+        }
+
         var clock = _time.GetTimestamp();
         RuntimeOutcome outcome;
         try

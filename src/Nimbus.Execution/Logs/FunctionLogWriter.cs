@@ -8,21 +8,94 @@ using Nimbus.Core.Storage;
 namespace Nimbus.Execution.Logs;
 
 /// <summary>
-/// Persists function logs off the invoke path: invocations hand their lines to a channel, and this loop writes
-/// them to the log store in batches. As with CloudWatch Logs, lines arrive shortly after the invocation.
+/// Persists function logs off the invoke path: invocations hand their lines to a channel (a long phase's as they come:
+/// <see cref="Environments.LogBuffer"/>), and this loop writes them to the log store in batches. As with CloudWatch
+/// Logs, lines arrive shortly after they were written.
 /// </summary>
-internal sealed partial class FunctionLogWriter(ILogStore store, TimeProvider time, ILogger<FunctionLogWriter> logger) : BackgroundService
+internal sealed partial class FunctionLogWriter : BackgroundService
 {
-    private readonly Channel<LogBatch> _batches = Channel.CreateBounded<LogBatch>(
-        new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-
     private const int MaxBatchesPerWrite = 4096;
+
+    /// <summary>Batches that may wait for the store; past that the oldest is dropped.</summary>
+    private const int MaxQueuedBatches = 10_000;
+
+    /// <summary>
+    /// Characters of log lines that may wait for the store: past that (functions writing without pause faster than
+    /// the store takes it) batches are dropped, counted and reported in the server's log, so that the server's memory
+    /// stays bounded whatever functions print.
+    /// </summary>
+    private const long MaxQueuedChars = 64L * 1024 * 1024;
 
     /// <summary>How long lines may wait to be written together (CloudWatch Logs itself shows lines seconds later).</summary>
     private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(100);
 
-    public void Write(Scope scope, string group, string stream, IReadOnlyList<LogEvent> events) =>
-        _batches.Writer.TryWrite(new LogBatch(scope, group, stream, events));
+    private readonly ILogStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FunctionLogWriter> _logger;
+    private readonly long _maxQueuedChars;
+    private readonly Channel<LogBatch> _batches;
+    private long _queuedChars;
+    private long _droppedBatches;
+
+    public FunctionLogWriter(ILogStore store, TimeProvider time, ILogger<FunctionLogWriter> logger, long maxQueuedChars = MaxQueuedChars)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _maxQueuedChars = maxQueuedChars;
+        _batches = Channel.CreateBounded<LogBatch>(
+            new BoundedChannelOptions(MaxQueuedBatches) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            Dropped);
+    }
+
+    public void Write(Scope scope, string group, string stream, IReadOnlyList<LogEvent> events)
+    {
+        var batch = new LogBatch(scope, group, stream, events);
+        var chars = Chars(batch);
+        if (Interlocked.Add(ref _queuedChars, chars) > _maxQueuedChars || !_batches.Writer.TryWrite(batch))
+        {
+            Interlocked.Add(ref _queuedChars, -chars);
+            Interlocked.Increment(ref _droppedBatches);
+        }
+    }
+
+    /// <summary>The channel dropped its oldest batch (<see cref="MaxQueuedBatches"/> were waiting).</summary>
+    private void Dropped(LogBatch batch)
+    {
+        Interlocked.Add(ref _queuedChars, -Chars(batch));
+        Interlocked.Increment(ref _droppedBatches);
+    }
+
+    private static long Chars(LogBatch batch)
+    {
+        var chars = 0L;
+        for (var i = 0; i < batch.Events.Count; i++)
+        {
+            chars += batch.Events[i].Message.Length;
+        }
+
+        return chars;
+    }
+
+    private bool TryTake(out LogBatch batch)
+    {
+        if (!_batches.Reader.TryRead(out batch!))
+        {
+            return false;
+        }
+
+        Interlocked.Add(ref _queuedChars, -Chars(batch));
+        return true;
+    }
+
+    private void ReportDropped()
+    {
+        var dropped = Interlocked.Exchange(ref _droppedBatches, 0);
+        if (dropped > 0)
+        {
+            Log.Dropped(_logger, dropped, _maxQueuedChars);
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,20 +106,21 @@ internal sealed partial class FunctionLogWriter(ILogStore store, TimeProvider ti
             {
                 // Let lines gather for a moment: under load one commit then carries hundreds of invocations' logs
                 // instead of one, which keeps the log writer off the invoke path's CPU.
-                await Task.Delay(FlushDelay, time, stoppingToken);
+                await Task.Delay(FlushDelay, _time, stoppingToken);
+                ReportDropped();
                 // Everything queued so far goes in one transaction: one commit for many invocations under load.
-                while (pending.Count < MaxBatchesPerWrite && _batches.Reader.TryRead(out var batch))
+                while (pending.Count < MaxBatchesPerWrite && TryTake(out var batch))
                 {
                     pending.Add(batch);
                 }
 
                 try
                 {
-                    await store.AppendAsync(pending, stoppingToken);
+                    await _store.AppendAsync(pending, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Log.WriteFailed(logger, ex, pending.Count);
+                    Log.WriteFailed(_logger, ex, pending.Count);
                 }
 
                 pending.Clear();
@@ -57,12 +131,12 @@ internal sealed partial class FunctionLogWriter(ILogStore store, TimeProvider ti
         }
 
         // Write what is left before the store closes.
-        while (_batches.Reader.TryRead(out var batch))
+        while (TryTake(out var batch))
         {
             pending.Add(batch);
         }
 
-        await store.AppendAsync(pending, CancellationToken.None);
+        await _store.AppendAsync(pending, CancellationToken.None);
     }
 
     /// <summary>Stops the loop, then writes whatever is still queued (even if the loop never got to run).</summary>
@@ -70,17 +144,20 @@ internal sealed partial class FunctionLogWriter(ILogStore store, TimeProvider ti
     {
         await base.StopAsync(cancellationToken);
         var rest = new List<LogBatch>();
-        while (_batches.Reader.TryRead(out var batch))
+        while (TryTake(out var batch))
         {
             rest.Add(batch);
         }
 
-        await store.AppendAsync(rest, CancellationToken.None);
+        await _store.AppendAsync(rest, CancellationToken.None);
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Could not store {Count} log batches")]
         public static partial void WriteFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Dropped {Count} function log batches: the log store fell behind (10,000 batches or {MaxChars} characters were waiting)")]
+        public static partial void Dropped(ILogger logger, long count, long maxChars);
     }
 }

@@ -3,9 +3,11 @@
 
 Usage: python logs.py CASE [ARG]. Reuses the helpers of invoke.py (same directory).
 """
+import base64
 import json
 import re
 import sys
+import threading
 import time
 import uuid
 
@@ -216,6 +218,51 @@ def case_function_logs_are_in_their_group():
     described = LOGS.describe_log_groups(logGroupNamePrefix=group_name)["logGroups"]
     assert described[0]["logGroupName"] == group_name and described[0]["storedBytes"] > 0, described
     print(name)
+
+
+def all_events(group_name):
+    stream = LOGS.describe_log_streams(logGroupName=group_name)["logStreams"][0]["logStreamName"]
+    events, token = [], None
+    while True:
+        page = LOGS.get_log_events(logGroupName=group_name, logStreamName=stream, startFromHead=True,
+                                   **({"nextToken": token} if token else {}))
+        events += page["events"]
+        if page["nextForwardToken"] == token:
+            return [e["message"] for e in events]
+        token = page["nextForwardToken"]
+
+
+def case_output_reaches_the_log_while_the_function_runs():
+    # 3 MB of lines, then one line of 700,000 characters, then a wait: what was written is in the log before the
+    # invocation ends (the server hands it on once more than 1 MiB waits), the long line as events of CloudWatch
+    # Logs' size, and the log tail is still the invocation's last 4 KB.
+    code = ("import time\n"
+            "def handler(event, context):\n"
+            "    for i in range(3000):\n"
+            "        print('line %d ' % i + '.' * 990)\n"
+            "    print('x' * 700000, flush=True)\n"
+            "    time.sleep(10)\n"
+            "    print('last')\n"
+            "    return 1\n")
+    name = deploy({"app.py": code}, Timeout=60)
+    group_name = f"/aws/lambda/{name}"
+    answer = {}
+    caller = threading.Thread(target=lambda: answer.update(response=invoke(name, {}, LogType="Tail")[0]))
+    caller.start()
+    wait_for(group_name, '"line 2999"', 1)
+    assert caller.is_alive(), "the invocation ended before its output was in the log"
+    caller.join()
+    wait_for(group_name, "REPORT", 1)
+    messages = all_events(group_name)
+    assert messages[0].startswith("START RequestId:"), messages[:2]
+    lines = [m for m in messages if m.startswith("line ")]
+    assert lines == ["line %d " % i + "." * 990 for i in range(3000)], len(lines)
+    pieces = [m for m in messages if m.startswith("x")]
+    assert [len(p) for p in pieces] == [262118, 262118, 175764] and set("".join(pieces)) == {"x"}, [len(p) for p in pieces]
+    assert messages[-4:-2] == ["x" * 175764, "last"] and messages[-2].startswith("END RequestId:"), messages[-3:]
+    assert messages[-1].startswith("REPORT RequestId:"), messages[-1][:80]
+    tail = base64.b64decode(answer["response"]["LogResult"]).decode()
+    assert len(tail.encode()) == 4096 and "\nlast\nEND RequestId:" in tail and "REPORT RequestId:" in tail, tail[-300:]
 
 
 def case_validation_and_retention_errors():

@@ -138,4 +138,108 @@ public sealed class LogBufferTests
 
         Assert.Equal(["runtime", "platform", "again"], buffer.Drain());
     }
+
+    [Fact]
+    public void Append_LineLongerThanAnEvent_CutsItIntoEventsOfTheLimit()
+    {
+        var text = new string('x', 2 * LogBuffer.MaxLineBytes + 1000);
+        var buffer = new LogBuffer();
+
+        buffer.Append(Encoding.UTF8.GetBytes(text + "\nafter\n"));
+
+        var lines = buffer.Drain();
+        Assert.Equal([LogBuffer.MaxLineBytes, LogBuffer.MaxLineBytes, 1000, 5], lines.Select(l => l.Length));
+        Assert.Equal(text, string.Concat(lines.Take(3)));
+    }
+
+    [Fact]
+    public void Append_LongMultiByteLineInSmallChunks_CutsAtCharacterBoundariesWithinTheLimit()
+    {
+        // 3-byte and 4-byte (surrogate pair) characters, so that the limit falls inside a character.
+        var text = string.Concat(Enumerable.Repeat("€😀a", 70_000));
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var buffer = new LogBuffer();
+
+        for (var i = 0; i < bytes.Length; i += 4093)
+        {
+            buffer.Append(bytes.AsSpan(i, Math.Min(4093, bytes.Length - i)));
+        }
+
+        var lines = buffer.Drain();
+        Assert.True(lines.Count > 1);
+        Assert.All(lines, line =>
+        {
+            Assert.InRange(Encoding.UTF8.GetByteCount(line), 1, LogBuffer.MaxLineBytes);
+            Assert.False(char.IsHighSurrogate(line[^1]));
+            Assert.False(char.IsLowSurrogate(line[0]));
+        });
+        Assert.Equal(text, string.Concat(lines));
+    }
+
+    [Fact]
+    public void Append_MoreThanSpillChars_HandsOnAllButTheTailInOrder()
+    {
+        var spilled = new List<string>();
+        var buffer = new LogBuffer();
+        buffer.SpillTo(spilled.AddRange);
+        var written = Enumerable.Range(0, 30_000).Select(i => $"line {i} " + new string('.', 80)).ToList();
+
+        foreach (var line in written)
+        {
+            buffer.Append(Encoding.UTF8.GetBytes(line + "\n"));
+        }
+
+        var held = buffer.Drain();
+        Assert.NotEmpty(spilled);
+        Assert.InRange(held.Sum(l => l.Length), LogBuffer.TailChars, LogBuffer.SpillChars + 100);
+        Assert.Equal(written, spilled.Concat(held));
+    }
+
+    [Fact]
+    public void Append_MoreThanSpillCharsWithoutATarget_KeepsOnlyTheLastLines()
+    {
+        var buffer = new LogBuffer();
+        var written = Enumerable.Range(0, 30_000).Select(i => $"line {i} " + new string('.', 80)).ToList();
+
+        foreach (var line in written)
+        {
+            buffer.Append(Encoding.UTF8.GetBytes(line + "\n"));
+        }
+
+        var held = buffer.Drain();
+        Assert.InRange(held.Sum(l => l.Length), LogBuffer.TailChars, LogBuffer.SpillChars + 100);
+        Assert.Equal(written.TakeLast(held.Count), held);
+    }
+
+    [Fact]
+    public void Append_AfterTheOldestLineWaitedSpillAfterMs_HandsOnAllButTheTail()
+    {
+        var spilled = new List<string>();
+        var buffer = new LogBuffer();
+        buffer.SpillTo(spilled.AddRange);
+        buffer.Add("START");
+        buffer.Append(Encoding.UTF8.GetBytes(new string('a', LogBuffer.TailChars) + "\n"));
+        Assert.Empty(spilled);
+
+        Thread.Sleep(LogBuffer.SpillAfterMs + 50);
+        buffer.Append("late\n"u8);
+
+        Assert.Equal(["START"], spilled);
+        Assert.Equal([new string('a', LogBuffer.TailChars), "late"], buffer.Drain());
+    }
+
+    [Fact]
+    public void Append_LessThanTheTailHeldLong_WaitsForTheDrain()
+    {
+        var spilled = new List<string>();
+        var buffer = new LogBuffer();
+        buffer.SpillTo(spilled.AddRange);
+        buffer.Append("early\n"u8);
+
+        Thread.Sleep(LogBuffer.SpillAfterMs + 50);
+        buffer.Append("late\n"u8);
+
+        Assert.Empty(spilled);
+        Assert.Equal(["early", "late"], buffer.Drain());
+    }
 }

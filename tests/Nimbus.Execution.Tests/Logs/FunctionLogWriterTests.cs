@@ -46,6 +46,23 @@ public sealed class FunctionLogWriterTests
     }
 
     [Fact]
+    public async Task Write_PastTheQueuedCharacterBudget_DropsThatBatchAndKeepsTheRest()
+    {
+        var store = new RecordingLogStore();
+        using var writer = new FunctionLogWriter(store, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance, maxQueuedChars: 10);
+        writer.Write(TestFunctions.Scope, Group, Stream, [Event("first"), Event("12")]);
+        writer.Write(TestFunctions.Scope, Group, Stream, [Event("over")]);
+
+        await writer.StartAsync(TestContext.Current.CancellationToken);
+        await WaitForAsync(store, 2);
+        writer.Write(TestFunctions.Scope, Group, Stream, [Event("room again")]);
+
+        await WaitForAsync(store, 3);
+        Assert.Equal(["first", "12", "room again"], store.Events.Select(e => e.Event.Message));
+        await writer.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
     public async Task StartAsync_WrittenBeforeStart_WritesWhatIsQueued()
     {
         var store = new RecordingLogStore();
