@@ -20,6 +20,15 @@ internal sealed class TelemetryHub : IDisposable
     /// <summary>Events kept from the init phase for subscriptions made during it.</summary>
     private const int MaxBacklog = 10_000;
 
+    /// <summary>Bytes of events kept from the init phase; past that (or <see cref="MaxBacklog"/>) they are counted as dropped.</summary>
+    private const long MaxBacklogBytes = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// The longest output line made one record, in UTF-8 bytes (the server cuts its log lines at the same length: CloudWatch
+    /// Logs' 256 KB event less its overhead); a longer line becomes several records, cut after a whole character.
+    /// </summary>
+    internal const int MaxLineBytes = 262_144 - 26;
+
     /// <summary>Output chunks and events not yet published (a chunk is at most one read of the output pipe).</summary>
     private const int MaxPendingChunks = 256;
 
@@ -30,6 +39,9 @@ internal sealed class TelemetryHub : IDisposable
     private readonly TimeProvider _time;
     private readonly Channel<Pending> _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(MaxPendingChunks) { SingleReader = true });
     private readonly Task _worker;
+    private long _backlogBytes;
+    private long _backlogDroppedRecords;
+    private long _backlogDroppedBytes;
     private bool _backlogOpen = true;
     private volatile bool _active = true;
 
@@ -103,6 +115,11 @@ internal sealed class TelemetryHub : IDisposable
                 subscription.Enqueue(record);
             }
 
+            if (_backlogDroppedRecords > 0)
+            {
+                subscription.CountDropped(_backlogDroppedRecords, _backlogDroppedBytes);
+            }
+
             _subscriptions.Add(subscription);
             _active = true;
         }
@@ -124,6 +141,7 @@ internal sealed class TelemetryHub : IDisposable
         {
             _backlogOpen = false;
             _backlog.Clear();
+            _backlogBytes = 0;
             _active = _subscriptions.Count > 0;
         }
     }
@@ -215,34 +233,32 @@ internal sealed class TelemetryHub : IDisposable
         var type = index < 2 ? "function" : "extension";
         lock (_gate)
         {
-            var splitter = _lines[index];
+            var partial = _lines[index];
             while (!bytes.IsEmpty)
             {
                 var newline = bytes.IndexOf((byte)'\n');
+                var length = newline < 0 ? bytes.Length : newline;
+                if (partial.Length + length > MaxLineBytes)
+                {
+                    // Cut after the character the limit falls in (at most 3 bytes more), so none is split.
+                    var take = Math.Max(0, MaxLineBytes - partial.Length);
+                    while (take < length && (bytes[take] & 0xC0) == 0x80)
+                    {
+                        take++;
+                    }
+
+                    PublishLocked(new TelemetryRecord(category, TelemetryJson.Line(at, type, partial.Take(bytes[..take], trimCarriageReturn: false))));
+                    bytes = bytes[take..];
+                    continue;
+                }
+
                 if (newline < 0)
                 {
-                    splitter.Partial.Append(Encoding.UTF8.GetString(bytes));
+                    partial.Append(bytes);
                     return;
                 }
 
-                var line = bytes[..newline];
-                if (line.Length > 0 && line[^1] == (byte)'\r')
-                {
-                    line = line[..^1];
-                }
-
-                string text;
-                if (splitter.Partial.Length > 0)
-                {
-                    text = splitter.Partial.Append(Encoding.UTF8.GetString(line)).ToString();
-                    splitter.Partial.Clear();
-                }
-                else
-                {
-                    text = Encoding.UTF8.GetString(line);
-                }
-
-                PublishLocked(new TelemetryRecord(category, TelemetryJson.Line(at, type, text)));
+                PublishLocked(new TelemetryRecord(category, TelemetryJson.Line(at, type, partial.Take(bytes[..newline], trimCarriageReturn: true))));
                 bytes = bytes[(newline + 1)..];
             }
         }
@@ -250,9 +266,18 @@ internal sealed class TelemetryHub : IDisposable
 
     private void PublishLocked(TelemetryRecord record)
     {
-        if (_backlogOpen && _backlog.Count < MaxBacklog)
+        if (_backlogOpen)
         {
-            _backlog.Add(record);
+            if (_backlog.Count < MaxBacklog && _backlogBytes + record.Json.Length <= MaxBacklogBytes)
+            {
+                _backlog.Add(record);
+                _backlogBytes += record.Json.Length;
+            }
+            else
+            {
+                _backlogDroppedRecords++;
+                _backlogDroppedBytes += record.Json.Length;
+            }
         }
 
         foreach (var subscription in _subscriptions)
@@ -265,9 +290,55 @@ internal sealed class TelemetryHub : IDisposable
     private readonly record struct Pending(
         TelemetryRecord? Record, int Stream = 0, byte[]? Buffer = null, int Length = 0, DateTimeOffset At = default, TaskCompletionSource? Barrier = null);
 
-    /// <summary>The unfinished last line of one output stream.</summary>
+    /// <summary>
+    /// The unfinished last line of one output stream, as bytes: a character split between two reads is decoded whole.
+    /// </summary>
     private sealed class LineSplitter
     {
-        public StringBuilder Partial { get; } = new();
+        private const int KeptCapacity = 4096;
+
+        private byte[] _bytes = [];
+
+        public int Length { get; private set; }
+
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            if (Length + bytes.Length > _bytes.Length)
+            {
+                Array.Resize(ref _bytes, Math.Max(Length + bytes.Length, Math.Max(256, _bytes.Length * 2)));
+            }
+
+            bytes.CopyTo(_bytes.AsSpan(Length));
+            Length += bytes.Length;
+        }
+
+        /// <summary>
+        /// The line so far and its <paramref name="end"/>, decoded (without a final '\r' when asked); the splitter is
+        /// empty after.
+        /// </summary>
+        public string Take(ReadOnlySpan<byte> end, bool trimCarriageReturn)
+        {
+            var line = end;
+            if (Length > 0)
+            {
+                Append(end);
+                line = _bytes.AsSpan(0, Length);
+            }
+
+            if (trimCarriageReturn && line.Length > 0 && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
+
+            var text = Encoding.UTF8.GetString(line);
+            Length = 0;
+            if (_bytes.Length > KeptCapacity)
+            {
+                // A long line's buffer is not kept for the environment's life.
+                _bytes = [];
+            }
+
+            return text;
+        }
     }
 }

@@ -11,8 +11,12 @@ namespace Nimbus.Init.Telemetry;
 /// </summary>
 internal sealed class TelemetrySubscription : IDisposable
 {
-    /// <summary>How much may wait for a slow listener before events are dropped.</summary>
-    private const long MaxQueuedBytes = 64L * 1024 * 1024;
+    /// <summary>
+    /// How much may wait for a slow listener before events are dropped: four of the largest batches a subscription
+    /// may ask for (maxBytes ≤ 1 MiB). It counts in the function's memory, as AWS's buffers do, for each of up to 10
+    /// extensions.
+    /// </summary>
+    private const long MaxQueuedBytes = 4L * 1024 * 1024;
 
     private const int Attempts = 3;
 
@@ -81,6 +85,16 @@ internal sealed class TelemetrySubscription : IDisposable
         if (wake)
         {
             _wake.Release();
+        }
+    }
+
+    /// <summary>Events dropped before they reached this subscription (the init phase's, over what was kept): reported with the rest.</summary>
+    public void CountDropped(long records, long bytes)
+    {
+        lock (_gate)
+        {
+            _droppedRecords += records;
+            _droppedBytes += bytes;
         }
     }
 
