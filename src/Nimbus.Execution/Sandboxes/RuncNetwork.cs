@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Nimbus.Execution.Sandboxes;
 
@@ -16,13 +16,15 @@ internal sealed class RuncNetwork : IAsyncDisposable
     /// <summary>Set in slirp4netns's environment: the start-up sweep finds the processes of this runc root by it.</summary>
     public const string OwnerVariable = "NIMBUS_RUNC_ROOT";
 
-    private readonly Process _process;
-    private readonly Task _stderr;
+    private readonly SpawnedProcess _process;
+    private readonly SafeFileHandle _exit;
+    private readonly Task _output;
 
-    private RuncNetwork(Process process, Task stderr)
+    private RuncNetwork(SpawnedProcess process, SafeFileHandle exit, Task output)
     {
         _process = process;
-        _stderr = stderr;
+        _exit = exit;
+        _output = output;
     }
 
     /// <summary>Starts slirp4netns for the container whose init is <paramref name="pid"/>; returns once tap0 is configured.</summary>
@@ -34,26 +36,46 @@ internal sealed class RuncNetwork : IAsyncDisposable
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        // --ready-fd needs a descriptor of its own: sh gives slirp4netns our stdout pipe as fd 3 and its chatter
-        // goes to stderr, which is logged. It writes "1" to fd 3 once the namespace is configured.
-        var command = string.Create(
-            CultureInfo.InvariantCulture,
-            $"exec \"$0\" --configure --mtu=65520 --disable-host-loopback --enable-seccomp --exit-fd=0 --ready-fd=3 {pid} tap0 3>&1 1>&2");
-        var start = RuncCommand.CreateStartInfo("/bin/sh", ["-c", command, slirp4netns]);
-        start.Environment[OwnerVariable] = runcRoot;
-        var process = Process.Start(start) ?? throw new SandboxStartException($"could not start {slirp4netns}");
-        var stderr = ForwardAsync(process.StandardError, environmentId, logger);
-        var network = new RuncNetwork(process, stderr);
+        // Its standard input is the exit fd (its end closes when this server's copy does, even after a kill -9); its
+        // output goes to the log; it writes "1" to fd 3 once the namespace is configured.
+        var (exitRead, exit) = SpawnedProcess.Pipe();
+        var (outputRead, outputWrite) = SpawnedProcess.Pipe();
+        var (readyRead, readyWrite) = SpawnedProcess.Pipe();
+        SpawnedProcess process;
+        using (exitRead)
+        using (outputWrite)
+        using (readyWrite)
+        {
+            try
+            {
+                process = SpawnedProcess.Start(
+                    slirp4netns,
+                    ["--configure", "--mtu=65520", "--disable-host-loopback", "--enable-seccomp", "--exit-fd=0", "--ready-fd=3", pid.ToString(CultureInfo.InvariantCulture), "tap0"],
+                    [$"{OwnerVariable}={runcRoot}"],
+                    [((int)exitRead.DangerousGetHandle(), 0), ((int)outputWrite.DangerousGetHandle(), 1), ((int)outputWrite.DangerousGetHandle(), 2), ((int)readyWrite.DangerousGetHandle(), 3)]);
+            }
+            catch
+            {
+                exit.Dispose();
+                outputRead.Dispose();
+                readyRead.Dispose();
+                throw;
+            }
+        }
+
+        var output = PipeLines.ForwardAsync(SpawnedProcess.Reader(outputRead), line => RuncLog.NetworkOutput(logger, environmentId, line));
+        var network = new RuncNetwork(process, exit, output);
         try
         {
-            var buffer = new char[16];
+            await using var ready = SpawnedProcess.Reader(readyRead);
+            var buffer = new byte[1];
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(TimeSpan.FromSeconds(10));
-            var read = await process.StandardOutput.ReadAsync(buffer.AsMemory(), deadline.Token);
-            if (read == 0 || buffer[0] != '1')
+            var read = await ready.ReadAsync(buffer, deadline.Token);
+            if (read == 0 || buffer[0] != (byte)'1')
             {
-                await process.WaitForExitAsync(CancellationToken.None);
-                throw new SandboxStartException($"slirp4netns exited with status {process.ExitCode} before configuring the network");
+                await process.WaitForExitAsync(TimeSpan.FromSeconds(2));
+                throw new SandboxStartException($"slirp4netns exited with status {Status(process.ExitStatus)} before configuring the network");
             }
 
             return network;
@@ -68,48 +90,23 @@ internal sealed class RuncNetwork : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Closing the exit fd ends slirp4netns cleanly; a kill is the fallback.
-        try
+        _exit.Dispose();
+        if (!await _process.WaitForExitAsync(TimeSpan.FromSeconds(2)))
         {
-            _process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-        }
-
-        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
-        {
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                RuncCommand.KillTree(_process);
-                await _process.WaitForExitAsync(CancellationToken.None);
-            }
+            _process.Kill();
+            await _process.WaitForExitAsync(Timeout.InfiniteTimeSpan);
         }
 
-        await _stderr;
-        _process.StandardOutput.Dispose();
+        await _output;
         _process.Dispose();
     }
 
-    private static async Task ForwardAsync(StreamReader reader, string environmentId, ILogger logger)
+    /// <summary>A wait status as a shell shows it: the exit code, or 128 + the signal.</summary>
+    private static string Status(int? status) => status switch
     {
-        // Read to its end here: Process.Dispose does not close a reader read this way (its pipe waited for the finalizer).
-        using var forwarded = reader;
-        try
-        {
-            while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
-            {
-                RuncLog.NetworkOutput(logger, environmentId, line);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
+        null => "unknown",
+        < 0 => "unknown (already reaped)",
+        { } s when (s & 0x7f) == 0 => ((s >> 8) & 0xff).ToString(CultureInfo.InvariantCulture),
+        { } s => (128 + (s & 0x7f)).ToString(CultureInfo.InvariantCulture),
+    };
 }

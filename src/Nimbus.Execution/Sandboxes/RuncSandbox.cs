@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +21,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
     private const int MaxStartErrorLength = 4096;
 
     private readonly RuncSandboxFactory _factory;
-    private readonly Process _create;
+    private readonly Task _runcExited;
     private readonly StringBuilder _startOutput = new();
     private readonly Task _stdout;
     private readonly Task _stderr;
@@ -38,16 +37,19 @@ internal sealed class RuncSandbox : IStemCellSandbox
     private volatile bool _killed;
     private int _disposed;
 
-    public RuncSandbox(RuncSandboxFactory factory, SandboxSpec spec, string bundle, Process create, ILogger logger)
+    /// <param name="stdout">The read end of runc's standard output, which the container's init inherits (so do the others).</param>
+    /// <param name="stderr">The read end of runc's standard error.</param>
+    /// <param name="runcExited">Completes when the runc process that creates the container has exited.</param>
+    public RuncSandbox(RuncSandboxFactory factory, SandboxSpec spec, string bundle, Stream stdout, Stream stderr, Task runcExited, ILogger logger)
     {
         _factory = factory;
         Spec = spec;
         Bundle = bundle;
         _memoryMb = spec.MemoryMb;
-        _create = create;
+        _runcExited = runcExited;
         _logger = logger;
-        _stdout = ForwardAsync(create.StandardOutput);
-        _stderr = ForwardAsync(create.StandardError);
+        _stdout = PipeLines.ForwardAsync(stdout, Forward);
+        _stderr = PipeLines.ForwardAsync(stderr, Forward);
         Exited = WatchAsync();
     }
 
@@ -291,7 +293,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
         Interlocked.Exchange(ref _peakMemory, null)?.Dispose();
         try
         {
-            await _create.WaitForExitAsync(CancellationToken.None);
+            await _runcExited;
 
             // runc delete -f kills whatever is left (also a container that never got its pid written) and removes
             // its cgroups and state; "does not exist" is fine.
@@ -318,7 +320,6 @@ internal sealed class RuncSandbox : IStemCellSandbox
 
         _holder?.Kill();
         _init?.Dispose();
-        _create.Dispose();
         _factory.RemoveLeftovers(Spec.EnvironmentId, Bundle);
     }
 
@@ -328,34 +329,19 @@ internal sealed class RuncSandbox : IStemCellSandbox
         return _killed ? KilledStatus : UnknownStatus;
     }
 
-    private async Task ForwardAsync(StreamReader reader)
+    private void Forward(string line)
     {
-        // Read to its end here: Process.Dispose does not close a reader read this way (its pipe waited for the finalizer).
-        using var forwarded = reader;
-        await Task.Yield();
-        try
+        if (!_started)
         {
-            while (await reader.ReadLineAsync(CancellationToken.None) is { } line)
+            lock (_startOutput)
             {
-                if (!_started)
+                if (_startOutput.Length < MaxStartErrorLength)
                 {
-                    lock (_startOutput)
-                    {
-                        if (_startOutput.Length < MaxStartErrorLength)
-                        {
-                            _startOutput.AppendLine(line);
-                        }
-                    }
+                    _startOutput.AppendLine(line);
                 }
-
-                RuncLog.InitOutput(_logger, Spec.EnvironmentId, line);
             }
         }
-        catch (IOException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+
+        RuncLog.InitOutput(_logger, Spec.EnvironmentId, line);
     }
 }

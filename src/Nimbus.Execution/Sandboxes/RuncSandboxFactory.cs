@@ -136,8 +136,10 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
             throw;
         }
 
+        // The sandbox keeps the pipes' raw streams, not the Process: its readers' buffers are not held for the sandbox's life.
+        using var runc = run;
         run.StandardInput.Close();
-        var sandbox = new RuncSandbox(this, spec, bundle, run, _logger);
+        var sandbox = new RuncSandbox(this, spec, bundle, run.StandardOutput.BaseStream, run.StandardError.BaseStream, run.WaitForExitAsync(CancellationToken.None), _logger);
         if (holder is not null)
         {
             // Killed with the sandbox from here on, whatever happens next.
