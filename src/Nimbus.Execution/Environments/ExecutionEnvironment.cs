@@ -29,8 +29,10 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private Task? _readLoop;
     private volatile bool _provisioned;
 
-    private ExecutionEnvironment(string id, string logStreamName, ISandbox sandbox, Socket connection, DateTimeOffset startedAt, ILogger logger)
+    private ExecutionEnvironment(string id, string logStreamName, ISandbox sandbox, Socket connection, TimeProvider time, ILogger logger)
     {
+        var startedAt = time.GetUtcNow();
+        Output = new LogBuffer(time);
         Id = id;
         LogStreamName = logStreamName;
         _sandbox = sandbox;
@@ -73,7 +75,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     public bool Restored { get; set; }
 
     /// <summary>The runtime's output that belongs to the current phase (init, then each invocation).</summary>
-    public LogBuffer Output { get; } = new();
+    public LogBuffer Output { get; }
 
     public EnvironmentState State
     {
@@ -157,7 +159,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             }
 
             connection = await accept;
-            var environment = new ExecutionEnvironment(spec.EnvironmentId, logStreamName, sandbox, connection, time.GetUtcNow(), logger);
+            var environment = new ExecutionEnvironment(spec.EnvironmentId, logStreamName, sandbox, connection, time, logger);
             // A SnapStart container under runc (spec.Restore): its runtime, forked by the template, must be in this
             // container's cgroup before it gets its environment (Start), or what its after-restore hooks start stays
             // in the template's cgroup (a cgroup move takes one process, not its children).

@@ -7,11 +7,12 @@ namespace Nimbus.Execution.Environments;
 /// <summary>
 /// Splits the runtime's output into lines; a line is complete at '\n', when the buffer is drained, or once it holds
 /// <see cref="MaxLineBytes"/> (a longer line becomes several log events, as CloudWatch Logs' event size requires).
-/// What waits here is bounded whatever the function writes: once more than <see cref="SpillChars"/> wait, or the oldest
-/// line waited <see cref="SpillAfterMs"/>, every line but the last <see cref="TailChars"/> goes to the spill target (the
-/// function's log, while the phase goes on: a long invocation's output shows up as it runs, as on AWS) or, without a
-/// target (a stem cell not yet given a function, whose output is dropped anyway), is dropped. The last lines stay for
-/// the invocation's log tail (LogType=Tail: its last 4 KB).
+/// What waits here is bounded whatever the function writes: once lines of more than <see cref="SpillChars"/> wait (each
+/// counted with <see cref="LineOverhead"/>, so that empty lines count too), or the oldest line waited
+/// <see cref="SpillAfter"/>, every line but the last <see cref="TailChars"/> goes to the spill target (the function's
+/// log, while the phase goes on: a long invocation's output shows up as it runs, as on AWS) or, without a target (a
+/// stem cell not yet given a function, whose output is dropped anyway), is dropped. The last lines stay for the
+/// invocation's log tail (LogType=Tail: its last 4 KB).
 /// </summary>
 internal sealed class LogBuffer
 {
@@ -24,13 +25,19 @@ internal sealed class LogBuffer
     /// <summary>Characters of complete lines held before they are handed on mid-phase.</summary>
     public const int SpillChars = 1024 * 1024;
 
-    /// <summary>Characters of the last lines kept back when spilling: at least the 4 KB a log tail shows.</summary>
+    /// <summary>What a line counts besides its characters (CloudWatch Logs' overhead per event).</summary>
+    public const int LineOverhead = 26;
+
+    /// <summary>
+    /// Characters of the last lines kept back when spilling, each with its newline: at least the 4 KB a log tail shows.
+    /// </summary>
     public const int TailChars = 4096;
 
     /// <summary>How long a line may wait for the end of its phase once more than the tail is held.</summary>
-    public const int SpillAfterMs = 1000;
+    public static readonly TimeSpan SpillAfter = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
     private readonly Decoder _decoder = Encoding.UTF8.GetDecoder();
     private readonly StringBuilder _partial = new();
     private List<string> _lines = [];
@@ -38,6 +45,11 @@ internal sealed class LogBuffer
     private long _heldChars;
     private long _oldestAt;
     private Action<List<string>>? _spill;
+
+    public LogBuffer(TimeProvider time)
+    {
+        _time = time;
+    }
 
     /// <summary>
     /// Where held lines go while a phase runs: called under this buffer's lock, in order, so it must not block (the
@@ -162,27 +174,29 @@ internal sealed class LogBuffer
     {
         if (_lines.Count == 0)
         {
-            _oldestAt = Environment.TickCount64;
+            _oldestAt = _time.GetTimestamp();
         }
 
         _lines.Add(line);
-        _heldChars += line.Length;
+        _heldChars += line.Length + LineOverhead;
     }
 
     /// <summary>Hands on (or drops) all but the tail once too much waits or the oldest line waited too long.</summary>
     private void SpillIfDue()
     {
-        if (_heldChars <= TailChars || (_heldChars <= SpillChars && Environment.TickCount64 - _oldestAt < SpillAfterMs))
+        if (_heldChars <= TailChars || (_heldChars <= SpillChars && _time.GetElapsedTime(_oldestAt) < SpillAfter))
         {
             return;
         }
 
-        var kept = 0L;
+        var tail = 0L;
+        var held = 0L;
         var first = _lines.Count;
-        while (first > 0 && kept < TailChars)
+        while (first > 0 && tail < TailChars)
         {
             first--;
-            kept += _lines[first].Length;
+            tail += _lines[first].Length + 1;
+            held += _lines[first].Length + LineOverhead;
         }
 
         if (first == 0)
@@ -192,8 +206,8 @@ internal sealed class LogBuffer
 
         var spilled = _lines.GetRange(0, first);
         _lines.RemoveRange(0, first);
-        _heldChars = kept;
-        _oldestAt = Environment.TickCount64;
+        _heldChars = held;
+        _oldestAt = _time.GetTimestamp();
         _spill?.Invoke(spilled);
     }
 }

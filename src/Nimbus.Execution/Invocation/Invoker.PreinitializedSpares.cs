@@ -99,6 +99,8 @@ public sealed partial class Invoker
         var environment = await StartNewEnvironmentAsync(
             scope, version, network, SnapStart.InitializationType, id, stream, codeDirectory, optDirectory, null,
             launch => launch with { Spare = true }, spec => spec with { LowPriority = lowPriority }, cancellationToken);
+        // A JVM's init prints a lot: what it and the before-snapshot hooks write goes to the log while they run.
+        environment.Output.SpillTo(lines => Persist(scope, version, environment, lines));
         RuntimeOutcome outcome;
         try
         {

@@ -20,11 +20,14 @@ internal sealed partial class FunctionLogWriter : BackgroundService
     private const int MaxQueuedBatches = 10_000;
 
     /// <summary>
-    /// Characters of log lines that may wait for the store: past that (functions writing without pause faster than
-    /// the store takes it) batches are dropped, counted and reported in the server's log, so that the server's memory
-    /// stays bounded whatever functions print.
+    /// Memory the waiting lines may take (<see cref="Cost"/>): past that (functions writing without pause faster than the
+    /// store takes it) batches are dropped, counted and reported in the server's log, so that the server's memory stays
+    /// bounded whatever functions print.
     /// </summary>
-    private const long MaxQueuedChars = 64L * 1024 * 1024;
+    private const long MaxQueuedBytes = 128L * 1024 * 1024;
+
+    /// <summary>A waiting event's memory besides its text: the event, its string's header, its slot in the batch.</summary>
+    private const int EventOverhead = 80;
 
     /// <summary>How long lines may wait to be written together (CloudWatch Logs itself shows lines seconds later).</summary>
     private static readonly TimeSpan FlushDelay = TimeSpan.FromMilliseconds(100);
@@ -32,17 +35,17 @@ internal sealed partial class FunctionLogWriter : BackgroundService
     private readonly ILogStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<FunctionLogWriter> _logger;
-    private readonly long _maxQueuedChars;
+    private readonly long _maxQueuedBytes;
     private readonly Channel<LogBatch> _batches;
-    private long _queuedChars;
+    private long _queuedBytes;
     private long _droppedBatches;
 
-    public FunctionLogWriter(ILogStore store, TimeProvider time, ILogger<FunctionLogWriter> logger, long maxQueuedChars = MaxQueuedChars)
+    public FunctionLogWriter(ILogStore store, TimeProvider time, ILogger<FunctionLogWriter> logger, long maxQueuedBytes = MaxQueuedBytes)
     {
         _store = store;
         _time = time;
         _logger = logger;
-        _maxQueuedChars = maxQueuedChars;
+        _maxQueuedBytes = maxQueuedBytes;
         _batches = Channel.CreateBounded<LogBatch>(
             new BoundedChannelOptions(MaxQueuedBatches) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             Dropped);
@@ -51,10 +54,10 @@ internal sealed partial class FunctionLogWriter : BackgroundService
     public void Write(Scope scope, string group, string stream, IReadOnlyList<LogEvent> events)
     {
         var batch = new LogBatch(scope, group, stream, events);
-        var chars = Chars(batch);
-        if (Interlocked.Add(ref _queuedChars, chars) > _maxQueuedChars || !_batches.Writer.TryWrite(batch))
+        var cost = Cost(batch);
+        if (Interlocked.Add(ref _queuedBytes, cost) > _maxQueuedBytes || !_batches.Writer.TryWrite(batch))
         {
-            Interlocked.Add(ref _queuedChars, -chars);
+            Interlocked.Add(ref _queuedBytes, -cost);
             Interlocked.Increment(ref _droppedBatches);
         }
     }
@@ -62,19 +65,20 @@ internal sealed partial class FunctionLogWriter : BackgroundService
     /// <summary>The channel dropped its oldest batch (<see cref="MaxQueuedBatches"/> were waiting).</summary>
     private void Dropped(LogBatch batch)
     {
-        Interlocked.Add(ref _queuedChars, -Chars(batch));
+        Interlocked.Add(ref _queuedBytes, -Cost(batch));
         Interlocked.Increment(ref _droppedBatches);
     }
 
-    private static long Chars(LogBatch batch)
+    /// <summary>About what a batch holds in memory: UTF-16 text and <see cref="EventOverhead"/> per event.</summary>
+    private static long Cost(LogBatch batch)
     {
-        var chars = 0L;
+        var bytes = 0L;
         for (var i = 0; i < batch.Events.Count; i++)
         {
-            chars += batch.Events[i].Message.Length;
+            bytes += EventOverhead + (2L * batch.Events[i].Message.Length);
         }
 
-        return chars;
+        return bytes;
     }
 
     private bool TryTake(out LogBatch batch)
@@ -84,7 +88,7 @@ internal sealed partial class FunctionLogWriter : BackgroundService
             return false;
         }
 
-        Interlocked.Add(ref _queuedChars, -Chars(batch));
+        Interlocked.Add(ref _queuedBytes, -Cost(batch));
         return true;
     }
 
@@ -93,7 +97,7 @@ internal sealed partial class FunctionLogWriter : BackgroundService
         var dropped = Interlocked.Exchange(ref _droppedBatches, 0);
         if (dropped > 0)
         {
-            Log.Dropped(_logger, dropped, _maxQueuedChars);
+            Log.Dropped(_logger, dropped, MaxQueuedBatches, _maxQueuedBytes);
         }
     }
 
@@ -157,7 +161,7 @@ internal sealed partial class FunctionLogWriter : BackgroundService
         [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Could not store {Count} log batches")]
         public static partial void WriteFailed(ILogger logger, Exception exception, int count);
 
-        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Dropped {Count} function log batches: the log store fell behind (10,000 batches or {MaxChars} characters were waiting)")]
-        public static partial void Dropped(ILogger logger, long count, long maxChars);
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Dropped {Count} function log batches: the log store fell behind ({MaxBatches} batches or {MaxBytes} bytes of lines were waiting)")]
+        public static partial void Dropped(ILogger logger, long count, int maxBatches, long maxBytes);
     }
 }

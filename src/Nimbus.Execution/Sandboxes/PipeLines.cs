@@ -29,9 +29,14 @@ internal static class PipeLines
                 {
                     if (length >= MaxLineBytes)
                     {
-                        line(Decode(buffer.AsSpan(0, length)));
-                        length = 0;
-                        buffer = new byte[ReadSize];
+                        // A piece of a long line, cut before a character that is not complete in it.
+                        var cut = WholeCharacters(buffer.AsSpan(0, length));
+                        line(Encoding.UTF8.GetString(buffer, 0, cut));
+                        var rest = length - cut;
+                        var next = new byte[ReadSize];
+                        buffer.AsSpan(cut, rest).CopyTo(next);
+                        buffer = next;
+                        length = rest;
                     }
                     else
                     {
@@ -73,6 +78,20 @@ internal static class PipeLines
         {
             line(Decode(buffer.AsSpan(0, length)));
         }
+    }
+
+    /// <summary>How many of <paramref name="bytes"/> end with a whole UTF-8 character (all but an incomplete last one).</summary>
+    private static int WholeCharacters(ReadOnlySpan<byte> bytes)
+    {
+        var lead = bytes.Length - 1;
+        while (lead > 0 && bytes.Length - lead < 4 && (bytes[lead] & 0xC0) == 0x80)
+        {
+            lead--;
+        }
+
+        var first = bytes[lead];
+        var size = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+        return bytes.Length - lead < size ? lead : bytes.Length;
     }
 
     private static string Decode(ReadOnlySpan<byte> bytes) =>

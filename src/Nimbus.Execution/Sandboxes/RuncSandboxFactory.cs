@@ -136,8 +136,10 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
             throw;
         }
 
-        // The sandbox keeps the pipes' raw streams, not the Process: its readers' buffers are not held for the sandbox's life.
-        using var runc = run;
+        // The sandbox keeps the pipes' raw streams, not the Process: its readers' buffers are not held for the sandbox's
+        // life. The Process is disposed when this method returns: runc has exited by then (awaited below, or killed and
+        // awaited by the sandbox's disposal on failure); disposed earlier, the exit task given to the sandbox would never complete.
+        using var disposedOnReturn = run;
         run.StandardInput.Close();
         var sandbox = new RuncSandbox(this, spec, bundle, run.StandardOutput.BaseStream, run.StandardError.BaseStream, run.WaitForExitAsync(CancellationToken.None), _logger);
         if (holder is not null)

@@ -16,6 +16,11 @@ namespace Nimbus.Execution.Sandboxes;
 internal sealed partial class SpawnedProcess : IDisposable
 {
     private const int OCloExec = 0x80000;
+    private const int FDupFdCloExec = 1030;
+    private const int SigKill = 9;
+
+    /// <summary>Pipe ends are numbered from here: above every descriptor a child is given, so no dup2 overwrites a source.</summary>
+    private const int LowestPipeFd = 10;
     private const int WNoHang = 1;
     private const int Echild = 10;
     private const int Eintr = 4;
@@ -60,11 +65,21 @@ internal sealed partial class SpawnedProcess : IDisposable
         var attributes = stackalloc byte[OpaqueSize];
         var signals = stackalloc byte[OpaqueSize];
         Check(FileActionsInit(fileActions), "posix_spawn_file_actions_init");
-        Check(AttrInit(attributes), "posix_spawnattr_init");
+        if (AttrInit(attributes) is var attrError and not 0)
+        {
+            _ = FileActionsDestroy(fileActions);
+            Check(attrError, "posix_spawnattr_init");
+        }
+
         try
         {
             foreach (var (fd, target) in descriptors)
             {
+                if (fd < LowestPipeFd)
+                {
+                    throw new ArgumentException($"descriptor {fd} could be overwritten by an earlier dup2; give descriptors from Pipe()", nameof(descriptors));
+                }
+
                 // dup2 clears close-on-exec on the copy: the child keeps these and nothing else of ours.
                 Check(FileActionsAddDup2(fileActions, fd, target), "posix_spawn_file_actions_adddup2");
             }
@@ -82,7 +97,20 @@ internal sealed partial class SpawnedProcess : IDisposable
             }
 
             // Not reaped by anyone but this class, so the pid is still this child's.
-            return new SpawnedProcess(pid, ProcessHandle.Open(pid)!);
+            ProcessHandle? handle;
+            try
+            {
+                handle = ProcessHandle.Open(pid);
+            }
+            catch
+            {
+                Abandon(pid);
+                throw;
+            }
+
+            return handle is not null
+                ? new SpawnedProcess(pid, handle)
+                : throw new SandboxStartException($"{path} was reaped by another part of this process (is SIGCHLD ignored?)");
         }
         finally
         {
@@ -100,7 +128,31 @@ internal sealed partial class SpawnedProcess : IDisposable
             throw new IOException($"pipe2: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
 
-        return (new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true));
+        return (High(fds[0]), High(fds[1]));
+    }
+
+    /// <summary><paramref name="fd"/>, moved to <see cref="LowestPipeFd"/> or above (a server started with stdio closed gets low numbers).</summary>
+    private static SafeFileHandle High(int fd)
+    {
+        if (fd < LowestPipeFd)
+        {
+            var moved = Fcntl(fd, FDupFdCloExec, LowestPipeFd);
+            var error = Marshal.GetLastPInvokeError();
+            _ = Close(fd);
+            fd = moved >= 0 ? moved : throw new IOException($"fcntl(F_DUPFD_CLOEXEC): {Marshal.GetPInvokeErrorMessage(error)}");
+        }
+
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    /// <summary>A child that could not be held: killed and reaped, so that it neither runs on nor stays a zombie.</summary>
+    private static unsafe void Abandon(int pid)
+    {
+        _ = KillPid(pid, SigKill);
+        int status;
+        while (WaitPid(pid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == Eintr)
+        {
+        }
     }
 
     /// <summary>
@@ -143,20 +195,24 @@ internal sealed partial class SpawnedProcess : IDisposable
         }
     }
 
-    /// <summary>Waits (polling: this is for teardown, not a hot path) until the process exited or <paramref name="timeout"/> passed.</summary>
-    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    /// <summary>
+    /// Waits until the process exited (and reaps it) or <paramref name="timeout"/> passed (<see cref="Timeout.InfiniteTimeSpan"/>:
+    /// no limit). It polls, backing off to 50 ms: this is for a sandbox's teardown, not a hot path.
+    /// </summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout, TimeProvider? time = null)
     {
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        var delay = 1;
+        time ??= TimeProvider.System;
+        var started = time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(1);
         while (!TryReap())
         {
-            if (Environment.TickCount64 >= deadline)
+            if (timeout != Timeout.InfiniteTimeSpan && time.GetElapsedTime(started) >= timeout)
             {
                 return false;
             }
 
-            await Task.Delay(delay);
-            delay = Math.Min(delay * 2, 50);
+            await Task.Delay(delay, time);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMilliseconds(50).Ticks));
         }
 
         return true;
@@ -214,6 +270,15 @@ internal sealed partial class SpawnedProcess : IDisposable
             return array;
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillPid(int pid, int signal);
 
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
     private static unsafe partial int Pipe2(int* fds, int flags);

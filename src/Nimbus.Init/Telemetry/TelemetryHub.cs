@@ -25,7 +25,7 @@ internal sealed class TelemetryHub : IDisposable
 
     /// <summary>
     /// The longest output line made one record, in UTF-8 bytes (the server cuts its log lines at the same length: CloudWatch
-    /// Logs' 256 KB event less its overhead); a longer line becomes several records, cut after a whole character.
+    /// Logs' 256 KB event less its overhead); a longer line becomes several records, cut between characters.
     /// </summary>
     internal const int MaxLineBytes = 262_144 - 26;
 
@@ -142,6 +142,8 @@ internal sealed class TelemetryHub : IDisposable
             _backlogOpen = false;
             _backlog.Clear();
             _backlogBytes = 0;
+            _backlogDroppedRecords = 0;
+            _backlogDroppedBytes = 0;
             _active = _subscriptions.Count > 0;
         }
     }
@@ -240,11 +242,24 @@ internal sealed class TelemetryHub : IDisposable
                 var length = newline < 0 ? bytes.Length : newline;
                 if (partial.Length + length > MaxLineBytes)
                 {
-                    // Cut after the character the limit falls in (at most 3 bytes more), so none is split.
-                    var take = Math.Max(0, MaxLineBytes - partial.Length);
-                    while (take < length && (bytes[take] & 0xC0) == 0x80)
+                    // Cut before the character the limit falls in, so that none is split and no record is longer.
+                    var limit = MaxLineBytes - partial.Length;
+                    var take = limit;
+                    for (var back = 0; back < 3 && take > 0 && IsContinuation(bytes[take]); back++)
                     {
-                        take++;
+                        take--;
+                    }
+
+                    if (IsContinuation(bytes[take]))
+                    {
+                        // The character began in what was read before, or these bytes are not UTF-8 (cut at the limit).
+                        if (take == 0 && partial.TakeBeforeLastCharacter() is { } whole)
+                        {
+                            PublishLocked(new TelemetryRecord(category, TelemetryJson.Line(at, type, whole)));
+                            continue;
+                        }
+
+                        take = limit;
                     }
 
                     PublishLocked(new TelemetryRecord(category, TelemetryJson.Line(at, type, partial.Take(bytes[..take], trimCarriageReturn: false))));
@@ -263,6 +278,8 @@ internal sealed class TelemetryHub : IDisposable
             }
         }
     }
+
+    private static bool IsContinuation(byte b) => (b & 0xC0) == 0x80;
 
     private void PublishLocked(TelemetryRecord record)
     {
@@ -310,6 +327,29 @@ internal sealed class TelemetryHub : IDisposable
 
             bytes.CopyTo(_bytes.AsSpan(Length));
             Length += bytes.Length;
+        }
+
+        /// <summary>
+        /// The line so far up to the character it ends inside of, decoded; that character's bytes stay (the splitter
+        /// then holds at most 3 bytes). Null when the last bytes begin no character (not UTF-8).
+        /// </summary>
+        public string? TakeBeforeLastCharacter()
+        {
+            var lead = Length - 1;
+            while (lead >= 0 && lead >= Length - 3 && IsContinuation(_bytes[lead]))
+            {
+                lead--;
+            }
+
+            if (lead < 0 || IsContinuation(_bytes[lead]))
+            {
+                return null;
+            }
+
+            var text = Encoding.UTF8.GetString(_bytes, 0, lead);
+            _bytes.AsSpan(lead, Length - lead).CopyTo(_bytes);
+            Length -= lead;
+            return text;
         }
 
         /// <summary>

@@ -234,14 +234,17 @@ def all_events(group_name):
 
 def case_output_reaches_the_log_while_the_function_runs():
     # 3 MB of lines, then one line of 700,000 characters, then a wait: what was written is in the log before the
-    # invocation ends (the server hands it on once more than 1 MiB waits), the long line as events of CloudWatch
-    # Logs' size, and the log tail is still the invocation's last 4 KB.
+    # invocation ends (the server hands it on once more than 1 Mi characters wait, and at the next line once the
+    # oldest waited a second: the tick), the long line as events of CloudWatch Logs' size, and the log tail is still
+    # the invocation's last 4 KB.
     code = ("import time\n"
             "def handler(event, context):\n"
             "    for i in range(3000):\n"
             "        print('line %d ' % i + '.' * 990)\n"
             "    print('x' * 700000, flush=True)\n"
-            "    time.sleep(10)\n"
+            "    time.sleep(1.5)\n"
+            "    print('tick', flush=True)\n"
+            "    time.sleep(8.5)\n"
             "    print('last')\n"
             "    return 1\n")
     name = deploy({"app.py": code}, Timeout=60)
@@ -259,7 +262,7 @@ def case_output_reaches_the_log_while_the_function_runs():
     assert lines == ["line %d " % i + "." * 990 for i in range(3000)], len(lines)
     pieces = [m for m in messages if m.startswith("x")]
     assert [len(p) for p in pieces] == [262118, 262118, 175764] and set("".join(pieces)) == {"x"}, [len(p) for p in pieces]
-    assert messages[-4:-2] == ["x" * 175764, "last"] and messages[-2].startswith("END RequestId:"), messages[-3:]
+    assert messages[-5:-2] == ["x" * 175764, "tick", "last"] and messages[-2].startswith("END RequestId:"), messages[-3:]
     assert messages[-1].startswith("REPORT RequestId:"), messages[-1][:80]
     tail = base64.b64decode(answer["response"]["LogResult"]).decode()
     assert len(tail.encode()) == 4096 and "\nlast\nEND RequestId:" in tail and "REPORT RequestId:" in tail, tail[-300:]

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Nimbus.Execution.Environments;
 
 namespace Nimbus.Execution.Tests.Environments;
@@ -9,7 +10,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Append_SeveralLinesInOneChunk_SplitsAtNewlines()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         buffer.Append("one\ntwo\nthree\n"u8);
 
@@ -19,7 +20,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Append_LineSplitAcrossChunks_JoinsTheParts()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         buffer.Append("hel"u8);
         buffer.Append("lo wo"u8);
@@ -31,7 +32,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Append_CrLf_DropsTheCarriageReturn()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         buffer.Append("windows\r\nline\r\n"u8);
 
@@ -41,7 +42,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Append_CrLfSplitBetweenChunks_DropsTheCarriageReturn()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         buffer.Append("split\r"u8);
         buffer.Append("\nafter\n"u8);
@@ -53,7 +54,7 @@ public sealed class LogBufferTests
     public void Append_CarriageReturnInsideLine_KeepsIt()
     {
         // The Python runtime client writes multi-line records with '\r' so that they stay one log event.
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         buffer.Append("Traceback:\r  File x\n"u8);
 
@@ -63,7 +64,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Append_EmptyLines_KeepsThem()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         buffer.Append("a\n\nb\n"u8);
 
@@ -74,7 +75,7 @@ public sealed class LogBufferTests
     public void Append_Utf8CharacterSplitAcrossChunks_DecodesIt()
     {
         var bytes = Encoding.UTF8.GetBytes("grüße 😀\n");
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         // Feed one byte at a time: every multi-byte sequence is split.
         for (var i = 0; i < bytes.Length; i++)
@@ -88,7 +89,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Drain_UnfinishedLastLine_ReturnsItAsALine()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         buffer.Append("done\nno newline"u8);
 
@@ -98,7 +99,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Drain_Twice_SecondReturnsOnlyNewLines()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
         buffer.Append("first\npart"u8);
         _ = buffer.Drain();
 
@@ -110,7 +111,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Drain_NothingAppended_ReturnsEmpty()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         Assert.Empty(buffer.Drain());
     }
@@ -118,7 +119,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Drain_ReturnedList_IsNotChangedByLaterAppends()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
         buffer.Append("a\n"u8);
         var drained = buffer.Drain();
 
@@ -130,7 +131,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Add_BetweenAppends_KeepsOrder()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         buffer.Append("runtime\n"u8);
         buffer.Add("platform");
@@ -143,7 +144,7 @@ public sealed class LogBufferTests
     public void Append_LineLongerThanAnEvent_CutsItIntoEventsOfTheLimit()
     {
         var text = new string('x', 2 * LogBuffer.MaxLineBytes + 1000);
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         buffer.Append(Encoding.UTF8.GetBytes(text + "\nafter\n"));
 
@@ -158,7 +159,7 @@ public sealed class LogBufferTests
         // 3-byte and 4-byte (surrogate pair) characters, so that the limit falls inside a character.
         var text = string.Concat(Enumerable.Repeat("€😀a", 70_000));
         var bytes = Encoding.UTF8.GetBytes(text);
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
 
         for (var i = 0; i < bytes.Length; i += 4093)
         {
@@ -180,7 +181,7 @@ public sealed class LogBufferTests
     public void Append_MoreThanSpillChars_HandsOnAllButTheTailInOrder()
     {
         var spilled = new List<string>();
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
         buffer.SpillTo(spilled.AddRange);
         var written = Enumerable.Range(0, 30_000).Select(i => $"line {i} " + new string('.', 80)).ToList();
 
@@ -198,7 +199,7 @@ public sealed class LogBufferTests
     [Fact]
     public void Append_MoreThanSpillCharsWithoutATarget_KeepsOnlyTheLastLines()
     {
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(TimeProvider.System);
         var written = Enumerable.Range(0, 30_000).Select(i => $"line {i} " + new string('.', 80)).ToList();
 
         foreach (var line in written)
@@ -212,34 +213,58 @@ public sealed class LogBufferTests
     }
 
     [Fact]
-    public void Append_AfterTheOldestLineWaitedSpillAfterMs_HandsOnAllButTheTail()
+    public void Append_AfterTheOldestLineWaitedSpillAfter_HandsOnAllButTheTail()
     {
+        var time = new FakeTimeProvider();
         var spilled = new List<string>();
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(time);
         buffer.SpillTo(spilled.AddRange);
         buffer.Add("START");
         buffer.Append(Encoding.UTF8.GetBytes(new string('a', LogBuffer.TailChars) + "\n"));
+        time.Advance(LogBuffer.SpillAfter - TimeSpan.FromMilliseconds(1));
+        buffer.Append("not yet\n"u8);
         Assert.Empty(spilled);
 
-        Thread.Sleep(LogBuffer.SpillAfterMs + 50);
+        time.Advance(TimeSpan.FromMilliseconds(1));
         buffer.Append("late\n"u8);
 
         Assert.Equal(["START"], spilled);
-        Assert.Equal([new string('a', LogBuffer.TailChars), "late"], buffer.Drain());
+        Assert.Equal([new string('a', LogBuffer.TailChars), "not yet", "late"], buffer.Drain());
     }
 
     [Fact]
     public void Append_LessThanTheTailHeldLong_WaitsForTheDrain()
     {
+        var time = new FakeTimeProvider();
         var spilled = new List<string>();
-        var buffer = new LogBuffer();
+        var buffer = new LogBuffer(time);
         buffer.SpillTo(spilled.AddRange);
         buffer.Append("early\n"u8);
 
-        Thread.Sleep(LogBuffer.SpillAfterMs + 50);
+        time.Advance(LogBuffer.SpillAfter * 10);
         buffer.Append("late\n"u8);
 
         Assert.Empty(spilled);
         Assert.Equal(["early", "late"], buffer.Drain());
+    }
+
+    [Fact]
+    public void Append_EmptyLinesWithoutEnd_AreHandedOnToo()
+    {
+        // Each line counts with its overhead: empty lines alone reach the limit, and the tail keeps 4,096 of them.
+        var spilled = new List<string>();
+        var buffer = new LogBuffer(TimeProvider.System);
+        buffer.SpillTo(spilled.AddRange);
+
+        var newlines = Enumerable.Repeat((byte)'\n', 1000).ToArray();
+        for (var i = 0; i < 100; i++)
+        {
+            buffer.Append(newlines);
+        }
+
+        var held = buffer.Drain();
+        Assert.NotEmpty(spilled);
+        Assert.Equal(100_000, spilled.Count + held.Count);
+        Assert.InRange(held.Count, LogBuffer.TailChars, LogBuffer.SpillChars / LogBuffer.LineOverhead + 1000);
     }
 }

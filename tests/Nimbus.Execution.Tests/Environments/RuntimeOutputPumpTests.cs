@@ -17,7 +17,7 @@ public sealed class RuntimeOutputPumpTests
     {
         using var stdout = new AnonymousPipeServerStream(PipeDirection.Out);
         using var stderr = new AnonymousPipeServerStream(PipeDirection.Out);
-        var output = new LogBuffer();
+        var output = new LogBuffer(TimeProvider.System);
         using var pump = new RuntimeOutputPump(output, Copy(stdout), Copy(stderr));
 
         stdout.Write("out line\n"u8);
@@ -36,7 +36,7 @@ public sealed class RuntimeOutputPumpTests
         using var stderr = new AnonymousPipeServerStream(PipeDirection.Out);
         var stdoutCopy = Copy(stdout);
         Assert.Equal(0, Libc.fcntl(stdoutCopy, 4 /* F_SETFL */, 0));
-        using var pump = new RuntimeOutputPump(new LogBuffer(), stdoutCopy, Copy(stderr));
+        using var pump = new RuntimeOutputPump(new LogBuffer(TimeProvider.System), stdoutCopy, Copy(stderr));
 
         var drained = Task.Run(pump.Drain, TestContext.Current.CancellationToken);
 
@@ -55,7 +55,7 @@ public sealed class RuntimeOutputPumpTests
             using var stderr = new AnonymousPipeServerStream(PipeDirection.Out);
             var stderrCopy = Copy(stderr);
 
-            Assert.Throws<IOException>(() => new RuntimeOutputPump(new LogBuffer(), notPipe, stderrCopy));
+            Assert.Throws<IOException>(() => new RuntimeOutputPump(new LogBuffer(TimeProvider.System), notPipe, stderrCopy));
             Assert.False(File.Exists($"/proc/self/fd/{notPipe}") && new FileInfo($"/proc/self/fd/{notPipe}").LinkTarget == file);
         }
         finally

@@ -46,10 +46,10 @@ public sealed class FunctionLogWriterTests
     }
 
     [Fact]
-    public async Task Write_PastTheQueuedCharacterBudget_DropsThatBatchAndKeepsTheRest()
+    public async Task Write_PastTheQueuedMemoryBudget_DropsThatBatchAndKeepsTheRest()
     {
         var store = new RecordingLogStore();
-        using var writer = new FunctionLogWriter(store, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance, maxQueuedChars: 10);
+        using var writer = new FunctionLogWriter(store, TimeProvider.System, NullLogger<FunctionLogWriter>.Instance, maxQueuedBytes: 200);
         writer.Write(TestFunctions.Scope, Group, Stream, [Event("first"), Event("12")]);
         writer.Write(TestFunctions.Scope, Group, Stream, [Event("over")]);
 

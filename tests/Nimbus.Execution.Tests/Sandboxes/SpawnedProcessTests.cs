@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
-using System.Text;
 using Nimbus.Execution.Sandboxes;
 
 namespace Nimbus.Execution.Tests.Sandboxes;
 
-/// <summary>The server's own spawn for long-lived helpers (slirp4netns) and the line reader of their pipes.</summary>
+/// <summary>The server's own spawn for long-lived helpers (slirp4netns).</summary>
 public sealed class SpawnedProcessTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
@@ -79,17 +78,6 @@ public sealed class SpawnedProcessTests
         Assert.Contains("/nonexistent/helper", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ForwardAsync_Lines_SplitsTrimsCarriageReturnsAndCutsLongOnes()
-    {
-        var text = "one\r\ntwo\n" + new string('x', PipeLines.MaxLineBytes + 10) + "\nlast without newline";
-        var lines = new List<string>();
-
-        await PipeLines.ForwardAsync(new TrickleStream(Encoding.UTF8.GetBytes(text)), lines.Add);
-
-        Assert.Equal(["one", "two", new string('x', PipeLines.MaxLineBytes), new string('x', 10), "last without newline"], lines);
-    }
-
     private static SpawnedProcess Start(string path, string[] arguments, string[] environment, (Microsoft.Win32.SafeHandles.SafeFileHandle Handle, int As)[] descriptors)
     {
         var fds = new (int, int)[descriptors.Length];
@@ -105,12 +93,5 @@ public sealed class SpawnedProcessTests
         }
 
         return process;
-    }
-
-    /// <summary>Gives its bytes a few at a time, so that lines arrive in pieces.</summary>
-    private sealed class TrickleStream(byte[] bytes) : MemoryStream(bytes)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, 7)], cancellationToken);
     }
 }

@@ -48,8 +48,44 @@ public sealed class TelemetryHubTests
         var lines = listener.Lines("function");
         Assert.Equal("after", lines[^1]);
         Assert.True(lines.Count > 2);
-        Assert.All(lines, l => Assert.InRange(Encoding.UTF8.GetByteCount(l), 1, TelemetryHub.MaxLineBytes + 3));
+        Assert.All(lines, l => Assert.InRange(Encoding.UTF8.GetByteCount(l), 1, TelemetryHub.MaxLineBytes));
+        Assert.DoesNotContain(lines, l => l.Contains('\uFFFD', StringComparison.Ordinal));
         Assert.Equal(line, string.Concat(lines[..^1]));
+    }
+
+    [Fact]
+    public async Task Output_LimitInACharacterThatContinuesInTheNextRead_CutsBeforeIt()
+    {
+        await using var listener = await Listener.StartAsync();
+        using var hub = new TelemetryHub(TimeProvider.System);
+        hub.Subscribe(listener.Subscription(TelemetryCategory.Function));
+        var first = Encoding.UTF8.GetBytes(new string('x', TelemetryHub.MaxLineBytes - 1) + "€")[..TelemetryHub.MaxLineBytes];
+
+        await hub.OutputAsync("stdout", first, TestContext.Current.CancellationToken);
+        await hub.OutputAsync("stdout", new byte[] { 0x82, 0xAC, (byte)'\n' }, TestContext.Current.CancellationToken);
+
+        await hub.FlushAsync();
+        Assert.Equal([new string('x', TelemetryHub.MaxLineBytes - 1), "€"], listener.Lines("function"));
+    }
+
+    [Fact]
+    public async Task Subscribe_AfterInitOutputOverTheBacklogsBytes_GetsWhatFitsAndTheDroppedCount()
+    {
+        await using var listener = await Listener.StartAsync();
+        using var hub = new TelemetryHub(TimeProvider.System);
+        var line = new string('y', 1000);
+        var output = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(line + "\n", 5000)));
+
+        await hub.OutputAsync("stdout", output, TestContext.Current.CancellationToken);
+        await hub.FlushAsync();
+        hub.Subscribe(listener.Subscription(TelemetryCategory.Function | TelemetryCategory.Platform));
+        await hub.FlushAsync();
+
+        var lines = listener.Lines("function");
+        Assert.InRange(lines.Count, 3000, 4999);
+        Assert.All(lines, l => Assert.Equal(line, l));
+        var dropped = Assert.Single(listener.Records("platform.logsDropped"));
+        Assert.Equal(5000 - lines.Count, dropped.GetProperty("record").GetProperty("droppedRecords").GetInt64());
     }
 
     [Fact]
