@@ -267,4 +267,100 @@ public sealed class LogBufferTests
         Assert.Equal(100_000, spilled.Count + held.Count);
         Assert.InRange(held.Count, LogBuffer.TailChars, LogBuffer.SpillChars / LogBuffer.LineOverhead + 1000);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Append_RandomTextInRandomChunks_GivesEveryLineOnceInOrderWithinTheLimits(int seed)
+    {
+        // Fuzz pass: ASCII, 2-, 3- and 4-byte characters, CRs, empty and very long lines, cut into random chunks; what
+        // is handed on plus what is drained is the text's lines, each cut at MaxLineBytes between characters.
+        var random = new Random(seed);
+        string[] pieces = ["a", "é", "€", "😀", "\r", "\n", "\n\n", new string('z', 70_000)];
+        var text = new StringBuilder();
+        while (text.Length < 3_000_000)
+        {
+            text.Append(pieces[random.Next(pieces.Length)]);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+        var spilled = new List<string>();
+        var buffer = new LogBuffer(TimeProvider.System);
+        buffer.SpillTo(spilled.AddRange);
+        for (var offset = 0; offset < bytes.Length;)
+        {
+            var length = Math.Min(bytes.Length - offset, random.Next(1, 70_000));
+            buffer.Append(bytes.AsSpan(offset, length));
+            offset += length;
+        }
+
+        var lines = spilled.Concat(buffer.Drain()).ToList();
+        Assert.All(lines, line => Assert.InRange(Encoding.UTF8.GetByteCount(line), 0, LogBuffer.MaxLineBytes));
+        Assert.DoesNotContain(lines, line => line.Contains('\uFFFD', StringComparison.Ordinal));
+        Assert.Equal(Expected(text.ToString()), lines);
+    }
+
+    [Fact]
+    public void Append_InvalidUtf8_NeitherThrowsNorHoldsMoreThanTheLimits()
+    {
+        var random = new Random(5);
+        var bytes = new byte[2_000_000];
+        random.NextBytes(bytes);
+        var spilled = 0L;
+        var buffer = new LogBuffer(TimeProvider.System);
+        buffer.SpillTo(lines => spilled += lines.Count);
+
+        for (var offset = 0; offset < bytes.Length; offset += 4099)
+        {
+            buffer.Append(bytes.AsSpan(offset, Math.Min(4099, bytes.Length - offset)));
+        }
+
+        var held = buffer.Drain();
+        Assert.True(spilled > 0);
+        Assert.InRange(held.Sum(l => l.Length + LogBuffer.LineOverhead), 0, LogBuffer.SpillChars + LogBuffer.MaxLineBytes);
+        Assert.All(held, line => Assert.InRange(Encoding.UTF8.GetByteCount(line), 0, LogBuffer.MaxLineBytes));
+    }
+
+    /// <summary>The lines of <paramref name="text"/> as the buffer gives them: split at '\n', one final '\r' dropped, cut at the limit.</summary>
+    private static List<string> Expected(string text)
+    {
+        var lines = new List<string>();
+        var parts = text.Split('\n');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var line = parts[i];
+            if (i == parts.Length - 1 && line.Length == 0)
+            {
+                break;
+            }
+
+            var cuts = new List<string>();
+            while (Encoding.UTF8.GetByteCount(line) > LogBuffer.MaxLineBytes)
+            {
+                var fits = 0;
+                var used = 0;
+                while (fits < line.Length)
+                {
+                    var size = char.IsHighSurrogate(line[fits]) ? 4 : Encoding.UTF8.GetByteCount(line.AsSpan(fits, 1));
+                    if (used + size > LogBuffer.MaxLineBytes)
+                    {
+                        break;
+                    }
+
+                    used += size;
+                    fits += char.IsHighSurrogate(line[fits]) ? 2 : 1;
+                }
+
+                cuts.Add(line[..fits]);
+                line = line[fits..];
+            }
+
+            cuts.Add(line.TrimEnd('\r'));
+            lines.AddRange(cuts);
+        }
+
+        return lines;
+    }
 }
