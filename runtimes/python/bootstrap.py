@@ -167,8 +167,14 @@ def _header_line(name, value):
     return name.encode("latin-1") + b": " + data + b"\r\n"
 
 
+RUNTIME_API_SOCKET_VARIABLE = "_NIMBUS_RUNTIME_API_SOCKET"
+
+
 class RuntimeClient(object):
-    def __init__(self, address):
+    def __init__(self, address, socket_name=None):
+        # socket_name: the Runtime API's abstract Unix socket, when nimbus-init offers one (a message costs about a third
+        # less CPU than over TCP on loopback); the TCP address stays the fallback.
+        self.socket_name = socket_name
         host, _, port = address.rpartition(":")
         if not host:
             host, port = address, "80"
@@ -210,6 +216,12 @@ class RuntimeClient(object):
         raise error if error is not None else OSError("getaddrinfo returned nothing for %s" % self.host)
 
     def _addresses(self):
+        if self.socket_name and hasattr(_sock, "AF_UNIX"):
+            yield (_sock.AF_UNIX, _sock.SOCK_STREAM, 0, "", "\0" + self.socket_name)
+        for address in self._tcp_addresses():
+            yield address
+
+    def _tcp_addresses(self):
         # The Runtime API's address is an IP literal: getaddrinfo would first import the IDNA codec (encodings.idna,
         # stringprep, unicodedata, re), milliseconds at the first connect of every environment.
         for family in (_sock.AF_INET, _sock.AF_INET6):
@@ -946,7 +958,7 @@ def _restored(snapstart, snapshot_socket, client):
     error = _exception_body(hook_error)[0] if hook_error is not None else None
     client.close()
     _read_env_fields()
-    return RuntimeClient(os.environ.get("AWS_LAMBDA_RUNTIME_API") or ""), error
+    return RuntimeClient(os.environ.get("AWS_LAMBDA_RUNTIME_API") or "", os.environ.pop(RUNTIME_API_SOCKET_VARIABLE, None)), error
 
 
 def main():
@@ -967,7 +979,7 @@ def main():
             pass
 
     _setup_sys_path(task_root, os.environ.pop(SDK_VARIABLE, None))
-    client = RuntimeClient(address)
+    client = RuntimeClient(address, os.environ.pop(RUNTIME_API_SOCKET_VARIABLE, None))
 
     error = None
     try:

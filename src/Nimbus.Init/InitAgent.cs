@@ -60,8 +60,13 @@ internal sealed class InitAgent : IDisposable
         host.Observer = extensions.Telemetry.OutputAsync;
         var handover = new ConnectionHandover(_coordinator, host, extensions, _stopping.Token);
         _handover = handover;
-        using var server = new HttpServer(_apiEndPoint, new RuntimeApiHandler(_coordinator, host, extensions, handover)) { Claim = handover.Claim };
+        // The abstract name is per network namespace: the pid keeps it unique where environments share one (the process sandbox).
+        using var server = new HttpServer(
+            _apiEndPoint,
+            new RuntimeApiHandler(_coordinator, host, extensions, handover),
+            string.Create(CultureInfo.InvariantCulture, $"nimbus-runtime-api-{Environment.ProcessId}")) { Claim = handover.Claim };
         var runtimeApi = Format(server.LocalEndPoint);
+        var runtimeApiSocket = server.AbstractName;
         var serving = server.RunAsync(_stopping.Token);
 
         var preforkError = Prefork();
@@ -88,10 +93,10 @@ internal sealed class InitAgent : IDisposable
                 switch (frame.Type)
                 {
                     case FrameType.Start:
-                        await StartRuntimeAsync(host, RuntimeStartInfo.FromFrame(frame, runtimeApi));
+                        await StartRuntimeAsync(host, RuntimeStartInfo.FromFrame(frame, runtimeApi, runtimeApiSocket));
                         break;
                     case FrameType.Specialize:
-                        if (!_runtime.Specialize(RuntimeStartInfo.SpecializationFromFrame(frame, runtimeApi)))
+                        if (!_runtime.Specialize(RuntimeStartInfo.SpecializationFromFrame(frame, runtimeApi, runtimeApiSocket)))
                         {
                             await Console.Error.WriteLineAsync("nimbus-init: the runtime is not a stem cell waiting for its function");
                         }

@@ -14,6 +14,7 @@ public sealed class IsolationTests(RuncServerFixture fixture) : IClassFixture<Ru
     [InlineData("cpu_follows_memory")]
     [InlineData("tmp_is_private")]
     [InlineData("outbound_network_per_function")]
+    [InlineData("runtime_api_over_a_unix_socket")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

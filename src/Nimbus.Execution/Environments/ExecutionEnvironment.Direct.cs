@@ -90,7 +90,11 @@ internal sealed partial class ExecutionEnvironment
                 return;
             }
 
-            socket.NoDelay = true;
+            if (socket.AddressFamily != AddressFamily.Unix)
+            {
+                socket.NoDelay = true;
+            }
+
             var first = _direct is null;
             var direct = _direct ??= new DirectRuntimeApi(DeliverDirectAsync);
             _ = ServeDirectAsync(socket, direct, frame.Body.ToArray());

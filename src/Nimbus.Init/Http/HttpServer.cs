@@ -4,13 +4,19 @@ using System.Net.Sockets;
 
 namespace Nimbus.Init.Http;
 
-/// <summary>A minimal HTTP/1.1 server: one task per connection, requests on a connection answered in turn.</summary>
+/// <summary>
+/// A minimal HTTP/1.1 server: one task per connection, requests on a connection answered in turn. It listens on a TCP
+/// address and, when given a name, on an abstract Unix socket as well (a name in the network namespace, no file):
+/// the same requests, for clients that know it (Nimbus's own runtime clients: a message costs about a third less CPU
+/// than over TCP on loopback).
+/// </summary>
 internal sealed class HttpServer : IDisposable
 {
     private readonly Socket _listener;
+    private readonly Socket? _unixListener;
     private readonly IRequestHandler _handler;
 
-    public HttpServer(IPEndPoint endPoint, IRequestHandler handler)
+    public HttpServer(IPEndPoint endPoint, IRequestHandler handler, string? abstractName = null)
     {
         _handler = handler;
         _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -25,7 +31,27 @@ internal sealed class HttpServer : IDisposable
             _listener.Dispose();
             throw;
         }
+
+        if (abstractName is not null)
+        {
+            // Optional: without it (the name taken, say) clients use the TCP address.
+            var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                unix.Bind(new UnixDomainSocketEndPoint("\0" + abstractName));
+                unix.Listen(64);
+                _unixListener = unix;
+                AbstractName = abstractName;
+            }
+            catch (SocketException)
+            {
+                unix.Dispose();
+            }
+        }
     }
+
+    /// <summary>The abstract Unix socket's name (without its leading NUL) when it is listened on, else null.</summary>
+    public string? AbstractName { get; }
 
     /// <summary>
     /// Asked first about every accepted connection: true when it takes the connection (unread) and serves it no more
@@ -36,14 +62,23 @@ internal sealed class HttpServer : IDisposable
     /// <summary>The address actually bound (the port chosen by the system when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        _unixListener is null ? AcceptAsync(_listener, cancellationToken) : Task.WhenAll(AcceptAsync(_listener, cancellationToken), AcceptAsync(_unixListener, cancellationToken));
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _unixListener?.Dispose();
+    }
+
+    private async Task AcceptAsync(Socket listener, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await _listener.AcceptAsync(cancellationToken);
+                socket = await listener.AcceptAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -54,7 +89,11 @@ internal sealed class HttpServer : IDisposable
                 continue;
             }
 
-            socket.NoDelay = true;
+            if (socket.AddressFamily != AddressFamily.Unix)
+            {
+                socket.NoDelay = true;
+            }
+
             if (Claim?.Invoke(socket) == true)
             {
                 continue;
@@ -63,8 +102,6 @@ internal sealed class HttpServer : IDisposable
             _ = ServeAsync(socket, cancellationToken);
         }
     }
-
-    public void Dispose() => _listener.Dispose();
 
     private async Task ServeAsync(Socket socket, CancellationToken cancellationToken)
     {

@@ -41,8 +41,12 @@ internal sealed record RuntimeStartInfo
     /// <summary>The function's account id, for the register answer's accountId feature.</summary>
     public string? AccountId { get; init; }
 
-    /// <summary>Reads a Start frame; <c>AWS_LAMBDA_RUNTIME_API</c> is replaced by <paramref name="runtimeApi"/>.</summary>
-    public static RuntimeStartInfo FromFrame(Frame frame, string runtimeApi)
+    /// <summary>
+    /// Reads a Start frame; <c>AWS_LAMBDA_RUNTIME_API</c> is replaced by <paramref name="runtimeApi"/>, and
+    /// <c>_NIMBUS_RUNTIME_API_SOCKET</c> names the same API's abstract Unix socket when there is one (for Nimbus's own
+    /// runtime clients; an unmodified client uses the TCP address).
+    /// </summary>
+    public static RuntimeStartInfo FromFrame(Frame frame, string runtimeApi, string? runtimeApiSocket = null)
     {
         var arguments = new List<string>();
         var environment = new List<string>();
@@ -54,7 +58,7 @@ internal sealed record RuntimeStartInfo
                 case "arg":
                     arguments.Add(value);
                     break;
-                case "env" when !value.StartsWith(RuntimeApiVariable + "=", StringComparison.Ordinal):
+                case "env" when !value.StartsWith(RuntimeApiVariable + "=", StringComparison.Ordinal) && !value.StartsWith(RuntimeApiSocketVariable + "=", StringComparison.Ordinal):
                     environment.Add(value);
                     break;
                 case FrameHeaders.Extension:
@@ -66,6 +70,11 @@ internal sealed record RuntimeStartInfo
         }
 
         environment.Add($"{RuntimeApiVariable}={runtimeApi}");
+        if (runtimeApiSocket is not null)
+        {
+            environment.Add($"{RuntimeApiSocketVariable}={runtimeApiSocket}");
+        }
+
         var stemCell = frame.Header(FrameHeaders.StemCell) == "1";
         if (stemCell)
         {
@@ -91,18 +100,24 @@ internal sealed record RuntimeStartInfo
     /// The environment a Specialize frame gives a stem cell's runtime, NUL-separated <c>NAME=value</c> entries, with
     /// <c>AWS_LAMBDA_RUNTIME_API</c> set as in <see cref="FromFrame"/>.
     /// </summary>
-    public static byte[] SpecializationFromFrame(Frame frame, string runtimeApi)
+    public static byte[] SpecializationFromFrame(Frame frame, string runtimeApi, string? runtimeApiSocket = null)
     {
         var text = new System.Text.StringBuilder();
         foreach (var (name, value) in frame.Headers)
         {
-            if (name == FrameHeaders.Environment && !value.StartsWith(RuntimeApiVariable + "=", StringComparison.Ordinal) && !value.Contains('\0', StringComparison.Ordinal))
+            if (name == FrameHeaders.Environment && !value.StartsWith(RuntimeApiVariable + "=", StringComparison.Ordinal)
+                && !value.StartsWith(RuntimeApiSocketVariable + "=", StringComparison.Ordinal) && !value.Contains('\0', StringComparison.Ordinal))
             {
                 text.Append(value).Append('\0');
             }
         }
 
         text.Append(RuntimeApiVariable).Append('=').Append(runtimeApi).Append('\0');
+        if (runtimeApiSocket is not null)
+        {
+            text.Append(RuntimeApiSocketVariable).Append('=').Append(runtimeApiSocket).Append('\0');
+        }
+
         return System.Text.Encoding.UTF8.GetBytes(text.ToString());
     }
 
@@ -121,4 +136,6 @@ internal sealed record RuntimeStartInfo
     }
 
     private const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
+
+    private const string RuntimeApiSocketVariable = "_NIMBUS_RUNTIME_API_SOCKET";
 }

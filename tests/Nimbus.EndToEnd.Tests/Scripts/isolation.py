@@ -74,6 +74,27 @@ def handler(event, context):
     if kind == "default_route":
         with open("/proc/net/route") as routes:
             return [line.split()[0] for line in routes.read().splitlines()[1:] if line.split()[1] == "00000000"]
+    if kind == "runtime_connection":
+        # The runtime client's own sockets: over a Unix socket (nimbus-init's abstract one), none over TCP.
+        inodes = set()
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                link = os.readlink("/proc/self/fd/" + fd)
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                inodes.add(link[8:-1])
+
+        def listed(path, column):
+            try:
+                with open(path) as f:
+                    return {line.split()[column] for line in f.read().splitlines()[1:]}
+            except OSError:
+                return set()
+
+        tcp = listed("/proc/net/tcp", 9) | listed("/proc/net/tcp6", 9)
+        return {"unix": len(inodes & listed("/proc/net/unix", 6)), "tcp": len(inodes & tcp),
+                "variable": "_NIMBUS_RUNTIME_API_SOCKET" in os.environ}
     if kind == "platform":
         import boto3
         return boto3.client("lambda").get_function_configuration(FunctionName=context.function_name)["FunctionName"]
@@ -174,6 +195,14 @@ def case_outbound_network_per_function():
     # Removing the tag takes effect for new environments.
     LAM.untag_resource(Resource=f"arn:aws:lambda:us-east-1:000000000000:function:{without}", TagKeys=["nimbus:outbound-network"])
     assert invoke_json(without, probe) == ["tap0"]
+
+
+def case_runtime_api_over_a_unix_socket():
+    name = deploy_probe()
+    for _ in range(2):
+        # The first invocation is nimbus-init's, the next the server's (the connection handed over).
+        connection = invoke_json(name, {"kind": "runtime_connection"})
+        assert connection["unix"] >= 1 and connection["tcp"] == 0 and not connection["variable"], connection
 
 
 def case_tmp_is_private():
