@@ -293,7 +293,12 @@ class RuntimeClient {
     const socket = net.connect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
     socket.on('data', (chunk) => this.onData(chunk));
+    let failed = false;
     const fail = (err) => {
+      // 'error' is followed by 'close': only the first ends this socket's request (by then a retry may be in flight on
+      // a new socket, whose request is not this one's to reject).
+      if (failed) return;
+      failed = true;
       if (this.socket === socket) this.socket = null;
       const pending = this.pending;
       this.pending = null;
