@@ -295,9 +295,9 @@ class RuntimeClient {
     socket.on('data', (chunk) => this.onData(chunk));
     let failed = false;
     const fail = (err) => {
-      // 'error' is followed by 'close': only the first ends this socket's request (by then a retry may be in flight on
-      // a new socket, whose request is not this one's to reject).
-      if (failed) return;
+      // 'error' is followed by 'close', and a socket closed after its answer ('Connection: close') may report it when
+      // the next request already runs on a new one: only the current socket's first failure ends the request.
+      if (failed || this.socket !== socket) return;
       failed = true;
       if (this.socket === socket) this.socket = null;
       const pending = this.pending;
@@ -673,6 +673,8 @@ async function main() {
     process.exit(2);
   }
   const client = new RuntimeClient(address);
+  // Nimbus's Python client uses it; Node's net cannot reach an abstract socket (docs/internals/invoke-path.md).
+  delete process.env._NIMBUS_RUNTIME_API_SOCKET;
   let runtime = null;
   const initFailure = (label, code) => (err) => {
     client.postInitError(err).catch(() => {}).finally(() => process.exit(code));

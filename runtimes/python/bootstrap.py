@@ -958,7 +958,7 @@ def _restored(snapstart, snapshot_socket, client):
     error = _exception_body(hook_error)[0] if hook_error is not None else None
     client.close()
     _read_env_fields()
-    return RuntimeClient(os.environ.get("AWS_LAMBDA_RUNTIME_API") or "", os.environ.pop(RUNTIME_API_SOCKET_VARIABLE, None)), error
+    return RuntimeClient(os.environ.get("AWS_LAMBDA_RUNTIME_API") or "", getattr(snapstart, "runtime_api_socket", None)), error
 
 
 def main():

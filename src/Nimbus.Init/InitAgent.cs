@@ -60,11 +60,8 @@ internal sealed class InitAgent : IDisposable
         host.Observer = extensions.Telemetry.OutputAsync;
         var handover = new ConnectionHandover(_coordinator, host, extensions, _stopping.Token);
         _handover = handover;
-        // The abstract name is per network namespace: the pid keeps it unique where environments share one (the process sandbox).
         using var server = new HttpServer(
-            _apiEndPoint,
-            new RuntimeApiHandler(_coordinator, host, extensions, handover),
-            string.Create(CultureInfo.InvariantCulture, $"nimbus-runtime-api-{Environment.ProcessId}")) { Claim = handover.Claim };
+            _apiEndPoint, new RuntimeApiHandler(_coordinator, host, extensions, handover), RuntimeStartInfo.RuntimeApiSocketPrefix) { Claim = handover.Claim };
         var runtimeApi = Format(server.LocalEndPoint);
         var runtimeApiSocket = server.AbstractName;
         var serving = server.RunAsync(_stopping.Token);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Nimbus.Init.Protocol;
+using Nimbus.Init.Runtime;
 using Nimbus.Init.Tests.Support;
 
 namespace Nimbus.Init.Tests;
@@ -36,9 +37,9 @@ public sealed class RuntimeProcessTests
         Assert.Equal("""{"cognitoIdentityId":"i"}""", headers.GetProperty("Lambda-Runtime-Cognito-Identity").GetString());
         Assert.False(headers.TryGetProperty("Lambda-Runtime-Client-Context", out _));
         var environment = seen.GetProperty("env").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-        Assert.Equal(["AWS_LAMBDA_RUNTIME_API", "LC_ALL", "MY_VAR", "PATH", "_NIMBUS_RUNTIME_API_SOCKET"], environment.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["AWS_LAMBDA_RUNTIME_API", "LC_ALL", "MY_VAR", "PATH", RuntimeStartInfo.RuntimeApiSocketVariable], environment.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(host.RuntimeApi, environment["AWS_LAMBDA_RUNTIME_API"]);
-        Assert.StartsWith("nimbus-runtime-api-", environment["_NIMBUS_RUNTIME_API_SOCKET"], StringComparison.Ordinal);
+        Assert.Equal(RuntimeStartInfo.RuntimeApiSocketPrefix + host.RuntimeApi.Split(':')[^1], environment[RuntimeStartInfo.RuntimeApiSocketVariable]);
         Assert.Equal("a=b", environment["MY_VAR"]);
         Assert.Equal(host.Directory, seen.GetProperty("cwd").GetString());
         Assert.Equal(["second arg"], seen.GetProperty("argv").EnumerateArray().Select(a => a.GetString()));

@@ -36,6 +36,8 @@ from _nimbus_isolation import check_single_threaded, kill_inherited_sockets, pee
 # takes milliseconds; one that never reports (init's code changed what it runs) would otherwise hold the template,
 # and every restore of the version behind it, for ever. The restore phase's own limit (AWS's 10 s init limit).
 ENTER_LIMIT_SECONDS = 10.0
+# The restored environment's abstract Runtime API socket (_restore takes it from the environment), else None.
+runtime_api_socket = None
 _PR_SET_PDEATHSIG = 1
 _PR_SET_CHILD_SUBREAPER = 36
 _OUTPUT_FDS = 2
@@ -419,6 +421,9 @@ def _restore(request):
             os.environ[os.fsdecode(name)] = os.fsdecode(value)
     # The template placed the Python SDK on sys.path already; the variable that named it is the platform's own.
     os.environ.pop("_NIMBUS_PYTHON_SDK", None)
+    # The restored environment's Runtime API socket, for bootstrap.py's client; not the hooks' to see.
+    global runtime_api_socket
+    runtime_api_socket = os.environ.pop("_NIMBUS_RUNTIME_API_SOCKET", None)
 
     # Uniqueness (as AWS documents for SnapStart): Python's random is seeded again from os.urandom in each environment.
     random.seed()

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -6,9 +7,9 @@ namespace Nimbus.Init.Http;
 
 /// <summary>
 /// A minimal HTTP/1.1 server: one task per connection, requests on a connection answered in turn. It listens on a TCP
-/// address and, when given a name, on an abstract Unix socket as well (a name in the network namespace, no file):
-/// the same requests, for clients that know it (Nimbus's own runtime clients: a message costs about a third less CPU
-/// than over TCP on loopback).
+/// address and, when given a name prefix, on an abstract Unix socket as well (a name in the network namespace, no
+/// file; the prefix and the TCP port, so that it is unique wherever the port is): the same requests, for clients that
+/// know it (Nimbus's own Python runtime client: a message costs about a third less CPU than over TCP on loopback).
 /// </summary>
 internal sealed class HttpServer : IDisposable
 {
@@ -16,7 +17,7 @@ internal sealed class HttpServer : IDisposable
     private readonly Socket? _unixListener;
     private readonly IRequestHandler _handler;
 
-    public HttpServer(IPEndPoint endPoint, IRequestHandler handler, string? abstractName = null)
+    public HttpServer(IPEndPoint endPoint, IRequestHandler handler, string? abstractNamePrefix = null)
     {
         _handler = handler;
         _listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -32,9 +33,10 @@ internal sealed class HttpServer : IDisposable
             throw;
         }
 
-        if (abstractName is not null)
+        if (abstractNamePrefix is not null)
         {
-            // Optional: without it (the name taken, say) clients use the TCP address.
+            // Optional: without it (the name taken by another process, say) clients use the TCP address.
+            var abstractName = abstractNamePrefix + LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture);
             var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             try
             {
@@ -43,9 +45,10 @@ internal sealed class HttpServer : IDisposable
                 _unixListener = unix;
                 AbstractName = abstractName;
             }
-            catch (SocketException)
+            catch (SocketException e)
             {
                 unix.Dispose();
+                Console.Error.WriteLine($"nimbus-init: the Runtime API is served over TCP only: abstract socket {abstractName}: {e.Message}");
             }
         }
     }

@@ -98,7 +98,7 @@ internal sealed record RuntimeStartInfo
 
     /// <summary>
     /// The environment a Specialize frame gives a stem cell's runtime, NUL-separated <c>NAME=value</c> entries, with
-    /// <c>AWS_LAMBDA_RUNTIME_API</c> set as in <see cref="FromFrame"/>.
+    /// <c>AWS_LAMBDA_RUNTIME_API</c> and <c>_NIMBUS_RUNTIME_API_SOCKET</c> set as in <see cref="FromFrame"/>.
     /// </summary>
     public static byte[] SpecializationFromFrame(Frame frame, string runtimeApi, string? runtimeApiSocket = null)
     {
@@ -135,7 +135,11 @@ internal sealed record RuntimeStartInfo
         return null;
     }
 
-    private const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
+    /// <summary>Names the Runtime API's abstract Unix socket for Nimbus's own runtime clients (bootstrap.py reads it too).</summary>
+    public const string RuntimeApiSocketVariable = "_NIMBUS_RUNTIME_API_SOCKET";
 
-    private const string RuntimeApiSocketVariable = "_NIMBUS_RUNTIME_API_SOCKET";
+    /// <summary>The abstract socket's name before its TCP port.</summary>
+    public const string RuntimeApiSocketPrefix = "nimbus-runtime-api-";
+
+    private const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
 }

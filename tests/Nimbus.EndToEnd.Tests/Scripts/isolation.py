@@ -13,6 +13,7 @@ from invoke import LAM, deploy, invoke, invoke_json
 
 PROBE = r'''
 import json, os, socket, subprocess, sys, time
+INVOCATIONS = [0]
 
 def handler(event, context):
     kind = event["kind"]
@@ -93,8 +94,9 @@ def handler(event, context):
                 return set()
 
         tcp = listed("/proc/net/tcp", 9) | listed("/proc/net/tcp6", 9)
+        INVOCATIONS[0] += 1
         return {"unix": len(inodes & listed("/proc/net/unix", 6)), "tcp": len(inodes & tcp),
-                "variable": "_NIMBUS_RUNTIME_API_SOCKET" in os.environ}
+                "variable": "_NIMBUS_RUNTIME_API_SOCKET" in os.environ, "invocation": INVOCATIONS[0]}
     if kind == "platform":
         import boto3
         return boto3.client("lambda").get_function_configuration(FunctionName=context.function_name)["FunctionName"]
@@ -199,10 +201,12 @@ def case_outbound_network_per_function():
 
 def case_runtime_api_over_a_unix_socket():
     name = deploy_probe()
-    for _ in range(2):
-        # The first invocation is nimbus-init's, the next the server's (the connection handed over).
+    for invocation in (1, 2):
+        # The first invocation is nimbus-init's, the second the server's on the connection handed over: the same
+        # environment (a handover that failed would end it, and the second would find a new one).
         connection = invoke_json(name, {"kind": "runtime_connection"})
         assert connection["unix"] >= 1 and connection["tcp"] == 0 and not connection["variable"], connection
+        assert connection["invocation"] == invocation, connection
 
 
 def case_tmp_is_private():

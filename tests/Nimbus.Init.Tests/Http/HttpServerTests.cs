@@ -15,8 +15,9 @@ public sealed class HttpServerTests
     [Fact]
     public async Task RunAsync_WithAnAbstractName_AnswersOnTheUnixSocketAndOnTcp()
     {
-        var name = string.Create(CultureInfo.InvariantCulture, $"nimbus-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        using var server = new HttpServer(new IPEndPoint(IPAddress.Loopback, 0), new Answer(), name);
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"nimbus-test-{Guid.NewGuid():N}-");
+        using var server = new HttpServer(new IPEndPoint(IPAddress.Loopback, 0), new Answer(), prefix);
+        var name = prefix + server.LocalEndPoint.Port.ToString(CultureInfo.InvariantCulture);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
         var running = server.RunAsync(stop.Token);
 
@@ -35,13 +36,17 @@ public sealed class HttpServerTests
     [Fact]
     public void Constructor_AbstractNameTaken_ServesTcpOnly()
     {
-        var name = string.Create(CultureInfo.InvariantCulture, $"nimbus-test-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        using var first = new HttpServer(new IPEndPoint(IPAddress.Loopback, 0), new Answer(), name);
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"nimbus-test-{Guid.NewGuid():N}-");
+        using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
+        tcp.Dispose();
+        using var taken = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        taken.Bind(new UnixDomainSocketEndPoint("\0" + prefix + port.ToString(CultureInfo.InvariantCulture)));
 
-        using var second = new HttpServer(new IPEndPoint(IPAddress.Loopback, 0), new Answer(), name);
+        using var server = new HttpServer(new IPEndPoint(IPAddress.Loopback, port), new Answer(), prefix);
 
-        Assert.Equal(name, first.AbstractName);
-        Assert.Null(second.AbstractName);
+        Assert.Null(server.AbstractName);
     }
 
     private static async Task<string> AskAsync(Socket socket)
