@@ -2,6 +2,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using Nimbus.Init.Runtime;
 
 namespace Nimbus.Execution.Sandboxes;
 
@@ -106,7 +107,10 @@ internal sealed class RuncNetwork : IAsyncDisposable
     {
         null => "unknown",
         < 0 => "unknown (already reaped)",
-        { } s when (s & 0x7f) == 0 => ((s >> 8) & 0xff).ToString(CultureInfo.InvariantCulture),
-        { } s => (128 + (s & 0x7f)).ToString(CultureInfo.InvariantCulture),
+        { } s => RuntimeExit.FromWaitStatus(s) switch
+        {
+            { Signal: { } signal } => (128 + signal).ToString(CultureInfo.InvariantCulture),
+            { Status: var code } => (code ?? 0).ToString(CultureInfo.InvariantCulture),
+        },
     };
 }

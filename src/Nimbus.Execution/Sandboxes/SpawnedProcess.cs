@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.IO.Pipes;
 using System.Runtime.InteropServices;
-using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Nimbus.Init.Interop;
 
 namespace Nimbus.Execution.Sandboxes;
 
@@ -13,20 +13,12 @@ namespace Nimbus.Execution.Sandboxes;
 /// above 2 (so a shell had to). The process is held by a pidfd (signals never reach a reused pid) and reaped here:
 /// .NET's SIGCHLD handling reaps only the children it started, so nothing else waits for this one.
 /// </summary>
-internal sealed partial class SpawnedProcess : IDisposable
+internal sealed class SpawnedProcess : IDisposable
 {
-    private const int OCloExec = 0x80000;
     private const int FDupFdCloExec = 1030;
-    private const int SigKill = 9;
 
     /// <summary>Pipe ends are numbered from here: above every descriptor a child is given, so no dup2 overwrites a source.</summary>
     private const int LowestPipeFd = 10;
-    private const int WNoHang = 1;
-    private const int Echild = 10;
-    private const int Eintr = 4;
-    private const int OpaqueSize = 1024;
-    private const short PosixSpawnSetSigDef = 0x04;
-    private const short PosixSpawnSetSigMask = 0x08;
 
     private readonly ProcessHandle _handle;
     private readonly Lock _gate = new();
@@ -60,14 +52,15 @@ internal sealed partial class SpawnedProcess : IDisposable
     /// </summary>
     public static unsafe SpawnedProcess Start(string path, IReadOnlyList<string> arguments, IReadOnlyList<string> environment, ReadOnlySpan<(int Fd, int As)> descriptors)
     {
-        using var native = new NativeStrings([path, .. arguments], environment);
-        var fileActions = stackalloc byte[OpaqueSize];
-        var attributes = stackalloc byte[OpaqueSize];
-        var signals = stackalloc byte[OpaqueSize];
-        Check(FileActionsInit(fileActions), "posix_spawn_file_actions_init");
-        if (AttrInit(attributes) is var attrError and not 0)
+        using var argv = new NativeStringArray([path, .. arguments]);
+        using var envp = new NativeStringArray(environment);
+        var fileActions = stackalloc byte[Libc.OpaqueSize];
+        var attributes = stackalloc byte[Libc.OpaqueSize];
+        var signals = stackalloc byte[Libc.OpaqueSize];
+        Check(Libc.FileActionsInit(fileActions), "posix_spawn_file_actions_init");
+        if (Libc.AttrInit(attributes) is var attrError and not 0)
         {
-            _ = FileActionsDestroy(fileActions);
+            _ = Libc.FileActionsDestroy(fileActions);
             Check(attrError, "posix_spawnattr_init");
         }
 
@@ -81,16 +74,16 @@ internal sealed partial class SpawnedProcess : IDisposable
                 }
 
                 // dup2 clears close-on-exec on the copy: the child keeps these and nothing else of ours.
-                Check(FileActionsAddDup2(fileActions, fd, target), "posix_spawn_file_actions_adddup2");
+                Check(Libc.FileActionsAddDup2(fileActions, fd, target), "posix_spawn_file_actions_adddup2");
             }
 
-            Check(AttrSetFlags(attributes, PosixSpawnSetSigMask | PosixSpawnSetSigDef), "posix_spawnattr_setflags");
-            Check(SigEmptySet(signals), "sigemptyset");
-            Check(AttrSetSigMask(attributes, signals), "posix_spawnattr_setsigmask");
-            Check(SigFillSet(signals), "sigfillset");
-            Check(AttrSetSigDefault(attributes, signals), "posix_spawnattr_setsigdefault");
+            Check(Libc.AttrSetFlags(attributes, Libc.PosixSpawnSetSigMask | Libc.PosixSpawnSetSigDef), "posix_spawnattr_setflags");
+            Check(Libc.SigEmptySet(signals), "sigemptyset");
+            Check(Libc.AttrSetSigMask(attributes, signals), "posix_spawnattr_setsigmask");
+            Check(Libc.SigFillSet(signals), "sigfillset");
+            Check(Libc.AttrSetSigDefault(attributes, signals), "posix_spawnattr_setsigdefault");
             int pid;
-            var error = PosixSpawn(&pid, native.Path, fileActions, attributes, native.Argv, native.Envp);
+            var error = Libc.PosixSpawn(&pid, argv.Pointer[0], fileActions, attributes, argv.Pointer, envp.Pointer);
             if (error != 0)
             {
                 throw new SandboxStartException($"could not start {path}: {Marshal.GetPInvokeErrorMessage(error)}");
@@ -114,8 +107,8 @@ internal sealed partial class SpawnedProcess : IDisposable
         }
         finally
         {
-            _ = FileActionsDestroy(fileActions);
-            _ = AttrDestroy(attributes);
+            _ = Libc.FileActionsDestroy(fileActions);
+            _ = Libc.AttrDestroy(attributes);
         }
     }
 
@@ -123,7 +116,7 @@ internal sealed partial class SpawnedProcess : IDisposable
     public static unsafe (SafeFileHandle Read, SafeFileHandle Write) Pipe()
     {
         var fds = stackalloc int[2];
-        if (Pipe2(fds, OCloExec) != 0)
+        if (Libc.Pipe2(fds, Libc.OCloExec) != 0)
         {
             throw new IOException($"pipe2: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
@@ -136,9 +129,9 @@ internal sealed partial class SpawnedProcess : IDisposable
     {
         if (fd < LowestPipeFd)
         {
-            var moved = Fcntl(fd, FDupFdCloExec, LowestPipeFd);
+            var moved = Libc.Fcntl(fd, FDupFdCloExec, LowestPipeFd);
             var error = Marshal.GetLastPInvokeError();
-            _ = Close(fd);
+            _ = Libc.Close(fd);
             fd = moved >= 0 ? moved : throw new IOException($"fcntl(F_DUPFD_CLOEXEC): {Marshal.GetPInvokeErrorMessage(error)}");
         }
 
@@ -148,9 +141,9 @@ internal sealed partial class SpawnedProcess : IDisposable
     /// <summary>A child that could not be held: killed and reaped, so that it neither runs on nor stays a zombie.</summary>
     private static unsafe void Abandon(int pid)
     {
-        _ = KillPid(pid, SigKill);
+        _ = Libc.Kill(pid, Libc.SigKill);
         int status;
-        while (WaitPid(pid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == Eintr)
+        while (Libc.WaitPid(pid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
         {
         }
     }
@@ -181,11 +174,11 @@ internal sealed partial class SpawnedProcess : IDisposable
 
             int status;
             int reaped;
-            while ((reaped = WaitPid(Pid, &status, WNoHang)) < 0 && Marshal.GetLastPInvokeError() == Eintr)
+            while ((reaped = Libc.WaitPid(Pid, &status, Libc.WNoHang)) < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
             {
             }
 
-            if (reaped == Pid || (reaped < 0 && Marshal.GetLastPInvokeError() == Echild))
+            if (reaped == Pid || (reaped < 0 && Marshal.GetLastPInvokeError() == Libc.ECHILD))
             {
                 _exitStatus = reaped == Pid ? status : -1;
                 return true;
@@ -227,95 +220,4 @@ internal sealed partial class SpawnedProcess : IDisposable
             throw new IOException($"{call}: {Marshal.GetPInvokeErrorMessage(result)}");
         }
     }
-
-    /// <summary>The path, argv and envp as NUL-terminated arrays of NUL-terminated UTF-8 strings, in native memory.</summary>
-    private sealed unsafe class NativeStrings : IDisposable
-    {
-        private readonly List<nint> _allocations = [];
-
-        public NativeStrings(IReadOnlyList<string> argv, IReadOnlyList<string> envp)
-        {
-            Argv = Array(argv);
-            Envp = Array(envp);
-            Path = Argv[0];
-        }
-
-        public byte* Path { get; }
-
-        public byte** Argv { get; }
-
-        public byte** Envp { get; }
-
-        public void Dispose()
-        {
-            foreach (var allocation in _allocations)
-            {
-                NativeMemory.Free((void*)allocation);
-            }
-        }
-
-        private byte** Array(IReadOnlyList<string> values)
-        {
-            var array = (byte**)NativeMemory.AllocZeroed((nuint)(values.Count + 1), (nuint)sizeof(nint));
-            _allocations.Add((nint)array);
-            for (var i = 0; i < values.Count; i++)
-            {
-                var length = Encoding.UTF8.GetByteCount(values[i]);
-                var text = (byte*)NativeMemory.AllocZeroed((nuint)length + 1);
-                _allocations.Add((nint)text);
-                Encoding.UTF8.GetBytes(values[i], new Span<byte>(text, length));
-                array[i] = text;
-            }
-
-            return array;
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int Fcntl(int fd, int command, int argument);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int KillPid(int pid, int signal);
-
-    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
-    private static unsafe partial int Pipe2(int* fds, int flags);
-
-    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
-    private static unsafe partial int WaitPid(int pid, int* status, int options);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn")]
-    private static unsafe partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
-    private static unsafe partial int FileActionsInit(void* fileActions);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
-    private static unsafe partial int FileActionsDestroy(void* fileActions);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
-    private static unsafe partial int FileActionsAddDup2(void* fileActions, int fd, int newFd);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_init")]
-    private static unsafe partial int AttrInit(void* attributes);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_destroy")]
-    private static unsafe partial int AttrDestroy(void* attributes);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setflags")]
-    private static unsafe partial int AttrSetFlags(void* attributes, short flags);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigmask")]
-    private static unsafe partial int AttrSetSigMask(void* attributes, void* signals);
-
-    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigdefault")]
-    private static unsafe partial int AttrSetSigDefault(void* attributes, void* signals);
-
-    [LibraryImport("libc", EntryPoint = "sigemptyset")]
-    private static unsafe partial int SigEmptySet(void* signals);
-
-    [LibraryImport("libc", EntryPoint = "sigfillset")]
-    private static unsafe partial int SigFillSet(void* signals);
 }
