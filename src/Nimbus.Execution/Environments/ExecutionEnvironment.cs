@@ -268,7 +268,29 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs one invocation; at the deadline the whole environment is killed and the outcome is Timeout.</summary>
+    /// <summary>
+    /// Takes an idle environment for one invocation (Idle → Busy); false when it is no longer idle (its runtime died
+    /// while it waited), in which case nothing was sent and the caller takes another.
+    /// </summary>
+    public bool TryReserve()
+    {
+        lock (_lock)
+        {
+            if (_state != EnvironmentState.Idle)
+            {
+                return false;
+            }
+
+            _state = EnvironmentState.Busy;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Runs one invocation on an environment reserved by <see cref="TryReserve"/>; at the deadline the whole
+    /// environment is killed and the outcome is Timeout. An environment that died since it was reserved answers as
+    /// its runtime's exit, without sending the event.
+    /// </summary>
     public async Task<RuntimeOutcome> InvokeAsync(InvocationRequest request, DateTimeOffset deadline, TimeProvider time, CancellationToken cancellationToken)
     {
         // Continuations run on the thread that completes this: the read loop goes on with the invocation (result,
@@ -278,12 +300,12 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         var outcome = new TaskCompletionSource<RuntimeOutcome>();
         lock (_lock)
         {
-            if (_state != EnvironmentState.Idle)
+            if (_state != EnvironmentState.Busy)
             {
-                throw new InvalidOperationException($"environment {Id} is {_state}, not Idle");
+                // FailAll ran between the reservation and here: it had no invocation to tell.
+                return new RuntimeOutcome(OutcomeKind.Exited, ExitDescription: _exit);
             }
 
-            _state = EnvironmentState.Busy;
             _current = outcome;
             _currentRequestId = request.RequestId.Value;
             _currentSink = request.ResponseStream;

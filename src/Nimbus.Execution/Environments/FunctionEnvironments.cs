@@ -28,7 +28,10 @@ internal sealed class FunctionEnvironments(string key)
         }
     }
 
-    /// <summary>An idle provisioned environment if there is one, else the most recently used idle one, or null.</summary>
+    /// <summary>
+    /// An idle provisioned environment if there is one, else the most recently used one on the idle list (which may
+    /// have died since it was put there: the caller checks), or null.
+    /// </summary>
     public ExecutionEnvironment? TakeIdle()
     {
         lock (_lock)
@@ -49,17 +52,15 @@ internal sealed class FunctionEnvironments(string key)
                 _provisionedIdle = 0;
             }
 
-            while (_idle.Count > 0)
+            if (_idle.Count == 0)
             {
-                var environment = _idle[^1];
-                _idle.RemoveAt(_idle.Count - 1);
-                if (environment.State == EnvironmentState.Idle)
-                {
-                    return environment;
-                }
+                return null;
             }
 
-            return null;
+            // A dead one too: the caller discards it (dropped here, it stayed in the pool with its sandbox undisposed).
+            var last = _idle[^1];
+            _idle.RemoveAt(_idle.Count - 1);
+            return last;
         }
     }
 

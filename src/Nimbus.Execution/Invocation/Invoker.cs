@@ -102,9 +102,10 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         var group = Pool.Group(PoolKey(request.Scope, function, request.OutboundNetwork));
         var lines = new List<string>();
         var environment = group.TakeIdle();
-        while (environment is not null && !await environment.SettledAsync(_time, cancellationToken))
+        while (environment is not null && !(await environment.SettledAsync(_time, cancellationToken) && environment.TryReserve()))
         {
-            // Its extensions overran the previous invocation's post-invoke phase, or it died meanwhile.
+            // Its extensions overran the previous invocation's post-invoke phase, or its runtime died meanwhile (even
+            // after it settled): nothing was sent, so the invocation goes to another environment or a new one.
             await Pool.DiscardAsync(environment);
             environment = group.TakeIdle();
         }
@@ -136,6 +137,8 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
             }
 
             Persist(request, environment, initOutput);
+            // A runtime that died since its init answers as an exit (InvokeAsync): it is this function's doing.
+            _ = environment.TryReserve();
         }
 
         var start = _time.GetUtcNow();

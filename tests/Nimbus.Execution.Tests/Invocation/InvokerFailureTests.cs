@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text;
 using System.Text.Json;
+using Nimbus.Execution.Environments;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Execution.Tests.Fakes;
 using Nimbus.Init.Protocol;
@@ -115,6 +116,60 @@ public sealed class InvokerFailureTests
         Assert.Null(result.FunctionError);
         Assert.Equal(2, harness.Sandboxes.Sandboxes.Count);
         Assert.Equal(1, harness.Invoker.Pool.LiveCount);
+    }
+
+    [Fact]
+    public async Task TryReserve_RuntimeDiedWhileIdle_RefusesTheEnvironment()
+    {
+        await using var harness = await InvokerHarness.StartAsync();
+        await harness.InvokeAsync();
+        var environment = Assert.Single(harness.Invoker.Pool.TakeIdle(""));
+
+        await harness.Sandbox(1).SendExitedAsync(TestContext.Current.CancellationToken, status: 2);
+        await WaitUntilDeadAsync(environment);
+
+        Assert.False(environment.TryReserve());
+        Assert.Equal(EnvironmentState.Dead, environment.State);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_RuntimeDiesAfterTheReservation_AnswersAsItsExitWithoutSendingTheEvent()
+    {
+        // The window between taking an idle environment and handing it the event: once answered with a 500.
+        await using var harness = await InvokerHarness.StartAsync();
+        await harness.InvokeAsync();
+        var environment = Assert.Single(harness.Invoker.Pool.TakeIdle(""));
+        Assert.True(environment.TryReserve());
+
+        await harness.Sandbox(1).SendExitedAsync(TestContext.Current.CancellationToken, status: 2);
+        await WaitUntilDeadAsync(environment);
+        var outcome = await environment.InvokeAsync(harness.Request(), harness.Time.GetUtcNow().AddSeconds(3), harness.Time, TestContext.Current.CancellationToken);
+
+        Assert.Equal(OutcomeKind.Exited, outcome.Kind);
+        Assert.Equal("Runtime exited with error: exit status 2", outcome.ExitDescription);
+        Assert.Single(harness.Sandbox(1).Invokes);
+        await harness.Invoker.Pool.DiscardAsync(environment);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_IdleEnvironmentDied_TakesANewOne()
+    {
+        await using var harness = await InvokerHarness.StartAsync();
+        await harness.InvokeAsync();
+        await harness.Sandbox(1).SendExitedAsync(TestContext.Current.CancellationToken, status: 2);
+        using var failSafe = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        failSafe.CancelAfter(InvokerHarness.FailSafe);
+        while (harness.Invoker.Environments().Warm > 0)
+        {
+            await Task.Delay(5, failSafe.Token);
+        }
+
+        var result = await harness.InvokeAsync();
+
+        Assert.True(result.ColdStart);
+        Assert.Null(result.FunctionError);
+        Assert.Equal(2, harness.Sandboxes.Sandboxes.Count);
+        Assert.True(harness.Sandbox(1).Disposed);
     }
 
     [Theory]
@@ -385,5 +440,16 @@ public sealed class InvokerFailureTests
         using var json = JsonDocument.Parse(payload);
         Assert.Equal(errorType, json.RootElement.GetProperty("errorType").GetString());
         Assert.Equal(errorMessage, json.RootElement.GetProperty("errorMessage").GetString());
+    }
+
+    /// <summary>Waits (with the harness's fail-safe, not a timing assertion) for the read loop to see the runtime's exit.</summary>
+    private static async Task WaitUntilDeadAsync(ExecutionEnvironment environment)
+    {
+        using var failSafe = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        failSafe.CancelAfter(InvokerHarness.FailSafe);
+        while (environment.State != EnvironmentState.Dead)
+        {
+            await Task.Delay(5, failSafe.Token);
+        }
     }
 }
