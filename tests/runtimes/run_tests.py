@@ -327,8 +327,76 @@ def py_exit_in_handler(interp):
         eq(s.rt.wait_exit(), 3, "sys.exit in handler ends the process")
 
 
+class HoldingRuntimeApi(object):
+    """A raw Runtime API that answers a result only once the runtime's next /next came with it (as Nimbus's server
+    does): a client that waits for the 202 before asking again never gets it (the test fails by its timeout)."""
+
+    EVENT = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: %s\r\n"
+             b"Lambda-Runtime-Deadline-Ms: 9999999999999\r\nLambda-Runtime-Invoked-Function-Arn: arn\r\n"
+             b"Content-Length: %d\r\n\r\n%s")
+    ACCEPTED = b'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"status":"OK"}'
+
+    def __init__(self):
+        import socket
+        import threading
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.address = "127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.results = []
+        self.error = None
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _event(self, request_id, body):
+        return self.EVENT % (request_id, len(body), body)
+
+    def _serve(self):
+        try:
+            conn, _ = self.listener.accept()
+            conn.settimeout(10)
+            buf = b""
+            while b"\r\n\r\n" not in buf:
+                buf += conn.recv(65536)
+            assert buf.startswith(b"GET "), buf[:60]
+            conn.sendall(self._event(b"r1", b'{"n":1}'))
+            for rid, event in ((b"r2", b'{"n":2}'), (None, None)):
+                # The result and, without a 202 in between, the next /next.
+                buf = b""
+                while buf.count(b"\r\n\r\n") < 2 or not buf.rstrip(b"\r\n").endswith(b"next HTTP/1.1\r\nHost: " + self.address.encode()):
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        raise AssertionError("the runtime closed the connection: %r" % buf[:200])
+                    buf += chunk
+                rest = buf.split(b"\r\n\r\n", 1)[1]
+                self.results.append(rest[:rest.index(b"GET ")])  # the result's body, before the next /next
+                if rid is None:
+                    conn.sendall(self.ACCEPTED)
+                    break
+                conn.sendall(self.ACCEPTED + self._event(rid, event))
+        except Exception as e:
+            self.error = e
+
+    def close(self):
+        self.listener.close()
+
+
+def py_next_sent_with_the_result(interp):
+    api = HoldingRuntimeApi()
+    rt = RuntimeProcess([interp, "-u", PY_LAUNCH], PY_FIX, "handlers.echo", api,
+                        {"PYTHONDONTWRITEBYTECODE": "1"})
+    try:
+        api.thread.join(15)
+        check(api.error is None and not api.thread.is_alive(),
+              "the result and the next /next in one go, twice: %r" % (api.error,), rt.stderr)
+        eq([json.loads(r)["event"] for r in api.results], [{"n": 1}, {"n": 2}], "results")
+    finally:
+        rt.stop()
+        api.close()
+
+
 PY_TESTS = [py_echo_and_context, py_none_and_types, py_exception, py_marshal_errors,
-            py_init_errors, py_packages, py_logging, py_exit_in_handler]
+            py_init_errors, py_packages, py_logging, py_exit_in_handler, py_next_sent_with_the_result]
 
 
 # What a SnapStart template's child runs after entering a runc container (runtimes/python/hooks/_nimbus_lockdown.py),

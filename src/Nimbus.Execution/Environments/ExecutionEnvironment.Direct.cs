@@ -141,7 +141,8 @@ internal sealed partial class ExecutionEnvironment
     {
         try
         {
-            using var connection = new HttpConnection(socket, direct, prefix);
+            // A runtime client that sends its next /next with its result gets the 202 with the next event.
+            using var connection = new HttpConnection(socket, direct, prefix) { HoldsAnswers = true };
             await connection.RunAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or Init.Http.HttpProtocolException or EndOfStreamException)

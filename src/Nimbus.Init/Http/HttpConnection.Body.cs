@@ -17,7 +17,7 @@ internal sealed partial class HttpConnection
 
         if (string.Equals(request.Header("Expect"), "100-continue", StringComparison.OrdinalIgnoreCase))
         {
-            await _stream.WriteAsync(s_continue, cancellationToken);
+            await WriteContinueAsync(cancellationToken);
         }
 
         var body = new BodyBuffer(chunked ? null : length);

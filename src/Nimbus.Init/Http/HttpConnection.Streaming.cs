@@ -28,7 +28,7 @@ internal sealed partial class HttpConnection
 
         if (string.Equals(request.Header("Expect"), "100-continue", StringComparison.OrdinalIgnoreCase))
         {
-            await _stream.WriteAsync(s_continue, cancellationToken);
+            await WriteContinueAsync(cancellationToken);
         }
 
         // The body goes on in pieces of at most the buffer's length: a streamed response gets a large one.

@@ -8,7 +8,8 @@ namespace Nimbus.Init.Http;
 /// <summary>
 /// One client connection: reads requests (Content-Length or chunked bodies, <c>Expect: 100-continue</c>), hands them
 /// to the handler and writes the answers, keeping the connection open unless either side asks otherwise.
-/// No pipelining: the next request is read only after the previous one was answered.
+/// Requests are answered in order; one sent with the previous one (pipelined) is read from the buffer once the previous
+/// one was answered.
 /// </summary>
 internal sealed partial class HttpConnection : IDisposable
 {
@@ -47,6 +48,9 @@ internal sealed partial class HttpConnection : IDisposable
     /// <summary>The read-ahead saw the end of the stream.</summary>
     private volatile bool _closed;
 
+    /// <summary>An answer kept to go out with the next one (<see cref="HoldsAnswers"/>).</summary>
+    private HttpResponse? _held;
+
     /// <summary>
     /// The strings of the previous requests' path and header lines, given again when the same bytes come again: a
     /// runtime asks the same /next with the same headers for every invocation (their strings were a tenth of the
@@ -69,6 +73,14 @@ internal sealed partial class HttpConnection : IDisposable
     }
 
     public Socket Socket => _socket;
+
+    /// <summary>
+    /// When the next request already came with the one answered (a runtime sends its /next with its /response), the
+    /// answer waits and goes out with the next one in one write: the next answer is an event the runtime waits for
+    /// anyway, and it then wakes once per invocation instead of twice. Answers stay in order; one that closes the
+    /// connection is never held.
+    /// </summary>
+    public bool HoldsAnswers { get; init; }
 
     /// <summary>The connection went to the host (<see cref="HandOver"/>): it is neither answered nor closed here.</summary>
     public bool HandedOver { get; private set; }
@@ -122,7 +134,14 @@ internal sealed partial class HttpConnection : IDisposable
             response.Close |= !request.KeepAlive || request.BodyPending;
             try
             {
-                await WriteAsync(response, cancellationToken);
+                if (HoldsAnswers && !response.Close && NextHeadBuffered())
+                {
+                    _held = response;
+                }
+                else
+                {
+                    await WriteAsync(response, cancellationToken);
+                }
             }
             finally
             {
@@ -193,20 +212,44 @@ internal sealed partial class HttpConnection : IDisposable
         }
     }
 
-    /// <summary>Writes the response with one send (so Nagle never splits it) from a pooled buffer.</summary>
-    private async ValueTask WriteAsync(HttpResponse response, CancellationToken cancellationToken)
+    /// <summary>Writes the held answer (if any) and the response with one send (so Nagle never splits it) from a pooled buffer.</summary>
+    private ValueTask WriteAsync(HttpResponse response, CancellationToken cancellationToken) =>
+        WriteAsync(response, default, cancellationToken);
+
+    /// <summary><c>100 Continue</c>, after the held answer (if any), which answers an earlier request.</summary>
+    private ValueTask WriteContinueAsync(CancellationToken cancellationToken) =>
+        _held is null ? _stream.WriteAsync(s_continue, cancellationToken) : WriteAsync(null, s_continue, cancellationToken);
+
+    private async ValueTask WriteAsync(HttpResponse? response, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken)
     {
-        var length = response.GetLength();
+        var held = _held;
+        _held = null;
+        var length = (held?.GetLength() ?? 0) + (response?.GetLength() ?? 0) + raw.Length;
         var buffer = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            var written = response.WriteTo(buffer);
+            var written = held?.WriteTo(buffer) ?? 0;
+            written += response?.WriteTo(buffer.AsSpan(written)) ?? 0;
+            raw.Span.CopyTo(buffer.AsSpan(written));
+            written += raw.Length;
             await _stream.WriteAsync(buffer.AsMemory(0, written), cancellationToken);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The whole head of another request is in the buffer already (past empty lines, as ReadRequestAsync reads).</summary>
+    private bool NextHeadBuffered()
+    {
+        var rest = _buffer.AsSpan(_start, _end - _start);
+        while (rest.StartsWith("\r\n"u8))
+        {
+            rest = rest[2..];
+        }
+
+        return rest.IndexOf("\r\n\r\n"u8) >= 0;
     }
 
     private async Task<HttpRequest?> ReadRequestAsync(CancellationToken cancellationToken)

@@ -164,6 +164,77 @@ public sealed class HttpConnectionTests
         Assert.Equal(121, handler.Seen[3].Headers.Count);
     }
 
+    [Fact]
+    public async Task RunAsync_HoldsAnswers_PipelinedAnswerGoesOutWithTheNextOne()
+    {
+        using var served = new Served(new Recorder(), holdsAnswers: true);
+        var (client, handler) = (served.Client, served.Handler);
+
+        // A runtime's result with its next /next in one write: the 202 waits for the event.
+        await client.SendAsync("POST /a HTTP/1.1\r\nContent-Length: 1\r\n\r\nxGET /wait HTTP/1.1\r\n\r\n"u8.ToArray(), Token);
+        await handler.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        Assert.Equal(0, client.Available);
+        handler.Release();
+        var answers = await ReadAnswersAsync(client, 2);
+
+        Assert.True(answers.IndexOf("X-Path: /a", StringComparison.Ordinal) < answers.IndexOf("X-Path: /wait", StringComparison.Ordinal), answers);
+        await served.CloseAsync();
+        Assert.Equal(["/a", "/wait"], handler.Seen.Select(r => r.Path));
+    }
+
+    [Fact]
+    public async Task RunAsync_WithoutHoldingAnswers_PipelinedAnswerGoesOutAtOnce()
+    {
+        using var served = new Served(new Recorder());
+        var (client, handler) = (served.Client, served.Handler);
+
+        await client.SendAsync("POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\nGET /wait HTTP/1.1\r\n\r\n"u8.ToArray(), Token);
+        await handler.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        Assert.Contains("X-Path: /a", await ReadAnswersAsync(client, 1), StringComparison.Ordinal);
+        handler.Release();
+        Assert.Contains("X-Path: /wait", await ReadAnswersAsync(client, 1), StringComparison.Ordinal);
+        await served.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData("POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\n")]
+    [InlineData("POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\n\r\n\r\n")]
+    [InlineData("POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\nGET /wait HTTP/1.1\r\n")]
+    [InlineData("POST /a HTTP/1.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\nGET /wait HTTP/1.1\r\n\r\n")]
+    public async Task RunAsync_HoldsAnswers_NothingWholeAfterItOrClosing_AnsweredAtOnce(string sent)
+    {
+        // Held only when a whole next request is there: empty lines or half a head could wait for ever.
+        using var served = new Served(new Recorder(), holdsAnswers: true);
+
+        await served.Client.SendAsync(Encoding.ASCII.GetBytes(sent), Token);
+
+        Assert.Contains("X-Path: /a", await ReadAnswersAsync(served.Client, 1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_HoldsAnswers_HeldAnswerGoesBeforeTheNextRequestsContinue()
+    {
+        using var served = new Served(new Recorder(), holdsAnswers: true);
+        var client = served.Client;
+
+        await client.SendAsync("POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\nPOST /b HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"u8.ToArray(), Token);
+        var received = new StringBuilder();
+        var buffer = new byte[1024];
+        while (!received.ToString().Contains("100 Continue", StringComparison.Ordinal))
+        {
+            var read = await client.ReceiveAsync(buffer, Token).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Token);
+            Assert.True(read > 0, "the connection closed before 100 Continue");
+            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", received.ToString(), StringComparison.Ordinal);
+        Assert.Contains("X-Path: /a", received.ToString(), StringComparison.Ordinal);
+        await client.SendAsync("hello"u8.ToArray(), Token);
+        Assert.Contains("X-Path: /b", await ReadAnswersAsync(client, 1), StringComparison.Ordinal);
+        await served.CloseAsync();
+        Assert.Equal("hello"u8.ToArray(), served.Handler.Seen[1].Body);
+    }
+
     private static byte[] Body(int length)
     {
         var body = new byte[length];
@@ -183,8 +254,8 @@ public sealed class HttpConnectionTests
         return handler.Seen;
     }
 
-    /// <summary>Reads until <paramref name="answers"/> answers came; fails (not hangs) when they do not come in 30 s.</summary>
-    private static async Task ReadAnswersAsync(Socket client, int answers)
+    /// <summary>Reads until <paramref name="answers"/> answers came and returns them; fails (not hangs) when they do not come in 30 s.</summary>
+    private static async Task<string> ReadAnswersAsync(Socket client, int answers)
     {
         var received = new StringBuilder();
         var buffer = new byte[1024];
@@ -194,6 +265,8 @@ public sealed class HttpConnectionTests
             Assert.True(read > 0, "the connection closed before the answers");
             received.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
+
+        return received.ToString();
     }
 
     private static int CountAnswers(string received)
@@ -235,11 +308,11 @@ public sealed class HttpConnectionTests
         private readonly HttpConnection _connection;
         private readonly Task _run;
 
-        public Served(Recorder handler)
+        public Served(Recorder handler, bool holdsAnswers = false)
         {
             (Client, _server) = Pair();
             Handler = handler;
-            _connection = new HttpConnection(_server, handler);
+            _connection = new HttpConnection(_server, handler) { HoldsAnswers = holdsAnswers };
             _run = _connection.RunAsync(Token);
         }
 
@@ -325,7 +398,9 @@ public sealed class HttpConnectionTests
                     cancellationToken);
             }
 
-            return new HttpResponse(200, "ok"u8.ToArray(), "text/plain");
+            var answer = new HttpResponse(200, "ok"u8.ToArray(), "text/plain");
+            answer.Headers.Add(new("X-Path", request.Path));
+            return answer;
         }
 
         public bool StreamsBody(HttpRequest request) => Streams;
