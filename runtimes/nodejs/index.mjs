@@ -189,7 +189,8 @@ function logError(label, err) {
 // Runtime API client
 // ---------------------------------------------------------------------------
 
-// A whole HTTP/1.1 response in `buffer`: { status, headers (lower-case names, the first of each wins), body, close };
+// A whole HTTP/1.1 response at the start of `buffer`: { status, headers (lower-case names, the first of each wins), body,
+// close, consumed (its bytes: a pipelined answer may follow) };
 // while incomplete null, or { need } when the bytes it takes are known; an Error when it cannot be one. Bodies by Content-Length or chunked (trailers ignored).
 function parseResponse(buffer) {
   const end = buffer.indexOf('\r\n\r\n');
@@ -211,7 +212,9 @@ function parseResponse(buffer) {
   if (status >= 100 && status < 200) {
     // An interim answer (100 Continue): the real one follows.
     const rest = parseResponse(buffer.subarray(at));
-    return rest && rest.need !== undefined ? { need: at + rest.need } : rest;
+    if (rest && rest.need !== undefined) return { need: at + rest.need };
+    if (rest && !(rest instanceof Error)) rest.consumed += at;
+    return rest;
   }
   if ((headers['transfer-encoding'] || '').toLowerCase().includes('chunked')) {
     const parts = [];
@@ -224,7 +227,7 @@ function parseResponse(buffer) {
       if (size === 0) {
         const trailersEnd = buffer.indexOf('\r\n\r\n', at - 2);
         if (trailersEnd < 0) return null;
-        return { status, headers, body: Buffer.concat(parts), close };
+        return { status, headers, body: Buffer.concat(parts), close, consumed: trailersEnd + 4 };
       }
       if (buffer.length < at + size + 2) return null;
       parts.push(buffer.subarray(at, at + size));
@@ -234,7 +237,7 @@ function parseResponse(buffer) {
   const length = headers['content-length'] === undefined ? 0 : Number(headers['content-length']);
   if (!Number.isInteger(length) || length < 0) return new Error('bad Content-Length');
   if (buffer.length < at + length) return { need: at + length };
-  return { status, headers, body: buffer.subarray(at, at + length), close };
+  return { status, headers, body: buffer.subarray(at, at + length), close, consumed: at + length };
 }
 
 class RuntimeClient {
@@ -246,7 +249,8 @@ class RuntimeClient {
     // Streamed responses (streaming.mjs) go through node's http client on a connection of their own.
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     this.socket = null;
-    this.pending = null; // the request in flight: { resolve, reject }
+    this.waiting = []; // requests written and not answered yet, in order: { resolve, reject }
+    this.nextAnswer = null; // the answer to a /next written with the last result (see post), for next()
     this.chunks = [];
     this.size = 0;
     this.need = 0; // bytes the response takes, once its head told (a 6 MB event is joined once, not per chunk)
@@ -255,10 +259,10 @@ class RuntimeClient {
 
   // One request at a time on one kept-alive connection, written with one write and read by a small HTTP/1.1 response
   // parser: node's http client cost ~70 us of CPU per request here, two per invocation (runtime.py does the same).
-  request(method, urlPath, body, headers) {
-    const run = () => this.send(method, urlPath, body, headers).catch((err) => {
+  request(method, urlPath, body, headers, thenNext) {
+    const run = () => this.send(method, urlPath, body, headers, thenNext).catch((err) => {
       // The server dropped a kept-alive connection: once more on a new one, as an agent would.
-      if (err && err.retry) return this.send(method, urlPath, body, headers);
+      if (err && err.retry) return this.send(method, urlPath, body, headers, thenNext);
       throw err;
     });
     const result = this.queue.then(run, run);
@@ -266,7 +270,9 @@ class RuntimeClient {
     return result;
   }
 
-  send(method, urlPath, body, headers) {
+  // thenNext: `GET /next` goes in the same write (HTTP pipelining; Nimbus answers in order and sends the result's 202
+  // with the next event, so the runtime wakes once per invocation); next() then takes its answer (nextAnswer).
+  send(method, urlPath, body, headers, thenNext) {
     return new Promise((resolve, reject) => {
       const socket = this.connect();
       const fresh = socket.connecting;
@@ -275,16 +281,19 @@ class RuntimeClient {
         for (const name of Object.keys(headers)) head += `${name}: ${headers[name]}\r\n`;
       }
       head += `Content-Length: ${body === undefined ? 0 : Buffer.byteLength(body)}\r\n\r\n`;
-      this.pending = {
+      let data = body === undefined ? head : head + body;
+      this.waiting.push({
         resolve,
         reject: (err) => { if (!fresh && !this.answered) err.retry = true; reject(err); },
-      };
+      });
+      if (thenNext) {
+        data += `GET ${API_PREFIX}/invocation/next HTTP/1.1\r\n${this.hostHeader}Content-Length: 0\r\n\r\n`;
+        this.nextAnswer = new Promise((res, rej) => this.waiting.push({ resolve: res, reject: rej }));
+        this.nextAnswer.catch(() => {}); // next() asks again when it failed
+      }
       this.answered = false;
-      this.chunks = [];
-      this.size = 0;
-      this.need = 0;
       socket.ref(); // an idle connection never keeps the event loop alive (callbackWaitsForEmptyEventLoop)
-      socket.write(body === undefined ? head : head + body);
+      socket.write(data);
     });
   }
 
@@ -299,10 +308,13 @@ class RuntimeClient {
       // the next request already runs on a new one: only the current socket's first failure ends the request.
       if (failed || this.socket !== socket) return;
       failed = true;
-      if (this.socket === socket) this.socket = null;
-      const pending = this.pending;
-      this.pending = null;
-      if (pending) pending.reject(err || new Error('the Runtime API closed the connection'));
+      this.socket = null;
+      const waiting = this.waiting;
+      this.waiting = [];
+      this.chunks = [];
+      this.size = 0;
+      this.need = 0;
+      for (const w of waiting) w.reject(err || new Error('the Runtime API closed the connection'));
     };
     socket.on('error', fail);
     socket.on('close', () => fail(null));
@@ -314,41 +326,54 @@ class RuntimeClient {
     this.answered = true;
     this.chunks.push(chunk);
     this.size += chunk.length;
-    if (this.size < this.need || !this.pending) return;
-    const buffer = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    if (this.size < this.need || this.waiting.length === 0) return;
+    let buffer = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
     this.chunks = [buffer];
-    const response = parseResponse(buffer);
-    if (response === null) return;
-    if (response.need !== undefined) {
-      this.need = response.need;
-      return;
-    }
-    const pending = this.pending;
-    this.pending = null;
-    this.chunks = [];
-    this.size = 0;
     this.need = 0;
-    if (response instanceof Error) {
-      this.socket.destroy();
-      pending.reject(response);
-      return;
+    // One read may hold several answers (a result's 202 and the next event): each goes to its request, in order.
+    while (this.waiting.length > 0 && buffer.length > 0) {
+      const response = parseResponse(buffer);
+      if (response === null) break;
+      if (response.need !== undefined) {
+        this.need = response.need;
+        break;
+      }
+      if (response instanceof Error || response.close) {
+        // The connection ends here: what was asked after this answer fails now (next() asks again on a new one),
+        // before a request on the next connection could take its place in `waiting`.
+        const socket = this.socket;
+        const [waiter, ...rest] = this.waiting;
+        this.socket = null;
+        this.waiting = [];
+        this.chunks = [];
+        this.size = 0;
+        socket.destroy();
+        if (response instanceof Error) waiter.reject(response);
+        else waiter.resolve(response);
+        for (const w of rest) w.reject(new Error('the Runtime API closed the connection'));
+        return;
+      }
+      buffer = buffer.subarray(response.consumed);
+      this.chunks = buffer.length > 0 ? [buffer] : [];
+      this.size = buffer.length;
+      this.waiting.shift().resolve(response);
     }
-    if (response.close) this.socket.destroy();
-    else this.socket.unref();
-    pending.resolve(response);
+    if (this.waiting.length === 0 && this.socket) this.socket.unref();
   }
 
   async next() {
-    const res = await this.request('GET', '/invocation/next');
+    const pipelined = this.nextAnswer;
+    this.nextAnswer = null;
+    const res = (pipelined && await pipelined.catch(() => null)) || await this.request('GET', '/invocation/next');
     if (res.status !== 200) {
       throw new Error(`GET /next answered ${res.status}: ${res.body.toString('utf8', 0, 500)}`);
     }
     return res;
   }
 
-  async post(urlPath, body, headers) {
+  async post(urlPath, body, headers, thenNext) {
     const res = await this.request('POST', urlPath, body,
-      Object.assign({ 'Content-Type': 'application/json' }, headers));
+      Object.assign({ 'Content-Type': 'application/json' }, headers), thenNext);
     if (res.status >= 500) {
       throw new Error(`POST ${urlPath} answered ${res.status}: ${res.body.toString('utf8', 0, 500)}`);
     }
@@ -359,13 +384,14 @@ class RuntimeClient {
   }
 
   postResponse(id, bodyString) {
-    return this.post(`/invocation/${encodeURIComponent(id)}/response`, bodyString);
+    return this.post(`/invocation/${encodeURIComponent(id)}/response`, bodyString, undefined, true);
   }
 
-  postError(id, err) {
+  // thenNext: false when the process ends after it (the 202 of a result sent with a /next comes with the next event).
+  postError(id, err, thenNext = true) {
     const payload = errorPayload(err);
     return this.post(`/invocation/${encodeURIComponent(id)}/error`, JSON.stringify(payload),
-      { [ERROR_TYPE_HEADER]: headerSafe(payload.errorType) });
+      { [ERROR_TYPE_HEADER]: headerSafe(payload.errorType) }, thenNext);
   }
 
   postInitError(err) {
@@ -504,7 +530,7 @@ class Runtime {
 
     const client = this.client;
     const fatal = (code) => (err) => {
-      client.postError(id, err).catch(() => {}).finally(() => process.exit(code));
+      client.postError(id, err, false).catch(() => {}).finally(() => process.exit(code));
     };
     this.onUncaught = fatal(129);
     this.onRejection = fatal(128);

@@ -327,72 +327,85 @@ def py_exit_in_handler(interp):
         eq(s.rt.wait_exit(), 3, "sys.exit in handler ends the process")
 
 
-class HoldingRuntimeApi(object):
-    """A raw Runtime API that answers a result only once the runtime's next /next came with it (as Nimbus's server
-    does): a client that waits for the 202 before asking again never gets it (the test fails by its timeout)."""
+class PipeliningRuntimeApi(object):
+    """A raw Runtime API that treats results as Nimbus's server does: one that came with the runtime's next /next in the
+    same read (HTTP pipelining) gets its 202 with the next event, any other at once. Serves `events` in order, records
+    each result as (path, body, whether its /next came with it), and ends when the runtime closes the connection."""
 
-    EVENT = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: %s\r\n"
-             b"Lambda-Runtime-Deadline-Ms: 9999999999999\r\nLambda-Runtime-Invoked-Function-Arn: arn\r\n"
-             b"Content-Length: %d\r\n\r\n%s")
     ACCEPTED = b'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"status":"OK"}'
 
-    def __init__(self):
+    def __init__(self, events):
         import socket
         import threading
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
         self.listener.listen(1)
         self.address = "127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.events = list(events)
         self.results = []
         self.error = None
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
-    def _event(self, request_id, body):
-        return self.EVENT % (request_id, len(body), body)
+    @staticmethod
+    def _event(number):
+        body = json.dumps({"n": number}).encode()
+        return (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: r%d\r\n"
+                b"Lambda-Runtime-Deadline-Ms: 9999999999999\r\nLambda-Runtime-Invoked-Function-Arn: arn\r\n"
+                b"Content-Length: %d\r\n\r\n%s") % (number, len(body), body)
 
     def _serve(self):
         try:
             conn, _ = self.listener.accept()
-            conn.settimeout(10)
+            conn.settimeout(15)
             buf = b""
-            while b"\r\n\r\n" not in buf:
-                buf += conn.recv(65536)
-            assert buf.startswith(b"GET "), buf[:60]
-            conn.sendall(self._event(b"r1", b'{"n":1}'))
-            for rid, event in ((b"r2", b'{"n":2}'), (None, None)):
-                # The result and, without a 202 in between, the next /next.
-                buf = b""
-                while buf.count(b"\r\n\r\n") < 2 or not buf.rstrip(b"\r\n").endswith(b"next HTTP/1.1\r\nHost: " + self.address.encode()):
+            held = b""
+            while True:
+                while b"\r\n\r\n" not in buf:
                     chunk = conn.recv(65536)
                     if not chunk:
-                        raise AssertionError("the runtime closed the connection: %r" % buf[:200])
+                        return
                     buf += chunk
-                rest = buf.split(b"\r\n\r\n", 1)[1]
-                self.results.append(rest[:rest.index(b"GET ")])  # the result's body, before the next /next
-                if rid is None:
+                head, buf = buf.split(b"\r\n\r\n", 1)
+                request_line = head.split(b"\r\n", 1)[0]
+                if request_line.startswith(b"GET "):
+                    if not self.events:
+                        conn.close()
+                        return
+                    conn.sendall(held + self._event(self.events.pop(0)))
+                    held = b""
+                    continue
+                length = int(re.search(rb"(?i)\r\ncontent-length: *(\d+)", head).group(1))
+                while len(buf) < length:
+                    buf += conn.recv(65536)
+                body, buf = buf[:length], buf[length:]
+                pipelined = b"\r\n\r\n" in buf
+                self.results.append((request_line.split(b" ")[1].decode(), body, pipelined))
+                if pipelined:
+                    held = self.ACCEPTED
+                else:
                     conn.sendall(self.ACCEPTED)
-                    break
-                conn.sendall(self.ACCEPTED + self._event(rid, event))
         except Exception as e:
             self.error = e
 
-    def close(self):
+    def run(self, argv, root, handler, env=None):
+        """Runs the runtime until it closes the connection (or 15 s pass); returns its process."""
+        rt = RuntimeProcess(argv, root, handler, self, env)
+        self.thread.join(15)
         self.listener.close()
+        return rt
 
 
 def py_next_sent_with_the_result(interp):
-    api = HoldingRuntimeApi()
-    rt = RuntimeProcess([interp, "-u", PY_LAUNCH], PY_FIX, "handlers.echo", api,
-                        {"PYTHONDONTWRITEBYTECODE": "1"})
+    # Each result carries the next /next; the server holds its 202 until the next event, which the runtime gets.
+    api = PipeliningRuntimeApi([1, 2, 3])
+    rt = api.run([interp, "-u", PY_LAUNCH], PY_FIX, "handlers.echo", {"PYTHONDONTWRITEBYTECODE": "1"})
     try:
-        api.thread.join(15)
-        check(api.error is None and not api.thread.is_alive(),
-              "the result and the next /next in one go, twice: %r" % (api.error,), rt.stderr)
-        eq([json.loads(r)["event"] for r in api.results], [{"n": 1}, {"n": 2}], "results")
+        check(api.error is None and not api.thread.is_alive(), "served to the end: %r" % (api.error,), rt.stderr)
+        eq([json.loads(body)["event"] for _, body, _ in api.results], [{"n": 1}, {"n": 2}, {"n": 3}], "results")
+        eq([pipelined for _, _, pipelined in api.results], [True, True, True], "the next /next with each result")
     finally:
         rt.stop()
-        api.close()
 
 
 PY_TESTS = [py_echo_and_context, py_none_and_types, py_exception, py_marshal_errors,
@@ -681,6 +694,32 @@ def node_crashes(node):
         eq(s.rt.wait_exit(), 128, "exit code after unhandled rejection")
 
 
+def node_next_sent_with_the_result(node):
+    api = PipeliningRuntimeApi([1, 2, 3])
+    rt = api.run([node, NODE_INDEX], NODE_FIX, "index.echo",
+                 {"PATH": os.path.dirname(node) + os.pathsep + os.environ.get("PATH", "")})
+    try:
+        check(api.error is None and not api.thread.is_alive(), "served to the end: %r" % (api.error,), rt.stderr)
+        eq([json.loads(body)["event"] for _, body, _ in api.results], [{"n": 1}, {"n": 2}, {"n": 3}], "results")
+        eq([pipelined for _, _, pipelined in api.results], [True, True, True], "the next /next with each result")
+    finally:
+        rt.stop()
+
+
+def node_crash_reports_without_waiting_for_the_next_event(node):
+    # The error of an uncaught exception goes alone: its 202 comes at once and the process ends (sent with a /next, the
+    # 202 would wait for an event that never comes).
+    api = PipeliningRuntimeApi([1])
+    rt = api.run([node, NODE_INDEX], NODE_FIX, "index.uncaught",
+                 {"PATH": os.path.dirname(node) + os.pathsep + os.environ.get("PATH", "")})
+    try:
+        eq(rt.wait_exit(), 129, "exit code after uncaught exception")
+        eq([(path, pipelined) for path, _, pipelined in api.results],
+           [("/2018-06-01/runtime/invocation/r1/error", False)], "the error alone")
+    finally:
+        rt.stop()
+
+
 def node_bootstrap_script(node):
     with node_session(node, "index.echo", via_bootstrap=True) as s:
         eq(s.invoke({"via": "sh"}).json()["event"], {"via": "sh"}, "bootstrap script")
@@ -688,7 +727,8 @@ def node_bootstrap_script(node):
 
 NODE_TESTS = [node_echo_and_context, node_callbacks, node_async_and_sync, node_event_loop,
               node_context_methods, node_module_kinds, node_init_errors, node_logging,
-              node_crashes, node_bootstrap_script]
+              node_crashes, node_bootstrap_script, node_next_sent_with_the_result,
+              node_crash_reports_without_waiting_for_the_next_event]
 
 
 # ---------------------------------------------------------------------------
