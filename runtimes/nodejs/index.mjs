@@ -282,9 +282,16 @@ class RuntimeClient {
       }
       head += `Content-Length: ${body === undefined ? 0 : Buffer.byteLength(body)}\r\n\r\n`;
       let data = body === undefined ? head : head + body;
+      // With a /next, a connection lost once this was written is not a stale one (the 202 may come only with the
+      // next event): the result is not sent again (post) and next() asks on a new connection.
+      let written = false;
       this.waiting.push({
         resolve,
-        reject: (err) => { if (!fresh && !this.answered) err.retry = true; reject(err); },
+        reject: (err) => {
+          if (thenNext && written) err.written = true;
+          else if (!fresh && !this.answered) err.retry = true;
+          reject(err);
+        },
       });
       if (thenNext) {
         data += `GET ${API_PREFIX}/invocation/next HTTP/1.1\r\n${this.hostHeader}Content-Length: 0\r\n\r\n`;
@@ -293,7 +300,7 @@ class RuntimeClient {
       }
       this.answered = false;
       socket.ref(); // an idle connection never keeps the event loop alive (callbackWaitsForEmptyEventLoop)
-      socket.write(data);
+      socket.write(data, () => { written = true; });
     });
   }
 
@@ -372,8 +379,14 @@ class RuntimeClient {
   }
 
   async post(urlPath, body, headers, thenNext) {
-    const res = await this.request('POST', urlPath, body,
-      Object.assign({ 'Content-Type': 'application/json' }, headers), thenNext);
+    let res;
+    try {
+      res = await this.request('POST', urlPath, body,
+        Object.assign({ 'Content-Type': 'application/json' }, headers), thenNext);
+    } catch (err) {
+      if (err && err.written) return null; // lost while waiting for the next event (see send)
+      throw err;
+    }
     if (res.status >= 500) {
       throw new Error(`POST ${urlPath} answered ${res.status}: ${res.body.toString('utf8', 0, 500)}`);
     }

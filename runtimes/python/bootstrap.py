@@ -390,9 +390,12 @@ class RuntimeClient(object):
 
     # -- requests ------------------------------------------------------------
 
-    def _request(self, request):
-        # One persistent connection; re-open it once if the server dropped it.
+    def _request(self, request, pipelined=False):
+        # One persistent connection; re-open it once if the server dropped it. pipelined: the request carries a
+        # /next, whose answer (and the result's 202 with it) may come only with the next event: a connection lost
+        # after it was written is not a stale one, and the result is not sent twice (next() asks again).
         for attempt in (0, 1):
+            written = False
             try:
                 sock = self.sock
                 if sock is None:
@@ -400,13 +403,14 @@ class RuntimeClient(object):
                 # No TCP_QUICKACK: Nimbus's Runtime API sets TCP_NODELAY and sends each answer in one write, so
                 # the delayed ACK rides on the next request instead of costing a packet and a syscall per invoke.
                 sock.sendall(request)
+                written = True
                 status, headers, body, keep_alive = self._read_response()
                 if not keep_alive:
                     self.close()
                 return status, headers, body
             except (ProtocolError, OSError):
                 self.close()
-                if attempt:
+                if attempt or (pipelined and written):
                     raise
         raise AssertionError("unreachable")
 
@@ -446,7 +450,14 @@ class RuntimeClient(object):
             self._next_request if then_next else b"",
         ))
         _flush()
-        status, _, data = self._request(request)
+        try:
+            status, _, data = self._request(request, pipelined=then_next)
+        except (ProtocolError, OSError):
+            if not then_next:
+                raise
+            # Lost while waiting for the next event: the platform had the result (or ended the environment); the
+            # next /next goes on a new connection.
+            return None
         # Read after the answer: the connection is still the one the /next went on (a closed one cleared it).
         self._next_sent = then_next and self.sock is not None
         if status >= 500:

@@ -330,7 +330,9 @@ def py_exit_in_handler(interp):
 class PipeliningRuntimeApi(object):
     """A raw Runtime API that treats results as Nimbus's server does: one that came with the runtime's next /next in the
     same read (HTTP pipelining) gets its 202 with the next event, any other at once. Serves `events` in order, records
-    each result as (path, body, whether its /next came with it), and ends when the runtime closes the connection."""
+    each result as (path, body, whether its /next came with it), and ends when the runtime closes the connection; when
+    the events are used up it closes the connection itself (a held 202 unsent) and records the request line the runtime
+    sends first on a new one (`after_close`)."""
 
     ACCEPTED = b'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"status":"OK"}'
 
@@ -343,6 +345,7 @@ class PipeliningRuntimeApi(object):
         self.address = "127.0.0.1:%d" % self.listener.getsockname()[1]
         self.events = list(events)
         self.results = []
+        self.after_close = None
         self.error = None
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -371,6 +374,17 @@ class PipeliningRuntimeApi(object):
                 if request_line.startswith(b"GET "):
                     if not self.events:
                         conn.close()
+                        self.listener.settimeout(10)
+                        again, _ = self.listener.accept()
+                        again.settimeout(10)
+                        first = b""
+                        while b"\r\n" not in first:
+                            chunk = again.recv(65536)
+                            if not chunk:
+                                break
+                            first += chunk
+                        self.after_close = first.split(b"\r\n", 1)[0].decode("latin-1")
+                        again.close()
                         return
                     conn.sendall(held + self._event(self.events.pop(0)))
                     held = b""
@@ -404,6 +418,8 @@ def py_next_sent_with_the_result(interp):
         check(api.error is None and not api.thread.is_alive(), "served to the end: %r" % (api.error,), rt.stderr)
         eq([json.loads(body)["event"] for _, body, _ in api.results], [{"n": 1}, {"n": 2}, {"n": 3}], "results")
         eq([pipelined for _, _, pipelined in api.results], [True, True, True], "the next /next with each result")
+        # The connection lost with the last result's 202 held: that result is not sent again, only the /next.
+        eq(api.after_close, "GET /2018-06-01/runtime/invocation/next HTTP/1.1", "first request on a new connection")
     finally:
         rt.stop()
 
@@ -702,6 +718,8 @@ def node_next_sent_with_the_result(node):
         check(api.error is None and not api.thread.is_alive(), "served to the end: %r" % (api.error,), rt.stderr)
         eq([json.loads(body)["event"] for _, body, _ in api.results], [{"n": 1}, {"n": 2}, {"n": 3}], "results")
         eq([pipelined for _, _, pipelined in api.results], [True, True, True], "the next /next with each result")
+        # The connection lost with the last result's 202 held: that result is not sent again, only the /next.
+        eq(api.after_close, "GET /2018-06-01/runtime/invocation/next HTTP/1.1", "first request on a new connection")
     finally:
         rt.stop()
 

@@ -102,11 +102,12 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         var group = Pool.Group(PoolKey(request.Scope, function, request.OutboundNetwork));
         var lines = new List<string>();
         var environment = group.TakeIdle();
-        while (environment is not null && !(await environment.SettledAsync(_time, cancellationToken) && environment.TryReserve()))
+        while (environment is not null && !await ReserveAsync(group, environment, cancellationToken))
         {
             // Its extensions overran the previous invocation's post-invoke phase, or its runtime died meanwhile (even
-            // after it settled): nothing was sent, so the invocation goes to another environment or a new one.
-            await Pool.DiscardAsync(environment);
+            // after it settled): nothing was sent, so the invocation goes to another environment or a new one. Its
+            // shutdown (the extensions' budget) does not hold the caller; it leaves the pool's count at once.
+            _ = RetireAsync([environment]);
             environment = group.TakeIdle();
         }
 
@@ -197,6 +198,23 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Waits for a taken idle environment's previous post-invoke phase and reserves it; false when it cannot serve.
+    /// A caller that gives up meanwhile puts it back (it is still the function's, or discarded if it died).
+    /// </summary>
+    private async ValueTask<bool> ReserveAsync(FunctionEnvironments group, ExecutionEnvironment environment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await environment.SettledAsync(_time, cancellationToken) && environment.TryReserve();
+        }
+        catch (OperationCanceledException)
+        {
+            await Pool.ReleaseAsync(group, environment);
+            throw;
+        }
     }
 
     /// <summary>Live environments by state (initializing, warm and idle, busy).</summary>

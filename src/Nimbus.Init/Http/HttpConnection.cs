@@ -78,7 +78,7 @@ internal sealed partial class HttpConnection : IDisposable
     /// When the next request already came with the one answered (a runtime sends its /next with its /response), the
     /// answer waits and goes out with the next one in one write: the next answer is an event the runtime waits for
     /// anyway, and it then wakes once per invocation instead of twice. Answers stay in order; one that closes the
-    /// connection is never held.
+    /// connection is never held, and at most one is (a third request in the buffer sends both).
     /// </summary>
     public bool HoldsAnswers { get; init; }
 
@@ -87,13 +87,18 @@ internal sealed partial class HttpConnection : IDisposable
 
     /// <summary>
     /// The handler gives the connection away: <see cref="RunAsync"/> ends without touching it again. Returns the bytes
-    /// read and not yet parsed (after the current request). Only while no read is pending (not after <see cref="WatchForClose"/>).
+    /// read and not yet parsed (after the current request). Only while no read is pending (not after <see cref="WatchForClose"/>) and no answer is held.
     /// </summary>
     public byte[] HandOver()
     {
         if (_readAhead is not null)
         {
             throw new InvalidOperationException("a read is pending on the connection");
+        }
+
+        if (_held is not null)
+        {
+            throw new InvalidOperationException("an answer is held on the connection");
         }
 
         HandedOver = true;
@@ -134,7 +139,7 @@ internal sealed partial class HttpConnection : IDisposable
             response.Close |= !request.KeepAlive || request.BodyPending;
             try
             {
-                if (HoldsAnswers && !response.Close && NextHeadBuffered())
+                if (HoldsAnswers && _held is null && !response.Close && NextHeadBuffered())
                 {
                     _held = response;
                 }

@@ -26,7 +26,10 @@ internal sealed class HttpResponse
     /// <summary>Close the connection after this response.</summary>
     public bool Close { get; set; }
 
-    /// <summary>Runs once the response was written (or its write failed), before the next request is read.</summary>
+    /// <summary>
+    /// Runs once the response was written (or its write failed) or held to go out with the next one
+    /// (<see cref="HttpConnection.HoldsAnswers"/>), before the next request is read.
+    /// </summary>
     public Action? AfterWrite { get; set; }
 
     /// <summary>Bytes of the status line, headers and body.</summary>

@@ -196,7 +196,7 @@ def case_timeout_and_crash():
         "    STATE['n'] += 1\n"
         "    if event.get('sleep'):\n        print('sleeping', flush=True)\n        time.sleep(event['sleep'])\n        print('woke up', flush=True)\n"
         "    if event.get('exit') is not None:\n        os._exit(event['exit'])\n"
-        "    if event.get('exit_later') is not None:\n        threading.Timer(0.2, os._exit, [event['exit_later']]).start()\n"
+        "    if event.get('exit_later') is not None:\n        threading.Timer(1.0, os._exit, [event['exit_later']]).start()\n"
         "    return STATE['n']\n"
     )
     # 5 s: the invocations expected to succeed each run in a new environment (after the timeout, after the crash) and
@@ -219,7 +219,7 @@ def case_timeout_and_crash():
     assert invoke_json(name, {}) == 1, "a crashed environment is not reused"
     # The runtime dies after it answered, while its environment waits idle: the next invocation gets a new one.
     assert invoke_json(name, {"exit_later": 4}) == 2
-    time.sleep(2)
+    time.sleep(3)
     assert invoke_json(name, {}) == 1, "an environment that died while idle is not reused"
 
 

@@ -183,6 +183,26 @@ public sealed class HttpConnectionTests
     }
 
     [Fact]
+    public async Task RunAsync_HoldsAnswers_ThreePipelined_AllAnswersInOrder()
+    {
+        // At most one answer is held: the second one sends both, the third waits with /wait.
+        using var served = new Served(new Recorder(), holdsAnswers: true);
+        var (client, handler) = (served.Client, served.Handler);
+
+        await client.SendAsync("POST /a HTTP/1.1\r\nContent-Length: 0\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 0\r\n\r\nGET /wait HTTP/1.1\r\n\r\n"u8.ToArray(), Token);
+        await handler.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        var first = await ReadAnswersAsync(client, 2);
+        handler.Release();
+        var answers = first + await ReadAnswersAsync(client, 1);
+
+        var a = answers.IndexOf("X-Path: /a", StringComparison.Ordinal);
+        var b = answers.IndexOf("X-Path: /b", StringComparison.Ordinal);
+        var wait = answers.IndexOf("X-Path: /wait", StringComparison.Ordinal);
+        Assert.True(a >= 0 && a < b && b < wait, answers);
+        await served.CloseAsync();
+    }
+
+    [Fact]
     public async Task RunAsync_WithoutHoldingAnswers_PipelinedAnswerGoesOutAtOnce()
     {
         using var served = new Served(new Recorder());
