@@ -52,6 +52,8 @@ internal sealed class ConnectionHandover
             return false;
         }
 
+        // A result's 202 held for the next event goes now: the host answers the rest.
+        await connection.SendHeldAsync(_stopping);
         var rest = connection.HandOver();
         var prefix = new byte[s_next.Length + rest.Length];
         s_next.CopyTo(prefix, 0);
@@ -98,6 +100,8 @@ internal sealed class ConnectionHandover
         }
 
         head.Append("\r\n");
+        // A result's 202 held for the next event goes now: the host answers the rest.
+        await connection.SendHeldAsync(_stopping);
         var rest = connection.HandOver();
         var body = request.BodyPending ? [] : request.Body!;
         var prefix = Encoding.UTF8.GetBytes(head.ToString()).Concat(body).Concat(rest).ToArray();

@@ -51,6 +51,50 @@ public sealed partial class RuntimeApiHandoverTests
     }
 
     [Fact]
+    public async Task PipelinedResultAndNext_The202GoesBeforeTheHandover()
+    {
+        // A runtime that sends its next /next with its result: nimbus-init holds the 202 for the next event, and
+        // writes it before the connection goes to the host, which answers the /next.
+        await using var host = await StartedAsync(direct: true);
+        using var runtime = await RawHttpClient.ConnectAsync(host.RuntimeApi);
+        await runtime.SendHeadAsync("GET", Next);
+        await host.ExpectAsync(FrameType.Ready);
+        await host.InvokeAsync("req-1", "{}");
+        await runtime.ReadResponseAsync();
+
+        await runtime.WriteAsync($"POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1\r\nContent-Length: 2\r\n\r\n{{}}GET {Next} HTTP/1.1\r\n\r\n");
+        await host.ExpectAsync(FrameType.Response);
+        var handover = await host.ExpectAsync(FrameType.Handover);
+        var accepted = await runtime.ReadResponseAsync();
+        using var connection = Copy(host, handover, FrameHeaders.Fd);
+        await connection.SendAsync("HTTP/1.1 200 OK\r\nLambda-Runtime-Aws-Request-Id: req-2\r\nContent-Length: 2\r\n\r\n{}"u8.ToArray());
+        var answered = await runtime.ReadResponseAsync();
+
+        Assert.Equal(202, accepted.Status);
+        Assert.Equal("req-2", answered.Headers["Lambda-Runtime-Aws-Request-Id"]);
+    }
+
+    [Fact]
+    public async Task PipelinedResultAndNext_WithoutDirect_The202ComesWithTheNextEvent()
+    {
+        await using var host = await StartedAsync(direct: false);
+        using var runtime = await RawHttpClient.ConnectAsync(host.RuntimeApi);
+        await runtime.SendHeadAsync("GET", Next);
+        await host.ExpectAsync(FrameType.Ready);
+        await host.InvokeAsync("req-1", "{}");
+        await runtime.ReadResponseAsync();
+
+        await runtime.WriteAsync($"POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1\r\nContent-Length: 2\r\n\r\n{{}}GET {Next} HTTP/1.1\r\n\r\n");
+        await host.ExpectAsync(FrameType.Response);
+        await host.InvokeAsync("req-2", "{}");
+        var accepted = await runtime.ReadResponseAsync();
+        var answered = await runtime.ReadResponseAsync();
+
+        Assert.Equal(202, accepted.Status);
+        Assert.Equal("req-2", answered.Headers["Lambda-Runtime-Aws-Request-Id"]);
+    }
+
+    [Fact]
     public async Task InvokeAfterHandover_IsSentBackToHost()
     {
         await using var host = await StartedAsync(direct: true);
