@@ -20,6 +20,9 @@ internal sealed class RuntimeApiClient
     private int _start;
     private int _end;
 
+    /// <summary>A /next went with the last result (<see cref="Send"/>): only its answer is left to read.</summary>
+    private bool _nextSent;
+
     public RuntimeApiClient(string address)
     {
         var colon = address.LastIndexOf(':');
@@ -31,7 +34,9 @@ internal sealed class RuntimeApiClient
     /// <summary>GET /invocation/next: blocks until the platform has an event for this environment.</summary>
     public Invocation Next()
     {
-        var (status, headers, body) = Send("GET", Prefix + "/invocation/next", null, null);
+        var asked = _nextSent && _socket is { } socket ? TryReadResponse(socket) : null;
+        _nextSent = false;
+        var (status, headers, body) = asked ?? Send("GET", Prefix + "/invocation/next", null, null);
         if (status != 200)
         {
             throw new IOException($"GET /next answered {status}: {Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 500))}");
@@ -40,11 +45,12 @@ internal sealed class RuntimeApiClient
         return new Invocation(headers, body);
     }
 
+    /// <summary>The result, with the next /next in the same write (<see cref="Send"/>); <see cref="Next"/> reads its answer.</summary>
     public void PostResponse(string requestId, ReadOnlySpan<byte> body) =>
-        Post($"{Prefix}/invocation/{Uri.EscapeDataString(requestId)}/response", body, null);
+        Post($"{Prefix}/invocation/{Uri.EscapeDataString(requestId)}/response", body, null, thenNext: true);
 
     public void PostError(string requestId, string errorType, ReadOnlySpan<byte> body) =>
-        Post($"{Prefix}/invocation/{Uri.EscapeDataString(requestId)}/error", body, errorType);
+        Post($"{Prefix}/invocation/{Uri.EscapeDataString(requestId)}/error", body, errorType, thenNext: true);
 
     public void PostInitError(string errorType, ReadOnlySpan<byte> body) => Post(Prefix + "/init/error", body, errorType);
 
@@ -60,9 +66,15 @@ internal sealed class RuntimeApiClient
 
     public void PostRestoreError(string errorType, ReadOnlySpan<byte> body) => Post(Prefix + "/restore/error", body, errorType);
 
-    private void Post(string path, ReadOnlySpan<byte> body, string? errorType)
+    private void Post(string path, ReadOnlySpan<byte> body, string? errorType, bool thenNext = false)
     {
-        var (status, _, answer) = Send("POST", path, body.ToArray(), errorType);
+        var (status, _, answer) = Send("POST", path, body.ToArray(), errorType, thenNext);
+        if (status == 0)
+        {
+            // Lost while waiting for the next event (Send): the next /next goes on a new connection.
+            return;
+        }
+
         if (status >= 500)
         {
             throw new IOException($"POST {path} answered {status}: {Encoding.UTF8.GetString(answer, 0, Math.Min(answer.Length, 500))}");
@@ -74,11 +86,17 @@ internal sealed class RuntimeApiClient
         }
     }
 
-    private (int Status, Dictionary<string, string> Headers, byte[] Body) Send(string method, string path, byte[]? body, string? errorType)
+    /// <summary>
+    /// One request and its answer. <paramref name="thenNext"/>: GET /next goes in the same write (HTTP pipelining;
+    /// Nimbus answers in order and sends the result's 202 with the next event, so the runtime wakes once per invocation).
+    /// A connection lost once such a request was written is not a stale one: status 0, and the result is not sent again.
+    /// </summary>
+    private (int Status, Dictionary<string, string> Headers, byte[] Body) Send(string method, string path, byte[]? body, string? errorType, bool thenNext = false)
     {
         for (var attempt = 0; ; attempt++)
         {
             var socket = _socket ??= Connect();
+            var written = false;
             try
             {
                 var head = new StringBuilder(256)
@@ -95,29 +113,50 @@ internal sealed class RuntimeApiClient
 
                 head.Append("\r\n");
                 var headBytes = Encoding.ASCII.GetBytes(head.ToString());
-                if (body is { Length: > 0 } && body.Length <= 64 * 1024)
+                var next = thenNext ? Encoding.ASCII.GetBytes($"GET {Prefix}/invocation/next HTTP/1.1\r\nHost: {_hostHeader}\r\n\r\n") : [];
+                if (body is null || body.Length <= 64 * 1024)
                 {
-                    var whole = new byte[headBytes.Length + body.Length];
+                    var whole = new byte[headBytes.Length + (body?.Length ?? 0) + next.Length];
                     headBytes.CopyTo(whole, 0);
-                    body.CopyTo(whole, headBytes.Length);
+                    body?.CopyTo(whole, headBytes.Length);
+                    next.CopyTo(whole, whole.Length - next.Length);
                     SendAll(socket, whole);
                 }
                 else
                 {
                     SendAll(socket, headBytes);
-                    if (body is { Length: > 0 })
-                    {
-                        SendAll(socket, body);
-                    }
+                    SendAll(socket, body);
+                    SendAll(socket, next);
                 }
 
-                return ReadResponse(socket);
+                written = true;
+                var answer = ReadResponse(socket);
+                _nextSent = thenNext && _socket is not null;
+                return answer;
+            }
+            catch (IOException) when (thenNext && written)
+            {
+                Drop();
+                return (0, new Dictionary<string, string>(), []);
             }
             catch (IOException) when (attempt == 0)
             {
                 // A keep-alive connection the agent closed: once more on a new one.
                 Drop();
             }
+        }
+    }
+
+    private (int Status, Dictionary<string, string> Headers, byte[] Body)? TryReadResponse(Connection socket)
+    {
+        try
+        {
+            return ReadResponse(socket);
+        }
+        catch (IOException)
+        {
+            Drop();
+            return null;
         }
     }
 
@@ -146,6 +185,7 @@ internal sealed class RuntimeApiClient
     {
         _socket?.Dispose();
         _socket = null;
+        _nextSent = false;
     }
 
     private static void SendAll(Connection socket, byte[] data)

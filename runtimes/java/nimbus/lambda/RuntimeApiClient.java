@@ -26,6 +26,8 @@ final class RuntimeApiClient {
     private Connector ahead;
     private InputStream in;
     private OutputStream out;
+    /** A /next went with the last result (see request): only its answer is left to read. */
+    private boolean nextSent;
 
     RuntimeApiClient(String address) {
         int colon = address.lastIndexOf(':');
@@ -53,7 +55,9 @@ final class RuntimeApiClient {
     }
 
     Response next() throws IOException {
-        Response next = request("GET", PREFIX + "/invocation/next", null, null, null);
+        // Asked already with the last result, or now. A lost connection ends the runtime either way (as before).
+        Response next = nextSent && socket != null ? readResponse() : request("GET", PREFIX + "/invocation/next", null, null, null);
+        nextSent = false;
         if (next.status != 200) {
             // The Runtime API fails /next only when the environment is going away: the runtime exits.
             throw new IOException("GET /next answered " + next.status);
@@ -61,12 +65,13 @@ final class RuntimeApiClient {
         return next;
     }
 
+    /** The result, with the next /next in the same write (see request); next() reads its answer. */
     void postResponse(String requestId, byte[] payload, String contentType) throws IOException {
-        request("POST", PREFIX + "/invocation/" + requestId + "/response", payload, contentType, null);
+        request("POST", PREFIX + "/invocation/" + requestId + "/response", payload, contentType, null, true);
     }
 
     void postError(String requestId, byte[] error, String errorType) throws IOException {
-        request("POST", PREFIX + "/invocation/" + requestId + "/error", error, "application/json", errorType);
+        request("POST", PREFIX + "/invocation/" + requestId + "/error", error, "application/json", errorType, true);
     }
 
     void postInitError(byte[] error, String errorType) throws IOException {
@@ -86,6 +91,15 @@ final class RuntimeApiClient {
     }
 
     private Response request(String method, String path, byte[] body, String contentType, String errorType) throws IOException {
+        return request(method, path, body, contentType, errorType, false);
+    }
+
+    /**
+     * thenNext: GET /next goes in the same write (HTTP pipelining; Nimbus answers in order and sends the result's 202
+     * with the next event, so the runtime wakes once per invocation); next() then reads its answer.
+     */
+    private Response request(String method, String path, byte[] body, String contentType, String errorType, boolean thenNext)
+            throws IOException {
         if (socket == null) {
             Connector opened = ahead;
             ahead = null;
@@ -106,19 +120,30 @@ final class RuntimeApiClient {
         }
         head.append("\r\n");
         byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
-        if (body == null || body.length + headBytes.length > 65536) {
+        byte[] next = thenNext
+            ? ("GET " + PREFIX + "/invocation/next HTTP/1.1\r\nHost: " + host + ':' + port + "\r\nUser-Agent: nimbus-java\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8)
+            : new byte[0];
+        int bodyLength = body == null ? 0 : body.length;
+        if (bodyLength + headBytes.length + next.length > 65536) {
             out.write(headBytes);
             if (body != null) {
                 out.write(body);
             }
+            out.write(next);
         } else {
-            byte[] all = new byte[headBytes.length + body.length];
+            byte[] all = new byte[headBytes.length + bodyLength + next.length];
             System.arraycopy(headBytes, 0, all, 0, headBytes.length);
-            System.arraycopy(body, 0, all, headBytes.length, body.length);
+            if (body != null) {
+                System.arraycopy(body, 0, all, headBytes.length, bodyLength);
+            }
+            System.arraycopy(next, 0, all, headBytes.length + bodyLength, next.length);
             out.write(all);
         }
         out.flush();
-        return readResponse();
+        Response answer = readResponse();
+        nextSent = thenNext && socket != null;
+        return answer;
     }
 
     private Response readResponse() throws IOException {
