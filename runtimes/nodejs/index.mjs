@@ -300,7 +300,7 @@ class RuntimeClient {
       }
       this.answered = false;
       socket.ref(); // an idle connection never keeps the event loop alive (callbackWaitsForEmptyEventLoop)
-      socket.write(data, () => { written = true; });
+      socket.write(data, (err) => { if (!err) written = true; });
     });
   }
 

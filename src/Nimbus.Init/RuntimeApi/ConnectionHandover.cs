@@ -47,13 +47,19 @@ internal sealed class ConnectionHandover
     /// </summary>
     public async Task<bool> TryHandOverAsync(HttpConnection connection, HttpRequest request)
     {
-        if (!Enabled || !request.KeepAlive || Extended() || !_coordinator.TryHandOver(out var queued))
+        if (!Enabled || !request.KeepAlive || Extended())
         {
             return false;
         }
 
-        // A result's 202 held for the next event goes now: the host answers the rest.
+        // A result's 202 held for the next event goes now, before the hand-over commits (a failed write leaves nothing
+        // half handed over; a refused hand-over only sent it early): the host answers the rest.
         await connection.SendHeldAsync(_stopping);
+        if (!_coordinator.TryHandOver(out var queued))
+        {
+            return false;
+        }
+
         var rest = connection.HandOver();
         var prefix = new byte[s_next.Length + rest.Length];
         s_next.CopyTo(prefix, 0);

@@ -123,6 +123,7 @@ public final class Bootstrap {
         } else {
             System.clearProperty("com.amazonaws.xray.traceHeader");
         }
+        byte[] response = null;
         byte[] error;
         String errorType;
         try {
@@ -135,10 +136,9 @@ public final class Bootstrap {
             LambdaContext context = new LambdaContext(requestId, deadline, h.get("lambda-runtime-invoked-function-arn"),
                 identity(h.get("lambda-runtime-cognito-identity")), clientContext(h.get("lambda-runtime-client-context")),
                 traceId, h.get("lambda-runtime-aws-tenant-id"), out);
-            byte[] response = handler.invoke(next.body, context);
-            System.out.flush();
-            client.postResponse(requestId, response, "application/json");
-            return;
+            response = handler.invoke(next.body, context);
+            error = null;
+            errorType = null;
         } catch (Fault f) {
             error = Errors.fault(f);
             errorType = f.errorType;
@@ -152,7 +152,13 @@ public final class Bootstrap {
             errorType = e.getClass().getName();
             Errors.log(e);
         }
+        // Outside the try: posting the result waits for its 202, which comes with the next event (the next /next goes
+        // with it), and a lost connection then is the runtime's end, not this invocation's error.
         System.out.flush();
+        if (error == null) {
+            client.postResponse(requestId, response, "application/json");
+            return;
+        }
         System.err.flush();
         client.postError(requestId, error, errorType);
     }
