@@ -61,7 +61,7 @@ internal sealed class InitAgent : IDisposable
         var handover = new ConnectionHandover(_coordinator, host, extensions, _stopping.Token);
         _handover = handover;
         using var server = new HttpServer(
-            _apiEndPoint, new RuntimeApiHandler(_coordinator, host, extensions, handover), RuntimeStartInfo.RuntimeApiSocketPrefix) { Claim = handover.Claim, HoldsAnswers = true };
+            _apiEndPoint, new RuntimeApiHandler(_coordinator, host, extensions, handover), RuntimeStartInfo.RuntimeApiSocketPrefix) { Claim = handover.Claim };
         var runtimeApi = Format(server.LocalEndPoint);
         var runtimeApiSocket = server.AbstractName;
         var serving = server.RunAsync(_stopping.Token);

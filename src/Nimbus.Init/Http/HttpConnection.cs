@@ -85,10 +85,6 @@ internal sealed partial class HttpConnection : IDisposable
     /// <summary>The connection went to the host (<see cref="HandOver"/>): it is neither answered nor closed here.</summary>
     public bool HandedOver { get; private set; }
 
-    /// <summary>Writes the held answer, if any (before the connection is handed over).</summary>
-    public ValueTask SendHeldAsync(CancellationToken cancellationToken) =>
-        _held is null ? ValueTask.CompletedTask : WriteAsync(null, default, cancellationToken);
-
     /// <summary>
     /// The handler gives the connection away: <see cref="RunAsync"/> ends without touching it again. Returns the bytes
     /// read and not yet parsed (after the current request). Only while no read is pending (not after <see cref="WatchForClose"/>) and no answer is held.

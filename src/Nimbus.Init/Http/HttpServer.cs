@@ -62,9 +62,6 @@ internal sealed class HttpServer : IDisposable
     /// </summary>
     public Func<Socket, bool>? Claim { get; set; }
 
-    /// <summary>Connections hold an answer while the next request already came with it (<see cref="HttpConnection.HoldsAnswers"/>).</summary>
-    public bool HoldsAnswers { get; init; }
-
     /// <summary>The address actually bound (the port chosen by the system when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
@@ -111,7 +108,7 @@ internal sealed class HttpServer : IDisposable
 
     private async Task ServeAsync(Socket socket, CancellationToken cancellationToken)
     {
-        var connection = new HttpConnection(socket, _handler) { HoldsAnswers = HoldsAnswers };
+        var connection = new HttpConnection(socket, _handler);
         try
         {
             try

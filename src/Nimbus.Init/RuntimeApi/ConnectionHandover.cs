@@ -47,15 +47,7 @@ internal sealed class ConnectionHandover
     /// </summary>
     public async Task<bool> TryHandOverAsync(HttpConnection connection, HttpRequest request)
     {
-        if (!Enabled || !request.KeepAlive || Extended())
-        {
-            return false;
-        }
-
-        // A result's 202 held for the next event goes now, before the hand-over commits (a failed write leaves nothing
-        // half handed over; a refused hand-over only sent it early): the host answers the rest.
-        await connection.SendHeldAsync(_stopping);
-        if (!_coordinator.TryHandOver(out var queued))
+        if (!Enabled || !request.KeepAlive || Extended() || !_coordinator.TryHandOver(out var queued))
         {
             return false;
         }
@@ -106,8 +98,6 @@ internal sealed class ConnectionHandover
         }
 
         head.Append("\r\n");
-        // A result's 202 held for the next event goes now: the host answers the rest.
-        await connection.SendHeldAsync(_stopping);
         var rest = connection.HandOver();
         var body = request.BodyPending ? [] : request.Body!;
         var prefix = Encoding.UTF8.GetBytes(head.ToString()).Concat(body).Concat(rest).ToArray();

@@ -53,8 +53,8 @@ public sealed partial class RuntimeApiHandoverTests
     [Fact]
     public async Task PipelinedResultAndNext_The202GoesBeforeTheHandover()
     {
-        // A runtime that sends its next /next with its result: nimbus-init holds the 202 for the next event, and
-        // writes it before the connection goes to the host, which answers the /next.
+        // A runtime that sends its next /next with its result (HTTP pipelining): nimbus-init answers the result, then
+        // hands the connection over with the /next, which the host answers.
         await using var host = await StartedAsync(direct: true);
         using var runtime = await RawHttpClient.ConnectAsync(host.RuntimeApi);
         await runtime.SendHeadAsync("GET", Next);
@@ -75,7 +75,7 @@ public sealed partial class RuntimeApiHandoverTests
     }
 
     [Fact]
-    public async Task PipelinedResultAndNext_WithoutDirect_The202ComesWithTheNextEvent()
+    public async Task PipelinedResultAndNext_WithoutDirect_AnsweredInOrder()
     {
         await using var host = await StartedAsync(direct: false);
         using var runtime = await RawHttpClient.ConnectAsync(host.RuntimeApi);
