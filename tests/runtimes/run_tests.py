@@ -410,10 +410,8 @@ class PipeliningRuntimeApi(object):
         return rt
 
 
-def py_next_sent_with_the_result(interp):
-    # Each result carries the next /next; the server holds its 202 until the next event, which the runtime gets.
-    api = PipeliningRuntimeApi([1, 2, 3])
-    rt = api.run([interp, "-u", PY_LAUNCH], PY_FIX, "handlers.echo", {"PYTHONDONTWRITEBYTECODE": "1"})
+def check_next_sent_with_each_result(api, rt):
+    """What a runtime run by PipeliningRuntimeApi([1, 2, 3]) must have done; stops the runtime."""
     try:
         check(api.error is None and not api.thread.is_alive(), "served to the end: %r" % (api.error,), rt.stderr)
         eq([json.loads(body)["event"] for _, body, _ in api.results], [{"n": 1}, {"n": 2}, {"n": 3}], "results")
@@ -422,6 +420,13 @@ def py_next_sent_with_the_result(interp):
         eq(api.after_close, "GET /2018-06-01/runtime/invocation/next HTTP/1.1", "first request on a new connection")
     finally:
         rt.stop()
+
+
+def py_next_sent_with_the_result(interp):
+    # Each result carries the next /next; the server holds its 202 until the next event, which the runtime gets.
+    api = PipeliningRuntimeApi([1, 2, 3])
+    rt = api.run([interp, "-u", PY_LAUNCH], PY_FIX, "handlers.echo", {"PYTHONDONTWRITEBYTECODE": "1"})
+    check_next_sent_with_each_result(api, rt)
 
 
 PY_TESTS = [py_echo_and_context, py_none_and_types, py_exception, py_marshal_errors,
@@ -714,14 +719,7 @@ def node_next_sent_with_the_result(node):
     api = PipeliningRuntimeApi([1, 2, 3])
     rt = api.run([node, NODE_INDEX], NODE_FIX, "index.echo",
                  {"PATH": os.path.dirname(node) + os.pathsep + os.environ.get("PATH", "")})
-    try:
-        check(api.error is None and not api.thread.is_alive(), "served to the end: %r" % (api.error,), rt.stderr)
-        eq([json.loads(body)["event"] for _, body, _ in api.results], [{"n": 1}, {"n": 2}, {"n": 3}], "results")
-        eq([pipelined for _, _, pipelined in api.results], [True, True, True], "the next /next with each result")
-        # The connection lost with the last result's 202 held: that result is not sent again, only the /next.
-        eq(api.after_close, "GET /2018-06-01/runtime/invocation/next HTTP/1.1", "first request on a new connection")
-    finally:
-        rt.stop()
+    check_next_sent_with_each_result(api, rt)
 
 
 def node_crash_reports_without_waiting_for_the_next_event(node):

@@ -56,14 +56,7 @@ public sealed partial class RuntimeApiHandoverTests
         // A runtime that sends its next /next with its result (HTTP pipelining): nimbus-init answers the result, then
         // hands the connection over with the /next, which the host answers.
         await using var host = await StartedAsync(direct: true);
-        using var runtime = await RawHttpClient.ConnectAsync(host.RuntimeApi);
-        await runtime.SendHeadAsync("GET", Next);
-        await host.ExpectAsync(FrameType.Ready);
-        await host.InvokeAsync("req-1", "{}");
-        await runtime.ReadResponseAsync();
-
-        await runtime.WriteAsync($"POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1\r\nContent-Length: 2\r\n\r\n{{}}GET {Next} HTTP/1.1\r\n\r\n");
-        await host.ExpectAsync(FrameType.Response);
+        using var runtime = await FirstResultWithNextAsync(host);
         var handover = await host.ExpectAsync(FrameType.Handover);
         var accepted = await runtime.ReadResponseAsync();
         using var connection = Copy(host, handover, FrameHeaders.Fd);
@@ -78,14 +71,7 @@ public sealed partial class RuntimeApiHandoverTests
     public async Task PipelinedResultAndNext_WithoutDirect_AnsweredInOrder()
     {
         await using var host = await StartedAsync(direct: false);
-        using var runtime = await RawHttpClient.ConnectAsync(host.RuntimeApi);
-        await runtime.SendHeadAsync("GET", Next);
-        await host.ExpectAsync(FrameType.Ready);
-        await host.InvokeAsync("req-1", "{}");
-        await runtime.ReadResponseAsync();
-
-        await runtime.WriteAsync($"POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1\r\nContent-Length: 2\r\n\r\n{{}}GET {Next} HTTP/1.1\r\n\r\n");
-        await host.ExpectAsync(FrameType.Response);
+        using var runtime = await FirstResultWithNextAsync(host);
         await host.InvokeAsync("req-2", "{}");
         var accepted = await runtime.ReadResponseAsync();
         var answered = await runtime.ReadResponseAsync();
@@ -174,14 +160,30 @@ public sealed partial class RuntimeApiHandoverTests
         return host;
     }
 
-    /// <summary>The runtime's init ends and it answers its first invocation (nimbus-init serves both).</summary>
-    private static async Task<RawHttpClient> FirstAnsweredAsync(FakeHost host)
+    /// <summary>The runtime's init ends and it has its first invocation (nimbus-init serves both).</summary>
+    private static async Task<RawHttpClient> FirstInvokedAsync(FakeHost host)
     {
         var runtime = await RawHttpClient.ConnectAsync(host.RuntimeApi);
         await runtime.SendHeadAsync("GET", Next);
         await host.ExpectAsync(FrameType.Ready);
         await host.InvokeAsync("req-1", "{}");
         await runtime.ReadResponseAsync();
+        return runtime;
+    }
+
+    /// <summary>The same, and the runtime sends its result and its next /next in one write (HTTP pipelining).</summary>
+    private static async Task<RawHttpClient> FirstResultWithNextAsync(FakeHost host)
+    {
+        var runtime = await FirstInvokedAsync(host);
+        await runtime.WriteAsync($"POST /2018-06-01/runtime/invocation/req-1/response HTTP/1.1\r\nContent-Length: 2\r\n\r\n{{}}GET {Next} HTTP/1.1\r\n\r\n");
+        await host.ExpectAsync(FrameType.Response);
+        return runtime;
+    }
+
+    /// <summary>The runtime's init ends and it answers its first invocation (nimbus-init serves both).</summary>
+    private static async Task<RawHttpClient> FirstAnsweredAsync(FakeHost host)
+    {
+        var runtime = await FirstInvokedAsync(host);
         var accepted = await runtime.RequestAsync("POST", "/2018-06-01/runtime/invocation/req-1/response", "{}");
         await host.ExpectAsync(FrameType.Response);
         Assert.Equal(202, accepted.Status);
