@@ -52,6 +52,7 @@ public static class ApiServiceCollectionExtensions
 
     public static WebApplication UseNimbusApi(this WebApplication app)
     {
+        app.UseMiddleware<EventThreadMiddleware>();
         app.UseMiddleware<AwsErrorMiddleware>();
         app.UseMiddleware<SigV4AuthenticationMiddleware>();
         app.UseMiddleware<AuditMiddleware>();

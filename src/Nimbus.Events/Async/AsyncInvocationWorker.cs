@@ -9,6 +9,7 @@ using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Metrics;
 using Nimbus.Core.Storage;
+using Nimbus.Core.Threading;
 using Nimbus.Core.Tracing;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Invocation;
@@ -171,6 +172,8 @@ public sealed partial class AsyncInvocationWorker(
             using var delivery = NimbusTracing.StartDelivery(trace, invocation.EnqueuedAt, "async", time);
             var invoked = await invoker.InvokeAsync(
                 resolved, new RequestId(invocation.RequestId), invocation.Payload, InvocationType.Event, trace, invocation.ClientContext, stoppingToken);
+            // A warm runtime's answer completes on the event thread that read it; what follows writes the store.
+            await EventThreads.Leave();
             if (!invoked.Ran)
             {
                 // Past a concurrency limit the event waits in the queue without using up a retry.

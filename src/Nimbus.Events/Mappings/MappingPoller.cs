@@ -7,8 +7,9 @@ using Nimbus.Core.Errors;
 using Nimbus.Core.Filtering;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Mappings;
-using Nimbus.Core.Tracing;
 using Nimbus.Core.Metrics;
+using Nimbus.Core.Threading;
+using Nimbus.Core.Tracing;
 using Nimbus.Events.Async;
 using Nimbus.Execution.Invocation;
 
@@ -356,6 +357,8 @@ internal sealed partial class MappingPoller : IAsyncDisposable
         using var delivery = NimbusTracing.StartDelivery(trace, SentAt(handled[0]), "sqs", _time);
         var outcome = await _invoker.InvokeAsync(
             target, RequestId.New(), SqsEvent.Batch(records), InvocationType.RequestResponse, trace, null, cancellationToken);
+        // A warm runtime's answer completes on the event thread that read it; what follows writes the store.
+        await EventThreads.Leave();
         if (!outcome.Ran)
         {
             // Throttled: the messages go back to the queue for another try soon, as AWS's pollers back off.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Concurrent;
+using Nimbus.Core.Threading;
 
 namespace Nimbus.Execution.Environments;
 
@@ -67,6 +68,8 @@ internal sealed class EnvironmentPool : IAsyncDisposable
             group.Removed();
         }
 
+        // Shutting a sandbox down starts processes and waits for them: never on an event thread (EventThreads).
+        await EventThreads.Leave();
         await environment.DisposeAsync();
         Discarded?.Invoke(environment);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nimbus.Core.Images;
+using Nimbus.Core.Threading;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Storage;
 
@@ -15,7 +16,7 @@ internal static class ImageServiceCollectionExtensions
     public static IServiceCollection AddNimbusImages(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => new RemoteRegistry(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromMinutes(15) },
+            new HttpClient(new PoolResumingHandler(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })) { Timeout = TimeSpan.FromMinutes(15) },
             new RegistryCredentials(sp.GetRequiredService<IOptions<ExecutionOptions>>().Value.RegistryAuthFile
                 ?? Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DataDirectory), "registry-auth.json")),
             sp.GetService<TimeProvider>() ?? TimeProvider.System));

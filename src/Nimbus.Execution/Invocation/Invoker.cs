@@ -3,11 +3,12 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Nimbus.Core.Images;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Functions;
+using Nimbus.Core.Images;
 using Nimbus.Core.Metrics;
 using Nimbus.Core.Storage;
+using Nimbus.Core.Threading;
 using Nimbus.Execution.Concurrency;
 using Nimbus.Execution.Environments;
 using Nimbus.Execution.Logs;
@@ -116,6 +117,8 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         if (environment is null)
         {
             lease.TakeColdStart();
+            // A start writes files and starts processes (a sandbox, its runtime): not on an event thread (EventThreads).
+            await EventThreads.Leave();
             var started = await ColdStartAsync(request, group, cancellationToken);
             environment = started.Environment;
             initDuration = started.InitDuration;

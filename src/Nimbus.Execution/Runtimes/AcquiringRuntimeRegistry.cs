@@ -2,6 +2,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Runtimes;
+using Nimbus.Core.Threading;
 
 namespace Nimbus.Execution.Runtimes;
 
@@ -42,7 +43,7 @@ public sealed partial class AcquiringRuntimeRegistry : IRuntimeRegistry
         _options = options;
         _logger = logger;
         var cache = options.RuntimeCacheDirectory ?? Path.Combine(Path.GetTempPath(), "nimbus-runtimes");
-        _node = new NpmNodeDistribution(options.NpmRegistry, cache, new HttpClient(handler) { Timeout = AcquireTimeout });
+        _node = new NpmNodeDistribution(options.NpmRegistry, cache, new HttpClient(new PoolResumingHandler(handler)) { Timeout = AcquireTimeout });
 
         foreach (var id in RuntimeCatalog.ModelValues)
         {

@@ -2,6 +2,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Nimbus.Core.Threading;
 
 namespace Nimbus.Execution.Runtimes;
 
@@ -95,7 +96,7 @@ public sealed partial class DotnetRuntimePack(string cacheDirectory, ILogger<Dot
             return version;
         }
 
-        var client = http ?? new HttpClient();
+        var client = http ?? new HttpClient(new PoolResumingHandler(new SocketsHttpHandler()));
         try
         {
             var latest = await LatestAsync(client, major, cancellationToken);
