@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Nimbus.Api.FunctionUrls;
+using Nimbus.Api.Registry;
 using Nimbus.Core.Threading;
 
 namespace Nimbus.Api.Hosting;
@@ -37,7 +39,12 @@ internal sealed class EventThreadMiddleware(RequestDelegate next)
             && HttpMethods.IsPost(request.Method)
             && path.StartsWith(InvokePrefix, StringComparison.Ordinal)
             && path.EndsWith(InvokeSuffix, StringComparison.Ordinal)
-            && !string.Equals(request.Headers["X-Amz-Invocation-Type"], "Event", StringComparison.OrdinalIgnoreCase);
+            && !string.Equals(request.Headers["X-Amz-Invocation-Type"], "Event", StringComparison.OrdinalIgnoreCase)
+            // Routed by header or host before the path is looked at (the Logs, CloudTrail and ECR APIs, function URLs,
+            // the registry): whatever their path, they are not an Invoke.
+            && !request.Headers.ContainsKey("X-Amz-Target")
+            && !FunctionUrlAddress.IsFunctionUrl(request)
+            && !RegistryAddress.IsRegistry(request);
     }
 
     private async Task LeaveAsync(HttpContext context)

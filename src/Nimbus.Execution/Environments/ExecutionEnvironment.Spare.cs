@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Extensions.Logging;
-using Nimbus.Init.Protocol;
+using Nimbus.Core.Threading;
 using Nimbus.Execution.Sandboxes;
+using Nimbus.Init.Protocol;
 
 namespace Nimbus.Execution.Environments;
 
@@ -52,6 +53,8 @@ internal sealed partial class ExecutionEnvironment
             }
         }
 
+        // Adopting moves a process into a cgroup and looks through /proc (~10 ms): not on an event thread (EventThreads).
+        await EventThreads.Leave();
         if (frame?.Type == FrameType.Adopted)
         {
             // A runtime the sandbox refuses (not locked down, or not found where the template put it) ended the

@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Nimbus.Core.Threading;
 using Nimbus.Execution.Invocation;
 using Nimbus.Execution.Sandboxes;
 using Nimbus.Init.Protocol;
@@ -159,6 +160,9 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             }
 
             connection = await accept;
+            // A start is not the hot path: what follows a socket's completion here (files, pidfds, a failed start's
+            // sandbox shutdown) goes on on the pool, not on an event thread (EventThreads).
+            await EventThreads.Leave();
             var environment = new ExecutionEnvironment(spec.EnvironmentId, logStreamName, sandbox, connection, time, logger);
             // A SnapStart container under runc (spec.Restore): its runtime, forked by the template, must be in this
             // container's cgroup before it gets its environment (Start), or what its after-restore hooks start stays
@@ -182,6 +186,8 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
                 throw new SandboxStartException("nimbus-init did not greet the host");
             }
 
+            await EventThreads.Leave();
+
             if (runtime is not null)
             {
                 environment._readLoop = environment.ReadLoopAsync();
@@ -194,6 +200,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             connection?.Dispose();
             if (sandbox is not null)
             {
+                await EventThreads.Leave();
                 await sandbox.DisposeAsync();
             }
 
@@ -383,6 +390,8 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Shutting the sandbox down starts processes and waits for them (EventThreads).
+        await EventThreads.Leave();
         await ShutdownExtensionsAsync();
         Kill();
         _stream.Dispose();

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Nimbus.Core.Threading;
 using Nimbus.Execution.Environments;
 
 namespace Nimbus.Execution.Runtimes;
@@ -94,6 +95,8 @@ internal static class JavaClassArchive
             var answered = await serving;
             await exited;
             await Task.WhenAll(output, errors);
+            // The training's socket and pipes complete on event threads; the archive is files (EventThreads).
+            await EventThreads.Leave();
             if (!answered || !File.Exists(temporary))
             {
                 return false;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Nimbus.Core.Threading;
 
 namespace Nimbus.Execution.Sandboxes;
 
@@ -44,6 +45,8 @@ internal static class RuncCommand
         }
 
         var result = new RuncCommandResult(process.ExitCode, await stdout, await stderr);
+        // A pipe's end completes on an event thread (.NET reads pipes through sockets); callers go on with processes and files.
+        await EventThreads.Leave();
         if (result.ExitCode != 0)
         {
             RuncLog.CommandFailed(logger, Path.GetFileName(fileName), string.Join(' ', arguments), result.ExitCode, result.StandardError.Trim());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
 using System.Globalization;
+using Nimbus.Core.Threading;
 
 namespace Nimbus.Execution.Sandboxes;
 
@@ -129,6 +130,8 @@ internal sealed class RuncNamespaceHolder
         {
             made = Parse(await process.StandardOutput.ReadLineAsync(cancellationToken));
             await process.WaitForExitAsync(cancellationToken);
+            // The line's read may have completed on an event thread (pipes are read through sockets).
+            await EventThreads.Leave();
         }
         catch (OperationCanceledException)
         {

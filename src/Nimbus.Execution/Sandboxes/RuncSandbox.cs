@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Nimbus.Core.Threading;
 
 namespace Nimbus.Execution.Sandboxes;
 
@@ -312,6 +313,9 @@ internal sealed class RuncSandbox : IStemCellSandbox
         {
             RuncLog.TeardownIncomplete(_logger, Spec.EnvironmentId, "the container's output is still open 10 s after it was killed");
         }
+
+        // The output's end completes on an event thread (pipes are read through sockets); the teardown starts processes.
+        await EventThreads.Leave();
 
         if (_network is not null)
         {

@@ -33,6 +33,22 @@ public sealed class EventThreadMiddlewareTests
     }
 
     [Theory]
+    [InlineData("X-Amz-Target", "Logs_20140328.DeleteLogGroup")]
+    [InlineData("X-Amz-Target", "AmazonEC2ContainerRegistry_V20150921.CreateRepository")]
+    [InlineData("Host", "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.localhost:9000")]
+    [InlineData("Host", "000000000000.dkr.ecr.us-east-1.localhost:9000")]
+    public void StaysOnEventThread_NotForAnotherApiOnAnInvokePath(string header, string value)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/2015-03-31/functions/f/invocations";
+        context.Request.ContentLength = 2;
+        context.Request.Headers[header] = value;
+
+        Assert.False(EventThreadMiddleware.StaysOnEventThread(context.Request));
+    }
+
+    [Theory]
     [InlineData(0L, true)]
     [InlineData(256L * 1024, true)]
     [InlineData(256L * 1024 + 1, false)]
