@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Nimbus.Api.Hosting;
 
 namespace Nimbus.Api.Tests.Hosting;
@@ -35,7 +36,6 @@ public sealed class EventThreadMiddlewareTests
     [Theory]
     [InlineData("X-Amz-Target", "Logs_20140328.DeleteLogGroup")]
     [InlineData("X-Amz-Target", "AmazonEC2ContainerRegistry_V20150921.CreateRepository")]
-    [InlineData("Host", "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.localhost:9000")]
     [InlineData("Host", "000000000000.dkr.ecr.us-east-1.localhost:9000")]
     public void StaysOnEventThread_NotForAnotherApiOnAnInvokePath(string header, string value)
     {
@@ -44,6 +44,38 @@ public sealed class EventThreadMiddlewareTests
         context.Request.Path = "/2015-03-31/functions/f/invocations";
         context.Request.ContentLength = 2;
         context.Request.Headers[header] = value;
+
+        Assert.False(EventThreadMiddleware.StaysOnEventThread(context.Request));
+    }
+
+    [Theory]
+    [InlineData("GET", "/", null, true)]
+    [InlineData("POST", "/orders", 100L, true)]
+    [InlineData("POST", "/orders", 256L * 1024 + 1, false)]
+    [InlineData("POST", "/orders", null, false)]
+    public void StaysOnEventThread_FunctionUrlByHost_WithASmallBody(string method, string path, long? length, bool stays)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+        context.Request.Host = new HostString("abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.localhost:9000");
+        context.Request.ContentLength = length;
+        if (method == "GET")
+        {
+            context.Features.Set<IHttpRequestBodyDetectionFeature>(new NoBody());
+        }
+
+        Assert.Equal(stays, EventThreadMiddleware.StaysOnEventThread(context.Request));
+    }
+
+    [Fact]
+    public void StaysOnEventThread_FunctionUrlWithATarget_Leaves()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.Path = "/_url/abcdefghijklmnopqrstuvwxyz012345/";
+        context.Request.ContentLength = 2;
+        context.Request.Headers["X-Amz-Target"] = "Logs_20140328.DeleteLogGroup";
 
         Assert.False(EventThreadMiddleware.StaysOnEventThread(context.Request));
     }
@@ -202,6 +234,11 @@ public sealed class EventThreadMiddlewareTests
         await work();
         return true;
     });
+
+    private sealed class NoBody : IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => false;
+    }
 
     /// <summary>A body whose reads complete on a new thread outside the pool, which runs the reader's continuation.</summary>
     private sealed class LateBody(string content) : Stream
