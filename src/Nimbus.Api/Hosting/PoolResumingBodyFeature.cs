@@ -38,12 +38,28 @@ internal sealed class PoolResumingBodyFeature : IRequestBodyPipeFeature
 
             if (!ReferenceEquals(body, _adaptedBody))
             {
+                if (_adapted is null)
+                {
+                    // Its rented buffers go back to the pool with the request, as with ASP.NET Core's own feature.
+                    _request.HttpContext.Response.OnCompleted(static state => ((PoolResumingBodyFeature)state).CompleteAdaptedAsync(), this);
+                }
+                else
+                {
+                    _adapted.Complete();
+                }
+
                 _adaptedBody = body;
                 _adapted = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: true));
             }
 
             return _adapted!; // Set with _adaptedBody just above or before.
         }
+    }
+
+    private Task CompleteAdaptedAsync()
+    {
+        _adapted?.Complete();
+        return Task.CompletedTask;
     }
 
     /// <summary>Puts the request's body behind a <see cref="PoolResumingPipeReader"/>, as reader and as stream.</summary>
