@@ -8,6 +8,7 @@ using Nimbus.Bench;
 [
     ("warm", WarmBenchmark.RunAsync),
     ("throughput", ThroughputBenchmark.RunAsync),
+    ("mixed", MixedBenchmark.RunAsync),
     ("cold", ColdBenchmark.RunAsync),
     ("runtimes", RuntimeColdBenchmark.RunAsync),
     ("dotnet-cold", DotnetColdBenchmark.RunAsync),
