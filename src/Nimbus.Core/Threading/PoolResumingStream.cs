@@ -2,9 +2,9 @@
 namespace Nimbus.Core.Threading;
 
 /// <summary>
-/// A stream whose reads and writes that had to wait go on on the thread pool, never on the event thread that completed
-/// them (<see cref="EventThreads"/>): for request bodies of the APIs that work synchronously once they have them, and
-/// for what the server downloads. Reads and writes that complete at once cost nothing more.
+/// A stream whose reads that had to wait go on on the thread pool, never on the event thread that completed them
+/// (<see cref="EventThreads"/>): for what the server downloads (<see cref="PoolResumingHandler"/>). Reads that complete
+/// at once cost nothing more; writes go straight through.
 /// </summary>
 public sealed class PoolResumingStream(Stream inner) : Stream
 {
@@ -30,27 +30,6 @@ public sealed class PoolResumingStream(Stream inner) : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var written = inner.WriteAsync(buffer, cancellationToken);
-        return written.IsCompleted ? written : ResumeOnPoolAsync(written);
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await inner.FlushAsync(cancellationToken);
-        }
-        finally
-        {
-            await EventThreads.Leave();
-        }
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
@@ -87,18 +66,6 @@ public sealed class PoolResumingStream(Stream inner) : Stream
         try
         {
             return await read;
-        }
-        finally
-        {
-            await EventThreads.Leave();
-        }
-    }
-
-    private static async ValueTask ResumeOnPoolAsync(ValueTask written)
-    {
-        try
-        {
-            await written;
         }
         finally
         {

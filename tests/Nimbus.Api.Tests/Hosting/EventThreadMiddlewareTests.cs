@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Nimbus.Api.Hosting;
+using Nimbus.TestKit;
 
 namespace Nimbus.Api.Tests.Hosting;
 
@@ -122,7 +123,7 @@ public sealed class EventThreadMiddlewareTests
             return Task.CompletedTask;
         });
 
-        var calledOn = await OnOtherThread(() =>
+        var calledOn = await OtherThread.Runs(() =>
         {
             var thread = Environment.CurrentManagedThreadId;
             return middleware.InvokeAsync(context).ContinueWith(_ => thread, TaskScheduler.Default);
@@ -164,7 +165,7 @@ public sealed class EventThreadMiddlewareTests
     public async Task InvokeAsync_BodyReadThatWaits_GoesOnOnThePool()
     {
         var context = Request("POST", "/2015-03-31/functions", body: null);
-        context.Request.Body = new LateBody("late");
+        context.Request.Body = new LateStream("late"u8.ToArray());
         var afterStream = false;
         var afterReader = false;
         var middleware = new EventThreadMiddleware(async http =>
@@ -221,15 +222,7 @@ public sealed class EventThreadMiddlewareTests
         return context;
     }
 
-    /// <summary>Runs <paramref name="work"/> on a new thread outside the pool (an event thread's stand-in).</summary>
-    private static Task<T> OnOtherThread<T>(Func<Task<T>> work)
-    {
-        var started = new TaskCompletionSource<Task<T>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        new Thread(() => started.SetResult(work())) { IsBackground = true }.Start();
-        return started.Task.Unwrap();
-    }
-
-    private static Task<bool> OnOtherThread(Func<Task> work) => OnOtherThread(async () =>
+    private static Task<bool> OnOtherThread(Func<Task> work) => OtherThread.Runs(async () =>
     {
         await work();
         return true;
@@ -238,52 +231,5 @@ public sealed class EventThreadMiddlewareTests
     private sealed class NoBody : IHttpRequestBodyDetectionFeature
     {
         public bool CanHaveBody => false;
-    }
-
-    /// <summary>A body whose reads complete on a new thread outside the pool, which runs the reader's continuation.</summary>
-    private sealed class LateBody(string content) : Stream
-    {
-        private readonly byte[] _content = Encoding.UTF8.GetBytes(content);
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => _content.Length;
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var count = Math.Min(buffer.Length, _content.Length - _position);
-            _content.AsSpan(_position, count).CopyTo(buffer.Span);
-            _position += count;
-            var pending = new TaskCompletionSource<int>();
-            new Thread(() =>
-            {
-                Thread.Sleep(20);
-                pending.SetResult(count);
-            }) { IsBackground = true }.Start();
-            return new ValueTask<int>(pending.Task);
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -2,6 +2,7 @@
 using System.Net;
 using System.Text;
 using Nimbus.Core.Threading;
+using Nimbus.TestKit;
 
 namespace Nimbus.Core.Tests.Threading;
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-namespace Nimbus.Core.Tests.Threading;
+namespace Nimbus.TestKit;
 
 /// <summary>
 /// A stream whose every read waits and is completed by a new thread outside the pool, which then runs the reader's
 /// continuation itself: what a socket read completed on the server's event thread does.
 /// </summary>
-internal sealed class LateStream(byte[] content) : Stream
+public sealed class LateStream(byte[] content) : Stream
 {
     private int _position;
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-namespace Nimbus.Core.Tests.Threading;
+namespace Nimbus.TestKit;
 
 /// <summary>Threads outside the pool, standing in for the server's event threads.</summary>
-internal static class OtherThread
+public static class OtherThread
 {
     /// <summary>A task completed with <paramref name="value"/> by a new thread, which runs its continuations.</summary>
     public static Task<T> Completes<T>(T value)
