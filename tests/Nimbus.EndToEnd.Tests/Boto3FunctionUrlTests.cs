@@ -13,6 +13,7 @@ public sealed class Boto3FunctionUrlTests(ServerFixture fixture) : IClassFixture
     [InlineData("request_event")]
     [InlineData("bodies_and_answers")]
     [InlineData("cors")]
+    [InlineData("changes_take_effect")]
     [InlineData("iam_auth")]
     [InlineData("public_statements")]
     [InlineData("iam_auth_needs_both_actions")]

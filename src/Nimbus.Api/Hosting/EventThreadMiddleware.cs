@@ -28,10 +28,10 @@ internal sealed class EventThreadMiddleware(RequestDelegate next)
     /// <summary>
     /// A synchronous Invoke (RequestResponse or DryRun), or a request to a function URL, with a body of at most
     /// <see cref="MaxInlinePayload"/>: what they do before the runtime answers is CPU work and reads of configuration
-    /// — from caches, or one read of the store by key (a cache miss; a function URL's configuration is read each time),
-    /// which waits for no writer in WAL mode — and a cold start leaves the event thread itself, in the invoker. A larger body, or one of unknown length, leaves: hashing it
-    /// (SigV4) and copying it would hold the thread's other sockets for milliseconds. An Event invocation is stored
-    /// durably first: it leaves.
+    /// — from caches, or one read of the store by key after a change (a cache miss), which waits for no writer in WAL
+    /// mode — and a cold start leaves the event thread itself, in the invoker. A larger body, or one of unknown length,
+    /// leaves: hashing it (SigV4) and copying it would hold the thread's other sockets for milliseconds. An Event
+    /// invocation is stored durably first: it leaves.
     /// </summary>
     internal static bool StaysOnEventThread(HttpRequest request)
     {

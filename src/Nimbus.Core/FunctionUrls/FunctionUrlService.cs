@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Collections.Concurrent;
 using Nimbus.Core.Arns;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
@@ -8,9 +9,11 @@ namespace Nimbus.Core.FunctionUrls;
 
 /// <summary>
 /// Function URL configs (CreateFunctionUrlConfig and its siblings, 2021-10-31): AWS's validation and messages, one
-/// URL per qualifier ($LATEST or an alias), committed before returning.
+/// URL per qualifier ($LATEST or an alias), committed before returning. The configs requests to a URL find by its id are
+/// kept in memory until the next change to any function or URL (<see cref="FunctionCache.Changes"/>): a config changed,
+/// deleted, or deleted with its function or alias is never served from memory after its change returned.
 /// </summary>
-public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlStore urls, TimeProvider time)
+public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlStore urls, FunctionService functionService, TimeProvider time)
 {
     /// <summary>ListFunctionUrlConfigs returns at most 50 items a page, whatever MaxItems asks.</summary>
     public const int MaxPage = 50;
@@ -19,6 +22,8 @@ public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlSto
     // a missing function or alias and a missing URL config (as observed by LocalStack's snapshot tests).
     private const string NoFunction = "Function does not exist";
     private const string NoUrl = "The resource you requested does not exist.";
+
+    private readonly ConcurrentDictionary<string, Found> _byUrlId = new(StringComparer.Ordinal);
 
     public async Task<FunctionUrlConfig> CreateAsync(Scope scope, string functionName, string? qualifier, FunctionUrlChange change, CancellationToken cancellationToken)
     {
@@ -51,6 +56,7 @@ public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlSto
             throw LambdaErrors.NotFound(NoFunction);
         }
 
+        Changed(scope, reference.Name);
         return config;
     }
 
@@ -92,6 +98,7 @@ public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlSto
             throw LambdaErrors.NotFound(NoUrl);
         }
 
+        Changed(scope, reference.Name);
         return updated;
     }
 
@@ -104,6 +111,8 @@ public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlSto
             await RequireTargetAsync(scope, reference, cancellationToken);
             throw LambdaErrors.NotFound(NoUrl);
         }
+
+        Changed(scope, reference.Name);
     }
 
     /// <summary>One page of the function's URL configs and the marker of the next page (null at the end).</summary>
@@ -135,11 +144,40 @@ public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlSto
         return (items, items[^1].Qualifier);
     }
 
-    /// <summary>The function URL a request's host or path names, with its scope; null when there is none.</summary>
-    public Task<(Scope Scope, FunctionUrlConfig Config)?> FindAsync(string urlId, CancellationToken cancellationToken) =>
-        FunctionUrlIds.IsWellFormed(urlId)
-            ? urls.FindByUrlIdAsync(urlId, cancellationToken)
-            : Task.FromResult<(Scope Scope, FunctionUrlConfig Config)?>(null);
+    /// <summary>
+    /// The function URL a request's host or path names, with its scope; null when there is none. Read from the store
+    /// once per change (see the class's summary): every request to a URL comes here, on the thread that read it.
+    /// </summary>
+    public ValueTask<(Scope Scope, FunctionUrlConfig Config)?> FindAsync(string urlId, CancellationToken cancellationToken)
+    {
+        if (!FunctionUrlIds.IsWellFormed(urlId))
+        {
+            return ValueTask.FromResult<(Scope Scope, FunctionUrlConfig Config)?>(null);
+        }
+
+        var changes = functionService.Cache.Changes;
+        return _byUrlId.TryGetValue(urlId, out var found) && found.Changes == changes
+            ? ValueTask.FromResult<(Scope Scope, FunctionUrlConfig Config)?>((found.Scope, found.Config))
+            : ReadAsync(urlId, changes, cancellationToken);
+    }
+
+    private async ValueTask<(Scope Scope, FunctionUrlConfig Config)?> ReadAsync(string urlId, long changes, CancellationToken cancellationToken)
+    {
+        // The count was taken before the read: a change committed while it ran moves the count on, so what it read is
+        // kept at a count no later lookup matches.
+        var read = await urls.FindByUrlIdAsync(urlId, cancellationToken);
+        if (read is not { } value)
+        {
+            _byUrlId.TryRemove(urlId, out _);
+            return null;
+        }
+
+        _byUrlId[urlId] = new Found(value.Scope, value.Config, changes);
+        return value;
+    }
+
+    /// <summary>After a URL change committed: what was read of any URL is read again.</summary>
+    private void Changed(Scope scope, string functionName) => functionService.Invalidate(new FunctionKey(scope, functionName));
 
     private static FunctionReference Parse(Scope scope, string functionName, string? qualifier)
     {
@@ -160,4 +198,6 @@ public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlSto
             throw LambdaErrors.NotFound(NoFunction);
         }
     }
+
+    private sealed record Found(Scope Scope, FunctionUrlConfig Config, long Changes);
 }

@@ -14,6 +14,13 @@ internal sealed class FunctionCache
     private readonly ConcurrentDictionary<FunctionKey, Entry> _entries = new();
     private readonly ConcurrentDictionary<(FunctionKey Key, string Qualifier), TargetEntry> _targets = new();
     private readonly ConcurrentDictionary<(FunctionKey Key, string Qualifier), PolicyEntry> _policies = new();
+    private long _changes;
+
+    /// <summary>
+    /// How many times any function was invalidated: a cache whose entries are found by something other than the
+    /// function's name (a function URL's id) keeps what it read at one count and drops it at the next.
+    /// </summary>
+    public long Changes => Interlocked.Read(ref _changes);
 
     public bool TryGet(FunctionKey key, out FunctionRecord record, out long generation)
     {
@@ -89,6 +96,7 @@ internal sealed class FunctionCache
     {
         _generations.AddOrUpdate(key, 1, static (_, value) => value + 1);
         _entries.TryRemove(key, out _);
+        Interlocked.Increment(ref _changes);
     }
 
     private sealed record Entry(long Generation, FunctionRecord Record);

@@ -273,6 +273,32 @@ def case_cors():
     assert headers["Access-Control-Expose-Headers"] == "x-answer", headers
 
 
+def case_changes_take_effect():
+    """A URL's requests find its config in the server's memory: each change is seen by the very next request."""
+    name = deploy({"app.py": ECHO})
+    uid = url_id(public_url(name))
+    assert [request(uid, "/")[0] for _ in range(3)] == [200, 200, 200]
+    LAM.update_function_url_config(FunctionName=name, AuthType="AWS_IAM")
+    assert request(uid, "/")[0] == 403, "an unsigned request to an AWS_IAM URL"
+    LAM.update_function_url_config(FunctionName=name, AuthType="NONE", Cors={"AllowOrigins": ["https://example.com"]})
+    status, headers, _ = request(uid, "/", headers={"Origin": "https://example.com"})
+    assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://example.com", (status, headers)
+    LAM.delete_function_url_config(FunctionName=name)
+    assert request(uid, "/")[0] == 404
+    LAM.create_function_url_config(FunctionName=name, AuthType="NONE")
+    assert request(uid, "/")[0] == 200
+
+    LAM.create_alias(FunctionName=name, Name="live", FunctionVersion="$LATEST")
+    live = url_id(public_url(name, Qualifier="live"))
+    assert request(live, "/")[0] == 200
+    LAM.delete_alias(FunctionName=name, Name="live")
+    status, headers, body = request(live, "/")
+    assert (status, body) == (404, b'{"Message":null}'), ("the alias's URL went with it", status, body)
+    LAM.delete_function(FunctionName=name)
+    status, headers, body = request(uid, "/")
+    assert (status, body) == (404, b'{"Message":null}'), ("the function's URL went with it", status, body)
+
+
 def signed_request(uid, path, key, secret, method="GET", body=b""):
     url = f"{ENDPOINT}/_url/{uid}{path}"
     aws = botocore.awsrequest.AWSRequest(method=method, url=url, data=body, headers={"Content-Type": "application/json"})
