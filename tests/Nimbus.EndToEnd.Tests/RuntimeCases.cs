@@ -18,6 +18,7 @@ public static class RuntimeCases
                 data.Add("own_sdk_wins", runtime);
             }
 
+            data.Add("runtime_api_socket", "python3.11");
             data.Add("provided", "provided.al2");
             data.Add("provided", "provided.al2023");
             return data;

@@ -174,6 +174,32 @@ def case_provided(runtime):
     check(configuration["Runtime"] == runtime, configuration["Runtime"])
 
 
+
+# The connected ends, in this network namespace, of the Runtime API's abstract Unix socket as /proc/net/unix names
+# them (the leading NUL shown as "@").
+SOCKET_PYTHON = """
+import os
+
+def handler(event, context):
+    port = os.environ["AWS_LAMBDA_RUNTIME_API"].rsplit(":", 1)[1]
+    connected = []
+    with open("/proc/net/unix") as table:
+        for line in table:
+            fields = line.split()
+            if len(fields) == 8 and fields[7].startswith("@nimbus-runtime-api-" + port) and fields[5] == "03":
+                connected.append(fields[7])
+    return {"port": port, "connected": connected, "variable": "_NIMBUS_RUNTIME_API_SOCKET" in os.environ}
+"""
+
+
+def case_runtime_api_socket(runtime):
+    """Nimbus's Python client reaches the Runtime API over nimbus-init's abstract Unix socket, not TCP."""
+    name = deploy(runtime, {"app.py": SOCKET_PYTHON})
+    for _ in range(3):
+        answer = invoke_json(name)
+    check(answer["connected"] == ["@nimbus-runtime-api-" + answer["port"]], "the runtime's one connection", answer)
+    check(not answer["variable"], "the socket's variable is not left in the function's environment", answer)
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]](sys.argv[2])
     print("ok")
