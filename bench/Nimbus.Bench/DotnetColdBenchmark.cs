@@ -106,7 +106,7 @@ internal static partial class DotnetColdBenchmark
     }
 
     /// <summary>`dotnet publish` of a one-file project; its output directory.</summary>
-    private static async Task<string> PublishAsync(string work, string name, string properties, string code, CancellationToken cancellationToken)
+    internal static async Task<string> PublishAsync(string work, string name, string properties, string code, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateDirectory(Path.Combine(work, name)).FullName;
         await File.WriteAllTextAsync(
@@ -129,7 +129,7 @@ internal static partial class DotnetColdBenchmark
     }
 
     /// <summary>The publish output as a zip, with a marker file so that every function has code of its own.</summary>
-    private static byte[] Zip(string directory, string marker)
+    internal static byte[] Zip(string directory, string marker)
     {
         using var buffer = new MemoryStream();
         using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))

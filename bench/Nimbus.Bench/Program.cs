@@ -9,6 +9,7 @@ using Nimbus.Bench;
     ("warm", WarmBenchmark.RunAsync),
     ("throughput", ThroughputBenchmark.RunAsync),
     ("mixed", MixedBenchmark.RunAsync),
+    ("runtime-throughput", RuntimeThroughputBenchmark.RunAsync),
     ("cold", ColdBenchmark.RunAsync),
     ("runtimes", RuntimeColdBenchmark.RunAsync),
     ("dotnet-cold", DotnetColdBenchmark.RunAsync),

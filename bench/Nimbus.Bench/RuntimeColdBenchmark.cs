@@ -166,7 +166,7 @@ internal static partial class RuntimeColdBenchmark
     }
 
     /// <summary>Compiles the no-op handler (default package, static method) with the host's javac; returns the class directory.</summary>
-    private static string CompileNoOp()
+    internal static string CompileNoOp()
     {
         var directory = Directory.CreateTempSubdirectory("nb-java-").FullName;
         var source = Path.Combine(directory, "NoOp.java");
