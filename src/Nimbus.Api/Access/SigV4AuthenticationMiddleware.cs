@@ -4,7 +4,6 @@ using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Nimbus.Api.FunctionUrls;
 using Nimbus.Api.Hosting;
@@ -12,7 +11,6 @@ using Nimbus.Api.Prometheus;
 using Nimbus.Core.Access;
 using Nimbus.Core.Access.Credentials;
 using Nimbus.Core.Access.Signing;
-using Nimbus.Core.Errors;
 
 namespace Nimbus.Api.Access;
 
@@ -216,14 +214,8 @@ internal sealed class SigV4AuthenticationMiddleware(RequestDelegate next, Creden
         }
     }
 
-    private static Task TooLargeAsync(HttpContext context)
-    {
-        // Larger than any API takes: refused as AWS's front door refuses it, before the signature matters.
-        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-        return AwsErrorMiddleware.WriteAsync(
-            context,
-            new LambdaException(LambdaErrors.RequestEntityTooLargeType, StatusCodes.Status413PayloadTooLarge, $"Request must be smaller than {limit} bytes"));
-    }
+    // Larger than any API takes: refused as AWS's front door refuses it, before the signature matters.
+    private static Task TooLargeAsync(HttpContext context) => AwsErrorMiddleware.WriteAsync(context, AwsErrorMiddleware.TooLarge(context));
 
     /// <summary>
     /// Hashes the whole body if it is already in the request's pipe (the usual case for small bodies: they come with

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Access;
 using Nimbus.Core.Errors;
@@ -47,6 +48,10 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
             // The form reader's and multipart reader's limits and syntax errors.
             await WriteAsync(context, new LambdaException("InvalidRequestContentException", 400, $"Could not read the request: {ex.Message}"));
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await WriteAsync(context, TooLarge(context));
+        }
         catch (BadHttpRequestException ex)
         {
             await WriteAsync(context, new LambdaException("InvalidRequestContentException", 400, $"Could not read the request: {ex.Message}"));
@@ -69,6 +74,16 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
     /// </summary>
     public static LambdaException UnknownOperation(HttpContext context, int statusCode = StatusCodes.Status404NotFound) =>
         new("UnknownOperationException", statusCode, $"Nimbus does not serve {context.Request.Method} {context.Request.Path} yet. See the compatibility table in the README.");
+
+    /// <summary>
+    /// A body over the request's size limit (Kestrel's, or one an API set), refused as AWS's front door refuses it:
+    /// RequestEntityTooLargeException, 413. AWS names the operation after the limit (LambdaErrors.RequestEntityTooLarge);
+    /// here the operation may not be known yet, so the text stops at the limit.
+    /// </summary>
+    public static LambdaException TooLarge(HttpContext context) => new(
+        LambdaErrors.RequestEntityTooLargeType,
+        StatusCodes.Status413PayloadTooLarge,
+        $"Request must be smaller than {context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes");
 
     private static LambdaException ForEmptyError(HttpContext context)
     {

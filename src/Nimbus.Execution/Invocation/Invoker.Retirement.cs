@@ -28,8 +28,9 @@ public sealed partial class Invoker : IEnvironmentRetirement
             {
                 await Pool.DiscardAsync(environment);
             }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception ex)
             {
+                // Nobody awaits this loop: whatever one environment's shutdown throws is logged, and the others still go.
                 RetireLog.RetireFailed(_logger, ex, environment.Id);
             }
         }

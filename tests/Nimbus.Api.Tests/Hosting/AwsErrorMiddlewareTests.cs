@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nimbus.Api.Hosting;
 using Nimbus.Core.Errors;
@@ -195,6 +196,31 @@ public sealed class AwsErrorMiddlewareTests
         Assert.Equal("Could not read the request: Form key length limit 2048 exceeded.", Body(context).GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task InvokeAsync_BodyOverTheLimit_413RequestEntityTooLarge()
+    {
+        var context = NewContext();
+        context.Features.Set<IHttpMaxRequestBodySizeFeature>(new BodyLimit { MaxRequestBodySize = 1_048_576 });
+
+        await InvokeAsync(context, new BadHttpRequestException("Request body too large. The max request body size is 1048576 bytes.", 413));
+
+        Assert.Equal(413, context.Response.StatusCode);
+        Assert.Equal("RequestEntityTooLargeException", context.Response.Headers["x-amzn-ErrorType"].ToString());
+        Assert.Equal("Request must be smaller than 1048576 bytes", Body(context).GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task InvokeAsync_UnreadableBody_400InvalidRequestContent()
+    {
+        var context = NewContext();
+
+        await InvokeAsync(context, new BadHttpRequestException("Unexpected end of request content.", 400));
+
+        Assert.Equal(400, context.Response.StatusCode);
+        Assert.Equal("InvalidRequestContentException", context.Response.Headers["x-amzn-ErrorType"].ToString());
+        Assert.Equal("Could not read the request: Unexpected end of request content.", Body(context).GetProperty("message").GetString());
+    }
+
     [Theory]
     [InlineData(405, "UnknownOperationException", "Nimbus does not serve PUT /2015-03-31/functions yet. See the compatibility table in the README.")]
     [InlineData(404, "UnknownOperationException", "Nimbus does not serve PUT /2015-03-31/functions yet. See the compatibility table in the README.")]
@@ -224,5 +250,12 @@ public sealed class AwsErrorMiddlewareTests
 
         Assert.Equal(204, context.Response.StatusCode);
         Assert.Equal(0, context.Response.Body.Length);
+    }
+
+    private sealed class BodyLimit : IHttpMaxRequestBodySizeFeature
+    {
+        public bool IsReadOnly => false;
+
+        public long? MaxRequestBodySize { get; set; }
     }
 }
