@@ -25,9 +25,10 @@ internal static class RuntimeThroughputBenchmark
         Report.Line($"warm-up: {s_sequentialWarmUp.TotalSeconds:0} s (and {SequentialWarmUp} requests at least) before the one-client sample; {s_warmUp.TotalSeconds:0} s before the {Clients}-client window (an environment per client, the JITs of the server and of the Java and .NET clients)");
         Report.Line("handlers: python and node return null; java17 a static method returning null (javac here); dotnet10 a Stream echo (a class library, dotnet publish here)");
         var work = Directory.CreateTempSubdirectory("nimbus-bench-runtimes-").FullName;
-        var javaClasses = RuntimeColdBenchmark.CompileNoOp();
+        string? javaClasses = null;
         try
         {
+            javaClasses = RuntimeColdBenchmark.CompileNoOp();
             var dotnetFunction = await DotnetColdBenchmark.PublishAsync(
                 work,
                 "echo",
@@ -65,7 +66,10 @@ internal static class RuntimeThroughputBenchmark
         finally
         {
             Directory.Delete(work, recursive: true);
-            Directory.Delete(javaClasses, recursive: true);
+            if (javaClasses is not null)
+            {
+                Directory.Delete(javaClasses, recursive: true);
+            }
         }
     }
 

@@ -23,7 +23,8 @@ public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlSto
     private const string NoFunction = "Function does not exist";
     private const string NoUrl = "The resource you requested does not exist.";
 
-    private readonly ConcurrentDictionary<string, Found> _byUrlId = new(StringComparer.Ordinal);
+    // What was read at one count of changes, replaced whole when the count moves (so a deleted URL's entry goes too).
+    private Snapshot _snapshot = new(0);
 
     public async Task<FunctionUrlConfig> CreateAsync(Scope scope, string functionName, string? qualifier, FunctionUrlChange change, CancellationToken cancellationToken)
     {
@@ -156,24 +157,42 @@ public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlSto
         }
 
         var changes = functionService.Cache.Changes;
-        return _byUrlId.TryGetValue(urlId, out var found) && found.Changes == changes
-            ? ValueTask.FromResult<(Scope Scope, FunctionUrlConfig Config)?>((found.Scope, found.Config))
+        var snapshot = Volatile.Read(ref _snapshot);
+        return snapshot.Changes == changes && snapshot.ByUrlId.TryGetValue(urlId, out var found)
+            ? ValueTask.FromResult<(Scope Scope, FunctionUrlConfig Config)?>(found)
             : ReadAsync(urlId, changes, cancellationToken);
     }
 
     private async ValueTask<(Scope Scope, FunctionUrlConfig Config)?> ReadAsync(string urlId, long changes, CancellationToken cancellationToken)
     {
-        // The count was taken before the read: a change committed while it ran moves the count on, so what it read is
-        // kept at a count no later lookup matches.
+        // The count was taken before the read: a change committed while it ran moves the count on, so what it read goes
+        // into the snapshot of a count no later lookup matches (or into none).
         var read = await urls.FindByUrlIdAsync(urlId, cancellationToken);
-        if (read is not { } value)
+        if (read is { } value && SnapshotAt(changes) is { } snapshot)
         {
-            _byUrlId.TryRemove(urlId, out _);
-            return null;
+            snapshot.ByUrlId[urlId] = value;
         }
 
-        _byUrlId[urlId] = new Found(value.Scope, value.Config, changes);
-        return value;
+        return read;
+    }
+
+    /// <summary>The snapshot of <paramref name="changes"/>, made if the current one is older; null if it is newer.</summary>
+    private Snapshot? SnapshotAt(long changes)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _snapshot);
+            if (current.Changes >= changes)
+            {
+                return current.Changes == changes ? current : null;
+            }
+
+            var next = new Snapshot(changes);
+            if (Interlocked.CompareExchange(ref _snapshot, next, current) == current)
+            {
+                return next;
+            }
+        }
     }
 
     /// <summary>After a URL change committed: what was read of any URL is read again.</summary>
@@ -199,5 +218,10 @@ public sealed class FunctionUrlService(IFunctionStore functions, IFunctionUrlSto
         }
     }
 
-    private sealed record Found(Scope Scope, FunctionUrlConfig Config, long Changes);
+    private sealed class Snapshot(long changes)
+    {
+        public long Changes { get; } = changes;
+
+        public ConcurrentDictionary<string, (Scope Scope, FunctionUrlConfig Config)> ByUrlId { get; } = new(StringComparer.Ordinal);
+    }
 }

@@ -208,10 +208,10 @@ public sealed partial class FunctionService
             }
         }
 
+        // At once, before the next write (which may wait or fail): the version is gone now.
+        _cache.Invalidate(new FunctionKey(record.Scope, record.Name));
         await _concurrencyService.DeleteForQualifierAsync(record.Scope, record.Name, qualifier, cancellationToken);
         _snapshots?.Delete(record.Scope, record.Name, qualifier);
-
-        _cache.Invalidate(new FunctionKey(record.Scope, record.Name));
         await DeleteCodeIfUnusedAsync(version.CodeSha256, cancellationToken);
     }
 

@@ -104,10 +104,11 @@ public sealed partial class VersionService
             ?? throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         await _store.DeleteAliasAsync(scope, record.Name, aliasName, cancellationToken);
 
+        // At once, before the next write (which may wait or fail): the alias and its URL (deleted with it) are gone now.
+        _functions.Invalidate(new FunctionKey(scope, record.Name));
+
         // Deleting an alias deletes its provisioned concurrency, as on AWS.
         await _concurrency.DeleteForQualifierAsync(scope, record.Name, aliasName, cancellationToken);
-
-        _functions.Invalidate(new FunctionKey(scope, record.Name));
     }
 
     /// <summary>ListAliases in name order, optionally only those routing to <paramref name="functionVersion"/>.</summary>

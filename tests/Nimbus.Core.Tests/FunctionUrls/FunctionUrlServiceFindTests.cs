@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using Nimbus.Core.Arns;
+using Nimbus.Core.Functions;
 using Nimbus.Core.FunctionUrls;
 using Nimbus.Core.Storage;
 using Nimbus.Core.Tests.Functions;
@@ -66,6 +67,21 @@ public sealed class FunctionUrlServiceFindTests
         await _harness.Service.DeleteAsync(TestValues.Scope, "fn", null, Ct);
 
         Assert.Null(await _service.FindAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task FindAsync_AfterItsAliasWasDeleted_ReturnsNull()
+    {
+        await _harness.CreateActiveAsync("fn");
+        await _harness.Versions.CreateAliasAsync(TestValues.Scope, "fn", "live", new AliasChange { FunctionVersion = FunctionVersion.Latest }, Ct);
+        var config = await _service.CreateAsync(TestValues.Scope, "fn", "live", new FunctionUrlChange { AuthType = FunctionUrlConfig.AuthNone }, Ct);
+        await _service.FindAsync(config.UrlId, Ct);
+
+        // The store deletes an alias's URL with it (a trigger in SQLite); the service hears of the alias only.
+        _urls.Remove(config.UrlId);
+        await _harness.Versions.DeleteAliasAsync(TestValues.Scope, "fn", "live", Ct);
+
+        Assert.Null(await _service.FindAsync(config.UrlId, Ct));
     }
 
     [Fact]

@@ -186,7 +186,7 @@ def handler(event, context):
     with open("/proc/net/unix") as table:
         for line in table:
             fields = line.split()
-            if len(fields) == 8 and fields[7].startswith("@nimbus-runtime-api-" + port) and fields[5] == "03":
+            if len(fields) == 8 and fields[7] == "@nimbus-runtime-api-" + port and fields[5] == "03":
                 connected.append(fields[7])
     return {"port": port, "connected": connected, "variable": "_NIMBUS_RUNTIME_API_SOCKET" in os.environ}
 """
