@@ -80,17 +80,14 @@ internal sealed class EnvironmentPool : IAsyncDisposable
     /// </summary>
     public async Task<int> ReclaimAsync(DateTimeOffset now, TimeSpan idleTimeout, TimeSpan maxLifetime)
     {
-        var reclaimed = 0;
+        var expired = new List<ExecutionEnvironment>();
         foreach (var group in _groups.Values)
         {
-            foreach (var environment in group.TakeExpired(e => !e.Provisioned && (now - e.LastUsed >= idleTimeout || now - e.LifetimeStart >= maxLifetime)))
-            {
-                await DiscardAsync(environment);
-                reclaimed++;
-            }
+            expired.AddRange(group.TakeExpired(e => !e.Provisioned && (now - e.LastUsed >= idleTimeout || now - e.LifetimeStart >= maxLifetime)));
         }
 
-        return reclaimed;
+        await DiscardAllAsync(expired);
+        return expired.Count;
     }
 
     /// <summary>Takes out the idle environments of every group whose key starts with <paramref name="keyPrefix"/>.</summary>
@@ -108,11 +105,30 @@ internal sealed class EnvironmentPool : IAsyncDisposable
         return taken;
     }
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await DiscardAllAsync([.. _all.Keys]);
+
+    /// <summary>
+    /// Discards every one of <paramref name="environments"/>, taken out of the idle lists already: one whose shutdown
+    /// throws does not leave the others running. The failures are thrown together at the end.
+    /// </summary>
+    private async Task DiscardAllAsync(List<ExecutionEnvironment> environments)
     {
-        foreach (var environment in _all.Keys)
+        List<Exception>? failures = null;
+        foreach (var environment in environments)
         {
-            await DiscardAsync(environment);
+            try
+            {
+                await DiscardAsync(environment);
+            }
+            catch (Exception ex)
+            {
+                (failures ??= []).Add(ex);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException("Shutting down environments failed", failures);
         }
     }
 }

@@ -125,6 +125,34 @@ public sealed class EnvironmentPoolTests
     }
 
     [Fact]
+    public async Task ReclaimAsync_OneShutdownFails_TheOthersStillGo()
+    {
+        var gate = new Gate(2);
+        var script = new FakeInitScript
+        {
+            OnInvoke = async (sandbox, invoke, ct) =>
+            {
+                await gate.ArriveAndWaitAsync(ct);
+                await FakeInitScript.Echo(sandbox, invoke, ct);
+            },
+        };
+        await using var harness = await InvokerHarness.StartAsync(script, configure: options => options.IdleTimeout = TimeSpan.FromMinutes(10));
+        await Task.WhenAll(harness.InvokeAsync(), harness.InvokeAsync());
+        harness.Sandbox(1).DisposeFailure = new IOException("teardown failed");
+        harness.Sandbox(2).DisposeFailure = new InvalidDataException("teardown failed too");
+        harness.Time.Advance(TimeSpan.FromMinutes(10));
+
+        var failure = await Assert.ThrowsAsync<AggregateException>(() => harness.Invoker.ReclaimAsync());
+
+        Assert.Equal(2, failure.InnerExceptions.Count);
+        Assert.True(harness.Sandbox(1).Disposed);
+        Assert.True(harness.Sandbox(2).Disposed);
+        Assert.Equal(0, harness.Invoker.Pool.LiveCount);
+        harness.Sandbox(1).DisposeFailure = null;
+        harness.Sandbox(2).DisposeFailure = null;
+    }
+
+    [Fact]
     public async Task ReclaimAsync_RecentlyUsedEnvironment_CountsIdleTimeFromTheLastInvoke()
     {
         await using var harness = await InvokerHarness.StartAsync(configure: options => options.IdleTimeout = TimeSpan.FromMinutes(10));

@@ -125,6 +125,9 @@ internal sealed class FakeSandbox : ISandbox
     /// <summary>Set by a test to play a sandbox whose memory limit was hit.</summary>
     public bool OutOfMemoryReported { get; set; }
 
+    /// <summary>Thrown by <see cref="DisposeAsync"/> after the teardown (a sandbox whose shutdown fails).</summary>
+    public Exception? DisposeFailure { get; set; }
+
     /// <summary>How often the environment told the sandbox that init was over.</summary>
     public int InitializedCalls { get; private set; }
 
@@ -154,6 +157,10 @@ internal sealed class FakeSandbox : ISandbox
         await _loop;
         _stream?.Dispose();
         Disposed = true;
+        if (DisposeFailure is { } failure)
+        {
+            throw failure;
+        }
     }
 
     public async Task SendAsync(Frame frame, CancellationToken cancellationToken)
