@@ -15,6 +15,8 @@ namespace Nimbus.Bench;
 /// </summary>
 internal static partial class DotnetColdBenchmark
 {
+    internal const string EchoHandler = "echo::Echo.Function::Handle";
+
     private const int Iterations = 10;
     private const double TargetSlackMs = 25;
     private const double AwsInitLowMs = 245;
@@ -30,18 +32,13 @@ internal static partial class DotnetColdBenchmark
         {
             var dotnet = FindDotnet();
             var empty = await PublishAsync(work, "empty", "<OutputType>Exe</OutputType>", "return;", cancellationToken);
-            var function = await PublishAsync(
-                work,
-                "echo",
-                "<GenerateRuntimeConfigurationFiles>true</GenerateRuntimeConfigurationFiles>",
-                "namespace Echo; public class Function { public System.IO.Stream Handle(System.IO.Stream input) => input; }",
-                cancellationToken);
+            var function = await PublishEchoAsync(work, cancellationToken);
             await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
             using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
             var lambda = new LambdaClient(http);
 
             // As in `cold`: the server's first Invoke JIT-compiles its own invoke path; one function goes first, unmeasured.
-            await lambda.CreateAsync("dotnet-warmup", "dotnet10", "echo::Echo.Function::Handle", Zip(function, "warmup"), cancellationToken, 256);
+            await lambda.CreateAsync("dotnet-warmup", "dotnet10", EchoHandler, Zip(function, "warmup"), cancellationToken, 256);
             await lambda.InvokeAsync("dotnet-warmup", BenchSession.Payload, tail: false, cancellationToken);
             await RunBareAsync(dotnet, empty, cancellationToken);
 
@@ -52,7 +49,7 @@ internal static partial class DotnetColdBenchmark
             {
                 reference.Add(await RunBareAsync(dotnet, empty, cancellationToken));
                 var name = $"dotnet-cold-{i:00}";
-                await lambda.CreateAsync(name, "dotnet10", "echo::Echo.Function::Handle", Zip(function, name), cancellationToken, 256);
+                await lambda.CreateAsync(name, "dotnet10", EchoHandler, Zip(function, name), cancellationToken, 256);
                 var start = Stopwatch.GetTimestamp();
                 var result = await lambda.InvokeAsync(name, BenchSession.Payload, tail: true, cancellationToken);
                 var elapsed = Stats.Milliseconds(start, Stopwatch.GetTimestamp());
@@ -105,8 +102,16 @@ internal static partial class DotnetColdBenchmark
         }
     }
 
+    /// <summary>The Stream echo class library (<see cref="EchoHandler"/>), published under <paramref name="work"/>; its output directory.</summary>
+    internal static Task<string> PublishEchoAsync(string work, CancellationToken cancellationToken) => PublishAsync(
+        work,
+        "echo",
+        "<GenerateRuntimeConfigurationFiles>true</GenerateRuntimeConfigurationFiles>",
+        "namespace Echo; public class Function { public System.IO.Stream Handle(System.IO.Stream input) => input; }",
+        cancellationToken);
+
     /// <summary>`dotnet publish` of a one-file project; its output directory.</summary>
-    internal static async Task<string> PublishAsync(string work, string name, string properties, string code, CancellationToken cancellationToken)
+    private static async Task<string> PublishAsync(string work, string name, string properties, string code, CancellationToken cancellationToken)
     {
         var directory = Directory.CreateDirectory(Path.Combine(work, name)).FullName;
         await File.WriteAllTextAsync(

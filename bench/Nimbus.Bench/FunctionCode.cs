@@ -37,18 +37,6 @@ internal static class FunctionCode
 
     public static byte[] Zip(params (string Name, string Content, int Mode)[] files)
     {
-        var bytes = new (string Name, byte[] Content, int Mode)[files.Length];
-        for (var i = 0; i < files.Length; i++)
-        {
-            bytes[i] = (files[i].Name, Encoding.UTF8.GetBytes(files[i].Content), files[i].Mode);
-        }
-
-        return Zip(bytes);
-    }
-
-    /// <summary>Files given as bytes (class files, say), with their Unix modes.</summary>
-    public static byte[] Zip(params (string Name, byte[] Content, int Mode)[] files)
-    {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
@@ -57,7 +45,7 @@ internal static class FunctionCode
                 var entry = zip.CreateEntry(name);
                 entry.ExternalAttributes = (mode | 0x8000) << 16;
                 using var stream = entry.Open();
-                stream.Write(content);
+                stream.Write(Encoding.UTF8.GetBytes(content));
             }
         }
 

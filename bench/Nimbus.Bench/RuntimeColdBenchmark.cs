@@ -16,6 +16,8 @@ namespace Nimbus.Bench;
 /// </summary>
 internal static partial class RuntimeColdBenchmark
 {
+    internal const string JavaNoOpHandler = "NoOp::handle";
+
     private const int Iterations = 8;
     private const int MemorySize = 1769; // one vCPU: the invocation after init runs unthrottled, as the bare start does
     private const double TargetSlackMs = 25;
@@ -117,13 +119,7 @@ internal static partial class RuntimeColdBenchmark
         }
         else
         {
-            var files = new Dictionary<string, byte[]> { ["marker.txt"] = Encoding.UTF8.GetBytes(name) };
-            foreach (var file in Directory.GetFiles(javaClasses, "*.class"))
-            {
-                files[Path.GetFileName(file)] = await File.ReadAllBytesAsync(file, cancellationToken);
-            }
-
-            await PostAsync(http, name, runtime, "NoOp::handle", Zip(files), cancellationToken);
+            await PostAsync(http, name, runtime, JavaNoOpHandler, JavaNoOpZip(javaClasses, name), cancellationToken);
         }
 
         await lambda.WaitActiveAsync(name, cancellationToken);
@@ -163,6 +159,18 @@ internal static partial class RuntimeColdBenchmark
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>The no-op's classes (<see cref="CompileNoOp"/>) as a function's zip, with a marker file of its own.</summary>
+    internal static byte[] JavaNoOpZip(string javaClasses, string marker)
+    {
+        var files = new Dictionary<string, byte[]> { ["marker.txt"] = Encoding.UTF8.GetBytes(marker) };
+        foreach (var file in Directory.GetFiles(javaClasses, "*.class"))
+        {
+            files[Path.GetFileName(file)] = File.ReadAllBytes(file);
+        }
+
+        return Zip(files);
     }
 
     /// <summary>Compiles the no-op handler (default package, static method) with the host's javac; returns the class directory.</summary>

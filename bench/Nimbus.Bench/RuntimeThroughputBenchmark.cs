@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Text;
-
 namespace Nimbus.Bench;
 
 /// <summary>
@@ -29,12 +27,7 @@ internal static class RuntimeThroughputBenchmark
         try
         {
             javaClasses = RuntimeColdBenchmark.CompileNoOp();
-            var dotnetFunction = await DotnetColdBenchmark.PublishAsync(
-                work,
-                "echo",
-                "<GenerateRuntimeConfigurationFiles>true</GenerateRuntimeConfigurationFiles>",
-                "namespace Echo; public class Function { public System.IO.Stream Handle(System.IO.Stream input) => input; }",
-                cancellationToken);
+            var dotnetFunction = await DotnetColdBenchmark.PublishEchoAsync(work, cancellationToken);
             await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
             await using var echo = await EchoServer.StartAsync(cancellationToken);
             using var nimbusHttp = HttpClients.CreateSigned(nimbus.BaseAddress);
@@ -50,8 +43,8 @@ internal static class RuntimeThroughputBenchmark
             [
                 (FunctionCode.Python, "app.handler", FunctionCode.NoOp(FunctionCode.Python, "rt-python").Zip),
                 (FunctionCode.Node, "index.handler", FunctionCode.NoOp(FunctionCode.Node, "rt-node").Zip),
-                ("java17", "NoOp::handle", JavaZip(javaClasses)),
-                ("dotnet10", "echo::Echo.Function::Handle", DotnetColdBenchmark.Zip(dotnetFunction, "rt-dotnet")),
+                ("java17", RuntimeColdBenchmark.JavaNoOpHandler, RuntimeColdBenchmark.JavaNoOpZip(javaClasses, "rt-java")),
+                ("dotnet10", DotnetColdBenchmark.EchoHandler, DotnetColdBenchmark.Zip(dotnetFunction, "rt-dotnet")),
             ];
             foreach (var (runtime, handler, zip) in functions)
             {
@@ -71,17 +64,6 @@ internal static class RuntimeThroughputBenchmark
                 Directory.Delete(javaClasses, recursive: true);
             }
         }
-    }
-
-    private static byte[] JavaZip(string classes)
-    {
-        var files = new List<(string Name, byte[] Content, int Mode)> { ("marker.txt", Encoding.UTF8.GetBytes("rt-java"), Convert.ToInt32("644", 8)) };
-        foreach (var file in Directory.GetFiles(classes, "*.class"))
-        {
-            files.Add((Path.GetFileName(file), File.ReadAllBytes(file), Convert.ToInt32("644", 8)));
-        }
-
-        return FunctionCode.Zip([.. files]);
     }
 
     private static void Print(string label, LatencySample one, ThroughputSample many, LatencySample echoOne, ThroughputSample echoMany) =>

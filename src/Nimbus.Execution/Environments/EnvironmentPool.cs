@@ -109,11 +109,11 @@ internal sealed class EnvironmentPool : IAsyncDisposable
 
     /// <summary>
     /// Discards every one of <paramref name="environments"/>, taken out of the idle lists already: one whose shutdown
-    /// throws does not leave the others running. The failures are thrown together at the end.
+    /// throws does not leave the others running. Gives the failures, each with its environment.
     /// </summary>
-    private async Task DiscardAllAsync(List<ExecutionEnvironment> environments)
+    public async Task<List<(ExecutionEnvironment Environment, Exception Failure)>> DiscardEachAsync(List<ExecutionEnvironment> environments)
     {
-        List<Exception>? failures = null;
+        var failures = new List<(ExecutionEnvironment Environment, Exception Failure)>();
         foreach (var environment in environments)
         {
             try
@@ -122,13 +122,20 @@ internal sealed class EnvironmentPool : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                (failures ??= []).Add(ex);
+                failures.Add((environment, ex));
             }
         }
 
-        if (failures is not null)
+        return failures;
+    }
+
+    /// <summary><see cref="DiscardEachAsync"/>, the failures thrown together at the end.</summary>
+    private async Task DiscardAllAsync(List<ExecutionEnvironment> environments)
+    {
+        var failures = await DiscardEachAsync(environments);
+        if (failures.Count > 0)
         {
-            throw new AggregateException("Shutting down environments failed", failures);
+            throw new AggregateException("Shutting down environments failed", failures.ConvertAll(f => f.Failure));
         }
     }
 }

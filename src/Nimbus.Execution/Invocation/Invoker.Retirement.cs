@@ -22,17 +22,10 @@ public sealed partial class Invoker : IEnvironmentRetirement
 
     private async Task RetireAsync(List<Environments.ExecutionEnvironment> environments)
     {
-        foreach (var environment in environments)
+        // Nobody awaits this: whatever one environment's shutdown throws is logged, and the others still go.
+        foreach (var (environment, failure) in await Pool.DiscardEachAsync(environments))
         {
-            try
-            {
-                await Pool.DiscardAsync(environment);
-            }
-            catch (Exception ex)
-            {
-                // Nobody awaits this loop: whatever one environment's shutdown throws is logged, and the others still go.
-                RetireLog.RetireFailed(_logger, ex, environment.Id);
-            }
+            RetireLog.RetireFailed(_logger, failure, environment.Id);
         }
     }
 
