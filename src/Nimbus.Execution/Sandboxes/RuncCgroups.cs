@@ -45,6 +45,67 @@ internal sealed partial class RuncCgroups
         return new RuncCgroups(unified: false, File.Exists(Path.Combine(Root, "memory", "memory.memsw.limit_in_bytes")));
     }
 
+    /// <summary>
+    /// The <c>cgroup.procs</c> of the cgroup this process is in (<see cref="CgroupLockWarmer"/>), from
+    /// <c>/proc/self/cgroup</c>; null when it cannot be read or names no hierarchy mounted where Nimbus looks.
+    /// </summary>
+    public string? OwnProcsFile()
+    {
+        try
+        {
+            return ProcsFileOf(File.ReadAllText("/proc/self/cgroup"), IsUnified);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The <c>cgroup.procs</c> file of the cgroup that <paramref name="selfCgroup"/> (the text of
+    /// <c>/proc/PID/cgroup</c>, lines of <c>id:controllers:path</c>) names: under v2 the unified hierarchy's
+    /// (<c>0::path</c>); under v1 the pids controller's, else the memory controller's (runc moves its init into
+    /// both), else the hybrid unified one at <c>/sys/fs/cgroup/unified</c>.
+    /// </summary>
+    public static string? ProcsFileOf(string selfCgroup, bool unified)
+    {
+        string? v2 = null;
+        string? memory = null;
+        foreach (var line in selfCgroup.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = line.Split(':', 3);
+            if (parts.Length != 3 || !parts[2].StartsWith('/') || parts[2].Contains("/../", StringComparison.Ordinal) || parts[2].EndsWith("/..", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var path = parts[2].TrimStart('/');
+            if (parts[1].Length == 0)
+            {
+                v2 = path;
+                continue;
+            }
+
+            var controllers = parts[1].Split(',');
+            if (Array.IndexOf(controllers, "pids") >= 0)
+            {
+                return Path.Combine(Root, parts[1], path, "cgroup.procs");
+            }
+
+            if (Array.IndexOf(controllers, "memory") >= 0)
+            {
+                memory = Path.Combine(Root, parts[1], path, "cgroup.procs");
+            }
+        }
+
+        if (unified)
+        {
+            return v2 is null ? null : Path.Combine(Root, v2, "cgroup.procs");
+        }
+
+        return memory ?? (v2 is null ? null : Path.Combine(Root, "unified", v2, "cgroup.procs"));
+    }
+
     /// <summary>The CPU quota Lambda gives a memory size: MemorySize / 1,769 MB of one vCPU.</summary>
     public static long CpuQuotaMicroseconds(int memoryMb) =>
         Math.Max(1000, (long)Math.Round(memoryMb / 1769.0 * CpuPeriodMicroseconds, MidpointRounding.AwayFromZero));

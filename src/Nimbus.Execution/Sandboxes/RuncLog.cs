@@ -38,4 +38,7 @@ internal static partial class RuncLog
 
     [LoggerMessage(EventId = 3410, Level = LogLevel.Warning, Message = "runc sandbox {EnvironmentId}: the SnapStart runtime {Pid} could not be moved into its container's cgroup ({Reason}); the environment is ended")]
     public static partial void AdoptionFailed(ILogger logger, string environmentId, int pid, string reason);
+
+    [LoggerMessage(EventId = 3411, Level = LogLevel.Information, Message = "runc sandboxes: the cgroup lock is no longer kept ready during container starts ({Reason}); a start may wait for an RCU grace period, as without it")]
+    public static partial void CgroupWarmerStopped(ILogger logger, string reason);
 }

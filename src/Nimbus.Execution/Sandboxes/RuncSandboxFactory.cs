@@ -35,11 +35,15 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         _etc = Path.Combine(workDirectory, "runc-etc");
         Cgroups = cgroups;
         _logger = logger;
+        CgroupLock = new CgroupLockWarmer(cgroups.OwnProcsFile, logger);
     }
 
     public string Name => "runc";
 
     public RuncCgroups Cgroups { get; }
+
+    /// <summary>Kept ready while a container starts, so that runc's cgroup move does not wait for the kernel.</summary>
+    public CgroupLockWarmer CgroupLock { get; }
 
     /// <summary>runc's state directory (<c>runc --root</c>): only containers of this work directory are in it.</summary>
     public string StateRoot => _stateRoot;
@@ -96,6 +100,10 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         }
 
         var clock = Stopwatch.StartNew();
+
+        // From here until runc has moved the container's init into its cgroups (it has when `run --detach` or
+        // `create` exits): the writing of the bundle and runc's own start overlap the lock's grace period.
+        using var cgroupLock = CgroupLock.Enter();
         var bundle = Path.Combine(_bundles, spec.EnvironmentId);
         var containerId = ContainerPrefix + spec.EnvironmentId;
         var holder = spec.Restore is { } restore ? await StartHolderAsync(restore, cancellationToken) : null;
@@ -159,6 +167,8 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
                 RuncCommand.KillTree(run);
                 throw;
             }
+
+            cgroupLock.Dispose();
 
             if (run.ExitCode != 0)
             {

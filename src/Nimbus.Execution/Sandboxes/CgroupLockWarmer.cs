@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace Nimbus.Execution.Sandboxes;
+
+/// <summary>
+/// Keeps the kernel's cgroup migration lock ready for writers while containers start. Moving a process into a cgroup
+/// (runc does it for every container's init) takes a lock that every fork and exit on the host reads; unless the host
+/// mounted cgroup2 with <c>favordynmods</c>, the first writer after a quiet spell waits for an RCU grace period
+/// (7–16 ms on the 2-core machine of 2026-12-05), and the lock goes quiet again a grace period or so after its last
+/// writer. While a start is under way, this thread writes the server's own pid into the cgroup the server is already
+/// in, every <see cref="Interval"/>: nothing moves, but the lock is taken, so the grace period is waited for here,
+/// beside runc's own start, and runc's move finds the lock ready (docs/cold-starts.md, "The cgroup move").
+/// </summary>
+/// <remarks>
+/// A write of a pid that does not exist would move nothing either, but the kernel looks the pid up before it takes
+/// the lock (6.18), so it would not help. The cost while a start is under way: one write of a few bytes every
+/// <see cref="Interval"/> (~20 µs once the lock is ready), and forks and exits on the host taking the lock's slower
+/// path, as they do for a grace period after any cgroup move.
+/// </remarks>
+internal sealed class CgroupLockWarmer
+{
+    /// <summary>Below the ~12 ms the lock stayed ready after a write here, so it never goes quiet between writes.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(5);
+
+    private readonly Func<string?> _procsFile;
+    private readonly ILogger _logger;
+    // An object, not a Lock: the thread waits on it (Monitor.Wait) while no start is under way.
+    private readonly object _gate = new();
+    private int _starting;
+    private bool _requested;
+    private bool _disabled;
+    private Thread? _thread;
+    private long _writes;
+
+    /// <param name="procsFile">The <c>cgroup.procs</c> of the cgroup this process is in, looked up at each write.</param>
+    /// <param name="logger">Told once when a write fails and the warmer stops.</param>
+    public CgroupLockWarmer(Func<string?> procsFile, ILogger logger)
+    {
+        _procsFile = procsFile;
+        _logger = logger;
+    }
+
+    /// <summary>Writes made so far (tests).</summary>
+    public long Writes => Interlocked.Read(ref _writes);
+
+    /// <summary>Starts under way (tests).</summary>
+    public int Holding
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _starting;
+            }
+        }
+    }
+
+    /// <summary>False once a write failed: the host does not let this process write its own cgroup.</summary>
+    public bool Enabled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_disabled;
+            }
+        }
+    }
+
+    /// <summary>A container start begins; the lock is kept ready until the returned scope is disposed.</summary>
+    public Scope Enter()
+    {
+        lock (_gate)
+        {
+            if (_disabled)
+            {
+                return Scope.None;
+            }
+
+            if (++_starting == 1)
+            {
+                _thread ??= StartThread();
+                _requested = true;
+                Monitor.Pulse(_gate);
+            }
+
+            return new Scope(this);
+        }
+    }
+
+    private void Exit()
+    {
+        lock (_gate)
+        {
+            _starting--;
+        }
+    }
+
+    private Thread StartThread()
+    {
+        // A thread of its own: the first write blocks for the grace period, which a thread-pool worker should not.
+        var thread = new Thread(Run) { IsBackground = true, Name = "cgroup lock warmer" };
+        thread.Start();
+        return thread;
+    }
+
+    private void Run()
+    {
+        var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        while (true)
+        {
+            lock (_gate)
+            {
+                // At least one write per request, however short the start was (one that ended before this thread
+                // woke still counts as asked).
+                while (_starting == 0 && !_requested)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                _requested = false;
+            }
+
+            if (!TryWrite(pid))
+            {
+                return;
+            }
+
+            Thread.Sleep(Interval);
+        }
+    }
+
+    private bool TryWrite(string pid)
+    {
+        string? reason = null;
+        var file = _procsFile();
+        if (file is null)
+        {
+            reason = "this process's cgroup was not found in /proc/self/cgroup";
+        }
+        else
+        {
+            try
+            {
+                File.WriteAllText(file, pid);
+                Interlocked.Increment(ref _writes);
+                return true;
+            }
+            catch (IOException e)
+            {
+                reason = $"{file}: {e.Message}";
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                reason = $"{file}: {e.Message}";
+            }
+        }
+
+        RuncLog.CgroupWarmerStopped(_logger, reason);
+        lock (_gate)
+        {
+            _disabled = true;
+        }
+
+        return false;
+    }
+
+    /// <summary>One start's hold on the warmer; disposing it again does nothing.</summary>
+    public sealed class Scope : IDisposable
+    {
+        public static readonly Scope None = new(null);
+
+        private CgroupLockWarmer? _warmer;
+
+        internal Scope(CgroupLockWarmer? warmer) => _warmer = warmer;
+
+        public void Dispose() => Interlocked.Exchange(ref _warmer, null)?.Exit();
+    }
+}
