@@ -21,24 +21,29 @@ namespace Nimbus.Execution.Sandboxes;
 /// </remarks>
 internal sealed class CgroupLockWarmer
 {
-    /// <summary>Below the ~12 ms the lock stayed ready after a write here, so it never goes quiet between writes.</summary>
+    /// <summary>Well below the 20 ms or more the lock stayed ready after a write on the machine measured.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(5);
 
     private readonly Func<string?> _procsFile;
+    private readonly Func<string, string?> _vet;
     private readonly ILogger _logger;
+
     // An object, not a Lock: the thread waits on it (Monitor.Wait) while no start is under way.
     private readonly object _gate = new();
     private int _starting;
     private bool _requested;
     private bool _disabled;
+    private bool _idle = true;
     private Thread? _thread;
     private long _writes;
 
-    /// <param name="procsFile">The <c>cgroup.procs</c> of the cgroup this process is in, looked up at each write.</param>
-    /// <param name="logger">Told once when a write fails and the warmer stops.</param>
-    public CgroupLockWarmer(Func<string?> procsFile, ILogger logger)
+    /// <param name="procsFile">The <c>cgroup.procs</c> of the cgroup this process is in, looked up before each run of writes.</param>
+    /// <param name="vet">Why writing this process's pid into that file could move something (null: it cannot).</param>
+    /// <param name="logger">Told once when the warmer stops.</param>
+    public CgroupLockWarmer(Func<string?> procsFile, Func<string, string?> vet, ILogger logger)
     {
         _procsFile = procsFile;
+        _vet = vet;
         _logger = logger;
     }
 
@@ -57,7 +62,19 @@ internal sealed class CgroupLockWarmer
         }
     }
 
-    /// <summary>False once a write failed: the host does not let this process write its own cgroup.</summary>
+    /// <summary>True while the thread waits for a start (or was never started): no write is under way or will be until one.</summary>
+    public bool Idle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _idle;
+            }
+        }
+    }
+
+    /// <summary>False once the warmer stopped: the host refused a write, or the write could move something.</summary>
     public bool Enabled
     {
         get
@@ -79,9 +96,10 @@ internal sealed class CgroupLockWarmer
                 return Scope.None;
             }
 
+            // The thread first: if it cannot be made, nothing was counted.
+            _thread ??= StartThread();
             if (++_starting == 1)
             {
-                _thread ??= StartThread();
                 _requested = true;
                 Monitor.Pulse(_gate);
             }
@@ -108,63 +126,77 @@ internal sealed class CgroupLockWarmer
 
     private void Run()
     {
-        var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        while (true)
+        try
         {
-            lock (_gate)
+            var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            while (true)
             {
-                // At least one write per request, however short the start was (one that ended before this thread
-                // woke still counts as asked).
-                while (_starting == 0 && !_requested)
+                lock (_gate)
                 {
-                    Monitor.Wait(_gate);
+                    // At least one run of writes per request, however short the start was (one that ended before this
+                    // thread woke still counts as asked).
+                    _idle = true;
+                    while (_starting == 0 && !_requested)
+                    {
+                        Monitor.Wait(_gate);
+                    }
+
+                    _requested = false;
+                    _idle = false;
                 }
 
-                _requested = false;
-            }
+                if (_procsFile() is not { } file)
+                {
+                    Stop("this process's cgroup was not found in /proc/self/cgroup");
+                    return;
+                }
 
-            if (!TryWrite(pid))
-            {
-                return;
-            }
+                if (_vet(file) is { } refusal)
+                {
+                    Stop(refusal);
+                    return;
+                }
 
-            Thread.Sleep(Interval);
+                while (true)
+                {
+                    File.WriteAllText(file, pid);
+                    Interlocked.Increment(ref _writes);
+                    Thread.Sleep(Interval);
+                    lock (_gate)
+                    {
+                        if (_starting == 0)
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+#pragma warning disable CA1031 // Whatever fails, the warmer stops: an exception on this thread would end the server.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Stop(e.Message);
         }
     }
 
-    private bool TryWrite(string pid)
+    private void Stop(string reason)
     {
-        string? reason = null;
-        var file = _procsFile();
-        if (file is null)
+        try
         {
-            reason = "this process's cgroup was not found in /proc/self/cgroup";
+            RuncLog.CgroupWarmerStopped(_logger, reason);
         }
-        else
+#pragma warning disable CA1031 // A failing log provider must not end the server from this thread.
+        catch (Exception)
+#pragma warning restore CA1031
         {
-            try
-            {
-                File.WriteAllText(file, pid);
-                Interlocked.Increment(ref _writes);
-                return true;
-            }
-            catch (IOException e)
-            {
-                reason = $"{file}: {e.Message}";
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                reason = $"{file}: {e.Message}";
-            }
         }
 
-        RuncLog.CgroupWarmerStopped(_logger, reason);
         lock (_gate)
         {
             _disabled = true;
+            _idle = true;
         }
-
-        return false;
     }
 
     /// <summary>One start's hold on the warmer; disposing it again does nothing.</summary>

@@ -62,6 +62,51 @@ internal sealed partial class RuncCgroups
     }
 
     /// <summary>
+    /// Why writing this process's pid into <paramref name="procsFile"/> (its own cgroup's, see <see cref="OwnProcsFile"/>)
+    /// could move something, or null when it cannot: the file must list this process, and every thread of it must be
+    /// in the process's cgroups (a write to cgroup.procs moves all threads to the cgroup written).
+    /// </summary>
+    public static string? WhyNotWarmable(string procsFile)
+    {
+        var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var listed = false;
+        foreach (var line in File.ReadLines(procsFile))
+        {
+            if (line == pid)
+            {
+                listed = true;
+                break;
+            }
+        }
+
+        if (!listed)
+        {
+            return $"{procsFile} does not list this process ({pid})";
+        }
+
+        var own = File.ReadAllText("/proc/self/cgroup");
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            string cgroups;
+            try
+            {
+                cgroups = File.ReadAllText(Path.Combine(task, "cgroup"));
+            }
+            catch (IOException)
+            {
+                continue; // The thread ended meanwhile.
+            }
+
+            if (cgroups != own)
+            {
+                return $"thread {Path.GetFileName(task)} is in other cgroups than the process (threads placed one by one)";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// The <c>cgroup.procs</c> file of the cgroup that <paramref name="selfCgroup"/> (the text of
     /// <c>/proc/PID/cgroup</c>, lines of <c>id:controllers:path</c>) names: under v2 the unified hierarchy's
     /// (<c>0::path</c>); under v1 the pids controller's, else the memory controller's (runc moves its init into
@@ -71,7 +116,7 @@ internal sealed partial class RuncCgroups
     {
         string? v2 = null;
         string? memory = null;
-        foreach (var line in selfCgroup.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var line in selfCgroup.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var parts = line.Split(':', 3);
             if (parts.Length != 3 || !parts[2].StartsWith('/') || parts[2].Contains("/../", StringComparison.Ordinal) || parts[2].EndsWith("/..", StringComparison.Ordinal))
@@ -80,6 +125,11 @@ internal sealed partial class RuncCgroups
             }
 
             var path = parts[2].TrimStart('/');
+            if (parts[1].Contains('/', StringComparison.Ordinal) || parts[1] is "." or "..")
+            {
+                continue;
+            }
+
             if (parts[1].Length == 0)
             {
                 v2 = path;

@@ -35,7 +35,7 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         _etc = Path.Combine(workDirectory, "runc-etc");
         Cgroups = cgroups;
         _logger = logger;
-        CgroupLock = new CgroupLockWarmer(cgroups.OwnProcsFile, logger);
+        CgroupLock = new CgroupLockWarmer(cgroups.OwnProcsFile, RuncCgroups.WhyNotWarmable, logger);
     }
 
     public string Name => "runc";
@@ -205,6 +205,7 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
         }
         catch
         {
+            cgroupLock.Dispose();
             await sandbox.DisposeAsync();
             throw;
         }

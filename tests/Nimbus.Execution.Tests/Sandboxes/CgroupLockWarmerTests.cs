@@ -9,47 +9,74 @@ public sealed class CgroupLockWarmerTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    private static readonly string Pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
     private readonly string _directory = Directory.CreateTempSubdirectory("cgroup-lock-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void Enter_WhileHeld_WritesThisProcessesPidAgainAndAgain()
+    public void Enter_WhileHeld_WritesThisProcessesPidAgainAndAgainThenGoesIdle()
     {
         var file = Path.Combine(_directory, "cgroup.procs");
-        var warmer = new CgroupLockWarmer(() => file, new RuncTestLogger());
+        var warmer = new CgroupLockWarmer(() => file, _ => null, new RuncTestLogger());
 
         using (warmer.Enter())
         {
             Assert.True(SpinWait.SpinUntil(() => warmer.Writes >= 3, Patience), $"{warmer.Writes} writes");
         }
 
-        Assert.Equal(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), File.ReadAllText(file));
+        Assert.True(SpinWait.SpinUntil(() => warmer.Idle, Patience));
+        var writes = warmer.Writes;
+        Assert.Equal(Pid, File.ReadAllText(file));
         Assert.Equal(0, warmer.Holding);
         Assert.True(warmer.Enabled);
+        Assert.Equal(writes, warmer.Writes);
+    }
+
+    [Fact]
+    public void Enter_ScopeEndsAtOnce_StillWritesOnce()
+    {
+        var file = Path.Combine(_directory, "cgroup.procs");
+        var warmer = new CgroupLockWarmer(() => file, _ => null, new RuncTestLogger());
+
+        warmer.Enter().Dispose();
+
+        Assert.True(SpinWait.SpinUntil(() => warmer.Writes >= 1, Patience));
+        Assert.True(SpinWait.SpinUntil(() => warmer.Idle, Patience));
     }
 
     [Fact]
     public void Dispose_Twice_ReleasesItsHoldOnce()
     {
-        var warmer = new CgroupLockWarmer(() => Path.Combine(_directory, "cgroup.procs"), new RuncTestLogger());
+        var warmer = new CgroupLockWarmer(() => Path.Combine(_directory, "cgroup.procs"), _ => null, new RuncTestLogger());
 
-        using var second = warmer.Enter();
-        var first = warmer.Enter();
-        first.Dispose();
-        first.Dispose();
+        using (warmer.Enter())
+        {
+            var first = warmer.Enter();
+            first.Dispose();
+            first.Dispose();
 
-        Assert.Equal(1, warmer.Holding);
+            Assert.Equal(1, warmer.Holding);
+        }
+
+        Assert.Equal(0, warmer.Holding);
+        Assert.True(SpinWait.SpinUntil(() => warmer.Idle, Patience));
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Enter_WriteFails_StopsAndLogsOnce(bool noCgroup)
+    [InlineData("no cgroup")]
+    [InlineData("no such file")]
+    [InlineData("refused")]
+    public void Enter_CannotWriteSafely_StopsAndLogsOnce(string why)
     {
         var logger = new RuncTestLogger();
         var missing = Path.Combine(_directory, "no-such-cgroup", "cgroup.procs");
-        var warmer = new CgroupLockWarmer(() => noCgroup ? null : missing, logger);
+        var existing = Path.Combine(_directory, "cgroup.procs");
+        var warmer = new CgroupLockWarmer(
+            () => why switch { "no cgroup" => null, "no such file" => missing, _ => existing },
+            _ => why == "refused" ? "thread 12 is in other cgroups than the process" : null,
+            logger);
 
         using (warmer.Enter())
         {
@@ -62,8 +89,21 @@ public sealed class CgroupLockWarmerTests : IDisposable
         }
 
         Assert.Equal(0, warmer.Writes);
+        Assert.False(File.Exists(existing));
         var stopped = Assert.Single(logger.Lines, line => line.Contains("no longer kept ready", StringComparison.Ordinal));
-        Assert.Contains(noCgroup ? "/proc/self/cgroup" : missing, stopped, StringComparison.Ordinal);
+        Assert.Contains(why switch { "no cgroup" => "/proc/self/cgroup", "no such file" => missing, _ => "thread 12" }, stopped, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WhyNotWarmable_FileWithoutThisProcess_SaysSo()
+    {
+        var file = Path.Combine(_directory, "cgroup.procs");
+        File.WriteAllText(file, "1\n2\n");
+
+        Assert.Contains("does not list this process", RuncCgroups.WhyNotWarmable(file), StringComparison.Ordinal);
+
+        File.WriteAllText(file, $"1\n{Pid}\n");
+        Assert.Null(RuncCgroups.WhyNotWarmable(file));
     }
 
     /// <summary>
@@ -79,7 +119,7 @@ public sealed class CgroupLockWarmerTests : IDisposable
         var before = await File.ReadAllTextAsync("/proc/self/cgroup", ct);
         var procs = factory.Cgroups.OwnProcsFile();
         Assert.NotNull(procs);
-        Assert.Contains(Environment.ProcessId.ToString(CultureInfo.InvariantCulture), await File.ReadAllLinesAsync(procs, ct));
+        Assert.Null(RuncCgroups.WhyNotWarmable(procs));
 
         var clock = Stopwatch.StartNew();
         var (sandbox, connection, _) = await RuncTestHost.StartAsync(factory, host.Spec(), ct);

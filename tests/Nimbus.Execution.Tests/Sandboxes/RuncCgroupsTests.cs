@@ -24,6 +24,9 @@ public sealed class RuncCgroupsTests
         { "0::relative\n", true, null },
         { "garbage\n", true, null },
         { "0::/a/..\n", true, null },
+        // A controller field that is not a directory name below /sys/fs/cgroup.
+        { "1:../../../tmp/a,pids:/\n", false, null },
+        { "1:..:/\n", false, null },
     };
 
     [Theory]
