@@ -7,6 +7,7 @@ var root = new RootCommand("Nimbus: a self-hosted serverless platform that speak
     ServerCommand.Create(),
     AccountCommand.Create(),
     AuditCommand.Create(),
+    PowerTuneCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

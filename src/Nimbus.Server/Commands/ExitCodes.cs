@@ -5,6 +5,9 @@ namespace Nimbus.Server.Commands;
 internal static class ExitCodes
 {
     public const int Success = 0;
+
+    /// <summary>The command ran and failed (power-tune: an API call or the function failed).</summary>
+    public const int Failed = 1;
     public const int InvalidConfiguration = 2;
 
     /// <summary>The data directory is in use by another server, or the port cannot be listened on.</summary>

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Nimbus.Core.PowerTuning;
+using Nimbus.Server.PowerTuning;
+
+namespace Nimbus.Server.Commands;
+
+/// <summary>
+/// <c>nimbus power-tune</c>: AWS Lambda Power Tuning against a running server (or any Lambda endpoint): the function at
+/// each memory size, time and cost per invocation, the best size by strategy (docs/power-tuning.md).
+/// </summary>
+internal static class PowerTuneCommand
+{
+    private const int MinimumMemory = 128;
+    private const int MaximumMemory = 10240;
+    private const int MaximumInvocations = 1000;
+
+    public static Command Create()
+    {
+        var function = new Option<string>("--function-name") { Description = "The function to tune (name or ARN); its $LATEST is changed while tuning and restored after", Required = true };
+        var powers = new Option<string>("--power-values") { Description = "Memory sizes to try, MB, comma-separated", DefaultValueFactory = _ => "128,256,512,1024,1536,3008" };
+        var num = new Option<int>("--num") { Description = "Invocations per memory size", DefaultValueFactory = _ => 5 };
+        var payload = new Option<string>("--payload") { Description = "The event each invocation gets (JSON)", DefaultValueFactory = _ => "{}" };
+        var parallel = new Option<bool>("--parallel") { Description = "Make each size's invocations at the same time (default: one after another)" };
+        var strategy = new Option<string>("--strategy") { Description = "cost, speed or balanced", DefaultValueFactory = _ => "cost" };
+        var weight = new Option<double>("--balanced-weight") { Description = "balanced: the weight of cost, 0 (speed only) to 1 (cost only)", DefaultValueFactory = _ => 0.5 };
+        var discard = new Option<double>("--discard-top-bottom") { Description = "The share of fastest and slowest invocations each left out of the averages", DefaultValueFactory = _ => 0.2 };
+        var price = new Option<double?>("--price-per-gb-second") { Description = "USD per GB-second (default: AWS us-east-1's rate of the function's architecture)" };
+        var endpoint = new Option<string?>("--endpoint-url") { Description = "The Lambda endpoint (default AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, else http://127.0.0.1:9000)" };
+        var region = new Option<string?>("--region") { Description = "The region to sign for (default AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)" };
+        var profile = new Option<string?>("--profile") { Description = "A profile of the shared credentials file (default: the AWS_* variables, else AWS_PROFILE)" };
+        var command = new Command("power-tune", "Run a function at several memory sizes and report time and cost per invocation (AWS Lambda Power Tuning)")
+        {
+            function, powers, num, payload, parallel, strategy, weight, discard, price, endpoint, region, profile,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            var values = ParsePowers(result.GetValue(powers)!, errors);
+            var invocations = result.GetValue(num);
+            if (invocations is < 1 or > MaximumInvocations)
+            {
+                errors.Add($"--num must be between 1 and {MaximumInvocations}");
+            }
+
+            if (!Enum.TryParse<PowerTuningStrategy>(result.GetValue(strategy), ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen))
+            {
+                errors.Add("--strategy must be cost, speed or balanced");
+            }
+
+            if (result.GetValue(weight) is var w && (double.IsNaN(w) || w is < 0 or > 1))
+            {
+                errors.Add("--balanced-weight must be between 0 and 1");
+            }
+
+            if (result.GetValue(discard) is var d && (double.IsNaN(d) || d is < 0 or >= 0.5))
+            {
+                errors.Add("--discard-top-bottom must be at least 0 and below 0.5");
+            }
+
+            if (result.GetValue(price) is { } p && (double.IsNaN(p) || p <= 0))
+            {
+                errors.Add("--price-per-gb-second must be above 0");
+            }
+
+            if (Qualified(result.GetValue(function)!))
+            {
+                errors.Add("--function-name must name the function without a version or alias (the tuning publishes versions of $LATEST)");
+            }
+
+            var body = result.GetValue(payload)!;
+            try
+            {
+                using var _ = JsonDocument.Parse(body);
+            }
+            catch (JsonException e)
+            {
+                errors.Add($"--payload is not JSON: {e.Message}");
+            }
+
+            var url = result.GetValue(endpoint) ?? Variable("AWS_ENDPOINT_URL_LAMBDA") ?? Variable("AWS_ENDPOINT_URL") ?? "http://127.0.0.1:9000";
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) || baseAddress.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"--endpoint-url {url} is not an http(s) URL");
+            }
+
+            var credentials = AwsCredentials.Resolve(result.GetValue(profile), Variable, out var credentialError);
+            if (credentials is null)
+            {
+                errors.Add(credentialError);
+            }
+
+            if (errors.Count > 0)
+            {
+                foreach (var error in errors)
+                {
+                    await Console.Error.WriteLineAsync($"nimbus power-tune: {error}");
+                }
+
+                return ExitCodes.InvalidConfiguration;
+            }
+
+            var request = new PowerTuningRequest
+            {
+                FunctionName = result.GetValue(function)!,
+                PowerValues = values,
+                Invocations = invocations,
+                Payload = body,
+                Parallel = result.GetValue(parallel),
+                Strategy = chosen,
+                BalancedWeight = w,
+                DiscardTopBottom = d,
+                PricePerGbSecond = result.GetValue(price),
+            };
+            using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(16) };
+            var api = new LambdaApiClient(http, credentials!, result.GetValue(region) ?? Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION") ?? "us-east-1");
+            try
+            {
+                var output = await new PowerTuner(api, Console.Error).RunAsync(request, cancellationToken);
+                Console.WriteLine(JsonSerializer.Serialize(output, PowerTuningJson.Default.PowerTuningOutput));
+                return ExitCodes.Success;
+            }
+            catch (PowerTuningException e)
+            {
+                await Console.Error.WriteLineAsync($"nimbus power-tune: {e.Message}");
+                return ExitCodes.Failed;
+            }
+            catch (HttpRequestException e)
+            {
+                await Console.Error.WriteLineAsync($"nimbus power-tune: cannot reach {baseAddress}: {e.Message}");
+                return ExitCodes.Failed;
+            }
+        });
+        return command;
+    }
+
+    private static List<int> ParsePowers(string text, List<string> errors)
+    {
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < MinimumMemory or > MaximumMemory)
+            {
+                errors.Add($"--power-values: {part} is not a memory size between {MinimumMemory} and {MaximumMemory} MB");
+            }
+            else if (!values.Contains(value))
+            {
+                values.Add(value);
+            }
+        }
+
+        if (values.Count == 0 && errors.Count == 0)
+        {
+            errors.Add("--power-values names no memory size");
+        }
+
+        return values;
+    }
+
+    /// <summary>name:qualifier, account:function:name:qualifier or a function ARN with a qualifier.</summary>
+    private static bool Qualified(string function)
+    {
+        var parts = function.Split(':');
+        return function.StartsWith("arn:", StringComparison.Ordinal) ? parts.Length > 7
+            : parts.Length >= 3 && parts[1] == "function" ? parts.Length > 3
+            : parts.Length > 1;
+    }
+
+    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+namespace Nimbus.Server.PowerTuning;
+
+/// <summary>
+/// An access key found as the AWS SDKs and CLI find one: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with
+/// AWS_SESSION_TOKEN) in the environment, else a profile of the shared credentials file (AWS_SHARED_CREDENTIALS_FILE or
+/// ~/.aws/credentials; the profile given, else AWS_PROFILE, else default). <c>nimbus server</c> writes its root key to
+/// <c>.nimbus/credentials</c>, profile <c>nimbus</c>.
+/// </summary>
+internal sealed record AwsCredentials(string AccessKeyId, string SecretAccessKey, string? SessionToken)
+{
+    /// <summary>The key, or null with <paramref name="error"/> saying what was looked at.</summary>
+    public static AwsCredentials? Resolve(string? profile, Func<string, string?> environment, out string error)
+    {
+        error = "";
+        if (profile is null && environment("AWS_ACCESS_KEY_ID") is { Length: > 0 } id && environment("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } secret)
+        {
+            return new AwsCredentials(id, secret, environment("AWS_SESSION_TOKEN") is { Length: > 0 } token ? token : null);
+        }
+
+        var file = environment("AWS_SHARED_CREDENTIALS_FILE") is { Length: > 0 } shared
+            ? shared
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aws", "credentials");
+        var name = profile ?? (environment("AWS_PROFILE") is { Length: > 0 } p ? p : "default");
+        if (!File.Exists(file))
+        {
+            error = $"no credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set and {file} does not exist (nimbus server writes .nimbus/credentials, profile nimbus: set AWS_SHARED_CREDENTIALS_FILE and AWS_PROFILE)";
+            return null;
+        }
+
+        var values = ReadProfile(File.ReadLines(file), name);
+        if (values.TryGetValue("aws_access_key_id", out var key) && values.TryGetValue("aws_secret_access_key", out var secretKey))
+        {
+            return new AwsCredentials(key, secretKey, values.GetValueOrDefault("aws_session_token"));
+        }
+
+        error = $"no credentials: profile {name} in {file} has no aws_access_key_id and aws_secret_access_key";
+        return null;
+    }
+
+    /// <summary>The key = value lines of [<paramref name="profile"/>] in an INI-style credentials file.</summary>
+    public static Dictionary<string, string> ReadProfile(IEnumerable<string> lines, string profile)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var inside = false;
+        foreach (var raw in lines)
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line[0] is '#' or ';')
+            {
+                continue;
+            }
+
+            if (line[0] == '[' && line[^1] == ']')
+            {
+                inside = line[1..^1].Trim() == profile;
+                continue;
+            }
+
+            if (inside && line.IndexOf('=') is var equals and > 0)
+            {
+                values[line[..equals].Trim()] = line[(equals + 1)..].Trim();
+            }
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+using Nimbus.Core.PowerTuning;
+
+namespace Nimbus.Server.PowerTuning;
+
+/// <summary>What to tune and how (AWS Lambda Power Tuning's input: lambdaARN, powerValues, num, payload, parallelInvocation, strategy, balancedWeight, discardTopBottom).</summary>
+internal sealed record PowerTuningRequest
+{
+    public required string FunctionName { get; init; }
+
+    public required IReadOnlyList<int> PowerValues { get; init; }
+
+    public required int Invocations { get; init; }
+
+    public required string Payload { get; init; }
+
+    public bool Parallel { get; init; }
+
+    public PowerTuningStrategy Strategy { get; init; } = PowerTuningStrategy.Cost;
+
+    public double BalancedWeight { get; init; } = 0.5;
+
+    public double DiscardTopBottom { get; init; } = 0.2;
+
+    /// <summary>USD per GB-second; null: AWS's us-east-1 rate of the function's architecture.</summary>
+    public double? PricePerGbSecond { get; init; }
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Text.Json.Nodes;
+using Nimbus.TestKit;
+
+namespace Nimbus.EndToEnd.Tests;
+
+/// <summary>
+/// <c>nimbus power-tune</c> (docs/power-tuning.md) against the real server, with the AWS CLI to set up and to look
+/// afterwards: every size tried is reported, the best one is the one its strategy picks, and the function is left as it
+/// was (its memory size back, the versions the tuning published gone, the user's own version kept) whether the tuning
+/// succeeded or the function failed.
+/// </summary>
+public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private const string Role = "arn:aws:iam::000000000000:role/lambda-role";
+
+    [Fact]
+    public async Task PowerTune_ThreeSizes_ReportsEachAndLeavesTheFunctionAsItWas()
+    {
+        var function = await CreateAsync("tuned", "import time\n\ndef handler(event, context):\n    return sum(range(20000))\n");
+        var userVersion = (string?)(await fixture.Clients.CliJsonAsync("lambda", "publish-version", "--function-name", function))["Version"];
+
+        var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128, 512,256", "--num", "3", "--strategy", "speed", "--payload", """{"n": 1}""");
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var output = JsonNode.Parse(run.StandardOutput)!;
+        var stats = output["stats"]!.AsArray();
+        Assert.Equal([128, 512, 256], stats.Select(s => (int)s!["value"]!));
+        foreach (var stat in stats)
+        {
+            Assert.True((double)stat!["averageDuration"]! > 0);
+
+            // At least the request charge and some GB-seconds; three invocations' total at least three averages' worth of requests.
+            Assert.True((double)stat["averagePrice"]! > 0.0000002);
+            Assert.True((double)stat["totalCost"]! >= 3 * 0.0000002);
+        }
+
+        var fastest = stats.MinBy(s => (double)s!["averageDuration"]!)!;
+        Assert.Equal((int)fastest["value"]!, (int)output["power"]!);
+        Assert.Equal((double)fastest["averageDuration"]!, (double)output["duration"]!);
+        Assert.Equal(stats.Sum(s => (double)s!["totalCost"]!), (double)output["stateMachine"]!["lambdaCost"]!, 12);
+        Assert.Contains("128 MB (version", run.StandardError, StringComparison.Ordinal);
+        await AssertLeftAsItWasAsync(function, 256, [userVersion!]);
+    }
+
+    [Fact]
+    public async Task PowerTune_FunctionFails_SaysSoAndLeavesTheFunctionAsItWas()
+    {
+        var function = await CreateAsync("failing", "def handler(event, context):\n    raise ValueError('no tuning today')\n");
+
+        var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128,512", "--num", "2");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("nimbus power-tune: the function failed at 128 MB (Unhandled)", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains("no tuning today", run.StandardError, StringComparison.Ordinal);
+        Assert.Equal("", run.StandardOutput);
+        await AssertLeftAsItWasAsync(function, 256, []);
+    }
+
+    [Fact]
+    public async Task PowerTune_SharedCredentialsProfile_SignsWithIt()
+    {
+        var function = await CreateAsync("profiled", "def handler(event, context):\n    return 1\n");
+        var credentials = Path.Combine(Path.GetTempPath(), $"nimbus-test-credentials-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(
+            credentials,
+            $"[default]\naws_access_key_id = AKIAWRONGWRONGWRONG0\naws_secret_access_key = wrong\n\n[tuner]\naws_access_key_id = {AwsClients.AccessKeyId}\naws_secret_access_key = {AwsClients.SecretAccessKey}\n",
+            TestContext.Current.CancellationToken);
+        try
+        {
+            var environment = new Dictionary<string, string>(fixture.Clients.Environment) { ["AWS_SHARED_CREDENTIALS_FILE"] = credentials, ["AWS_ACCESS_KEY_ID"] = "", ["AWS_SECRET_ACCESS_KEY"] = "" };
+
+            var tuned = await PowerTuneAsync(environment, "--function-name", function, "--power-values", "128", "--num", "1", "--profile", "tuner");
+            var refused = await PowerTuneAsync(environment, "--function-name", function, "--power-values", "128", "--num", "1");
+
+            Assert.True(tuned.ExitCode == 0, tuned.StandardError);
+            Assert.Equal(128, (int)JsonNode.Parse(tuned.StandardOutput)!["power"]!);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("GetFunctionConfiguration failed: 403 UnrecognizedClientException", refused.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(credentials);
+        }
+    }
+
+    [Fact]
+    public async Task PowerTune_BadInput_SaysEveryMistakeAndChangesNothing()
+    {
+        var function = await CreateAsync("untouched", "def handler(event, context):\n    return 1\n");
+
+        var bad = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "64,abc,512", "--num", "0", "--strategy", "fastest", "--payload", "{not json", "--balanced-weight", "2");
+        var qualified = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", $"arn:aws:lambda:us-east-1:000000000000:function:{function}:1");
+        var missing = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", "no-such-function-for-tuning", "--power-values", "128");
+
+        Assert.Equal(2, bad.ExitCode);
+        foreach (var expected in (string[])[
+            "--power-values: 64 is not a memory size between 128 and 10240 MB",
+            "--power-values: abc is not a memory size between 128 and 10240 MB",
+            "--num must be between 1 and 1000",
+            "--strategy must be cost, speed or balanced",
+            "--balanced-weight must be between 0 and 1",
+            "--payload is not JSON",
+        ])
+        {
+            Assert.Contains("nimbus power-tune: " + expected, bad.StandardError, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, qualified.ExitCode);
+        Assert.Contains("nimbus power-tune: --function-name must name the function without a version or alias", qualified.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("GetFunctionConfiguration failed: 404 ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-function-for-tuning", missing.StandardError, StringComparison.Ordinal);
+        await AssertLeftAsItWasAsync(function, 256, []);
+    }
+
+    private async Task<string> CreateAsync(string prefix, string code)
+    {
+        var function = $"{prefix}-{Guid.NewGuid():N}"[..24];
+        var zip = ZipBuilder.WriteTemp(ZipBuilder.Create(("app.py", code)));
+        try
+        {
+            await fixture.Clients.CliJsonAsync(
+                "lambda", "create-function", "--function-name", function, "--runtime", "python3.12", "--handler", "app.handler",
+                "--role", Role, "--zip-file", $"fileb://{zip}", "--memory-size", "256");
+        }
+        finally
+        {
+            File.Delete(zip);
+        }
+
+        return function;
+    }
+
+    private Task<ProcessResult> PowerTuneAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        ChildProcess.RunAsync(
+            NimbusServer.Executable(),
+            ["power-tune", "--endpoint-url", fixture.Server.Endpoint.ToString().TrimEnd('/'), .. arguments],
+            environment,
+            timeout: TimeSpan.FromMinutes(5),
+            cancellationToken: TestContext.Current.CancellationToken);
+
+    private async Task AssertLeftAsItWasAsync(string function, int memorySize, string[] versions)
+    {
+        var configuration = await fixture.Clients.CliJsonAsync("lambda", "get-function-configuration", "--function-name", function);
+        Assert.Equal(memorySize, (int)configuration["MemorySize"]!);
+        var listed = await fixture.Clients.CliJsonAsync("lambda", "list-versions-by-function", "--function-name", function);
+        Assert.Equal(["$LATEST", .. versions], listed["Versions"]!.AsArray().Select(v => (string)v!["Version"]!));
+    }
+}
