@@ -147,7 +147,7 @@ public sealed class ConfigurationErrorTests : IDisposable
     {
         var line = await SingleErrorLineAsync([]);
 
-        Assert.Equal("nimbus: required command was not provided; nimbus takes server, account, audit, --help, --version.", line);
+        Assert.Equal("nimbus: required command was not provided; nimbus takes server, account, audit, power-tune, --help, --version.", line);
     }
 
     [Fact]

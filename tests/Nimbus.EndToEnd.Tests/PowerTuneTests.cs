@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Nimbus.TestKit;
 
@@ -8,7 +9,7 @@ namespace Nimbus.EndToEnd.Tests;
 /// <c>nimbus power-tune</c> (docs/power-tuning.md) against the real server, with the AWS CLI to set up and to look
 /// afterwards: every size tried is reported, the best one is the one its strategy picks, and the function is left as it
 /// was (its memory size back, the versions the tuning published gone, the user's own version kept) whether the tuning
-/// succeeded or the function failed.
+/// succeeded, the function failed or the user pressed Ctrl-C.
 /// </summary>
 public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -17,30 +18,77 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
     [Fact]
     public async Task PowerTune_ThreeSizes_ReportsEachAndLeavesTheFunctionAsItWas()
     {
-        var function = await CreateAsync("tuned", "import time\n\ndef handler(event, context):\n    return sum(range(20000))\n");
+        var function = await CreateAsync("tuned", "def handler(event, context):\n    print(f'MEM={context.memory_limit_in_mb}')\n    return sum(range(20000))\n");
         var userVersion = (string?)(await fixture.Clients.CliJsonAsync("lambda", "publish-version", "--function-name", function))["Version"];
 
-        var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128, 512,256", "--num", "3", "--strategy", "speed", "--payload", """{"n": 1}""");
+        // 256 MB first: the size of the user's version, which PublishVersion then answers with (and which must stay).
+        var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "256, 128,512", "--num", "3", "--strategy", "speed", "--payload", """{"n": 1}""");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         var output = JsonNode.Parse(run.StandardOutput)!;
         var stats = output["stats"]!.AsArray();
-        Assert.Equal([128, 512, 256], stats.Select(s => (int)s!["value"]!));
+        Assert.Equal([256, 128, 512], stats.Select(s => (int)s!["value"]!));
         foreach (var stat in stats)
         {
-            Assert.True((double)stat!["averageDuration"]! > 0);
-
-            // At least the request charge and some GB-seconds; three invocations' total at least three averages' worth of requests.
-            Assert.True((double)stat["averagePrice"]! > 0.0000002);
-            Assert.True((double)stat["totalCost"]! >= 3 * 0.0000002);
+            // Billed durations are whole ms, at least 1; the price is that many ms at the size's share of 128 MB.
+            var size = (int)stat!["value"]!;
+            var duration = (double)stat["averageDuration"]!;
+            Assert.True(duration >= 1, $"{size} MB: {duration} ms");
+            Assert.Equal(Math.Ceiling(duration) * 2.1e-9 * size / 128, (double)stat["averagePrice"]!, 15);
+            Assert.True((double)stat["totalCost"]! >= 3 * 2.1e-9 * size / 128);
         }
 
-        var fastest = stats.MinBy(s => (double)s!["averageDuration"]!)!;
+        var fastest = stats.OrderBy(s => (double)s!["averageDuration"]!).ThenBy(s => (double)s!["averagePrice"]!).First()!;
         Assert.Equal((int)fastest["value"]!, (int)output["power"]!);
         Assert.Equal((double)fastest["averageDuration"]!, (double)output["duration"]!);
-        Assert.Equal(stats.Sum(s => (double)s!["totalCost"]!), (double)output["stateMachine"]!["lambdaCost"]!, 12);
-        Assert.Contains("128 MB (version", run.StandardError, StringComparison.Ordinal);
+        Assert.Equal(stats.Sum(s => (double)s!["totalCost"]!), (double)output["stateMachine"]!["lambdaCost"]!, 15);
+        Assert.Contains($"256 MB (version {userVersion})", run.StandardError, StringComparison.Ordinal);
+
+        // Each size really ran at that size: the function's own log says so, three times each.
+        var logged = await fixture.Clients.CliJsonAsync("logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{function}", "--filter-pattern", "MEM");
+        var sizes = logged["events"]!.AsArray().Select(e => ((string)e!["message"]!).Trim()).GroupBy(m => m).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["MEM=128"] = 3, ["MEM=256"] = 3, ["MEM=512"] = 3 }, sizes);
         await AssertLeftAsItWasAsync(function, 256, [userVersion!]);
+    }
+
+    [Fact]
+    public async Task PowerTune_Interrupted_PutsTheFunctionBackAndSaysSo()
+    {
+        var function = await CreateAsync("interrupted", "import time\n\ndef handler(event, context):\n    time.sleep(0.5)\n    return 1\n");
+        var start = new ProcessStartInfo(NimbusServer.Executable())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (string[])["power-tune", "--endpoint-url", fixture.Server.Endpoint.ToString().TrimEnd('/'), "--function-name", function, "--power-values", "512,1024", "--num", "200"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in fixture.Clients.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var tuning = Process.Start(start)!;
+        var stdout = tuning.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var progress = await tuning.StandardError.ReadLineAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("512 MB (version", progress, StringComparison.Ordinal);
+
+        // The size is in place and its invocations under way: interrupted as Ctrl-C would.
+        using (var kill = Process.Start("kill", ["-INT", tuning.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+
+        var rest = await tuning.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await tuning.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(130, tuning.ExitCode);
+        Assert.Contains("nimbus power-tune: interrupted; the function is as it was", rest, StringComparison.Ordinal);
+        Assert.Equal("", await stdout);
+        await AssertLeftAsItWasAsync(function, 256, []);
     }
 
     [Fact]
@@ -89,7 +137,9 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
     {
         var function = await CreateAsync("untouched", "def handler(event, context):\n    return 1\n");
 
-        var bad = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "64,abc,512", "--num", "0", "--strategy", "fastest", "--payload", "{not json", "--balanced-weight", "2");
+        var bad = await PowerTuneAsync(
+            fixture.Clients.Environment,
+            "--function-name", function, "--power-values", "64,abc,512", "--num", "0", "--strategy", "1", "--payload", "{not json", "--balanced-weight", "2", "--discard-top-bottom", "0.5", "--base-cost", "Infinity");
         var qualified = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", $"arn:aws:lambda:us-east-1:000000000000:function:{function}:1");
         var missing = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", "no-such-function-for-tuning", "--power-values", "128");
 
@@ -101,6 +151,8 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
             "--strategy must be cost, speed or balanced",
             "--balanced-weight must be between 0 and 1",
             "--payload is not JSON",
+            "--discard-top-bottom must be between 0 and 0.4",
+            "--base-cost must be a number above 0",
         ])
         {
             Assert.Contains("nimbus power-tune: " + expected, bad.StandardError, StringComparison.Ordinal);
@@ -128,6 +180,7 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
             File.Delete(zip);
         }
 
+        await fixture.Clients.CliAsync("lambda", "wait", "function-active-v2", "--function-name", function);
         return function;
     }
 

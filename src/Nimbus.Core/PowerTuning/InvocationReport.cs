@@ -4,10 +4,10 @@ using System.Globalization;
 namespace Nimbus.Core.PowerTuning;
 
 /// <summary>
-/// The figures of one invocation's <c>REPORT</c> line, as an Invoke with <c>LogType: Tail</c> returns it: its duration
-/// and billed duration (a SnapStart restore's billed restore duration is added to what it costs, as AWS bills it).
+/// The figures of one invocation's <c>REPORT</c> line, as an Invoke with <c>LogType: Tail</c> returns it: its duration,
+/// billed duration and, after a SnapStart restore, billed restore duration (0 otherwise).
 /// </summary>
-public readonly record struct InvocationReport(double DurationMs, long BilledDurationMs)
+public readonly record struct InvocationReport(double DurationMs, long BilledDurationMs, long BilledRestoreDurationMs)
 {
     private const string Report = "REPORT RequestId: ";
 
@@ -55,7 +55,7 @@ public readonly record struct InvocationReport(double DurationMs, long BilledDur
             return false;
         }
 
-        report = new InvocationReport(d, b + restore);
+        report = new InvocationReport(d, b, restore);
         return true;
     }
 

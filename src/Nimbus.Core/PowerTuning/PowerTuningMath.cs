@@ -2,20 +2,23 @@
 namespace Nimbus.Core.PowerTuning;
 
 /// <summary>
-/// The arithmetic of power tuning, as AWS Lambda Power Tuning does it: a trimmed mean of each size's durations, Lambda's
-/// price of a duration at a memory size (GB-seconds at the architecture's rate plus the per-request charge), and the
-/// choice of the best size by strategy.
+/// The arithmetic of power tuning, with AWS Lambda Power Tuning's definitions (its executor and analyzer), so that the
+/// same invocations give the same figures: a trimmed mean of each size's billed durations, the price of a duration at a
+/// size from a base cost per millisecond at 128 MB (the request charge left out, as there), and the best size by strategy.
 /// </summary>
 public static class PowerTuningMath
 {
-    /// <summary>USD per GB-second of x86_64 (us-east-1, AWS's published on-demand price, first pricing tier).</summary>
-    public const double X86PricePerGbSecond = 0.0000166667;
+    /// <summary>The size base costs are given for, MB.</summary>
+    public const int BaseMemoryMb = 128;
 
-    /// <summary>USD per GB-second of arm64 (us-east-1, first pricing tier).</summary>
-    public const double Arm64PricePerGbSecond = 0.0000133334;
+    /// <summary>USD per ms at 128 MB on x86_64 (AWS Lambda Power Tuning's us-east-1 figure; $0.0000166667 per GB-second).</summary>
+    public const double X86BaseCost = 2.1e-9;
 
-    /// <summary>USD per request ($0.20 per million).</summary>
-    public const double RequestPrice = 0.0000002;
+    /// <summary>USD per ms at 128 MB on arm64 (AWS Lambda Power Tuning's us-east-1 figure; $0.0000133334 per GB-second).</summary>
+    public const double Arm64BaseCost = 1.7e-9;
+
+    /// <summary>The largest share of fastest and of slowest results an average may leave out.</summary>
+    public const double MaximumDiscard = 0.4;
 
     /// <summary>
     /// The mean of <paramref name="values"/> after the lowest and highest <paramref name="discard"/> share of them (each
@@ -25,7 +28,7 @@ public static class PowerTuningMath
     {
         ArgumentOutOfRangeException.ThrowIfZero(values.Count);
         ArgumentOutOfRangeException.ThrowIfNegative(discard);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(discard, 0.5);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(discard, MaximumDiscard);
         var sorted = new double[values.Count];
         for (var i = 0; i < sorted.Length; i++)
         {
@@ -43,29 +46,28 @@ public static class PowerTuningMath
         return sum / (sorted.Length - 2 * cut);
     }
 
-    /// <summary>The price of one invocation billed <paramref name="billedMs"/> at <paramref name="memoryMb"/>.</summary>
-    public static double Price(int memoryMb, double billedMs, double pricePerGbSecond) =>
-        memoryMb / 1024.0 * (billedMs / 1000.0) * pricePerGbSecond + RequestPrice;
+    /// <summary>The price of <paramref name="durationMs"/> (rounded up to whole ms) at <paramref name="memoryMb"/>.</summary>
+    public static double Price(int memoryMb, double durationMs, double baseCost) =>
+        Math.Ceiling(durationMs) * baseCost * memoryMb / BaseMemoryMb;
 
-    /// <summary>The rate of an architecture as the Lambda API names it (x86_64 or arm64).</summary>
-    public static double PricePerGbSecond(string? architecture) =>
-        architecture == "arm64" ? Arm64PricePerGbSecond : X86PricePerGbSecond;
+    /// <summary>The base cost of an architecture as the Lambda API names it (x86_64 or arm64).</summary>
+    public static double BaseCost(string? architecture) => architecture == "arm64" ? Arm64BaseCost : X86BaseCost;
 
     /// <summary>
     /// The best size of <paramref name="stats"/> for <paramref name="strategy"/>; for Balanced,
-    /// <paramref name="balancedWeight"/> is the weight of cost (0: speed only, 1: cost only).
+    /// <paramref name="balancedWeight"/> is the weight of cost (0: speed only, 1: cost only), each figure taken as a
+    /// share of the largest one among the sizes.
     /// </summary>
     public static PowerStats Choose(IReadOnlyList<PowerStats> stats, PowerTuningStrategy strategy, double balancedWeight)
     {
         ArgumentOutOfRangeException.ThrowIfZero(stats.Count);
-        var best = stats[0];
-        var (minCost, maxCost, minDuration, maxDuration) = (double.MaxValue, double.MinValue, double.MaxValue, double.MinValue);
+        var (maxCost, maxDuration) = (0.0, 0.0);
         foreach (var s in stats)
         {
-            (minCost, maxCost) = (Math.Min(minCost, s.AveragePrice), Math.Max(maxCost, s.AveragePrice));
-            (minDuration, maxDuration) = (Math.Min(minDuration, s.AverageDuration), Math.Max(maxDuration, s.AverageDuration));
+            (maxCost, maxDuration) = (Math.Max(maxCost, s.AveragePrice), Math.Max(maxDuration, s.AverageDuration));
         }
 
+        var best = stats[0];
         for (var i = 1; i < stats.Count; i++)
         {
             if (Better(stats[i], best))
@@ -86,8 +88,8 @@ public static class PowerTuningMath
         };
 
         double Score(PowerStats s) =>
-            balancedWeight * Scale(s.AveragePrice, minCost, maxCost) + (1 - balancedWeight) * Scale(s.AverageDuration, minDuration, maxDuration);
+            balancedWeight * Share(s.AveragePrice, maxCost) + (1 - balancedWeight) * Share(s.AverageDuration, maxDuration);
 
-        static double Scale(double value, double min, double max) => max > min ? (value - min) / (max - min) : 0;
+        static double Share(double value, double max) => max > 0 ? value / max : 0;
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Nimbus.Core.PowerTuning;
 using Nimbus.Server.PowerTuning;
@@ -26,14 +27,14 @@ internal static class PowerTuneCommand
         var parallel = new Option<bool>("--parallel") { Description = "Make each size's invocations at the same time (default: one after another)" };
         var strategy = new Option<string>("--strategy") { Description = "cost, speed or balanced", DefaultValueFactory = _ => "cost" };
         var weight = new Option<double>("--balanced-weight") { Description = "balanced: the weight of cost, 0 (speed only) to 1 (cost only)", DefaultValueFactory = _ => 0.5 };
-        var discard = new Option<double>("--discard-top-bottom") { Description = "The share of fastest and slowest invocations each left out of the averages", DefaultValueFactory = _ => 0.2 };
-        var price = new Option<double?>("--price-per-gb-second") { Description = "USD per GB-second (default: AWS us-east-1's rate of the function's architecture)" };
+        var discard = new Option<double>("--discard-top-bottom") { Description = "The share of fastest and of slowest invocations left out of each average, 0 to 0.4", DefaultValueFactory = _ => 0.2 };
+        var baseCost = new Option<double?>("--base-cost") { Description = "USD per ms at 128 MB (default: 2.1e-9 for x86_64, 1.7e-9 for arm64, us-east-1)" };
         var endpoint = new Option<string?>("--endpoint-url") { Description = "The Lambda endpoint (default AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, else http://127.0.0.1:9000)" };
         var region = new Option<string?>("--region") { Description = "The region to sign for (default AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)" };
         var profile = new Option<string?>("--profile") { Description = "A profile of the shared credentials file (default: the AWS_* variables, else AWS_PROFILE)" };
         var command = new Command("power-tune", "Run a function at several memory sizes and report time and cost per invocation (AWS Lambda Power Tuning)")
         {
-            function, powers, num, payload, parallel, strategy, weight, discard, price, endpoint, region, profile,
+            function, powers, num, payload, parallel, strategy, weight, discard, baseCost, endpoint, region, profile,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -45,24 +46,36 @@ internal static class PowerTuneCommand
                 errors.Add($"--num must be between 1 and {MaximumInvocations}");
             }
 
-            if (!Enum.TryParse<PowerTuningStrategy>(result.GetValue(strategy), ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen))
+            PowerTuningStrategy? chosen = result.GetValue(strategy) switch
+            {
+                "cost" => PowerTuningStrategy.Cost,
+                "speed" => PowerTuningStrategy.Speed,
+                "balanced" => PowerTuningStrategy.Balanced,
+                _ => null,
+            };
+            if (chosen is null)
             {
                 errors.Add("--strategy must be cost, speed or balanced");
             }
 
-            if (result.GetValue(weight) is var w && (double.IsNaN(w) || w is < 0 or > 1))
+            if (result.GetValue(weight) is var w && (!double.IsFinite(w) || w is < 0 or > 1))
             {
                 errors.Add("--balanced-weight must be between 0 and 1");
             }
 
-            if (result.GetValue(discard) is var d && (double.IsNaN(d) || d is < 0 or >= 0.5))
+            if (result.GetValue(discard) is var d && (!double.IsFinite(d) || d is < 0 or > PowerTuningMath.MaximumDiscard))
             {
-                errors.Add("--discard-top-bottom must be at least 0 and below 0.5");
+                errors.Add("--discard-top-bottom must be between 0 and 0.4");
             }
 
-            if (result.GetValue(price) is { } p && (double.IsNaN(p) || p <= 0))
+            if (result.GetValue(baseCost) is { } cost && (!double.IsFinite(cost) || cost <= 0))
             {
-                errors.Add("--price-per-gb-second must be above 0");
+                errors.Add("--base-cost must be a number above 0");
+            }
+
+            if (result.GetValue(function) is not { Length: > 0 })
+            {
+                errors.Add("--function-name must not be empty");
             }
 
             if (Qualified(result.GetValue(function)!))
@@ -109,31 +122,58 @@ internal static class PowerTuneCommand
                 Invocations = invocations,
                 Payload = body,
                 Parallel = result.GetValue(parallel),
-                Strategy = chosen,
+                Strategy = chosen!.Value,
                 BalancedWeight = w,
                 DiscardTopBottom = d,
-                PricePerGbSecond = result.GetValue(price),
+                BaseCost = result.GetValue(baseCost),
             };
-            using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(16) };
-            var api = new LambdaApiClient(http, credentials!, result.GetValue(region) ?? Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION") ?? "us-east-1");
-            try
-            {
-                var output = await new PowerTuner(api, Console.Error).RunAsync(request, cancellationToken);
-                Console.WriteLine(JsonSerializer.Serialize(output, PowerTuningJson.Default.PowerTuningOutput));
-                return ExitCodes.Success;
-            }
-            catch (PowerTuningException e)
-            {
-                await Console.Error.WriteLineAsync($"nimbus power-tune: {e.Message}");
-                return ExitCodes.Failed;
-            }
-            catch (HttpRequestException e)
-            {
-                await Console.Error.WriteLineAsync($"nimbus power-tune: cannot reach {baseAddress}: {e.Message}");
-                return ExitCodes.Failed;
-            }
+            return await RunAsync(request, baseAddress!, credentials!, result.GetValue(region) ?? Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION") ?? "us-east-1", cancellationToken);
         });
         return command;
+    }
+
+    private static async Task<int> RunAsync(PowerTuningRequest request, Uri endpoint, AwsCredentials credentials, string region, CancellationToken cancellationToken)
+    {
+        // Ctrl-C and SIGTERM end the tuning, not the process: the function is put back first (PowerTuner's clean-up).
+        // The root command leaves these signals alone (Program.cs), so without this the runtime would end the process.
+        using var interrupted = new CancellationTokenSource();
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interrupted.Token);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        using var http = new HttpClient { BaseAddress = endpoint, Timeout = TimeSpan.FromMinutes(16) };
+        var tuner = new PowerTuner(new LambdaApiClient(http, credentials, region, TimeProvider.System), Console.Error);
+        try
+        {
+            var output = await tuner.RunAsync(request, run.Token);
+            Console.WriteLine(JsonSerializer.Serialize(output, PowerTuningJson.Default.PowerTuningOutput));
+            return tuner.CleanedUp ? ExitCodes.Success : ExitCodes.Failed;
+        }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync($"nimbus power-tune: interrupted{(tuner.CleanedUp ? "; the function is as it was" : "")}");
+            return ExitCodes.Interrupted;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"nimbus power-tune: {endpoint} did not answer within {http.Timeout.TotalMinutes} minutes");
+            return ExitCodes.Failed;
+        }
+        catch (PowerTuningException e)
+        {
+            await Console.Error.WriteLineAsync($"nimbus power-tune: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (HttpRequestException e)
+        {
+            await Console.Error.WriteLineAsync($"nimbus power-tune: cannot reach {endpoint}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+
+        void Interrupt(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            interrupted.Cancel();
+        }
     }
 
     private static List<int> ParsePowers(string text, List<string> errors)

@@ -7,8 +7,15 @@ namespace Nimbus.Server.PowerTuning;
 /// ~/.aws/credentials; the profile given, else AWS_PROFILE, else default). <c>nimbus server</c> writes its root key to
 /// <c>.nimbus/credentials</c>, profile <c>nimbus</c>.
 /// </summary>
-internal sealed record AwsCredentials(string AccessKeyId, string SecretAccessKey, string? SessionToken)
+/// <remarks>A class, not a record: a record's generated ToString would print the secret.</remarks>
+internal sealed class AwsCredentials(string accessKeyId, string secretAccessKey, string? sessionToken)
 {
+    public string AccessKeyId { get; } = accessKeyId;
+
+    public string SecretAccessKey { get; } = secretAccessKey;
+
+    public string? SessionToken { get; } = sessionToken;
+
     /// <summary>The key, or null with <paramref name="error"/> saying what was looked at.</summary>
     public static AwsCredentials? Resolve(string? profile, Func<string, string?> environment, out string error)
     {

@@ -12,7 +12,7 @@ namespace Nimbus.Server.PowerTuning;
 /// The few Lambda API calls power tuning makes, over HTTP to any Lambda endpoint (Nimbus's, or AWS's), each signed
 /// with SigV4 as the AWS SDKs sign (host, x-amz-date and the content type signed, the body hashed).
 /// </summary>
-internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credentials, string region)
+internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credentials, string region, TimeProvider time)
 {
     private const string Functions = "/2015-03-31/functions/";
 
@@ -39,10 +39,10 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
         return json.RootElement.GetProperty("Version").GetString() ?? throw new PowerTuningException("PublishVersion answered without a Version");
     }
 
-    /// <summary>The numbers of the function's published versions (ListVersionsByFunction, every page).</summary>
-    public async Task<HashSet<string>> ListVersionsAsync(string function, CancellationToken cancellationToken)
+    /// <summary>The function's published versions and their descriptions (ListVersionsByFunction, every page).</summary>
+    public async Task<Dictionary<string, string?>> ListVersionsAsync(string function, CancellationToken cancellationToken)
     {
-        var versions = new HashSet<string>(StringComparer.Ordinal);
+        var versions = new Dictionary<string, string?>(StringComparer.Ordinal);
         string? marker = null;
         do
         {
@@ -52,7 +52,9 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
             {
                 if (version.GetProperty("Version").GetString() is { } number and not "$LATEST")
                 {
-                    versions.Add(number);
+                    versions[number] = version.TryGetProperty("Description", out var description) && description.ValueKind == JsonValueKind.String
+                        ? description.GetString()
+                        : null;
                 }
             }
 
@@ -119,7 +121,7 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
     private void Sign(HttpRequestMessage request, string body)
     {
         var uri = new Uri(http.BaseAddress!, request.RequestUri!);
-        var timestamp = DateTime.UtcNow.ToString(SigV4.TimestampFormat, CultureInfo.InvariantCulture);
+        var timestamp = time.GetUtcNow().UtcDateTime.ToString(SigV4.TimestampFormat, CultureInfo.InvariantCulture);
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["host"] = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port.ToString(CultureInfo.InvariantCulture)}",
@@ -163,7 +165,7 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
         }
 
         return new PowerTuningException(
-            $"{operation} failed: {(int)response.StatusCode} {type ?? response.ReasonPhrase}{(message is null ? "" : ": " + message)}");
+            $"{operation} failed: {(int)response.StatusCode} {type ?? response.ReasonPhrase}{(message is null ? "" : ": " + message)}", type);
     }
 
     /// <summary>What an Invoke returned: the log's tail, the function's error type if it failed, the payload.</summary>

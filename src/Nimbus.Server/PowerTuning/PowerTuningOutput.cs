@@ -5,7 +5,8 @@ namespace Nimbus.Server.PowerTuning;
 
 /// <summary>
 /// What <c>nimbus power-tune</c> prints: the output of AWS Lambda Power Tuning's state machine (power, cost, duration,
-/// stateMachine.lambdaCost, stats), so that scripts written for one read the other. Its visualization URL is not made.
+/// stateMachine.executionCost and lambdaCost, stats), so that scripts written for one read the other. Its
+/// visualization URL is not made.
 /// </summary>
 internal sealed record PowerTuningOutput
 {
@@ -27,31 +28,4 @@ internal sealed record PowerTuningOutput
     /// <summary>Every size tried, in the order given.</summary>
     [JsonPropertyName("stats")]
     public required IReadOnlyList<PowerTuningStat> Stats { get; init; }
-}
-
-/// <summary>What the tuning itself cost: every invocation it made (executionCost is Step Functions' on AWS: 0 here).</summary>
-internal sealed record PowerTuningCosts
-{
-    [JsonPropertyName("executionCost")]
-    public double ExecutionCost { get; init; }
-
-    [JsonPropertyName("lambdaCost")]
-    public required double LambdaCost { get; init; }
-}
-
-/// <summary>One memory size's averages.</summary>
-internal sealed record PowerTuningStat
-{
-    [JsonPropertyName("value")]
-    public required int Value { get; init; }
-
-    [JsonPropertyName("averagePrice")]
-    public required double AveragePrice { get; init; }
-
-    [JsonPropertyName("averageDuration")]
-    public required double AverageDuration { get; init; }
-
-    /// <summary>Nimbus's addition: what the size's invocations cost together.</summary>
-    [JsonPropertyName("totalCost")]
-    public required double TotalCost { get; init; }
 }

@@ -22,6 +22,6 @@ internal sealed record PowerTuningRequest
 
     public double DiscardTopBottom { get; init; } = 0.2;
 
-    /// <summary>USD per GB-second; null: AWS's us-east-1 rate of the function's architecture.</summary>
-    public double? PricePerGbSecond { get; init; }
+    /// <summary>USD per ms at 128 MB; null: AWS Lambda Power Tuning's us-east-1 figure for the function's architecture.</summary>
+    public double? BaseCost { get; init; }
 }

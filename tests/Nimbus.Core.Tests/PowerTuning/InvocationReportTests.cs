@@ -5,28 +5,29 @@ namespace Nimbus.Core.Tests.PowerTuning;
 
 public sealed class InvocationReportTests
 {
-    public static TheoryData<string, double, long> Reports => new()
+    public static TheoryData<string, double, long, long> Reports => new()
     {
         // The shape of AWS's documented REPORT lines (Lambda developer guide, "Using CloudWatch Logs").
-        { "START RequestId: 3604209a Version: $LATEST\nhello\nEND RequestId: 3604209a\nREPORT RequestId: 3604209a\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 18 MB\t\n", 12.34, 13 },
-        { "REPORT RequestId: 8f507cfc\tDuration: 3.24 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 74 MB\tInit Duration: 115.94 ms\t", 3.24, 4 },
-        // A SnapStart restore is billed on top of the invocation.
-        { "REPORT RequestId: r\tDuration: 0.62 ms\tBilled Duration: 1 ms\tMemory Size: 512 MB\tMax Memory Used: 30 MB\tRestore Duration: 474.16 ms\tBilled Restore Duration: 202 ms\t", 0.62, 203 },
+        { "START RequestId: 3604209a Version: $LATEST\nhello\nEND RequestId: 3604209a\nREPORT RequestId: 3604209a\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 18 MB\t\n", 12.34, 13, 0 },
+        { "REPORT RequestId: 8f507cfc\tDuration: 3.24 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 74 MB\tInit Duration: 115.94 ms\t", 3.24, 4, 0 },
+        // A SnapStart restore's billed time is kept apart.
+        { "REPORT RequestId: r\tDuration: 0.62 ms\tBilled Duration: 1 ms\tMemory Size: 512 MB\tMax Memory Used: 30 MB\tRestore Duration: 474.16 ms\tBilled Restore Duration: 202 ms\t", 0.62, 1, 202 },
         // A failed invocation still reports.
-        { "REPORT RequestId: e\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\tStatus: error\tError Type: Runtime.Unknown", 1.00, 1 },
+        { "REPORT RequestId: e\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\tStatus: error\tError Type: Runtime.Unknown", 1.00, 1, 0 },
         // The last REPORT counts (a tail can hold the end of an earlier invocation's).
-        { "REPORT RequestId: a\tDuration: 9.00 ms\tBilled Duration: 9 ms\nREPORT RequestId: b\tDuration: 2.50 ms\tBilled Duration: 3 ms\n", 2.50, 3 },
+        { "REPORT RequestId: a\tDuration: 9.00 ms\tBilled Duration: 9 ms\nREPORT RequestId: b\tDuration: 2.50 ms\tBilled Duration: 3 ms\n", 2.50, 3, 0 },
         // Windows line ends, a function's own line that mentions Duration.
-        { "Duration: 77 ms\r\nREPORT RequestId: c\tDuration: 5.00 ms\tBilled Duration: 5 ms\r\n", 5.00, 5 },
+        { "Duration: 77 ms\r\nREPORT RequestId: c\tDuration: 5.00 ms\tBilled Duration: 5 ms\r\n", 5.00, 5, 0 },
     };
 
     [Theory]
     [MemberData(nameof(Reports))]
-    public void TryParse_ReportLine_ReadsDurationAndBilledDuration(string log, double duration, long billed)
+    public void TryParse_ReportLine_ReadsDurationAndBilledDurations(string log, double duration, long billed, long restore)
     {
         Assert.True(InvocationReport.TryParse(log, out var report));
         Assert.Equal(duration, report.DurationMs, 6);
         Assert.Equal(billed, report.BilledDurationMs);
+        Assert.Equal(restore, report.BilledRestoreDurationMs);
     }
 
     [Theory]

@@ -17,19 +17,29 @@ public sealed class PowerTuningMathTests
     }
 
     [Theory]
-    [InlineData(0.5)]
+    [InlineData(0.41)]
     [InlineData(-0.1)]
     public void TrimmedMean_DiscardOutOfRange_Throws(double discard)
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => PowerTuningMath.TrimmedMean([1.0, 2.0], discard));
     }
 
-    [Fact]
-    public void Price_OneGbOneSecond_IsTheRatePlusTheRequest()
+    [Theory]
+    [InlineData(128, 1.0, 2.1e-9)]
+    [InlineData(128, 0.2, 2.1e-9)] // rounded up to whole ms
+    [InlineData(1024, 1000.0, 1000 * 2.1e-9 * 8)]
+    [InlineData(3008, 10.5, 11 * 2.1e-9 * 3008 / 128)]
+    public void Price_DurationAtSize_IsWholeMsTimesBaseCostTimesSize(int memoryMb, double durationMs, double expected)
     {
-        // AWS's pricing example: 1,024 MB for 1 s on x86 costs $0.0000166667 plus $0.0000002 for the request.
-        Assert.Equal(0.0000166667 + 0.0000002, PowerTuningMath.Price(1024, 1000, PowerTuningMath.PricePerGbSecond("x86_64")), 15);
-        Assert.Equal(0.0000133334 / 8 + 0.0000002, PowerTuningMath.Price(128, 1000, PowerTuningMath.PricePerGbSecond("arm64")), 15);
+        Assert.Equal(expected, PowerTuningMath.Price(memoryMb, durationMs, PowerTuningMath.BaseCost("x86_64")), 15);
+    }
+
+    [Fact]
+    public void BaseCost_Architectures_AreUsEast1s()
+    {
+        Assert.Equal(2.1e-9, PowerTuningMath.BaseCost("x86_64"));
+        Assert.Equal(2.1e-9, PowerTuningMath.BaseCost(null));
+        Assert.Equal(1.7e-9, PowerTuningMath.BaseCost("arm64"));
     }
 
     private static readonly PowerStats[] Sizes =
