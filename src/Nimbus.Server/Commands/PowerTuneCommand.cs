@@ -39,7 +39,7 @@ internal static class PowerTuneCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var errors = new List<string>();
-            var values = ParsePowers(result.GetValue(powers)!, errors);
+            var values = ParsePowers(result.GetValue(powers) ?? "", errors);
             var invocations = result.GetValue(num);
             if (invocations is < 1 or > MaximumInvocations)
             {
@@ -73,17 +73,17 @@ internal static class PowerTuneCommand
                 errors.Add("--base-cost must be a number above 0");
             }
 
-            if (result.GetValue(function) is not { Length: > 0 })
+            var name = result.GetValue(function) ?? "";
+            if (name.Length == 0)
             {
                 errors.Add("--function-name must not be empty");
             }
-
-            if (Qualified(result.GetValue(function)!))
+            else if (Qualified(name))
             {
                 errors.Add("--function-name must name the function without a version or alias (the tuning publishes versions of $LATEST)");
             }
 
-            var body = result.GetValue(payload)!;
+            var body = result.GetValue(payload) ?? "{}";
             try
             {
                 using var _ = JsonDocument.Parse(body);
@@ -115,9 +115,10 @@ internal static class PowerTuneCommand
                 return ExitCodes.InvalidConfiguration;
             }
 
+            // No error, so the strategy, the endpoint and the credentials were all found above.
             var request = new PowerTuningRequest
             {
-                FunctionName = result.GetValue(function)!,
+                FunctionName = name,
                 PowerValues = values,
                 Invocations = invocations,
                 Payload = body,
