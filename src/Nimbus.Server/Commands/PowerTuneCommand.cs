@@ -141,7 +141,8 @@ internal static class PowerTuneCommand
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interrupted.Token);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
-        using var http = new HttpClient { BaseAddress = endpoint, Timeout = TimeSpan.FromMinutes(16) };
+        var baseAddress = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(16) };
         var tuner = new PowerTuner(new LambdaApiClient(http, credentials, region, TimeProvider.System), Console.Error);
         try
         {

@@ -14,7 +14,8 @@ namespace Nimbus.Server.PowerTuning;
 /// </summary>
 internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credentials, string region, TimeProvider time)
 {
-    private const string Functions = "/2015-03-31/functions/";
+    // Relative, so that an endpoint with a path (a proxy's prefix) keeps it: the client's base address ends with '/'.
+    private const string Functions = "2015-03-31/functions/";
 
     /// <summary>A function's configuration (of <paramref name="qualifier"/>, else $LATEST).</summary>
     public async Task<FunctionState> GetConfigurationAsync(string function, string? qualifier, CancellationToken cancellationToken)
