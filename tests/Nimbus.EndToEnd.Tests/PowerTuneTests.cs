@@ -92,6 +92,29 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task PowerTune_WeightedPayloadFromAFile_SpreadsItsEvents()
+    {
+        var function = await CreateAsync("weighted", "def handler(event, context):\n    print(f'KIND={event[\"kind\"]}')\n    return 1\n");
+        var payload = Path.Combine(Path.GetTempPath(), $"nimbus-test-payload-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(payload, """[{"payload": {"kind": "small"}, "weight": 1}, {"payload": {"kind": "large"}, "weight": 3}]""", TestContext.Current.CancellationToken);
+        try
+        {
+            var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128", "--num", "4", "--payload", $"file://{payload}", "--parallel");
+
+            Assert.True(run.ExitCode == 0, run.StandardError);
+            Assert.Contains("4 invocations in parallel", run.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(payload);
+        }
+
+        var logged = await fixture.Clients.CliJsonAsync("logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{function}", "--filter-pattern", "KIND");
+        var kinds = logged["events"]!.AsArray().Select(e => ((string)e!["message"]!).Trim()).GroupBy(m => m).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["KIND=small"] = 1, ["KIND=large"] = 3 }, kinds);
+    }
+
+    [Fact]
     public async Task PowerTune_FunctionFails_SaysSoAndLeavesTheFunctionAsItWas()
     {
         var function = await CreateAsync("failing", "def handler(event, context):\n    raise ValueError('no tuning today')\n");
@@ -140,6 +163,8 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
         var bad = await PowerTuneAsync(
             fixture.Clients.Environment,
             "--function-name", function, "--power-values", "64,abc,512", "--num", "0", "--strategy", "1", "--payload", "{not json", "--balanced-weight", "2", "--discard-top-bottom", "0.5", "--base-cost", "Infinity");
+        var tooFew = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--num", "1", "--payload", """[{"payload": 1, "weight": 1}, {"payload": 2, "weight": 1}]""");
+        var noFile = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--payload", "file:///nonexistent/event.json");
         var qualified = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", $"arn:aws:lambda:us-east-1:000000000000:function:{function}:1");
         var missing = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", "no-such-function-for-tuning", "--power-values", "128");
 
@@ -158,6 +183,10 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
             Assert.Contains("nimbus power-tune: " + expected, bad.StandardError, StringComparison.Ordinal);
         }
 
+        Assert.Equal(2, tooFew.ExitCode);
+        Assert.Contains("nimbus power-tune: --payload: the payload lists 2 weighted events and --num is 1: raise --num to at least 2", tooFew.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, noFile.ExitCode);
+        Assert.Contains("nimbus power-tune: --payload file:///nonexistent/event.json: Could not find a part of the path", noFile.StandardError, StringComparison.Ordinal);
         Assert.Equal(2, qualified.ExitCode);
         Assert.Contains("nimbus power-tune: --function-name must name the function without a version or alias", qualified.StandardError, StringComparison.Ordinal);
         Assert.Equal(1, missing.ExitCode);

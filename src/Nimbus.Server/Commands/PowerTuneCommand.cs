@@ -23,7 +23,7 @@ internal static class PowerTuneCommand
         var function = new Option<string>("--function-name") { Description = "The function to tune (name or ARN); its $LATEST is changed while tuning and restored after", Required = true };
         var powers = new Option<string>("--power-values") { Description = "Memory sizes to try, MB, comma-separated", DefaultValueFactory = _ => "128,256,512,1024,1536,3008" };
         var num = new Option<int>("--num") { Description = "Invocations per memory size", DefaultValueFactory = _ => 5 };
-        var payload = new Option<string>("--payload") { Description = "The event each invocation gets (JSON)", DefaultValueFactory = _ => "{}" };
+        var payload = new Option<string>("--payload") { Description = "The event each invocation gets: JSON, or file://path; a weighted list [{\"payload\": ..., \"weight\": N}, ...] spreads several events", DefaultValueFactory = _ => "{}" };
         var parallel = new Option<bool>("--parallel") { Description = "Make each size's invocations at the same time (default: one after another)" };
         var strategy = new Option<string>("--strategy") { Description = "cost, speed or balanced", DefaultValueFactory = _ => "cost" };
         var weight = new Option<double>("--balanced-weight") { Description = "balanced: the weight of cost, 0 (speed only) to 1 (cost only)", DefaultValueFactory = _ => 0.5 };
@@ -83,14 +83,14 @@ internal static class PowerTuneCommand
                 errors.Add("--function-name must name the function without a version or alias (the tuning publishes versions of $LATEST)");
             }
 
-            var body = result.GetValue(payload) ?? "{}";
-            try
+            IReadOnlyList<string> events = [];
+            if (ReadPayload(result.GetValue(payload) ?? "{}", errors) is { } body && invocations is >= 1 and <= MaximumInvocations)
             {
-                using var _ = JsonDocument.Parse(body);
-            }
-            catch (JsonException e)
-            {
-                errors.Add($"--payload is not JSON: {e.Message}");
+                events = PowerTuningPayloads.Spread(body, invocations, out var spreadError);
+                if (spreadError is not null)
+                {
+                    errors.Add("--payload: " + spreadError);
+                }
             }
 
             var url = result.GetValue(endpoint) ?? Variable("AWS_ENDPOINT_URL_LAMBDA") ?? Variable("AWS_ENDPOINT_URL") ?? "http://127.0.0.1:9000";
@@ -121,7 +121,7 @@ internal static class PowerTuneCommand
                 FunctionName = name,
                 PowerValues = values,
                 Invocations = invocations,
-                Payload = body,
+                Events = events,
                 Parallel = result.GetValue(parallel),
                 Strategy = chosen!.Value,
                 BalancedWeight = w,
@@ -175,6 +175,35 @@ internal static class PowerTuneCommand
         {
             context.Cancel = true;
             interrupted.Cancel();
+        }
+    }
+
+    /// <summary>The payload's JSON text (given, or read from a file://path), or null with the error added.</summary>
+    private static string? ReadPayload(string given, List<string> errors)
+    {
+        var text = given;
+        if (given.StartsWith("file://", StringComparison.Ordinal))
+        {
+            try
+            {
+                text = File.ReadAllText(given["file://".Length..]);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                errors.Add($"--payload {given}: {e.Message}");
+                return null;
+            }
+        }
+
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return text;
+        }
+        catch (JsonException e)
+        {
+            errors.Add($"--payload is not JSON: {e.Message}");
+            return null;
         }
     }
 

@@ -82,7 +82,7 @@ internal sealed class PowerTuner(LambdaApiClient api, TextWriter progress)
             var tasks = new Task<InvocationReport>[request.Invocations];
             for (var i = 0; i < tasks.Length; i++)
             {
-                tasks[i] = InvokeOnceAsync(function, version, power, request.Payload, cancellationToken);
+                tasks[i] = InvokeOnceAsync(function, version, power, request.Events[i], cancellationToken);
             }
 
             return await Task.WhenAll(tasks);
@@ -91,7 +91,7 @@ internal sealed class PowerTuner(LambdaApiClient api, TextWriter progress)
         var reports = new InvocationReport[request.Invocations];
         for (var i = 0; i < reports.Length; i++)
         {
-            reports[i] = await InvokeOnceAsync(function, version, power, request.Payload, cancellationToken);
+            reports[i] = await InvokeOnceAsync(function, version, power, request.Events[i], cancellationToken);
         }
 
         return reports;

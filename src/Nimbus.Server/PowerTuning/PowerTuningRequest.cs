@@ -12,7 +12,8 @@ internal sealed record PowerTuningRequest
 
     public required int Invocations { get; init; }
 
-    public required string Payload { get; init; }
+    /// <summary>The event of each invocation of a size, in order (<see cref="Nimbus.Core.PowerTuning.PowerTuningPayloads"/>).</summary>
+    public required IReadOnlyList<string> Events { get; init; }
 
     public bool Parallel { get; init; }
 
