@@ -5,8 +5,10 @@ namespace Nimbus.Core.PowerTuning;
 
 /// <summary>
 /// The events of a size's invocations, from the payload given as AWS Lambda Power Tuning takes it: one event for every
-/// invocation, or a weighted list (<c>[{"payload": ..., "weight": 3}, ...]</c>) spread over the invocations in
-/// proportion to the weights (each at least once, the last filling what rounding down left).
+/// invocation, or a weighted list (<c>[{"payload": ..., "weight": 3}, ...]</c>: a non-empty array whose every element
+/// has a weight and a payload that JavaScript would call true) spread over the invocations in proportion to the weights
+/// (each at least once, the last filling what rounding down left). A payload that is a string holding JSON is sent as
+/// that JSON, as the tool sends it.
 /// </summary>
 public static class PowerTuningPayloads
 {
@@ -19,7 +21,7 @@ public static class PowerTuningPayloads
         if (!IsWeighted(root))
         {
             var events = new string[invocations];
-            Array.Fill(events, payload);
+            Array.Fill(events, Text(root));
             return events;
         }
 
@@ -30,31 +32,56 @@ public static class PowerTuningPayloads
             return [];
         }
 
+        var weights = new double[count];
         var total = 0.0;
+        var index = 0;
         foreach (var item in root.EnumerateArray())
         {
-            total += item.GetProperty("weight").GetDouble();
+            var weight = item.GetProperty("weight");
+            if (weight.ValueKind != JsonValueKind.Number || !weight.TryGetDouble(out weights[index]) || !double.IsFinite(weights[index]))
+            {
+                error = $"the weight of weighted event {index + 1} is not a number";
+                return [];
+            }
+
+            total += weights[index++];
         }
 
         if (!double.IsFinite(total))
         {
-            error = "the weights of the weighted events are too large to add up";
-            return [];
+            // Weights near double's limit: the same proportions, relative to the largest.
+            var largest = weights.Max();
+            total = 0;
+            for (var i = 0; i < count; i++)
+            {
+                weights[i] /= largest;
+                total += weights[i];
+            }
         }
 
         var spread = new List<string>(invocations);
-        var index = 0;
+        index = 0;
         foreach (var item in root.EnumerateArray())
         {
-            var share = (int)Math.Floor(item.GetProperty("weight").GetDouble() * invocations / total);
-            if (share < 1)
+            // weight × num / total as the tool computes it; in the other order when the product overflows.
+            var product = weights[index] * invocations;
+            var share = Math.Floor(double.IsFinite(product) ? product / total : weights[index] / total * invocations);
+            if (!(share >= 1))
             {
                 error = $"the weight of weighted event {index + 1} is too small for --num {invocations} (it would never be sent)";
                 return [];
             }
 
+            // Every later event keeps at least one invocation, whatever rounding did.
+            var left = invocations - spread.Count - (count - index - 1);
+            var times = index == count - 1 ? left : (int)Math.Min(share, left);
+            if (times < 1)
+            {
+                error = $"the weight of weighted event {index + 1} leaves no invocation for the events after it";
+                return [];
+            }
+
             var text = Text(item.GetProperty("payload"));
-            var times = index == count - 1 ? invocations - spread.Count : share;
             for (var i = 0; i < times; i++)
             {
                 spread.Add(text);
@@ -66,7 +93,7 @@ public static class PowerTuningPayloads
         return spread;
     }
 
-    /// <summary>A non-empty array whose every element has a positive number "weight" and a "payload".</summary>
+    /// <summary>A non-empty array whose every element is an object with a truthy "weight" and a truthy "payload".</summary>
     private static bool IsWeighted(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Array || root.GetArrayLength() == 0)
@@ -77,12 +104,8 @@ public static class PowerTuningPayloads
         foreach (var item in root.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object
-                || !item.TryGetProperty("payload", out _)
-                || !item.TryGetProperty("weight", out var weight)
-                || weight.ValueKind != JsonValueKind.Number
-                || !weight.TryGetDouble(out var value)
-                || !double.IsFinite(value)
-                || value <= 0)
+                || !item.TryGetProperty("payload", out var payload) || !Truthy(payload)
+                || !item.TryGetProperty("weight", out var weight) || !Truthy(weight))
             {
                 return false;
             }
@@ -91,19 +114,35 @@ public static class PowerTuningPayloads
         return true;
     }
 
-    /// <summary>An event as sent: a string that holds JSON is that JSON (as the tool reads it), anything else its JSON text.</summary>
+    /// <summary>What JavaScript calls true: not null, false, 0 or "" (objects and arrays always are).</summary>
+    private static bool Truthy(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.False or JsonValueKind.Undefined => false,
+        JsonValueKind.Number => !value.TryGetDouble(out var number) || (number != 0 && !double.IsNaN(number)),
+        JsonValueKind.String => value.GetRawText().Length > 2,
+        _ => true,
+    };
+
+    /// <summary>An event as sent: a string that holds JSON is that JSON, anything else its JSON text.</summary>
     private static string Text(JsonElement payload)
     {
-        if (payload.ValueKind == JsonValueKind.String && payload.GetString() is { } text)
+        if (payload.ValueKind != JsonValueKind.String)
         {
-            try
+            return payload.GetRawText();
+        }
+
+        try
+        {
+            var text = payload.GetString();
+            if (text is not null)
             {
                 using var _ = JsonDocument.Parse(text);
                 return text;
             }
-            catch (JsonException)
-            {
-            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Not JSON inside, or a lone surrogate that has no string form: the string itself is the event.
         }
 
         return payload.GetRawText();

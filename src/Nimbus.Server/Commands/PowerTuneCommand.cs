@@ -98,6 +98,10 @@ internal static class PowerTuneCommand
             {
                 errors.Add($"--endpoint-url {url} is not an http(s) URL");
             }
+            else if (baseAddress.Query.Length > 0 || baseAddress.Fragment.Length > 0)
+            {
+                errors.Add($"--endpoint-url {url} has a query or fragment; give the endpoint (and a path, if any) only");
+            }
 
             var credentials = AwsCredentials.Resolve(result.GetValue(profile), Variable, out var credentialError);
             if (credentials is null)
@@ -182,11 +186,19 @@ internal static class PowerTuneCommand
     private static string? ReadPayload(string given, List<string> errors)
     {
         var text = given;
+        string? file = null;
         if (given.StartsWith("file://", StringComparison.Ordinal))
         {
+            // As the AWS CLI reads file://: a path from the current directory, or absolute; ~/ is the home directory.
+            file = given["file://".Length..];
+            if (file.StartsWith("~/", StringComparison.Ordinal))
+            {
+                file = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), file[2..]);
+            }
+
             try
             {
-                text = File.ReadAllText(given["file://".Length..]);
+                text = File.ReadAllText(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {
@@ -202,7 +214,7 @@ internal static class PowerTuneCommand
         }
         catch (JsonException e)
         {
-            errors.Add($"--payload is not JSON: {e.Message}");
+            errors.Add($"--payload{(file is null ? "" : " " + given)} is not JSON: {e.Message}");
             return null;
         }
     }
