@@ -34,6 +34,7 @@ internal sealed class CgroupLockWarmer
     private bool _requested;
     private bool _disabled;
     private bool _idle = true;
+    private TaskCompletionSource? _changed;
     private Thread? _thread;
     private long _writes;
 
@@ -71,6 +72,19 @@ internal sealed class CgroupLockWarmer
             {
                 return _idle;
             }
+        }
+    }
+
+    /// <summary>
+    /// Completes at the warmer's next change — a write, going idle, stopping — so that a test waits for the state it
+    /// needs instead of polling. Take it before looking at the state, then wait if the state is not there yet.
+    /// </summary>
+    public Task ChangedAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _changed.Task.WaitAsync(cancellationToken);
         }
     }
 
@@ -136,6 +150,7 @@ internal sealed class CgroupLockWarmer
                     // At least one run of writes per request, however short the start was (one that ended before this
                     // thread woke still counts as asked).
                     _idle = true;
+                    Changed();
                     while (_starting == 0 && !_requested)
                     {
                         Monitor.Wait(_gate);
@@ -161,6 +176,11 @@ internal sealed class CgroupLockWarmer
                 {
                     File.WriteAllText(file, pid);
                     Interlocked.Increment(ref _writes);
+                    lock (_gate)
+                    {
+                        Changed();
+                    }
+
                     Thread.Sleep(Interval);
                     lock (_gate)
                     {
@@ -196,7 +216,15 @@ internal sealed class CgroupLockWarmer
         {
             _disabled = true;
             _idle = true;
+            Changed();
         }
+    }
+
+    /// <summary>Under <see cref="_gate"/>: wakes whoever waits in <see cref="ChangedAsync"/> (nobody, nearly always).</summary>
+    private void Changed()
+    {
+        _changed?.TrySetResult();
+        _changed = null;
     }
 
     /// <summary>One start's hold on the warmer; disposing it again does nothing.</summary>

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Diagnostics;
 using System.Globalization;
 using Nimbus.Execution.Sandboxes;
 
@@ -7,8 +6,6 @@ namespace Nimbus.Execution.Tests.Sandboxes;
 
 public sealed class CgroupLockWarmerTests : IDisposable
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     private static readonly string Pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("cgroup-lock-").FullName;
@@ -16,38 +13,38 @@ public sealed class CgroupLockWarmerTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void Enter_WhileHeld_WritesThisProcessesPidAgainAndAgainThenGoesIdle()
+    public async Task Enter_WhileHeld_WritesThisProcessesPidAgainAndAgainThenGoesIdle()
     {
         var file = Path.Combine(_directory, "cgroup.procs");
         var warmer = new CgroupLockWarmer(() => file, _ => null, new RuncTestLogger());
 
         using (warmer.Enter())
         {
-            Assert.True(SpinWait.SpinUntil(() => warmer.Writes >= 3, Patience), $"{warmer.Writes} writes");
+            await UntilAsync(warmer, () => warmer.Writes >= 3);
         }
 
-        Assert.True(SpinWait.SpinUntil(() => warmer.Idle, Patience));
+        await UntilAsync(warmer, () => warmer.Idle);
         var writes = warmer.Writes;
-        Assert.Equal(Pid, File.ReadAllText(file));
+        Assert.Equal(Pid, await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
         Assert.Equal(0, warmer.Holding);
         Assert.True(warmer.Enabled);
         Assert.Equal(writes, warmer.Writes);
     }
 
     [Fact]
-    public void Enter_ScopeEndsAtOnce_StillWritesOnce()
+    public async Task Enter_ScopeEndsAtOnce_StillWritesOnce()
     {
         var file = Path.Combine(_directory, "cgroup.procs");
         var warmer = new CgroupLockWarmer(() => file, _ => null, new RuncTestLogger());
 
         warmer.Enter().Dispose();
 
-        Assert.True(SpinWait.SpinUntil(() => warmer.Writes >= 1, Patience));
-        Assert.True(SpinWait.SpinUntil(() => warmer.Idle, Patience));
+        await UntilAsync(warmer, () => warmer.Writes >= 1);
+        await UntilAsync(warmer, () => warmer.Idle);
     }
 
     [Fact]
-    public void Dispose_Twice_ReleasesItsHoldOnce()
+    public async Task Dispose_Twice_ReleasesItsHoldOnce()
     {
         var warmer = new CgroupLockWarmer(() => Path.Combine(_directory, "cgroup.procs"), _ => null, new RuncTestLogger());
 
@@ -61,14 +58,14 @@ public sealed class CgroupLockWarmerTests : IDisposable
         }
 
         Assert.Equal(0, warmer.Holding);
-        Assert.True(SpinWait.SpinUntil(() => warmer.Idle, Patience));
+        await UntilAsync(warmer, () => warmer.Idle);
     }
 
     [Theory]
     [InlineData("no cgroup")]
     [InlineData("no such file")]
     [InlineData("refused")]
-    public void Enter_CannotWriteSafely_StopsAndLogsOnce(string why)
+    public async Task Enter_CannotWriteSafely_StopsAndLogsOnce(string why)
     {
         var logger = new RuncTestLogger();
         var missing = Path.Combine(_directory, "no-such-cgroup", "cgroup.procs");
@@ -80,7 +77,7 @@ public sealed class CgroupLockWarmerTests : IDisposable
 
         using (warmer.Enter())
         {
-            Assert.True(SpinWait.SpinUntil(() => !warmer.Enabled, Patience));
+            await UntilAsync(warmer, () => !warmer.Enabled);
         }
 
         using (warmer.Enter())
@@ -121,16 +118,43 @@ public sealed class CgroupLockWarmerTests : IDisposable
         Assert.NotNull(procs);
         Assert.Null(RuncCgroups.WhyNotWarmable(procs));
 
-        var clock = Stopwatch.StartNew();
         var (sandbox, connection, _) = await RuncTestHost.StartAsync(factory, host.Spec(), ct);
         await using (sandbox)
         using (connection)
         {
             Assert.Equal(0, factory.CgroupLock.Holding);
-            Assert.True(SpinWait.SpinUntil(() => factory.CgroupLock.Writes >= 1, Patience), $"no write for a start of {clock.ElapsedMilliseconds} ms");
+            await UntilAsync(factory.CgroupLock, () => factory.CgroupLock.Writes >= 1);
+            Assert.True(factory.CgroupLock.Writes >= 1);
             Assert.True(factory.CgroupLock.Enabled);
         }
 
         Assert.Equal(before, await File.ReadAllTextAsync("/proc/self/cgroup", ct));
+    }
+
+    /// <summary>
+    /// Waits, without polling, until the warmer's state satisfies <paramref name="condition"/>: each change of the warmer
+    /// wakes it to look again. The two minutes are a guard against a broken warmer hanging the run, not a figure.
+    /// </summary>
+    private static async Task UntilAsync(CgroupLockWarmer warmer, Func<bool> condition)
+    {
+        using var hang = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        hang.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            while (true)
+            {
+                var changed = warmer.ChangedAsync(hang.Token);
+                if (condition())
+                {
+                    return;
+                }
+
+                await changed;
+            }
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"the warmer never reached the state waited for (writes {warmer.Writes}, idle {warmer.Idle}, enabled {warmer.Enabled})");
+        }
     }
 }
