@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
+using Nimbus.Server.Hosting;
+
 namespace Nimbus.Server.PowerTuning;
 
 /// <summary>
 /// An access key found as the AWS SDKs and CLI find one: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with
 /// AWS_SESSION_TOKEN) in the environment, else a profile of the shared credentials file (AWS_SHARED_CREDENTIALS_FILE or
-/// ~/.aws/credentials; the profile given, else AWS_PROFILE, else default). <c>nimbus server</c> writes its root key to
-/// <c>.nimbus/credentials</c>, profile <c>nimbus</c>.
+/// ~/.aws/credentials; the profile given, else AWS_PROFILE, else default; read as the server reads its own, by
+/// <see cref="CredentialsFile"/>, so a profile's session token is not taken). <c>nimbus server</c> writes its root key
+/// to <c>.nimbus/credentials</c>, profile <c>nimbus</c>.
 /// </summary>
 /// <remarks>A class, not a record: a record's generated ToString would print the secret.</remarks>
 internal sealed class AwsCredentials(string accessKeyId, string secretAccessKey, string? sessionToken)
@@ -35,41 +38,15 @@ internal sealed class AwsCredentials(string accessKeyId, string secretAccessKey,
             return null;
         }
 
-        var values = ReadProfile(File.ReadLines(file), name);
-        if (values.TryGetValue("aws_access_key_id", out var key) && values.TryGetValue("aws_secret_access_key", out var secretKey))
+        foreach (var (found, keyId, secretKey) in CredentialsFile.Read(file))
         {
-            return new AwsCredentials(key, secretKey, values.GetValueOrDefault("aws_session_token"));
+            if (found == name)
+            {
+                return new AwsCredentials(keyId, secretKey, null);
+            }
         }
 
         error = $"no credentials: profile {name} in {file} has no aws_access_key_id and aws_secret_access_key";
         return null;
-    }
-
-    /// <summary>The key = value lines of [<paramref name="profile"/>] in an INI-style credentials file.</summary>
-    public static Dictionary<string, string> ReadProfile(IEnumerable<string> lines, string profile)
-    {
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var inside = false;
-        foreach (var raw in lines)
-        {
-            var line = raw.Trim();
-            if (line.Length == 0 || line[0] is '#' or ';')
-            {
-                continue;
-            }
-
-            if (line[0] == '[' && line[^1] == ']')
-            {
-                inside = line[1..^1].Trim() == profile;
-                continue;
-            }
-
-            if (inside && line.IndexOf('=') is var equals and > 0)
-            {
-                values[line[..equals].Trim()] = line[(equals + 1)..].Trim();
-            }
-        }
-
-        return values;
     }
 }
