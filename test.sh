@@ -77,6 +77,8 @@ if [[ $(id -u) -eq 0 ]]; then
   [[ -x /usr/bin/tini ]] || missing+=(tini)
   # bubblewrap for the bwrap sandbox (no root needed); its tests run in CI as well.
   [[ -x /usr/bin/bwrap ]] || missing+=(bubblewrap)
+  # musl for nimbus-idle, the few-KiB supervisor nimbus-init becomes in an idle environment (./nimbus builds it).
+  command -v musl-gcc >/dev/null || missing+=(musl-tools)
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"
   fi

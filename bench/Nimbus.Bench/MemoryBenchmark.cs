@@ -16,7 +16,7 @@ internal static class MemoryBenchmark
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
         Report.Heading($"memory: platform memory per idle warm environment, {Environments} {FunctionCode.Python} no-op functions invoked once each");
-        Report.Line("per environment = (sum of VmRSS of the environments' nimbus-init, and under runc their tini and slirp4netns, + growth of the server's VmRSS) / 20; the runtime processes are not counted");
+        Report.Line("per environment = (sum of VmRSS of the environments' nimbus-init (nimbus-idle once it took over), and under runc their tini and slirp4netns, + growth of the server's VmRSS) / 20; the runtime processes are not counted");
         Report.Line("MB here is 2^20 bytes; RSS counts shared pages (libc, the executable's text) in every process that maps them");
         // No stem cells: waiting cells are idle environments too, but of no function; the count must be the functions'.
         await using var nimbus = await NimbusProcess.StartAsync(
@@ -68,13 +68,13 @@ internal static class MemoryBenchmark
         var complete = inits.Count == Environments;
         if (!complete)
         {
-            Report.Line($"error: {inits.Count} new nimbus-init processes found, expected {Environments}: the figure below is not a measurement");
+            Report.Line($"error: {inits.Count} new nimbus-init or nimbus-idle processes found, expected {Environments}: the figure below is not a measurement");
         }
 
         var growth = after - before;
         var perEnvironment = (initRss.Sum() + otherRss.Sum() + growth) / (double)Environments;
         Report.Line($"server VmRSS: {Report.Mb(atStart)} at start, {Report.Mb(afterWarmup)} after the uncounted first function, {Report.Mb(before)} after creating {Environments} functions, {Report.Mb(after)} after invoking them: {Environments} environments (growth {Report.Mb(growth)}, {Report.Mb(growth / (double)Environments)} per environment)");
-        Report.Line($"nimbus-init VmRSS: {inits.Count} processes, sum {Report.Mb(initRss.Sum())}, each {Report.Mb(initRss.DefaultIfEmpty().Min())}–{Report.Mb(initRss.DefaultIfEmpty().Max())}" +
+        Report.Line($"nimbus-init/nimbus-idle VmRSS: {inits.Count} processes, sum {Report.Mb(initRss.Sum())}, each {Report.Mb(initRss.DefaultIfEmpty().Min())}–{Report.Mb(initRss.DefaultIfEmpty().Max())}" +
             $" (Pss: sum {Report.Mb(initPss.Sum())}, average {Report.Mb(initPss.DefaultIfEmpty().Average())})");
         Report.Line($"runc only: {found.ContainerInits.Count} container inits (tini) and {found.Networks.Count} slirp4netns, VmRSS sum {Report.Mb(otherRss.Sum())}" +
             $" ({Report.Mb(otherRss.Sum() / (double)Environments)} per environment; Pss sum {Report.Mb(otherPss.Sum())})");

@@ -76,7 +76,9 @@ internal static class ProcFs
     /// </summary>
     public static EnvironmentProcesses EnvironmentsOf(int server, string dataDirectory)
     {
+        // nimbus-init, or nimbus-idle once nimbus-init executed it (same process; its command line names nimbus-idle).
         var inits = ChildrenMatching(server, "nimbus-init");
+        inits.AddRange(ChildrenMatching(server, "nimbus-idle"));
         var containerInits = new List<int>();
         foreach (var state in RuncStates(dataDirectory))
         {
@@ -86,7 +88,7 @@ internal static class ProcFs
             }
 
             // By name, not command line: tini's command line names nimbus-init too.
-            if (ReadLines($"/proc/{pid}/comm") is ["nimbus-init", ..])
+            if (ReadLines($"/proc/{pid}/comm") is ["nimbus-init", ..] or ["nimbus-idle", ..])
             {
                 inits.Add(pid);
                 continue;
@@ -94,6 +96,7 @@ internal static class ProcFs
 
             containerInits.Add(pid);
             inits.AddRange(ChildrenMatching(pid, "nimbus-init"));
+            inits.AddRange(ChildrenMatching(pid, "nimbus-idle"));
         }
 
         return new EnvironmentProcesses(inits, containerInits, ChildrenMatching(server, "slirp4netns"));

@@ -80,4 +80,13 @@ public sealed class ExecutionOptions
     /// invoke (docs/internals/invoke-path.md#direct-runtime-api). False: nimbus-init serves them throughout.
     /// </summary>
     public bool DirectRuntimeApi { get; set; } = true;
+
+    /// <summary>
+    /// Once the server serves an environment's runtime, nimbus-init executes nimbus-idle, which supervises the
+    /// runtime in a few dozen KiB (docs/internals/invoke-path.md#the-idle-supervisor). False: nimbus-init stays.
+    /// </summary>
+    public bool IdleSupervisor { get; set; } = true;
+
+    /// <summary>The nimbus-idle executable; default: next to nimbus-init, when it is there and <see cref="IdleSupervisor"/> is on.</summary>
+    public string? IdleExecutable { get; set; }
 }

@@ -29,6 +29,8 @@ public static class ExecutionServiceCollectionExtensions
         services.AddOptions<ExecutionOptions>().PostConfigure<IOptions<StorageOptions>>((options, storage) =>
         {
             options.InitExecutable ??= Path.Combine(AppContext.BaseDirectory, "nimbus-init");
+            var idle = Path.Combine(Path.GetDirectoryName(options.InitExecutable) ?? "", "nimbus-idle");
+            options.IdleExecutable = !options.IdleSupervisor ? null : options.IdleExecutable ?? (File.Exists(idle) ? idle : null);
             options.RuntimeDirectory ??= Path.Combine(AppContext.BaseDirectory, "lambda-runtimes");
             options.WorkDirectory ??= Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "run");
             options.PlatformSocketPath ??= Path.Combine(options.WorkDirectory, "platform.sock");

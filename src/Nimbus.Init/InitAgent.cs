@@ -3,9 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Nimbus.Init.Bridge;
 using Nimbus.Init.Extensions;
 using Nimbus.Init.Host;
 using Nimbus.Init.Http;
+using Nimbus.Init.Idle;
 using Nimbus.Init.Interop;
 using Nimbus.Init.Protocol;
 using Nimbus.Init.Runtime;
@@ -30,6 +32,8 @@ internal sealed class InitAgent : IDisposable
 
     private readonly string _socketPath;
     private readonly IPEndPoint _apiEndPoint;
+    private readonly PlatformBridge? _bridge;
+    private readonly IdleSupervisor _idle = new(Environment.GetEnvironmentVariable(IdleSupervisor.ProgramVariable));
     private readonly RuntimeProcess _runtime = new();
     private readonly InvocationCoordinator _coordinator = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -41,10 +45,11 @@ internal sealed class InitAgent : IDisposable
     private ConnectionHandover? _handover;
     private Thread? _pump;
 
-    public InitAgent(string socketPath, IPEndPoint apiEndPoint)
+    public InitAgent(string socketPath, IPEndPoint apiEndPoint, PlatformBridge? bridge = null)
     {
         _socketPath = socketPath;
         _apiEndPoint = apiEndPoint;
+        _bridge = bridge;
     }
 
     /// <summary>Runs until Shutdown (0) or until the host socket closes (0) or breaks (1).</summary>
@@ -81,6 +86,7 @@ internal sealed class InitAgent : IDisposable
                 _stopping.Token);
         }
 
+        var idle = new IdleState((int)socket.SafeHandle.DangerousGetHandle(), host, _runtime, server, _bridge, handover);
         var status = 0;
         try
         {
@@ -121,15 +127,6 @@ internal sealed class InitAgent : IDisposable
                         break;
                     case FrameType.HandoverTaken:
                         handover.Taken(frame);
-                        if (!_trimmed)
-                        {
-                            // From here nimbus-init idles (the host serves the runtime) for as long as the
-                            // environment lives: what its heap grew to during init goes back to the system
-                            // (bench memory, 2026-12-04: private pages 1.54 → 1.26 MB per nimbus-init).
-                            _trimmed = true;
-                            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                        }
-
                         break;
                     case FrameType.Shutdown:
                         await ShutdownAsync(frame);
@@ -137,6 +134,21 @@ internal sealed class InitAgent : IDisposable
                     default:
                         await Console.Error.WriteLineAsync($"nimbus-init: ignoring a {frame.Type} frame");
                         break;
+                }
+
+                if (_idle.Due(handover, frames))
+                {
+                    // Returns only when nimbus-idle could not take over now (or at all).
+                    await _idle.TryAsync(idle, _stopping.Token);
+                }
+
+                if (!_trimmed && handover.Settled)
+                {
+                    // From here nimbus-init idles (the host serves the runtime) for as long as the environment
+                    // lives: what its heap grew to during init goes back to the system (bench memory, 2026-12-04:
+                    // private pages 1.54 → 1.26 MB per nimbus-init).
+                    _trimmed = true;
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 }
             }
         }

@@ -36,7 +36,7 @@ internal static class Program
 
         // In a sandbox with its own network, AWS_ENDPOINT_URL points at this bridge to Nimbus's API socket.
         using var bridge = StartBridge();
-        using var agent = new InitAgent(socketPath, endPoint);
+        using var agent = new InitAgent(socketPath, endPoint, bridge);
         return await agent.RunAsync();
     }
 

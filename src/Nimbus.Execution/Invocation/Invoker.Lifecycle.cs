@@ -273,6 +273,7 @@ public sealed partial class Invoker
         {
             EnvironmentId = id,
             InitExecutable = _options.InitExecutable!, // Resolved by AddNimbusExecution.
+            IdleExecutable = _options.IdleExecutable,
             HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
             CodeDirectory = codeDirectory,
             ImageRoot = imageRoot,

@@ -70,6 +70,10 @@ internal static class BwrapArguments
         args.AddRange(["--remount-ro", "/", "--cap-drop", "ALL", "--chdir", image ? "/" : "/var/task", "--clearenv"]);
         args.AddRange(["--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin"]);
         args.AddRange(["--setenv", "NIMBUS_INIT_SOCKET", RuncBundle.InitSocketPath]);
+        if (spec.IdleExecutable is not null)
+        {
+            args.AddRange(["--setenv", "NIMBUS_IDLE_PROGRAM", image ? RuncImageRoot.IdlePath : RuncBundle.IdlePath]);
+        }
 
         // The Runtime API on the sandbox's own loopback, or on a free port of the host's.
         args.AddRange(["--setenv", "NIMBUS_RUNTIME_API", ownNetwork ? "127.0.0.1:9001" : "127.0.0.1:0"]);
@@ -124,5 +128,9 @@ internal static class BwrapArguments
         args.AddRange(spec.OptDirectory is { } opt ? ["--ro-bind", opt, "/opt"] : ["--dir", "/opt"]);
         args.AddRange(["--ro-bind", spec.RuntimeDirectory, "/var/runtime"]);
         args.AddRange(["--ro-bind", spec.InitExecutable, RuncBundle.InitPath]);
+        if (spec.IdleExecutable is { } idle)
+        {
+            args.AddRange(["--ro-bind", idle, RuncBundle.IdlePath]);
+        }
     }
 }

@@ -47,5 +47,9 @@ internal static class BwrapImageArguments
 
         args.AddRange(["--ro-bind", RuncImageRoot.LoaderDirectory(), RuncImageRoot.InitDirectory + "/lib"]);
         args.AddRange(["--ro-bind", spec.InitExecutable, RuncImageRoot.InitDirectory + "/nimbus-init"]);
+        if (spec.IdleExecutable is { } idle)
+        {
+            args.AddRange(["--ro-bind", idle, RuncImageRoot.IdlePath]);
+        }
     }
 }

@@ -35,6 +35,10 @@ internal sealed class ProcessSandboxFactory(string workDirectory) : ISandboxFact
         start.Environment.Clear();
         start.Environment["NIMBUS_INIT_SOCKET"] = spec.HostSocketPath;
         start.Environment["NIMBUS_RUNTIME_API"] = "127.0.0.1:0";
+        if (spec.IdleExecutable is { } idle)
+        {
+            start.Environment["NIMBUS_IDLE_PROGRAM"] = idle;
+        }
         start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {spec.InitExecutable}");
         return Task.FromResult<ISandbox>(new ProcessSandbox(process, root, new SandboxPaths(spec.CodeDirectory, spec.RuntimeDirectory, tmp, OptDirectory: spec.OptDirectory ?? "/opt")));

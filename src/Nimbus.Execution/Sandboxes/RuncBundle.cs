@@ -14,6 +14,9 @@ internal static class RuncBundle
     /// <summary>nimbus-init inside the container.</summary>
     public const string InitPath = "/var/runtime-init/nimbus-init";
 
+    /// <summary>Where nimbus-idle is bound, beside nimbus-init, when the host has it.</summary>
+    public const string IdlePath = "/var/runtime-init/nimbus-idle";
+
     /// <summary>Where the host's init socket is bound inside the container (NIMBUS_INIT_SOCKET).</summary>
     public const string InitSocketPath = "/run/nimbus/init.sock";
 
@@ -317,6 +320,10 @@ internal static class RuncBundle
 
         mounts.Add(ReadOnlyBind(spec.RuntimeDirectory, "/var/runtime"));
         mounts.Add(ReadOnlyBind(spec.InitExecutable, InitPath));
+        if (spec.IdleExecutable is { } idle)
+        {
+            mounts.Add(ReadOnlyBind(idle, IdlePath));
+        }
     }
 
     /// <summary>True when the platform socket exists to be bound (the server creates it once it listens).</summary>

@@ -79,6 +79,10 @@ internal static class RuncConfigWriter
             "NIMBUS_INIT_SOCKET=" + RuncBundle.InitSocketPath,
             "NIMBUS_RUNTIME_API=127.0.0.1:9001",
         };
+        if (spec.IdleExecutable is not null)
+        {
+            env.Add("NIMBUS_IDLE_PROGRAM=" + (spec.ImageRoot is not null ? RuncImageRoot.IdlePath : RuncBundle.IdlePath));
+        }
         if (spec.JoinedNamespaces is not null)
         {
             // nimbus-init sets the open-file limit runc cannot here and makes itself non-dumpable (JoinedContainer).

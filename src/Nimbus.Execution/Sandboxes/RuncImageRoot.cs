@@ -13,6 +13,9 @@ internal static class RuncImageRoot
     /// <summary>The directory in the container that holds the host's nimbus-init, loader and tini.</summary>
     public const string InitDirectory = "/.nimbus";
 
+    /// <summary>nimbus-idle in an image's container, beside nimbus-init.</summary>
+    public const string IdlePath = InitDirectory + "/nimbus-idle";
+
     private const string Loader = "/lib64/ld-linux-x86-64.so.2";
     private const string TiniStatic = "/usr/bin/tini-static";
 
@@ -83,6 +86,11 @@ internal static class RuncImageRoot
 
         mounts.Add(new RuncMount($"{InitDirectory}/lib", "bind", Path.GetDirectoryName(LoaderTarget())!, ["rbind", "ro", "nosuid", "nodev"]));
         mounts.Add(new RuncMount($"{InitDirectory}/nimbus-init", "bind", spec.InitExecutable, ["bind", "ro", "nosuid", "nodev"]));
+        if (spec.IdleExecutable is { } idle)
+        {
+            // Static (musl or glibc): it runs in any image without the loader nimbus-init needs.
+            mounts.Add(new RuncMount(IdlePath, "bind", idle, ["bind", "ro", "nosuid", "nodev"]));
+        }
         if (File.Exists(TiniStatic))
         {
             mounts.Add(new RuncMount($"{InitDirectory}/tini", "bind", TiniStatic, ["bind", "ro", "nosuid", "nodev"]));

@@ -13,6 +13,9 @@ public sealed record SandboxSpec
     /// <summary>The nimbus-init executable on the host.</summary>
     public required string InitExecutable { get; init; }
 
+    /// <summary>nimbus-idle on the host, bound beside nimbus-init and named to it (NIMBUS_IDLE_PROGRAM); null: none.</summary>
+    public string? IdleExecutable { get; init; }
+
     /// <summary>The host's Unix socket nimbus-init connects to.</summary>
     public required string HostSocketPath { get; init; }
 

@@ -230,6 +230,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         {
             EnvironmentId = id,
             InitExecutable = _execution.InitExecutable!, // Resolved by AddNimbusExecution.
+            IdleExecutable = _execution.IdleExecutable,
             HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
             CodeDirectory = "",
             RuntimeDirectory = _execution.RuntimeDirectory!, // Resolved by AddNimbusExecution.

@@ -14,11 +14,25 @@ internal sealed class PlatformBridge : IDisposable
     private readonly Socket _listener;
     private readonly string _platformSocket;
 
+    /// <summary>Connections being piped.</summary>
+    private int _open;
+    private CancellationTokenSource _accepting = new();
+    private Task _acceptLoop = Task.CompletedTask;
+
     private PlatformBridge(Socket listener, string platformSocket)
     {
         _listener = listener;
         _platformSocket = platformSocket;
     }
+
+    /// <summary>Connections accepted and still piped.</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    /// <summary>The listening socket's descriptor (nimbus-idle accepts on it after nimbus-init).</summary>
+    public int ListenerDescriptor => (int)_listener.SafeHandle.DangerousGetHandle();
+
+    /// <summary>The platform's Unix socket every connection is piped to.</summary>
+    public string PlatformSocket => _platformSocket;
 
     public static PlatformBridge Start(IPEndPoint address, string platformSocket)
     {
@@ -35,31 +49,64 @@ internal sealed class PlatformBridge : IDisposable
         }
 
         var bridge = new PlatformBridge(listener, platformSocket);
-        _ = bridge.AcceptLoopAsync();
+        bridge.Resume();
         return bridge;
     }
 
-    public void Dispose() => _listener.Dispose();
+    /// <summary>Stops accepting, the listener left open; completes when no accept is pending any more.</summary>
+    public async Task PauseAsync()
+    {
+        await _accepting.CancelAsync();
+        await _acceptLoop;
+    }
 
-    private async Task AcceptLoopAsync()
+    /// <summary>Accepts again after <see cref="PauseAsync"/>.</summary>
+    public void Resume()
+    {
+        _accepting.Dispose();
+        _accepting = new CancellationTokenSource();
+        _acceptLoop = AcceptLoopAsync(_accepting.Token);
+    }
+
+    public void Dispose()
+    {
+        _listener.Dispose();
+        _accepting.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
             Socket client;
             try
             {
-                client = await _listener.AcceptAsync();
+                client = await _listener.AcceptAsync(cancellationToken);
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
             {
                 return;
             }
 
+            // Counted before the loop can see a pause: a paused bridge's count is final.
+            Interlocked.Increment(ref _open);
             _ = PipeAsync(client);
         }
     }
 
     private async Task PipeAsync(Socket client)
+    {
+        try
+        {
+            await PipeToPlatformAsync(client);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private async Task PipeToPlatformAsync(Socket client)
     {
         using (client)
         using (var platform = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))

@@ -66,6 +66,16 @@ internal sealed class HostLink : IDisposable
         }
     }
 
+    /// <summary>
+    /// Holds the write lock until the result is disposed: no frame is being written meanwhile (nimbus-init executes
+    /// nimbus-idle holding it, so no frame is cut off on the wire).
+    /// </summary>
+    public async Task<IDisposable> LockAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        return new Held(_writeLock);
+    }
+
     /// <summary>The runtime's stdout and stderr read ends, once attached.</summary>
     public (int Stdout, int Stderr)? RuntimePipes => Volatile.Read(ref _output)?.RuntimePipes;
 
@@ -100,5 +110,10 @@ internal sealed class HostLink : IDisposable
     {
         await observed;
         await FrameCodec.WriteAsync(_stream, new Frame(FrameType.Log, [new(FrameHeaders.Stream, stream)], bytes), cancellationToken);
+    }
+
+    private sealed class Held(SemaphoreSlim writeLock) : IDisposable
+    {
+        public void Dispose() => writeLock.Release();
     }
 }

@@ -17,6 +17,12 @@ internal sealed class HttpServer : IDisposable
     private readonly Socket? _unixListener;
     private readonly IRequestHandler _handler;
 
+    /// <summary>Connections being served here (handed-over ones count until their serving ends).</summary>
+    private int _open;
+    private CancellationToken _stopping;
+    private CancellationTokenSource? _accepting;
+    private Task _acceptLoops = Task.CompletedTask;
+
     public HttpServer(IPEndPoint endPoint, IRequestHandler handler, string? abstractNamePrefix = null)
     {
         _handler = handler;
@@ -65,13 +71,48 @@ internal sealed class HttpServer : IDisposable
     /// <summary>The address actually bound (the port chosen by the system when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        _unixListener is null ? AcceptAsync(_listener, cancellationToken) : Task.WhenAll(AcceptAsync(_listener, cancellationToken), AcceptAsync(_unixListener, cancellationToken));
+    /// <summary>Connections accepted and still served here.</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    /// <summary>The listening sockets' descriptors (nimbus-idle accepts on them after nimbus-init).</summary>
+    public IEnumerable<int> ListenerDescriptors =>
+        _unixListener is null ? [(int)_listener.SafeHandle.DangerousGetHandle()] : [(int)_listener.SafeHandle.DangerousGetHandle(), (int)_unixListener.SafeHandle.DangerousGetHandle()];
+
+    /// <summary>Accepts connections until <paramref name="cancellationToken"/> is cancelled (or <see cref="PauseAsync"/>).</summary>
+    public Task RunAsync(CancellationToken cancellationToken)
+    {
+        _stopping = cancellationToken;
+        Resume();
+        return _acceptLoops;
+    }
+
+    /// <summary>Stops accepting, the listeners left open; completes when no accept is pending any more.</summary>
+    public async Task PauseAsync()
+    {
+        if (_accepting is { } accepting)
+        {
+            await accepting.CancelAsync();
+        }
+
+        await _acceptLoops;
+    }
+
+    /// <summary>Accepts again after <see cref="PauseAsync"/>.</summary>
+    public void Resume()
+    {
+        _accepting?.Dispose();
+        var accepting = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        _accepting = accepting;
+        _acceptLoops = _unixListener is null
+            ? AcceptAsync(_listener, accepting.Token)
+            : Task.WhenAll(AcceptAsync(_listener, accepting.Token), AcceptAsync(_unixListener, accepting.Token));
+    }
 
     public void Dispose()
     {
         _listener.Dispose();
         _unixListener?.Dispose();
+        _accepting?.Dispose();
     }
 
     private async Task AcceptAsync(Socket listener, CancellationToken cancellationToken)
@@ -102,7 +143,9 @@ internal sealed class HttpServer : IDisposable
                 continue;
             }
 
-            _ = ServeAsync(socket, cancellationToken);
+            // Counted before the loop can see a pause: a paused server's count is final.
+            Interlocked.Increment(ref _open);
+            _ = ServeAsync(socket, _stopping);
         }
     }
 
@@ -132,6 +175,8 @@ internal sealed class HttpServer : IDisposable
                 connection.Dispose();
                 socket.Dispose();
             }
+
+            Interlocked.Decrement(ref _open);
         }
     }
 }

@@ -17,6 +17,8 @@ internal static unsafe partial class Libc
     public const int ONonBlock = 0x800;
     public const int OCloExec = 0x80000;
 
+    public const int FSetFd = 2;
+    public const int FdCloExec = 1;
     public const int FGetFl = 3;
     public const int FSetFl = 4;
 
@@ -115,6 +117,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(LibraryName, EntryPoint = "posix_spawnattr_setsigdefault")]
     public static partial int AttrSetSigDefault(void* attributes, void* signals);
+
+    [LibraryImport(LibraryName, EntryPoint = "execve", SetLastError = true)]
+    public static partial int Execve(byte* path, byte** argv, byte** envp);
 
     [LibraryImport(LibraryName, EntryPoint = "sigemptyset")]
     public static partial int SigEmptySet(void* signals);

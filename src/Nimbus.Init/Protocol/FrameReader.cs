@@ -18,6 +18,9 @@ internal sealed class FrameReader(Stream stream)
     private int _start;
     private int _end;
 
+    /// <summary>Bytes read from the stream and not yet returned in a frame.</summary>
+    public int Buffered => _end - _start;
+
     /// <summary>Reads one frame, or null at a clean end of stream.</summary>
     public async ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken)
     {

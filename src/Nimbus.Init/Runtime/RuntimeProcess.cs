@@ -27,6 +27,9 @@ internal sealed unsafe partial class RuntimeProcess : IDisposable
     private int[] _writeEnds = [];
     private StemCellChannel? _stem;
 
+    /// <summary>The output pipes closed: <see cref="OutputClosed"/> may be reaping the runtime outside the gate.</summary>
+    private bool _outputClosed;
+
     /// <summary>Completes when the runtime has been reaped.</summary>
     public Task<RuntimeExit> Exited => _exited.Task;
 
@@ -307,6 +310,11 @@ internal sealed unsafe partial class RuntimeProcess : IDisposable
     public void OutputClosed()
     {
         var pid = Volatile.Read(ref _pid);
+        lock (_gate)
+        {
+            _outputClosed = true;
+        }
+
         if (pid == 0 || _exited.Task.IsCompleted || _template is not null)
         {
             // An adopted runtime is not our child: its template reports its end.
@@ -332,6 +340,26 @@ internal sealed unsafe partial class RuntimeProcess : IDisposable
         lock (_gate)
         {
             _exited.TrySetResult(new RuntimeExit(null, null));
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="execute"/> (an execve that returns only when it failed) while nothing here can reap the
+    /// runtime, so that its end, however near, is the executed program's to report: only for a runtime that is this
+    /// process's own child, still unreaped, with no extension started. Null when it does not apply, else what
+    /// <paramref name="execute"/> returned.
+    /// </summary>
+    public string? ExecuteWhileUnreaped(Func<int, string> execute)
+    {
+        lock (_gate)
+        {
+            var pid = Volatile.Read(ref _pid);
+            if (pid == 0 || _exited.Task.IsCompleted || _template is not null || _outputClosed || _extensionPids.Count > 0)
+            {
+                return null;
+            }
+
+            return execute(pid);
         }
     }
 

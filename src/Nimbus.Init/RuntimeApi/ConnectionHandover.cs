@@ -30,6 +30,9 @@ internal sealed class ConnectionHandover
     /// <summary>Handed-over connections whose descriptor nimbus-init still holds, until the host says it took its copy.</summary>
     private readonly Dictionary<int, Socket> _held = [];
 
+    /// <summary>Frames on their way to the host (a returned Invoke, a claimed or following connection).</summary>
+    private int _sending;
+
     public ConnectionHandover(InvocationCoordinator coordinator, HostLink host, ExtensionSupervisor? extensions, CancellationToken stopping)
     {
         _coordinator = coordinator;
@@ -40,6 +43,26 @@ internal sealed class ConnectionHandover
 
     /// <summary>The host serves the runtime itself once handed its connection (the Start frame said so).</summary>
     public bool Enabled { get; set; }
+
+    /// <summary>
+    /// The host serves the runtime and nothing of the hand-over is left here: no descriptor waits for its
+    /// HandoverTaken, no frame is on its way, no extension or subscriber (nimbus-init may become nimbus-idle).
+    /// </summary>
+    public bool Settled
+    {
+        get
+        {
+            if (!_first.Task.IsCompletedSuccessfully || Volatile.Read(ref _sending) != 0 || Extended())
+            {
+                return false;
+            }
+
+            lock (_held)
+            {
+                return _held.Count == 0;
+            }
+        }
+    }
 
     /// <summary>
     /// The runtime asked for its next invocation after answering one, on <paramref name="connection"/>: hands the
@@ -77,6 +100,21 @@ internal sealed class ConnectionHandover
             return false;
         }
 
+        Interlocked.Increment(ref _sending);
+        try
+        {
+            await FollowAsync(connection, request);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _sending);
+        }
+
+        return true;
+    }
+
+    private async Task FollowAsync(HttpConnection connection, HttpRequest request)
+    {
         await _first.Task.WaitAsync(_stopping);
 
         var head = new StringBuilder(256).Append(request.Method).Append(' ').Append(request.Path).Append(" HTTP/1.1\r\n");
@@ -102,7 +140,6 @@ internal sealed class ConnectionHandover
         var body = request.BodyPending ? [] : request.Body!;
         var prefix = Encoding.UTF8.GetBytes(head.ToString()).Concat(body).Concat(rest).ToArray();
         await SendAsync(connection.Socket, prefix, pipes: false);
-        return true;
     }
 
     /// <summary>A new connection once the runtime's was handed over: it goes to the host unread.</summary>
@@ -113,6 +150,7 @@ internal sealed class ConnectionHandover
             return false;
         }
 
+        Interlocked.Increment(ref _sending);
         _ = ClaimAsync(socket);
         return true;
     }
@@ -123,6 +161,7 @@ internal sealed class ConnectionHandover
     /// </summary>
     public async Task ReturnAsync(Frame invoke)
     {
+        Interlocked.Increment(ref _sending);
         try
         {
             await _first.Task.WaitAsync(_stopping);
@@ -131,6 +170,10 @@ internal sealed class ConnectionHandover
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The host is gone or nimbus-init is stopping.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _sending);
         }
     }
 
@@ -165,6 +208,10 @@ internal sealed class ConnectionHandover
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             // The host is gone or nimbus-init is stopping.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _sending);
         }
     }
 

@@ -283,6 +283,7 @@ internal static class ServerCommand
             execution.OutboundNetwork = options.OutboundNetwork;
             execution.SnapStartSpares = options.SnapStartSpares;
             execution.DirectRuntimeApi = options.DirectRuntimeApi;
+            execution.IdleSupervisor = options.IdleSupervisor;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
             execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
             execution.RegistryAuthFile = options.RegistryAuthFile.Length > 0 ? Path.GetFullPath(options.RegistryAuthFile) : null;

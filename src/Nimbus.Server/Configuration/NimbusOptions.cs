@@ -60,6 +60,9 @@ public sealed class NimbusOptions
     /// <summary>The server answers a runtime's Runtime API requests itself once nimbus-init hands it the connection (docs/internals/invoke-path.md#direct-runtime-api).</summary>
     public bool DirectRuntimeApi { get; set; } = true;
 
+    /// <summary>nimbus-init becomes nimbus-idle once the server serves the runtime (docs/internals/invoke-path.md#the-idle-supervisor).</summary>
+    public bool IdleSupervisor { get; set; } = true;
+
     /// <summary>Bytes per second a streamed response may send after its first 6 MB (AWS: 2 MB/s); 0: no cap.</summary>
     public int StreamBandwidthBytesPerSecond { get; set; } = ExecutionOptions.AwsStreamBandwidth;
 

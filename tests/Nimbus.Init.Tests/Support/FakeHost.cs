@@ -170,6 +170,13 @@ internal sealed class FakeHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes bytes as they are (malformed frames, for the fuzz tests).</summary>
+    public async Task WriteRawAsync(byte[] bytes)
+    {
+        using var timeout = Timeout();
+        await _stream!.WriteAsync(bytes, timeout.Token);
+    }
+
     /// <summary>Closes the host's end of the socket, as a host that went away.</summary>
     public void CloseConnection() => _connection?.Dispose();
 
