@@ -18,7 +18,6 @@
 // headers (u16 name length, name, u32 value length, value), body; little-endian.
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -471,7 +470,7 @@ static void accept_bridge(void)
     }
 
     struct sockaddr_un address = { .sun_family = AF_UNIX };
-    int platform = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int platform = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     char *in = malloc(PipeBuffer), *out = malloc(PipeBuffer);
     if (s_pipe_count == MaxPipes || platform < 0 || in == NULL || out == NULL || strlen(s_platform) >= sizeof address.sun_path)
     {
@@ -479,8 +478,9 @@ static void accept_bridge(void)
     }
 
     strcpy(address.sun_path, s_platform);
-    // A Unix socket's connect completes at once or fails (the server's backlog full): no wait on it here.
-    if (connect(platform, (struct sockaddr *)&address, sizeof address) != 0 || fcntl(platform, F_SETFL, O_NONBLOCK) != 0)
+    // A non-blocking Unix socket's connect completes at once or fails (EAGAIN: the server's backlog is full): no
+    // wait here, where the runtime's end and the host's frames are watched.
+    if (connect(platform, (struct sockaddr *)&address, sizeof address) != 0)
     {
         goto refuse;
     }
@@ -675,7 +675,9 @@ int main(int argc, char **argv)
                     events |= POLLOUT;
                 }
 
-                polled[count++] = (struct pollfd){ .fd = pair->fd[side], .events = events };
+                // Nothing asked of it: left out (a negative fd), or a hang-up would wake poll again and again while
+                // the other side's data waits (the peer's end is seen when it is read again).
+                polled[count++] = (struct pollfd){ .fd = events != 0 ? pair->fd[side] : -1, .events = events };
             }
         }
 
