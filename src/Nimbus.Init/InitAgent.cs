@@ -34,6 +34,9 @@ internal sealed class InitAgent : IDisposable
     private readonly IPEndPoint _apiEndPoint;
     private readonly PlatformBridge? _bridge;
     private readonly IdleSupervisor _idle = new(Environment.GetEnvironmentVariable(IdleSupervisor.ProgramVariable));
+
+    /// <summary>Starts the runtime and executes nimbus-idle: the same thread for both (<see cref="SpawningThread"/>).</summary>
+    private readonly SpawningThread _spawning = new();
     private readonly RuntimeProcess _runtime = new();
     private readonly InvocationCoordinator _coordinator = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -86,12 +89,19 @@ internal sealed class InitAgent : IDisposable
                 _stopping.Token);
         }
 
-        var idle = new IdleState((int)socket.SafeHandle.DangerousGetHandle(), host, _runtime, server, _bridge, handover);
+        var idle = new IdleState((int)socket.SafeHandle.DangerousGetHandle(), host, _runtime, server, _bridge, handover, _spawning);
+        server.ConnectionEnded = _idle.Nudge;
+        handover.Changed = _idle.Nudge;
+        if (_bridge is not null)
+        {
+            _bridge.ConnectionEnded = _idle.Nudge;
+        }
+
         var status = 0;
         try
         {
             var frames = new FrameReader(stream);
-            while (await frames.ReadAsync(_stopping.Token) is { } frame)
+            while (await _idle.NextFrameAsync(frames, socket, idle, _stopping.Token) is { } frame)
             {
                 switch (frame.Type)
                 {
@@ -136,17 +146,11 @@ internal sealed class InitAgent : IDisposable
                         break;
                 }
 
-                if (_idle.Due(handover, frames))
+                if (!_trimmed && handover.Settled && _idle.Abandoned)
                 {
-                    // Returns only when nimbus-idle could not take over now (or at all).
-                    await _idle.TryAsync(idle, _stopping.Token);
-                }
-
-                if (!_trimmed && handover.Settled)
-                {
-                    // From here nimbus-init idles (the host serves the runtime) for as long as the environment
-                    // lives: what its heap grew to during init goes back to the system (bench memory, 2026-12-04:
-                    // private pages 1.54 → 1.26 MB per nimbus-init).
+                    // From here nimbus-init idles (the host serves the runtime and nimbus-idle will not take over)
+                    // for as long as the environment lives: what its heap grew to during init goes back to the
+                    // system (bench memory, 2026-12-04: private pages 1.54 → 1.26 MB per nimbus-init).
                     _trimmed = true;
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
                 }
@@ -195,6 +199,7 @@ internal sealed class InitAgent : IDisposable
     {
         _runtime.Dispose();
         _stopping.Dispose();
+        _spawning.Dispose();
     }
 
     private async Task StartRuntimeAsync(HostLink host, RuntimeStartInfo info)
@@ -232,7 +237,7 @@ internal sealed class InitAgent : IDisposable
             // a runtime that was not forked then is not asked for again.
             output = preforked ? _runtime.Release(info)
                 : Environment.GetEnvironmentVariable(SnapshotSocketVariable) is { Length: > 0 } ? throw new RuntimeStartException("no SnapStart runtime was forked into this container", 126)
-                : info.RestoreSocket is { } template ? _runtime.Adopt(info, template) : _runtime.Start(info);
+                : info.RestoreSocket is { } template ? _runtime.Adopt(info, template) : await _spawning.RunAsync(() => _runtime.Start(info));
         }
         catch (Exception e) when (e is RuntimeStartException or IOException)
         {

@@ -25,6 +25,9 @@ internal sealed class PlatformBridge : IDisposable
         _platformSocket = platformSocket;
     }
 
+    /// <summary>Called whenever a piped connection ends.</summary>
+    public Action? ConnectionEnded { get; set; }
+
     /// <summary>Connections accepted and still piped.</summary>
     public int OpenConnections => Volatile.Read(ref _open);
 
@@ -103,6 +106,7 @@ internal sealed class PlatformBridge : IDisposable
         finally
         {
             Interlocked.Decrement(ref _open);
+            ConnectionEnded?.Invoke();
         }
     }
 

@@ -71,6 +71,9 @@ internal sealed class HttpServer : IDisposable
     /// <summary>The address actually bound (the port chosen by the system when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
+    /// <summary>Called whenever a connection served here ends (handed over or closed).</summary>
+    public Action? ConnectionEnded { get; set; }
+
     /// <summary>Connections accepted and still served here.</summary>
     public int OpenConnections => Volatile.Read(ref _open);
 
@@ -94,7 +97,14 @@ internal sealed class HttpServer : IDisposable
             await accepting.CancelAsync();
         }
 
-        await _acceptLoops;
+        try
+        {
+            await _acceptLoops;
+        }
+        catch (SocketException)
+        {
+            // An accept loop that had failed (out of descriptors): it is over either way.
+        }
     }
 
     /// <summary>Accepts again after <see cref="PauseAsync"/>.</summary>
@@ -177,6 +187,7 @@ internal sealed class HttpServer : IDisposable
             }
 
             Interlocked.Decrement(ref _open);
+            ConnectionEnded?.Invoke();
         }
     }
 }

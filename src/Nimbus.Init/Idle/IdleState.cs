@@ -14,4 +14,5 @@ internal sealed record IdleState(
     RuntimeProcess Runtime,
     HttpServer Server,
     PlatformBridge? Bridge,
-    ConnectionHandover Handover);
+    ConnectionHandover Handover,
+    SpawningThread Spawning);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Nimbus.Init.Interop;
 using Nimbus.Init.Protocol;
@@ -13,8 +14,9 @@ namespace Nimbus.Init.Idle;
 /// the Runtime API listeners and the platform bridge's listener, and nothing else — a few dozen KiB resident instead of
 /// a .NET process's ~6 MB, for as long as the environment idles. Only when nothing would be lost: the hand-over
 /// settled (<see cref="ConnectionHandover.Settled"/>), no Runtime API or bridge connection open here, no frame half
-/// read or being written, the runtime this process's own child and unreaped. Otherwise nimbus-init stays; a failed
-/// execve is said once on stderr and not tried again.
+/// read or being written, the runtime this process's own child and unreaped. Until then nimbus-init looks again after
+/// every frame and whenever one of those goes away (<see cref="Nudge"/>); a failed execve is said once on stderr, and
+/// then, as when the runtime can never be left to nimbus-idle, nimbus-init stays.
 /// </summary>
 internal sealed class IdleSupervisor
 {
@@ -25,31 +27,66 @@ internal sealed class IdleSupervisor
     public const string ProgramVariable = "NIMBUS_IDLE_PROGRAM";
 
     private readonly string? _program;
+    private TaskCompletionSource _nudged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task<int>? _hostReadable;
     private bool _failed;
 
     public IdleSupervisor(string? program) => _program = program is { Length: > 0 } ? program : null;
 
-    /// <summary>Worth trying now: cheap checks only, made after every frame.</summary>
-    public bool Due(ConnectionHandover handover, FrameReader frames) =>
-        !_failed && _program is not null && frames.Buffered == 0 && handover.Settled;
+    /// <summary>nimbus-idle will never take over: nimbus-init stays for the environment's life.</summary>
+    public bool Abandoned => _failed || _program is null;
+
+    /// <summary>Something that kept nimbus-init went away (a connection closed, a frame was sent): look again.</summary>
+    public void Nudge() => Volatile.Read(ref _nudged).TrySetResult();
+
+    /// <summary>
+    /// The host's next frame. Once the runtime's connection was handed over, and while nimbus-idle may still take
+    /// over, it first tries that, and waits for the host's next bytes without reading them (a zero-byte receive), so
+    /// that a <see cref="Nudge"/> meanwhile has it try again with nothing of a frame read.
+    /// </summary>
+    public async Task<Frame?> NextFrameAsync(FrameReader frames, Socket host, IdleState state, CancellationToken cancellationToken)
+    {
+        while (!Abandoned && state.Handover.HandedOver && frames.Buffered == 0)
+        {
+            // A nudge from here on completes this task: nothing that changes during the checks below is missed.
+            var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _nudged, fresh);
+            var nudged = fresh.Task;
+            if (state.Handover.Settled && state.Server.OpenConnections == 0 && state.Bridge?.OpenConnections is null or 0)
+            {
+                // Returns only when nimbus-idle could not take over now (or at all).
+                await TryAsync(state, cancellationToken);
+                if (Abandoned)
+                {
+                    break;
+                }
+            }
+
+            _hostReadable ??= host.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).AsTask();
+            if (await Task.WhenAny(_hostReadable, nudged) == _hostReadable)
+            {
+                var readable = _hostReadable;
+                _hostReadable = null;
+                await readable;
+                break;
+            }
+        }
+
+        return await frames.ReadAsync(cancellationToken);
+    }
 
     /// <summary>Executes nimbus-idle, or returns when it may not (listeners accepting again) or could not.</summary>
-    public async Task TryAsync(IdleState state, CancellationToken cancellationToken)
+    private async Task TryAsync(IdleState state, CancellationToken cancellationToken)
     {
-        if (state.Server.OpenConnections != 0 || state.Bridge?.OpenConnections > 0)
-        {
-            return;
-        }
-
-        // No accept may be in progress when the process image goes: a connection accepted by .NET then would be lost.
-        await state.Server.PauseAsync();
-        if (state.Bridge is { } bridge)
-        {
-            await bridge.PauseAsync();
-        }
-
         try
         {
+            // No accept may be in progress when the process image goes: a connection accepted by .NET then would be lost.
+            await state.Server.PauseAsync();
+            if (state.Bridge is { } bridge)
+            {
+                await bridge.PauseAsync();
+            }
+
             if (state.Server.OpenConnections != 0 || state.Bridge?.OpenConnections > 0)
             {
                 return;
@@ -63,10 +100,11 @@ internal sealed class IdleSupervisor
                     return;
                 }
 
-                var error = state.Runtime.ExecuteWhileUnreaped(pid => Execute(_program!, Arguments(state, pid), Inherited(state)));
+                // On the thread that started the runtime (SpawningThread).
+                var error = await state.Spawning.RunAsync(() => state.Runtime.ExecuteWhileUnreaped(pid => Execute(_program!, Arguments(state, pid), Inherited(state))));
+                _failed = true;
                 if (error is not null)
                 {
-                    _failed = true;
                     await Console.Error.WriteLineAsync($"nimbus-init: could not execute {_program}: {error}; nimbus-init goes on supervising the runtime");
                 }
             }

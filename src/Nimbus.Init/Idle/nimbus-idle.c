@@ -18,6 +18,8 @@
 // headers (u16 name length, name, u32 value length, value), body; little-endian.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -46,6 +48,7 @@ enum
     MaxPipes = 128,
     PipeBuffer = 16 * 1024,
     KillWaitMs = 5000,
+    AcceptBackoffMs = 100,
 };
 
 // A connection to the bridge's address and its connection to the platform socket; one buffer per direction.
@@ -63,6 +66,11 @@ static int s_runtime_ended;
 static int s_api[MaxApiListeners];
 static int s_api_count;
 static int s_bridge = -1;
+
+// A listener whose accept failed for want of a resource (EMFILE, ENFILE, ENOMEM) is left out of poll until then:
+// the connection stays in its backlog and would make poll return at once, again and again.
+static long long s_api_resume[MaxApiListeners];
+static long long s_bridge_resume;
 static const char *s_platform;
 static int s_held[MaxHeld];
 static int s_held_count;
@@ -276,6 +284,32 @@ static int header(const unsigned char *frame, uint32_t length, const char *name,
     return 0;
 }
 
+// Whether a frame's headers lie within it, as nimbus-init's FrameCodec.Parse requires of every frame.
+static int well_formed(const unsigned char *frame, uint32_t length)
+{
+    unsigned count = get16(frame + 1);
+    size_t offset = 3;
+    for (unsigned i = 0; i < count; i++)
+    {
+        if (length - offset < 2 || length - offset - 2 < get16(frame + offset) + (size_t)4)
+        {
+            return 0;
+        }
+
+        offset += 2 + get16(frame + offset);
+        uint32_t value = get32(frame + offset);
+        offset += 4;
+        if (length - offset < value)
+        {
+            return 0;
+        }
+
+        offset += value;
+    }
+
+    return 1;
+}
+
 static int parse_int(const char *text, int *result)
 {
     if (*text == 0)
@@ -283,10 +317,10 @@ static int parse_int(const char *text, int *result)
         return 0;
     }
 
-    long value = 0;
+    int value = 0;
     for (const char *c = text; *c; c++)
     {
-        if (*c < '0' || *c > '9' || value > 100000000)
+        if (*c < '0' || *c > '9' || value > (INT_MAX - (*c - '0')) / 10)
         {
             return 0;
         }
@@ -294,7 +328,7 @@ static int parse_int(const char *text, int *result)
         value = value * 10 + (*c - '0');
     }
 
-    *result = (int)value;
+    *result = value;
     return 1;
 }
 
@@ -401,6 +435,13 @@ static void read_frame(void)
         finish(1);
     }
 
+    if (!well_formed(frame, length))
+    {
+        // As nimbus-init: the stream is out of step with the host; nothing read from it can be trusted.
+        say("host connection failed: a frame header runs past the end of the frame");
+        finish(1);
+    }
+
     switch (frame[0])
     {
         case FrameInvoke:
@@ -426,11 +467,22 @@ static void read_frame(void)
     free(frame);
 }
 
-static void accept_api(int listener)
+// An accept that failed: true when for want of a resource (the listener then rests a while), not a connection gone.
+static int accept_failed(void)
 {
-    int fd = accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    return errno != EAGAIN && errno != EINTR && errno != ECONNABORTED && errno != EPROTO && errno != EPERM;
+}
+
+static void accept_api(int index)
+{
+    int fd = accept4(s_api[index], NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
     {
+        if (accept_failed())
+        {
+            s_api_resume[index] = now_ms() + AcceptBackoffMs;
+        }
+
         return;
     }
 
@@ -466,6 +518,11 @@ static void accept_bridge(void)
     int client = accept4(s_bridge, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (client < 0)
     {
+        if (accept_failed())
+        {
+            s_bridge_resume = now_ms() + AcceptBackoffMs;
+        }
+
         return;
     }
 
@@ -554,14 +611,44 @@ static int pump(struct pipe_pair *pair, const struct pollfd *polled)
     return !(pair->done[0] && pair->done[1]);
 }
 
+// Before the loop: nothing would supervise the runtime, so it goes too (nimbus-init could not have meant this).
+static void give_up(const char *message, int status)
+{
+    say(message);
+    if (s_runtime > 0)
+    {
+        signal_group(SIGKILL);
+    }
+
+    exit(status);
+}
+
 static void usage(void)
 {
-    say("usage: nimbus-idle --host FD --runtime PID [--api FD]... [--bridge FD --platform PATH]");
-    exit(2);
+    give_up("usage: nimbus-idle --host FD --runtime PID [--api FD]... [--bridge FD --platform PATH]", 2);
+}
+
+// Every inherited descriptor must be open: a closed one would make poll answer POLLNVAL at once, for ever.
+static void check_open(int fd)
+{
+    if (fcntl(fd, F_GETFD) < 0)
+    {
+        give_up("an inherited descriptor is not open", 2);
+    }
 }
 
 static void parse_arguments(int argc, char **argv)
 {
+    // The runtime first, so that a mistake in the rest still stops it.
+    for (int i = 1; i + 1 < argc; i += 2)
+    {
+        int number;
+        if (strcmp(argv[i], "--runtime") == 0 && parse_int(argv[i + 1], &number) && number > 0)
+        {
+            s_runtime = number;
+        }
+    }
+
     int runtime = 0;
     for (int i = 1; i < argc; i += 2)
     {
@@ -610,7 +697,16 @@ static void parse_arguments(int argc, char **argv)
         usage();
     }
 
-    s_runtime = runtime;
+    check_open(s_host);
+    for (int i = 0; i < s_api_count; i++)
+    {
+        check_open(s_api[i]);
+    }
+
+    if (s_bridge >= 0)
+    {
+        check_open(s_bridge);
+    }
 }
 
 int main(int argc, char **argv)
@@ -625,15 +721,13 @@ int main(int argc, char **argv)
     signal(SIGCHLD, SIG_DFL);
     if (sigprocmask(SIG_SETMASK, &child, NULL) != 0)
     {
-        say("sigprocmask failed");
-        return 1;
+        give_up("sigprocmask failed", 1);
     }
 
     int children = signalfd(-1, &child, SFD_NONBLOCK | SFD_CLOEXEC);
     if (children < 0)
     {
-        say("signalfd failed");
-        return 1;
+        give_up("signalfd failed", 1);
     }
 
     // A child that ended before the signalfd existed signalled no one.
@@ -645,16 +739,21 @@ int main(int argc, char **argv)
         int count = 0;
         polled[count++] = (struct pollfd){ .fd = s_host, .events = POLLIN };
         polled[count++] = (struct pollfd){ .fd = children, .events = POLLIN };
+        long long now = now_ms(), wake = -1;
         int apis = count;
         for (int i = 0; i < s_api_count; i++)
         {
-            polled[count++] = (struct pollfd){ .fd = s_api[i], .events = POLLIN };
+            int resting = s_api_resume[i] > now;
+            polled[count++] = (struct pollfd){ .fd = resting ? -1 : s_api[i], .events = POLLIN };
+            wake = resting && (wake < 0 || s_api_resume[i] < wake) ? s_api_resume[i] : wake;
         }
 
         int bridge = count;
         if (s_bridge >= 0)
         {
-            polled[count++] = (struct pollfd){ .fd = s_bridge, .events = POLLIN };
+            int resting = s_bridge_resume > now;
+            polled[count++] = (struct pollfd){ .fd = resting ? -1 : s_bridge, .events = POLLIN };
+            wake = resting && (wake < 0 || s_bridge_resume < wake) ? s_bridge_resume : wake;
         }
 
         int pipes = count;
@@ -681,10 +780,15 @@ int main(int argc, char **argv)
             }
         }
 
-        int timeout = -1;
-        if (s_phase != 0)
+        if (s_phase != 0 && (wake < 0 || s_deadline < wake))
         {
-            long long left = s_deadline - now_ms();
+            wake = s_deadline;
+        }
+
+        int timeout = -1;
+        if (wake >= 0)
+        {
+            long long left = wake - now;
             timeout = left <= 0 ? 0 : left > 60000 ? 60000 : (int)left;
         }
 
@@ -733,13 +837,18 @@ int main(int argc, char **argv)
         {
             if (polled[apis + i].revents & POLLIN)
             {
-                accept_api(s_api[i]);
+                accept_api(i);
             }
         }
 
         if (s_bridge >= 0 && (polled[bridge].revents & POLLIN))
         {
             accept_bridge();
+        }
+
+        if (polled[0].revents & POLLNVAL)
+        {
+            give_up("host connection failed: its descriptor was closed", 1);
         }
 
         if (polled[0].revents & (POLLIN | POLLHUP | POLLERR))

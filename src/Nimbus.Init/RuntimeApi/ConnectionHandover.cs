@@ -44,6 +44,12 @@ internal sealed class ConnectionHandover
     /// <summary>The host serves the runtime itself once handed its connection (the Start frame said so).</summary>
     public bool Enabled { get; set; }
 
+    /// <summary>The runtime's connection was handed over (its Handover frame sent).</summary>
+    public bool HandedOver => _first.Task.IsCompletedSuccessfully;
+
+    /// <summary>Called when the connection was handed over and whenever the last frame on its way has gone.</summary>
+    public Action? Changed { get; set; }
+
     /// <summary>
     /// The host serves the runtime and nothing of the hand-over is left here: no descriptor waits for its
     /// HandoverTaken, no frame is on its way, no extension or subscriber (nimbus-init may become nimbus-idle).
@@ -52,7 +58,7 @@ internal sealed class ConnectionHandover
     {
         get
         {
-            if (!_first.Task.IsCompletedSuccessfully || Volatile.Read(ref _sending) != 0 || Extended())
+            if (!HandedOver || Volatile.Read(ref _sending) != 0 || Extended())
             {
                 return false;
             }
@@ -81,6 +87,7 @@ internal sealed class ConnectionHandover
         rest.CopyTo(prefix, s_next.Length);
         await SendAsync(connection.Socket, prefix, pipes: true);
         _first.TrySetResult();
+        Changed?.Invoke();
         foreach (var invoke in queued)
         {
             await _host.SendAsync(invoke, _stopping);
@@ -107,7 +114,7 @@ internal sealed class ConnectionHandover
         }
         finally
         {
-            Interlocked.Decrement(ref _sending);
+            Sent();
         }
 
         return true;
@@ -173,7 +180,7 @@ internal sealed class ConnectionHandover
         }
         finally
         {
-            Interlocked.Decrement(ref _sending);
+            Sent();
         }
     }
 
@@ -211,7 +218,7 @@ internal sealed class ConnectionHandover
         }
         finally
         {
-            Interlocked.Decrement(ref _sending);
+            Sent();
         }
     }
 
@@ -243,5 +250,14 @@ internal sealed class ConnectionHandover
         }
 
         await _host.SendHandoverAsync(new Frame(FrameType.Handover, headers, prefix), pipes, _stopping);
+    }
+
+    /// <summary>A frame counted in <see cref="_sending"/> has gone (or failed).</summary>
+    private void Sent()
+    {
+        if (Interlocked.Decrement(ref _sending) == 0)
+        {
+            Changed?.Invoke();
+        }
     }
 }

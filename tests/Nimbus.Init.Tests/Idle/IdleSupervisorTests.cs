@@ -170,19 +170,131 @@ public sealed class IdleSupervisorTests
         await host.InvokeAsync("req-2", "{}");
         await host.ExpectAsync(FrameType.Invoke);
         var stayed = !IsIdle(host);
+
+        // No frame follows: the connection's end alone has nimbus-init look again.
         other.Dispose();
-        await WaitAsync(async () =>
-        {
-            // Any frame has nimbus-init look again; a HandoverTaken of a descriptor it never handed over does nothing.
-            await host.SendAsync(new Frame(FrameType.HandoverTaken, [new(FrameHeaders.Fd, "99999")]));
-            return IsIdle(host);
-        });
+        await BecomesIdleAsync(host);
 
         Assert.True(stayed);
     }
 
     [Fact]
-    public async Task Idle_MalformedFrames_AreIgnoredAndTheStreamStaysInStep()
+    public async Task BridgeConnectionOpen_InitStaysUntilItCloses()
+    {
+        var directory = Directory.CreateTempSubdirectory("nimbus-platform-").FullName;
+        try
+        {
+            var platformSocket = Path.Combine(directory, "platform.sock");
+            using var platform = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            platform.Bind(new UnixDomainSocketEndPoint(platformSocket));
+            platform.Listen(4);
+            var bridge = FreeLoopbackAddress();
+            var environment = IdleEnvironment();
+            environment["NIMBUS_PLATFORM_SOCKET"] = platformSocket;
+            environment["NIMBUS_PLATFORM_BRIDGE"] = bridge.ToString();
+            await using var host = await StartedAsync(direct: true, environment);
+            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(bridge, TestContext.Current.CancellationToken);
+            using var accepted = await platform.AcceptAsync(TestContext.Current.CancellationToken);
+            using var runtime = await FirstAnsweredAsync(host);
+            using var connection = await HandOverAsync(host, runtime);
+            await host.InvokeAsync("req-2", "{}");
+            await host.ExpectAsync(FrameType.Invoke);
+            var stayed = !IsIdle(host);
+
+            // A function's keep-alive connection to Nimbus's API, piped by nimbus-init, ends.
+            client.Dispose();
+            accepted.Shutdown(SocketShutdown.Both);
+            await BecomesIdleAsync(host);
+
+            Assert.True(stayed);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ExecveFails_InitGoesOnAsBefore()
+    {
+        // A file that is not executable: execve fails (EACCES) and nimbus-init must have restored everything.
+        var environment = new Dictionary<string, string> { ["NIMBUS_IDLE_PROGRAM"] = "/etc/hostname" };
+        await using var host = await StartedAsync(direct: true, environment);
+        using var runtime = await FirstAnsweredAsync(host);
+        using var connection = await HandOverAsync(host, runtime);
+
+        await host.InvokeAsync("req-2", "{}");
+        var returned = await host.ExpectAsync(FrameType.Invoke);
+        using var second = await RawHttpClient.ConnectAsync(host.RuntimeApi);
+        await second.SendHeadAsync("GET", "/2018-06-01/ping");
+        var handover = await host.ExpectAsync(FrameType.Handover);
+        await host.SendAsync(new Frame(FrameType.Shutdown, [new(FrameHeaders.GraceMs, "30000")]));
+        var exited = await host.ExpectAsync(FrameType.Exited);
+
+        Assert.Equal("req-2", returned.Header(FrameHeaders.RequestId));
+        Assert.NotNull(handover.Header(FrameHeaders.Fd));
+        Assert.False(IsIdle(host));
+        Assert.Equal("15", exited.Header(FrameHeaders.Signal));
+        Assert.Equal(0, await host.WaitForInitExitAsync());
+    }
+
+    [Fact]
+    public async Task RuntimeWithAParentDeathSignal_LivesOnUnderIdle()
+    {
+        // PR_SET_PDEATHSIG (1) with SIGKILL: sent when the thread that forked the runtime ends, as every thread but
+        // the execve's does, unless that thread forked it (SpawningThread).
+        const string Script = "import ctypes, sys, time; ctypes.CDLL(None).prctl(1, 9); print('started', flush=True); sys.stdin.read(); time.sleep(600)";
+        var host = await FakeHost.StartAsync(IdleEnvironment());
+        await using (host)
+        {
+            await host.SendAsync(new Frame(FrameType.Start,
+            [
+                new(FrameHeaders.Command, "/usr/bin/python3"), new(FrameHeaders.Argument, "-c"), new(FrameHeaders.Argument, Script),
+                new(FrameHeaders.WorkingDirectory, host.Directory), new(FrameHeaders.DirectRuntimeApi, "1"),
+            ]));
+            await host.WaitForStdoutAsync("started");
+            using var runtime = await FirstAnsweredAsync(host);
+            using var connection = await HandOverAsync(host, runtime);
+            await BecomesIdleAsync(host);
+            var runtimePid = RuntimePid(host);
+
+            // Had the signal come, nimbus-idle would report the runtime's end before this frame is sent back.
+            await host.InvokeAsync("req-2", "{}");
+            var next = await host.ExpectAsync(FrameType.Invoke);
+
+            Assert.Equal("req-2", next.Header(FrameHeaders.RequestId));
+            Assert.Equal('S', State(runtimePid));
+        }
+    }
+
+    [Fact]
+    public async Task Idle_ShutdownGraceOver_KillsTheRuntime()
+    {
+        await using var host = await IdleAsync("echo started; trap '' TERM; while :; do sleep 0.02; done");
+
+        await host.SendAsync(new Frame(FrameType.Shutdown, [new(FrameHeaders.GraceMs, "100"), new(FrameHeaders.Reason, "spindown")]));
+        var exited = await host.ExpectAsync(FrameType.Exited);
+
+        Assert.Equal("9", exited.Header(FrameHeaders.Signal));
+        Assert.Equal(0, await host.WaitForInitExitAsync());
+    }
+
+    [Fact]
+    public async Task Idle_ShutdownAfterTheRuntimeEnded_Exits()
+    {
+        await using var host = await IdleAsync("echo started; while [ ! -e stop ]; do sleep 0.02; done; exit 3");
+        await File.WriteAllTextAsync(Path.Combine(host.Directory, "stop"), "", TestContext.Current.CancellationToken);
+        var exited = await host.ExpectAsync(FrameType.Exited);
+
+        await host.SendAsync(new Frame(FrameType.Shutdown, [new(FrameHeaders.GraceMs, "30000")]));
+
+        Assert.Equal("3", exited.Header(FrameHeaders.Status));
+        Assert.Equal(0, await host.WaitForInitExitAsync());
+    }
+
+    [Fact]
+    public async Task Idle_FramesOfAnyOtherType_AreIgnoredAndTheStreamStaysInStep()
     {
         await using var host = await IdleAsync();
         var random = new Random(1405);
@@ -198,6 +310,28 @@ public sealed class IdleSupervisorTests
 
         Assert.Equal("req-after", returned.Header(FrameHeaders.RequestId));
         Assert.True(IsIdle(host));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 1, 0 })]
+    [InlineData(new byte[] { 1, 0, 3, 0, (byte)'a' })]
+    [InlineData(new byte[] { 1, 0, 1, 0, (byte)'a', 9, 0, 0, 0, (byte)'x' })]
+    [InlineData(new byte[] { 2, 0, 1, 0, (byte)'a', 0, 0, 0, 0 })]
+    public async Task Idle_HeadersRunningPastTheFrame_StopTheRuntimeAndExitWithOne(byte[] afterType)
+    {
+        // As nimbus-init (FrameCodec.Parse): a frame out of step with its own length ends the host link.
+        await using var host = await IdleAsync();
+        var runtime = RuntimePid(host);
+        var frame = new byte[5 + afterType.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(1 + afterType.Length));
+        frame[4] = (byte)FrameType.HandoverTaken;
+        afterType.CopyTo(frame, 5);
+
+        await host.WriteRawAsync(frame);
+        var status = await host.WaitForInitExitAsync();
+        await WaitAsync(() => State(runtime) is null or 'Z' or 'X');
+
+        Assert.Equal(1, status);
     }
 
     [Theory]
@@ -276,9 +410,19 @@ public sealed class IdleSupervisorTests
     private static bool IsIdle(FakeHost host) =>
         new FileInfo($"/proc/{host.InitPid}/exe").LinkTarget?.EndsWith("/nimbus-idle", StringComparison.Ordinal) == true;
 
-    /// <summary>The runtime: nimbus-init's (then nimbus-idle's) only child.</summary>
-    private static int RuntimePid(FakeHost host) =>
-        int.Parse(File.ReadAllText($"/proc/{host.InitPid}/task/{host.InitPid}/children").Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    /// <summary>The runtime: nimbus-init's (then nimbus-idle's) only child, whichever of its threads started it.</summary>
+    private static int RuntimePid(FakeHost host)
+    {
+        foreach (var task in Directory.GetDirectories($"/proc/{host.InitPid}/task"))
+        {
+            if (File.ReadAllText(Path.Combine(task, "children")).Trim() is { Length: > 0 } children)
+            {
+                return int.Parse(children.Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"nimbus-init ({host.InitPid}) has no child");
+    }
 
     /// <summary>The host socket's number in nimbus-idle (its argument after --host).</summary>
     private static string HostDescriptor(FakeHost host)
@@ -302,9 +446,8 @@ public sealed class IdleSupervisorTests
     }
 
     /// <summary>
-    /// A frame of a valid length and random content, of any type but Invoke (sent back) and Shutdown (ends it):
-    /// header counts and lengths that run past the end, HandoverTaken naming descriptors nimbus-idle never handed
-    /// over (its host socket among them).
+    /// A well-formed frame of random content, of any type but Invoke (sent back) and Shutdown (ends it): random header
+    /// names and values, HandoverTaken naming descriptors nimbus-idle never handed over (its host socket among them).
     /// </summary>
     private static byte[] RandomFrame(Random random, string hostFd)
     {
@@ -324,8 +467,23 @@ public sealed class IdleSupervisorTests
         }
         else
         {
-            body = new byte[random.Next(0, 2000)];
-            random.NextBytes(body);
+            // Headers of random names and values (bytes that need not be UTF-8, "fd" among the names), then a body.
+            var headers = new List<KeyValuePair<string, string>>();
+            var bytes = new MemoryStream();
+            var count = random.Next(0, 6);
+            bytes.Write([(byte)count, 0]);
+            for (var i = 0; i < count; i++)
+            {
+                var name = random.Next(4) == 0 ? "fd"u8.ToArray() : RandomBytes(random, random.Next(0, 20));
+                var value = RandomBytes(random, random.Next(0, 300));
+                bytes.Write([(byte)name.Length, (byte)(name.Length >> 8)]);
+                bytes.Write(name);
+                bytes.Write([(byte)value.Length, (byte)(value.Length >> 8), 0, 0]);
+                bytes.Write(value);
+            }
+
+            bytes.Write(RandomBytes(random, random.Next(0, 2000)));
+            body = bytes.ToArray();
         }
 
         var frame = new byte[4 + 1 + body.Length];
@@ -333,6 +491,13 @@ public sealed class IdleSupervisorTests
         frame[4] = type;
         body.CopyTo(frame, 5);
         return frame;
+    }
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
     }
 
     /// <summary>A header count of one and the header, as the frame format writes it.</summary>
