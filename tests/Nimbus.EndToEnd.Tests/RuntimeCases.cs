@@ -19,6 +19,7 @@ public static class RuntimeCases
             }
 
             data.Add("runtime_api_socket", "python3.11");
+            data.Add("idle_supervisor", "python3.11");
             data.Add("provided", "provided.al2");
             data.Add("provided", "provided.al2023");
             return data;

@@ -200,6 +200,39 @@ def case_runtime_api_socket(runtime):
     check(answer["connected"] == ["@nimbus-runtime-api-" + answer["port"]], "the runtime's one connection", answer)
     check(not answer["variable"], "the socket's variable is not left in the function's environment", answer)
 
+# The runtime's parent, by the name it was executed as: nimbus-init, then nimbus-idle (the same process).
+IDLE_PYTHON = """
+import os
+
+def handler(event, context):
+    with open(f"/proc/{os.getppid()}/cmdline", "rb") as command:
+        parent = os.path.basename(command.read().split(b"\\0")[0].decode())
+    answer = {"parent": parent, "parent_pid": os.getppid(), "pid": os.getpid()}
+    if event.get("api"):
+        import boto3
+        answer["api"] = boto3.client("lambda").get_function_configuration(FunctionName=context.function_name)["FunctionName"]
+    return answer
+"""
+
+
+def case_idle_supervisor(runtime):
+    """Once the server serves the runtime, nimbus-init becomes nimbus-idle; the environment works on through it."""
+    name = deploy(runtime, {"app.py": IDLE_PYTHON})
+    first = invoke_json(name)
+    check(first["parent"] == "nimbus-init", "the first invocation is served with nimbus-init", first)
+    # nimbus-init executes nimbus-idle right after the hand-over that follows the first invocation; a later
+    # invocation may come first. A bound against a hang, not a wait for time.
+    for _ in range(500):
+        answer = invoke_json(name)
+        if answer["parent"] == "nimbus-idle":
+            break
+    check(answer["parent"] == "nimbus-idle", "nimbus-init became nimbus-idle", answer)
+    check((answer["pid"], answer["parent_pid"]) == (first["pid"], first["parent_pid"]), "the same processes", first, answer)
+    # Nimbus's API from the function (through the platform bridge, which nimbus-idle pipes, in a runc sandbox).
+    api = invoke_json(name, {"api": True})
+    check(api["api"] == name and api["pid"] == first["pid"], api)
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]](sys.argv[2])
     print("ok")
