@@ -90,6 +90,7 @@ internal sealed class InitAgent : IDisposable
         }
 
         var idle = new IdleState((int)socket.SafeHandle.DangerousGetHandle(), host, _runtime, server, _bridge, handover, _spawning);
+        _idle.GaveUp = Trim;
         server.ConnectionEnded = _idle.Nudge;
         handover.Changed = _idle.Nudge;
         if (_bridge is not null)
@@ -146,13 +147,9 @@ internal sealed class InitAgent : IDisposable
                         break;
                 }
 
-                if (!_trimmed && handover.Settled && _idle.Abandoned)
+                if (handover.Settled && _idle.Abandoned)
                 {
-                    // From here nimbus-init idles (the host serves the runtime and nimbus-idle will not take over)
-                    // for as long as the environment lives: what its heap grew to during init goes back to the
-                    // system (bench memory, 2026-12-04: private pages 1.54 → 1.26 MB per nimbus-init).
-                    _trimmed = true;
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    Trim();
                 }
             }
         }
@@ -192,6 +189,20 @@ internal sealed class InitAgent : IDisposable
         catch (Exception e) when (e is RuntimeStartException or IOException)
         {
             return e.Message;
+        }
+    }
+
+    /// <summary>
+    /// From here nimbus-init idles (the host serves the runtime and nimbus-idle will not take over) for as long as the
+    /// environment lives: what its heap grew to during init goes back to the system, once (bench memory, 2026-12-04:
+    /// private pages 1.54 → 1.26 MB per nimbus-init).
+    /// </summary>
+    private void Trim()
+    {
+        if (!_trimmed)
+        {
+            _trimmed = true;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
     }
 

@@ -36,6 +36,9 @@ internal sealed class IdleSupervisor
     /// <summary>nimbus-idle will never take over: nimbus-init stays for the environment's life.</summary>
     public bool Abandoned => _failed || _program is null;
 
+    /// <summary>Called once nimbus-idle will never take over (nimbus-init then gives back what its heap grew to).</summary>
+    public Action? GaveUp { get; set; }
+
     /// <summary>Something that kept nimbus-init went away (a connection closed, a frame was sent): look again.</summary>
     public void Nudge() => Volatile.Read(ref _nudged).TrySetResult();
 
@@ -107,6 +110,8 @@ internal sealed class IdleSupervisor
                 {
                     await Console.Error.WriteLineAsync($"nimbus-init: could not execute {_program}: {error}; nimbus-init goes on supervising the runtime");
                 }
+
+                GaveUp?.Invoke();
             }
         }
         finally
