@@ -156,6 +156,64 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task PowerTune_OnlyColdStarts_EveryInvocationStartsAnEnvironmentAndTheVariablesComeBack()
+    {
+        // A count per process: 1 in every log line when every invocation had an environment of its own.
+        var function = await CreateAsync(
+            "cold",
+            "import os\ncount = 0\n\ndef handler(event, context):\n    global count\n    count += 1\n    print(f'COLD={count} MINE={os.environ.get(\"MINE\")}')\n    return 1\n",
+            "Variables={MINE=kept}");
+
+        var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128,256", "--num", "3", "--only-cold-starts", "--sleep-between-runs-ms", "10");
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Contains("3 invocations, each a cold start", run.StandardError, StringComparison.Ordinal);
+        var logged = await fixture.Clients.CliJsonAsync("logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{function}", "--filter-pattern", "COLD");
+        var lines = logged["events"]!.AsArray().Select(e => ((string)e!["message"]!).Trim()).GroupBy(m => m).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["COLD=1 MINE=kept"] = 6 }, lines);
+        var stats = JsonNode.Parse(run.StandardOutput)!["stats"]!.AsArray();
+        Assert.Equal([128, 256], stats.Select(s => (int)s!["value"]!));
+        var variables = (await fixture.Clients.CliJsonAsync("lambda", "get-function-configuration", "--function-name", function))["Environment"]!["Variables"]!.AsObject();
+        Assert.Equal(["MINE=kept"], variables.Select(v => $"{v.Key}={(string?)v.Value}"));
+        await AssertLeftAsItWasAsync(function, 256, []);
+    }
+
+    [Fact]
+    public async Task PowerTune_Processors_MakeEachEventAndSeeEachOutput()
+    {
+        var pre = await CreateAsync("pre", "def handler(event, context):\n    return {'kind': 'from-pre', 'given': event['kind']}\n");
+        var post = await CreateAsync("post", "import json\n\ndef handler(event, context):\n    print('POST=' + json.dumps(event, sort_keys=True))\n    return None\n");
+        var function = await CreateAsync("processed", "def handler(event, context):\n    print(f'KIND={event[\"kind\"]} GIVEN={event[\"given\"]}')\n    return {'done': event['kind']}\n");
+
+        var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128", "--num", "2", "--payload", """{"kind": "original"}""", "--pre-processor", pre, "--post-processor", post);
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var kinds = await fixture.Clients.CliJsonAsync("logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{function}", "--filter-pattern", "KIND");
+        Assert.Equal(["KIND=from-pre GIVEN=original", "KIND=from-pre GIVEN=original"], kinds["events"]!.AsArray().Select(e => ((string)e!["message"]!).Trim()));
+        var outputs = await fixture.Clients.CliJsonAsync("logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{post}", "--filter-pattern", "POST");
+        Assert.Equal(["""POST={"done": "from-pre"}""", """POST={"done": "from-pre"}"""], outputs["events"]!.AsArray().Select(e => ((string)e!["message"]!).Trim()));
+        await AssertLeftAsItWasAsync(function, 256, []);
+    }
+
+    [Fact]
+    public async Task PowerTune_AutoOptimizeAlias_LeavesTheBestSizeAndPointsTheAliasAtIt()
+    {
+        var function = await CreateAsync("optimized", "def handler(event, context):\n    return sum(range(20000))\n");
+
+        var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128,512", "--num", "2", "--auto-optimize", "--auto-optimize-alias", "tuned");
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var power = (int)JsonNode.Parse(run.StandardOutput)!["power"]!;
+        var alias = await fixture.Clients.CliJsonAsync("lambda", "get-alias", "--function-name", function, "--name", "tuned");
+        var version = (string)alias["FunctionVersion"]!;
+        var published = await fixture.Clients.CliJsonAsync("lambda", "get-function-configuration", "--function-name", function, "--qualifier", "tuned");
+        Assert.Equal(power, (int)published["MemorySize"]!);
+        Assert.Equal($"nimbus power-tune optimum: {power} MB", (string?)published["Description"]);
+        Assert.Contains($"$LATEST set to {power} MB; alias tuned points at version {version}", run.StandardError, StringComparison.Ordinal);
+        await AssertLeftAsItWasAsync(function, power, [version]);
+    }
+
+    [Fact]
     public async Task PowerTune_BadInput_SaysEveryMistakeAndChangesNothing()
     {
         var function = await CreateAsync("untouched", "def handler(event, context):\n    return 1\n");
@@ -167,6 +225,10 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
         var noFile = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--payload", "file:///nonexistent/event.json");
         var qualified = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", $"arn:aws:lambda:us-east-1:000000000000:function:{function}:1");
         var missing = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", "no-such-function-for-tuning", "--power-values", "128");
+        var extras = await PowerTuneAsync(
+            fixture.Clients.Environment,
+            "--function-name", function, "--sleep-between-runs-ms", "-1", "--pre-processor", "", "--auto-optimize-alias", "tuned");
+        var aliasName = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--auto-optimize", "--auto-optimize-alias", "123");
 
         Assert.Equal(2, bad.ExitCode);
         foreach (var expected in (string[])[
@@ -189,20 +251,31 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Contains("nimbus power-tune: --payload file:///nonexistent/event.json: Could not find a part of the path", noFile.StandardError, StringComparison.Ordinal);
         Assert.Equal(2, qualified.ExitCode);
         Assert.Contains("nimbus power-tune: --function-name must name the function without a version or alias", qualified.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, extras.ExitCode);
+        foreach (var expected in (string[])["--sleep-between-runs-ms must be between 0 and 3600000", "--pre-processor must not be empty", "--auto-optimize-alias needs --auto-optimize"])
+        {
+            Assert.Contains("nimbus power-tune: " + expected, extras.StandardError, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, aliasName.ExitCode);
+        Assert.Contains("nimbus power-tune: --auto-optimize-alias 123 is not an alias name", aliasName.StandardError, StringComparison.Ordinal);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("GetFunctionConfiguration failed: 404 ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-function-for-tuning", missing.StandardError, StringComparison.Ordinal);
         await AssertLeftAsItWasAsync(function, 256, []);
     }
 
-    private async Task<string> CreateAsync(string prefix, string code)
+    private async Task<string> CreateAsync(string prefix, string code, string? environment = null)
     {
         var function = $"{prefix}-{Guid.NewGuid():N}"[..24];
         var zip = ZipBuilder.WriteTemp(ZipBuilder.Create(("app.py", code)));
         try
         {
-            await fixture.Clients.CliJsonAsync(
+            string[] arguments =
+            [
                 "lambda", "create-function", "--function-name", function, "--runtime", "python3.12", "--handler", "app.handler",
-                "--role", Role, "--zip-file", $"fileb://{zip}", "--memory-size", "256");
+                "--role", Role, "--zip-file", $"fileb://{zip}", "--memory-size", "256",
+            ];
+            await fixture.Clients.CliJsonAsync(environment is null ? arguments : [.. arguments, "--environment", environment]);
         }
         finally
         {

@@ -17,6 +17,7 @@ internal static class PowerTuneCommand
     private const int MinimumMemory = 128;
     private const int MaximumMemory = 10240;
     private const int MaximumInvocations = 1000;
+    private const int MaximumSleepMs = 3_600_000;
 
     public static Command Create()
     {
@@ -32,9 +33,16 @@ internal static class PowerTuneCommand
         var endpoint = new Option<string?>("--endpoint-url") { Description = "The Lambda endpoint (default AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, else http://127.0.0.1:9000)" };
         var region = new Option<string?>("--region") { Description = "The region to sign for (default AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)" };
         var profile = new Option<string?>("--profile") { Description = "A profile of the shared credentials file (default: the AWS_* variables, else AWS_PROFILE)" };
+        var coldStarts = new Option<bool>("--only-cold-starts") { Description = "Make every invocation a cold start (a version of its own each); --discard-top-bottom then defaults to 0" };
+        var sleep = new Option<int>("--sleep-between-runs-ms") { Description = "Pause between a size's invocations, in series", DefaultValueFactory = _ => 0 };
+        var pre = new Option<string?>("--pre-processor") { Description = "A function invoked with each event first; its output, when not empty, is the event instead" };
+        var post = new Option<string?>("--post-processor") { Description = "A function invoked with each invocation's output" };
+        var optimize = new Option<bool>("--auto-optimize") { Description = "Leave $LATEST at the best size instead of the size it had" };
+        var optimizeAlias = new Option<string?>("--auto-optimize-alias") { Description = "With --auto-optimize: publish a version at the best size and point this alias at it (created when missing)" };
         var command = new Command("power-tune", "Run a function at several memory sizes and report time and cost per invocation (AWS Lambda Power Tuning)")
         {
             function, powers, num, payload, parallel, strategy, weight, discard, baseCost, endpoint, region, profile,
+            coldStarts, sleep, pre, post, optimize, optimizeAlias,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -66,6 +74,36 @@ internal static class PowerTuneCommand
             if (result.GetValue(discard) is var d && (!double.IsFinite(d) || d is < 0 or > PowerTuningMath.MaximumDiscard))
             {
                 errors.Add("--discard-top-bottom must be between 0 and 0.4");
+            }
+
+            // As AWS Lambda Power Tuning: cold starts are what is measured, so none is left out unless asked.
+            var onlyColdStarts = result.GetValue(coldStarts);
+            if (onlyColdStarts && result.GetResult(discard) is null or { Implicit: true })
+            {
+                d = 0;
+            }
+
+            if (result.GetValue(sleep) is < 0 or > MaximumSleepMs)
+            {
+                errors.Add($"--sleep-between-runs-ms must be between 0 and {MaximumSleepMs}");
+            }
+
+            foreach (var (option, processor) in (ReadOnlySpan<(string, string?)>)[("--pre-processor", result.GetValue(pre)), ("--post-processor", result.GetValue(post))])
+            {
+                if (processor is { Length: 0 })
+                {
+                    errors.Add($"{option} must not be empty");
+                }
+            }
+
+            var alias = result.GetValue(optimizeAlias);
+            if (alias is not null && !result.GetValue(optimize))
+            {
+                errors.Add("--auto-optimize-alias needs --auto-optimize");
+            }
+            else if (alias is not null && !AliasName(alias))
+            {
+                errors.Add($"--auto-optimize-alias {alias} is not an alias name (1–128 letters, digits, - and _, not all digits)");
             }
 
             if (result.GetValue(baseCost) is { } cost && (!double.IsFinite(cost) || cost <= 0))
@@ -131,6 +169,12 @@ internal static class PowerTuneCommand
                 BalancedWeight = w,
                 DiscardTopBottom = d,
                 BaseCost = result.GetValue(baseCost),
+                OnlyColdStarts = onlyColdStarts,
+                SleepBetweenRunsMs = result.GetValue(sleep),
+                PreProcessor = result.GetValue(pre),
+                PostProcessor = result.GetValue(post),
+                AutoOptimize = result.GetValue(optimize),
+                AutoOptimizeAlias = alias,
             };
             return await RunAsync(request, baseAddress!, credentials!, result.GetValue(region) ?? Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION") ?? "us-east-1", cancellationToken);
         });
@@ -249,6 +293,28 @@ internal static class PowerTuneCommand
         return function.StartsWith("arn:", StringComparison.Ordinal) ? parts.Length > 7
             : parts.Length >= 3 && parts[1] == "function" ? parts.Length > 3
             : parts.Length > 1;
+    }
+
+    /// <summary>An alias name as CreateAlias takes it: (?!^[0-9]+$)([a-zA-Z0-9-_]+), at most 128 characters.</summary>
+    private static bool AliasName(string name)
+    {
+        if (name.Length is 0 or > 128)
+        {
+            return false;
+        }
+
+        var digits = true;
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_'))
+            {
+                return false;
+            }
+
+            digits &= char.IsAsciiDigit(c);
+        }
+
+        return !digits;
     }
 
     private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;

@@ -25,11 +25,31 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
         return FunctionState.From(json.RootElement);
     }
 
-    /// <summary>UpdateFunctionConfiguration with only MemorySize.</summary>
-    public async Task SetMemoryAsync(string function, int memoryMb, CancellationToken cancellationToken)
+    /// <summary>
+    /// UpdateFunctionConfiguration of MemorySize and, when <paramref name="variables"/> is given (a JSON object), of the
+    /// environment's variables, all of them.
+    /// </summary>
+    public async Task UpdateAsync(string function, int memoryMb, string? variables, CancellationToken cancellationToken)
     {
-        var body = string.Create(CultureInfo.InvariantCulture, $$"""{"MemorySize":{{memoryMb}}}""");
+        var body = variables is null
+            ? string.Create(CultureInfo.InvariantCulture, $$"""{"MemorySize":{{memoryMb}}}""")
+            : string.Create(CultureInfo.InvariantCulture, $$$"""{"MemorySize":{{{memoryMb}}},"Environment":{"Variables":{{{variables}}}}}""");
         using var _ = await SendAsync("UpdateFunctionConfiguration", HttpMethod.Put, Functions + Uri.EscapeDataString(function) + "/configuration", body, cancellationToken);
+    }
+
+    /// <summary>Points <paramref name="alias"/> at <paramref name="version"/>: UpdateAlias, or CreateAlias when there is none.</summary>
+    public async Task PointAliasAsync(string function, string alias, string version, CancellationToken cancellationToken)
+    {
+        var target = JsonSerializer.Serialize(version, PowerTuningJson.Default.String);
+        try
+        {
+            using var _ = await SendAsync("UpdateAlias", HttpMethod.Put, Functions + Uri.EscapeDataString(function) + "/aliases/" + Uri.EscapeDataString(alias), $$"""{"FunctionVersion":{{target}}}""", cancellationToken);
+        }
+        catch (PowerTuningException e) when (e.ErrorType == "ResourceNotFoundException")
+        {
+            var name = JsonSerializer.Serialize(alias, PowerTuningJson.Default.String);
+            using var _ = await SendAsync("CreateAlias", HttpMethod.Post, Functions + Uri.EscapeDataString(function) + "/aliases", $$"""{"Name":{{name}},"FunctionVersion":{{target}}}""", cancellationToken);
+        }
     }
 
     /// <summary>PublishVersion; returns the version's number (an existing one when nothing changed since it).</summary>
@@ -73,12 +93,13 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
     }
 
     /// <summary>
-    /// A synchronous Invoke of <paramref name="version"/> with the log's tail; the function's own error is an outcome
-    /// (<see cref="Invocation.FunctionError"/>), not an exception.
+    /// A synchronous Invoke of <paramref name="version"/> (null: as the function is named) with the log's tail; the
+    /// function's own error is an outcome (<see cref="Invocation.FunctionError"/>), not an exception.
     /// </summary>
-    public async Task<Invocation> InvokeAsync(string function, string version, string payload, CancellationToken cancellationToken)
+    public async Task<Invocation> InvokeAsync(string function, string? version, string payload, CancellationToken cancellationToken)
     {
-        using var request = Request(HttpMethod.Post, Functions + Uri.EscapeDataString(function) + "/invocations?Qualifier=" + Uri.EscapeDataString(version), payload);
+        var query = version is null ? "" : "?Qualifier=" + Uri.EscapeDataString(version);
+        using var request = Request(HttpMethod.Post, Functions + Uri.EscapeDataString(function) + "/invocations" + query, payload);
         request.Headers.TryAddWithoutValidation("X-Amz-Log-Type", "Tail");
         Sign(request, payload);
         using var response = await http.SendAsync(request, cancellationToken);
@@ -172,8 +193,11 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
     /// <summary>What an Invoke returned: the log's tail, the function's error type if it failed, the payload.</summary>
     public sealed record Invocation(string Log, string? FunctionError, string Payload);
 
-    /// <summary>The parts of a configuration power tuning reads.</summary>
-    public sealed record FunctionState(int MemorySize, string Architecture, string? State, string? LastUpdateStatus)
+    /// <summary>
+    /// The parts of a configuration power tuning reads; <see cref="Variables"/> is the environment's variables as a
+    /// JSON object (<c>{}</c> when there are none).
+    /// </summary>
+    public sealed record FunctionState(int MemorySize, string Architecture, string? State, string? LastUpdateStatus, string Variables)
     {
         public static FunctionState From(JsonElement json) => new(
             json.GetProperty(nameof(MemorySize)).GetInt32(),
@@ -181,7 +205,11 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
                 ? architectures[0].GetString() ?? "x86_64"
                 : "x86_64",
             json.TryGetProperty(nameof(State), out var state) ? state.GetString() : null,
-            json.TryGetProperty(nameof(LastUpdateStatus), out var update) ? update.GetString() : null);
+            json.TryGetProperty(nameof(LastUpdateStatus), out var update) ? update.GetString() : null,
+            json.TryGetProperty("Environment", out var environment) && environment.ValueKind == JsonValueKind.Object
+                && environment.TryGetProperty(nameof(Variables), out var variables) && variables.ValueKind == JsonValueKind.Object
+                ? variables.GetRawText()
+                : "{}");
     }
 
     private sealed class SignedRequest(string method, Uri uri, SortedDictionary<string, string> headers) : ISignedRequest

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Text.Json.Nodes;
 using Nimbus.Core.PowerTuning;
 
 namespace Nimbus.Server.PowerTuning;
@@ -12,10 +13,16 @@ namespace Nimbus.Server.PowerTuning;
 /// one whose PublishVersion answer was lost goes too). Versions that existed before are never deleted:
 /// PublishVersion answers with an existing version when nothing changed since it.
 /// </summary>
-internal sealed class PowerTuner(LambdaApiClient api, TextWriter progress)
+internal sealed partial class PowerTuner(LambdaApiClient api, TextWriter progress)
 {
     /// <summary>The description of every version a tuning publishes (then the size, e.g. "nimbus power-tune: 512 MB").</summary>
     public const string VersionDescription = "nimbus power-tune: ";
+
+    /// <summary>
+    /// The variable AWS Lambda Power Tuning changes to make each version of <see cref="PowerTuningRequest.OnlyColdStarts"/>
+    /// new (PublishVersion makes none when nothing changed); the function's own variables are given back after.
+    /// </summary>
+    public const string ColdStartVariable = "LambdaPowerTuningForceColdStart";
 
     private static readonly TimeSpan UpdatePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan UpdateLimit = TimeSpan.FromMinutes(5);
@@ -38,12 +45,8 @@ internal sealed class PowerTuner(LambdaApiClient api, TextWriter progress)
             await WaitAsync(function, null, cancellationToken);
             foreach (var power in request.PowerValues)
             {
-                await api.SetMemoryAsync(function, power, cancellationToken);
-                await WaitAsync(function, null, cancellationToken);
-                var version = await api.PublishVersionAsync(function, VersionDescription + $"{power} MB", cancellationToken);
-                await WaitAsync(function, version, cancellationToken);
-                await progress.WriteLineAsync($"nimbus power-tune: {power} MB (version {version}): {request.Invocations} invocations{(request.Parallel ? " in parallel" : "")}");
-                var reports = await InvokeAsync(function, version, power, request, cancellationToken);
+                var versions = await PublishAsync(function, power, request, original.Variables, cancellationToken);
+                var reports = await InvokeAsync(function, versions, power, request, cancellationToken);
                 var billed = new double[reports.Length];
                 var total = 0.0;
                 for (var i = 0; i < reports.Length; i++)
@@ -61,10 +64,15 @@ internal sealed class PowerTuner(LambdaApiClient api, TextWriter progress)
         {
             // A fresh token: cleaned up even when the user interrupted (the run's token is cancelled then).
             using var limit = new CancellationTokenSource(CleanupLimit);
-            CleanedUp = await CleanUpAsync(function, original.MemorySize, existing, limit.Token);
+            CleanedUp = await CleanUpAsync(function, original, request.OnlyColdStarts, existing, limit.Token);
         }
 
         var best = PowerTuningMath.Choose(stats, request.Strategy, request.BalancedWeight);
+        if (request.AutoOptimize && CleanedUp)
+        {
+            await OptimizeAsync(function, best.Value, request.AutoOptimizeAlias, cancellationToken);
+        }
+
         return new PowerTuningOutput
         {
             Power = best.Value,
@@ -75,14 +83,38 @@ internal sealed class PowerTuner(LambdaApiClient api, TextWriter progress)
         };
     }
 
-    private async Task<InvocationReport[]> InvokeAsync(string function, string version, int power, PowerTuningRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// $LATEST at <paramref name="power"/>, published: one version for every invocation of the size, or with
+    /// <see cref="PowerTuningRequest.OnlyColdStarts"/> one per invocation (each new, so each invocation starts an
+    /// environment), told apart by <see cref="ColdStartVariable"/> among the function's own variables.
+    /// </summary>
+    private async Task<string[]> PublishAsync(string function, int power, PowerTuningRequest request, string variables, CancellationToken cancellationToken)
+    {
+        var versions = new string[request.OnlyColdStarts ? request.Invocations : 1];
+        for (var i = 0; i < versions.Length; i++)
+        {
+            var forced = request.OnlyColdStarts ? WithVariable(variables, ColdStartVariable, $"{power}-{i}") : null;
+            await api.UpdateAsync(function, power, forced, cancellationToken);
+            await WaitAsync(function, null, cancellationToken);
+            var description = VersionDescription + (request.OnlyColdStarts ? $"{power} MB, cold start {i + 1}" : $"{power} MB");
+            versions[i] = await api.PublishVersionAsync(function, description, cancellationToken);
+            await WaitAsync(function, versions[i], cancellationToken);
+        }
+
+        await progress.WriteLineAsync(
+            $"nimbus power-tune: {power} MB ({(versions.Length == 1 ? "version " + versions[0] : $"versions {versions[0]}–{versions[^1]}")}): " +
+            $"{request.Invocations} invocations{(request.OnlyColdStarts ? ", each a cold start" : "")}{(request.Parallel ? " in parallel" : "")}");
+        return versions;
+    }
+
+    private async Task<InvocationReport[]> InvokeAsync(string function, string[] versions, int power, PowerTuningRequest request, CancellationToken cancellationToken)
     {
         if (request.Parallel)
         {
             var tasks = new Task<InvocationReport>[request.Invocations];
             for (var i = 0; i < tasks.Length; i++)
             {
-                tasks[i] = InvokeOnceAsync(function, version, power, request.Events[i], cancellationToken);
+                tasks[i] = InvokeOnceAsync(function, versions[Math.Min(i, versions.Length - 1)], power, request.Events[i], request, cancellationToken);
             }
 
             return await Task.WhenAll(tasks);
@@ -91,15 +123,36 @@ internal sealed class PowerTuner(LambdaApiClient api, TextWriter progress)
         var reports = new InvocationReport[request.Invocations];
         for (var i = 0; i < reports.Length; i++)
         {
-            reports[i] = await InvokeOnceAsync(function, version, power, request.Events[i], cancellationToken);
+            if (i > 0 && request.SleepBetweenRunsMs > 0)
+            {
+                await Task.Delay(request.SleepBetweenRunsMs, cancellationToken);
+            }
+
+            reports[i] = await InvokeOnceAsync(function, versions[Math.Min(i, versions.Length - 1)], power, request.Events[i], request, cancellationToken);
         }
 
         return reports;
     }
 
-    private async Task<InvocationReport> InvokeOnceAsync(string function, string version, int power, string payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// One invocation, between the processors when there are: the pre-processor's output (when not empty) is the event
+    /// instead, and the post-processor gets the function's output, even when the function failed (as AWS Lambda Power
+    /// Tuning does). Neither processor's time counts.
+    /// </summary>
+    private async Task<InvocationReport> InvokeOnceAsync(string function, string version, int power, string payload, PowerTuningRequest request, CancellationToken cancellationToken)
     {
+        if (request.PreProcessor is { } pre)
+        {
+            var output = await ProcessAsync(pre, "pre-processor", payload, cancellationToken);
+            payload = output.Length > 0 ? output : payload;
+        }
+
         var invocation = await api.InvokeAsync(function, version, payload, cancellationToken);
+        if (request.PostProcessor is { } post)
+        {
+            await ProcessAsync(post, "post-processor", invocation.Payload, cancellationToken);
+        }
+
         if (invocation.FunctionError is { } error)
         {
             throw new PowerTuningException($"the function failed at {power} MB ({error}): {Shorten(invocation.Payload)}");
@@ -108,6 +161,22 @@ internal sealed class PowerTuner(LambdaApiClient api, TextWriter progress)
         return InvocationReport.TryParse(invocation.Log, out var report)
             ? report
             : throw new PowerTuningException($"the invocation at {power} MB returned no REPORT line in its log tail");
+    }
+
+    private async Task<string> ProcessAsync(string processor, string role, string payload, CancellationToken cancellationToken)
+    {
+        var invocation = await api.InvokeAsync(processor, null, payload, cancellationToken);
+        return invocation.FunctionError is { } error
+            ? throw new PowerTuningException($"the {role} {processor} failed ({error}): {Shorten(invocation.Payload)}")
+            : invocation.Payload;
+    }
+
+    /// <summary>The variables (a JSON object) with <paramref name="name"/> set to <paramref name="value"/>.</summary>
+    private static string WithVariable(string variables, string name, string value)
+    {
+        var json = JsonNode.Parse(variables)?.AsObject() ?? [];
+        json[name] = value;
+        return json.ToJsonString();
     }
 
     /// <summary>Waits while $LATEST's update (or a new version's creation) is in progress; a failed one is an error.</summary>
@@ -137,66 +206,6 @@ internal sealed class PowerTuner(LambdaApiClient api, TextWriter progress)
         {
             throw new PowerTuningException($"{function}{(version is null ? "" : ":" + version)} was still being updated after {UpdateLimit.TotalMinutes} minutes");
         }
-    }
-
-    private async Task<bool> CleanUpAsync(string function, int memorySize, HashSet<string> existing, CancellationToken cancellationToken)
-    {
-        var failures = new List<string>();
-        while (true)
-        {
-            try
-            {
-                await WaitAsync(function, null, cancellationToken);
-                await api.SetMemoryAsync(function, memorySize, cancellationToken);
-                break;
-            }
-            catch (PowerTuningException e) when (e.ErrorType == "ResourceConflictException" && !cancellationToken.IsCancellationRequested)
-            {
-                // Another update began between the wait and ours: wait for it too.
-            }
-#pragma warning disable CA1031 // Whatever failed, the versions below are still deleted, and the failure is said.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                failures.Add($"MemorySize {memorySize} not restored: {e.Message}");
-                break;
-            }
-        }
-
-        try
-        {
-            foreach (var (version, description) in await api.ListVersionsAsync(function, cancellationToken))
-            {
-                if (existing.Contains(version) || description?.StartsWith(VersionDescription, StringComparison.Ordinal) != true)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    await api.DeleteVersionAsync(function, version, cancellationToken);
-                }
-#pragma warning disable CA1031 // One version left is said; the others are still deleted.
-                catch (Exception e)
-#pragma warning restore CA1031
-                {
-                    failures.Add($"version {version} not deleted: {e.Message}");
-                }
-            }
-        }
-#pragma warning disable CA1031 // Said, as the failures above.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            failures.Add($"the versions it published could not be listed: {e.Message}");
-        }
-
-        foreach (var failure in failures)
-        {
-            await progress.WriteLineAsync($"nimbus power-tune: clean-up incomplete: {failure}");
-        }
-
-        return failures.Count == 0;
     }
 
     private static string Shorten(string text) => text.Length <= 500 ? text : text[..500] + "…";
