@@ -162,7 +162,7 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
         var function = await CreateAsync(
             "cold",
             "import os\ncount = 0\n\ndef handler(event, context):\n    global count\n    count += 1\n    print(f'COLD={count} MINE={os.environ.get(\"MINE\")}')\n    return 1\n",
-            "Variables={MINE=kept}");
+            """{"Variables": {"MINE": "kept", "ODD": "a\"b\\c<é>{}"}}""");
 
         var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128,256", "--num", "3", "--only-cold-starts", "--sleep-between-runs-ms", "10");
 
@@ -174,7 +174,7 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
         var stats = JsonNode.Parse(run.StandardOutput)!["stats"]!.AsArray();
         Assert.Equal([128, 256], stats.Select(s => (int)s!["value"]!));
         var variables = (await fixture.Clients.CliJsonAsync("lambda", "get-function-configuration", "--function-name", function))["Environment"]!["Variables"]!.AsObject();
-        Assert.Equal(["MINE=kept"], variables.Select(v => $"{v.Key}={(string?)v.Value}"));
+        Assert.Equal(["MINE=kept", "ODD=a\"b\\c<é>{}"], variables.Select(v => $"{v.Key}={(string?)v.Value}"));
         await AssertLeftAsItWasAsync(function, 256, []);
     }
 
@@ -199,6 +199,8 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
     public async Task PowerTune_AutoOptimizeAlias_LeavesTheBestSizeAndPointsTheAliasAtIt()
     {
         var function = await CreateAsync("optimized", "def handler(event, context):\n    return sum(range(20000))\n");
+        var userVersion = (string)(await fixture.Clients.CliJsonAsync("lambda", "publish-version", "--function-name", function))["Version"]!;
+        await fixture.Clients.CliJsonAsync("lambda", "create-alias", "--function-name", function, "--name", "tuned", "--function-version", userVersion);
 
         var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128,512", "--num", "2", "--auto-optimize", "--auto-optimize-alias", "tuned");
 
@@ -210,7 +212,36 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(power, (int)published["MemorySize"]!);
         Assert.Equal($"nimbus power-tune optimum: {power} MB", (string?)published["Description"]);
         Assert.Contains($"$LATEST set to {power} MB; alias tuned points at version {version}", run.StandardError, StringComparison.Ordinal);
-        await AssertLeftAsItWasAsync(function, power, [version]);
+        Assert.NotEqual(userVersion, version);
+        await AssertLeftAsItWasAsync(function, power, [userVersion, version]);
+    }
+
+    [Fact]
+    public async Task PowerTune_AutoOptimize_LeavesLatestAtTheBestSize()
+    {
+        var function = await CreateAsync("best", "def handler(event, context):\n    return 1\n");
+
+        var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "1024,128", "--num", "1", "--strategy", "cost", "--auto-optimize");
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        var power = (int)JsonNode.Parse(run.StandardOutput)!["power"]!;
+        Assert.Contains($"$LATEST set to {power} MB", run.StandardError, StringComparison.Ordinal);
+        await AssertLeftAsItWasAsync(function, power, []);
+    }
+
+    [Fact]
+    public async Task PowerTune_FunctionFailsWithAPostProcessor_TheProcessorSeesTheErrorAndTheTuningStops()
+    {
+        var post = await CreateAsync("seen", "import json\n\ndef handler(event, context):\n    print('SEEN=' + event['errorMessage'])\n    return None\n");
+        var function = await CreateAsync("failing2", "def handler(event, context):\n    raise ValueError('broken here')\n");
+
+        var run = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "128,512", "--num", "3", "--post-processor", post);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("the function failed at 128 MB (Unhandled)", run.StandardError, StringComparison.Ordinal);
+        var seen = await fixture.Clients.CliJsonAsync("logs", "filter-log-events", "--log-group-name", $"/aws/lambda/{post}", "--filter-pattern", "SEEN");
+        Assert.Equal(["SEEN=broken here"], seen["events"]!.AsArray().Select(e => ((string)e!["message"]!).Trim()));
+        await AssertLeftAsItWasAsync(function, 256, []);
     }
 
     [Fact]
@@ -229,6 +260,8 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
             fixture.Clients.Environment,
             "--function-name", function, "--sleep-between-runs-ms", "-1", "--pre-processor", "", "--auto-optimize-alias", "tuned");
         var aliasName = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--auto-optimize", "--auto-optimize-alias", "123");
+        var sleepParallel = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--parallel", "--sleep-between-runs-ms", "5");
+        var noProcessor = await PowerTuneAsync(fixture.Clients.Environment, "--function-name", function, "--power-values", "512", "--pre-processor", "no-such-processor-for-tuning");
 
         Assert.Equal(2, bad.ExitCode);
         foreach (var expected in (string[])[
@@ -257,6 +290,10 @@ public sealed class PowerTuneTests(ServerFixture fixture) : IClassFixture<Server
             Assert.Contains("nimbus power-tune: " + expected, extras.StandardError, StringComparison.Ordinal);
         }
 
+        Assert.Equal(2, sleepParallel.ExitCode);
+        Assert.Contains("nimbus power-tune: --sleep-between-runs-ms pauses between invocations in series: not with --parallel", sleepParallel.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1, noProcessor.ExitCode);
+        Assert.Contains("GetFunctionConfiguration failed: 404 ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:000000000000:function:no-such-processor-for-tuning", noProcessor.StandardError, StringComparison.Ordinal);
         Assert.Equal(2, aliasName.ExitCode);
         Assert.Contains("nimbus power-tune: --auto-optimize-alias 123 is not an alias name", aliasName.StandardError, StringComparison.Ordinal);
         Assert.Equal(1, missing.ExitCode);

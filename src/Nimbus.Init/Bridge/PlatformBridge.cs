@@ -86,6 +86,16 @@ internal sealed class PlatformBridge : IDisposable
             {
                 client = await _listener.AcceptAsync(cancellationToken);
             }
+            catch (SocketException e) when (e.SocketErrorCode is not (SocketError.OperationAborted or SocketError.Shutdown or SocketError.NotSocket))
+            {
+                // Out of descriptors or memory, for now (or a connection gone before it was taken): try again shortly.
+                if (!await Http.HttpServer.RestAsync(cancellationToken))
+                {
+                    return;
+                }
+
+                continue;
+            }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
             {
                 return;

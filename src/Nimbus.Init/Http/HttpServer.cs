@@ -142,6 +142,16 @@ internal sealed class HttpServer : IDisposable
             {
                 continue;
             }
+            catch (SocketException e) when (e.SocketErrorCode is not (SocketError.OperationAborted or SocketError.Shutdown or SocketError.NotSocket))
+            {
+                // Out of descriptors or memory, for now: the connection waits in the backlog; try again shortly.
+                if (!await RestAsync(cancellationToken))
+                {
+                    return;
+                }
+
+                continue;
+            }
 
             if (socket.AddressFamily != AddressFamily.Unix)
             {
@@ -156,6 +166,20 @@ internal sealed class HttpServer : IDisposable
             // Counted before the loop can see a pause: a paused server's count is final.
             Interlocked.Increment(ref _open);
             _ = ServeAsync(socket, _stopping);
+        }
+    }
+
+    /// <summary>A pause after a failed accept; false when the server is stopping or pausing.</summary>
+    internal static async Task<bool> RestAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(100, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

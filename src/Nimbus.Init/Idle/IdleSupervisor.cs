@@ -49,11 +49,12 @@ internal sealed class IdleSupervisor
     /// </summary>
     public async Task<Frame?> NextFrameAsync(FrameReader frames, Socket host, IdleState state, CancellationToken cancellationToken)
     {
-        while (!Abandoned && state.Handover.HandedOver && frames.Buffered == 0)
+        while (!Abandoned && state.Handover.HandingOver && frames.Buffered == 0)
         {
-            // A nudge from here on completes this task: nothing that changes during the checks below is missed.
+            // A nudge from here on completes this task: nothing that changes during the checks below is missed (a full
+            // fence: the checks' reads must not pass this write, or a nudge could still find the previous task).
             var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _nudged, fresh);
+            _ = Interlocked.Exchange(ref _nudged, fresh);
             var nudged = fresh.Task;
             if (state.Handover.Settled && state.Server.OpenConnections == 0 && state.Bridge?.OpenConnections is null or 0)
             {
@@ -68,11 +69,15 @@ internal sealed class IdleSupervisor
             _hostReadable ??= host.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).AsTask();
             if (await Task.WhenAny(_hostReadable, nudged) == _hostReadable)
             {
-                var readable = _hostReadable;
-                _hostReadable = null;
-                await readable;
                 break;
             }
+        }
+
+        if (_hostReadable is { } pending)
+        {
+            // Observed before the frame is read (its failure is the host link's), and never left behind the read.
+            _hostReadable = null;
+            await pending;
         }
 
         return await frames.ReadAsync(cancellationToken);
@@ -81,13 +86,18 @@ internal sealed class IdleSupervisor
     /// <summary>Executes nimbus-idle, or returns when it may not (listeners accepting again) or could not.</summary>
     private async Task TryAsync(IdleState state, CancellationToken cancellationToken)
     {
+        string? error = null;
+        var serverPaused = false;
+        var bridgePaused = false;
         try
         {
             // No accept may be in progress when the process image goes: a connection accepted by .NET then would be lost.
             await state.Server.PauseAsync();
+            serverPaused = true;
             if (state.Bridge is { } bridge)
             {
                 await bridge.PauseAsync();
+                bridgePaused = true;
             }
 
             if (state.Server.OpenConnections != 0 || state.Bridge?.OpenConnections > 0)
@@ -103,21 +113,33 @@ internal sealed class IdleSupervisor
                     return;
                 }
 
-                // On the thread that started the runtime (SpawningThread).
-                var error = await state.Spawning.RunAsync(() => state.Runtime.ExecuteWhileUnreaped(pid => Execute(_program!, Arguments(state, pid), Inherited(state))));
+                // On the thread that started the runtime (SpawningThread). Returns only when it did not happen.
+                error = await state.Spawning.RunAsync(() => state.Runtime.ExecuteWhileUnreaped(pid => Execute(_program!, Arguments(state, pid), Inherited(state))));
                 _failed = true;
-                if (error is not null)
-                {
-                    await Console.Error.WriteLineAsync($"nimbus-init: could not execute {_program}: {error}; nimbus-init goes on supervising the runtime");
-                }
-
-                GaveUp?.Invoke();
             }
         }
         finally
         {
-            state.Server.Resume();
-            state.Bridge?.Resume();
+            if (serverPaused)
+            {
+                state.Server.Resume();
+            }
+
+            if (bridgePaused)
+            {
+                state.Bridge?.Resume();
+            }
+        }
+
+        if (_failed)
+        {
+            // Said and given up with nothing held.
+            if (error is not null)
+            {
+                await Console.Error.WriteLineAsync($"nimbus-init: could not execute {_program}: {error}; nimbus-init goes on supervising the runtime");
+            }
+
+            GaveUp?.Invoke();
         }
     }
 

@@ -33,6 +33,9 @@ internal sealed class ConnectionHandover
     /// <summary>Frames on their way to the host (a returned Invoke, a claimed or following connection).</summary>
     private int _sending;
 
+    /// <summary>Set before the first Handover is sent (<see cref="HandingOver"/>).</summary>
+    private bool _handing;
+
     public ConnectionHandover(InvocationCoordinator coordinator, HostLink host, ExtensionSupervisor? extensions, CancellationToken stopping)
     {
         _coordinator = coordinator;
@@ -46,6 +49,9 @@ internal sealed class ConnectionHandover
 
     /// <summary>The runtime's connection was handed over (its Handover frame sent).</summary>
     public bool HandedOver => _first.Task.IsCompletedSuccessfully;
+
+    /// <summary>The hand-over has begun (its frame may not be written yet): from here the frame loop may be woken.</summary>
+    public bool HandingOver => Volatile.Read(ref _handing);
 
     /// <summary>Called when the connection was handed over and whenever the last frame on its way has gone.</summary>
     public Action? Changed { get; set; }
@@ -85,12 +91,24 @@ internal sealed class ConnectionHandover
         var prefix = new byte[s_next.Length + rest.Length];
         s_next.CopyTo(prefix, 0);
         rest.CopyTo(prefix, s_next.Length);
+
+        // The invocations queued here are on their way until each is sent; and the frame loop, which may read the
+        // host's HandoverTaken before this goes on, must already wait so that it can be woken (Changed).
+        Interlocked.Add(ref _sending, queued.Count);
+        Volatile.Write(ref _handing, true);
         await SendAsync(connection.Socket, prefix, pipes: true);
         _first.TrySetResult();
         Changed?.Invoke();
         foreach (var invoke in queued)
         {
-            await _host.SendAsync(invoke, _stopping);
+            try
+            {
+                await _host.SendAsync(invoke, _stopping);
+            }
+            finally
+            {
+                Sent();
+            }
         }
 
         return true;

@@ -87,6 +87,10 @@ internal static class PowerTuneCommand
             {
                 errors.Add($"--sleep-between-runs-ms must be between 0 and {MaximumSleepMs}");
             }
+            else if (result.GetValue(sleep) > 0 && result.GetValue(parallel))
+            {
+                errors.Add("--sleep-between-runs-ms pauses between invocations in series: not with --parallel");
+            }
 
             foreach (var (option, processor) in (ReadOnlySpan<(string, string?)>)[("--pre-processor", result.GetValue(pre)), ("--post-processor", result.GetValue(post))])
             {
@@ -192,16 +196,38 @@ internal static class PowerTuneCommand
         var baseAddress = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(16) };
         var tuner = new PowerTuner(new LambdaApiClient(http, credentials, region, TimeProvider.System), Console.Error);
+        var optimizing = false;
         try
         {
+            // The result first: a failed or interrupted --auto-optimize after it loses nothing of a long tuning.
             var output = await tuner.RunAsync(request, run.Token);
             Console.WriteLine(JsonSerializer.Serialize(output, PowerTuningJson.Default.PowerTuningOutput));
-            return tuner.CleanedUp ? ExitCodes.Success : ExitCodes.Failed;
+            if (!request.AutoOptimize)
+            {
+                return tuner.CleanedUp ? ExitCodes.Success : ExitCodes.Failed;
+            }
+
+            if (!tuner.CleanedUp)
+            {
+                await Console.Error.WriteLineAsync("nimbus power-tune: not optimized: the clean-up was incomplete");
+                return ExitCodes.Failed;
+            }
+
+            optimizing = true;
+            await tuner.OptimizeAsync(request.FunctionName, output.Power, request.AutoOptimizeAlias, run.Token);
+            return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
         {
-            await Console.Error.WriteLineAsync($"nimbus power-tune: interrupted{(tuner.CleanedUp ? "; the function is as it was" : "")}");
+            await Console.Error.WriteLineAsync(
+                optimizing ? "nimbus power-tune: interrupted while optimizing: the tuning's result is above; $LATEST may be at its best size already"
+                : $"nimbus power-tune: interrupted{(tuner.CleanedUp ? "; the function is as it was" : "")}");
             return ExitCodes.Interrupted;
+        }
+        catch (PowerTuningException e) when (optimizing)
+        {
+            await Console.Error.WriteLineAsync($"nimbus power-tune: tuned, but not optimized: {e.Message}");
+            return ExitCodes.Failed;
         }
         catch (OperationCanceledException)
         {

@@ -197,7 +197,7 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
     /// The parts of a configuration power tuning reads; <see cref="Variables"/> is the environment's variables as a
     /// JSON object (<c>{}</c> when there are none).
     /// </summary>
-    public sealed record FunctionState(int MemorySize, string Architecture, string? State, string? LastUpdateStatus, string Variables)
+    public sealed record FunctionState(int MemorySize, string Architecture, string? State, string? LastUpdateStatus, string Variables, string? VariablesError = null)
     {
         public static FunctionState From(JsonElement json) => new(
             json.GetProperty(nameof(MemorySize)).GetInt32(),
@@ -209,7 +209,11 @@ internal sealed class LambdaApiClient(HttpClient http, AwsCredentials credential
             json.TryGetProperty("Environment", out var environment) && environment.ValueKind == JsonValueKind.Object
                 && environment.TryGetProperty(nameof(Variables), out var variables) && variables.ValueKind == JsonValueKind.Object
                 ? variables.GetRawText()
-                : "{}");
+                : "{}",
+            // AWS answers an Error in place of the variables when it could not decrypt them (EnvironmentError).
+            environment.ValueKind == JsonValueKind.Object && environment.TryGetProperty("Error", out var error) && error.ValueKind == JsonValueKind.Object
+                ? error.GetRawText()
+                : null);
     }
 
     private sealed class SignedRequest(string method, Uri uri, SortedDictionary<string, string> headers) : ISignedRequest

@@ -19,7 +19,8 @@ internal sealed partial class PowerTuner
         {
             try
             {
-                await WaitAsync(function, null, cancellationToken);
+                // A failed update does not keep the restore from being tried: only one in progress is waited for.
+                await WaitAsync(function, null, cancellationToken, failedIsError: false);
                 await api.UpdateAsync(function, memorySize, variablesChanged ? original.Variables : null, cancellationToken);
                 break;
             }
@@ -73,10 +74,11 @@ internal sealed partial class PowerTuner
     }
 
     /// <summary>
-    /// <c>--auto-optimize</c>, as AWS Lambda Power Tuning's optimizer: $LATEST at the best size, and with an alias a
-    /// version published at it and the alias pointed there (created when missing).
+    /// <c>--auto-optimize</c>, as AWS Lambda Power Tuning's optimizer, after the clean-up: $LATEST at the best size,
+    /// and with an alias a version published at it and the alias pointed there (created when missing); a version the
+    /// alias could not be pointed at is deleted again.
     /// </summary>
-    private async Task OptimizeAsync(string function, int power, string? alias, CancellationToken cancellationToken)
+    public async Task OptimizeAsync(string function, int power, string? alias, CancellationToken cancellationToken)
     {
         await WaitAsync(function, null, cancellationToken);
         await api.UpdateAsync(function, power, null, cancellationToken);
@@ -87,9 +89,20 @@ internal sealed partial class PowerTuner
             return;
         }
 
+        var existing = (await api.ListVersionsAsync(function, cancellationToken)).Keys.ToHashSet(StringComparer.Ordinal);
         var version = await api.PublishVersionAsync(function, OptimumDescription + $"{power} MB", cancellationToken);
-        await WaitAsync(function, version, cancellationToken);
-        await api.PointAliasAsync(function, alias, version, cancellationToken);
+        try
+        {
+            await WaitAsync(function, version, cancellationToken);
+            await api.PointAliasAsync(function, alias, version, cancellationToken);
+        }
+        catch when (!existing.Contains(version))
+        {
+            using var limit = new CancellationTokenSource(CleanupLimit);
+            await DeleteEarlyAsync(function, [version], existing, limit.Token);
+            throw;
+        }
+
         await progress.WriteLineAsync($"nimbus power-tune: $LATEST set to {power} MB; alias {alias} points at version {version}");
     }
 }

@@ -24,6 +24,27 @@ internal sealed partial class PowerTuner(LambdaApiClient api, TextWriter progres
     /// </summary>
     public const string ColdStartVariable = "LambdaPowerTuningForceColdStart";
 
+    /// <summary>The versions of a size once measured, but those there before (the clean-up retries any left).</summary>
+    private async Task DeleteEarlyAsync(string function, string[] versions, HashSet<string> existing, CancellationToken cancellationToken)
+    {
+        foreach (var version in versions.Distinct())
+        {
+            if (existing.Contains(version))
+            {
+                continue;
+            }
+
+            try
+            {
+                await api.DeleteVersionAsync(function, version, cancellationToken);
+            }
+            catch (PowerTuningException)
+            {
+                // Left for the clean-up, which says what it could not delete.
+            }
+        }
+    }
+
     private static readonly TimeSpan UpdatePoll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan UpdateLimit = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan CleanupLimit = TimeSpan.FromMinutes(2);
@@ -35,6 +56,20 @@ internal sealed partial class PowerTuner(LambdaApiClient api, TextWriter progres
     {
         var function = request.FunctionName;
         var original = await api.GetConfigurationAsync(function, null, cancellationToken);
+        if (request.OnlyColdStarts && original.VariablesError is { } unreadable)
+        {
+            throw new PowerTuningException($"--only-cold-starts would replace {function}'s environment variables, which could not be read ({unreadable})");
+        }
+
+        // A processor that cannot be found stops the tuning before anything is changed.
+        foreach (var processor in (string?[])[request.PreProcessor, request.PostProcessor])
+        {
+            if (processor is not null)
+            {
+                _ = await api.GetConfigurationAsync(processor, null, cancellationToken);
+            }
+        }
+
         var baseCost = request.BaseCost ?? PowerTuningMath.BaseCost(original.Architecture);
         var existing = (await api.ListVersionsAsync(function, cancellationToken)).Keys.ToHashSet(StringComparer.Ordinal);
         var stats = new List<PowerStats>();
@@ -47,6 +82,9 @@ internal sealed partial class PowerTuner(LambdaApiClient api, TextWriter progres
             {
                 var versions = await PublishAsync(function, power, request, original.Variables, cancellationToken);
                 var reports = await InvokeAsync(function, versions, power, request, cancellationToken);
+
+                // Gone as soon as measured, with their environments: --only-cold-starts makes one per invocation.
+                await DeleteEarlyAsync(function, versions, existing, cancellationToken);
                 var billed = new double[reports.Length];
                 var total = 0.0;
                 for (var i = 0; i < reports.Length; i++)
@@ -68,10 +106,6 @@ internal sealed partial class PowerTuner(LambdaApiClient api, TextWriter progres
         }
 
         var best = PowerTuningMath.Choose(stats, request.Strategy, request.BalancedWeight);
-        if (request.AutoOptimize && CleanedUp)
-        {
-            await OptimizeAsync(function, best.Value, request.AutoOptimizeAlias, cancellationToken);
-        }
 
         return new PowerTuningOutput
         {
@@ -180,7 +214,7 @@ internal sealed partial class PowerTuner(LambdaApiClient api, TextWriter progres
     }
 
     /// <summary>Waits while $LATEST's update (or a new version's creation) is in progress; a failed one is an error.</summary>
-    private async Task WaitAsync(string function, string? version, CancellationToken cancellationToken)
+    private async Task WaitAsync(string function, string? version, CancellationToken cancellationToken, bool failedIsError = true)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(UpdateLimit);
@@ -189,7 +223,7 @@ internal sealed partial class PowerTuner(LambdaApiClient api, TextWriter progres
             while (true)
             {
                 var state = await api.GetConfigurationAsync(function, version, limit.Token);
-                if (state.State == "Failed" || state.LastUpdateStatus == "Failed")
+                if (failedIsError && (state.State == "Failed" || state.LastUpdateStatus == "Failed"))
                 {
                     throw new PowerTuningException($"{function}{(version is null ? "" : ":" + version)} is {(state.State == "Failed" ? "in state Failed" : "failing its last update")}");
                 }
