@@ -19,8 +19,9 @@ internal sealed partial class PowerTuner(LambdaApiClient api, TextWriter progres
     public const string VersionDescription = "nimbus power-tune: ";
 
     /// <summary>
-    /// The variable AWS Lambda Power Tuning changes to make each version of <see cref="PowerTuningRequest.OnlyColdStarts"/>
-    /// new (PublishVersion makes none when nothing changed); the function's own variables are given back after.
+    /// The variable set to make each version of <see cref="PowerTuningRequest.OnlyColdStarts"/> new (PublishVersion
+    /// makes none when nothing changed), as AWS Lambda Power Tuning did until 2024 (it now changes $LATEST's
+    /// description, which Nimbus's PublishVersion does not count); the function's own variables are given back after.
     /// </summary>
     public const string ColdStartVariable = "LambdaPowerTuningForceColdStart";
 

@@ -355,7 +355,7 @@ public sealed class IdleSupervisorTests
     /// <summary>NIMBUS_IDLE_PROGRAM for nimbus-init: the built nimbus-idle.</summary>
     private static Dictionary<string, string> IdleEnvironment() => new() { ["NIMBUS_IDLE_PROGRAM"] = IdleProgram() };
 
-    private static string IdleProgram()
+    internal static string IdleProgram()
     {
         var executable = Environment.GetEnvironmentVariable("NIMBUS_EXECUTABLE");
         var directory = !string.IsNullOrEmpty(executable) ? Path.GetDirectoryName(executable)! : Path.Combine(RepositoryRoot(), "artifacts", "nimbus");
