@@ -193,6 +193,12 @@ static void send_frame(int type, const char *name, const char *value)
 
 static void signal_group(int signal)
 {
+    // Never pid 1 or below: kill(-1) would signal every process this one may signal.
+    if (s_runtime <= 1)
+    {
+        return;
+    }
+
     // The runtime leads its own process group; if it left the group, signal the runtime itself.
     if (kill(-s_runtime, signal) != 0 && !s_runtime_ended)
     {
@@ -643,7 +649,7 @@ static void parse_arguments(int argc, char **argv)
     for (int i = 1; i + 1 < argc; i += 2)
     {
         int number;
-        if (strcmp(argv[i], "--runtime") == 0 && parse_int(argv[i + 1], &number) && number > 0)
+        if (strcmp(argv[i], "--runtime") == 0 && parse_int(argv[i + 1], &number) && number > 1)
         {
             s_runtime = number;
         }
@@ -692,7 +698,7 @@ static void parse_arguments(int argc, char **argv)
         }
     }
 
-    if (s_host < 0 || runtime <= 0 || (s_bridge >= 0 && s_platform == NULL))
+    if (s_host < 0 || runtime <= 1 || (s_bridge >= 0 && s_platform == NULL))
     {
         usage();
     }

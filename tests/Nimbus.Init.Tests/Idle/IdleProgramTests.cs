@@ -15,6 +15,7 @@ public sealed class IdleProgramTests
     [InlineData("--runtime", "{0}")]
     [InlineData("--host", "0", "--runtime", "{0}", "--bridge", "0")]
     [InlineData("--runtime", "{0}", "--host", "0", "--unknown", "1")]
+    [InlineData("--runtime", "{0}", "--host", "0", "--runtime", "1")]
     public async Task BadArguments_ExitWithTwoAndStopTheRuntimesGroup(params string[] arguments)
     {
         // A stand-in runtime leading its own process group, as nimbus-init starts the real one.
