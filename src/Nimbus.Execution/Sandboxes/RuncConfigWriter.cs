@@ -62,6 +62,15 @@ internal static class RuncConfigWriter
 
     private const string Tini = "/usr/bin/tini";
 
+    /// <summary>
+    /// The same package's static build, preferred: 0.7 MB resident against the dynamic one's 1.3 MB (its mapped libc
+    /// counted in every environment; bench memory, 2026-12-05), and no loader to run at each container's start.
+    /// </summary>
+    private const string TiniStatic = "/usr/bin/tini-static";
+
+    /// <summary>The tini a zip function's container starts with (the host's /usr is bound in), or null without one.</summary>
+    internal static string? ContainerInit() => File.Exists(TiniStatic) ? TiniStatic : File.Exists(Tini) ? Tini : null;
+
     private static void WriteProcess(Utf8JsonWriter json, SandboxSpec spec)
     {
         json.WriteStartObject("process");
@@ -72,7 +81,7 @@ internal static class RuncConfigWriter
         json.WriteEndObject();
         // tini (Debian's package), when installed, is PID 1: it reaps orphans and forwards signals, so nimbus-init
         // never runs as PID 1, where .NET reaps every child itself and the runtime's exit status would be lost.
-        WriteStrings(json, "args", spec.ImageRoot is not null ? RuncImageRoot.InitArguments() : File.Exists(Tini) ? [Tini, "--", RuncBundle.InitPath] : [RuncBundle.InitPath]);
+        WriteStrings(json, "args", spec.ImageRoot is not null ? RuncImageRoot.InitArguments() : ContainerInit() is { } tini ? [tini, "--", RuncBundle.InitPath] : [RuncBundle.InitPath]);
         var env = new List<string>
         {
             "PATH=/usr/local/bin:/usr/bin:/bin",

@@ -59,8 +59,10 @@ public sealed class RuncSandboxTests
                 echo "count=$(ls /proc | grep -cE '^[0-9]+$')"
                 """,
                 ct);
-            // PID 1 is tini (when installed) running nimbus-init, or nimbus-init itself.
-            AssertOutput(output, File.Exists("/usr/bin/tini") ? "pid1=/usr/bin/tini -- " + RuncBundle.InitPath : "pid1=" + RuncBundle.InitPath);
+            // PID 1 is tini (its static build when installed, as Debian's tini package installs it) running nimbus-init,
+            // or nimbus-init itself.
+            var tini = File.Exists("/usr/bin/tini-static") ? "/usr/bin/tini-static" : File.Exists("/usr/bin/tini") ? "/usr/bin/tini" : null;
+            AssertOutput(output, tini is not null ? $"pid1={tini} -- " + RuncBundle.InitPath : "pid1=" + RuncBundle.InitPath);
             var count = int.Parse(output.Split("count=")[1].Split('\n')[0], CultureInfo.InvariantCulture);
 
             // tini, nimbus-init, sh, and the pipeline's ls and grep (a subshell at most).
