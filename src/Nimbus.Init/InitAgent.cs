@@ -89,7 +89,7 @@ internal sealed class InitAgent : IDisposable
                 _stopping.Token);
         }
 
-        var idle = new IdleState((int)socket.SafeHandle.DangerousGetHandle(), host, _runtime, server, _bridge, handover, _spawning);
+        var idle = new IdleState(socket, host, _runtime, server, _bridge, handover, _spawning);
         _idle.GaveUp = Trim;
         server.ConnectionEnded = _idle.Nudge;
         handover.Changed = _idle.Nudge;
@@ -102,7 +102,7 @@ internal sealed class InitAgent : IDisposable
         try
         {
             var frames = new FrameReader(stream);
-            while (await _idle.NextFrameAsync(frames, socket, idle, _stopping.Token) is { } frame)
+            while (await _idle.NextFrameAsync(frames, idle, _stopping.Token) is { } frame)
             {
                 switch (frame.Type)
                 {

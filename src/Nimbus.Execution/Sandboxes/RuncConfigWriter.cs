@@ -69,7 +69,7 @@ internal static class RuncConfigWriter
     private const string TiniStatic = "/usr/bin/tini-static";
 
     /// <summary>The tini a zip function's container starts with (the host's /usr is bound in), or null without one.</summary>
-    internal static string? ContainerInit() => File.Exists(TiniStatic) ? TiniStatic : File.Exists(Tini) ? Tini : null;
+    private static string? ContainerInit() => File.Exists(TiniStatic) ? TiniStatic : File.Exists(Tini) ? Tini : null;
 
     private static void WriteProcess(Utf8JsonWriter json, SandboxSpec spec)
     {

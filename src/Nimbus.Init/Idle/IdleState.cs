@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Net.Sockets;
 using Nimbus.Init.Bridge;
 using Nimbus.Init.Host;
 using Nimbus.Init.Http;
@@ -9,10 +10,14 @@ namespace Nimbus.Init.Idle;
 
 /// <summary>What <see cref="IdleSupervisor"/> checks and hands on to nimbus-idle.</summary>
 internal sealed record IdleState(
-    int HostDescriptor,
+    Socket HostSocket,
     HostLink Host,
     RuntimeProcess Runtime,
     HttpServer Server,
     PlatformBridge? Bridge,
     ConnectionHandover Handover,
-    SpawningThread Spawning);
+    SpawningThread Spawning)
+{
+    /// <summary>The host socket's descriptor (inherited by nimbus-idle).</summary>
+    public int HostDescriptor => (int)HostSocket.SafeHandle.DangerousGetHandle();
+}

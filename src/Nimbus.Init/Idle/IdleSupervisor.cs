@@ -47,7 +47,7 @@ internal sealed class IdleSupervisor
     /// over, it first tries that, and waits for the host's next bytes without reading them (a zero-byte receive), so
     /// that a <see cref="Nudge"/> meanwhile has it try again with nothing of a frame read.
     /// </summary>
-    public async Task<Frame?> NextFrameAsync(FrameReader frames, Socket host, IdleState state, CancellationToken cancellationToken)
+    public async Task<Frame?> NextFrameAsync(FrameReader frames, IdleState state, CancellationToken cancellationToken)
     {
         while (!Abandoned && state.Handover.HandingOver && frames.Buffered == 0)
         {
@@ -66,7 +66,7 @@ internal sealed class IdleSupervisor
                 }
             }
 
-            _hostReadable ??= host.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).AsTask();
+            _hostReadable ??= state.HostSocket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).AsTask();
             if (await Task.WhenAny(_hostReadable, nudged) == _hostReadable)
             {
                 break;

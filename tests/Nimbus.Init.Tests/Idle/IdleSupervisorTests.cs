@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Nimbus.Init.Protocol;
@@ -95,13 +94,16 @@ public sealed class IdleSupervisorTests
         Assert.Equal(0, await host.WaitForInitExitAsync());
     }
 
-    [Fact]
-    public async Task Idle_ShutdownAfterATimeout_KillsTheRuntimeAtOnce()
+    [Theory]
+    [InlineData("timeout", "600000")]
+    [InlineData("spindown", "100")]
+    public async Task Idle_RuntimeIgnoringSigterm_IsKilled(string reason, string graceMs)
     {
-        // sh ignores SIGTERM here: only the SIGKILL a reset begins with ends it before the grace is over.
+        // sh ignores SIGTERM here: after a timeout the reset's SIGKILL comes at once, before a grace it never reaches;
+        // at a spindown the SIGKILL follows the grace.
         await using var host = await IdleAsync("echo started; trap '' TERM; while :; do sleep 0.02; done");
 
-        await host.SendAsync(new Frame(FrameType.Shutdown, [new(FrameHeaders.GraceMs, "600000"), new(FrameHeaders.Reason, "timeout")]));
+        await host.SendAsync(new Frame(FrameType.Shutdown, [new(FrameHeaders.GraceMs, graceMs), new(FrameHeaders.Reason, reason)]));
         var exited = await host.ExpectAsync(FrameType.Exited);
 
         Assert.Equal("9", exited.Header(FrameHeaders.Signal));
@@ -124,38 +126,22 @@ public sealed class IdleSupervisorTests
     [Fact]
     public async Task Idle_PipesTheBridgeAddressToThePlatformSocket()
     {
-        var directory = Directory.CreateTempSubdirectory("nimbus-platform-").FullName;
-        try
-        {
-            var platformSocket = Path.Combine(directory, "platform.sock");
-            using var platform = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            platform.Bind(new UnixDomainSocketEndPoint(platformSocket));
-            platform.Listen(4);
-            var bridge = FreeLoopbackAddress();
-            var environment = IdleEnvironment();
-            environment["NIMBUS_PLATFORM_SOCKET"] = platformSocket;
-            environment["NIMBUS_PLATFORM_BRIDGE"] = bridge.ToString();
-            await using var host = await IdleAsync(environment: environment);
+        using var platform = new FakePlatform();
+        await using var host = await IdleAsync(environment: WithIdle(platform.Environment));
 
-            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await client.ConnectAsync(bridge, TestContext.Current.CancellationToken);
-            using var accepted = await platform.AcceptAsync(TestContext.Current.CancellationToken);
-            var request = Encoding.ASCII.GetBytes("GET /_nimbus/health HTTP/1.1\r\n\r\n" + new string('a', 100_000));
-            await client.SendAsync(request, TestContext.Current.CancellationToken);
-            client.Shutdown(SocketShutdown.Send);
-            var received = await ReadToEndAsync(accepted);
-            var answer = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\n\r\n" + new string('b', 200_000));
-            await accepted.SendAsync(answer, TestContext.Current.CancellationToken);
-            accepted.Shutdown(SocketShutdown.Send);
-            var answered = await ReadToEndAsync(client);
+        using var client = await platform.ConnectAsync(TestContext.Current.CancellationToken);
+        using var accepted = await platform.AcceptAsync(TestContext.Current.CancellationToken);
+        var request = Encoding.ASCII.GetBytes("GET /_nimbus/health HTTP/1.1\r\n\r\n" + new string('a', 100_000));
+        await client.SendAsync(request, TestContext.Current.CancellationToken);
+        client.Shutdown(SocketShutdown.Send);
+        var received = await ReadToEndAsync(accepted);
+        var answer = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\n\r\n" + new string('b', 200_000));
+        await accepted.SendAsync(answer, TestContext.Current.CancellationToken);
+        accepted.Shutdown(SocketShutdown.Send);
+        var answered = await ReadToEndAsync(client);
 
-            Assert.Equal(request, received);
-            Assert.Equal(answer, answered);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.Equal(request, received);
+        Assert.Equal(answer, answered);
     }
 
     [Fact]
@@ -181,38 +167,22 @@ public sealed class IdleSupervisorTests
     [Fact]
     public async Task BridgeConnectionOpen_InitStaysUntilItCloses()
     {
-        var directory = Directory.CreateTempSubdirectory("nimbus-platform-").FullName;
-        try
-        {
-            var platformSocket = Path.Combine(directory, "platform.sock");
-            using var platform = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            platform.Bind(new UnixDomainSocketEndPoint(platformSocket));
-            platform.Listen(4);
-            var bridge = FreeLoopbackAddress();
-            var environment = IdleEnvironment();
-            environment["NIMBUS_PLATFORM_SOCKET"] = platformSocket;
-            environment["NIMBUS_PLATFORM_BRIDGE"] = bridge.ToString();
-            await using var host = await StartedAsync(direct: true, environment);
-            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await client.ConnectAsync(bridge, TestContext.Current.CancellationToken);
-            using var accepted = await platform.AcceptAsync(TestContext.Current.CancellationToken);
-            using var runtime = await FirstAnsweredAsync(host);
-            using var connection = await HandOverAsync(host, runtime);
-            await host.InvokeAsync("req-2", "{}");
-            await host.ExpectAsync(FrameType.Invoke);
-            var stayed = !IsIdle(host);
+        using var platform = new FakePlatform();
+        await using var host = await StartedAsync(direct: true, WithIdle(platform.Environment));
+        var client = await platform.ConnectAsync(TestContext.Current.CancellationToken);
+        using var accepted = await platform.AcceptAsync(TestContext.Current.CancellationToken);
+        using var runtime = await FirstAnsweredAsync(host);
+        using var connection = await HandOverAsync(host, runtime);
+        await host.InvokeAsync("req-2", "{}");
+        await host.ExpectAsync(FrameType.Invoke);
+        var stayed = !IsIdle(host);
 
-            // A function's keep-alive connection to Nimbus's API, piped by nimbus-init, ends.
-            client.Dispose();
-            accepted.Shutdown(SocketShutdown.Both);
-            await BecomesIdleAsync(host);
+        // A function's keep-alive connection to Nimbus's API, piped by nimbus-init, ends.
+        client.Dispose();
+        accepted.Shutdown(SocketShutdown.Both);
+        await BecomesIdleAsync(host);
 
-            Assert.True(stayed);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        Assert.True(stayed);
     }
 
     [Fact]
@@ -266,18 +236,6 @@ public sealed class IdleSupervisorTests
             Assert.Equal("req-2", next.Header(FrameHeaders.RequestId));
             Assert.Equal('S', State(runtimePid));
         }
-    }
-
-    [Fact]
-    public async Task Idle_ShutdownGraceOver_KillsTheRuntime()
-    {
-        await using var host = await IdleAsync("echo started; trap '' TERM; while :; do sleep 0.02; done");
-
-        await host.SendAsync(new Frame(FrameType.Shutdown, [new(FrameHeaders.GraceMs, "100"), new(FrameHeaders.Reason, "spindown")]));
-        var exited = await host.ExpectAsync(FrameType.Exited);
-
-        Assert.Equal("9", exited.Header(FrameHeaders.Signal));
-        Assert.Equal(0, await host.WaitForInitExitAsync());
     }
 
     [Fact]
@@ -353,7 +311,13 @@ public sealed class IdleSupervisorTests
     }
 
     /// <summary>NIMBUS_IDLE_PROGRAM for nimbus-init: the built nimbus-idle.</summary>
-    private static Dictionary<string, string> IdleEnvironment() => new() { ["NIMBUS_IDLE_PROGRAM"] = IdleProgram() };
+    private static Dictionary<string, string> IdleEnvironment() => WithIdle([]);
+
+    private static Dictionary<string, string> WithIdle(Dictionary<string, string> environment)
+    {
+        environment["NIMBUS_IDLE_PROGRAM"] = IdleProgram();
+        return environment;
+    }
 
     internal static string IdleProgram()
     {
@@ -512,13 +476,6 @@ public sealed class IdleSupervisorTests
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4 + nameBytes.Length), (uint)valueBytes.Length);
         valueBytes.CopyTo(bytes, 8 + nameBytes.Length);
         return bytes;
-    }
-
-    private static IPEndPoint FreeLoopbackAddress()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return (IPEndPoint)probe.LocalEndPoint!;
     }
 
     private static async Task<byte[]> ReadToEndAsync(Socket socket)
