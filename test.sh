@@ -79,6 +79,8 @@ if [[ $(id -u) -eq 0 ]]; then
   [[ -x /usr/bin/bwrap ]] || missing+=(bubblewrap)
   # musl for nimbus-idle, the few-KiB supervisor nimbus-init becomes in an idle environment (./nimbus builds it).
   command -v musl-gcc >/dev/null || missing+=(musl-tools)
+  # libslirp's headers for nimbus-net, one process that is every runc sandbox's network (./nimbus builds it).
+  [[ -f /usr/include/slirp/libslirp.h ]] || missing+=(libslirp-dev)
   if [[ ${#missing[@]} -gt 0 ]]; then
     apt_install "${missing[@]}"
   fi

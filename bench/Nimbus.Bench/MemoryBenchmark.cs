@@ -16,7 +16,7 @@ internal static class MemoryBenchmark
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
         Report.Heading($"memory: platform memory per idle warm environment, {Environments} {FunctionCode.Python} no-op functions invoked once each");
-        Report.Line("per environment = (sum of VmRSS of the environments' nimbus-init (nimbus-idle once it took over), and under runc their tini and slirp4netns, + growth of the server's VmRSS) / 20; the runtime processes are not counted");
+        Report.Line("per environment = (sum of VmRSS of the environments' nimbus-init (nimbus-idle once it took over), and under runc their tini and slirp4netns (or all of the one nimbus-net), + growth of the server's VmRSS) / 20; the runtime processes are not counted");
         Report.Line("MB here is 2^20 bytes; RSS counts shared pages (libc, the executable's text) in every process that maps them");
         // No stem cells: waiting cells are idle environments too, but of no function; the count must be the functions'.
         await using var nimbus = await NimbusProcess.StartAsync(
@@ -56,7 +56,9 @@ internal static class MemoryBenchmark
         var after = nimbus.ResidentBytes();
         var found = ProcFs.EnvironmentsOf(nimbus.Pid, nimbus.DataDir).Except(existing);
         var inits = found.Inits;
-        var others = found.ContainerInits.Concat(found.Networks).ToList();
+        // nimbus-net serves every sandbox, the uncounted first function's too: all of it is charged to the 20.
+        var shared = ProcFs.SharedNetworks(nimbus.Pid);
+        var others = found.ContainerInits.Concat(found.Networks).Concat(shared).ToList();
         var initRss = inits.Select(pid => ProcFs.ResidentBytes(pid) ?? 0).ToList();
         var initPss = inits.Select(pid => ProcFs.ProportionalBytes(pid) ?? 0).ToList();
         var otherRss = others.Select(pid => ProcFs.ResidentBytes(pid) ?? 0).ToList();
@@ -76,13 +78,13 @@ internal static class MemoryBenchmark
         Report.Line($"server VmRSS: {Report.Mb(atStart)} at start, {Report.Mb(afterWarmup)} after the uncounted first function, {Report.Mb(before)} after creating {Environments} functions, {Report.Mb(after)} after invoking them: {Environments} environments (growth {Report.Mb(growth)}, {Report.Mb(growth / (double)Environments)} per environment)");
         Report.Line($"nimbus-init/nimbus-idle VmRSS: {inits.Count} processes, sum {Report.Mb(initRss.Sum())}, each {Report.Mb(initRss.DefaultIfEmpty().Min())}–{Report.Mb(initRss.DefaultIfEmpty().Max())}" +
             $" (Pss: sum {Report.Mb(initPss.Sum())}, average {Report.Mb(initPss.DefaultIfEmpty().Average())})");
-        Report.Line($"runc only: {found.ContainerInits.Count} container inits (tini) and {found.Networks.Count} slirp4netns, VmRSS sum {Report.Mb(otherRss.Sum())}" +
+        Report.Line($"runc only: {found.ContainerInits.Count} container inits (tini), {found.Networks.Count} slirp4netns and {shared.Count} nimbus-net (VmRSS {Report.Mb(shared.Sum(pid => ProcFs.ResidentBytes(pid) ?? 0))}, all counted), VmRSS sum {Report.Mb(otherRss.Sum())}" +
             $" ({Report.Mb(otherRss.Sum() / (double)Environments)} per environment; Pss sum {Report.Mb(otherPss.Sum())})");
         Report.Line($"for scale, not counted: the runtime processes (python3.11 + runtime client) hold {Report.Mb(runtimeRss.Sum())} VmRSS in all, " +
             $"{Report.Mb(runtimeRss.DefaultIfEmpty().Average())} each");
         Report.Line($"for comparison, not the target's definition: with Pss instead of VmRSS, {Report.Mb((initPss.Sum() + otherPss.Sum() + growth) / (double)Environments)} per environment");
         Report.Line($"for comparison, not the target's definition: with private pages only (USS: what one more environment costs the machine; VmRSS also counts the binaries' text every environment shares), " +
-            $"{Report.Mb((initUss.Sum() + otherUss.Sum() + growth) / (double)Environments)} per environment (nimbus-init {Report.Mb(initUss.DefaultIfEmpty().Average())}, tini + slirp4netns {Report.Mb(otherUss.Sum() / (double)Environments)})");
+            $"{Report.Mb((initUss.Sum() + otherUss.Sum() + growth) / (double)Environments)} per environment (nimbus-init {Report.Mb(initUss.DefaultIfEmpty().Average())}, tini + network {Report.Mb(otherUss.Sum() / (double)Environments)})");
         session.Report.Add(new Verdict(
             "memory per idle warm environment (outside the runtime)",
             Report.Mb(perEnvironment),

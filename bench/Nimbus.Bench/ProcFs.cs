@@ -72,7 +72,8 @@ internal static class ProcFs
     /// The processes of the server's environments outside the runtime, by environment: with the process sandbox its
     /// nimbus-init children; under runc (whose containers are not the server's children: <c>runc run --detach</c>
     /// leaves them to pid 1) each container's init (tini, from runc's state under the data directory), the
-    /// nimbus-init below it, and the server's slirp4netns children (one per environment, counted apart).
+    /// nimbus-init below it, and the server's slirp4netns children (one per environment, counted apart) or its one
+    /// nimbus-net (every sandbox's network: not per environment, see <see cref="SharedNetworks"/>).
     /// </summary>
     public static EnvironmentProcesses EnvironmentsOf(int server, string dataDirectory)
     {
@@ -101,6 +102,9 @@ internal static class ProcFs
 
         return new EnvironmentProcesses(inits, containerInits, ChildrenMatching(server, "slirp4netns"));
     }
+
+    /// <summary>The server's nimbus-net: one process that is the network of all its runc sandboxes.</summary>
+    public static List<int> SharedNetworks(int server) => ChildrenMatching(server, "nimbus-net");
 
     private static IEnumerable<string> RuncStates(string dataDirectory)
     {

@@ -89,4 +89,10 @@ public sealed class ExecutionOptions
 
     /// <summary>The nimbus-idle executable; default: next to nimbus-init, when it is there and <see cref="IdleSupervisor"/> is on.</summary>
     public string? IdleExecutable { get; set; }
+
+    /// <summary>
+    /// Under runc, one nimbus-net process gives every sandbox its outbound network (a libslirp NAT per sandbox) instead
+    /// of a slirp4netns per sandbox (docs/isolation.md#outbound-network). False, or no nimbus-net built: slirp4netns.
+    /// </summary>
+    public bool SharedNetwork { get; set; } = true;
 }

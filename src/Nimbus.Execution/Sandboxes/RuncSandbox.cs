@@ -31,7 +31,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
     private int _memoryMb;
     private int _specialized;
     private ProcessHandle? _init;
-    private RuncNetwork? _network;
+    private IAsyncDisposable? _network;
     private RuncNamespaceHolder? _holder;
     private CgroupNumberFile? _peakMemory;
     private volatile bool _started;
@@ -253,7 +253,7 @@ internal sealed class RuncSandbox : IStemCellSandbox
         _pid = pid;
     }
 
-    public void Started(RuncNetwork? network)
+    public void Started(IAsyncDisposable? network)
     {
         _network = network;
         _started = true;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Nimbus.Execution.Sandboxes.Network;
 
 namespace Nimbus.Execution.Sandboxes;
 
@@ -21,16 +22,18 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
 
     private readonly string _runc;
     private readonly string? _slirp4netns;
+    private readonly SharedNetwork? _sharedNetwork;
     private readonly string _stateRoot;
     private readonly string _bundles;
     private readonly string _etc;
     private readonly ILogger _logger;
 
-    private RuncSandboxFactory(string runc, string? slirp4netns, string workDirectory, RuncCgroups cgroups, ILogger logger)
+    private RuncSandboxFactory(string runc, string? slirp4netns, string? sharedNetwork, string workDirectory, RuncCgroups cgroups, ILogger logger)
     {
         _runc = runc;
         _slirp4netns = slirp4netns;
         _stateRoot = Path.Combine(workDirectory, "runc");
+        _sharedNetwork = sharedNetwork is null ? null : new SharedNetwork(sharedNetwork, _stateRoot, logger);
         _bundles = Path.Combine(workDirectory, "env");
         _etc = Path.Combine(workDirectory, "runc-etc");
         Cgroups = cgroups;
@@ -80,11 +83,12 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
     }
 
     /// <summary>Creates the backend and sweeps what a previous run of this work directory left.</summary>
-    public static RuncSandboxFactory Create(string workDirectory, ILogger logger)
+    /// <param name="sharedNetwork">nimbus-net, every sandbox's network in one process; null: a slirp4netns per sandbox.</param>
+    public static RuncSandboxFactory Create(string workDirectory, ILogger logger, string? sharedNetwork = null)
     {
         var runc = FindExecutable("runc")
             ?? throw new InvalidOperationException("The runc sandbox needs runc (Debian: apt-get install runc).");
-        var factory = new RuncSandboxFactory(runc, FindExecutable("slirp4netns"), Path.GetFullPath(workDirectory), RuncCgroups.Detect(), logger);
+        var factory = new RuncSandboxFactory(runc, FindExecutable("slirp4netns"), sharedNetwork, Path.GetFullPath(workDirectory), RuncCgroups.Detect(), logger);
         factory.Sweep();
         Directory.CreateDirectory(factory._bundles);
         Directory.CreateDirectory(factory._stateRoot);
@@ -94,7 +98,7 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
 
     public async Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
-        if (spec.OutboundNetwork && _slirp4netns is null)
+        if (spec.OutboundNetwork && _slirp4netns is null && _sharedNetwork is null)
         {
             throw new SandboxStartException("outbound network needs slirp4netns (Debian: apt-get install slirp4netns)");
         }
@@ -184,10 +188,12 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
             {
                 sandbox.Joined(holder);
             }
-            RuncNetwork? network = null;
+            IAsyncDisposable? network = null;
             if (spec.OutboundNetwork)
             {
-                network = await RuncNetwork.StartAsync(_slirp4netns!, pid, _stateRoot, spec.EnvironmentId, _logger, cancellationToken);
+                network = _sharedNetwork is not null
+                    ? await _sharedNetwork.AttachAsync(pid, cancellationToken)
+                    : await RuncNetwork.StartAsync(_slirp4netns!, pid, _stateRoot, spec.EnvironmentId, _logger, cancellationToken);
             }
 
             sandbox.Started(network);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using Microsoft.Extensions.Logging;
+using Nimbus.Execution.Sandboxes.Network;
 
 namespace Nimbus.Execution.Sandboxes;
 
@@ -28,7 +29,7 @@ internal static class SandboxSelection
             case "process":
                 return new SandboxChoice(new ProcessSandboxFactory(Path.Combine(workDirectory, "env")), ProcessChosenDescription, null);
             case "runc":
-                return new SandboxChoice(RuncSandboxFactory.Create(workDirectory, loggers.CreateLogger<RuncSandboxFactory>()), RuncDescription, null);
+                return new SandboxChoice(RuncSandboxFactory.Create(workDirectory, loggers.CreateLogger<RuncSandboxFactory>(), options.SharedNetwork ? SharedNetwork.Find() : null), RuncDescription, null);
             case "bwrap":
                 return new SandboxChoice(BwrapSandboxFactory.Create(workDirectory, loggers.CreateLogger<BwrapSandboxFactory>()), BwrapDescription, null);
             case "auto":
@@ -40,7 +41,7 @@ internal static class SandboxSelection
         var runc = RuncUnusable(options);
         if (runc is null)
         {
-            return new SandboxChoice(RuncSandboxFactory.Create(workDirectory, loggers.CreateLogger<RuncSandboxFactory>()), RuncDescription, null);
+            return new SandboxChoice(RuncSandboxFactory.Create(workDirectory, loggers.CreateLogger<RuncSandboxFactory>(), options.SharedNetwork ? SharedNetwork.Find() : null), RuncDescription, null);
         }
 
         var install = RuncInstallHint();
@@ -87,7 +88,8 @@ internal static class SandboxSelection
             return reason;
         }
 
-        return options.OutboundNetwork && !RuncSandboxFactory.CanNat
+        var sharedNetwork = options.SharedNetwork && SharedNetwork.Find() is not null;
+        return options.OutboundNetwork && !sharedNetwork && !RuncSandboxFactory.CanNat
             ? "slirp4netns is not installed (functions' outbound network needs it)"
             : null;
     }

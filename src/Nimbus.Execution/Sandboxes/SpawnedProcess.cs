@@ -124,6 +124,18 @@ internal sealed class SpawnedProcess : IDisposable
         return (High(fds[0]), High(fds[1]));
     }
 
+    /// <summary>A connected pair of Unix sockets of <paramref name="type"/> (e.g. SOCK_SEQPACKET), both close-on-exec.</summary>
+    public static unsafe (SafeFileHandle One, SafeFileHandle Other) SocketPair(int type)
+    {
+        var fds = stackalloc int[2];
+        if (Libc.SocketPair(Libc.AfUnix, type | Libc.OCloExec, 0, fds) != 0)
+        {
+            throw new IOException($"socketpair: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        return (High(fds[0]), High(fds[1]));
+    }
+
     /// <summary><paramref name="fd"/>, moved to <see cref="LowestPipeFd"/> or above (a server started with stdio closed gets low numbers).</summary>
     private static SafeFileHandle High(int fd)
     {

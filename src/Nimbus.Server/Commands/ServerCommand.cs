@@ -284,6 +284,7 @@ internal static class ServerCommand
             execution.SnapStartSpares = options.SnapStartSpares;
             execution.DirectRuntimeApi = options.DirectRuntimeApi;
             execution.IdleSupervisor = options.IdleSupervisor;
+            execution.SharedNetwork = options.SharedNetwork;
             execution.ScalingBurstPer10Seconds = options.ScalingBurstPer10Seconds;
             execution.StreamBandwidthBytesPerSecond = options.StreamBandwidthBytesPerSecond;
             execution.RegistryAuthFile = options.RegistryAuthFile.Length > 0 ? Path.GetFullPath(options.RegistryAuthFile) : null;

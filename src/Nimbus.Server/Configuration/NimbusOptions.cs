@@ -63,6 +63,9 @@ public sealed class NimbusOptions
     /// <summary>nimbus-init becomes nimbus-idle once the server serves the runtime (docs/internals/invoke-path.md#the-idle-supervisor).</summary>
     public bool IdleSupervisor { get; set; } = true;
 
+    /// <summary>One nimbus-net process is every runc sandbox's network instead of a slirp4netns each (docs/isolation.md#outbound-network).</summary>
+    public bool SharedNetwork { get; set; } = true;
+
     /// <summary>Bytes per second a streamed response may send after its first 6 MB (AWS: 2 MB/s); 0: no cap.</summary>
     public int StreamBandwidthBytesPerSecond { get; set; } = ExecutionOptions.AwsStreamBandwidth;
 
