@@ -26,6 +26,9 @@ internal sealed partial class ProcessHandle : IDisposable
         _fd = fd;
     }
 
+    /// <summary>The pidfd itself (e.g. for setns, which takes one since Linux 5.8).</summary>
+    public SafeHandle Descriptor => _fd;
+
     /// <summary>The pid the process had (and has while <see cref="IsAlive"/>).</summary>
     public int Pid { get; }
 

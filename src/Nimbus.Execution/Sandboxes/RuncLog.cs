@@ -42,7 +42,7 @@ internal static partial class RuncLog
     [LoggerMessage(EventId = 3411, Level = LogLevel.Information, Message = "runc sandboxes: the cgroup lock is no longer kept ready during container starts ({Reason}); a start may wait for an RCU grace period, as without it")]
     public static partial void CgroupWarmerStopped(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 3414, Level = LogLevel.Information, Message = "nimbus-net: {Line}")]
+    [LoggerMessage(EventId = 3414, Level = LogLevel.Information, Message = "{Line}")]
     public static partial void SharedNetworkOutput(ILogger logger, string line);
 
     [LoggerMessage(EventId = 3415, Level = LogLevel.Warning, Message = "nimbus-net, the sandboxes' network, ended ({How}); a new one takes over the {Sandboxes} sandboxes' networks (their open connections are lost)")]

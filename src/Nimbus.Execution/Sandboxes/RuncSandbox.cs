@@ -253,6 +253,9 @@ internal sealed class RuncSandbox : IStemCellSandbox
         _pid = pid;
     }
 
+    /// <summary>The container's init, held by a pidfd once <see cref="Created"/>.</summary>
+    public ProcessHandle? Init => _init;
+
     public void Started(IAsyncDisposable? network)
     {
         _network = network;

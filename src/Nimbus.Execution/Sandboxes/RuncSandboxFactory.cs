@@ -28,12 +28,12 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
     private readonly string _etc;
     private readonly ILogger _logger;
 
-    private RuncSandboxFactory(string runc, string? slirp4netns, string? sharedNetwork, string workDirectory, RuncCgroups cgroups, ILogger logger)
+    private RuncSandboxFactory(string runc, string? slirp4netns, SharedNetwork? sharedNetwork, string workDirectory, RuncCgroups cgroups, ILogger logger)
     {
         _runc = runc;
         _slirp4netns = slirp4netns;
         _stateRoot = Path.Combine(workDirectory, "runc");
-        _sharedNetwork = sharedNetwork is null ? null : new SharedNetwork(sharedNetwork, _stateRoot, logger);
+        _sharedNetwork = sharedNetwork;
         _bundles = Path.Combine(workDirectory, "env");
         _etc = Path.Combine(workDirectory, "runc-etc");
         Cgroups = cgroups;
@@ -50,6 +50,9 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
 
     /// <summary>runc's state directory (<c>runc --root</c>): only containers of this work directory are in it.</summary>
     public string StateRoot => _stateRoot;
+
+    /// <summary>nimbus-net, every sandbox's network, or null when each gets a slirp4netns.</summary>
+    public SharedNetwork? SharedNetwork => _sharedNetwork;
 
     /// <summary>True when slirp4netns, which gives containers their outbound network, is installed.</summary>
     public static bool CanNat => FindExecutable("slirp4netns") is not null;
@@ -84,7 +87,7 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
 
     /// <summary>Creates the backend and sweeps what a previous run of this work directory left.</summary>
     /// <param name="sharedNetwork">nimbus-net, every sandbox's network in one process; null: a slirp4netns per sandbox.</param>
-    public static RuncSandboxFactory Create(string workDirectory, ILogger logger, string? sharedNetwork = null)
+    public static RuncSandboxFactory Create(string workDirectory, ILogger logger, SharedNetwork? sharedNetwork = null)
     {
         var runc = FindExecutable("runc")
             ?? throw new InvalidOperationException("The runc sandbox needs runc (Debian: apt-get install runc).");
@@ -192,7 +195,7 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
             if (spec.OutboundNetwork)
             {
                 network = _sharedNetwork is not null
-                    ? await _sharedNetwork.AttachAsync(pid, cancellationToken)
+                    ? _sharedNetwork.Attach(sandbox.Init!)
                     : await RuncNetwork.StartAsync(_slirp4netns!, pid, _stateRoot, spec.EnvironmentId, _logger, cancellationToken);
             }
 

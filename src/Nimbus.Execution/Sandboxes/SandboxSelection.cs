@@ -29,7 +29,7 @@ internal static class SandboxSelection
             case "process":
                 return new SandboxChoice(new ProcessSandboxFactory(Path.Combine(workDirectory, "env")), ProcessChosenDescription, null);
             case "runc":
-                return new SandboxChoice(RuncSandboxFactory.Create(workDirectory, loggers.CreateLogger<RuncSandboxFactory>(), options.SharedNetwork ? SharedNetwork.Find() : null), RuncDescription, null);
+                return new SandboxChoice(CreateRunc(options, workDirectory, loggers), RuncDescription, null);
             case "bwrap":
                 return new SandboxChoice(BwrapSandboxFactory.Create(workDirectory, loggers.CreateLogger<BwrapSandboxFactory>()), BwrapDescription, null);
             case "auto":
@@ -41,7 +41,7 @@ internal static class SandboxSelection
         var runc = RuncUnusable(options);
         if (runc is null)
         {
-            return new SandboxChoice(RuncSandboxFactory.Create(workDirectory, loggers.CreateLogger<RuncSandboxFactory>(), options.SharedNetwork ? SharedNetwork.Find() : null), RuncDescription, null);
+            return new SandboxChoice(CreateRunc(options, workDirectory, loggers), RuncDescription, null);
         }
 
         var install = RuncInstallHint();
@@ -57,6 +57,13 @@ internal static class SandboxSelection
             new ProcessSandboxFactory(Path.Combine(workDirectory, "env")),
             ProcessFallbackDescription,
             $"not runc: {runc}; not bwrap: {bwrap}; to isolate functions: {install} (or, without root, apt-get install bubblewrap)");
+    }
+
+    private static RuncSandboxFactory CreateRunc(ExecutionOptions options, string workDirectory, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger<RuncSandboxFactory>();
+        var network = options.SharedNetwork && SharedNetwork.Find() is { } executable ? new SharedNetwork(executable, logger) : null;
+        return RuncSandboxFactory.Create(workDirectory, logger, network);
     }
 
     /// <summary>Exactly what would make runc usable: the packages missing, and root.</summary>

@@ -106,16 +106,17 @@ public sealed class RuncSandboxTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Start_Script_CannotReachHostLoopback(bool outboundNetwork)
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public async Task Start_Script_CannotReachHostLoopback(bool outboundNetwork, bool sharedNetwork)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var host = RuncTestHost.Create();
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var factory = host.CreateRuncFactory();
+        var factory = host.CreateRuncFactory(sharedNetwork);
         var (sandbox, connection, _) = await RuncTestHost.StartAsync(factory, host.Spec(outboundNetwork: outboundNetwork), ct);
         await using (sandbox)
         using (connection)
@@ -315,7 +316,8 @@ public sealed class RuncSandboxTests
         using (otherConnection)
         {
             var spec = host.Spec(outboundNetwork: true);
-            var (abandoned, connection, _) = await RuncTestHost.StartAsync(host.CreateRuncFactory(), spec, ct);
+            // slirp4netns: a process per sandbox that the sweep must find (nimbus-net ends with the server's socket).
+            var (abandoned, connection, _) = await RuncTestHost.StartAsync(host.CreateRuncFactory(sharedNetwork: false), spec, ct);
             connection.Dispose();
             _ = abandoned; // Never disposed: as if the server had been killed.
 
@@ -344,8 +346,9 @@ public sealed class RuncSandboxTests
         var ct = TestContext.Current.CancellationToken;
         await using var host = RuncTestHost.Create();
         var runc = host.CreateRuncFactory();
+        var slirp = host.CreateRuncFactory(sharedNetwork: false);
         var process = new ProcessSandboxFactory(Path.Combine(host.Work, "process"));
-        foreach (var (factory, network) in new (ISandboxFactory, bool)[] { (process, false), (runc, false), (runc, true) })
+        foreach (var (factory, network) in new (ISandboxFactory, bool)[] { (process, false), (runc, false), (runc, true), (slirp, true) })
         {
             for (var i = 0; i < Rounds; i++)
             {
@@ -357,6 +360,10 @@ public sealed class RuncSandboxTests
                 Assert.DoesNotContain("nimbus-" + spec.EnvironmentId, await ListContainersAsync(host, ct), StringComparison.Ordinal);
                 Assert.DoesNotContain(runc.Cgroups.Directories(spec.EnvironmentId), Directory.Exists);
                 Assert.Equal(0, CountNetworkHelpers(host));
+                if (factory == runc && network)
+                {
+                    await AssertNimbusNetHoldsNoTapAsync(runc, ct);
+                }
             }
         }
     }
@@ -377,6 +384,17 @@ public sealed class RuncSandboxTests
     {
         var result = await Nimbus.TestKit.ChildProcess.RunAsync("runc", ["--root", host.RuncRoot, "list", "-q"], cancellationToken: cancellationToken);
         return result.StandardOutput;
+    }
+
+    /// <summary>nimbus-net closes a sandbox's tap once the sandbox is gone: only its standard descriptors are left.</summary>
+    private static async Task AssertNimbusNetHoldsNoTapAsync(RuncSandboxFactory factory, CancellationToken cancellationToken)
+    {
+        var pid = factory.SharedNetwork?.ProcessId ?? throw new InvalidOperationException("nimbus-net is not running");
+        for (var waited = 0; Directory.GetFiles($"/proc/{pid}/fd").Length > 3; waited++)
+        {
+            Assert.True(waited < 500, $"nimbus-net still holds {string.Join(", ", Directory.GetFiles($"/proc/{pid}/fd").Select(fd => new FileInfo(fd).LinkTarget))}");
+            await Task.Delay(20, cancellationToken);
+        }
     }
 
     private static int CountNetworkHelpers(RuncTestHost host)

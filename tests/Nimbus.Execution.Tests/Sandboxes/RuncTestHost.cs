@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using Nimbus.Execution.Sandboxes;
+using Nimbus.Execution.Sandboxes.Network;
 using Nimbus.Init.Protocol;
 
 namespace Nimbus.Execution.Tests.Sandboxes;
@@ -77,7 +78,17 @@ internal sealed class RuncTestHost : IAsyncDisposable
         return new RuncTestHost(work, init!);
     }
 
-    public RuncSandboxFactory CreateRuncFactory() => RuncSandboxFactory.Create(Work, new RuncTestLogger());
+    /// <summary>
+    /// The runc backend as the server makes it: every sandbox's network from one nimbus-net (the built one; required
+    /// in CI), or with <paramref name="sharedNetwork"/> false a slirp4netns per sandbox. <paramref name="launcher"/>
+    /// runs nimbus-net (e.g. in a network namespace of the test's).
+    /// </summary>
+    public RuncSandboxFactory CreateRuncFactory(bool sharedNetwork = true, IReadOnlyList<string>? launcher = null, RuncTestLogger? logger = null)
+    {
+        logger ??= new RuncTestLogger();
+        var network = sharedNetwork ? new SharedNetwork(NimbusNetTests.Executable(), logger, launcher) : null;
+        return RuncSandboxFactory.Create(Work, logger, network);
+    }
 
     public SandboxSpec Spec(int memoryMb = 128, int ephemeralStorageMb = 16, bool outboundNetwork = false)
     {
@@ -178,7 +189,7 @@ internal sealed class RuncTestHost : IAsyncDisposable
         // Whatever a failed test left: the sweep of a new factory removes it.
         if (Directory.Exists(RuncRoot))
         {
-            await Task.Run(CreateRuncFactory);
+            await Task.Run(() => CreateRuncFactory(sharedNetwork: false));
         }
 
         Directory.Delete(Work, recursive: true);

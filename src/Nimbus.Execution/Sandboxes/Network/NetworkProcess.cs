@@ -13,6 +13,8 @@ internal sealed class NetworkProcess : IDisposable
 {
     private const int SockSeqPacket = 5;
     private const int MsgDontWait = 0x40;
+    private const short PollOut = 0x004;
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
     private const int MessageLength = 9;
 
     private readonly SpawnedProcess _process;
@@ -31,7 +33,8 @@ internal sealed class NetworkProcess : IDisposable
     /// <summary>Set once its end was seen; guarded by the owner's lock.</summary>
     public bool Ended { get; set; }
 
-    public static NetworkProcess Start(string executable, string owner, ILogger logger)
+    /// <param name="launcher">A command to run nimbus-net with (its path is the last argument), or none.</param>
+    public static NetworkProcess Start(string executable, IReadOnlyList<string> launcher, ILogger logger)
     {
         var (control, child) = SpawnedProcess.SocketPair(SockSeqPacket);
         using var childEnd = child;
@@ -42,9 +45,9 @@ internal sealed class NetworkProcess : IDisposable
             try
             {
                 process = SpawnedProcess.Start(
-                    executable,
+                    launcher.Count > 0 ? launcher[0] : executable,
+                    launcher.Count > 0 ? [.. launcher.Skip(1), executable] : [],
                     [],
-                    [$"{RuncNetwork.OwnerVariable}={owner}"],
                     [((int)child.DangerousGetHandle(), 0), ((int)outputWrite.DangerousGetHandle(), 1), ((int)outputWrite.DangerousGetHandle(), 2)]);
             }
             catch
@@ -60,39 +63,69 @@ internal sealed class NetworkProcess : IDisposable
     }
 
     /// <summary>One control message ('A' with the tap, or 'R'); an IOException when the helper is gone.</summary>
-    public unsafe void Send(char operation, ulong id, SafeFileHandle? tap)
+    public void Send(char operation, ulong id, SafeFileHandle? tap)
     {
-        var message = stackalloc byte[MessageLength];
+        Span<byte> message = stackalloc byte[MessageLength];
         message[0] = (byte)operation;
-        BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(message + 1, 8), id);
+        BinaryPrimitives.WriteUInt64LittleEndian(message[1..], id);
+        Send(message, tap);
+    }
+
+    /// <summary>One datagram on the control socket, with <paramref name="descriptor"/> as SCM_RIGHTS if any.</summary>
+    public unsafe void Send(ReadOnlySpan<byte> message, SafeFileHandle? descriptor)
+    {
         var control = stackalloc byte[Libc.CmsgHeaderSize + 8];
-        var vector = new IoVec { Base = message, Length = MessageLength };
-        var header = new MsgHdr { Iov = &vector, IovLength = 1 };
-        var tapHeld = false;
+        var descriptorHeld = false;
         var controlHeld = false;
         try
         {
-            if (tap is not null)
+            fixed (byte* data = message)
             {
-                tap.DangerousAddRef(ref tapHeld);
-                *(nuint*)control = (nuint)(Libc.CmsgHeaderSize + sizeof(int));
-                *(int*)(control + 8) = Libc.SolSocket;
-                *(int*)(control + 12) = Libc.ScmRights;
-                *(int*)(control + Libc.CmsgHeaderSize) = (int)tap.DangerousGetHandle();
-                header.Control = control;
-                header.ControlLength = Libc.CmsgHeaderSize + 8;
-            }
+                var vector = new IoVec { Base = data, Length = (nuint)message.Length };
+                var header = new MsgHdr { Iov = &vector, IovLength = 1 };
+                if (descriptor is not null)
+                {
+                    descriptor.DangerousAddRef(ref descriptorHeld);
+                    *(nuint*)control = (nuint)(Libc.CmsgHeaderSize + sizeof(int));
+                    *(int*)(control + 8) = Libc.SolSocket;
+                    *(int*)(control + 12) = Libc.ScmRights;
+                    *(int*)(control + Libc.CmsgHeaderSize) = (int)descriptor.DangerousGetHandle();
+                    header.Control = control;
+                    header.ControlLength = Libc.CmsgHeaderSize + 8;
+                }
 
-            _control.DangerousAddRef(ref controlHeld);
-            nint sent;
-            while ((sent = Libc.SendMsg((int)_control.DangerousGetHandle(), &header, Libc.MsgNoSignal | MsgDontWait)) < 0
-                   && Marshal.GetLastPInvokeError() == Libc.EINTR)
-            {
-            }
+                _control.DangerousAddRef(ref controlHeld);
+                var fd = (int)_control.DangerousGetHandle();
+                var timedOut = false;
+                while (true)
+                {
+                    var sent = Libc.SendMsg(fd, &header, Libc.MsgNoSignal | MsgDontWait);
+                    var error = Marshal.GetLastPInvokeError();
+                    if (sent == message.Length)
+                    {
+                        break;
+                    }
 
-            if (sent != MessageLength)
-            {
-                throw new IOException($"nimbus-net's control socket: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+                    // The socket queues a few messages only (net.unix.max_dgram_qlen, 10 by default): a burst of starts
+                    // waits for nimbus-net to take them, a while; one that takes none in that time is taken for dead.
+                    if (sent < 0 && error == Libc.EAGAIN && !timedOut)
+                    {
+                        var poll = new PollFd { Fd = fd, Events = PollOut };
+                        while (Libc.Poll(&poll, 1, (int)SendTimeout.TotalMilliseconds) < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
+                        {
+                        }
+
+                        timedOut = (poll.REvents & PollOut) == 0;
+                        continue;
+                    }
+
+                    if (sent < 0 && error == Libc.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new IOException($"nimbus-net's control socket: {(sent < 0 ? Marshal.GetPInvokeErrorMessage(error) : "a short send")}");
+                }
             }
         }
         catch (ObjectDisposedException e)
@@ -106,12 +139,15 @@ internal sealed class NetworkProcess : IDisposable
                 _control.DangerousRelease();
             }
 
-            if (tapHeld)
+            if (descriptorHeld)
             {
-                tap!.DangerousRelease();
+                descriptor!.DangerousRelease();
             }
         }
     }
+
+    /// <summary>The helper's pid.</summary>
+    public int ProcessId => _process.Pid;
 
     /// <summary>How it ended, for the log.</summary>
     public string ExitDescription() =>

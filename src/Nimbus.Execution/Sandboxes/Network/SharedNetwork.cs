@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -8,7 +7,7 @@ namespace Nimbus.Execution.Sandboxes.Network;
 /// <summary>
 /// The outbound network of every runc sandbox of this server, in one process: nimbus-net
 /// (<c>Network/nimbus-net.c</c>, libslirp, unprivileged). For each sandbox the server makes tap0 in the sandbox's
-/// network namespace (<see cref="TapDevice"/>) and passes its descriptor to nimbus-net, which runs a user-mode NAT of
+/// network namespace (<see cref="TapDevice"/>, libnimbus-tap beside nimbus-net) and passes its descriptor to nimbus-net, which runs a user-mode NAT of
 /// that sandbox's own on it, as a slirp4netns per sandbox did. The server keeps a copy of every tap: should nimbus-net
 /// end, a new one is started and given them all again (open connections are lost, the sandboxes keep their network).
 /// nimbus-net ends with its control socket, so it never outlives the server, even after a kill -9.
@@ -21,7 +20,8 @@ internal sealed class SharedNetwork : IDisposable
     private static readonly TimeSpan RestartPause = TimeSpan.FromSeconds(1);
 
     private readonly string _executable;
-    private readonly string _owner;
+    private readonly Lazy<TapDevice> _tapDevice;
+    private readonly IReadOnlyList<string> _launcher;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<ulong, SafeFileHandle> _taps = [];
@@ -29,27 +29,41 @@ internal sealed class SharedNetwork : IDisposable
     private ulong _lastId;
     private bool _disposed;
 
-    /// <param name="owner">Set as <see cref="RuncNetwork.OwnerVariable"/> in its environment (the start-up sweep's mark).</param>
-    public SharedNetwork(string executable, string owner, ILogger logger)
+    /// <param name="launcher">A command nimbus-net's path is given to (tests start it in a network namespace of their own); none by default.</param>
+    public SharedNetwork(string executable, ILogger logger, IReadOnlyList<string>? launcher = null)
     {
         _executable = executable;
-        _owner = owner;
+        _tapDevice = new(() => TapDevice.Load(Path.Combine(Path.GetDirectoryName(executable) ?? ".", TapDevice.LibraryName)));
+        _launcher = launcher ?? [];
         _logger = logger;
     }
 
-    /// <summary>nimbus-net beside this server's executable, or null when it was not built.</summary>
+    /// <summary>The running nimbus-net's pid, if one runs.</summary>
+    public int? ProcessId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _helper is { Ended: false } helper ? helper.ProcessId : null;
+            }
+        }
+    }
+
+    /// <summary>nimbus-net beside this server's executable (with libnimbus-tap), or null when it was not built.</summary>
     public static string? Find()
     {
         var path = Path.Combine(AppContext.BaseDirectory, ExecutableName);
-        return File.Exists(path) ? path : null;
+        return File.Exists(path) && File.Exists(Path.Combine(AppContext.BaseDirectory, TapDevice.LibraryName)) ? path : null;
     }
 
-    /// <summary>Gives the sandbox whose init is <paramref name="pid"/> its network; disposing the result takes it away.</summary>
-    public async Task<IAsyncDisposable> AttachAsync(int pid, CancellationToken cancellationToken)
+    /// <summary>
+    /// Gives the sandbox whose init <paramref name="init"/> is its network; disposing the result takes it away. Takes
+    /// a fraction of a millisecond (tap0 is made on a thread of its own; nimbus-net is told without waiting).
+    /// </summary>
+    public IAsyncDisposable Attach(ProcessHandle init)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var tap = await TapDevice.CreateAsync($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/ns/net");
-        ulong id;
+        var tap = _tapDevice.Value.Create(init.Descriptor);
         lock (_gate)
         {
             if (_disposed)
@@ -58,7 +72,7 @@ internal sealed class SharedNetwork : IDisposable
                 throw new ObjectDisposedException(nameof(SharedNetwork));
             }
 
-            id = ++_lastId;
+            var id = ++_lastId;
             _taps.Add(id, tap);
             try
             {
@@ -70,9 +84,9 @@ internal sealed class SharedNetwork : IDisposable
                 tap.Dispose();
                 throw;
             }
-        }
 
-        return new Attachment(this, id);
+            return new Attachment(this, id);
+        }
     }
 
     private void Detach(ulong id)
@@ -86,14 +100,27 @@ internal sealed class SharedNetwork : IDisposable
 
             try
             {
-                _helper?.Send('R', id, null);
+                if (_helper is { Ended: false } helper)
+                {
+                    try
+                    {
+                        helper.Send('R', id, null);
+                    }
+                    catch (IOException)
+                    {
+                        // Not told, it would keep the tap (and with it the sandbox's namespace): a new one gets the others.
+                        Restart();
+                    }
+                }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or SandboxStartException)
             {
-                // The helper ended: nothing of this sandbox is left in it.
+                RuncLog.SharedNetworkRestartFailed(_logger, e);
             }
-
-            tap.Dispose();
+            finally
+            {
+                tap.Dispose();
+            }
         }
     }
 
@@ -109,25 +136,37 @@ internal sealed class SharedNetwork : IDisposable
             }
             catch (IOException)
             {
-                // It ended (its end is seen on another thread): the next one gets this tap with the others.
+                // Gone or stuck: the next one gets this tap with the others.
             }
         }
 
         Restart();
     }
 
-    /// <summary>A new helper, given every tap. Gate held.</summary>
+    /// <summary>
+    /// Ends the helper (if any) and starts a new one with every tap. Gate held. Should that fail part-way, there is no
+    /// helper afterwards, so the next attach (or the watcher) starts again with all of them.
+    /// </summary>
     private void Restart()
     {
         _helper?.Dispose();
         _helper = null;
-        var helper = NetworkProcess.Start(_executable, _owner, _logger);
+        var helper = NetworkProcess.Start(_executable, _launcher, _logger);
+        try
+        {
+            foreach (var (id, tap) in _taps)
+            {
+                helper.Send('A', id, tap);
+            }
+        }
+        catch
+        {
+            helper.Dispose();
+            throw;
+        }
+
         _helper = helper;
         _ = WatchAsync(helper);
-        foreach (var (id, tap) in _taps)
-        {
-            helper.Send('A', id, tap);
-        }
     }
 
     private async Task WatchAsync(NetworkProcess helper)

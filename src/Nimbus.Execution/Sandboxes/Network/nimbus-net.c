@@ -24,8 +24,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +44,8 @@ enum
     Mtu = 65520,
     FrameBuffer = Mtu + 14 + 64,   // an Ethernet header and room to spare
     ReadsPerWakeup = 64,           // frames read from one tap before the others get their turn
+    MaxSocketsPerSandbox = 4096,   // host sockets one sandbox's NAT may hold (AWS: 1,024 descriptors per environment)
+    MaxDescriptors = 1 << 20,      // this process's limit, raised before root is given up
 };
 
 struct timer;
@@ -49,6 +57,9 @@ struct net
     int tap;
     int tap_index;       // the tap's entry in the poll array of this round, -1 when not polled
     bool gone;           // the tap failed (its namespace ended): not polled again, kept until 'R'
+    size_t sockets;      // host sockets libslirp opened for it and has not closed
+    bool over_quota;     // it holds more than MaxSocketsPerSandbox: reset after this round
+    bool write_failed;   // a frame could not be written to the tap (said once)
     Slirp *slirp;
 };
 
@@ -64,6 +75,8 @@ struct timer
 static struct net **nets;
 static size_t net_count, net_capacity;
 static struct timer *timers;
+static struct net **socket_owner;   // by descriptor: the sandbox a host socket is libslirp's for, or NULL
+static size_t socket_owner_capacity;
 static struct pollfd *fds;
 static size_t fd_count, fd_capacity;
 static uint8_t frame[FrameBuffer];
@@ -123,12 +136,14 @@ static ssize_t send_packet(const void *buffer, size_t length, void *opaque)
 {
     struct net *net = opaque;
     ssize_t written = write(net->tap, buffer, length);
-    if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && !net->write_failed)
     {
-        // The sandbox is not reading: the frame is dropped, as a full link would; TCP sends it again.
-        return (ssize_t)length;
+        net->write_failed = true;
+        say("nimbus-net: sandbox %" PRIu64 ": frames cannot be written to its tap: %s", net->id, strerror(errno));
     }
-    return written;
+    // A frame that cannot go (the sandbox is not reading, or is gone) is dropped, as a full link would drop it; TCP
+    // sends again. Reported as sent: libslirp would log every failed one.
+    return (ssize_t)length;
 }
 
 static void guest_error(const char *message, void *opaque)
@@ -180,17 +195,58 @@ static void timer_mod(void *timer, int64_t expire_ms, void *opaque)
     ((struct timer *)timer)->expire_ms = expire_ms;
 }
 
+// libslirp names every host socket it opens and closes for an instance: that is its count (polling is filled afresh
+// every round). A number taken again by another instance's socket moves there, so a missed close cannot add up.
 static void register_poll_fd(int fd, void *opaque)
 {
-    // Every round fills the poll array afresh: nothing to keep.
-    (void)fd;
-    (void)opaque;
+    struct net *net = opaque;
+    if (fd < 0)
+    {
+        return;
+    }
+    size_t needed = (size_t)fd + 1;
+    if (needed > socket_owner_capacity)
+    {
+        size_t old = socket_owner_capacity;
+        socket_owner = grown(socket_owner, &socket_owner_capacity, needed, sizeof *socket_owner);
+        memset(socket_owner + old, 0, (socket_owner_capacity - old) * sizeof *socket_owner);
+    }
+    if (socket_owner[fd] == net)
+    {
+        return;
+    }
+    if (socket_owner[fd] != NULL)
+    {
+        socket_owner[fd]->sockets--;
+    }
+    socket_owner[fd] = net;
+    if (++net->sockets > MaxSocketsPerSandbox)
+    {
+        net->over_quota = true;
+    }
 }
 
 static void unregister_poll_fd(int fd, void *opaque)
 {
-    (void)fd;
-    (void)opaque;
+    struct net *net = opaque;
+    if (fd >= 0 && (size_t)fd < socket_owner_capacity && socket_owner[fd] == net)
+    {
+        socket_owner[fd] = NULL;
+        net->sockets--;
+    }
+}
+
+// After slirp_cleanup: nothing is counted for the instance any more.
+static void forget_sockets(struct net *net)
+{
+    for (size_t fd = 0; fd < socket_owner_capacity; fd++)
+    {
+        if (socket_owner[fd] == net)
+        {
+            socket_owner[fd] = NULL;
+        }
+    }
+    net->sockets = 0;
 }
 
 static void notify(void *opaque)
@@ -263,6 +319,8 @@ static int get_revents(int index, void *opaque)
     return events;
 }
 
+static Slirp *new_stack(struct net *net);
+
 static struct net *find(uint64_t id, size_t *index)
 {
     for (size_t i = 0; i < net_count; i++)
@@ -303,7 +361,21 @@ static void start(uint64_t id, int tap)
     net->id = id;
     net->tap = tap;
     net->tap_index = -1;
+    net->slirp = new_stack(net);
+    if (net->slirp == NULL)
+    {
+        say("nimbus-net: sandbox %" PRIu64 ": libslirp refused the configuration", id);
+        close(tap);
+        free(net);
+        return;
+    }
+    nets = grown(nets, &net_capacity, net_count + 1, sizeof *nets);
+    nets[net_count++] = net;
+}
 
+// A sandbox's NAT: its own addresses, connections and DNS forwarder.
+static Slirp *new_stack(struct net *net)
+{
     SlirpConfig config = {
         .version = 3,
         .in_enabled = true,
@@ -316,16 +388,31 @@ static void start(uint64_t id, int tap)
     inet_pton(AF_INET, "10.0.2.2", &config.vhost);
     inet_pton(AF_INET, "10.0.2.15", &config.vdhcp_start);
     inet_pton(AF_INET, "10.0.2.3", &config.vnameserver);
-    net->slirp = slirp_new(&config, &callbacks, net);
-    if (net->slirp == NULL)
+    return slirp_new(&config, &callbacks, net);
+}
+
+// A sandbox that holds too many host sockets (each UDP destination keeps one for minutes) would leave the others
+// none: its NAT starts afresh, which ends its own connections only.
+static void reset_over_quota(void)
+{
+    for (size_t i = 0; i < net_count; i++)
     {
-        say("nimbus-net: sandbox %" PRIu64 ": libslirp refused the configuration", id);
-        close(tap);
-        free(net);
-        return;
+        struct net *net = nets[i];
+        if (!net->over_quota)
+        {
+            continue;
+        }
+        net->over_quota = false;
+        say("nimbus-net: sandbox %" PRIu64 " held more than %d host sockets; its network was reset", net->id, MaxSocketsPerSandbox);
+        slirp_cleanup(net->slirp);
+        forget_sockets(net);
+        net->slirp = new_stack(net);
+        if (net->slirp == NULL)
+        {
+            say("nimbus-net: sandbox %" PRIu64 ": libslirp refused the configuration", net->id);
+            exit(1);
+        }
     }
-    nets = grown(nets, &net_capacity, net_count + 1, sizeof *nets);
-    nets[net_count++] = net;
 }
 
 static void stop(uint64_t id)
@@ -337,6 +424,7 @@ static void stop(uint64_t id)
         return;
     }
     slirp_cleanup(net->slirp);
+    forget_sockets(net);
     close(net->tap);
     free(net);
     nets[index] = nets[--net_count];
@@ -384,6 +472,11 @@ static bool control(void)
         }
     }
 
+    if (header.msg_flags & MSG_CTRUNC)
+    {
+        // Only when this process is out of descriptors: the sandbox whose tap it was has no network.
+        say("nimbus-net: a tap was lost on its way here (out of descriptors?)");
+    }
     uint64_t id = 0;
     bool well_formed = length == 9 && (header.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) == 0;
     if (well_formed)
@@ -408,12 +501,27 @@ static bool control(void)
     return true;
 }
 
+// An IPv4 fragment (a flags/offset field with more than DF set). libslirp 4.7's reassembly crashes on crafted
+// fragments (NimbusNetTests' fuzz finds one in a few frames; slirp4netns dies of the same frames), and one sandbox
+// must not end every sandbox's network: fragments are dropped before libslirp sees them. A sandbox never needs to
+// send one: tap0's MTU (65520) carries any IPv4 datagram but those of 65,521-65,535 bytes whole.
+static bool is_ipv4_fragment(const uint8_t *packet, ssize_t length)
+{
+    if (length < 14 + 20 || packet[12] != 0x08 || packet[13] != 0x00)
+    {
+        return false;
+    }
+    unsigned flags_and_offset = (unsigned)packet[20] << 8 | packet[21];
+    return (flags_and_offset & ~0x4000u) != 0;
+}
+
 static void read_tap(struct net *net)
 {
     for (int i = 0; i < ReadsPerWakeup; i++)
     {
         ssize_t length = read(net->tap, frame, sizeof frame);
-        if (length < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        // A tap never reads 0 bytes; a descriptor that does (or fails) would wake every poll: it is left alone.
+        if (length == 0 || (length < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
         {
             net->gone = true;
         }
@@ -421,7 +529,10 @@ static void read_tap(struct net *net)
         {
             return;
         }
-        slirp_input(net->slirp, frame, (int)length);
+        if (!is_ipv4_fragment(frame, length))
+        {
+            slirp_input(net->slirp, frame, (int)length);
+        }
     }
 }
 
@@ -465,9 +576,64 @@ static void give_up_root(void)
     {
         return;
     }
+    // Every sandbox's connections are this process's descriptors: as many as root may give it, while it is root
+    // (where root may not raise the hard limit, as in some containers, the hard limit it has).
+    struct rlimit limit = { MaxDescriptors, MaxDescriptors };
+    if (setrlimit(RLIMIT_NOFILE, &limit) != 0 && getrlimit(RLIMIT_NOFILE, &limit) == 0)
+    {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
     if (setgroups(0, NULL) != 0 || setgid(NobodyId) != 0 || setuid(NobodyId) != 0)
     {
         say("nimbus-net: cannot give up root: %s", strerror(errno));
+        exit(1);
+    }
+}
+
+#if defined(__x86_64__)
+#define NIMBUS_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NIMBUS_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#else
+#error "nimbus-net: no seccomp architecture for this machine"
+#endif
+
+// What this process never does, refused (EPERM) should libslirp's parsing ever be made to run code of a sandbox's:
+// no program, process, thread, namespace, mount, module, tracing, other processes' memory, keys or BPF. (What it
+// does: sockets, poll, reads and writes, memory, and reading /etc/resolv.conf.) Another architecture's calls are
+// killed.
+static void refuse_system_calls(void)
+{
+    static const int refused[] = {
+        __NR_execve, __NR_execveat, __NR_clone, __NR_clone3, __NR_ptrace, __NR_process_vm_readv,
+        __NR_process_vm_writev, __NR_mount, __NR_umount2, __NR_pivot_root, __NR_chroot, __NR_setns, __NR_unshare,
+        __NR_init_module, __NR_finit_module, __NR_delete_module, __NR_kexec_load, __NR_bpf, __NR_perf_event_open,
+        __NR_userfaultfd, __NR_keyctl, __NR_add_key, __NR_request_key, __NR_open_by_handle_at,
+        __NR_name_to_handle_at, __NR_swapon, __NR_swapoff, __NR_reboot, __NR_personality, __NR_kill,
+        __NR_pidfd_open, __NR_pidfd_getfd, __NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid, __NR_setresuid,
+        __NR_setresgid, __NR_setgroups, __NR_acct, __NR_quotactl, __NR_mknodat,
+#ifdef __NR_fork
+        __NR_fork, __NR_vfork, __NR_mknod,
+#endif
+    };
+    enum { Count = sizeof refused / sizeof refused[0] };
+    struct sock_filter program[4 + 2 * Count + 1];
+    size_t at = 0;
+    program[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+    program[at++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NIMBUS_AUDIT_ARCH, 1, 0);
+    program[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+    program[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+    for (size_t i = 0; i < Count; i++)
+    {
+        program[at++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)refused[i], 0, 1);
+        program[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+    }
+    program[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    struct sock_fprog filter = { .len = (unsigned short)at, .filter = program };
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) != 0)
+    {
+        say("nimbus-net: cannot install its seccomp filter: %s", strerror(errno));
         exit(1);
     }
 }
@@ -487,13 +653,21 @@ int main(int argc, char **argv)
         say("nimbus-net: fd 0 must be the server's SOCK_SEQPACKET control socket");
         return 2;
     }
+    // Nothing but the control socket and the log: a descriptor the starting process failed to mark close-on-exec
+    // is not this process's to hold.
+    syscall(SYS_close_range, 3u, ~0u, 0u);
     signal(SIGPIPE, SIG_IGN);
     give_up_root();
-    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
     if (chdir("/") != 0)
     {
         say("nimbus-net: chdir /: %s", strerror(errno));
     }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    {
+        say("nimbus-net: cannot set no_new_privs: %s", strerror(errno));
+        return 1;
+    }
+    refuse_system_calls();
 
     for (;;)
     {
@@ -529,7 +703,8 @@ int main(int argc, char **argv)
             }
             slirp_pollfds_poll(net->slirp, ready < 0, get_revents, NULL);
         }
-        // Last: a start or stop changes the instances the indexes above belong to.
+        // Last: a reset, start or stop changes the instances the indexes above belong to.
+        reset_over_quota();
         if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && !control())
         {
             return 0;
