@@ -244,20 +244,26 @@ public sealed class RuncSandboxTests
         Assert.Equal(quota, RuncCgroups.CpuQuotaMicroseconds(memoryMb));
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task DisposeAsync_RunningSandbox_LeavesNothingBehind(bool outboundNetwork)
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public async Task DisposeAsync_RunningSandbox_LeavesNothingBehind(bool outboundNetwork, bool sharedNetwork)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var host = RuncTestHost.Create();
-        var factory = host.CreateRuncFactory();
+        var factory = host.CreateRuncFactory(sharedNetwork);
         var spec = host.Spec(outboundNetwork: outboundNetwork);
         var (sandbox, connection, _) = await RuncTestHost.StartAsync(factory, spec, ct);
         using (connection)
         {
             Assert.Contains("nimbus-" + spec.EnvironmentId, await ListContainersAsync(host, ct), StringComparison.Ordinal);
             Assert.Contains(factory.Cgroups.Directories(spec.EnvironmentId), Directory.Exists);
-            Assert.Equal(outboundNetwork ? 1 : 0, CountNetworkHelpers(host));
+            Assert.Equal(outboundNetwork && !sharedNetwork ? 1 : 0, CountNetworkHelpers(host));
+            if (outboundNetwork && sharedNetwork)
+            {
+                Assert.Equal(1, NimbusNetTaps(factory));
+            }
+
             await sandbox.DisposeAsync();
             Assert.Equal(RuncSandbox.KilledStatus, await sandbox.Exited);
         }
@@ -267,6 +273,10 @@ public sealed class RuncSandboxTests
         Assert.DoesNotContain(Path.Combine(host.Work, "env", spec.EnvironmentId), await File.ReadAllTextAsync("/proc/self/mountinfo", ct), StringComparison.Ordinal);
         Assert.DoesNotContain(factory.Cgroups.Directories(spec.EnvironmentId), Directory.Exists);
         Assert.Equal(0, CountNetworkHelpers(host));
+        if (outboundNetwork && sharedNetwork)
+        {
+            await AssertNimbusNetHoldsNoTapAsync(factory, ct);
+        }
     }
 
     [Fact]
@@ -386,15 +396,21 @@ public sealed class RuncSandboxTests
         return result.StandardOutput;
     }
 
-    /// <summary>nimbus-net closes a sandbox's tap once the sandbox is gone: only its standard descriptors are left.</summary>
+    /// <summary>nimbus-net closes a sandbox's tap once the sandbox is gone.</summary>
     private static async Task AssertNimbusNetHoldsNoTapAsync(RuncSandboxFactory factory, CancellationToken cancellationToken)
     {
-        var pid = factory.SharedNetwork?.ProcessId ?? throw new InvalidOperationException("nimbus-net is not running");
-        for (var waited = 0; Directory.GetFiles($"/proc/{pid}/fd").Length > 3; waited++)
+        for (var waited = 0; NimbusNetTaps(factory) > 0; waited++)
         {
-            Assert.True(waited < 500, $"nimbus-net still holds {string.Join(", ", Directory.GetFiles($"/proc/{pid}/fd").Select(fd => new FileInfo(fd).LinkTarget))}");
+            Assert.True(waited < 500, $"nimbus-net still holds {NimbusNetTaps(factory)} taps");
             await Task.Delay(20, cancellationToken);
         }
+    }
+
+    /// <summary>The taps (descriptors of /dev/net/tun) the running nimbus-net holds.</summary>
+    private static int NimbusNetTaps(RuncSandboxFactory factory)
+    {
+        var pid = factory.SharedNetwork?.ProcessId ?? throw new InvalidOperationException("nimbus-net is not running");
+        return Directory.GetFiles($"/proc/{pid}/fd").Count(fd => new FileInfo(fd).LinkTarget == "/dev/net/tun");
     }
 
     private static int CountNetworkHelpers(RuncTestHost host)
