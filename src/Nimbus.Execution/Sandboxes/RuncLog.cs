@@ -48,6 +48,6 @@ internal static partial class RuncLog
     [LoggerMessage(EventId = 3415, Level = LogLevel.Warning, Message = "nimbus-net, the sandboxes' network, ended ({How}); a new one takes over the {Sandboxes} sandboxes' networks (their open connections are lost)")]
     public static partial void SharedNetworkEnded(ILogger logger, string how, int sandboxes);
 
-    [LoggerMessage(EventId = 3416, Level = LogLevel.Error, Message = "nimbus-net, the sandboxes' network, could not be started again; the next sandbox's start tries again")]
+    [LoggerMessage(EventId = 3416, Level = LogLevel.Error, Message = "nimbus-net, the sandboxes' network, could not be started again; it is tried again in a second")]
     public static partial void SharedNetworkRestartFailed(ILogger logger, Exception exception);
 }

@@ -13,7 +13,7 @@ namespace Nimbus.Execution.Sandboxes;
 /// <c>env/&lt;id&gt;/</c>, the shared <c>runc-etc/</c>) or named by the environment id (cgroups <c>/nimbus/&lt;id&gt;</c>,
 /// containers <c>nimbus-&lt;id&gt;</c>), and a sweep at creation removes what a previous run of this work directory left.
 /// </summary>
-internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
+internal sealed class RuncSandboxFactory : IStemCellSandboxFactory, IDisposable
 {
     public const string ContainerPrefix = "nimbus-";
 
@@ -50,6 +50,9 @@ internal sealed class RuncSandboxFactory : IStemCellSandboxFactory
 
     /// <summary>runc's state directory (<c>runc --root</c>): only containers of this work directory are in it.</summary>
     public string StateRoot => _stateRoot;
+
+    /// <summary>Ends nimbus-net (the server's end does too, however it ends).</summary>
+    public void Dispose() => _sharedNetwork?.Dispose();
 
     /// <summary>nimbus-net, every sandbox's network, or null when each gets a slirp4netns.</summary>
     public SharedNetwork? SharedNetwork => _sharedNetwork;

@@ -17,6 +17,8 @@ internal sealed class RuncTestHost : IAsyncDisposable
 {
     private const string DoneMarker = "__script_done__";
 
+    private readonly List<RuncSandboxFactory> _factories = [];
+
     private RuncTestHost(string work, string initExecutable)
     {
         Work = work;
@@ -87,7 +89,9 @@ internal sealed class RuncTestHost : IAsyncDisposable
     {
         logger ??= new RuncTestLogger();
         var network = sharedNetwork ? new SharedNetwork(NimbusNetTests.Executable(), logger, launcher) : null;
-        return RuncSandboxFactory.Create(Work, logger, network);
+        var factory = RuncSandboxFactory.Create(Work, logger, network);
+        _factories.Add(factory);
+        return factory;
     }
 
     public SandboxSpec Spec(int memoryMb = 128, int ephemeralStorageMb = 16, bool outboundNetwork = false)
@@ -186,6 +190,12 @@ internal sealed class RuncTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The factories' nimbus-net processes end with them.
+        foreach (var factory in _factories)
+        {
+            factory.Dispose();
+        }
+
         // Whatever a failed test left: the sweep of a new factory removes it.
         if (Directory.Exists(RuncRoot))
         {

@@ -106,8 +106,8 @@ internal sealed class NetworkProcess : IDisposable
                         break;
                     }
 
-                    // The socket queues a few messages only (net.unix.max_dgram_qlen, 10 by default): a burst of starts
-                    // waits for nimbus-net to take them, a while; one that takes none in that time is taken for dead.
+                    // The socket holds a few hundred messages (its send buffer): a burst of starts (or a restart's
+                    // every tap) waits for nimbus-net to take them; one that takes none in 5 s is taken for dead.
                     if (sent < 0 && error == Libc.EAGAIN && !timedOut)
                     {
                         var poll = new PollFd { Fd = fd, Events = PollOut };

@@ -20,7 +20,8 @@ internal sealed class SharedNetwork : IDisposable
     private static readonly TimeSpan RestartPause = TimeSpan.FromSeconds(1);
 
     private readonly string _executable;
-    private readonly Lazy<TapDevice> _tapDevice;
+    private readonly string _library;
+    private TapDevice? _tapDevice;
     private readonly IReadOnlyList<string> _launcher;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -33,7 +34,7 @@ internal sealed class SharedNetwork : IDisposable
     public SharedNetwork(string executable, ILogger logger, IReadOnlyList<string>? launcher = null)
     {
         _executable = executable;
-        _tapDevice = new(() => TapDevice.Load(Path.Combine(Path.GetDirectoryName(executable) ?? ".", TapDevice.LibraryName)));
+        _library = Path.Combine(Path.GetDirectoryName(executable) ?? ".", TapDevice.LibraryName);
         _launcher = launcher ?? [];
         _logger = logger;
     }
@@ -63,7 +64,9 @@ internal sealed class SharedNetwork : IDisposable
     /// </summary>
     public IAsyncDisposable Attach(ProcessHandle init)
     {
-        var tap = _tapDevice.Value.Create(init.Descriptor);
+        // Loaded at the first sandbox (a failure is the sandbox start's, and the next start tries again).
+        _tapDevice ??= TapDevice.Load(_library);
+        var tap = _tapDevice.Create(init.Descriptor, init.Pid);
         lock (_gate)
         {
             if (_disposed)
@@ -116,6 +119,7 @@ internal sealed class SharedNetwork : IDisposable
             catch (Exception e) when (e is IOException or SandboxStartException)
             {
                 RuncLog.SharedNetworkRestartFailed(_logger, e);
+                RetryLater();
             }
             finally
             {
@@ -140,7 +144,44 @@ internal sealed class SharedNetwork : IDisposable
             }
         }
 
-        Restart();
+        try
+        {
+            Restart();
+        }
+        catch (Exception e) when (e is IOException or SandboxStartException)
+        {
+            // This sandbox's start fails; the others' networks are tried again in a while.
+            RetryLater();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// After a restart that failed: tries again in a while, and again, as long as sandboxes are without a helper (a
+    /// quiet server would otherwise leave them so until its next sandbox start). Gate held or not.
+    /// </summary>
+    private void RetryLater() => _ = RetryAsync();
+
+    private async Task RetryAsync()
+    {
+        await Task.Delay(RestartPause);
+        lock (_gate)
+        {
+            if (_disposed || _helper is not null || _taps.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                Restart();
+            }
+            catch (Exception e) when (e is IOException or SandboxStartException)
+            {
+                RuncLog.SharedNetworkRestartFailed(_logger, e);
+                RetryLater();
+            }
+        }
     }
 
     /// <summary>
@@ -206,6 +247,7 @@ internal sealed class SharedNetwork : IDisposable
             catch (Exception e) when (e is IOException or SandboxStartException)
             {
                 RuncLog.SharedNetworkRestartFailed(_logger, e);
+                RetryLater();
             }
         }
     }

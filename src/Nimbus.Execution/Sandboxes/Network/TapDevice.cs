@@ -17,26 +17,34 @@ internal sealed unsafe class TapDevice
 
     private const int ErrorSize = 256;
 
-    private readonly delegate* unmanaged<int, byte*, nuint, int> _create;
+    private readonly delegate* unmanaged<int, int, byte*, nuint, int> _create;
 
-    private TapDevice(delegate* unmanaged<int, byte*, nuint, int> create) => _create = create;
+    private TapDevice(delegate* unmanaged<int, int, byte*, nuint, int> create) => _create = create;
 
     /// <summary>Loads the library at <paramref name="path"/> (once per server: it stays loaded).</summary>
+    /// <exception cref="SandboxStartException">It cannot be loaded.</exception>
     public static TapDevice Load(string path)
     {
-        var library = NativeLibrary.Load(path);
-        return new TapDevice((delegate* unmanaged<int, byte*, nuint, int>)NativeLibrary.GetExport(library, "nimbus_tap_create"));
+        try
+        {
+            var library = NativeLibrary.Load(path);
+            return new TapDevice((delegate* unmanaged<int, int, byte*, nuint, int>)NativeLibrary.GetExport(library, "nimbus_tap_create"));
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            throw new SandboxStartException($"the sandboxes' network: {path} cannot be loaded ({e.Message})");
+        }
     }
 
     /// <summary>tap0, made in the network namespace of the process <paramref name="process"/> refers to (a pidfd).</summary>
-    public SafeFileHandle Create(SafeHandle process)
+    public SafeFileHandle Create(SafeHandle process, int pid)
     {
         var error = stackalloc byte[ErrorSize];
         var held = false;
         try
         {
             process.DangerousAddRef(ref held);
-            var fd = _create((int)process.DangerousGetHandle(), error, ErrorSize);
+            var fd = _create((int)process.DangerousGetHandle(), pid, error, ErrorSize);
             if (fd < 0)
             {
                 throw new SandboxStartException($"the sandbox's network: {Encoding.UTF8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(error))}");

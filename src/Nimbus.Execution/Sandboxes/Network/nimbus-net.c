@@ -58,7 +58,7 @@ struct net
     int tap_index;       // the tap's entry in the poll array of this round, -1 when not polled
     bool gone;           // the tap failed (its namespace ended): not polled again, kept until 'R'
     size_t sockets;      // host sockets libslirp opened for it and has not closed
-    bool over_quota;     // it holds more than MaxSocketsPerSandbox: reset after this round
+    bool at_quota;       // it holds MaxSocketsPerSandbox host sockets: its new flows are dropped until some close
     bool write_failed;   // a frame could not be written to the tap (said once)
     Slirp *slirp;
 };
@@ -220,10 +220,7 @@ static void register_poll_fd(int fd, void *opaque)
         socket_owner[fd]->sockets--;
     }
     socket_owner[fd] = net;
-    if (++net->sockets > MaxSocketsPerSandbox)
-    {
-        net->over_quota = true;
-    }
+    net->sockets++;
 }
 
 static void unregister_poll_fd(int fd, void *opaque)
@@ -319,7 +316,23 @@ static int get_revents(int index, void *opaque)
     return events;
 }
 
-static Slirp *new_stack(struct net *net);
+// A sandbox's NAT: its own addresses, connections and DNS forwarder.
+static Slirp *new_stack(struct net *net)
+{
+    SlirpConfig config = {
+        .version = 3,
+        .in_enabled = true,
+        .if_mtu = Mtu,
+        .if_mru = Mtu,
+        .disable_host_loopback = true,
+    };
+    inet_pton(AF_INET, "10.0.2.0", &config.vnetwork);
+    inet_pton(AF_INET, "255.255.255.0", &config.vnetmask);
+    inet_pton(AF_INET, "10.0.2.2", &config.vhost);
+    inet_pton(AF_INET, "10.0.2.15", &config.vdhcp_start);
+    inet_pton(AF_INET, "10.0.2.3", &config.vnameserver);
+    return slirp_new(&config, &callbacks, net);
+}
 
 static struct net *find(uint64_t id, size_t *index)
 {
@@ -371,48 +384,6 @@ static void start(uint64_t id, int tap)
     }
     nets = grown(nets, &net_capacity, net_count + 1, sizeof *nets);
     nets[net_count++] = net;
-}
-
-// A sandbox's NAT: its own addresses, connections and DNS forwarder.
-static Slirp *new_stack(struct net *net)
-{
-    SlirpConfig config = {
-        .version = 3,
-        .in_enabled = true,
-        .if_mtu = Mtu,
-        .if_mru = Mtu,
-        .disable_host_loopback = true,
-    };
-    inet_pton(AF_INET, "10.0.2.0", &config.vnetwork);
-    inet_pton(AF_INET, "255.255.255.0", &config.vnetmask);
-    inet_pton(AF_INET, "10.0.2.2", &config.vhost);
-    inet_pton(AF_INET, "10.0.2.15", &config.vdhcp_start);
-    inet_pton(AF_INET, "10.0.2.3", &config.vnameserver);
-    return slirp_new(&config, &callbacks, net);
-}
-
-// A sandbox that holds too many host sockets (each UDP destination keeps one for minutes) would leave the others
-// none: its NAT starts afresh, which ends its own connections only.
-static void reset_over_quota(void)
-{
-    for (size_t i = 0; i < net_count; i++)
-    {
-        struct net *net = nets[i];
-        if (!net->over_quota)
-        {
-            continue;
-        }
-        net->over_quota = false;
-        say("nimbus-net: sandbox %" PRIu64 " held more than %d host sockets; its network was reset", net->id, MaxSocketsPerSandbox);
-        slirp_cleanup(net->slirp);
-        forget_sockets(net);
-        net->slirp = new_stack(net);
-        if (net->slirp == NULL)
-        {
-            say("nimbus-net: sandbox %" PRIu64 ": libslirp refused the configuration", net->id);
-            exit(1);
-        }
-    }
 }
 
 static void stop(uint64_t id)
@@ -515,6 +486,47 @@ static bool is_ipv4_fragment(const uint8_t *packet, ssize_t length)
     return (flags_and_offset & ~0x4000u) != 0;
 }
 
+// A frame that would make libslirp open a host socket: a TCP connection's first segment (SYN without ACK), any
+// UDP datagram (each new source port or destination is a socket, kept for minutes), an ICMP message.
+static bool opens_a_socket(const uint8_t *packet, ssize_t length)
+{
+    if (length < 14 + 20 || packet[12] != 0x08 || packet[13] != 0x00)
+    {
+        return false;
+    }
+    size_t header = (size_t)(packet[14] & 0x0f) * 4;
+    switch (packet[23])
+    {
+    case 6:
+        return (size_t)length >= 14 + header + 14 && (packet[14 + header + 13] & 0x12) == 0x02;
+    case 17:
+    case 1:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// A sandbox holding MaxSocketsPerSandbox host sockets would, with a few more, leave the other sandboxes none: until
+// some of its own close (UDP ones expire), it may open no more; the connections it has carry on.
+static bool at_quota(struct net *net)
+{
+    bool at = net->sockets >= MaxSocketsPerSandbox;
+    if (at != net->at_quota)
+    {
+        net->at_quota = at;
+        if (at)
+        {
+            say("nimbus-net: sandbox %" PRIu64 " holds %d host sockets; its new connections are dropped until some close", net->id, MaxSocketsPerSandbox);
+        }
+        else
+        {
+            say("nimbus-net: sandbox %" PRIu64 " may open connections again", net->id);
+        }
+    }
+    return at;
+}
+
 static void read_tap(struct net *net)
 {
     for (int i = 0; i < ReadsPerWakeup; i++)
@@ -529,10 +541,11 @@ static void read_tap(struct net *net)
         {
             return;
         }
-        if (!is_ipv4_fragment(frame, length))
+        if (is_ipv4_fragment(frame, length) || (at_quota(net) && opens_a_socket(frame, length)))
         {
-            slirp_input(net->slirp, frame, (int)length);
+            continue;
         }
+        slirp_input(net->slirp, frame, (int)length);
     }
 }
 
@@ -610,7 +623,8 @@ static void refuse_system_calls(void)
         __NR_process_vm_writev, __NR_mount, __NR_umount2, __NR_pivot_root, __NR_chroot, __NR_setns, __NR_unshare,
         __NR_init_module, __NR_finit_module, __NR_delete_module, __NR_kexec_load, __NR_bpf, __NR_perf_event_open,
         __NR_userfaultfd, __NR_keyctl, __NR_add_key, __NR_request_key, __NR_open_by_handle_at,
-        __NR_name_to_handle_at, __NR_swapon, __NR_swapoff, __NR_reboot, __NR_personality, __NR_kill,
+        __NR_name_to_handle_at, __NR_swapon, __NR_swapoff, __NR_reboot, __NR_personality, __NR_kill, __NR_tkill,
+        __NR_rt_sigqueueinfo, __NR_rt_tgsigqueueinfo, __NR_pidfd_send_signal,
         __NR_pidfd_open, __NR_pidfd_getfd, __NR_setuid, __NR_setgid, __NR_setreuid, __NR_setregid, __NR_setresuid,
         __NR_setresgid, __NR_setgroups, __NR_acct, __NR_quotactl, __NR_mknodat,
 #ifdef __NR_fork
@@ -618,11 +632,22 @@ static void refuse_system_calls(void)
 #endif
     };
     enum { Count = sizeof refused / sizeof refused[0] };
-    struct sock_filter program[4 + 2 * Count + 1];
+    struct sock_filter program[7 + 2 * Count + 4 + 1];
     size_t at = 0;
     program[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
     program[at++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NIMBUS_AUDIT_ARCH, 1, 0);
     program[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+    program[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+#ifdef __x86_64__
+    // x32 calls carry the same architecture with bit 30 set in the number: none of them is this program's.
+    program[at++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);
+    program[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS);
+#endif
+    // tgkill only to itself (abort() raises SIGABRT with it); the process never makes another.
+    program[at++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_tgkill, 0, 3);
+    program[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+    program[at++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)getpid(), 1, 0);
+    program[at++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
     program[at++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
     for (size_t i = 0; i < Count; i++)
     {
@@ -703,8 +728,7 @@ int main(int argc, char **argv)
             }
             slirp_pollfds_poll(net->slirp, ready < 0, get_revents, NULL);
         }
-        // Last: a reset, start or stop changes the instances the indexes above belong to.
-        reset_over_quota();
+        // Last: a start or stop changes the instances the indexes above belong to.
         if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && !control())
         {
             return 0;

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 enum
@@ -32,6 +33,7 @@ enum
 struct job
 {
     int namespace_fd;
+    int pid;
     int tap;
     char *error;
     size_t error_size;
@@ -127,8 +129,28 @@ static void *make(void *argument)
     struct job *job = argument;
     if (setns(job->namespace_fd, CLONE_NEWNET) != 0)
     {
-        fail(job, "setns into the sandbox's network namespace");
-        return NULL;
+        // setns takes a pidfd since Linux 5.8; before, the namespace's file, then the pidfd says the pid was still
+        // the same process's (a signal 0 reaches only the process it was opened for).
+        if (errno != EINVAL)
+        {
+            fail(job, "setns into the sandbox's network namespace");
+            return NULL;
+        }
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/ns/net", job->pid);
+        int namespace_file = open(path, O_RDONLY | O_CLOEXEC);
+        if (namespace_file < 0)
+        {
+            fail(job, path);
+            return NULL;
+        }
+        int entered = setns(namespace_file, CLONE_NEWNET);
+        close(namespace_file);
+        if (entered != 0 || syscall(SYS_pidfd_send_signal, job->namespace_fd, 0, NULL, 0) != 0)
+        {
+            fail(job, "setns into the sandbox's network namespace");
+            return NULL;
+        }
     }
 
     int tap = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
@@ -155,11 +177,11 @@ static void *make(void *argument)
     return NULL;
 }
 
-// Makes tap0 in the network namespace of namespace_fd (a pidfd of a process in it, or an nsfs descriptor) and
-// returns its descriptor (close-on-exec), or -1 with the reason in error.
-__attribute__((visibility("default"))) int nimbus_tap_create(int namespace_fd, char *error, size_t error_size)
+// Makes tap0 in the network namespace of the process that pidfd refers to (pid: its number, for kernels before 5.8)
+// and returns its descriptor (close-on-exec), or -1 with the reason in error.
+__attribute__((visibility("default"))) int nimbus_tap_create(int pidfd, int pid, char *error, size_t error_size)
 {
-    struct job job = { .namespace_fd = namespace_fd, .tap = -1, .error = error, .error_size = error_size };
+    struct job job = { .namespace_fd = pidfd, .pid = pid, .tap = -1, .error = error, .error_size = error_size };
     if (error_size > 0)
     {
         error[0] = '\0';
