@@ -7,8 +7,8 @@ namespace Nimbus.Execution.Sandboxes.Network;
 /// <summary>
 /// The outbound network of every runc sandbox of this server, in one process: nimbus-net
 /// (<c>Network/nimbus-net.c</c>, libslirp, unprivileged). For each sandbox the server makes tap0 in the sandbox's
-/// network namespace (<see cref="TapDevice"/>, libnimbus-tap beside nimbus-net) and passes its descriptor to nimbus-net, which runs a user-mode NAT of
-/// that sandbox's own on it, as a slirp4netns per sandbox did. The server keeps a copy of every tap: should nimbus-net
+/// network namespace (<see cref="TapDevice"/>, libnimbus-tap beside nimbus-net) and passes its descriptor to
+/// nimbus-net, which runs a user-mode NAT of that sandbox's own on it, as a slirp4netns per sandbox did. The server keeps a copy of every tap: should nimbus-net
 /// end, a new one is started and given them all again (open connections are lost, the sandboxes keep their network).
 /// nimbus-net ends with its control socket, so it never outlives the server, even after a kill -9.
 /// </summary>
@@ -21,11 +21,11 @@ internal sealed class SharedNetwork : IDisposable
 
     private readonly string _executable;
     private readonly string _library;
-    private TapDevice? _tapDevice;
     private readonly IReadOnlyList<string> _launcher;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<ulong, SafeFileHandle> _taps = [];
+    private TapDevice? _tapDevice;
     private NetworkProcess? _helper;
     private ulong _lastId;
     private bool _disposed;
@@ -186,7 +186,7 @@ internal sealed class SharedNetwork : IDisposable
 
     /// <summary>
     /// Ends the helper (if any) and starts a new one with every tap. Gate held. Should that fail part-way, there is no
-    /// helper afterwards, so the next attach (or the watcher) starts again with all of them.
+    /// helper afterwards, so the next attach (or <see cref="RetryLater"/>) starts again with all of them.
     /// </summary>
     private void Restart()
     {
