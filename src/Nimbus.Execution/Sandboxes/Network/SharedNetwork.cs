@@ -101,8 +101,9 @@ internal sealed class SharedNetwork : IDisposable
                 return;
             }
 
-            try
+            using (tap)
             {
+                // An ended helper holds nothing of the sandbox any more (its watcher starts the next one).
                 if (_helper is { Ended: false } helper)
                 {
                     try
@@ -112,18 +113,9 @@ internal sealed class SharedNetwork : IDisposable
                     catch (IOException)
                     {
                         // Not told, it would keep the tap (and with it the sandbox's namespace): a new one gets the others.
-                        Restart();
+                        TryRestart();
                     }
                 }
-            }
-            catch (Exception e) when (e is IOException or SandboxStartException)
-            {
-                RuncLog.SharedNetworkRestartFailed(_logger, e);
-                RetryLater();
-            }
-            finally
-            {
-                tap.Dispose();
             }
         }
     }
@@ -172,15 +164,21 @@ internal sealed class SharedNetwork : IDisposable
                 return;
             }
 
-            try
-            {
-                Restart();
-            }
-            catch (Exception e) when (e is IOException or SandboxStartException)
-            {
-                RuncLog.SharedNetworkRestartFailed(_logger, e);
-                RetryLater();
-            }
+            TryRestart();
+        }
+    }
+
+    /// <summary><see cref="Restart"/>, and when it fails, said and tried again in a while. Gate held.</summary>
+    private void TryRestart()
+    {
+        try
+        {
+            Restart();
+        }
+        catch (Exception e) when (e is IOException or SandboxStartException)
+        {
+            RuncLog.SharedNetworkRestartFailed(_logger, e);
+            RetryLater();
         }
     }
 
@@ -240,15 +238,7 @@ internal sealed class SharedNetwork : IDisposable
                 return;
             }
 
-            try
-            {
-                Restart();
-            }
-            catch (Exception e) when (e is IOException or SandboxStartException)
-            {
-                RuncLog.SharedNetworkRestartFailed(_logger, e);
-                RetryLater();
-            }
+            TryRestart();
         }
     }
 
