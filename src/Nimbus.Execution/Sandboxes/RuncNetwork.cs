@@ -92,18 +92,14 @@ internal sealed class RuncNetwork : IAsyncDisposable
     {
         // Closing the exit fd ends slirp4netns cleanly; a kill is the fallback.
         _exit.Dispose();
-        if (!await _process.WaitForExitAsync(TimeSpan.FromSeconds(2)))
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync(Timeout.InfiniteTimeSpan);
-        }
+        await _process.EndAsync(TimeSpan.FromSeconds(2));
 
         await _output;
         _process.Dispose();
     }
 
     /// <summary>A wait status as a shell shows it: the exit code, or 128 + the signal.</summary>
-    private static string Status(int? status) => status switch
+    public static string Status(int? status) => status switch
     {
         null => "unknown",
         < 0 => "unknown (already reaped)",

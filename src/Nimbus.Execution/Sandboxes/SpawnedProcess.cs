@@ -223,6 +223,16 @@ internal sealed class SpawnedProcess : IDisposable
         return true;
     }
 
+    /// <summary>Waits <paramref name="grace"/> for the process to exit (it was asked to), then kills it; reaped either way.</summary>
+    public async Task EndAsync(TimeSpan grace)
+    {
+        if (!await WaitForExitAsync(grace))
+        {
+            Kill();
+            await WaitForExitAsync(Timeout.InfiniteTimeSpan);
+        }
+    }
+
     public void Dispose() => _handle.Dispose();
 
     private static void Check(int result, string call)

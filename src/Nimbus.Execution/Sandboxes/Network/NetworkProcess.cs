@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -149,9 +148,9 @@ internal sealed class NetworkProcess : IDisposable
     /// <summary>The helper's pid.</summary>
     public int ProcessId => _process.Pid;
 
-    /// <summary>How it ended, for the log.</summary>
+    /// <summary>How it ended, for the log: its status as a shell shows it (128 + a signal).</summary>
     public string ExitDescription() =>
-        _process.TryReap() && _process.ExitStatus is { } status ? $"wait status {status.ToString(CultureInfo.InvariantCulture)}" : "its output closed";
+        _process.TryReap() ? "status " + RuncNetwork.Status(_process.ExitStatus) : "its output closed";
 
     /// <summary>Closes the control socket (which ends it) and reaps it in the background; a kill if it lingers.</summary>
     public void Dispose()
@@ -162,14 +161,8 @@ internal sealed class NetworkProcess : IDisposable
 
     private async Task ReapAsync()
     {
-        if (!await _process.WaitForExitAsync(TimeSpan.FromSeconds(2)))
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync(Timeout.InfiniteTimeSpan);
-        }
-
+        await _process.EndAsync(TimeSpan.FromSeconds(2));
         await Output;
         _process.Dispose();
     }
-
 }
