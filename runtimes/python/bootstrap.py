@@ -148,6 +148,13 @@ except ImportError:  # pragma: no cover - not CPython
     import socket as _sock
 
 _MAX_HEAD = 1024 * 1024
+
+# On a Unix socket, a recv(2) that blocks is woken each time the server reads what this side sent: the kernel wakes
+# every sleeper on the socket to say there is room to write, whatever it waits for. That is a wake-up and two context
+# switches per invocation for nothing, on the server's way to its caller. poll(2) for POLLIN is not woken by it, and
+# CPython waits in poll(2) when the socket has a timeout: the longest one poll(2) takes (INT_MAX ms, ~24.8 days); a
+# wait that reaches it is waited again (_recv). TCP wakes a writer only after a write found no room: left blocking.
+_UNIX_WAIT_SECONDS = 2147483.0
 _ACCEPTED_BODY = b'{"status":"OK"}'
 _ACCEPTED = (b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
              + _ACCEPTED_BODY)
@@ -210,7 +217,9 @@ class RuntimeClient(object):
                 if sock is not None:
                     sock.close()
                 continue
-            if family != getattr(_sock, "AF_UNIX", None):
+            if family == getattr(_sock, "AF_UNIX", None):
+                sock.settimeout(_UNIX_WAIT_SECONDS)
+            else:
                 try:
                     sock.setsockopt(_sock.IPPROTO_TCP, _sock.TCP_NODELAY, 1)
                 except OSError:
@@ -249,8 +258,17 @@ class RuntimeClient(object):
 
     # -- reading -------------------------------------------------------------
 
+    def _recv(self, receive, *args):
+        while True:
+            try:
+                return receive(*args)
+            except _sock.timeout as e:
+                if e.errno is not None:
+                    raise  # the kernel's ETIMEDOUT (a TCP connection lost), not the wait's end
+                # _UNIX_WAIT_SECONDS passed without a byte: wait again.
+
     def _recv_more(self, what):
-        data = self.sock.recv(65536)
+        data = self._recv(self.sock.recv, 65536)
         if not data:
             raise ProtocolError("Runtime API closed the connection (reading %s)" % what)
         return data
@@ -278,7 +296,7 @@ class RuntimeClient(object):
         view = memoryview(out)
         recv_into = self.sock.recv_into
         while have < n:
-            got = recv_into(view[have:])
+            got = self._recv(recv_into, view[have:])
             if not got:
                 raise ProtocolError("Runtime API closed the connection (%d of %d body bytes)"
                                     % (have, n))
@@ -320,7 +338,7 @@ class RuntimeClient(object):
         parts = [self._buf]
         self._buf = b""
         while True:
-            data = self.sock.recv(65536)
+            data = self._recv(self.sock.recv, 65536)
             if not data:
                 return b"".join(parts)
             parts.append(data)

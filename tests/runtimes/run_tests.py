@@ -332,17 +332,24 @@ class PipeliningRuntimeApi(object):
     same read (HTTP pipelining) gets its 202 with the next event, any other at once. Serves `events` in order, records
     each result as (path, body, whether its /next came with it), and ends when the runtime closes the connection; when
     the events are used up it closes the connection itself (a held 202 unsent) and records the request line the runtime
-    sends first on a new one (`after_close`)."""
+    sends first on a new one (`after_close`). With `unix_name`, it listens on that abstract Unix socket (what nimbus-init
+    offers in _NIMBUS_RUNTIME_API_SOCKET) instead of TCP; `delay` seconds pass before each event is sent."""
 
     ACCEPTED = b'HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"status":"OK"}'
 
-    def __init__(self, events):
+    def __init__(self, events, unix_name=None, delay=0.0):
         import socket
         import threading
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
+        if unix_name:
+            self.listener = socket.socket(socket.AF_UNIX)
+            self.listener.bind("\0" + unix_name)
+            self.address = "127.0.0.1:9"  # nothing listens there: the runtime must take the Unix socket
+        else:
+            self.listener = socket.socket()
+            self.listener.bind(("127.0.0.1", 0))
+            self.address = "127.0.0.1:%d" % self.listener.getsockname()[1]
         self.listener.listen(1)
-        self.address = "127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.delay = delay
         self.events = list(events)
         self.results = []
         self.after_close = None
@@ -386,6 +393,7 @@ class PipeliningRuntimeApi(object):
                         self.after_close = first.split(b"\r\n", 1)[0].decode("latin-1")
                         again.close()
                         return
+                    time.sleep(self.delay)
                     conn.sendall(held + self._event(self.events.pop(0)))
                     held = b""
                     continue
@@ -429,8 +437,31 @@ def py_next_sent_with_the_result(interp):
     check_next_sent_with_each_result(api, rt)
 
 
+# bootstrap.py run as the platform runs it, but with the limit of each wait on a Unix socket (the longest poll(2))
+# shortened to 50 ms, so that waits for an event reach it.
+PY_SHORT_UNIX_WAIT = r"""
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("bootstrap", sys.argv[1])
+bootstrap = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(bootstrap)
+bootstrap._UNIX_WAIT_SECONDS = 0.05
+sys.exit(bootstrap.main())
+"""
+
+
+def py_unix_socket_waits_past_its_limit(interp):
+    # Over nimbus-init's Unix socket the client waits in poll(2) (see _UNIX_WAIT_SECONDS): a wait that reaches its
+    # limit is waited again, on the same connection, and nothing is sent twice or lost.
+    name = "nimbus-runtime-test-%d" % os.getpid()
+    api = PipeliningRuntimeApi([1, 2, 3], unix_name=name, delay=0.3)
+    rt = api.run([interp, "-u", "-c", PY_SHORT_UNIX_WAIT, os.path.join(RUNTIMES, "python", "bootstrap.py")],
+                 PY_FIX, "handlers.echo", {"PYTHONDONTWRITEBYTECODE": "1", "_NIMBUS_RUNTIME_API_SOCKET": name})
+    check_next_sent_with_each_result(api, rt)
+
+
 PY_TESTS = [py_echo_and_context, py_none_and_types, py_exception, py_marshal_errors,
-            py_init_errors, py_packages, py_logging, py_exit_in_handler, py_next_sent_with_the_result]
+            py_init_errors, py_packages, py_logging, py_exit_in_handler, py_next_sent_with_the_result,
+            py_unix_socket_waits_past_its_limit]
 
 
 # What a SnapStart template's child runs after entering a runc container (runtimes/python/hooks/_nimbus_lockdown.py),

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Access;
 using Nimbus.Core.Errors;
+using Nimbus.Execution.Invocation;
 
 namespace Nimbus.Api.Hosting;
 
@@ -18,7 +19,7 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var requestId = Guid.NewGuid().ToString();
+        var requestId = RequestId.New().Value;
         context.Items[RequestIdHeader] = requestId;
         context.Response.Headers[RequestIdHeader] = requestId;
         try
