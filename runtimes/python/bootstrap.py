@@ -149,11 +149,13 @@ except ImportError:  # pragma: no cover - not CPython
 
 _MAX_HEAD = 1024 * 1024
 
-# On a Unix socket, a recv(2) that blocks is woken each time the server reads what this side sent: the kernel wakes
-# every sleeper on the socket to say there is room to write, whatever it waits for. That is a wake-up and two context
-# switches per invocation for nothing, on the server's way to its caller. poll(2) for POLLIN is not woken by it, and
-# CPython waits in poll(2) when the socket has a timeout: the longest one poll(2) takes (INT_MAX ms, ~24.8 days); a
-# wait that reaches it is waited again (_recv). TCP wakes a writer only after a write found no room: left blocking.
+# On a Unix socket, a recv(2) that blocks is woken each time the server reads what this side sent: the kernel then
+# wakes the socket's sleepers to say there is room to write, and a blocked recv's wait does not filter by event (poll's
+# and epoll's do). That is a wake-up and two context switches per invocation for nothing, on the server's way to its
+# caller. CPython waits in poll(2) for POLLIN when the socket has a timeout, so a Unix socket gets one: 2,147,483,000 ms,
+# just under poll's int; keep it there, CPython up to 3.13.0 casts larger values to int and wraps them (50 ms for
+# 4294967.346 s: a busy loop). A wait that reaches it is waited again (_recv). TCP wakes a writer only after a write
+# found no room: left blocking.
 _UNIX_WAIT_SECONDS = 2147483.0
 _ACCEPTED_BODY = b'{"status":"OK"}'
 _ACCEPTED = (b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"

@@ -438,13 +438,22 @@ def py_next_sent_with_the_result(interp):
 
 
 # bootstrap.py run as the platform runs it, but with the limit of each wait on a Unix socket (the longest poll(2))
-# shortened to 50 ms, so that waits for an event reach it.
+# shortened to 50 ms, so that waits for an event reach it; each connection's timeout (CPython waits in poll(2) only
+# when there is one) goes to stderr.
 PY_SHORT_UNIX_WAIT = r"""
 import importlib.util, sys
 spec = importlib.util.spec_from_file_location("bootstrap", sys.argv[1])
 bootstrap = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bootstrap)
 bootstrap._UNIX_WAIT_SECONDS = 0.05
+connect = bootstrap.RuntimeClient._connect
+
+def connect_and_say(self):
+    sock = connect(self)
+    sys.stderr.write("connection timeout %r\n" % (sock.gettimeout(),))
+    return sock
+
+bootstrap.RuntimeClient._connect = connect_and_say
 sys.exit(bootstrap.main())
 """
 
@@ -457,6 +466,10 @@ def py_unix_socket_waits_past_its_limit(interp):
     rt = api.run([interp, "-u", "-c", PY_SHORT_UNIX_WAIT, os.path.join(RUNTIMES, "python", "bootstrap.py")],
                  PY_FIX, "handlers.echo", {"PYTHONDONTWRITEBYTECODE": "1", "_NIMBUS_RUNTIME_API_SOCKET": name})
     check_next_sent_with_each_result(api, rt)
+    # Every connection (the first, the one after the server closed it, and any it opens after the test API has gone)
+    # waits in poll(2).
+    timeouts = re.findall(r"connection timeout (\S+)", rt.stderr)
+    check(len(timeouts) >= 2 and set(timeouts) == {"0.05"}, "each connection's timeout: %r" % timeouts)
 
 
 PY_TESTS = [py_echo_and_context, py_none_and_types, py_exception, py_marshal_errors,

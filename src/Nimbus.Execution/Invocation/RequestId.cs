@@ -9,13 +9,14 @@ namespace Nimbus.Execution.Invocation;
 /// </summary>
 public readonly record struct RequestId(string Value)
 {
-    /// <summary>GUIDs' worth of random bytes a thread takes from the kernel at once.</summary>
+    /// <summary>GUIDs' worth of random bytes a thread takes from the generator at once.</summary>
     private const int GuidsPerFill = 256;
 
     private const int GuidSize = 16;
 
-    // Guid.NewGuid reads the kernel's random source for each GUID (a read(2) of /dev/urandom per API request on this
-    // runtime); the same cryptographic randomness is taken GuidsPerFill GUIDs at a time, per thread, instead.
+    // Guid.NewGuid reads /dev/urandom for each GUID on Linux (a read(2) per API request); RandomNumberGenerator, a
+    // cryptographic generator too (OpenSSL's, seeded by getrandom), fills a batch of GuidsPerFill GUIDs per thread
+    // instead: 16-30 ns per id against ~330 ns for Guid.NewGuid and ~620 ns for a Fill of 16 bytes per id.
     [ThreadStatic]
     private static byte[]? t_random;
 
@@ -26,14 +27,16 @@ public readonly record struct RequestId(string Value)
     public static RequestId New() => new(NewGuid().ToString());
 
     /// <summary>A random (version 4, RFC 9562) GUID, as <see cref="Guid.NewGuid"/> makes, from a per-thread batch of random bytes.</summary>
-    public static Guid NewGuid()
+    internal static Guid NewGuid()
     {
         var random = t_random;
         var used = t_used;
         if (random is null || used == random.Length)
         {
-            random ??= t_random = new byte[GuidsPerFill * GuidSize];
-            RandomNumberGenerator.Fill(random);
+            // Kept only once filled: a Fill that throws must not leave a zeroed batch to be given out.
+            var filled = random ?? new byte[GuidsPerFill * GuidSize];
+            RandomNumberGenerator.Fill(filled);
+            random = t_random = filled;
             used = 0;
         }
 
