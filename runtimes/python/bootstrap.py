@@ -155,7 +155,8 @@ _MAX_HEAD = 1024 * 1024
 # caller. CPython waits in poll(2) for POLLIN when the socket has a timeout, so a Unix socket gets one: 2,147,483,000 ms,
 # just under poll's int; keep it there, CPython up to 3.13.0 casts larger values to int and wraps them (50 ms for
 # 4294967.346 s: a busy loop). A wait that reaches it is waited again (_recv). TCP wakes a writer only after a write
-# found no room: left blocking.
+# found no room: a TCP socket keeps the default (blocking, unless the function's code set socket.setdefaulttimeout
+# before the first connection; _recv waits through that timeout too).
 _UNIX_WAIT_SECONDS = 2147483.0
 _ACCEPTED_BODY = b'{"status":"OK"}'
 _ACCEPTED = (b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n"
