@@ -81,7 +81,8 @@ public sealed class RuncSharedNetworkTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var host = RuncTestHost.Create();
-        var name = "nrt-net-" + Path.GetFileName(host.Work)[4..];
+        await RemoveLeftoversAsync(ct);
+        var name = $"nrt-net-{Environment.ProcessId}-{Path.GetFileName(host.Work)[4..]}";
         await RunAsync(["ip", "netns", "add", name], ct);
         Process? responder = null;
         try
@@ -156,6 +157,28 @@ public sealed class RuncSharedNetworkTests
             }
 
             await RunAsync(["ip", "netns", "del", name], CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the network namespaces this test left when its test host was killed mid-test (the host's pid, in the
+    /// name, no longer runs); what ran in them ended with the host (nimbus-net) or on its own (the responder).
+    /// </summary>
+    private static async Task RemoveLeftoversAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists("/run/netns"))
+        {
+            return;
+        }
+
+        foreach (var path in Directory.EnumerateFiles("/run/netns", "nrt-net-*"))
+        {
+            var name = Path.GetFileName(path);
+            var parts = name.Split('-');
+            if (parts.Length >= 4 && int.TryParse(parts[2], out var pid) && !Directory.Exists($"/proc/{pid}"))
+            {
+                await RunAsync(["ip", "netns", "del", name], cancellationToken);
+            }
         }
     }
 
