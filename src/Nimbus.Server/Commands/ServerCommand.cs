@@ -236,6 +236,13 @@ internal static class ServerCommand
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // ASP.NET Core's hosting starts an Activity and a logging scope for every request whenever this category logs
+        // anything at all (Critical included), only to write its Information-level "Request starting/finished" lines,
+        // which the Warning filter above drops anyway. Measured 2026-12-05 (wrk, warm python no-op, runc): 10.1 -> 9.4 KB
+        // allocated per invoke, one client +4% req/s. Nimbus's own spans then take the caller's trace header as their
+        // parent instead of that request Activity, which no exporter ever sent.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
 
         var platformSocket = PlatformSocketPath(options.DataDir);
