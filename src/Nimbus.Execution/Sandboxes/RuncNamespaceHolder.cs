@@ -125,10 +125,14 @@ internal sealed class RuncNamespaceHolder
         using var process = Process.Start(start) ?? throw new SandboxStartException($"could not start {python}");
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
+
+        // Not cancelled itself: a line the script wrote just before the start was called off must still be read, or
+        // what it names would run for ever (the holder is no longer the script's child once the script has ended).
+        var line = process.StandardOutput.ReadLineAsync(CancellationToken.None).AsTask();
         (ProcessHandle Holder, ProcessHandle Reaper)? made = null;
         try
         {
-            made = Parse(await process.StandardOutput.ReadLineAsync(cancellationToken));
+            made = Parse(await line.WaitAsync(cancellationToken));
             await process.WaitForExitAsync(cancellationToken);
             // The line's read may have completed on an event thread (pipes are read through sockets).
             await EventThreads.Leave();
@@ -136,7 +140,8 @@ internal sealed class RuncNamespaceHolder
         catch (OperationCanceledException)
         {
             // The start is called off (its invoke gave up, the server stops): nothing else would ever end what the
-            // script made so far. Its own children (the holder, before it reported) go with it; reported ones here.
+            // script made so far. Its own children (the holder, before it reported) go with it; reported ones here,
+            // read to the pipe's end, which the kill brings, when the line had not been taken yet.
             try
             {
                 process.Kill(entireProcessTree: true);
@@ -146,6 +151,7 @@ internal sealed class RuncNamespaceHolder
                 // Already ended.
             }
 
+            made ??= await ReportedAfterKillAsync(line);
             if (made is { } orphans)
             {
                 KillMade(orphans);
@@ -172,6 +178,22 @@ internal sealed class RuncNamespaceHolder
         {
             KillMade(pair);
             throw new SandboxStartException("the SnapStart namespaces' holder ended at once: " + e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// The holder and reaper the script reported, once its output has ended (it was killed): null when it reported
+    /// nothing, or when the pipe stays open (another process holds it) beyond a few seconds.
+    /// </summary>
+    private static async Task<(ProcessHandle Holder, ProcessHandle Reaper)?> ReportedAfterKillAsync(Task<string?> line)
+    {
+        try
+        {
+            return Parse(await line.WaitAsync(TimeSpan.FromSeconds(5)));
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or ObjectDisposedException)
+        {
+            return null;
         }
     }
 

@@ -13,8 +13,15 @@ public sealed class RuncNamespaceHolderTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("nimbus-holder-").FullName;
 
-    [Fact]
-    public async Task StartAsync_CancelledOnceTheNamespacesAreMade_LeavesNoHolderOrReaper()
+    /// <param name="lineEnded">
+    /// True: the script's line reaches the server whole, and the start is cancelled while it waits for the interpreter's
+    /// end (or, by chance, before it took the line). False: the line reaches it without its newline, so the start is
+    /// cancelled with the report unread (until 2026-12-05 a start cancelled in that window left both running: seen in CI).
+    /// </param>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task StartAsync_CancelledOnceTheNamespacesAreMade_LeavesNoHolderOrReaper(bool lineEnded)
     {
         if (!Environment.IsPrivilegedProcess || HostExecutable.Find("python3") is not { } python)
         {
@@ -23,10 +30,11 @@ public sealed class RuncNamespaceHolderTests : IDisposable
         }
 
         // The holder's script as the server runs it, whose interpreter then lingers: the namespaces are made and
-        // reported, and the start is cancelled while it waits for the interpreter's end.
+        // reported, and the start is cancelled.
         var reported = Path.Combine(_directory, "reported");
         var wrapper = Path.Combine(_directory, "python");
-        await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\n{python} \"$@\" | tee {reported}.tmp\nmv {reported}.tmp {reported}\nexec sleep 600\n", TestContext.Current.CancellationToken);
+        var report = lineEnded ? $"cat {reported}.tmp" : $"printf '%s' \"$(cat {reported}.tmp)\"";
+        await File.WriteAllTextAsync(wrapper, $"#!/bin/sh\n{python} \"$@\" > {reported}.tmp\n{report}\nmv {reported}.tmp {reported}\nexec sleep 600\n", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
