@@ -22,7 +22,13 @@ public static class TagRules
                     $"Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: {Patterns.TagText}]");
             }
 
-            if (value.Length > 256 || !Patterns.Tag().IsMatch(value))
+            if (value is null)
+            {
+                // JSON's null as a tag's value (the model's TagValue is a string): refused as a null member; AWS's own
+                // answer to this body is not known.
+                errors.Add(null, $"{field}.value", "Member must not be null");
+            }
+            else if (value.Length > 256 || !Patterns.Tag().IsMatch(value))
             {
                 errors.Add(
                     value,
