@@ -80,4 +80,25 @@ public sealed class MalformedRequestTests(ServerFixture fixture) : IClassFixture
         Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains($"<Error><Code>{code}</Code><Message>", body, StringComparison.Ordinal);
     }
+
+    /// <summary>JSON null where the model has a list member or a map value (no SDK sends it): each answered 500 once.</summary>
+    [Theory]
+    [InlineData("POST", "/2015-03-31/functions", """{"FunctionName":"nm-1","Runtime":"python3.11","Handler":"index.handler","Role":"arn:aws:iam::000000000000:role/r","Code":{"ZipFile":"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="},"Layers":[null]}""", "ValidationException", "1 validation error detected: Value '[null]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 2048, ")]
+    [InlineData("PUT", "/2015-03-31/functions/nm-missing/configuration", """{"Environment":{"Variables":{"AB":null}}}""", "ValidationException", "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map value must satisfy constraint: [Member must not be null]")]
+    [InlineData("PUT", "/2015-03-31/functions/nm-missing/configuration", """{"ImageConfig":{"Command":[null]}}""", "ValidationException", "1 validation error detected: Value null at 'imageConfig.command.1.member' failed to satisfy constraint: Member must not be null")]
+    [InlineData("POST", "/2021-10-31/functions/nm-missing/url", """{"AuthType":"NONE","Cors":{"AllowOrigins":[null]}}""", "ValidationException", "1 validation error detected: Value null at 'cors.allowOrigins.1.member' failed to satisfy constraint: Member must not be null")]
+    [InlineData("POST", "/2015-03-31/event-source-mappings", """{"EventSourceArn":"arn:aws:sqs:us-east-1:000000000000:nm-q","FunctionName":"nm-missing","FunctionResponseTypes":[null]}""", "ValidationException", "1 validation error detected: Value null at 'functionResponseTypes.1.member' failed to satisfy constraint: Member must not be null")]
+    [InlineData("POST", "/2015-03-31/event-source-mappings", """{"EventSourceArn":"arn:aws:sqs:us-east-1:000000000000:nm-q","FunctionName":"nm-missing","FilterCriteria":{"Filters":[null]}}""", "InvalidParameterValueException", "Invalid filter pattern definition.")]
+    public async Task JsonNullMember_AnswersTheMembersError(string method, string path, string body, string errorType, string messageStart)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
+        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(errorType, response.Headers.GetValues("x-amzn-ErrorType").Single());
+        using var json = JsonDocument.Parse(text);
+        Assert.StartsWith(messageStart, json.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

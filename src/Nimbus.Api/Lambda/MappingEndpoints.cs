@@ -127,7 +127,8 @@ internal static class MappingEndpoints
             filters = [];
             foreach (var filter in criteria.Filters ?? [])
             {
-                filters.Add(filter.Pattern ?? "");
+                // A filter of JSON null is a filter without a pattern (refused as an invalid pattern).
+                filters.Add(filter?.Pattern ?? "");
             }
         }
 

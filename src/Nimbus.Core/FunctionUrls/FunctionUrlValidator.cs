@@ -55,9 +55,10 @@ public static partial class FunctionUrlValidator
 
         if (values.Count > maxCount)
         {
-            errors.Add($"[{string.Join(", ", values)}]", field, $"Member must have length less than or equal to {maxCount.ToString(CultureInfo.InvariantCulture)}");
+            errors.Add(ValidationErrors.ListText(values), field, $"Member must have length less than or equal to {maxCount.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        errors.MembersNotNull(values, field);
         for (var i = 0; i < values.Count; i++)
         {
             errors.Length(values[i], $"{field}.{(i + 1).ToString(CultureInfo.InvariantCulture)}.member", minLength, maxLength);

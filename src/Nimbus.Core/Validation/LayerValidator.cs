@@ -35,7 +35,7 @@ public static class LayerValidator
         errors.Length(request.LicenseInfo, "licenseInfo", 0, 512);
         if (request.CompatibleRuntimes is { } runtimes)
         {
-            var shown = $"[{string.Join(", ", runtimes)}]";
+            var shown = ValidationErrors.ListText(runtimes);
             if (runtimes.Count > MaxCompatibleRuntimes)
             {
                 errors.Add(shown, "compatibleRuntimes", $"Member must have length less than or equal to {MaxCompatibleRuntimes}");
@@ -49,7 +49,7 @@ public static class LayerValidator
 
         if (request.CompatibleArchitectures is { } architectures)
         {
-            var shown = $"[{string.Join(", ", architectures)}]";
+            var shown = ValidationErrors.ListText(architectures);
             if (architectures.Count > MaxCompatibleArchitectures)
             {
                 errors.Add(shown, "compatibleArchitectures", $"Member must have length less than or equal to {MaxCompatibleArchitectures}");

@@ -21,6 +21,43 @@ public sealed class ValidationErrors
         _errors.Add($"Value {shown} at '{field}' failed to satisfy constraint: {constraint}");
     }
 
+    /// <summary>A list as AWS's validation quotes it (Java's rendering): "[a, b]", a null member as null.</summary>
+    public static string ListText(IEnumerable<string?> values)
+    {
+        var text = new System.Text.StringBuilder("[");
+        foreach (var value in values)
+        {
+            if (text.Length > 1)
+            {
+                text.Append(", ");
+            }
+
+            text.Append(value ?? "null");
+        }
+
+        return text.Append(']').ToString();
+    }
+
+    /// <summary>
+    /// JSON's null as a member of a list of strings (the wire type cannot refuse it), named as AWS's validation names
+    /// list members: 'field.N.member', N from 1.
+    /// </summary>
+    public void MembersNotNull(IReadOnlyList<string?>? values, string field)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (values[i] is null)
+            {
+                Add(null, $"{field}.{(i + 1).ToString(CultureInfo.InvariantCulture)}.member", "Member must not be null");
+            }
+        }
+    }
+
     public void AddSensitive(string field, string constraint) =>
         _errors.Add($"Value at '{field}' failed to satisfy constraint: {constraint}");
 

@@ -219,9 +219,10 @@ public sealed partial class EventSourceMappingService(
         {
             if (types.Count > 1)
             {
-                errors.Add($"[{string.Join(", ", types)}]", "functionResponseTypes", "Member must have length less than or equal to 1");
+                errors.Add(ValidationErrors.ListText(types), "functionResponseTypes", "Member must have length less than or equal to 1");
             }
 
+            errors.MembersNotNull(types, "functionResponseTypes");
             foreach (var type in types)
             {
                 errors.Enum(type, "functionResponseTypes", [ReportBatchItemFailures]);

@@ -54,4 +54,11 @@ public sealed class FunctionUrlValidatorTests
     public void Check_EmptyOrigin_IsTooShort() => LambdaAssert.Validation(
         "1 validation error detected: Value '' at 'cors.allowOrigins.1.member' failed to satisfy constraint: Member must have length greater than or equal to 1",
         () => FunctionUrlValidator.Check(new FunctionUrlChange { AuthType = "NONE", Cors = new FunctionUrlCors { AllowOrigins = [""] } }, requireAuthType: true));
+
+    [Fact]
+    public void Check_NullCorsMembers_AreRefusedByIndex() => LambdaAssert.Validation(
+        "2 validation errors detected: Value null at 'cors.allowHeaders.1.member' failed to satisfy constraint: Member must not be null; Value null at 'cors.allowOrigins.2.member' failed to satisfy constraint: Member must not be null",
+        () => FunctionUrlValidator.Check(
+            new FunctionUrlChange { AuthType = "NONE", Cors = new FunctionUrlCors { AllowHeaders = [null!], AllowOrigins = ["https://a.example", null!] } },
+            requireAuthType: true));
 }

@@ -129,6 +129,15 @@ public sealed class FunctionValidatorModelTests
                 _runtimes));
 
     [Fact]
+    public void Validate_EnvironmentValueNull_ThrowsValidationWithoutValue() =>
+        LambdaAssert.Validation(
+            "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map value must satisfy constraint: [Member must not be null]",
+            () => FunctionValidator.Validate(
+                new FunctionChange { Environment = new Dictionary<string, string> { ["GOOD"] = "1", ["AB"] = null! } },
+                isCreate: false,
+                _runtimes));
+
+    [Fact]
     public void Validate_EnvironmentKeyOfTwoChars_Accepted() =>
         FunctionValidator.Validate(
             new FunctionChange { Environment = new Dictionary<string, string> { ["A1"] = "x" } },
@@ -141,6 +150,30 @@ public sealed class FunctionValidatorModelTests
             $"1 validation error detected: Value '[arn:aws:lambda:us-east-1:111111111111:layer:good:1, arn:aws:lambda:us-east-1:111111111111:layer:NAME]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: {LayerPattern}, Member must not be null]",
             () => FunctionValidator.Validate(
                 new FunctionChange { Layers = ["arn:aws:lambda:us-east-1:111111111111:layer:good:1", "arn:aws:lambda:us-east-1:111111111111:layer:NAME"] },
+                isCreate: false,
+                _runtimes));
+
+    [Fact]
+    public void Validate_NullLayer_ThrowsValidationQuotingNull() =>
+        LambdaAssert.Validation(
+            $"1 validation error detected: Value '[arn:aws:lambda:us-east-1:111111111111:layer:good:1, null]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 2048, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: {LayerPattern}, Member must not be null]",
+            () => FunctionValidator.Validate(
+                new FunctionChange { Layers = ["arn:aws:lambda:us-east-1:111111111111:layer:good:1", null!] },
+                isCreate: false,
+                _runtimes));
+
+    [Fact]
+    public void Validate_NullArchitecture_ThrowsValidationQuotingNull() =>
+        LambdaAssert.Validation(
+            "1 validation error detected: Value '[null]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]",
+            () => FunctionValidator.Validate(new FunctionChange { Architectures = [null!] }, isCreate: false, _runtimes));
+
+    [Fact]
+    public void Validate_NullImageConfigMembers_ThrowsValidationNamingEach() =>
+        LambdaAssert.Validation(
+            "2 validation errors detected: Value null at 'imageConfig.entryPoint.2.member' failed to satisfy constraint: Member must not be null; Value null at 'imageConfig.command.1.member' failed to satisfy constraint: Member must not be null",
+            () => FunctionValidator.Validate(
+                new FunctionChange { ImageConfig = new Core.Images.ImageConfigOverride { EntryPoint = ["/bin/sh", null!], Command = [null!] } },
                 isCreate: false,
                 _runtimes));
 

@@ -92,6 +92,7 @@ public sealed class EventSourceMappingServiceTests : IDisposable
         { new() { EventSourceArn = Queue, FunctionName = "f", BatchSize = 0 }, LambdaErrors.ValidationType, "1 validation error detected: Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1" },
         { new() { EventSourceArn = Queue, FunctionName = "f", MaximumConcurrency = 1 }, LambdaErrors.ValidationType, "1 validation error detected: Value '1' at 'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must have value greater than or equal to 2" },
         { new() { EventSourceArn = Queue, FunctionName = "f", Filters = ["{\"body\": \"x\"}"] }, LambdaErrors.InvalidParameterValueType, "Invalid filter pattern definition." },
+        { new() { EventSourceArn = Queue, FunctionName = "f", FunctionResponseTypes = [null!] }, LambdaErrors.ValidationType, "1 validation error detected: Value null at 'functionResponseTypes.1.member' failed to satisfy constraint: Member must not be null" },
         { new() { EventSourceArn = Queue, FunctionName = "f", UnsupportedMembers = ["StartingPosition"] }, LambdaErrors.InvalidParameterValueType, "Unsupported StartingPosition parameter for given event source mapping type." },
     };
 
