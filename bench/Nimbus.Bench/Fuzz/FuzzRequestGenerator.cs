@@ -10,10 +10,13 @@ namespace Nimbus.Bench.Fuzz;
 /// <summary>
 /// Makes random bad (and some good) requests: methods, every route with odd names and qualifiers, odd queries, bodies
 /// of random bytes, truncated or deep JSON, forms with huge keys, and headers with X-Amz-Target variants, bad
-/// Content-Length and odd Content-Type. The same seed and index always give the same request.
+/// Content-Length and odd Content-Type; and well-formed, signed requests of the write operations with one or two members
+/// broken (<see cref="FuzzTemplates"/>). The same seed and index always give the same request.
 /// </summary>
 internal sealed class FuzzRequestGenerator(string host, string functionName, string queueUrlPath)
 {
+    private readonly FuzzTemplates _templates = new(functionName, $"http://{host}{queueUrlPath}");
+
     private static readonly string[] s_methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "get", "FOO", "CONNECT"];
 
     private static readonly string[] s_contentTypes =
@@ -42,6 +45,11 @@ internal sealed class FuzzRequestGenerator(string host, string functionName, str
     public FuzzRequest Create(int seed, int index)
     {
         var random = new Random(HashCode.Combine(seed, index));
+        if (random.Next(3) == 0)
+        {
+            return Broken(random);
+        }
+
         var method = Pick(random, s_methods);
         var (target, kind) = random.Next(10) switch
         {
@@ -93,6 +101,20 @@ internal sealed class FuzzRequestGenerator(string host, string functionName, str
         }
 
         var summary = $"{method} {(target.Length > 160 ? target[..160] + "..." : target)} [{string.Join(", ", headers.Select(h => h.Item1 + ": " + Shorten(h.Item2)))}] body {body.Length} bytes";
+        var bytes = Encode(random, method, target, headers, body, out var framing);
+        return new FuzzRequest(summary + framing, bytes);
+    }
+
+    /// <summary>A template's request with one or two members broken, signed, with the operation's own headers.</summary>
+    private FuzzRequest Broken(Random random)
+    {
+        var (method, target, action, json) = _templates.Create(random, r => JsonValue(r, 2));
+        var body = Encoding.UTF8.GetBytes(json);
+        List<(string Name, string Value)> headers = action is null
+            ? [("Content-Type", "application/json")]
+            : [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "AmazonSQS." + action)];
+        Sign(method, target, action is null ? "lambda" : "sqs", headers, body);
+        var summary = $"{method} {target} {action} body {(json.Length > 600 ? json[..600] + "..." : json)}";
         var bytes = Encode(random, method, target, headers, body, out var framing);
         return new FuzzRequest(summary + framing, bytes);
     }
