@@ -7,6 +7,19 @@ namespace Nimbus.Bench;
 internal static class ProcFs
 {
     /// <summary>VmRSS from /proc/PID/status, in bytes; null once the process is gone.</summary>
+    /// <summary>A one-line file of /proc or /sys, trimmed; null when it cannot be read.</summary>
+    public static string? ReadTrimmed(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path).Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public static long? ResidentBytes(int pid)
     {
         var lines = ReadLines($"/proc/{pid}/status");

@@ -38,12 +38,23 @@ internal static class WarmBenchmark
     /// </summary>
     private static readonly TimeSpan s_functionWarmUp = TimeSpan.FromSeconds(8);
 
+    /// <summary>The cpuidle driver and, for haltpoll, how long an idle vCPU polls before it halts.</summary>
+    private static string IdleSetting()
+    {
+        var driver = ProcFs.ReadTrimmed("/sys/devices/system/cpu/cpuidle/current_driver") ?? "unknown";
+        return driver == "haltpoll" && ProcFs.ReadTrimmed("/sys/module/haltpoll/parameters/guest_halt_poll_ns") is { } ns
+            ? $"cpuidle {driver}, guest_halt_poll_ns {ns}"
+            : $"cpuidle {driver}";
+    }
+
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
         Report.Heading($"warm: sequential invoke of a no-op handler, {Rounds} rounds of {PerRound} requests and {PerRound} to the echo, after {WarmUp} warm-up ({s_serverWarmUp.TotalSeconds:0} s at least for the first function, the fresh server's JIT; {s_functionWarmUp.TotalSeconds:0} s for each other), one client");
         Report.Line("includes: HTTP request on loopback, Invoke API, the event to the warm environment's runtime client (served by the server itself after its first invocation: Direct Runtime API), the handler, the response");
         Report.Line("reference: the same client, settings and payload against a minimal Kestrel echo server (POST / returns the body) in this process, a block of it before or after each block of invokes (alternating); the verdict is the median of the rounds' p50 ratios");
         Report.Line($"functions at {MemorySize} MB (one vCPU); a {SmallMemorySize} MB python function after them, for information (under runc its CPU quota throttles a back-to-back client)");
+        Report.Line("then, for information, the same rounds from a client with one path per request (SteadyClient: one connection, blocking reads and writes on its own thread, as wrk)");
+        Report.Line($"idle vCPUs: {IdleSetting()} (a wake-up on a halted vCPU of a VM costs ~20 µs here: docs/configuration.md#on-a-virtual-machine-idle-vcpus)");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
         await using var echo = await EchoServer.StartAsync(cancellationToken);
         using var nimbusHttp = HttpClients.CreateSigned(nimbus.BaseAddress);
@@ -95,6 +106,34 @@ internal static class WarmBenchmark
 
             var ratio = Stats.Median(ratios);
             Report.Line($"{runtime,-11} median of round p50 ratios {Report.Times(ratio)} (p50 {Report.Ms(Stats.Median(p50s))}, p99 {Report.Ms(Stats.Median(p99s))}; echo p50 {Report.Ms(Stats.Median(echoP50s))})  errors {errors}");
+
+            using (var steadyEcho = SteadyClient.Connect(echo.BaseAddress, sign: true))
+            using (var steadyNimbus = SteadyClient.Connect(nimbus.BaseAddress, sign: true))
+            {
+                var path = BenchSession.InvokePath(name);
+                await steadyEcho.SequentialAsync(BenchSession.EchoPath, BenchSession.Payload, WarmUp, 0, TimeSpan.FromSeconds(2));
+                await steadyNimbus.SequentialAsync(path, BenchSession.Payload, WarmUp, 0, TimeSpan.FromSeconds(2));
+                var steadyRatios = new List<double>(Rounds);
+                for (var round = 0; round < Rounds; round++)
+                {
+                    LatencySample echoSample, sample;
+                    if (round % 2 == 0)
+                    {
+                        echoSample = await steadyEcho.SequentialAsync(BenchSession.EchoPath, BenchSession.Payload, BlockWarmUp, PerRound);
+                        sample = await steadyNimbus.SequentialAsync(path, BenchSession.Payload, BlockWarmUp, PerRound);
+                    }
+                    else
+                    {
+                        sample = await steadyNimbus.SequentialAsync(path, BenchSession.Payload, BlockWarmUp, PerRound);
+                        echoSample = await steadyEcho.SequentialAsync(BenchSession.EchoPath, BenchSession.Payload, BlockWarmUp, PerRound);
+                    }
+
+                    steadyRatios.Add(sample.P50 / echoSample.P50);
+                    Report.Line($"{runtime,-11} steady round {round + 1}: p50 {Report.Ms(sample.P50)}  p99 {Report.Ms(sample.P99)}  echo p50 {Report.Ms(echoSample.P50)}  ({Report.Times(sample.P50 / echoSample.P50)})  errors {sample.Errors + echoSample.Errors}");
+                }
+
+                Report.Line($"{runtime,-11} steady median of round p50 ratios {Report.Times(Stats.Median(steadyRatios))}");
+            }
             session.Report.Add(new Verdict(
                 $"warm p50 {runtime}",
                 Report.Ms(Stats.Median(p50s)),

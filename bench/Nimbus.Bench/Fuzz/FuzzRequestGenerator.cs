@@ -323,16 +323,4 @@ internal sealed class FuzzRequestGenerator(string host, string functionName, str
     private static string Shorten(string value) => value.Length > 40 ? value[..40] + $"...({value.Length})" : value;
 
     private static string Pick(Random random, string[] items) => items[random.Next(items.Length)];
-
-    /// <summary>A raw request as SigV4 signs it: only Host and X-Amz-Date are signed.</summary>
-    private sealed class RawRequest(string method, string path, string query, string host, string timestamp) : ISignedRequest
-    {
-        public string Method => method;
-
-        public string RawPath => path;
-
-        public string RawQuery => query;
-
-        public string? GetHeader(ReadOnlySpan<char> name) => name is "host" ? host : name is "x-amz-date" ? timestamp : null;
-    }
 }
