@@ -6,7 +6,6 @@ namespace Nimbus.Bench;
 /// <summary>What /proc says about processes: parents, command lines, resident sets.</summary>
 internal static class ProcFs
 {
-    /// <summary>VmRSS from /proc/PID/status, in bytes; null once the process is gone.</summary>
     /// <summary>A one-line file of /proc or /sys, trimmed; null when it cannot be read.</summary>
     public static string? ReadTrimmed(string path)
     {
@@ -20,6 +19,7 @@ internal static class ProcFs
         }
     }
 
+    /// <summary>VmRSS from /proc/PID/status, in bytes; null once the process is gone.</summary>
     public static long? ResidentBytes(int pid)
     {
         var lines = ReadLines($"/proc/{pid}/status");

@@ -11,10 +11,11 @@ namespace Nimbus.Bench;
 
 /// <summary>
 /// A client as `wrk` is one: one keep-alive connection, blocking writes and reads on a thread of its own, each
-/// request's bytes made (and SigV4-signed, as an SDK signs) before its clock starts. HttpClient's awaits hand the
-/// response from the socket's event thread to a pool thread or not, and which of a few such paths a block of requests
-/// takes shifts its p50 by ~11 µs steps (the echo's: 0.018, 0.022, 0.033, 0.044 ms within one run, 2026-12-05); this
-/// client has one path, the same for the echo and for Nimbus.
+/// request's bytes made (and SigV4-signed, as an SDK signs) before its clock starts; no awaits, so no hand-over between
+/// threads of its own. HttpClient's p50 moves between blocks of one run in ~11 µs steps (the echo's 0.018, 0.022, 0.033,
+/// 0.044 ms, 2026-12-05); this client's invokes moved less in the same runs, while the echo, whose Kestrel shares this
+/// process, kept its steps with either client (docs/internals/invoke-path.md, "Idle vCPUs on a virtual machine").
+/// Responses must carry Content-Length; anything else is an exception.
 /// </summary>
 internal sealed class SteadyClient : IDisposable
 {
@@ -32,7 +33,8 @@ internal sealed class SteadyClient : IDisposable
 
     public static SteadyClient Connect(Uri baseAddress, bool sign)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // The HttpClients' timeout: a server that stops answering ends the rounds with an error, not a hang.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveTimeout = 60_000, SendTimeout = 60_000 };
         socket.Connect(baseAddress.Host, baseAddress.Port);
         return new SteadyClient(socket, baseAddress.Authority, sign);
     }
@@ -41,20 +43,21 @@ internal sealed class SteadyClient : IDisposable
     /// <paramref name="warmUp"/> unmeasured requests (and for <paramref name="warmUpTime"/> at least), then
     /// <paramref name="count"/> timed one after another, on a dedicated thread.
     /// </summary>
-    public Task<LatencySample> SequentialAsync(Uri path, byte[] payload, int warmUp, int count, TimeSpan warmUpTime = default) =>
+    public Task<LatencySample> SequentialAsync(Uri path, byte[] payload, int warmUp, int count, CancellationToken cancellationToken, TimeSpan warmUpTime = default) =>
         Task.Factory.StartNew(
-            () => Sequential(path.OriginalString, payload, warmUp, count, warmUpTime),
-            CancellationToken.None,
+            () => Sequential(path.OriginalString, payload, warmUp, count, warmUpTime, cancellationToken),
+            cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
     public void Dispose() => _socket.Dispose();
 
-    private LatencySample Sequential(string path, byte[] payload, int warmUp, int count, TimeSpan warmUpTime)
+    private LatencySample Sequential(string path, byte[] payload, int warmUp, int count, TimeSpan warmUpTime, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < warmUp || Stopwatch.GetElapsedTime(started) < warmUpTime; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Send(Request(path, payload));
         }
 
@@ -62,6 +65,7 @@ internal sealed class SteadyClient : IDisposable
         var errors = 0;
         for (var i = 0; i < count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var request = Request(path, payload);
             var start = Stopwatch.GetTimestamp();
             var ok = Send(request);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Net.Sockets;
+
 namespace Nimbus.Bench;
 
 /// <summary>
@@ -107,33 +109,6 @@ internal static class WarmBenchmark
             var ratio = Stats.Median(ratios);
             Report.Line($"{runtime,-11} median of round p50 ratios {Report.Times(ratio)} (p50 {Report.Ms(Stats.Median(p50s))}, p99 {Report.Ms(Stats.Median(p99s))}; echo p50 {Report.Ms(Stats.Median(echoP50s))})  errors {errors}");
 
-            using (var steadyEcho = SteadyClient.Connect(echo.BaseAddress, sign: true))
-            using (var steadyNimbus = SteadyClient.Connect(nimbus.BaseAddress, sign: true))
-            {
-                var path = BenchSession.InvokePath(name);
-                await steadyEcho.SequentialAsync(BenchSession.EchoPath, BenchSession.Payload, WarmUp, 0, TimeSpan.FromSeconds(2));
-                await steadyNimbus.SequentialAsync(path, BenchSession.Payload, WarmUp, 0, TimeSpan.FromSeconds(2));
-                var steadyRatios = new List<double>(Rounds);
-                for (var round = 0; round < Rounds; round++)
-                {
-                    LatencySample echoSample, sample;
-                    if (round % 2 == 0)
-                    {
-                        echoSample = await steadyEcho.SequentialAsync(BenchSession.EchoPath, BenchSession.Payload, BlockWarmUp, PerRound);
-                        sample = await steadyNimbus.SequentialAsync(path, BenchSession.Payload, BlockWarmUp, PerRound);
-                    }
-                    else
-                    {
-                        sample = await steadyNimbus.SequentialAsync(path, BenchSession.Payload, BlockWarmUp, PerRound);
-                        echoSample = await steadyEcho.SequentialAsync(BenchSession.EchoPath, BenchSession.Payload, BlockWarmUp, PerRound);
-                    }
-
-                    steadyRatios.Add(sample.P50 / echoSample.P50);
-                    Report.Line($"{runtime,-11} steady round {round + 1}: p50 {Report.Ms(sample.P50)}  p99 {Report.Ms(sample.P99)}  echo p50 {Report.Ms(echoSample.P50)}  ({Report.Times(sample.P50 / echoSample.P50)})  errors {sample.Errors + echoSample.Errors}");
-                }
-
-                Report.Line($"{runtime,-11} steady median of round p50 ratios {Report.Times(Stats.Median(steadyRatios))}");
-            }
             session.Report.Add(new Verdict(
                 $"warm p50 {runtime}",
                 Report.Ms(Stats.Median(p50s)),
@@ -141,6 +116,8 @@ internal static class WarmBenchmark
                 Report.Times(ratio),
                 $"≤ {Report.Times(TargetRatio)} echo",
                 ratio <= TargetRatio && errors == 0));
+
+            await SteadyRoundsAsync(runtime, echo.BaseAddress, nimbus.BaseAddress, BenchSession.InvokePath(name), cancellationToken);
         }
 
         const string small = "warm-python-128";
@@ -148,5 +125,44 @@ internal static class WarmBenchmark
         var throttled = await LoadRunner.SequentialAsync(
             new PostTarget(small, nimbusHttp, BenchSession.InvokePath(small), BenchSession.Payload), WarmUp, Count, cancellationToken);
         Report.Line($"{FunctionCode.Python} at {SmallMemorySize} MB, not a verdict: p50 {Report.Ms(throttled.P50)}  p99 {Report.Ms(throttled.P99)}  errors {throttled.Errors}");
+    }
+
+    /// <summary>
+    /// For information, after the verdict: the same rounds from a <see cref="SteadyClient"/>; a failure of its own is
+    /// reported, not thrown, so that it costs no verdict.
+    /// </summary>
+    private static async Task SteadyRoundsAsync(string runtime, Uri echoAddress, Uri nimbusAddress, Uri path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var echo = SteadyClient.Connect(echoAddress, sign: true);
+            using var nimbus = SteadyClient.Connect(nimbusAddress, sign: true);
+            await echo.SequentialAsync(BenchSession.EchoPath, BenchSession.Payload, WarmUp, 0, cancellationToken, TimeSpan.FromSeconds(2));
+            await nimbus.SequentialAsync(path, BenchSession.Payload, WarmUp, 0, cancellationToken, TimeSpan.FromSeconds(2));
+            var ratios = new List<double>(Rounds);
+            for (var round = 0; round < Rounds; round++)
+            {
+                LatencySample echoSample, sample;
+                if (round % 2 == 0)
+                {
+                    echoSample = await echo.SequentialAsync(BenchSession.EchoPath, BenchSession.Payload, BlockWarmUp, PerRound, cancellationToken);
+                    sample = await nimbus.SequentialAsync(path, BenchSession.Payload, BlockWarmUp, PerRound, cancellationToken);
+                }
+                else
+                {
+                    sample = await nimbus.SequentialAsync(path, BenchSession.Payload, BlockWarmUp, PerRound, cancellationToken);
+                    echoSample = await echo.SequentialAsync(BenchSession.EchoPath, BenchSession.Payload, BlockWarmUp, PerRound, cancellationToken);
+                }
+
+                ratios.Add(sample.P50 / echoSample.P50);
+                Report.Line($"{runtime,-11} steady round {round + 1}: p50 {Report.Ms(sample.P50)}  p99 {Report.Ms(sample.P99)}  echo p50 {Report.Ms(echoSample.P50)}  ({Report.Times(sample.P50 / echoSample.P50)})  errors {sample.Errors + echoSample.Errors}");
+            }
+
+            Report.Line($"{runtime,-11} steady median of round p50 ratios {Report.Times(Stats.Median(ratios))} (for information)");
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException)
+        {
+            Report.Line($"{runtime,-11} steady rounds stopped: {ex.Message}");
+        }
     }
 }

@@ -58,10 +58,12 @@ public static partial class FunctionUrlValidator
             errors.Add(ValidationErrors.ListText(values), field, $"Member must have length less than or equal to {maxCount.ToString(CultureInfo.InvariantCulture)}");
         }
 
-        errors.MembersNotNull(values, field);
         for (var i = 0; i < values.Count; i++)
         {
-            errors.Length(values[i], $"{field}.{(i + 1).ToString(CultureInfo.InvariantCulture)}.member", minLength, maxLength);
+            if (errors.MemberNotNull(values[i], field, i))
+            {
+                errors.Length(values[i], ValidationErrors.MemberName(field, i), minLength, maxLength);
+            }
         }
     }
 

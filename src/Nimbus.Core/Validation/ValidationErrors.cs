@@ -51,12 +51,24 @@ public sealed class ValidationErrors
 
         for (var i = 0; i < values.Count; i++)
         {
-            if (values[i] is null)
-            {
-                Add(null, $"{field}.{(i + 1).ToString(CultureInfo.InvariantCulture)}.member", "Member must not be null");
-            }
+            MemberNotNull(values[i], field, i);
         }
     }
+
+    /// <summary>The check of <see cref="MembersNotNull"/> for the member at <paramref name="index"/> (from 0); true when it is not null.</summary>
+    public bool MemberNotNull(string? value, string field, int index)
+    {
+        if (value is null)
+        {
+            Add(null, MemberName(field, index), "Member must not be null");
+        }
+
+        return value is not null;
+    }
+
+    /// <summary>A list member's name in AWS's validation messages: 'field.N.member', N from 1.</summary>
+    public static string MemberName(string field, int index) =>
+        $"{field}.{(index + 1).ToString(CultureInfo.InvariantCulture)}.member";
 
     public void AddSensitive(string field, string constraint) =>
         _errors.Add($"Value at '{field}' failed to satisfy constraint: {constraint}");

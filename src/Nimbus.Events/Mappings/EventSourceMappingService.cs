@@ -222,10 +222,12 @@ public sealed partial class EventSourceMappingService(
                 errors.Add(ValidationErrors.ListText(types), "functionResponseTypes", "Member must have length less than or equal to 1");
             }
 
-            errors.MembersNotNull(types, "functionResponseTypes");
-            foreach (var type in types)
+            for (var i = 0; i < types.Count; i++)
             {
-                errors.Enum(type, "functionResponseTypes", [ReportBatchItemFailures]);
+                if (errors.MemberNotNull(types[i], "functionResponseTypes", i))
+                {
+                    errors.Enum(types[i], "functionResponseTypes", [ReportBatchItemFailures]);
+                }
             }
         }
 

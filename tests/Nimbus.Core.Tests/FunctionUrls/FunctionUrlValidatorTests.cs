@@ -56,6 +56,11 @@ public sealed class FunctionUrlValidatorTests
         () => FunctionUrlValidator.Check(new FunctionUrlChange { AuthType = "NONE", Cors = new FunctionUrlCors { AllowOrigins = [""] } }, requireAuthType: true));
 
     [Fact]
+    public void Check_EmptyThenNullOrigin_ReportedInIndexOrder() => LambdaAssert.Validation(
+        "2 validation errors detected: Value '' at 'cors.allowOrigins.1.member' failed to satisfy constraint: Member must have length greater than or equal to 1; Value null at 'cors.allowOrigins.2.member' failed to satisfy constraint: Member must not be null",
+        () => FunctionUrlValidator.Check(new FunctionUrlChange { AuthType = "NONE", Cors = new FunctionUrlCors { AllowOrigins = ["", null!] } }, requireAuthType: true));
+
+    [Fact]
     public void Check_NullCorsMembers_AreRefusedByIndex() => LambdaAssert.Validation(
         "2 validation errors detected: Value null at 'cors.allowHeaders.1.member' failed to satisfy constraint: Member must not be null; Value null at 'cors.allowOrigins.2.member' failed to satisfy constraint: Member must not be null",
         () => FunctionUrlValidator.Check(

@@ -95,6 +95,23 @@ public sealed class LayerServiceTests
     }
 
     [Fact]
+    public async Task PublishAsync_NullRuntimeAndArchitecture_QuotesNullInTheList()
+    {
+        var error = await Assert.ThrowsAsync<LambdaException>(() => Layers.PublishAsync(
+            TestValues.Scope,
+            "l",
+            Publish() with { CompatibleRuntimes = ["python3.12", null!], CompatibleArchitectures = [null!] },
+            Ct));
+
+        Assert.Equal(LambdaErrors.ValidationType, error.ErrorType);
+        Assert.StartsWith("2 validation errors detected: Value '[python3.12, null]' at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy enum value set: [", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(
+            "; Value '[null]' at 'compatibleArchitectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]",
+            error.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public Task PublishAsync_SixteenRuntimes_ThrowsLengthLimit() =>
         LambdaAssert.ThrowsAsync(
             LambdaErrors.ValidationType,
