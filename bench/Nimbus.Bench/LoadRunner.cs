@@ -15,24 +15,15 @@ internal static class LoadRunner
             await target.SendAsync(cancellationToken);
         }
 
-        var latencies = new List<double>(count);
-        var errors = 0;
+        var recorder = new LatencyRecorder(count);
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
             var ok = await target.SendAsync(cancellationToken);
-            var end = Stopwatch.GetTimestamp();
-            if (ok)
-            {
-                latencies.Add(Stats.Milliseconds(start, end));
-            }
-            else
-            {
-                errors++;
-            }
+            recorder.Add(ok, start, Stopwatch.GetTimestamp());
         }
 
-        return LatencySample.From(latencies, errors);
+        return recorder.ToSample();
     }
 
     /// <summary>

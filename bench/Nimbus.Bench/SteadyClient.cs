@@ -61,26 +61,17 @@ internal sealed class SteadyClient : IDisposable
             Send(Request(path, payload));
         }
 
-        var latencies = new List<double>(count);
-        var errors = 0;
+        var recorder = new LatencyRecorder(count);
         for (var i = 0; i < count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var request = Request(path, payload);
             var start = Stopwatch.GetTimestamp();
             var ok = Send(request);
-            var end = Stopwatch.GetTimestamp();
-            if (ok)
-            {
-                latencies.Add(Stats.Milliseconds(start, end));
-            }
-            else
-            {
-                errors++;
-            }
+            recorder.Add(ok, start, Stopwatch.GetTimestamp());
         }
 
-        return LatencySample.From(latencies, errors);
+        return recorder.ToSample();
     }
 
     private byte[] Request(string path, byte[] payload)
