@@ -106,16 +106,33 @@ internal sealed class FuzzRequestGenerator(string host, string functionName, str
         return new FuzzRequest(summary + framing, bytes);
     }
 
-    /// <summary>A template's request with one or two members broken, signed, with the operation's own headers.</summary>
+    /// <summary>
+    /// A template's request with one or two members broken (a JSON body, or one time in five an SQS query form), signed,
+    /// with the operation's own headers.
+    /// </summary>
     private FuzzRequest Broken(Random random)
     {
-        var (method, target, action, json) = _templates.Create(random, r => JsonValue(r, 2));
-        var body = Encoding.UTF8.GetBytes(json);
-        List<(string Name, string Value)> headers = action is null
-            ? [("Content-Type", "application/json")]
-            : [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "AmazonSQS." + action)];
-        Sign(method, target, action is null ? "lambda" : "sqs", headers, body);
-        var summary = $"{method} {target} {action} body {(json.Length > 600 ? json[..600] + "..." : json)}";
+        string method, target, text;
+        List<(string Name, string Value)> headers;
+        string service;
+        if (random.Next(5) == 0)
+        {
+            (method, target, text) = ("POST", "/", _templates.CreateForm(random, r => Pick(r, _values)));
+            headers = [("Content-Type", "application/x-www-form-urlencoded")];
+            service = "sqs";
+        }
+        else
+        {
+            (method, target, var action, text) = _templates.Create(random, r => JsonValue(r, 2));
+            headers = action is null
+                ? [("Content-Type", "application/json")]
+                : [("Content-Type", "application/x-amz-json-1.0"), ("X-Amz-Target", "AmazonSQS." + action)];
+            service = action is null ? "lambda" : "sqs";
+        }
+
+        var body = Encoding.UTF8.GetBytes(text);
+        Sign(method, target, service, headers, body);
+        var summary = $"{method} {target} {headers[^1].Value} body {(text.Length > 600 ? text[..600] + "..." : text)}";
         var bytes = Encode(random, method, target, headers, body, out var framing, clean: true);
         return new FuzzRequest(summary + framing, bytes);
     }

@@ -13,6 +13,7 @@ namespace Nimbus.Bench.Fuzz;
 internal sealed class FuzzTemplates
 {
     private readonly (string Method, string Path, string? Target, string Body)[] _templates;
+    private readonly (string Name, string Value)[][] _forms;
 
     public FuzzTemplates(string functionName, string queueUrl)
     {
@@ -59,7 +60,72 @@ internal sealed class FuzzTemplates
             ("POST", "/", "TagQueue", $$$"""{"QueueUrl":"{{{queueUrl}}}","Tags":{"k":"v"}}"""),
             ("POST", "/", "UntagQueue", $$$"""{"QueueUrl":"{{{queueUrl}}}","TagKeys":["k"]}"""),
         ];
+
+        // SQS's query protocol: the same operations as form fields, lists and maps as numbered members.
+        var redrive = $$$"""{"deadLetterTargetArn":"{{{queueArn}}}","maxReceiveCount":"3"}""";
+        _forms =
+        [
+            [("Action", "SendMessage"), ("QueueUrl", queueUrl), ("MessageBody", "x"), ("DelaySeconds", "0"),
+             ("MessageAttribute.1.Name", "a"), ("MessageAttribute.1.Value.DataType", "String"), ("MessageAttribute.1.Value.StringValue", "v"),
+             ("MessageAttribute.2.Name", "b"), ("MessageAttribute.2.Value.DataType", "Binary"), ("MessageAttribute.2.Value.BinaryValue", "AQI="),
+             ("MessageSystemAttribute.1.Name", "AWSTraceHeader"), ("MessageSystemAttribute.1.Value.DataType", "String"),
+             ("MessageSystemAttribute.1.Value.StringValue", "Root=1-5759e988-bd862e3fe1be46a994272793")],
+            [("Action", "SendMessageBatch"), ("QueueUrl", queueUrl),
+             ("SendMessageBatchRequestEntry.1.Id", "1"), ("SendMessageBatchRequestEntry.1.MessageBody", "x"), ("SendMessageBatchRequestEntry.1.DelaySeconds", "0"),
+             ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Name", "a"), ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.DataType", "Number"),
+             ("SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringValue", "1"),
+             ("SendMessageBatchRequestEntry.2.Id", "2"), ("SendMessageBatchRequestEntry.2.MessageBody", "y")],
+            [("Action", "ReceiveMessage"), ("QueueUrl", queueUrl), ("MaxNumberOfMessages", "1"), ("WaitTimeSeconds", "0"), ("VisibilityTimeout", "0"),
+             ("AttributeName.1", "All"), ("MessageAttributeName.1", "All"), ("MessageSystemAttributeName.1", "All")],
+            [("Action", "DeleteMessageBatch"), ("QueueUrl", queueUrl), ("DeleteMessageBatchRequestEntry.1.Id", "1"), ("DeleteMessageBatchRequestEntry.1.ReceiptHandle", "x")],
+            [("Action", "ChangeMessageVisibilityBatch"), ("QueueUrl", queueUrl), ("ChangeMessageVisibilityBatchRequestEntry.1.Id", "1"),
+             ("ChangeMessageVisibilityBatchRequestEntry.1.ReceiptHandle", "x"), ("ChangeMessageVisibilityBatchRequestEntry.1.VisibilityTimeout", "0")],
+            [("Action", "ChangeMessageVisibility"), ("QueueUrl", queueUrl), ("ReceiptHandle", "x"), ("VisibilityTimeout", "0")],
+            [("Action", "CreateQueue"), ("QueueName", "fz-q3"), ("Attribute.1.Name", "DelaySeconds"), ("Attribute.1.Value", "0"),
+             ("Attribute.2.Name", "RedrivePolicy"), ("Attribute.2.Value", redrive), ("Tag.1.Key", "k"), ("Tag.1.Value", "v")],
+            [("Action", "SetQueueAttributes"), ("QueueUrl", queueUrl), ("Attribute.1.Name", "VisibilityTimeout"), ("Attribute.1.Value", "30"),
+             ("Attribute.2.Name", "RedrivePolicy"), ("Attribute.2.Value", redrive)],
+            [("Action", "GetQueueAttributes"), ("QueueUrl", queueUrl), ("AttributeName.1", "All")],
+            [("Action", "TagQueue"), ("QueueUrl", queueUrl), ("Tag.1.Key", "k"), ("Tag.1.Value", "v")],
+            [("Action", "UntagQueue"), ("QueueUrl", queueUrl), ("TagKey.1", "k")],
+            [("Action", "ListQueues"), ("QueueNamePrefix", "f"), ("MaxResults", "10"), ("NextToken", "x")],
+            [("Action", "GetQueueUrl"), ("QueueName", FuzzRunner.QueueName), ("QueueOwnerAWSAccountId", "000000000000")],
+            [("Action", "ListDeadLetterSourceQueues"), ("QueueUrl", queueUrl), ("MaxResults", "10")],
+        ];
     }
+
+    /// <summary>
+    /// One query-protocol form, one or two fields broken: a value replaced, the field removed or repeated, or its
+    /// member number made 0, negative, huge or not a number.
+    /// </summary>
+    public string CreateForm(Random random, Func<Random, string> anyValue)
+    {
+        var fields = new List<(string Name, string Value)>(_forms[random.Next(_forms.Length)]);
+        for (var n = random.Next(2) == 0 ? 1 : 2; n > 0 && fields.Count > 0; n--)
+        {
+            var i = random.Next(fields.Count);
+            var (name, value) = fields[i];
+            switch (random.Next(5))
+            {
+                case 0:
+                    fields.RemoveAt(i);
+                    break;
+                case 1:
+                    fields.Insert(i + 1, (name, anyValue(random)));
+                    break;
+                case 2 when name.Contains(".1", StringComparison.Ordinal):
+                    fields[i] = (name.Replace(".1", "." + s_memberNumbers[random.Next(s_memberNumbers.Length)], StringComparison.Ordinal), value);
+                    break;
+                default:
+                    fields[i] = (name, anyValue(random));
+                    break;
+            }
+        }
+
+        return string.Join('&', fields.ConvertAll(f => Uri.EscapeDataString(f.Name) + "=" + Uri.EscapeDataString(f.Value)));
+    }
+
+    private static readonly string[] s_memberNumbers = ["0", "-1", "99999999999", "a", "", "2", "1.1"];
 
     /// <summary>One template's request, one or two of its members broken; Target: SQS's X-Amz-Target action, or null for Lambda.</summary>
     public (string Method, string Path, string? Target, string Body) Create(Random random, Func<Random, string> anyValue)
