@@ -78,6 +78,15 @@ public sealed class AwsCliIamTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Contains("(AccessDenied)", refused.StandardError, StringComparison.Ordinal);
         var root = await cli.CliAsync("sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "root");
         Assert.Contains("Roles may not be assumed by root accounts.", root.StandardError, StringComparison.Ordinal);
+
+        // No instance profiles in Nimbus (EC2's): a role's list is empty, a missing role's is NoSuchEntity.
+        var profiles = await cli.CliJsonAsync("iam", "list-instance-profiles-for-role", "--role-name", role);
+        Assert.Empty(profiles["InstanceProfiles"]!.AsArray());
+        var missing = await cli.CliAsync("iam", "list-instance-profiles-for-role", "--role-name", $"missing-{suffix}");
+        Assert.Contains(
+            $"An error occurred (NoSuchEntity) when calling the ListInstanceProfilesForRole operation: The role with name missing-{suffix} cannot be found.",
+            missing.StandardError,
+            StringComparison.Ordinal);
     }
 
     private Dictionary<string, string> Environment(string keyId, string secret, string? token = null)

@@ -42,6 +42,17 @@ public sealed class AwsCliLambdaApiTests(ServerFixture fixture) : IClassFixture<
             Assert.Equal(10, (int?)config["Timeout"]);
             Assert.Equal("Successful", (string?)config["LastUpdateStatus"]);
 
+            // No code signing configurations in Nimbus: every function's is none, an empty ARN as AWS answers it.
+            var signing = await cli.CliJsonAsync("lambda", "get-function-code-signing-config", "--function-name", name);
+            Assert.Equal("", (string?)signing["CodeSigningConfigArn"]);
+            Assert.Equal(name, (string?)signing["FunctionName"]);
+            const string csc = "arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-0123456789abcdef0";
+            var signed = await cli.CliAsync(
+                "lambda", "create-function", "--function-name", name + "-s", "--runtime", "python3.12", "--handler", "app.handler",
+                "--role", Role, "--zip-file", $"fileb://{zipPath}", "--code-signing-config-arn", csc);
+            Assert.Contains($"(CodeSigningConfigNotFoundException) when calling the CreateFunction operation: Code signing configuration not found: {csc}", signed.StandardError, StringComparison.Ordinal);
+            Assert.NotEqual(0, (await cli.CliAsync("lambda", "get-function", "--function-name", name + "-s")).ExitCode);
+
             var settings = await cli.CliJsonAsync("lambda", "get-account-settings");
             Assert.True((long?)settings["AccountUsage"]!["FunctionCount"] >= 1);
 
@@ -52,6 +63,11 @@ public sealed class AwsCliLambdaApiTests(ServerFixture fixture) : IClassFixture<
             Assert.Contains(
                 $"An error occurred (ResourceNotFoundException) when calling the GetFunction operation: Function not found: arn:aws:lambda:us-east-1:000000000000:function:{name}",
                 missing.StandardError,
+                StringComparison.Ordinal);
+            var missingSigning = await cli.CliAsync("lambda", "get-function-code-signing-config", "--function-name", name);
+            Assert.Contains(
+                $"An error occurred (ResourceNotFoundException) when calling the GetFunctionCodeSigningConfig operation: Function not found: arn:aws:lambda:us-east-1:000000000000:function:{name}",
+                missingSigning.StandardError,
                 StringComparison.Ordinal);
         }
         finally

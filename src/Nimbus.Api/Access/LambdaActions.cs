@@ -31,6 +31,7 @@ public static class LambdaActions
     public const string GetFunctionConcurrency = "lambda:GetFunctionConcurrency";
     public const string GetFunctionConfiguration = "lambda:GetFunctionConfiguration";
     public const string GetFunctionEventInvokeConfig = "lambda:GetFunctionEventInvokeConfig";
+    public const string GetFunctionCodeSigningConfig = "lambda:GetFunctionCodeSigningConfig";
     public const string GetFunctionRecursionConfig = "lambda:GetFunctionRecursionConfig";
     public const string GetLayerVersion = "lambda:GetLayerVersion";
     public const string GetLayerVersionPolicy = "lambda:GetLayerVersionPolicy";
@@ -101,6 +102,7 @@ public static class LambdaActions
         new("GetAlias", GetAlias, ResourceKind.Function),
         new("GetEventSourceMapping", GetEventSourceMapping, ResourceKind.EventSourceMapping, FunctionArnKey),
         new("GetFunction", GetFunction, ResourceKind.QualifiedFunction),
+        new("GetFunctionCodeSigningConfig", GetFunctionCodeSigningConfig, ResourceKind.Function),
         new("GetFunctionConcurrency", GetFunctionConcurrency, ResourceKind.Function),
         new("GetFunctionConfiguration", GetFunctionConfiguration, ResourceKind.QualifiedFunction),
         new("GetFunctionEventInvokeConfig", GetFunctionEventInvokeConfig, ResourceKind.QualifiedFunction),

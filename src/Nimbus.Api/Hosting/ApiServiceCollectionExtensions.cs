@@ -76,6 +76,7 @@ public static class ApiServiceCollectionExtensions
         app.MapPermissionEndpoints();
         app.MapConcurrencyEndpoints();
         app.MapRuntimeManagementEndpoints();
+        app.MapCodeSigningEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFunctionUrlEndpoints();

@@ -16,6 +16,17 @@ internal static partial class IamOperations
         IamShapes.Role(call.Output, role);
     }
 
+    /// <summary>
+    /// ListInstanceProfilesForRole: Nimbus has no instance profiles (EC2's), so an existing role's list is empty and
+    /// never truncated; a missing role is NoSuchEntity. Terraform's aws_iam_role reads it before every delete.
+    /// </summary>
+    private static async Task ListInstanceProfilesForRoleAsync(IamCall call)
+    {
+        var name = await AuthorizeEntityAsync(call, "iam:ListInstanceProfilesForRole", IamEntityKind.Role, call["RoleName"]);
+        _ = await call.Iam.GetEntityAsync(call.Account, IamEntityKind.Role, name, call.Aborted);
+        call.Output.Start("InstanceProfiles").End("InstanceProfiles").Element("IsTruncated", false);
+    }
+
     private static async Task UpdateRoleAsync(IamCall call)
     {
         var name = await AuthorizeEntityAsync(call, "iam:UpdateRole", IamEntityKind.Role, call["RoleName"]);

@@ -48,6 +48,7 @@ internal static partial class IamOperations
         ["AttachRolePolicy"] = call => AttachAsync(call, IamEntityKind.Role),
         ["DetachRolePolicy"] = call => DetachAsync(call, IamEntityKind.Role),
         ["ListAttachedRolePolicies"] = call => ListAttachedAsync(call, IamEntityKind.Role),
+        ["ListInstanceProfilesForRole"] = ListInstanceProfilesForRoleAsync,
         ["CreateGroup"] = CreateGroupAsync,
         ["GetGroup"] = GetGroupAsync,
         ["ListGroups"] = call => ListEntitiesAsync(call, IamEntityKind.Group),

@@ -16,6 +16,7 @@ namespace Nimbus.Api.Wire;
 [JsonSerializable(typeof(GetAccountSettingsResponseWire))]
 [JsonSerializable(typeof(ConcurrencyWire))]
 [JsonSerializable(typeof(RuntimeManagementWire))]
+[JsonSerializable(typeof(FunctionCodeSigningWire))]
 [JsonSerializable(typeof(HealthWire))]
 [JsonSerializable(typeof(PublishVersionRequestWire))]
 [JsonSerializable(typeof(ListVersionsByFunctionResponseWire))]

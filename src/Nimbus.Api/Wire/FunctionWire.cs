@@ -187,6 +187,8 @@ internal sealed record CreateFunctionRequestWire : FunctionSettingsWire
     public Dictionary<string, string>? Tags { get; init; }
 
     public List<string>? Architectures { get; init; }
+
+    public string? CodeSigningConfigArn { get; init; }
 }
 
 internal sealed record UpdateFunctionConfigurationRequestWire : FunctionSettingsWire

@@ -30,6 +30,13 @@ public static class LambdaErrors
 
     public static LambdaException FunctionNotFound(string functionArn) => NotFound($"Function not found: {functionArn}");
 
+    /// <summary>
+    /// A code signing configuration named on a function: Nimbus has none (CreateCodeSigningConfig is not served), so
+    /// every one is not found. The type and status are the model's; AWS's wording of the message is not known.
+    /// </summary>
+    public static LambdaException CodeSigningConfigNotFound(string arn) =>
+        new("CodeSigningConfigNotFoundException", 404, $"Code signing configuration not found: {arn}");
+
     public static LambdaException Conflict(string message) => new(ResourceConflictType, 409, message);
 
     public static LambdaException FunctionExists(string name) => Conflict($"Function already exist: {name}");

@@ -37,6 +37,7 @@ public sealed class LambdaActionsTests
     [InlineData("DeleteEventSourceMapping", ResourceKind.EventSourceMapping, "lambda:FunctionArn")]
     [InlineData("Invoke", ResourceKind.QualifiedFunction, null)]
     [InlineData("GetFunction", ResourceKind.QualifiedFunction, null)]
+    [InlineData("GetFunctionCodeSigningConfig", ResourceKind.Function, null)]
     [InlineData("CreateFunction", ResourceKind.Function, "lambda:Layer")]
     [InlineData("UpdateFunctionConfiguration", ResourceKind.Function, "lambda:Layer")]
     [InlineData("UpdateFunctionCode", ResourceKind.Function, null)]
