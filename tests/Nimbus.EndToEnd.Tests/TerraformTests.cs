@@ -7,7 +7,8 @@ namespace Nimbus.EndToEnd.Tests;
 /// <summary>
 /// Terraform's AWS provider against the server: an IAM role with an inline policy, a function (zip, environment,
 /// tags, published), an alias, a permission, a function URL, a layer version, a queue and an event source mapping,
-/// then an invocation through the alias; a second plan finds nothing to change, and destroy removes it all. The
+/// then an invocation through the alias; a second plan finds nothing to change; an update of the function's memory and
+/// environment publishes version 2 and moves the alias; destroy removes it all. The
 /// provider is taken from a filesystem mirror (NIMBUS_TEST_TF_PLUGINS, else /opt/tf-plugins), never downloaded.
 /// </summary>
 public sealed class TerraformTests(ServerFixture fixture) : IClassFixture<ServerFixture>
@@ -173,6 +174,21 @@ public sealed class TerraformTests(ServerFixture fixture) : IClassFixture<Server
             Assert.Matches(@"^http://[a-z0-9]{32}\.lambda-url\.us-east-1\.localhost:\d+/$", values["url"]!["value"]!.GetValue<string>());
             var alias = await fixture.Clients.CliJsonAsync("lambda", "get-alias", "--function-name", "tf-fn", "--name", "live");
             Assert.Equal("1", alias["FunctionVersion"]!.GetValue<string>());
+
+            // An update: UpdateFunctionConfiguration, a new published version, the alias moved to it.
+            var main = Path.Combine(directory.FullName, "main.tf");
+            await File.WriteAllTextAsync(
+                main,
+                Configuration.Replace("memory_size      = 256", "memory_size      = 512", StringComparison.Ordinal).Replace("GREETING = \"hi\"", "GREETING = \"hello\"", StringComparison.Ordinal),
+                TestContext.Current.CancellationToken);
+            var update = await Run("apply", "-auto-approve", "-no-color");
+            Assert.True(update.ExitCode == 0, $"terraform apply of the update: {update}\n--- server\n{fixture.Server.Output}");
+            var updated = await fixture.Clients.CliJsonAsync("lambda", "get-function-configuration", "--function-name", "tf-fn", "--qualifier", "live");
+            Assert.Equal(512, (int?)updated["MemorySize"]);
+            Assert.Equal("hello", (string?)updated["Environment"]!["Variables"]!["GREETING"]);
+            Assert.Equal("2", (string?)updated["Version"]);
+            var replanned = await Run("plan", "-detailed-exitcode", "-no-color");
+            Assert.True(replanned.ExitCode == 0, $"terraform plan after the update: {replanned}");
 
             var destroy = await Run("destroy", "-auto-approve", "-no-color");
             Assert.True(destroy.ExitCode == 0, $"terraform destroy: {destroy}\n--- server\n{fixture.Server.Output}");
