@@ -15,6 +15,12 @@ public sealed class TerraformTests(ServerFixture fixture) : IClassFixture<Server
 {
     /// <summary>The provider, pointed at the server by variables; every service a configuration here uses.</summary>
     private const string Provider = """
+        terraform {
+          required_providers {
+            aws = { source = "hashicorp/aws", version = "5.100.0" }
+          }
+        }
+
         variable "endpoint" { type = string }
         variable "access_key" { type = string }
         variable "secret_key" { type = string }
@@ -295,6 +301,8 @@ public sealed class TerraformTests(ServerFixture fixture) : IClassFixture<Server
         Assert.True(destroy.ExitCode == 0, $"terraform destroy: {destroy}\n--- server\n{fixture.Server.Output}");
         var groups = await fixture.Clients.CliJsonAsync("logs", "describe-log-groups", "--log-group-name-prefix", "/aws/lambda/tf2-fn");
         Assert.Empty(groups["logGroups"]!.AsArray());
+        Assert.Contains("ResourceNotFoundException", (await fixture.Clients.CliAsync("lambda", "get-function", "--function-name", "tf2-fn")).StandardError, StringComparison.Ordinal);
+        Assert.Contains("NoSuchEntity", (await fixture.Clients.CliAsync("iam", "get-role", "--role-name", "tf2-role")).StandardError, StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -303,7 +311,13 @@ public sealed class TerraformTests(ServerFixture fixture) : IClassFixture<Server
     /// </summary>
     private static (string Terraform, string Plugins) Prerequisites()
     {
-        var terraform = Environment.GetEnvironmentVariable("NIMBUS_TEST_TERRAFORM") is { Length: > 0 } given
+        var given = Environment.GetEnvironmentVariable("NIMBUS_TEST_TERRAFORM");
+        if (given is { Length: > 0 })
+        {
+            Assert.True(File.Exists(given), $"NIMBUS_TEST_TERRAFORM names {given}, which does not exist (a full path is needed)");
+        }
+
+        var terraform = given is { Length: > 0 }
             ? given
             : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
                 .Select(directory => Path.Combine(directory, "terraform"))
@@ -322,6 +336,7 @@ public sealed class TerraformTests(ServerFixture fixture) : IClassFixture<Server
         private readonly string _terraform;
         private readonly DirectoryInfo _directory;
         private readonly Dictionary<string, string> _environment;
+        private bool _destroyed = true; // Nothing applied yet.
 
         private TerraformDirectory(string terraform, DirectoryInfo directory, Dictionary<string, string> environment)
         {
@@ -359,22 +374,49 @@ public sealed class TerraformTests(ServerFixture fixture) : IClassFixture<Server
                 ["TF_VAR_secret_key"] = AwsClients.SecretAccessKey,
             };
             var created = new TerraformDirectory(terraform, directory, environment);
-            await created.WriteConfigurationAsync(configuration);
-            var init = await created.RunAsync("init", "-no-color");
-            Assert.True(init.ExitCode == 0, $"terraform init: {init}");
-            return created;
+            try
+            {
+                await created.WriteConfigurationAsync(configuration);
+                var init = await created.RunAsync("init", "-no-color");
+                Assert.True(init.ExitCode == 0, $"terraform init: {init}");
+                return created;
+            }
+            catch
+            {
+                directory.Delete(recursive: true);
+                throw;
+            }
         }
 
         public Task WriteConfigurationAsync(string configuration) =>
             File.WriteAllTextAsync(Path.Combine(_directory.FullName, "main.tf"), configuration, TestContext.Current.CancellationToken);
 
-        public Task<ProcessResult> RunAsync(params string[] arguments) => ChildProcess.RunAsync(
-            _terraform, ["-chdir=" + _directory.FullName, .. arguments], _environment, timeout: TimeSpan.FromMinutes(5), cancellationToken: TestContext.Current.CancellationToken);
-
-        public ValueTask DisposeAsync()
+        public async Task<ProcessResult> RunAsync(params string[] arguments)
         {
-            _directory.Delete(recursive: true);
-            return ValueTask.CompletedTask;
+            var result = await ChildProcess.RunAsync(
+                _terraform, ["-chdir=" + _directory.FullName, .. arguments], _environment, timeout: TimeSpan.FromMinutes(5), cancellationToken: TestContext.Current.CancellationToken);
+            _destroyed = arguments[0] == "destroy" ? result.ExitCode == 0 : _destroyed && arguments[0] != "apply";
+            return result;
+        }
+
+        /// <summary>After a test that stopped before its destroy: a best-effort one, so that nothing it made stays on the class's server.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                if (!_destroyed)
+                {
+                    await ChildProcess.RunAsync(_terraform, ["-chdir=" + _directory.FullName, "destroy", "-auto-approve", "-no-color"], _environment, timeout: TimeSpan.FromMinutes(3));
+                }
+            }
+            catch (TimeoutException)
+            {
+                // What is left goes with the class's server.
+            }
+            finally
+            {
+                _directory.Delete(recursive: true);
+            }
         }
     }
 }

@@ -18,13 +18,15 @@ internal static partial class IamOperations
 
     /// <summary>
     /// ListInstanceProfilesForRole: Nimbus has no instance profiles (EC2's), so an existing role's list is empty and
-    /// never truncated; a missing role is NoSuchEntity. Terraform's aws_iam_role reads it before every delete.
+    /// never truncated (MaxItems and Marker checked as every IAM list checks them); a missing role is NoSuchEntity.
+    /// Terraform's aws_iam_role reads it before every delete.
     /// </summary>
     private static async Task ListInstanceProfilesForRoleAsync(IamCall call)
     {
         var name = await AuthorizeEntityAsync(call, "iam:ListInstanceProfilesForRole", IamEntityKind.Role, call["RoleName"]);
         _ = await call.Iam.GetEntityAsync(call.Account, IamEntityKind.Role, name, call.Aborted);
-        call.Output.Start("InstanceProfiles").End("InstanceProfiles").Element("IsTruncated", false);
+        var page = IamPaging.Of(Array.Empty<string>(), profile => profile, call["Marker"], call["MaxItems"]);
+        IamShapes.Page(call.Output, "InstanceProfiles", page, (xml, profile) => xml.Element("member", profile));
     }
 
     private static async Task UpdateRoleAsync(IamCall call)

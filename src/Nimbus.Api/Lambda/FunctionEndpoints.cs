@@ -6,7 +6,6 @@ using Nimbus.Api.Access;
 using Nimbus.Api.Code;
 using Nimbus.Api.Hosting;
 using Nimbus.Api.Wire;
-using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Validation;
 
@@ -43,12 +42,8 @@ internal static class FunctionEndpoints
         var scope = scopes.For(context.Request);
         await context.AuthorizeFunctionAsync(LambdaActions.CreateFunction, scope, request.FunctionName!, null, qualified: false, forWrite: true, LambdaAuthorization.LayerKeys(request.Layers));
         await context.AuthorizePassRoleAsync(request.Role);
-        if (!string.IsNullOrEmpty(request.CodeSigningConfigArn))
-        {
-            throw LambdaErrors.CodeSigningConfigNotFound(request.CodeSigningConfigArn);
-        }
-
-        var created = await functions.CreateAsync(scope, request.FunctionName!, WireMapper.ToChange(request), WireMapper.ToUpload(request.Code), request.Tags, request.Publish ?? false, ct);
+        var change = WireMapper.ToChange(request) with { CodeSigningConfigArn = request.CodeSigningConfigArn };
+        var created = await functions.CreateAsync(scope, request.FunctionName!, change, WireMapper.ToUpload(request.Code), request.Tags, request.Publish ?? false, ct);
         return Results.Json(WireMapper.ToWire(scope, created), ApiJsonContext.Default.FunctionConfigurationWire, statusCode: StatusCodes.Status201Created);
     }
 

@@ -30,6 +30,10 @@ public static class LambdaErrors
 
     public static LambdaException FunctionNotFound(string functionArn) => NotFound($"Function not found: {functionArn}");
 
+    /// <summary>A qualified name or ARN given to an operation on the function as a whole (its recursion config, its code signing config).</summary>
+    public static LambdaException FunctionOnly() => InvalidParameter(
+        "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.");
+
     /// <summary>
     /// A code signing configuration named on a function: Nimbus has none (CreateCodeSigningConfig is not served), so
     /// every one is not found. The type and status are the model's; AWS's wording of the message is not known.

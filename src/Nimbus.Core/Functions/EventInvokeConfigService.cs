@@ -69,8 +69,7 @@ public sealed class EventInvokeConfigService(IFunctionStore store, IEventInvokeC
         errors.ThrowIfAny();
         if (reference.Qualifier is not null)
         {
-            throw LambdaErrors.InvalidParameter(
-                "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.");
+            throw LambdaErrors.FunctionOnly();
         }
 
         if (!await _store.SetRecursiveLoopAsync(scope, reference.Name, recursiveLoop!, cancellationToken))

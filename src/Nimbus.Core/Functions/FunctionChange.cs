@@ -32,6 +32,9 @@ public sealed record FunctionChange
 
     public string? KmsKeyArn { get; init; }
 
+    /// <summary>CreateFunction's CodeSigningConfigArn: checked, then refused as not found (Nimbus has none).</summary>
+    public string? CodeSigningConfigArn { get; init; }
+
     public string? LogFormat { get; init; }
 
     public string? ApplicationLogLevel { get; init; }

@@ -15,6 +15,13 @@ public sealed partial class FunctionService
     public async Task<string> GetCodeSigningConfigAsync(Scope scope, string functionName, CancellationToken cancellationToken)
     {
         var reference = FunctionReference.Parse(functionName, null, scope, forWrite: false);
+        if (reference.Qualifier is not null)
+        {
+            // As for the other operations on the function as a whole (Put/GetFunctionRecursionConfig); AWS's own answer
+            // to a qualified name here is not known.
+            throw LambdaErrors.FunctionOnly();
+        }
+
         _ = await _store.GetFunctionAsync(scope, reference.Name, cancellationToken)
             ?? throw LambdaErrors.FunctionNotFound(reference.UnqualifiedArn);
         return reference.Name;

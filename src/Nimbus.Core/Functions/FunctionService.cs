@@ -106,6 +106,11 @@ public sealed partial class FunctionService : IDisposable
         }
 
         await RequireAssumableAsync(change.Role!, cancellationToken); // Validate refuses a create without Role.
+        if (change.CodeSigningConfigArn is { } codeSigning)
+        {
+            throw LambdaErrors.CodeSigningConfigNotFound(codeSigning);
+        }
+
         var version = new FunctionVersion
         {
             Name = reference.Name,

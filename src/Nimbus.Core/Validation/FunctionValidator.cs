@@ -57,6 +57,8 @@ public static class FunctionValidator
         errors.Enum(change.TracingMode, "tracingConfig.mode", s_tracingModes);
         errors.Pattern(change.DeadLetterTargetArn, "deadLetterConfig.targetArn", Patterns.ResourceArn(), Patterns.ResourceArnText);
         errors.Pattern(change.KmsKeyArn, "kMSKeyArn", Patterns.ResourceArn(), Patterns.ResourceArnText);
+        errors.Length(change.CodeSigningConfigArn, "codeSigningConfigArn", 0, 200);
+        errors.Pattern(change.CodeSigningConfigArn, "codeSigningConfigArn", Patterns.CodeSigningConfigArn(), Patterns.CodeSigningConfigArnText);
         errors.Enum(change.LogFormat, "loggingConfig.logFormat", s_logFormats);
         errors.Enum(change.ApplicationLogLevel, "loggingConfig.applicationLogLevel", s_applicationLevels);
         errors.Enum(change.SystemLogLevel, "loggingConfig.systemLogLevel", s_systemLevels);

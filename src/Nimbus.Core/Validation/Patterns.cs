@@ -22,6 +22,9 @@ public static partial class Patterns
 
     public const string ResourceArnText = @"(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()";
 
+    public const string CodeSigningConfigArnText =
+        @"arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}";
+
     public const string LayerVersionArnText =
         @"(arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)";
 
@@ -58,6 +61,9 @@ public static partial class Patterns
 
     [GeneratedRegex(@"^((arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|())\z")]
     public static partial Regex ResourceArn();
+
+    [GeneratedRegex(@"^arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}\z")]
+    public static partial Regex CodeSigningConfigArn();
 
     [GeneratedRegex(@"^arn:(?<partition>aws[a-zA-Z-]*)?:lambda:(?<region>[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(?<account>\d{12}):layer:(?<name>[a-zA-Z0-9-_]+):(?<version>[0-9]+)\z")]
     public static partial Regex LayerVersionArn();

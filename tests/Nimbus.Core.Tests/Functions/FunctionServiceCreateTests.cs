@@ -75,6 +75,58 @@ public sealed class FunctionServiceCreateTests
     }
 
     [Fact]
+    public async Task CreateAsync_CodeSigningConfig_ThrowsNotFoundAndStoresNothing()
+    {
+        const string arn = "arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-0123456789abcdef0";
+
+        await LambdaAssert.ThrowsAsync(
+            "CodeSigningConfigNotFoundException",
+            404,
+            $"Code signing configuration not found: {arn}",
+            () => _harness.CreateAsync("fn", TestValues.ValidCreate() with { CodeSigningConfigArn = arn }));
+
+        Assert.Empty(_harness.Store.Snapshot());
+    }
+
+    [Fact]
+    public async Task CreateAsync_CodeSigningConfigNotAnArn_ThrowsValidationFirst() =>
+        await LambdaAssert.ThrowsAsync(
+            LambdaErrors.ValidationType,
+            400,
+            "1 validation error detected: Value 'bogus' at 'codeSigningConfigArn' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}",
+            () => _harness.CreateAsync("fn", TestValues.ValidCreate() with { CodeSigningConfigArn = "bogus" }));
+
+    [Fact]
+    public async Task CreateAsync_ExistingNameWithCodeSigningConfig_ThrowsConflictFirst()
+    {
+        await _harness.CreateAsync("fn");
+
+        await LambdaAssert.ThrowsAsync(
+            LambdaErrors.ResourceConflictType,
+            409,
+            "Function already exist: fn",
+            () => _harness.CreateAsync("fn", TestValues.ValidCreate() with { CodeSigningConfigArn = "arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-0123456789abcdef0" }));
+    }
+
+    [Fact]
+    public async Task GetCodeSigningConfigAsync_Function_IsItsNameAndQualifiedIsRefused()
+    {
+        await _harness.CreateAsync("fn");
+
+        Assert.Equal("fn", await _harness.Service.GetCodeSigningConfigAsync(TestValues.Scope, TestValues.Arn("fn"), Ct));
+        await LambdaAssert.ThrowsAsync(
+            LambdaErrors.InvalidParameterValueType,
+            400,
+            "This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.",
+            () => _harness.Service.GetCodeSigningConfigAsync(TestValues.Scope, "fn:1", Ct));
+        await LambdaAssert.ThrowsAsync(
+            LambdaErrors.ResourceNotFoundType,
+            404,
+            $"Function not found: {TestValues.Arn("missing")}",
+            () => _harness.Service.GetCodeSigningConfigAsync(TestValues.Scope, "missing", Ct));
+    }
+
+    [Fact]
     public async Task CreateAsync_InvalidRequest_ChangesNothing()
     {
         await Assert.ThrowsAsync<LambdaException>(() => _harness.CreateAsync("fn", TestValues.ValidCreate() with { MemorySize = 1 }));
