@@ -76,7 +76,6 @@ public static class ApiServiceCollectionExtensions
         app.MapPermissionEndpoints();
         app.MapConcurrencyEndpoints();
         app.MapRuntimeManagementEndpoints();
-        app.MapCodeSigningEndpoints();
         app.MapAccountEndpoints();
         app.MapCodeEndpoints();
         app.MapFunctionUrlEndpoints();

@@ -11,7 +11,10 @@ using Nimbus.Core.Validation;
 
 namespace Nimbus.Api.Lambda;
 
-/// <summary>The function operations of the Lambda REST API 2015-03-31, on AWS's paths and status codes.</summary>
+/// <summary>
+/// The function operations of the Lambda REST API 2015-03-31, on AWS's paths and status codes, and
+/// GetFunctionCodeSigningConfig (2020-06-30; code signing configurations themselves are not served).
+/// </summary>
 internal static class FunctionEndpoints
 {
     private const string Functions = "/2015-03-31/functions";
@@ -25,6 +28,7 @@ internal static class FunctionEndpoints
         routes.MapPut(Functions + "/{functionName}/configuration", UpdateConfigurationAsync);
         routes.MapPut(Functions + "/{functionName}/code", UpdateCodeAsync);
         routes.MapDelete(Functions + "/{functionName}", DeleteAsync);
+        routes.MapGet("/2020-06-30/functions/{functionName}/code-signing-config", GetCodeSigningConfigAsync);
         return routes;
     }
 
@@ -118,6 +122,14 @@ internal static class FunctionEndpoints
         await context.AuthorizeFunctionAsync(LambdaActions.DeleteFunction, scope, functionName, Qualifier(context), qualified: true);
         await functions.DeleteAsync(scope, functionName, Qualifier(context), context.RequestAborted);
         return Results.StatusCode(StatusCodes.Status204NoContent);
+    }
+
+    private static async Task<IResult> GetCodeSigningConfigAsync(HttpContext context, string functionName, FunctionService functions, RequestScope scopes)
+    {
+        var scope = scopes.For(context.Request);
+        await context.AuthorizeFunctionAsync(LambdaActions.GetFunctionCodeSigningConfig, scope, functionName, null, qualified: false);
+        var name = await functions.GetCodeSigningConfigAsync(scope, functionName, context.RequestAborted);
+        return Results.Json(new FunctionCodeSigningWire { CodeSigningConfigArn = "", FunctionName = name }, ApiJsonContext.Default.FunctionCodeSigningWire);
     }
 
     private static string? Qualifier(HttpContext context) => Query.String(context.Request.Query, "Qualifier");
