@@ -472,9 +472,34 @@ def py_unix_socket_waits_past_its_limit(interp):
     check(len(timeouts) >= 2 and set(timeouts) == {"0.05"}, "each connection's timeout: %r" % timeouts)
 
 
+def py_trace_id_without_growth(interp):
+    # _X_AMZN_TRACE_ID is what the invocation was sent with, in os.environ, for getenv(3) and in a child's environment,
+    # before and after the client stops calling setenv (bootstrap.py, _TraceVariable: after 100 invocations); glibc's
+    # setenv kept every value (~140 bytes an invocation, without end), the buffers the client puts instead keep nothing.
+    long_trace = "Root=1-00000000-%s;Parent=0000000000000000;Sampled=1" % ("a" * 1100)  # past a buffer: setenv
+    heap = []
+    with py_session(interp, "handlers.trace_env") as s:
+        for i in range(1, 1301):
+            trace = None if i % 50 == 0 else long_trace if i == 700 else \
+                "Root=1-%08x-%024x;Parent=%016x;Sampled=%d" % (i, i, i, i % 2)
+            child = i in (1, 99, 101, 150, 1299)
+            r = s.invoke({"child": child, "heap": i in (300, 1300)},
+                         headers={"Lambda-Runtime-Trace-Id": trace} if trace else None)
+            eq(r.kind, "response", "invocation %d" % i)
+            b = r.json()
+            if (b["py"], b["c"]) != (trace, trace):
+                raise Failure("invocation %d: os.environ %r, getenv %r, sent %r" % (i, b["py"], b["c"], trace))
+            if child:
+                eq(b["child"], trace, "invocation %d: the trace id in a child process" % i)
+            if "heap" in b:
+                heap.append(b["heap"])
+    grew = heap[1] - heap[0]
+    check(grew < 64 * 1024, "glibc's heap in use grew %d bytes over 1,000 invocations (each setenv kept ~140)" % grew)
+
+
 PY_TESTS = [py_echo_and_context, py_none_and_types, py_exception, py_marshal_errors,
             py_init_errors, py_packages, py_logging, py_exit_in_handler, py_next_sent_with_the_result,
-            py_unix_socket_waits_past_its_limit]
+            py_unix_socket_waits_past_its_limit, py_trace_id_without_growth]
 
 
 # What a SnapStart template's child runs after entering a runc container (runtimes/python/hooks/_nimbus_lockdown.py),
@@ -785,10 +810,30 @@ def node_bootstrap_script(node):
         eq(s.invoke({"via": "sh"}).json()["event"], {"via": "sh"}, "bootstrap script")
 
 
+def node_trace_id_kept_in_javascript(node):
+    # _X_AMZN_TRACE_ID is what the invocation was sent with, for the function's code and in a child's environment, and
+    # never written to the C environment: each setenv(3) kept its string (~140 bytes an invocation, without end), so
+    # index.mjs keeps the name in JavaScript (keepTraceIdInJavaScript). Node's own C heap moves by steps of 100-400 KB
+    # on its own, so the absence of the write is checked (the report lists the C environment) rather than the heap.
+    with node_session(node, "index.traceEnv") as s:
+        for i in range(1, 301):
+            trace = None if i % 50 == 0 else "Root=1-%08x-%024x;Parent=%016x;Sampled=%d" % (i, i, i, i % 2)
+            probe = i in (1, 2, 150, 299)
+            r = s.invoke({"child": probe, "report": probe}, headers={"Lambda-Runtime-Trace-Id": trace} if trace else None)
+            eq(r.kind, "response", "invocation %d" % i)
+            b = r.json()
+            if (b["js"], b["has"], b["listed"]) != (trace, trace is not None, trace is not None):
+                raise Failure("invocation %d: process.env %r, in %r, listed %r, sent %r"
+                              % (i, b["js"], b["has"], b["listed"], trace))
+            if probe:
+                eq(b["child"], trace, "invocation %d: the trace id in a child process" % i)
+                eq(b["inC"], False, "invocation %d: the trace id in the C environment" % i)
+
+
 NODE_TESTS = [node_echo_and_context, node_callbacks, node_async_and_sync, node_event_loop,
               node_context_methods, node_module_kinds, node_init_errors, node_logging,
               node_crashes, node_bootstrap_script, node_next_sent_with_the_result,
-              node_crash_reports_without_waiting_for_the_next_event]
+              node_crash_reports_without_waiting_for_the_next_event, node_trace_id_kept_in_javascript]
 
 
 # ---------------------------------------------------------------------------
