@@ -100,7 +100,7 @@ public sealed class SqliteBulkInsertTests : IDisposable
     }
 
     [Fact]
-    public void Execute_AConstraintFails_ThrowsSqliteExceptionAndTheStatementServesAgain()
+    public void Execute_AConstraintFails_ThrowsSqliteExceptionKeepsTheRowsBeforeItAndTheStatementServesAgain()
     {
         using var insert = SqliteBulkInsert.Prepare(_connection, "t (id, n, s)", 3, rows: 2);
         insert.Add(1);
@@ -111,7 +111,8 @@ public sealed class SqliteBulkInsertTests : IDisposable
         insert.Add("b");
         insert.Execute();
 
-        // The second row's key is taken: the statement fails whole, nothing of it goes in.
+        // The second row's key is taken: the statement stops there (OR FAIL, so that SQLite keeps no statement journal);
+        // the row before it stays until the caller's transaction is rolled back (the next test).
         insert.Add(3);
         insert.Add(3);
         insert.Add("c");
@@ -130,7 +131,37 @@ public sealed class SqliteBulkInsertTests : IDisposable
         insert.Add("f");
         insert.Execute();
 
-        Assert.Equal(["1|1|a", "2|0|b", "5|5|e", "6|6|f"], Rows());
+        Assert.Equal(["1|1|a", "2|0|b", "3|3|c", "5|5|e", "6|6|f"], Rows());
+    }
+
+    [Fact]
+    public void Execute_AConstraintFailsInATransaction_TheRollbackLeavesNothingOfIt()
+    {
+        Execute("INSERT INTO t VALUES (1, 1, 'a')");
+        using var insert = SqliteBulkInsert.Prepare(_connection, "t (id, n, s)", 3, rows: 2);
+        using (var transaction = _connection.BeginTransaction())
+        {
+            insert.Add(2);
+            insert.Add(2);
+            insert.Add("b");
+            insert.Add(3);
+            insert.Add(3);
+            insert.Add("c");
+            insert.Execute();
+            insert.Add(4);
+            insert.Add(4);
+            insert.Add("d");
+            insert.Add(5);
+            insert.Add(null);
+            insert.Add("e");
+
+            var error = Assert.Throws<SqliteException>(insert.Execute);
+
+            Assert.Contains("NOT NULL constraint failed: t.n", error.Message, StringComparison.Ordinal);
+            transaction.Rollback();
+        }
+
+        Assert.Equal(["1|1|a"], Rows());
     }
 
     [Fact]
