@@ -194,6 +194,7 @@ class RuntimeClient(object):
         self.host = host.strip("[]")
         self.port = int(port)
         self.sock = None
+        self._unix = False
         self._buf = b""
         # A /next sent with the last result (pipelined) whose answer is still to be read.
         self._next_sent = False
@@ -220,7 +221,8 @@ class RuntimeClient(object):
                 if sock is not None:
                     sock.close()
                 continue
-            if family == getattr(_sock, "AF_UNIX", None):
+            self._unix = family == getattr(_sock, "AF_UNIX", None)
+            if self._unix:
                 sock.settimeout(_UNIX_WAIT_SECONDS)
             else:
                 try:
@@ -411,6 +413,20 @@ class RuntimeClient(object):
 
     # -- requests ------------------------------------------------------------
 
+    def _send(self, sock, request):
+        # A socket with a timeout (the Unix one, see _UNIX_WAIT_SECONDS) is non-blocking underneath, and CPython polls
+        # it before every send: a system call per invocation for a buffer that always has room for a request. So the
+        # bytes go out with write(2) first, and sendall takes over only for what did not fit.
+        if self._unix:
+            try:
+                sent = os.write(sock.fileno(), request)
+            except BlockingIOError:
+                sent = 0
+            if sent == len(request):
+                return
+            request = memoryview(request)[sent:]
+        sock.sendall(request)
+
     def _request(self, request, pipelined=False):
         # One persistent connection; re-open it once if the server dropped it. pipelined: the request carries a
         # /next, whose answer (and the result's 202 with it) may come only with the next event: a connection lost
@@ -423,7 +439,7 @@ class RuntimeClient(object):
                     sock = self._connect()
                 # No TCP_QUICKACK: Nimbus's Runtime API sets TCP_NODELAY and sends each answer in one write, so
                 # the delayed ACK rides on the next request instead of costing a packet and a syscall per invoke.
-                sock.sendall(request)
+                self._send(sock, request)
                 written = True
                 status, headers, body, keep_alive = self._read_response()
                 if not keep_alive:
