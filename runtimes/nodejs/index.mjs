@@ -707,11 +707,12 @@ const TRACE_VARIABLE = '_X_AMZN_TRACE_ID';
 
 // _X_AMZN_TRACE_ID is set for each invocation, as AWS's runtime client does. Writing it to process.env is a setenv(3),
 // and glibc's setenv keeps every string it ever made (a getenv elsewhere may still hold it): with a new trace id per
-// invocation a warm environment grew ~140 bytes per invocation without end, and a busy 128 MB function reached its
-// limit. So before the function's code loads, process.env becomes a proxy of itself that keeps this one name in
-// JavaScript: reads, `in`, Object.keys, spreading and child processes (they are given process.env's entries) see it
-// as before; what reads the C environment itself (a native addon's getenv, a Worker left with the default environment)
-// does not. Every other name is the real environment's, as before. Reads through the proxy cost ~0.25 µs more.
+// invocation a warm environment grew ~140-195 bytes per invocation without end, and a busy 128 MB function would
+// have reached its limit. So before the function's code loads, process.env becomes a proxy of itself that keeps this
+// one name in JavaScript: reads, `in`, Object.keys, spreading and child processes (they are given process.env's
+// entries) see it as before; what reads the C environment itself (a native addon's getenv, a Worker left with the
+// default environment), util.inspect (it shows a proxy's target) and structuredClone (a proxy cannot be cloned) do
+// not. Every other name is the real environment's, as before. Reads through the proxy cost ~0.25 µs more.
 function keepTraceIdInJavaScript() {
   const real = process.env;
   let trace = real[TRACE_VARIABLE];
@@ -730,7 +731,8 @@ function keepTraceIdInJavaScript() {
       return true;
     },
     ownKeys(target) {
-      const names = Reflect.ownKeys(target);
+      // The real environment may get the name again (a Worker sharing it, a native addon's setenv): listed once.
+      const names = Reflect.ownKeys(target).filter((name) => name !== TRACE_VARIABLE);
       if (trace !== undefined) names.push(TRACE_VARIABLE);
       return names;
     },
@@ -740,11 +742,15 @@ function keepTraceIdInJavaScript() {
     },
     defineProperty(target, name, descriptor) {
       if (name !== TRACE_VARIABLE) return Reflect.defineProperty(target, name, descriptor);
-      if ('get' in descriptor || 'set' in descriptor) return false; // as process.env refuses accessors
+      // As process.env: only a configurable, writable, enumerable data descriptor.
+      if (!('value' in descriptor) || descriptor.configurable !== true || descriptor.writable !== true
+          || descriptor.enumerable !== true) return false;
       trace = `${descriptor.value}`;
       return true;
     },
   });
+  // `import { env } from 'node:process'` in the function's code must see the proxy too.
+  Module.syncBuiltinESMExports();
 }
 
 async function main() {

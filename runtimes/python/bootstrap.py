@@ -927,10 +927,10 @@ class _TraceVariable(object):
 
     ``os.environ[name] = value`` calls setenv(3), and glibc's setenv keeps every string it ever made (a getenv in
     another thread may still hold it): with a new trace id per invocation, a warm environment grew ~140 bytes per
-    invocation without end, and a busy 128 MB function would reach its limit after ~800,000 invocations. So after its
-    first DIRECT_AFTER invocations a runtime owns two buffers instead: each invocation writes its trace id into the one
-    not in the environment and putenv(3)s it, which takes the caller's string as it is (nothing allocated), and a reader
-    holding the previous value still reads whole bytes until the invocation after. ctypes, ~2.5 ms to import, is
+    invocation without end (a busy 128 MB function would have reached its limit after some 800,000 invocations). So
+    after its first DIRECT_AFTER invocations a runtime owns two buffers instead: each invocation writes its trace id
+    into the one not in the environment and putenv(3)s it, which takes the caller's string as it is (nothing
+    allocated), and a reader holding the previous value still reads whole bytes until the invocation after. ctypes, ~2.5 ms to import, is
     imported then, after that invocation's result was sent (prepare_if_due), never on an environment's first
     invocation. Without ctypes or putenv, or for a value longer than a buffer, os.environ is used as before.
     """
@@ -941,7 +941,6 @@ class _TraceVariable(object):
     def __init__(self):
         self.count = 0
         self.direct = False
-        self.buffers = ()
         self.next = 0
 
     def update(self, value):
@@ -969,18 +968,29 @@ class _TraceVariable(object):
         try:
             import ctypes
 
-            putenv = ctypes.CDLL(None).putenv
+            libc = ctypes.CDLL(None)
+            putenv = libc.putenv
             putenv.argtypes = (ctypes.c_void_p,)
             putenv.restype = ctypes.c_int
+            malloc = libc.malloc
+            malloc.argtypes = (ctypes.c_size_t,)
+            malloc.restype = ctypes.c_void_p
             environ = os.environ
             key = environ.encodekey(TRACE_VARIABLE)
             data = environ._data
         except Exception:
             return
         prefix = key + b"="
-        self.buffers = tuple(ctypes.create_string_buffer(prefix, len(prefix) + self.CAPACITY + 1) for _ in (0, 1))
-        self.addresses = tuple(ctypes.addressof(b) for b in self.buffers)
-        self.views = tuple(memoryview(b).cast("B") for b in self.buffers)
+        size = len(prefix) + self.CAPACITY + 1
+        # From malloc, never freed: the C environment may point into a buffer until the process ends, and a Python
+        # object's memory would be freed at the interpreter's shutdown while threads or atexit code may still read it.
+        addresses = tuple(malloc(size) for _ in (0, 1))
+        if not all(addresses):
+            return
+        self.addresses = addresses
+        self.views = tuple(memoryview((ctypes.c_char * size).from_address(a)).cast("B") for a in addresses)
+        for view in self.views:
+            view[:len(prefix)] = prefix
         self.offset = len(prefix)
         self.putenv = putenv
         self.encode = environ.encodevalue

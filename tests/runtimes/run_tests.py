@@ -477,13 +477,16 @@ def py_trace_id_without_growth(interp):
     # before and after the client stops calling setenv (bootstrap.py, _TraceVariable: after 100 invocations); glibc's
     # setenv kept every value (~140 bytes an invocation, without end), the buffers the client puts instead keep nothing.
     long_trace = "Root=1-00000000-%s;Parent=0000000000000000;Sampled=1" % ("a" * 1100)  # past a buffer: setenv
+    full_trace = "Root=1-%s" % ("b" * 1017)  # exactly a buffer's 1,024 bytes
+    # The function's own code sets or deletes the variable after reading it: the next invocation's value is in place.
+    mutate = {120: "set", 121: "del", 122: "set", 160: "del", 161: "set"}
     heap = []
     with py_session(interp, "handlers.trace_env") as s:
         for i in range(1, 1301):
-            trace = None if i % 50 == 0 else long_trace if i == 700 else \
+            trace = None if i % 50 == 0 else long_trace if i == 700 else full_trace if i == 701 else \
                 "Root=1-%08x-%024x;Parent=%016x;Sampled=%d" % (i, i, i, i % 2)
-            child = i in (1, 99, 101, 150, 1299)
-            r = s.invoke({"child": child, "heap": i in (300, 1300)},
+            child = i in (1, 99, 101, 121, 122, 123, 151, 162, 701, 1299)
+            r = s.invoke({"child": child, "heap": i in (300, 1300), "mutate": mutate.get(i)},
                          headers={"Lambda-Runtime-Trace-Id": trace} if trace else None)
             eq(r.kind, "response", "invocation %d" % i)
             b = r.json()
@@ -818,7 +821,7 @@ def node_trace_id_kept_in_javascript(node):
     with node_session(node, "index.traceEnv") as s:
         for i in range(1, 301):
             trace = None if i % 50 == 0 else "Root=1-%08x-%024x;Parent=%016x;Sampled=%d" % (i, i, i, i % 2)
-            probe = i in (1, 2, 150, 299)
+            probe = i in (1, 2, 151, 299)
             r = s.invoke({"child": probe, "report": probe}, headers={"Lambda-Runtime-Trace-Id": trace} if trace else None)
             eq(r.kind, "response", "invocation %d" % i)
             b = r.json()
@@ -828,6 +831,8 @@ def node_trace_id_kept_in_javascript(node):
             if probe:
                 eq(b["child"], trace, "invocation %d: the trace id in a child process" % i)
                 eq(b["inC"], False, "invocation %d: the trace id in the C environment" % i)
+        b = s.invoke({"shared": True}, headers={"Lambda-Runtime-Trace-Id": "Root=1-shared"}).json()
+        eq((b["js"], b["listedOnce"]), ("Root=1-shared", 1), "after a Worker wrote the name to the C environment")
 
 
 NODE_TESTS = [node_echo_and_context, node_callbacks, node_async_and_sync, node_event_loop,
