@@ -930,9 +930,10 @@ class _TraceVariable(object):
     invocation without end (a busy 128 MB function would have reached its limit after some 800,000 invocations). So
     after its first DIRECT_AFTER invocations a runtime owns two buffers instead: each invocation writes its trace id
     into the one not in the environment and putenv(3)s it, which takes the caller's string as it is (nothing
-    allocated), and a reader holding the previous value still reads whole bytes until the invocation after. ctypes, ~2.5 ms to import, is
-    imported then, after that invocation's result was sent (prepare_if_due), never on an environment's first
-    invocation. Without ctypes or putenv, or for a value longer than a buffer, os.environ is used as before.
+    allocated), and a reader holding the previous value still reads whole bytes until the invocation after. ctypes,
+    ~2.5 ms to import, is imported then, after that invocation's result was sent (prepare_if_due), never on an
+    environment's first invocation. Without ctypes or putenv, or for a value longer than a buffer, os.environ is used
+    as before.
     """
 
     DIRECT_AFTER = 100
