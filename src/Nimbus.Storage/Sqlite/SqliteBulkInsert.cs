@@ -38,8 +38,8 @@ internal sealed class SqliteBulkInsert : IDisposable
     public int Rows { get; }
 
     /// <summary>
-    /// Prepares <c>INSERT OR FAIL INTO <paramref name="into"/> VALUES (?, ...), ...</c> with <paramref name="rows"/> rows of
-    /// <paramref name="columns"/> values; <paramref name="into"/> is <c>table (column, ...)</c>.
+    /// Prepares <c>INSERT OR FAIL INTO <paramref name="into"/> VALUES (?, ...), ...</c> with <paramref name="rows"/>
+    /// rows of <paramref name="columns"/> values; <paramref name="into"/> is <c>table (column, ...)</c>.
     /// </summary>
     public static SqliteBulkInsert Prepare(SqliteConnection connection, string into, int columns, int rows)
     {
@@ -47,13 +47,13 @@ internal sealed class SqliteBulkInsert : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         var db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        // OR FAIL: a row that breaks a constraint ends the statement and keeps the rows before it; the error then leaves
-        // the caller's write transaction, which is disposed without a commit (SqliteDatabase.WriteAsync; no caller
-        // catches it and goes on), so nothing of it stays. With the default (ABORT) SQLite must be able to undo this
-        // one statement inside the transaction, so a statement of many rows into a table with NOT NULL columns keeps a
-        // statement journal, spilled to a temporary file past 64 KiB: under 16 clients of warm invokes that was ~4
-        // pwrite(2)s per invocation from the log writer alone (2026-12-05). A table with a foreign key (audit_resources)
-        // keeps one all the same: SQLite checks foreign keys at the statement's end.
+        // OR FAIL: a row that breaks a constraint ends the statement and keeps the rows before it; the error then
+        // leaves the caller's write transaction, which is disposed without a commit (SqliteDatabase.WriteAsync; no
+        // caller catches it and goes on), so nothing of it stays. With the default (ABORT) SQLite must be able to undo
+        // this one statement inside the transaction, so a statement of many rows into a table with NOT NULL columns
+        // keeps a statement journal, spilled to a temporary file past 64 KiB: under 16 clients of warm invokes that
+        // was ~4 pwrite(2)s per invocation from the log writer alone (2026-12-05). A table with a foreign key
+        // (audit_resources) keeps one all the same: SQLite checks foreign keys at the statement's end.
         var sql = new StringBuilder("INSERT OR FAIL INTO ", 40 + into.Length + (rows * columns * 3)).Append(into).Append(" VALUES ");
         for (var i = 0; i < rows; i++)
         {
