@@ -37,13 +37,13 @@ internal static partial class ColdBenchmark
             Report.Line($"note: the environment runs {used}, the reference runs {python}");
         }
 
-        await RunPythonPassAsync(python, cancellationToken);
+        await ReferenceStart.TimeAsync(python, ["-c", "pass"], cancellationToken);
         var cold = new List<double>();
         var init = new List<double>();
         var reference = new List<double>();
         for (var i = 0; i < Iterations; i++)
         {
-            reference.Add(await RunPythonPassAsync(python, cancellationToken));
+            reference.Add(await ReferenceStart.TimeAsync(python, ["-c", "pass"], cancellationToken));
 
             var name = $"cold-{i:00}";
             await lambda.CreateNoOpAsync(name, FunctionCode.Python, cancellationToken);
@@ -109,18 +109,6 @@ internal static partial class ColdBenchmark
     /// <summary>The executable of the Python runtime process under one of the server's environments, if any.</summary>
     private static string? RuntimeInterpreter(int serverPid) =>
         ProcFs.Descendants(serverPid).Select(ProcFs.Executable).FirstOrDefault(exe => exe?.Contains("python", StringComparison.Ordinal) == true);
-
-    private static async Task<double> RunPythonPassAsync(string python, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(python) { UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("pass");
-        var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + python);
-        await process.WaitForExitAsync(cancellationToken);
-        var elapsed = Stats.Milliseconds(started, Stopwatch.GetTimestamp());
-        return process.ExitCode == 0 ? elapsed : throw new InvalidOperationException($"{python} -c pass exited with {process.ExitCode}");
-    }
 
     [GeneratedRegex(@"Init Duration: ([0-9.]+) ms")]
     private static partial Regex InitDurationPattern();

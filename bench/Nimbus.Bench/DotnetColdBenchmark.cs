@@ -40,14 +40,14 @@ internal static partial class DotnetColdBenchmark
             // As in `cold`: the server's first Invoke JIT-compiles its own invoke path; one function goes first, unmeasured.
             await lambda.CreateAsync("dotnet-warmup", "dotnet10", EchoHandler, Zip(function, "warmup"), cancellationToken, 256);
             await lambda.InvokeAsync("dotnet-warmup", BenchSession.Payload, tail: false, cancellationToken);
-            await RunBareAsync(dotnet, empty, cancellationToken);
+            await ReferenceStart.TimeAsync(dotnet, [Path.Combine(empty, "empty.dll")], cancellationToken);
 
             var cold = new List<double>();
             var init = new List<double>();
             var reference = new List<double>();
             for (var i = 0; i < Iterations; i++)
             {
-                reference.Add(await RunBareAsync(dotnet, empty, cancellationToken));
+                reference.Add(await ReferenceStart.TimeAsync(dotnet, [Path.Combine(empty, "empty.dll")], cancellationToken));
                 var name = $"dotnet-cold-{i:00}";
                 await lambda.CreateAsync(name, "dotnet10", EchoHandler, Zip(function, name), cancellationToken, 256);
                 var start = Stopwatch.GetTimestamp();
@@ -149,17 +149,6 @@ internal static partial class DotnetColdBenchmark
         }
 
         return buffer.ToArray();
-    }
-
-    private static async Task<double> RunBareAsync(string dotnet, string directory, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(dotnet) { UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(directory, "empty.dll"));
-        var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + dotnet);
-        await process.WaitForExitAsync(cancellationToken);
-        var elapsed = Stats.Milliseconds(started, Stopwatch.GetTimestamp());
-        return process.ExitCode == 0 ? elapsed : throw new InvalidOperationException($"dotnet empty.dll exited with {process.ExitCode}");
     }
 
     /// <summary>The dotnet muxer by its real path, as the server runs it.</summary>

@@ -59,10 +59,10 @@ internal static partial class RuntimeColdBenchmark
         var cold = new List<double>();
         var init = new List<double>();
         var reference = new List<double>();
-        await RunAsync(bare, bareArguments, cancellationToken);
+        await ReferenceStart.TimeAsync(bare, bareArguments, cancellationToken);
         for (var i = 0; i < Iterations; i++)
         {
-            reference.Add(await RunAsync(bare, bareArguments, cancellationToken));
+            reference.Add(await ReferenceStart.TimeAsync(bare, bareArguments, cancellationToken));
             var name = $"cold-{runtime.Replace(".", "", StringComparison.Ordinal)}-{i:00}";
             await CreateAsync(http, lambda, name, runtime, javaClasses, cancellationToken);
             var start = Stopwatch.GetTimestamp();
@@ -188,25 +188,6 @@ internal static partial class RuntimeColdBenchmark
     /// <summary>The JDK 17 java the server runs java17 with (Debian's /usr/lib/jvm/java-17-openjdk-*).</summary>
     private static string JavaOf() =>
         Directory.GetDirectories("/usr/lib/jvm", "java-17-openjdk-*").Select(d => Path.Combine(d, "bin", "java")).Where(File.Exists).Order(StringComparer.Ordinal).First();
-
-    private static async Task<double> RunAsync(string executable, string[] arguments, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("NODE_EXTRA_CA_CERTS");
-        start.Environment.Remove("JAVA_TOOL_OPTIONS");
-        var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + executable);
-        var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(cancellationToken), process.StandardError.ReadToEndAsync(cancellationToken));
-        await process.WaitForExitAsync(cancellationToken);
-        await drain;
-        var elapsed = Stats.Milliseconds(started, Stopwatch.GetTimestamp());
-        return process.ExitCode == 0 ? elapsed : throw new InvalidOperationException($"{executable} exited with {process.ExitCode}");
-    }
 
     [GeneratedRegex(@"Init Duration: ([0-9.]+) ms")]
     private static partial Regex InitDurationPattern();

@@ -40,7 +40,7 @@ internal static partial class SnapStartBenchmark
         var restored = new List<(double Client, double Restore)>();
         for (var i = 1; i <= Runs; i++)
         {
-            references.Add(await SpawnJavaAsync(java, cancellationToken));
+            references.Add(await ReferenceStart.TimeAsync(java, ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-version"], cancellationToken));
             restored.Add(await FirstInvokeAndDeleteAsync(lambda, http, "jsnap-on", i, cancellationToken));
         }
 
@@ -107,20 +107,4 @@ internal static partial class SnapStartBenchmark
         }
     }
 
-    private static async Task<double> SpawnJavaAsync(string java, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(java) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in (string[])["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-version"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("JAVA_TOOL_OPTIONS");
-        var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + java);
-        var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(cancellationToken), process.StandardError.ReadToEndAsync(cancellationToken));
-        await process.WaitForExitAsync(cancellationToken);
-        await drain;
-        return Stats.Milliseconds(started, Stopwatch.GetTimestamp());
-    }
 }

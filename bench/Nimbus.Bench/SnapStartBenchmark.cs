@@ -66,7 +66,7 @@ internal static partial class SnapStartBenchmark
         var restored = new List<(double Client, double Restore)>();
         for (var i = 1; i <= Runs; i++)
         {
-            references.Add(await SpawnAsync(cancellationToken));
+            references.Add(await ReferenceStart.TimeAsync(Python, ["-c", "pass"], cancellationToken));
             restored.Add(await FirstInvokeAsync(lambda, http, "snap-on", i, cancellationToken));
         }
 
@@ -137,15 +137,6 @@ internal static partial class SnapStartBenchmark
 
             await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
         }
-    }
-
-    private static async Task<double> SpawnAsync(CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(Python) { UseShellExecute = false, ArgumentList = { "-c", "pass" } };
-        var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + Python);
-        await process.WaitForExitAsync(cancellationToken);
-        return Stats.Milliseconds(started, Stopwatch.GetTimestamp());
     }
 
     [GeneratedRegex(@"(?:Restore|Init) Duration: ([0-9.]+) ms")]

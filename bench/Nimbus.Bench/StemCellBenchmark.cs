@@ -74,7 +74,7 @@ internal static partial class StemCellBenchmark
             {
                 if (references is not null)
                 {
-                    references[runtime].Add(await SpawnAsync(runtime == FunctionCode.Python ? Python : Node, runtime == FunctionCode.Python ? ["-c", "pass"] : ["-e", "0"], cancellationToken));
+                    references[runtime].Add(await ReferenceStart.TimeAsync(runtime == FunctionCode.Python ? Python : Node, runtime == FunctionCode.Python ? ["-c", "pass"] : ["-e", "0"], cancellationToken));
                 }
 
                 var name = $"sc-{tag}-{i:00}";
@@ -175,20 +175,6 @@ internal static partial class StemCellBenchmark
 
             await Task.Delay(20, cancellationToken);
         }
-    }
-
-    private static async Task<double> SpawnAsync(string executable, string[] arguments, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(executable) { UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + executable);
-        await process.WaitForExitAsync(cancellationToken);
-        return Stats.Milliseconds(started, Stopwatch.GetTimestamp());
     }
 
     [GeneratedRegex(@"^nimbus_stem_cells\{[^}]*\} (\d+)$", RegexOptions.Multiline)]
