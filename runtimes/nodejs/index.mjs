@@ -5,21 +5,21 @@
 
 import { createRequire } from 'node:module';
 import {
-  HANDLER_HIGHWATERMARK, HANDLER_STREAMING, HttpResponseStream, STREAM_RESPONSE, createResponseStream, streamifyResponse,
+  HANDLER_HIGHWATERMARK, HANDLER_STREAMING, HttpResponseStream, STREAM_RESPONSE, createResponseStream, finished,
+  loadStreaming, streamifyResponse,
 } from './streaming.mjs';
 
 const require = createRequire(import.meta.url);
 // Built-in modules through require(), not `import`: an ES import of a built-in reads every export of it, and
 // node:http's exports include lazy getters (WebSocket, fetch's undici ...) whose loading cost ~35 ms of CPU per cold
 // start on Node 22, more than node's own start-up. require() returns the module without touching them.
-const http = require('node:http');
+// node:http itself is loaded only by functions that stream (streaming.mjs).
 const net = require('node:net');
 const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
 const Module = require('node:module');
 const { pathToFileURL } = require('node:url');
-const { finished } = require('node:stream/promises');
 const API_PREFIX = '/2018-06-01/runtime';
 const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
 
@@ -247,7 +247,7 @@ class RuntimeClient {
     this.port = i > 0 ? parseInt(address.slice(i + 1), 10) : 80;
     this.hostHeader = `Host: ${i > 0 ? address : `${address}:80`}\r\n`;
     // Streamed responses (streaming.mjs) go through node's http client on a connection of their own.
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.streamingAgent = null;
     this.socket = null;
     this.waiting = []; // requests written and not answered yet, in order: { resolve, reject }
     this.nextAnswer = null; // the answer to a /next written with the last result (see post), for next()
@@ -791,6 +791,8 @@ async function main() {
     });
     process.exit(129);
   }
+  // A streaming function loads what its responses need now, in its init, not in its first invocation.
+  if (handler[HANDLER_STREAMING] === STREAM_RESPONSE) loadStreaming();
   runtime = new Runtime(client, handler);
   runtime.schedule();
 }

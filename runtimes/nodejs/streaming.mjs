@@ -12,8 +12,29 @@ import { createRequire } from 'node:module';
 
 // Built-ins through require(), as in index.mjs: an ES import of node:http loads all its lazy exports (undici ...).
 const require = createRequire(import.meta.url);
-const http = require('node:http');
 const { Writable } = require('node:stream');
+
+// node:http and node:stream/promises are loaded only for a function that streams (node:http alone is ~6 ms of
+// node's ~22 ms start here): at init when its handler is streamified (loadStreaming, from index.mjs), else at its
+// first streamed response. Every other function's cold start never pays for them.
+let http = null;
+let finishedStream = null;
+export function loadStreaming() {
+  http ??= require('node:http');
+  finishedStream ??= require('node:stream/promises').finished;
+}
+
+/** Resolves once the stream has ended (or rejects with its error). */
+export function finished(stream) {
+  loadStreaming();
+  return finishedStream(stream);
+}
+
+/** The agent of a runtime client's streamed responses: one kept-alive connection of their own. */
+function agentOf(client) {
+  client.streamingAgent ??= new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return client.streamingAgent;
+}
 
 export const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 export const HANDLER_HIGHWATERMARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
@@ -51,12 +72,13 @@ export function createResponseStream(client, apiPrefix, id, highWaterMark) {
   let contentType = 'application/octet-stream';
   const open = () => {
     if (request) return request;
+    loadStreaming();
     request = http.request({
       host: client.host,
       port: client.port,
       method: 'POST',
       path: `${apiPrefix}/invocation/${encodeURIComponent(id)}/response`,
-      agent: client.agent,
+      agent: agentOf(client),
       headers: {
         'Content-Type': contentType,
         'Lambda-Runtime-Function-Response-Mode': 'streaming',
