@@ -79,7 +79,7 @@ def main():
     node = "/usr/bin/node" if os.path.exists("/usr/bin/node") else shutil.which("node")
     if node and not pythons:
         targets.append(("node " + os.popen(node + " --version").read().strip(),
-                        [node, os.path.join(RUNTIMES, "nodejs", "index.mjs")],
+                        [node, os.path.join(RUNTIMES, "nodejs", "index.cjs")],
                         os.path.join(FIXTURES, "nodejs"), "noop.handler"))
     for label, argv, root, handler in targets:
         # baseline: the bare interpreter doing nothing

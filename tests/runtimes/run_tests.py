@@ -21,7 +21,7 @@ from harness import FIXTURES, RUNTIMES, FakeRuntimeApi, RuntimeProcess  # noqa: 
 
 # What the platform starts: launch.py runs bootstrap.py (from its cached bytecode when the host wrote it).
 PY_LAUNCH = os.path.join(RUNTIMES, "python", "launch.py")
-NODE_INDEX = os.path.join(RUNTIMES, "nodejs", "index.mjs")
+NODE_INDEX = os.path.join(RUNTIMES, "nodejs", "index.cjs")
 NODE_BOOTSTRAP = os.path.join(RUNTIMES, "nodejs", "bootstrap")
 PY_FIX = os.path.join(FIXTURES, "python")
 NODE_FIX = os.path.join(FIXTURES, "nodejs")
@@ -723,6 +723,11 @@ def node_module_kinds(node):
             eq(s.invoke({}).json(), expected, handler)
     with node_session(node, "app.handler") as s:
         eq(s.invoke({}, request_id="m1").json(), {"esm": "mjs", "requestId": "m1"}, "app.mjs")
+    # Top-level await, in the handler's module or in one it imports: imported (not required), evaluated once.
+    with node_session(node, "tla.handler") as s:
+        eq(s.invoke({}).json(), {"evaluations": 1, "value": 7}, "tla.mjs")
+    with node_session(node, "tla_dep.handler") as s:
+        eq(s.invoke({}).json(), {"evaluations": 1, "value": 7, "via": "dep"}, "tla_dep.mjs")
 
 
 def node_init_errors(node):
@@ -733,6 +738,7 @@ def node_init_errors(node):
         ("index", "Runtime.MalformedHandlerName", r"Bad handler$"),
         ("../x.handler", "Runtime.MalformedHandlerName", r"'\.\./x\.handler' is not a valid handler name"),
         ("syntax.handler", "Runtime.UserCodeSyntaxError", r"SyntaxError: Unexpected token"),
+        ("syntax_esm.handler", "Runtime.UserCodeSyntaxError", r"SyntaxError: Unexpected token"),
         ("throws.handler", "TypeError", r"module level failure$"),
         ("missing_dep.handler", "Runtime.ImportModuleError",
          r"Error: Cannot find module 'definitely-not-installed-pkg'"),
@@ -816,7 +822,7 @@ def node_bootstrap_script(node):
 def node_trace_id_kept_in_javascript(node):
     # _X_AMZN_TRACE_ID is what the invocation was sent with, for the function's code and in a child's environment, and
     # never written to the C environment: each setenv(3) kept its string (~140 bytes an invocation, without end), so
-    # index.mjs keeps the name in JavaScript (keepTraceIdInJavaScript). Node's own C heap moves by steps of 100-400 KB
+    # index.cjs keeps the name in JavaScript (keepTraceIdInJavaScript). Node's own C heap moves by steps of 100-400 KB
     # on its own, so the absence of the write is checked (the report lists the C environment) rather than the heap.
     with node_session(node, "index.traceEnv") as s:
         for i in range(1, 301):

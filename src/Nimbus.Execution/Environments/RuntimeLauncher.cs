@@ -164,7 +164,7 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
 
         List<string> arguments = host.found.Family == "python"
             ? ["-u", PythonEntryPoint(paths.RuntimeDirectory)]
-            : [Path.Combine(paths.RuntimeDirectory, "nodejs", "index.mjs")];
+            : [Path.Combine(paths.RuntimeDirectory, "nodejs", "index.cjs")];
         List<KeyValuePair<string, string>> variables =
         [
             new("PATH", $"{Path.GetDirectoryName(host.interpreter)}:/usr/local/bin:/usr/bin:/bin"),
@@ -201,7 +201,7 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
                 break;
             case "nodejs":
                 command = host.Interpreter!; // Node.js runtimes always have an interpreter.
-                arguments.Add(Path.Combine(runtimeDir, "nodejs", "index.mjs"));
+                arguments.Add(Path.Combine(runtimeDir, "nodejs", "index.cjs"));
                 pathPrefix = Path.GetDirectoryName(command) + ":";
                 break;
             case "java":

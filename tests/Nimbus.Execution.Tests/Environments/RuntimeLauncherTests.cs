@@ -28,7 +28,7 @@ public sealed class RuntimeLauncherTests
         var launch = Launch(TestFunctions.Function(runtime: "nodejs22.x"));
 
         Assert.Equal("/fake/bin/nodejs22.x", launch.Command);
-        Assert.Equal(["/var/runtime/nodejs/index.mjs"], launch.Arguments);
+        Assert.Equal(["/var/runtime/nodejs/index.cjs"], launch.Arguments);
         Assert.Equal("/var/task", launch.WorkingDirectory);
     }
 

@@ -28,7 +28,7 @@ public sealed class StemCellLaunchTests
     {
         var launch = _launcher.CreateStemCell("nodejs22.x", s_paths);
 
-        Assert.Equal(["/var/runtime/nodejs/index.mjs"], launch.Arguments);
+        Assert.Equal(["/var/runtime/nodejs/index.cjs"], launch.Arguments);
     }
 
     [Fact]

@@ -8,24 +8,22 @@
 // Lambda-Runtime-Function-Response-Mode: streaming and chunked transfer; an error after the first byte is sent in
 // the trailers Lambda-Runtime-Function-Error-Type and Lambda-Runtime-Function-Error-Body (base64 JSON).
 
-import { createRequire } from 'node:module';
+'use strict';
 
-// Built-ins through require(), as in index.mjs: an ES import of node:http loads all its lazy exports (undici ...).
-const require = createRequire(import.meta.url);
 const { Writable } = require('node:stream');
 
 // node:http and node:stream/promises are loaded only for a function that streams (node:http alone is ~6 ms of
-// node's ~22 ms start here): at init when its handler is streamified (loadStreaming, from index.mjs), else at its
+// node's ~22 ms start here): at init when its handler is streamified (loadStreaming, from index.cjs), else at its
 // first streamed response. Every other function's cold start never pays for them.
 let http = null;
 let finishedStream = null;
-export function loadStreaming() {
+function loadStreaming() {
   http ??= require('node:http');
   finishedStream ??= require('node:stream/promises').finished;
 }
 
 /** Resolves once the stream has ended (or rejects with its error). */
-export function finished(stream) {
+function finished(stream) {
   loadStreaming();
   return finishedStream(stream);
 }
@@ -36,13 +34,13 @@ function agentOf(client) {
   return client.streamingAgent;
 }
 
-export const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
-export const HANDLER_HIGHWATERMARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
-export const STREAM_RESPONSE = 'response';
+const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HANDLER_HIGHWATERMARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
+const STREAM_RESPONSE = 'response';
 const HTTP_INTEGRATION_TYPE = 'application/vnd.awslambda.http-integration-response';
 const DELIMITER_LENGTH = 8;
 
-export class HttpResponseStream {
+class HttpResponseStream {
   static from(underlyingStream, prelude) {
     underlyingStream.setContentType(HTTP_INTEGRATION_TYPE);
     const metadata = JSON.stringify(prelude ?? {});
@@ -54,7 +52,7 @@ export class HttpResponseStream {
   }
 }
 
-export function streamifyResponse(handler, options) {
+function streamifyResponse(handler, options) {
   handler[HANDLER_STREAMING] = STREAM_RESPONSE;
   if (options && Number.isInteger(options.highWaterMark)) {
     handler[HANDLER_HIGHWATERMARK] = options.highWaterMark;
@@ -66,7 +64,7 @@ export function streamifyResponse(handler, options) {
  * The responseStream a streaming handler writes to. The POST starts with the first write (or the end), so a
  * handler that fails before writing anything is reported through /error, as a buffered one is.
  */
-export function createResponseStream(client, apiPrefix, id, highWaterMark) {
+function createResponseStream(client, apiPrefix, id, highWaterMark) {
   let request = null;
   let answered = null;
   let contentType = 'application/octet-stream';
@@ -130,3 +128,14 @@ export function createResponseStream(client, apiPrefix, id, highWaterMark) {
   stream.answered = () => answered ?? Promise.resolve(202);
   return stream;
 }
+
+module.exports = {
+  loadStreaming,
+  finished,
+  HANDLER_STREAMING,
+  HANDLER_HIGHWATERMARK,
+  STREAM_RESPONSE,
+  HttpResponseStream,
+  streamifyResponse,
+  createResponseStream,
+};
