@@ -7,7 +7,7 @@ namespace Nimbus.Bench;
 /// A bare interpreter's start (<c>python -c pass</c>, <c>node -e 0</c>, <c>java -version</c>), the reference a cold
 /// start is compared with: spawned from .NET and waited for, by its real path, without the variables this machine's
 /// shell sets that a sandbox's runtime never has. <c>NODE_EXTRA_CA_CERTS</c> makes node load the whole CA bundle
-/// at start (~33 ms of a 22 ms start here) and <c>JAVA_TOOL_OPTIONS</c> adds agents or flags: a reference that paid
+/// at start (~33 ms added to a ~22 ms start here) and <c>JAVA_TOOL_OPTIONS</c> adds agents or flags: a reference that paid
 /// them would hide that much of Nimbus's own overhead.
 /// </summary>
 internal static class ReferenceStart
