@@ -25,7 +25,7 @@ internal static partial class RuntimeColdBenchmark
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
         Report.Heading($"runtimes: first invoke of new java17 and nodejs22.x no-op functions ({MemorySize} MB), {Iterations} functions each");
-        Report.Line("cold figure includes: HTTP request, sandbox start, nimbus-init start, runtime start (JVM + Nimbus's Java client, or node + index.mjs), handler load, one invocation");
+        Report.Line("cold figure includes: HTTP request, sandbox start, nimbus-init start, runtime start (JVM + Nimbus's Java client, or node + index.cjs), handler load, one invocation");
         await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
         using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);

@@ -443,18 +443,36 @@ function hasTypeModule(dir) {
 }
 
 // An ES-module handler. This client is CommonJS, so that Node never starts its asynchronous ES module loader for it
-// (~4 ms of every cold start here); where Node can require() an ES module (20.19+, 22.12+) the handler is loaded so
-// too. A module graph with top-level await cannot be required (ERR_REQUIRE_ASYNC_MODULE, raised before anything of
-// it runs): it is imported, as on a Node without require(esm).
+// (~4 ms of every cold start here), and where Node can require() an ES module the handler is loaded so too. It is
+// imported instead, as on a Node without require(esm):
+// - when its module graph has top-level await (ERR_REQUIRE_ASYNC_MODULE, raised before anything of it runs);
+// - when loader hooks may be registered (NODE_OPTIONS or node's arguments with --import, --require/-r, --loader,
+//   --experimental-loader: module.register() hooks apply to import() only, and a module they provide cannot be
+//   required), as instrumentation layers and TypeScript loaders do;
+// - when the module exports a value under the name 'module.exports' (require() then returns that value, import() the
+//   module's namespace, in which the handler is looked up);
+// - on a Node that would print an ExperimentalWarning into the function's log (22.12 and before 20.19).
 async function importFile(file) {
-  if (process.features.require_module) {
+  if (requireEsmAllowed()) {
     try {
-      return require(file);
+      const mod = require(file);
+      if (util.types.isModuleNamespaceObject(mod)) return mod;
     } catch (e) {
       if (!e || e.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
     }
   }
   return import(pathToFileURL(file).href);
+}
+
+const LOADER_FLAG = /^(--import|--require|-r|--loader|--experimental-loader)(=|$)/;
+
+function requireEsmAllowed() {
+  if (!process.features.require_module) return false;
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const quiet = major >= 24 || (major === 23 && minor >= 5) || (major === 22 && minor >= 13) || (major === 20 && minor >= 19);
+  if (!quiet) return false;
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
+  return !flags.some((flag) => LOADER_FLAG.test(flag));
 }
 
 async function loadModule(appRoot, moduleRoot, moduleName) {
@@ -766,6 +784,9 @@ function keepTraceIdInJavaScript() {
 }
 
 async function main() {
+  // The function's code sees no main module, as under AWS's ES-module entry (require.main and process.mainModule are
+  // undefined there): a CommonJS entry would otherwise be every module's require.main.
+  process.mainModule = undefined;
   if (STEM_FD !== undefined) await awaitFunction();
   keepTraceIdInJavaScript();
   patchConsole();

@@ -728,6 +728,15 @@ def node_module_kinds(node):
         eq(s.invoke({}).json(), {"evaluations": 1, "value": 7}, "tla.mjs")
     with node_session(node, "tla_dep.handler") as s:
         eq(s.invoke({}).json(), {"evaluations": 1, "value": 7, "via": "dep"}, "tla_dep.mjs")
+    # Loader hooks registered by a preload: the handler must be imported through them.
+    hooks = {"NODE_OPTIONS": "--import " + os.path.join(NODE_FIX, "hooks", "register.mjs")}
+    with node_session(node, "hooked.handler", env=hooks) as s:
+        eq(s.invoke({}).json(), {"config": 42}, "hooked.mjs")
+    with node_session(node, "modexports.handler") as s:
+        eq(s.invoke({}).json(), {"namespace": True}, "modexports.mjs")
+    # No main module for the function's code, as under AWS's ES-module entry.
+    with node_session(node, "mainmodule.handler") as s:
+        eq(s.invoke({}).json(), {"requireMain": "undefined", "mainModule": "undefined"}, "mainmodule.js")
 
 
 def node_init_errors(node):
