@@ -106,5 +106,4 @@ internal static partial class SnapStartBenchmark
             Directory.Delete(directory, recursive: true);
         }
     }
-
 }

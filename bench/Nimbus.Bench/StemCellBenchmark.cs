@@ -22,7 +22,7 @@ internal static partial class StemCellBenchmark
         Report.Heading($"stemcells: runc, first invoke of a new no-op at 1769 MB, {Runs} functions per runtime; {Burst} concurrent first invokes");
         Report.Line("cold includes: signed HTTP Invoke, taking a cell (or the usual start: bundle, runc create, slirp4netns, runc start, nimbus-init, interpreter, runtime client), specialization (binds of code into the cell, cgroup limits, /tmp size, environment), handler import, one invocation, the response");
         Report.Line("not included: CreateFunction (the code is unpacked there) and the cell's own start, done ahead in the background");
-        Report.Line("references: a process spawned from .NET until it exits: python -c pass, node -e 0 (same interpreters, real paths)");
+        Report.Line("references: a process spawned from .NET until it exits: python -c pass, node -e 0 (same interpreters, real paths, without NODE_EXTRA_CA_CERTS: ReferenceStart)");
         var references = new Dictionary<string, List<double>> { [FunctionCode.Python] = [], [FunctionCode.Node] = [] };
         var warm = await ColdStartsAsync(session, pool: true, references, cancellationToken);
         var empty = await ColdStartsAsync(session, pool: false, null, cancellationToken);

@@ -451,7 +451,8 @@ function hasTypeModule(dir) {
 //   required), as instrumentation layers and TypeScript loaders do;
 // - when the module exports a value under the name 'module.exports' (require() then returns that value, import() the
 //   module's namespace, in which the handler is looked up);
-// - on a Node that would print an ExperimentalWarning into the function's log (22.12 and before 20.19).
+// - on a Node that would print an ExperimentalWarning into the function's log (20 before 20.19, 22 before 22.13,
+//   23 before 23.5).
 async function importFile(file) {
   if (requireEsmAllowed()) {
     try {
@@ -469,7 +470,8 @@ const LOADER_FLAG = /^(--import|--require|-r|--loader|--experimental-loader)(=|$
 function requireEsmAllowed() {
   if (!process.features.require_module) return false;
   const [major, minor] = process.versions.node.split('.').map(Number);
-  const quiet = major >= 24 || (major === 23 && minor >= 5) || (major === 22 && minor >= 13) || (major === 20 && minor >= 19);
+  const quiet = major >= 24 || (major === 23 && minor >= 5) || (major === 22 && minor >= 13)
+    || (major === 20 && minor >= 19);
   if (!quiet) return false;
   const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS || '').split(/\s+/)];
   return !flags.some((flag) => LOADER_FLAG.test(flag));
