@@ -16,14 +16,14 @@ internal sealed class LambdaClient(HttpClient http)
     public HttpClient Http => http;
 
     /// <summary>Creates a no-op function of <paramref name="runtime"/> and waits until it is Active.</summary>
-    public Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null, (byte[] Zip, string Handler)? code = null)
+    public Task CreateNoOpAsync(string name, string runtime, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null, (byte[] Zip, string Handler)? code = null, IReadOnlyDictionary<string, string>? variables = null)
     {
         var (zip, handler) = code ?? FunctionCode.NoOp(runtime, name);
-        return CreateAsync(name, runtime, handler, zip, cancellationToken, memorySize, layers);
+        return CreateAsync(name, runtime, handler, zip, cancellationToken, memorySize, layers, variables);
     }
 
     /// <summary>Creates a function of <paramref name="runtime"/> from <paramref name="zip"/> and waits until it is Active.</summary>
-    public async Task CreateAsync(string name, string runtime, string handler, byte[] zip, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null)
+    public async Task CreateAsync(string name, string runtime, string handler, byte[] zip, CancellationToken cancellationToken, int memorySize = 128, IReadOnlyList<string>? layers = null, IReadOnlyDictionary<string, string>? variables = null)
     {
         var request = new JsonObject
         {
@@ -37,6 +37,17 @@ internal sealed class LambdaClient(HttpClient http)
         if (layers is not null)
         {
             request["Layers"] = new JsonArray([.. layers.Select(l => JsonValue.Create(l))]);
+        }
+
+        if (variables is not null)
+        {
+            var values = new JsonObject();
+            foreach (var (key, value) in variables)
+            {
+                values[key] = value;
+            }
+
+            request["Environment"] = new JsonObject { ["Variables"] = values };
         }
 
         using var content = new StringContent(request.ToJsonString(), Encoding.UTF8, s_json);

@@ -11,6 +11,8 @@ public sealed class StemCellTests(StemCellServerFixture fixture) : IClassFixture
     [InlineData("empty_pool_falls_back")]
     [InlineData("node_stem_cell")]
     [InlineData("waiting_cells_on_metrics")]
+    [InlineData("sandbox_cell_custom_runtime")]
+    [InlineData("sandbox_cell_for_variables_read_at_start")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

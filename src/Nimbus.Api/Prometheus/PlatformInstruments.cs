@@ -26,7 +26,7 @@ internal sealed class PlatformInstruments : IDisposable
         _meter.CreateObservableCounter("nimbus.cold_starts", () => PerFunction(aggregator, static t => t.ColdStarts), description: "Invocations that started a new execution environment");
         _meter.CreateObservableGauge("nimbus.invocations.in_flight", () => InFlight(aggregator), description: "Invocations running now");
         _meter.CreateObservableGauge("nimbus.environments", () => Environments(invoker), description: "Live execution environments by state");
-        _meter.CreateObservableGauge("nimbus.stem_cells", () => StemCells(invoker), description: "Stem cells started ahead and waiting for a function, by runtime");
+        _meter.CreateObservableGauge("nimbus.stem_cells", () => StemCells(invoker), description: "Stem cells started ahead and waiting for a function, by runtime and kind (runtime: interpreter loaded; sandbox: sandbox only)");
         _meter.CreateObservableGauge("nimbus.snapstart.spares", () => SnapStartSpares(invoker), description: "Pre-initialized SnapStart spares ready, by function version (java, dotnet)");
         _meter.CreateObservableGauge("nimbus.queue.messages.visible", () => Queues(queues, static d => d.Visible), description: "Messages visible in each queue (sampled once a minute)");
         _meter.CreateObservableGauge(
@@ -74,9 +74,9 @@ internal sealed class PlatformInstruments : IDisposable
     private static List<Measurement<int>> StemCells(Invoker invoker)
     {
         var measurements = new List<Measurement<int>>();
-        foreach (var (runtime, waiting) in invoker.StemCellsWaiting())
+        foreach (var ((runtime, kind), waiting) in invoker.StemCellsWaiting())
         {
-            measurements.Add(new Measurement<int>(waiting, Tag("runtime", runtime)));
+            measurements.Add(new Measurement<int>(waiting, Tag("runtime", runtime), Tag("kind", kind)));
         }
 
         return measurements;

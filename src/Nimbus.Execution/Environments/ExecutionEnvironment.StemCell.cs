@@ -54,6 +54,26 @@ internal sealed partial class ExecutionEnvironment
     }
 
     /// <summary>
+    /// A sandbox cell: a stem cell's sandbox (<see cref="SandboxSpec.StemCell"/>) with nimbus-init connected and no
+    /// runtime yet, returned once nimbus-init greeted the host. <see cref="StartSpareAsync"/> later starts its
+    /// function's runtime, as for an environment started the usual way.
+    /// </summary>
+    public static async Task<ExecutionEnvironment> StartSandboxCellAsync(
+        ISandboxFactory sandboxes,
+        SandboxSpec spec,
+        TimeProvider time,
+        ILogger logger,
+        CancellationToken cancellationToken)
+    {
+        var cell = await ConnectAsync(sandboxes, spec, launch: null, stemCell: false, "", time, logger, cancellationToken);
+        cell.AwaitsRuntime = true;
+        return cell;
+    }
+
+    /// <summary>A sandbox cell (<see cref="StartSandboxCellAsync"/>): its runtime starts when it is specialized.</summary>
+    public bool AwaitsRuntime { get; private set; }
+
+    /// <summary>
     /// Gives a stem cell's waiting runtime its function's environment (its sandbox already shows the code); from here
     /// on it initializes like any environment (<see cref="Initialized"/>). Output it wrote while waiting is dropped.
     /// </summary>

@@ -34,7 +34,10 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
     /// Host directories the runtime's interpreter needs inside a sandbox, bound read-only at the same path (a pyenv
     /// interpreter finds libpython through an RPATH under its own version directory; the Python SDK's directory).
     /// </summary>
-    public IReadOnlyList<string> HostDirectories(FunctionVersion function) => HostDirectories(function.Runtime ?? "provided.al2023");
+    /// <summary>The runtime of a .zip function that names none: a custom runtime on Amazon Linux 2023's.</summary>
+    public const string DefaultRuntime = "provided.al2023";
+
+    public IReadOnlyList<string> HostDirectories(FunctionVersion function) => HostDirectories(function.Runtime ?? DefaultRuntime);
 
     /// <summary>The runtime's interpreter on the host (a Python's python3.x), or null when it has none.</summary>
     public string? Interpreter(FunctionVersion function) => function.Runtime is { } runtime ? runtimes.Find(runtime)?.Interpreter : null;
@@ -65,7 +68,7 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
     /// </summary>
     public async ValueTask<bool> PrepareAsync(FunctionVersion function, CancellationToken cancellationToken)
     {
-        if (await runtimes.AcquireAsync(function.Runtime ?? "provided.al2023", cancellationToken) is not { } host)
+        if (await runtimes.AcquireAsync(function.Runtime ?? DefaultRuntime, cancellationToken) is not { } host)
         {
             return false;
         }
@@ -117,6 +120,13 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
     /// </summary>
     public bool CanStartStemCell(string runtimeId) =>
         runtimes.Find(runtimeId) is { Family: "python" or "nodejs", Interpreter: not null };
+
+    /// <summary>
+    /// True for the runtimes a sandbox cell can be made for: every runtime of a .zip function this host has. A sandbox
+    /// cell binds the runtime's host directories when it is made; <see cref="HostDirectories(FunctionVersion)"/> after
+    /// <see cref="PrepareAsync"/> says whether they are still the function's (a runtime fetched or acquired since).
+    /// </summary>
+    public bool CanStartSandboxCell(string runtimeId) => runtimes.Find(runtimeId) is not null;
 
     /// <summary>
     /// True when <paramref name="function"/> can take a stem cell of its runtime: none of its variables is one the
@@ -182,7 +192,7 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
             return CreateForImage(scope, function, image, logStreamName, initializationType, hostCodeDirectory);
         }
 
-        var runtimeId = function.Runtime ?? "provided.al2023";
+        var runtimeId = function.Runtime ?? DefaultRuntime;
         var host = runtimes.Find(runtimeId)
             ?? throw new SandboxStartException($"the runtime {runtimeId} is not available on this host");
         var taskRoot = paths.TaskRoot;

@@ -50,7 +50,7 @@ public sealed partial class Invoker
             initializationType = SnapStart.InitializationType;
         }
 
-        var cell = template is null && _stemCells is { Enabled: true } && _launcher.CanStartStemCell(function) ? _stemCells.TryTake(new StemCellKey(function.Runtime!, network)) : null; // CanStartStemCell: a runtime is set.
+        var cell = template is null && _stemCells is { Enabled: true } ? TakeCell(function, network) : null;
         if (cell is null)
         {
             return await StartEnvironmentCoreAsync(scope, function, network, initializationType, group, initTimeout, template, cell, cancellationToken);
@@ -65,6 +65,21 @@ public sealed partial class Invoker
             // Refills wait while a taken cell is specialized (StemCellPool.TryTake): its init phase is over.
             _stemCells!.Specialized(); // A cell comes only from the pool.
         }
+    }
+
+    /// <summary>
+    /// A waiting stem cell for a cold start of <paramref name="function"/>, or null: a runtime cell when the function
+    /// can take one (its runtime's client is ours and none of its variables must be there at the interpreter's start),
+    /// else a sandbox cell of its runtime (a .zip function: an image brings its own root).
+    /// </summary>
+    private ExecutionEnvironment? TakeCell(FunctionVersion function, bool network)
+    {
+        if (_launcher.CanStartStemCell(function))
+        {
+            return _stemCells!.TryTake(new StemCellKey(function.Runtime!, network)); // CanStartStemCell: a runtime is set.
+        }
+
+        return function.Image is null ? _stemCells!.TryTake(new StemCellKey(function.Runtime ?? RuntimeLauncher.DefaultRuntime, network, SandboxOnly: true)) : null;
     }
 
     /// <summary>The same, with the network, snapshot template and stem cell (if any) chosen.</summary>
@@ -109,9 +124,9 @@ public sealed partial class Invoker
             throw;
         }
 
-        if (cell is not null && ExternalExtensions.Find(optDirectory, "/opt").Count > 0)
+        if (cell is { AwaitsRuntime: false } && ExternalExtensions.Find(optDirectory, "/opt").Count > 0)
         {
-            // External extensions start before the runtime: a cell's runtime is already running without them.
+            // External extensions start before the runtime: a runtime cell's is already running without them.
             await cell.DisposeAsync();
             cell = null;
         }
@@ -173,8 +188,9 @@ public sealed partial class Invoker
 
     /// <summary>
     /// A stem cell becomes this function's environment: its code and layers appear at /var/task and /opt, its limits
-    /// and environment are the function's, and its waiting runtime imports the handler. Null when the cell cannot be
-    /// specialized (it is discarded and the caller starts an environment the usual way).
+    /// and environment are the function's, and its waiting runtime imports the handler (a sandbox cell's nimbus-init
+    /// starts the runtime, with its extensions, as in a usual start). Null when the cell cannot be specialized (it is
+    /// discarded and the caller starts an environment the usual way).
     /// </summary>
     private async Task<ExecutionEnvironment?> SpecializeAsync(
         ExecutionEnvironment cell,
@@ -188,7 +204,21 @@ public sealed partial class Invoker
     {
         try
         {
-            await ((IStemCellSandbox)cell.Sandbox).SpecializeAsync(codeDirectory, optDirectory, function.MemorySize, function.EphemeralStorageSize, cancellationToken);
+            var sandbox = (IStemCellSandbox)cell.Sandbox;
+            if (cell.AwaitsRuntime && !SameDirectories(sandbox.Spec.HostDirectories, _launcher.HostDirectories(function)))
+            {
+                // Made before its runtime was fetched or acquired here: it lacks the runtime's directory.
+                await cell.DisposeAsync();
+                return null;
+            }
+
+            await sandbox.SpecializeAsync(codeDirectory, optDirectory, function.MemorySize, function.EphemeralStorageSize, cancellationToken);
+            if (cell.AwaitsRuntime)
+            {
+                await cell.StartSpareAsync(_launcher.Create(scope, function, stream, initializationType, cell.Paths, codeDirectory, optDirectory), stream, _time.GetUtcNow(), cancellationToken);
+                return cell;
+            }
+
             var launch = _launcher.Create(scope, function, stream, initializationType, cell.Paths, codeDirectory);
             await cell.SpecializeAsync(launch.Variables, stream, _time.GetUtcNow(), cancellationToken);
             return cell;
@@ -285,6 +315,24 @@ public sealed partial class Invoker
             OutboundNetwork = network,
             PlatformSocketPath = _options.PlatformSocketPath,
         };
+
+    private static bool SameDirectories(IReadOnlyList<string> made, IReadOnlyList<string> wanted)
+    {
+        if (made.Count != wanted.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < made.Count; i++)
+        {
+            if (!string.Equals(made[i], wanted[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static string[] LayerPackages(Core.Functions.FunctionVersion function)
     {

@@ -223,8 +223,8 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
     /// <summary>Live environments by state (initializing, warm and idle, busy).</summary>
     public EnvironmentCounts Environments() => Pool.Count();
 
-    /// <summary>Stem cells waiting for a function, per runtime (empty without a pool).</summary>
-    public Dictionary<string, int> StemCellsWaiting() => _stemCells?.WaitingByRuntime() ?? [];
+    /// <summary>Stem cells waiting for a function, per runtime and kind (empty without a pool).</summary>
+    public Dictionary<(string Runtime, string Kind), int> StemCellsWaiting() => _stemCells?.Waiting() ?? [];
 
     /// <summary>Invocations running now on the scope's unreserved concurrency pool (for metrics).</summary>
     public int UnreservedInFlight(Scope scope) => _gate.UnreservedInFlight(scope);

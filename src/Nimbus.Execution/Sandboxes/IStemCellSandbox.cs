@@ -7,6 +7,9 @@ namespace Nimbus.Execution.Sandboxes;
 /// </summary>
 internal interface IStemCellSandbox : ISandbox
 {
+    /// <summary>What the cell was made with (its host directories are a runtime's, bound when it was made).</summary>
+    SandboxSpec Spec { get; }
+
     /// <summary>
     /// Shows <paramref name="codeDirectory"/> at /var/task and <paramref name="optDirectory"/> (if any) at /opt,
     /// read-only; sets the memory limit, the CPU share and the size of /tmp. Throws

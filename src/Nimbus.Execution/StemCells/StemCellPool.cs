@@ -7,8 +7,10 @@ using Nimbus.Execution.Sandboxes;
 namespace Nimbus.Execution.StemCells;
 
 /// <summary>
-/// Stem cells waiting for a function, per runtime and network (docs/cold-starts.md). A cold start takes one
-/// (<see cref="TryTake"/>) and specializes it; each is used once, so nothing of one function ever meets another.
+/// Stem cells waiting for a function, per runtime, network and kind (docs/cold-starts.md): runtime cells, whose
+/// interpreter waits with our runtime client loaded (python, nodejs), and sandbox cells, whose nimbus-init waits for
+/// the runtime's start (every runtime of a .zip function, and the functions a runtime cell cannot serve). A cold start
+/// takes one (<see cref="TryTake"/>) and specializes it; each is used once, so nothing of one function ever meets another.
 /// <see cref="StemCellRefiller"/> keeps each runtime at its target: the cold starts of the last
 /// <see cref="StemCellOptions.DemandWindow"/>, within the minimum and maximum and the memory budget.
 /// </summary>
@@ -26,7 +28,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<StemCellKey, Queue<ExecutionEnvironment>> _cells = [];
     private readonly Dictionary<StemCellKey, Queue<long>> _demand = [];
-    private readonly Dictionary<string, long> _footprints = new(StringComparer.Ordinal);
+    private readonly Dictionary<StemCellKey, long> _footprints = [];
     private readonly List<ExecutionEnvironment> _retired = [];
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ISandboxFactory _sandboxes;
@@ -56,9 +58,10 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         {
             foreach (var runtime in options.Runtimes)
             {
-                if (launcher.CanStartStemCell(runtime))
+                // A runtime whose interpreter cannot wait with our client loaded is kept as sandbox cells.
+                if (launcher.CanStartStemCell(runtime) || launcher.CanStartSandboxCell(runtime))
                 {
-                    _demand[new StemCellKey(runtime, execution.OutboundNetwork)] = new Queue<long>();
+                    _demand[new StemCellKey(runtime, execution.OutboundNetwork, SandboxOnly: !launcher.CanStartStemCell(runtime))] = new Queue<long>();
                 }
             }
         }
@@ -69,19 +72,22 @@ internal sealed partial class StemCellPool : IAsyncDisposable
 
     /// <summary>
     /// Takes a waiting cell of <paramref name="key"/>, or null (empty pool: the caller starts an environment the
-    /// usual way). Either way the cold start counts as demand for the runtime. A miss wakes the refiller at once; a
+    /// usual way). Either way the cold start counts as demand for the key. A runtime cell missed is made up for by a
+    /// sandbox cell of the same runtime when one waits (that take counts as no demand for sandbox cells: they are
+    /// kept for the functions that need them). A miss wakes the refiller at once; a
     /// cell taken holds refills until <see cref="Specialized"/> (at most <see cref="s_refillHold"/>): starting a
     /// container (bundle, runc, nimbus-init, an interpreter) takes a core for ~100 ms, which on a small host would
     /// otherwise run beside the very cold start it refills for and double its time.
     /// </summary>
     public ExecutionEnvironment? TryTake(StemCellKey key)
     {
-        if (!Enabled || !_launcher.CanStartStemCell(key.RuntimeId))
+        if (!Enabled || !CanHold(key))
         {
             return null;
         }
 
         ExecutionEnvironment? taken = null;
+        var takenKey = key;
         lock (_lock)
         {
             if (!_demand.TryGetValue(key, out var demand))
@@ -91,24 +97,16 @@ internal sealed partial class StemCellPool : IAsyncDisposable
             }
 
             demand.Enqueue(_time.GetTimestamp());
-            if (_cells.TryGetValue(key, out var cells))
+            taken = DequeueLocked(key);
+            if (taken is null && !key.SandboxOnly)
             {
-                while (cells.TryDequeue(out var cell))
-                {
-                    if (cell.State == EnvironmentState.Initializing && !cell.Initialized.IsCompleted)
-                    {
-                        taken = cell;
-                        if (_specializing++ == 0)
-                        {
-                            _specializingSince = _time.GetTimestamp();
-                        }
+                takenKey = key with { SandboxOnly = true };
+                taken = DequeueLocked(takenKey);
+            }
 
-                        break;
-                    }
-
-                    // Its runtime died while it waited: the refiller disposes of it.
-                    _retired.Add(cell);
-                }
+            if (taken is not null && _specializing++ == 0)
+            {
+                _specializingSince = _time.GetTimestamp();
             }
         }
 
@@ -116,7 +114,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         {
             lock (_lock)
             {
-                _footprints[key.RuntimeId] = footprint;
+                _footprints[takenKey] = footprint;
             }
         }
 
@@ -139,15 +137,15 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         _wake.Writer.TryWrite(true);
     }
 
-    /// <summary>Waiting cells per runtime (with and without outbound network together), for the platform's metrics.</summary>
-    public Dictionary<string, int> WaitingByRuntime()
+    /// <summary>Waiting cells per runtime and kind (with and without outbound network together), for the platform's metrics.</summary>
+    public Dictionary<(string Runtime, string Kind), int> Waiting()
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var counts = new Dictionary<(string Runtime, string Kind), int>();
         lock (_lock)
         {
             foreach (var (key, cells) in _cells)
             {
-                counts[key.RuntimeId] = counts.GetValueOrDefault(key.RuntimeId) + cells.Count;
+                counts[(key.RuntimeId, key.Kind)] = counts.GetValueOrDefault((key.RuntimeId, key.Kind)) + cells.Count;
             }
         }
 
@@ -186,7 +184,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
             long used = 0;
             foreach (var (key, cells) in _cells)
             {
-                used += cells.Count * Footprint(key.RuntimeId);
+                used += cells.Count * Footprint(key);
             }
 
             foreach (var key in _demand.Keys)
@@ -199,7 +197,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
                     have--;
                 }
 
-                if (target - have > neediest && used + Footprint(key.RuntimeId) <= (long)_options.MemoryBudgetMb * 1024 * 1024)
+                if (target - have > neediest && used + Footprint(key) <= (long)_options.MemoryBudgetMb * 1024 * 1024)
                 {
                     next = key;
                     neediest = target - have;
@@ -234,19 +232,21 @@ internal sealed partial class StemCellPool : IAsyncDisposable
             HostSocketPath = Path.Combine(_socketDirectory, id[..16] + ".sock"),
             CodeDirectory = "",
             RuntimeDirectory = _execution.RuntimeDirectory!, // Resolved by AddNimbusExecution.
-            HostDirectories = _launcher.HostDirectories(key.RuntimeId),
+            HostDirectories = _launcher.HostDirectories(key.RuntimeId), // A sandbox cell's are checked again when it is taken.
             MemoryMb = UnspecializedMemoryMb,
             OutboundNetwork = key.OutboundNetwork,
             PlatformSocketPath = _execution.PlatformSocketPath,
             StemCell = true,
         };
-        var cell = await ExecutionEnvironment.StartStemCellAsync(
-            _sandboxes,
-            spec,
-            paths => _launcher.CreateStemCell(key.RuntimeId, paths),
-            _time,
-            _logger,
-            cancellationToken);
+        var cell = key.SandboxOnly
+            ? await ExecutionEnvironment.StartSandboxCellAsync(_sandboxes, spec, _time, _logger, cancellationToken)
+            : await ExecutionEnvironment.StartStemCellAsync(
+                _sandboxes,
+                spec,
+                paths => _launcher.CreateStemCell(key.RuntimeId, paths),
+                _time,
+                _logger,
+                cancellationToken);
         var disposed = false;
         lock (_lock)
         {
@@ -269,7 +269,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
             return;
         }
 
-        Log.Created(_logger, key.RuntimeId, id);
+        Log.Created(_logger, key.Kind, key.RuntimeId, id);
     }
 
     /// <summary>Waits until a cold start took or missed a cell, or <paramref name="timeout"/> passes (demand windows age).</summary>
@@ -318,11 +318,36 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         return Math.Min(Math.Max(demand.Count, _options.Minimum), _options.Maximum);
     }
 
-    private long Footprint(string runtimeId) => _footprints.TryGetValue(runtimeId, out var bytes) ? bytes : DefaultFootprintBytes;
+    private long Footprint(StemCellKey key) => _footprints.TryGetValue(key, out var bytes) ? bytes : DefaultFootprintBytes;
+
+    /// <summary>Runtime cells only for the runtimes whose client is ours; sandbox cells for any runtime the host has.</summary>
+    private bool CanHold(StemCellKey key) =>
+        key.SandboxOnly ? _launcher.CanStartSandboxCell(key.RuntimeId) : _launcher.CanStartStemCell(key.RuntimeId);
+
+    /// <summary>The first usable cell of <paramref name="key"/>; those that died while they waited go to the refiller to dispose of.</summary>
+    private ExecutionEnvironment? DequeueLocked(StemCellKey key)
+    {
+        if (!_cells.TryGetValue(key, out var cells))
+        {
+            return null;
+        }
+
+        while (cells.TryDequeue(out var cell))
+        {
+            if (cell.State == EnvironmentState.Initializing && !cell.Initialized.IsCompleted && !cell.Sandbox.Exited.IsCompleted)
+            {
+                return cell;
+            }
+
+            _retired.Add(cell);
+        }
+
+        return null;
+    }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3400, Level = LogLevel.Debug, Message = "Stem cell {EnvironmentId} of {Runtime} is waiting for a function")]
-        public static partial void Created(ILogger logger, string runtime, string environmentId);
+        [LoggerMessage(EventId = 3400, Level = LogLevel.Debug, Message = "Stem cell {EnvironmentId} ({Kind}) of {Runtime} is waiting for a function")]
+        public static partial void Created(ILogger logger, string kind, string runtime, string environmentId);
     }
 }

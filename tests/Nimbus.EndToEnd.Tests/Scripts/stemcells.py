@@ -78,6 +78,36 @@ exports.handler = async () => ({
 '''
 
 
+# A custom runtime (provided.al2023) whose bootstrap is the host's Debian python (/usr is in every sandbox), with the
+# PROBE's handler: what the environment shows, for the sandbox-cell cases.
+PROVIDED_PROBE = "#!/usr/bin/python3\n" + PROBE + r'''
+import json, urllib.request
+
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/"
+while True:
+    with urllib.request.urlopen(api + "next") as response:
+        request_id = response.headers["Lambda-Runtime-Aws-Request-Id"]
+        event = json.loads(response.read())
+    body = json.dumps(handler(event, None)).encode()
+    urllib.request.urlopen(urllib.request.Request(api + request_id + "/response", data=body, method="POST")).read()
+'''
+
+
+def waiting_cell_ids():
+    """Ids of every cell of this server that waits for a function, of either kind: its mount point exists on the host
+    and nothing is mounted at its task/ yet."""
+    with open("/proc/self/mountinfo") as f:
+        mounts = {line.split(" ")[4] for line in f}
+    env = os.path.join(DATA_DIR, "run", "env")
+    return {i for i in os.listdir(env)
+            if os.path.join(env, i, "cell") in mounts and os.path.join(env, i, "cell", "task") not in mounts}
+
+
+def environment_id(view):
+    """The environment's id, the end of its log stream's name (…/[$LATEST]<id>)."""
+    return view["environment"]["AWS_LAMBDA_LOG_STREAM_NAME"].rsplit("]", 1)[1]
+
+
 def waiting_cells(interpreter):
     """Ids of this server's stem cells whose runtime (argv[0] ending in `interpreter`) still waits for a function:
     their process was started unspecialized and nothing is mounted at their /var/task yet."""
@@ -105,11 +135,12 @@ def waiting_cells(interpreter):
     return cells
 
 
-def await_cell(runtime="python3.11", hang_guard_seconds=120):
-    """Waits until the server counts a cell of `runtime` in its pool: one whose runtime waits for a function (a cell
-    whose interpreter still starts is not handed out, so a cold start right after this takes it)."""
-    if not reading_once_it_is(lambda: (stem_cells_gauge(runtime) or 0) >= 1, True, hang_guard_seconds):
-        raise AssertionError(f"no stem cell of {runtime} is waiting in the pool")
+def await_cell(runtime="python3.11", kind="runtime", hang_guard_seconds=120):
+    """Waits until the server counts a cell of `runtime` and `kind` in its pool: one whose runtime (or, for a sandbox
+    cell, nimbus-init) waits for a function (a cell still starting is not handed out, so a cold start right after
+    this takes it)."""
+    if not reading_once_it_is(lambda: (stem_cells_gauge(runtime, kind) or 0) >= 1, True, hang_guard_seconds):
+        raise AssertionError(f"no {kind} cell of {runtime} is waiting in the pool")
 
 
 def deploy_probe(**extra):
@@ -200,12 +231,14 @@ def case_first_invoke_takes_a_cell():
     assert view["stem_cell"] and view["task"] == ["app.py"], view
 
 
-def stem_cells_gauge(runtime):
-    """The server's nimbus_stem_cells gauge for `runtime` at /metrics (unsigned, as Prometheus scrapes), or None."""
+def stem_cells_gauge(runtime, kind="runtime"):
+    """The server's nimbus_stem_cells gauge for `runtime` and `kind` at /metrics (unsigned, as Prometheus scrapes), or
+    None."""
     endpoint = os.environ["NIMBUS_ENDPOINT"].rstrip("/")
     with urllib.request.urlopen(endpoint + "/metrics") as response:
         text = response.read().decode()
-    found = re.findall(r'^nimbus_stem_cells\{[^}]*runtime="' + re.escape(runtime) + r'"[^}]*\} (\d+)$', text, re.M)
+    labels = r'(?=[^}]*runtime="' + re.escape(runtime) + r'")(?=[^}]*kind="' + re.escape(kind) + r'")'
+    found = re.findall(r'^nimbus_stem_cells\{' + labels + r'[^}]*\} (\d+)$', text, re.M)
     return int(found[0]) if found else None
 
 
@@ -225,6 +258,52 @@ def case_waiting_cells_on_metrics():
     for runtime, interpreter in (("python3.11", "python3.11"), ("nodejs20.x", "node")):
         assert reading_once_it_is(lambda: stem_cells_gauge(runtime), 1) == 1, f"nimbus_stem_cells for {runtime} never reads 1"
         assert waiting_cells(interpreter), f"the gauge counts a {runtime} cell the host does not show"
+
+
+def case_sandbox_cell_custom_runtime():
+    # provided.al2023 is kept as sandbox cells from the server's start: a custom runtime's bootstrap is the function's
+    # own, so only the sandbox and nimbus-init can wait ahead.
+    secret = "s" + os.urandom(8).hex()
+    first = deploy({"bootstrap": PROVIDED_PROBE}, runtime="provided.al2023", handler="probe.handler", modes={"bootstrap": 0o755},
+                   Timeout=60, MemorySize=128, EphemeralStorage={"Size": 600}, Environment={"Variables": {"SECRET_OF_A": secret}})
+    await_cell("provided.al2023", "sandbox")
+    waiting = waiting_cell_ids()
+    a = invoke_json(first, {"kind": "leave_traces", "secret": secret})
+    assert environment_id(a) in waiting, f"the cold start takes a waiting sandbox cell ({environment_id(a)} not in {waiting})"
+    assert a["environment"]["SECRET_OF_A"] == secret and a["cwd"] == "/var/task" and a["task"] == ["bootstrap"], a
+    # The runtime started with the function's environment: a sandbox cell's process is started only once taken.
+    assert f"SECRET_OF_A={secret}" in a["exec_environment"] and not a["stem_cell"], a["exec_environment"]
+    assert a["tmp_mb"] == 600, f"/tmp is the function's EphemeralStorage: {a['tmp_mb']} MB"
+    assert cpu_quota_on_host(first) == 7236, "128 MB buys 7.2% of a vCPU once init is over"
+
+    second = deploy({"bootstrap": PROVIDED_PROBE}, runtime="provided.al2023", handler="probe.handler", modes={"bootstrap": 0o755},
+                    Timeout=60, Environment={"Variables": {"MARK": "b"}})
+    await_cell("provided.al2023", "sandbox")
+    waiting = waiting_cell_ids()
+    b = invoke_json(second)
+    assert environment_id(b) in waiting and environment_id(b) != environment_id(a), (environment_id(b), waiting)
+    everything = json.dumps(b)
+    assert secret not in everything and "SECRET_OF_A" not in everything, f"the second function sees something of the first: {everything}"
+    assert b["tmp"] == [] and b["tmp_mb"] == 512, (b["tmp"], b["tmp_mb"])
+    assert not any("3600." in p for p in b["processes"]), b["processes"]
+    assert b["environment"]["MARK"] == "b" and b["environment"]["AWS_LAMBDA_FUNCTION_NAME"] == second, b["environment"]
+
+
+def case_sandbox_cell_for_variables_read_at_start():
+    # PYTHON* variables must be there when the interpreter starts, so such a function never takes a runtime cell; its
+    # cold starts make python3.11 wanted as sandbox cells, which start the interpreter with the function's environment.
+    code = PROBE + "\nimport sys\n\ndef flags(event, context):\n    v = view()\n    v['dont_write_bytecode'] = sys.flags.dont_write_bytecode\n    return v\n"
+    variables = {"Variables": {"PYTHONDONTWRITEBYTECODE": "1"}}
+    first = deploy({"app.py": code}, handler="app.flags", Timeout=60, Environment=variables)
+    view = invoke_json(first)
+    assert not view["stem_cell"] and view["dont_write_bytecode"] == 1, view
+    await_cell("python3.11", "sandbox")
+    waiting = waiting_cell_ids()
+    second = deploy({"app.py": code}, handler="app.flags", Timeout=60, Environment=variables)
+    view = invoke_json(second)
+    assert environment_id(view) in waiting, f"the cold start takes a waiting sandbox cell ({environment_id(view)} not in {waiting})"
+    assert not view["stem_cell"] and view["dont_write_bytecode"] == 1, "the interpreter started with the function's PYTHONDONTWRITEBYTECODE"
+    assert view["environment"]["AWS_LAMBDA_FUNCTION_NAME"] == second and view["task"] == ["app.py"], view
 
 
 if __name__ == "__main__":

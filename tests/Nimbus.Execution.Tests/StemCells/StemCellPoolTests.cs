@@ -219,13 +219,13 @@ public sealed class StemCellPoolTests
             await sandboxes.Sandboxes[0].Started.WaitAsync(TestContext.Current.CancellationToken);
 
             Assert.False(adding.IsCompleted);
-            Assert.Equal(0, pool.WaitingByRuntime().GetValueOrDefault("python3.12"));
+            Assert.Equal(0, pool.Waiting().GetValueOrDefault(("python3.12", "runtime")));
             Assert.Null(pool.TryTake(s_python));
 
             waits.SetResult();
             await adding;
 
-            Assert.Equal(1, pool.WaitingByRuntime()["python3.12"]);
+            Assert.Equal(1, pool.Waiting()[("python3.12", "runtime")]);
             await using var cell = pool.TryTake(s_python);
             Assert.NotNull(cell);
         }
@@ -252,8 +252,108 @@ public sealed class StemCellPoolTests
 
             Assert.Contains("ended before it waited for a function", failure.Message, StringComparison.Ordinal);
             Assert.Contains("exit status 1", failure.Message, StringComparison.Ordinal);
-            Assert.Equal(0, pool.WaitingByRuntime().GetValueOrDefault("python3.12"));
+            Assert.Equal(0, pool.Waiting().GetValueOrDefault(("python3.12", "runtime")));
             Assert.True(sandboxes.Sandboxes[0].Disposed);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TryTake_SandboxCellOfAnyRuntimeTheHostHas_CountsTheDemand()
+    {
+        var pool = Pool();
+        var provided = new StemCellKey("provided.al2023", true, SandboxOnly: true);
+        var unknown = new StemCellKey("cobol85", true, SandboxOnly: true);
+
+        Assert.Null(pool.TryTake(provided));
+        Assert.Null(pool.TryTake(unknown));
+
+        Assert.Equal(1, pool.Target(provided));
+        Assert.Equal(0, pool.Target(unknown));
+        Assert.Equal(provided, pool.Next([]));
+    }
+
+    [Fact]
+    public void Target_ConfiguredRuntimeWithoutOurClient_IsKeptAsSandboxCells()
+    {
+        var pool = Pool(o => o.Runtimes.Add("provided.al2023"));
+
+        Assert.Equal(1, pool.Target(new StemCellKey("provided.al2023", true, SandboxOnly: true)));
+        Assert.Equal(0, pool.Target(new StemCellKey("provided.al2023", true)));
+    }
+
+    [Fact]
+    public async Task AddAsync_SandboxCell_WaitsWithoutARuntimeUntilTaken()
+    {
+        var work = Directory.CreateTempSubdirectory("nsc-");
+        try
+        {
+            var sandboxes = new FakeSandboxFactory(new FakeInitScript());
+            var provided = new StemCellKey("provided.al2023", true, SandboxOnly: true);
+            await using var pool = Pool(o => o.Runtimes.Add("provided.al2023"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
+
+            await pool.AddAsync(provided, TestContext.Current.CancellationToken);
+
+            Assert.Equal(1, pool.Waiting()[("provided.al2023", "sandbox")]);
+            Assert.True(sandboxes.Sandboxes[0].Spec.StemCell);
+            Assert.False(sandboxes.Sandboxes[0].Started.IsCompleted, "nimbus-init gets no runtime to start before the cell is taken");
+            await using var cell = pool.TryTake(provided);
+            Assert.NotNull(cell);
+            Assert.True(cell.AwaitsRuntime);
+            Assert.Equal(0, pool.Waiting()[("provided.al2023", "sandbox")]);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TryTake_RuntimeCellMissed_TakesASandboxCellOfTheRuntimeWithoutCountingItsDemand()
+    {
+        var work = Directory.CreateTempSubdirectory("nsc-");
+        try
+        {
+            var sandboxes = new FakeSandboxFactory(new FakeInitScript());
+            var sandboxOnly = s_python with { SandboxOnly = true };
+            await using var pool = Pool(null, new FakeStemCellSandboxFactory(sandboxes), work.FullName);
+            await pool.AddAsync(sandboxOnly, TestContext.Current.CancellationToken);
+
+            await using var cell = pool.TryTake(s_python);
+
+            Assert.NotNull(cell);
+            Assert.True(cell.AwaitsRuntime);
+            Assert.Equal(1, pool.Target(s_python));
+            Assert.Equal(0, pool.Target(sandboxOnly));
+            Assert.Null(pool.TryTake(s_python));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TryTake_SandboxCellWhoseSandboxEnded_IsNotHandedOut()
+    {
+        var work = Directory.CreateTempSubdirectory("nsc-");
+        try
+        {
+            var sandboxes = new FakeSandboxFactory(new FakeInitScript());
+            var provided = new StemCellKey("provided.al2023", true, SandboxOnly: true);
+            await using var pool = Pool(o => o.Runtimes.Add("provided.al2023"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
+            await pool.AddAsync(provided, TestContext.Current.CancellationToken);
+
+            sandboxes.Sandboxes[0].Kill();
+            var retired = new List<ExecutionEnvironment>();
+
+            Assert.Null(pool.TryTake(provided));
+            pool.Next(retired);
+            Assert.Single(retired);
+            await retired[0].DisposeAsync();
         }
         finally
         {
