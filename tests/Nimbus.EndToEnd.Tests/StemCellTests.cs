@@ -13,6 +13,7 @@ public sealed class StemCellTests(StemCellServerFixture fixture) : IClassFixture
     [InlineData("waiting_cells_on_metrics")]
     [InlineData("sandbox_cell_custom_runtime")]
     [InlineData("sandbox_cell_for_variables_read_at_start")]
+    [InlineData("sandbox_cell_for_external_extensions")]
     public async Task Case_Passes(string name)
     {
         var (server, clients) = fixture.Require();

@@ -50,7 +50,7 @@ public sealed partial class Invoker
             initializationType = SnapStart.InitializationType;
         }
 
-        var cell = template is null && _stemCells is { Enabled: true } ? TakeCell(function, network) : null;
+        var cell = template is null && _stemCells is { Enabled: true } ? await TakeCellAsync(function, network, cancellationToken) : null;
         if (cell is null)
         {
             return await StartEnvironmentCoreAsync(scope, function, network, initializationType, group, initTimeout, template, cell, cancellationToken);
@@ -69,17 +69,24 @@ public sealed partial class Invoker
 
     /// <summary>
     /// A waiting stem cell for a cold start of <paramref name="function"/>, or null: a runtime cell when the function
-    /// can take one (its runtime's client is ours and none of its variables must be there at the interpreter's start),
-    /// else a sandbox cell of its runtime (a .zip function: an image brings its own root).
+    /// can take one (its runtime's client is ours, none of its variables must be there at the interpreter's start, and
+    /// its layers bring no external extension, which starts before the runtime), else a sandbox cell of its runtime (a
+    /// .zip function: an image brings its own root).
     /// </summary>
-    private ExecutionEnvironment? TakeCell(FunctionVersion function, bool network)
+    private async ValueTask<ExecutionEnvironment?> TakeCellAsync(FunctionVersion function, bool network, CancellationToken cancellationToken)
     {
-        if (_launcher.CanStartStemCell(function))
+        if (function.Image is not null)
+        {
+            return null;
+        }
+
+        if (_launcher.CanStartStemCell(function)
+            && (function.Layers.Count == 0 || ExternalExtensions.Find(await _layers.EnsureAsync(LayerPackages(function), cancellationToken), "/opt").Count == 0))
         {
             return _stemCells!.TryTake(new StemCellKey(function.Runtime!, network)); // CanStartStemCell: a runtime is set.
         }
 
-        return function.Image is null ? _stemCells!.TryTake(new StemCellKey(function.Runtime ?? RuntimeLauncher.DefaultRuntime, network, SandboxOnly: true)) : null;
+        return _stemCells!.TryTake(new StemCellKey(function.Runtime ?? RuntimeLauncher.DefaultRuntime, network, SandboxOnly: true));
     }
 
     /// <summary>The same, with the network, snapshot template and stem cell (if any) chosen.</summary>
@@ -122,13 +129,6 @@ public sealed partial class Invoker
         {
             await (cell ?? spare)!.DisposeAsync(); // One of the two, as the filter says.
             throw;
-        }
-
-        if (cell is { AwaitsRuntime: false } && ExternalExtensions.Find(optDirectory, "/opt").Count > 0)
-        {
-            // External extensions start before the runtime: a runtime cell's is already running without them.
-            await cell.DisposeAsync();
-            cell = null;
         }
 
         var environment = cell is null ? null : await SpecializeAsync(cell, scope, function, initializationType, stream, codeDirectory, optDirectory, cancellationToken);

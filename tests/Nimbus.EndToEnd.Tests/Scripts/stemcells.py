@@ -306,6 +306,37 @@ def case_sandbox_cell_for_variables_read_at_start():
     assert view["environment"]["AWS_LAMBDA_FUNCTION_NAME"] == second and view["task"] == ["app.py"], view
 
 
+# An external extension (the host's Debian python, in every sandbox): registers, notes it in /tmp, waits for events.
+EXTENSION = r'''#!/usr/bin/python3
+import json, os, urllib.request
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2020-01-01/extension/"
+request = urllib.request.Request(api + "register", data=json.dumps({"events": ["INVOKE"]}).encode(), method="POST",
+                                 headers={"Lambda-Extension-Name": "probe-ext"})
+with urllib.request.urlopen(request) as response:
+    identifier = response.headers["Lambda-Extension-Identifier"]
+open("/tmp/ext-registered", "w").close()
+while True:
+    urllib.request.urlopen(urllib.request.Request(api + "event/next", headers={"Lambda-Extension-Identifier": identifier})).read()
+'''
+
+
+def case_sandbox_cell_for_external_extensions():
+    # An external extension starts before the runtime, so a function whose layers bring one takes a sandbox cell of its
+    # runtime, never a runtime cell (whose interpreter would already run without it).
+    layer = LAM.publish_layer_version(LayerName="stem-extension", Content={"ZipFile": make_zip({"extensions/probe-ext": EXTENSION}, {"extensions/probe-ext": 0o755})},
+                                      CompatibleRuntimes=["python3.11"])["LayerVersionArn"]
+    first = deploy_probe(Layers=[layer])
+    assert "ext-registered" in invoke_json(first)["tmp"], "the extension runs"
+    await_cell("python3.11", "sandbox")
+    await_cell("python3.11", "runtime")
+    waiting = waiting_cell_ids()
+    second = deploy_probe(Layers=[layer])
+    view = invoke_json(second)
+    assert environment_id(view) in waiting, f"the cold start takes a waiting sandbox cell ({environment_id(view)} not in {waiting})"
+    assert not view["stem_cell"] and "ext-registered" in view["tmp"], view
+    assert stem_cells_gauge("python3.11", "runtime") == 1, "the runtime cell is left for a function it can serve"
+
+
 if __name__ == "__main__":
     globals()["case_" + sys.argv[1]]()
     print("ok")
