@@ -132,6 +132,13 @@ public sealed partial class Invoker
         }
 
         var environment = cell is null ? null : await SpecializeAsync(cell, scope, function, initializationType, stream, codeDirectory, optDirectory, cancellationToken);
+        if (cell is not null && environment is null)
+        {
+            // The cell is gone: the usual start makes a new environment, with an id and a log stream of its own.
+            id = Guid.NewGuid().ToString("N");
+            stream = string.Create(CultureInfo.InvariantCulture, $"{now:yyyy'/'MM'/'dd}/[{function.Version}]{id}");
+        }
+
         if (spare is not null)
         {
             environment = await StartSpareAsync(spare, template!, scope, function, stream, codeDirectory, optDirectory, cancellationToken); // A spare only with a template.
@@ -207,7 +214,8 @@ public sealed partial class Invoker
             var sandbox = (IStemCellSandbox)cell.Sandbox;
             if (cell.AwaitsRuntime && !SameDirectories(sandbox.Spec.HostDirectories, _launcher.HostDirectories(function)))
             {
-                // Made before its runtime was fetched or acquired here: it lacks the runtime's directory.
+                // Made before its runtime was acquired here (a .NET runtime pack): it lacks the runtime's directory.
+                Log.StemCellStale(_logger, cell.Id, function.Runtime ?? RuntimeLauncher.DefaultRuntime);
                 await cell.DisposeAsync();
                 return null;
             }
@@ -356,6 +364,9 @@ public sealed partial class Invoker
 
         [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "A stem cell could not become an environment of {FunctionName}; starting one the usual way")]
         public static partial void StemCellFailed(ILogger logger, Exception exception, string functionName);
+
+        [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Sandbox cell {EnvironmentId} was made before {Runtime}'s directories were what they are now; starting an environment the usual way")]
+        public static partial void StemCellStale(ILogger logger, string environmentId, string runtime);
 
         [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "A new environment of {FunctionName}:{Version} could not be restored from its snapshot: {Reason}")]
         public static partial void RestoreFailed(ILogger logger, string functionName, string version, string reason);

@@ -173,6 +173,24 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         var neediest = 0;
         lock (_lock)
         {
+            // A cell whose sandbox ended while it waited (a sandbox cell has no read loop to notice) neither counts
+            // nor holds its container until a cold start would have found it dead.
+            foreach (var cells in _cells.Values)
+            {
+                for (var i = cells.Count; i > 0; i--)
+                {
+                    var cell = cells.Dequeue();
+                    if (Usable(cell))
+                    {
+                        cells.Enqueue(cell);
+                    }
+                    else
+                    {
+                        _retired.Add(cell);
+                    }
+                }
+            }
+
             retire.AddRange(_retired);
             _retired.Clear();
             if (_specializing > 0 && _time.GetElapsedTime(_specializingSince, now) < s_refillHold)
@@ -334,7 +352,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
 
         while (cells.TryDequeue(out var cell))
         {
-            if (cell.State == EnvironmentState.Initializing && !cell.Initialized.IsCompleted && !cell.Sandbox.Exited.IsCompleted)
+            if (Usable(cell))
             {
                 return cell;
             }
@@ -344,6 +362,10 @@ internal sealed partial class StemCellPool : IAsyncDisposable
 
         return null;
     }
+
+    /// <summary>A cell still waiting: its runtime (or, in a sandbox cell, nimbus-init) alive and not yet given a function.</summary>
+    private static bool Usable(ExecutionEnvironment cell) =>
+        cell.State == EnvironmentState.Initializing && !cell.Initialized.IsCompleted && !cell.Sandbox.Exited.IsCompleted;
 
     private static partial class Log
     {

@@ -9,9 +9,11 @@ namespace Nimbus.Execution.StemCells;
 /// <summary>
 /// Keeps the stem-cell pool at its targets in the background, at low priority: one cell at a time (never a burst of
 /// container starts competing with invocations), each started with a small CPU share until it is specialized.
-/// Woken by every cold start; otherwise it looks again each second, as demand ages out of its window.
+/// Woken by every cold start; otherwise it looks again each second, as demand ages out of its window. It begins once
+/// the host has started: a cell's sandbox binds the platform's socket only if it exists when the cell is made, and the
+/// server makes it when it listens.
 /// </summary>
-internal sealed partial class StemCellRefiller(StemCellPool pool, TimeProvider time, ILogger<StemCellRefiller> logger) : BackgroundService
+internal sealed partial class StemCellRefiller(StemCellPool pool, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<StemCellRefiller> logger) : BackgroundService
 {
     private static readonly TimeSpan s_lookAgain = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
@@ -21,6 +23,19 @@ internal sealed partial class StemCellRefiller(StemCellPool pool, TimeProvider t
         if (!pool.Enabled)
         {
             return;
+        }
+
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            try
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
 
         var retire = new List<ExecutionEnvironment>();

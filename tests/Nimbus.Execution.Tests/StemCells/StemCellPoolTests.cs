@@ -361,6 +361,32 @@ public sealed class StemCellPoolTests
         }
     }
 
+    [Fact]
+    public async Task Next_SandboxCellWhoseSandboxEnded_IsRetiredWithoutATake()
+    {
+        var work = Directory.CreateTempSubdirectory("nsc-");
+        try
+        {
+            var sandboxes = new FakeSandboxFactory(new FakeInitScript());
+            var provided = new StemCellKey("provided.al2023", true, SandboxOnly: true);
+            await using var pool = Pool(o => o.Runtimes.Add("provided.al2023"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
+            await pool.AddAsync(provided, TestContext.Current.CancellationToken);
+            Assert.Null(pool.Next([]));
+
+            sandboxes.Sandboxes[0].Kill();
+            var retired = new List<ExecutionEnvironment>();
+
+            Assert.Equal(provided, pool.Next(retired));
+            Assert.Single(retired);
+            Assert.Equal(0, pool.Waiting()[("provided.al2023", "sandbox")]);
+            await retired[0].DisposeAsync();
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
     private StemCellPool Pool(Action<StemCellOptions>? configure = null, ISandboxFactory? sandboxes = null, string socketDirectory = "/fake/run/s")
     {
         var options = new StemCellOptions();
