@@ -25,8 +25,10 @@ internal static partial class RuntimeColdBenchmark
     public static async Task RunAsync(BenchSession session, CancellationToken cancellationToken)
     {
         Report.Heading($"runtimes: first invoke of new java17 and nodejs22.x no-op functions ({MemorySize} MB), {Iterations} functions each");
-        Report.Line("cold figure includes: HTTP request, sandbox start, nimbus-init start, runtime start (JVM + Nimbus's Java client, or node + index.cjs), handler load, one invocation");
-        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken);
+        Report.Line("cold figure includes: HTTP request, sandbox start, nimbus-init start, runtime start (JVM + Nimbus's Java client, or node + index.cjs), handler load, one invocation; with the server's default stem-cell pool, the sandbox (java17) or sandbox and runtime (nodejs22.x) started ahead when a cell waited");
+        // One stem cell per runtime at most: with the default maximum the pool keeps making cells as demand grows (a
+        // cold start per iteration), and a reference start would share the CPU with them.
+        await using var nimbus = await NimbusProcess.StartAsync(session.Location, cancellationToken, settings: new Dictionary<string, string> { ["NIMBUS_STEM_CELLS_MAXIMUM"] = "1" });
         using var http = HttpClients.CreateSigned(nimbus.BaseAddress);
         var lambda = new LambdaClient(http);
         var javaClasses = CompileNoOp();
@@ -59,12 +61,26 @@ internal static partial class RuntimeColdBenchmark
         var cold = new List<double>();
         var init = new List<double>();
         var reference = new List<double>();
+        var withCell = 0;
         await ReferenceStart.TimeAsync(bare, bareArguments, cancellationToken);
         for (var i = 0; i < Iterations; i++)
         {
-            reference.Add(await ReferenceStart.TimeAsync(bare, bareArguments, cancellationToken));
             var name = $"cold-{runtime.Replace(".", "", StringComparison.Ordinal)}-{i:00}";
             await CreateAsync(http, lambda, name, runtime, javaClasses, cancellationToken);
+
+            // The server's default stem-cell pool (a sandbox cell for java17, a runtime cell for nodejs22.x, wanted
+            // since the warm-up): wait until the last cold start's refill is done, so that neither the reference nor
+            // the invoke shares the CPU with it (StemCells=false: none comes, and the wait gives up after 5 s).
+            try
+            {
+                await StemCellBenchmark.WaitForCellsAsync(http, 1, cancellationToken, runtime, limitSeconds: 5);
+                withCell++;
+            }
+            catch (TimeoutException)
+            {
+            }
+
+            reference.Add(await ReferenceStart.TimeAsync(bare, bareArguments, cancellationToken));
             var start = Stopwatch.GetTimestamp();
             var result = await lambda.InvokeAsync(name, BenchSession.Payload, tail: true, cancellationToken);
             var elapsed = Stats.Milliseconds(start, Stopwatch.GetTimestamp());
@@ -83,7 +99,7 @@ internal static partial class RuntimeColdBenchmark
         var coldMedian = Stats.Median(cold);
         var referenceMedian = Stats.Median(reference);
         Report.Line($"{bareName}: median {Report.Ms(referenceMedian)}  min {Report.Ms(reference.Min())}  max {Report.Ms(reference.Max())}");
-        Report.Line($"{runtime} cold first invoke (client): median {Report.Ms(coldMedian)}  min {Report.Ms(cold.Min())}  max {Report.Ms(cold.Max())}");
+        Report.Line($"{runtime} cold first invoke (client): median {Report.Ms(coldMedian)}  min {Report.Ms(cold.Min())}  max {Report.Ms(cold.Max())}; a stem cell of the runtime waited before {withCell} of {Iterations}");
         if (init.Count > 0)
         {
             Report.Line($"{runtime} Init Duration (REPORT): median {Report.Ms(Stats.Median(init))}  min {Report.Ms(init.Min())}  max {Report.Ms(init.Max())}");
