@@ -11,11 +11,17 @@ using Nimbus.TestKit.Fakes;
 namespace Nimbus.Execution.Tests.StemCells;
 
 /// <summary>How the stem-cell pool sizes itself: recent demand within minimum and maximum, the memory budget, the backend.</summary>
-public sealed class StemCellPoolTests
+public sealed class StemCellPoolTests : IDisposable
 {
     private static readonly StemCellKey s_python = new("python3.12", true);
+    private static readonly StemCellKey s_provided = new("provided.al2023", true, SandboxOnly: true);
 
     private readonly FakeTimeProvider _time = new(TestFunctions.Epoch);
+
+    /// <summary>Where cells' host sockets go, for the tests that start (fake) cells.</summary>
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("nsc-");
+
+    public void Dispose() => _work.Delete(recursive: true);
 
     [Fact]
     public void Target_RuntimeNeverInDemand_IsZero()
@@ -130,150 +136,98 @@ public sealed class StemCellPoolTests
     [Fact]
     public async Task Next_CellTakenAndNotYetSpecialized_HoldsTheRefillUntilSpecialized()
     {
-        var work = Directory.CreateTempSubdirectory("nsc-");
-        try
-        {
-            // A cell whose runtime waits (no Ready): what a stem cell is until a cold start takes it.
-            var cells = new FakeStemCellSandboxFactory(new FakeSandboxFactory(new FakeInitScript { OnStart = static (_, _) => Task.CompletedTask }));
-            await using var pool = Pool(
-                o =>
-                {
-                    o.Minimum = 2;
-                    o.Runtimes.Add("python3.12");
-                },
-                cells,
-                work.FullName);
-            await pool.AddAsync(s_python, TestContext.Current.CancellationToken);
-            Assert.Equal(s_python, pool.Next([]));
+        await using var pool = await PoolOfTwoWithOneCellAsync();
+        Assert.Equal(s_python, pool.Next([]));
 
-            var cell = pool.TryTake(s_python);
+        var cell = pool.TryTake(s_python);
 
-            Assert.NotNull(cell);
-            Assert.Null(pool.Next([]));
-            pool.Specialized();
-            Assert.Equal(s_python, pool.Next([]));
-            await cell.DisposeAsync();
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        Assert.NotNull(cell);
+        Assert.Null(pool.Next([]));
+        pool.Specialized();
+        Assert.Equal(s_python, pool.Next([]));
+        await cell.DisposeAsync();
     }
 
     [Fact]
     public async Task Next_CellTakenLongAgo_RefillsAnyway()
     {
-        var work = Directory.CreateTempSubdirectory("nsc-");
-        try
-        {
-            var cells = new FakeStemCellSandboxFactory(new FakeSandboxFactory(new FakeInitScript { OnStart = static (_, _) => Task.CompletedTask }));
-            await using var pool = Pool(
-                o =>
-                {
-                    o.Minimum = 2;
-                    o.Runtimes.Add("python3.12");
-                },
-                cells,
-                work.FullName);
-            await pool.AddAsync(s_python, TestContext.Current.CancellationToken);
-            var cell = pool.TryTake(s_python);
-            Assert.NotNull(cell);
-            Assert.Null(pool.Next([]));
+        await using var pool = await PoolOfTwoWithOneCellAsync();
+        var cell = pool.TryTake(s_python);
+        Assert.NotNull(cell);
+        Assert.Null(pool.Next([]));
 
-            // A function whose init takes long must not keep the pool empty for other cold starts.
-            _time.Advance(TimeSpan.FromSeconds(1));
+        // A function whose init takes long must not keep the pool empty for other cold starts.
+        _time.Advance(TimeSpan.FromSeconds(1));
 
-            Assert.Equal(s_python, pool.Next([]));
-            await cell.DisposeAsync();
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        Assert.Equal(s_python, pool.Next([]));
+        await cell.DisposeAsync();
     }
 
     [Fact]
     public async Task AddAsync_RuntimeStillStarting_CountsTheCellOnlyOnceItWaits()
     {
-        var work = Directory.CreateTempSubdirectory("nsc-");
-        try
+        // nimbus-init connected and the runtime started, but the interpreter is still importing: not a cell yet.
+        var waits = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sandboxes = new FakeSandboxFactory(new FakeInitScript
         {
-            // nimbus-init connected and the runtime started, but the interpreter is still importing: not a cell yet.
-            var waits = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var sandboxes = new FakeSandboxFactory(new FakeInitScript
+            StemCellWaits = false,
+            OnStart = async (sandbox, ct) =>
             {
-                StemCellWaits = false,
-                OnStart = async (sandbox, ct) =>
-                {
-                    await waits.Task.WaitAsync(ct);
-                    await sandbox.SendAsync(new Frame(FrameType.Waiting), ct);
-                },
-            });
-            await using var pool = Pool(o => o.Runtimes.Add("python3.12"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
-            var adding = pool.AddAsync(s_python, TestContext.Current.CancellationToken);
-            while (sandboxes.Sandboxes.Count == 0)
-            {
-                await Task.Delay(10, TestContext.Current.CancellationToken);
-            }
-
-            await sandboxes.Sandboxes[0].Started.WaitAsync(TestContext.Current.CancellationToken);
-
-            Assert.False(adding.IsCompleted);
-            Assert.Equal(0, pool.Waiting().GetValueOrDefault(("python3.12", "runtime")));
-            Assert.Null(pool.TryTake(s_python));
-
-            waits.SetResult();
-            await adding;
-
-            Assert.Equal(1, pool.Waiting()[("python3.12", "runtime")]);
-            await using var cell = pool.TryTake(s_python);
-            Assert.NotNull(cell);
-        }
-        finally
+                await waits.Task.WaitAsync(ct);
+                await sandbox.SendAsync(new Frame(FrameType.Waiting), ct);
+            },
+        });
+        await using var pool = Pool(o => o.Runtimes.Add("python3.12"), new FakeStemCellSandboxFactory(sandboxes), _work.FullName);
+        var adding = pool.AddAsync(s_python, TestContext.Current.CancellationToken);
+        while (sandboxes.Sandboxes.Count == 0)
         {
-            work.Delete(recursive: true);
+            await Task.Delay(10, TestContext.Current.CancellationToken);
         }
+
+        await sandboxes.Sandboxes[0].Started.WaitAsync(TestContext.Current.CancellationToken);
+
+        Assert.False(adding.IsCompleted);
+        Assert.Equal(0, pool.Waiting().GetValueOrDefault(("python3.12", "runtime")));
+        Assert.Null(pool.TryTake(s_python));
+
+        waits.SetResult();
+        await adding;
+
+        Assert.Equal(1, pool.Waiting()[("python3.12", "runtime")]);
+        await using var cell = pool.TryTake(s_python);
+        Assert.NotNull(cell);
     }
 
     [Fact]
     public async Task AddAsync_RuntimeExitsBeforeItWaits_FailsAndLeavesNoCell()
     {
-        var work = Directory.CreateTempSubdirectory("nsc-");
-        try
+        var sandboxes = new FakeSandboxFactory(new FakeInitScript
         {
-            var sandboxes = new FakeSandboxFactory(new FakeInitScript
-            {
-                StemCellWaits = false,
-                OnStart = static (sandbox, ct) => sandbox.SendExitedAsync(ct, status: 1),
-            });
-            await using var pool = Pool(o => o.Runtimes.Add("python3.12"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
+            StemCellWaits = false,
+            OnStart = static (sandbox, ct) => sandbox.SendExitedAsync(ct, status: 1),
+        });
+        await using var pool = Pool(o => o.Runtimes.Add("python3.12"), new FakeStemCellSandboxFactory(sandboxes), _work.FullName);
 
-            var failure = await Assert.ThrowsAsync<SandboxStartException>(() => pool.AddAsync(s_python, TestContext.Current.CancellationToken));
+        var failure = await Assert.ThrowsAsync<SandboxStartException>(() => pool.AddAsync(s_python, TestContext.Current.CancellationToken));
 
-            Assert.Contains("ended before it waited for a function", failure.Message, StringComparison.Ordinal);
-            Assert.Contains("exit status 1", failure.Message, StringComparison.Ordinal);
-            Assert.Equal(0, pool.Waiting().GetValueOrDefault(("python3.12", "runtime")));
-            Assert.True(sandboxes.Sandboxes[0].Disposed);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        Assert.Contains("ended before it waited for a function", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("exit status 1", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, pool.Waiting().GetValueOrDefault(("python3.12", "runtime")));
+        Assert.True(sandboxes.Sandboxes[0].Disposed);
     }
 
     [Fact]
     public void TryTake_SandboxCellOfAnyRuntimeTheHostHas_CountsTheDemand()
     {
         var pool = Pool();
-        var provided = new StemCellKey("provided.al2023", true, SandboxOnly: true);
         var unknown = new StemCellKey("cobol85", true, SandboxOnly: true);
 
-        Assert.Null(pool.TryTake(provided));
+        Assert.Null(pool.TryTake(s_provided));
         Assert.Null(pool.TryTake(unknown));
 
-        Assert.Equal(1, pool.Target(provided));
+        Assert.Equal(1, pool.Target(s_provided));
         Assert.Equal(0, pool.Target(unknown));
-        Assert.Equal(provided, pool.Next([]));
+        Assert.Equal(s_provided, pool.Next([]));
     }
 
     [Fact]
@@ -281,110 +235,91 @@ public sealed class StemCellPoolTests
     {
         var pool = Pool(o => o.Runtimes.Add("provided.al2023"));
 
-        Assert.Equal(1, pool.Target(new StemCellKey("provided.al2023", true, SandboxOnly: true)));
+        Assert.Equal(1, pool.Target(s_provided));
         Assert.Equal(0, pool.Target(new StemCellKey("provided.al2023", true)));
     }
 
     [Fact]
     public async Task AddAsync_SandboxCell_WaitsWithoutARuntimeUntilTaken()
     {
-        var work = Directory.CreateTempSubdirectory("nsc-");
-        try
-        {
-            var sandboxes = new FakeSandboxFactory(new FakeInitScript());
-            var provided = new StemCellKey("provided.al2023", true, SandboxOnly: true);
-            await using var pool = Pool(o => o.Runtimes.Add("provided.al2023"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
+        var sandboxes = new FakeSandboxFactory(new FakeInitScript());
+        await using var pool = Pool(o => o.Runtimes.Add("provided.al2023"), new FakeStemCellSandboxFactory(sandboxes), _work.FullName);
 
-            await pool.AddAsync(provided, TestContext.Current.CancellationToken);
+        await pool.AddAsync(s_provided, TestContext.Current.CancellationToken);
 
-            Assert.Equal(1, pool.Waiting()[("provided.al2023", "sandbox")]);
-            Assert.True(sandboxes.Sandboxes[0].Spec.StemCell);
-            Assert.False(sandboxes.Sandboxes[0].Started.IsCompleted, "nimbus-init gets no runtime to start before the cell is taken");
-            await using var cell = pool.TryTake(provided);
-            Assert.NotNull(cell);
-            Assert.True(cell.AwaitsRuntime);
-            Assert.Equal(0, pool.Waiting()[("provided.al2023", "sandbox")]);
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        Assert.Equal(1, pool.Waiting()[("provided.al2023", "sandbox")]);
+        Assert.True(sandboxes.Sandboxes[0].Spec.StemCell);
+        Assert.False(sandboxes.Sandboxes[0].Started.IsCompleted, "nimbus-init gets no runtime to start before the cell is taken");
+        await using var cell = pool.TryTake(s_provided);
+        Assert.NotNull(cell);
+        Assert.True(cell.AwaitsRuntime);
+        Assert.Equal(0, pool.Waiting()[("provided.al2023", "sandbox")]);
     }
 
     [Fact]
     public async Task TryTake_RuntimeCellMissed_TakesASandboxCellOfTheRuntimeWithoutCountingItsDemand()
     {
-        var work = Directory.CreateTempSubdirectory("nsc-");
-        try
-        {
-            var sandboxes = new FakeSandboxFactory(new FakeInitScript());
-            var sandboxOnly = s_python with { SandboxOnly = true };
-            await using var pool = Pool(null, new FakeStemCellSandboxFactory(sandboxes), work.FullName);
-            await pool.AddAsync(sandboxOnly, TestContext.Current.CancellationToken);
+        var sandboxes = new FakeSandboxFactory(new FakeInitScript());
+        var sandboxOnly = s_python with { SandboxOnly = true };
+        await using var pool = Pool(null, new FakeStemCellSandboxFactory(sandboxes), _work.FullName);
+        await pool.AddAsync(sandboxOnly, TestContext.Current.CancellationToken);
 
-            await using var cell = pool.TryTake(s_python);
+        await using var cell = pool.TryTake(s_python);
 
-            Assert.NotNull(cell);
-            Assert.True(cell.AwaitsRuntime);
-            Assert.Equal(1, pool.Target(s_python));
-            Assert.Equal(0, pool.Target(sandboxOnly));
-            Assert.Null(pool.TryTake(s_python));
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        Assert.NotNull(cell);
+        Assert.True(cell.AwaitsRuntime);
+        Assert.Equal(1, pool.Target(s_python));
+        Assert.Equal(0, pool.Target(sandboxOnly));
+        Assert.Null(pool.TryTake(s_python));
     }
 
     [Fact]
     public async Task TryTake_SandboxCellWhoseSandboxEnded_IsNotHandedOut()
     {
-        var work = Directory.CreateTempSubdirectory("nsc-");
-        try
-        {
-            var sandboxes = new FakeSandboxFactory(new FakeInitScript());
-            var provided = new StemCellKey("provided.al2023", true, SandboxOnly: true);
-            await using var pool = Pool(o => o.Runtimes.Add("provided.al2023"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
-            await pool.AddAsync(provided, TestContext.Current.CancellationToken);
+        var sandboxes = new FakeSandboxFactory(new FakeInitScript());
+        await using var pool = Pool(o => o.Runtimes.Add("provided.al2023"), new FakeStemCellSandboxFactory(sandboxes), _work.FullName);
+        await pool.AddAsync(s_provided, TestContext.Current.CancellationToken);
 
-            sandboxes.Sandboxes[0].Kill();
-            var retired = new List<ExecutionEnvironment>();
+        sandboxes.Sandboxes[0].Kill();
+        var retired = new List<ExecutionEnvironment>();
 
-            Assert.Null(pool.TryTake(provided));
-            pool.Next(retired);
-            Assert.Single(retired);
-            await retired[0].DisposeAsync();
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        Assert.Null(pool.TryTake(s_provided));
+        pool.Next(retired);
+        Assert.Single(retired);
+        await retired[0].DisposeAsync();
     }
 
     [Fact]
     public async Task Next_SandboxCellWhoseSandboxEnded_IsRetiredWithoutATake()
     {
-        var work = Directory.CreateTempSubdirectory("nsc-");
-        try
-        {
-            var sandboxes = new FakeSandboxFactory(new FakeInitScript());
-            var provided = new StemCellKey("provided.al2023", true, SandboxOnly: true);
-            await using var pool = Pool(o => o.Runtimes.Add("provided.al2023"), new FakeStemCellSandboxFactory(sandboxes), work.FullName);
-            await pool.AddAsync(provided, TestContext.Current.CancellationToken);
-            Assert.Null(pool.Next([]));
+        var sandboxes = new FakeSandboxFactory(new FakeInitScript());
+        await using var pool = Pool(o => o.Runtimes.Add("provided.al2023"), new FakeStemCellSandboxFactory(sandboxes), _work.FullName);
+        await pool.AddAsync(s_provided, TestContext.Current.CancellationToken);
+        Assert.Null(pool.Next([]));
 
-            sandboxes.Sandboxes[0].Kill();
-            var retired = new List<ExecutionEnvironment>();
+        sandboxes.Sandboxes[0].Kill();
+        var retired = new List<ExecutionEnvironment>();
 
-            Assert.Equal(provided, pool.Next(retired));
-            Assert.Single(retired);
-            Assert.Equal(0, pool.Waiting()[("provided.al2023", "sandbox")]);
-            await retired[0].DisposeAsync();
-        }
-        finally
-        {
-            work.Delete(recursive: true);
-        }
+        Assert.Equal(s_provided, pool.Next(retired));
+        Assert.Single(retired);
+        Assert.Equal(0, pool.Waiting()[("provided.al2023", "sandbox")]);
+        await retired[0].DisposeAsync();
+    }
+
+    /// <summary>A pool aiming at two python3.12 cells, holding one whose runtime waits (no Ready): what a stem cell is until a cold start takes it.</summary>
+    private async Task<StemCellPool> PoolOfTwoWithOneCellAsync()
+    {
+        var cells = new FakeStemCellSandboxFactory(new FakeSandboxFactory(new FakeInitScript { OnStart = static (_, _) => Task.CompletedTask }));
+        var pool = Pool(
+            o =>
+            {
+                o.Minimum = 2;
+                o.Runtimes.Add("python3.12");
+            },
+            cells,
+            _work.FullName);
+        await pool.AddAsync(s_python, TestContext.Current.CancellationToken);
+        return pool;
     }
 
     private StemCellPool Pool(Action<StemCellOptions>? configure = null, ISandboxFactory? sandboxes = null, string socketDirectory = "/fake/run/s")
