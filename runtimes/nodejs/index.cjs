@@ -555,11 +555,14 @@ class Runtime {
   }
 
   schedule() {
-    setImmediate(() => {
-      this.once().catch((err) => {
-        process.stderr.write(`nimbus-runtime: ${err && err.stack ? err.stack : err}\n`);
-        process.exit(1);
-      });
+    setImmediate(() => this.start());
+  }
+
+  // The loop's first turn runs at once (the end of init); later ones are scheduled, after the event loop's turn.
+  start() {
+    this.once().catch((err) => {
+      process.stderr.write(`nimbus-runtime: ${err && err.stack ? err.stack : err}\n`);
+      process.exit(1);
     });
   }
 
@@ -801,8 +804,13 @@ async function main() {
   // The function's code sees no main module, as under AWS's ES-module entry (require.main and process.mainModule are
   // undefined there): a CommonJS entry would otherwise be every module's require.main.
   process.mainModule = undefined;
-  if (STEM_FD !== undefined) await awaitFunction();
-  keepTraceIdInJavaScript();
+  if (STEM_FD !== undefined) {
+    // A stem cell's process.env becomes the proxy before it waits (its function's variables are then written through it).
+    keepTraceIdInJavaScript();
+    await awaitFunction();
+  } else {
+    keepTraceIdInJavaScript();
+  }
   patchConsole();
   const address = process.env.AWS_LAMBDA_RUNTIME_API;
   if (!address) {
@@ -841,7 +849,7 @@ async function main() {
   // A streaming function loads what its responses need now, in its init, not in its first invocation.
   if (handler[HANDLER_STREAMING] === STREAM_RESPONSE) loadStreaming();
   runtime = new Runtime(client, handler);
-  runtime.schedule();
+  runtime.start();
 }
 
 main();
