@@ -804,13 +804,9 @@ async function main() {
   // The function's code sees no main module, as under AWS's ES-module entry (require.main and process.mainModule are
   // undefined there): a CommonJS entry would otherwise be every module's require.main.
   process.mainModule = undefined;
-  if (STEM_FD !== undefined) {
-    // A stem cell's process.env becomes the proxy before it waits (its function's variables are then written through it).
-    keepTraceIdInJavaScript();
-    await awaitFunction();
-  } else {
-    keepTraceIdInJavaScript();
-  }
+  // Before a stem cell waits: its function's variables are then written through the proxy.
+  keepTraceIdInJavaScript();
+  if (STEM_FD !== undefined) await awaitFunction();
   patchConsole();
   const address = process.env.AWS_LAMBDA_RUNTIME_API;
   if (!address) {
