@@ -30,13 +30,13 @@ internal sealed partial class RuntimeLauncher(IRuntimeRegistry runtimes, Executi
     private readonly CredentialDirectory _credentials = credentials ?? new CredentialDirectory();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    /// <summary>The runtime of a .zip function that names none: a custom runtime on Amazon Linux 2023's.</summary>
+    public const string DefaultRuntime = "provided.al2023";
+
     /// <summary>
     /// Host directories the runtime's interpreter needs inside a sandbox, bound read-only at the same path (a pyenv
     /// interpreter finds libpython through an RPATH under its own version directory; the Python SDK's directory).
     /// </summary>
-    /// <summary>The runtime of a .zip function that names none: a custom runtime on Amazon Linux 2023's.</summary>
-    public const string DefaultRuntime = "provided.al2023";
-
     public IReadOnlyList<string> HostDirectories(FunctionVersion function) => HostDirectories(function.Runtime ?? DefaultRuntime);
 
     /// <summary>The runtime's interpreter on the host (a Python's python3.x), or null when it has none.</summary>

@@ -212,7 +212,7 @@ public sealed partial class Invoker
         try
         {
             var sandbox = (IStemCellSandbox)cell.Sandbox;
-            if (cell.AwaitsRuntime && !SameDirectories(sandbox.Spec.HostDirectories, _launcher.HostDirectories(function)))
+            if (cell.AwaitsRuntime && !sandbox.Spec.HostDirectories.SequenceEqual(_launcher.HostDirectories(function), StringComparer.Ordinal))
             {
                 // Made before its runtime was acquired here (a .NET runtime pack): it lacks the runtime's directory.
                 Log.StemCellStale(_logger, cell.Id, function.Runtime ?? RuntimeLauncher.DefaultRuntime);
@@ -323,24 +323,6 @@ public sealed partial class Invoker
             OutboundNetwork = network,
             PlatformSocketPath = _options.PlatformSocketPath,
         };
-
-    private static bool SameDirectories(IReadOnlyList<string> made, IReadOnlyList<string> wanted)
-    {
-        if (made.Count != wanted.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < made.Count; i++)
-        {
-            if (!string.Equals(made[i], wanted[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private static string[] LayerPackages(Core.Functions.FunctionVersion function)
     {
