@@ -246,6 +246,7 @@ class RuntimeClient {
     const i = address.lastIndexOf(':');
     this.host = i > 0 ? address.slice(0, i).replace(/^\[|\]$/g, '') : address;
     this.port = i > 0 ? parseInt(address.slice(i + 1), 10) : 80;
+    this.address = address;
     this.hostHeader = `Host: ${i > 0 ? address : `${address}:80`}\r\n`;
     // Streamed responses (streaming.cjs) go through node's http client on a connection of their own.
     this.streamingAgent = null;
@@ -718,14 +719,20 @@ class Runtime {
 // /var/task and /opt show the function's code and layers. One byte written first tells the platform the cell is ready.
 // Before that, what the function's start would otherwise do first, lazily, is done here (environment written to the
 // first /next ~9 → ~5.5 ms outside a sandbox, bench/README.md 2026-12-06): Node's ES-module loader is initialized by an
-// empty module (~1.2 ms of an ES-module handler's load), and a TCP connection is tried once to a port nothing listens
-// on in the cell's own network namespace (net.connect's first call sets up ~1 ms of internals); the environment is
-// read through the event loop (a net.Socket) rather than the thread pool.
+// empty module (~1.2 ms of an ES-module handler's load), and the Runtime API's connection is opened (its address is
+// the cell's own nimbus-init's, the same after specialization; net.connect's first call sets up ~1 ms of internals);
+// the environment is read through the event loop (a net.Socket) rather than the thread pool. Returns the client with
+// its connection open (or closed again by the server: its first request then connects anew).
 async function awaitFunction() {
   if (requireEsmAllowed()) require('./warm.mjs');
+  const address = process.env.AWS_LAMBDA_RUNTIME_API;
+  const client = address ? new RuntimeClient(address) : null;
   await new Promise((resolve) => {
-    net.connect({ host: '127.0.0.1', port: 1 }).on('error', resolve).on('connect', function connected() {
-      this.destroy();
+    // Without an address (never in a sandbox), one attempt to a port nothing listens on in the cell's own loopback.
+    const socket = client ? client.connect() : net.connect({ host: '127.0.0.1', port: 1 });
+    socket.once('error', resolve).once('connect', () => {
+      if (client) socket.unref(); // an idle connection never keeps the event loop alive
+      else socket.destroy();
       resolve();
     });
   });
@@ -748,6 +755,7 @@ async function awaitFunction() {
   LOG_JSON = (process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON';
   if (process.env.LAMBDA_TASK_ROOT) process.chdir(process.env.LAMBDA_TASK_ROOT);
   setupNodePath();
+  return client;
 }
 
 const TRACE_VARIABLE = '_X_AMZN_TRACE_ID';
@@ -806,14 +814,15 @@ async function main() {
   process.mainModule = undefined;
   // Before a stem cell waits: its function's variables are then written through the proxy.
   keepTraceIdInJavaScript();
-  if (STEM_FD !== undefined) await awaitFunction();
+  const opened = STEM_FD !== undefined ? await awaitFunction() : null;
   patchConsole();
   const address = process.env.AWS_LAMBDA_RUNTIME_API;
   if (!address) {
     process.stderr.write('nimbus-runtime: AWS_LAMBDA_RUNTIME_API is not set\n');
     process.exit(2);
   }
-  const client = new RuntimeClient(address);
+  if (opened && opened.address !== address && opened.socket) opened.socket.destroy();
+  const client = opened && opened.address === address ? opened : new RuntimeClient(address);
   // Nimbus's Python client uses it; Node's net cannot reach an abstract socket (docs/internals/invoke-path.md).
   delete process.env._NIMBUS_RUNTIME_API_SOCKET;
   let runtime = null;

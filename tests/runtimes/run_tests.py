@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -850,10 +851,88 @@ def node_trace_id_kept_in_javascript(node):
         eq((b["js"], b["listedOnce"]), ("Root=1-shared", 1), "after a Worker wrote the name to the C environment")
 
 
+def _node_stem_cell(node, listener):
+    """index.cjs started as a stem cell (a socket its line to the platform) with the Runtime API at `listener`."""
+    ours, theirs = socket.socketpair()
+    env = {"PATH": os.path.dirname(node) + os.pathsep + "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": ":UTC",
+           "_NIMBUS_STEM_FD": str(theirs.fileno()), "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:%d" % listener.getsockname()[1]}
+    proc = subprocess.Popen([node, NODE_INDEX], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, pass_fds=(theirs.fileno(),))
+    theirs.close()
+    ours.settimeout(10)
+    eq(ours.recv(1), b"w", "the cell's ready byte")
+    return proc, ours, env["AWS_LAMBDA_RUNTIME_API"]
+
+
+def _specialize(ours, api):
+    fn = {"AWS_LAMBDA_RUNTIME_API": api, "LAMBDA_TASK_ROOT": NODE_FIX, "_HANDLER": "index.echo", "TZ": ":UTC",
+          "PATH": "/usr/bin:/bin", "AWS_LAMBDA_FUNCTION_NAME": "testfn", "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+          "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256", "AWS_REGION": "us-east-1"}
+    ours.sendall(b"\0".join(("%s=%s" % kv).encode() for kv in fn.items()))
+    ours.close()
+
+
+def _request_head(conn):
+    conn.settimeout(10)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.split(b"\r\n", 1)[0].decode("latin1")
+
+
+def node_stem_cell_connects_before_it_waits(node):
+    # A stem cell opens its Runtime API connection before it tells the platform it is ready (the address is the cell's
+    # own nimbus-init's, the same after specialization), and its first /next goes on that connection.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    proc, ours, api = _node_stem_cell(node, listener)
+    try:
+        listener.settimeout(0)
+        try:
+            opened, _ = listener.accept()
+        except BlockingIOError:
+            raise Failure("no connection to the Runtime API when the cell said it was ready")
+        _specialize(ours, api)
+        eq(_request_head(opened), "GET /2018-06-01/runtime/invocation/next HTTP/1.1", "first request, on that connection")
+        opened.close()
+    finally:
+        proc.kill()
+        proc.wait()
+        listener.close()
+
+
+def node_stem_cell_connects_again_when_its_early_connection_closed(node):
+    # The Runtime API may close the connection opened early before the function comes: the first /next then goes on a
+    # new one (the client's retry of a stale kept-alive connection).
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    proc, ours, api = _node_stem_cell(node, listener)
+    try:
+        listener.settimeout(10)
+        opened, _ = listener.accept()
+        opened.close()
+        time.sleep(0.1)
+        _specialize(ours, api)
+        again, _ = listener.accept()
+        eq(_request_head(again), "GET /2018-06-01/runtime/invocation/next HTTP/1.1", "first request, on a new connection")
+        again.close()
+    finally:
+        proc.kill()
+        err = proc.communicate()[1].decode("utf-8", "replace")
+        listener.close()
+    check("lost the Runtime API" not in err, "the client gave up", err)
+
+
 NODE_TESTS = [node_echo_and_context, node_callbacks, node_async_and_sync, node_event_loop,
               node_context_methods, node_module_kinds, node_init_errors, node_logging,
               node_crashes, node_bootstrap_script, node_next_sent_with_the_result,
-              node_crash_reports_without_waiting_for_the_next_event, node_trace_id_kept_in_javascript]
+              node_crash_reports_without_waiting_for_the_next_event, node_trace_id_kept_in_javascript,
+              node_stem_cell_connects_before_it_waits, node_stem_cell_connects_again_when_its_early_connection_closed]
 
 
 # ---------------------------------------------------------------------------
