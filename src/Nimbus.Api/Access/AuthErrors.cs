@@ -115,7 +115,7 @@ internal static class AuthErrors
         xml.Append("</Code><Message>");
         XmlText.Escape(xml, message);
         xml.Append("</Message><Detail/></Error><RequestId>")
-            .Append(context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) ? id as string : null)
+            .Append(AwsErrorMiddleware.RequestIdOf(context))
             .Append("</RequestId></ErrorResponse>");
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/xml";

@@ -161,7 +161,7 @@ internal sealed partial class AuditMiddleware(RequestDelegate next, AuditWriter 
             EventName = operation.EventName,
             ReadOnly = operation.ReadOnly,
             Management = !operation.Data,
-            RequestId = context.Items[AwsErrorMiddleware.RequestIdHeader] as string ?? response.Headers[AwsErrorMiddleware.RequestIdHeader].ToString(),
+            RequestId = AwsErrorMiddleware.RequestIdOf(context),
             PrincipalArn = caller.Arn,
             PrincipalId = caller.UserId,
             PrincipalType = caller.PrincipalType,

@@ -65,7 +65,7 @@ internal static class AuthenticationAudit
             EventName = operation.EventName,
             ReadOnly = operation.ReadOnly,
             Management = !operation.Data,
-            RequestId = context.Items[AwsErrorMiddleware.RequestIdHeader] as string ?? context.Response.Headers[AwsErrorMiddleware.RequestIdHeader].ToString(),
+            RequestId = AwsErrorMiddleware.RequestIdOf(context),
             AccessKeyId = accessKeyId,
             SourceIpAddress = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1",
             UserAgent = request.Headers.UserAgent.ToString(),

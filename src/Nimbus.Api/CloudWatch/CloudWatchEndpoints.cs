@@ -204,5 +204,5 @@ internal static class CloudWatchEndpoints
     }
 
     private static string RequestId(HttpContext context) =>
-        context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string text ? text : Guid.NewGuid().ToString();
+        AwsErrorMiddleware.RequestIdOf(context);
 }

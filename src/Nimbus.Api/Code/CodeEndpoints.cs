@@ -43,7 +43,7 @@ internal static class CodeEndpoints
 
     private static IResult S3Error(HttpContext context, int status, string code, string message)
     {
-        var requestId = context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string text ? text : "";
+        var requestId = AwsErrorMiddleware.RequestIdOf(context);
         return Results.Text(
             $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{SecurityElement.Escape(message)}</Message><RequestId>{requestId}</RequestId></Error>",
             "application/xml",

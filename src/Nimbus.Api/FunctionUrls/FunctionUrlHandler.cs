@@ -93,7 +93,7 @@ internal sealed partial class FunctionUrlHandler(
                 return;
             }
 
-            var requestId = context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string text ? text : Guid.NewGuid().ToString();
+            var requestId = AwsErrorMiddleware.RequestIdOf(context);
             var (rawPath, rawQuery) = RawTarget(context, urlId);
             var now = time.GetUtcNow();
             var traceId = request.Headers["X-Amzn-Trace-Id"] is { Count: > 0 } given ? given.ToString()

@@ -20,7 +20,9 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
     public async Task InvokeAsync(HttpContext context)
     {
         var requestId = RequestId.New().Value;
-        context.Items[RequestIdHeader] = requestId;
+        // Kept as the request's TraceIdentifier (a field of Kestrel's request): HttpContext.Items would cost a dictionary
+        // and its feature on every request.
+        context.TraceIdentifier = requestId;
         context.Response.Headers[RequestIdHeader] = requestId;
         try
         {
@@ -67,6 +69,9 @@ internal sealed partial class AwsErrorMiddleware(RequestDelegate next, ILogger<A
             await WriteAsync(context, new LambdaException(LambdaErrors.ServiceType, 500, "An internal error occurred; see the Nimbus server log."));
         }
     }
+
+    /// <summary>The request id this middleware gave the request (and its x-amzn-RequestId header).</summary>
+    public static string RequestIdOf(HttpContext context) => context.TraceIdentifier;
 
     /// <summary>
     /// A path or method no route serves. AWS's Lambda endpoint answers these with UnknownOperationException; its exact

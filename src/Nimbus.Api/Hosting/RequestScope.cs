@@ -17,15 +17,16 @@ internal sealed class RequestScope(IOptions<ApiOptions> options)
 
     public Scope For(HttpRequest request)
     {
+        // Parsed in place: the region's string is the configured default's when they are equal (nearly every request).
         var region = RegionFromAuthorization(request.Headers.Authorization.ToString())
-            ?? RegionFromCredential(request.Query["X-Amz-Credential"].ToString())
+            ?? (request.QueryString.HasValue ? RegionFromCredential(request.Query["X-Amz-Credential"].ToString()) : null)
             ?? _options.DefaultRegion;
         // The caller's own account (accounts other than the configured one exist: `nimbus account create`).
         var account = request.HttpContext.Features.Get<CallerIdentity>()?.Account ?? _options.AccountId;
         return new Scope(account, region);
     }
 
-    private static string? RegionFromAuthorization(string authorization)
+    private string? RegionFromAuthorization(string authorization)
     {
         const string marker = "Credential=";
         var start = authorization.IndexOf(marker, StringComparison.Ordinal);
@@ -36,13 +37,21 @@ internal sealed class RequestScope(IOptions<ApiOptions> options)
 
         var rest = authorization.AsSpan(start + marker.Length);
         var end = rest.IndexOfAny(',', ' ');
-        return RegionFromCredential((end < 0 ? rest : rest[..end]).ToString());
+        return RegionFromCredential(end < 0 ? rest : rest[..end]);
     }
 
     /// <summary>Takes the third part of <c>AKID/date/region/service/aws4_request</c>.</summary>
-    private static string? RegionFromCredential(string credential)
+    private string? RegionFromCredential(ReadOnlySpan<char> credential)
     {
-        var parts = credential.Split('/');
-        return parts.Length >= 5 && parts[2].Length > 0 ? parts[2] : null;
+        Span<Range> parts = stackalloc Range[6];
+        if (credential.Split(parts, '/') < 5)
+        {
+            return null;
+        }
+
+        var region = credential[parts[2]];
+        return region.Length == 0 ? null
+            : region.SequenceEqual(_options.DefaultRegion) ? _options.DefaultRegion
+            : region.ToString();
     }
 }

@@ -70,7 +70,8 @@ internal static class InvokeEndpoints
         }
 
         var scope = scopes.For(request);
-        var qualifier = request.Query["Qualifier"].ToString() is { Length: > 0 } q ? q : null;
+        // Query parsed only when there is one (the parsed collection is an allocation per request).
+        var qualifier = request.QueryString.HasValue && request.Query["Qualifier"].ToString() is { Length: > 0 } q ? q : null;
         var clientContext = DecodeClientContext(request.Headers["X-Amz-Client-Context"].ToString());
         var traceId = request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } t ? t : TraceDecision.FromTraceparent(request.Headers["traceparent"].ToString());
         var isEvent = invocationType == "Event";
@@ -156,7 +157,7 @@ internal static class InvokeEndpoints
 
     /// <summary>The request id <see cref="AwsErrorMiddleware"/> gave this request (and its x-amzn-RequestId header).</summary>
     public static RequestId RequestIdOf(HttpContext context) =>
-        context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string value ? new RequestId(value) : RequestId.New();
+        new(AwsErrorMiddleware.RequestIdOf(context));
 
     /// <summary>The gate's throttle as AWS reports it: TooManyRequestsException with a ThrottleReason and Retry-After.</summary>
     private static LambdaException TooManyRequests(InvocationThrottle throttle) => LambdaErrors.TooManyRequests(

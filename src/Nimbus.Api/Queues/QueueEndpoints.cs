@@ -260,5 +260,5 @@ internal static class QueueEndpoints
     private static Core.Arns.Scope Scope(HttpContext context) => context.RequestServices.GetRequiredService<RequestScope>().For(context.Request);
 
     private static string RequestId(HttpContext context) =>
-        context.Items.TryGetValue(AwsErrorMiddleware.RequestIdHeader, out var id) && id is string text ? text : Guid.NewGuid().ToString();
+        AwsErrorMiddleware.RequestIdOf(context);
 }

@@ -21,14 +21,11 @@ internal sealed class RegistryMiddleware(RequestDelegate next, RegistryTokens to
 {
     private readonly ApiOptions _options = options.Value;
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (!RegistryAddress.IsRegistry(context.Request))
-        {
-            await next(context);
-            return;
-        }
+    // Another API's request passes on without a state machine of this method's (a box per request).
+    public Task InvokeAsync(HttpContext context) => RegistryAddress.IsRegistry(context.Request) ? ServeAsync(context) : next(context);
 
+    private async Task ServeAsync(HttpContext context)
+    {
         context.Response.Headers[RegistryProtocol.ApiVersionHeader] = RegistryProtocol.ApiVersion;
         var caller = Authenticate(context.Request);
         if (caller is null)

@@ -22,14 +22,12 @@ internal abstract class AwsJsonEndpointMiddleware(RequestDelegate next, AwsJsonP
     /// <summary>The largest body the API reads.</summary>
     protected abstract long MaxRequestBytes { get; }
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        if (!HttpMethods.IsPost(context.Request.Method) || !Protocol.IsRequest(context.Request))
-        {
-            await next(context);
-            return;
-        }
+    // Another API's request passes on without a state machine of this method's (a box per request and middleware).
+    public Task InvokeAsync(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && Protocol.IsRequest(context.Request) ? ServeRequestAsync(context) : next(context);
 
+    private async Task ServeRequestAsync(HttpContext context)
+    {
         try
         {
             await ServeAsync(context, Protocol.Operation(context.Request));

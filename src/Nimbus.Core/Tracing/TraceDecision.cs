@@ -63,7 +63,11 @@ public static class TraceDecision
         Span<char> randomParent = stackalloc char[16];
         if (span is { } own)
         {
-            parent = own.ToHexString();
+            // Its hex digits on the stack (ToHexString is a string per call).
+            Span<byte> bytes = stackalloc byte[8];
+            own.CopyTo(bytes);
+            Convert.TryToHexStringLower(bytes, randomParent, out _);
+            parent = randomParent;
         }
         else if (!hasParent)
         {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Runtime.CompilerServices;
 using Nimbus.Init.Http;
 using Nimbus.Init.Protocol;
 using Nimbus.Init.RuntimeApi;
@@ -28,7 +29,9 @@ internal sealed class DirectRuntimeApi : IRequestHandler
 
     public bool StreamsBody(HttpRequest request) => StreamedResponse.StreamsBody(request);
 
-    public async Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
+    // Pooled: twice per invocation (/next, the result), awaited once.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
     {
         var path = request.Path;
         var get = request.Method == "GET";
@@ -67,7 +70,9 @@ internal sealed class DirectRuntimeApi : IRequestHandler
         return refused is not null ? RuntimeApiAnswers.Error(refused) : RuntimeApiAnswers.NotFound(request);
     }
 
-    private async Task<HttpResponse?> NextAsync(HttpConnection connection)
+    // Pooled: a /next per invocation, awaited once.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpResponse?> NextAsync(HttpConnection connection)
     {
         if (Coordinator.BeginNext(out _) is { } refused)
         {
@@ -84,11 +89,11 @@ internal sealed class DirectRuntimeApi : IRequestHandler
         return await wait is { } invoke ? RuntimeApiAnswers.Event(invoke) : null;
     }
 
-    private Task<HttpResponse> ResponseAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
+    private ValueTask<HttpResponse> ResponseAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
     {
         if (Coordinator.BeginResult(requestId, InvocationCoordinator.InvocationResponseName) is { } refused)
         {
-            return Task.FromResult(RuntimeApiAnswers.Error(refused));
+            return ValueTask.FromResult(RuntimeApiAnswers.Error(refused));
         }
 
         if (RuntimeApiAnswers.InvalidResponseMode(request))
@@ -101,11 +106,11 @@ internal sealed class DirectRuntimeApi : IRequestHandler
             : DeliverAsync(RuntimeApiAnswers.ResponseFrame(request, requestId, settled: false), RuntimeApiAnswers.Accepted(), cancellationToken);
     }
 
-    private Task<HttpResponse> ErrorAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
+    private ValueTask<HttpResponse> ErrorAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
     {
         if (Coordinator.BeginResult(requestId, InvocationCoordinator.InvocationErrorResponseName) is { } refused)
         {
-            return Task.FromResult(RuntimeApiAnswers.Error(refused));
+            return ValueTask.FromResult(RuntimeApiAnswers.Error(refused));
         }
 
         return request.Body is null
@@ -117,9 +122,9 @@ internal sealed class DirectRuntimeApi : IRequestHandler
     /// The runtime's answer first, then the outcome: the invocation's tail (log, REPORT, the caller's answer) runs
     /// inline when the outcome completes, and the runtime can meanwhile ask for its next event.
     /// </summary>
-    private Task<HttpResponse> DeliverAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken)
+    private ValueTask<HttpResponse> DeliverAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken)
     {
         answer.AfterWrite = () => _ = _deliver(frame, cancellationToken);
-        return Task.FromResult(answer);
+        return ValueTask.FromResult(answer);
     }
 }

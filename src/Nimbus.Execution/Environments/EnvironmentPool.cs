@@ -15,6 +15,10 @@ internal sealed class EnvironmentPool : IAsyncDisposable
 
     public FunctionEnvironments Group(string key) => _groups.GetOrAdd(key, static k => new FunctionEnvironments(k));
 
+    /// <summary>The same, for a key not made a string: one is made only for a new group (an invoke's lookup allocates nothing).</summary>
+    public FunctionEnvironments Group(ReadOnlySpan<char> key) =>
+        _groups.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var group) ? group : Group(key.ToString());
+
     public int LiveCount => _all.Count;
 
     /// <summary>Called after an environment was disposed (its last output is still in <see cref="ExecutionEnvironment.Output"/>).</summary>

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Threading;
 using Nimbus.Execution.Invocation;
@@ -296,9 +297,11 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     /// <summary>
     /// Runs one invocation on an environment reserved by <see cref="TryReserve"/>; at the deadline the whole
     /// environment is killed and the outcome is Timeout. An environment that died since it was reserved answers as
-    /// its runtime's exit, without sending the event.
+    /// its runtime's exit, without sending the event. Its state machine is pooled (one per invoke): awaited once, as
+    /// every ValueTask.
     /// </summary>
-    public async Task<RuntimeOutcome> InvokeAsync(InvocationRequest request, DateTimeOffset deadline, TimeProvider time, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<RuntimeOutcome> InvokeAsync(InvocationRequest request, DateTimeOffset deadline, TimeProvider time, CancellationToken cancellationToken)
     {
         // Continuations run on the thread that completes this: the read loop goes on with the invocation (result,
         // REPORT, the HTTP answer) until its first real await, then reads the next frame. Queued instead, the result

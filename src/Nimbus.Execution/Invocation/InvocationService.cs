@@ -52,12 +52,13 @@ public sealed class InvocationService(Invoker invoker, IOptions<ExecutionOptions
         IResponseStreamSink? responseStream,
         CancellationToken cancellationToken)
     {
-        // The caller's Parent is the Invoke span's parent; the function then runs with its own id as Parent.
-        var decided = TraceDecision.Decide(traceHeader, target.Version.TracingMode, null, time);
-        using var activity = NimbusTracing.Source.HasListeners() && TraceDecision.TryGetContext(decided, out var parent)
+        // The caller's Parent is the Invoke span's parent; the function then runs with its own id as Parent. Without a
+        // listener the caller's header is decided once: deciding a decided header again changes only its Parent.
+        var decided = NimbusTracing.Source.HasListeners() ? TraceDecision.Decide(traceHeader, target.Version.TracingMode, null, time) : null;
+        using var activity = decided is not null && TraceDecision.TryGetContext(decided, out var parent)
             ? NimbusTracing.Source.StartActivity(NimbusTracing.Invoke, ActivityKind.Server, Activity.Current is { } current && current.TraceId == parent.TraceId ? current.Context : parent)
             : null;
-        var trace = TraceDecision.Decide(decided, target.Version.TracingMode, activity?.SpanId ?? ActivitySpanId.CreateRandom(), time);
+        var trace = TraceDecision.Decide(decided ?? traceHeader, target.Version.TracingMode, activity?.SpanId ?? ActivitySpanId.CreateRandom(), time);
         if (activity is not null)
         {
             activity.SetTag("faas.name", target.Version.Name);

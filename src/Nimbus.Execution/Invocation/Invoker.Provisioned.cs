@@ -23,7 +23,7 @@ public sealed partial class Invoker
     public async Task<ProvisionedStatus> EnsureProvisionedAsync(string key, Scope scope, FunctionVersion version, bool? outboundNetwork, int count, CancellationToken cancellationToken)
     {
         var set = _provisioned.GetOrAdd(key, static _ => new ProvisionedSet());
-        var group = Pool.Group(PoolKey(scope, version, outboundNetwork));
+        var group = Group(scope, version, outboundNetwork);
         if (!ReferenceEquals(set.Group, group))
         {
             set.Release();

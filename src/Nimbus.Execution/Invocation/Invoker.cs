@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Nimbus.Core.Arns;
@@ -96,12 +97,14 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
         }
     }
 
-    private async Task<InvocationResult> RunAsync(InvocationRequest request, CancellationToken cancellationToken)
+    // Pooled: once per invoke, awaited once by InvokeAsync.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<InvocationResult> RunAsync(InvocationRequest request, CancellationToken cancellationToken)
     {
         var function = request.Function;
         using var lease = _gate.Enter(request.Scope, function.Name);
-        var group = Pool.Group(PoolKey(request.Scope, function, request.OutboundNetwork));
-        var lines = new List<string>();
+        var group = Group(request.Scope, function, request.OutboundNetwork);
+        var lines = new List<string>(4);
         var environment = group.TakeIdle();
         while (environment is not null && !await ReserveAsync(group, environment, cancellationToken))
         {
@@ -238,7 +241,26 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
     private static string PoolKey(Scope scope, FunctionVersion f, bool? outboundNetwork) =>
         string.Create(
             CultureInfo.InvariantCulture,
-            $"{scope.Account}:{scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}:{outboundNetwork}");
+            $"{scope.Account}:{scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}:{Network(outboundNetwork)}");
+
+    /// <summary>The group of <see cref="PoolKey"/>, its key formatted on the stack (a string only for a new group).</summary>
+    private FunctionEnvironments Group(Scope scope, FunctionVersion f, bool? outboundNetwork)
+    {
+        Span<char> key = stackalloc char[512];
+        return key.TryWrite(
+            CultureInfo.InvariantCulture,
+            $"{scope.Account}:{scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}:{Network(outboundNetwork)}",
+            out var written)
+            ? Pool.Group(key[..written])
+            : Pool.Group(PoolKey(scope, f, outboundNetwork));
+    }
+
+    private static string Network(bool? outboundNetwork) => outboundNetwork switch
+    {
+        true => "True",
+        false => "False",
+        null => "",
+    };
 
     internal static string SocketDirectory(string workDirectory)
     {

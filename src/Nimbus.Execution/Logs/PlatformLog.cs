@@ -27,12 +27,17 @@ internal static class PlatformLog
             return $"START RequestId: {requestId} Version: {function.Version}";
         }
 
-        return Enabled(function, "INFO") ? Record(now, "platform.start", json =>
+        return Enabled(function, "INFO") ? StartRecord(function, requestId, now) : null;
+    }
+
+    // Each record's lambda is made in a method of its own: captured parameters are allocated where their method
+    // begins, so in Start itself they would cost every text-format invoke an object.
+    private static string StartRecord(FunctionVersion function, string requestId, DateTimeOffset now) =>
+        Record(now, "platform.start", json =>
         {
             json.WriteString("requestId", requestId);
             json.WriteString("version", function.Version);
-        }) : null;
-    }
+        });
 
     public static string? End(FunctionVersion function, string requestId, DateTimeOffset now, string status)
     {
@@ -42,12 +47,15 @@ internal static class PlatformLog
             return $"END RequestId: {requestId}";
         }
 
-        return Enabled(function, "DEBUG") ? Record(now, "platform.runtimeDone", json =>
+        return Enabled(function, "DEBUG") ? EndRecord(requestId, now, status) : null;
+    }
+
+    private static string EndRecord(string requestId, DateTimeOffset now, string status) =>
+        Record(now, "platform.runtimeDone", json =>
         {
             json.WriteString("requestId", requestId);
             json.WriteString("status", status);
-        }) : null;
-    }
+        });
 
     /// <summary>The REPORT line; <paramref name="status"/> is success, error or timeout.</summary>
     public static string? Report(
@@ -65,26 +73,7 @@ internal static class PlatformLog
         var billed = Math.Max(1, (long)Math.Ceiling(duration.TotalMilliseconds));
         if (IsJson(function))
         {
-            return Enabled(function, "INFO") ? Record(now, "platform.report", json =>
-            {
-                json.WriteString("requestId", requestId);
-                json.WriteStartObject("metrics");
-                json.WriteNumber("durationMs", Math.Round(duration.TotalMilliseconds, 3));
-                json.WriteNumber("billedDurationMs", billed);
-                json.WriteNumber("memorySizeMB", function.MemorySize);
-                json.WriteNumber("maxMemoryUsedMB", maxMemoryUsedMb);
-                if (initDuration is { } init)
-                {
-                    json.WriteNumber(restored ? "restoreDurationMs" : "initDurationMs", Math.Round(init.TotalMilliseconds, 3));
-                }
-
-                json.WriteEndObject();
-                json.WriteString("status", status);
-                if (errorType is not null)
-                {
-                    json.WriteString("errorType", errorType);
-                }
-            }) : null;
+            return Enabled(function, "INFO") ? ReportRecord(function, requestId, now, duration, billed, maxMemoryUsedMb, initDuration, status, errorType, restored) : null;
         }
 
         // Built on the stack: the finished line is this method's only allocation (it runs once per invoke).
@@ -128,6 +117,38 @@ internal static class PlatformLog
 
         return report.ToStringAndClear();
     }
+
+    private static string ReportRecord(
+        FunctionVersion function,
+        string requestId,
+        DateTimeOffset now,
+        TimeSpan duration,
+        long billed,
+        long maxMemoryUsedMb,
+        TimeSpan? initDuration,
+        string status,
+        string? errorType,
+        bool restored) =>
+        Record(now, "platform.report", json =>
+        {
+            json.WriteString("requestId", requestId);
+            json.WriteStartObject("metrics");
+            json.WriteNumber("durationMs", Math.Round(duration.TotalMilliseconds, 3));
+            json.WriteNumber("billedDurationMs", billed);
+            json.WriteNumber("memorySizeMB", function.MemorySize);
+            json.WriteNumber("maxMemoryUsedMB", maxMemoryUsedMb);
+            if (initDuration is { } init)
+            {
+                json.WriteNumber(restored ? "restoreDurationMs" : "initDurationMs", Math.Round(init.TotalMilliseconds, 3));
+            }
+
+            json.WriteEndObject();
+            json.WriteString("status", status);
+            if (errorType is not null)
+            {
+                json.WriteString("errorType", errorType);
+            }
+        });
 
     private static bool IsJson(FunctionVersion function) => function.Logging.LogFormat == "JSON";
 

@@ -2,6 +2,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Nimbus.Init.Http;
 
@@ -13,9 +14,10 @@ internal sealed partial class HttpConnection
 {
     /// <summary>
     /// Reads more bytes after the buffered ones, growing a full buffer up to <see cref="MaxHeadLength"/> (a full buffer
-    /// of that length reads nothing); false at end of stream.
+    /// of that length reads nothing); false at end of stream. Pooled: it waits once per request; awaited once.
     /// </summary>
-    private async Task<bool> FillAsync(CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         if (_readAhead is { } readAhead)
         {

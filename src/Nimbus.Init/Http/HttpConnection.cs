@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Nimbus.Init.Http;
@@ -257,7 +258,9 @@ internal sealed partial class HttpConnection : IDisposable
         return rest.IndexOf("\r\n\r\n"u8) >= 0;
     }
 
-    private async Task<HttpRequest?> ReadRequestAsync(CancellationToken cancellationToken)
+    // Pooled: one request per call on a kept-alive connection, awaited once (a box per request otherwise).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<HttpRequest?> ReadRequestAsync(CancellationToken cancellationToken)
     {
         int headLength;
         while (true)

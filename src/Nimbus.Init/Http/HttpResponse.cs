@@ -7,10 +7,12 @@ namespace Nimbus.Init.Http;
 /// <summary>A response to write: status, headers, a Content-Length body.</summary>
 internal sealed class HttpResponse
 {
-    public HttpResponse(int status, ReadOnlyMemory<byte> body = default, string? contentType = null)
+    /// <param name="headers">How many headers the response will have at most (its list is made that large once).</param>
+    public HttpResponse(int status, ReadOnlyMemory<byte> body = default, string? contentType = null, int headers = 1)
     {
         Status = status;
         Body = body;
+        Headers = new(headers);
         if (contentType is not null)
         {
             Headers.Add(new("Content-Type", contentType));
@@ -19,7 +21,7 @@ internal sealed class HttpResponse
 
     public int Status { get; }
 
-    public List<KeyValuePair<string, string>> Headers { get; } = [];
+    public List<KeyValuePair<string, string>> Headers { get; }
 
     public ReadOnlyMemory<byte> Body { get; }
 

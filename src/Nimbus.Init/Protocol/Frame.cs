@@ -27,11 +27,13 @@ internal sealed class Frame
     /// <summary>The first value of a header, or null.</summary>
     public string? Header(string name)
     {
-        foreach (var header in Headers)
+        // By index: a foreach over the interface would make an enumerator per call (several per invocation).
+        var headers = Headers;
+        for (var i = 0; i < headers.Count; i++)
         {
-            if (string.Equals(header.Key, name, StringComparison.Ordinal))
+            if (string.Equals(headers[i].Key, name, StringComparison.Ordinal))
             {
-                return header.Value;
+                return headers[i].Value;
             }
         }
 

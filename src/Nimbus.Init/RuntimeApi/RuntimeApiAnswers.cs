@@ -19,7 +19,7 @@ internal static class RuntimeApiAnswers
     /// <summary>The answer to /next: the event and its Lambda-Runtime-* headers, from the Invoke frame.</summary>
     public static HttpResponse Event(Frame invoke)
     {
-        var response = new HttpResponse(200, invoke.Body, NonEmpty(invoke.Header(FrameHeaders.ContentType)) ?? JsonContentType);
+        var response = new HttpResponse(200, invoke.Body, NonEmpty(invoke.Header(FrameHeaders.ContentType)) ?? JsonContentType, headers: 7);
         Add(response, "Lambda-Runtime-Aws-Request-Id", invoke.Header(FrameHeaders.RequestId));
         Add(response, "Lambda-Runtime-Deadline-Ms", invoke.Header(FrameHeaders.DeadlineMs));
         Add(response, "Lambda-Runtime-Invoked-Function-Arn", invoke.Header(FrameHeaders.FunctionArn));

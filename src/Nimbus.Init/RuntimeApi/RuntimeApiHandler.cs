@@ -33,7 +33,7 @@ internal sealed class RuntimeApiHandler : IRequestHandler
 
     public bool StreamsBody(HttpRequest request) => StreamedResponse.StreamsBody(request);
 
-    public async Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
+    public async ValueTask<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
     {
         var path = request.Path;
         var get = request.Method == "GET";

@@ -181,7 +181,7 @@ public sealed class AwsErrorMiddlewareTests
         Assert.Equal(204, context.Response.StatusCode);
         Assert.False(context.Response.Headers.ContainsKey("x-amzn-ErrorType"));
         Assert.Equal(0, context.Response.Body.Length);
-        Assert.Equal(context.Items[AwsErrorMiddleware.RequestIdHeader], context.Response.Headers[AwsErrorMiddleware.RequestIdHeader].ToString());
+        Assert.Equal(AwsErrorMiddleware.RequestIdOf(context), context.Response.Headers[AwsErrorMiddleware.RequestIdHeader].ToString());
     }
 
     [Fact]

@@ -2,6 +2,7 @@
 using System.Text.Json;
 using Nimbus.Core.Functions;
 using Nimbus.Execution.Logs;
+using Nimbus.TestKit;
 using static Nimbus.Execution.Tests.TestFunctions;
 
 namespace Nimbus.Execution.Tests.Logs;
@@ -24,6 +25,28 @@ public sealed class PlatformLogTests
             PlatformLog.Report(function, Id, At, TimeSpan.FromMilliseconds(12.345), 40, TimeSpan.FromMilliseconds(200), "success", null));
         Assert.EndsWith("Status: timeout", PlatformLog.Report(function, Id, At, TimeSpan.FromSeconds(3), 40, null, "timeout", "Sandbox.Timedout"), StringComparison.Ordinal);
         Assert.EndsWith("Status: error\tError Type: Runtime.ExitError", PlatformLog.Report(function, Id, At, TimeSpan.FromSeconds(3), 40, null, "error", "Runtime.ExitError"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TextFormat_AllocatesOnlyItsLines()
+    {
+        // They run on every invoke: each allocates its line and nothing else (a JSON record's lambda is made only for
+        // JSON; once its captures were allocated where each method begins, for text lines too).
+        var function = Function();
+        var init = TimeSpan.FromMilliseconds(200);
+        var lines = new[]
+        {
+            (Line: PlatformLog.Start(function, Id, At)!, Make: (Action)(() => PlatformLog.Start(function, Id, At))),
+            (Line: PlatformLog.End(function, Id, At, "success")!, Make: () => PlatformLog.End(function, Id, At, "success")),
+            (Line: PlatformLog.Report(function, Id, At, TimeSpan.FromMilliseconds(12.345), 40, init, "success", null)!,
+                Make: () => PlatformLog.Report(function, Id, At, TimeSpan.FromMilliseconds(12.345), 40, init, "success", null)),
+        };
+
+        foreach (var (line, make) in lines)
+        {
+            var length = line.Length;
+            Assert.Equal(Allocations.LeastOf(() => _ = new string('x', length)), Allocations.LeastOf(make));
+        }
     }
 
     [Fact]

@@ -394,7 +394,7 @@ public sealed class HttpConnectionTests
             _release.SetResult();
         }
 
-        public async Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
+        public async ValueTask<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken)
         {
             Seen.Add(request);
             if (request.Path == "/wait")

@@ -66,8 +66,8 @@ public sealed class HttpServerTests
 
     private sealed class Answer : IRequestHandler
     {
-        public Task<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken) =>
-            Task.FromResult<HttpResponse?>(new HttpResponse(200, "ok"u8.ToArray(), "text/plain"));
+        public ValueTask<HttpResponse?> HandleAsync(HttpRequest request, HttpConnection connection, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<HttpResponse?>(new HttpResponse(200, "ok"u8.ToArray(), "text/plain"));
 
         public bool StreamsBody(HttpRequest request) => false;
     }
