@@ -19,9 +19,13 @@ internal sealed class DirectRuntimeApi : IRequestHandler
 
     private readonly Func<Frame, CancellationToken, Task> _deliver;
 
+    /// <summary>Hands a result's frame on once its answer is written: made once (a closure per result otherwise).</summary>
+    private readonly Action<object?> _deliverAfterWrite;
+
     public DirectRuntimeApi(Func<Frame, CancellationToken, Task> deliver)
     {
         _deliver = deliver;
+        _deliverAfterWrite = frame => _ = _deliver((Frame)frame!, CancellationToken.None);
     }
 
     /// <summary>The runtime waits in /next when it comes here (nimbus-init answered its init and first invocation).</summary>
@@ -124,7 +128,15 @@ internal sealed class DirectRuntimeApi : IRequestHandler
     /// </summary>
     private ValueTask<HttpResponse> DeliverAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken)
     {
-        answer.AfterWrite = () => _ = _deliver(frame, cancellationToken);
+        if (cancellationToken.CanBeCanceled)
+        {
+            answer.AfterWrite(static deliver => ((Action)deliver!)(), (Action)(() => _ = _deliver(frame, cancellationToken)));
+        }
+        else
+        {
+            answer.AfterWrite(_deliverAfterWrite, frame);
+        }
+
         return ValueTask.FromResult(answer);
     }
 }

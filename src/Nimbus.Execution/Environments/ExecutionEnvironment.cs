@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -27,6 +28,13 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private TaskCompletionSource<RuntimeOutcome>? _restore;
     private TaskCompletionSource<RuntimeOutcome>? _current;
     private string? _currentRequestId;
+
+    /// <summary>
+    /// The running invocation's deadline: one timer for the environment's life, set for each invocation (a timeout of
+    /// Task.WaitAsync was a promise and a timer per invoke), and when it is due (Stopwatch ticks; long.MaxValue: none).
+    /// </summary>
+    private ITimer? _deadlineTimer;
+    private long _deadlineDue = long.MaxValue;
     private EnvironmentState _state = EnvironmentState.Initializing;
     private Task? _readLoop;
     private volatile bool _provisioned;
@@ -346,6 +354,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
 
         // The time left is taken before the event is handed over: the deadline counts from here.
         var remaining = deadline - time.GetUtcNow();
+        ArmDeadline(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
         var invoke = new Frame(FrameType.Invoke, headers, request.Payload);
         if (_direct is { } direct)
         {
@@ -357,10 +366,14 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             await SendAsync(invoke, cancellationToken);
         }
 
+        // The caller giving up ends the wait (OperationCanceledException); the deadline ends it with a TimeoutException
+        // (DeadlinePassed). Either way the runtime's answer, if it comes later, finds the promise settled.
+        using var abandoned = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static (state, token) => ((TaskCompletionSource<RuntimeOutcome>)state!).TrySetCanceled(token), outcome)
+            : default;
         try
         {
-            // One promise and its timer; a linked token source for the deadline cost two more objects per invoke.
-            return await outcome.Task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken);
+            return await outcome.Task;
         }
         catch (TimeoutException)
         {
@@ -369,6 +382,8 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         }
         finally
         {
+            Volatile.Write(ref _deadlineDue, long.MaxValue);
+            _deadlineTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             lock (_lock)
             {
                 _current = null;
@@ -377,6 +392,42 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
                 _streamed = null;
             }
         }
+    }
+
+    /// <summary>Sets the deadline timer for the invocation about to be handed over (made at the first).</summary>
+    private void ArmDeadline(TimeSpan remaining)
+    {
+        Volatile.Write(ref _deadlineDue, Stopwatch.GetTimestamp() + (long)(remaining.TotalSeconds * Stopwatch.Frequency));
+        var timer = _deadlineTimer ??= TimeProvider.System.CreateTimer(
+            static state => ((ExecutionEnvironment)state!).DeadlinePassed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        timer.Change(remaining, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// The deadline timer fired: the running invocation times out if its deadline has passed. A callback late for an
+    /// earlier invocation (or early for this one) sets the timer again for what is left of this one's.
+    /// </summary>
+    private void DeadlinePassed()
+    {
+        TaskCompletionSource<RuntimeOutcome>? current;
+        lock (_lock)
+        {
+            var due = Volatile.Read(ref _deadlineDue);
+            current = _current;
+            if (current is null || due == long.MaxValue)
+            {
+                return;
+            }
+
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (left > TimeSpan.Zero)
+            {
+                _deadlineTimer?.Change(left, Timeout.InfiniteTimeSpan);
+                return;
+            }
+        }
+
+        current.TrySetException(new TimeoutException());
     }
 
     /// <summary>Kills the sandbox at once; the environment is Dead.</summary>
@@ -405,6 +456,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         }
 
         await _sandbox.DisposeAsync();
+        _deadlineTimer?.Dispose();
         _writeLock.Dispose();
     }
 

@@ -151,7 +151,7 @@ internal sealed partial class HttpConnection : IDisposable
             }
             finally
             {
-                response.AfterWrite?.Invoke();
+                response.Written();
             }
             if (response.Close)
             {

@@ -25,11 +25,13 @@ internal sealed class HttpRequest
     /// <summary>The first value of a header (names compared case-insensitively), or null.</summary>
     public string? Header(string name)
     {
-        foreach (var header in Headers)
+        // By index: a foreach over the interface would make an enumerator per call (several per invocation).
+        var headers = Headers;
+        for (var i = 0; i < headers.Count; i++)
         {
-            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(headers[i].Key, name, StringComparison.OrdinalIgnoreCase))
             {
-                return header.Value;
+                return headers[i].Value;
             }
         }
 

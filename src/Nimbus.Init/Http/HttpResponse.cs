@@ -7,6 +7,9 @@ namespace Nimbus.Init.Http;
 /// <summary>A response to write: status, headers, a Content-Length body.</summary>
 internal sealed class HttpResponse
 {
+    private Action<object?>? _afterWrite;
+    private object? _afterWriteState;
+
     /// <param name="headers">How many headers the response will have at most (its list is made that large once).</param>
     public HttpResponse(int status, ReadOnlyMemory<byte> body = default, string? contentType = null, int headers = 1)
     {
@@ -29,10 +32,25 @@ internal sealed class HttpResponse
     public bool Close { get; set; }
 
     /// <summary>
-    /// Runs once the response was written (or its write failed) or held to go out with the next one
-    /// (<see cref="HttpConnection.HoldsAnswers"/>), before the next request is read.
+    /// Sets what runs once the response was written (or its write failed) or held to go out with the next one
+    /// (<see cref="HttpConnection.HoldsAnswers"/>), before the next request is read: a callback with its state, so that
+    /// one made once can serve every response (no closure per response).
     /// </summary>
-    public Action? AfterWrite { get; set; }
+    public void AfterWrite(Action<object?> callback, object? state)
+    {
+        _afterWrite = callback;
+        _afterWriteState = state;
+    }
+
+    /// <summary>Runs what <see cref="AfterWrite"/> set, once.</summary>
+    public void Written()
+    {
+        var callback = _afterWrite;
+        var state = _afterWriteState;
+        _afterWrite = null;
+        _afterWriteState = null;
+        callback?.Invoke(state);
+    }
 
     /// <summary>Bytes of the status line, headers and body.</summary>
     public int GetLength()
