@@ -383,7 +383,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
         finally
         {
             Volatile.Write(ref _deadlineDue, long.MaxValue);
-            _deadlineTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            SetDeadlineTimer(Timeout.InfiniteTimeSpan);
             lock (_lock)
             {
                 _current = null;
@@ -398,9 +398,22 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private void ArmDeadline(TimeSpan remaining)
     {
         Volatile.Write(ref _deadlineDue, Stopwatch.GetTimestamp() + (long)(remaining.TotalSeconds * Stopwatch.Frequency));
-        var timer = _deadlineTimer ??= TimeProvider.System.CreateTimer(
+        _deadlineTimer ??= TimeProvider.System.CreateTimer(
             static state => ((ExecutionEnvironment)state!).DeadlinePassed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        timer.Change(remaining, Timeout.InfiniteTimeSpan);
+        SetDeadlineTimer(remaining);
+    }
+
+    /// <summary>Sets the deadline timer's next firing; nothing once it was disposed with the environment.</summary>
+    private void SetDeadlineTimer(TimeSpan due)
+    {
+        try
+        {
+            _deadlineTimer?.Change(due, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The environment was disposed under a running invocation (the server stopping): it ends as Exited.
+        }
     }
 
     /// <summary>
@@ -422,7 +435,7 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
             if (left > TimeSpan.Zero)
             {
-                _deadlineTimer?.Change(left, Timeout.InfiniteTimeSpan);
+                SetDeadlineTimer(left);
                 return;
             }
         }
