@@ -384,14 +384,7 @@ class PipeliningRuntimeApi(object):
                         conn.close()
                         self.listener.settimeout(10)
                         again, _ = self.listener.accept()
-                        again.settimeout(10)
-                        first = b""
-                        while b"\r\n" not in first:
-                            chunk = again.recv(65536)
-                            if not chunk:
-                                break
-                            first += chunk
-                        self.after_close = first.split(b"\r\n", 1)[0].decode("latin-1")
+                        self.after_close = _request_head(again)
                         again.close()
                         return
                     time.sleep(self.delay)
@@ -851,8 +844,11 @@ def node_trace_id_kept_in_javascript(node):
         eq((b["js"], b["listedOnce"]), ("Root=1-shared", 1), "after a Worker wrote the name to the C environment")
 
 
-def _node_stem_cell(node, listener):
-    """index.cjs started as a stem cell (a socket its line to the platform) with the Runtime API at `listener`."""
+def _node_stem_cell(node):
+    """index.cjs started as a stem cell (a socket its line to the platform) with the Runtime API at a listener here."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
     ours, theirs = socket.socketpair()
     env = {"PATH": os.path.dirname(node) + os.pathsep + "/usr/bin:/bin", "LANG": "C.UTF-8", "TZ": ":UTC",
            "_NIMBUS_STEM_FD": str(theirs.fileno()), "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:%d" % listener.getsockname()[1]}
@@ -861,7 +857,7 @@ def _node_stem_cell(node, listener):
     theirs.close()
     ours.settimeout(10)
     eq(ours.recv(1), b"w", "the cell's ready byte")
-    return proc, ours, env["AWS_LAMBDA_RUNTIME_API"]
+    return proc, ours, env["AWS_LAMBDA_RUNTIME_API"], listener
 
 
 def _specialize(ours, api):
@@ -873,6 +869,7 @@ def _specialize(ours, api):
 
 
 def _request_head(conn):
+    """The request line of the first request on `conn`."""
     conn.settimeout(10)
     data = b""
     while b"\r\n\r\n" not in data:
@@ -886,10 +883,7 @@ def _request_head(conn):
 def node_stem_cell_connects_before_it_waits(node):
     # A stem cell opens its Runtime API connection before it tells the platform it is ready (the address is the cell's
     # own nimbus-init's, the same after specialization), and its first /next goes on that connection.
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
-    proc, ours, api = _node_stem_cell(node, listener)
+    proc, ours, api, listener = _node_stem_cell(node)
     try:
         listener.settimeout(0)
         try:
@@ -908,10 +902,7 @@ def node_stem_cell_connects_before_it_waits(node):
 def node_stem_cell_connects_again_when_its_early_connection_closed(node):
     # The Runtime API may close the connection opened early before the function comes: the first /next then goes on a
     # new one (the client's retry of a stale kept-alive connection).
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
-    proc, ours, api = _node_stem_cell(node, listener)
+    proc, ours, api, listener = _node_stem_cell(node)
     try:
         listener.settimeout(10)
         opened, _ = listener.accept()
