@@ -63,7 +63,7 @@ internal sealed class DirectRuntimeApi : IRequestHandler
                 return await StreamedResponse.ForwardAsync(Coordinator, request, requestId, connection, _deliver, cancellationToken);
             }
 
-            return response ? await ResponseAsync(request, requestId, cancellationToken) : await ErrorAsync(request, requestId, cancellationToken);
+            return response ? await ResponseAsync(request, requestId) : await ErrorAsync(request, requestId);
         }
 
         // Past init: the init and restore transitions are refused with nimbus-init's words.
@@ -93,7 +93,7 @@ internal sealed class DirectRuntimeApi : IRequestHandler
         return await wait is { } invoke ? RuntimeApiAnswers.Event(invoke) : null;
     }
 
-    private ValueTask<HttpResponse> ResponseAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
+    private ValueTask<HttpResponse> ResponseAsync(HttpRequest request, string requestId)
     {
         if (Coordinator.BeginResult(requestId, InvocationCoordinator.InvocationResponseName) is { } refused)
         {
@@ -102,15 +102,15 @@ internal sealed class DirectRuntimeApi : IRequestHandler
 
         if (RuntimeApiAnswers.InvalidResponseMode(request))
         {
-            return DeliverAsync(RuntimeApiAnswers.InvalidResponseModeFrame(requestId), RuntimeApiAnswers.Error(ApiError.InvalidResponseMode), cancellationToken);
+            return DeliverAsync(RuntimeApiAnswers.InvalidResponseModeFrame(requestId), RuntimeApiAnswers.Error(ApiError.InvalidResponseMode));
         }
 
         return request.Body is null
-            ? DeliverAsync(RuntimeApiAnswers.TooLargeFrame(requestId, request.BodyLength), RuntimeApiAnswers.Error(ApiError.TooLarge), cancellationToken)
-            : DeliverAsync(RuntimeApiAnswers.ResponseFrame(request, requestId, settled: false), RuntimeApiAnswers.Accepted(), cancellationToken);
+            ? DeliverAsync(RuntimeApiAnswers.TooLargeFrame(requestId, request.BodyLength), RuntimeApiAnswers.Error(ApiError.TooLarge))
+            : DeliverAsync(RuntimeApiAnswers.ResponseFrame(request, requestId, settled: false), RuntimeApiAnswers.Accepted());
     }
 
-    private ValueTask<HttpResponse> ErrorAsync(HttpRequest request, string requestId, CancellationToken cancellationToken)
+    private ValueTask<HttpResponse> ErrorAsync(HttpRequest request, string requestId)
     {
         if (Coordinator.BeginResult(requestId, InvocationCoordinator.InvocationErrorResponseName) is { } refused)
         {
@@ -118,25 +118,18 @@ internal sealed class DirectRuntimeApi : IRequestHandler
         }
 
         return request.Body is null
-            ? DeliverAsync(RuntimeApiAnswers.TooLargeFrame(requestId, request.BodyLength), RuntimeApiAnswers.Error(ApiError.TooLarge), cancellationToken)
-            : DeliverAsync(RuntimeApiAnswers.ErrorFrame(request, requestId, settled: false), RuntimeApiAnswers.Accepted(), cancellationToken);
+            ? DeliverAsync(RuntimeApiAnswers.TooLargeFrame(requestId, request.BodyLength), RuntimeApiAnswers.Error(ApiError.TooLarge))
+            : DeliverAsync(RuntimeApiAnswers.ErrorFrame(request, requestId, settled: false), RuntimeApiAnswers.Accepted());
     }
 
     /// <summary>
     /// The runtime's answer first, then the outcome: the invocation's tail (log, REPORT, the caller's answer) runs
-    /// inline when the outcome completes, and the runtime can meanwhile ask for its next event.
+    /// inline when the outcome completes, and the runtime can meanwhile ask for its next event. The hand-on is not
+    /// the request's to cancel: once the answer is out, the outcome goes on.
     /// </summary>
-    private ValueTask<HttpResponse> DeliverAsync(Frame frame, HttpResponse answer, CancellationToken cancellationToken)
+    private ValueTask<HttpResponse> DeliverAsync(Frame frame, HttpResponse answer)
     {
-        if (cancellationToken.CanBeCanceled)
-        {
-            answer.AfterWrite(static deliver => ((Action)deliver!)(), (Action)(() => _ = _deliver(frame, cancellationToken)));
-        }
-        else
-        {
-            answer.AfterWrite(_deliverAfterWrite, frame);
-        }
-
+        answer.AfterWrite(_deliverAfterWrite, frame);
         return ValueTask.FromResult(answer);
     }
 }

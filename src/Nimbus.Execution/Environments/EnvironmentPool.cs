@@ -13,11 +13,11 @@ internal sealed class EnvironmentPool : IAsyncDisposable
     private readonly ConcurrentDictionary<string, FunctionEnvironments> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<ExecutionEnvironment, FunctionEnvironments> _all = new();
 
-    public FunctionEnvironments Group(string key) => _groups.GetOrAdd(key, static k => new FunctionEnvironments(k));
-
-    /// <summary>The same, for a key not made a string: one is made only for a new group (an invoke's lookup allocates nothing).</summary>
+    /// <summary>The group of a key, looked up without a string: one is made only for a new group (an invoke's lookup allocates nothing).</summary>
     public FunctionEnvironments Group(ReadOnlySpan<char> key) =>
-        _groups.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var group) ? group : Group(key.ToString());
+        _groups.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var group)
+            ? group
+            : _groups.GetOrAdd(key.ToString(), static k => new FunctionEnvironments(k));
 
     public int LiveCount => _all.Count;
 

@@ -238,21 +238,24 @@ public sealed partial class Invoker : IAsyncDisposable, IProvisionedEnvironments
     /// <summary>Shuts every environment down at once (no waiting for invocations in flight).</summary>
     public async ValueTask DisposeAsync() => await ShutdownAsync(new CancellationToken(canceled: true));
 
-    private static string PoolKey(Scope scope, FunctionVersion f, bool? outboundNetwork) =>
-        string.Create(
-            CultureInfo.InvariantCulture,
-            $"{scope.Account}:{scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}:{Network(outboundNetwork)}");
-
-    /// <summary>The group of <see cref="PoolKey"/>, its key formatted on the stack (a string only for a new group).</summary>
+    /// <summary>
+    /// The function version's pool (per scope, version, code and network), its key formatted on the stack and looked
+    /// up without a string: one is made only for a new pool. The key's parts are validated names, ARN parts and a
+    /// hash, far under the buffer; it grows if ever they were not.
+    /// </summary>
     private FunctionEnvironments Group(Scope scope, FunctionVersion f, bool? outboundNetwork)
     {
         Span<char> key = stackalloc char[512];
-        return key.TryWrite(
+        int written;
+        while (!key.TryWrite(
             CultureInfo.InvariantCulture,
             $"{scope.Account}:{scope.Region}:{f.Name}:{f.Version}:{f.CodeSha256}:{f.LastModified.UtcTicks}:{Network(outboundNetwork)}",
-            out var written)
-            ? Pool.Group(key[..written])
-            : Pool.Group(PoolKey(scope, f, outboundNetwork));
+            out written))
+        {
+            key = new char[key.Length * 2];
+        }
+
+        return Pool.Group(key[..written]);
     }
 
     private static string Network(bool? outboundNetwork) => outboundNetwork switch
