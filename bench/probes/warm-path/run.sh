@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Where one warm invoke's time goes, hop by hop (docs/internals/invoke-path.md "The critical path, traced"): a server
-# of this checkout (runc, Auth off, no stem cells) on a free port, a no-op function, one `wrk` client invoking it, and
-# 0.5 s of kernel tracepoints (context switches and the send system calls of the client, the server and the
+# of this checkout (runc, Auth off, no stem cells) on PORT (default 9471), a no-op function, one `wrk` client invoking
+# it, and 0.5 s of kernel tracepoints (context switches and the send system calls of the client, the server and the
 # runtime). Root, perf, wrk, python3 with boto3. usage: run.sh [python3.11|nodejs20.x] [PORT]
 set -eu
 runtime=${1:-python3.11}
