@@ -398,8 +398,17 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
     private void ArmDeadline(TimeSpan remaining)
     {
         Volatile.Write(ref _deadlineDue, Stopwatch.GetTimestamp() + (long)(remaining.TotalSeconds * Stopwatch.Frequency));
-        _deadlineTimer ??= TimeProvider.System.CreateTimer(
-            static state => ((ExecutionEnvironment)state!).DeadlinePassed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (_deadlineTimer is null)
+        {
+            // Without the first invocation's execution context: a timer keeps the context it was made in for its whole
+            // life, and with it that request's async-local state (its Activity, its scope) for the environment's.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _deadlineTimer = TimeProvider.System.CreateTimer(
+                    static state => ((ExecutionEnvironment)state!).DeadlinePassed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+
         SetDeadlineTimer(remaining);
     }
 
@@ -435,7 +444,9 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
             if (left > TimeSpan.Zero)
             {
-                SetDeadlineTimer(left);
+                // The timer counts whole milliseconds and may fire up to one or two early: what is left is rounded up,
+                // or a fraction of a millisecond would set it to fire at once, again and again, until the deadline.
+                SetDeadlineTimer(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)));
                 return;
             }
         }
