@@ -86,7 +86,8 @@ public static class ExecutionServiceCollectionExtensions
             sp.GetRequiredService<StemCellPool>(),
             sp.GetService<IImageService>(),
             sp.GetService<Nimbus.Core.Metrics.IMetricsRecorder>()));
-        services.AddOptions<StemCellOptions>();
+        services.AddOptions<StemCellOptions>().PostConfigure<IOptions<StorageOptions>>((options, storage) =>
+            options.DemandFile ??= Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "stem-cells.tsv"));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ExecutionOptions>>().Value;

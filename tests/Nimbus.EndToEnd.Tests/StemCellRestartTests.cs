@@ -3,7 +3,8 @@ namespace Nimbus.EndToEnd.Tests;
 
 /// <summary>
 /// A server killed while stem cells wait leaves their containers and host mounts behind; the next start detaches and
-/// removes them (nothing of them stays mounted under the data directory) and makes new cells that work.
+/// removes them (nothing of them stays mounted under the data directory) and makes new cells that work, for the
+/// runtimes it is configured with and for those in demand before it was killed.
 /// </summary>
 public sealed class StemCellRestartTests(StemCellServerFixture fixture) : IClassFixture<StemCellServerFixture>
 {
@@ -22,6 +23,21 @@ public sealed class StemCellRestartTests(StemCellServerFixture fixture) : IClass
         Assert.DoesNotContain(before, after.Contains);
         var result = await clients.Boto3Async("stemcells.py", "first_invoke_takes_a_cell", server.DataDir);
         Assert.True(result.ExitCode == 0, $"after the restart: {result}\n--- server\n{server.Output}");
+    }
+
+    [Fact]
+    public async Task RuntimeInDemandBeforeAKill_HasACellAfterTheRestartBeforeAnyColdStart()
+    {
+        var (server, clients) = fixture.Require();
+        var ct = TestContext.Current.CancellationToken;
+        var before = await clients.Boto3Async("stemcells.py", "runtime_put_in_demand", server.DataDir);
+        Assert.True(before.ExitCode == 0, $"before the kill: {before}\n--- server\n{server.Output}");
+
+        await server.KillAsync();
+        await server.RestartAsync(ct);
+
+        var after = await clients.Boto3Async("stemcells.py", "runtime_in_demand_before_the_restart", server.DataDir);
+        Assert.True(after.ExitCode == 0, $"after the restart: {after}\n--- server\n{server.Output}");
     }
 
     /// <summary>The ids of the cells whose shared mount point is mounted under the data directory.</summary>

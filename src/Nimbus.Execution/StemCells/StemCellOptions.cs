@@ -24,4 +24,16 @@ public sealed class StemCellOptions
 
     /// <summary>Runtimes kept at <see cref="Minimum"/> from the server's start, before any demand (e.g. python3.12).</summary>
     public IList<string> Runtimes { get; } = [];
+
+    /// <summary>
+    /// How long a runtime not listed in <see cref="Runtimes"/> stays in the pool after its last cold start, across
+    /// restarts of the server; then its cells are shut down.
+    /// </summary>
+    public TimeSpan KeepFor { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Where the pool keeps each runtime's last cold start, so that a restarted server refills for the runtimes in use
+    /// at once (a line per runtime, network and kind); null: nothing is kept.
+    /// </summary>
+    public string? DemandFile { get; set; }
 }

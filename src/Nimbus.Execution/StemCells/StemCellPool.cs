@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Nimbus.Execution.Environments;
@@ -12,7 +14,9 @@ namespace Nimbus.Execution.StemCells;
 /// the runtime's start (every runtime of a .zip function, and the functions a runtime cell cannot serve). A cold start
 /// takes one (<see cref="TryTake"/>) and specializes it; each is used once, so nothing of one function ever meets another.
 /// <see cref="StemCellRefiller"/> keeps each runtime at its target: the cold starts of the last
-/// <see cref="StemCellOptions.DemandWindow"/>, within the minimum and maximum and the memory budget.
+/// <see cref="StemCellOptions.DemandWindow"/>, within the minimum and maximum and the memory budget. A runtime stays in
+/// the pool for <see cref="StemCellOptions.KeepFor"/> after its last cold start, across restarts: each one's last cold
+/// start is kept in <see cref="StemCellOptions.DemandFile"/>.
 /// </summary>
 internal sealed partial class StemCellPool : IAsyncDisposable
 {
@@ -28,6 +32,12 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<StemCellKey, Queue<ExecutionEnvironment>> _cells = [];
     private readonly Dictionary<StemCellKey, Queue<long>> _demand = [];
+
+    /// <summary>When each runtime in demand last had a cold start (wall clock: it outlives the server).</summary>
+    private readonly Dictionary<StemCellKey, DateTimeOffset> _lastDemand = [];
+
+    /// <summary>The runtimes of <see cref="StemCellOptions.Runtimes"/>: kept whatever their demand.</summary>
+    private readonly HashSet<StemCellKey> _configured = [];
     private readonly Dictionary<StemCellKey, long> _footprints = [];
     private readonly List<ExecutionEnvironment> _retired = [];
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -39,6 +49,11 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private bool _disposed;
+
+    /// <summary><see cref="_lastDemand"/> changed since it was last written, and when that was (a timestamp).</summary>
+    private bool _demandChanged;
+    private long _demandSaved;
+    private bool _demandSaveFailed;
 
     /// <summary>Cells taken and not yet through their init phase, and since when there have been any.</summary>
     private int _specializing;
@@ -61,9 +76,13 @@ internal sealed partial class StemCellPool : IAsyncDisposable
                 // A runtime whose interpreter cannot wait with our client loaded is kept as sandbox cells.
                 if (launcher.CanStartStemCell(runtime) || launcher.CanStartSandboxCell(runtime))
                 {
-                    _demand[new StemCellKey(runtime, execution.OutboundNetwork, SandboxOnly: !launcher.CanStartStemCell(runtime))] = new Queue<long>();
+                    var key = new StemCellKey(runtime, execution.OutboundNetwork, SandboxOnly: !launcher.CanStartStemCell(runtime));
+                    _demand[key] = new Queue<long>();
+                    _configured.Add(key);
                 }
             }
+
+            Remember();
         }
     }
 
@@ -97,6 +116,8 @@ internal sealed partial class StemCellPool : IAsyncDisposable
             }
 
             demand.Enqueue(_time.GetTimestamp());
+            _lastDemand[key] = _time.GetUtcNow();
+            _demandChanged = true;
             taken = DequeueLocked(key);
             if (taken is null && !key.SandboxOnly)
             {
@@ -191,6 +212,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
                 }
             }
 
+            Forget(retire);
             retire.AddRange(_retired);
             _retired.Clear();
             if (_specializing > 0 && _time.GetElapsedTime(_specializingSince, now) < s_refillHold)
@@ -306,6 +328,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        SaveDemand(force: true);
         List<ExecutionEnvironment> all;
         lock (_lock)
         {
@@ -322,6 +345,135 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         foreach (var cell in all)
         {
             await cell.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Writes each runtime's last cold start to <see cref="StemCellOptions.DemandFile"/> when it changed, at most once a
+    /// second (the refiller calls this as it goes round); a write that fails is logged once and tried again later.
+    /// </summary>
+    public void SaveDemand(bool force = false)
+    {
+        var path = _options.DemandFile;
+        string text;
+        lock (_lock)
+        {
+            if (!Enabled || path is null || !_demandChanged || (!force && _time.GetElapsedTime(_demandSaved) < TimeSpan.FromSeconds(1)))
+            {
+                return;
+            }
+
+            var lines = new StringBuilder();
+            foreach (var (key, last) in _lastDemand)
+            {
+                lines.Append(key.RuntimeId).Append('\t')
+                    .Append(key.OutboundNetwork ? "outbound" : "loopback").Append('\t')
+                    .Append(key.Kind).Append('\t')
+                    .Append(last.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)).Append('\n');
+            }
+
+            text = lines.ToString();
+            _demandChanged = false;
+            _demandSaved = _time.GetTimestamp();
+        }
+
+        var temporary = path + ".tmp";
+        try
+        {
+            File.WriteAllText(temporary, text);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            lock (_lock)
+            {
+                _demandChanged = true;
+                if (_demandSaveFailed)
+                {
+                    return;
+                }
+
+                _demandSaveFailed = true;
+            }
+
+            Log.DemandNotSaved(_logger, e, path);
+        }
+    }
+
+    /// <summary>
+    /// The runtimes in demand before the server's start (<see cref="StemCellOptions.DemandFile"/>) whose last cold start
+    /// is within <see cref="StemCellOptions.KeepFor"/> enter the pool at once, at its minimum; lines that are not such a
+    /// runtime (an edited file, a runtime this host no longer has) are passed over.
+    /// </summary>
+    private void Remember()
+    {
+        string[] lines;
+        try
+        {
+            lines = _options.DemandFile is { } path && File.Exists(path) ? File.ReadAllLines(path) : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.DemandNotRead(_logger, e, _options.DemandFile!);
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        foreach (var line in lines)
+        {
+            var fields = line.Split('\t');
+            if (fields.Length != 4
+                || fields[1] is not ("outbound" or "loopback")
+                || fields[2] is not ("runtime" or "sandbox")
+                || !DateTimeOffset.TryParseExact(fields[3], "O", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var last))
+            {
+                continue;
+            }
+
+            var key = new StemCellKey(fields[0], fields[1] == "outbound", SandboxOnly: fields[2] == "sandbox");
+            if (now - last >= _options.KeepFor || !CanHold(key))
+            {
+                continue;
+            }
+
+            _demand.TryAdd(key, new Queue<long>());
+            _lastDemand[key] = last < now ? last : now; // a clock set back since: counted from now
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: runtimes not configured whose last cold start is <see cref="StemCellOptions.KeepFor"/> ago leave
+    /// the pool, and the cells of runtimes no longer in it go to <paramref name="retire"/>.
+    /// </summary>
+    private void Forget(List<ExecutionEnvironment> retire)
+    {
+        var now = _time.GetUtcNow();
+        List<StemCellKey>? forgotten = null;
+        foreach (var (key, last) in _lastDemand)
+        {
+            if (now - last >= _options.KeepFor && !_configured.Contains(key))
+            {
+                (forgotten ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in forgotten ?? [])
+        {
+            _lastDemand.Remove(key);
+            _demand.Remove(key);
+            _demandChanged = true;
+            Log.Forgotten(_logger, key.Kind, key.RuntimeId, _options.KeepFor.TotalHours);
+        }
+
+        foreach (var (key, cells) in _cells)
+        {
+            if (!_demand.ContainsKey(key))
+            {
+                while (cells.TryDequeue(out var cell))
+                {
+                    retire.Add(cell);
+                }
+            }
         }
     }
 
@@ -371,5 +523,14 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     {
         [LoggerMessage(EventId = 3400, Level = LogLevel.Debug, Message = "Stem cell {EnvironmentId} ({Kind}) of {Runtime} is waiting for a function")]
         public static partial void Created(ILogger logger, string kind, string runtime, string environmentId);
+
+        [LoggerMessage(EventId = 3420, Level = LogLevel.Information, Message = "Stem cells ({Kind}) of {Runtime} are no longer kept: no cold start for {Hours} h")]
+        public static partial void Forgotten(ILogger logger, string kind, string runtime, double hours);
+
+        [LoggerMessage(EventId = 3421, Level = LogLevel.Warning, Message = "The stem-cell pool could not write {Path}; a restarted server will refill only for the runtimes it is configured with until it can")]
+        public static partial void DemandNotSaved(ILogger logger, Exception exception, string path);
+
+        [LoggerMessage(EventId = 3422, Level = LogLevel.Warning, Message = "The stem-cell pool could not read {Path}; it starts with the configured runtimes only")]
+        public static partial void DemandNotRead(ILogger logger, Exception exception, string path);
     }
 }

@@ -9,7 +9,8 @@ namespace Nimbus.Execution.StemCells;
 /// <summary>
 /// Keeps the stem-cell pool at its targets in the background, at low priority: one cell at a time (never a burst of
 /// container starts competing with invocations), each started with a small CPU share until it is specialized.
-/// Woken by every cold start; otherwise it looks again each second, as demand ages out of its window. It begins once
+/// Woken by every cold start; otherwise it looks again each second, as demand ages out of its window (and writes
+/// the runtimes' last cold starts down when they changed: <see cref="StemCellPool.SaveDemand"/>). It begins once
 /// the host has started: a cell's sandbox binds the platform's socket only if it exists when the cell is made, and the
 /// server makes it when it listens.
 /// </summary>
@@ -43,6 +44,7 @@ internal sealed partial class StemCellRefiller(StemCellPool pool, TimeProvider t
         while (!stoppingToken.IsCancellationRequested)
         {
             var next = pool.Next(retire);
+            pool.SaveDemand();
             foreach (var cell in retire)
             {
                 await cell.DisposeAsync();

@@ -302,6 +302,7 @@ internal static class ServerCommand
             cells.Minimum = options.StemCellsMinimum;
             cells.Maximum = options.StemCellsMaximum;
             cells.MemoryBudgetMb = options.StemCellsMemoryMb;
+            cells.KeepFor = TimeSpan.FromHours(options.StemCellsKeepHours);
             foreach (var runtime in options.StemCellRuntimes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 cells.Runtimes.Add(runtime);

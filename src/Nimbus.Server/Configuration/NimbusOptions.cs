@@ -54,6 +54,9 @@ public sealed class NimbusOptions
     /// <summary>Runtimes kept warm from the start, comma-separated (e.g. python3.12,nodejs20.x); others once they are in demand.</summary>
     public string StemCellRuntimes { get; set; } = "";
 
+    /// <summary>Hours a runtime not in <see cref="StemCellRuntimes"/> stays in the pool after its last cold start, across restarts.</summary>
+    public int StemCellsKeepHours { get; set; } = 24;
+
     /// <summary>Pre-initialized spare environments kept per published SnapStart version of a java or dotnet function (docs/cold-starts.md#snapstart).</summary>
     public int SnapStartSpares { get; set; } = 1;
 

@@ -83,6 +83,7 @@ internal static partial class NimbusSettings
             [nameof(NimbusOptions.StemCellsMinimum)] = AtLeastZero,
             [nameof(NimbusOptions.StemCellsMaximum)] = AtLeastZero,
             [nameof(NimbusOptions.StemCellsMemoryMb)] = AtLeastZero,
+            [nameof(NimbusOptions.StemCellsKeepHours)] = AtLeastOne,
             [nameof(NimbusOptions.SnapStartSpares)] = AtLeastZero,
             [nameof(NimbusOptions.StemCellRuntimes)] = ("runtime ids separated by commas, e.g. python3.12,nodejs20.x", v => RuntimeListPattern().IsMatch(v)),
             [nameof(NimbusOptions.StreamBandwidthBytesPerSecond)] = ("a whole number of bytes per second, 0 for no cap", v => Integer(v) is >= 0),

@@ -231,6 +231,33 @@ def case_first_invoke_takes_a_cell():
     assert view["stem_cell"] and view["task"] == ["app.py"], view
 
 
+def demand_file_lines():
+    """The runtimes the pool keeps in demand, as it wrote them down for a restarted server (stem-cells.tsv)."""
+    try:
+        with open(os.path.join(DATA_DIR, "stem-cells.tsv")) as f:
+            return [line.split("\t")[:3] for line in f.read().splitlines()]
+    except FileNotFoundError:
+        return []
+
+
+def case_runtime_put_in_demand():
+    # python3.12 is not among the server's configured runtimes: its first cold start finds no cell and puts it in
+    # demand; the pool then makes one and writes the runtime down.
+    name = deploy_probe(runtime="python3.12")
+    assert not invoke_json(name)["stem_cell"], "no python3.12 cell before its first cold start"
+    await_cell("python3.12")
+    wanted = ["python3.12", "outbound", "runtime"]
+    assert reading_once_it_is(lambda: wanted in demand_file_lines(), True), f"stem-cells.tsv: {demand_file_lines()}"
+
+
+def case_runtime_in_demand_before_the_restart():
+    # After the restart, with no cold start of it yet: the pool makes a python3.12 cell again, and a new function's
+    # first cold start takes it.
+    await_cell("python3.12")
+    view = invoke_json(deploy_probe(runtime="python3.12"))
+    assert view["stem_cell"] and view["task"] == ["app.py"], view
+
+
 def stem_cells_gauge(runtime, kind="runtime"):
     """The server's nimbus_stem_cells gauge for `runtime` and `kind` at /metrics (unsigned, as Prometheus scrapes), or
     None."""

@@ -306,6 +306,161 @@ public sealed class StemCellPoolTests : IDisposable
         await retired[0].DisposeAsync();
     }
 
+    [Fact]
+    public void Target_RuntimeInDemandBeforeARestart_IsTheMinimumFromTheStart()
+    {
+        var file = Path.Combine(_work.FullName, "stem-cells.tsv");
+        var before = Pool(o => o.DemandFile = file);
+        before.TryTake(s_python);
+        before.TryTake(s_provided);
+        before.SaveDemand();
+
+        var after = Pool(o =>
+        {
+            o.DemandFile = file;
+            o.Minimum = 2;
+        });
+
+        Assert.Equal(2, after.Target(s_python));
+        Assert.Equal(2, after.Target(s_provided));
+        Assert.Equal(0, after.Target(s_python with { OutboundNetwork = false }));
+        Assert.NotNull(after.Next([]));
+    }
+
+    [Fact]
+    public void Target_RuntimeWhoseLastColdStartBeforeARestartIsOlderThanKeepFor_IsZero()
+    {
+        var file = Path.Combine(_work.FullName, "stem-cells.tsv");
+        var before = Pool(o => o.DemandFile = file);
+        before.TryTake(s_python);
+        before.SaveDemand();
+        _time.Advance(TimeSpan.FromHours(24));
+
+        var after = Pool(o =>
+        {
+            o.DemandFile = file;
+            o.KeepFor = TimeSpan.FromHours(24);
+        });
+
+        Assert.Equal(0, after.Target(s_python));
+        Assert.Null(after.Next([]));
+    }
+
+    [Fact]
+    public void SaveDemand_NothingChanged_WritesNothing()
+    {
+        var file = Path.Combine(_work.FullName, "stem-cells.tsv");
+        var pool = Pool(o =>
+        {
+            o.DemandFile = file;
+            o.Runtimes.Add("python3.12");
+        });
+
+        pool.SaveDemand();
+
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public void SaveDemand_AgainWithinASecond_WaitsForTheNextLook()
+    {
+        var file = Path.Combine(_work.FullName, "stem-cells.tsv");
+        var pool = Pool(o => o.DemandFile = file);
+        pool.TryTake(s_python);
+        pool.SaveDemand();
+        pool.TryTake(s_provided);
+
+        pool.SaveDemand();
+        var first = File.ReadAllText(file);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        pool.SaveDemand();
+
+        Assert.DoesNotContain("provided.al2023", first, StringComparison.Ordinal);
+        Assert.Contains("provided.al2023\toutbound\tsandbox\t", File.ReadAllText(file), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("python3.12\toutbound\truntime")]
+    [InlineData("python3.12\toutbound\truntime\tyesterday")]
+    [InlineData("python3.12\tsideways\truntime\t2026-12-03T00:00:00.0000000+00:00")]
+    [InlineData("python3.12\toutbound\tzygote\t2026-12-03T00:00:00.0000000+00:00")]
+    [InlineData("python3.12\toutbound\truntime\t2026-12-03T00:00:00.0000000+00:00\textra")]
+    [InlineData("cobol85\toutbound\truntime\t2026-12-03T00:00:00.0000000+00:00")]
+    [InlineData("provided.al2023\toutbound\truntime\t2026-12-03T00:00:00.0000000+00:00")]
+    [InlineData("\0\xff\t\t\t")]
+    public void Target_DemandFileLineNotARuntimeInDemand_IsPassedOver(string line)
+    {
+        // provided.al2023 has no runtime cells (only sandbox cells): a line asking for them is not one to keep.
+        var file = Path.Combine(_work.FullName, "stem-cells.tsv");
+        File.WriteAllText(file, line + "\n" + "python3.12\toutbound\truntime\t" + TestFunctions.Epoch.AddMinutes(-5).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\n");
+
+        var pool = Pool(o => o.DemandFile = file);
+
+        Assert.Equal(1, pool.Target(s_python));
+        Assert.Equal(0, pool.Target(new StemCellKey("cobol85", true)));
+        Assert.Equal(0, pool.Target(s_provided with { SandboxOnly = false }));
+        Assert.Equal(0, pool.Target(s_provided));
+    }
+
+    [Fact]
+    public void SaveDemand_FileCannotBeWritten_ThePoolGoesOn()
+    {
+        // A directory where the file should be: the write fails (logged once), the pool works as before.
+        var file = Path.Combine(_work.FullName, "stem-cells.tsv");
+        Directory.CreateDirectory(file);
+        var pool = Pool(o =>
+        {
+            o.DemandFile = file;
+            o.Runtimes.Add("provided.al2023");
+        });
+        pool.TryTake(s_python);
+
+        pool.SaveDemand();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        pool.SaveDemand();
+
+        Assert.Equal(1, pool.Target(s_provided));
+        Assert.Equal(1, pool.Target(s_python));
+        Assert.True(Directory.Exists(file));
+    }
+
+    [Fact]
+    public async Task Next_RuntimeWithoutAColdStartForKeepFor_LeavesThePoolAndItsCellsAreRetired()
+    {
+        var cells = new FakeStemCellSandboxFactory(new FakeSandboxFactory(new FakeInitScript { OnStart = static (_, _) => Task.CompletedTask }));
+        await using var pool = Pool(o => o.KeepFor = TimeSpan.FromHours(2), cells, _work.FullName);
+        pool.TryTake(s_python);
+        await pool.AddAsync(s_python, TestContext.Current.CancellationToken);
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Null(pool.Next([]));
+        Assert.Equal(1, pool.Target(s_python));
+
+        _time.Advance(TimeSpan.FromHours(1));
+        var retired = new List<ExecutionEnvironment>();
+
+        Assert.Null(pool.Next(retired));
+        Assert.Equal(0, pool.Target(s_python));
+        Assert.Single(retired);
+        Assert.Equal(0, pool.Waiting()[("python3.12", "runtime")]);
+        await retired[0].DisposeAsync();
+    }
+
+    [Fact]
+    public void Next_ConfiguredRuntimeWithoutAColdStartForKeepFor_StaysInThePool()
+    {
+        var pool = Pool(o =>
+        {
+            o.KeepFor = TimeSpan.FromHours(1);
+            o.Runtimes.Add("python3.12");
+        });
+        pool.TryTake(s_python);
+        _time.Advance(TimeSpan.FromHours(5));
+
+        Assert.Equal(s_python, pool.Next([]));
+        Assert.Equal(1, pool.Target(s_python));
+    }
+
     /// <summary>A pool aiming at two python3.12 cells, holding one whose runtime waits (no Ready): what a stem cell is until a cold start takes it.</summary>
     private async Task<StemCellPool> PoolOfTwoWithOneCellAsync()
     {
