@@ -352,20 +352,6 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             headers.Add(new(FrameHeaders.CognitoIdentity, cognito));
         }
 
-        // The time left is taken before the event is handed over: the deadline counts from here.
-        var remaining = deadline - time.GetUtcNow();
-        ArmDeadline(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
-        var invoke = new Frame(FrameType.Invoke, headers, request.Payload);
-        if (_direct is { } direct)
-        {
-            // The server holds the runtime's connection: the event goes straight to its waiting /next.
-            direct.Coordinator.Enqueue(invoke);
-        }
-        else
-        {
-            await SendAsync(invoke, cancellationToken);
-        }
-
         // The caller giving up ends the wait (OperationCanceledException); the deadline ends it with a TimeoutException
         // (DeadlinePassed). Either way the runtime's answer, if it comes later, finds the promise settled.
         using var abandoned = cancellationToken.CanBeCanceled
@@ -373,6 +359,21 @@ internal sealed partial class ExecutionEnvironment : IAsyncDisposable
             : default;
         try
         {
+            // The time left is taken before the event is handed over: the deadline counts from here. A send that fails
+            // leaves through the finally below like any end of the invocation (the deadline disarmed, nothing current).
+            var remaining = deadline - time.GetUtcNow();
+            ArmDeadline(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            var invoke = new Frame(FrameType.Invoke, headers, request.Payload);
+            if (_direct is { } direct)
+            {
+                // The server holds the runtime's connection: the event goes straight to its waiting /next.
+                direct.Coordinator.Enqueue(invoke);
+            }
+            else
+            {
+                await SendAsync(invoke, cancellationToken);
+            }
+
             return await outcome.Task;
         }
         catch (TimeoutException)
