@@ -55,6 +55,9 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     private long _demandSaved;
     private bool _demandSaveFailed;
 
+    /// <summary>One writer of the demand file at a time (the refiller's look and the pool's disposal may meet).</summary>
+    private readonly Lock _saveLock = new();
+
     /// <summary>Cells taken and not yet through their init phase, and since when there have been any.</summary>
     private int _specializing;
     private long _specializingSince;
@@ -356,6 +359,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     {
         var path = _options.DemandFile;
         string text;
+        using var writing = _saveLock.EnterScope();
         lock (_lock)
         {
             if (!Enabled || path is null || !_demandChanged || (!force && _time.GetElapsedTime(_demandSaved) < TimeSpan.FromSeconds(1)))
