@@ -2,7 +2,9 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
+using Nimbus.Init.Interop;
 
 namespace Nimbus.Init.Http;
 
@@ -185,22 +187,36 @@ internal sealed partial class HttpConnection : IDisposable
 
     /// <summary>
     /// True when the client has closed the connection (as far as can be told now, without waiting): the read-ahead
-    /// saw the end, or the socket is readable with nothing to read. One poll(2), no read.
+    /// saw the end, or one recv(2) that peeks without waiting finds the end of the stream (0) or an error. A byte or
+    /// nothing yet (EAGAIN) is a live connection. One call, and a read-ahead taking bytes meanwhile cannot make a live
+    /// connection look closed (poll(2) then FIONREAD could: readable, then nothing left to count).
     /// </summary>
-    public bool IsClosed()
+    public unsafe bool IsClosed()
     {
         if (_closed)
         {
             return true;
         }
 
+        var handle = _socket.SafeHandle;
+        var added = false;
         try
         {
-            return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+            handle.DangerousAddRef(ref added);
+            byte peeked;
+            var result = Libc.Recv((int)handle.DangerousGetHandle(), &peeked, 1, Libc.MsgPeek | Libc.MsgDontWait);
+            return result == 0 || (result < 0 && Marshal.GetLastPInvokeError() is not (Libc.EAGAIN or Libc.EINTR));
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (ObjectDisposedException)
         {
             return true;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
         }
     }
 

@@ -50,6 +50,10 @@ internal static unsafe partial class Libc
     /// <summary>MSG_NOSIGNAL: a peer that went away is EPIPE, not SIGPIPE.</summary>
     public const int MsgNoSignal = 0x4000;
 
+    /// <summary>MSG_PEEK and MSG_DONTWAIT, for recv(2): look at what is queued without taking it or waiting.</summary>
+    public const int MsgPeek = 0x2;
+    public const int MsgDontWait = 0x40;
+
     /// <summary>Bytes reserved for posix_spawn_file_actions_t, posix_spawnattr_t and sigset_t (glibc: 80, 336, 128).</summary>
     public const int OpaqueSize = 1024;
 
@@ -72,6 +76,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(LibraryName, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
+
+    [LibraryImport(LibraryName, EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Recv(int fd, byte* buffer, nuint count, int flags);
 
     [LibraryImport(LibraryName, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeout);

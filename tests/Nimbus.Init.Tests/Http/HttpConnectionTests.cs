@@ -300,6 +300,76 @@ public sealed class HttpConnectionTests
         return count;
     }
 
+    [Theory]
+    [InlineData("nothing", false)]
+    [InlineData("bytes", false)]
+    [InlineData("shutdown", true)]
+    [InlineData("bytes then shutdown", false)] // what it sent is still there to read
+    [InlineData("reset", true)]
+    [InlineData("socket disposed", true)]
+    public async Task IsClosed_WhatThePeerDid_AsFarAsCanBeToldWithoutWaiting(string peer, bool closed)
+    {
+        var (client, server) = Served.Pair();
+        using var ownClient = client;
+        using var connection = new HttpConnection(server, new Recorder());
+        if (peer.StartsWith("bytes", StringComparison.Ordinal))
+        {
+            await client.SendAsync("GET /"u8.ToArray(), Token);
+        }
+
+        if (peer.EndsWith("shutdown", StringComparison.Ordinal))
+        {
+            client.Shutdown(SocketShutdown.Send);
+        }
+
+        if (peer == "reset")
+        {
+            client.LingerState = new LingerOption(true, 0);
+            client.Close();
+        }
+
+        if (peer == "socket disposed")
+        {
+            server.Dispose();
+        }
+
+        // The peer's end reaches this side within moments on loopback; the guard only keeps a broken build from hanging.
+        await ReadingOnceItIsAsync(connection.IsClosed, closed);
+        Assert.Equal(closed, connection.IsClosed());
+    }
+
+    [Fact]
+    public async Task IsClosed_WhileAWaitReadsAhead_LiveUntilThePeerEnds()
+    {
+        using var served = new Served(new Recorder());
+        var (client, handler) = (served.Client, served.Handler);
+        await client.SendAsync("GET /wait HTTP/1.1\r\n\r\n"u8.ToArray(), Token);
+        await handler.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        Assert.False(served.Connection.IsClosed());
+
+        // Bytes the read-ahead takes (the next request's start) leave the connection live, before and after it took them.
+        await client.SendAsync("G"u8.ToArray(), Token);
+        Assert.False(served.Connection.IsClosed());
+        await Task.Delay(50, Token);
+        Assert.False(served.Connection.IsClosed());
+
+        // Then the end of the stream, after them: closed (the read-ahead is done and no longer reading: the peek sees it).
+        client.Shutdown(SocketShutdown.Send);
+        await ReadingOnceItIsAsync(served.Connection.IsClosed, true);
+        Assert.True(served.Connection.IsClosed());
+        handler.Release();
+    }
+
+    private static async Task ReadingOnceItIsAsync(Func<bool> read, bool wanted)
+    {
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        guard.CancelAfter(TimeSpan.FromSeconds(10));
+        while (read() != wanted && !guard.IsCancellationRequested)
+        {
+            await Task.Delay(5, CancellationToken.None);
+        }
+    }
+
     private static async Task SendInPiecesAsync(Socket client, byte[] bytes, int piece)
     {
         for (var at = 0; at < bytes.Length; at += piece)
@@ -340,6 +410,8 @@ public sealed class HttpConnectionTests
 
         public Recorder Handler { get; }
 
+        public HttpConnection Connection => _connection;
+
         /// <summary>The client closes the connection; the connection's run ends.</summary>
         public async Task CloseAsync()
         {
@@ -361,7 +433,8 @@ public sealed class HttpConnectionTests
             Client.Dispose();
         }
 
-        private static (Socket Client, Socket Server) Pair()
+        /// <summary>Both ends of a new loopback TCP connection.</summary>
+        public static (Socket Client, Socket Server) Pair()
         {
             using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
