@@ -33,8 +33,12 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     private readonly Dictionary<StemCellKey, Queue<ExecutionEnvironment>> _cells = [];
     private readonly Dictionary<StemCellKey, Queue<long>> _demand = [];
 
-    /// <summary>When each runtime in demand last had a cold start (wall clock: it outlives the server).</summary>
-    private readonly Dictionary<StemCellKey, DateTimeOffset> _lastDemand = [];
+    /// <summary>
+    /// When each runtime in demand last had a cold start, as a timestamp of <see cref="_time"/>: its age counts on the
+    /// monotonic clock, so a wall clock set forward (a host that synchronizes its time after boot) forgets nothing; the
+    /// wall clock is used only to write and read <see cref="StemCellOptions.DemandFile"/>.
+    /// </summary>
+    private readonly Dictionary<StemCellKey, long> _lastDemand = [];
 
     /// <summary>The runtimes of <see cref="StemCellOptions.Runtimes"/>: kept whatever their demand.</summary>
     private readonly HashSet<StemCellKey> _configured = [];
@@ -119,7 +123,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
             }
 
             demand.Enqueue(_time.GetTimestamp());
-            _lastDemand[key] = _time.GetUtcNow();
+            _lastDemand[key] = _time.GetTimestamp();
             _demandChanged = true;
             taken = DequeueLocked(key);
             if (taken is null && !key.SandboxOnly)
@@ -192,59 +196,75 @@ internal sealed partial class StemCellPool : IAsyncDisposable
     /// </summary>
     public StemCellKey? Next(List<ExecutionEnvironment> retire)
     {
-        var now = _time.GetTimestamp();
-        StemCellKey? next = null;
-        var neediest = 0;
+        var forgotten = new List<StemCellKey>();
+        StemCellKey? next;
         lock (_lock)
         {
-            // A cell whose sandbox ended while it waited (a sandbox cell has no read loop to notice) neither counts
-            // nor holds its container until a cold start would have found it dead.
-            foreach (var cells in _cells.Values)
+            next = NextLocked(retire, forgotten);
+        }
+
+        // Logged outside the lock: a cold start's TryTake never waits for the logger.
+        foreach (var key in forgotten)
+        {
+            Log.Forgotten(_logger, key.Kind, key.RuntimeId, _options.KeepFor.TotalHours);
+        }
+
+        return next;
+    }
+
+    private StemCellKey? NextLocked(List<ExecutionEnvironment> retire, List<StemCellKey> forgotten)
+    {
+        var now = _time.GetTimestamp();
+
+        // A cell whose sandbox ended while it waited (a sandbox cell has no read loop to notice) neither counts
+        // nor holds its container until a cold start would have found it dead.
+        foreach (var cells in _cells.Values)
+        {
+            for (var i = cells.Count; i > 0; i--)
             {
-                for (var i = cells.Count; i > 0; i--)
+                var cell = cells.Dequeue();
+                if (Usable(cell))
                 {
-                    var cell = cells.Dequeue();
-                    if (Usable(cell))
-                    {
-                        cells.Enqueue(cell);
-                    }
-                    else
-                    {
-                        _retired.Add(cell);
-                    }
+                    cells.Enqueue(cell);
+                }
+                else
+                {
+                    _retired.Add(cell);
                 }
             }
+        }
 
-            Forget(retire);
-            retire.AddRange(_retired);
-            _retired.Clear();
-            if (_specializing > 0 && _time.GetElapsedTime(_specializingSince, now) < s_refillHold)
+        Forget(retire, forgotten);
+        retire.AddRange(_retired);
+        _retired.Clear();
+        if (_specializing > 0 && _time.GetElapsedTime(_specializingSince, now) < s_refillHold)
+        {
+            // Specialized() wakes the refiller when that cold start is through; surplus waits for that look too.
+            return null;
+        }
+
+        long used = 0;
+        foreach (var (key, cells) in _cells)
+        {
+            used += cells.Count * Footprint(key);
+        }
+
+        StemCellKey? next = null;
+        var neediest = 0;
+        foreach (var key in _demand.Keys)
+        {
+            var target = TargetLocked(key, now);
+            var have = _cells.TryGetValue(key, out var cells) ? cells.Count : 0;
+            while (have > target && cells!.TryDequeue(out var surplus))
             {
-                // Specialized() wakes the refiller when that cold start is through; surplus waits for that look too.
-                return null;
+                retire.Add(surplus);
+                have--;
             }
 
-            long used = 0;
-            foreach (var (key, cells) in _cells)
+            if (target - have > neediest && used + Footprint(key) <= (long)_options.MemoryBudgetMb * 1024 * 1024)
             {
-                used += cells.Count * Footprint(key);
-            }
-
-            foreach (var key in _demand.Keys)
-            {
-                var target = TargetLocked(key, now);
-                var have = _cells.TryGetValue(key, out var cells) ? cells.Count : 0;
-                while (have > target && cells!.TryDequeue(out var surplus))
-                {
-                    retire.Add(surplus);
-                    have--;
-                }
-
-                if (target - have > neediest && used + Footprint(key) <= (long)_options.MemoryBudgetMb * 1024 * 1024)
-                {
-                    next = key;
-                    neediest = target - have;
-                }
+                next = key;
+                neediest = target - have;
             }
         }
 
@@ -293,6 +313,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         var disposed = false;
         lock (_lock)
         {
+            // A runtime that left the pool while its cell was being made (Forget) has the cell retired at the next look.
             disposed = _disposed;
             if (!disposed)
             {
@@ -368,8 +389,10 @@ internal sealed partial class StemCellPool : IAsyncDisposable
             }
 
             var lines = new StringBuilder();
-            foreach (var (key, last) in _lastDemand)
+            var now = _time.GetUtcNow();
+            foreach (var (key, at) in _lastDemand)
             {
+                var last = now - _time.GetElapsedTime(at);
                 lines.Append(key.RuntimeId).Append('\t')
                     .Append(key.OutboundNetwork ? "outbound" : "loopback").Append('\t')
                     .Append(key.Kind).Append('\t')
@@ -386,6 +409,10 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         {
             File.WriteAllText(temporary, text);
             File.Move(temporary, path, overwrite: true);
+            lock (_lock)
+            {
+                _demandSaveFailed = false; // a later failure is logged again
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -423,6 +450,7 @@ internal sealed partial class StemCellPool : IAsyncDisposable
         }
 
         var now = _time.GetUtcNow();
+        var nowStamp = _time.GetTimestamp();
         foreach (var line in lines)
         {
             var fields = line.Split('\t');
@@ -440,33 +468,33 @@ internal sealed partial class StemCellPool : IAsyncDisposable
                 continue;
             }
 
+            // Its age goes on from here on the monotonic clock (a time after now, the clock set back since: from now).
+            var age = last < now ? now - last : TimeSpan.Zero;
             _demand.TryAdd(key, new Queue<long>());
-            _lastDemand[key] = last < now ? last : now; // a clock set back since: counted from now
+            _lastDemand[key] = nowStamp - (long)(age.TotalSeconds * _time.TimestampFrequency);
         }
     }
 
     /// <summary>
     /// Under the lock: runtimes not configured whose last cold start is <see cref="StemCellOptions.KeepFor"/> ago leave
-    /// the pool, and the cells of runtimes no longer in it go to <paramref name="retire"/>.
+    /// the pool (added to <paramref name="forgotten"/>), and the cells of runtimes no longer in it go to
+    /// <paramref name="retire"/>.
     /// </summary>
-    private void Forget(List<ExecutionEnvironment> retire)
+    private void Forget(List<ExecutionEnvironment> retire, List<StemCellKey> forgotten)
     {
-        var now = _time.GetUtcNow();
-        List<StemCellKey>? forgotten = null;
-        foreach (var (key, last) in _lastDemand)
+        foreach (var (key, at) in _lastDemand)
         {
-            if (now - last >= _options.KeepFor && !_configured.Contains(key))
+            if (_time.GetElapsedTime(at) >= _options.KeepFor && !_configured.Contains(key))
             {
-                (forgotten ??= []).Add(key);
+                forgotten.Add(key);
             }
         }
 
-        foreach (var key in forgotten ?? [])
+        foreach (var key in forgotten)
         {
             _lastDemand.Remove(key);
             _demand.Remove(key);
             _demandChanged = true;
-            Log.Forgotten(_logger, key.Kind, key.RuntimeId, _options.KeepFor.TotalHours);
         }
 
         foreach (var (key, cells) in _cells)

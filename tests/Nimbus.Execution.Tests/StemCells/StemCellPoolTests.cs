@@ -327,14 +327,17 @@ public sealed class StemCellPoolTests : IDisposable
         Assert.NotNull(after.Next([]));
     }
 
-    [Fact]
-    public void Target_RuntimeWhoseLastColdStartBeforeARestartIsOlderThanKeepFor_IsZero()
+    [Theory]
+    [InlineData(23 * 60 + 59, 1)]
+    [InlineData(24 * 60, 0)]
+    [InlineData(48 * 60, 0)]
+    public void Target_RuntimeLastColdStartMinutesBeforeARestart_RestoredOnlyWithinKeepFor(int minutes, int target)
     {
         var file = Path.Combine(_work.FullName, "stem-cells.tsv");
         var before = Pool(o => o.DemandFile = file);
         before.TryTake(s_python);
         before.SaveDemand();
-        _time.Advance(TimeSpan.FromHours(24));
+        _time.Advance(TimeSpan.FromMinutes(minutes));
 
         var after = Pool(o =>
         {
@@ -342,8 +345,22 @@ public sealed class StemCellPoolTests : IDisposable
             o.KeepFor = TimeSpan.FromHours(24);
         });
 
-        Assert.Equal(0, after.Target(s_python));
-        Assert.Null(after.Next([]));
+        Assert.Equal(target, after.Target(s_python));
+        Assert.Equal(target == 1 ? s_python : null, after.Next([]));
+    }
+
+    [Fact]
+    public void Next_WallClockSetForward_ForgetsNothing()
+    {
+        // A host whose clock is synchronized after boot: the runtime's age counts on the monotonic clock.
+        var clock = new ShiftedClock(_time);
+        var pool = Pool(o => o.KeepFor = TimeSpan.FromHours(1), clock: clock);
+        pool.TryTake(s_python);
+
+        clock.Shift = TimeSpan.FromDays(400);
+
+        Assert.Equal(s_python, pool.Next([]));
+        Assert.Equal(1, pool.Target(s_python));
     }
 
     [Fact]
@@ -391,13 +408,18 @@ public sealed class StemCellPoolTests : IDisposable
     [InlineData("\0\xff\t\t\t")]
     public void Target_DemandFileLineNotARuntimeInDemand_IsPassedOver(string line)
     {
-        // provided.al2023 has no runtime cells (only sandbox cells): a line asking for them is not one to keep.
+        // Each bad line names python3.12 with outbound network as runtime cells (or a runtime that cannot be kept so);
+        // the good line after it, loopback sandbox cells, shows the file was read. provided.al2023 has no runtime cells.
         var file = Path.Combine(_work.FullName, "stem-cells.tsv");
-        File.WriteAllText(file, line + "\n" + "python3.12\toutbound\truntime\t" + TestFunctions.Epoch.AddMinutes(-5).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        var loopbackSandbox = new StemCellKey("python3.12", false, SandboxOnly: true);
+        File.WriteAllText(file, line + "\n" + "python3.12\tloopback\tsandbox\t" + TestFunctions.Epoch.AddMinutes(-5).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) + "\n");
 
         var pool = Pool(o => o.DemandFile = file);
 
-        Assert.Equal(1, pool.Target(s_python));
+        Assert.Equal(1, pool.Target(loopbackSandbox));
+        Assert.Equal(0, pool.Target(s_python));
+        Assert.Equal(0, pool.Target(s_python with { OutboundNetwork = false }));
+        Assert.Equal(0, pool.Target(s_python with { SandboxOnly = true }));
         Assert.Equal(0, pool.Target(new StemCellKey("cobol85", true)));
         Assert.Equal(0, pool.Target(s_provided with { SandboxOnly = false }));
         Assert.Equal(0, pool.Target(s_provided));
@@ -477,7 +499,7 @@ public sealed class StemCellPoolTests : IDisposable
         return pool;
     }
 
-    private StemCellPool Pool(Action<StemCellOptions>? configure = null, ISandboxFactory? sandboxes = null, string socketDirectory = "/fake/run/s")
+    private StemCellPool Pool(Action<StemCellOptions>? configure = null, ISandboxFactory? sandboxes = null, string socketDirectory = "/fake/run/s", TimeProvider? clock = null)
     {
         var options = new StemCellOptions();
         configure?.Invoke(options);
@@ -488,7 +510,19 @@ public sealed class StemCellPoolTests : IDisposable
             execution,
             options,
             socketDirectory,
-            _time,
+            clock ?? _time,
             NullLogger.Instance);
+    }
+
+    /// <summary>The fake time with a wall clock that can be set apart from its monotonic timestamps.</summary>
+    private sealed class ShiftedClock(FakeTimeProvider inner) : TimeProvider
+    {
+        public TimeSpan Shift { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + Shift;
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
     }
 }
