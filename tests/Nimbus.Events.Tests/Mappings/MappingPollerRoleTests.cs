@@ -77,13 +77,5 @@ public sealed class MappingPollerRoleTests : IDisposable
         }
     }
 
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        using var failSafe = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        failSafe.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(5, failSafe.Token);
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition) => Polling.UntilAsync(condition, Ct);
 }

@@ -55,16 +55,7 @@ public sealed class MappingPollerTests : IDisposable
         return poller;
     }
 
-    /// <summary>Polls a condition until it holds (a fail-safe bounds it; no fixed sleep, no elapsed-time verdict).</summary>
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        using var failSafe = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        failSafe.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(5, failSafe.Token);
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition) => Polling.UntilAsync(condition, Ct);
 
     [Theory]
     [InlineData(2)]

@@ -2,6 +2,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Nimbus.Init.Http;
+using Nimbus.TestKit;
 
 namespace Nimbus.Init.Tests.Http;
 
@@ -333,8 +334,8 @@ public sealed class HttpConnectionTests
             server.Dispose();
         }
 
-        // The peer's end reaches this side within moments on loopback; the guard only keeps a broken build from hanging.
-        await ReadingOnceItIsAsync(connection.IsClosed, closed);
+        // The peer's end reaches this side within moments on loopback; the fail-safe only keeps a broken build from hanging.
+        await Polling.UntilAsync(() => connection.IsClosed() == closed, Token);
         Assert.Equal(closed, connection.IsClosed());
     }
 
@@ -355,19 +356,9 @@ public sealed class HttpConnectionTests
 
         // Then the end of the stream, after them: closed (the read-ahead is done and no longer reading: the peek sees it).
         client.Shutdown(SocketShutdown.Send);
-        await ReadingOnceItIsAsync(served.Connection.IsClosed, true);
+        await Polling.UntilAsync(served.Connection.IsClosed, Token);
         Assert.True(served.Connection.IsClosed());
         handler.Release();
-    }
-
-    private static async Task ReadingOnceItIsAsync(Func<bool> read, bool wanted)
-    {
-        using var guard = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        guard.CancelAfter(TimeSpan.FromSeconds(10));
-        while (read() != wanted && !guard.IsCancellationRequested)
-        {
-            await Task.Delay(5, CancellationToken.None);
-        }
     }
 
     private static async Task SendInPiecesAsync(Socket client, byte[] bytes, int piece)
